@@ -1,0 +1,241 @@
+"""The ASGI application: one port serving every emulated Azure DevOps host as a path prefix.
+
+`/{org}/...` is dev.azure.com, `/vssps/{org}/...` and `/vsaex/{org}/...` the org's vssps and vsaex
+hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import re
+import secrets
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import api  # noqa: F401  (registers every endpoint on the router)
+from .errors import ServiceError, error_body
+from .faults import FaultPlan, Faults
+from .routing import Call, Reply, router
+from .service import Sandbox
+
+log = logging.getLogger("college_tui.sandbox")
+
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_API_VERSION = re.compile(r"api-version=([0-9][\w.\-]*)", re.IGNORECASE)
+
+SIGN_IN_PAGE = """<!DOCTYPE html>
+<html><head><title>Azure DevOps Services | Sign In</title></head>
+<body><p>Sign in to your account to continue.</p>
+<form method="post" action="/_signin"><input type="hidden" name="realm" value="sandbox"></form>
+</body></html>"""
+
+
+def split_host(path: str) -> tuple[str | None, str | None, str]:
+    """(`host`, `org`, rest of the path) for a request path."""
+    parts = path.lstrip("/").split("/", 2)
+    head = parts[0].lower()
+    if head == "app":
+        return "app", None, "/".join(parts[1:])
+    if head in ("vssps", "vsaex"):
+        if len(parts) < 2 or not parts[1]:
+            return None, None, ""
+        return head, parts[1], "/".join(parts[2:])
+    if not head or head.startswith("_"):
+        return None, None, ""
+    return "dev", parts[0], "/".join(parts[1:])
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status_code=status, headers=headers,
+                    media_type="application/json; charset=utf-8")
+
+
+def _unauthorized(request: Request, call_base: str) -> Response:
+    """401 with the service's body when the client suppresses the sign-in redirect, else 203 + HTML."""
+    if request.headers.get("x-tfs-fedauthredirect", "").lower() == "suppress":
+        user = ""
+        body = error_body("UnauthorizedRequestException",
+                          f"TF400813: The user '{user}' is not authorized to access this resource.")
+        return _json(401, body, {
+            "WWW-Authenticate": 'Basic realm="sandbox", Bearer authorization_uri=sandbox',
+            "X-TFS-FedAuthRedirect": f"{call_base}/_signin",
+            "X-VSS-AuthenticateError": "Unauthorized",
+        })
+    return HTMLResponse(SIGN_IN_PAGE, status_code=203)
+
+
+def _authorized(request: Request, sandbox: Sandbox) -> bool:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        _user, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return secrets.compare_digest(password.encode(), sandbox.pat.encode())
+
+
+def _api_version(request: Request) -> str | None:
+    m = _API_VERSION.search(request.headers.get("accept", ""))
+    if m:
+        return m.group(1)
+    for key, value in request.query_params.items():
+        if key.lower() == "api-version":
+            return value
+    return None
+
+
+def _to_response(reply: Reply, method: str) -> Response:
+    if reply.body is None or method == "HEAD":
+        return Response(status_code=reply.status, headers=reply.headers)
+    if isinstance(reply.body, (str, bytes)):
+        return Response(reply.body, status_code=reply.status, headers=reply.headers,
+                        media_type=reply.media_type)
+    return Response(json.dumps(reply.body), status_code=reply.status, headers=reply.headers,
+                    media_type=reply.media_type)
+
+
+def create_app(sandbox: Sandbox, faults: Faults | None = None):
+    """The sandbox's ASGI app, wrapped in fault injection when faults are configured."""
+
+    async def endpoint(request: Request) -> Response:
+        path = request.scope["path"]
+        method = request.method
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        if path.startswith("/_sandbox/"):
+            return await _internal(request, sandbox, path, base)
+        host, org, sub = split_host(path)
+        if host is None:
+            return _json(404, error_body("NotFoundException", f"Not found: {path}"))
+        route, params, path_known = router.match(method, host, sub)
+        if route is None:
+            status = 405 if path_known else 404
+            return _json(status, error_body(
+                "RouteNotFoundException" if status == 404 else "MethodNotAllowedException",
+                f"The requested resource does not support {method} {path}."))
+        sandbox.count(method, f"{host}:{route.template}")
+        if org is not None and sandbox.org(org) is None:
+            return _json(404, error_body(
+                "HostNotFoundException",
+                f"TF400813: The organization '{org}' could not be found."))
+        if not route.anonymous and not _authorized(request, sandbox):
+            return _unauthorized(request, base)
+        raw = await request.body()
+        body = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return _json(400, error_body("VssRequestContentException",
+                                             "The request body is not valid JSON."))
+        call = Call(
+            sandbox=sandbox, method=method, host=host, org=org, params=params,
+            query={k.lower(): v for k, v in request.query_params.items()},
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=body, base_url=base, api_version=_api_version(request),
+        )
+
+        def run() -> Response:
+            sandbox.advance()
+            try:
+                reply = route.handler(call)
+                if reply is None:
+                    reply = Reply(204)
+                elif not isinstance(reply, Reply):
+                    reply = Reply(200, reply)
+            except ServiceError as err:
+                reply = Reply(err.status, err.body(), err.headers)
+            except Exception as err:  # a bug in the emulator: answer like the service, log it
+                log.exception("sandbox handler failed: %s %s", method, path)
+                reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
+            sandbox.observe(method, host, route.template, call, reply)
+            return _to_response(reply, method)
+
+        response = await run_in_threadpool(run)
+        session = request.headers.get("x-tfs-session")
+        response.headers["ActivityId"] = str(uuid.uuid4())
+        if session:
+            response.headers["X-TFS-Session"] = session
+        return response
+
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=_METHODS)])
+    if faults is not None and faults.active:
+        return FaultInjector(app, faults)
+    return app
+
+
+async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:
+    """The sandbox's own pages: statistics for benchmarks, and the organisation signup page."""
+    from .pages import handle_page
+
+    return await run_in_threadpool(handle_page, request.method, path, dict(request.query_params),
+                                   await request.body(), sandbox, base)
+
+
+class ConnectionDropped(Exception):
+    """Raised to make the server close a connection mid-answer (fault injection)."""
+
+
+class FaultInjector:
+    """Outer ASGI layer that delays, fails, throttles or drops requests to `_apis`."""
+
+    def __init__(self, app, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+        self.plan = FaultPlan(faults)
+        logging.getLogger("uvicorn.error").addFilter(
+            lambda record: not (record.exc_info and record.exc_info[0] is ConnectionDropped))
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or "/_apis" not in scope["path"]:
+            return await self.app(scope, receive, send)
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        fault = self.plan.draw()
+        if fault == "5xx":
+            return await _send_json(send, 503, error_body(
+                "VssServiceException",
+                "TF246020: The sandbox is unavailable for a moment (injected fault). Try again."))
+        if fault == "429":
+            return await _send_json(send, 429, error_body(
+                "RequestBlockedException",
+                "TF400733: The request has been canceled: Request was blocked due to exceeding "
+                "usage of resource 'sandbox' in namespace 'sandbox'."),
+                {"Retry-After": str(self.faults.retry_after),
+                 "X-RateLimit-Resource": "sandbox", "X-RateLimit-Delay": "0.0"})
+        if fault == "drop-before":
+            return await _drop(send)
+        if fault == "drop-after":
+
+            async def swallow(message) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)
+            return await _drop(send)
+        return await self.app(scope, receive, send)
+
+
+async def _send_json(send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+    await JSONResponse(body, status_code=status, headers=headers)({"type": "http"}, None, send)
+
+
+async def _drop(send) -> None:
+    # uvicorn hands its protocol's bound `send`; closing the transport drops the connection
+    # without any answer, as a network failure would. Otherwise fail after the status line.
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None:
+        transport.close()
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    raise ConnectionDropped("connection dropped by fault injection")

@@ -1,0 +1,60 @@
+"""Error bodies shaped like Azure DevOps' WrappedException."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+# typeKey -> the .NET type name the service reports, so clients that look at typeName work too.
+_TYPE_NAMES = {
+    "ProjectAlreadyExistsException": "Microsoft.TeamFoundation.Core.WebApi.ProjectAlreadyExistsException, Microsoft.TeamFoundation.Core.WebApi",
+    "InvalidProjectNameException": "Microsoft.TeamFoundation.Core.WebApi.InvalidProjectNameException, Microsoft.TeamFoundation.Core.WebApi",
+    "ProjectDoesNotExistWithNameException": "Microsoft.TeamFoundation.Core.WebApi.ProjectDoesNotExistWithNameException, Microsoft.TeamFoundation.Core.WebApi",
+    "ProjectDoesNotExistException": "Microsoft.TeamFoundation.Core.WebApi.ProjectDoesNotExistException, Microsoft.TeamFoundation.Core.WebApi",
+    "UnauthorizedRequestException": "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server",
+    "GitRepositoryNameAlreadyExistsException": "Microsoft.TeamFoundation.Git.Server.GitRepositoryNameAlreadyExistsException, Microsoft.TeamFoundation.Git.Server",
+    "GitRepositoryNotFoundException": "Microsoft.TeamFoundation.Git.Server.GitRepositoryNotFoundException, Microsoft.TeamFoundation.Git.Server",
+    "VssServiceException": "Microsoft.VisualStudio.Services.Common.VssServiceException, Microsoft.VisualStudio.Services.Common",
+}
+
+
+class ServiceError(Exception):
+    """Raised by a handler to answer with the service's error body."""
+
+    def __init__(self, status: int, type_key: str, message: str, *, type_name: str | None = None,
+                 error_code: int = 0, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.type_key = type_key
+        self.message = message
+        self.type_name = type_name
+        self.error_code = error_code
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return error_body(self.type_key, self.message, type_name=self.type_name,
+                          error_code=self.error_code)
+
+
+def error_body(type_key: str, message: str, *, type_name: str | None = None,
+               error_code: int = 0) -> dict[str, Any]:
+    """The JSON body Azure DevOps sends with a failed call."""
+    return {
+        "$id": "1",
+        "innerException": None,
+        "message": message,
+        "typeName": type_name or _TYPE_NAMES.get(
+            type_key, f"Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi"
+        ),
+        "typeKey": type_key,
+        "errorCode": error_code,
+        "eventId": 3000,
+    }
+
+
+def not_found(type_key: str, message: str) -> ServiceError:
+    return ServiceError(404, type_key, message)
+
+
+def bad_request(type_key: str, message: str) -> ServiceError:
+    return ServiceError(400, type_key, message)

@@ -1,0 +1,77 @@
+"""Seeded fault injection: latency, 5xx, 429 with Retry-After and dropped connections.
+
+SPEC is a comma-separated list, e.g. `latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.05,seed=7`.
+Rates are probabilities per request. The same seed gives the same sequence of faults.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class Faults:
+    latency: float = 0.0  # seconds added to every request
+    error_rate: float = 0.0  # share of requests answered 503
+    throttle_rate: float = 0.0  # share of requests answered 429
+    retry_after: int = 1  # seconds, sent with 429
+    drop_rate: float = 0.0  # share of connections dropped (before or after the work is done)
+    seed: int = 0
+
+    @classmethod
+    def parse(cls, spec: str | None) -> Faults:
+        faults = cls()
+        if not spec:
+            return faults
+        names = {"latency": "latency", "5xx": "error_rate", "429": "throttle_rate",
+                 "retry_after": "retry_after", "drop": "drop_rate", "seed": "seed"}
+        for item in spec.split(","):
+            if not item.strip():
+                continue
+            key, _, value = item.partition("=")
+            key = key.strip().lower()
+            if key not in names or not value:
+                raise ValueError(
+                    f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N")
+            attr = names[key]
+            try:
+                number = int(value) if attr in ("retry_after", "seed") else float(value)
+            except ValueError:
+                raise ValueError(f"fault {key} needs a number, got {value!r}") from None
+            if attr.endswith("_rate") and not 0 <= number <= 1:
+                raise ValueError(f"fault {key} is a probability between 0 and 1, got {value}")
+            setattr(faults, attr, number)
+        return faults
+
+    @property
+    def active(self) -> bool:
+        return any((self.latency, self.error_rate, self.throttle_rate, self.drop_rate))
+
+
+class FaultPlan:
+    """Draws the fault for each request from a seeded generator (thread-safe)."""
+
+    def __init__(self, faults: Faults) -> None:
+        self.faults = faults
+        self._rng = random.Random(faults.seed)
+        self._lock = threading.Lock()
+
+    def draw(self) -> str | None:
+        """One of None, "5xx", "429", "drop-before", "drop-after"."""
+        f = self.faults
+        if not (f.error_rate or f.throttle_rate or f.drop_rate):
+            return None
+        with self._lock:
+            roll, half = self._rng.random(), self._rng.random()
+        if roll < f.error_rate:
+            return "5xx"
+        roll -= f.error_rate
+        if roll < f.throttle_rate:
+            return "429"
+        roll -= f.throttle_rate
+        if roll < f.drop_rate:
+            # After: the work is done but the answer is lost, the case that tests re-checking.
+            return "drop-after" if half < 0.5 else "drop-before"
+        return None

@@ -1,0 +1,129 @@
+"""Route table of the emulated service.
+
+Azure DevOps routes are case-insensitive and the SDK builds paths from route templates (
+`_apis/{area}/{resource}/{id}`), so routes here are written in the same template language and
+matched without regard to case. Each handler receives a `Call` and returns a `Reply` (or a dict).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .service import Sandbox
+
+HOSTS = ("dev", "vssps", "vsaex", "app")
+
+
+@dataclass
+class Reply:
+    """What a handler answers: status, JSON body (or bytes/str) and extra headers."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json; charset=utf-8; api-version=7.1"
+
+
+def collection(values: list[Any]) -> dict[str, Any]:
+    """The service's wrapper for lists: `{count, value}`."""
+    return {"count": len(values), "value": values}
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it."""
+
+    sandbox: Sandbox
+    method: str
+    host: str
+    org: str | None
+    params: dict[str, str]
+    query: dict[str, str]  # keys lower-cased: the service reads query names case-insensitively
+    headers: dict[str, str]  # keys lower-cased
+    body: Any
+    base_url: str  # scheme://host:port of this server, as the client reached it
+    api_version: str | None
+
+    @property
+    def store(self):
+        return self.sandbox.store
+
+    def host_url(self, host: str | None = None) -> str:
+        """The URL of an emulated host for this organisation, without a trailing slash."""
+        host = host or self.host
+        if host == "app":
+            return f"{self.base_url}/app"
+        if host == "dev":
+            return f"{self.base_url}/{self.org}"
+        return f"{self.base_url}/{host}/{self.org}"
+
+    def q(self, name: str, default: str | None = None) -> str | None:
+        return self.query.get(name.lower(), default)
+
+    def flag(self, name: str) -> bool:
+        return (self.q(name) or "").lower() == "true"
+
+
+Handler = Callable[[Call], "Reply | dict[str, Any] | None"]
+
+
+@dataclass
+class Route:
+    method: str
+    host: str
+    template: str
+    regex: re.Pattern[str]
+    handler: Handler
+    anonymous: bool = False
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    pattern = ""
+    for part in re.split(r"(\{\*?\w+\})", template.strip("/")):
+        if part.startswith("{*"):
+            pattern += rf"(?P<{part[2:-1]}>.+)"
+        elif part.startswith("{"):
+            pattern += rf"(?P<{part[1:-1]}>[^/]+)"
+        else:
+            pattern += re.escape(part)
+    return re.compile(rf"^{pattern}/?$", re.IGNORECASE)
+
+
+class Router:
+    """Routes per emulated host; matching ignores case like the real service."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def route(self, method: str, host: str, template: str, *, anonymous: bool = False):
+        if host not in HOSTS:
+            raise ValueError(f"unknown host {host}")
+
+        def register(handler: Handler) -> Handler:
+            for m in method.split("|"):
+                self.routes.append(Route(m.upper(), host, template, _compile(template), handler,
+                                         anonymous))
+            return handler
+
+        return register
+
+    def match(self, method: str, host: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """The route for a request; the flag says whether the path exists for another method."""
+        path_known = False
+        for route in self.routes:
+            if route.host != host:
+                continue
+            m = route.regex.match(path.strip("/"))
+            if not m:
+                continue
+            if route.method == method:
+                return route, m.groupdict(), True
+            path_known = True
+        return None, {}, path_known
+
+
+router = Router()

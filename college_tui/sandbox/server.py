@@ -1,0 +1,181 @@
+"""Start and stop a sandbox: the REST service (uvicorn, loopback) and the SSH git server.
+
+`SandboxServer` runs both in background threads of the calling process (the wizard's `--sandbox`
+mode and the tests); `serve` runs them in the foreground for `college-tui sandbox serve`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .faults import Faults
+from .service import Sandbox, SandboxConfig
+
+LOOPBACK = "127.0.0.1"
+
+
+@dataclass
+class SandboxInfo:
+    """How clients reach a running sandbox (the `--print-json` line)."""
+
+    org_url: str
+    pat: str
+    profile_url: str
+    base_url: str
+    org: str
+    data_dir: str
+    ssh_host: str | None = None
+    ssh_port: int | None = None
+    ssh_host_key_fingerprint: str | None = None
+    ssh_host_key: str | None = None  # "ssh-rsa AAAA..." for known_hosts pinning
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __repr__(self) -> str:  # keep the PAT out of logs and tracebacks
+        return f"SandboxInfo(org_url={self.org_url!r}, data_dir={self.data_dir!r}, pat='***')"
+
+
+def default_data_dir() -> Path:
+    """The persistent sandbox home (a later run resumes where the last stopped)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("college-tui", appauthor=False)) / "sandbox"
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOOPBACK, port))
+    sock.listen(128)
+    return sock
+
+
+class SandboxServer:
+    """A running sandbox. Use as a context manager or call `start()` / `stop()`."""
+
+    def __init__(self, data_dir: Path | str | None = None, *, port: int = 0, ssh_port: int = 0,
+                 faults: Faults | str | None = None, config: SandboxConfig | None = None,
+                 ssh: bool = True) -> None:
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.port = port
+        self.ssh_port = ssh_port
+        self.faults = Faults.parse(faults) if isinstance(faults, str) or faults is None else faults
+        self.config = config
+        self.with_ssh = ssh
+        self.sandbox: Sandbox | None = None
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._ssh = None
+        self.info: SandboxInfo | None = None
+
+    def start(self) -> SandboxInfo:
+        # The SDK caches discovery on disk; keep the sandbox's cache beside its data.
+        os.environ.setdefault("AZURE_DEVOPS_CACHE_DIR", str(self.data_dir / "sdk-cache"))
+        import uvicorn
+
+        from .app import create_app
+
+        self.sandbox = Sandbox(self.data_dir, self.config)
+        sock = _bind(self.port)
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(create_app(self.sandbox, self.faults), log_level="warning",
+                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self._serve([sock], started))
+            except BaseException as err:  # surfaced to start()
+                failure.append(err)
+                started.set()
+
+        self._thread = threading.Thread(target=run, name="sandbox-http", daemon=True)
+        self._thread.start()
+        if not started.wait(15) or failure:
+            raise RuntimeError(f"the sandbox REST service did not start: {failure[:1]}")
+        base = f"http://{LOOPBACK}:{self.port}"
+        org = self.sandbox.store.find("org")[0]["accountName"]
+        self.info = SandboxInfo(org_url=f"{base}/{org}", pat=self.sandbox.pat,
+                                profile_url=f"{base}/app", base_url=base, org=org,
+                                data_dir=str(self.data_dir))
+        if self.with_ssh:
+            from .sshserver import SshGitServer
+
+            self._ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port)
+            self._ssh.start()
+            self.ssh_port = self._ssh.port
+            self.info.ssh_host = LOOPBACK
+            self.info.ssh_port = self._ssh.port
+            self.info.ssh_host_key_fingerprint = self._ssh.host_key_fingerprint
+            self.info.ssh_host_key = self._ssh.host_key_line
+        self.sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
+        return self.info
+
+    async def _serve(self, sockets, started: threading.Event) -> None:
+        server = self._server
+        task = asyncio.create_task(server.serve(sockets=sockets))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        started.set()
+        await task
+
+    def stop(self) -> None:
+        if self._ssh is not None:
+            self._ssh.stop()
+            self._ssh = None
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+        if self.sandbox is not None:
+            self.sandbox.close()
+            self.sandbox = None
+
+    def __enter__(self) -> SandboxInfo:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def serve(data_dir: Path | None, port: int, ssh_port: int, faults: str | None,
+          print_json: bool, echo) -> None:
+    """Run a sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM."""
+    import json
+    import signal
+
+    logging.basicConfig(level=logging.WARNING)
+    server = SandboxServer(data_dir, port=port, ssh_port=ssh_port, faults=faults)
+    info = server.start()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    if print_json:
+        echo(json.dumps(info.as_dict()))
+    else:
+        echo(f"Sandbox organization: {info.org_url}")
+        echo(f"Personal access token: {info.pat}")
+        if info.ssh_port:
+            echo(f"SSH git server: {info.ssh_host}:{info.ssh_port} "
+                 f"(host key {info.ssh_host_key_fingerprint})")
+        echo(f"Data: {info.data_dir}")
+        echo("Press Ctrl+C to stop.")
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        if not print_json:
+            echo("Sandbox stopped; its data is kept for the next start.")

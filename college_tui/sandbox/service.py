@@ -1,0 +1,145 @@
+"""The emulated service's state and rules shared by every endpoint: users, organisations, jobs."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .store import Store
+
+DEFAULT_ORG = "college-sandbox"
+
+
+@dataclass
+class SandboxConfig:
+    """Tunables; tests shorten the waits, the wizard keeps them close to the real service."""
+
+    org_name: str = DEFAULT_ORG
+    user_name: str = "Ada Attendee"
+    user_email: str = "ada@college.example"
+    project_create_seconds: float = 3.0  # notSet -> inProgress -> succeeded
+    import_seconds: float = 2.0  # queued -> inProgress -> completed
+
+
+def descriptor(prefix: str, raw: str) -> str:
+    """A Graph descriptor: `<kind>.<base64url of the storage key>` as the service makes them."""
+    encoded = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return f"{prefix}.{encoded}"
+
+
+JobRunner = Callable[["Sandbox", dict[str, Any], float], bool]
+JOB_RUNNERS: dict[str, JobRunner] = {}
+
+
+def job_runner(job_type: str):
+    """Register the function that moves a long-running job along (returns True when finished)."""
+
+    def register(fn: JobRunner) -> JobRunner:
+        JOB_RUNNERS[job_type] = fn
+        return fn
+
+    return register
+
+
+class Sandbox:
+    """Everything one running sandbox holds: store, git storage, the signed-in user, counters."""
+
+    def __init__(self, data_dir: Path, config: SandboxConfig | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config = config or SandboxConfig()
+        self.store = Store(self.data_dir / "sandbox.db")
+        self.repos_dir = self.data_dir / "repos"
+        self.repos_dir.mkdir(exist_ok=True)
+        self.request_counts: Counter[tuple[str, str]] = Counter()
+        self._counts_lock = threading.Lock()
+        self._jobs_lock = threading.Lock()
+        self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
+        # Callbacks (method, host, route template, call, reply) for every answered request: the
+        # contract tests validate each body against Microsoft's specs through this.
+        self.observers: list[Callable[..., None]] = []
+        self._bootstrap()
+
+    # -- first start -----------------------------------------------------------------------
+
+    def _bootstrap(self) -> None:
+        store = self.store
+        if store.meta("pat") is None:
+            store.set_meta("pat", secrets.token_urlsafe(39)[:52])
+        if store.meta("user_id") is None:
+            user_id = str(uuid.uuid4())
+            store.set_meta("user_id", user_id)
+            store.put("user", user_id, {
+                "id": user_id, "displayName": self.config.user_name,
+                "email": self.config.user_email, "descriptor": descriptor("aad", user_id),
+            }, name=self.config.user_email)
+        if not store.find("org"):
+            self.create_org(self.config.org_name)
+
+    @property
+    def pat(self) -> str:
+        return self.store.meta("pat") or ""
+
+    @property
+    def user(self) -> dict[str, Any]:
+        return self.store.get("user", self.store.meta("user_id") or "") or {}
+
+    def create_org(self, name: str) -> dict[str, Any]:
+        """An organisation, as the portal's signup makes it (the user is its owner)."""
+        existing = self.store.find_one("org", name=name)
+        if existing:
+            return existing
+        org_id = str(uuid.uuid4())
+        return self.store.put("org", org_id, {
+            "accountId": org_id, "accountName": name, "ownerId": self.user.get("id"),
+            "createdAt": time.time(),
+        }, org=name, name=name)
+
+    def org(self, name: str) -> dict[str, Any] | None:
+        return self.store.find_one("org", name=name)
+
+    # -- long-running jobs -----------------------------------------------------------------
+
+    def schedule(self, job_type: str, target: str, **data: Any) -> None:
+        """Start a job (project creation, import) that `advance` moves along with the clock."""
+        self.store.put("job", f"{job_type}:{target}", {
+            "type": job_type, "target": target, "started": time.time(), **data})
+
+    def advance(self) -> None:
+        """Move every job along; called before each request, so progress needs no extra thread."""
+        with self._jobs_lock:
+            now = time.time()
+            for job in self.store.find("job"):
+                runner = JOB_RUNNERS.get(job["type"])
+                if runner and runner(self, job, now - job["started"]):
+                    self.store.delete("job", f"{job['type']}:{job['target']}")
+
+    # -- statistics ------------------------------------------------------------------------
+
+    def count(self, method: str, route: str) -> None:
+        with self._counts_lock:
+            self.request_counts[(method, route)] += 1
+
+    def stats(self) -> dict[str, Any]:
+        with self._counts_lock:
+            counts = dict(self.request_counts)
+        return {
+            "total": sum(counts.values()),
+            "requests": [{"method": m, "route": r, "count": c}
+                         for (m, r), c in sorted(counts.items())],
+        }
+
+    def observe(self, method: str, host: str, template: str, call: Any, reply: Any) -> None:
+        for observer in list(self.observers):
+            observer(method, host, template, call, reply)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,134 @@
+"""The sandbox's state: a small document store in SQLite.
+
+Every object the service holds (organisations, projects, teams, repos, keys, ...) is one JSON
+document of a `kind`, addressed by id and indexed by organisation, parent and name. One table keeps
+new kinds free of migrations; the service's rules live in the handlers, not in the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    kind    TEXT NOT NULL,
+    id      TEXT NOT NULL,
+    org     TEXT NOT NULL DEFAULT '',
+    parent  TEXT NOT NULL DEFAULT '',
+    name    TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,
+    data    TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS docs_lookup ON docs (kind, org, parent, name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+class Store:
+    """Thread-safe access to the sandbox database (REST handlers and SSH sessions share it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group several writes so they land together or not at all."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- documents -------------------------------------------------------------------------
+
+    def put(self, kind: str, id: str, data: dict[str, Any], *, org: str = "", parent: str = "",
+            name: str = "") -> dict[str, Any]:
+        with self._lock:
+            row = self._db.execute("SELECT created FROM docs WHERE kind=? AND id=?",
+                                   (kind, id)).fetchone()
+            created = row[0] if row else time.time()
+            self._db.execute(
+                "INSERT OR REPLACE INTO docs (kind, id, org, parent, name, created, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kind, id, org, parent, name, created, json.dumps(data)),
+            )
+        return data
+
+    def get(self, kind: str, id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM docs WHERE kind=? AND id=?",
+                                   (kind, id)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def find(self, kind: str, *, org: str | None = None, parent: str | None = None,
+             name: str | None = None) -> list[dict[str, Any]]:
+        """Documents of a kind, oldest first; `name` matches case-insensitively like the service."""
+        sql, args = "SELECT data FROM docs WHERE kind=?", [kind]
+        for column, value in (("org", org), ("parent", parent)):
+            if value is not None:
+                sql += f" AND {column}=? COLLATE NOCASE"
+                args.append(value)
+        if name is not None:
+            sql += " AND name=? COLLATE NOCASE"
+            args.append(name)
+        sql += " ORDER BY created, rowid"
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def find_one(self, kind: str, **where: str | None) -> dict[str, Any] | None:
+        found = self.find(kind, **where)
+        return found[0] if found else None
+
+    def delete(self, kind: str, id: str) -> bool:
+        with self._lock:
+            cur = self._db.execute("DELETE FROM docs WHERE kind=? AND id=?", (kind, id))
+        return cur.rowcount > 0
+
+    def created_at(self, kind: str, id: str) -> float | None:
+        with self._lock:
+            row = self._db.execute("SELECT created FROM docs WHERE kind=? AND id=?",
+                                   (kind, id)).fetchone()
+        return row[0] if row else None
+
+    # -- small values ----------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def next_number(self, name: str) -> int:
+        """A per-name sequence (pull request ids, import request ids) that survives restarts."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, 1)"
+                " ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
+            return self._db.execute("SELECT value FROM counters WHERE name=?",
+                                    (name,)).fetchone()[0]

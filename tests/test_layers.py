@@ -1,0 +1,73 @@
+"""The layering rules of design.md, checked on the source: imports are read with `ast`."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "college_tui"
+
+
+def imported_modules(path: Path, package: str | None = None) -> set[str]:
+    """Every module a file imports, anywhere in it (functions included), as absolute names."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if package is None:
+        package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def files_of(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+def _hits(layer: str, forbidden: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in files_of(layer):
+        for name in imported_modules(path):
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("layer", ["steps", "azdo", "workstation", "sandbox"])
+def test_back_end_layers_never_import_textual(layer):
+    assert files_of(layer), f"layer {layer} has no files"
+    assert _hits(layer, ("textual",)) == []
+
+
+@pytest.mark.parametrize("layer", ["steps", "azdo"])
+def test_engine_never_imports_the_sandbox(layer):
+    assert _hits(layer, ("college_tui.sandbox",)) == []
+
+
+def test_sandbox_never_imports_the_engine():
+    assert _hits("sandbox", ("college_tui.steps", "college_tui.azdo")) == []
+
+
+def test_ui_talks_to_the_engine_only():
+    forbidden = ("azure", "msrest", "paramiko", "requests", "college_tui.azdo",
+                 "college_tui.workstation", "college_tui.sandbox")
+    assert _hits("ui", forbidden) == []
+
+
+def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    # Guard against a checker that passes because it reads nothing.
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    import textual.app\n    from ..sandbox import server\n")
+    names = imported_modules(probe, package="college_tui.steps")
+    assert "textual.app" in names
+    assert "college_tui.sandbox.server" in names
