@@ -55,3 +55,7 @@ def sandbox_serve(port: int, ssh_port: int, data: Path | None, faults: str | Non
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--faults") from None
     serve(data, port, ssh_port, faults, print_json, lambda line: click.echo(line, nl=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -53,6 +53,9 @@ def default_data_dir() -> Path:
 def _bind(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Answers go out as headers then body: without NODELAY, Nagle and the client's delayed ACK
+    # add ~40 ms to every keep-alive request.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((LOOPBACK, port))
     sock.listen(128)
     return sock

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -126,7 +125,7 @@ def _follow_symlink(path: Path) -> Path:
 def _open_temp(target: Path, mode: int) -> tuple[Path, int]:
     """Open a new temp file next to ``target`` with O_EXCL at ``mode``."""
     for _ in range(20):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
             return tmp, os.open(tmp, _OPEN_FLAGS, mode)
         except FileExistsError:

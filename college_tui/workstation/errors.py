@@ -17,7 +17,9 @@ class WorkstationError(Exception):
 class FileWriteError(WorkstationError):
     """A file or folder on the attendee's machine could not be read or written."""
 
-    def __init__(self, message: str, path: os.PathLike | str | None = None, errno_: int | None = None):
+    def __init__(
+        self, message: str, path: os.PathLike | str | None = None, errno_: int | None = None
+    ):
         super().__init__(message)
         self.path = None if path is None else os.fspath(path)
         self.errno = errno_
@@ -96,7 +98,9 @@ class SshConnectError(SshCheckError):
 class GitError(WorkstationError):
     """A git command failed; ``stderr_tail`` holds git's last stderr lines."""
 
-    def __init__(self, message: str, returncode: int | None = None, stderr_tail: tuple[str, ...] = ()):
+    def __init__(
+        self, message: str, returncode: int | None = None, stderr_tail: tuple[str, ...] = ()
+    ):
         super().__init__(message)
         self.returncode = returncode
         self.stderr_tail = stderr_tail

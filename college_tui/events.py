@@ -1,0 +1,73 @@
+"""Events: the only way progress leaves the engine (design.md).
+
+The TUI turns them into Textual messages, `college-tui apply` prints them as plain lines. They are
+plain frozen dataclasses and never carry a secret: the HTTP layer redacts at the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    step: str  # the step's key ("sign-in", "project", ...), or "" for run-wide events
+
+
+@dataclass(frozen=True)
+class StepStarted(Event):
+    title: str
+
+
+@dataclass(frozen=True)
+class StepProgress(Event):
+    message: str
+    fraction: float | None = None  # 0.0 .. 1.0 when known
+
+
+@dataclass(frozen=True)
+class Waiting(Event):
+    """A bounded wait: a retry after a failure, a 429's Retry-After, or polling a long operation."""
+
+    message: str
+    seconds: float
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
+class NeedsYou(Event):
+    """The attendee must act in the browser (or elsewhere); the step polls meanwhile."""
+
+    message: str
+    url: str | None = None
+    detail: str | None = None  # e.g. the public key line to paste, a device code
+
+
+@dataclass(frozen=True)
+class HttpCall(Event):
+    method: str
+    path: str  # redacted: no query secrets, no tokens
+    status: int | None  # None when the connection failed
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class Note(Event):
+    """Something the attendee should read: what a step did and why (the course is about learning)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class StepFinished(Event):
+    summary: str
+    already_done: bool = False
+
+
+@dataclass(frozen=True)
+class StepFailed(Event):
+    message: str  # what happened and what to do next
+
+
+Emit = Callable[[Event], None]

@@ -1,0 +1,457 @@
+"""SSH keys for Azure DevOps: the ``~/.ssh`` folder, RSA key generation and adoption.
+
+Azure DevOps accepts RSA keys only. Private keys are written in OpenSSH format (bcrypt KDF
+when a passphrase is given) at 0600, created exclusively so an existing key is never
+overwritten; ``.pub`` files are 0644 and ``~/.ssh`` is 0700.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import os
+import socket
+import stat
+import struct
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .atomic import create_exclusive
+from .errors import (
+    KeyPassphraseError,
+    KeySizeError,
+    NotAKeyError,
+    NotRsaKeyError,
+    PathExistsError,
+    PublicKeyMismatchError,
+    SshDirError,
+    SshKeyError,
+    file_error,
+)
+
+ALLOWED_RSA_BITS = (3072, 4096)
+DEFAULT_RSA_BITS = 3072
+_MAX_KEY_FILE_BYTES = 64 * 1024  # real private keys are a few KiB
+_OPENSSH_MAGIC = b"openssh-key-v1\x00"
+
+# Friendly names for the key types we may meet in someone's ~/.ssh.
+_KEY_TYPE_NAMES = {
+    "ssh-ed25519": "an Ed25519",
+    "ecdsa-sha2-nistp256": "an ECDSA",
+    "ecdsa-sha2-nistp384": "an ECDSA",
+    "ecdsa-sha2-nistp521": "an ECDSA",
+    "sk-ssh-ed25519@openssh.com": "a security-key (Ed25519-SK)",
+    "sk-ecdsa-sha2-nistp256@openssh.com": "a security-key (ECDSA-SK)",
+    "ssh-dss": "a DSA",
+}
+
+
+@dataclass(frozen=True)
+class SshDirInfo:
+    """Result of :func:`ensure_ssh_dir`; usable as a path (``os.fspath(info)``)."""
+
+    path: Path
+    created: bool = False
+    previous_mode: int | None = None  # set when we narrowed too-wide permissions to 0700
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the activity log when something was created or fixed, else None."""
+        if self.created:
+            return f"Created {self.path} (permissions 0700)."
+        if self.previous_mode is not None:
+            return (
+                f"Tightened the permissions of {self.path} from {self.previous_mode:04o} to 0700 "
+                "so other users cannot read your SSH files."
+            )
+        return None
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.path)
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """Public facts about an RSA key pair; holds no secret."""
+
+    path: Path
+    public_path: Path
+    public_line: str  # "ssh-rsa BASE64 comment" (or without comment when no .pub exists yet)
+    key_material: str  # "ssh-rsa BASE64": compare this to find the key on the account
+    bits: int
+    fingerprint_sha256: str  # "SHA256:...", as ssh-keygen -l prints it
+    adopted: bool = False  # True when the key existed before and was reused
+    comment: str = ""
+    notes: tuple[str, ...] = field(default=())  # things we fixed, for the activity log
+
+
+def public_path_for(path: os.PathLike | str) -> Path:
+    """Return the ``.pub`` path OpenSSH pairs with a private key path."""
+    path = Path(path)
+    return path.with_name(path.name + ".pub")
+
+
+def ensure_ssh_dir(home: os.PathLike | str) -> SshDirInfo:
+    """Make sure ``<home>/.ssh`` is a folder with permissions 0700 and return facts about it.
+
+    Creates it (0700) when missing; narrows wider permissions to 0700 (see ``.note``).
+    A symlink to a folder is accepted. Raises :class:`SshDirError` when ``.ssh`` is a file or
+    a symlink to nothing, and :class:`FileWriteError` when it cannot be created or fixed.
+    """
+    ssh_dir = Path(home) / ".ssh"
+    if ssh_dir.is_symlink() and not ssh_dir.exists():
+        raise SshDirError(
+            f"{ssh_dir} is a symbolic link to {os.readlink(ssh_dir)}, which does not exist. "
+            "Create the folder it points to (or remove the link) and run the step again."
+        )
+    if os.path.lexists(ssh_dir) and not ssh_dir.is_dir():
+        raise SshDirError(
+            f"{ssh_dir} exists but is not a folder. SSH needs a folder there: rename that file "
+            "and run the step again."
+        )
+    if not ssh_dir.exists():
+        try:
+            ssh_dir.mkdir(mode=0o700, parents=True)
+            if os.name != "nt":
+                os.chmod(ssh_dir, 0o700)  # mkdir's mode went through the umask
+        except OSError as exc:
+            raise file_error(exc, "create the folder", ssh_dir) from exc
+        return SshDirInfo(path=ssh_dir, created=True)
+
+    mode = stat.S_IMODE(ssh_dir.stat().st_mode)
+    if os.name != "nt" and mode & 0o077:
+        try:
+            os.chmod(ssh_dir, 0o700)
+        except OSError as exc:
+            raise file_error(exc, "set permissions 0700 on", ssh_dir) from exc
+        return SshDirInfo(path=ssh_dir, previous_mode=mode)
+    return SshDirInfo(path=ssh_dir)
+
+
+def generate_rsa_key(
+    path: os.PathLike | str,
+    bits: int = DEFAULT_RSA_BITS,
+    passphrase: str | bytes | None = None,
+    comment: str | None = None,
+) -> KeyInfo:
+    """Create an RSA key pair at ``path`` / ``path.pub``, or adopt the RSA key already there.
+
+    New keys: ``bits`` must be 3072 or 4096; the private key is OpenSSH format, encrypted with
+    ``passphrase`` (bcrypt KDF) when one is given, created exclusively at 0600; the ``.pub``
+    (``ssh-rsa BASE64 comment``) at 0644. Existing files are never overwritten: a readable RSA
+    key is adopted (``adopted=True``; a missing ``.pub`` is derived from it, a too-open key
+    file is narrowed to 0600). Raises :class:`NotRsaKeyError`, :class:`NotAKeyError`,
+    :class:`KeyPassphraseError`, :class:`PublicKeyMismatchError`, :class:`KeySizeError`,
+    :class:`PathExistsError` or :class:`FileWriteError` with a sentence saying what to do.
+    """
+    path = Path(path)
+    pub_path = public_path_for(path)
+    if bits not in ALLOWED_RSA_BITS:
+        raise KeySizeError(
+            f"RSA keys of {bits} bits are not offered; choose 3072 (recommended) or 4096 bits."
+        )
+    comment = _clean_comment(comment if comment is not None else default_comment())
+    secret = _passphrase_bytes(passphrase)
+
+    if os.path.lexists(path):
+        return _adopt(path, pub_path, secret, comment)
+    if os.path.lexists(pub_path):
+        raise PathExistsError(
+            f"{pub_path} exists but its private key {path} does not. college-tui will not "
+            "overwrite it: move it away or choose another key file name, then run the step again.",
+            pub_path,
+        )
+
+    import paramiko
+    from cryptography.hazmat.primitives import serialization
+
+    rsa_key = paramiko.RSAKey.generate(bits).key  # the cryptography RSAPrivateKey inside
+    encryption = (
+        serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
+    )
+    private_bytes = rsa_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption
+    )
+    material = _public_material(rsa_key)
+    public_line = f"{material} {comment}".rstrip()
+
+    create_exclusive(path, private_bytes, 0o600)
+    try:
+        create_exclusive(pub_path, public_line + "\n", 0o644)
+    except BaseException:
+        # Keep the pair all-or-nothing: this private key was created a moment ago by us.
+        _remove_quietly(path)
+        raise
+    return KeyInfo(
+        path=path,
+        public_path=pub_path,
+        public_line=public_line,
+        key_material=material,
+        bits=rsa_key.key_size,
+        fingerprint_sha256=fingerprint_of_material(material),
+        adopted=False,
+        comment=comment,
+    )
+
+
+def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None) -> KeyInfo:
+    """Read an existing RSA private key (and its ``.pub`` if present) and describe it.
+
+    Raises :class:`NotRsaKeyError` for other key types, :class:`NotAKeyError` for files that
+    are not keys, :class:`KeyPassphraseError` for a missing or wrong passphrase and
+    :class:`PublicKeyMismatchError` when the ``.pub`` holds another key.
+    """
+    path = Path(path)
+    pub_path = public_path_for(path)
+    rsa_key = load_rsa_private_key(path, passphrase)
+    material = _public_material(rsa_key)
+    public_line, comment = material, ""
+    pub_text = _read_public_file(pub_path)
+    if pub_text is not None:
+        if not same_key(pub_text, material):
+            raise PublicKeyMismatchError(
+                f"{pub_path} holds a different key than {path}. college-tui will not touch "
+                "either file: move the wrong one away (or choose another key file name) and "
+                "run the step again."
+            )
+        public_line = " ".join(pub_text.split())
+        comment = public_line.split(" ", 2)[2] if public_line.count(" ") >= 2 else ""
+    return KeyInfo(
+        path=path,
+        public_path=pub_path,
+        public_line=public_line,
+        key_material=material,
+        bits=rsa_key.key_size,
+        fingerprint_sha256=fingerprint_of_material(material),
+        adopted=True,
+        comment=comment,
+    )
+
+
+def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None = None) -> Any:
+    """Load the RSA private key at ``path`` and return cryptography's ``RSAPrivateKey``.
+
+    The returned object is secret: never log or display it. Errors as in :func:`load_key_info`.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = Path(path)
+    data = _read_key_file(path)
+    key_type, encrypted = _sniff_private_key(data, path)
+    if key_type is not None and key_type != "ssh-rsa":
+        raise _not_rsa_error(path, key_type)
+    secret = _passphrase_bytes(passphrase)
+    if encrypted and not secret:
+        raise KeyPassphraseError(
+            f"The key {path} is protected by a passphrase. Enter its passphrase, or choose "
+            "another key file name to create a new key."
+        )
+    password = secret if encrypted else None
+    try:
+        if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
+            key = serialization.load_ssh_private_key(data, password)
+        else:
+            key = serialization.load_pem_private_key(data, password)
+    except (ValueError, TypeError) as exc:
+        if encrypted:
+            raise KeyPassphraseError(
+                f"The passphrase for {path} is not correct. Enter it again, or choose another "
+                "key file name to create a new key."
+            ) from None
+        raise _not_a_key_error(path) from exc
+    except Exception as exc:  # cryptography raises UnsupportedAlgorithm for odd files
+        raise _not_a_key_error(path) from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise _not_rsa_error(path, _crypto_key_type(key))
+    return key
+
+
+def key_material(public_line: str) -> str:
+    """Return ``"TYPE BASE64"`` from an OpenSSH public key line (comment dropped)."""
+    parts = public_line.split()
+    if len(parts) < 2:
+        raise ValueError("not an OpenSSH public key line")
+    return f"{parts[0]} {parts[1]}"
+
+
+def same_key(public_line_a: str, public_line_b: str) -> bool:
+    """True when both OpenSSH public key lines hold the same key (type and base64 only)."""
+    try:
+        return key_material(public_line_a) == key_material(public_line_b)
+    except (ValueError, AttributeError):
+        return False
+
+
+def fingerprint_of_material(material: str) -> str:
+    """``SHA256:...`` fingerprint (unpadded base64, like ``ssh-keygen -l``) of ``TYPE BASE64``."""
+    blob = base64.b64decode(key_material(material).split()[1])
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def default_comment() -> str:
+    """The comment put at the end of new public keys: ``college-tui@<hostname>``."""
+    host = socket.gethostname().split(".")[0] or "localhost"
+    return f"college-tui@{host}"
+
+
+def _adopt(path: Path, pub_path: Path, secret: bytes | None, comment: str) -> KeyInfo:
+    if not path.is_file():
+        raise NotAKeyError(
+            f"{path} exists but is not a regular file. Choose another key file name and run "
+            "the step again."
+        )
+    info = load_key_info(path, secret)
+    notes: list[str] = []
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name != "nt" and mode & 0o077:
+        # OpenSSH refuses group/world-readable keys ("UNPROTECTED PRIVATE KEY FILE").
+        try:
+            os.chmod(path, 0o600)
+        except OSError as exc:
+            raise file_error(exc, "set permissions 0600 on", path) from exc
+        notes.append(f"Tightened the permissions of {path} from {mode:04o} to 0600.")
+    if not os.path.lexists(pub_path):
+        public_line = f"{info.key_material} {comment}".rstrip()
+        create_exclusive(pub_path, public_line + "\n", 0o644)
+        notes.append(f"Wrote the missing public key file {pub_path}.")
+        info = replace(info, public_line=public_line, comment=comment)
+    return replace(info, adopted=True, notes=tuple(notes))
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > _MAX_KEY_FILE_BYTES:
+            raise _not_a_key_error(path)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotAKeyError(
+            f"There is no key file at {path}. Check the path, or let college-tui create a new key."
+        ) from None
+    except IsADirectoryError:
+        raise _not_a_key_error(path) from None
+    except OSError as exc:
+        raise file_error(exc, "read", path) from exc
+
+
+def _read_public_file(pub_path: Path) -> str | None:
+    try:
+        data = pub_path.read_bytes()[:_MAX_KEY_FILE_BYTES]
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise file_error(exc, "read", pub_path) from exc
+    return data.decode("utf-8", errors="replace").strip()
+
+
+def _sniff_private_key(data: bytes, path: Path) -> tuple[str | None, bool]:
+    """Return (key type or None if unknown before decryption, encrypted?) without decrypting."""
+    text = data.lstrip()
+    if text.startswith(b"PuTTY-User-Key-File"):
+        raise NotAKeyError(
+            f"{path} is a PuTTY key (.ppk). Export it in OpenSSH format with PuTTYgen "
+            "(Conversions → Export OpenSSH key), or choose another key file name."
+        )
+    if text.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
+        return _sniff_openssh(text, path)
+    if text.startswith(b"-----BEGIN RSA PRIVATE KEY-----"):
+        return "ssh-rsa", b"ENCRYPTED" in text[:200]
+    if text.startswith(b"-----BEGIN EC PRIVATE KEY-----"):
+        return "ecdsa-sha2-nistp256", b"ENCRYPTED" in text[:200]
+    if text.startswith(b"-----BEGIN DSA PRIVATE KEY-----"):
+        return "ssh-dss", False
+    if text.startswith(b"-----BEGIN PRIVATE KEY-----"):
+        return None, False
+    if text.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"):
+        return None, True
+    if text.startswith((b"ssh-", b"ecdsa-", b"sk-")):
+        raise NotAKeyError(
+            f"{path} holds a public key, not a private key. Point college-tui at the private "
+            "key file (the one without .pub), or choose another key file name."
+        )
+    raise _not_a_key_error(path)
+
+
+def _sniff_openssh(text: bytes, path: Path) -> tuple[str, bool]:
+    """Read the unencrypted header of an ``openssh-key-v1`` file: key type and cipher."""
+    try:
+        body = b"".join(
+            line.strip() for line in text.splitlines()[1:] if not line.startswith(b"-----")
+        )
+        raw = base64.b64decode(body, validate=False)
+        if not raw.startswith(_OPENSSH_MAGIC):
+            raise ValueError("bad magic")
+        pos = len(_OPENSSH_MAGIC)
+        cipher, pos = _ssh_string(raw, pos)
+        _kdf, pos = _ssh_string(raw, pos)
+        _kdf_options, pos = _ssh_string(raw, pos)
+        pos += 4  # number of keys
+        public_blob, pos = _ssh_string(raw, pos)
+        key_type, _ = _ssh_string(public_blob, 0)
+        return key_type.decode("ascii"), cipher != b"none"
+    except (ValueError, binascii.Error, struct.error, UnicodeDecodeError):
+        raise _not_a_key_error(path) from None
+
+
+def _ssh_string(buf: bytes, pos: int) -> tuple[bytes, int]:
+    (length,) = struct.unpack_from(">I", buf, pos)
+    start = pos + 4
+    if start + length > len(buf):
+        raise ValueError("truncated")
+    return buf[start : start + length], start + length
+
+
+def _public_material(rsa_key: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    line = rsa_key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    return line.decode("ascii")
+
+
+def _crypto_key_type(key: Any) -> str:
+    name = type(key).__name__.lower()
+    if "ed25519" in name:
+        return "ssh-ed25519"
+    if "elliptic" in name:
+        return "ecdsa-sha2-nistp256"
+    if "dsa" in name:
+        return "ssh-dss"
+    return name
+
+
+def _not_rsa_error(path: Path, key_type: str) -> NotRsaKeyError:
+    kind = _KEY_TYPE_NAMES.get(key_type, f"a {key_type}")
+    return NotRsaKeyError(
+        f"{path} is {kind} key, but Azure DevOps accepts RSA keys only. college-tui leaves it "
+        "untouched: choose another file name (for example id_rsa_azure) for a new RSA key."
+    )
+
+
+def _not_a_key_error(path: Path) -> NotAKeyError:
+    return NotAKeyError(
+        f"{path} exists but is not an SSH private key college-tui can read. It is left "
+        "untouched: choose another key file name and run the step again."
+    )
+
+
+def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:
+    if passphrase is None or passphrase in ("", b""):
+        return None
+    return passphrase.encode("utf-8") if isinstance(passphrase, str) else bytes(passphrase)
+
+
+def _clean_comment(comment: str) -> str:
+    # A newline in the public key line makes Azure DevOps reject the pasted key.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in comment):
+        raise SshKeyError("The key comment contains control characters; use plain text only.")
+    return comment.strip()
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
