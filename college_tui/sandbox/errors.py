@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # typeKey -> the .NET type name the service reports, so clients that look at typeName work too.
 _TYPE_NAMES = {
     "ProjectAlreadyExistsException": "Microsoft.TeamFoundation.Core.WebApi.ProjectAlreadyExistsException, Microsoft.TeamFoundation.Core.WebApi",
