@@ -96,6 +96,20 @@ def _api_version(request: Request) -> str | None:
     return None
 
 
+def _out_of_range(version: str | None) -> str | None:
+    """The service's refusal of an api-version newer than it supports (7.2), else None."""
+    if not version:
+        return None
+    try:
+        number = float(".".join(version.split("-")[0].split(".")[:2]))
+    except ValueError:
+        return f"The api-version '{version}' is not valid: use a version like 7.1 or 7.1-preview.1."
+    if number > 7.2:
+        return (f"The requested REST API version of {version} is out of range for this server. "
+                "The latest REST API version this server supports is 7.2.")
+    return None
+
+
 def _to_response(reply: Reply, method: str) -> Response:
     if reply.body is None or method == "HEAD":
         return Response(status_code=reply.status, headers=reply.headers)
@@ -139,11 +153,15 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             except ValueError:
                 return _json(400, error_body("VssRequestContentException",
                                              "The request body is not valid JSON."))
+        version = _api_version(request)
+        too_new = _out_of_range(version)
+        if too_new:
+            return _json(400, error_body("VssVersionOutOfRangeException", too_new))
         call = Call(
             sandbox=sandbox, method=method, host=host, org=org, params=params,
             query={k.lower(): v for k, v in request.query_params.items()},
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=body, base_url=base, api_version=_api_version(request),
+            body=body, base_url=base, api_version=version,
         )
 
         def run() -> Response:

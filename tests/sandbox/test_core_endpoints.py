@@ -186,3 +186,11 @@ def test_request_counts_are_readable_for_benchmarks(sandbox, org):
     routes = {(r["method"], r["route"]): r["count"] for r in stats["requests"]}
     assert routes[("GET", "dev:_apis/process/processes")] == 1
     assert stats["total"] >= 3  # OPTIONS + ResourceAreas + the call
+
+
+def test_an_api_version_newer_than_the_service_is_refused(sandbox):
+    r = requests.get(f"{sandbox.info.org_url}/_apis/process/processes?api-version=9.0",
+                     auth=("", sandbox.info.pat), timeout=5)
+    assert r.status_code == 400
+    assert r.json()["typeKey"] == "VssVersionOutOfRangeException"
+    assert "7.2" in r.json()["message"]
