@@ -30,6 +30,17 @@ def register_sandbox_observer(factory) -> None:
     _observer_factories.append(factory)
 
 
+# Every sandbox a test starts checks each body it answers against Microsoft's specs (tests/contract).
+from tests.contract.observer import SESSION, ContractObserver  # noqa: E402
+
+register_sandbox_observer(ContractObserver)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SESSION.counts:
+        terminalreporter.write_line(SESSION.summary())
+
+
 @pytest.fixture
 def start_sandbox(tmp_path_factory):
     """Start sandboxes (same data dir = a restart); all stopped at the end of the test."""

@@ -28,6 +28,9 @@ LOCATIONS: dict[str, list[tuple]] = {
         ("2d874a60-a811-4f62-9c9f-963a6ea0a55b", "git", "refs", "{project}/_apis/{area}/repositories/{repositoryId}/{resource}/{*filter}", 2, "1.0", "7.2", "7.1"),
         ("ea98d07b-3c87-4971-8ede-a613694ffb55", "git", "pushes", "{project}/_apis/{area}/repositories/{repositoryId}/{resource}/{pushId}", 3, "1.0", "7.2", "7.1"),
         ("9946fd70-0d40-406e-b686-b4744cbbcc37", "git", "pullRequests", "{project}/_apis/{area}/repositories/{repositoryId}/{resource}/{pullRequestId}", 2, "1.0", "7.2", "7.1"),
+        ("01a46dea-7d46-4d40-bc84-319e7c260d99", "git", "pullRequests", "{project}/_apis/{area}/{resource}/{pullRequestId}", 2, "3.0", "7.2", "7.1"),
+        ("a5d28130-9cd2-40fa-9f08-902e7daa9efb", "git", "pullRequests", "{project}/_apis/{area}/{resource}", 2, "1.0", "7.2", "7.1"),
+        ("a663da97-81db-4eb3-8b83-287670f63073", "git", "recycleBinRepositories", "{project}/_apis/{area}/recycleBin/repositories/{repositoryId}", 1, "4.1", "7.2", "7.1"),
         ("3353e165-a11e-43aa-9d88-14f2bb09b6d9", "Contribution", "HierarchyQuery", "_apis/{area}/{resource}/{scopeName}/{scopeValue}", 1, "5.0", "7.2", "0.0"),
     ],
     "vssps": _LOCATION + [

@@ -4,8 +4,10 @@ The specs live beside the project in `../shared/azdo-rest-specs/specification/<a
 (UTF-8 with a BOM). Each path + method becomes an `Operation` whose responses map a status code to a
 JSON schema. Validation is strict: every object schema that lists its properties refuses any other
 property (an emulator that invents a field fails), `allOf` inheritance is flattened first so that
-this works under draft 4, and fields the real service sends but the spec omits are added back only
-through `EXTRA_PROPERTIES`, each with the recording that proves it.
+this works under draft 4. Where the real service sends what the spec does not say (a .NET class's
+wire form, a missing property, a null), `WIRE_FORMS`, `AMENDMENTS` and `RESPONSE_AMENDMENTS`
+correct the spec, each with the evidence that proves it (tests/contract/test_recordings_conform.py
+checks that proof).
 """
 
 from __future__ import annotations
@@ -37,50 +39,102 @@ SPEC_HOSTS: dict[str, list[tuple[str, bool]]] = {
     "app": [("app.vssps.visualstudio.com", False)],
 }
 
-# The spec models ReferenceLinks as the .NET class ({"links": {...}}); on the wire it is a map of
-# link name -> {"href": url}: every `_links` in ../shared/azdo-recordings has that form (e.g.
-# test_devops_projects_CreateListShowDelete.yaml #6 `_links.self.href`).
-WIRE_REFERENCE_LINKS = {
-    "type": "object",
-    "additionalProperties": {
-        "type": "object",
-        "properties": {"href": {"type": "string"}},
-        "required": ["href"],
-        "additionalProperties": False,
-    },
-}
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where the real service's form shows: a recorded answer or an example in the spec folder.
+
+    `source` is "<cassette> #<interaction>" (../shared/azdo-recordings) or the path of an
+    httpExamples file under the specification folder, whose documented operation is `operation`.
+    """
+
+    source: str
+    pointer: str  # JSON pointer into the response body
+    operation: str | None = None
 
 
 @dataclass(frozen=True)
-class Extra:
-    """A property the real service sends that the spec's definition does not declare."""
+class Amendment:
+    """A correction of the spec to what the real service sends, with the recordings proving it."""
 
     schema: dict[str, Any]
     reason: str
+    evidence: tuple[Evidence, ...]
 
 
-_IDENTITY_REF = {"$ref": "#/definitions/IdentityRef"}
+_PROPERTY_BAG = {"type": "object", "additionalProperties": {
+    "type": "object", "properties": {"$type": {"type": "string"}, "$value": {}},
+    "required": ["$type", "$value"], "additionalProperties": False}}
 
-# (spec area, definition) -> {property: Extra}. Each entry names the recording that shows the real
-# service sending the property; tests/contract/test_recordings_conform.py proves every entry is
-# needed by validating the recorded bodies with the same strict schemas.
-EXTRA_PROPERTIES: dict[tuple[str, str], dict[str, Extra]] = {
-    ("core", "WebApiTeam"): {
-        # The identity of a new team comes back on create and update; the spec's Identity
-        # definition misses `subjectDescriptor` (below).
-    },
-    ("core", "Identity"): {
-        "subjectDescriptor": Extra(
-            {"type": "string"},
-            "d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8 "
-            "identity.subjectDescriptor (vssgp.…)"),
-    },
-    ("git", "GitImportRequestParameters"): {
-        "tfvcSource": Extra(
-            {"type": ["object", "null"]},
-            "test_ref_createListUpdateDelete.yaml #8 parameters.tfvcSource: null"),
-    },
-    ("memberEntitlementManagement", "UserEntitlementOperationReference"): {},
+# Definitions the specs describe as the .NET classes behind them, replaced (in every spec file) by
+# their form on the wire.
+WIRE_FORMS: dict[str, Amendment] = {
+    "ReferenceLinks": Amendment(
+        {"type": "object", "additionalProperties": {
+            "type": "object", "properties": {"href": {"type": "string"}}, "required": ["href"],
+            "additionalProperties": False}},
+        "`_links` is a map of link name -> {href}, not {links: ...}",
+        (Evidence("test_devops_projects_CreateListShowDelete.yaml #6", "/_links"),)),
+    "IdentityDescriptor": Amendment(
+        {"type": "string"},
+        "an identity descriptor is serialized as one string `<type>;<identifier>`",
+        (Evidence("d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8", "/identity/descriptor"),)),
+    "PropertiesCollection": Amendment(
+        _PROPERTY_BAG,
+        "a property collection is serialized as a map of name -> {$type, $value}",
+        (Evidence("d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8", "/identity/properties"),)),
+}
+
+# (definition, property) -> the schema the real service's values need, in every spec file that has
+# the definition. A property the spec lacks is added; one it has is replaced.
+AMENDMENTS: dict[tuple[str, str], Amendment] = {
+    **{("Profile", name): Amendment(
+        {"type": "string"},
+        "the profile of `me` carries the user's names and e-mail (the SDK puts them in "
+        "additional_properties; the wizard reads them)",
+        (Evidence("profile/7.2/httpExamples/profiles/GET__profile_profiles_me.json", f"/{name}",
+                  "profile:Profiles_Get"),))
+       for name in ("displayName", "publicAlias", "emailAddress")},
+    ("TeamProjectReference", "visibility"): Amendment(
+        {"enum": ["private", "public", "organization", "unchanged"]},
+        "projects of older organisations are `organization`-visible, and shallow project "
+        "references in pull request lists say `unchanged`",
+        (Evidence("test_devops_projects_CreateListShowDelete.yaml #7", "/value/0/visibility"),
+         Evidence("test_pull_request_policies_workitems.yaml #0", "/value/0/repository/project/visibility"))),
+    ("GraphMember", "mailAddress"): Amendment(
+        {"type": ["string", "null"]},
+        "groups have no e-mail address: the service sends null",
+        (Evidence("test_devops_group_and_member_tests.yaml #19", "/mailAddress"),)),
+    ("UserEntitlementOperationResult", "result"): Amendment(
+        {"$ref": "#/definitions/UserEntitlement"},
+        "the spec's generic `T` placeholder (type string) stands for the UserEntitlement",
+        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #3", "/results/0/result"),)),
+    ("GitImportRequestParameters", "tfvcSource"): Amendment(
+        {"anyOf": [{"type": "null"}, {"$ref": "#/definitions/GitImportTfvcSource"}]},
+        "a git import names no TFVC source: the service sends `tfvcSource: null`",
+        (Evidence("test_ref_createListUpdateDelete.yaml #8", "/parameters/tfvcSource"),)),
+    ("PagedUserEntitlementsList", "members"): Amendment(
+        {"type": "array", "items": {"$ref": "#/definitions/UserEntitlement"}},
+        "the list still sends the older `members` beside `items` (the 7.1 SDK reads `members`)",
+        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #0", "/members"),)),
+    ("UserEntitlement", "extensions"): Amendment(
+        {"type": "array", "items": {"type": "object"}},
+        "user entitlements carry their extensions (the add request sends `extensions: []` too)",
+        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #6", "/extensions"),)),
+}
+
+
+_GRAPH = "urn:azdo-spec:graph#/definitions/"
+
+# Operation key -> the success schema the real service's answers need, where the spec's is wrong.
+RESPONSE_AMENDMENTS: dict[str, Amendment] = {
+    "graph:Subject Lookup_Lookup Subjects": Amendment(
+        {"type": "object", "additionalProperties": {"anyOf": [
+            {"$ref": _GRAPH + "GraphUser"}, {"$ref": _GRAPH + "GraphGroup"},
+            {"$ref": _GRAPH + "GraphScope"}, {"$ref": _GRAPH + "GraphServicePrincipal"}]}},
+        "the map's values are users and groups (with their own fields), not bare GraphSubjects",
+        (Evidence("test_devops_group_and_member_tests.yaml #40",
+                  "/value/aad.NjdiY2I3OGMtZTgyYy03OWRmLWJlMmEtZTRmZjBkOTdhMmM4"),)),
 }
 
 
@@ -189,16 +243,16 @@ def _close(schema: Any) -> Any:
     return out
 
 
-def strict_definitions(area: str, definitions: dict[str, Any]) -> dict[str, Any]:
-    """The spec's definitions with the wire form of links, the allowed extras, and no others."""
+def strict_definitions(definitions: dict[str, Any], *, amend: bool = True) -> dict[str, Any]:
+    """The spec's definitions, amended to the wire (unless `amend` is False) and closed."""
     raw = copy.deepcopy(definitions)
-    if "ReferenceLinks" in raw:
-        raw["ReferenceLinks"] = copy.deepcopy(WIRE_REFERENCE_LINKS)
-    for (extra_area, name), extras in EXTRA_PROPERTIES.items():
-        if extra_area == area and name in raw:
-            raw[name].setdefault("properties", {})
-            for prop, extra in extras.items():
-                raw[name]["properties"][prop] = copy.deepcopy(extra.schema)
+    if amend:
+        for name, wire in WIRE_FORMS.items():
+            if name in raw:
+                raw[name] = copy.deepcopy(wire.schema)
+        for (name, prop), amendment in AMENDMENTS.items():
+            if name in raw:
+                raw[name].setdefault("properties", {})[prop] = copy.deepcopy(amendment.schema)
     return {name: _close(_flatten(schema, raw)) for name, schema in raw.items()}
 
 
@@ -209,7 +263,8 @@ def spec_uri(area: str) -> str:
 class SpecIndex:
     """Every operation of every spec file, findable from a concrete request."""
 
-    def __init__(self, spec_dir: Path = SPEC_DIR) -> None:
+    def __init__(self, spec_dir: Path = SPEC_DIR, *, amend: bool = True) -> None:
+        self._validators: dict[str, Draft4Validator] = {}
         self.routes: list[_Route] = []
         self.operations: dict[str, Operation] = {}
         self.definitions: dict[str, dict[str, Any]] = {}
@@ -218,10 +273,12 @@ class SpecIndex:
             area = path.parent.parent.name
             document = json.loads(path.read_text(encoding="utf-8-sig"))
             self.definitions[area] = document.get("definitions", {})
-            strict = {"definitions": strict_definitions(area, self.definitions[area])}
+            strict = {"definitions": strict_definitions(self.definitions[area], amend=amend)}
             resources.append((spec_uri(area),
                               Resource.from_contents(strict, default_specification=DRAFT4)))
             for operation, spec_host in _operations(area, document):
+                if amend and operation.key in RESPONSE_AMENDMENTS:
+                    operation = _amend_responses(operation, RESPONSE_AMENDMENTS[operation.key])
                 regex, literal = _template_regex(operation.template)
                 self.routes.append(_Route(spec_host, regex, literal, operation))
                 self.operations[operation.key] = operation
@@ -241,7 +298,12 @@ class SpecIndex:
         return best.operation if best else None
 
     def validator(self, schema: dict[str, Any]) -> Draft4Validator:
-        return Draft4Validator(schema, registry=self.registry, format_checker=FORMATS)
+        """A (cached) validator for a schema whose refs point into the specs."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._validators:
+            self._validators[key] = Draft4Validator(schema, registry=self.registry,
+                                                    format_checker=FORMATS)
+        return self._validators[key]
 
 
 def _operations(area: str, document: dict[str, Any]) -> Iterator[tuple[Operation, str]]:
@@ -254,6 +316,13 @@ def _operations(area: str, document: dict[str, Any]) -> Iterator[tuple[Operation
                          for code, response in op.get("responses", {}).items()}
             yield Operation(area, method.upper(), template, op.get("operationId", ""),
                             responses), host
+
+
+def _amend_responses(operation: Operation, amendment: Amendment) -> Operation:
+    responses = {code: (amendment.schema if code.startswith("2") and schema else schema)
+                 for code, schema in operation.responses.items()}
+    return Operation(operation.area, operation.method, operation.template,
+                     operation.operation_id, responses)
 
 
 def _absolute_refs(area: str, schema: Any) -> Any:

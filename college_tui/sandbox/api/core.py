@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from typing import Any
@@ -170,6 +171,7 @@ def queue_create_project(call: Call):
 def create_project_now(sandbox: Sandbox, org: str, spec: dict[str, Any]) -> dict[str, Any]:
     """The project with its side effects: default team "{name} Team" and a repo "{name}"."""
     from ..repos import create_repository
+    from .graph import add_membership
 
     project_id = str(uuid.uuid4())
     team = create_team_doc(sandbox, org, project_id, spec["name"], f"{spec['name']} Team",
@@ -182,6 +184,8 @@ def create_project_now(sandbox: Sandbox, org: str, spec: dict[str, Any]) -> dict
     }
     sandbox.store.put("project", project_id, project, org=org, name=spec["name"])
     create_repository(sandbox, org, project, spec["name"])
+    # The creator is a member and administrator of the default team, as on the service.
+    add_membership(sandbox, org, sandbox.user["descriptor"], team["descriptor"], team_admin=True)
     return project
 
 
@@ -254,6 +258,50 @@ def team_json(call: Call, project: dict[str, Any], team: dict[str, Any]) -> dict
     }
 
 
+def team_identity_json(call: Call, project: dict[str, Any], team: dict[str, Any], *,
+                       updated: bool = False) -> dict[str, Any]:
+    """The team's identity, which create and update answer with (recorded: d174813e/
+    test_devops_team_createUpdateShowListDeleteListMember.yaml #8, #12).
+
+    After an update the service shows the identity as it was before the change, with the team
+    flag as the string "True" (#12); `team` is then the team before the update."""
+    encoded = team["descriptor"].split(".", 1)[1]
+    sid = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    org = call.sandbox.org(call.org or "") or {}
+
+    def prop(kind: str, value: Any) -> dict[str, Any]:
+        return {"$type": f"System.{kind}", "$value": value}
+
+    return {
+        "id": team["id"],
+        "descriptor": f"Microsoft.TeamFoundation.Identity;{sid}",
+        "subjectDescriptor": team["descriptor"],
+        "providerDisplayName": f"[{project['name']}]\\{team['name']}",
+        "isActive": True, "isContainer": True, "members": [], "memberOf": [],
+        "masterId": team["id"],
+        "properties": {
+            "Microsoft.TeamFoundation.Team": (prop("String", "True") if updated
+                                              else prop("Boolean", True)),
+            "SchemaClassName": prop("String", "Group"),
+            "Description": prop("String", team["description"]),
+            "Domain": prop("String", f"vstfs:///Classification/TeamProject/{project['id']}"),
+            "Account": prop("String", team["name"]),
+            "SecurityGroup": prop("String", "SecurityGroup"),
+            "SpecialType": prop("String", "Generic"),
+            # The service's scope id is the project's security scope; the sandbox has one scope
+            # per project, so it uses the project id for it.
+            "ScopeId": prop("String", project["id"]),
+            "ScopeType": prop("String", "TeamProject"),
+            "LocalScopeId": prop("String", project["id"]),
+            "SecuringHostId": prop("String", org.get("accountId", "")),
+            "ScopeName": prop("String", project["name"]),
+            "VirtualPlugin": prop("String", ""),
+        },
+        "resourceVersion": 2,
+        "metaTypeId": 255,
+    }
+
+
 @router.route("GET", "dev", "_apis/projects/{projectId}/teams")
 def list_teams(call: Call):
     project = require_project(call, call.params["projectId"])
@@ -281,7 +329,8 @@ def create_team(call: Call):
             f"VS403014: A team with the name {name} already exists in the project {project['name']}.")
     team = create_team_doc(call.sandbox, call.org or "", project["id"], project["name"], name,
                            body.get("description") or "")
-    return Reply(201, team_json(call, project, team))
+    return Reply(201, {**team_json(call, project, team),
+                       "identity": team_identity_json(call, project, team)})
 
 
 @router.route("PATCH", "dev", "_apis/projects/{projectId}/teams/{teamId}")
@@ -289,6 +338,7 @@ def update_team(call: Call):
     project = require_project(call, call.params["projectId"])
     team = require_team(call, project, call.params["teamId"])
     body = call.body or {}
+    before = dict(team)
     if body.get("name") and body["name"] != team["name"]:
         problem = check_team_name(body["name"])
         if problem:
@@ -300,7 +350,8 @@ def update_team(call: Call):
     if "description" in body and body["description"] is not None:
         team["description"] = body["description"]
     call.store.put("team", team["id"], team, org=team["org"], parent=project["id"], name=team["name"])
-    return team_json(call, project, team)
+    return {**team_json(call, project, team),
+            "identity": team_identity_json(call, project, before, updated=True)}
 
 
 def set_default_team(sandbox: Sandbox, project: dict[str, Any], team: dict[str, Any]) -> None:
