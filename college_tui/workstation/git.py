@@ -8,10 +8,12 @@ git's last stderr lines and a hint. The user's git config is never modified.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import threading
 from collections import deque
@@ -109,26 +111,34 @@ def ssh_command_for(
     host_key_alias: str | None = None,
     config_file: os.PathLike | str | None = None,
     connect_timeout: int = 15,
+    use_agent: bool = False,
 ) -> str:
     """Build a ``GIT_SSH_COMMAND`` that uses exactly one key and only the pinned host keys.
 
-    Strict host key checking, batch mode (never prompts), no agent, no global known_hosts.
-    ``hostname``/``port``/``host_key_alias`` let the URL keep ``ssh.dev.azure.com`` while
-    connecting elsewhere (the sandbox). The result is shell-quoted: git runs it through ``sh``.
+    Strict host key checking, batch mode (never prompts), no global known_hosts, and no
+    agent unless ``use_agent`` (needed for a passphrase-protected key: batch mode cannot ask
+    for the passphrase, so the key must be loaded with ``ssh-add``; ``IdentitiesOnly`` still
+    limits the agent to this key). ``hostname``/``port``/``host_key_alias`` let the URL keep
+    ``ssh.dev.azure.com`` while connecting elsewhere (the sandbox). ``config_file`` is passed
+    as ``-F`` (``os.devnull`` ignores ~/.ssh/config). The result is shell-quoted for ``sh``,
+    which is how git runs it.
     """
     parts = ["ssh"]
     if config_file is not None:
         parts += ["-F", os.fspath(config_file)]
     parts += [
+        # -o IdentityFile rather than -i: -i checks the file before %-token expansion, so a
+        # path containing "%" (escaped as "%%") would be dropped.
+        "-o", f"IdentityFile={_ssh_option_path(identity_file)}",
         "-o", "IdentitiesOnly=yes",
-        "-o", "IdentityAgent=none",
         "-o", "BatchMode=yes",
         "-o", "StrictHostKeyChecking=yes",
         "-o", f"UserKnownHostsFile={_ssh_option_path(known_hosts_file)}",
         "-o", f"GlobalKnownHostsFile={os.devnull}",
         "-o", f"ConnectTimeout={int(connect_timeout)}",
-        "-i", _ssh_percent_escape(os.path.abspath(os.fspath(identity_file))),
     ]  # fmt: skip
+    if not use_agent:
+        parts += ["-o", "IdentityAgent=none"]
     if port is not None:
         parts += ["-p", str(int(port))]
     if hostname:
@@ -174,7 +184,7 @@ def clone(
     raises :class:`GitCancelledError`. An existing clone of the same URL is a no-op; any other
     non-empty destination raises :class:`CloneTargetError`.
     """
-    dest = Path(dest)
+    dest = Path(os.path.abspath(dest))
     state = inspect_clone_target(dest, url)
     if state == "same-clone":
         return dest
@@ -462,28 +472,39 @@ def _run_streaming(
     cancel: threading.Event | None,
 ) -> None:
     """Run git, reading stderr as it comes (split on \\r and \\n) to report progress."""
+    # A process group of its own lets a cancel reach git's ssh child too, and keeps the
+    # terminal's Ctrl+C for us (we then stop git ourselves).
+    group = (
+        {"start_new_session": True}
+        if os.name == "posix"
+        else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    )
+    git_exe = _git()
     try:
         proc = subprocess.Popen(
-            [_git(), *args],
+            [git_exe, *args],
             cwd=cwd,
             env=_env(ssh_command),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            **group,
         )
     except OSError as exc:
+        if cwd is not None and not Path(cwd).is_dir():
+            raise GitError(f"{action} failed: the folder {cwd} does not exist.") from exc
         raise GitNotFoundError(
             f"{action} failed: git could not be started ({exc.strerror}). Install git and retry."
         ) from exc
 
     cancelled = threading.Event()
     if cancel is not None:
-        # git handles SIGTERM by removing the half-made clone, so terminate, never kill first.
+
         def watch() -> None:
             while proc.poll() is None:
                 if cancel.wait(0.1):
                     cancelled.set()
-                    proc.terminate()
+                    _terminate(proc)
                     return
 
         threading.Thread(target=watch, name="git-cancel-watch", daemon=True).start()
@@ -503,18 +524,29 @@ def _run_streaming(
                 _handle_stderr_segment(segment, tail, on_progress)
         _handle_stderr_segment(buffer, tail, on_progress)
         returncode = proc.wait()
-    except BaseException:
-        proc.terminate()
+    except BaseException:  # Ctrl+C or a failing callback: stop git, it cleans up after itself
+        _terminate(proc)
         proc.wait()
         raise
     finally:
         proc.stderr.close()
-    if cancelled.is_set():
+    if cancelled.is_set() and returncode != 0:
         raise GitCancelledError(
-            f"{action} was cancelled; nothing was left behind. Run the step again when ready."
+            f"{action} was cancelled (git cleaned up after itself). Run the step again when ready."
         )
     if returncode != 0:
         raise _git_error(action, returncode, tuple(tail))
+
+
+def _terminate(proc: subprocess.Popen) -> None:
+    """SIGTERM git and its children (git removes a half-made clone on SIGTERM)."""
+    if proc.poll() is not None:
+        return
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.terminate()
 
 
 def _handle_stderr_segment(
@@ -569,12 +601,9 @@ def _redact(text: str) -> str:
     return _URL_CREDENTIALS_RE.sub(r"\1:***@", text)
 
 
-def _ssh_percent_escape(value: str) -> str:
-    return value.replace("%", "%%")  # ssh expands %-tokens in key and known_hosts paths
-
-
 def _ssh_option_path(path: os.PathLike | str) -> str:
-    text = _ssh_percent_escape(os.path.abspath(os.fspath(path)))
+    # ssh expands %-tokens in IdentityFile and UserKnownHostsFile: "%%" is a literal "%".
+    text = os.path.abspath(os.fspath(path)).replace("%", "%%")
     if '"' in text:
         raise GitError(
             f"The path {text!r} contains a double quote, which ssh options cannot express; choose another path."

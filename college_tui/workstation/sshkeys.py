@@ -34,6 +34,7 @@ from .errors import (
 
 ALLOWED_RSA_BITS = (3072, 4096)
 DEFAULT_RSA_BITS = 3072
+MIN_RSA_BITS = 2048  # smaller existing keys are refused rather than adopted
 _MAX_KEY_FILE_BYTES = 64 * 1024  # real private keys are a few KiB
 _OPENSSH_MAGIC = b"openssh-key-v1\x00"
 
@@ -267,6 +268,11 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
         raise _not_a_key_error(path) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
         raise _not_rsa_error(path, _crypto_key_type(key))
+    if key.key_size < MIN_RSA_BITS:
+        raise SshKeyError(
+            f"{path} is a {key.key_size}-bit RSA key, which is too weak to use. college-tui "
+            "leaves it untouched: choose another file name for a new 3072-bit key."
+        )
     return key
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from college_tui.workstation.sshkeys import generate_rsa_key
 
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty home folder (with a space in its path) set as HOME; git sees no global config."""

@@ -58,7 +58,9 @@ class TestSshServer:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, host_key: paramiko.PKey, allowed_key: paramiko.PKey, repo_root: Path | None = None):
+    def __init__(
+        self, host_key: paramiko.PKey, allowed_key: paramiko.PKey, repo_root: Path | None = None
+    ):
         self.host_key = host_key
         self.allowed_key = allowed_key
         self.repo_root = None if repo_root is None else os.fspath(repo_root)
@@ -140,7 +142,10 @@ class TestSshServer:
             for chunk in iter(lambda: proc.stderr.read1(32768), b""):
                 chan.sendall_stderr(chunk)
 
-        threads = [threading.Thread(target=pump_stdin, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
+        threads = [
+            threading.Thread(target=pump_stdin, daemon=True),
+            threading.Thread(target=pump_stderr, daemon=True),
+        ]
         for thread in threads:
             thread.start()
         for chunk in iter(lambda: proc.stdout.read1(32768), b""):
