@@ -1,0 +1,215 @@
+"""Credentials for Azure DevOps: a personal access token, or a Microsoft Entra token.
+
+A PAT is sent as HTTP Basic with an empty user name. An Entra token (azure-identity; scope
+`499b84ac-…/.default`, the Azure DevOps resource) is sent as Bearer and refreshed a few minutes
+before it expires: msrest re-applies `signed_session()` before every request, so mutating
+`creds.token['access_token']` there is enough (nothing in the SDK refreshes for us).
+Nothing here repr()s, prints or logs a secret; every secret is registered for redaction.
+azure-identity and msrest are imported lazily (they are slow to import).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from ..events import Emit, NeedsYou
+from .errors import AzdoError, personal_account
+from .redact import register_secret
+
+AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
+REFRESH_MARGIN_SECONDS = 300  # refresh this long before the token expires
+
+# Entra errors a personal Microsoft account (MSA) meets on the Azure DevOps resource.
+_MSA_CODES = ("AADSTS50020", "AADSTS90072", "AADSTS500011", "AADSTS9002331", "AADSTS9002332",
+              "AADSTS500200", "AADSTS50177")
+_MSA_WORDS = re.compile(
+    r"live\.com|personal microsoft account|microsoft account \(msa\)|\bMSA\b|/consumers|"
+    r"9188040d-6c67-4c5b-b112-36a304b66dad", re.IGNORECASE)
+
+
+class Credential(Protocol):
+    """What the facade needs from a credential. Implementations never repr() a secret."""
+
+    kind: str  # "pat" | "entra"
+
+    def msrest_credentials(self) -> Any: ...
+
+    def auth_header(self) -> str: ...
+
+    def refresh_if_needed(self) -> None: ...
+
+
+class PatCredential:
+    """A personal access token (HTTP Basic, empty user name)."""
+
+    kind = "pat"
+
+    def __init__(self, pat: str) -> None:
+        pat = (pat or "").strip()
+        if not pat:
+            raise AzdoError("The personal access token is empty: paste the token Azure DevOps "
+                            "showed when you created it.")
+        register_secret(pat)
+        self._pat = pat
+
+    def msrest_credentials(self) -> Any:
+        from msrest.authentication import BasicAuthentication
+
+        return BasicAuthentication("", self._pat)
+
+    def auth_header(self) -> str:
+        return "Basic " + base64.b64encode(f":{self._pat}".encode()).decode()
+
+    def refresh_if_needed(self) -> None:
+        """A PAT does not expire during a run (or, if it does, the service says 401)."""
+
+    def __repr__(self) -> str:
+        return "PatCredential(pat='***')"
+
+
+class EntraCredential:
+    """A Microsoft Entra token from an azure-identity credential, refreshed before it expires."""
+
+    kind = "entra"
+
+    def __init__(self, token_credential: Any, *, scope: str = AZURE_DEVOPS_SCOPE,
+                 clock: Callable[[], float] = time.time,
+                 before_interactive: Callable[[], None] | None = None) -> None:
+        self._credential = token_credential
+        self._scope = scope
+        self._clock = clock
+        self._before_interactive = before_interactive
+        self._lock = threading.Lock()
+        self._expires_on = 0.0
+        self._token: dict[str, str] = {"access_token": ""}
+        self._auth: Any = None
+
+    def refresh_if_needed(self) -> None:
+        """Get a new token when there is none or it expires within REFRESH_MARGIN_SECONDS."""
+        with self._lock:
+            if self._token["access_token"] and \
+                    self._expires_on - self._clock() > REFRESH_MARGIN_SECONDS:
+                return
+            if not self._token["access_token"] and self._before_interactive is not None:
+                self._before_interactive()
+            token = self._get_token()
+            register_secret(token.token)
+            # Mutate in place: the msrest credentials object holds this very dict.
+            self._token["access_token"] = token.token
+            self._expires_on = float(token.expires_on)
+
+    def _get_token(self) -> Any:
+        try:
+            return self._credential.get_token(self._scope)
+        except Exception as error:  # azure-identity raises several types; map them all
+            raise entra_error(error) from None
+
+    def msrest_credentials(self) -> Any:
+        with self._lock:
+            if self._auth is None:
+                self._auth = _refreshing_token_auth(self, self._token)
+            return self._auth
+
+    def auth_header(self) -> str:
+        self.refresh_if_needed()
+        return "Bearer " + self._token["access_token"]
+
+    @property
+    def expires_on(self) -> float:
+        return self._expires_on
+
+    def __repr__(self) -> str:
+        return f"EntraCredential({type(self._credential).__name__}, token='***')"
+
+
+def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any:
+    from msrest.authentication import BasicTokenAuthentication
+
+    class RefreshingTokenAuthentication(BasicTokenAuthentication):
+        """Bearer auth whose token is renewed just before msrest signs each request."""
+
+        def signed_session(self, session=None):
+            owner.refresh_if_needed()
+            return super().signed_session(session)
+
+        def __repr__(self) -> str:
+            return "RefreshingTokenAuthentication(token='***')"
+
+    return RefreshingTokenAuthentication(token)
+
+
+def is_personal_account_error(text: str) -> bool:
+    """Whether an Entra error message says a personal Microsoft account can't use the resource."""
+    return any(code in text for code in _MSA_CODES) or bool(_MSA_WORDS.search(text))
+
+
+def entra_error(error: BaseException) -> AzdoError:
+    """An azure-identity failure as a sentence for the attendee."""
+    text = str(error)
+    if is_personal_account_error(text):
+        return personal_account()
+    name = type(error).__name__
+    if name == "CredentialUnavailableError":
+        return AzdoError(
+            f"Sign-in with Microsoft Entra is not available here: {text.strip() or name}. Try "
+            "another sign-in method (device code works without a browser on this machine) or a "
+            "personal access token.")
+    first = text.strip().splitlines()[0] if text.strip() else name
+    return AzdoError(f"Sign-in with Microsoft Entra failed: {first}. Try again, or sign in with "
+                     "a personal access token.")
+
+
+def browser_available(environ: dict[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether browser sign-in can work: on Linux without a display, Python's `webbrowser` would
+    start a console browser (w3m, lynx) that can't sign in, so offer device code instead."""
+    import os
+    import sys
+
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+
+
+def device_code_prompt(emit: Emit, step: str) -> Callable[[str, str, Any], None]:
+    """The `prompt_callback` for DeviceCodeCredential: the URL and code as a NeedsYou event."""
+
+    def prompt(verification_uri: str, user_code: str, expires_on: Any) -> None:
+        emit(NeedsYou(step, f"Open {verification_uri} and enter the code {user_code} to sign in "
+                            "to Azure DevOps.", url=verification_uri, detail=user_code))
+
+    return prompt
+
+
+def entra_credential(mode: Literal["browser", "device-code", "azure-cli"], emit: Emit,
+                     step: str = "sign-in", *, tenant_id: str | None = None,
+                     timeout: int = 300) -> EntraCredential:
+    """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event."""
+    import azure.identity as identity
+
+    kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
+    before: Callable[[], None] | None = None
+    if mode == "browser":
+        if not browser_available():
+            raise AzdoError("No web browser can open here (no graphical display), and a text "
+                            "browser can't sign you in. Choose device code sign-in instead: you "
+                            "open a link on any device and type a short code.")
+        credential = identity.InteractiveBrowserCredential(timeout=timeout, **kwargs)
+
+        def before() -> None:
+            emit(NeedsYou(step, "Sign in to Azure DevOps in the browser window that opens."))
+    elif mode == "device-code":
+        # Without a prompt_callback azure-identity print()s the code, corrupting the screen.
+        credential = identity.DeviceCodeCredential(prompt_callback=device_code_prompt(emit, step),
+                                                   timeout=timeout, **kwargs)
+    elif mode == "azure-cli":
+        credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
+    else:
+        raise ValueError(f"unknown Entra sign-in mode {mode!r}")
+    return EntraCredential(credential, before_interactive=before)

@@ -1,0 +1,195 @@
+"""The one seam every HTTP request of the azdo layer goes through: an observing requests adapter.
+
+Why an adapter: the SDK builds a separate msrest `ServiceClient` (own config, own thread-local
+requests Session) for every area client and for its internal location/resource-area lookups, so a
+per-client setting (`client.config.hooks`, `config.connection.timeout`) misses some requests.
+All of them, however, call `creds.signed_session(session)` before each request
+(`msrest/pipeline/requests.py` RequestsCredentialsPolicy). `ObservedAuth` wraps the real credentials
+and mounts `ObservingAdapter` on that session the first time it sees it. The raw calls
+(HierarchyQuery, SessionTokens) use a session with the same adapter. The adapter:
+
+- replaces msrest's `ClientRetryPolicy` (urllib3: 3 retries, backoff 0.8 s, silently sleeping on
+  Retry-After) with `Retry(0, read=False)`, so azdo/retry.py is the single, visible retry layer;
+- enforces our timeout (msrest would pass its default of 100 s);
+- times every request and emits an `HttpCall` (redacted path; status None if the connection failed);
+- remembers the last response of this thread (status, Retry-After) because the SDK's exceptions do
+  not carry the status code;
+- honours a Retry-After seen on any response (also 200) before the next request is sent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ..events import Emit, HttpCall, Waiting
+from .redact import redact_url
+from .retry import RATE_LIMIT_MESSAGE, parse_retry_after
+
+DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What this thread's last request got: enough to classify an SDK exception."""
+
+    method: str
+    url: str
+    status: int | None  # None: no answer (connection failed or dropped)
+    retry_after: float | None = None
+    content_type: str = ""
+
+
+@dataclass
+class _Context:
+    emit: Emit
+    step: str
+
+
+class HttpObserver:
+    """Shared by all connections of one AzureDevOps facade (and its `for_step` copies)."""
+
+    def __init__(self, *, timeout: Any = DEFAULT_TIMEOUT, max_retry_after: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.timeout = timeout
+        self.max_retry_after = max_retry_after
+        self.sleep = sleep
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._not_before = 0.0  # monotonic time before which the service asked us not to call
+
+    # -- context: who gets the events of requests made on this thread ------------------------
+
+    @contextmanager
+    def context(self, emit: Emit, step: str) -> Iterator[None]:
+        stack = self._stack()
+        stack.append(_Context(emit, step))
+        try:
+            yield
+        finally:
+            stack.pop()
+
+    def _stack(self) -> list[_Context]:
+        stack = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
+
+    def _current(self) -> _Context | None:
+        stack = self._stack()
+        return stack[-1] if stack else None
+
+    def emit(self, event_factory: Callable[[str], Any]) -> None:
+        ctx = self._current()
+        if ctx is not None:
+            ctx.emit(event_factory(ctx.step))
+
+    # -- what happened last on this thread ----------------------------------------------------
+
+    @property
+    def last(self) -> Exchange | None:
+        return getattr(self._local, "last", None)
+
+    def forget_last(self) -> None:
+        self._local.last = None
+
+    def _record(self, exchange: Exchange) -> None:
+        self._local.last = exchange
+        if exchange.retry_after:
+            with self._lock:
+                self._not_before = max(self._not_before,
+                                       time.monotonic() + min(exchange.retry_after,
+                                                              self.max_retry_after))
+
+    def clear_pause(self) -> None:
+        """The retry layer already waited out the Retry-After of the failed request."""
+        with self._lock:
+            self._not_before = min(self._not_before, time.monotonic())
+
+    def before_send(self) -> None:
+        """Wait out a Retry-After the service sent on an earlier (possibly successful) answer."""
+        with self._lock:
+            delay = self._not_before - time.monotonic()
+        if delay <= 0:
+            return
+        delay = min(delay, self.max_retry_after)
+        self.emit(lambda step: Waiting(step, RATE_LIMIT_MESSAGE, round(delay, 3), 0))
+        self.sleep(delay)
+
+    # -- instrumentation -------------------------------------------------------------------------
+
+    def instrument(self, session: requests.Session) -> requests.Session:
+        """Mount the observing adapter on `session` (once)."""
+        if getattr(session, "_college_tui_observer", None) is not self:
+            adapter = ObservingAdapter(self)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            session._college_tui_observer = self  # type: ignore[attr-defined]
+        return session
+
+    def session(self) -> requests.Session:
+        """This thread's session for raw calls (requests sessions are not thread-safe)."""
+        session = getattr(self._local, "raw_session", None)
+        if session is None:
+            session = self._local.raw_session = self.instrument(requests.Session())
+            session.trust_env = True  # honour proxy settings, like the SDK does
+        return session
+
+
+class ObservingAdapter(HTTPAdapter):
+    """requests adapter: no hidden retries, our timeout, an HttpCall per request."""
+
+    def __init__(self, observer: HttpObserver) -> None:
+        # read=False: a read error is raised as itself (ReadTimeout), not wrapped in MaxRetryError.
+        super().__init__(max_retries=Retry(0, read=False))
+        self.observer = observer
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        observer = self.observer
+        observer.before_send()
+        method = (request.method or "GET").upper()
+        url = request.url or ""
+        started = time.monotonic()
+        try:
+            response = super().send(request, stream=stream, timeout=observer.timeout,
+                                    verify=verify, cert=cert, proxies=proxies)
+        except Exception:
+            elapsed = (time.monotonic() - started) * 1000
+            observer._record(Exchange(method, url, None))
+            observer.emit(lambda step: HttpCall(step, method, redact_url(url), None,
+                                                round(elapsed, 1)))
+            raise
+        elapsed = (time.monotonic() - started) * 1000
+        observer._record(Exchange(
+            method, url, response.status_code,
+            parse_retry_after(response.headers.get("Retry-After")),
+            response.headers.get("Content-Type", "")))
+        observer.emit(lambda step: HttpCall(step, method, redact_url(url), response.status_code,
+                                            round(elapsed, 1)))
+        return response
+
+
+def observed_credentials(inner: Any, observer: HttpObserver) -> Any:
+    """msrest credentials that sign like `inner` and instrument every session they sign."""
+    from msrest.authentication import Authentication
+
+    class ObservedAuth(Authentication):
+        def signed_session(self, session=None):
+            session = inner.signed_session(session)
+            return observer.instrument(session)
+
+        def refresh_session(self, session=None):
+            return self.signed_session(session)
+
+        def __repr__(self) -> str:
+            return "ObservedAuth(***)"
+
+    return ObservedAuth()

@@ -1,0 +1,191 @@
+"""The calls the SDK lacks: the portal's HierarchyQuery data providers and Token/SessionTokens.
+
+They are sent with plain `requests` (on the observed session of azdo/http.py) with the same
+Authorization header as the SDK, `X-TFS-FedAuthRedirect: Suppress` and no redirects. Without that
+header Azure DevOps answers a bad credential with HTTP 203 and an HTML sign-in page, so a 203, any
+HTML body and any 3xx all mean "sign-in failed" here (API reference §11c).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .errors import AzdoError, PortalRefused, sign_in_failed, what
+from .models import SshKey
+from .urls import ssh_keys_page, team_settings_page
+
+RAW_API_VERSION = "5.0-preview.1"
+DEFAULT_TEAM_PROVIDER = "ms.vss-admin-web.admin-teams-data-provider"
+SSH_KEY_PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
+
+# Resource areas whose host serves Token/SessionTokens (vssps.dev.azure.com on the service).
+TOKEN_HOST_AREAS = (
+    "af68438b-ed04-4407-9eb6-f1dbae3f922e",  # TokenAdmin
+    "8a3d49b8-91f0-46ef-b33d-dda338c25db3",  # IMS
+    "bb1e7ec9-e901-4b68-999a-de7012b920f8",  # Graph
+)
+
+# A provider failing for one of these refused what we sent (a non-RSA key, a duplicate, an unknown
+# team), not the way we sent it: that is an error to explain, not a hand-off to the browser.
+INPUT_ERRORS = frozenset({
+    "InvalidPublicKeyException", "DuplicatePublicKeyException", "InvalidArgumentValueException",
+    "ArgumentException", "ArgumentNullException", "TeamNotFoundException",
+    "ProjectDoesNotExistWithNameException", "ProjectDoesNotExistException",
+})
+
+
+class HttpStatusError(Exception):
+    """A raw call answered with an error status; the facade maps it like an SDK error."""
+
+    def __init__(self, status: int, message: str, type_key: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type_key = type_key
+
+
+def raw_headers(auth_header: str, *, body: bool = False) -> dict[str, str]:
+    headers = {
+        "Authorization": auth_header,
+        "Accept": f"application/json;api-version={RAW_API_VERSION}",
+        "X-TFS-FedAuthRedirect": "Suppress",
+        "X-VSS-ForceMsaPassThrough": "true",
+    }
+    if body:
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+def _json(response) -> Any:
+    text = response.content.decode("utf-8-sig", errors="replace").strip()
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
+    """The parsed JSON of a raw call's response, or the AzdoError its status means.
+
+    203, 3xx and HTML bodies are a sign-in page: the credential was not accepted. For the portal's
+    undocumented calls a 401/403/404 raises PortalRefused, so the step can hand off to the browser.
+    5xx and 429 raise HttpStatusError (the retry layer retries those).
+    """
+    status = response.status_code
+    content_type = (response.headers.get("Content-Type") or "").lower()
+    if status == 203 or 300 <= status < 400 or (status < 300 and "text/html" in content_type):
+        raise sign_in_failed(f"HTTP {status}, Azure DevOps answered with its sign-in page",
+                             status=status)
+    body = _json(response)
+    message, type_key = "", None
+    if isinstance(body, dict):
+        message = str(body.get("message") or "")
+        type_key = body.get("typeKey")
+    if status in (401, 403, 404) and portal:
+        raise PortalRefused(
+            f"Azure DevOps did not let the wizard {what(method)} through its portal API "
+            f"(HTTP {status}{': ' + message if message else ''}). This API is undocumented and "
+            "often refuses personal access tokens; the wizard will show you how to do it in the "
+            "browser instead.", status=status, type_key=type_key)
+    if status == 401:
+        raise sign_in_failed(f"HTTP {status}", status=status)
+    if status >= 400:
+        raise HttpStatusError(status, message or f"HTTP {status}", type_key)
+    return body
+
+
+def _iso(valid_to: Any) -> str:
+    if isinstance(valid_to, datetime):
+        moment = valid_to if valid_to.tzinfo else valid_to.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(valid_to, date):
+        return f"{valid_to.isoformat()}T00:00:00.000Z"
+    return str(valid_to)
+
+
+def default_team_query(org_url: str, project: str, team_id: str) -> dict[str, Any]:
+    """HierarchyQuery body that makes `team_id` the project's default team (reference §4b)."""
+    return {
+        "contributionIds": [DEFAULT_TEAM_PROVIDER],
+        "dataProviderContext": {"properties": {
+            "setDefaultTeam": True,
+            "teamId": team_id,
+            "sourcePage": {
+                "url": team_settings_page(org_url, project),
+                "routeId": "ms.vss-admin-web.project-admin-hub-route",
+                "routeValues": {"project": project, "adminPivot": "teams",
+                                "controller": "ContributedPage", "action": "Execute"},
+            },
+        }},
+    }
+
+
+def ssh_key_query(org_url: str, display_name: str, public_line: str, instance_id: str,
+                  valid_to: Any) -> dict[str, Any]:
+    """HierarchyQuery body that registers an SSH public key (reference §6)."""
+    return {
+        "contributionIds": [SSH_KEY_PROVIDER],
+        "dataProviderContext": {"properties": {
+            "displayName": display_name,
+            "publicData": public_line.strip(),
+            "validTo": _iso(valid_to),
+            "scope": "app_token",
+            "isPublic": True,
+            "targetAccounts": [instance_id],
+            "sourcePage": {
+                "url": ssh_keys_page(org_url),
+                "routeId": "ms.vss-admin-web.user-admin-hub-route",
+                "routeValues": {"adminPivot": "keys", "controller": "ContributedPage",
+                                "action": "Execute"},
+            },
+        }},
+    }
+
+
+def provider_result(body: Any, provider: str, method: str) -> Any:
+    """The data one provider returned in a HierarchyQuery answer; PortalRefused when it failed.
+
+    The portal reports a failing provider in `exceptions` (or `dataProviderExceptions`) keyed by
+    its id, with HTTP 200 — that is a refusal too.
+    """
+    if not isinstance(body, dict):
+        raise PortalRefused(f"Azure DevOps gave no usable answer when asked to {what(method)}; "
+                            "the wizard will show you how to do it in the browser instead.")
+    for key in ("exceptions", "dataProviderExceptions"):
+        failures = body.get(key) or {}
+        failure = failures.get(provider) if isinstance(failures, dict) else None
+        if failure:
+            detail = failure.get("message") if isinstance(failure, dict) else str(failure)
+            type_key = (failure.get("typeKey") or failure.get("exceptionType")) \
+                if isinstance(failure, dict) else None
+            if type_key in INPUT_ERRORS:  # our request was wrong: the browser would not help
+                raise AzdoError(f"Azure DevOps refused to {what(method)}: {detail}",
+                                status=400, type_key=type_key)
+            raise PortalRefused(
+                f"Azure DevOps refused to {what(method)} through its portal API: "
+                f"{detail or 'no reason given'}. The wizard will show you how to do it in the "
+                "browser instead.", type_key=type_key)
+    return (body.get("dataProviders") or {}).get(provider)
+
+
+def ssh_key_from(data: dict[str, Any]) -> SshKey:
+    return SshKey(
+        authorization_id=str(data.get("authorizationId") or ""),
+        display_name=str(data.get("displayName") or ""),
+        public_data=str(data.get("publicData") or ""),
+        valid_to=data.get("validTo"),
+        is_valid=bool(data.get("isValid", True)),
+    )
+
+
+def session_tokens(body: Any) -> list[dict[str, Any]]:
+    """The SessionToken list of a Token/SessionTokens answer (a bare array or {count, value})."""
+    if isinstance(body, dict):
+        body = body.get("value")
+    if not isinstance(body, list):
+        return []
+    return [item for item in body if isinstance(item, dict)]
