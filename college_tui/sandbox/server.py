@@ -115,8 +115,13 @@ class SandboxServer:
         if self.with_ssh:
             from .sshserver import SshGitServer
 
-            self._ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port)
-            self._ssh.start()
+            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port)
+            try:
+                ssh.start()
+            except BaseException:  # e.g. the SSH port is taken: don't leave the REST side running
+                self.stop()
+                raise
+            self._ssh = ssh
             self.ssh_port = self._ssh.port
             self.info.ssh_host = LOOPBACK
             self.info.ssh_port = self._ssh.port

@@ -5,7 +5,9 @@ keys registered through the REST API (kind "sshkey" documents, looked up on ever
 key deleted through the API stops working at once) and runs the real `git upload-pack` /
 `git receive-pack` on the same bare repositories the REST side reads. Refusals use the service's
 words: "remote: Shell access is not supported.", TF401019 for an unknown repository, "Public key
-authentication failed." for a key of another organisation.
+authentication failed." for a key registered in another organisation only, and the expiry notice
+for a key past its validTo (like the service, such a key authenticates and git is then refused, so
+the attendee learns why).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import contextlib
 import ipaddress
 import logging
 import os
-import re
 import select
 import shlex
 import socket
@@ -28,7 +29,7 @@ from urllib.parse import unquote
 
 import paramiko
 
-from .repos import repo_path
+from .repos import repo_path, resolve_ssh_path
 from .service import Sandbox
 
 log = logging.getLogger(__name__)
@@ -74,13 +75,22 @@ def load_or_create_host_key(path: Path) -> paramiko.RSAKey:
                 key.write_private_key(out, file_format=paramiko.pkey.OPENSSH)
                 out.flush()
                 os.fsync(out.fileno())
-            with contextlib.suppress(FileExistsError):  # a concurrent first start won: use its key
-                os.link(tmp, path)
+            try:
+                os.link(tmp, path)  # never replaces: if a concurrent first start won, use its key
+            except FileExistsError:
+                pass
+            else:
+                return key  # (reading it back would cost a slow RSA key check)
         finally:
             tmp.unlink(missing_ok=True)
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
-    return paramiko.RSAKey.from_private_key_file(str(path))
+    try:
+        return paramiko.RSAKey.from_private_key_file(str(path))
+    except (paramiko.SSHException, ValueError, OSError) as err:
+        raise RuntimeError(
+            f"The sandbox's SSH host key {path} cannot be read ({err}). Delete the file to make "
+            "a new key; clients that pinned the old one must then pin the new one.") from err
 
 
 # -- what a client asks for ------------------------------------------------------------------
@@ -105,27 +115,6 @@ def split_ssh_path(path: str) -> tuple[str, str, str] | None:
     return parts[1], parts[2], parts[3]
 
 
-def resolve_repository(sandbox: Sandbox, path: str) -> dict[str, Any] | None:
-    """The repo document an SSH path names (names compare case-insensitively), or None."""
-    from . import repos
-
-    resolver = getattr(repos, "resolve_ssh_path", None)  # the shared resolver, once repos.py has it
-    if resolver is not None:
-        return resolver(sandbox, path)
-    parsed = split_ssh_path(path)
-    if parsed is None:
-        return None
-    org, project_name, repo_name = parsed
-    store = sandbox.store
-    project = store.find_one("project", org=org, name=project_name)
-    if project is None:
-        by_id = store.get("project", project_name.lower())
-        project = by_id if by_id and by_id.get("org", "").lower() == org.lower() else None
-    if project is None:
-        return None
-    return repos.find_repository(sandbox, project, repo_name)
-
-
 # -- registered keys -------------------------------------------------------------------------
 
 
@@ -134,19 +123,21 @@ def _key_material(public_data: str) -> tuple[str, str] | None:
     return (fields[0], fields[1]) if len(fields) >= 2 else None
 
 
-def registered_key(sandbox: Sandbox, key: paramiko.PKey) -> dict[str, Any] | None:
-    """The valid "sshkey" document holding this RSA public key (type + base64 compared)."""
+def registered_keys(sandbox: Sandbox, key: paramiko.PKey) -> list[dict[str, Any]]:
+    """The valid "sshkey" documents holding this RSA public key (type + base64 compared).
+
+    One per organisation at most: the same key may be registered in several.
+    """
     if key.get_name() != "ssh-rsa":
-        return None  # Azure DevOps accepts RSA keys only
+        return []  # Azure DevOps accepts RSA keys only
     wanted = ("ssh-rsa", key.get_base64())
-    for doc in sandbox.store.find("sshkey"):
-        if doc.get("isValid", True) is not False and _key_material(doc.get("publicData")) == wanted:
-            return doc
-    return None
+    return [doc for doc in sandbox.store.find("sshkey")
+            if doc.get("isValid", True) is not False
+            and _key_material(doc.get("publicData")) == wanted]
 
 
 def key_expired(doc: dict[str, Any], now: datetime | None = None) -> bool:
-    """Whether a key document's `validTo` (ISO 8601) has passed; an unreadable date counts as passed."""
+    """Whether a key's `validTo` (ISO 8601) has passed; an unreadable date counts as passed."""
     valid_to = doc.get("validTo")
     if not valid_to:
         return False
@@ -167,10 +158,9 @@ class _GitSshInterface(paramiko.ServerInterface):
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.key_doc: dict[str, Any] | None = None
+        self.key_docs: list[dict[str, Any]] = []  # the registrations of the accepted key
         self.request: tuple[str, ...] | None = None  # ("exec", service, path) or ("refused",)
         self.requested = threading.Event()
-        self.env: dict[str, str] = {}
         self._session_opened = False
 
     def get_allowed_auths(self, username: str) -> str:
@@ -179,10 +169,10 @@ class _GitSshInterface(paramiko.ServerInterface):
     def check_auth_publickey(self, username: str, key: paramiko.PKey) -> int:
         # Looked up in the store each time: a key deleted through the API is refused at once.
         # paramiko itself refuses SHA-1 "ssh-rsa" signatures (it verifies rsa-sha2-256/512 only).
-        doc = registered_key(self.sandbox, key) if username == USER else None
-        if doc is None:
+        docs = registered_keys(self.sandbox, key) if username == USER else []
+        if not docs:
             return paramiko.AUTH_FAILED
-        self.key_doc = doc
+        self.key_docs = docs
         return paramiko.AUTH_SUCCESSFUL
 
     def check_channel_request(self, kind: str, chanid: int) -> int:
@@ -194,11 +184,10 @@ class _GitSshInterface(paramiko.ServerInterface):
     def check_channel_pty_request(self, *args: Any) -> bool:
         return False
 
-    def check_channel_env_request(self, channel, name: str, value: str) -> bool:
-        # git asks for protocol v2 this way (SendEnv GIT_PROTOCOL); nothing else gets through.
-        if name == "GIT_PROTOCOL" and re.fullmatch(r"version=[0-9]", value):
-            self.env[name] = value
-            return True
+    def check_channel_env_request(self, channel, name: bytes, value: bytes) -> bool:
+        # git asks for protocol v2 with SendEnv GIT_PROTOCOL; Azure Repos speaks v0/v1 only
+        # (grafana/grafana#130330, grafana/nanogit#372), so the sandbox declines as well and git
+        # falls back by itself.
         return False
 
     def check_channel_shell_request(self, channel) -> bool:
@@ -236,6 +225,7 @@ class _Connection:
         self.peer = peer
         self.transport: paramiko.Transport | None = None
         self.proc: subprocess.Popen | None = None
+        self.pumps: list[threading.Thread] = []
         self.thread = threading.Thread(target=self._run, name=f"sandbox-ssh-{peer[1]}",
                                        daemon=True)
 
@@ -256,8 +246,10 @@ class _Connection:
             log.info("ssh connection from %s ended: %s", self.peer, err)
         finally:
             if self.transport is not None:
-                self.transport.close()
+                self.transport.close()  # also wakes a pump blocked on the channel
             self.sock.close()
+            for pump in self.pumps:
+                pump.join(STOP_TIMEOUT)
             self.server._forget(self)
 
     def _serve(self) -> None:
@@ -275,13 +267,16 @@ class _Connection:
         except (paramiko.SSHException, EOFError, OSError) as err:
             log.info("ssh negotiation with %s failed: %s", self.peer, err)
             return
+        # Short waits: a transport closed by `stop()` does not wake a pending accept().
         deadline = time.monotonic() + REQUEST_TIMEOUT
-        chan = transport.accept(REQUEST_TIMEOUT)
-        if chan is None:
-            return  # authentication failed or the client left
-        while not iface.requested.wait(0.05):
+        chan = None
+        while chan is None or not iface.requested.is_set():
             if not transport.is_active() or time.monotonic() > deadline:
-                return
+                return  # authentication failed, the client left, or the server is stopping
+            if chan is None:
+                chan = transport.accept(0.05)
+            else:
+                iface.requested.wait(0.05)
         request = iface.request or ("refused",)
         if request[0] == "exec":
             _, service, path = request
@@ -290,7 +285,7 @@ class _Connection:
 
     def _exec(self, chan: paramiko.Channel, iface: _GitSshInterface, service: str,
               path: str) -> None:
-        refusal, repo = self._authorize(iface.key_doc, path)
+        refusal, repo = self._authorize(iface.key_docs, path)
         if refusal:
             log.info("ssh %s %s refused: %s", service, path, refusal.strip())
             chan.sendall_stderr(refusal)
@@ -299,14 +294,16 @@ class _Connection:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
             "HOME": str(self.sandbox.data_dir), "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull, **iface.env,
+            "GIT_CONFIG_GLOBAL": os.devnull,
         }
         # Pushes to one repository take turns: git's own ref locks keep it consistent anyway,
         # but two pushes racing for packed-refs.lock could fail spuriously. The wait is bounded
         # so a stalled client can't block everyone.
         lock = self.server.push_lock(repo["id"]) if service == "receive-pack" else None
-        locked = lock.acquire(timeout=PUSH_LOCK_WAIT) if lock is not None else False
+        locked = self._take_turn(lock) if lock is not None else False
         try:
+            if self.server.stopping.is_set() or not self.transport.is_active():
+                return  # nobody left to serve
             rc = self._pump(chan, ["git", service, str(repo_path(self.sandbox, repo))], env)
         finally:
             if locked:
@@ -315,21 +312,32 @@ class _Connection:
         if rc is not None:
             chan.send_exit_status(rc)
 
-    def _authorize(self, key_doc: dict[str, Any] | None,
+    def _take_turn(self, lock: threading.Lock) -> bool:
+        """Wait for the lock (bounded; given up if the client leaves or the server stops)."""
+        deadline = time.monotonic() + PUSH_LOCK_WAIT
+        while not lock.acquire(timeout=0.05):
+            if (self.server.stopping.is_set() or not self.transport.is_active()
+                    or time.monotonic() > deadline):
+                return False
+        return True
+
+    def _authorize(self, key_docs: list[dict[str, Any]],
                    path: str) -> tuple[str | None, dict[str, Any] | None]:
-        """(refusal message, None) or (None, repo): key still valid, same org, repo exists."""
+        """(refusal message, None) or (None, repo): key registered in the path's organisation and
+        not expired, repository found."""
         parsed = split_ssh_path(path)
+        if parsed is None:
+            return REPO_MISSING.format(name=path), None
+        org = parsed[0].lower()
+        key_doc = next((d for d in key_docs if (d.get("org") or "").lower() == org), None)
         if key_doc is None:
-            return KEY_REFUSED, None
-        if parsed and parsed[0].lower() != (key_doc.get("org") or "").lower():
             return KEY_REFUSED, None
         if key_expired(key_doc):
             return KEY_EXPIRED, None
         self.sandbox.advance()  # the clock moves for SSH users too (an import may just finish)
-        repo = resolve_repository(self.sandbox, path)
+        repo = resolve_ssh_path(self.sandbox, path)
         if repo is None or not repo_path(self.sandbox, repo).is_dir():
-            name = parsed[2] if parsed else path
-            return REPO_MISSING.format(name=name), None
+            return REPO_MISSING.format(name=parsed[2]), None
         return None, repo
 
     def _pump(self, chan: paramiko.Channel, argv: list[str], env: dict[str, str]) -> int | None:
@@ -359,6 +367,7 @@ class _Connection:
 
         feeder = threading.Thread(target=feed_stdin, name="sandbox-ssh-stdin", daemon=True)
         errors = threading.Thread(target=copy_stderr, name="sandbox-ssh-stderr", daemon=True)
+        self.pumps = [feeder, errors]
         feeder.start()
         errors.start()
         client_left = False
