@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 _SESSION_TMP = tempfile.mkdtemp(prefix="college-tui-tests-")
 os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(_SESSION_TMP, "sdk-cache")
@@ -41,14 +42,40 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(SESSION.summary())
 
 
+_HOST_KEY_CACHE = Path(_SESSION_TMP) / "ssh_host_rsa_key"
+
+
+def _seed_host_key(data_dir: Path) -> None:
+    """Give a new sandbox the session's SSH host key: generating RSA 3072 per test costs ~0.5 s.
+
+    Tests of host-key generation itself pass `fresh_host_key=True`.
+    """
+    from college_tui.sandbox.sshserver import HOST_KEY_FILE
+
+    target = data_dir / HOST_KEY_FILE
+    if target.exists():
+        return
+    if not _HOST_KEY_CACHE.exists():
+        import paramiko
+
+        paramiko.RSAKey.generate(3072).write_private_key_file(str(_HOST_KEY_CACHE))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(_HOST_KEY_CACHE.read_bytes())
+
+
 @pytest.fixture
 def start_sandbox(tmp_path_factory):
     """Start sandboxes (same data dir = a restart); all stopped at the end of the test."""
     servers: list[SandboxServer] = []
     watchers: list = []
 
-    def start(data_dir=None, *, ssh: bool = False, faults=None, **config) -> SandboxServer:
+    def start(data_dir=None, *, ssh: bool = False, faults=None, fresh_host_key: bool = False,
+              **config) -> SandboxServer:
         data_dir = data_dir or tmp_path_factory.mktemp("sandbox")
+        if ssh and not fresh_host_key:
+            _seed_host_key(Path(data_dir))
         server = SandboxServer(data_dir, faults=faults, ssh=ssh,
                                config=SandboxConfig(**{**FAST, **config}))
         server.start()

@@ -27,7 +27,7 @@ def ssh_threads(besides: set[threading.Thread] = frozenset()) -> list[str]:
 
 def test_the_host_key_survives_a_restart_so_the_pinned_line_stays_valid(start_sandbox,
                                                                        attendee_at):
-    first = start_sandbox(ssh=True, **QUICK)
+    first = start_sandbox(ssh=True, fresh_host_key=True, **QUICK)
     data_dir = Path(first.info.data_dir)
     key_file = data_dir / HOST_KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
