@@ -3,7 +3,8 @@
 Every call runs ``git`` without a shell, with ``GIT_TERMINAL_PROMPT=0`` (never ask on a
 terminal the TUI owns), ``LC_ALL=C`` (messages we can parse) and, for network commands,
 ``GIT_SSH_COMMAND`` built by :func:`ssh_command_for`. Failures raise :class:`GitError` with
-git's last stderr lines and a hint. The user's git config is never modified.
+git's last stderr lines and a hint. The user's global git config is never modified; only
+:func:`set_local_config` writes, and only to one repository's own ``.git/config``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .atomic import write_atomic
 from .errors import CloneTargetError, GitCancelledError, GitError, GitNotFoundError
 
 ProgressCallback = Callable[[str, float], None]
-CloneTarget = Literal["absent", "empty", "same-clone", "other"]
+CloneTarget = Literal["absent", "empty", "same-clone", "partial-clone", "other"]
 
 _LOCAL_TIMEOUT = 120  # seconds; local git commands finish in well under a second
 _TAIL_LINES = 20
@@ -37,19 +38,25 @@ _URL_CREDENTIALS_RE = re.compile(r"(://[^/\s:@]+):[^@\s/]+@")
 _REPO_ENV_VARS = (
     "GIT_DIR",
     "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
     "GIT_INDEX_FILE",
     "GIT_OBJECT_DIRECTORY",
     "GIT_PREFIX",
+    "GIT_CONFIG",  # `git config` would read and write that file instead of .git/config
 )
+# What the wizard tells the user to re-run when the pinned host key is missing.
+_RERUN_SSH_KEY_STEP = "run the wizard's “SSH key” step again (`college-tui apply` re-runs it)"
 
 _HINTS = (
-    (
-        "Host key verification failed",
-        "The server's host key is not the pinned one or is missing from known_hosts: run the known_hosts step again, and do not continue on a network that intercepts SSH.",
-    ),
+    # A changed key also prints "Host key verification failed": the more specific hint first.
     (
         "REMOTE HOST IDENTIFICATION HAS CHANGED",
         "The server's host key differs from the pinned one: do not continue; try another network or ask your trainer.",
+    ),
+    (
+        "Host key verification failed",
+        "The server's host key is not the pinned one or is missing from known_hosts: "
+        f"{_RERUN_SSH_KEY_STEP}, and do not continue on a network that intercepts SSH.",
     ),
     (
         "SSH key has expired",
@@ -111,34 +118,42 @@ def ssh_command_for(
     host_key_alias: str | None = None,
     config_file: os.PathLike | str | None = None,
     connect_timeout: int = 15,
-    use_agent: bool = False,
+    identity_agent: os.PathLike | str | None = None,
 ) -> str:
     """Build a ``GIT_SSH_COMMAND`` that uses exactly one key and only the pinned host keys.
 
-    Strict host key checking, batch mode (never prompts), no global known_hosts, and no
-    agent unless ``use_agent`` (needed for a passphrase-protected key: batch mode cannot ask
-    for the passphrase, so the key must be loaded with ``ssh-add``; ``IdentitiesOnly`` still
-    limits the agent to this key). ``hostname``/``port``/``host_key_alias`` let the URL keep
-    ``ssh.dev.azure.com`` while connecting elsewhere (the sandbox). ``config_file`` is passed
-    as ``-F`` (``os.devnull`` ignores ~/.ssh/config). The result is shell-quoted for ``sh``,
-    which is how git runs it.
+    Strict host key checking, batch mode (never prompts), no global known_hosts.
+    ``identity_agent`` None means no agent at all (``IdentityAgent=none``); a socket path
+    makes ssh use that agent (``IdentityAgent=<path>``), which is how a passphrase-protected
+    key works: batch mode cannot ask for the passphrase, so the key must sit decrypted in an
+    agent. ``IdentitiesOnly`` still limits the agent to this key. The special value
+    ``"SSH_AUTH_SOCK"`` means the agent named by that environment variable.
+    ``hostname``/``port``/``host_key_alias`` let the URL keep ``ssh.dev.azure.com`` while
+    connecting elsewhere (the sandbox). ``config_file`` is passed as ``-F`` (``os.devnull``
+    ignores ~/.ssh/config). The result is shell-quoted for ``sh``, which is how git runs it.
     """
     parts = ["ssh"]
     if config_file is not None:
         parts += ["-F", os.fspath(config_file)]
+    if identity_agent is None:
+        agent = "none"
+    elif os.fspath(identity_agent) == "SSH_AUTH_SOCK":
+        agent = "SSH_AUTH_SOCK"
+    else:
+        agent = _ssh_option_path(identity_agent)
+    # ssh keeps the first value it sees for an option, so each one is given exactly once.
     parts += [
         # -o IdentityFile rather than -i: -i checks the file before %-token expansion, so a
         # path containing "%" (escaped as "%%") would be dropped.
         "-o", f"IdentityFile={_ssh_option_path(identity_file)}",
         "-o", "IdentitiesOnly=yes",
+        "-o", f"IdentityAgent={agent}",
         "-o", "BatchMode=yes",
         "-o", "StrictHostKeyChecking=yes",
         "-o", f"UserKnownHostsFile={_ssh_option_path(known_hosts_file)}",
         "-o", f"GlobalKnownHostsFile={os.devnull}",
         "-o", f"ConnectTimeout={int(connect_timeout)}",
     ]  # fmt: skip
-    if not use_agent:
-        parts += ["-o", "IdentityAgent=none"]
     if port is not None:
         parts += ["-p", str(int(port))]
     if hostname:
@@ -182,12 +197,19 @@ def clone(
     ``on_progress(phase, fraction)`` is called for each progress line ("Receiving objects",
     "Resolving deltas"...). Setting ``cancel`` stops git (which removes what it created) and
     raises :class:`GitCancelledError`. An existing clone of the same URL is a no-op; any other
-    non-empty destination raises :class:`CloneTargetError`.
+    non-empty destination, an unfinished clone included (see :func:`inspect_clone_target`),
+    raises :class:`CloneTargetError`.
     """
     dest = Path(os.path.abspath(dest))
     state = inspect_clone_target(dest, url)
     if state == "same-clone":
         return dest
+    if state == "partial-clone":
+        raise CloneTargetError(
+            f"{dest} holds a clone of {_redact(url)} that was never finished (a .git folder "
+            "without any commit). college-tui will not remove it: delete that folder (or "
+            "choose another one) and run the step again."
+        )
     if state == "other":
         raise CloneTargetError(
             f"{dest} already exists and is not an empty folder or a clone of {_redact(url)}. "
@@ -233,23 +255,20 @@ def remote_url(repo_dir: os.PathLike | str, remote: str = "origin") -> str | Non
 
 
 def is_clone_of(dest: os.PathLike | str, url: str) -> bool:
-    """True when ``dest`` is the top folder of a git work tree whose origin is ``url``."""
-    dest = Path(dest)
-    if not (dest / ".git").exists():
-        return False
-    top = _run(
-        ["rev-parse", "--show-toplevel"], action="Inspecting the clone", cwd=dest, check=False
-    )
-    if top.returncode != 0 or not top.stdout.strip():
-        return False
-    if os.path.realpath(top.stdout.strip()) != os.path.realpath(dest):
-        return False
-    current = remote_url(dest)
-    return current is not None and _normalize_url(current) == _normalize_url(url)
+    """True when ``dest`` is the top folder of a git work tree whose origin is ``url`` and
+    whose HEAD is a commit (a clone git finished, not one stopped before its first commit)."""
+    return _has_origin(Path(dest), url) and current_head(dest) is not None
 
 
 def inspect_clone_target(dest: os.PathLike | str, url: str) -> CloneTarget:
-    """Classify a clone destination: ``absent``, ``empty`` folder, ``same-clone`` or ``other``."""
+    """Classify a clone destination for ``url``.
+
+    ``absent``; ``empty`` folder; ``same-clone`` (see :func:`is_clone_of`); ``partial-clone``:
+    a folder holding nothing but a ``.git`` whose origin is ``url`` and which has no commit
+    yet, which is what ``git clone`` leaves when it is killed before the checkout (a clone of
+    an empty repository looks the same); ``other`` for anything else. Whether a partial clone
+    may be removed is the caller's decision: only it knows whether it started that clone.
+    """
     dest = Path(dest)
     if not os.path.lexists(dest):
         return "absent"
@@ -257,11 +276,50 @@ def inspect_clone_target(dest: os.PathLike | str, url: str) -> CloneTarget:
         return "other"
     try:
         with os.scandir(dest) as entries:
-            if next(entries, None) is None:
-                return "empty"
+            names = [entry.name for entry in entries]
     except OSError:
         return "other"
-    return "same-clone" if is_clone_of(dest, url) else "other"
+    if not names:
+        return "empty"
+    if not _has_origin(dest, url):
+        return "other"
+    if current_head(dest) is not None:
+        return "same-clone"
+    return "partial-clone" if names == [".git"] else "other"
+
+
+def get_local_config(repo: os.PathLike | str, key: str) -> str | None:
+    """The value of ``key`` (e.g. ``core.sshCommand``) in ``repo``'s own ``.git/config``.
+
+    Only the repository's file is read (not the user's global config); None when the key is
+    not set there. Raises :class:`GitError` when ``repo`` is not a repository.
+    """
+    result = _run(
+        ["config", "--local", "--get", "--", _config_key(key)],
+        action=f"Reading {key} from {repo}/.git/config",
+        cwd=repo,
+        check=False,
+    )
+    if result.returncode == 1 and not result.stderr.strip():
+        return None  # git's answer for "not set"
+    if result.returncode != 0:
+        tail = tuple(_redact(line) for line in result.stderr.splitlines() if line.strip())
+        raise _git_error(f"Reading {key} from {repo}/.git/config", result.returncode, tail)
+    return result.stdout.rstrip("\n")
+
+
+def set_local_config(repo: os.PathLike | str, key: str, value: str) -> None:
+    """Set ``key`` to ``value`` in ``repo``'s own ``.git/config`` (never the user's config).
+
+    Any earlier values of ``key`` there are replaced, so it ends up with exactly this one.
+    """
+    if any(ch in value for ch in "\n\0"):
+        raise GitError(f"The value for {key} must be on one line; it was not written.")
+    _run(
+        ["config", "--local", "--replace-all", "--", _config_key(key), value],
+        action=f"Setting {key} in {repo}/.git/config",
+        cwd=repo,
+    )
 
 
 def checkout_branch(
@@ -575,6 +633,28 @@ def _git_error(action: str, returncode: int, tail: tuple[str, ...]) -> GitError:
     )
 
 
+def _has_origin(dest: Path, url: str) -> bool:
+    """``dest`` is the top folder of a work tree whose ``origin`` is ``url`` (commits or not)."""
+    if not (dest / ".git").exists():
+        return False
+    top = _run(
+        ["rev-parse", "--show-toplevel"], action="Inspecting the clone", cwd=dest, check=False
+    )
+    if top.returncode != 0 or not top.stdout.strip():
+        return False
+    if os.path.realpath(top.stdout.strip()) != os.path.realpath(dest):
+        return False
+    current = remote_url(dest)
+    return current is not None and _normalize_url(current) == _normalize_url(url)
+
+
+def _config_key(key: str) -> str:
+    # "section.name" or "section.sub.name"; a leading "-" would read as an option.
+    if key.startswith("-") or "." not in key.strip(".") or any(ch in key for ch in "\n\0"):
+        raise GitError(f"{key!r} is not a git config key (like core.sshCommand).")
+    return key
+
+
 def _ref_exists(repo: os.PathLike | str, ref: str) -> bool:
     return (
         _run(
@@ -602,11 +682,12 @@ def _redact(text: str) -> str:
 
 
 def _ssh_option_path(path: os.PathLike | str) -> str:
-    # ssh expands %-tokens in IdentityFile and UserKnownHostsFile: "%%" is a literal "%".
+    # ssh expands %-tokens in IdentityFile, UserKnownHostsFile and IdentityAgent: "%%" is a
+    # literal "%". It also expands ${VAR}, which has no escape.
     text = os.path.abspath(os.fspath(path)).replace("%", "%%")
-    if '"' in text:
+    if '"' in text or "${" in text:
         raise GitError(
-            f"The path {text!r} contains a double quote, which ssh options cannot express; choose another path."
+            f'The path {text!r} contains a double quote or "${{", which ssh options cannot express; choose another path.'
         )
     # ssh splits -o values on spaces (UserKnownHostsFile takes a list), so quote them.
     return f'"{text}"' if any(ch.isspace() for ch in text) else text

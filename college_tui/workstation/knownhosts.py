@@ -3,7 +3,8 @@
 College-tui never trusts a server on first use (no ssh-keyscan): the ``ssh.dev.azure.com``
 host key ships here as a constant whose fingerprint a unit test checks against the value
 Microsoft publishes. Entries are found whether plain or hashed (``|1|salt|hash``, as Debian's
-``HashKnownHosts yes`` writes them); a different key for the host is reported, never replaced.
+``HashKnownHosts yes`` writes them), and a new entry is hashed too when the file holds only
+hashed ones; a different key for the host is reported, never replaced.
 """
 
 from __future__ import annotations
@@ -95,6 +96,17 @@ def host_pattern(host: str, port: int | None = None) -> str:
     return f"[{host}]:{int(port)}"
 
 
+def hash_host_name(name: str, salt: bytes | None = None) -> str:
+    """``name`` hashed as OpenSSH's ``HashKnownHosts`` does: ``|1|base64(salt)|base64(hmac)``.
+
+    HMAC-SHA1 of the name (``host`` or ``[host]:port``) keyed with a 20-byte salt, random
+    unless given.
+    """
+    salt = os.urandom(20) if salt is None else salt
+    digest = hmac.new(salt, name.encode("utf-8"), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode('ascii')}|{base64.b64encode(digest).decode('ascii')}"
+
+
 def fingerprint_of(key_base64: str) -> str:
     """``SHA256:...`` fingerprint of a base64 key blob (unpadded, like ``ssh-keygen -l``)."""
     digest = hashlib.sha256(_decode_blob(key_base64)).digest()
@@ -143,7 +155,9 @@ def ensure_known_host(
 
     Returns ``Change.UNCHANGED`` when a plain or hashed entry already holds this key, and
     ``Change.CREATED`` after appending a line atomically (existing file mode kept, new file
-    0644 as OpenSSH creates it). Raises :class:`HostKeyMismatchError` (both fingerprints in
+    0644 as OpenSSH creates it). The new line's host name is hashed when every host entry
+    already in the file is hashed, so a ``HashKnownHosts`` file does not start listing the
+    hosts it was hiding. Raises :class:`HostKeyMismatchError` (both fingerprints in
     the message) when the file holds a different key of that type for the host: it is never
     replaced.
     """
@@ -156,7 +170,8 @@ def ensure_known_host(
             f"{_blob_key_type(blob)!r}). This is a bug in college-tui; please report it."
         )
     text = _read_text(path)
-    entries = [e for e in read_entries(path) if e.key_type == key_type and e.matches(name)]
+    every_entry = read_entries(path)
+    entries = [e for e in every_entry if e.key_type == key_type and e.matches(name)]
     expected = fingerprint_of(key_base64)
 
     for entry in entries:
@@ -183,9 +198,11 @@ def ensure_known_host(
             found_fingerprint=found,
         )
 
+    hosts = [e for e in every_entry if e.marker is None]  # @cert-authority lines use patterns
+    written_name = hash_host_name(name) if hosts and all(e.hashed for e in hosts) else name
     newline = "\r\n" if "\r\n" in text else "\n"
     separator = newline if text and not text.endswith("\n") else ""
-    new_line = f"{name} {key_type} {key_base64.strip()}{newline}"
+    new_line = f"{written_name} {key_type} {key_base64.strip()}{newline}"
     write_atomic(path, (text + separator + new_line).encode("utf-8", "surrogateescape"), mode=0o644)
     return Change.CREATED
 

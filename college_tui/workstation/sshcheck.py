@@ -56,7 +56,8 @@ def verify_ssh(
             raise HostKeyVerificationError(
                 f"{known_hosts_path} has no host key for {lookup_name}, and college-tui never "
                 f"trusts a server on first use (the server at {where} offered {key.fingerprint}). "
-                "Run the known_hosts step to write the pinned key, then check again."
+                "Run the wizard's “SSH key” step again (`college-tui apply` re-runs it) to write "
+                "the pinned key, then check again."
             )
 
     client = paramiko.SSHClient()

@@ -17,7 +17,7 @@ import stat
 import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .atomic import create_exclusive
 from .errors import (
@@ -87,6 +87,30 @@ class KeyInfo:
     adopted: bool = False  # True when the key existed before and was reused
     comment: str = ""
     notes: tuple[str, ...] = field(default=())  # things we fixed, for the activity log
+
+
+KeyKind = Literal["rsa", "ed25519", "ecdsa", "dsa", "unknown"]
+
+
+@dataclass(frozen=True)
+class KeySniff:
+    """What a private key file's header says, before any decryption or validation."""
+
+    kind: KeyKind  # "unknown": PKCS#8 files (type inside the key) and rarer types (sk-...)
+    encrypted: bool  # protected by a passphrase
+
+
+def sniff_private_key(path: os.PathLike | str) -> KeySniff:
+    """Tell a private key's type and whether it has a passphrase from its header alone.
+
+    Cheap: the PEM header or the OpenSSH envelope is read, nothing is decrypted or checked
+    (use :func:`load_rsa_private_key` for that). Raises :class:`NotAKeyError` for a missing
+    file, a public key, a PuTTY key or anything else that is not a private key, and
+    :class:`FileWriteError` when the file cannot be read.
+    """
+    path = Path(path)
+    key_type, encrypted = _sniff_private_key(_read_key_file(path), path)
+    return KeySniff(kind=_key_kind(key_type), encrypted=encrypted)
 
 
 def public_path_for(path: os.PathLike | str) -> Path:
@@ -368,7 +392,7 @@ def _sniff_private_key(data: bytes, path: Path) -> tuple[str | None, bool]:
     if text.startswith(b"-----BEGIN EC PRIVATE KEY-----"):
         return "ecdsa-sha2-nistp256", b"ENCRYPTED" in text[:200]
     if text.startswith(b"-----BEGIN DSA PRIVATE KEY-----"):
-        return "ssh-dss", False
+        return "ssh-dss", b"ENCRYPTED" in text[:200]
     if text.startswith(b"-----BEGIN PRIVATE KEY-----"):
         return None, False
     if text.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"):
@@ -400,6 +424,18 @@ def _sniff_openssh(text: bytes, path: Path) -> tuple[str, bool]:
         return key_type.decode("ascii"), cipher != b"none"
     except (ValueError, binascii.Error, struct.error, UnicodeDecodeError):
         raise _not_a_key_error(path) from None
+
+
+def _key_kind(key_type: str | None) -> KeyKind:
+    if key_type == "ssh-rsa":
+        return "rsa"
+    if key_type == "ssh-ed25519":
+        return "ed25519"
+    if key_type is not None and key_type.startswith("ecdsa-sha2-"):
+        return "ecdsa"
+    if key_type == "ssh-dss":
+        return "dsa"
+    return "unknown"
 
 
 def _ssh_string(buf: bytes, pos: int) -> tuple[bytes, int]:

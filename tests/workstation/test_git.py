@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,7 +19,7 @@ from college_tui.workstation.errors import (
     GitNotFoundError,
 )
 
-from .helpers import git, make_bare_repo, needs_ssh, run
+from .helpers import git, make_bare_repo, needs_ssh, run, tree_snapshot
 
 
 @pytest.fixture
@@ -105,6 +108,67 @@ def test_inspect_clone_target(home, url, clone_dir, tmp_path):
     (home / "notes").mkdir()
     (home / "notes" / "todo.txt").write_text("x")
     assert gitw.inspect_clone_target(home / "notes", url) == "other"
+
+
+def killed_while_cloning(url: str, dest: Path) -> None:
+    """Start ``git clone`` and SIGKILL it (and its transport) once origin is written."""
+    proc = subprocess.Popen(
+        ["git", "clone", "--", url, str(dest)],
+        env={**os.environ, "GIT_SSH_COMMAND": "sleep 60; true"},  # a server that never answers
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    config = dest / ".git" / "config"
+    deadline = time.monotonic() + 10
+    while not (config.exists() and '[remote "origin"]' in config.read_text()):
+        assert time.monotonic() < deadline, "git clone never wrote its remote"
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # no handler runs: git cannot clean up
+    proc.wait()
+
+
+def test_a_clone_killed_before_its_first_commit_is_a_partial_clone(home, url):
+    ssh_url = "git@ssh.dev.azure.com:v3/org/College/aidevcollege"
+    dest = home / "src" / "aidevcollege"
+    killed_while_cloning(ssh_url, dest)
+    assert [p.name for p in dest.iterdir()] == [".git"]
+    before = tree_snapshot(dest)
+
+    assert gitw.inspect_clone_target(dest, ssh_url) == "partial-clone"
+    assert not gitw.is_clone_of(dest, ssh_url)
+    assert gitw.inspect_clone_target(dest, url) == "other"  # a half clone of something else
+    # clone() does not mistake it for a finished clone, and leaves the removal to its caller.
+    with pytest.raises(CloneTargetError, match="never finished") as info:
+        gitw.clone(ssh_url, dest, on_progress=lambda *a: pytest.fail("must not clone"))
+    assert "delete that folder" in str(info.value)
+    assert tree_snapshot(dest) == before
+
+
+def test_a_git_folder_without_commits_is_partial_only_while_nothing_else_is_there(home, url):
+    dest = home / "attempt"
+    dest.mkdir()
+    git("init", "-q", cwd=dest)
+    git("remote", "add", "origin", url, cwd=dest)
+    assert gitw.inspect_clone_target(dest, url) == "partial-clone"
+
+    (dest / "draft.md").write_text("work in progress, never committed\n")
+    assert gitw.inspect_clone_target(dest, url) == "other"  # someone's files: not a leftover
+
+    git("add", "draft.md", cwd=dest)
+    git("commit", "-q", "-m", "draft", cwd=dest)
+    assert gitw.inspect_clone_target(dest, url) == "same-clone"
+
+
+def test_a_clone_of_an_empty_repository_looks_partial(home, tmp_path):
+    empty = tmp_path / "empty.git"
+    git("init", "-q", "--bare", empty)
+    dest = home / "src" / "empty"
+
+    gitw.clone(empty.as_uri(), dest)
+
+    # Same shape as a clone killed early: the caller must tell them apart (it knows what it ran).
+    assert gitw.inspect_clone_target(dest, empty.as_uri()) == "partial-clone"
 
 
 def test_clone_to_a_relative_path(home, url, monkeypatch):
@@ -275,6 +339,42 @@ def test_remote_url_of_a_plain_folder_is_none(home):
     assert not gitw.is_clone_of(home / "plain", "file:///x")
 
 
+def test_local_config_is_read_and_written_in_the_clone_only(clone_dir, home, tmp_path, monkeypatch):
+    stray = tmp_path / "GIT_CONFIG file"
+    monkeypatch.setenv("GIT_CONFIG", str(stray))  # must not redirect our reads and writes
+    command = f"ssh -F {home}/.ssh/config"
+    assert gitw.get_local_config(clone_dir, "core.sshCommand") is None
+
+    gitw.set_local_config(clone_dir, "core.sshCommand", command)
+
+    assert gitw.get_local_config(clone_dir, "core.sshCommand") == command
+    assert not (home / ".gitconfig").exists() and not stray.exists()
+    monkeypatch.delenv("GIT_CONFIG")  # (plain git with it set refuses --local altogether)
+    assert git("config", "--local", "--get", "core.sshCommand", cwd=clone_dir).stdout == (
+        command + "\n"
+    )
+    # Several values become exactly one; a value starting with "-" is a value, not an option.
+    git("config", "--local", "--add", "college.note", "one", cwd=clone_dir)
+    git("config", "--local", "--add", "college.note", "two", cwd=clone_dir)
+    gitw.set_local_config(clone_dir, "college.note", "-F three")
+    all_values = git("config", "--local", "--get-all", "college.note", cwd=clone_dir).stdout
+    assert all_values == "-F three\n"
+    assert gitw.get_local_config(clone_dir, "college.note") == "-F three"
+
+
+def test_local_config_errors_are_explained(clone_dir, home):
+    (home / "plain").mkdir()
+    with pytest.raises(GitError, match="Reading core.sshCommand"):
+        gitw.get_local_config(home / "plain", "core.sshCommand")
+    with pytest.raises(GitError, match="not a git config key"):
+        gitw.get_local_config(clone_dir, "--global")
+    with pytest.raises(GitError, match="not a git config key"):
+        gitw.set_local_config(clone_dir, "nodot", "x")
+    with pytest.raises(GitError, match="on one line"):
+        gitw.set_local_config(clone_dir, "core.sshCommand", "ssh\n[alias]")
+    assert gitw.get_local_config(clone_dir, "core.sshCommand") is None
+
+
 @needs_ssh
 def test_ssh_command_is_shell_quoted_and_strict(home, tmp_path):
     (home / ".ssh").mkdir()
@@ -300,5 +400,32 @@ def test_ssh_command_is_shell_quoted_and_strict(home, tmp_path):
     assert seen["port"] == "2222"
     assert seen["hostkeyalias"] == "ssh.dev.azure.com"
     assert seen["user"] == "git"
-    with_agent = gitw.ssh_command_for(key, known_hosts, use_agent=True)
-    assert "IdentityAgent=none" not in with_agent and "IdentitiesOnly=yes" in with_agent
+
+
+@needs_ssh
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        ("/tmp/agent 1/agent.sock", "/tmp/agent 1/agent.sock"),
+        ("/tmp/100%d/agent.sock", "/tmp/100%d/agent.sock"),  # not ssh's home-folder token
+        ("SSH_AUTH_SOCK", "SSH_AUTH_SOCK"),  # the user's own agent, read from the environment
+    ],
+)
+def test_ssh_command_can_name_an_agent(home, agent, expected):
+    key, known_hosts = home / "id_rsa", home / "known_hosts"
+    key.write_text("not read by ssh -G")
+
+    command = gitw.ssh_command_for(key, known_hosts, identity_agent=agent)
+
+    out = run("sh", "-c", command + ' -G "$@"', "sh", "git@ssh.dev.azure.com").stdout
+    seen = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+    assert seen["identityagent"] == expected
+    assert seen["identitiesonly"] == "yes" and seen["batchmode"] == "yes"
+    assert command.count("IdentityAgent") == 1
+
+
+def test_paths_ssh_would_expand_are_refused(home):
+    with pytest.raises(GitError, match="cannot express"):
+        gitw.ssh_command_for(home / "k", home / "kh", identity_agent="/tmp/${HOME}/agent.sock")
+    with pytest.raises(GitError, match="cannot express"):
+        gitw.ssh_command_for(home / 'say "hi"', home / "kh")

@@ -104,8 +104,27 @@ def test_a_wrong_pinned_host_key_stops_the_clone(setup, home, tmp_path):
     with pytest.raises(GitError) as info:
         gitw.clone(URL, dest, ssh_command=command)
 
-    assert "host key" in str(info.value)
+    assert "host key differs from the pinned one: do not continue" in str(info.value)
     assert not dest.exists()
+    assert setup["server"].auth_attempts == []
+
+
+def test_a_missing_pinned_host_key_points_to_the_ssh_key_step(setup, home, tmp_path):
+    empty_pin = tmp_path / "known_hosts_empty"
+    empty_pin.write_text("")
+    command = gitw.ssh_command_for(
+        setup["key"].path, empty_pin, port=setup["server"].port, hostname="127.0.0.1",
+        host_key_alias=HOST, config_file=os.devnull,
+    )  # fmt: skip
+
+    with pytest.raises(GitError) as info:
+        gitw.ls_remote(URL, ssh_command=command)
+
+    assert "Host key verification failed" in " ".join(info.value.stderr_tail)
+    assert "run the wizard's “SSH key” step again (`college-tui apply` re-runs it)" in str(
+        info.value
+    )
+    assert "known_hosts step" not in str(info.value)
     assert setup["server"].auth_attempts == []
 
 
@@ -135,3 +154,70 @@ def test_paths_with_spaces_and_percent_signs(home, tmp_path, host_key, bare):
             config_file=os.devnull,
         )  # fmt: skip
         assert "refs/heads/main" in gitw.ls_remote(URL, ssh_command=command)
+
+
+@pytest.fixture
+def agent(tmp_path):
+    """A private ssh-agent of this test on a socket; stopped afterwards."""
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None:
+        pytest.skip("needs ssh-agent and ssh-add")
+    folder = tmp_path / "agent dir"  # a space, to prove the socket path is quoted
+    folder.mkdir(mode=0o700)
+    socket_path = folder / "agent.sock"
+    proc = subprocess.Popen(
+        ["ssh-agent", "-D", "-a", str(socket_path)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while not socket_path.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, "ssh-agent did not start"
+        time.sleep(0.02)
+    yield socket_path
+    proc.terminate()
+    proc.wait(5)
+
+
+def add_to_agent(socket_path, key_path, passphrase):
+    """Hand the decrypted key to the agent through a pipe (never a file)."""
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+
+    from college_tui.workstation.sshkeys import load_rsa_private_key
+
+    pem = load_rsa_private_key(key_path, passphrase).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )  # fmt: skip
+    subprocess.run(
+        ["ssh-add", "-q", "-"], input=pem, check=True, capture_output=True,
+        env={**os.environ, "SSH_AUTH_SOCK": str(socket_path)},
+    )  # fmt: skip
+
+
+def test_a_passphrase_protected_key_works_through_the_named_agent(
+    home, tmp_path, host_key, bare, agent
+):
+    key = generate_rsa_key(home / "id_rsa_locked", passphrase="open sesame")
+    known_hosts = home / "known_hosts"
+    ensure_known_host(known_hosts, HOST, "ssh-rsa", host_key.get_base64())
+    with TestSshServer(host_key, public_key(key), repo_root=tmp_path / "ssh-root") as server:
+        options = dict(
+            port=server.port, hostname="127.0.0.1", host_key_alias=HOST, config_file=os.devnull
+        )
+        # Without an agent, batch-mode ssh cannot ask for the passphrase, so it cannot sign.
+        with pytest.raises(GitError) as info:
+            gitw.ls_remote(URL, ssh_command=gitw.ssh_command_for(key.path, known_hosts, **options))
+        assert any("Permission denied (publickey)" in line for line in info.value.stderr_tail)
+
+        add_to_agent(agent, key.path, "open sesame")
+        command = gitw.ssh_command_for(key.path, known_hosts, identity_agent=agent, **options)
+        dest = home / "src" / "aidevcollege"
+        gitw.clone(URL, dest, ssh_command=command)
+
+        assert (dest / "README.md").exists()
+        assert {fp for _, _, fp in server.auth_attempts} == {key.fingerprint_sha256}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 import stat
 
@@ -149,6 +150,56 @@ def test_hashed_entries_are_recognised(tmp_path):
     )
     assert known_hosts.read_bytes() == hashed
     assert find_host_keys(known_hosts, HOST)[0].hashed
+
+
+@needs_ssh_keygen
+def test_a_new_entry_in_a_hashed_file_is_hashed_too(tmp_path, ed25519_key):
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text(f"github.com ssh-ed25519 {ed25519_key}\n")
+    run("ssh-keygen", "-H", "-f", known_hosts)  # the user's file, as HashKnownHosts writes it
+    before = known_hosts.read_text()
+
+    assert ensure_azure_devops_host_key(known_hosts) == "created"
+    assert (
+        ensure_known_host(known_hosts, "127.0.0.1", "ssh-rsa", AZURE_DEVOPS_HOST_KEY, port=2222)
+        == "created"
+    )
+
+    text = known_hosts.read_text()
+    assert text.startswith(before)
+    added = text[len(before) :].splitlines()
+    assert len(added) == 2 and all(line.startswith("|1|") for line in added)
+    assert HOST not in text and "127.0.0.1" not in text
+    assert added[0].split("|")[2] != added[1].split("|")[2]  # a fresh salt per line
+    # OpenSSH finds them under the real names, and so do we.
+    found = run("ssh-keygen", "-F", HOST, "-f", known_hosts).stdout
+    assert f"ssh-rsa {AZURE_DEVOPS_HOST_KEY}" in found
+    assert run("ssh-keygen", "-F", "[127.0.0.1]:2222", "-f", known_hosts).returncode == 0
+    assert ensure_azure_devops_host_key(known_hosts) == "unchanged"
+    assert known_hosts.read_text() == text
+
+
+@needs_ssh_keygen
+def test_a_file_with_plain_entries_gets_a_plain_entry(tmp_path, ed25519_key):
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text(f"github.com ssh-ed25519 {ed25519_key}\n")
+    run("ssh-keygen", "-H", "-f", known_hosts)
+    with known_hosts.open("a") as file:  # one plain entry among hashed ones: a mixed file
+        file.write(f"gitlab.com ssh-ed25519 {ed25519_key}\n")
+
+    ensure_azure_devops_host_key(known_hosts)
+
+    assert known_hosts.read_text().endswith(f"\n{HOST} ssh-rsa {AZURE_DEVOPS_HOST_KEY}\n")
+
+
+def test_hash_host_name_is_openssh_hmac_sha1():
+    salt = bytes(range(20))
+    hashed = knownhosts.hash_host_name("[127.0.0.1]:2222", salt)
+    _, magic, salt_b64, digest_b64 = hashed.split("|")
+    assert magic == "1" and base64.b64decode(salt_b64) == salt
+    expected = hmac.new(salt, b"[127.0.0.1]:2222", hashlib.sha1).digest()
+    assert base64.b64decode(digest_b64) == expected
+    assert knownhosts.hash_host_name("h") != knownhosts.hash_host_name("h")  # random salts
 
 
 @needs_ssh_keygen

@@ -100,6 +100,9 @@ def test_an_unknown_host_is_never_trusted(server, client_key, tmp_path, content)
 
     assert not isinstance(info.value, HostKeyMismatchError)
     assert "never trusts a server on first use" in str(info.value)
+    assert "Run the wizard's “SSH key” step again (`college-tui apply` re-runs it)" in str(
+        info.value
+    )
     assert f"[127.0.0.1]:{server.port}" in str(info.value)
     assert server.auth_attempts == []
     if content is None:

@@ -23,11 +23,13 @@ from college_tui.workstation.errors import (
     WorkstationError,
 )
 from college_tui.workstation.sshkeys import (
+    KeySniff,
     ensure_ssh_dir,
     generate_rsa_key,
     key_material,
     load_key_info,
     same_key,
+    sniff_private_key,
 )
 
 from .helpers import needs_ssh_keygen, run, tree_snapshot
@@ -392,6 +394,69 @@ def test_files_that_are_not_keys_are_refused_untouched(home, content, words):
 def test_load_key_info_of_a_missing_file(home):
     with pytest.raises(NotAKeyError, match="no key file"):
         load_key_info(home / "nope")
+
+
+# ------------------------------------------------------------------------------ sniffing
+
+
+@needs_ssh_keygen
+@pytest.mark.parametrize(
+    ("key_type", "fmt", "passphrase", "expected"),
+    [
+        ("rsa", None, "", KeySniff("rsa", encrypted=False)),
+        ("rsa", None, PASSPHRASE, KeySniff("rsa", encrypted=True)),
+        ("rsa", "PEM", "", KeySniff("rsa", encrypted=False)),
+        ("rsa", "PEM", PASSPHRASE, KeySniff("rsa", encrypted=True)),
+        ("ed25519", None, "", KeySniff("ed25519", encrypted=False)),
+        ("ed25519", None, PASSPHRASE, KeySniff("ed25519", encrypted=True)),
+        ("ecdsa", None, PASSPHRASE, KeySniff("ecdsa", encrypted=True)),
+        ("ecdsa", "PEM", "", KeySniff("ecdsa", encrypted=False)),
+        ("ecdsa", "PEM", PASSPHRASE, KeySniff("ecdsa", encrypted=True)),
+        ("dsa", None, "", KeySniff("dsa", encrypted=False)),
+        ("dsa", "PEM", PASSPHRASE, KeySniff("dsa", encrypted=True)),
+        # PKCS#8 names the key type only inside the (possibly encrypted) key.
+        ("rsa", "PKCS8", "", KeySniff("unknown", encrypted=False)),
+        ("rsa", "PKCS8", PASSPHRASE, KeySniff("unknown", encrypted=True)),
+    ],
+)
+def test_sniffing_tells_the_key_type_and_passphrase_as_ssh_keygen_wrote_them(
+    home, key_type, fmt, passphrase, expected
+):
+    path = home / f"id_{key_type}"
+    keygen(path, key_type, bits=2048 if key_type == "rsa" else None, passphrase=passphrase,
+           fmt=fmt)  # fmt: skip
+
+    assert sniff_private_key(path) == expected
+
+
+def test_sniffing_reads_the_envelope_only_and_decrypts_nothing(home):
+    key = generate_rsa_key(home / "id_rsa", passphrase=PASSPHRASE)
+    lines = key.path.read_bytes().splitlines(keepends=True)
+    # Damage the encrypted part (the last base64 lines): loading fails, the header is intact.
+    damaged = b"".join(lines[:4] + [b"A" * (len(line) - 1) + b"\n" for line in lines[4:-1]]
+                       + lines[-1:])  # fmt: skip
+    key.path.write_bytes(damaged)
+
+    assert sniff_private_key(key.path) == KeySniff("rsa", encrypted=True)
+    with pytest.raises(SshKeyError):
+        load_key_info(key.path, PASSPHRASE)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no key file"),
+        (b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 me@laptop\n", "public key, not a private key"),
+        (b"PuTTY-User-Key-File-3: ssh-rsa\n", "PuTTY"),
+        (b"just some notes\n", "not an SSH private key"),
+    ],
+)
+def test_sniffing_something_that_is_not_a_private_key_says_so(home, content, words):
+    path = home / "id_rsa"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(NotAKeyError, match=words):
+        sniff_private_key(path)
 
 
 # ------------------------------------------------------------------------------ helpers
