@@ -1,13 +1,69 @@
 """The `college-tui` command line: wizard (default), apply, plan, check, sandbox serve.
 
 Nothing heavy is imported at module level: the first frame of the wizard must appear fast.
+Every command that talks to a target takes the same options: `--org URL` for Azure DevOps, or
+`--sandbox [--data DIR] [--fresh] [--faults SPEC]` for the embedded sandbox.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+# Hidden knobs for tests: shorter sandbox clocks (the progressions stay real).
+FAST_ENV = "COLLEGE_TUI_SANDBOX_FAST"
+PROJECT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
+IMPORT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS"
+PAT_ENV = "AZURE_DEVOPS_PAT"
+
+EXIT_OK, EXIT_NOT_DONE, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class TargetOptions:
+    org_url: str | None
+    use_sandbox: bool
+    data: Path | None
+    fresh: bool
+    faults: str | None
+    profile_url: str | None
+    verbose: bool
+
+
+def target_options(command):
+    """The options every command that talks to a target takes."""
+
+    @click.option("--org", "org_url", metavar="URL", default=None,
+                  help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
+    @click.option("--sandbox", "use_sandbox", is_flag=True,
+                  help="Use the embedded offline sandbox instead (no account, no network).")
+    @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Sandbox data folder (default: the persistent sandbox home).")
+    @click.option("--fresh", is_flag=True, help="Empty the sandbox data folder first.")
+    @click.option("--faults", default=None, metavar="SPEC",
+                  help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7")
+    @click.option("--profile-url", default=None, hidden=True,
+                  help="Profile/accounts host (default https://app.vssps.visualstudio.com).")
+    @click.option("--verbose", "-v", is_flag=True, help="Also print every HTTP call.")
+    @click.pass_context
+    @functools.wraps(command)
+    def wrapper(ctx: click.Context, org_url, use_sandbox, data, fresh, faults, profile_url,
+                verbose, **kwargs):
+        parent = ctx.find_root().params if ctx.parent else {}
+        options = TargetOptions(org_url, use_sandbox or bool(parent.get("use_sandbox")),
+                                data or parent.get("data"), fresh, faults, profile_url, verbose)
+        return ctx.invoke(command, options, **kwargs)
+
+    return wrapper
 
 
 @click.group(invoke_without_command=True)
@@ -21,15 +77,407 @@ def main(ctx: click.Context, use_sandbox: bool, data: Path | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     if use_sandbox:
-        from .sandbox.server import SandboxServer
-
-        with SandboxServer(data) as info:
-            click.echo(f"Sandbox running: {info.org_url}")
-            click.echo("The wizard arrives in a later issue; the sandbox stops now.")
+        click.echo("The full-screen wizard arrives in a later issue. Here is what it would do on "
+                   "the sandbox (`college-tui apply --sandbox` does it):")
+        ctx.invoke(plan, answers_file=None)
         return
-    click.echo("The wizard arrives in a later issue. Try `college-tui --sandbox` or "
-               "`college-tui sandbox serve`.")
+    click.echo("The wizard arrives in a later issue. Try `college-tui plan --sandbox`, "
+               "`college-tui apply --sandbox`, or with --org https://dev.azure.com/NAME.")
 
+
+# -- target -------------------------------------------------------------------------------------
+
+@dataclass
+class Opened:
+    """A target ready to use: where, the sandbox's PAT if any."""
+
+    target: object  # college_tui.target.Target
+    sandbox_pat: str | None = None
+
+
+def _sandbox_dirs(options: TargetOptions) -> tuple[Path, Path]:
+    from .sandbox.server import default_data_dir
+
+    data = Path(options.data) if options.data else default_data_dir()
+    data = data.expanduser().absolute()
+    return data, data / "home"
+
+
+def _org_url(options: TargetOptions) -> str:
+    from .naming import check_org_name
+
+    url = (options.org_url or "").strip().rstrip("/")
+    if not url.lower().startswith(("https://", "http://")):
+        raise click.BadParameter(f"{url!r} is not a URL: use https://dev.azure.com/NAME.",
+                                 param_hint="--org")
+    name = url.rsplit("/", 1)[-1]
+    problem = check_org_name(name)
+    if problem or url.count("/") < 3:
+        raise click.BadParameter(problem or "the URL has no organisation name: use "
+                                 "https://dev.azure.com/NAME.", param_hint="--org")
+    return url
+
+
+def provisional_target(options: TargetOptions):
+    """The target as known before anything starts (its home, for the answers' defaults)."""
+    from .target import AZURE_PROFILE_URL, Target
+
+    if options.use_sandbox and options.org_url:
+        raise click.UsageError("Choose one target: --org URL or --sandbox.")
+    if not options.use_sandbox and not options.org_url:
+        raise click.UsageError("Say where to work: --org https://dev.azure.com/NAME, or --sandbox "
+                               "for the offline sandbox.")
+    if options.use_sandbox:
+        data, home = _sandbox_dirs(options)
+        return Target(org_url="http://127.0.0.1/college-sandbox", profile_url="", home=home,
+                      sandbox=True, state_key=f"sandbox:{data}")
+    if options.fresh or options.faults or options.data:
+        raise click.UsageError("--data, --fresh and --faults apply to --sandbox only.")
+    url = _org_url(options)
+    return Target(org_url=url, profile_url=options.profile_url or AZURE_PROFILE_URL,
+                  home=Path.home(), state_key=url.lower())
+
+
+def _sandbox_config():
+    from .sandbox.service import SandboxConfig
+
+    values: dict[str, float] = {}
+    if os.environ.get(FAST_ENV):
+        values.update(project_create_seconds=0.5, import_seconds=0.3)
+    for env, name in ((PROJECT_SECONDS_ENV, "project_create_seconds"),
+                      (IMPORT_SECONDS_ENV, "import_seconds")):
+        if os.environ.get(env):
+            values[name] = float(os.environ[env])
+    return SandboxConfig(**values)
+
+
+def empty_sandbox_data(data: Path) -> None:
+    """`--fresh`: remove a sandbox data folder's contents (only if it is one)."""
+    if not data.exists():
+        return
+    entries = list(data.iterdir())
+    if entries and not (data / "sandbox.db").exists():
+        raise click.UsageError(f"{data} does not look like a sandbox data folder (no sandbox.db): "
+                               "refusing to empty it for --fresh.")
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+@contextlib.contextmanager
+def open_target(options: TargetOptions) -> Iterator[Opened]:
+    """Start the sandbox (when asked) and yield the Target the engine works on."""
+    from dataclasses import replace
+
+    target = provisional_target(options)
+    if not target.sandbox:
+        yield Opened(target)
+        return
+    from .sandbox.faults import Faults
+    from .steps.state import state_path
+
+    try:
+        Faults.parse(options.faults)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--faults") from None
+    data, home = _sandbox_dirs(options)
+    if options.fresh:
+        empty_sandbox_data(data)
+        state_path(target.state_key).unlink(missing_ok=True)
+    server, info = _start_sandbox(data, options.faults)
+    # The embedded service's own log would interleave with the run's lines (dropped connections
+    # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
+    import logging
+
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        yield Opened(replace(target, org_url=info.org_url, profile_url=info.profile_url,
+                             ssh_hostname=info.ssh_host, ssh_port=info.ssh_port,
+                             ssh_host_key=info.ssh_host_key), info.pat)
+    finally:
+        server.stop()
+
+
+PORTS_FILE = "ports.json"
+
+
+def _start_sandbox(data: Path, faults: str | None):
+    """Start the sandbox on the ports it had last time, so URLs and ~/.ssh/config stay the same.
+
+    The SSH port is written into the sandbox home's ssh config: a new port on every start would
+    make every run rewrite it. When a remembered port is taken, free ones are used instead.
+    """
+    import json
+
+    from .sandbox.server import SandboxServer
+
+    ports_file = data / PORTS_FILE
+    try:
+        remembered = json.loads(ports_file.read_text(encoding="utf-8"))
+        wanted = (int(remembered["port"]), int(remembered["ssh_port"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        wanted = (0, 0)
+    for port, ssh_port in dict.fromkeys([wanted, (0, 0)]):
+        server = SandboxServer(data, port=port, ssh_port=ssh_port, faults=faults,
+                               config=_sandbox_config())
+        try:
+            info = server.start()
+        except Exception as exc:
+            server.stop()
+            if (port, ssh_port) != (0, 0) and isinstance(exc, OSError | RuntimeError):
+                continue  # a remembered port is taken now: take free ones
+            raise click.ClickException(f"The sandbox did not start: {exc}") from None
+        if (server.port, server.ssh_port) != wanted:
+            from .workstation.atomic import write_atomic
+
+            write_atomic(ports_file, json.dumps({"port": server.port,
+                                                 "ssh_port": server.ssh_port}) + "\n")
+        return server, info
+    raise click.ClickException("The sandbox did not start.")
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+def _load_answers(answers_file: Path | None, target):
+    from .steps.answers import AnswersError, load_answers
+
+    try:
+        return load_answers(answers_file, target)
+    except AnswersError as exc:
+        click.echo("The answers cannot be used; nothing was changed:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _passphrase(answers) -> str | None:
+    name = answers.key_passphrase_env
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        click.echo(f"key_passphrase_env names the environment variable {name}, but it is not set. "
+                   f"Set it to the key passphrase (or remove key_passphrase_env); nothing was "
+                   "changed.", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return value
+
+
+def _pat(opened: Opened, answers) -> str | None:
+    """The PAT: the sandbox's, $AZURE_DEVOPS_PAT, the keyring, or a hidden prompt."""
+    if opened.sandbox_pat:
+        return opened.sandbox_pat
+    if answers.auth != "pat":
+        return None
+    value = (os.environ.get(PAT_ENV) or "").strip()
+    if value:
+        return value
+    from .workstation.secrets import load_pat
+
+    with contextlib.suppress(Exception):
+        saved = load_pat(opened.target.org_url)
+        if saved:
+            return saved
+    if _interactive():
+        from .steps.signin import pat_page, scopes_text
+
+        click.echo(scopes_text())
+        click.echo(f"Create a token at {pat_page(opened.target.org_url)}.")
+        return click.prompt("Personal access token", hide_input=True, default="",
+                            show_default=False).strip() or None
+    return None
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _unicode_ok() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗▶…→·".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _emitter(printer):
+    lock = threading.Lock()
+
+    def emit(event) -> None:
+        line = printer.line(event)
+        if line is not None:
+            with lock:
+                click.echo(line)
+
+    return emit
+
+
+@contextlib.contextmanager
+def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool = False,
+           quiet: bool = False, lock: bool = True):
+    """Load the answers, open the target and yield (Context, printer).
+
+    `lock`: hold the target's run lock (apply); plan and check only look, so they may run while
+    an apply works.
+    """
+    from .steps.base import Secrets
+    from .steps.printer import Printer
+    from .steps.runner import make_context
+    from .steps.state import StateLockedError
+
+    answers = _load_answers(answers_file, provisional_target(options))
+    passphrase = _passphrase(answers)
+    if preflight:
+        from .steps.preflight import preflight as check_machine
+
+        problems = check_machine(answers, passphrase)
+        if problems:
+            click.echo("Fix these first; nothing was changed:", err=True)
+            for problem in problems:
+                click.echo(f"  - {problem}", err=True)
+            raise SystemExit(EXIT_USAGE)
+    printer = Printer(verbose=options.verbose, unicode=_unicode_ok())
+    with open_target(options) as opened:
+        answers = answers.for_target(opened.target)
+        secrets = Secrets(pat=_pat(opened, answers), key_passphrase=passphrase)
+        emit = _emitter(printer)
+        if quiet:
+            def emit(event, _inner=emit):  # plan/check: only HTTP lines, when verbose
+                from .events import HttpCall
+
+                if isinstance(event, HttpCall):
+                    _inner(event)
+        ctx = make_context(opened.target, answers, emit, secrets=secrets)
+        if not lock:
+            yield ctx, printer
+            return
+        try:
+            with ctx.state.exclusive():
+                yield ctx, printer
+        except StateLockedError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _steps(until: str | None):
+    from .steps.plan import steps_until
+
+    try:
+        return steps_until(until)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--until") from None
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+ANSWERS_OPTION = click.option(
+    "--answers", "answers_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="TOML file with every input the wizard asks for (defaults: the course's).")
+
+
+@main.command()
+@target_options
+@ANSWERS_OPTION
+@click.option("--yes", "-y", "assume_yes", is_flag=True,
+              help="Do not ask before changing anything (for scripts and CI).")
+@click.option("--until", default=None, metavar="STEP",
+              help="Stop after this step (sign-in, organization, project, team, members, "
+                   "ssh-key, import, clone, pull-request).")
+def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
+          until: str | None) -> None:
+    """Run the steps without the full-screen wizard, printing what happens."""
+    from .steps.runner import DONE, WARNING, run
+
+    steps = _steps(until)
+    if not assume_yes and not _interactive():
+        raise click.UsageError("apply changes Azure DevOps and this machine and needs your "
+                               "confirmation, but there is no terminal to ask: run it again "
+                               "with --yes.")
+    with engine(options, answers_file, preflight=True) as (ctx, printer):
+        if not assume_yes and not _confirmed(ctx, steps, printer):
+            click.echo("Nothing was changed.")
+            raise SystemExit(EXIT_NOT_DONE)
+        report = run(ctx, steps)
+    if report.nothing_to_do:
+        click.echo("Nothing to do: every step is already done; nothing was changed.")
+        return
+    if report.ok:
+        click.echo(f"All {len(report.results)} steps are done.")
+        return
+    left = [r.key for r in report.results if not r.ok]
+    click.echo(f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
+               "what is shown above.")
+    if not any(r.status in (DONE, WARNING) for r in report.results):
+        click.echo("Nothing was changed.")
+    raise SystemExit(EXIT_NOT_DONE)
+
+
+def _confirmed(ctx, steps, printer) -> bool:
+    """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
+    from .steps.printer import plan_lines
+    from .steps.runner import ALREADY, FAILED, run
+
+    emit_all = ctx.emit
+    ctx.emit = _only_http(emit_all)
+    try:
+        preview = run(ctx, steps, only_inspect=True)
+    finally:
+        ctx.emit = emit_all
+    for line in plan_lines(preview, printer.unicode):
+        click.echo(line)
+    if any(r.status == FAILED for r in preview.results):
+        return False
+    if all(r.status == ALREADY for r in preview.results):
+        return True
+    return click.confirm("Apply these changes?", default=True)
+
+
+def _only_http(emit):
+    from .events import HttpCall
+
+    def inner(event) -> None:
+        if isinstance(event, HttpCall):
+            emit(event)
+
+    return inner
+
+
+@main.command()
+@target_options
+@ANSWERS_OPTION
+def plan(options: TargetOptions, answers_file: Path | None) -> None:
+    """Show what exists and what apply would do; changes nothing."""
+    from .steps.printer import plan_lines
+    from .steps.runner import FAILED, run
+
+    with engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
+        report = run(ctx, _steps(None), only_inspect=True)
+    for line in plan_lines(report, _unicode_ok()):
+        click.echo(line)
+    if any(r.status == FAILED for r in report.results):
+        raise SystemExit(EXIT_NOT_DONE)
+
+
+@main.command()
+@target_options
+@ANSWERS_OPTION
+def check(options: TargetOptions, answers_file: Path | None) -> None:
+    """The challenge checklist: one line per outcome; exit code 0 only when all are done."""
+    from .steps.checklist import run_checklist
+    from .steps.printer import check_lines
+
+    with engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
+        items, _report = run_checklist(ctx, _steps(None))
+    for line in check_lines(items, _unicode_ok()):
+        click.echo(line)
+    if not all(item.ok for item in items):
+        raise SystemExit(EXIT_NOT_DONE)
+
+
+# -- the sandbox on its own ---------------------------------------------------------------------
 
 @main.group()
 def sandbox() -> None:

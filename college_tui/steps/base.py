@@ -8,8 +8,11 @@ what happened and what to do next.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..events import Emit, Note, StepProgress
 
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
     from ..target import Target
     from .answers import Answers
     from .state import RunState
+
+T = TypeVar("T")
 
 
 class StepError(Exception):
@@ -54,11 +59,37 @@ class Context:
     secrets: Secrets = field(default_factory=Secrets)
     azdo: AzureDevOps | None = None  # set by the sign-in step
     dry_run: bool = False  # `plan`: inspect only
+    credential: Any = None  # azdo Credential, set by the sign-in step (never printed)
+    cancel: threading.Event = field(default_factory=threading.Event)  # set to stop waits
 
     def service(self, step: str) -> AzureDevOps:
         if self.azdo is None:
             raise NotReady("Not signed in yet: run the sign-in step first.")
         return self.azdo.for_step(step)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds`, or stop with a StepError as soon as the run is cancelled."""
+        if self.cancel.wait(max(0.0, seconds)):
+            raise StepError("Cancelled: run the step again to continue where it stopped.")
+
+    def poll(self, probe: Callable[[], T | None], *, timeout: float, what: str,
+             first: float = 0.5, factor: float = 1.6, cap: float = 5.0) -> T:
+        """Call `probe` until it returns something other than None, with backoff, bounded.
+
+        Raises StepError("Gave up waiting for {what} after N s ...") when `timeout` passes.
+        """
+        deadline = time.monotonic() + timeout
+        delay = first
+        while True:
+            result = probe()
+            if result is not None:
+                return result
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StepError(f"Gave up waiting for {what} after {timeout:g} s. Run the step "
+                                "again to keep waiting.")
+            self.sleep(min(delay, left))
+            delay = min(delay * factor, cap)
 
 
 @dataclass(frozen=True)
@@ -75,6 +106,7 @@ class Inspection:
 class Outcome:
     summary: str
     already_done: bool = False
+    warnings: tuple[str, ...] = ()  # finished, but something needs a look (a member not added)
 
 
 class Step:

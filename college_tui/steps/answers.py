@@ -1,0 +1,300 @@
+"""Every input the wizard asks for, with the course's names as defaults, and their validation.
+
+`college-tui apply --answers FILE.toml` reads them from TOML; the TUI fills the same dataclass.
+Every name is checked with the service's own rules (`college_tui.naming`) BEFORE any call, and
+each problem is one sentence that names the field. No secret ever lives here: the key passphrase
+is referred to by the name of an environment variable.
+
+Example file (every field optional)::
+
+    organization = "my-college-org"
+    project = "College"
+    team = "College Team"
+    members = ["grace@example.com", { email = "alan@example.com", access_level = "basic" }]
+    members_csv = "colleagues.csv"      # email,access_level rows; relative to this file
+    key_path = "~/.ssh/college_tui_rsa"  # ~ is the wizard's home (the sandbox home in --sandbox)
+    key_bits = 3072
+    key_passphrase_env = "COLLEGE_KEY_PASSPHRASE"
+    clone_dir = "~/college/aidevcollege"
+    alias = "ada"
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..naming import (
+    check_email,
+    check_org_name,
+    check_project_name,
+    check_repo_name,
+    check_team_name,
+)
+
+if TYPE_CHECKING:
+    from ..target import Target
+
+ACCESS_LEVELS = ("stakeholder", "basic")
+AUTH_MODES = ("pat", "browser", "device-code", "azure-cli")
+KEY_BITS = (3072, 4096)
+COURSE_SOURCE_URL = "https://github.com/aidevcollege/aidevcollege"
+DEFAULT_KEY_NAME = "college_tui_rsa"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ALIAS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class AnswersError(Exception):
+    """The answers cannot be used; `problems` holds one sentence per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Member:
+    """A colleague to invite and add to the team."""
+
+    email: str
+    access_level: str = "stakeholder"  # "stakeholder" (free) | "basic" (a paid licence)
+
+    @property
+    def license(self) -> str:
+        """The service's accountLicenseType: Basic is called "express" on the wire."""
+        return "express" if self.access_level == "basic" else "stakeholder"
+
+
+@dataclass
+class Answers:
+    """What the attendee wants; the defaults are the course's names (challenges 0 and 1)."""
+
+    organization: str | None = None  # None: the target's organisation (the first/only one)
+    project: str = "College"
+    process: str = "Agile"
+    project_description: str = "AI Developer College: MLOps on Azure"
+    team: str = "College Team"
+    team_description: str = "The attendees of the AI Developer College"
+    members: list[Member] = field(default_factory=list)
+    members_csv: Path | None = None
+    key_path: Path | None = None  # default <home>/.ssh/college_tui_rsa (see for_target)
+    key_bits: int = 3072
+    key_passphrase_env: str | None = None  # NAME of the env var holding the passphrase
+    repo: str = "aidevcollege"
+    source_url: str = COURSE_SOURCE_URL
+    clone_dir: Path | None = None  # default <home>/college/aidevcollege (see for_target)
+    alias: str = ""  # default: the local user name
+    branch: str = ""  # default: users/<alias>/hello-college
+    auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
+
+    def __post_init__(self) -> None:
+        if not self.alias:
+            self.alias = default_alias()
+        if not self.branch:
+            self.branch = f"users/{self.alias}/hello-college"
+
+    def for_target(self, target: Target) -> Answers:
+        """A copy whose home-relative defaults (key, clone folder) point into `target.home`."""
+        home = Path(target.home)
+        return replace(
+            self,
+            key_path=Path(self.key_path) if self.key_path else home / ".ssh" / DEFAULT_KEY_NAME,
+            clone_dir=Path(self.clone_dir) if self.clone_dir else home / "college" / self.repo,
+            members=list(self.members),
+        )
+
+    def all_members(self) -> list[Member]:
+        """The members listed here plus the CSV's, each e-mail once (listed entries win)."""
+        found: dict[str, Member] = {}
+        for member in self.members:
+            found.setdefault(member.email.lower(), member)
+        if self.members_csv is not None:
+            rows, problems = read_members_csv(self.members_csv)
+            if problems:
+                raise AnswersError(problems)
+            for member in rows:
+                found.setdefault(member.email.lower(), member)
+        return list(found.values())
+
+    def validate(self) -> list[str]:
+        """Every problem with these answers, one sentence each naming the field; [] when fine."""
+        problems: list[str] = []
+
+        def check(field_name: str, message: str | None) -> None:
+            if message:
+                problems.append(f"{field_name}: {message}")
+
+        if self.organization is not None:
+            check("organization", check_org_name(self.organization))
+        check("project", check_project_name(self.project))
+        if not (self.process or "").strip():
+            problems.append("process: the process name is empty: use Agile (the course's choice).")
+        check("team", check_team_name(self.team))
+        check("repo", check_repo_name(self.repo))
+        for index, member in enumerate(self.members, 1):
+            check(f"members[{index}]", check_email(member.email))
+            if member.access_level not in ACCESS_LEVELS:
+                problems.append(
+                    f"members[{index}]: access level {member.access_level!r} is unknown: use "
+                    "stakeholder (free) or basic.")
+        if self.members_csv is not None:
+            problems.extend(read_members_csv(self.members_csv)[1])
+        if self.key_bits not in KEY_BITS:
+            problems.append(f"key_bits: {self.key_bits} is not offered: use 3072 (recommended) "
+                            "or 4096.")
+        if self.key_passphrase_env is not None and not _ENV_NAME.match(self.key_passphrase_env):
+            problems.append(
+                f"key_passphrase_env: {self.key_passphrase_env!r} is not an environment variable "
+                "name. Put the NAME of a variable here (never the passphrase itself).")
+        if not re.match(r"^https?://\S+$", self.source_url or ""):
+            problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
+        if not _ALIAS.match(self.alias or ""):
+            problems.append(f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' "
+                            "only.")
+        check("branch", check_branch_name(self.branch))
+        if self.auth not in AUTH_MODES:
+            problems.append(f"auth: {self.auth!r} is unknown: use one of {', '.join(AUTH_MODES)}.")
+        return problems
+
+
+def default_alias() -> str:
+    """The local user name, reduced to what a branch name may hold ("attendee" if none)."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user name in containers without passwd entries
+        name = ""
+    name = re.sub(r"[^A-Za-z0-9._-]", "", name.split("@")[0]).strip("._-").lower()
+    return name or "attendee"
+
+
+def check_branch_name(name: str) -> str | None:
+    """git check-ref-format's rules for a branch name; None when valid."""
+    if not name:
+        return "The branch name is empty."
+    if (name.startswith(("-", "/")) or name.endswith(("/", ".", ".lock")) or ".." in name
+            or "//" in name or "@{" in name or name == "@"
+            or any(c in name for c in " ~^:?*[\\\x7f") or any(ord(c) < 32 for c in name)
+            or any(part.startswith(".") for part in name.split("/"))):
+        return (f"{name!r} is not a valid git branch name (no spaces, '..', ~ ^ : ? * [ \\, and "
+                "no part starting with a dot).")
+    return None
+
+
+def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
+    """Members from a CSV of `email,access_level` rows (header optional, level optional)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        return [], [f"members_csv: cannot read {path}: {exc.strerror or exc}. Check the path."]
+    members: list[Member] = []
+    problems: list[str] = []
+    for number, row in enumerate(csv.reader(text.splitlines()), 1):
+        cells = [cell.strip() for cell in row]
+        if not cells or not any(cells) or cells[0].startswith("#"):
+            continue
+        if number == 1 and cells[0].lower() in ("email", "e-mail", "mail"):
+            continue  # header
+        email = cells[0]
+        level = (cells[1] if len(cells) > 1 and cells[1] else "stakeholder").lower()
+        level = "basic" if level == "express" else level
+        where = f"members_csv line {number}"
+        problem = check_email(email)
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        if level not in ACCESS_LEVELS:
+            problems.append(f"{where}: access level {cells[1]!r} is unknown: use stakeholder or "
+                            "basic.")
+            continue
+        members.append(Member(email, level))
+    return members, problems
+
+
+_FIELDS = {f.name for f in fields(Answers)}
+_PATH_FIELDS = ("members_csv", "key_path", "clone_dir")
+
+
+def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
+    """The answers in TOML file `path` (None: the defaults), resolved for `target`.
+
+    Raises `AnswersError` listing every problem (unknown fields, wrong types, names the service
+    would refuse, bad e-mails). Relative paths are relative to the file; `~` is the target's home.
+    """
+    if path is None:
+        answers = Answers().for_target(target)
+        problems = answers.validate()
+        if problems:
+            raise AnswersError(problems)
+        return answers
+    import tomllib
+
+    file = Path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AnswersError([f"Cannot read the answers file {file}: {exc.strerror or exc}."]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AnswersError([f"The answers file {file} is not valid TOML: {exc}."]) from None
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _FIELDS:
+            problems.append(f"{key}: unknown field in {file.name} (known: {', '.join(sorted(_FIELDS))}).")
+            continue
+        if key == "members":
+            members, member_problems = _parse_members(value)
+            problems.extend(member_problems)
+            values[key] = members
+        elif key in _PATH_FIELDS:
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{key}: expected a path as a string.")
+                continue
+            values[key] = _resolve_path(value, file.parent, Path(target.home))
+        elif key == "key_bits":
+            if not isinstance(value, int) or isinstance(value, bool):
+                problems.append("key_bits: expected a number (3072 or 4096).")
+                continue
+            values[key] = value
+        else:
+            if not isinstance(value, str):
+                problems.append(f"{key}: expected a string, got {type(value).__name__}.")
+                continue
+            values[key] = value
+    if problems:
+        raise AnswersError(problems)
+    answers = Answers(**values).for_target(target)
+    problems = answers.validate()
+    if problems:
+        raise AnswersError(problems)
+    return answers
+
+
+def _parse_members(value: Any) -> tuple[list[Member], list[str]]:
+    if not isinstance(value, list):
+        return [], ["members: expected a list of e-mails or {email, access_level} tables."]
+    members: list[Member] = []
+    problems: list[str] = []
+    for index, item in enumerate(value, 1):
+        if isinstance(item, str):
+            members.append(Member(item))
+        elif isinstance(item, dict) and isinstance(item.get("email"), str):
+            unknown = set(item) - {"email", "access_level"}
+            if unknown:
+                problems.append(f"members[{index}]: unknown keys {', '.join(sorted(unknown))}.")
+            level = str(item.get("access_level") or "stakeholder").lower()
+            members.append(Member(item["email"], "basic" if level == "express" else level))
+        else:
+            problems.append(f"members[{index}]: expected an e-mail or a table with an email key.")
+    return members, problems
+
+
+def _resolve_path(value: str, base: Path, home: Path) -> Path:
+    if value == "~" or value.startswith("~/"):
+        return home / value[2:]
+    path = Path(value)
+    return path if path.is_absolute() else base / path

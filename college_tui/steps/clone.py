@@ -1,0 +1,219 @@
+"""Step 8: clone the course repository over SSH with the system git.
+
+The URL is the repository's `sshUrl` from the API (`git@ssh.dev.azure.com:v3/{org}/{project}/
+{repo}`). An existing clone of the same remote is adopted; an unrelated non-empty folder is
+refused. A clone cut short by a kill (a folder with only `.git` and no commit yet, or a checkout
+still holding git's index.lock) does not block a rerun: when the state file says this wizard
+started that clone in that folder, the leftover is removed and the clone made again; anything
+else is left alone and explained.
+
+In sandbox mode the clone keeps `core.sshCommand = ssh -F <sandbox home>/.ssh/config`, so the
+attendee's own `git pull`/`git push` in that folder keep reaching the sandbox, never the real
+ssh.dev.azure.com.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .base import Context, Inspection, Outcome, Step, StepError
+from .importrepo import find_course_repo
+from .sshkey import attendee_ssh_command, explained, git_ssh
+
+if TYPE_CHECKING:
+    from ..workstation.git import CloneTarget
+
+
+def clone_dir(ctx: Context) -> Path:
+    """Where the clone goes: the answers' folder, else <home>/college/<repo>."""
+    folder = ctx.answers.clone_dir
+    return Path(folder) if folder else Path(ctx.target.home) / "college" / ctx.answers.repo
+
+
+class GitProgress:
+    """git's progress lines as StepProgress events, at most one per phase and 5% step."""
+
+    def __init__(self, step: Step, ctx: Context, verb: str) -> None:
+        self.step, self.ctx, self.verb = step, ctx, verb
+        self.last: tuple[str, float] | None = None
+        self.count = 0
+
+    def __call__(self, phase: str, fraction: float) -> None:
+        if self.last is not None and self.last[0] == phase and fraction < 1.0 \
+                and fraction - self.last[1] < 0.05:
+            return
+        if self.last is not None and self.last == (phase, fraction):
+            return
+        self.last = (phase, fraction)
+        self.count += 1
+        self.step.progress(self.ctx, f"{self.verb}: {phase}", fraction)
+
+
+class CloneStep(Step):
+    key = "clone"
+    title = "Clone the repository over SSH"
+    teaches = ("git clone copies the whole repository, history included, to your machine; over "
+               "SSH your key proves who you are, so no password is asked.")
+
+    def inspect(self, ctx: Context) -> Inspection:
+        from ..workstation.git import inspect_clone_target
+
+        dest = clone_dir(ctx)
+        svc = ctx.service(self.key)
+        project = svc.get_project(ctx.answers.project)
+        repo = svc.get_repository(project.id, ctx.answers.repo) if project else None
+        if repo is None or not repo.ssh_url:
+            return Inspection(False, f"Repository {ctx.answers.repo} does not exist yet",
+                              todo=f"clone it into {dest}")
+        kind = inspect_clone_target(dest, repo.ssh_url)
+        facts = {"clone_path": str(dest), "url": repo.ssh_url}
+        if self._ours_interrupted(ctx, dest, kind):
+            return Inspection(False, f"{dest} holds a clone an earlier run did not finish",
+                              todo=f"remove it and clone {repo.ssh_url} again", facts=facts)
+        if kind == "same-clone":
+            if ctx.target.sandbox and not self._points_at_sandbox(ctx, dest):
+                return Inspection(False, f"{dest} is a clone of {repo.name}",
+                                  todo="make its git use the sandbox's SSH server", facts=facts)
+            return Inspection(True, f"{dest} is a clone of {repo.name}", facts=facts)
+        if kind in ("absent", "empty"):
+            return Inspection(False, f"{repo.name} is not cloned yet",
+                              todo=f"clone {repo.ssh_url} into {dest}", facts=facts)
+        if kind == "partial-clone":
+            return Inspection(False, f"{dest} holds an unfinished clone college-tui did not start",
+                              todo="delete that folder or choose another clone folder (clone_dir)",
+                              facts=facts)
+        return Inspection(False, f"{dest} already holds something else",
+                          todo="choose another clone folder (clone_dir)", facts=facts)
+
+    def apply(self, ctx: Context) -> Outcome:
+        from ..workstation.git import clone, inspect_clone_target
+
+        project, repo = find_course_repo(ctx, self.key)
+        if not repo.ssh_url:
+            raise StepError(f"Azure DevOps gave no SSH URL for {repo.name}. Check that SSH "
+                            "access is enabled for the organisation, then run again.")
+        url, dest = repo.ssh_url, clone_dir(ctx)
+        kind = inspect_clone_target(dest, url)
+        if self._ours_interrupted(ctx, dest, kind):
+            self._remove_leftover(ctx, dest)
+            kind = inspect_clone_target(dest, url)
+        if kind == "same-clone":
+            changed = self._configure(ctx, dest)
+            # Finished after all (killed after git, before the state said so): not ours to clean.
+            ctx.state.update(self.key, clone_path=str(dest), clone_started=False)
+            self.note(ctx, f"{dest} is already a clone of {repo.name}; keeping it as it is.")
+            return Outcome(f"{dest} is a clone of {repo.name}", already_done=not changed)
+        if kind == "partial-clone":  # not ours (that was removed above): never touched
+            raise StepError(self._incomplete_message(dest))
+        if kind == "other":
+            raise StepError(self._other_message(dest, url))
+
+        # Remember before git starts: a kill from here on leaves a folder we may clean up.
+        ctx.state.update(self.key, clone_path=str(dest), clone_started=True,
+                         created_folder=kind == "absent")
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from ..workstation.errors import os_error_message
+
+            raise StepError(os_error_message(exc, "create the folder", dest.parent)) from None
+        self.note(ctx, f"Cloning {url} into {dest} with git over SSH.")
+        reporter = GitProgress(self, ctx, "Cloning")
+        started = time.monotonic()
+        with git_ssh(ctx) as ssh_command, explained():
+            clone(url, dest, ssh_command=ssh_command, on_progress=reporter, cancel=ctx.cancel)
+        elapsed = time.monotonic() - started
+        ctx.state.update(self.key, clone_started=False, clone_seconds=round(elapsed, 3))
+        self._configure(ctx, dest)
+        branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
+        self.progress(ctx, "Clone complete", 1.0)
+        return Outcome(f"Cloned {repo.name} into {dest} in {elapsed:.1f} s"
+                       + (f" (branch {branch})" if branch else ""))
+
+    # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
+
+    def _points_at_sandbox(self, ctx: Context, dest: Path) -> bool:
+        from ..workstation.git import get_local_config
+
+        with explained():
+            return get_local_config(dest, "core.sshCommand") == attendee_ssh_command(ctx)
+
+    def _configure(self, ctx: Context, dest: Path) -> bool:
+        """Sandbox only: set core.sshCommand in the clone; True when it changed."""
+        from ..workstation.git import set_local_config
+
+        if not ctx.target.sandbox or self._points_at_sandbox(ctx, dest):
+            return False
+        command = attendee_ssh_command(ctx)
+        with explained():
+            set_local_config(dest, "core.sshCommand", command)
+        self.note(ctx, f"Set core.sshCommand = {command} in {dest}/.git/config, so your own git "
+                       "commands in this folder reach the sandbox's server, not the real "
+                       "ssh.dev.azure.com.")
+        return True
+
+    # -- interrupted clones ---------------------------------------------------------------------
+
+    def _ours_interrupted(self, ctx: Context, dest: Path, kind: CloneTarget) -> bool:
+        """True when the state says we started a clone in `dest` and it looks unfinished."""
+        facts = ctx.state.get(self.key)
+        if not facts.get("clone_started") or facts.get("clone_path") != str(dest):
+            return False
+        return _incomplete_clone(dest, kind)
+
+    def _remove_leftover(self, ctx: Context, dest: Path) -> None:
+        """Remove what an interrupted clone of ours left (the folder, if we created it)."""
+        facts = ctx.state.get(self.key)
+        self.progress(ctx, f"Removing the unfinished clone an earlier run left in {dest}")
+        try:
+            if facts.get("created_folder", True):
+                shutil.rmtree(dest)
+            else:  # the folder was empty before our clone: empty it again, keep the folder
+                for entry in os.scandir(dest):
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+        except OSError as exc:
+            from ..workstation.errors import os_error_message
+
+            raise StepError(os_error_message(exc, "remove the unfinished clone", dest)) from None
+        ctx.state.update(self.key, clone_started=False)
+        self.note(ctx, f"Removed the unfinished clone in {dest} (an earlier run was stopped "
+                       "while cloning); cloning again.")
+
+    def _incomplete_message(self, dest: Path) -> str:
+        return (f"{dest} holds a clone that was never finished (no commit checked out), and "
+                "college-tui did not start it, so it leaves it alone. Delete that folder (or "
+                "choose another clone_dir) and run the step again.")
+
+    def _other_message(self, dest: Path, url: str) -> str:
+        return (f"{dest} already exists and holds something else (not an empty folder, not a "
+                f"clone of {url}). college-tui never touches it: choose another folder "
+                "(clone_dir in the answers) or move that one away, then run the step again.")
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _incomplete_clone(dest: Path, kind: CloneTarget) -> bool:
+    """What a clone cut short leaves (`kind` from inspect_clone_target): `.git` without a commit
+    (a partial clone, or one killed before git even wrote the remote), or a checkout still
+    holding git's index.lock."""
+    from ..workstation.git import current_head, remote_url
+
+    git_dir = dest / ".git"
+    if not git_dir.is_dir() or git_dir.is_symlink():
+        return False
+    if kind == "partial-clone":
+        return True
+    if kind == "same-clone":
+        return (git_dir / "index.lock").exists()
+    if kind == "other" and remote_url(dest) is None and current_head(dest) is None:
+        # Before the checkout git writes nothing but .git: anything else is not ours.
+        return all(entry.name == ".git" for entry in os.scandir(dest))
+    return False

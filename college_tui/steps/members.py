@@ -1,0 +1,210 @@
+"""Step 5: invite the colleagues and add them to "College Team".
+
+Each colleague is invited with an access level (Stakeholder by default, Basic when asked) and an
+entitlement to the project, then added to the team through a Graph membership. Azure DevOps can
+refuse one person with HTTP 200 and `isSuccess: false`; that is that person's failure (with the
+service's words), the others go on. The step then finishes with a warning naming who is missing,
+and `college-tui check` reports them. Long lists run four at a time.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from .answers import AnswersError, Member
+from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+
+MAX_PARALLEL = 4
+
+ADDED = "added"
+ALREADY = "already in the team"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    email: str
+    state: str  # ADDED | ALREADY | FAILED
+    message: str = ""
+
+
+class MembersStep(Step):
+    key = "members"
+    title = "Add your colleagues to College Team"
+    teaches = ("People get an access level (Stakeholder is free, Basic is a paid licence), a "
+               "project to work in, and a team to belong to.")
+
+    def members(self, ctx: Context) -> list[Member]:
+        try:
+            return ctx.answers.all_members()
+        except AnswersError as exc:
+            raise StepError(" ".join(exc.problems)) from None
+
+    def inspect(self, ctx: Context) -> Inspection:
+        members = self.members(ctx)
+        answers = ctx.answers
+        if not members:
+            return Inspection(True, "No colleagues listed in the answers: nothing to add",
+                              facts={"missing": []})
+        svc = ctx.service(self.key)
+        project = svc.get_project(answers.project)
+        team = self._team(ctx, project.id) if project else None
+        if team is None:
+            return Inspection(False, f"The team {answers.team} does not exist yet",
+                              todo=f"invite {len(members)} colleague(s) and add them to "
+                                   f"{answers.team}",
+                              facts={"missing": [m.email for m in members]})
+        present = self._present(ctx, project.id, team.id)
+        missing = [m for m in members if m.email.lower() not in present]
+        if not missing:
+            return Inspection(True, f"All {len(members)} colleague(s) are in {team.name}",
+                              facts={"missing": []})
+        failures = ctx.state.get(self.key).get("failed", {})
+        return Inspection(False, f"{len(members) - len(missing)} of {len(members)} colleague(s) "
+                                 f"are in {team.name}",
+                          todo="invite and add " + ", ".join(m.email for m in missing),
+                          facts={"missing": [m.email for m in missing],
+                                 "failed": {m.email: failures[m.email] for m in missing
+                                            if m.email in failures}})
+
+    def apply(self, ctx: Context) -> Outcome:
+        answers = ctx.answers
+        members = self.members(ctx)
+        if not members:
+            return Outcome("No colleagues listed in the answers: nothing to add",
+                           already_done=True)
+        svc = ctx.service(self.key)
+        project = svc.get_project(answers.project)
+        if project is None:
+            raise NotReady(f"The project {answers.project} does not exist yet.")
+        team = self._team(ctx, project.id)
+        if team is None:
+            raise NotReady(f"The team {answers.team} does not exist yet: the team step creates it.")
+        present = self._present(ctx, project.id, team.id)
+        container = svc.descriptor(team.id)
+        results: list[MemberResult] = [MemberResult(m.email, ALREADY) for m in members
+                                       if m.email.lower() in present]
+        todo = [m for m in members if m.email.lower() not in present]
+        results += self._add_all(ctx, todo, project.id, container, len(members),
+                                 done_before=len(results))
+        return self._outcome(ctx, results, team.name)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _team(self, ctx: Context, project_id: str):
+        wanted = ctx.answers.team.lower()
+        return next((t for t in ctx.service(self.key).teams(project_id)
+                     if t.name.lower() == wanted), None)
+
+    def _present(self, ctx: Context, project_id: str, team_id: str) -> set[str]:
+        return {(m.unique_name or "").lower()
+                for m in ctx.service(self.key).team_members(project_id, team_id)}
+
+    def _add_all(self, ctx: Context, todo: list[Member], project_id: str, container: str,
+                 total: int, done_before: int) -> list[MemberResult]:
+        """Invite and add `todo`, at most MAX_PARALLEL at once; events leave from this thread."""
+        if not todo:
+            return []
+        events: queue.Queue = queue.Queue()
+        local = threading.local()
+
+        def service():
+            # One facade per worker thread (an SDK connection is not meant to be shared), each
+            # posting its events to the queue this thread empties.
+            if getattr(local, "svc", None) is None:
+                from ..azdo.client import AzureDevOps
+
+                local.svc = AzureDevOps(ctx.target.org_url, ctx.target.profile_url,
+                                        ctx.credential, events.put, step=self.key)
+            return local.svc
+
+        def one(member: Member) -> MemberResult:
+            if ctx.cancel.is_set():
+                return MemberResult(member.email, FAILED, "cancelled")
+            return add_member(service(), member, project_id, container)
+
+        results: list[MemberResult] = []
+        done = done_before
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(todo)),
+                                thread_name_prefix="members") as pool:
+            pending = {pool.submit(one, m): m for m in todo}
+            while pending:
+                finished, _ = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+                self._drain(ctx, events)
+                for future in finished:
+                    member = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # one person's trouble never stops the others
+                        from .runner import describe_failure
+
+                        result = MemberResult(member.email, FAILED,
+                                              describe_failure(exc, self.key, "apply",
+                                                               ctx.secrets)[0])
+                    results.append(result)
+                    done += 1
+                    self._remember(ctx, result)
+                    line = f"{result.email}: {result.state}"
+                    if result.message:
+                        line += f" ({result.message})"
+                    self.progress(ctx, line, done / total)
+        self._drain(ctx, events)
+        return results
+
+    def _drain(self, ctx: Context, events: queue.Queue) -> None:
+        while True:
+            try:
+                ctx.emit(events.get_nowait())
+            except queue.Empty:
+                return
+
+    def _remember(self, ctx: Context, result: MemberResult) -> None:
+        failed = ctx.state.get(self.key).get("failed", {})
+        if result.state == FAILED:
+            failed[result.email] = result.message
+        else:
+            failed.pop(result.email, None)
+        ctx.state.update(self.key, failed=failed)
+
+    def _outcome(self, ctx: Context, results: list[MemberResult], team: str) -> Outcome:
+        added = [r for r in results if r.state == ADDED]
+        already = [r for r in results if r.state == ALREADY]
+        failed = [r for r in results if r.state == FAILED]
+        parts = []
+        if added:
+            parts.append(f"{len(added)} added")
+        if already:
+            parts.append(f"{len(already)} already there")
+        if failed:
+            parts.append(f"{len(failed)} failed")
+        summary = (f"{len(added) + len(already)} of {len(results)} colleague(s) in {team} "
+                   f"({', '.join(parts)})")
+        warnings = tuple(f"{r.email} was not added: {r.message}" for r in failed)
+        return Outcome(summary, already_done=not added and not failed, warnings=warnings)
+
+
+def add_member(svc, member: Member, project_id: str, container: str) -> MemberResult:
+    """Invite one colleague (access level + project) and put them in the team."""
+    from ..azdo.errors import AzdoError
+
+    try:
+        invite = svc.invite(member.email, member.license, project_id)
+        if not invite.ok:
+            return MemberResult(member.email, FAILED,
+                                invite.message or "Azure DevOps refused the invitation.")
+        subject = invite.user_descriptor
+        if not subject:
+            return MemberResult(member.email, FAILED,
+                                "Azure DevOps invited the user but gave no descriptor; run "
+                                "again to add them to the team.")
+        if svc.is_member(subject, container):
+            return MemberResult(member.email, ALREADY)
+        svc.add_member(subject, container)
+    except AzdoError as exc:
+        from .runner import azdo_message
+
+        return MemberResult(member.email, FAILED, azdo_message(exc))
+    return MemberResult(member.email, ADDED)

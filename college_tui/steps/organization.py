@@ -1,0 +1,110 @@
+"""Step 2: the Azure DevOps organisation — choose one of yours, or create it in the browser.
+
+Azure DevOps has no API to create an organisation (the portal's signup page needs an Azure
+subscription and a human), so the wizard opens the signup page and polls the list of the user's
+organisations until the new one appears. The sandbox serves a small signup page of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..events import NeedsYou
+from ..naming import check_org_name
+from .base import Context, Inspection, Outcome, Step, StepError
+
+SIGNUP_URL = "https://go.microsoft.com/fwlink/?LinkId=307137"
+
+
+def signup_url(ctx: Context, name: str) -> str:
+    """Where the attendee creates an organisation: the portal, or the sandbox's own page."""
+    if ctx.target.sandbox:
+        base = ctx.target.org_url.rstrip("/").rsplit("/", 1)[0]
+        return f"{base}/_sandbox/signup?name={name}"
+    return SIGNUP_URL
+
+
+def org_url_for(ctx: Context, name: str) -> str:
+    """The URL of organisation `name` on the same service as the target."""
+    return f"{ctx.target.org_url.rstrip('/').rsplit('/', 1)[0]}/{name}"
+
+
+class OrganizationStep(Step):
+    key = "organization"
+    title = "Choose or create the organisation"
+    teaches = ("An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "
+               "it is created once in the portal.")
+
+    def __init__(self, wait_seconds: float = 900.0, poll_seconds: float = 3.0) -> None:
+        self.wait_seconds = wait_seconds  # how long the attendee gets to create it
+        self.poll_seconds = poll_seconds
+
+    def wanted(self, ctx: Context) -> str:
+        return ctx.answers.organization or ctx.target.org
+
+    def inspect(self, ctx: Context) -> Inspection:
+        name = self.wanted(ctx)
+        found = self._find(ctx, name)
+        if found is None:
+            return Inspection(False, f"You have no organisation named {name}",
+                              todo=f"create the organisation {name} in the browser "
+                                   f"({signup_url(ctx, name)}) and wait until it appears")
+        self._switch(ctx, found)
+        return Inspection(True, f"Organisation {found} ({ctx.target.org_url})",
+                          facts={"organization": found, "org_url": ctx.target.org_url})
+
+    def apply(self, ctx: Context) -> Outcome:
+        name = self.wanted(ctx)
+        problem = check_org_name(name)
+        if problem:
+            raise StepError(f"organization: {problem}")
+        found = self._find(ctx, name)
+        if found is not None:
+            self._switch(ctx, found)
+            return Outcome(f"Organisation {found} ({ctx.target.org_url})", already_done=True)
+        url = signup_url(ctx, name)
+        ctx.emit(NeedsYou(self.key, f"Create the organisation {name} in your browser (sign in, "
+                          f"name it {name}, choose a region). The wizard waits until it appears.",
+                          url=url, detail=name))
+        ctx.state.update(self.key, waiting_for=name)
+        found = ctx.poll(lambda: self._find(ctx, name), timeout=self.wait_seconds,
+                         what=f"the organisation {name} to appear", first=self.poll_seconds,
+                         factor=1.0, cap=self.poll_seconds)
+        self._switch(ctx, found)
+        ctx.state.forget(self.key, "waiting_for")
+        return Outcome(f"Organisation {found} created ({ctx.target.org_url})")
+
+    def _find(self, ctx: Context, name: str) -> str | None:
+        """The organisation's exact name if the user has it, else None."""
+        from ..azdo.errors import AzdoError
+
+        svc = ctx.service(self.key)
+        try:
+            member_id = svc.profile().id
+            orgs = svc.organizations(member_id)
+        except AzdoError as exc:
+            if exc.status in (401, 403) and name.lower() == ctx.target.org.lower():
+                # A PAT scoped to one organisation may not list all of them; sign-in already
+                # proved this one answers.
+                svc.connection_data()
+                return ctx.target.org
+            raise
+        for org in orgs:
+            if org.name.lower() == name.lower():
+                return org.name
+        return None
+
+    def _switch(self, ctx: Context, name: str) -> None:
+        """Point the run at organisation `name` when it is not the target's yet."""
+        if name == ctx.target.org:
+            if not ctx.dry_run:
+                ctx.state.update(self.key, organization=name, org_url=ctx.target.org_url)
+            return
+        from ..azdo.client import AzureDevOps
+
+        ctx.target = replace(ctx.target, org_url=org_url_for(ctx, name))
+        ctx.azdo = AzureDevOps(ctx.target.org_url, ctx.target.profile_url, ctx.credential,
+                               ctx.emit, step=self.key)
+        ctx.azdo.connection_data()
+        if not ctx.dry_run:
+            ctx.state.update(self.key, organization=name, org_url=ctx.target.org_url)

@@ -1,0 +1,115 @@
+"""Plain-text lines for events, plans and checklists: what `college-tui apply|plan|check` print.
+
+One line per event, prefixed with the step key, e.g. `[project] ✓ Project College created (Agile)`.
+HTTP calls appear only when verbose (`http GET /org/_apis/projects 200 12ms`). The TUI renders
+the same events its own way.
+"""
+
+from __future__ import annotations
+
+from ..events import (
+    Event,
+    HttpCall,
+    NeedsYou,
+    Note,
+    StepFailed,
+    StepFinished,
+    StepProgress,
+    StepStarted,
+    Waiting,
+)
+
+_UNICODE = {"ok": "✓", "fail": "✗", "warn": "!", "start": "▶", "wait": "…", "you": "?",
+            "note": "·", "todo": "+", "arrow": "→"}
+_ASCII = {"ok": "OK", "fail": "FAIL", "warn": "!", "start": ">", "wait": "...", "you": "?",
+          "note": "-", "todo": "+", "arrow": "->"}
+
+
+class Printer:
+    """Turns events into lines; ASCII marks when the output cannot encode ✓ and ✗."""
+
+    def __init__(self, verbose: bool = False, unicode: bool = True) -> None:
+        self.verbose = verbose
+        self.unicode = unicode
+        self.marks = _UNICODE if unicode else _ASCII
+        self._last_progress: dict[str, str] = {}  # step -> message of its last progress line
+
+    def line(self, event: Event) -> str | None:
+        """The line for `event`, or None when it is not shown."""
+        m = self.marks
+        tag = f"[{event.step}] " if event.step else ""
+        if isinstance(event, HttpCall):
+            if not self.verbose:
+                return None
+            status = event.status if event.status is not None else "no answer"
+            return f"http {event.method} {event.path} {status} {event.duration_ms:.0f}ms"
+        if isinstance(event, StepStarted):
+            return f"{tag}{m['start']} {event.title}"
+        if isinstance(event, StepProgress):
+            # git reports every percent: one line per stage (its first and its last) is enough.
+            repeat = self._last_progress.get(event.step) == event.message
+            self._last_progress[event.step] = event.message
+            if repeat and event.fraction is not None and event.fraction < 1.0 and \
+                    not self.verbose:
+                return None
+            pct = f" ({event.fraction:.0%})" if event.fraction is not None else ""
+            return f"{tag}  {event.message}{pct}"
+        if isinstance(event, Waiting):
+            attempt = f", attempt {event.attempt}" if event.attempt else ""
+            return f"{tag}{m['wait']} {event.message} (waiting {event.seconds:.0f} s{attempt})"
+        if isinstance(event, NeedsYou):
+            text = f"{tag}{m['you']} {event.message}"
+            if event.url:
+                text += f"\n{tag}  {m['arrow']} {event.url}"
+            if event.detail:
+                text += f"\n{tag}  {event.detail}"
+            return text
+        if isinstance(event, Note):
+            if event.message.startswith("Warning: "):
+                return f"{tag}{m['warn']} {event.message[len('Warning: '):]}"
+            return f"{tag}{m['note']} {event.message}"
+        if isinstance(event, StepFinished):
+            suffix = " (already done)" if event.already_done else ""
+            return f"{tag}{m['ok']} {event.summary}{suffix}"
+        if isinstance(event, StepFailed):
+            return f"{tag}{m['fail']} {event.message}"
+        return None
+
+
+def plan_lines(report, unicode: bool = True) -> list[str]:
+    """`college-tui plan`: per step, what exists and what apply would do."""
+    from .runner import ALREADY, BLOCKED, FAILED, TODO
+
+    m = _UNICODE if unicode else _ASCII
+    lines = []
+    for r in report.results:
+        if r.status == ALREADY:
+            lines.append(f"[{r.key}] {m['ok']} {r.summary}")
+        elif r.status == TODO:
+            lines.append(f"[{r.key}] {m['todo']} {r.summary}: would {r.todo}")
+        elif r.status == BLOCKED:
+            lines.append(f"[{r.key}] {m['wait']} waits for an earlier step: {r.message}")
+        elif r.status == FAILED:
+            lines.append(f"[{r.key}] {m['fail']} {r.message}")
+    todo = [r for r in report.results if r.status != ALREADY]
+    if not todo:
+        lines.append("Nothing left to do: every step is done.")
+    else:
+        lines.append(f"{len(todo)} of {len(report.results)} step(s) left to do; "
+                     "`college-tui apply` does them.")
+    return lines
+
+
+def check_lines(items, unicode: bool = True) -> list[str]:
+    """`college-tui check`: one line per challenge outcome, done or missing with the reason."""
+    m = _UNICODE if unicode else _ASCII
+    lines = []
+    for item in items:
+        if item.ok:
+            lines.append(f"{m['ok']} done     {item.label}" + (f": {item.detail}" if item.detail
+                                                              else ""))
+        else:
+            lines.append(f"{m['fail']} missing  {item.label}: {item.detail}")
+    done = sum(1 for i in items if i.ok)
+    lines.append(f"{done} of {len(items)} challenge outcomes done.")
+    return lines

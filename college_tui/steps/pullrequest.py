@@ -1,0 +1,147 @@
+"""Step 9: a branch, a commit, a push over SSH and a pull request to the default branch.
+
+The attendee's entry `attendees/<alias>.md` is committed on `users/<alias>/hello-college` in the
+clone, pushed over SSH, and proposed through a pull request made with the API. Every part is
+idempotent: no commit when the file already has this content, no push when the remote branch
+already holds the commit, no second pull request when an active one from that branch exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import Context, Inspection, NotReady, Outcome, Step
+from .clone import GitProgress, clone_dir
+from .importrepo import find_course_repo, short_branch
+from .sshkey import explained, git_ssh
+
+if TYPE_CHECKING:
+    from ..azdo.client import AzureDevOps
+    from ..azdo.models import Project, PullRequest, Repository
+
+
+def entry_path(alias: str) -> str:
+    """The attendee's file in the repository."""
+    return f"attendees/{alias}.md"
+
+
+def entry_text(name: str, alias: str) -> str:
+    """The file's content: stable for a person, so a rerun commits nothing new."""
+    return (f"# {name or alias}\n\n"
+            f"- alias: {alias}\n"
+            "- AI Developer College, MLOps on Azure: challenges 0 and 1 done. This file was "
+            "committed on my own branch, pushed over SSH with my key, and proposed in a pull "
+            "request.\n")
+
+
+class PullRequestStep(Step):
+    key = "pull-request"
+    title = "Branch, commit, push and open a pull request"
+    teaches = ("Work happens on a branch; a pull request asks the team to review it and merge it "
+               "into the default branch.")
+
+    def inspect(self, ctx: Context) -> Inspection:
+        answers = ctx.answers
+        svc = ctx.service(self.key)
+        todo = (f"commit {entry_path(answers.alias)} on {answers.branch}, push it and open a "
+                "pull request")
+        project = svc.get_project(answers.project)
+        repo = svc.get_repository(project.id, answers.repo) if project else None
+        if project is None or repo is None or not repo.default_branch:
+            return Inspection(False, f"Repository {answers.repo} holds no code yet", todo=todo)
+        pr = self._existing(svc, project, repo, ctx)
+        if pr is not None:
+            return Inspection(True, self._summary(pr), facts=self._facts(pr))
+        return Inspection(False, f"No pull request from {answers.branch} yet", todo=todo)
+
+    def apply(self, ctx: Context) -> Outcome:
+        from ..workstation.git import (
+            checkout_branch,
+            commit_file,
+            current_head,
+            inspect_clone_target,
+        )
+
+        answers = ctx.answers
+        svc = ctx.service(self.key)
+        project, repo = find_course_repo(ctx, self.key)
+        existing = self._existing(svc, project, repo, ctx)
+        if existing is not None:
+            self._remember(ctx, existing)
+            return Outcome(self._summary(existing), already_done=True)
+
+        dest = clone_dir(ctx)
+        if inspect_clone_target(dest, repo.ssh_url or "") != "same-clone":
+            raise NotReady(f"There is no clone of {repo.name} in {dest} yet: run the clone step "
+                           "first.")
+        branch, source_ref = answers.branch, f"refs/heads/{answers.branch}"
+        name, email = self._identity(ctx, svc)
+        with explained():
+            how = checkout_branch(dest, branch)
+            self.progress(ctx, f"Branch {branch} {how}", 0.1)
+            relpath = entry_path(answers.alias)
+            commit = commit_file(dest, relpath, entry_text(name, answers.alias),
+                                 f"Add {answers.alias} to the attendees", name, email)
+            head = current_head(dest)
+        if commit:
+            self.note(ctx, f"Committed {relpath} on {branch} ({commit[:8]}) in {dest}.")
+        else:
+            self.progress(ctx, f"{relpath} is already committed on {branch}", 0.3)
+        ctx.state.update(self.key, branch=branch, commit=head)
+
+        if self._remote_head(svc, project, repo, source_ref) == head:
+            self.progress(ctx, f"{branch} is already pushed", 0.7)
+        else:
+            with git_ssh(ctx) as ssh_command, explained():
+                from ..workstation.git import push
+
+                push(dest, branch, ssh_command=ssh_command,
+                     on_progress=GitProgress(self, ctx, "Pushing"), cancel=ctx.cancel)
+            self.note(ctx, f"Pushed {branch} over SSH to {repo.ssh_url}.")
+
+        pr = svc.create_pull_request(
+            project.id, repo.id, source_ref, repo.default_branch,
+            f"Add {answers.alias} to the attendees",
+            f"{name or answers.alias} joins the AI Developer College. Made by college-tui for "
+            f"challenge 1: a branch ({branch}), a commit, a push over SSH and this pull request "
+            f"into {short_branch(repo.default_branch)}.")
+        self._remember(ctx, pr)
+        self.note(ctx, f"Opened pull request !{pr.id} “{pr.title}”: {pr.web_url}")
+        return Outcome(self._summary(pr))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _existing(self, svc: AzureDevOps, project: Project, repo: Repository,
+                  ctx: Context) -> PullRequest | None:
+        """An active pull request from our branch (any target), else a completed one."""
+        source = f"refs/heads/{ctx.answers.branch}"
+        for status in ("active", "completed"):
+            found = svc.pull_requests(project.id, repo.id, source_ref=source, status=status)
+            if found:
+                return max(found, key=lambda pr: pr.id)
+        return None
+
+    def _remote_head(self, svc: AzureDevOps, project: Project, repo: Repository,
+                     ref: str) -> str | None:
+        refs = svc.refs(project.id, repo.id, prefix=ref.removeprefix("refs/"))
+        return next((r.object_id for r in refs if r.name == ref), None)
+
+    def _identity(self, ctx: Context, svc: AzureDevOps) -> tuple[str, str]:
+        """Author of the commit: the signed-in user (their name and e-mail in Azure DevOps)."""
+        profile = svc.profile()
+        name = " ".join((profile.display_name or "").split()) or ctx.answers.alias
+        email = (profile.email or "").strip() or f"{ctx.answers.alias}@users.noreply.college"
+        for bad in "<>":
+            name = name.replace(bad, "")
+        return name, email
+
+    def _remember(self, ctx: Context, pr: PullRequest) -> None:
+        if not ctx.dry_run:
+            ctx.state.update(self.key, **self._facts(pr))
+
+    def _facts(self, pr: PullRequest) -> dict:
+        return {"pr_id": pr.id, "pr_url": pr.web_url, "pr_status": pr.status}
+
+    def _summary(self, pr: PullRequest) -> str:
+        state = "is open" if pr.status == "active" else f"is {pr.status}"
+        return f"Pull request !{pr.id} {state}: {pr.web_url}"

@@ -1,0 +1,193 @@
+"""Run the steps in order: inspect each, apply what is not done yet, report through events.
+
+`run` is what both `college-tui apply` and the TUI's worker thread call; `plan` and `check` call
+it with `only_inspect=True`. Errors a user can meet end as a `StepFailed` event with a sentence;
+an unexpected exception also ends that way, with the traceback in a log file (never the screen).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..events import Emit, Note, StepFailed, StepFinished, StepStarted
+from .base import Context, Inspection, NotReady, Secrets, Step, StepError
+
+if TYPE_CHECKING:
+    from ..target import Target
+    from .answers import Answers
+    from .state import RunState
+
+# What a step ended as.
+ALREADY = "already"  # inspect found it done; nothing changed
+DONE = "done"  # applied now
+WARNING = "warning"  # applied, but something needs a look (e.g. a member could not be added)
+TODO = "todo"  # plan: apply would do something
+FAILED = "failed"
+BLOCKED = "blocked"  # not run: an earlier step failed / is not done yet
+
+
+@dataclass
+class StepResult:
+    key: str
+    title: str
+    status: str
+    summary: str = ""
+    todo: str = ""
+    message: str = ""
+    warnings: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ALREADY, DONE)
+
+
+@dataclass
+class RunReport:
+    results: list[StepResult] = field(default_factory=list)
+    log_path: Path | None = None  # where an unexpected error's traceback went
+
+    @property
+    def ok(self) -> bool:
+        """True when every step is done (nothing failed, nothing left, no warnings)."""
+        return bool(self.results) and all(r.ok for r in self.results)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return bool(self.results) and all(r.status == ALREADY for r in self.results)
+
+    def result(self, key: str) -> StepResult | None:
+        return next((r for r in self.results if r.key == key), None)
+
+
+def make_context(target: Target, answers: Answers, emit: Emit, *, secrets: Secrets | None = None,
+                 state: RunState | None = None) -> Context:
+    """A Context for `target` with its persisted state; secrets are guarded from the state file."""
+    from ..azdo.redact import register_secret
+    from .state import RunState
+
+    secrets = secrets or Secrets()
+    for secret in (secrets.pat, secrets.key_passphrase):
+        register_secret(secret)  # redacted from every event and error message
+    state = state or RunState.for_key(target.state_key or target.org_url)
+    state.guard(secrets.pat, secrets.key_passphrase)
+    return Context(target=target, answers=answers, state=state, emit=emit, secrets=secrets)
+
+
+def run(ctx: Context, steps: list[type[Step] | Step], *, only_inspect: bool = False,
+        until: str | None = None) -> RunReport:
+    """Inspect every step and, unless `only_inspect`, apply those not done, in order.
+
+    Applying stops at the first failure (later steps are reported `blocked`). Inspecting goes on
+    after a step that is not done yet, so `plan` shows the whole picture. `until` names the last
+    step to run.
+    """
+    ctx.dry_run = only_inspect
+    report = RunReport()
+    stopped = False
+    for item in steps:
+        step = item() if isinstance(item, type) else item
+        if stopped:
+            report.results.append(StepResult(step.key, step.title, BLOCKED,
+                                             message="an earlier step did not finish"))
+            continue
+        result = _run_one(ctx, step, only_inspect, report)
+        report.results.append(result)
+        if result.status == FAILED and not only_inspect:
+            stopped = True
+        if until and step.key == until:
+            break
+    return report
+
+
+def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> StepResult:
+    emit = ctx.emit
+    emit(StepStarted(step.key, step.title))
+    phase = "inspect"
+    try:
+        inspection: Inspection = step.inspect(ctx)
+        if inspection.done:
+            ctx.state.mark_done(step.key, inspection.summary)
+            emit(StepFinished(step.key, inspection.summary, already_done=True))
+            return StepResult(step.key, step.title, ALREADY, inspection.summary,
+                              facts=dict(inspection.facts))
+        if only_inspect:
+            return StepResult(step.key, step.title, TODO, inspection.summary, inspection.todo,
+                              facts=dict(inspection.facts))
+        ctx.state.mark_not_done(step.key)
+        phase = "apply"
+        outcome = step.apply(ctx)
+    except NotReady as exc:
+        if only_inspect:
+            return StepResult(step.key, step.title, BLOCKED, message=exc.message)
+        emit(StepFailed(step.key, exc.message))
+        return StepResult(step.key, step.title, FAILED, message=exc.message)
+    except KeyboardInterrupt:
+        emit(StepFailed(step.key, "Interrupted: run again to continue where it stopped."))
+        raise
+    except Exception as exc:  # every failure ends as a sentence, never a traceback on screen
+        message, log_path = describe_failure(exc, step.key, phase, ctx.secrets)
+        if log_path is not None:
+            report.log_path = log_path
+        emit(StepFailed(step.key, message))
+        return StepResult(step.key, step.title, FAILED, message=message)
+    for warning in outcome.warnings:
+        emit(Note(step.key, f"Warning: {warning}"))
+    if outcome.warnings:
+        ctx.state.update(step.key, done=False, summary=outcome.summary)
+    else:
+        ctx.state.mark_done(step.key, outcome.summary)
+    emit(StepFinished(step.key, outcome.summary, already_done=outcome.already_done))
+    status = WARNING if outcome.warnings else (ALREADY if outcome.already_done else DONE)
+    return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)
+
+
+def describe_failure(exc: BaseException, step_key: str, phase: str,
+                     secrets: Secrets | None = None) -> tuple[str, Path | None]:
+    """A sentence for `exc`; unexpected ones also get their traceback written to a log file."""
+    if isinstance(exc, StepError):
+        return exc.message, None
+    from ..azdo.errors import AzdoError
+    from ..workstation.errors import WorkstationError
+
+    if isinstance(exc, AzdoError):
+        return azdo_message(exc), None
+    if isinstance(exc, WorkstationError):
+        return str(exc), None
+    log_path = write_crash_log(exc, step_key, phase, secrets)
+    where = f" Details are in {log_path}." if log_path else ""
+    return (f"Something unexpected went wrong while the {step_key} step ran its {phase} "
+            f"({type(exc).__name__}). Run again; if it happens again, report it.{where}", log_path)
+
+
+def azdo_message(exc: Any) -> str:
+    """The facade's message, plus the PAT scope to add when the service refused one."""
+    message = getattr(exc, "message", None) or str(exc)
+    scope = getattr(exc, "scope_hint", None)
+    if scope and scope not in message:
+        message = f"{message} Add the scope {scope} to your personal access token."
+    return message
+
+
+def write_crash_log(exc: BaseException, step_key: str, phase: str,
+                    secrets: Secrets | None = None) -> Path | None:
+    """Write the traceback (secrets replaced by ***) under the state dir; None if impossible."""
+    from ..workstation.atomic import write_atomic
+    from .state import state_dir
+
+    text = "".join(traceback.format_exception(exc))
+    for secret in (secrets.pat, secrets.key_passphrase) if secrets else ():
+        if secret:
+            text = text.replace(secret, "***")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    path = state_dir() / "logs" / f"{stamp}-{step_key}-{phase}.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text, mode=0o600)
+    except Exception:
+        return None
+    return path

@@ -1,0 +1,204 @@
+"""Step 1: sign in to Azure DevOps (a personal access token, or Microsoft Entra) and verify it.
+
+The credential is verified with two cheap reads: the profile (who am I) and the organisation's
+connectionData (may I use this organisation). A PAT is kept in the system keyring under the
+organisation URL, never in a plain-text file: when only an insecure keyring exists it is kept for
+this run only, and the step says why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import Context, Inspection, Outcome, Step, StepError
+
+if TYPE_CHECKING:
+    from ..azdo.client import AzureDevOps
+
+# Personal Microsoft account domains: Entra cannot issue Azure DevOps tokens for them.
+PERSONAL_DOMAINS = ("outlook.com", "hotmail.com", "live.com", "msn.com", "passport.com",
+                    "outlook.de", "hotmail.de", "hotmail.co.uk", "live.de")
+
+
+def scopes_text() -> str:
+    """The PAT scopes this wizard needs, as one paragraph for notes and messages."""
+    from ..azdo.errors import PORTAL_API_NOTE, REQUIRED_PAT_SCOPES
+
+    listed = "; ".join(f"{label} ({scope}) {why}" for scope, label, why in REQUIRED_PAT_SCOPES)
+    return f"A personal access token for this wizard needs these scopes: {listed}. {PORTAL_API_NOTE}"
+
+
+def pat_page(org_url: str) -> str:
+    return f"{org_url.rstrip('/')}/_usersSettings/tokens"
+
+
+class SignInStep(Step):
+    key = "sign-in"
+    title = "Sign in to Azure DevOps"
+    teaches = ("Azure DevOps accepts Microsoft Entra ID, personal Microsoft accounts and GitHub "
+               "identities; tools sign in with a personal access token (PAT) or an Entra token.")
+
+    def inspect(self, ctx: Context) -> Inspection:
+        """Verify the credential we already have (nothing interactive); done once remembered."""
+        if ctx.azdo is None:
+            credential = self._quiet_credential(ctx)
+            if credential is None:
+                how = ("a personal access token" if ctx.answers.auth == "pat"
+                       else f"Microsoft Entra ({ctx.answers.auth})")
+                return Inspection(False, "Not signed in yet", todo=f"sign in with {how}")
+            self._verify(ctx, credential)
+        elif not self._user_id:
+            self._verify(ctx, ctx.credential)
+        facts = ctx.state.get(self.key)
+        # The organisation by name: a sandbox's URL changes port on every start.
+        if facts.get("user_id") != self._user_id or facts.get("org") != ctx.target.org:
+            return Inspection(False, f"The credential works: {self._who}",
+                              todo=f"sign in as {self._who}", facts={"user_id": self._user_id})
+        if self._pat_to_store(ctx):
+            return Inspection(False, f"Signed in as {self._who}",
+                              todo="save the personal access token in the system keyring")
+        return Inspection(True, f"Signed in as {self._who}", facts={"user_id": self._user_id})
+
+    def apply(self, ctx: Context) -> Outcome:
+        answers = ctx.answers
+        if answers.auth == "pat":
+            self.note(ctx, scopes_text())
+        if ctx.azdo is None:
+            credential = self._quiet_credential(ctx) or self._interactive_credential(ctx)
+            self._verify(ctx, credential)
+        elif not self._user_id:
+            self._verify(ctx, ctx.credential)
+        ctx.state.update(self.key, user_id=self._user_id, who=self._who, org=ctx.target.org,
+                         org_url=ctx.target.org_url, instance_id=self._instance_id,
+                         auth=answers.auth)
+        how = "a personal access token" if answers.auth == "pat" else "Microsoft Entra"
+        if self._pat_to_store(ctx):
+            from ..workstation.secrets import store_pat
+
+            result = store_pat(ctx.target.org_url, ctx.secrets.pat or "")
+            if result.stored:
+                self.note(ctx, "The personal access token is saved in your system keyring "
+                               f"under {ctx.target.org_url}; the next run will not ask for it.")
+            else:
+                self.note(ctx, f"The personal access token was not saved: {result.reason}.")
+            ctx.state.update(self.key, keyring_checked=True)
+        return Outcome(f"Signed in as {self._who} with {how}")
+
+    # -- credentials -------------------------------------------------------------------------
+
+    def _quiet_credential(self, ctx: Context):
+        """A credential that needs no interaction: the PAT we were given / saved, or Azure CLI."""
+        if ctx.credential is not None:
+            return ctx.credential
+        from ..azdo.credentials import PatCredential, entra_credential
+
+        if ctx.answers.auth == "pat":
+            if not ctx.secrets.pat and not ctx.target.sandbox:
+                from ..workstation.secrets import load_pat
+
+                try:
+                    ctx.secrets.pat = load_pat(ctx.target.org_url)
+                except Exception:  # a broken keyring only means "not saved"
+                    ctx.secrets.pat = None
+            if not ctx.secrets.pat:
+                return None
+            ctx.state.guard(ctx.secrets.pat)
+            return PatCredential(ctx.secrets.pat)
+        if ctx.answers.auth == "azure-cli":
+            return self._entra(ctx, entra_credential)
+        return None
+
+    def _interactive_credential(self, ctx: Context):
+        if ctx.answers.auth == "pat":
+            raise StepError(
+                "No personal access token: set AZURE_DEVOPS_PAT, or run without --yes to type it. "
+                f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text()}")
+        from ..azdo.credentials import entra_credential
+
+        return self._entra(ctx, entra_credential)
+
+    def _entra(self, ctx: Context, factory):
+        from ..azdo.errors import AzdoError
+
+        try:
+            return factory(ctx.answers.auth, ctx.emit, step=self.key)
+        except AzdoError as exc:
+            raise StepError(self._failure(ctx, exc)) from None
+
+    # -- verification ------------------------------------------------------------------------
+
+    def _verify(self, ctx: Context, credential) -> AzureDevOps:
+        from ..azdo.client import AzureDevOps
+        from ..azdo.errors import AzdoError
+
+        azdo = AzureDevOps(ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit,
+                           step=self.key)
+        try:
+            profile = azdo.profile()
+            if credential.kind != "pat" and _is_personal(profile.email):
+                raise StepError(msa_message())
+            connection = azdo.connection_data()
+        except AzdoError as exc:
+            raise StepError(self._failure(ctx, exc)) from None
+        ctx.azdo = azdo
+        ctx.credential = credential
+        self._user_id = profile.id
+        self._instance_id = connection.instance_id
+        who = profile.display_name or profile.email or "you"
+        if profile.email and profile.email != who:
+            who = f"{who} ({profile.email})"
+        self._who = who
+        return azdo
+
+    _user_id: str = ""
+    _who: str = "you"
+    _instance_id: str = ""
+
+    def _failure(self, ctx: Context, exc) -> str:
+        from .runner import azdo_message
+
+        message = azdo_message(exc)
+        status = getattr(exc, "status", None)
+        if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
+            return msa_message()
+        if status == 404:
+            return (f"Sign-in failed: the organisation {ctx.target.org} was not found at "
+                    f"{ctx.target.org_url}. Check its name. ({message})")
+        prefix = "" if message.lower().startswith("sign-in") else "Sign-in failed: "
+        hint = ""
+        if status in (401, 203) and ctx.answers.auth == "pat":
+            hint = f" Make a new token at {pat_page(ctx.target.org_url)} if needed."
+        return f"{prefix}{message}{hint}"
+
+    def _pat_to_store(self, ctx: Context) -> bool:
+        """True when a PAT should still be offered to the keyring (not in the sandbox)."""
+        if ctx.answers.auth != "pat" or ctx.target.sandbox or not ctx.secrets.pat:
+            return False
+        if ctx.state.get(self.key).get("keyring_checked"):
+            from ..workstation.secrets import load_pat
+
+            try:
+                return load_pat(ctx.target.org_url) != ctx.secrets.pat and _keyring_secure()
+            except Exception:
+                return False
+        return True
+
+
+def msa_message() -> str:
+    """Why a personal Microsoft account must use a PAT, and how to make one."""
+    from ..azdo.errors import MSA_HELP
+
+    return f"Sign-in failed: {MSA_HELP} {scopes_text()}"
+
+
+def _is_personal(email: str | None) -> bool:
+    domain = (email or "").rpartition("@")[2].lower()
+    return domain in PERSONAL_DOMAINS
+
+
+def _keyring_secure() -> bool:
+    import keyring
+
+    from ..workstation.secrets import insecure_reason
+
+    return insecure_reason(keyring.get_keyring()) is None

@@ -1,0 +1,530 @@
+"""Step 6: an RSA key pair for Azure DevOps, registered, with an ssh config block and a pinned host key.
+
+Azure DevOps accepts RSA keys only. The key is created once (OpenSSH format, 0600, never over an
+existing file; an existing RSA key is adopted), its public half is uploaded through the portal's
+API unless the same key material is already registered (when the portal refuses, the attendee
+pastes it on the SSH keys page while the step polls), `~/.ssh/config` gets a marked `Host` block
+and `~/.ssh/known_hosts` the pinned host key (never trust on first use). Finally paramiko logs in
+as `git` against that pinned key to prove it all works.
+
+In sandbox mode "~" is the sandbox home: the block points the alias `ssh.dev.azure.com` at the
+sandbox's SSH server (HostName, Port, HostKeyAlias, its own UserKnownHostsFile), and the real
+`~/.ssh` is never touched. The helpers at the bottom (`git_ssh`, `attendee_ssh_command`) give the
+clone and pull-request steps the same view of SSH.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..events import NeedsYou, Waiting
+from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+
+if TYPE_CHECKING:
+    from ..azdo.client import AzureDevOps
+    from ..azdo.models import SshKey
+    from ..target import Target
+    from ..workstation.sshkeys import KeyInfo
+
+AZURE_SSH_HOST = "ssh.dev.azure.com"
+DEFAULT_KEY_NAME = "college_tui_rsa"
+KEY_VALID_DAYS = 365  # Azure DevOps lets SSH keys live one year
+
+
+# -- where things are --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SshPaths:
+    """The files this step owns or edits, all under the target's home."""
+
+    ssh_dir: Path
+    key: Path
+    public: Path
+    config: Path
+    known_hosts: Path
+
+    @classmethod
+    def of(cls, ctx: Context) -> SshPaths:
+        ssh_dir = ctx.target.ssh_dir
+        key = Path(ctx.answers.key_path) if ctx.answers.key_path else ssh_dir / DEFAULT_KEY_NAME
+        return cls(ssh_dir=ssh_dir, key=key, public=key.with_name(key.name + ".pub"),
+                   config=ssh_dir / "config", known_hosts=ssh_dir / "known_hosts")
+
+
+def ssh_endpoint(target: Target) -> tuple[str, int]:
+    """Where SSH really connects: the sandbox's loopback server, or ssh.dev.azure.com:22."""
+    return target.ssh_hostname or target.ssh_alias or AZURE_SSH_HOST, target.ssh_port or 22
+
+
+def redirected(target: Target) -> bool:
+    """True when the alias is served elsewhere (the sandbox): HostName/Port/HostKeyAlias needed."""
+    return bool(target.ssh_hostname or target.ssh_port)
+
+
+def pinned_host_key(target: Target) -> tuple[str, str]:
+    """(key type, base64 blob) to pin: the target's own key (sandbox) or the shipped Azure key."""
+    from ..workstation.knownhosts import AZURE_DEVOPS_HOST_KEY, AZURE_DEVOPS_HOST_KEY_TYPE
+
+    if not target.ssh_host_key:
+        return AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
+    parts = target.ssh_host_key.split()
+    if len(parts) < 2:
+        raise StepError("The SSH host key given for the target is not an OpenSSH key line "
+                        "(\"ssh-rsa AAAA...\"). Restart the sandbox and run the step again.")
+    return parts[0], parts[1]
+
+
+def host_block(ctx: Context, paths: SshPaths) -> dict:
+    """The arguments of our `Host` block in ~/.ssh/config (see workstation.sshconfig)."""
+    target = ctx.target
+    args: dict = {"host_alias": target.ssh_alias, "identity_file": paths.key, "user": "git"}
+    if redirected(target):
+        # HostKeyAlias keeps the known_hosts lookup on the alias name; without it OpenSSH would
+        # look for "[127.0.0.1]:PORT" and a pin for ssh.dev.azure.com could never match.
+        args.update(hostname=target.ssh_hostname, port=target.ssh_port,
+                    host_key_alias=target.ssh_alias)
+    if target.sandbox or redirected(target):
+        args["known_hosts_file"] = paths.known_hosts
+    return args
+
+
+# -- the step ----------------------------------------------------------------------------------
+
+
+class SshKeyStep(Step):
+    key = "ssh-key"
+    title = "Create and register your SSH key"
+    teaches = ("SSH uses a key pair: the private key never leaves your machine, the public key is "
+               "registered in Azure DevOps. Azure DevOps accepts RSA keys only, and you check its "
+               "host key against the published fingerprint instead of trusting it blindly.")
+
+    def __init__(self, poll_interval: float = 5.0, wait_timeout: float = 900.0,
+                 verify_attempts: int = 4, verify_delay: float = 2.0) -> None:
+        self.poll_interval = poll_interval  # how often the hand-off polls the key list
+        self.wait_timeout = wait_timeout  # how long the hand-off waits for the pasted key
+        self.verify_attempts = verify_attempts  # a new key can take a moment to be accepted
+        self.verify_delay = verify_delay
+
+    # -- inspect -------------------------------------------------------------------------------
+
+    def inspect(self, ctx: Context) -> Inspection:
+        paths = SshPaths.of(ctx)
+        todo: list[str] = []
+        facts: dict = {"key_path": str(paths.key)}
+        material, problem = self._peek_key(ctx, paths)
+        if problem:
+            return Inspection(False, problem, todo="choose another key file name", facts=facts)
+        if material is None:
+            todo.append(f"create a {ctx.answers.key_bits}-bit RSA key at {paths.key}")
+        else:
+            from ..workstation.sshkeys import fingerprint_of_material
+
+            facts["fingerprint"] = fingerprint_of_material(material)
+            registered = self._registered(ctx, paths, material)
+            facts["registered"] = registered
+            if not registered:
+                todo.append("register the public key in Azure DevOps")
+        if not self._block_in_place(ctx, paths):
+            todo.append(f"write the Host {ctx.target.ssh_alias} block in {paths.config}")
+        if not self._host_key_in_place(ctx, paths):
+            todo.append(f"pin the {ctx.target.ssh_alias} host key in {paths.known_hosts}")
+        if todo:
+            summary = (f"Key {paths.key} exists; not everything is set up" if material
+                       else f"There is no key at {paths.key} yet")
+            return Inspection(False, summary, todo="; ".join(todo), facts=facts)
+        return Inspection(True, f"SSH key {facts['fingerprint']} is registered; ssh config and "
+                                "known_hosts are in place", facts=facts)
+
+    # -- apply ---------------------------------------------------------------------------------
+
+    def apply(self, ctx: Context) -> Outcome:
+        paths = SshPaths.of(ctx)
+        svc = ctx.service(self.key)  # signed in first: nothing on disk changes otherwise
+        with explained():
+            from ..workstation.sshkeys import ensure_ssh_dir
+
+            folder = ensure_ssh_dir(ctx.target.home)
+        if folder.note:
+            self.note(ctx, folder.note)
+        info = self._key(ctx, paths)
+        ctx.state.update(self.key, key_path=str(paths.key), fingerprint=info.fingerprint_sha256)
+        # The local half first: after a hand-off the SSH login is the proof the key is there.
+        wrote_config = self._configure(ctx, paths)
+        pinned = self._pin(ctx, paths)
+        how = self._register(ctx, svc, paths, info)
+        self._verify(ctx, paths)
+        already = info.adopted and how == "existing" and not (wrote_config or pinned)
+        summary = (f"SSH key {info.fingerprint_sha256} ({info.bits}-bit RSA) "
+                   f"{'was already registered' if how == 'existing' else 'registered'}; "
+                   f"ssh to {ctx.target.ssh_alias} works")
+        return Outcome(summary, already_done=already)
+
+    # -- the key -------------------------------------------------------------------------------
+
+    def _key(self, ctx: Context, paths: SshPaths) -> KeyInfo:
+        from ..workstation.sshkeys import generate_rsa_key
+
+        bits = ctx.answers.key_bits
+        passphrase = ctx.secrets.key_passphrase
+        new = not os.path.lexists(paths.key)
+        if new:
+            self.progress(ctx, f"Generating a {bits}-bit RSA key (this takes a moment)", 0.05)
+        started = time.monotonic()
+        with explained(" Set key_path in the answers to use another file."):
+            info = generate_rsa_key(paths.key, bits=bits, passphrase=passphrase)
+        elapsed = time.monotonic() - started
+        ctx.state.update(self.key, key_seconds=round(elapsed, 3))
+        if info.adopted:
+            self.note(ctx, f"Using your existing RSA key {paths.key} ({info.bits} bits, "
+                           f"{info.fingerprint_sha256}); college-tui never overwrites a key.")
+            for line in info.notes:
+                self.note(ctx, line)
+        else:
+            protected = ("protected by your passphrase" if passphrase
+                         else "without a passphrase (anyone who can read the file can use it)")
+            self.note(ctx, f"Created a {info.bits}-bit RSA key in {elapsed:.2f} s: {paths.key} "
+                           f"(private, mode 0600, {protected}) and {paths.public} (public, "
+                           f"0644). Fingerprint {info.fingerprint_sha256}.")
+        self.progress(ctx, "Key ready", 0.2)
+        return info
+
+    def _peek_key(self, ctx: Context, paths: SshPaths) -> tuple[str | None, str | None]:
+        """(key material, None) / (None, None) when absent / (None, why it can't be used)."""
+        from ..workstation.errors import KeyPassphraseError, SshKeyError
+        from ..workstation.sshkeys import key_material, load_key_info
+
+        if not os.path.lexists(paths.key):
+            return None, None
+        try:
+            return load_key_info(paths.key, ctx.secrets.key_passphrase).key_material, None
+        except KeyPassphraseError as exc:
+            # Without the passphrase the .pub still tells what is registered.
+            try:
+                line = paths.public.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None, str(exc)
+            return (key_material(line), None) if line.startswith("ssh-rsa ") else (None, str(exc))
+        except SshKeyError as exc:
+            return None, str(exc)
+
+    # -- registration --------------------------------------------------------------------------
+
+    def _registered(self, ctx: Context, paths: SshPaths, material: str) -> bool:
+        """Is the key registered? The key list, or (when the portal refuses it) an SSH login."""
+        from ..azdo.errors import PortalRefused
+
+        if ctx.azdo is None:
+            return False
+        try:
+            return _find(ctx.service(self.key).ssh_keys(), material) is not None
+        except PortalRefused:
+            return self._can_log_in(ctx, paths, quiet=True)
+
+    def _register(self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo) -> str:
+        """Upload the public key unless it is there; "existing", "uploaded" or "by hand"."""
+        from ..azdo.errors import PortalRefused
+
+        try:
+            found = _find(svc.ssh_keys(), info.key_material)
+        except PortalRefused as exc:
+            return self._hand_off(ctx, svc, paths, info, exc.message)
+        if found is not None:
+            ctx.state.update(self.key, authorization_id=found.authorization_id)
+            self.note(ctx, f"The key is already registered in Azure DevOps as "
+                           f"“{found.display_name}”; nothing uploaded.")
+            return "existing"
+        self.progress(ctx, "Uploading the public key to Azure DevOps", 0.5)
+        instance_id = svc.connection_data().instance_id
+        valid_to = datetime.now(UTC) + timedelta(days=KEY_VALID_DAYS)
+        try:
+            key = svc.add_ssh_key(display_name(), info.public_line, instance_id, valid_to)
+        except PortalRefused as exc:
+            return self._hand_off(ctx, svc, paths, info, exc.message)
+        ctx.state.update(self.key, authorization_id=key.authorization_id)
+        self.note(ctx, f"Registered the public key in Azure DevOps as “{key.display_name}”, "
+                       f"valid until {valid_to:%Y-%m-%d} (User settings → SSH public keys).")
+        return "uploaded"
+
+    def _hand_off(self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo,
+                  why: str) -> str:
+        """The portal refused: show the key and the page, then poll until the key is there."""
+        from ..azdo.errors import PortalRefused
+        from ..azdo.urls import ssh_keys_page
+
+        url = ssh_keys_page(ctx.target.org_url)
+        ctx.emit(NeedsYou(
+            self.key,
+            f"Azure DevOps did not let the wizard upload your SSH key ({why}). Add it yourself: "
+            "open the SSH public keys page, choose “New Key”, give it a name, paste the key "
+            "below (one line, starting with ssh-rsa) and choose Add. The wizard waits until the "
+            "key appears.", url=url, detail=info.public_line))
+        ctx.emit(Waiting(self.key, "Waiting for your key to appear in Azure DevOps",
+                         self.wait_timeout))
+        listing = [True]  # falls back to an SSH login when the key list is refused too
+
+        def appeared() -> SshKey | bool | None:
+            if listing[0]:
+                try:
+                    return _find(svc.ssh_keys(), info.key_material)
+                except PortalRefused:
+                    listing[0] = False
+            return True if self._can_log_in(ctx, paths) else None
+
+        found = ctx.poll(appeared, timeout=self.wait_timeout,
+                         what=f"your SSH key to appear on {url}", first=self.poll_interval,
+                         factor=1.0, cap=self.poll_interval)
+        if not isinstance(found, bool):
+            ctx.state.update(self.key, authorization_id=found.authorization_id)
+        self.note(ctx, "Your key is registered in Azure DevOps: thank you.")
+        return "by hand"
+
+    # -- ssh config and known_hosts ------------------------------------------------------------
+
+    def _configure(self, ctx: Context, paths: SshPaths) -> bool:
+        from ..workstation.sshconfig import ensure_host_block
+
+        with explained():
+            change = ensure_host_block(paths.config, **host_block(ctx, paths))
+        if change != "unchanged":
+            where = (f" pointing at the sandbox's SSH server {ssh_endpoint(ctx.target)[0]}:"
+                     f"{ssh_endpoint(ctx.target)[1]}" if redirected(ctx.target) else "")
+            self.note(ctx, f"{'Wrote' if change == 'created' else 'Updated'} the college-tui "
+                           f"block “Host {ctx.target.ssh_alias}” at the top of {paths.config}"
+                           f"{where}: it uses only your key (IdentitiesOnly yes). The rest of "
+                           "the file is unchanged.")
+        self.progress(ctx, "ssh config ready", 0.3)
+        return change != "unchanged"
+
+    def _pin(self, ctx: Context, paths: SshPaths) -> bool:
+        from ..workstation.knownhosts import ensure_known_host, fingerprint_of
+
+        key_type, blob = pinned_host_key(ctx.target)
+        with explained():
+            change = ensure_known_host(paths.known_hosts, ctx.target.ssh_alias, key_type, blob)
+        if change != "unchanged":
+            source = ("the sandbox's host key" if ctx.target.sandbox
+                      else "the host key Microsoft publishes")
+            self.note(ctx, f"Pinned {source} for {ctx.target.ssh_alias} ({fingerprint_of(blob)}) "
+                           f"in {paths.known_hosts}: SSH will refuse any server that shows "
+                           "another key.")
+        self.progress(ctx, "Host key pinned", 0.4)
+        return change != "unchanged"
+
+    def _block_in_place(self, ctx: Context, paths: SshPaths) -> bool:
+        from ..workstation.errors import WorkstationError
+        from ..workstation.sshconfig import read_block, render_block
+
+        try:
+            block = read_block(paths.config)
+            wanted = render_block(**host_block(ctx, paths))
+        except WorkstationError:
+            return False
+        return (block is not None and block.start_line == 1
+                and block.text.replace("\r\n", "\n") == wanted)
+
+    def _host_key_in_place(self, ctx: Context, paths: SshPaths) -> bool:
+        import base64
+
+        from ..workstation.errors import WorkstationError
+        from ..workstation.knownhosts import find_host_keys
+
+        key_type, blob = pinned_host_key(ctx.target)
+        try:
+            entries = find_host_keys(paths.known_hosts, ctx.target.ssh_alias)
+        except WorkstationError:
+            return False
+        wanted = base64.b64decode(blob)
+        for entry in entries:
+            with contextlib.suppress(ValueError):
+                if entry.key_type == key_type and base64.b64decode(entry.key_base64) == wanted:
+                    return True
+        return False
+
+    # -- verification --------------------------------------------------------------------------
+
+    def _verify(self, ctx: Context, paths: SshPaths) -> None:
+        """Log in as git with paramiko against the pinned host key (never trust on first use)."""
+        from ..workstation.errors import SshAuthError, SshCheckError
+
+        host, port = ssh_endpoint(ctx.target)
+        self.progress(ctx, f"Checking SSH to {ctx.target.ssh_alias}", 0.9)
+        for attempt in range(1, self.verify_attempts + 1):
+            try:
+                result = _login(ctx, paths)
+            except SshAuthError as exc:
+                if attempt == self.verify_attempts:
+                    raise StepError(str(exc)) from None
+                # A key registered a moment ago may take a little while to be accepted.
+                ctx.emit(Waiting(self.key, "The server does not accept the new key yet; trying "
+                                           "again", self.verify_delay, attempt))
+                ctx.sleep(self.verify_delay)
+                continue
+            except SshCheckError as exc:  # host key mismatch, unreachable: never retried blindly
+                raise StepError(str(exc)) from None
+            self.note(ctx, f"SSH works: {result} ({host}:{port}).")
+            return
+
+    def _can_log_in(self, ctx: Context, paths: SshPaths, quiet: bool = False) -> bool:
+        """Does the server accept the key? A wrong host key stops the step unless `quiet`."""
+        from ..workstation.errors import (
+            HostKeyVerificationError,
+            SshCheckError,
+            SshKeyError,
+            WorkstationError,
+        )
+
+        try:
+            _login(ctx, paths)
+        except HostKeyVerificationError as exc:
+            if quiet:
+                return False
+            raise StepError(str(exc)) from None
+        except (SshCheckError, SshKeyError, WorkstationError):
+            return False  # refused or unreachable for now: keep waiting
+        return True
+
+
+# -- helpers shared with the clone and pull-request steps ---------------------------------------
+
+
+def display_name() -> str:
+    """How the key is named in Azure DevOps: `college-tui <host> <date>`."""
+    host = socket.gethostname().split(".")[0] or "localhost"
+    return f"college-tui {host} {date.today().isoformat()}"
+
+
+def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
+    """GIT_SSH_COMMAND for the wizard's own git runs: one key, the pinned host key, no prompts.
+
+    In sandbox mode ssh reads only the sandbox home's config (`-F`), so the alias reaches the
+    sandbox's server and the real ~/.ssh is neither read nor created. `identity_agent` is the
+    socket of the agent holding a passphrase-protected key; None means no agent at all.
+    """
+    from ..workstation.git import ssh_command_for
+
+    paths = SshPaths.of(ctx)
+    target = ctx.target
+    with explained():
+        return ssh_command_for(
+            paths.key, paths.known_hosts, port=target.ssh_port, hostname=target.ssh_hostname,
+            host_key_alias=target.ssh_alias if redirected(target) else None,
+            config_file=paths.config if target.sandbox else None, identity_agent=identity_agent)
+
+
+def attendee_ssh_command(ctx: Context) -> str:
+    """The `core.sshCommand` a sandbox clone keeps, so the attendee's own git reaches the sandbox."""
+    return f"ssh -F {shlex.quote(str(SshPaths.of(ctx).config))}"
+
+
+@contextlib.contextmanager
+def git_ssh(ctx: Context) -> Iterator[str]:
+    """GIT_SSH_COMMAND for a clone or push; a passphrase-protected key goes into a private agent.
+
+    git runs ssh in batch mode (a prompt would hang behind the TUI), so ssh cannot ask for the
+    passphrase: the key is decrypted in memory, handed to a short-lived ssh-agent of our own on a
+    private socket through a pipe (never a file), and the agent is stopped afterwards.
+    """
+    from ..workstation.sshkeys import sniff_private_key
+
+    paths = SshPaths.of(ctx)
+    if not paths.key.exists():
+        raise NotReady(f"There is no SSH key at {paths.key} yet: run the ssh-key step first.")
+    with explained():
+        encrypted = sniff_private_key(paths.key).encrypted
+    if not encrypted:  # ssh reads the key itself; no agent needed
+        yield git_ssh_command(ctx)
+        return
+    if not ctx.secrets.key_passphrase:
+        raise StepError(f"The key {paths.key} is protected by a passphrase, but none was given. "
+                        "Set key_passphrase_env in the answers (the NAME of an environment "
+                        "variable holding it) or enter it in the wizard, then run again.")
+    with _private_agent(paths.key, ctx.secrets.key_passphrase) as socket_path:
+        yield git_ssh_command(ctx, identity_agent=socket_path)
+
+
+# -- internals -----------------------------------------------------------------------------------
+
+
+def _find(keys: list[SshKey], material: str) -> SshKey | None:
+    from ..workstation.sshkeys import same_key
+
+    return next((k for k in keys if same_key(k.public_data, material)), None)
+
+
+def _login(ctx: Context, paths: SshPaths) -> str:
+    from ..workstation.sshcheck import verify_ssh
+
+    host, port = ssh_endpoint(ctx.target)
+    return verify_ssh(host, port, paths.key, ctx.secrets.key_passphrase, paths.known_hosts,
+                      expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target)
+                      else None)
+
+
+@contextlib.contextmanager
+def _private_agent(key_path: Path, passphrase: str) -> Iterator[str]:
+    """A private ssh-agent holding the decrypted key; yields its socket path."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from cryptography.hazmat.primitives import serialization
+
+    from ..workstation.sshkeys import load_rsa_private_key
+
+    agent, add = shutil.which("ssh-agent"), shutil.which("ssh-add")
+    if not agent or not add:
+        raise StepError("A passphrase-protected key needs ssh-agent and ssh-add (part of "
+                        "OpenSSH), which were not found. Install the OpenSSH client, or use a "
+                        "key without a passphrase, then run again.")
+    with explained():
+        key = load_rsa_private_key(key_path, passphrase)
+    folder = tempfile.mkdtemp(prefix="college-tui-agent-")  # 0700: only we can reach the socket
+    socket_path = os.path.join(folder, "agent.sock")
+    proc = subprocess.Popen([agent, "-D", "-a", socket_path], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(socket_path):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise StepError("ssh-agent did not start, so the passphrase-protected key "
+                                "cannot be used for git. Run again; if it persists, use a key "
+                                "without a passphrase.")
+            time.sleep(0.02)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+                                serialization.NoEncryption())
+        env = {k: v for k, v in os.environ.items() if k not in ("SSH_ASKPASS", "DISPLAY")}
+        env["SSH_AUTH_SOCK"] = socket_path
+        added = subprocess.run([add, "-q", "-t", "3600", "-"], input=pem, env=env,
+                               capture_output=True, timeout=30)
+        del pem
+        if added.returncode != 0:
+            raise StepError("ssh-add could not load the key into college-tui's private agent "
+                            f"({added.stderr.decode(errors='replace').strip() or 'no message'}). "
+                            "Run again; if it persists, use a key without a passphrase.")
+        yield socket_path
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def explained(hint: str = "") -> Iterator[None]:
+    """Workstation errors (key, ssh config, git...) become StepErrors; their text says what to do."""
+    from ..workstation.errors import WorkstationError
+
+    try:
+        yield
+    except WorkstationError as exc:
+        raise StepError(f"{exc}{hint}") from None

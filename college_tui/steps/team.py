@@ -1,0 +1,125 @@
+"""Step 4: the team "College Team", as the project's default team.
+
+Creating project "College" already made a team "College Team" and set it as default, so this
+step usually adopts. Setting the default team has no public API: the facade uses the portal's
+HierarchyQuery data provider; when that is refused the attendee is sent to the settings page and
+the step polls until the project's default team is right.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ..events import NeedsYou
+from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+
+
+def teams_settings_url(ctx: Context, project: str) -> str:
+    return f"{ctx.target.org_url.rstrip('/')}/{quote(project)}/_settings/teams"
+
+
+class TeamStep(Step):
+    key = "team"
+    title = "Make College Team the default team"
+    teaches = ("Teams own backlogs, boards and dashboards; the default team is the one a new "
+               "member lands in.")
+
+    def __init__(self, wait_seconds: float = 600.0, poll_seconds: float = 3.0) -> None:
+        self.wait_seconds = wait_seconds
+        self.poll_seconds = poll_seconds
+
+    def inspect(self, ctx: Context) -> Inspection:
+        answers = ctx.answers
+        svc = ctx.service(self.key)
+        project = svc.get_project(answers.project)
+        if project is None:
+            adopt = answers.team.lower() == f"{answers.project} team".lower()
+            todo = (f"adopt the team {answers.team} that creating the project makes (it is "
+                    "already the default)" if adopt else
+                    f"create the team {answers.team} and make it the default team")
+            return Inspection(False, f"Project {answers.project} does not exist yet", todo=todo)
+        team = self._find(ctx, project.id)
+        if team is None:
+            return Inspection(False, f"There is no team {answers.team} in {project.name}",
+                              todo=f"create the team {answers.team} and make it the default team")
+        if not ctx.dry_run:
+            ctx.state.update(self.key, team_id=team.id, project_id=project.id)
+        if project.default_team_id == team.id:
+            return Inspection(True, f"Team {team.name} is the default team of {project.name}",
+                              facts={"team_id": team.id, "default": True})
+        return Inspection(False, f"Team {team.name} exists; the default team is "
+                                 f"{project.default_team_name or 'another team'}",
+                          todo=f"make {team.name} the default team",
+                          facts={"team_id": team.id, "default": False})
+
+    def apply(self, ctx: Context) -> Outcome:
+        answers = ctx.answers
+        svc = ctx.service(self.key)
+        project = svc.get_project(answers.project)
+        if project is None:
+            raise NotReady(f"The project {answers.project} does not exist yet: the project step "
+                           "creates it.")
+        team = self._find(ctx, project.id)
+        created = False
+        if team is None:
+            team = self._create(ctx, project.id)
+            created = True
+        ctx.state.update(self.key, team_id=team.id, project_id=project.id)
+        if project.default_team_id == team.id:
+            return Outcome(f"Team {team.name} is the default team of {project.name}",
+                           already_done=not created)
+        self._make_default(ctx, project.name, team.id, team.name)
+        verb = "created and made" if created else "made"
+        return Outcome(f"Team {team.name} {verb} the default team of {project.name}")
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _find(self, ctx: Context, project_id: str):
+        wanted = ctx.answers.team.lower()
+        return next((t for t in ctx.service(self.key).teams(project_id)
+                     if t.name.lower() == wanted), None)
+
+    def _create(self, ctx: Context, project_id: str):
+        from ..azdo.errors import AzdoError
+
+        svc = ctx.service(self.key)
+        for attempt in range(3):
+            try:
+                team = svc.create_team(project_id, ctx.answers.team, ctx.answers.team_description)
+                self.progress(ctx, f"Team {team.name} created")
+                return team
+            except AzdoError as exc:
+                # "Already exists" or a lost answer: the team may be there now; look first.
+                team = self._find(ctx, project_id)
+                if team is not None:
+                    return team
+                transient = exc.status is None or exc.status >= 500 or exc.status == 429
+                if not transient or attempt == 2:
+                    raise
+        raise StepError(f"The team {ctx.answers.team} could not be created. Run again.")
+
+    def _make_default(self, ctx: Context, project_name: str, team_id: str, team_name: str) -> None:
+        from ..azdo.errors import PortalRefused
+
+        svc = ctx.service(self.key)
+
+        def is_default():
+            project = svc.get_project(project_name)
+            return True if project is not None and project.default_team_id == team_id else None
+
+        try:
+            svc.set_default_team(project_name, team_id)
+        except PortalRefused as exc:
+            url = teams_settings_url(ctx, project_name)
+            ctx.emit(NeedsYou(
+                self.key,
+                f"Azure DevOps did not let the wizard set the default team ({exc.message}). "
+                f"Open the project's Teams settings, select {team_name} and choose "
+                "'Set team as project default'. The wizard waits until it is set.",
+                url=url, detail=team_name))
+            ctx.poll(is_default, timeout=self.wait_seconds,
+                     what=f"{team_name} to become the default team", first=self.poll_seconds,
+                     factor=1.0, cap=self.poll_seconds)
+            return
+        ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team",
+                 first=0.2)

@@ -1,0 +1,109 @@
+"""Every invalid input gets a clear message, and nothing on disk or in the sandbox is half-made.
+
+Inputs are checked before the sandbox starts (names, e-mails, local files), so a refused run
+leaves no sandbox data at all; a wrong PAT is refused by the service before any change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import World, leftovers
+
+
+def refused_before_anything(world: World, result, *words: str) -> str:
+    out = result.stdout + result.stderr
+    assert result.returncode == 2, out
+    for word in words:
+        assert word in out, out
+    assert "nothing was changed" in out.lower(), out
+    assert not (world.data / "sandbox.db").exists(), "the sandbox should never have started"
+    assert not world.state.exists() or not list(world.state.rglob("*.json"))
+    assert "Traceback" not in out
+    return out
+
+
+@pytest.mark.parametrize(("answers", "field", "words"), [
+    ('organization = "my college!"', "organization", "VS850015"),
+    ('project = "College/2024"', "project", "may not contain /"),
+    ('team = "College..Team"', "team", "ellipsis"),
+    ('repo = "ai:college"', "repo", "may not contain :"),
+    ('members = ["grace@example", "alan@exa mple.com"]', "members[1]", "not an e-mail address"),
+], ids=["org", "project", "team", "repo", "emails"])
+def test_an_invalid_name_or_address_is_refused_naming_the_field(world, answers, field, words):
+    world.answers.write_text(answers + "\n", encoding="utf-8")
+    result = world.apply()
+    out = refused_before_anything(world, result, f"{field}:", words)
+    if field == "members[1]":
+        assert "members[2]:" in out  # every bad address is named, not just the first
+
+
+def test_an_existing_key_file_that_is_not_rsa_is_refused_and_left_alone(world):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key_path = world.sandbox_home / ".ssh" / "college_tui_rsa"
+    key_path.parent.mkdir(parents=True)
+    pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption())
+    key_path.write_bytes(pem)
+    key_path.chmod(0o600)
+    result = world.apply()
+    refused_before_anything(world, result, "key_path:", "RSA")
+    assert key_path.read_bytes() == pem
+    assert sorted(p.name for p in key_path.parent.iterdir()) == ["college_tui_rsa"]
+
+
+def test_a_clone_folder_holding_something_else_is_refused_and_left_alone(world):
+    folder = world.sandbox_home / "college" / "aidevcollege"
+    folder.mkdir(parents=True)
+    (folder / "notes.txt").write_text("my own notes\n")
+    result = world.apply()
+    refused_before_anything(world, result, "clone_dir:", "holds other files")
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_an_invalid_org_url_is_refused(world):
+    result = world.run("plan", "--org", "https://dev.azure.com/not_valid!")
+    assert result.returncode == 2
+    assert "VS850015" in result.stderr and "--org" in result.stderr
+
+
+def test_a_wrong_pat_is_a_clear_sign_in_failure_and_changes_nothing(world, sandbox):
+    wrong = "w" * 52
+    before = sandbox.sandbox.stats()
+    result = world.run("apply", "--org", sandbox.info.org_url, "--profile-url",
+                       sandbox.info.profile_url, "--yes",
+                       env=world.env(AZURE_DEVOPS_PAT=wrong))
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "[sign-in] ✗ Sign-in failed" in out
+    assert "Nothing was changed" in out
+    assert wrong not in out and "Traceback" not in out
+    writes = [r for r in sandbox.sandbox.stats()["requests"]
+              if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+    assert writes == [r for r in before["requests"] if r["method"] in
+                      ("POST", "PUT", "PATCH", "DELETE")]
+    assert not (world.home / ".ssh").exists()
+    assert leftovers(world.root) == []
+
+
+def test_apply_without_a_terminal_refuses_unless_told_yes(world):
+    result = world.run("apply", *world.sandbox_args())
+    assert result.returncode == 2
+    assert "--yes" in result.stderr
+    assert not world.data.exists()
+
+
+def test_the_target_must_be_said(world):
+    result = world.run("plan")
+    assert result.returncode == 2
+    assert "--org https://dev.azure.com/NAME, or --sandbox" in result.stderr
+
+
+def test_a_missing_passphrase_variable_is_refused(world):
+    env = world.env()
+    del env["COLLEGE_E2E_KEY_PASSPHRASE"]
+    result = world.apply(env=env)
+    refused_before_anything(world, result, "COLLEGE_E2E_KEY_PASSPHRASE", "not set")

@@ -1,0 +1,70 @@
+"""`plan` looks and changes nothing: proved by counting the sandbox's requests by method."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def by_method(server) -> Counter:
+    counts: Counter = Counter()
+    for row in server.sandbox.stats()["requests"]:
+        counts[row["method"]] += row["count"]
+    return counts
+
+
+def test_plan_on_a_fresh_organisation_says_what_apply_would_do_and_writes_nothing(world,
+                                                                                  sandbox):
+    before = by_method(sandbox)
+    result = world.run("plan", "--org", sandbox.info.org_url, "--profile-url",
+                       sandbox.info.profile_url, "--answers", str(world.answers),
+                       env=world.env(AZURE_DEVOPS_PAT=sandbox.info.pat))
+    after = by_method(sandbox)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert after["GET"] > before["GET"]  # it did look
+    assert {m: after[m] - before[m] for m in WRITES} == dict.fromkeys(WRITES, 0)
+    assert "[organization] ✓ Organisation college-sandbox" in out
+    assert "[project] + There is no project College yet: would create the project College " \
+           "with the Agile process" in out
+    assert "[team] + Project College does not exist yet: would adopt the team College Team" in out
+    assert "[members] + The team College Team does not exist yet: would invite 2 colleague(s)" \
+        in out
+    assert "step(s) left to do; `college-tui apply` does them." in out
+    assert sandbox.info.pat not in out
+    assert not (world.home / ".ssh").exists()
+
+
+def test_college_tui_sandbox_alone_shows_the_plan_and_changes_nothing(world):
+    result = world.run("--sandbox", "--data", str(world.data))
+    assert result.returncode == 0, result.stderr
+    assert "The full-screen wizard arrives in a later issue" in result.stdout
+    assert "would create the project College" in result.stdout
+
+
+def test_verbose_shows_every_http_call_without_the_pat(world, sandbox):
+    result = world.run("plan", "-v", "--org", sandbox.info.org_url, "--profile-url",
+                       sandbox.info.profile_url, env=world.env(AZURE_DEVOPS_PAT=sandbox.info.pat))
+    lines = [line for line in result.stdout.splitlines() if line.startswith("http ")]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "http GET /app/_apis/Profile/Profiles/me 200" in "\n".join(lines)
+    assert all(line.split()[1] in ("GET", "OPTIONS", "HEAD") for line in lines)
+    assert sandbox.info.pat not in result.stdout
+
+
+def test_fresh_starts_the_sandbox_over_and_refuses_folders_that_are_not_a_sandbox(world):
+    applied = world.run("apply", *world.sandbox_args("--until", "project"), "--yes")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    kept = world.run("plan", *world.sandbox_args())
+    assert "[project] ✓ Project College exists (Agile)" in kept.stdout
+    fresh = world.run("plan", *world.sandbox_args("--fresh"))
+    assert "[project] + There is no project College yet" in fresh.stdout
+
+    elsewhere = world.root / "my-documents"
+    elsewhere.mkdir()
+    (elsewhere / "thesis.tex").write_text("precious\n")
+    refused = world.run("plan", "--sandbox", "--data", str(elsewhere), "--fresh")
+    assert refused.returncode == 2
+    assert "does not look like a sandbox data folder" in refused.stderr
+    assert (elsewhere / "thesis.tex").read_text() == "precious\n"

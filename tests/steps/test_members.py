@@ -1,0 +1,165 @@
+"""Colleagues: invited with their access level, added to College Team, each reported on its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from college_tui.azdo.client import AzureDevOps
+from college_tui.events import StepProgress
+from college_tui.steps.answers import Answers, Member
+from college_tui.steps.members import MembersStep
+from college_tui.steps.project import ProjectStep
+from college_tui.steps.runner import run
+from college_tui.steps.signin import SignInStep
+from tests.conftest import connect
+
+BEFORE = [SignInStep, ProjectStep(first_poll=0.1)]
+
+
+
+@pytest.fixture
+def sandbox(start_sandbox):
+    """Project creation is only the setting here: keep it short."""
+    return start_sandbox(project_create_seconds=0.2)
+
+
+@pytest.fixture
+def with_project(sandbox, make_ctx):
+    assert run(make_ctx(sandbox), BEFORE).ok
+    return sandbox
+
+
+def team_member_names(server) -> set[str]:
+    clients = connect(server.info.org_url, server.info.pat).clients_v7_1
+    core = clients.get_core_client()
+    project = core.get_project("College")
+    members = core.get_team_members_with_extended_properties(project.id,
+                                                             project.default_team.id)
+    return {m.identity.unique_name for m in members}
+
+
+def licences(server) -> dict[str, str]:
+    clients = connect(server.info.org_url, server.info.pat).clients_v7_1
+    page = clients.get_member_entitlement_management_client().search_user_entitlements()
+    return {m.user.principal_name: m.access_level.account_license_type for m in page.members}
+
+
+def invites_sent(server) -> int:
+    return sum(r["count"] for r in server.sandbox.stats()["requests"]
+               if r["method"] == "POST" and r["route"].endswith("_apis/UserEntitlements"))
+
+
+def test_colleagues_are_invited_with_their_access_level_and_added_to_the_team(
+        with_project, make_ctx):
+    answers = Answers(members=[Member("grace@example.com"),
+                               Member("alan@example.com", "basic")])
+    ctx = make_ctx(with_project, answers)
+    report = run(ctx, [SignInStep, MembersStep()])
+    assert report.ok
+    assert ctx.emit.finished("members").summary == (
+        "2 of 2 colleague(s) in College Team (2 added)")
+    assert {"grace@example.com", "alan@example.com"} <= team_member_names(with_project)
+    levels = licences(with_project)
+    assert levels["grace@example.com"] == "stakeholder"
+    assert levels["alan@example.com"] == "express"
+    lines = [e.message for e in ctx.emit.of(StepProgress, "members")]
+    assert sorted(lines) == ["alan@example.com: added", "grace@example.com: added"]
+
+
+def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, make_ctx):
+    answers = Answers(members=[Member("grace@example.com"), Member("ghost@college.invalid"),
+                               Member("alan@example.com")])
+    ctx = make_ctx(with_project, answers)
+    report = run(ctx, [SignInStep, MembersStep()])
+    result = report.result("members")
+    assert result.status == "warning" and not report.ok
+    assert result.summary == "2 of 3 colleague(s) in College Team (2 added, 1 failed)"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("ghost@college.invalid was not added: ")
+    assert "VS403283: Could not add user 'ghost@college.invalid' at this time." in \
+        result.warnings[0]  # the service's own words
+    names = team_member_names(with_project)
+    assert {"grace@example.com", "alan@example.com"} <= names
+    assert "ghost@college.invalid" not in names
+    assert not ctx.state.is_done("members")
+    assert list(ctx.state.get("members")["failed"]) == ["ghost@college.invalid"]
+    # What `check` sees afterwards: the missing colleague and why.
+    plan = run(make_ctx(with_project, answers), [SignInStep, MembersStep()], only_inspect=True)
+    facts = plan.result("members").facts
+    assert facts["missing"] == ["ghost@college.invalid"]
+    assert "ghost@college.invalid" in facts["failed"]
+
+
+def test_colleagues_already_in_the_team_are_adopted_without_a_new_invite(with_project,
+                                                                         make_ctx):
+    answers = Answers(members=[Member("grace@example.com")])
+    run(make_ctx(with_project, answers), [SignInStep, MembersStep()])
+    sent = invites_sent(with_project)
+
+    answers.members.append(Member("alan@example.com"))
+    ctx = make_ctx(with_project, answers)
+    report = run(ctx, [SignInStep, MembersStep()])
+    assert report.ok
+    assert ctx.emit.finished("members").summary == (
+        "2 of 2 colleague(s) in College Team (1 added, 1 already there)")
+    assert invites_sent(with_project) == sent + 1
+
+    again = make_ctx(with_project, answers)
+    assert run(again, [SignInStep, MembersStep()]).result("members").status == "already"
+    assert invites_sent(with_project) == sent + 1
+
+
+def test_a_csv_of_colleagues_is_read_too(with_project, make_ctx, tmp_path):
+    csv = tmp_path / "colleagues.csv"
+    csv.write_text("email,access_level\nmargaret@example.com,basic\n", encoding="utf-8")
+    ctx = make_ctx(with_project, Answers(members_csv=csv))
+    assert run(ctx, [SignInStep, MembersStep()]).ok
+    assert "margaret@example.com" in team_member_names(with_project)
+    assert licences(with_project)["margaret@example.com"] == "express"
+
+
+def test_no_colleagues_means_nothing_to_do(with_project, make_ctx):
+    ctx = make_ctx(with_project)
+    report = run(ctx, [SignInStep, MembersStep()])
+    assert report.result("members").status == "already"
+    assert ctx.emit.finished("members").summary == (
+        "No colleagues listed in the answers: nothing to add")
+
+
+def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
+        with_project, make_ctx, monkeypatch):
+    active, peak, lock = [0], [0], threading.Lock()
+    real_invite = AzureDevOps.invite
+
+    def counting_invite(self, *args, **kwargs):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            time.sleep(0.05)  # hold the slot long enough for overlaps to show
+            return real_invite(self, *args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(AzureDevOps, "invite", counting_invite)
+    emails = [f"colleague{i}@example.com" for i in range(10)]
+    ctx = make_ctx(with_project, Answers(members=[Member(e) for e in emails]))
+    emitted_from: set[int] = set()
+    record = ctx.emit
+
+    def emit(event) -> None:
+        emitted_from.add(threading.get_ident())
+        record(event)
+
+    ctx.emit = emit
+    report = run(ctx, [SignInStep, MembersStep()])
+    assert report.ok
+    assert 1 < peak[0] <= 4
+    assert emitted_from == {threading.get_ident()}
+    assert set(emails) <= team_member_names(with_project)
+    fractions = [e.fraction for e in record.of(StepProgress, "members")]
+    assert fractions[-1] == 1.0 and len(fractions) == 10

@@ -1,0 +1,92 @@
+"""The organisation: adopt the one you have, or create it in the browser while the wizard waits."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import requests
+
+from college_tui.events import NeedsYou
+from college_tui.steps.answers import Answers
+from college_tui.steps.organization import OrganizationStep
+from college_tui.steps.runner import run
+from college_tui.steps.signin import SignInStep
+
+
+def test_the_sandbox_organisation_is_adopted_without_any_change(sandbox, make_ctx):
+    ctx = make_ctx(sandbox)
+    report = run(ctx, [SignInStep, OrganizationStep])
+    assert [r.status for r in report.results] == ["done", "already"]
+    assert ctx.emit.finished("organization").summary == (
+        f"Organisation college-sandbox ({sandbox.info.org_url})")
+    assert ctx.emit.posts() == []
+
+
+def attendee_signs_up(events, name: str, deadline: float = 10.0) -> threading.Thread:
+    """In the background, do what the attendee does: open the page, submit the form."""
+
+    def act() -> None:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            asks = [e for e in list(events) if isinstance(e, NeedsYou)]
+            if asks:
+                page = requests.get(asks[0].url, timeout=5)
+                assert page.status_code == 200 and "<form" in page.text
+                form_url = asks[0].url.split("?")[0]
+                done = requests.post(form_url, data={"name": name}, timeout=5)
+                assert done.status_code == 201
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=act)
+    thread.start()
+    return thread
+
+
+def test_a_new_organisation_is_handed_to_the_browser_and_adopted_when_it_appears(
+        sandbox, make_ctx):
+    ctx = make_ctx(sandbox, Answers(organization="ada-college"))
+    browser = attendee_signs_up(ctx.emit, "ada-college")
+    report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=20, poll_seconds=0.1)])
+    browser.join()
+    assert [r.status for r in report.results] == ["done", "done"]
+    ask = ctx.emit.of(NeedsYou, "organization")[0]
+    assert ask.url == f"{sandbox.info.base_url}/_sandbox/signup?name=ada-college"
+    assert "Create the organisation ada-college" in ask.message
+    assert ctx.target.org_url == f"{sandbox.info.base_url}/ada-college"
+    assert ctx.emit.finished("organization").summary.startswith("Organisation ada-college created")
+    # Later steps now talk to the new organisation.
+    new_id = sandbox.sandbox.org("ada-college")["accountId"]
+    assert ctx.service("project").connection_data().instance_id == new_id
+    assert ctx.state.get("organization")["org_url"] == ctx.target.org_url
+
+
+def test_waiting_for_an_organisation_is_bounded(sandbox, make_ctx):
+    ctx = make_ctx(sandbox, Answers(organization="never-made"))
+    report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=0.5, poll_seconds=0.1)])
+    assert report.results[1].status == "failed"
+    assert ctx.emit.failed("organization").message.startswith(
+        "Gave up waiting for the organisation never-made to appear after 0.5 s")
+    assert sandbox.sandbox.org("never-made") is None
+
+
+def test_an_invalid_organisation_name_is_refused_before_anything_happens(sandbox, make_ctx):
+    answers = Answers()
+    answers.organization = "bad name!"  # the TUI validates too; the step never trusts it
+    ctx = make_ctx(sandbox, answers)
+    report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=5, poll_seconds=0.1)])
+    assert report.results[1].status == "failed"
+    message = ctx.emit.failed("organization").message
+    assert message.startswith("organization: VS850015") and "letters, digits and hyphens" in message
+    assert not ctx.emit.of(NeedsYou)
+
+
+def test_the_real_service_signup_page_is_the_portal(make_ctx, sandbox):
+    import dataclasses
+
+    from college_tui.steps.organization import SIGNUP_URL, signup_url
+
+    ctx = make_ctx(sandbox)
+    ctx.target = dataclasses.replace(ctx.target, sandbox=False)
+    assert signup_url(ctx, "x") == SIGNUP_URL == "https://go.microsoft.com/fwlink/?LinkId=307137"

@@ -1,0 +1,167 @@
+"""Sign-in: the credential is verified (profile + connectionData), kept safely, or refused clearly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from college_tui.azdo.credentials import EntraCredential
+from college_tui.events import Note, StepFailed
+from college_tui.steps.answers import Answers
+from college_tui.steps.runner import run
+from college_tui.steps.signin import SignInStep
+from college_tui.workstation import secrets as pat_store
+
+from .conftest import Recorder
+
+
+@pytest.fixture(autouse=True)
+def clean_keyring():
+    backend = keyring.get_keyring()
+    pat_store.forget_session_pats()
+    if hasattr(backend, "clear"):
+        backend.clear()
+    yield
+    pat_store.forget_session_pats()
+    keyring.set_keyring(backend)
+
+
+def as_real_service(ctx):
+    """The same sandbox seen as if it were dev.azure.com: PATs go to the keyring then."""
+    ctx.target = dataclasses.replace(ctx.target, sandbox=False)
+    return ctx
+
+
+def test_a_good_pat_signs_in_names_the_user_and_lists_the_scopes_it_needs(sandbox, make_ctx):
+    ctx = make_ctx(sandbox)
+    report = run(ctx, [SignInStep])
+    assert report.ok
+    events = ctx.emit
+    assert events.finished("sign-in").summary == (
+        "Signed in as Ada Attendee (ada@college.example) with a personal access token")
+    scopes = events.of(Note, "sign-in")[0].message
+    for scope in ("vso.profile", "vso.work", "vso.project_manage", "vso.graph_manage",
+                  "vso.memberentitlementmanagement_write", "vso.code_manage"):
+        assert scope in scopes
+    calls = [(e.method, e.path.split("?")[0]) for e in events.posts()]
+    assert calls == []  # signing in reads only
+    remembered = ctx.state.get("sign-in")
+    assert remembered["user_id"] == sandbox.sandbox.user["id"]
+    assert sandbox.info.pat not in ctx.state.path.read_text()
+
+
+def test_a_second_run_finds_the_sign_in_already_done(sandbox, make_ctx):
+    run(make_ctx(sandbox), [SignInStep])
+    again = make_ctx(sandbox)
+    report = run(again, [SignInStep])
+    assert report.results[0].status == "already"
+    assert again.emit.finished("sign-in").already_done
+
+
+def test_a_wrong_pat_is_a_clear_sign_in_failure_and_nothing_is_remembered(sandbox, make_ctx):
+    before = sandbox.sandbox.stats()["total"]
+    ctx = make_ctx(sandbox, pat="x" * 52)
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "failed"
+    message = ctx.emit.failed("sign-in").message
+    assert message.startswith("Sign-in failed:")
+    assert "personal access token" in message.lower() or "token" in message.lower()
+    assert "x" * 52 not in message
+    assert ctx.azdo is None
+    assert ctx.state.get("sign-in") == {}
+    assert sandbox.sandbox.stats()["total"] > before  # it did ask the service
+
+
+def test_an_html_sign_in_page_instead_of_json_is_a_sign_in_failure(sandbox, make_ctx,
+                                                                    monkeypatch):
+    # Without X-TFS-FedAuthRedirect: Suppress the service answers 203 with its sign-in page;
+    # the facade turns that into AzdoError(status=203). The step must call it a sign-in failure.
+    from college_tui.azdo import errors
+    from college_tui.azdo.client import AzureDevOps
+
+    def sign_in_page(self):
+        raise errors.sign_in_failed("HTTP 203 with a sign-in page", status=203)
+
+    monkeypatch.setattr(AzureDevOps, "profile", sign_in_page)
+    ctx = make_ctx(sandbox)
+    run(ctx, [SignInStep])
+    message = ctx.emit.failed("sign-in").message
+    assert message.startswith("Sign-in failed:") and "203" in message
+
+
+def test_on_the_real_service_the_pat_is_kept_in_the_keyring_under_the_org_url(sandbox,
+                                                                               make_ctx):
+    ctx = as_real_service(make_ctx(sandbox))
+    run(ctx, [SignInStep])
+    assert keyring.get_password("college-tui", sandbox.info.org_url.lower()) == sandbox.info.pat
+    notes = [e.message for e in ctx.emit.of(Note, "sign-in")]
+    assert any("saved in your system keyring" in n for n in notes)
+    # Next run: no PAT given, it comes from the keyring, and the step is already done.
+    pat_store.forget_session_pats()
+    later = as_real_service(make_ctx(sandbox, pat=""))
+    later.secrets.pat = None
+    report = run(later, [SignInStep])
+    assert report.results[0].status == "already"
+
+
+class PlaintextKeyring(KeyringBackend):
+    """Stands in for keyrings.alt's plain-text file backend."""
+
+    priority = 1
+    stored: dict = {}
+
+    def get_password(self, service, username):
+        return self.stored.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.stored[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.stored.pop((service, username), None)
+
+
+def test_a_plaintext_keyring_is_refused_and_the_pat_kept_for_this_run_only(sandbox, make_ctx):
+    keyring.set_keyring(PlaintextKeyring())
+    ctx = as_real_service(make_ctx(sandbox))
+    report = run(ctx, [SignInStep])
+    assert report.ok
+    assert PlaintextKeyring.stored == {}
+    note = next(e.message for e in ctx.emit.of(Note, "sign-in") if "not saved" in e.message)
+    assert "unencrypted" in note and "this run only" in note
+
+
+def test_in_the_sandbox_the_pat_never_goes_to_the_keyring(sandbox, make_ctx):
+    run(make_ctx(sandbox), [SignInStep])
+    assert keyring.get_password("college-tui", sandbox.info.org_url.lower()) is None
+
+
+class PersonalAccount:
+    """An azure-identity credential as it fails for an @outlook.com account."""
+
+    def get_token(self, *scopes, **kwargs):
+        raise RuntimeError("AADSTS50020: User account 'ada@outlook.com' from identity provider "
+                           "'live.com' does not exist in tenant 'Microsoft Services'.")
+
+
+def test_a_personal_microsoft_account_is_steered_to_a_pat(sandbox, make_ctx):
+    ctx = make_ctx(sandbox, Answers(auth="browser"), pat="")
+    ctx.secrets.pat = None
+    ctx.credential = EntraCredential(PersonalAccount())
+    run(ctx, [SignInStep])
+    message = ctx.emit.failed("sign-in").message
+    assert "Personal Microsoft accounts" in message
+    assert "personal access token" in message and "_usersSettings/tokens" in message
+    assert "vso.project_manage" in message
+
+
+def test_without_any_pat_the_step_says_how_to_get_one(sandbox, make_ctx):
+    ctx = make_ctx(sandbox, pat="")
+    ctx.secrets.pat = None
+    events: Recorder = ctx.emit
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "failed"
+    message = events.of(StepFailed, "sign-in")[0].message
+    assert "AZURE_DEVOPS_PAT" in message and "_usersSettings/tokens" in message

@@ -1,0 +1,359 @@
+"""The SSH key step: an RSA key made (or adopted) once, registered once, ssh config and a pinned
+host key written into the (sandbox) home, and a login that trusts only the pinned key.
+
+Everything runs against the sandbox with its SSH server, through the real facade, the real
+workstation functions and the real OpenSSH client; the home is a temp folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import stat
+import subprocess
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from college_tui.azdo.errors import PortalRefused
+from college_tui.events import NeedsYou, Note, StepProgress
+from college_tui.steps.answers import Answers
+from college_tui.steps.runner import make_context, run
+from college_tui.steps.signin import SignInStep
+from college_tui.steps.sshkey import SshKeyStep, SshPaths, git_ssh_command
+from college_tui.target import Target
+from college_tui.workstation.errors import KeyPassphraseError
+from college_tui.workstation.knownhosts import fingerprint_of
+from college_tui.workstation.sshconfig import BEGIN_MARKER, read_block
+from college_tui.workstation.sshkeys import load_key_info
+
+from .conftest import Recorder, signed_in
+
+FAST = dict(poll_interval=0.05, verify_delay=0.05)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def registered(server) -> list[str]:
+    """`type base64` of every key the sandbox holds (what Azure DevOps would list)."""
+    return [" ".join(k["publicData"].split()[:2]) for k in server.sandbox.store.find("sshkey")]
+
+
+def uploads(events) -> list:
+    return [e for e in events.posts() if "HierarchyQuery" in e.path]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def ssh_t(home: Path) -> subprocess.CompletedProcess:
+    """What an attendee types to test the key: `ssh -T git@ssh.dev.azure.com` (sandbox home)."""
+    return subprocess.run(["ssh", "-F", str(home / ".ssh" / "config"), "-o", "BatchMode=yes",
+                           "-T", "git@ssh.dev.azure.com"], capture_output=True, text=True,
+                          timeout=30, stdin=subprocess.DEVNULL)
+
+
+def other_rsa_public() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                         serialization.PublicFormat.OpenSSH).decode()
+
+
+class RefusingUploads:
+    """The real facade, except that the portal refuses the key upload (as it may for a PAT)."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def for_step(self, step: str) -> RefusingUploads:
+        return RefusingUploads(self.real.for_step(step))
+
+    def add_ssh_key(self, *args, **kwargs):
+        raise PortalRefused("the portal answered HTTP 401 to the key upload", status=401)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_new_key_is_made_registered_and_ssh_works_with_the_real_client(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    home = ctx.target.home
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert report.ok, ctx.emit.text()
+    ssh_dir, key = home / ".ssh", home / ".ssh" / "college_tui_rsa"
+    assert mode(ssh_dir) == 0o700
+    assert mode(key) == 0o600
+    assert mode(key.with_name("college_tui_rsa.pub")) == 0o644
+    assert key.read_bytes().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    info = load_key_info(key)
+    assert info.bits == 3072
+    assert registered(sandbox_ssh) == [info.key_material]
+    assert len(uploads(ctx.emit)) == 1
+
+    config = (ssh_dir / "config").read_text()
+    assert config.startswith(BEGIN_MARKER)
+    assert "\nHost ssh.dev.azure.com\n" in config
+    for line in ("HostName 127.0.0.1",
+                 f"Port {sandbox_ssh.info.ssh_port}", "HostKeyAlias ssh.dev.azure.com",
+                 f"IdentityFile {key}", "IdentitiesOnly yes",
+                 f"UserKnownHostsFile {ssh_dir / 'known_hosts'}"):
+        assert f"  {line}\n" in config
+    host_key = " ".join(sandbox_ssh.info.ssh_host_key.split()[:2])
+    assert (ssh_dir / "known_hosts").read_text() == f"ssh.dev.azure.com {host_key}\n"
+
+    finished = ctx.emit.finished("ssh-key").summary
+    assert info.fingerprint_sha256 in finished and "ssh to ssh.dev.azure.com works" in finished
+    assert any(n.message.startswith("SSH works: authenticated as git")
+               for n in ctx.emit.of(Note, "ssh-key"))
+    # The attendee's own check with OpenSSH, using only what the step wrote.
+    answer = ssh_t(home)
+    assert "Shell access is not supported" in answer.stderr + answer.stdout
+    assert "Permission denied" not in answer.stderr
+    assert ctx.state.get("ssh-key")["key_path"] == str(key)
+    fractions = [e.fraction for e in ctx.emit.of(StepProgress, "ssh-key") if e.fraction]
+    assert fractions == sorted(fractions) and fractions[0] < 0.1 and fractions[-1] >= 0.9
+
+
+def test_a_second_run_uploads_nothing_and_changes_no_file(sandbox_ssh, make_ctx):
+    first = make_ctx(sandbox_ssh)
+    assert run(first, [SignInStep, SshKeyStep(**FAST)]).ok
+    ssh_dir = first.target.home / ".ssh"
+    before = snapshot(ssh_dir)
+
+    again = make_ctx(sandbox_ssh)
+    assert SshKeyStep().inspect(signed_in(again)).done
+    report = run(again, [SignInStep, SshKeyStep(**FAST)])
+
+    assert report.results[1].status == "already"
+    assert uploads(again.emit) == []
+    assert snapshot(ssh_dir) == before
+    assert len(registered(sandbox_ssh)) == 1
+
+
+def test_the_inspection_lists_what_is_missing_before_anything_is_made(sandbox_ssh, make_ctx):
+    ctx = signed_in(make_ctx(sandbox_ssh))
+    inspection = SshKeyStep().inspect(ctx)
+    assert not inspection.done
+    assert inspection.summary.startswith("There is no key at ")
+    assert "create a 3072-bit RSA key" in inspection.todo
+    assert "write the Host ssh.dev.azure.com block" in inspection.todo
+    assert "pin the ssh.dev.azure.com host key" in inspection.todo
+    assert not (ctx.target.home / ".ssh").exists()
+
+
+def test_a_passphrase_encrypts_the_key_with_bcrypt_and_only_it_opens_it(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    ctx.secrets.key_passphrase = "correct horse battery staple"
+    ctx.state.guard(ctx.secrets.key_passphrase)
+
+    assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
+
+    key = ctx.target.home / ".ssh" / "college_tui_rsa"
+    text = key.read_bytes()
+    body = base64.b64decode(b"".join(text.splitlines()[1:-1]))
+    assert body.startswith(b"openssh-key-v1\x00")
+    assert b"aes256-ctr" in body[:64] and b"bcrypt" in body[:64]
+    with pytest.raises(KeyPassphraseError):
+        load_key_info(key)
+    with pytest.raises(KeyPassphraseError):
+        load_key_info(key, "wrong")
+    assert load_key_info(key, "correct horse battery staple").bits == 3072
+    # ssh-keygen agrees: only the passphrase opens it.
+    assert subprocess.run(["ssh-keygen", "-y", "-P", "wrong", "-f", str(key)],
+                          capture_output=True).returncode != 0
+    assert "correct horse" not in ctx.emit.text()
+    assert "correct horse" not in ctx.state.path.read_text()
+
+
+def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    key = ctx.target.home / ".ssh" / "college_tui_rsa"
+    key.parent.mkdir(parents=True, mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "ada@laptop",
+                    "-f", str(key)], check=True)
+    before = (key.read_bytes(), key.with_name("college_tui_rsa.pub").read_bytes())
+
+    assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
+
+    assert (key.read_bytes(), key.with_name("college_tui_rsa.pub").read_bytes()) == before
+    public = before[1].decode().split()
+    assert registered(sandbox_ssh) == [f"{public[0]} {public[1]}"]
+    assert any("Using your existing RSA key" in n.message for n in ctx.emit.of(Note, "ssh-key"))
+
+
+def test_an_ed25519_key_is_refused_with_a_reason_and_left_untouched(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    key = ctx.target.home / ".ssh" / "college_tui_rsa"
+    key.parent.mkdir(parents=True, mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    before = snapshot(key.parent)
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert not report.ok
+    message = ctx.emit.failed("ssh-key").message
+    assert "Ed25519" in message and "RSA keys only" in message and "key_path" in message
+    assert snapshot(key.parent) == before  # no config, no known_hosts, key untouched
+    assert registered(sandbox_ssh) == []
+    inspection = SshKeyStep().inspect(ctx)
+    assert not inspection.done and "RSA keys only" in inspection.summary
+
+
+def test_a_refused_upload_shows_the_key_and_page_then_waits_until_it_is_added(sandbox_ssh,
+                                                                              make_ctx):
+    ctx = signed_in(make_ctx(sandbox_ssh))
+    real = ctx.azdo
+    ctx.azdo = RefusingUploads(real)
+    pasted = threading.Event()
+    record = ctx.emit
+
+    def emit(event):
+        record(event)
+        if isinstance(event, NeedsYou):
+            # The attendee pastes the key on the page a little later, from "the browser".
+            def paste():
+                instance = real.connection_data().instance_id
+                real.add_ssh_key("pasted by hand", event.detail, instance, "2099-01-01")
+                pasted.set()
+            threading.Timer(0.3, paste).start()
+
+    ctx.emit = emit
+    outcome = SshKeyStep(**FAST, wait_timeout=20).apply(ctx)
+
+    assert pasted.is_set()
+    asked = record.of(NeedsYou, "ssh-key")
+    assert len(asked) == 1
+    public = (ctx.target.home / ".ssh" / "college_tui_rsa.pub").read_text().strip()
+    assert asked[0].detail == public
+    assert asked[0].url == f"{sandbox_ssh.info.org_url}/_usersSettings/keys"
+    assert "New Key" in asked[0].message
+    assert registered(sandbox_ssh) == [" ".join(public.split()[:2])]
+    assert "registered" in outcome.summary and "works" in outcome.summary
+
+
+def test_a_refused_upload_gives_up_after_the_bounded_wait(sandbox_ssh, make_ctx):
+    ctx = signed_in(make_ctx(sandbox_ssh))
+    ctx.azdo = RefusingUploads(ctx.azdo)
+
+    report = run(ctx, [SshKeyStep(**FAST, wait_timeout=0.4)])
+
+    message = ctx.emit.failed("ssh-key").message
+    assert not report.ok
+    assert message.startswith("Gave up waiting for your SSH key to appear on ")
+    assert "_usersSettings/keys" in message and "Run the step again" in message
+    assert registered(sandbox_ssh) == []
+    # What was made locally stays made; the rerun only waits for the key again.
+    assert (ctx.target.home / ".ssh" / "config").exists()
+
+
+def test_the_rest_of_config_and_known_hosts_is_kept_and_a_rerun_is_a_no_op(sandbox_ssh,
+                                                                           make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    ssh_dir = ctx.target.home / ".ssh"
+    ssh_dir.mkdir(parents=True, mode=0o700)
+    mine = "Host github.com\n  User git\n  IdentityFile ~/.ssh/id_github\n"
+    (ssh_dir / "config").write_text(mine)
+    github = f"github.com {other_rsa_public()}\n"
+    (ssh_dir / "known_hosts").write_text(github)
+
+    assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
+
+    config = (ssh_dir / "config").read_text()
+    assert config.startswith(BEGIN_MARKER) and config.endswith(mine)
+    known = (ssh_dir / "known_hosts").read_text()
+    assert known.startswith(github) and known.count("\n") == 2
+    before = snapshot(ssh_dir)
+    assert run(make_ctx(sandbox_ssh), [SignInStep, SshKeyStep(**FAST)]).results[1].status \
+        == "already"
+    assert snapshot(ssh_dir) == before
+
+
+def test_a_hashed_known_hosts_entry_counts_as_present(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    ssh_dir = ctx.target.home / ".ssh"
+    ssh_dir.mkdir(parents=True, mode=0o700)
+    salt = os.urandom(20)
+    digest = hmac.new(salt, b"ssh.dev.azure.com", hashlib.sha1).digest()
+    key_type, blob = sandbox_ssh.info.ssh_host_key.split()[:2]
+    hashed = (f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()} "
+              f"{key_type} {blob}\n")
+    (ssh_dir / "known_hosts").write_text(hashed)
+
+    assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
+
+    assert (ssh_dir / "known_hosts").read_text() == hashed
+    assert not any("Pinned" in n.message for n in ctx.emit.of(Note, "ssh-key"))
+
+
+def test_a_server_showing_another_host_key_is_refused(sandbox_ssh, make_ctx):
+    # The pin says one key, the server at that address shows another: a man in the middle.
+    ctx = make_ctx(sandbox_ssh)
+    ctx.target = replace(ctx.target, ssh_host_key=other_rsa_public())
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert not report.ok
+    message = ctx.emit.failed("ssh-key").message
+    assert "presented the host key" in message and "Do not continue" in message
+    assert sandbox_ssh.info.ssh_host_key_fingerprint in message
+
+
+def test_a_known_hosts_line_with_another_key_is_never_replaced(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    ssh_dir = ctx.target.home / ".ssh"
+    ssh_dir.mkdir(parents=True, mode=0o700)
+    stale = f"ssh.dev.azure.com {other_rsa_public()}\n"
+    (ssh_dir / "known_hosts").write_text(stale)
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert not report.ok
+    message = ctx.emit.failed("ssh-key").message
+    assert "already holds a different ssh-rsa key" in message and "ssh-keygen -R" in message
+    assert (ssh_dir / "known_hosts").read_text() == stale
+
+
+def test_a_4096_bit_key_when_the_answers_ask_for_it(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh, Answers(key_bits=4096))
+
+    assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
+
+    assert load_key_info(ctx.target.home / ".ssh" / "college_tui_rsa").bits == 4096
+    assert "4096-bit RSA" in ctx.emit.finished("ssh-key").summary
+
+
+def test_for_azure_devops_itself_the_documented_block_and_the_published_key(tmp_path):
+    # No network here: only what would be written for the real service, never a sandbox detail.
+    target = Target(org_url="https://dev.azure.com/fabrikam",
+                    profile_url="https://app.vssps.visualstudio.com", home=tmp_path / "home",
+                    state_key="https://dev.azure.com/fabrikam")
+    recorder = Recorder()
+    ctx = make_context(target, Answers().for_target(target), recorder)
+    step, paths = SshKeyStep(), SshPaths.of(ctx)
+    paths.ssh_dir.mkdir(parents=True, mode=0o700)
+
+    step._configure(ctx, paths)
+    step._pin(ctx, paths)
+
+    block = read_block(paths.config)
+    assert block.host_alias == "ssh.dev.azure.com"
+    assert block.options == {"User": "git", "IdentityFile": str(paths.key),
+                             "IdentitiesOnly": "yes"}
+    [entry] = (tmp_path / "home" / ".ssh" / "known_hosts").read_text().splitlines()
+    host, key_type, blob = entry.split()
+    assert (host, key_type) == ("ssh.dev.azure.com", "ssh-rsa")
+    assert fingerprint_of(blob) == "SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og"
+    command = git_ssh_command(ctx)
+    assert " -F " not in command and "HostKeyAlias" not in command and "HostName" not in command
+    assert "StrictHostKeyChecking=yes" in command

@@ -1,0 +1,65 @@
+"""The run state: one JSON file per target, written atomically, never holding a secret."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+
+import pytest
+
+from college_tui.steps.state import RunState, StateLockedError, state_path
+
+
+def test_values_survive_a_reload_and_the_file_is_keyed_by_target(state_dir):
+    state = RunState.for_key("https://dev.azure.com/college")
+    state.update("project", project_id="p-1", operation_id="op-1")
+    state.mark_done("project", "Project College created (Agile)")
+
+    digest = hashlib.sha256(b"https://dev.azure.com/college").hexdigest()[:16]
+    assert state.path == state_dir / "runs" / f"{digest}.json"
+    again = RunState.for_key("https://dev.azure.com/college")
+    assert again.get("project")["project_id"] == "p-1"
+    assert again.is_done("project")
+    assert not again.is_done("team")
+    assert RunState.for_key("sandbox:/tmp/other").path != state.path
+    assert stat.S_IMODE(state.path.stat().st_mode) == 0o600
+    assert json.loads(state.path.read_text())["target"] == "https://dev.azure.com/college"
+
+
+def test_get_returns_a_copy_and_forget_drops_values(state_dir):
+    state = RunState.for_key("k")
+    state.update("members", failed={"a@example.com": "refused"})
+    copy = state.get("members")
+    copy["failed"].clear()
+    assert state.get("members")["failed"] == {"a@example.com": "refused"}
+    state.forget("members", "failed")
+    assert "failed" not in RunState.for_key("k").get("members")
+
+
+def test_a_guarded_secret_is_never_written(state_dir):
+    state = RunState.for_key("k")
+    state.guard("s3cret-pat-value")
+    with pytest.raises(RuntimeError, match="secret"):
+        state.update("sign-in", note="token s3cret-pat-value")
+    assert not state_path("k").exists() or "s3cret" not in state_path("k").read_text()
+
+
+def test_a_damaged_file_means_starting_afresh(state_dir):
+    path = state_path("k")
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    state = RunState.for_key("k")
+    assert state.get("project") == {}
+    state.update("project", project_id="p")
+    assert json.loads(path.read_text())["steps"]["project"]["project_id"] == "p"
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_two_runs_on_one_target_are_refused(state_dir):
+    first, second = RunState.for_key("k"), RunState.for_key("k")
+    with first.exclusive(), pytest.raises(StateLockedError, match="Another college-tui run"), \
+            second.exclusive():
+        pass
+    with second.exclusive():  # released when the first run ends
+        pass
