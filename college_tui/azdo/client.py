@@ -26,6 +26,7 @@ the project (succeeded once it is wellFormed, inProgress until then).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -65,6 +66,19 @@ _USER_ENTITLEMENTS_LOCATION = "387f832c-dbf2-4643-88e9-c1aa94dbb737"
 _ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 
 
+
+def _use_our_sdk_cache() -> None:
+    """Point the SDK's discovery cache at our cache dir before it is first imported.
+
+    azure.devops creates ~/.azure-devops at import time and fails on a read-only home (locked-down
+    laptops); an AZURE_DEVOPS_CACHE_DIR the user or the tests set wins.
+    """
+    if "AZURE_DEVOPS_CACHE_DIR" not in os.environ:
+        from platformdirs import user_cache_dir
+
+        os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(
+            user_cache_dir("college-tui", appauthor=False), "azure-devops-sdk")
+
 class _Shared:
     """State every `for_step` copy shares: connections, the HTTP observer, remembered writes."""
 
@@ -88,6 +102,7 @@ class _Shared:
         with self.lock:
             conn = self.connections.get(base_url)
             if conn is None:
+                _use_our_sdk_cache()
                 from azure.devops.connection import Connection
 
                 from .http import observed_credentials
