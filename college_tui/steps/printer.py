@@ -42,7 +42,7 @@ class Printer:
             if not self.verbose:
                 return None
             status = event.status if event.status is not None else "no answer"
-            return f"http {event.method} {event.path} {status} {event.duration_ms:.0f}ms"
+            return f"{tag}http {event.method} {event.path} {status} {event.duration_ms:.0f}ms"
         if isinstance(event, StepStarted):
             return f"{tag}{m['start']} {event.title}"
         if isinstance(event, StepProgress):

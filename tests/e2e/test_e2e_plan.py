@@ -46,10 +46,11 @@ def test_college_tui_sandbox_alone_shows_the_plan_and_changes_nothing(world):
 def test_verbose_shows_every_http_call_without_the_pat(world, sandbox):
     result = world.run("plan", "-v", "--org", sandbox.info.org_url, "--profile-url",
                        sandbox.info.profile_url, env=world.env(AZURE_DEVOPS_PAT=sandbox.info.pat))
-    lines = [line for line in result.stdout.splitlines() if line.startswith("http ")]
+    lines = [line.split("http ", 1)[1] for line in result.stdout.splitlines()
+             if " http " in line or line.startswith("http ")]
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "http GET /app/_apis/Profile/Profiles/me 200" in "\n".join(lines)
-    assert all(line.split()[1] in ("GET", "OPTIONS", "HEAD") for line in lines)
+    assert "[sign-in] http GET /app/_apis/Profile/Profiles/me 200" in result.stdout
+    assert lines and all(line.split()[0] in ("GET", "OPTIONS", "HEAD") for line in lines)
     assert sandbox.info.pat not in result.stdout
 
 
