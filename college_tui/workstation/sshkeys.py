@@ -210,16 +210,7 @@ def generate_rsa_key(
         # Keep the pair all-or-nothing: this private key was created a moment ago by us.
         _remove_quietly(path)
         raise
-    return KeyInfo(
-        path=path,
-        public_path=pub_path,
-        public_line=public_line,
-        key_material=material,
-        bits=rsa_key.key_size,
-        fingerprint_sha256=fingerprint_of_material(material),
-        adopted=False,
-        comment=comment,
-    )
+    return _describe(path, pub_path, rsa_key, public_line, comment, adopted=False)
 
 
 def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None) -> KeyInfo:
@@ -244,16 +235,17 @@ def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None
             )
         public_line = " ".join(pub_text.split())
         comment = public_line.split(" ", 2)[2] if public_line.count(" ") >= 2 else ""
-    return KeyInfo(
-        path=path,
-        public_path=pub_path,
-        public_line=public_line,
-        key_material=material,
-        bits=rsa_key.key_size,
-        fingerprint_sha256=fingerprint_of_material(material),
-        adopted=True,
-        comment=comment,
-    )
+    return _describe(path, pub_path, rsa_key, public_line, comment, adopted=True)
+
+
+def _describe(path: Path, pub_path: Path, rsa_key: Any, public_line: str, comment: str, *,
+              adopted: bool) -> KeyInfo:
+    """The public facts of a key pair (what KeyInfo holds), from its private key."""
+    material = _public_material(rsa_key)
+    return KeyInfo(path=path, public_path=pub_path, public_line=public_line,
+                   key_material=material, bits=rsa_key.key_size,
+                   fingerprint_sha256=fingerprint_of_material(material), adopted=adopted,
+                   comment=comment)
 
 
 def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None = None) -> Any:
