@@ -71,3 +71,22 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
     names = imported_modules(probe, package="college_tui.steps")
     assert "textual.app" in names
     assert "college_tui.sandbox.server" in names
+
+
+# What the wizard's first frame and the `apply` command import must stay light (design.md): the
+# heavy libraries load inside the functions that need them.
+FIRST_FRAME = ["college_tui.cli", "college_tui.steps.plan", "college_tui.steps.runner",
+               "college_tui.steps.printer", "college_tui.events", "college_tui.target",
+               "college_tui.naming", "college_tui.azdo.client"]
+HEAVY = ("azure", "msrest", "paramiko", "keyring", "starlette", "uvicorn", "requests",
+         "cryptography", "textual")
+
+
+def test_the_entry_points_import_no_heavy_library():
+    import subprocess
+    import sys
+
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in FIRST_FRAME)
+            + f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
