@@ -14,7 +14,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -92,7 +92,7 @@ class Opened:
     """A target ready to use: where, the sandbox's PAT if any."""
 
     target: object  # college_tui.target.Target
-    sandbox_pat: str | None = None
+    sandbox_pat: str | None = field(default=None, repr=False)  # a secret: never in a repr
 
 
 def _sandbox_dirs(options: TargetOptions) -> tuple[Path, Path]:
@@ -110,12 +110,33 @@ def _org_url(options: TargetOptions) -> str:
     if not url.lower().startswith(("https://", "http://")):
         raise click.BadParameter(f"{url!r} is not a URL: use https://dev.azure.com/NAME.",
                                  param_hint="--org")
+    _refuse_unsafe_url(url, "--org")
     name = url.rsplit("/", 1)[-1]
     problem = check_org_name(name)
     if problem or url.count("/") < 3:
         raise click.BadParameter(problem or "the URL has no organisation name: use "
                                  "https://dev.azure.com/NAME.", param_hint="--org")
     return url
+
+
+def _refuse_unsafe_url(url: str, option: str) -> None:
+    """The PAT goes with every request: never in the URL itself, never unencrypted off this host."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if "@" in parts.netloc:  # the message must not repeat the URL: it may hold the token
+        raise click.BadParameter("put no user name or token in the URL: college-tui reads the "
+                                 f"PAT from {PAT_ENV}, the keyring or a hidden prompt.",
+                                 param_hint=option)
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme.lower() != "https" and not loopback:
+        raise click.BadParameter("http:// would send your token unencrypted: use https://.",
+                                 param_hint=option)
 
 
 def provisional_target(options: TargetOptions):
@@ -134,6 +155,8 @@ def provisional_target(options: TargetOptions):
     if options.fresh or options.faults or options.data:
         raise click.UsageError("--data, --fresh and --faults apply to --sandbox only.")
     url = _org_url(options)
+    if options.profile_url:
+        _refuse_unsafe_url(options.profile_url, "--profile-url")
     return Target(org_url=url, profile_url=options.profile_url or AZURE_PROFILE_URL,
                   home=Path.home(), state_key=url.lower())
 
@@ -257,6 +280,9 @@ def _passphrase(answers) -> str | None:
     name = answers.key_passphrase_env
     if not name:
         return None
+    from .workstation.childenv import hide_from_children
+
+    hide_from_children(names=[name])  # git, ssh and ssh-agent never inherit the passphrase
     value = os.environ.get(name)
     if value is None:
         click.echo(f"key_passphrase_env names the environment variable {name}, but it is not set. "

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from ..workstation.childenv import child_env
 from .service import Sandbox
 
 SSH_HOST = "ssh.dev.azure.com"  # sshUrl host, as the real service writes it (see ssh_url)
@@ -39,7 +40,8 @@ _course_lock = threading.Lock()
 
 def run_git(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run git quietly with a neutral environment; raises CalledProcessError on failure."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1",
+    # child_env: the attendee's PAT or passphrase (same process in --sandbox mode) stays here.
+    env = {**child_env(), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1",
            # The service's git must not pick up the user's ~/.gitconfig (signing, templates...).
            "GIT_CONFIG_GLOBAL": os.devnull, **kwargs.pop("env", {})}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,

@@ -61,7 +61,9 @@ class Sandbox:
         self.repos_dir.mkdir(exist_ok=True)
         self.request_counts: Counter[tuple[str, str]] = Counter()
         self._counts_lock = threading.Lock()
-        self._jobs_lock = threading.Lock()
+        # Held by advance() and by handlers that change a document a job also writes (an import
+        # being abandoned), so neither overwrites the other's change.
+        self.jobs_lock = threading.Lock()
         self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
         # Callbacks (method, host, route template, call, reply) for every answered request: the
         # contract tests validate each body against Microsoft's specs through this.
@@ -115,7 +117,7 @@ class Sandbox:
 
     def advance(self) -> None:
         """Move every job along; called before each request, so progress needs no extra thread."""
-        with self._jobs_lock:
+        with self.jobs_lock:
             now = time.time()
             for job in self.store.find("job"):
                 runner = JOB_RUNNERS.get(job["type"])

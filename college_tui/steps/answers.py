@@ -148,10 +148,14 @@ class Answers:
             problems.append(f"key_bits: {self.key_bits} is not offered: use 3072 (recommended) "
                             "or 4096.")
         if self.key_passphrase_env is not None and not _ENV_NAME.match(self.key_passphrase_env):
+            # The value is not repeated: it may be the passphrase itself, pasted by mistake.
             problems.append(
-                f"key_passphrase_env: {self.key_passphrase_env!r} is not an environment variable "
-                "name. Put the NAME of a variable here (never the passphrase itself).")
-        if not re.match(r"^https?://\S+$", self.source_url or ""):
+                "key_passphrase_env: the value is not an environment variable name. Put the NAME "
+                "of a variable here (never the passphrase itself).")
+        if re.match(r"^https?://[^/]*@", self.source_url or ""):  # not repeated: holds a token
+            problems.append("source_url: the URL holds a user name or token; use the public "
+                            "repository's plain https:// URL (a token would be shown and sent).")
+        elif not re.match(r"^https?://\S+$", self.source_url or ""):
             problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
         if not _ALIAS.match(self.alias or ""):
             problems.append(f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' "

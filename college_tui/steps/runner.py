@@ -68,11 +68,13 @@ def make_context(target: Target, answers: Answers, emit: Emit, *, secrets: Secre
                  state: RunState | None = None) -> Context:
     """A Context for `target` with its persisted state; secrets are guarded from the state file."""
     from ..azdo.redact import register_secret
+    from ..workstation.childenv import hide_from_children
     from .state import RunState
 
     secrets = secrets or Secrets()
     for secret in (secrets.pat, secrets.key_passphrase):
         register_secret(secret)  # redacted from every event and error message
+    hide_from_children(values=[secrets.pat, secrets.key_passphrase])  # git/ssh never see them
     state = state or RunState.for_key(target.state_key or target.org_url)
     state.guard(secrets.pat, secrets.key_passphrase)
     return Context(target=target, answers=answers, state=state, emit=emit, secrets=secrets)
@@ -175,7 +177,13 @@ def azdo_message(exc: Any) -> str:
 
 def write_crash_log(exc: BaseException, step_key: str, phase: str,
                     secrets: Secrets | None = None) -> Path | None:
-    """Write the traceback (secrets replaced by ***) under the state dir; None if impossible."""
+    """Write the traceback (secrets replaced by ***) under the state dir; None if impossible.
+
+    Only the traceback's text is written, never its frames' locals. Besides this run's PAT and
+    passphrase, `redact` removes what the azdo layer registered (an Entra token, the Basic header
+    form of the PAT) and secret shapes (Authorization values, tokens in URLs).
+    """
+    from ..azdo.redact import redact
     from ..workstation.atomic import write_atomic
     from .state import state_dir
 
@@ -183,6 +191,7 @@ def write_crash_log(exc: BaseException, step_key: str, phase: str,
     for secret in (secrets.pat, secrets.key_passphrase) if secrets else ():
         if secret:
             text = text.replace(secret, "***")
+    text = redact(text)
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     path = state_dir() / "logs" / f"{stamp}-{step_key}-{phase}.log"
     try:

@@ -448,6 +448,9 @@ def git_ssh(ctx: Context) -> Iterator[str]:
         raise StepError(f"The key {paths.key} is protected by a passphrase, but none was given. "
                         "Set key_passphrase_env in the answers (the NAME of an environment "
                         "variable holding it) or enter it in the wizard, then run again.")
+    from ..workstation.childenv import hide_from_children
+
+    hide_from_children(values=[ctx.secrets.key_passphrase])  # git and its ssh must not see it
     with _private_agent(paths.key, ctx.secrets.key_passphrase) as socket_path:
         yield git_ssh_command(ctx, identity_agent=socket_path)
 
@@ -479,6 +482,7 @@ def _private_agent(key_path: Path, passphrase: str) -> Iterator[str]:
 
     from cryptography.hazmat.primitives import serialization
 
+    from ..workstation.childenv import child_env
     from ..workstation.sshkeys import load_rsa_private_key
 
     agent, add = shutil.which("ssh-agent"), shutil.which("ssh-add")
@@ -490,8 +494,11 @@ def _private_agent(key_path: Path, passphrase: str) -> Iterator[str]:
         key = load_rsa_private_key(key_path, passphrase)
     folder = tempfile.mkdtemp(prefix="college-tui-agent-")  # 0700: only we can reach the socket
     socket_path = os.path.join(folder, "agent.sock")
+    # Neither the agent nor ssh-add may inherit the PAT or the passphrase's variable.
+    env = {k: v for k, v in child_env(values=[passphrase]).items()
+           if k not in ("SSH_ASKPASS", "DISPLAY", "SSH_AUTH_SOCK")}
     proc = subprocess.Popen([agent, "-D", "-a", socket_path], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.monotonic() + 10
         while not os.path.exists(socket_path):
@@ -502,9 +509,8 @@ def _private_agent(key_path: Path, passphrase: str) -> Iterator[str]:
             time.sleep(0.02)
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
                                 serialization.NoEncryption())
-        env = {k: v for k, v in os.environ.items() if k not in ("SSH_ASKPASS", "DISPLAY")}
-        env["SSH_AUTH_SOCK"] = socket_path
-        added = subprocess.run([add, "-q", "-t", "3600", "-"], input=pem, env=env,
+        added = subprocess.run([add, "-q", "-t", "300", "-"], input=pem,
+                               env={**env, "SSH_AUTH_SOCK": socket_path},
                                capture_output=True, timeout=30)
         del pem
         if added.returncode != 0:

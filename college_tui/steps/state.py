@@ -147,9 +147,18 @@ class RunState:
                 raise StateLockedError(
                     "Another college-tui run is working on this target right now. Wait for it "
                     "to finish (or close it), then run again.") from None
+            self._remove_stale_temp_files()
             yield
         finally:
             os.close(fd)  # closing releases the lock; the process dying does too
+
+
+    def _remove_stale_temp_files(self) -> None:
+        # A run killed mid-write (SIGKILL) leaves its temp file beside the state; the real file
+        # is intact (writes are atomic). Holding the lock, no other writer can own one.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def _now() -> str:

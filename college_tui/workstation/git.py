@@ -1,7 +1,8 @@
 """A small wrapper around the system ``git`` (Azure DevOps needs real git, not a library).
 
 Every call runs ``git`` without a shell, with ``GIT_TERMINAL_PROMPT=0`` (never ask on a
-terminal the TUI owns), ``LC_ALL=C`` (messages we can parse) and, for network commands,
+terminal the TUI owns), ``LC_ALL=C`` (messages we can parse), no secret in its environment
+(see :mod:`.childenv`) and, for network commands,
 ``GIT_SSH_COMMAND`` built by :func:`ssh_command_for`. Failures raise :class:`GitError` with
 git's last stderr lines and a hint. The user's global git config is never modified; only
 :func:`set_local_config` writes, and only to one repository's own ``.git/config``.
@@ -23,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from .atomic import write_atomic
+from .childenv import child_env
 from .errors import CloneTargetError, GitCancelledError, GitError, GitNotFoundError
 
 ProgressCallback = Callable[[str, float], None]
@@ -478,7 +480,8 @@ def _git() -> str:
 
 
 def _env(ssh_command: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _REPO_ENV_VARS}
+    # Never AZURE_DEVOPS_PAT or the passphrase's variable: git hands its env to ssh and hooks.
+    env = {k: v for k, v in child_env().items() if k not in _REPO_ENV_VARS}
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["LC_ALL"] = "C"
     if ssh_command:

@@ -154,3 +154,26 @@ def test_browser_sign_in_is_not_offered_where_only_a_text_browser_could_open():
     assert browser_available({"DISPLAY": ":0"}, "linux")
     assert browser_available({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
     assert browser_available({}, "darwin") and browser_available({}, "win32")
+
+
+def test_browser_and_azure_cli_sign_in_use_their_azure_identity_credentials(monkeypatch):
+    from azure.identity import AzureCliCredential, InteractiveBrowserCredential
+
+    assert isinstance(entra_credential("azure-cli", lambda e: None)._credential,
+                      AzureCliCredential)
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    events = []
+    cred = entra_credential("browser", events.append)
+    assert isinstance(cred._credential, InteractiveBrowserCredential)
+    cred._credential = FakeTokenCredential(Clock())  # what the browser sign-in would hand back
+    assert cred.auth_header() == "Bearer entra-token-1"
+    # The attendee was told to look for the browser before it opened, and only then.
+    assert [type(e) for e in events] == [NeedsYou] and "browser" in events[0].message
+
+    # A Linux machine without a display: a console browser can't sign in, device code can.
+    monkeypatch.setattr("sys.platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(AzdoError, match="device code"):
+        entra_credential("browser", events.append)

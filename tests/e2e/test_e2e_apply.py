@@ -7,10 +7,12 @@ back: modes of ~/.ssh, the clone, and no PAT or passphrase anywhere.
 
 from __future__ import annotations
 
+import base64
 import stat
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +41,7 @@ def full(tmp_path_factory) -> FullRun:
     started = time.monotonic()
     first = world.apply()
     seconds = time.monotonic() - started
-    second = world.apply()
+    second = world.apply("--verbose")  # every HTTP call printed: proof nothing was written
     answers = ("--answers", str(world.answers))
     plan = world.run("plan", *world.sandbox_args(), *answers)
     check = world.run("check", *world.sandbox_args(), *answers)
@@ -98,6 +100,9 @@ def test_a_second_apply_changes_nothing_and_says_so(full):
     for key in STEP_KEYS:
         assert f"[{key}] ✓ " in out and "(already done)" in out
     assert "Nothing to do: every step is already done; nothing was changed." in out
+    calls = [line.split(" http ", 1)[1].split() for line in out.splitlines() if " http " in line]
+    writes = [call for call in calls if call[0] in ("POST", "PUT", "PATCH", "DELETE")]
+    assert calls and writes == [], writes
     seen = snapshot(full.world.data)
     assert (seen.projects, seen.teams, len(seen.ssh_keys), seen.repos, len(seen.active_prs)) == (
         ["College"], ["College Team"], 1, ["College", "aidevcollege"], 1)
@@ -115,27 +120,56 @@ def test_check_passes_every_challenge_outcome(full):
     assert "9 of 9 challenge outcomes done." in out
 
 
+def secret_forms(secret: str) -> list[bytes]:
+    """A secret as it could be written: itself, URL-quoted, and base64 (the Basic header)."""
+    from urllib.parse import quote
+
+    forms = {secret, quote(secret, safe=""), quote(secret)}
+    forms |= {base64.b64encode(f"{prefix}{secret}".encode()).decode() for prefix in ("", ":")}
+    return sorted(form.encode() for form in forms)
+
+
+def git_object_dirs(root: Path) -> list[Path]:
+    """Every git repository below root (bare or not): their objects are zlib-compressed."""
+    return sorted({p.parent for p in root.rglob("HEAD") if (p.parent / "objects").is_dir()})
+
+
 def test_no_pat_and_no_passphrase_in_anything_the_run_printed_or_wrote(full):
     world = full.world
     with opened_sandbox(world.data) as server:
         pat = server.info.pat
-    secrets = [pat.encode(), PASSPHRASE.encode()]
+    pat_forms, passphrase_forms = secret_forms(pat), secret_forms(PASSPHRASE)
     printed = "".join(r.stdout + r.stderr for r in (full.first, full.second, full.plan,
                                                     full.check)).encode()
-    for secret in secrets:
+    for secret in pat_forms + passphrase_forms:
         assert secret not in printed
-    checked = 0
+    checked = set()
     for path in world.root.rglob("*"):
-        # The sandbox's own database holds its PAT by design (it is the service's secret store).
-        if not path.is_file() or path.parent == world.data and path.name.startswith("sandbox.db"):
+        if not path.is_file():
             continue
         data = path.read_bytes()
-        checked += 1
-        for secret in secrets:
+        checked.add(path)
+        # The sandbox's own database holds its PAT by design (it is the service's secret store).
+        service_store = path.parent == world.data and path.name.startswith("sandbox.db")
+        for secret in passphrase_forms + ([] if service_store else pat_forms):
             assert secret not in data, path
-    assert checked > 20
-    history = subprocess.run(["git", "-C", str(world.sandbox_home / "college" / "aidevcollege"),
-                              "log", "--all", "-p"], capture_output=True, check=True).stdout
-    assert all(secret not in history for secret in secrets)
+    # Everything the run wrote was read: the state (run files, logs), the sandbox home with
+    # ~/.ssh and the clone's .git, and the sandbox's own repositories.
+    for folder in (world.state / "runs", world.sandbox_home / ".ssh",
+                   world.sandbox_home / "college" / "aidevcollege" / ".git", world.data / "repos"):
+        assert any(folder in p.parents for p in checked), folder
+    assert len(checked) > 20
+    repositories = git_object_dirs(world.root)
+    assert world.sandbox_home / "college" / "aidevcollege" / ".git" in repositories
+    assert any(world.data / "repos" in r.parents for r in repositories)
+    read = 0
+    for repository in repositories:  # every object, reachable or not, decompressed
+        objects = subprocess.run(["git", "--git-dir", str(repository), "cat-file",
+                                  "--batch-all-objects", "--batch"], capture_output=True,
+                                 check=True).stdout
+        read += len(objects)
+        for secret in pat_forms + passphrase_forms:
+            assert secret not in objects, repository
+    assert read > 10_000  # the course's files and the pull request's commit, at least
     state_files = list(world.state.rglob("*.json"))
     assert state_files, "the run state should be on disk"

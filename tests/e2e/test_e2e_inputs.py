@@ -70,6 +70,17 @@ def test_an_invalid_org_url_is_refused(world):
     assert "VS850015" in result.stderr and "--org" in result.stderr
 
 
+@pytest.mark.parametrize("url, words", [
+    ("http://dev.azure.com/college", "unencrypted"),
+    ("https://ada:secret-pat-in-url@dev.azure.com/college", "no user name or token in the URL"),
+])
+def test_an_org_url_that_would_expose_the_pat_is_refused_without_repeating_it(world, url, words):
+    result = world.run("plan", "--org", url, env=world.env(AZURE_DEVOPS_PAT="p" * 52))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert words in result.stderr and "--org" in result.stderr
+    assert "secret-pat-in-url" not in result.stdout + result.stderr
+
+
 def test_a_wrong_pat_is_a_clear_sign_in_failure_and_changes_nothing(world, sandbox):
     wrong = "w" * 52
     before = sandbox.sandbox.stats()

@@ -142,3 +142,63 @@ def test_sha1_rsa_signatures_are_refused(ssh_sandbox):
     connect(ada.key)  # the registered key, signing rsa-sha2-512: accepted
     with pytest.raises(paramiko.AuthenticationException):
         connect(Sha1SigningKey(key=ada.key.key))
+
+
+def run_remote(attendee, command: str, sent: bytes = b""):
+    """`ssh git@ssh.dev.azure.com COMMAND` as the attendee, sending `sent` and then EOF."""
+    import subprocess
+
+    return subprocess.run([*attendee.ssh_command().split(), f"git@{SSH_HOST}", command],
+                          env=attendee.env(), input=sent, capture_output=True, timeout=30)
+
+
+# Each is sent single- and double-quoted; none may reach a repository, a file or a shell.
+ESCAPING_PATHS = [
+    "../../etc",
+    "v3/{org}/College/../../x",
+    "v3/{org}/College/aidevcollege/../../../etc",
+    "v3/{org}/College/..%2F..%2Frepos%2F{repo_id}.git",
+    "v3/{org}/../{org}/College/aidevcollege",
+    "/etc",
+    "{repo_dir}",  # the very bare repository, by its absolute path on the server
+    "v3/{org}/College/aidevcollege; touch {marker}",
+    "v3/{org}/College/$(touch {marker})",
+    "v3/{org}/College/`touch {marker}`",
+]
+
+
+def test_a_path_that_is_not_one_org_project_repo_reaches_no_repository(course_sandbox, tmp_path):
+    server, course, ada, _ = course_sandbox
+    marker = tmp_path / "pwned"
+    repo_dir = server.sandbox.repos_dir / f"{course.repo.id}.git"
+    assert repo_dir.is_dir()
+    for path in ESCAPING_PATHS:
+        path = path.format(org=server.info.org, repo_id=course.repo.id, repo_dir=repo_dir,
+                           marker=marker)
+        for quoted in (f"'{path}'", f'"{path}"'):
+            refused = run_remote(ada, f"git-upload-pack {quoted}")
+            assert refused.returncode != 0, quoted
+            assert b"TF401019" in refused.stderr, (quoted, refused.stderr)
+            assert refused.stdout == b"", quoted  # not a single ref advertised
+    assert not marker.exists()
+
+
+def test_the_repositorys_own_path_is_served_and_anything_around_the_command_is_not(
+        course_sandbox, tmp_path):
+    server, course, ada, _ = course_sandbox
+    path = f"v3/{server.info.org}/College/aidevcollege"
+    served = run_remote(ada, f"git-upload-pack '{path}'", sent=b"0000")  # refs, then "no want"
+    assert served.returncode == 0, served.stderr
+    assert b"refs/heads/" in served.stdout  # the control: the same call with a good path works
+
+    marker = tmp_path / "pwned"
+    for command in (f"git-upload-pack '{path}'; touch {marker}",
+                    f"git-upload-pack '{path}' && touch {marker}",
+                    f"git-upload-pack '{path}' | touch {marker}",
+                    f"touch {marker}; git-upload-pack '{path}'",
+                    f"git-upload-pack --help '{path}'"):
+        refused = run_remote(ada, command)
+        assert refused.returncode != 0
+        assert b"remote: Shell access is not supported." in refused.stderr, command
+        assert refused.stdout == b""
+    assert not marker.exists()

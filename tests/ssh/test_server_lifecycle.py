@@ -156,3 +156,49 @@ def test_a_taken_ssh_port_fails_the_start_and_leaves_nothing_running(tmp_path):
     finally:
         server.stop()
         taken.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses listening on TCP `port`, from /proc/net/tcp and tcp6 (Linux)."""
+    found = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        for line in table.read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                if len(raw) == 4:
+                    found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:  # /proc prints IPv6 as four little-endian 32-bit words
+                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    found.add(socket.inet_ntop(socket.AF_INET6, words))
+    return found
+
+
+def outward_address() -> str | None:
+    """This machine's address on its way out (no packet is sent), if it has one."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.255", 9))
+        address = probe.getsockname()[0]
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") else address
+
+
+def test_the_rest_and_ssh_ports_listen_on_loopback_only(start_sandbox):
+    server = start_sandbox(ssh=True, **QUICK)
+    ports = (server.info.base_url.rsplit(":", 1)[1], server.info.ssh_port)
+    outward = outward_address()
+    for port in map(int, ports):
+        assert listening_addresses(port) == {"127.0.0.1"}
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        if outward is not None:  # reachable from this machine's network address: it must not be
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection((outward, port), timeout=5).close()
+    with pytest.raises(ValueError, match="loopback only"):
+        from college_tui.sandbox.sshserver import SshGitServer
+
+        SshGitServer(server.sandbox, "0.0.0.0", 0)

@@ -91,6 +91,16 @@ def test_every_invalid_input_is_refused_with_a_message_naming_its_field(
     assert words in problems[0]
 
 
+@pytest.mark.parametrize(("text", "secret"), [
+    ('key_passphrase_env = "my secret passphrase"', "my secret passphrase"),
+    ('source_url = "https://ada:ghp_token123@github.com/aidevcollege/x"', "ghp_token123"),
+])
+def test_a_secret_pasted_into_the_answers_is_refused_and_not_repeated(tmp_path, target, text,
+                                                                     secret):
+    problems = problems_of(tmp_path, target, text)
+    assert len(problems) == 1 and secret not in problems[0]
+
+
 def test_bad_csv_rows_are_named_by_line(tmp_path, target):
     (tmp_path / "people.csv").write_text("email\nok@example.com\nbroken\nx@example.com,admin\n",
                                          encoding="utf-8")

@@ -196,6 +196,44 @@ def test_a_passphrase_protected_key_clones_through_a_private_agent(course_sandbo
     assert "open sesame" not in ctx.emit.text()
 
 
+@pytest.fixture
+def spied_children(tmp_path, monkeypatch) -> Path:
+    """git, ssh, ssh-agent and ssh-add on PATH as wrappers that write down their environment."""
+    import shutil
+
+    bin_dir, dumps = tmp_path / "spy-bin", tmp_path / "spy-env"
+    bin_dir.mkdir()
+    dumps.mkdir()
+    for name in ("git", "ssh", "ssh-agent", "ssh-add"):
+        real = shutil.which(name)
+        assert real, f"{name} is needed for this story"
+        wrapper = bin_dir / name
+        wrapper.write_text(f'#!/bin/sh\nenv > "{dumps}/{name}.$$"\nexec "{real}" "$@"\n')
+        wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return dumps
+
+
+def test_git_ssh_and_the_agent_never_inherit_the_pat_or_the_passphrase(course_sandbox, make_ctx,
+                                                                       monkeypatch,
+                                                                       spied_children):
+    ctx = prepare_course(course_sandbox, make_ctx, passphrase="open sesame")
+    pat = course_sandbox.info.pat
+    # What cli.py reads them from: the attendee's shell exports both.
+    monkeypatch.setenv("AZURE_DEVOPS_PAT", pat)
+    monkeypatch.setenv("COLLEGE_KEY_PASSPHRASE", "open sesame")
+
+    report = run(ctx, [SignInStep, CloneStep()])
+
+    assert report.ok, ctx.emit.text()
+    dumps = list(spied_children.iterdir())
+    assert {"git", "ssh", "ssh-agent", "ssh-add"} <= {d.name.split(".")[0] for d in dumps}
+    for dump in dumps:
+        env = dump.read_text()
+        assert "AZURE_DEVOPS_PAT" not in env and pat not in env, dump.name
+        assert "open sesame" not in env and "COLLEGE_KEY_PASSPHRASE" not in env, dump.name
+
+
 def test_without_the_passphrase_the_clone_says_what_is_missing(course_sandbox, make_ctx):
     prepare_course(course_sandbox, make_ctx, passphrase="open sesame")
     ctx = make_ctx(course_sandbox)  # a new run where nobody gave the passphrase

@@ -90,6 +90,26 @@ def test_an_unexpected_error_becomes_a_sentence_and_a_log_without_secrets(tmp_pa
     assert "pat-abcdef-123" not in text and "***" in text
 
 
+def test_the_crash_log_also_hides_entra_tokens_basic_headers_and_tokens_in_urls(tmp_path):
+    import base64
+
+    from college_tui.azdo.redact import register_secret
+
+    pat, entra = "pat-ghijkl-456", "entra-token-0123456789"
+    register_secret(entra)  # what EntraCredential does with every token it gets
+    basic = base64.b64encode(f":{pat}".encode()).decode()
+
+    def crash(ctx):
+        raise RuntimeError(f"sent Authorization: Basic {basic} and Bearer {entra} to "
+                           "https://login.example/cb?code=one-time-code-789&state=1")
+
+    ctx, _events = context(tmp_path, pat=pat)
+    text = run(ctx, [Fake("a", apply=crash)]).log_path.read_text()
+    assert "RuntimeError" in text
+    for secret in (basic, entra, "one-time-code-789"):
+        assert secret not in text
+
+
 def test_a_step_error_is_shown_as_is_and_warnings_leave_the_step_not_done(tmp_path):
     ctx, events = context(tmp_path)
     report = run(ctx, [

@@ -5,6 +5,8 @@ with the service's words and can be retried.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from azure.devops.v7_1.core.models import TeamProjectReference
 from azure.devops.v7_1.git.models import GitRepositoryCreateOptions
@@ -15,7 +17,7 @@ from college_tui.steps.importrepo import ImportStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from tests.conftest import connect
-from tests.sandbox.helpers import create_project, import_course, start_import
+from tests.sandbox.helpers import create_project, import_course, start_import, wait_for
 
 from .conftest import signed_in
 
@@ -141,3 +143,33 @@ def test_without_the_project_the_step_says_to_run_the_project_step(sandbox, make
     assert ctx.emit.failed("import").message == (
         "The project College does not exist yet: run the project step first.")
     assert ctx.emit.posts() == []
+
+
+def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(start_sandbox,
+                                                                               make_ctx):
+    from azure.devops.v7_1.git.models import GitImportRequest
+
+    server = start_sandbox(import_seconds=30)  # long enough to be abandoned while it runs
+    sdk = clients(server)
+    create_project(sdk)
+    ctx = make_ctx(server)
+
+    def someone_abandons_it() -> None:
+        # As an administrator (or the portal) would, while the wizard waits.
+        import_id = wait_for(lambda: ctx.state.get("import").get("import_id"))
+        repo_id = ctx.state.get("import")["repo_id"]
+        sdk.get_git_client().update_import_request(GitImportRequest(status="abandoned"),
+                                                   "College", repo_id, import_id)
+
+    abandoner = threading.Thread(target=someone_abandons_it)
+    abandoner.start()
+    report = run(ctx, [SignInStep, ImportStep(**FAST)])
+    abandoner.join()
+
+    assert not report.ok
+    message = ctx.emit.failed("import").message
+    assert message.startswith(f"The import of {COURSE} into aidevcollege was abandoned")
+    assert "run the step again" in message
+    assert "import_id" not in ctx.state.get("import")
+    repo = sdk.get_git_client().get_repository("aidevcollege", "College")
+    assert repo.default_branch is None  # still empty: a rerun may import again

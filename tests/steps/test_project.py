@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from azure.devops.v7_1.core.models import TeamProject
 
 from college_tui.events import Note, StepProgress
+from college_tui.sandbox.errors import ServiceError
+from college_tui.sandbox.routing import router
 from college_tui.steps.answers import Answers
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
@@ -145,4 +148,25 @@ def test_an_invalid_project_name_is_refused_by_the_service_with_its_words(sandbo
     assert report.results[1].status == "failed"
     message = ctx.emit.failed("project").message
     assert "TF200020" in message or "not valid" in message
+    assert core(sandbox).get_projects() == []
+
+
+@pytest.mark.parametrize("status", [403, 401])
+def test_a_pat_without_the_project_scope_is_told_which_scope_to_add(sandbox, make_ctx,
+                                                                    monkeypatch, status):
+    # What the service does for a PAT made without "Project and Team: Read, write & manage":
+    # reads work, the creating POST is refused (403, or 401 like a bad token).
+    route, _params, _known = router.match("POST", "dev", "_apis/projects")
+
+    def refuse(call):
+        raise ServiceError(status, "UnauthorizedRequestException",
+                           "TF400813: The user is not authorized to access this resource.")
+
+    monkeypatch.setattr(route, "handler", refuse)
+    ctx = make_ctx(sandbox)
+    report = run(ctx, [SignInStep, ProjectStep()])
+    assert [r.status for r in report.results] == ["done", "failed"]
+    message = ctx.emit.failed("project").message
+    assert "vso.project_manage" in message
+    assert "Project and Team: Read, write & manage" in message
     assert core(sandbox).get_projects() == []

@@ -8,7 +8,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from college_tui.azdo.credentials import EntraCredential
+from college_tui.azdo.credentials import EntraCredential, PatCredential
 from college_tui.events import Note, StepFailed
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
@@ -165,3 +165,50 @@ def test_without_any_pat_the_step_says_how_to_get_one(sandbox, make_ctx):
     assert report.results[0].status == "failed"
     message = events.of(StepFailed, "sign-in")[0].message
     assert "AZURE_DEVOPS_PAT" in message and "_usersSettings/tokens" in message
+
+
+def test_a_credential_is_verified_against_the_organisation_not_only_the_profile(sandbox,
+                                                                                make_ctx):
+    # The profile host answers for any good credential; only connectionData on the organisation
+    # proves the organisation is there for this user.
+    ctx = make_ctx(sandbox)
+    ctx.target = dataclasses.replace(ctx.target,
+                                     org_url=f"{sandbox.info.base_url}/no-such-org")
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "failed"
+    message = ctx.emit.failed("sign-in").message
+    assert message.startswith("Sign-in failed: the organisation no-such-org was not found at "
+                              f"{sandbox.info.base_url}/no-such-org")
+    assert ctx.azdo is None and ctx.state.get("sign-in") == {}
+
+
+class EntraStandIn:
+    """An Entra credential as the facade sees it (kind "entra"); the sandbox only knows PATs,
+    so it signs with the sandbox's PAT underneath."""
+
+    kind = "entra"
+
+    def __init__(self, pat: str) -> None:
+        self._pat = PatCredential(pat)
+
+    def msrest_credentials(self):
+        return self._pat.msrest_credentials()
+
+    def auth_header(self) -> str:
+        return self._pat.auth_header()
+
+    def refresh_if_needed(self) -> None:
+        pass
+
+
+def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_a_pat(
+        start_sandbox, make_ctx):
+    server = start_sandbox(user_email="ada@outlook.com")
+    ctx = make_ctx(server, Answers(auth="browser"), pat="")
+    ctx.secrets.pat = None
+    ctx.credential = EntraStandIn(server.info.pat)
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "failed"
+    message = ctx.emit.failed("sign-in").message
+    assert "Personal Microsoft accounts" in message and "_usersSettings/tokens" in message
+    assert ctx.azdo is None and ctx.state.get("sign-in") == {}

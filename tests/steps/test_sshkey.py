@@ -192,6 +192,30 @@ def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
     assert any("Using your existing RSA key" in n.message for n in ctx.emit.of(Note, "ssh-key"))
 
 
+def test_a_key_registered_by_hand_is_recognised_by_its_key_material_and_not_sent_again(
+        sandbox_ssh, make_ctx):
+    # The attendee made the key and pasted it in the portal earlier (another comment, another
+    # name); the wizard now runs with that key file: it must find it, not upload it again.
+    ctx = make_ctx(sandbox_ssh)
+    key = ctx.target.home / ".ssh" / "college_tui_rsa"
+    key.parent.mkdir(parents=True, mode=0o700)
+    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "ada@laptop",
+                    "-f", str(key)], check=True)
+    blob = " ".join(key.with_name("college_tui_rsa.pub").read_text().split()[:2])
+    portal = signed_in(make_ctx(sandbox_ssh)).azdo
+    portal.add_ssh_key("My laptop", f"{blob} pasted-in-the-portal",
+                       portal.connection_data().instance_id, "2099-01-01")
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert report.ok, ctx.emit.text()
+    assert uploads(ctx.emit) == []
+    assert registered(sandbox_ssh) == [blob]
+    assert "was already registered" in ctx.emit.finished("ssh-key").summary
+    assert any("already registered in Azure DevOps as “My laptop”" in n.message
+               for n in ctx.emit.of(Note, "ssh-key"))
+
+
 def test_an_ed25519_key_is_refused_with_a_reason_and_left_untouched(sandbox_ssh, make_ctx):
     ctx = make_ctx(sandbox_ssh)
     key = ctx.target.home / ".ssh" / "college_tui_rsa"

@@ -63,3 +63,18 @@ def test_two_runs_on_one_target_are_refused(state_dir):
         pass
     with second.exclusive():  # released when the first run ends
         pass
+
+
+def test_a_temp_file_left_by_a_killed_write_is_removed_by_the_next_run(tmp_path):
+    from college_tui.steps.state import RunState
+
+    state = RunState(tmp_path / "runs" / "abc.json", "key")
+    state.update("project", project_id="p1")
+    stale = state.path.with_name(f".{state.path.name}.deadbeef.tmp")
+    stale.write_text('{"half": ', encoding="utf-8")
+    other = state.path.with_name(".someone-else.json.cafe.tmp")
+    other.write_text("x", encoding="utf-8")
+    with state.exclusive():
+        assert not stale.exists()
+    assert other.exists()  # only our own state file's leftovers are ours to remove
+    assert state.get("project")["project_id"] == "p1"

@@ -65,8 +65,10 @@ class LockedKeyring(KeyringBackend):
 
 @pytest.fixture(autouse=True)
 def isolated_keyring(home, monkeypatch):
-    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    # Read before the variable goes: if keyring were first initialised here, it would
+    # auto-detect a fail/null backend and later modules would inherit that one.
     previous = keyring.get_keyring()
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     secrets.forget_session_pats()
     yield
     keyring.set_keyring(previous)

@@ -309,23 +309,24 @@ def get_import_request(call: Call):
 def update_import_request(call: Call):
     """Abandon an import, or queue a failed one again (the only two changes the service takes)."""
     repo = _repo_for(call)
-    request = _import_for(call, repo)
-    status = (call.body or {}).get("status")
-    if status == "abandoned":
-        request["status"] = "abandoned"
-    elif status == "queued":
-        if request["status"] != "failed":
-            raise ServiceError(400, "InvalidOperationException",
-                               "Only failed import request can be requeued.")
-        if repos.list_refs(call.sandbox, repo):
-            raise ServiceError(400, "InvalidOperationException",
-                               "Can only import into an empty repository.")
-        request.update(status="queued", currentStep=1, errorMessage=None)
-        call.sandbox.schedule("git_import", request["key"])
-    else:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           f"The import request status cannot be set to {status}.")
-    _save_import(call.sandbox, request)
+    with call.sandbox.jobs_lock:  # the import job must not write back the status it read
+        request = _import_for(call, repo)
+        status = (call.body or {}).get("status")
+        if status == "abandoned":
+            request["status"] = "abandoned"
+        elif status == "queued":
+            if request["status"] != "failed":
+                raise ServiceError(400, "InvalidOperationException",
+                                   "Only failed import request can be requeued.")
+            if repos.list_refs(call.sandbox, repo):
+                raise ServiceError(400, "InvalidOperationException",
+                                   "Can only import into an empty repository.")
+            request.update(status="queued", currentStep=1, errorMessage=None)
+            call.sandbox.schedule("git_import", request["key"])
+        else:
+            raise ServiceError(400, "InvalidArgumentValueException",
+                               f"The import request status cannot be set to {status}.")
+        _save_import(call.sandbox, request)
     return import_json(call, request, repo)
 
 
