@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..azdo.urls import sibling_org_url
 from ..events import NeedsYou
 from ..naming import check_org_name
 from .base import Context, Inspection, Outcome, Step, StepError
@@ -22,11 +23,6 @@ def signup_url(ctx: Context, name: str) -> str:
         base = ctx.target.org_url.rstrip("/").rsplit("/", 1)[0]
         return f"{base}/_sandbox/signup?name={name}"
     return SIGNUP_URL
-
-
-def org_url_for(ctx: Context, name: str) -> str:
-    """The URL of organisation `name` on the same service as the target."""
-    return f"{ctx.target.org_url.rstrip('/').rsplit('/', 1)[0]}/{name}"
 
 
 class OrganizationStep(Step):
@@ -102,7 +98,7 @@ class OrganizationStep(Step):
             return
         from ..azdo.client import AzureDevOps
 
-        ctx.target = replace(ctx.target, org_url=org_url_for(ctx, name))
+        ctx.target = replace(ctx.target, org_url=sibling_org_url(ctx.target.org_url, name))
         ctx.azdo = AzureDevOps(ctx.target.org_url, ctx.target.profile_url, ctx.credential,
                                ctx.emit, step=self.key)
         ctx.azdo.connection_data()

@@ -8,14 +8,9 @@ the step polls until the project's default team is right.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from ..azdo.urls import team_settings_page
 from ..events import NeedsYou
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
-
-
-def teams_settings_url(ctx: Context, project: str) -> str:
-    return f"{ctx.target.org_url.rstrip('/')}/{quote(project)}/_settings/teams"
 
 
 class TeamStep(Step):
@@ -110,7 +105,7 @@ class TeamStep(Step):
         try:
             svc.set_default_team(project_name, team_id)
         except PortalRefused as exc:
-            url = teams_settings_url(ctx, project_name)
+            url = team_settings_page(ctx.target.org_url, project_name)
             ctx.emit(NeedsYou(
                 self.key,
                 f"Azure DevOps did not let the wizard set the default team ({exc.message}). "

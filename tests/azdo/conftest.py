@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +10,7 @@ from college_tui.azdo.client import AzureDevOps
 from college_tui.azdo.credentials import PatCredential
 from college_tui.azdo.retry import RetryPolicy
 from college_tui.events import Event, HttpCall, Waiting
+from tests.sandbox.helpers import wait_for
 
 
 class Recorder:
@@ -55,18 +55,6 @@ def connect(recorder) -> Callable[..., AzureDevOps]:
 @pytest.fixture
 def azdo(sandbox, connect) -> AzureDevOps:
     return connect(sandbox)
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 def agile_id(azdo: AzureDevOps) -> str:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from azure.devops.exceptions import AzureDevOpsClientRequestError, AzureDevOpsServiceError
-from azure.devops.v7_1.core.models import TeamProject
 from azure.devops.v7_1.member_entitlement_management.models import (
     AccessLevel,
     GraphUser,
@@ -17,24 +14,7 @@ from azure.devops.v7_1.member_entitlement_management.models import (
     UserEntitlement,
 )
 
-AGILE = "adcc42ab-9882-485e-a3ed-7678f01f66bc"
-
-
-def create_project(org, name: str = "College", timeout: float = 10):
-    """Queue a project and wait (bounded) until its operation succeeds; the project."""
-    core = org.get_core_client()
-    op = core.queue_create_project(TeamProject(
-        name=name, description="AI Developer College", visibility="private",
-        capabilities={"versioncontrol": {"sourceControlType": "Git"},
-                      "processTemplate": {"templateTypeId": AGILE}}))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = org.get_operations_client().get_operation(op.id).status
-        if status == "succeeded":
-            return core.get_project(name)
-        assert status in ("notSet", "queued", "inProgress"), status
-        time.sleep(0.05)
-    raise AssertionError(f"project {name} not created after {timeout}s")
+from tests.sandbox.helpers import create_project
 
 
 def invitation(email: str, licence: str = "stakeholder", project_id: str | None = None):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import time
 
 import paramiko
 import pytest
 import requests
-from azure.devops.v7_1.core.models import TeamProject, WebApiTeam
+from azure.devops.v7_1.core.models import WebApiTeam
 
-AGILE = "adcc42ab-9882-485e-a3ed-7678f01f66bc"
+from tests.sandbox.helpers import create_project
+
 ADMIN_TEAMS = "ms.vss-admin-web.admin-teams-data-provider"
 ISSUE_TOKEN = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
 HEADERS = {"X-TFS-FedAuthRedirect": "Suppress",
@@ -43,21 +43,6 @@ class Portal:
                                      "includePublicData": str(include_public_data).lower()})
         assert reply.status_code == 200, reply.text
         return reply.json()["value"]
-
-
-def create_project(org, name: str = "College", timeout: float = 10):
-    """Queue a project and wait (bounded) until its operation succeeds; the project."""
-    core = org.get_core_client()
-    op = core.queue_create_project(TeamProject(
-        name=name, visibility="private",
-        capabilities={"versioncontrol": {"sourceControlType": "Git"},
-                      "processTemplate": {"templateTypeId": AGILE}}))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if org.get_operations_client().get_operation(op.id).status == "succeeded":
-            return core.get_project(name)
-        time.sleep(0.05)
-    raise AssertionError(f"project {name} not created after {timeout}s")
 
 
 def rsa_line(bits: int = 2048, comment: str = "ada@laptop") -> str:
