@@ -109,11 +109,6 @@ class HttpObserver:
                                        time.monotonic() + min(exchange.retry_after,
                                                               self.max_retry_after))
 
-    def clear_pause(self) -> None:
-        """The retry layer already waited out the Retry-After of the failed request."""
-        with self._lock:
-            self._not_before = min(self._not_before, time.monotonic())
-
     def before_send(self) -> None:
         """Wait out a Retry-After the service sent on an earlier (possibly successful) answer."""
         with self._lock:
