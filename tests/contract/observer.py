@@ -72,10 +72,27 @@ class ContractObserver:
         self._lock = threading.Lock()
 
     def __call__(self, method: str, host: str, template: str, call: Any, reply: Any) -> None:
+        """The sandbox's callback, run on its server thread: it never raises.
+
+        An exception here would reach the ASGI server, which logs its traceback on another
+        thread while pytest formats failures; on Python 3.11.7 two `ast.parse` calls at once
+        (the traceback module's and pytest's) clobber a shared counter and pytest dies with
+        "INTERNALERROR> SystemError: AST constructor recursion depth mismatch" (CPython
+        gh-106905). So a check that cannot run (missing specs, an unresolvable `$ref`) is a
+        violation, reported by `finish()` on the test's own thread.
+        """
         accept = (call.headers or {}).get("accept", "").replace(" ", "").lower()
-        self.observe(method, host, call.org, template, call.params, reply.status,
-                     None if method == "HEAD" else reply.body,
-                     array_wrap="noarraywrap=true" not in accept)
+        try:
+            self.observe(method, host, call.org, template, call.params, reply.status,
+                         None if method == "HEAD" else reply.body,
+                         array_wrap="noarraywrap=true" not in accept)
+        except Exception as error:  # any failure of the check itself: see the docstring
+            path = concrete_path(template, call.params)
+            broken = Check(method, path, reply.status, None, "unchecked", (Violation(
+                method, path, reply.status, "",
+                f"the contract check could not run: {type(error).__name__}: {error}"),))
+            with self._lock:
+                self.checks.append(broken)
 
     def observe(self, method: str, host: str, org: str | None, template: str,
                 params: dict[str, str], status: int, body: Any, *,

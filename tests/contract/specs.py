@@ -1,7 +1,7 @@
 """Microsoft's OpenAPI 2.0 specs for Azure DevOps, indexed by operation and made strict.
 
-The specs live beside the project in `../shared/azdo-rest-specs/specification/<area>/7.2/*.json`
-(UTF-8 with a BOM). Each path + method becomes an `Operation` whose responses map a status code to a
+The specs are kept in the repository, in `tests/data/azdo-specs/specification/<area>/7.2/*.json`
+(UTF-8 with a BOM; source, commit and licence in tests/data/azdo-specs/README.md). Each path + method becomes an `Operation` whose responses map a status code to a
 JSON schema. Validation is strict: every object schema that lists its properties refuses any other
 property (an emulator that invents a field fails), `allOf` inheritance is flattened first so that
 this works under draft 4. Where the real service sends what the spec does not say (a .NET class's
@@ -27,8 +27,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHARED = PROJECT_ROOT.parent / "shared"
-SPEC_DIR = SHARED / "azdo-rest-specs" / "specification"
+# Upstream data copied into the repository: the tests read nothing outside it.
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
+SPEC_DIR = TEST_DATA / "azdo-specs" / "specification"
 
 # Which spec hosts each emulated host stands for, and whether the spec's paths start with the
 # organisation segment. The org's vssps host also answers the accounts list (API reference §0).
@@ -40,11 +41,26 @@ SPEC_HOSTS: dict[str, list[tuple[str, bool]]] = {
 }
 
 
+class MissingTestData(Exception):
+    """Upstream data the contract and fidelity suites read is not in tests/data."""
+
+
+def spec_files(spec_dir: Path) -> list[Path]:
+    """Every `<area>/7.2/*.json` under `spec_dir`; MissingTestData (a sentence) when none is."""
+    found = sorted(spec_dir.glob("*/7.2/*.json"))
+    if not found:
+        raise MissingTestData(
+            f"Microsoft's specs are missing: {spec_dir} holds no <area>/7.2/*.json, so no answer "
+            "can be checked. They belong to the repository (tests/data/azdo-specs/README.md): "
+            "restore them with `git checkout -- tests/data`.")
+    return found
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Where the real service's form shows: a recorded answer or an example in the spec folder.
 
-    `source` is "<cassette> #<interaction>" (../shared/azdo-recordings) or the path of an
+    `source` is "<cassette> #<interaction>" (tests/data/azdo-recordings) or the path of an
     httpExamples file under the specification folder, whose documented operation is `operation`.
     """
 
@@ -269,7 +285,7 @@ class SpecIndex:
         self.operations: dict[str, Operation] = {}
         self.definitions: dict[str, dict[str, Any]] = {}
         resources = []
-        for path in sorted(spec_dir.glob("*/7.2/*.json")):
+        for path in spec_files(spec_dir):
             area = path.parent.parent.name
             document = json.loads(path.read_text(encoding="utf-8-sig"))
             self.definitions[area] = document.get("definitions", {})

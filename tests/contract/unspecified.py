@@ -2,8 +2,9 @@
 
 Discovery (`OPTIONS _apis`, `ResourceAreas`, `ConnectionData`), the portal's
 `Contribution/HierarchyQuery` data providers and `Token/SessionTokens` have no OpenAPI spec
-(../shared/azdo-rest-specs/README.md says so); the shapes below come from the real responses in
-../shared/azdo-recordings and the API reference (../shared/reference/azure-devops-api.md). They are
+(the upstream README of the specs says so); the shapes below come from the real responses in
+tests/data/azdo-recordings and the project's API reference (azure-devops-api.md, a design note kept
+outside this repository; its sections are cited as "API reference §N"). They are
 as strict as the spec schemas: an object refuses properties it does not list.
 """
 

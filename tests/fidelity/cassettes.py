@@ -1,4 +1,4 @@
-"""The real service's recordings (vcrpy cassettes in ../shared/azdo-recordings), read as data."""
+"""The real service's recordings (vcrpy cassettes in tests/data/azdo-recordings), read as data."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from tests.contract.specs import SHARED
+from tests.contract.specs import TEST_DATA
 
-RECORDINGS = SHARED / "azdo-recordings"
+RECORDINGS = TEST_DATA / "azdo-recordings"
 
 # Recorded host -> the emulated host it stands for.
 _HOSTS = {

@@ -1,6 +1,6 @@
 """The sandbox answers the recorded calls of the real Azure DevOps the way the service did.
 
-Each cassette in ../shared/azdo-recordings is replayed, in order, against a fresh sandbox
+Each cassette in tests/data/azdo-recordings is replayed, in order, against a fresh sandbox
 (tests/fidelity/replay.py translates hosts and ids). For every interaction the sandbox serves, the
 answer must have the recorded status and at least the recorded fields, recursively, with values of
 the same JSON type and URLs of the same path; ids, dates, names and counts may differ.
