@@ -431,8 +431,8 @@ def git_ssh(ctx: Context) -> Iterator[str]:
     """GIT_SSH_COMMAND for a clone or push; a passphrase-protected key goes into a private agent.
 
     git runs ssh in batch mode (a prompt would hang behind the TUI), so ssh cannot ask for the
-    passphrase: the key is decrypted in memory, handed to a short-lived ssh-agent of our own on a
-    private socket through a pipe (never a file), and the agent is stopped afterwards.
+    passphrase: the key goes into a short-lived private ssh-agent (workstation/sshagent.py),
+    stopped afterwards.
     """
     from ..workstation.sshkeys import sniff_private_key
 
@@ -449,10 +449,13 @@ def git_ssh(ctx: Context) -> Iterator[str]:
                         "Set key_passphrase_env in the answers (the NAME of an environment "
                         "variable holding it) or enter it in the wizard, then run again.")
     from ..workstation.childenv import hide_from_children
+    from ..workstation.sshagent import start_private_agent
 
     hide_from_children(values=[ctx.secrets.key_passphrase])  # git and its ssh must not see it
-    with _private_agent(paths.key, ctx.secrets.key_passphrase) as socket_path:
-        yield git_ssh_command(ctx, identity_agent=socket_path)
+    with explained():  # only the agent's own failures become StepErrors, not the caller's
+        agent = start_private_agent(paths.key, ctx.secrets.key_passphrase)
+    with agent:
+        yield git_ssh_command(ctx, identity_agent=agent.socket_path)
 
 
 # -- internals -----------------------------------------------------------------------------------
@@ -471,58 +474,6 @@ def _login(ctx: Context, paths: SshPaths) -> str:
     return verify_ssh(host, port, paths.key, ctx.secrets.key_passphrase, paths.known_hosts,
                       expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target)
                       else None)
-
-
-@contextlib.contextmanager
-def _private_agent(key_path: Path, passphrase: str) -> Iterator[str]:
-    """A private ssh-agent holding the decrypted key; yields its socket path."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    from cryptography.hazmat.primitives import serialization
-
-    from ..workstation.childenv import child_env
-    from ..workstation.sshkeys import load_rsa_private_key
-
-    agent, add = shutil.which("ssh-agent"), shutil.which("ssh-add")
-    if not agent or not add:
-        raise StepError("A passphrase-protected key needs ssh-agent and ssh-add (part of "
-                        "OpenSSH), which were not found. Install the OpenSSH client, or use a "
-                        "key without a passphrase, then run again.")
-    with explained():
-        key = load_rsa_private_key(key_path, passphrase)
-    folder = tempfile.mkdtemp(prefix="college-tui-agent-")  # 0700: only we can reach the socket
-    socket_path = os.path.join(folder, "agent.sock")
-    # Neither the agent nor ssh-add may inherit the PAT or the passphrase's variable.
-    env = {k: v for k, v in child_env(values=[passphrase]).items()
-           if k not in ("SSH_ASKPASS", "DISPLAY", "SSH_AUTH_SOCK")}
-    proc = subprocess.Popen([agent, "-D", "-a", socket_path], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    try:
-        deadline = time.monotonic() + 10
-        while not os.path.exists(socket_path):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise StepError("ssh-agent did not start, so the passphrase-protected key "
-                                "cannot be used for git. Run again; if it persists, use a key "
-                                "without a passphrase.")
-            time.sleep(0.02)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                                serialization.NoEncryption())
-        added = subprocess.run([add, "-q", "-t", "300", "-"], input=pem,
-                               env={**env, "SSH_AUTH_SOCK": socket_path},
-                               capture_output=True, timeout=30)
-        del pem
-        if added.returncode != 0:
-            raise StepError("ssh-add could not load the key into college-tui's private agent "
-                            f"({added.stderr.decode(errors='replace').strip() or 'no message'}). "
-                            "Run again; if it persists, use a key without a passphrase.")
-        yield socket_path
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

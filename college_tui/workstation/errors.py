@@ -69,6 +69,10 @@ class KnownHostsError(WorkstationError):
     """A known_hosts file cannot be read or updated safely."""
 
 
+class SshAgentError(WorkstationError):
+    """college-tui's private ssh-agent could not be started or given the key."""
+
+
 class SshCheckError(WorkstationError):
     """Base class for failures of the SSH connectivity check."""
 
