@@ -9,7 +9,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from college_tui.azdo.credentials import EntraCredential, PatCredential
-from college_tui.events import Note, StepFailed
+from college_tui.events import HttpCall, Note, StepFailed
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
@@ -67,29 +67,26 @@ def test_a_wrong_pat_is_a_clear_sign_in_failure_and_nothing_is_remembered(sandbo
     report = run(ctx, [SignInStep])
     assert report.results[0].status == "failed"
     message = ctx.emit.failed("sign-in").message
-    assert message.startswith("Sign-in failed:")
-    assert "personal access token" in message.lower() or "token" in message.lower()
+    assert message.startswith("Sign-in failed: Azure DevOps did not accept your credential")
+    # What to do next: where a new personal access token is made.
+    assert "Create a new PAT under User settings → Personal access tokens" in message
     assert "x" * 52 not in message
     assert ctx.azdo is None
     assert ctx.state.get("sign-in") == {}
     assert sandbox.sandbox.stats()["total"] > before  # it did ask the service
 
 
-def test_an_html_sign_in_page_instead_of_json_is_a_sign_in_failure(sandbox, make_ctx,
-                                                                    monkeypatch):
-    # Without X-TFS-FedAuthRedirect: Suppress the service answers 203 with its sign-in page;
-    # the facade turns that into AzdoError(status=203). The step must call it a sign-in failure.
-    from college_tui.azdo import errors
-    from college_tui.azdo.client import AzureDevOps
-
-    def sign_in_page(self):
-        raise errors.sign_in_failed("HTTP 203 with a sign-in page", status=203)
-
-    monkeypatch.setattr(AzureDevOps, "profile", sign_in_page)
-    ctx = make_ctx(sandbox)
+def test_a_wrong_pat_gets_a_401_never_the_203_sign_in_page(sandbox, make_ctx):
+    # Without X-TFS-FedAuthRedirect: Suppress the service (and the sandbox) answers a bad
+    # credential with 203 and an HTML sign-in page. The SDK and the raw calls always send the
+    # header, so what really comes back is a 401, and the step calls it a sign-in failure.
+    ctx = make_ctx(sandbox, pat="x" * 52)
     run(ctx, [SignInStep])
+    statuses = [call.status for call in ctx.emit.of(HttpCall)]
+    assert 401 in statuses
+    assert 203 not in statuses
     message = ctx.emit.failed("sign-in").message
-    assert message.startswith("Sign-in failed:") and "203" in message
+    assert message.startswith("Sign-in failed:") and "HTTP 401" in message
 
 
 def test_on_the_real_service_the_pat_is_kept_in_the_keyring_under_the_org_url(sandbox,
