@@ -4,6 +4,13 @@ They are sent with plain `requests` (on the observed session of azdo/http.py) wi
 Authorization header as the SDK, `X-TFS-FedAuthRedirect: Suppress` and no redirects. Without that
 header Azure DevOps answers a bad credential with HTTP 203 and an HTML sign-in page, so a 203, any
 HTML body and any 3xx all mean "sign-in failed" here (API reference §11c).
+
+Failures are classified only by what the real service is known to send, the status code and the
+message (API reference §4b, §6, §11): the portal's API is undocumented, public clients report it
+refusing PATs (401) and nobody has published the shape of a failing data provider. So 429 and 5xx
+are retried, and every other failure of a portal call, whatever its body, is a `PortalRefused`
+that quotes the service's message and sends the attendee to the page that does it by hand. No
+decision reads a `typeKey`: the ones the sandbox puts in provider failures are its own invention.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .errors import AzdoError, PortalRefused, sign_in_failed, what
+from .errors import PortalRefused, sign_in_failed, what
 from .models import SshKey
 from .urls import ssh_keys_page, team_settings_page
 
@@ -26,15 +33,6 @@ TOKEN_HOST_AREAS = (
     "8a3d49b8-91f0-46ef-b33d-dda338c25db3",  # IMS
     "bb1e7ec9-e901-4b68-999a-de7012b920f8",  # Graph
 )
-
-# A provider failing for one of these refused what we sent (a non-RSA key, a duplicate, an unknown
-# team), not the way we sent it: that is an error to explain, not a hand-off to the browser.
-INPUT_ERRORS = frozenset({
-    "InvalidPublicKeyException", "DuplicatePublicKeyException", "InvalidArgumentValueException",
-    "ArgumentException", "ArgumentNullException", "TeamNotFoundException",
-    "ProjectDoesNotExistWithNameException", "ProjectDoesNotExistException",
-})
-
 
 class HttpStatusError(Exception):
     """A raw call answered with an error status; the facade maps it like an SDK error."""
@@ -68,12 +66,30 @@ def _json(response) -> Any:
         return None
 
 
+def service_message(body: Any) -> str:
+    """The service's own sentence in an error body or a failed provider's details, any shape.
+
+    The WrappedException's `message`; the older `Message` / `{"value": {"Message"}}` forms the SDK
+    also reads (API reference §11a); a bare string; "" when there is none.
+    """
+    if isinstance(body, str):
+        return body.strip()
+    if not isinstance(body, dict):
+        return ""
+    for found in (body.get("message"), body.get("Message"),
+                  (body.get("value") or {}).get("Message") if isinstance(body.get("value"), dict)
+                  else None):
+        if isinstance(found, str) and found.strip():
+            return found.strip()
+    return ""
+
+
 def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
     """The parsed JSON of a raw call's response, or the AzdoError its status means.
 
-    203, 3xx and HTML bodies are a sign-in page: the credential was not accepted. For the portal's
-    undocumented calls a 401/403/404 raises PortalRefused, so the step can hand off to the browser.
-    5xx and 429 raise HttpStatusError (the retry layer retries those).
+    203, 3xx and HTML bodies are a sign-in page: the credential was not accepted. 5xx and 429
+    raise HttpStatusError (the retry layer retries those). Any other failure of a portal call
+    raises PortalRefused with the service's message, so the step hands off to the browser.
     """
     status = response.status_code
     content_type = (response.headers.get("Content-Type") or "").lower()
@@ -81,19 +97,20 @@ def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
         raise sign_in_failed(f"HTTP {status}, Azure DevOps answered with its sign-in page",
                              status=status)
     body = _json(response)
-    message, type_key = "", None
-    if isinstance(body, dict):
-        message = str(body.get("message") or "")
-        type_key = body.get("typeKey")
-    if status in (401, 403, 404) and portal:
+    message = service_message(body)
+    if status >= 400 and (status == 429 or status >= 500):
+        raise HttpStatusError(status, message or f"HTTP {status}")
+    if status >= 400 and portal:
+        said = f": {message}" if message else ""
         raise PortalRefused(
             f"Azure DevOps did not let the wizard {what(method)} through its portal API "
-            f"(HTTP {status}{': ' + message if message else ''}). This API is undocumented and "
-            "often refuses personal access tokens; the wizard will show you how to do it in the "
-            "browser instead.", status=status, type_key=type_key)
+            f"(HTTP {status}{said}). This API is undocumented and often refuses personal access "
+            "tokens; the wizard will show you how to do it in the browser instead.",
+            status=status)
     if status == 401:
         raise sign_in_failed(f"HTTP {status}", status=status)
-    if status >= 400:
+    if status >= 400:  # a documented REST call: its WrappedException's typeKey is real (§11a)
+        type_key = body.get("typeKey") if isinstance(body, dict) else None
         raise HttpStatusError(status, message or f"HTTP {status}", type_key)
     return body
 
@@ -149,8 +166,9 @@ def ssh_key_query(org_url: str, display_name: str, public_line: str, instance_id
 def provider_result(body: Any, provider: str, method: str) -> Any:
     """The data one provider returned in a HierarchyQuery answer; PortalRefused when it failed.
 
-    The portal reports a failing provider in `exceptions` (or `dataProviderExceptions`) keyed by
-    its id, with HTTP 200 — that is a refusal too.
+    The portal reports a failing provider with HTTP 200, in `exceptions` (or
+    `dataProviderExceptions`) keyed by its id. What the details hold on the real service is not
+    known, so whatever they are, the service's message is shown and the step hands off.
     """
     if not isinstance(body, dict):
         raise PortalRefused(f"Azure DevOps gave no usable answer when asked to {what(method)}; "
@@ -159,16 +177,11 @@ def provider_result(body: Any, provider: str, method: str) -> Any:
         failures = body.get(key) or {}
         failure = failures.get(provider) if isinstance(failures, dict) else None
         if failure:
-            detail = failure.get("message") if isinstance(failure, dict) else str(failure)
-            type_key = (failure.get("typeKey") or failure.get("exceptionType")) \
-                if isinstance(failure, dict) else None
-            if type_key in INPUT_ERRORS:  # our request was wrong: the browser would not help
-                raise AzdoError(f"Azure DevOps refused to {what(method)}: {detail}",
-                                status=400, type_key=type_key)
+            detail = service_message(failure) or "no reason given"
             raise PortalRefused(
-                f"Azure DevOps refused to {what(method)} through its portal API: "
-                f"{detail or 'no reason given'}. The wizard will show you how to do it in the "
-                "browser instead.", type_key=type_key)
+                f"Azure DevOps refused to {what(method)} through its portal API: {detail}"
+                f"{'' if detail.endswith('.') else '.'} The wizard will show you how to do it in "
+                "the browser instead.")
     return (body.get("dataProviders") or {}).get(provider)
 
 

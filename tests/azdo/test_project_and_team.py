@@ -69,12 +69,15 @@ def test_setting_the_default_team_changes_the_project(sandbox, azdo):
     assert azdo.get_project("College").default_team_name == "Reviewers"
 
 
-def test_an_unknown_team_is_an_error_not_a_hand_off(azdo):
+def test_an_unknown_team_shows_the_portals_message_and_hands_off(azdo):
     project = create_project(azdo)
-    with pytest.raises(AzdoError) as failure:
+    with pytest.raises(PortalRefused) as failure:
         azdo.set_default_team(project.name, "00000000-0000-0000-0000-000000000000")
-    assert not isinstance(failure.value, PortalRefused)
-    assert failure.value.type_key == "TeamNotFoundException"
+    message = failure.value.message
+    assert message.startswith("Azure DevOps refused to set the default team through its portal "
+                              "API: ")
+    assert "00000000-0000-0000-0000-000000000000" in message  # the portal's own sentence
+    assert message.endswith("The wizard will show you how to do it in the browser instead.")
 
 
 def test_a_refused_default_team_call_is_a_portal_refusal(sandbox, connect):

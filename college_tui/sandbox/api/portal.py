@@ -6,8 +6,13 @@ HierarchyQuery (dev and vssps, optionally with a `/{scopeName}/{scopeValue}` suf
 with `{"dataProviderSharedData": {}, "dataProviders": {"ms.vss-web.component-data": {},
 "ms.vss-web.shared-data": null, "<provider>": {...}}}`. A provider that fails is left out of
 `dataProviders` and described in `dataProviderExceptions[<provider>]` as
-`{"exceptionType", "message", "stackTrace": null, "typeKey", "errorCode"}` (the portal's
-exception details plus the service's typeKey/errorCode, so callers can branch on either). The
+`{"exceptionType", "message", "stackTrace": null, "typeKey", "errorCode"}`.
+
+ASSUMPTIONS (nobody has published what the real portal sends when a provider fails; API reference
+§4b, §6): the place (`dataProviderExceptions`) and `exceptionType`/`message`/`stackTrace` follow
+the SDK's DataProviderExceptionDetails model; `typeKey` and `errorCode` in there, every typeKey
+named below and the answer of the admin-teams provider are the sandbox's inventions. The wizard
+(azdo/raw.py) therefore decides nothing on them: it shows the message and hands off. The
 providers emulated:
 - `ms.vss-admin-web.admin-teams-data-provider`: with `setDefaultTeam: true, teamId` and
   `sourcePage.routeValues.project` sets the project's default team; answers (sandbox shape, the
@@ -23,8 +28,8 @@ targetAccounts, isValid, isPublic}; the SSH git server reads them with
 `store.find("sshkey", org=...)` and accepts a key while isValid and validTo is in the future.
 Like Azure DevOps the sandbox accepts RSA keys only; it also refuses keys shorter than 2048 bits
 and the same key material twice for the user in an organisation. Refusals use the typeKeys
-`InvalidPublicKeyException` / `DuplicatePublicKeyException` (names chosen by the sandbox; the
-portal only shows the message).
+`InvalidPublicKeyException` / `DuplicatePublicKeyException` (ASSUMPTION: names chosen by the
+sandbox; the portal only shows the message).
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ MALFORMED = ('Invalid key: Key must be Base64 encoded with OpenSSH format and RS
 
 
 def _invalid(message: str) -> ServiceError:
+    # ASSUMPTION: the typeKey is the sandbox's name; only the message is what the portal shows.
     return ServiceError(400, "InvalidPublicKeyException", message)
 
 
@@ -132,7 +138,7 @@ def create_ssh_key(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
     with call.store.transaction():
         for existing in user_keys(call):
             if existing["publicData"].split()[:2] == [kind, blob]:
-                raise ServiceError(
+                raise ServiceError(  # ASSUMPTION: the sandbox's typeKey (the UI says "duplicate")
                     400, "DuplicatePublicKeyException",
                     f"Duplicate key: this SSH public key is already registered as "
                     f"{existing['displayName']!r}. Use that key or add a different one.")
@@ -228,6 +234,8 @@ def _admin_teams(call: Call, props: dict[str, Any]) -> dict[str, Any]:
             set_default_team(call.sandbox, project, team)
     teams = call.store.find("team", parent=project["id"])
     default = find_team(call.sandbox, project, project.get("defaultTeamId") or "")
+    # ASSUMPTION: the real provider's answer is unknown; the wizard reads none of it (it checks
+    # the project's defaultTeam afterwards).
     return {
         "project": {"id": project["id"], "name": project["name"]},
         "defaultTeam": {"id": default["id"], "name": default["name"]} if default else None,
@@ -248,6 +256,8 @@ PROVIDERS = {ADMIN_TEAMS: _admin_teams, ISSUE_TOKEN: _issue_session_token}
 
 
 def _exception_details(err: ServiceError) -> dict[str, Any]:
+    # ASSUMPTION: a failed provider's details on the real portal are unknown. The first three
+    # fields are the SDK's DataProviderExceptionDetails; typeKey and errorCode are sandbox extras.
     return {"exceptionType": err.type_key, "message": err.message, "stackTrace": None,
             "typeKey": err.type_key, "errorCode": err.error_code}
 
