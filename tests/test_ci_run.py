@@ -27,15 +27,23 @@ def test_ci_run_runs_the_readme_test_command_literally():
 def test_the_virtualenv_ci_run_makes_is_new_even_when_one_exists(tmp_path):
     # The first command of .ci/run that makes .venv, run as written on a folder whose .venv
     # holds something an earlier run left behind.
-    make_venv = next(line.strip() for line in CI_RUN.read_text(encoding="utf-8").splitlines()
-                     if line.strip().startswith("python3 -m venv"))
+    make_venv = next(
+        line.strip()
+        for line in CI_RUN.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("python3 -m venv")
+    )
     leftover = tmp_path / ".venv" / "lib" / "left-by-an-earlier-run"
     leftover.parent.mkdir(parents=True)
     leftover.write_text("installed by hand\n")
 
     python = Path(sys.executable).resolve()
-    done = subprocess.run(["bash", "-c", make_venv.replace("python3", str(python), 1)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        ["bash", "-c", make_venv.replace("python3", str(python), 1)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / ".venv" / "bin" / "python").exists()

@@ -44,8 +44,11 @@ def commit_to_test() -> tuple[str, str]:
 def clean_env(home: Path) -> dict[str, str]:
     """This run's environment minus whatever points at files outside the clone."""
     outside = str(PROJECT_ROOT.parent / "shared")
-    env = {key: value for key, value in os.environ.items()
-           if outside not in value and key not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if outside not in value and key not in ("PYTHONPATH", "PYTEST_ADDOPTS")
+    }
     env["HOME"] = str(home)
     return env
 
@@ -67,15 +70,29 @@ def test_a_fresh_clone_passes_the_contract_and_fidelity_suites():
 
         # The clone's own code and data are the ones used, not this checkout's.
         where = subprocess.run(
-            [sys.executable, "-c", "import college_tui, tests.contract.specs as s; "
-             "print(college_tui.__file__); print(s.SPEC_DIR)"],
-            cwd=clone, env=env, capture_output=True, text=True, timeout=60)
+            [
+                sys.executable,
+                "-c",
+                "import college_tui, tests.contract.specs as s; "
+                "print(college_tui.__file__); print(s.SPEC_DIR)",
+            ],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert where.returncode == 0, where.stderr
         assert all(Path(line).is_relative_to(clone) for line in where.stdout.split()), where.stdout
 
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITES],
-            cwd=clone, env=env, capture_output=True, text=True, timeout=840)
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=840,
+        )
         took = time.monotonic() - started
         tail = "\n".join(run.stdout.splitlines()[-30:])
         print(f"fresh clone of {what}: {SUITES} took {took:.1f} s\n{tail}")

@@ -62,15 +62,24 @@ def start_private_agent(key_path: os.PathLike | str, passphrase: str) -> Private
         raise SshAgentError(
             "A passphrase-protected key needs ssh-agent and ssh-add (part of OpenSSH), which "
             "were not found. Install the OpenSSH client, or use a key without a passphrase, "
-            "then run again.")
+            "then run again."
+        )
     key = load_rsa_private_key(key_path, passphrase)
     folder = tempfile.mkdtemp(prefix="college-tui-agent-")  # 0700: only we can reach the socket
     socket_path = os.path.join(folder, "agent.sock")
     # Neither the agent nor ssh-add may inherit the PAT or the passphrase's variable.
-    env = {k: v for k, v in child_env(values=[passphrase]).items()
-           if k not in ("SSH_ASKPASS", "DISPLAY", "SSH_AUTH_SOCK")}
-    process = subprocess.Popen([agent, "-D", "-a", socket_path], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    env = {
+        k: v
+        for k, v in child_env(values=[passphrase]).items()
+        if k not in ("SSH_ASKPASS", "DISPLAY", "SSH_AUTH_SOCK")
+    }
+    process = subprocess.Popen(
+        [agent, "-D", "-a", socket_path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     running = PrivateAgent(socket_path, folder, process)
     try:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -78,19 +87,28 @@ def start_private_agent(key_path: os.PathLike | str, passphrase: str) -> Private
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SshAgentError(
                     "ssh-agent did not start, so the passphrase-protected key cannot be used "
-                    "for git. Run again; if it persists, use a key without a passphrase.")
+                    "for git. Run again; if it persists, use a key without a passphrase."
+                )
             time.sleep(0.02)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                                serialization.NoEncryption())
-        added = subprocess.run([add, "-q", "-t", str(KEY_LIFETIME_SECONDS), "-"], input=pem,
-                               env={**env, "SSH_AUTH_SOCK": socket_path},
-                               capture_output=True, timeout=30)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+        added = subprocess.run(
+            [add, "-q", "-t", str(KEY_LIFETIME_SECONDS), "-"],
+            input=pem,
+            env={**env, "SSH_AUTH_SOCK": socket_path},
+            capture_output=True,
+            timeout=30,
+        )
         del pem
         if added.returncode != 0:
             said = added.stderr.decode(errors="replace").strip() or "no message"
             raise SshAgentError(
                 f"ssh-add could not load the key into college-tui's private agent ({said}). "
-                "Run again; if it persists, use a key without a passphrase.")
+                "Run again; if it persists, use a key without a passphrase."
+            )
     except BaseException:
         running.stop()
         raise

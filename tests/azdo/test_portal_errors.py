@@ -18,20 +18,32 @@ SENTENCE = "VS800075: The team cannot be made the default team right now."
 
 SHAPES = {
     "the SDK's DataProviderExceptionDetails only": lambda sentence: {
-        "exceptionType": "SomeServerException", "message": sentence, "stackTrace": None},
+        "exceptionType": "SomeServerException",
+        "message": sentence,
+        "stackTrace": None,
+    },
     "a typeKey the wizard has never seen": lambda sentence: {
-        "exceptionType": "X", "message": sentence, "typeKey": "BrandNewException"},
+        "exceptionType": "X",
+        "message": sentence,
+        "typeKey": "BrandNewException",
+    },
     "a typeKey the sandbox uses for bad input": lambda sentence: {
-        "exceptionType": "X", "message": sentence, "typeKey": "InvalidArgumentValueException"},
+        "exceptionType": "X",
+        "message": sentence,
+        "typeKey": "InvalidArgumentValueException",
+    },
     "the older Message/ClassName form": lambda sentence: {
-        "Message": sentence, "ClassName": "Microsoft.VisualStudio.Services.WebApi.Exception"},
+        "Message": sentence,
+        "ClassName": "Microsoft.VisualStudio.Services.WebApi.Exception",
+    },
     "a bare string": lambda sentence: sentence,
 }
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_any_failed_provider_shape_shows_the_message_and_hands_off(sandbox, azdo, monkeypatch,
-                                                                   shape):
+def test_any_failed_provider_shape_shows_the_message_and_hands_off(
+    sandbox, azdo, monkeypatch, shape
+):
     project = create_project(azdo)
     team = azdo.create_team(project.id, "Reviewers", "")
     # These shapes leave the sandbox's own (assumed) contract on purpose: stop checking it.
@@ -51,7 +63,8 @@ def test_any_failed_provider_shape_shows_the_message_and_hands_off(sandbox, azdo
         azdo.set_default_team(project.name, team.id)
     assert failure.value.message == (
         f"Azure DevOps refused to set the default team through its portal API: {SENTENCE} The "
-        "wizard will show you how to do it in the browser instead.")
+        "wizard will show you how to do it in the browser instead."
+    )
 
 
 def test_an_unexpected_status_from_the_portal_shows_the_message_and_hands_off(azdo, monkeypatch):
@@ -64,7 +77,9 @@ def test_an_unexpected_status_from_the_portal_shows_the_message_and_hands_off(az
         azdo.set_default_team(project.name, team.id)
     assert failure.value.status == 400
     message = failure.value.message
-    assert message.startswith("Azure DevOps did not let the wizard set the default team through "
-                              "its portal API (HTTP 400: ")
+    assert message.startswith(
+        "Azure DevOps did not let the wizard set the default team through "
+        "its portal API (HTTP 400: "
+    )
     assert "99.0" in message  # the service's sentence names the version it refused
     assert message.endswith("the wizard will show you how to do it in the browser instead.")

@@ -26,8 +26,9 @@ def test_a_spec_folder_without_specs_is_one_sentence_naming_it_and_the_fix(tmp_p
     assert "git checkout -- tests/data" in message
 
 
-def test_a_check_that_cannot_run_fails_the_test_and_the_sandbox_still_answers(tmp_path,
-                                                                              monkeypatch):
+def test_a_check_that_cannot_run_fails_the_test_and_the_sandbox_still_answers(
+    tmp_path, monkeypatch
+):
     def no_specs() -> SpecIndex:
         return SpecIndex(tmp_path / "no-specs")
 
@@ -37,15 +38,17 @@ def test_a_check_that_cannot_run_fails_the_test_and_the_sandbox_still_answers(tm
     observer = ContractObserver(session=None)
     server.sandbox.observers.append(observer)
     try:
-        answer = requests.get(f"{server.info.org_url}/_apis/projects", auth=("", server.info.pat),
-                              timeout=10)
+        answer = requests.get(
+            f"{server.info.org_url}/_apis/projects", auth=("", server.info.pat), timeout=10
+        )
     finally:
         server.stop()
 
     assert answer.status_code == 200  # the check's trouble never reaches the sandbox's answer
     [violation] = observer.violations
     assert violation.message.startswith(
-        "the contract check could not run: MissingTestData: Microsoft's specs are missing")
+        "the contract check could not run: MissingTestData: Microsoft's specs are missing"
+    )
     with pytest.raises(pytest.fail.Exception) as failed:
         observer.finish()
     assert "git checkout -- tests/data" in str(failed.value)

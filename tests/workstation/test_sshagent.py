@@ -15,8 +15,10 @@ from college_tui.workstation.sshkeys import generate_rsa_key
 
 PASSPHRASE = "correct horse battery staple"
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None,
-                                reason="needs ssh-agent and ssh-add (OpenSSH)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("ssh-agent") is None or shutil.which("ssh-add") is None,
+    reason="needs ssh-agent and ssh-add (OpenSSH)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,13 @@ def protected_key(tmp_path_factory):
 
 
 def listed_keys(socket_path: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["ssh-add", "-l"], capture_output=True, text=True, timeout=30,
-                          env={**os.environ, "SSH_AUTH_SOCK": socket_path})
+    return subprocess.run(
+        ["ssh-add", "-l"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "SSH_AUTH_SOCK": socket_path},
+    )
 
 
 def test_the_agent_holds_the_key_on_a_private_socket_and_is_gone_afterwards(protected_key):
