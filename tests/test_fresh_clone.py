@@ -66,6 +66,7 @@ def test_a_fresh_clone_passes_the_contract_and_fidelity_suites():
         git("fetch", "--quiet", str(PROJECT_ROOT), commit, cwd=clone)
         git("checkout", "--quiet", "--detach", commit, cwd=clone)
         assert not (folder / "shared").exists()
+        (folder / "home").mkdir()
         env = clean_env(folder / "home")
 
         # The clone's own code and data are the ones used, not this checkout's.
