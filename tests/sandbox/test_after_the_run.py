@@ -131,13 +131,7 @@ def test_the_clone_pushes_after_the_run_also_when_the_saved_ports_are_taken(afte
     assert code == 0 and "in use" not in err, err
 
     # Another program holds both saved ports now: new ones, said so, and the ssh config follows.
-    holders = []
-    for port in (saved["port"], saved["ssh_port"]):
-        holder = socket.socket()
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT leftovers
-        holder.bind(("127.0.0.1", port))
-        holder.listen()
-        holders.append(holder)
+    holders = _hold(saved["port"], saved["ssh_port"])
     try:
         served = serve(world)
         try:
@@ -159,6 +153,36 @@ def test_the_clone_pushes_after_the_run_also_when_the_saved_ports_are_taken(afte
     assert f"Port {served.ssh_port}" in err and str(world.sandbox_home / ".ssh" / "config") in err
     assert json.loads((world.data / "ports.json").read_text()) == {
         "port": served.port, "ssh_port": served.ssh_port}
+
+
+def _hold(*ports: int) -> list[socket.socket]:
+    """Listen on `ports`, as another program would."""
+    holders = []
+    for port in ports:
+        holder = socket.socket()
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT leftovers
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        holders.append(holder)
+    return holders
+
+
+def test_the_wizards_own_sandbox_also_says_when_its_ports_moved_and_fixes_the_ssh_config(after_run):
+    world, _output = after_run
+    saved = json.loads((world.data / "ports.json").read_text())
+    holders = _hold(saved["ssh_port"])
+    try:
+        result = world.apply()
+    finally:
+        for holder in holders:
+            holder.close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    now = json.loads((world.data / "ports.json").read_text())
+    assert now["port"] == saved["port"] and now["ssh_port"] != saved["ssh_port"]
+    assert f"SSH port {saved['ssh_port']} (used last time) is in use now" in result.stderr
+    assert f"Port {now['ssh_port']}" in result.stderr
+    assert _config_port(world) == now["ssh_port"]
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("option", ["--port", "--ssh-port"])
