@@ -133,7 +133,12 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         page = _page(request, path)
         if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
             view, params = page
-            return await run_in_threadpool(view, sandbox, base, **params)
+
+            def show() -> Response:
+                sandbox.advance()  # jobs move with each request, as for the API
+                return view(sandbox, base, **params)
+
+            return await run_in_threadpool(show)
         host, org, sub = split_host(path)
         if host is None:
             return _json(404, error_body("NotFoundException", f"Not found: {path}"))
