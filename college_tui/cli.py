@@ -224,42 +224,41 @@ def open_target(options: TargetOptions) -> Iterator[Opened]:
         server.stop()
 
 
-PORTS_FILE = "ports.json"
-
-
 def _start_sandbox(data: Path, faults: str | None):
-    """Start the sandbox on the ports it had last time, so URLs and ~/.ssh/config stay the same.
+    """Start the sandbox on the ports it had last time (see sandbox.server.start_kept)."""
+    from .sandbox.server import PortProblem, start_kept
 
-    The SSH port is written into the sandbox home's ssh config: a new port on every start would
-    make every run rewrite it. When a remembered port is taken, free ones are used instead.
-    """
-    import json
-
-    from .sandbox.server import SandboxServer
-
-    ports_file = data / PORTS_FILE
     try:
-        remembered = json.loads(ports_file.read_text(encoding="utf-8"))
-        wanted = (int(remembered["port"]), int(remembered["ssh_port"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        wanted = (0, 0)
-    for port, ssh_port in dict.fromkeys([wanted, (0, 0)]):
-        server = SandboxServer(data, port=port, ssh_port=ssh_port, faults=faults,
-                               config=_sandbox_config())
-        try:
-            info = server.start()
-        except Exception as exc:
-            server.stop()
-            if (port, ssh_port) != (0, 0) and isinstance(exc, OSError | RuntimeError):
-                continue  # a remembered port is taken now: take free ones
-            raise click.ClickException(f"The sandbox did not start: {exc}") from None
-        if (server.port, server.ssh_port) != wanted:
-            from .workstation.atomic import write_atomic
+        kept = start_kept(data, faults=faults, config=_sandbox_config())
+    except PortProblem as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        raise click.ClickException(f"The sandbox did not start: {exc}") from None
+    _follow_moved_ports(data / "home", kept)
+    return kept.server, kept.info
 
-            write_atomic(ports_file, json.dumps({"port": server.port,
-                                                 "ssh_port": server.ssh_port}) + "\n")
-        return server, info
-    raise click.ClickException("The sandbox did not start.")
+
+def _follow_moved_ports(home: Path, kept) -> None:
+    """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port.
+
+    The clone's git reaches the sandbox through that block (`ssh -F <home>/.ssh/config`): a
+    block left on the old port would make `git push` fail after a restart.
+    """
+    from .workstation.errors import WorkstationError
+    from .workstation.sshconfig import retarget_port
+
+    for note in kept.moved:
+        click.echo(note, err=True)
+    config = home / ".ssh" / "config"
+    try:
+        change = retarget_port(config, kept.info.ssh_port) if kept.info.ssh_port else "unchanged"
+    except WorkstationError as exc:
+        click.echo(f"The ssh config block in {config} could not be pointed at the sandbox's SSH "
+                   f"port {kept.info.ssh_port}: {exc}", err=True)
+        return
+    if change != "unchanged":
+        click.echo(f"Updated the college-tui block in {config}: Port {kept.info.ssh_port}, where "
+                   "the sandbox's SSH server listens now.", err=True)
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -511,24 +510,33 @@ def sandbox() -> None:
 
 
 @sandbox.command("serve")
-@click.option("--port", type=int, default=0, show_default="a free port", help="REST port.")
-@click.option("--ssh-port", type=int, default=0, show_default="a free port", help="SSH git port.")
+@click.option("--port", type=int, default=None, show_default="the last start's, else a free one",
+              help="Web and REST port.")
+@click.option("--ssh-port", type=int, default=None,
+              show_default="the last start's, else a free one", help="SSH git port.")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data directory (default: the persistent sandbox home).")
 @click.option("--faults", default=None, metavar="SPEC",
               help="Inject faults, e.g. latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.02,seed=7")
 @click.option("--print-json", is_flag=True, help="Print one JSON line when ready (for scripts).")
-def sandbox_serve(port: int, ssh_port: int, data: Path | None, faults: str | None,
+def sandbox_serve(port: int | None, ssh_port: int | None, data: Path | None, faults: str | None,
                   print_json: bool) -> None:
-    """Run the sandbox until Ctrl+C."""
+    """Run the sandbox until Ctrl+C, on the same ports as last time when they are free."""
     from .sandbox.faults import Faults
-    from .sandbox.server import serve
+    from .sandbox.server import PortProblem, default_data_dir, serve, start_kept
 
     try:
         Faults.parse(faults)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--faults") from None
-    serve(data, port, ssh_port, faults, print_json, lambda line: click.echo(line, nl=True))
+    data = (data or default_data_dir()).expanduser().absolute()
+    try:
+        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
+    except PortProblem as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    _follow_moved_ports(data / "home", kept)
+    serve(kept, print_json, lambda line: click.echo(line, nl=True))
 
 
 if __name__ == "__main__":

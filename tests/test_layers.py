@@ -79,7 +79,7 @@ FIRST_FRAME = ["college_tui.cli", "college_tui.steps.plan", "college_tui.steps.r
                "college_tui.steps.printer", "college_tui.events", "college_tui.target",
                "college_tui.naming", "college_tui.azdo.client"]
 HEAVY = ("azure", "msrest", "paramiko", "keyring", "starlette", "uvicorn", "requests",
-         "cryptography", "textual")
+         "cryptography", "textual", "jinja2")
 
 
 def test_the_entry_points_import_no_heavy_library():

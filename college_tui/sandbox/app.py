@@ -2,6 +2,7 @@
 
 `/{org}/...` is dev.azure.com, `/vssps/{org}/...` and `/vsaex/{org}/...` the org's vssps and vsaex
 hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages.
+A browser's GET of a web URL (`/{org}/{project}/_git/{repo}`, ...) gets a page from `web/`.
 """
 
 from __future__ import annotations
@@ -129,6 +130,15 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         base = f"{request.url.scheme}://{request.url.netloc}"
         if path.startswith("/_sandbox/"):
             return await _internal(request, sandbox, path, base)
+        page = _page(request, path)
+        if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
+            view, params = page
+
+            def show() -> Response:
+                sandbox.advance()  # jobs move with each request, as for the API
+                return view(sandbox, base, **params)
+
+            return await run_in_threadpool(show)
         host, org, sub = split_host(path)
         if host is None:
             return _json(404, error_body("NotFoundException", f"Not found: {path}"))
@@ -195,10 +205,19 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
 
 async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:
     """The sandbox's own pages: statistics for benchmarks, and the organisation signup page."""
-    from .pages import handle_page
+    from .web.internal import handle_page
 
     return await run_in_threadpool(handle_page, request.method, path, dict(request.query_params),
                                    await request.body(), sandbox, base)
+
+
+def _page(request: Request, path: str):
+    """(view, parameters) when a browser asks for one of the sandbox's web pages, else None."""
+    from .web import match_page, wants_page
+
+    if not wants_page(request.method, request.headers, request.query_params):
+        return None
+    return match_page(path)
 
 
 class ConnectionDropped(Exception):

@@ -75,6 +75,30 @@ def ensure_host_block(
     return Change.CREATED if found is None else Change.UPDATED
 
 
+def retarget_port(config_path: os.PathLike | str, port: int) -> Change:
+    """Point our block at another ``Port``, keeping every other line; used when the sandbox's
+    SSH server had to move to a new port (its old one was taken).
+
+    Returns ``Change.UPDATED``, or ``Change.UNCHANGED`` when there is no block, the block has
+    no ``Port`` (it is not redirected) or already says ``port``.
+    """
+    block = read_block(config_path)
+    if (block is None or block.options.get("Port") in (None, str(port))
+            or "IdentityFile" not in block.options):
+        return Change.UNCHANGED
+    options = block.options
+    return ensure_host_block(
+        config_path,
+        block.host_alias,
+        options["IdentityFile"],
+        hostname=options.get("HostName"),
+        port=port,
+        user=options.get("User", "git"),
+        known_hosts_file=options.get("UserKnownHostsFile"),
+        host_key_alias=options.get("HostKeyAlias"),
+    )
+
+
 def remove_host_block(config_path: os.PathLike | str) -> Change:
     """Remove our block from ``config_path``; the rest of the file stays byte for byte.
 

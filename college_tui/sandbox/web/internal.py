@@ -1,0 +1,36 @@
+"""The sandbox's own pages under `/_sandbox/`: request statistics and the organisation signup.
+
+The signup page stands in for the portal's "New organization" page, which has no public API: the
+wizard hands the attendee to it in a browser and polls the accounts list until the org appears.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from starlette.responses import Response
+
+from ...naming import check_org_name
+from ..service import Sandbox
+from .render import render
+
+
+def handle_page(method: str, path: str, query: dict[str, str], body: bytes, sandbox: Sandbox,
+                base: str) -> Response:
+    if path.rstrip("/") == "/_sandbox/stats":
+        return Response(json.dumps(sandbox.stats()), media_type="application/json")
+    if path.rstrip("/") == "/_sandbox/signup":
+        if method == "POST":
+            fields = parse_qs(body.decode("utf-8", "replace"))
+            name = (fields.get("name") or [""])[0].strip()
+            problem = check_org_name(name)
+            if problem:
+                return render("signup.html", 400, title="Create your Azure DevOps organization",
+                              problem=problem, name=name)
+            sandbox.create_org(name)
+            return render("signup_done.html", 201, title="Organization created",
+                          org_url=f"{base}/{name}")
+        return render("signup.html", title="Create your Azure DevOps organization", problem=None,
+                      name=query.get("name", ""))
+    return Response("Not found", status_code=404, media_type="text/plain")

@@ -1,0 +1,23 @@
+"""Rendering pages with Jinja2 (imported on first use): autoescaped templates under templates/."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+@functools.cache
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(loader=PackageLoader("college_tui.sandbox.web", "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, status: int = 200, **values: Any):
+    """An HTML response of `template` filled with `values` (every value is escaped)."""
+    from starlette.responses import HTMLResponse
+
+    return HTMLResponse(_environment().get_template(template).render(**values),
+                        status_code=status)
