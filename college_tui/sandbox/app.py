@@ -1,7 +1,8 @@
 """The ASGI application: one port serving every emulated Azure DevOps host as a path prefix.
 
 `/{org}/...` is dev.azure.com, `/vssps/{org}/...` and `/vsaex/{org}/...` the org's vssps and vsaex
-hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages.
+hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages. git's
+smart HTTP under `/{org}/{project}/_git/{repo}/` is answered by `githttp`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import api  # noqa: F401  (registers every endpoint on the router)
+from . import (
+    api,  # noqa: F401  (registers every endpoint on the router)
+    githttp,
+)
 from .errors import ServiceError, error_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
@@ -129,6 +133,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         base = f"{request.url.scheme}://{request.url.netloc}"
         if path.startswith("/_sandbox/"):
             return await _internal(request, sandbox, path, base)
+        git_route = githttp.match(path)
+        if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
+            return await githttp.serve(request, sandbox, git_route,
+                                       authorized=_authorized(request, sandbox))
         host, org, sub = split_host(path)
         if host is None:
             return _json(404, error_body("NotFoundException", f"Not found: {path}"))
