@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .atomic import write_atomic
 from .childenv import child_env
 from .errors import CloneTargetError, GitCancelledError, GitError, GitNotFoundError
@@ -35,7 +36,6 @@ _TAIL_LINES = 20
 _PROGRESS_RE = re.compile(
     r"^(?:remote:\s*)?(?P<phase>[A-Z][A-Za-z ]*?):\s+(?P<pct>\d{1,3})%(?:\s+\((?P<done>\d+)/(?P<total>\d+)\))?"
 )
-_URL_CREDENTIALS_RE = re.compile(r"(://[^/\s:@]+):[^@\s/]+@")
 # Variables that would point git at another repository than the one we pass as cwd.
 _REPO_ENV_VARS = (
     "GIT_DIR",
@@ -208,20 +208,20 @@ def clone(
         return dest
     if state == "partial-clone":
         raise CloneTargetError(
-            f"{dest} holds a clone of {_redact(url)} that was never finished (a .git folder "
+            f"{dest} holds a clone of {redact(url)} that was never finished (a .git folder "
             "without any commit). college-tui will not remove it: delete that folder (or "
             "choose another one) and run the step again."
         )
     if state == "other":
         raise CloneTargetError(
-            f"{dest} already exists and is not an empty folder or a clone of {_redact(url)}. "
+            f"{dest} already exists and is not an empty folder or a clone of {redact(url)}. "
             "college-tui will not touch it: choose another folder or move it away, then run "
             "the step again."
         )
     cwd = dest.parent if dest.parent.is_dir() else None
     _run_streaming(
         ["clone", "--progress", "--", url, os.fspath(dest)],
-        action=f"Cloning {_redact(url)}",
+        action=f"Cloning {redact(url)}",
         cwd=cwd,
         ssh_command=ssh_command,
         on_progress=on_progress,
@@ -233,7 +233,7 @@ def clone(
 def ls_remote(url: str, ssh_command: str | None = None) -> dict[str, str]:
     """Return ``{ref: sha}`` advertised by ``url``: a cheap check that cloning will work."""
     out = _run(
-        ["ls-remote", "--", url], action=f"Listing {_redact(url)}", ssh_command=ssh_command
+        ["ls-remote", "--", url], action=f"Listing {redact(url)}", ssh_command=ssh_command
     ).stdout
     refs: dict[str, str] = {}
     for line in out.splitlines():
@@ -305,7 +305,7 @@ def get_local_config(repo: os.PathLike | str, key: str) -> str | None:
     if result.returncode == 1 and not result.stderr.strip():
         return None  # git's answer for "not set"
     if result.returncode != 0:
-        tail = tuple(_redact(line) for line in result.stderr.splitlines() if line.strip())
+        tail = tuple(redact(line) for line in result.stderr.splitlines() if line.strip())
         raise _git_error(f"Reading {key} from {repo}/.git/config", result.returncode, tail)
     return result.stdout.rstrip("\n")
 
@@ -519,7 +519,7 @@ def _run(
             "and run the step again."
         ) from exc
     if check and result.returncode != 0:
-        tail = tuple(_redact(line) for line in result.stderr.splitlines() if line.strip())
+        tail = tuple(redact(line) for line in result.stderr.splitlines() if line.strip())
         raise _git_error(action, result.returncode, tail[-_TAIL_LINES:])
     return result
 
@@ -621,7 +621,7 @@ def _handle_stderr_segment(
         if on_progress is not None:
             on_progress(*progress)
         return
-    tail.append(_redact(line))
+    tail.append(redact(line))
 
 
 def _git_error(action: str, returncode: int, tail: tuple[str, ...]) -> GitError:
@@ -677,11 +677,6 @@ def _safe_relpath(relpath: str) -> PurePosixPath:
 def _normalize_url(url: str) -> str:
     url = url.strip().rstrip("/")
     return url[:-4] if url.endswith(".git") else url
-
-
-def _redact(text: str) -> str:
-    # https://user:token@host URLs must never reach a screen or a log.
-    return _URL_CREDENTIALS_RE.sub(r"\1:***@", text)
 
 
 def _ssh_option_path(path: os.PathLike | str) -> str:
