@@ -19,14 +19,17 @@ import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .atomic import write_atomic
 from .childenv import child_env
 from .errors import CloneTargetError, GitCancelledError, GitError, GitNotFoundError
+
+if TYPE_CHECKING:
+    from .gitcredential import HttpsCredential
 
 ProgressCallback = Callable[[str, float], None]
 CloneTarget = Literal["absent", "empty", "same-clone", "partial-clone", "other"]
@@ -81,6 +84,16 @@ _HINTS = (
         "The connection timed out: check your network (company networks often block SSH on port 22) and try again.",
     ),
     ("Connection refused", "The connection was refused: check the host and port, then try again."),
+    (
+        "Authentication failed",
+        "The server refused the token for HTTPS: check that your personal access token is valid "
+        "and has the Code (Read & write) scope, then try again.",
+    ),
+    (
+        "unable to access",
+        "git could not reach the server over HTTPS: check your network and proxy settings, then "
+        "try again.",
+    ),
     (
         "does not appear to be a git repository",
         "The repository was not found or you have no access: check the URL and your permissions.",
@@ -193,8 +206,12 @@ def clone(
     ssh_command: str | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    credential: HttpsCredential | None = None,
 ) -> Path:
     """Clone ``url`` into ``dest`` with ``git clone --progress`` and return ``dest``.
+
+    An ``https://`` URL takes its secret from ``credential`` (see :mod:`.gitcredential`), which
+    never reaches the URL, ``.git/config`` or any file.
 
     ``on_progress(phase, fraction)`` is called for each progress line ("Receiving objects",
     "Resolving deltas"...). Setting ``cancel`` stops git (which removes what it created) and
@@ -226,14 +243,22 @@ def clone(
         ssh_command=ssh_command,
         on_progress=on_progress,
         cancel=cancel,
+        credential=credential,
+        url=url,
     )
     return dest
 
 
-def ls_remote(url: str, ssh_command: str | None = None) -> dict[str, str]:
+def ls_remote(
+    url: str, ssh_command: str | None = None, credential: HttpsCredential | None = None
+) -> dict[str, str]:
     """Return ``{ref: sha}`` advertised by ``url``: a cheap check that cloning will work."""
     out = _run(
-        ["ls-remote", "--", url], action=f"Listing {redact(url)}", ssh_command=ssh_command
+        ["ls-remote", "--", url],
+        action=f"Listing {redact(url)}",
+        ssh_command=ssh_command,
+        credential=credential,
+        url=url,
     ).stdout
     refs: dict[str, str] = {}
     for line in out.splitlines():
@@ -414,8 +439,13 @@ def push(
     remote: str = "origin",
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    credential: HttpsCredential | None = None,
 ) -> None:
-    """Push ``branch`` to ``remote`` (same name) and set it as the upstream."""
+    """Push ``branch`` to ``remote`` (same name) and set it as the upstream.
+
+    Over HTTPS the secret comes from ``credential`` for this one push (see :mod:`.gitcredential`).
+    """
+    url = remote_url(repo, remote) if credential is not None else None
     _run_streaming(
         [
             "push",
@@ -429,6 +459,8 @@ def push(
         ssh_command=ssh_command,
         on_progress=on_progress,
         cancel=cancel,
+        credential=credential,
+        url=url,
     )
 
 
@@ -495,18 +527,22 @@ def _run(
     cwd: os.PathLike | str | None = None,
     ssh_command: str | None = None,
     check: bool = True,
+    credential: HttpsCredential | None = None,
+    url: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(
-            [_git(), *args],
-            cwd=cwd,
-            env=_env(ssh_command),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=_LOCAL_TIMEOUT,
-        )
+        with _credential_for(credential, url) as (options, fds):
+            result = subprocess.run(
+                [_git(), *options, *args],
+                cwd=cwd,
+                env=_env(ssh_command),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=_LOCAL_TIMEOUT,
+                pass_fds=fds,
+            )
     except subprocess.TimeoutExpired:
         raise GitError(
             f"{action} did not finish within {_LOCAL_TIMEOUT} s; check your network and try again."
@@ -531,8 +567,25 @@ def _run_streaming(
     ssh_command: str | None,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
+    credential: HttpsCredential | None = None,
+    url: str | None = None,
 ) -> None:
     """Run git, reading stderr as it comes (split on \\r and \\n) to report progress."""
+    with _credential_for(credential, url) as (options, fds):
+        _stream(
+            [*options, *args], action, cwd, ssh_command, on_progress, cancel, pass_fds=fds
+        )
+
+
+def _stream(
+    args: list[str],
+    action: str,
+    cwd: os.PathLike | str | None,
+    ssh_command: str | None,
+    on_progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    pass_fds: tuple[int, ...] = (),
+) -> None:
     # A process group of its own lets a cancel reach git's ssh child too, and keeps the
     # terminal's Ctrl+C for us (we then stop git ourselves).
     group = (
@@ -549,6 +602,7 @@ def _run_streaming(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            pass_fds=pass_fds,
             **group,
         )
     except OSError as exc:
@@ -597,6 +651,18 @@ def _run_streaming(
         )
     if returncode != 0:
         raise _git_error(action, returncode, tuple(tail))
+
+
+@contextlib.contextmanager
+def _credential_for(
+    credential: HttpsCredential | None, url: str | None
+) -> Iterator[tuple[list[str], tuple[int, ...]]]:
+    """git options and descriptors that hand ``credential`` to this one command (none without)."""
+    if credential is None:
+        yield [], ()
+        return
+    with credential.for_one_command(url or "") as passed:
+        yield passed
 
 
 def _terminate(proc: subprocess.Popen) -> None:
