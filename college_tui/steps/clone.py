@@ -194,17 +194,21 @@ class CloneStep(Step):
             from ..workstation.errors import os_error_message
 
             raise StepError(os_error_message(exc, "create the folder", dest.parent)) from None
+        from ..workstation.errors import GitError
+
         url, why = self._choose_url(ctx, repo)
         started = time.monotonic()
-        try:
-            self._clone(ctx, url, dest)
-        except StepError as exc:
-            blocked = next((w for w in SSH_BLOCKED_WORDS if w in exc.message), None)
-            if is_https(url) or ctx.answers.clone_protocol != "auto" or blocked is None:
-                raise
-            url, why = self._https_url(repo), f"ssh said “{blocked}”"
-            self.note(ctx, f"SSH could not get through ({blocked}); trying HTTPS instead.")
-            self._clone(ctx, url, dest)
+        with explained():
+            try:
+                self._clone(ctx, url, dest)
+            except GitError as exc:
+                said = "\n".join(exc.stderr_tail)
+                blocked = next((w for w in SSH_BLOCKED_WORDS if w in said), None)
+                if is_https(url) or ctx.answers.clone_protocol != "auto" or blocked is None:
+                    raise
+                url, why = self._https_url(repo), f"ssh said “{blocked}”"
+                self.note(ctx, f"SSH could not get through ({blocked}); trying HTTPS instead.")
+                self._clone(ctx, url, dest)
         elapsed = time.monotonic() - started
         protocol = protocol_name(url)
         ctx.state.update(self.key, clone_started=False, clone_seconds=round(elapsed, 3),
@@ -243,7 +247,7 @@ class CloneStep(Step):
         from ..workstation.git import clone
 
         self.note(ctx, f"Cloning {url} into {dest} with git over {protocol_name(url)}.")
-        with git_access(ctx, url) as access, explained():
+        with git_access(ctx, url) as access:
             clone(url, dest, on_progress=GitProgress(self, ctx, "Cloning"), cancel=ctx.cancel,
                   **access)
 
