@@ -130,3 +130,26 @@ def test_with_ssh_closed_the_port_refuses_and_rest_still_hands_out_the_ssh_url(s
                           params={"service": "git-receive-pack"},
                           auth=("ada", server.info.pat), timeout=10)
     assert answer.status_code == 200  # git over HTTP goes on
+
+
+def test_a_push_over_http_waits_for_the_repositorys_push_lock_shared_with_ssh(http_course):
+    import threading
+    import time
+
+    server, course, ada = http_course
+    assert http_git(ada, "clone", course.repo.remote_url, "work", pat=server.info.pat).returncode == 0
+    work = ada.home / "work"
+    ada.git("switch", "-c", "users/ada/waits", cwd=work)
+    (work / "wait.md").write_text("waited\n")
+    ada.git("add", "wait.md", cwd=work)
+    ada.git("commit", "-m", "Waits its turn", cwd=work)
+    lock = server.sandbox.push_lock(course.repo.id)  # the lock SSH pushes take (sshserver.py)
+    results: list[subprocess.CompletedProcess] = []
+    with lock:
+        pushing = threading.Thread(target=lambda: results.append(http_git(
+            ada, "push", "origin", "users/ada/waits", cwd=work, pat=server.info.pat)))
+        pushing.start()
+        time.sleep(1.0)
+        assert results == []  # still waiting for its turn
+    pushing.join(30)
+    assert results and results[0].returncode == 0, results and results[0].stderr
