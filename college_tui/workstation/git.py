@@ -571,21 +571,6 @@ def _run_streaming(
     url: str | None = None,
 ) -> None:
     """Run git, reading stderr as it comes (split on \\r and \\n) to report progress."""
-    with _credential_for(credential, url) as (options, fds):
-        _stream(
-            [*options, *args], action, cwd, ssh_command, on_progress, cancel, pass_fds=fds
-        )
-
-
-def _stream(
-    args: list[str],
-    action: str,
-    cwd: os.PathLike | str | None,
-    ssh_command: str | None,
-    on_progress: ProgressCallback | None,
-    cancel: threading.Event | None,
-    pass_fds: tuple[int, ...] = (),
-) -> None:
     # A process group of its own lets a cancel reach git's ssh child too, and keeps the
     # terminal's Ctrl+C for us (we then stop git ourselves).
     group = (
@@ -595,16 +580,18 @@ def _stream(
     )
     git_exe = _git()
     try:
-        proc = subprocess.Popen(
-            [git_exe, *args],
-            cwd=cwd,
-            env=_env(ssh_command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            pass_fds=pass_fds,
-            **group,
-        )
+        # git holds its own copy of the credential's pipe: ours is closed once it has started.
+        with _credential_for(credential, url) as (options, fds):
+            proc = subprocess.Popen(
+                [git_exe, *options, *args],
+                cwd=cwd,
+                env=_env(ssh_command),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=fds,
+                **group,
+            )
     except OSError as exc:
         if cwd is not None and not Path(cwd).is_dir():
             raise GitError(f"{action} failed: the folder {cwd} does not exist.") from exc

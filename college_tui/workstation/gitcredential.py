@@ -49,7 +49,8 @@ class HttpsCredential:
     def for_one_command(self, url: str) -> Iterator[tuple[list[str], tuple[int, ...]]]:
         """(git's leading `-c` options, descriptors to pass) for one git command on `url`.
 
-        The pipe is closed when the block ends; git must have finished by then.
+        Our end of the pipe is closed when the block ends: start git inside it (git keeps its
+        own copy of the descriptor, and with it the secret, until its helper reads it).
         """
         if os.name != "posix":
             raise GitError("Cloning over HTTPS with college-tui needs Linux or macOS here; use "
