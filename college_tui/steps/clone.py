@@ -207,7 +207,8 @@ class CloneStep(Step):
                 if is_https(url) or ctx.answers.clone_protocol != "auto" or blocked is None:
                     raise
                 url, why = self._https_url(repo), f"ssh said “{blocked}”"
-                self.note(ctx, f"SSH could not get through ({blocked}); trying HTTPS instead.")
+                self.note(ctx, f"SSH could not get through ({blocked}); trying "
+                               f"{protocol_name(url)} instead.")
                 self._clone(ctx, url, dest)
         elapsed = time.monotonic() - started
         protocol = protocol_name(url)
@@ -232,9 +233,10 @@ class CloneStep(Step):
             self.progress(ctx, "Checking that SSH gets through", 0.02)
             blocked = ssh_blocked(ctx)
             if blocked:
+                url = self._https_url(repo)
                 self.note(ctx, f"SSH cannot get through ({blocked}): a firewall may block port "
-                               "22. Cloning over HTTPS instead.")
-                return self._https_url(repo), f"SSH cannot get through ({blocked})"
+                               f"22. Cloning over {protocol_name(url)} instead.")
+                return url, f"SSH cannot get through ({blocked})"
         return repo.ssh_url, ""
 
     def _https_url(self, repo: Repository) -> str:

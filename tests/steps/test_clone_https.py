@@ -167,7 +167,7 @@ def test_auto_falls_back_to_https_when_ssh_itself_says_it_cannot_connect(
 
     assert report.ok, ctx.emit.text()
     said = notes(ctx, "clone")
-    assert "SSH could not get through (Connection refused); trying HTTPS instead." in said
+    assert "SSH could not get through (Connection refused); trying HTTP instead." in said
     assert "because ssh said “Connection refused”" in said
     assert " over HTTP in " in ctx.emit.finished("clone").summary
 
