@@ -6,10 +6,10 @@ or times out, or ssh says so) and the answers' `clone_protocol` is "auto", or wh
 "https", the clone uses the `remoteUrl` over HTTPS instead; the PAT reaches git through a
 credential helper for that one command (workstation/gitcredential.py), never the URL,
 `.git/config` or a file. The step says why and how to switch to SSH later. An existing clone of
-either URL is adopted; an unrelated non-empty folder is refused. A clone cut short by a kill (a folder with only `.git` and no commit yet, or a checkout
-still holding git's index.lock) does not block a rerun: when the state file says this wizard
-started that clone in that folder, the leftover is removed and the clone made again; anything
-else is left alone and explained.
+either URL is adopted; an unrelated non-empty folder is refused. A clone cut short by a kill (a
+folder with only `.git` and no commit yet, or a checkout still holding git's index.lock) does not
+block a rerun: when the state file says this wizard started that clone in that folder, the
+leftover is removed and the clone made again; anything else is left alone and explained.
 
 In sandbox mode the clone keeps `core.sshCommand = ssh -F <sandbox home>/.ssh/config`, so the
 attendee's own `git pull`/`git push` in that folder keep reaching the sandbox, never the real
