@@ -126,7 +126,8 @@ class EntraCredential:
         return "Bearer " + self._token["access_token"]
 
     def git_password(self) -> str:
-        """What git over HTTPS sends as the password: Azure Repos takes an Entra access token."""
+        """What git over HTTPS sends as the password: an Entra access token, as Git Credential
+        Manager sends it to Azure Repos."""
         self.refresh_if_needed()
         return self._token["access_token"]
 

@@ -154,7 +154,7 @@ class CloneStep(Step):
             return Inspection(True, f"{dest} is a clone of {repo.name}", facts=facts)
         if kind in ("absent", "empty"):
             return Inspection(False, f"{repo.name} is not cloned yet",
-                              todo=f"clone {repo.ssh_url} into {dest}", facts=facts)
+                              todo=self._todo(ctx, repo, dest), facts=facts)
         if kind == "partial-clone":
             return Inspection(False, f"{dest} holds an unfinished clone college-tui did not start",
                               todo="delete that folder or choose another clone folder (clone_dir)",
@@ -223,6 +223,13 @@ class CloneStep(Step):
                        + (f" (branch {branch})" if branch else ""))
 
     # -- SSH or HTTPS ---------------------------------------------------------------------------
+
+    def _todo(self, ctx: Context, repo: Repository, dest: Path) -> str:
+        choice = ctx.answers.clone_protocol
+        if choice == "https" and repo.remote_url:
+            return f"clone {repo.remote_url} into {dest} over {protocol_name(repo.remote_url)}"
+        return (f"clone {repo.ssh_url} into {dest}"
+                + (" (over HTTPS if SSH cannot get through)" if choice == "auto" else ""))
 
     def _choose_url(self, ctx: Context, repo: Repository) -> tuple[str, str]:
         """(URL to clone, why HTTPS) from the answers' clone_protocol and a quick SSH test."""
