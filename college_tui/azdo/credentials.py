@@ -43,6 +43,8 @@ class Credential(Protocol):
 
     def refresh_if_needed(self) -> None: ...
 
+    def git_password(self) -> str: ...
+
 
 class PatCredential:
     """A personal access token (HTTP Basic, empty user name)."""
@@ -67,6 +69,10 @@ class PatCredential:
 
     def refresh_if_needed(self) -> None:
         """A PAT does not expire during a run (or, if it does, the service says 401)."""
+
+    def git_password(self) -> str:
+        """What git over HTTPS sends as the password (Azure Repos: any user name, the PAT)."""
+        return self._pat
 
     def __repr__(self) -> str:
         return "PatCredential(pat='***')"
@@ -118,6 +124,12 @@ class EntraCredential:
     def auth_header(self) -> str:
         self.refresh_if_needed()
         return "Bearer " + self._token["access_token"]
+
+    def git_password(self) -> str:
+        """What git over HTTPS sends as the password: an Entra access token, as Git Credential
+        Manager sends it to Azure Repos."""
+        self.refresh_if_needed()
+        return self._token["access_token"]
 
     @property
     def expires_on(self) -> float:

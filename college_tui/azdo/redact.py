@@ -1,4 +1,7 @@
-"""Redaction at the source: every HttpCall path and every AzdoError message passes through here.
+"""Redaction at the source: every HttpCall path, every AzdoError message and every git message.
+
+The one implementation for the whole engine: `workstation/git.py` redacts git's output and the
+URLs it prints with `redact` too.
 
 Secrets known at runtime (the PAT, an Entra token, a key passphrase) are registered with
 `register_secret`, together with the encodings they travel in (the Basic header is
@@ -26,7 +29,9 @@ _SCHEME_VALUE = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._\-]{8,}")
 _SECRET_QUERY = re.compile(
     r"([?&;](?:access_token|token|sig|code|client_secret|password|pat|refresh_token)=)[^&#\s'\"]*",
     re.IGNORECASE)
-_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://)[^/@\s'\"]+@", re.IGNORECASE)
+# https://TOKEN@host and https://user:TOKEN@host lose the user-info; `git@` (the SSH user of every
+# Azure Repos URL, never a secret) stays, so an ssh:// URL shown to the user still works.
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://)([^/@\s'\"]+)@", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*")
 # Classic PATs are 52 chars of base32 (a-z2-7); the sandbox's are 52 url-safe chars; the 2024 format
 # is 84 alphanumerics. A '.' or '-' before the word means a Graph descriptor or a GUID: kept.
@@ -64,10 +69,14 @@ def redact(text: str | None) -> str:
                             text)
     text = _SCHEME_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, text)
-    text = _USERINFO.sub(lambda m: m.group(1), text)
+    text = _USERINFO.sub(_drop_userinfo, text)
     text = _JWT.sub(MASK, text)
     text = _PAT_84.sub(MASK, text)
     return _PAT_52.sub(MASK, text)
+
+
+def _drop_userinfo(match: re.Match) -> str:
+    return match.group(0) if match.group(2) == "git" else match.group(1)
 
 
 def redact_url(url: str) -> str:

@@ -1,8 +1,9 @@
 """The ASGI application: one port serving every emulated Azure DevOps host as a path prefix.
 
 `/{org}/...` is dev.azure.com, `/vssps/{org}/...` and `/vsaex/{org}/...` the org's vssps and vsaex
-hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages.
-A browser's GET of a web URL (`/{org}/{project}/_git/{repo}`, ...) gets a page from `web/`.
+hosts, `/app/...` app.vssps.visualstudio.com, and `/_sandbox/...` the sandbox's own pages. git's
+smart HTTP under `/{org}/{project}/_git/{repo}/` is answered by `githttp`; a browser's GET of a web
+URL (`/{org}/{project}/_git/{repo}`, ...) gets a page from `web/`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import api  # noqa: F401  (registers every endpoint on the router)
+from . import (
+    api,  # noqa: F401  (registers every endpoint on the router)
+    githttp,
+)
 from .errors import ServiceError, error_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
@@ -130,6 +134,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         base = f"{request.url.scheme}://{request.url.netloc}"
         if path.startswith("/_sandbox/"):
             return await _internal(request, sandbox, path, base)
+        git_route = githttp.match(path)
+        if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
+            return await githttp.serve(request, sandbox, git_route,
+                                       authorized=_authorized(request, sandbox))
         page = _page(request, path)
         if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
             view, params = page

@@ -2,6 +2,8 @@
 
 SPEC is a comma-separated list, e.g. `latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.05,seed=7`.
 Rates are probabilities per request. The same seed gives the same sequence of faults.
+`ssh=closed` keeps the SSH git server from listening (a firewall that blocks port 22): the REST
+API still hands out the sshUrl, and git over HTTPS still works.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Faults:
     retry_after: int = 1  # seconds, sent with 429
     drop_rate: float = 0.0  # share of connections dropped (before or after the work is done)
     seed: int = 0
+    ssh_closed: bool = False  # the SSH server refuses every connection
 
     @classmethod
     def parse(cls, spec: str | None) -> Faults:
@@ -32,9 +35,14 @@ class Faults:
                 continue
             key, _, value = item.partition("=")
             key = key.strip().lower()
+            if key == "ssh":
+                if value.strip().lower() not in ("closed", "open"):
+                    raise ValueError(f"fault ssh is closed or open, got {value!r}")
+                faults.ssh_closed = value.strip().lower() == "closed"
+                continue
             if key not in names or not value:
-                raise ValueError(
-                    f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N")
+                raise ValueError(f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
+                                 "retry_after=S, drop=P, seed=N, ssh=closed")
             attr = names[key]
             try:
                 number = int(value) if attr in ("retry_after", "seed") else float(value)

@@ -24,6 +24,7 @@ from .service import Sandbox
 
 SSH_HOST = "ssh.dev.azure.com"  # sshUrl host, as the real service writes it (see ssh_url)
 ZERO_ID = "0" * 40
+PUSH_LOCK_WAIT = 60  # seconds a push waits for another push to the same repository
 
 COURSE_URL = "https://github.com/aidevcollege/aidevcollege"
 COURSE_DIR = Path(__file__).parent / "course"
@@ -46,6 +47,16 @@ def run_git(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.Co
            "GIT_CONFIG_GLOBAL": os.devnull, **kwargs.pop("env", {})}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
                           text=True, **kwargs)
+
+
+def service_env(sandbox: Sandbox) -> dict[str, str]:
+    """The environment of the `git upload-pack` / `receive-pack` that serve a client (SSH, HTTP).
+
+    Nothing of the sandbox's own process (the attendee's PAT in --sandbox mode), no user config.
+    """
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
+            "HOME": str(sandbox.data_dir), "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull}
 
 
 def git(path: Path, *args: str, **kwargs) -> str:
@@ -118,7 +129,12 @@ def resolve_ssh_path(sandbox: Sandbox, path: str) -> dict[str, Any] | None:
     parts = [unquote(p) for p in path.strip().strip("'\"").strip("/").split("/")]
     if len(parts) != 4 or parts[0].lower() != "v3" or not all(parts):
         return None
-    _v3, org_name, project_name, repo_name = parts
+    return resolve_repository(sandbox, *parts[1:])
+
+
+def resolve_repository(sandbox: Sandbox, org_name: str, project_name: str,
+                       repo_name: str) -> dict[str, Any] | None:
+    """The live repository `org/project/repo` names (case-insensitive; project, repo by id too)."""
     org = sandbox.org(org_name)
     if org is None:
         return None

@@ -115,7 +115,8 @@ class SandboxServer:
         if self.with_ssh:
             from .sshserver import SshGitServer
 
-            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port)
+            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port,
+                               closed=self.faults.ssh_closed)
             try:
                 ssh.start()
             except BaseException:  # e.g. the SSH port is taken: don't leave the REST side running
@@ -278,8 +279,10 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         echo(f"Sandbox organization: {info.org_url} (its web pages need no sign-in)")
         echo(f"Personal access token: {info.pat}")
         if info.ssh_port:
+            closed = " - refusing every connection (--faults ssh=closed)" \
+                if server.faults.ssh_closed else ""
             echo(f"SSH git server: {info.ssh_host}:{info.ssh_port} "
-                 f"(host key {info.ssh_host_key_fingerprint})")
+                 f"(host key {info.ssh_host_key_fingerprint}){closed}")
         echo(f"Data: {info.data_dir}")
         echo("Press Ctrl+C to stop.")
     try:

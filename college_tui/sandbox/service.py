@@ -65,6 +65,8 @@ class Sandbox:
         # being abandoned), so neither overwrites the other's change.
         self.jobs_lock = threading.Lock()
         self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
+        self._push_locks: dict[str, threading.Lock] = {}
+        self._push_locks_lock = threading.Lock()
         # Callbacks (method, host, route template, call, reply) for every answered request: the
         # contract tests validate each body against Microsoft's specs through this.
         self.observers: list[Callable[..., None]] = []
@@ -123,6 +125,15 @@ class Sandbox:
                 runner = JOB_RUNNERS.get(job["type"])
                 if runner and runner(self, job, now - job["started"]):
                     self.store.delete("job", f"{job['type']}:{job['target']}")
+
+    def push_lock(self, repo_id: str) -> threading.Lock:
+        """The lock pushes to one repository take turns on, over SSH and HTTP alike.
+
+        git's own ref locks keep a repository consistent anyway, but two pushes racing for
+        packed-refs.lock could fail spuriously.
+        """
+        with self._push_locks_lock:
+            return self._push_locks.setdefault(repo_id, threading.Lock())
 
     # -- statistics ------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 import paramiko
 
-from .repos import repo_path, resolve_ssh_path
+from .repos import PUSH_LOCK_WAIT, repo_path, resolve_ssh_path, service_env
 from .service import Sandbox
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,6 @@ REPO_MISSING = ("remote: TF401019: The Git repository with name or identifier {n
 
 NEGOTIATION_TIMEOUT = 15  # banner, key exchange and authentication, each
 REQUEST_TIMEOUT = 20  # from connecting to the exec (or shell) request
-PUSH_LOCK_WAIT = 60
 CLIENT_CLOSE_TIMEOUT = 5  # how long we let the client hang up first (see `_finish`)
 STOP_TIMEOUT = 5
 
@@ -291,20 +290,15 @@ class _Connection:
             chan.sendall_stderr(refusal)
             chan.send_exit_status(1)
             return
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
-            "HOME": str(self.sandbox.data_dir), "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
-        }
-        # Pushes to one repository take turns: git's own ref locks keep it consistent anyway,
-        # but two pushes racing for packed-refs.lock could fail spuriously. The wait is bounded
-        # so a stalled client can't block everyone.
-        lock = self.server.push_lock(repo["id"]) if service == "receive-pack" else None
+        # Pushes to one repository take turns (over HTTP too); the wait is bounded so a stalled
+        # client can't block everyone.
+        lock = self.sandbox.push_lock(repo["id"]) if service == "receive-pack" else None
         locked = self._take_turn(lock) if lock is not None else False
         try:
             if self.server.stopping.is_set() or not self.transport.is_active():
                 return  # nobody left to serve
-            rc = self._pump(chan, ["git", service, str(repo_path(self.sandbox, repo))], env)
+            rc = self._pump(chan, ["git", service, str(repo_path(self.sandbox, repo))],
+                            service_env(self.sandbox))
         finally:
             if locked:
                 lock.release()
@@ -403,9 +397,14 @@ class _Connection:
 
 
 class SshGitServer:
-    """Listens on a loopback port; `start()` binds (free port by default), `stop()` ends it all."""
+    """Listens on a loopback port; `start()` binds (free port by default), `stop()` ends it all.
 
-    def __init__(self, sandbox: Sandbox, host: str, port: int) -> None:
+    `closed` (the `ssh=closed` fault) binds the port but never listens: every client gets
+    "Connection refused", as behind a firewall that rejects port 22, while the port stays ours
+    and the host key, the sshUrl and the port the REST side hands out stay the same.
+    """
+
+    def __init__(self, sandbox: Sandbox, host: str, port: int, *, closed: bool = False) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"the sandbox's SSH server listens on loopback only, not {host}")
         self.sandbox = sandbox
@@ -420,7 +419,7 @@ class SshGitServer:
         self._accept_thread: threading.Thread | None = None
         self._connections: set[_Connection] = set()
         self._lock = threading.Lock()
-        self._push_locks: dict[str, threading.Lock] = {}
+        self.closed = closed
 
     def start(self) -> None:
         quiet = logging.getLogger(PARAMIKO_LOG)
@@ -433,9 +432,11 @@ class SshGitServer:
         listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, self.port or 0))
-        listener.listen(64)
         self._listener = listener
         self.port = listener.getsockname()[1]
+        if self.closed:
+            return  # bound, not listening: connections are refused
+        listener.listen(64)
         self._wake = socket.socketpair()
         self.stopping.clear()
         self._accept_thread = threading.Thread(target=self._accept_loop, name="sandbox-ssh",
@@ -445,6 +446,9 @@ class SshGitServer:
     def stop(self) -> None:
         """Close the listening socket, end every connection (killing its git), join the threads."""
         if self._accept_thread is None:
+            if self._listener is not None:  # closed: only the reserved port to give back
+                self._listener.close()
+                self._listener = None
             return
         self.stopping.set()
         self._wake[1].send(b"x")
@@ -460,11 +464,6 @@ class SshGitServer:
         deadline = time.monotonic() + STOP_TIMEOUT
         for conn in connections:
             conn.thread.join(max(0.0, deadline - time.monotonic()))
-
-    def push_lock(self, repo_id: str) -> threading.Lock:
-        """The lock pushes to one repository take turns on."""
-        with self._lock:
-            return self._push_locks.setdefault(repo_id, threading.Lock())
 
     def _accept_loop(self) -> None:
         listener, wake = self._listener, self._wake[0]

@@ -16,6 +16,7 @@ Example file (every field optional)::
     key_bits = 3072
     key_passphrase_env = "COLLEGE_KEY_PASSPHRASE"
     clone_dir = "~/college/aidevcollege"
+    clone_protocol = "auto"             # ssh | https | auto (SSH, HTTPS when SSH is blocked)
     alias = "ada"
 """
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 ACCESS_LEVELS = ("stakeholder", "basic")
 AUTH_MODES = ("pat", "browser", "device-code", "azure-cli")
+CLONE_PROTOCOLS = ("auto", "ssh", "https")
 KEY_BITS = (3072, 4096)
 COURSE_SOURCE_URL = "https://github.com/aidevcollege/aidevcollege"
 DEFAULT_KEY_NAME = "college_tui_rsa"
@@ -88,6 +90,9 @@ class Answers:
     repo: str = "aidevcollege"
     source_url: str = COURSE_SOURCE_URL
     clone_dir: Path | None = None  # default <home>/college/aidevcollege (see for_target)
+    # "auto": SSH, or HTTPS (the remoteUrl, the PAT through a credential helper) when SSH
+    # cannot get through; "ssh" or "https" to choose.
+    clone_protocol: str = "auto"
     alias: str = ""  # default: the local user name
     branch: str = ""  # default: users/<alias>/hello-college
     auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
@@ -161,6 +166,9 @@ class Answers:
             problems.append(f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' "
                             "only.")
         check("branch", check_branch_name(self.branch))
+        if self.clone_protocol not in CLONE_PROTOCOLS:
+            problems.append(f"clone_protocol: {self.clone_protocol!r} is unknown: use auto "
+                            "(SSH, HTTPS when SSH is blocked), ssh or https.")
         if self.auth not in AUTH_MODES:
             problems.append(f"auth: {self.auth!r} is unknown: use one of {', '.join(AUTH_MODES)}.")
         return problems

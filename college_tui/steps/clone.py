@@ -1,11 +1,15 @@
-"""Step 8: clone the course repository over SSH with the system git.
+"""Step 8: clone the course repository over SSH (or HTTPS when SSH is blocked) with the system git.
 
 The URL is the repository's `sshUrl` from the API (`git@ssh.dev.azure.com:v3/{org}/{project}/
-{repo}`). An existing clone of the same remote is adopted; an unrelated non-empty folder is
-refused. A clone cut short by a kill (a folder with only `.git` and no commit yet, or a checkout
-still holding git's index.lock) does not block a rerun: when the state file says this wizard
-started that clone in that folder, the leftover is removed and the clone made again; anything
-else is left alone and explained.
+{repo}`). When SSH cannot get through (a firewall closing port 22: the TCP connection is refused
+or times out, or ssh says so) and the answers' `clone_protocol` is "auto", or when it says
+"https", the clone uses the `remoteUrl` over HTTPS instead; the PAT reaches git through a
+credential helper for that one command (workstation/gitcredential.py), never the URL,
+`.git/config` or a file. The step says why and how to switch to SSH later. An existing clone of
+either URL is adopted; an unrelated non-empty folder is refused. A clone cut short by a kill (a
+folder with only `.git` and no commit yet, or a checkout still holding git's index.lock) does not
+block a rerun: when the state file says this wizard started that clone in that folder, the
+leftover is removed and the clone made again; anything else is left alone and explained.
 
 In sandbox mode the clone keeps `core.sshCommand = ssh -F <sandbox home>/.ssh/config`, so the
 attendee's own `git pull`/`git push` in that folder keep reaching the sandbox, never the real
@@ -14,24 +18,94 @@ ssh.dev.azure.com.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import Context, Inspection, Outcome, Step, StepError
 from .importrepo import find_course_repo
-from .sshkey import attendee_ssh_command, explained, git_ssh
+from .sshkey import attendee_ssh_command, explained, git_ssh, ssh_endpoint
 
 if TYPE_CHECKING:
+    from ..azdo.models import Repository
     from ..workstation.git import CloneTarget
+    from ..workstation.gitcredential import HttpsCredential
+
+# What ssh (through git) says when it cannot get through: a firewall refusing or dropping port 22,
+# or a proxy that accepts the connection and closes it.
+SSH_BLOCKED_WORDS = ("Connection refused", "Connection timed out", "Operation timed out",
+                     "kex_exchange_identification", "Connection closed by remote host",
+                     "Network is unreachable", "No route to host")
 
 
 def clone_dir(ctx: Context) -> Path:
     """Where the clone goes: the answers' folder, else <home>/college/<repo>."""
     folder = ctx.answers.clone_dir
     return Path(folder) if folder else Path(ctx.target.home) / "college" / ctx.answers.repo
+
+
+def is_https(url: str) -> bool:
+    """Whether git reaches `url` over HTTP(S) (the remoteUrl) rather than SSH (the sshUrl)."""
+    return url.lower().startswith(("https://", "http://"))
+
+
+def protocol_name(url: str) -> str:
+    """"SSH", "HTTPS", or "HTTP" (the sandbox's plain loopback HTTP), as a sentence names it."""
+    if not is_https(url):
+        return "SSH"
+    return "HTTPS" if url.lower().startswith("https://") else "HTTP"
+
+
+def clone_of(dest: Path, repo: Repository) -> tuple[CloneTarget, str]:
+    """What `dest` holds, and which URL of `repo` (sshUrl, else remoteUrl) it is a clone of."""
+    from ..workstation.git import inspect_clone_target
+
+    kind: CloneTarget = "other"
+    for url in (repo.ssh_url, repo.remote_url):
+        if url:
+            kind = inspect_clone_target(dest, url)
+            if kind != "other":
+                return kind, url
+    return kind, repo.ssh_url or ""
+
+
+def https_credential(ctx: Context) -> HttpsCredential:
+    """The signed-in credential as git's HTTPS password (a PAT, or an Entra access token)."""
+    from ..workstation.gitcredential import HttpsCredential
+
+    secret = ctx.credential.git_password() if ctx.credential is not None else ctx.secrets.pat
+    if not secret:
+        raise StepError("git over HTTPS needs your sign-in, and there is none yet: run the "
+                        "sign-in step first.")
+    with explained():
+        return HttpsCredential(secret)
+
+
+@contextlib.contextmanager
+def git_access(ctx: Context, url: str) -> Iterator[dict[str, Any]]:
+    """How git reaches `url`: `ssh_command` for SSH, or `credential` for HTTPS (one command)."""
+    if is_https(url):
+        yield {"credential": https_credential(ctx)}
+        return
+    with git_ssh(ctx) as ssh_command:
+        yield {"ssh_command": ssh_command}
+
+
+def ssh_blocked(ctx: Context) -> str | None:
+    """Why SSH cannot get through to the target (a quick TCP test), or None when it can."""
+    from ..workstation.sshcheck import ssh_blocked as probe
+
+    return probe(*ssh_endpoint(ctx.target))
+
+
+def switch_to_ssh_command(dest: Path, ssh_url: str) -> str:
+    """The command that makes an HTTPS clone use SSH (the key is registered already)."""
+    return f"git -C {shlex.quote(str(dest))} remote set-url origin {ssh_url}"
 
 
 class GitProgress:
@@ -57,11 +131,10 @@ class CloneStep(Step):
     key = "clone"
     title = "Clone the repository over SSH"
     teaches = ("git clone copies the whole repository, history included, to your machine; over "
-               "SSH your key proves who you are, so no password is asked.")
+               "SSH your key proves who you are, so no password is asked. Where a firewall "
+               "blocks SSH, HTTPS with a personal access token does the same job.")
 
     def inspect(self, ctx: Context) -> Inspection:
-        from ..workstation.git import inspect_clone_target
-
         dest = clone_dir(ctx)
         svc = ctx.service(self.key)
         project = svc.get_project(ctx.answers.project)
@@ -69,8 +142,8 @@ class CloneStep(Step):
         if repo is None or not repo.ssh_url:
             return Inspection(False, f"Repository {ctx.answers.repo} does not exist yet",
                               todo=f"clone it into {dest}")
-        kind = inspect_clone_target(dest, repo.ssh_url)
-        facts = {"clone_path": str(dest), "url": repo.ssh_url}
+        kind, url = clone_of(dest, repo)
+        facts = {"clone_path": str(dest), "url": url, "protocol": protocol_name(url).lower()}
         if self._ours_interrupted(ctx, dest, kind):
             return Inspection(False, f"{dest} holds a clone an earlier run did not finish",
                               todo=f"remove it and clone {repo.ssh_url} again", facts=facts)
@@ -81,7 +154,7 @@ class CloneStep(Step):
             return Inspection(True, f"{dest} is a clone of {repo.name}", facts=facts)
         if kind in ("absent", "empty"):
             return Inspection(False, f"{repo.name} is not cloned yet",
-                              todo=f"clone {repo.ssh_url} into {dest}", facts=facts)
+                              todo=self._todo(ctx, repo, dest), facts=facts)
         if kind == "partial-clone":
             return Inspection(False, f"{dest} holds an unfinished clone college-tui did not start",
                               todo="delete that folder or choose another clone folder (clone_dir)",
@@ -90,22 +163,22 @@ class CloneStep(Step):
                           todo="choose another clone folder (clone_dir)", facts=facts)
 
     def apply(self, ctx: Context) -> Outcome:
-        from ..workstation.git import clone, inspect_clone_target
-
         project, repo = find_course_repo(ctx, self.key)
         if not repo.ssh_url:
             raise StepError(f"Azure DevOps gave no SSH URL for {repo.name}. Check that SSH "
                             "access is enabled for the organisation, then run again.")
-        url, dest = repo.ssh_url, clone_dir(ctx)
-        kind = inspect_clone_target(dest, url)
+        dest = clone_dir(ctx)
+        kind, url = clone_of(dest, repo)
         if self._ours_interrupted(ctx, dest, kind):
             self._remove_leftover(ctx, dest)
-            kind = inspect_clone_target(dest, url)
+            kind, url = clone_of(dest, repo)
         if kind == "same-clone":
             changed = self._configure(ctx, dest)
             # Finished after all (killed after git, before the state said so): not ours to clean.
-            ctx.state.update(self.key, clone_path=str(dest), clone_started=False)
-            self.note(ctx, f"{dest} is already a clone of {repo.name}; keeping it as it is.")
+            ctx.state.update(self.key, clone_path=str(dest), clone_started=False,
+                             protocol=protocol_name(url).lower())
+            self.note(ctx, f"{dest} is already a clone of {repo.name} (over "
+                           f"{protocol_name(url)}); keeping it as it is.")
             return Outcome(f"{dest} is a clone of {repo.name}", already_done=not changed)
         if kind == "partial-clone":  # not ours (that was removed above): never touched
             raise StepError(self._incomplete_message(dest))
@@ -121,18 +194,80 @@ class CloneStep(Step):
             from ..workstation.errors import os_error_message
 
             raise StepError(os_error_message(exc, "create the folder", dest.parent)) from None
-        self.note(ctx, f"Cloning {url} into {dest} with git over SSH.")
-        reporter = GitProgress(self, ctx, "Cloning")
+        from ..workstation.errors import GitError
+
+        url, why = self._choose_url(ctx, repo)
         started = time.monotonic()
-        with git_ssh(ctx) as ssh_command, explained():
-            clone(url, dest, ssh_command=ssh_command, on_progress=reporter, cancel=ctx.cancel)
+        with explained():
+            try:
+                self._clone(ctx, url, dest)
+            except GitError as exc:
+                said = "\n".join(exc.stderr_tail)
+                blocked = next((w for w in SSH_BLOCKED_WORDS if w in said), None)
+                if is_https(url) or ctx.answers.clone_protocol != "auto" or blocked is None:
+                    raise
+                url, why = self._https_url(repo), f"ssh said “{blocked}”"
+                self.note(ctx, f"SSH could not get through ({blocked}); trying "
+                               f"{protocol_name(url)} instead.")
+                self._clone(ctx, url, dest)
         elapsed = time.monotonic() - started
-        ctx.state.update(self.key, clone_started=False, clone_seconds=round(elapsed, 3))
+        protocol = protocol_name(url)
+        ctx.state.update(self.key, clone_started=False, clone_seconds=round(elapsed, 3),
+                         protocol=protocol.lower())
         self._configure(ctx, dest)
+        if is_https(url):
+            self._explain_https(ctx, dest, repo, why)
         branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
         self.progress(ctx, "Clone complete", 1.0)
-        return Outcome(f"Cloned {repo.name} into {dest} in {elapsed:.1f} s"
+        return Outcome(f"Cloned {repo.name} into {dest} over {protocol} in {elapsed:.1f} s"
                        + (f" (branch {branch})" if branch else ""))
+
+    # -- SSH or HTTPS ---------------------------------------------------------------------------
+
+    def _todo(self, ctx: Context, repo: Repository, dest: Path) -> str:
+        choice = ctx.answers.clone_protocol
+        if choice == "https" and repo.remote_url:
+            return f"clone {repo.remote_url} into {dest} over {protocol_name(repo.remote_url)}"
+        return (f"clone {repo.ssh_url} into {dest}"
+                + (" (over HTTPS if SSH cannot get through)" if choice == "auto" else ""))
+
+    def _choose_url(self, ctx: Context, repo: Repository) -> tuple[str, str]:
+        """(URL to clone, why HTTPS) from the answers' clone_protocol and a quick SSH test."""
+        choice = ctx.answers.clone_protocol
+        if choice == "https":
+            return self._https_url(repo), "the answers say clone_protocol = \"https\""
+        if choice == "auto":
+            self.progress(ctx, "Checking that SSH gets through", 0.02)
+            blocked = ssh_blocked(ctx)
+            if blocked:
+                url = self._https_url(repo)
+                self.note(ctx, f"SSH cannot get through ({blocked}): a firewall may block port "
+                               f"22. Cloning over {protocol_name(url)} instead.")
+                return url, f"SSH cannot get through ({blocked})"
+        return repo.ssh_url, ""
+
+    def _https_url(self, repo: Repository) -> str:
+        if not repo.remote_url or not is_https(repo.remote_url):
+            raise StepError(f"Azure DevOps gave no HTTPS URL for {repo.name}, and SSH cannot be "
+                            "used: check your network lets SSH (port 22) through, then run again.")
+        return repo.remote_url
+
+    def _clone(self, ctx: Context, url: str, dest: Path) -> None:
+        from ..workstation.git import clone
+
+        self.note(ctx, f"Cloning {url} into {dest} with git over {protocol_name(url)}.")
+        with git_access(ctx, url) as access:
+            clone(url, dest, on_progress=GitProgress(self, ctx, "Cloning"), cancel=ctx.cancel,
+                  **access)
+
+    def _explain_https(self, ctx: Context, dest: Path, repo: Repository, why: str) -> None:
+        self.note(ctx, f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got your personal access token "
+                       "from a credential helper for that one command: it is not in the URL, "
+                       f"in {dest}/.git/config or in any file. Your own git pull and git push "
+                       "in this folder ask for a user name (any) and a password (a personal "
+                       "access token with the Code scope), unless Git Credential Manager "
+                       "answers for you. Your SSH key stays registered: once SSH gets through, "
+                       f"switch this clone to SSH with: {switch_to_ssh_command(dest, repo.ssh_url)}")
 
     # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
 

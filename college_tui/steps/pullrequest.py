@@ -1,7 +1,8 @@
-"""Step 9: a branch, a commit, a push over SSH and a pull request to the default branch.
+"""Step 9: a branch, a commit, a push and a pull request to the default branch.
 
 The attendee's entry `attendees/<alias>.md` is committed on `users/<alias>/hello-college` in the
-clone, pushed over SSH, and proposed through a pull request made with the API. Every part is
+clone, pushed the way the clone was made (SSH with the key, or HTTPS with the PAT handed to git by
+a credential helper for that one push), and proposed through a pull request made with the API. Every part is
 idempotent: no commit when the file already has this content, no push when the remote branch
 already holds the commit, no second pull request when an active one from that branch exists.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .base import Context, Inspection, NotReady, Outcome, Step
-from .clone import GitProgress, clone_dir
+from .clone import GitProgress, clone_dir, clone_of, git_access, protocol_name
 from .importrepo import find_course_repo, short_branch
-from .sshkey import explained, git_ssh
+from .sshkey import explained
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -25,13 +26,13 @@ def entry_path(alias: str) -> str:
     return f"attendees/{alias}.md"
 
 
-def entry_text(name: str, alias: str) -> str:
+def entry_text(name: str, alias: str, protocol: str = "SSH") -> str:
     """The file's content: stable for a person, so a rerun commits nothing new."""
+    how = "over SSH with my key" if protocol == "SSH" else f"over {protocol}"
     return (f"# {name or alias}\n\n"
             f"- alias: {alias}\n"
             "- AI Developer College, MLOps on Azure: challenges 0 and 1 done. This file was "
-            "committed on my own branch, pushed over SSH with my key, and proposed in a pull "
-            "request.\n")
+            f"committed on my own branch, pushed {how}, and proposed in a pull request.\n")
 
 
 class PullRequestStep(Step):
@@ -55,12 +56,7 @@ class PullRequestStep(Step):
         return Inspection(False, f"No pull request from {answers.branch} yet", todo=todo)
 
     def apply(self, ctx: Context) -> Outcome:
-        from ..workstation.git import (
-            checkout_branch,
-            commit_file,
-            current_head,
-            inspect_clone_target,
-        )
+        from ..workstation.git import checkout_branch, commit_file, current_head
 
         answers = ctx.answers
         svc = ctx.service(self.key)
@@ -71,7 +67,9 @@ class PullRequestStep(Step):
             return Outcome(self._summary(existing), already_done=True)
 
         dest = clone_dir(ctx)
-        if inspect_clone_target(dest, repo.ssh_url or "") != "same-clone":
+        kind, url = clone_of(dest, repo)
+        protocol = protocol_name(url)
+        if kind != "same-clone":
             raise NotReady(f"There is no clone of {repo.name} in {dest} yet: run the clone step "
                            "first.")
         branch, source_ref = answers.branch, f"refs/heads/{answers.branch}"
@@ -80,7 +78,7 @@ class PullRequestStep(Step):
             how = checkout_branch(dest, branch)
             self.progress(ctx, f"Branch {branch} {how}", 0.1)
             relpath = entry_path(answers.alias)
-            commit = commit_file(dest, relpath, entry_text(name, answers.alias),
+            commit = commit_file(dest, relpath, entry_text(name, answers.alias, protocol),
                                  f"Add {answers.alias} to the attendees", name, email)
             head = current_head(dest)
         if commit:
@@ -92,18 +90,18 @@ class PullRequestStep(Step):
         if self._remote_head(svc, project, repo, source_ref) == head:
             self.progress(ctx, f"{branch} is already pushed", 0.7)
         else:
-            with git_ssh(ctx) as ssh_command, explained():
+            with git_access(ctx, url) as access, explained():
                 from ..workstation.git import push
 
-                push(dest, branch, ssh_command=ssh_command,
-                     on_progress=GitProgress(self, ctx, "Pushing"), cancel=ctx.cancel)
-            self.note(ctx, f"Pushed {branch} over SSH to {repo.ssh_url}.")
+                push(dest, branch, on_progress=GitProgress(self, ctx, "Pushing"),
+                     cancel=ctx.cancel, **access)
+            self.note(ctx, f"Pushed {branch} over {protocol} to {url}.")
 
         pr = svc.create_pull_request(
             project.id, repo.id, source_ref, repo.default_branch,
             f"Add {answers.alias} to the attendees",
             f"{name or answers.alias} joins the AI Developer College. Made by college-tui for "
-            f"challenge 1: a branch ({branch}), a commit, a push over SSH and this pull request "
+            f"challenge 1: a branch ({branch}), a commit, a push over {protocol} and this pull request "
             f"into {short_branch(repo.default_branch)}.")
         self._remember(ctx, pr)
         self.note(ctx, f"Opened pull request !{pr.id} “{pr.title}”: {pr.web_url}")

@@ -162,11 +162,12 @@ class SshKeyStep(Step):
         wrote_config = self._configure(ctx, paths)
         pinned = self._pin(ctx, paths)
         how = self._register(ctx, svc, paths, info)
-        self._verify(ctx, paths)
+        blocked = self._verify(ctx, paths)
         already = info.adopted and how == "existing" and not (wrote_config or pinned)
         summary = (f"SSH key {info.fingerprint_sha256} ({info.bits}-bit RSA) "
                    f"{'was already registered' if how == 'existing' else 'registered'}; "
-                   f"ssh to {ctx.target.ssh_alias} works")
+                   + (f"ssh to {ctx.target.ssh_alias} works" if not blocked
+                      else "SSH cannot get through from here, the clone will use HTTPS"))
         return Outcome(summary, already_done=already)
 
     # -- the key -------------------------------------------------------------------------------
@@ -352,9 +353,13 @@ class SshKeyStep(Step):
 
     # -- verification --------------------------------------------------------------------------
 
-    def _verify(self, ctx: Context, paths: SshPaths) -> None:
-        """Log in as git with paramiko against the pinned host key (never trust on first use)."""
-        from ..workstation.errors import SshAuthError, SshCheckError
+    def _verify(self, ctx: Context, paths: SshPaths) -> bool:
+        """Log in as git with paramiko against the pinned host key (never trust on first use).
+
+        True when SSH cannot get through (refused, timed out) and the answers allow HTTPS: the
+        key stays registered, so the clone can switch to SSH later with one command.
+        """
+        from ..workstation.errors import SshAuthError, SshCheckError, SshConnectError
 
         host, port = ssh_endpoint(ctx.target)
         self.progress(ctx, f"Checking SSH to {ctx.target.ssh_alias}", 0.9)
@@ -369,10 +374,18 @@ class SshKeyStep(Step):
                                            "again", self.verify_delay, attempt))
                 ctx.sleep(self.verify_delay)
                 continue
-            except SshCheckError as exc:  # host key mismatch, unreachable: never retried blindly
+            except SshConnectError as exc:
+                if ctx.answers.clone_protocol == "ssh":
+                    raise StepError(str(exc)) from None
+                self.note(ctx, f"The key is registered, but SSH cannot get through from here: "
+                               f"{exc} The clone and the push will use HTTPS with your personal "
+                               "access token; the key is ready for when SSH gets through.")
+                return True
+            except SshCheckError as exc:  # host key mismatch: never retried blindly
                 raise StepError(str(exc)) from None
             self.note(ctx, f"SSH works: {result} ({host}:{port}).")
-            return
+            return False
+        return False
 
     def _can_log_in(self, ctx: Context, paths: SshPaths, quiet: bool = False) -> bool:
         """Does the server accept the key? A wrong host key stops the step unless `quiet`."""

@@ -19,13 +19,17 @@ import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .atomic import write_atomic
 from .childenv import child_env
 from .errors import CloneTargetError, GitCancelledError, GitError, GitNotFoundError
+
+if TYPE_CHECKING:
+    from .gitcredential import HttpsCredential
 
 ProgressCallback = Callable[[str, float], None]
 CloneTarget = Literal["absent", "empty", "same-clone", "partial-clone", "other"]
@@ -35,7 +39,6 @@ _TAIL_LINES = 20
 _PROGRESS_RE = re.compile(
     r"^(?:remote:\s*)?(?P<phase>[A-Z][A-Za-z ]*?):\s+(?P<pct>\d{1,3})%(?:\s+\((?P<done>\d+)/(?P<total>\d+)\))?"
 )
-_URL_CREDENTIALS_RE = re.compile(r"(://[^/\s:@]+):[^@\s/]+@")
 # Variables that would point git at another repository than the one we pass as cwd.
 _REPO_ENV_VARS = (
     "GIT_DIR",
@@ -81,6 +84,16 @@ _HINTS = (
         "The connection timed out: check your network (company networks often block SSH on port 22) and try again.",
     ),
     ("Connection refused", "The connection was refused: check the host and port, then try again."),
+    (
+        "Authentication failed",
+        "The server refused the token for HTTPS: check that your personal access token is valid "
+        "and has the Code (Read & write) scope, then try again.",
+    ),
+    (
+        "unable to access",
+        "git could not reach the server over HTTPS: check your network and proxy settings, then "
+        "try again.",
+    ),
     (
         "does not appear to be a git repository",
         "The repository was not found or you have no access: check the URL and your permissions.",
@@ -193,8 +206,12 @@ def clone(
     ssh_command: str | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    credential: HttpsCredential | None = None,
 ) -> Path:
     """Clone ``url`` into ``dest`` with ``git clone --progress`` and return ``dest``.
+
+    An ``https://`` URL takes its secret from ``credential`` (see :mod:`.gitcredential`), which
+    never reaches the URL, ``.git/config`` or any file.
 
     ``on_progress(phase, fraction)`` is called for each progress line ("Receiving objects",
     "Resolving deltas"...). Setting ``cancel`` stops git (which removes what it created) and
@@ -208,32 +225,40 @@ def clone(
         return dest
     if state == "partial-clone":
         raise CloneTargetError(
-            f"{dest} holds a clone of {_redact(url)} that was never finished (a .git folder "
+            f"{dest} holds a clone of {redact(url)} that was never finished (a .git folder "
             "without any commit). college-tui will not remove it: delete that folder (or "
             "choose another one) and run the step again."
         )
     if state == "other":
         raise CloneTargetError(
-            f"{dest} already exists and is not an empty folder or a clone of {_redact(url)}. "
+            f"{dest} already exists and is not an empty folder or a clone of {redact(url)}. "
             "college-tui will not touch it: choose another folder or move it away, then run "
             "the step again."
         )
     cwd = dest.parent if dest.parent.is_dir() else None
     _run_streaming(
         ["clone", "--progress", "--", url, os.fspath(dest)],
-        action=f"Cloning {_redact(url)}",
+        action=f"Cloning {redact(url)}",
         cwd=cwd,
         ssh_command=ssh_command,
         on_progress=on_progress,
         cancel=cancel,
+        credential=credential,
+        url=url,
     )
     return dest
 
 
-def ls_remote(url: str, ssh_command: str | None = None) -> dict[str, str]:
+def ls_remote(
+    url: str, ssh_command: str | None = None, credential: HttpsCredential | None = None
+) -> dict[str, str]:
     """Return ``{ref: sha}`` advertised by ``url``: a cheap check that cloning will work."""
     out = _run(
-        ["ls-remote", "--", url], action=f"Listing {_redact(url)}", ssh_command=ssh_command
+        ["ls-remote", "--", url],
+        action=f"Listing {redact(url)}",
+        ssh_command=ssh_command,
+        credential=credential,
+        url=url,
     ).stdout
     refs: dict[str, str] = {}
     for line in out.splitlines():
@@ -305,7 +330,7 @@ def get_local_config(repo: os.PathLike | str, key: str) -> str | None:
     if result.returncode == 1 and not result.stderr.strip():
         return None  # git's answer for "not set"
     if result.returncode != 0:
-        tail = tuple(_redact(line) for line in result.stderr.splitlines() if line.strip())
+        tail = tuple(redact(line) for line in result.stderr.splitlines() if line.strip())
         raise _git_error(f"Reading {key} from {repo}/.git/config", result.returncode, tail)
     return result.stdout.rstrip("\n")
 
@@ -414,8 +439,13 @@ def push(
     remote: str = "origin",
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    credential: HttpsCredential | None = None,
 ) -> None:
-    """Push ``branch`` to ``remote`` (same name) and set it as the upstream."""
+    """Push ``branch`` to ``remote`` (same name) and set it as the upstream.
+
+    Over HTTPS the secret comes from ``credential`` for this one push (see :mod:`.gitcredential`).
+    """
+    url = remote_url(repo, remote) if credential is not None else None
     _run_streaming(
         [
             "push",
@@ -429,6 +459,8 @@ def push(
         ssh_command=ssh_command,
         on_progress=on_progress,
         cancel=cancel,
+        credential=credential,
+        url=url,
     )
 
 
@@ -495,18 +527,22 @@ def _run(
     cwd: os.PathLike | str | None = None,
     ssh_command: str | None = None,
     check: bool = True,
+    credential: HttpsCredential | None = None,
+    url: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(
-            [_git(), *args],
-            cwd=cwd,
-            env=_env(ssh_command),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=_LOCAL_TIMEOUT,
-        )
+        with _credential_for(credential, url) as (options, fds):
+            result = subprocess.run(
+                [_git(), *options, *args],
+                cwd=cwd,
+                env=_env(ssh_command),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=_LOCAL_TIMEOUT,
+                pass_fds=fds,
+            )
     except subprocess.TimeoutExpired:
         raise GitError(
             f"{action} did not finish within {_LOCAL_TIMEOUT} s; check your network and try again."
@@ -519,7 +555,7 @@ def _run(
             "and run the step again."
         ) from exc
     if check and result.returncode != 0:
-        tail = tuple(_redact(line) for line in result.stderr.splitlines() if line.strip())
+        tail = tuple(redact(line) for line in result.stderr.splitlines() if line.strip())
         raise _git_error(action, result.returncode, tail[-_TAIL_LINES:])
     return result
 
@@ -531,6 +567,8 @@ def _run_streaming(
     ssh_command: str | None,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
+    credential: HttpsCredential | None = None,
+    url: str | None = None,
 ) -> None:
     """Run git, reading stderr as it comes (split on \\r and \\n) to report progress."""
     # A process group of its own lets a cancel reach git's ssh child too, and keeps the
@@ -542,15 +580,18 @@ def _run_streaming(
     )
     git_exe = _git()
     try:
-        proc = subprocess.Popen(
-            [git_exe, *args],
-            cwd=cwd,
-            env=_env(ssh_command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            **group,
-        )
+        # git holds its own copy of the credential's pipe: ours is closed once it has started.
+        with _credential_for(credential, url) as (options, fds):
+            proc = subprocess.Popen(
+                [git_exe, *options, *args],
+                cwd=cwd,
+                env=_env(ssh_command),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=fds,
+                **group,
+            )
     except OSError as exc:
         if cwd is not None and not Path(cwd).is_dir():
             raise GitError(f"{action} failed: the folder {cwd} does not exist.") from exc
@@ -599,6 +640,18 @@ def _run_streaming(
         raise _git_error(action, returncode, tuple(tail))
 
 
+@contextlib.contextmanager
+def _credential_for(
+    credential: HttpsCredential | None, url: str | None
+) -> Iterator[tuple[list[str], tuple[int, ...]]]:
+    """git options and descriptors that hand ``credential`` to this one command (none without)."""
+    if credential is None:
+        yield [], ()
+        return
+    with credential.for_one_command(url or "") as passed:
+        yield passed
+
+
 def _terminate(proc: subprocess.Popen) -> None:
     """SIGTERM git and its children (git removes a half-made clone on SIGTERM)."""
     if proc.poll() is not None:
@@ -621,7 +674,7 @@ def _handle_stderr_segment(
         if on_progress is not None:
             on_progress(*progress)
         return
-    tail.append(_redact(line))
+    tail.append(redact(line))
 
 
 def _git_error(action: str, returncode: int, tail: tuple[str, ...]) -> GitError:
@@ -677,11 +730,6 @@ def _safe_relpath(relpath: str) -> PurePosixPath:
 def _normalize_url(url: str) -> str:
     url = url.strip().rstrip("/")
     return url[:-4] if url.endswith(".git") else url
-
-
-def _redact(text: str) -> str:
-    # https://user:token@host URLs must never reach a screen or a log.
-    return _URL_CREDENTIALS_RE.sub(r"\1:***@", text)
 
 
 def _ssh_option_path(path: os.PathLike | str) -> str:

@@ -123,6 +123,22 @@ def verify_ssh(
         client.close()
 
 
+def ssh_blocked(host: str, port: int, timeout: float = 3.0) -> str | None:
+    """Why a TCP connection to ``host:port`` fails ("connection refused", "timed out after 3 s"
+    ...), or None when it opens: a quick test of whether SSH can get through at all."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except ConnectionRefusedError:
+        return f"the connection to {host}:{port} was refused"
+    except TimeoutError:
+        return f"the connection to {host}:{port} timed out after {timeout:g} s"
+    except socket.gaierror:
+        return f"the host name {host} could not be resolved"
+    except OSError as exc:
+        return f"the connection to {host}:{port} failed ({exc.strerror or exc})"
+
+
 def pinned_fingerprints(
     known_hosts_path: os.PathLike | str, host: str, port: int | None = None
 ) -> list[str]:

@@ -81,8 +81,9 @@ def test_a_new_project_has_its_repository_and_takes_a_second_one(server, clients
 
     assert repo.project.id == college.id
     assert repo.ssh_url == f"git@ssh.dev.azure.com:v3/{server.info.org}/College/aidevcollege"
-    assert repo.remote_url == f"{server.info.org_url}/College/_git/aidevcollege"
-    assert repo.web_url == repo.remote_url
+    assert repo.web_url == f"{server.info.org_url}/College/_git/aidevcollege"
+    # The service's clone URL names the organisation as the user (https://org@dev.azure.com/...).
+    assert repo.remote_url == repo.web_url.replace("://", f"://{server.info.org}@")
     assert repo.url == f"{server.info.org_url}/{college.id}/_apis/git/repositories/{repo.id}"
     assert repo.is_disabled is False
     assert sorted(r.name for r in git_client.get_repositories("College")) == [
@@ -365,7 +366,7 @@ def test_repositories_refs_and_pull_requests_survive_a_restart(start_sandbox, tm
         "refs/heads/feature", "refs/heads/main"]
     kept = git_client.get_pull_request_by_id(pr.pull_request_id)
     assert (kept.title, kept.status) == ("Kept", "active")
-    assert kept.repository.remote_url.startswith(second.info.org_url)
+    assert kept.repository.web_url.startswith(second.info.org_url)
     git_client.update_refs([GitRefUpdate(name="refs/heads/next", old_object_id=ZERO,
                                          new_object_id=main.object_id)], repo.id, "College")
     after = git_client.create_pull_request(GitPullRequest(

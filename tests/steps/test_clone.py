@@ -81,7 +81,7 @@ def test_the_course_is_cloned_over_ssh_with_progress(course_sandbox, make_ctx, m
     assert git(dest, "remote", "get-url", "origin").strip() == course_url(course_sandbox)
     assert git(dest, "branch", "--show-current").strip() == "main"
     summary = ctx.emit.finished("clone").summary
-    assert summary.startswith(f"Cloned aidevcollege into {dest} in ") and "(branch main)" in summary
+    assert summary.startswith(f"Cloned aidevcollege into {dest} over SSH in ") and "(branch main)" in summary
     assert 0 < ctx.state.get("clone")["clone_seconds"] <= time.monotonic() - started
     progress = ctx.emit.of(StepProgress, "clone")
     assert any(e.message == "Cloning: Receiving objects" and e.fraction == 1.0 for e in progress)

@@ -98,7 +98,10 @@ def repo_json(call: Call, repo: dict[str, Any], *, links: bool = False,
     branch = repos.default_branch(sandbox, repo) if with_default_branch else None
     if branch:
         out["defaultBranch"] = branch
-    out.update({"size": repos.repository_size(sandbox, repo), "remoteUrl": web, "sshUrl": ssh,
+    # The service's clone URL names the organisation as the user: https://{org}@dev.azure.com/...
+    scheme, _, rest = web.partition("://")
+    remote = f"{scheme}://{quote(repo['org'], safe='')}@{rest}"
+    out.update({"size": repos.repository_size(sandbox, repo), "remoteUrl": remote, "sshUrl": ssh,
                 "webUrl": web})
     if links:
         out["_links"] = {
