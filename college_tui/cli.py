@@ -45,7 +45,8 @@ def target_options(command):
     @click.option("--org", "org_url", metavar="URL", default=None,
                   help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
     @click.option("--sandbox", "use_sandbox", is_flag=True,
-                  help="Use the embedded offline sandbox instead (no account, no network).")
+                  help="Use the embedded sandbox instead (no account; it listens on 127.0.0.1 "
+                       "only, nothing goes to the internet).")
     @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Sandbox data folder (default: the persistent sandbox home).")
     @click.option("--faults", default=None, metavar="SPEC",
@@ -67,7 +68,8 @@ def target_options(command):
 
 @click.group(invoke_without_command=True)
 @click.option("--sandbox", "use_sandbox", is_flag=True,
-              help="Run against the embedded offline sandbox (no account, no network).")
+              help="Run against the embedded sandbox (no account; it listens on 127.0.0.1 "
+                   "only, nothing goes to the internet).")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sandbox data directory (default: the persistent sandbox home).")
 @click.pass_context
