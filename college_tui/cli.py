@@ -196,8 +196,8 @@ def _sandbox_config():
     return SandboxConfig(**values)
 
 
-def _check_sandbox_data(data: Path) -> None:
-    """Stop with a sentence (naming the folder and what to do) when `data` cannot hold a sandbox."""
+def _sandbox_data_problem(data: Path) -> str | None:
+    """Why `data` cannot hold a sandbox (a sentence naming the folder and what to do), or None."""
     existing = data
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
@@ -207,8 +207,9 @@ def _check_sandbox_data(data: Path) -> None:
     elif not os.access(existing, os.W_OK | os.X_OK):
         problem = f"{existing} cannot be written (read-only or not yours)"
     if problem:
-        raise click.ClickException(f"The sandbox data folder {data} cannot be used: {problem}. "
-                                   "Choose another folder with --data DIR.")
+        return (f"The sandbox data folder {data} cannot be used: {problem}. Choose another "
+                "folder with --data DIR.")
+    return None
 
 
 def _fresh(options: TargetOptions, assume_yes: bool) -> None:
@@ -255,8 +256,7 @@ def open_target(options: TargetOptions) -> Iterator[Opened]:
     if not target.sandbox:
         yield Opened(target)
         return
-    data, home = _sandbox_dirs(options)
-    _check_sandbox_data(data)
+    data, home = _sandbox_dirs(options)  # engine() checked the folder can hold a sandbox
     server, info = _start_sandbox(data, options.faults)
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
@@ -408,10 +408,10 @@ def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool
     passphrase = _passphrase(answers)
     for note in answers.duplicate_notes():
         click.echo(f"Note: {note}")
-    if lock:
-        problem = state_dir_problem()
-        if problem:
-            raise click.ClickException(f"{problem} Nothing was changed.")
+    problems = [state_dir_problem() if lock else None,  # plan and check write no state
+                _sandbox_data_problem(_sandbox_dirs(options)[0]) if options.use_sandbox else None]
+    if any(problems):
+        raise click.ClickException(" ".join(p for p in problems if p) + " Nothing was changed.")
     if options.fresh:
         _fresh(options, assume_yes)
     if preflight:

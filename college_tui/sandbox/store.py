@@ -151,9 +151,10 @@ def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return (f"The sandbox database {path} is damaged ({text}). Start the sandbox over with "
-                "--fresh (deletes it), or choose another folder with --data DIR.")
+                "`college-tui apply --sandbox --fresh` (deletes it), or choose another folder "
+                "with --data DIR.")
     if "readonly" in text or "unable to open" in text:
         return (f"The sandbox database {path} cannot be written ({text}). Choose a folder you "
                 "can write with --data DIR.")
-    return (f"The sandbox database {path} cannot be opened ({text}). Try --fresh (deletes it) "
-            "or another folder with --data DIR.")
+    return (f"The sandbox database {path} cannot be opened ({text}). Try `college-tui apply "
+            "--sandbox --fresh` (deletes it) or another folder with --data DIR.")

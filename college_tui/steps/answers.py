@@ -172,10 +172,7 @@ class Answers:
             return []
         problems = []
         if self.auth != "pat":
-            # Browser, device-code and azure-cli sign-ins go to Microsoft Entra on the internet.
-            problems.append(f"auth: {self.auth!r} signs in with Microsoft online; the sandbox "
-                            "works offline with its own sign-in. Remove auth (or set it to "
-                            '"pat") for --sandbox.')
+            problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
         home = Path(target.home)
         if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
             problems.append(f"key_path: {self.key_path} is outside the sandbox home {home}; in "
@@ -199,6 +196,13 @@ class Answers:
                              f"access levels ({', '.join(found)}): the first, "
                              f"{used[email].access_level}, is used.")
         return notes
+
+
+def sandbox_auth_problem(auth: str) -> str:
+    """Why sign-in mode `auth` is refused in the sandbox (browser, device-code and azure-cli go
+    to Microsoft Entra on the internet; the sandbox signs in offline with its own token)."""
+    return (f"{auth!r} signs in with Microsoft online; the sandbox works offline with its own "
+            'sign-in. Remove auth (or set it to "pat") for --sandbox.')
 
 
 def default_alias() -> str:
