@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -33,10 +32,11 @@ class TargetOptions:
     org_url: str | None
     use_sandbox: bool
     data: Path | None
-    fresh: bool
     faults: str | None
     profile_url: str | None
     verbose: bool
+    fresh: bool = False  # apply only: plan and check change nothing
+    discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
 
 
 def target_options(command):
@@ -45,10 +45,10 @@ def target_options(command):
     @click.option("--org", "org_url", metavar="URL", default=None,
                   help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
     @click.option("--sandbox", "use_sandbox", is_flag=True,
-                  help="Use the embedded offline sandbox instead (no account, no network).")
+                  help="Use the embedded sandbox instead (no account; it listens on 127.0.0.1 "
+                       "only, nothing goes to the internet).")
     @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Sandbox data folder (default: the persistent sandbox home).")
-    @click.option("--fresh", is_flag=True, help="Empty the sandbox data folder first.")
     @click.option("--faults", default=None, metavar="SPEC",
                   help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7")
     @click.option("--profile-url", default=None, hidden=True,
@@ -56,11 +56,11 @@ def target_options(command):
     @click.option("--verbose", "-v", is_flag=True, help="Also print every HTTP call.")
     @click.pass_context
     @functools.wraps(command)
-    def wrapper(ctx: click.Context, org_url, use_sandbox, data, fresh, faults, profile_url,
-                verbose, **kwargs):
+    def wrapper(ctx: click.Context, org_url, use_sandbox, data, faults, profile_url, verbose,
+                **kwargs):
         parent = ctx.find_root().params if ctx.parent else {}
         options = TargetOptions(org_url, use_sandbox or bool(parent.get("use_sandbox")),
-                                data or parent.get("data"), fresh, faults, profile_url, verbose)
+                                data or parent.get("data"), faults, profile_url, verbose)
         return ctx.invoke(command, options, **kwargs)
 
     return wrapper
@@ -68,7 +68,8 @@ def target_options(command):
 
 @click.group(invoke_without_command=True)
 @click.option("--sandbox", "use_sandbox", is_flag=True,
-              help="Run against the embedded offline sandbox (no account, no network).")
+              help="Run against the embedded sandbox (no account; it listens on 127.0.0.1 "
+                   "only, nothing goes to the internet).")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sandbox data directory (default: the persistent sandbox home).")
 @click.pass_context
@@ -104,37 +105,52 @@ def _sandbox_dirs(options: TargetOptions) -> tuple[Path, Path]:
 
 
 def _org_url(options: TargetOptions) -> str:
+    """--org, normalised by azdo.urls (said when changed); refused before any credential is read."""
+    from .azdo.urls import OrgUrlNeedsName
     from .naming import check_org_name
 
-    url = (options.org_url or "").strip().rstrip("/")
-    if not url.lower().startswith(("https://", "http://")):
-        raise click.BadParameter(f"{url!r} is not a URL: use https://dev.azure.com/NAME.",
-                                 param_hint="--org")
-    _refuse_unsafe_url(url, "--org")
-    name = url.rsplit("/", 1)[-1]
-    problem = check_org_name(name)
-    if problem or url.count("/") < 3:
-        raise click.BadParameter(problem or "the URL has no organisation name: use "
-                                 "https://dev.azure.com/NAME.", param_hint="--org")
-    return url
+    typed = (options.org_url or "").strip()
+    try:
+        found = _normalized_or_refused(typed)
+    except OrgUrlNeedsName as exc:
+        if not _interactive():
+            raise click.BadParameter(f"{str(exc).rstrip('.')} (there is no terminal to ask "
+                                     "for the name).",
+                                     param_hint="--org") from None
+        name = click.prompt("The URL names no organisation. Organisation name").strip()
+        found = _normalized_or_refused(f"{typed.rstrip('/')}/{name}")
+    problem = check_org_name(found.org)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--org")
+    for note in found.notes:
+        click.echo(f"--org: {note}", err=True)
+    return found.url
+
+
+def _normalized_or_refused(text: str):
+    """azdo.urls.normalize_org_url; its refusals as a usage error (a missing name is re-raised)."""
+    from .azdo.urls import OrgUrlError, OrgUrlNeedsName, normalize_org_url
+
+    try:
+        return normalize_org_url(text)
+    except OrgUrlNeedsName:
+        raise
+    except OrgUrlError as exc:
+        raise click.BadParameter(str(exc), param_hint="--org") from None
 
 
 def _refuse_unsafe_url(url: str, option: str) -> None:
     """The PAT goes with every request: never in the URL itself, never unencrypted off this host."""
-    import ipaddress
     from urllib.parse import urlsplit
+
+    from .azdo.urls import is_loopback
 
     parts = urlsplit(url)
     if "@" in parts.netloc:  # the message must not repeat the URL: it may hold the token
         raise click.BadParameter("put no user name or token in the URL: college-tui reads the "
                                  f"PAT from {PAT_ENV}, the keyring or a hidden prompt.",
                                  param_hint=option)
-    host = (parts.hostname or "").lower()
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme.lower() != "https" and not loopback:
+    if parts.scheme.lower() != "https" and not is_loopback(parts.hostname or ""):
         raise click.BadParameter("http:// would send your token unencrypted: use https://.",
                                  param_hint=option)
 
@@ -149,12 +165,18 @@ def provisional_target(options: TargetOptions):
         raise click.UsageError("Say where to work: --org https://dev.azure.com/NAME, or --sandbox "
                                "for the offline sandbox.")
     if options.use_sandbox:
+        from .sandbox.faults import Faults
+
+        try:
+            Faults.parse(options.faults)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--faults") from None
         data, home = _sandbox_dirs(options)
         return Target(org_url="http://127.0.0.1/college-sandbox", profile_url="", home=home,
                       sandbox=True, state_key=f"sandbox:{data}")
     if options.fresh or options.faults or options.data:
         raise click.UsageError("--data, --fresh and --faults apply to --sandbox only.")
-    url = _org_url(options)
+    url = options.org_url = _org_url(options)  # normalised once: its notes are said once
     if options.profile_url:
         _refuse_unsafe_url(options.profile_url, "--profile-url")
     return Target(org_url=url, profile_url=options.profile_url or AZURE_PROFILE_URL,
@@ -174,19 +196,55 @@ def _sandbox_config():
     return SandboxConfig(**values)
 
 
-def empty_sandbox_data(data: Path) -> None:
-    """`--fresh`: remove a sandbox data folder's contents (only if it is one)."""
-    if not data.exists():
+def _sandbox_data_problem(data: Path) -> str | None:
+    """Why `data` cannot hold a sandbox (a sentence naming the folder and what to do), or None."""
+    existing = data
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    problem = None
+    if not existing.is_dir():
+        problem = f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{existing} cannot be written (read-only or not yours)"
+    if problem:
+        return (f"The sandbox data folder {data} cannot be used: {problem}. Choose another "
+                "folder with --data DIR.")
+    return None
+
+
+def _fresh(options: TargetOptions, assume_yes: bool) -> None:
+    """apply --fresh: list what would be deleted, ask (or check --yes may), delete, say what."""
+    from .steps.state import state_path
+    from .workstation.fresh import FreshRefused, carry_out, fresh_plan
+
+    target = provisional_target(options)
+    data, _home = _sandbox_dirs(options)
+    try:
+        plan = fresh_plan(data, state_path(target.state_key))
+    except FreshRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    if plan.empty:
+        click.echo(f"--fresh: the sandbox data folder {data} is empty already; nothing to delete.")
         return
-    entries = list(data.iterdir())
-    if entries and not (data / "sandbox.db").exists():
-        raise click.UsageError(f"{data} does not look like a sandbox data folder (no sandbox.db): "
-                               "refusing to empty it for --fresh.")
-    for entry in entries:
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
+    click.echo("--fresh deletes:")
+    for line in plan.lines():
+        click.echo(f"  - {line}")
+    if assume_yes:
+        if plan.local_work and not options.discard_local_work:
+            click.echo("Refusing to delete work that exists only in a clone (see above); nothing "
+                       "was deleted or changed. Push or copy it first, or add "
+                       "--discard-local-work to delete it anyway.", err=True)
+            raise SystemExit(EXIT_NOT_DONE)
+    elif not click.confirm("Delete them?", default=False):
+        click.echo("Nothing was deleted; nothing was changed.")
+        raise SystemExit(EXIT_NOT_DONE)
+    try:
+        carry_out(plan)
+    except OSError as exc:
+        raise click.ClickException(f"--fresh could not delete {exc.filename or data}: "
+                                   f"{exc.strerror or exc}. Some of the list above may be "
+                                   "deleted already; fix the permissions and run again.") from None
+    click.echo(f"Deleted: {'; '.join(plan.lines())}.")
 
 
 @contextlib.contextmanager
@@ -198,17 +256,7 @@ def open_target(options: TargetOptions) -> Iterator[Opened]:
     if not target.sandbox:
         yield Opened(target)
         return
-    from .sandbox.faults import Faults
-    from .steps.state import state_path
-
-    try:
-        Faults.parse(options.faults)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--faults") from None
-    data, home = _sandbox_dirs(options)
-    if options.fresh:
-        empty_sandbox_data(data)
-        state_path(target.state_key).unlink(missing_ok=True)
+    data, home = _sandbox_dirs(options)  # engine() checked the folder can hold a sandbox
     server, info = _start_sandbox(data, options.faults)
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
@@ -343,19 +391,28 @@ def _emitter(printer):
 
 @contextlib.contextmanager
 def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool = False,
-           quiet: bool = False, lock: bool = True):
+           quiet: bool = False, lock: bool = True, assume_yes: bool = False):
     """Load the answers, open the target and yield (Context, printer).
 
-    `lock`: hold the target's run lock (apply); plan and check only look, so they may run while
-    an apply works.
+    `lock`: hold the target's run lock and save the run state (apply). Plan and check only
+    look: they may run while an apply works, so they never write the state file (a write of
+    theirs could overwrite what the apply just saved).
     """
     from .steps.base import Secrets
     from .steps.printer import Printer
     from .steps.runner import make_context
-    from .steps.state import StateLockedError
+    from .steps.state import RunState, StateLockedError, state_dir_problem
 
     answers = _load_answers(answers_file, provisional_target(options))
     passphrase = _passphrase(answers)
+    for note in answers.duplicate_notes():
+        click.echo(f"Note: {note}")
+    problems = [state_dir_problem() if lock else None,  # plan and check write no state
+                _sandbox_data_problem(_sandbox_dirs(options)[0]) if options.use_sandbox else None]
+    if any(problems):
+        raise click.ClickException(" ".join(p for p in problems if p) + " Nothing was changed.")
+    if options.fresh:
+        _fresh(options, assume_yes)
     if preflight:
         from .steps.preflight import preflight as check_machine
 
@@ -376,7 +433,9 @@ def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool
 
                 if isinstance(event, HttpCall):
                     _inner(event)
-        ctx = make_context(opened.target, answers, emit, secrets=secrets)
+        state = RunState.for_key(opened.target.state_key, read_only=not lock)
+        ctx = make_context(opened.target, answers, emit, secrets=secrets, state=state)
+        ctx.attended = _interactive() and not assume_yes  # else a step needing you fails at once
         if not lock:
             yield ctx, printer
             return
@@ -411,17 +470,25 @@ ANSWERS_OPTION = click.option(
 @click.option("--until", default=None, metavar="STEP",
               help="Stop after this step (sign-in, organization, project, team, members, "
                    "ssh-key, import, clone, pull-request).")
+@click.option("--fresh", is_flag=True,
+              help="Sandbox only: delete the sandbox data folder first (lists it and asks).")
+@click.option("--discard-local-work", is_flag=True,
+              help="With --fresh --yes: also delete clones holding commits or files that are "
+                   "not on the sandbox's server.")
 def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
-          until: str | None) -> None:
+          until: str | None, fresh: bool, discard_local_work: bool) -> None:
     """Run the steps without the full-screen wizard, printing what happens."""
     from .steps.runner import DONE, WARNING, run
 
     steps = _steps(until)
+    if discard_local_work and not fresh:
+        raise click.UsageError("--discard-local-work goes with --fresh only.")
+    options.fresh, options.discard_local_work = fresh, discard_local_work
     if not assume_yes and not _interactive():
         raise click.UsageError("apply changes Azure DevOps and this machine and needs your "
                                "confirmation, but there is no terminal to ask: run it again "
                                "with --yes.")
-    with engine(options, answers_file, preflight=True) as (ctx, printer):
+    with engine(options, answers_file, preflight=True, assume_yes=assume_yes) as (ctx, printer):
         if not assume_yes and not _confirmed(ctx, steps, printer):
             click.echo("Nothing was changed.")
             raise SystemExit(EXIT_NOT_DONE)
@@ -480,10 +547,28 @@ def plan(options: TargetOptions, answers_file: Path | None) -> None:
 
     with engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
         report = run(ctx, _steps(None), only_inspect=True)
-    for line in plan_lines(report, _unicode_ok()):
+    for line in plan_lines(report, _unicode_ok(), _apply_command(options, answers_file)):
         click.echo(line)
     if any(r.status == FAILED for r in report.results):
         raise SystemExit(EXIT_NOT_DONE)
+
+
+def _apply_command(options: TargetOptions, answers_file: Path | None) -> str:
+    """The exact `college-tui apply` that works on the target `plan` just looked at."""
+    import shlex
+
+    words = ["college-tui", "apply"]
+    if options.use_sandbox:
+        words.append("--sandbox")
+        if options.data:
+            words += ["--data", str(options.data)]
+    else:
+        words += ["--org", options.org_url or ""]
+    if options.profile_url:
+        words += ["--profile-url", options.profile_url]
+    if answers_file:
+        words += ["--answers", str(answers_file)]
+    return shlex.join(words)
 
 
 @main.command()

@@ -14,9 +14,9 @@ from .redact import redact
 # scope includes its read scope in the portal, so this is the smallest set covering every call.
 REQUIRED_PAT_SCOPES: list[tuple[str, str, str]] = [
     ("vso.profile", "User Profile: Read", "to find who you are and your organizations"),
-    ("vso.work", "Work Items: Read", "to find the Agile process"),
+    ("vso.work", "Work Items: Read", "to find the project's process"),
     ("vso.project_manage", "Project and Team: Read, write & manage",
-     "to create the project College and its team"),
+     "to create the project and its team"),
     ("vso.memberentitlementmanagement_write", "Member Entitlement Management: Read & write",
      "to invite your colleagues"),
     ("vso.graph_manage", "Graph: Read & manage", "to add your colleagues to the team"),

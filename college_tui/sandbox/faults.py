@@ -8,9 +8,21 @@ API still hands out the sshUrl, and git over HTTPS still works.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from dataclasses import dataclass
+
+# attribute -> (lowest, highest, what it is): values outside are refused (a NaN latency once made
+# every request of a run wait, and a run took minutes).
+_RANGES = {
+    "latency": (0, 10, "a delay in seconds"),
+    "error_rate": (0, 1, "a probability"),
+    "throttle_rate": (0, 1, "a probability"),
+    "drop_rate": (0, 1, "a probability"),
+    "retry_after": (0, 600, "a whole number of seconds"),
+    "seed": (0, 2**32 - 1, "a whole number"),
+}
 
 
 @dataclass
@@ -48,8 +60,9 @@ class Faults:
                 number = int(value) if attr in ("retry_after", "seed") else float(value)
             except ValueError:
                 raise ValueError(f"fault {key} needs a number, got {value!r}") from None
-            if attr.endswith("_rate") and not 0 <= number <= 1:
-                raise ValueError(f"fault {key} is a probability between 0 and 1, got {value}")
+            low, high, what = _RANGES[attr]
+            if not (math.isfinite(number) and low <= number <= high):  # nan passes no comparison
+                raise ValueError(f"fault {key} is {what} from {low} to {high}, got {value}")
             setattr(faults, attr, number)
         return faults
 

@@ -33,17 +33,29 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
+class StoreError(Exception):
+    """The database cannot be opened: a sentence naming the file, what is wrong, what to do."""
+
+
 class Store:
     """Thread-safe access to the sandbox database (REST handlers and SSH sessions share it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_open_problem(self.path, exc)) from None
+        except OSError as exc:
+            raise StoreError(f"The sandbox database {self.path} cannot be made "
+                             f"({exc.strerror or exc}): choose a folder you can write with "
+                             "--data DIR.") from None
 
     def close(self) -> None:
         with self._lock:
@@ -132,3 +144,17 @@ class Store:
                 " ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
             return self._db.execute("SELECT value FROM counters WHERE name=?",
                                     (name,)).fetchone()[0]
+
+
+def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """What an sqlite failure on opening means to the attendee, naming the file and the fixes."""
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (f"The sandbox database {path} is damaged ({text}). Start the sandbox over with "
+                "`college-tui apply --sandbox --fresh` (deletes it), or choose another folder "
+                "with --data DIR.")
+    if "readonly" in text or "unable to open" in text:
+        return (f"The sandbox database {path} cannot be written ({text}). Choose a folder you "
+                "can write with --data DIR.")
+    return (f"The sandbox database {path} cannot be opened ({text}). Try `college-tui apply "
+            "--sandbox --fresh` (deletes it) or another folder with --data DIR.")

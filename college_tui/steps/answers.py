@@ -174,6 +174,45 @@ class Answers:
         return problems
 
 
+    def target_problems(self, target: Target) -> list[str]:
+        """What these answers cannot do on `target` (the sandbox keeps to its own home, offline)."""
+        if not target.sandbox:
+            return []
+        problems = []
+        if self.auth != "pat":
+            problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
+        home = Path(target.home)
+        if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
+            problems.append(f"key_path: {self.key_path} is outside the sandbox home {home}; in "
+                            "sandbox mode the key must live there (use ~/.ssh/NAME: ~ is the "
+                            "sandbox home).")
+        return problems
+
+    def duplicate_notes(self) -> list[str]:
+        """One sentence per e-mail listed twice with different access levels: which one is used."""
+        levels: dict[str, list[str]] = {}
+        for member in self.members:
+            levels.setdefault(member.email.lower(), []).append(member.access_level)
+        if self.members_csv is not None:
+            for member in read_members_csv(self.members_csv)[0]:
+                levels.setdefault(member.email.lower(), []).append(member.access_level)
+        used = {m.email.lower(): m for m in self.all_members()}
+        notes = []
+        for email, found in levels.items():
+            if len(set(found)) > 1:
+                notes.append(f"{used[email].email} is listed more than once with different "
+                             f"access levels ({', '.join(found)}): the first, "
+                             f"{used[email].access_level}, is used.")
+        return notes
+
+
+def sandbox_auth_problem(auth: str) -> str:
+    """Why sign-in mode `auth` is refused in the sandbox (browser, device-code and azure-cli go
+    to Microsoft Entra on the internet; the sandbox signs in offline with its own token)."""
+    return (f"{auth!r} signs in with Microsoft online; the sandbox works offline with its own "
+            'sign-in. Remove auth (or set it to "pat") for --sandbox.')
+
+
 def default_alias() -> str:
     """The local user name, reduced to what a branch name may hold ("attendee" if none)."""
     try:
@@ -239,7 +278,7 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
     """
     if path is None:
         answers = Answers().for_target(target)
-        problems = answers.validate()
+        problems = answers.validate() + answers.target_problems(target)
         if problems:
             raise AnswersError(problems)
         return answers
@@ -247,7 +286,7 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
 
     file = Path(path)
     try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_toml_text(file))
     except OSError as exc:
         raise AnswersError([f"Cannot read the answers file {file}: {exc.strerror or exc}."]) from None
     except tomllib.TOMLDecodeError as exc:
@@ -280,10 +319,26 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
     if problems:
         raise AnswersError(problems)
     answers = Answers(**values).for_target(target)
-    problems = answers.validate()
+    problems = answers.validate() + answers.target_problems(target)
     if problems:
         raise AnswersError(problems)
     return answers
+
+
+def read_toml_text(file: Path) -> str:
+    """The text of a TOML file: UTF-8, with or without a BOM (Notepad writes one).
+
+    Any other encoding raises AnswersError naming it and saying how to fix the file.
+    """
+    data = file.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # NULs: UTF-16, no BOM
+        raise AnswersError([f"The answers file {file} is saved as UTF-16: save it as UTF-8 "
+                            "(in Notepad: Save as, Encoding UTF-8)."])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersError([f"The answers file {file} is not UTF-8 text (byte {exc.start + 1} "
+                            "cannot be read): save it as UTF-8."]) from None
 
 
 def _parse_members(value: Any) -> tuple[list[Member], list[str]]:

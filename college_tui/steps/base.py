@@ -61,6 +61,9 @@ class Context:
     dry_run: bool = False  # `plan`: inspect only
     credential: Any = None  # azdo Credential, set by the sign-in step (never printed)
     cancel: threading.Event = field(default_factory=threading.Event)  # set to stop waits
+    # Someone is there to act on a NeedsYou (e.g. create an organisation in the browser). False
+    # for `apply --yes` or without a terminal: such a step fails at once instead of waiting.
+    attended: bool = True
 
     def service(self, step: str) -> AzureDevOps:
         if self.azdo is None:
@@ -115,6 +118,10 @@ class Step:
     key: ClassVar[str]
     title: ClassVar[str]
     teaches: ClassVar[str] = ""  # what the course wants the attendee to learn here
+
+    def heading(self, answers: Answers) -> str:
+        """The step's heading for these answers (the title names no project or team itself)."""
+        return self.title
 
     def inspect(self, ctx: Context) -> Inspection:
         raise NotImplementedError

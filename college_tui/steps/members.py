@@ -33,9 +33,12 @@ class MemberResult:
 
 class MembersStep(Step):
     key = "members"
-    title = "Add your colleagues to College Team"
+    title = "Add your colleagues to the team"
     teaches = ("People get an access level (Stakeholder is free, Basic is a paid licence), a "
                "project to work in, and a team to belong to.")
+
+    def heading(self, answers) -> str:
+        return f"Add your colleagues to {answers.team}"
 
     def members(self, ctx: Context) -> list[Member]:
         try:

@@ -7,6 +7,7 @@ organisations until the new one appears. The sandbox serves a small signup page 
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from ..azdo.urls import sibling_org_url
@@ -31,16 +32,18 @@ class OrganizationStep(Step):
     teaches = ("An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "
                "it is created once in the portal.")
 
-    def __init__(self, wait_seconds: float = 900.0, poll_seconds: float = 3.0) -> None:
+    def __init__(self, wait_seconds: float = 900.0, poll_seconds: float = 3.0,
+                 remind_seconds: float = 30.0) -> None:
         self.wait_seconds = wait_seconds  # how long the attendee gets to create it
         self.poll_seconds = poll_seconds
+        self.remind_seconds = remind_seconds  # how often the wait says how long it has left
 
     def wanted(self, ctx: Context) -> str:
         return ctx.answers.organization or ctx.target.org
 
     def inspect(self, ctx: Context) -> Inspection:
         name = self.wanted(ctx)
-        found = self._find(ctx, name)
+        found, _names = self._find(ctx, name)
         if found is None:
             return Inspection(False, f"You have no organisation named {name}",
                               todo=f"create the organisation {name} in the browser "
@@ -54,24 +57,48 @@ class OrganizationStep(Step):
         problem = check_org_name(name)
         if problem:
             raise StepError(f"organization: {problem}")
-        found = self._find(ctx, name)
+        found, names = self._find(ctx, name)
         if found is not None:
             self._switch(ctx, found)
             return Outcome(f"Organisation {found} ({ctx.target.org_url})", already_done=True)
         url = signup_url(ctx, name)
+        if not ctx.attended:  # nobody to create it in the browser: waiting would only time out
+            yours = f"Your organisations: {', '.join(names)}." if names else \
+                "You have no organisation yet."
+            raise StepError(f"You have no organisation named {name}. {yours} Put one of them in "
+                            f"the answers (organization = \"NAME\"), or create {name} at {url} "
+                            "and run again.")
         ctx.emit(NeedsYou(self.key, f"Create the organisation {name} in your browser (sign in, "
                           f"name it {name}, choose a region). The wizard waits until it appears.",
                           url=url, detail=name))
         ctx.state.update(self.key, waiting_for=name)
-        found = ctx.poll(lambda: self._find(ctx, name), timeout=self.wait_seconds,
+        found = ctx.poll(self._reminding(ctx, name), timeout=self.wait_seconds,
                          what=f"the organisation {name} to appear", first=self.poll_seconds,
                          factor=1.0, cap=self.poll_seconds)
         self._switch(ctx, found)
         ctx.state.forget(self.key, "waiting_for")
         return Outcome(f"Organisation {found} created ({ctx.target.org_url})")
 
-    def _find(self, ctx: Context, name: str) -> str | None:
-        """The organisation's exact name if the user has it, else None."""
+    def _reminding(self, ctx: Context, name: str):
+        """A probe for `poll` that also says, every `remind_seconds`, how long the wait has left."""
+        start = time.monotonic()
+        said = [start]
+
+        def probe() -> str | None:
+            found = self._find(ctx, name)[0]
+            now = time.monotonic()
+            if found is None and now - said[0] >= self.remind_seconds:
+                said[0] = now
+                left = max(0, round(self.wait_seconds - (now - start)))
+                self.progress(ctx, f"Still waiting for the organisation {name}: {left // 60} min "
+                                   f"{left % 60} s left (Ctrl+C stops; run again to wait more)",
+                              min(1.0, (now - start) / self.wait_seconds))
+            return found
+
+        return probe
+
+    def _find(self, ctx: Context, name: str) -> tuple[str | None, list[str]]:
+        """The organisation's exact name if the user has it (else None), and all their names."""
         from ..azdo.errors import AzdoError
 
         svc = ctx.service(self.key)
@@ -83,12 +110,11 @@ class OrganizationStep(Step):
                 # A PAT scoped to one organisation may not list all of them; sign-in already
                 # proved this one answers.
                 svc.connection_data()
-                return ctx.target.org
+                return ctx.target.org, [ctx.target.org]
             raise
-        for org in orgs:
-            if org.name.lower() == name.lower():
-                return org.name
-        return None
+        names = [org.name for org in orgs]
+        found = next((n for n in names if n.lower() == name.lower()), None)
+        return found, names
 
     def _switch(self, ctx: Context, name: str) -> None:
         """Point the run at organisation `name` when it is not the target's yet."""

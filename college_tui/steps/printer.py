@@ -76,8 +76,12 @@ class Printer:
         return None
 
 
-def plan_lines(report, unicode: bool = True) -> list[str]:
-    """`college-tui plan`: per step, what exists and what apply would do."""
+def plan_lines(report, unicode: bool = True, apply_command: str = "") -> list[str]:
+    """`college-tui plan`: per step, what exists and what apply would do.
+
+    `apply_command` is the exact command that does it (same target, data folder and answers);
+    without one, no command is suggested (apply's own preview needs none).
+    """
     from .runner import ALREADY, BLOCKED, FAILED, TODO
 
     m = _UNICODE if unicode else _ASCII
@@ -95,8 +99,8 @@ def plan_lines(report, unicode: bool = True) -> list[str]:
     if not todo:
         lines.append("Nothing left to do: every step is done.")
     else:
-        lines.append(f"{len(todo)} of {len(report.results)} step(s) left to do; "
-                     "`college-tui apply` does them.")
+        does = f"; `{apply_command}` does them." if apply_command else "."
+        lines.append(f"{len(todo)} of {len(report.results)} step(s) left to do{does}")
     return lines
 
 

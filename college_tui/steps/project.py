@@ -20,9 +20,12 @@ _RUNNING = ("notset", "queued", "inprogress")
 
 class ProjectStep(Step):
     key = "project"
-    title = "Create the project College (Agile)"
+    title = "Create the project"
     teaches = ("A project holds boards, repos and pipelines; its process (Agile here) decides the "
                "work item types: User Story, Task, Bug, Epic, Feature.")
+
+    def heading(self, answers) -> str:
+        return f"Create the project {answers.project} ({answers.process})"
 
     def __init__(self, timeout: float = 600.0, first_poll: float = 0.5) -> None:
         self.timeout = timeout

@@ -108,7 +108,7 @@ def run(ctx: Context, steps: list[type[Step] | Step], *, only_inspect: bool = Fa
 
 def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> StepResult:
     emit = ctx.emit
-    emit(StepStarted(step.key, step.title))
+    emit(StepStarted(step.key, step.heading(ctx.answers)))
     phase = "inspect"
     try:
         inspection: Inspection = step.inspect(ctx)

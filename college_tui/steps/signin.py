@@ -120,6 +120,10 @@ class SignInStep(Step):
     def _entra(self, ctx: Context, factory):
         from ..azdo.errors import AzdoError
 
+        if ctx.target.sandbox:  # never reach login.microsoftonline.com for the offline sandbox
+            from .answers import sandbox_auth_problem
+
+            raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
         try:
             return factory(ctx.answers.auth, ctx.emit, step=self.key)
         except AzdoError as exc:

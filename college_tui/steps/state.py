@@ -42,20 +42,46 @@ def state_path(state_key: str) -> Path:
     return state_dir() / "runs" / f"{digest}.json"
 
 
+def state_dir_problem() -> str | None:
+    """Why run state cannot be saved in `state_dir()` (a sentence naming the path), or None.
+
+    Checked before a run changes anything, so a read-only home or a `COLLEGE_TUI_STATE_DIR`
+    that names a file stops it with a sentence instead of a traceback half-way.
+    """
+    folder = state_dir()
+    fix = (f"Set {STATE_DIR_ENV} to a folder you can write (e.g. {STATE_DIR_ENV}=/tmp/college-tui)"
+           if not os.environ.get(STATE_DIR_ENV) else
+           f"Point {STATE_DIR_ENV} at a folder you can write, or unset it")
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        return (f"The state folder {folder} cannot be made: {existing} is a file, not a "
+                f"folder. {fix}.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return (f"The state folder {folder} cannot be written ({existing} is read-only or not "
+                f"yours). {fix}.")
+    runs = folder / "runs"
+    if runs.exists() and not (runs.is_dir() and os.access(runs, os.W_OK | os.X_OK)):
+        return f"The state folder {runs} is not a writable folder. {fix}."
+    return None
+
+
 class RunState:
     """Per-step dictionaries of facts (ids, paths, summaries), saved on every change."""
 
-    def __init__(self, path: Path, state_key: str = "") -> None:
+    def __init__(self, path: Path, state_key: str = "", *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.state_key = state_key
+        self.read_only = read_only  # plan and check: changes stay in memory, the file is untouched
         self._lock = threading.RLock()
         self._guarded: list[str] = []
         self._steps: dict[str, dict[str, Any]] = self._read()
 
     @classmethod
-    def for_key(cls, state_key: str) -> RunState:
+    def for_key(cls, state_key: str, *, read_only: bool = False) -> RunState:
         """The state of the target identified by `state_key` (org URL or sandbox data dir)."""
-        return cls(state_path(state_key), state_key)
+        return cls(state_path(state_key), state_key, read_only=read_only)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -125,6 +151,8 @@ class RunState:
         for secret in self._guarded:
             if secret in text:
                 raise RuntimeError("refusing to write a secret into the run state file")
+        if self.read_only:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, text + "\n", mode=0o600)
 

@@ -118,3 +118,102 @@ def test_a_missing_passphrase_variable_is_refused(world):
     del env["COLLEGE_E2E_KEY_PASSPHRASE"]
     result = world.apply(env=env)
     refused_before_anything(world, result, "COLLEGE_E2E_KEY_PASSPHRASE", "not set")
+
+
+# -- the organisation URL (issue 7 §5) ------------------------------------------------------------
+
+def test_an_org_url_on_another_host_is_refused_before_the_pat_is_used(world):
+    # .invalid never resolves: had the URL been accepted, nothing would leave the machine anyway.
+    result = world.run("plan", "--org", "https://example.invalid/foo",
+                       env=world.env(AZURE_DEVOPS_PAT="p" * 52))
+    out = result.stdout + result.stderr
+    assert result.returncode == 2, out
+    assert "'example.invalid' is not Azure DevOps" in result.stderr and "--org" in result.stderr
+    assert "[sign-in]" not in out  # nothing ran: no step, no credential read
+
+
+def test_an_org_url_without_the_name_asks_for_it_or_says_so(world, sandbox, monkeypatch):
+    alone = world.run("plan", "--org", "https://dev.azure.com/")
+    assert alone.returncode == 2, alone.stdout + alone.stderr
+    assert "the URL has no organisation name" in alone.stderr
+    assert "no terminal to ask for the name" in alone.stderr
+    assert "VS850015" not in alone.stderr
+
+    from click.testing import CliRunner
+
+    from college_tui import cli
+
+    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
+    for key, value in world.env(AZURE_DEVOPS_PAT=sandbox.info.pat).items():
+        monkeypatch.setenv(key, value)
+    asked = CliRunner().invoke(cli.main, ["plan", "--org", f"{sandbox.info.base_url}/",
+                                          "--profile-url", sandbox.info.profile_url],
+                               input="college-sandbox\n")
+    assert "The URL names no organisation. Organisation name: " in asked.output
+    assert "[organization] ✓ Organisation college-sandbox" in asked.output
+
+
+def test_a_pasted_repository_url_uses_its_organisation_and_says_what_was_ignored(world, sandbox):
+    result = world.run("plan", "--org", f"{sandbox.info.org_url}/College/_git/aidevcollege",
+                       "--profile-url", sandbox.info.profile_url,
+                       env=world.env(AZURE_DEVOPS_PAT=sandbox.info.pat))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (f"--org: Using the organisation {sandbox.info.org_url}; ignored the rest of the URL "
+            "(College/_git/aidevcollege).") in result.stderr
+    assert "[organization] ✓ Organisation college-sandbox" in result.stdout
+
+
+def test_the_legacy_visualstudio_url_is_rewritten_saying_so(world):
+    world.answers.write_text('project = "College/2024"\n', encoding="utf-8")  # stops before signing in
+    result = world.run("plan", "--org", "https://ada.visualstudio.com/", "--answers",
+                       str(world.answers))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert ("--org: https://ada.visualstudio.com/ is the older form of https://dev.azure.com/ada: "
+            "using https://dev.azure.com/ada.") in result.stderr
+
+
+def test_with_yes_a_missing_organisation_fails_at_once_listing_yours(world):
+    world.answers.write_text('organization = "no-such-org"\n', encoding="utf-8")
+    result = world.apply("--until", "organization", timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("[organization] ✗ You have no organisation named no-such-org. Your organisations: "
+            "college-sandbox.") in result.stdout
+    assert "Create the organisation" not in result.stdout  # no browser hand-off, no wait
+
+
+@pytest.mark.parametrize("mode", ["device-code", "browser", "azure-cli"])
+def test_in_the_sandbox_only_its_own_sign_in_is_used(world, mode):
+    world.answers.write_text(f'auth = "{mode}"\n', encoding="utf-8")
+    result = world.apply()
+    refused_before_anything(world, result, f"auth: '{mode}' signs in with Microsoft online",
+                            "the sandbox works offline")
+
+
+# -- say what is true (issue 7 §6) --------------------------------------------------------------
+
+def test_a_key_path_outside_the_sandbox_home_is_refused_in_sandbox_mode(world):
+    world.answers.write_text(f'key_path = "{world.home}/.ssh/id_rsa"\n', encoding="utf-8")
+    result = world.apply()
+    refused_before_anything(world, result, f"key_path: {world.home}/.ssh/id_rsa is outside the "
+                                           f"sandbox home {world.sandbox_home}")
+    assert not (world.home / ".ssh").exists()
+
+
+def test_step_headings_use_the_answers(world):
+    world.answers.write_text('project = "Lab"\nprocess = "Scrum"\nteam = "Lab Crew"\n'
+                             'members = ["grace@example.com"]\n', encoding="utf-8")
+    result = world.apply("--until", "members")
+    out = result.stdout
+    assert "[project] ▶ Create the project Lab (Scrum)" in out, out + result.stderr
+    assert "[team] ▶ Make Lab Crew the default team" in out
+    assert "[members] ▶ Add your colleagues to Lab Crew" in out
+    assert "College" not in out
+
+
+def test_a_member_listed_twice_with_different_levels_is_named_with_the_level_used(world):
+    world.answers.write_text('members = ["grace@example.com", { email = "Grace@Example.com", '
+                             'access_level = "basic" }]\n', encoding="utf-8")
+    result = world.run("plan", *world.sandbox_args(), "--answers", str(world.answers))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("Note: grace@example.com is listed more than once with different access levels "
+            "(stakeholder, basic): the first, stakeholder, is used.") in result.stdout

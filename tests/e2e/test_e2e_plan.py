@@ -31,7 +31,8 @@ def test_plan_on_a_fresh_organisation_says_what_apply_would_do_and_writes_nothin
     assert "[team] + Project College does not exist yet: would adopt the team College Team" in out
     assert "[members] + The team College Team does not exist yet: would invite 2 colleague(s)" \
         in out
-    assert "step(s) left to do; `college-tui apply` does them." in out
+    assert (f"step(s) left to do; `college-tui apply --org {sandbox.info.org_url} --profile-url "
+            f"{sandbox.info.profile_url} --answers {world.answers}` does them.") in out
     assert sandbox.info.pat not in out
     assert not (world.home / ".ssh").exists()
 
@@ -54,18 +55,23 @@ def test_verbose_shows_every_http_call_without_the_pat(world, sandbox):
     assert sandbox.info.pat not in result.stdout
 
 
-def test_fresh_starts_the_sandbox_over_and_refuses_folders_that_are_not_a_sandbox(world):
-    applied = world.run("apply", *world.sandbox_args("--until", "project"), "--yes")
-    assert applied.returncode == 0, applied.stdout + applied.stderr
-    kept = world.run("plan", *world.sandbox_args())
-    assert "[project] ✓ Project College exists (Agile)" in kept.stdout
-    fresh = world.run("plan", *world.sandbox_args("--fresh"))
-    assert "[project] + There is no project College yet" in fresh.stdout
+def test_plan_closing_hint_is_the_exact_apply_command_for_the_sandbox(world):
+    result = world.run("plan", *world.sandbox_args())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith(
+        f"step(s) left to do; `college-tui apply --sandbox --data {world.data}` does them.")
 
-    elsewhere = world.root / "my-documents"
-    elsewhere.mkdir()
-    (elsewhere / "thesis.tex").write_text("precious\n")
-    refused = world.run("plan", "--sandbox", "--data", str(elsewhere), "--fresh")
-    assert refused.returncode == 2
-    assert "does not look like a sandbox data folder" in refused.stderr
-    assert (elsewhere / "thesis.tex").read_text() == "precious\n"
+
+def test_plan_and_check_write_no_run_state(world):
+    """plan and check only look: the run-state file is neither made nor changed by them."""
+    for command in ("plan", "check"):
+        looked = world.run(command, *world.sandbox_args(), "--answers", str(world.answers))
+        assert looked.returncode in (0, 1), looked.stdout + looked.stderr
+        assert not list(world.state.rglob("*.json")), command
+    applied = world.apply("--until", "project")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    [state_file] = world.state.rglob("*.json")
+    before = (state_file.read_bytes(), state_file.stat().st_mtime_ns)
+    for command in ("plan", "check"):
+        world.run(command, *world.sandbox_args(), "--answers", str(world.answers))
+        assert (state_file.read_bytes(), state_file.stat().st_mtime_ns) == before, command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -90,3 +91,42 @@ def test_the_real_service_signup_page_is_the_portal(make_ctx, sandbox):
     ctx = make_ctx(sandbox)
     ctx.target = dataclasses.replace(ctx.target, sandbox=False)
     assert signup_url(ctx, "x") == SIGNUP_URL == "https://go.microsoft.com/fwlink/?LinkId=307137"
+
+
+def test_unattended_a_missing_organisation_fails_at_once_listing_yours(sandbox, make_ctx):
+    ctx = make_ctx(sandbox, Answers(organization="no-such-org"))
+    ctx.attended = False  # apply --yes, or no terminal: nobody will create it in a browser
+    started = time.monotonic()
+    report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=60, poll_seconds=0.1)])
+    assert time.monotonic() - started < 10  # not the 60 s wait
+    assert report.results[1].status == "failed"
+    message = ctx.emit.failed("organization").message
+    assert message.startswith("You have no organisation named no-such-org. Your organisations: "
+                              "college-sandbox.")
+    assert 'organization = "NAME"' in message
+    assert not ctx.emit.of(NeedsYou)
+
+
+def test_attended_the_wait_says_how_long_it_has_left_and_can_be_cancelled(sandbox, make_ctx):
+    from college_tui.events import StepProgress
+
+    ctx = make_ctx(sandbox, Answers(organization="later-org"))
+    step = OrganizationStep(wait_seconds=50, poll_seconds=0.05, remind_seconds=0.2)
+
+    def cancel_after_a_reminder() -> None:
+        end = time.monotonic() + 20
+        while time.monotonic() < end and not ctx.emit.of(StepProgress, "organization"):
+            time.sleep(0.02)
+        ctx.cancel.set()  # what the TUI's Cancel button (or Ctrl+C) does
+
+    watcher = threading.Thread(target=cancel_after_a_reminder)
+    watcher.start()
+    started = time.monotonic()
+    report = run(ctx, [SignInStep, step])
+    watcher.join()
+    assert time.monotonic() - started < 20
+    reminder = ctx.emit.of(StepProgress, "organization")[0].message
+    assert re.match(r"Still waiting for the organisation later-org: 0 min (49|50) s left "
+                    r"\(Ctrl\+C stops", reminder), reminder
+    assert report.results[1].status == "failed"
+    assert ctx.emit.failed("organization").message.startswith("Cancelled")

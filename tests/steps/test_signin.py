@@ -209,3 +209,20 @@ def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_
     message = ctx.emit.failed("sign-in").message
     assert "Personal Microsoft accounts" in message and "_usersSettings/tokens" in message
     assert ctx.azdo is None and ctx.state.get("sign-in") == {}
+
+
+def test_in_the_sandbox_an_online_sign_in_mode_is_refused_without_contacting_microsoft(
+        sandbox, make_ctx, monkeypatch):
+    import college_tui.azdo.credentials as credentials
+
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("an Entra credential was built for the sandbox")
+
+    monkeypatch.setattr(credentials, "entra_credential", must_not_be_called)
+    ctx = make_ctx(sandbox, Answers(auth="device-code"), pat="")
+    ctx.secrets.pat = None
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "failed"
+    assert ctx.emit.failed("sign-in").message == (
+        "Sign-in: 'device-code' signs in with Microsoft online; the sandbox works offline with "
+        'its own sign-in. Remove auth (or set it to "pat") for --sandbox.')
