@@ -27,18 +27,23 @@ def network_checks(target: Target | None, pat: str | None, *, timeout: float = 5
     return checks
 
 
-def ssh_endpoint(target: Target | None) -> tuple[str, int, str, str]:
-    """(host, port, key type, key base64) the wizard's git talks to, with its pinned host key."""
+def ssh_endpoint(target: Target | None) -> tuple[str, int, str, str] | None:
+    """(host, port, key type, key base64) the wizard's git talks to, with its pinned host key.
+
+    None for a sandbox that hands out no SSH endpoint (its SSH server is not listening).
+    """
     from ..workstation.knownhosts import (
         AZURE_DEVOPS_HOST_KEY,
         AZURE_DEVOPS_HOST_KEY_TYPE,
         AZURE_DEVOPS_SSH_HOST,
     )
 
+    if target is not None and target.sandbox and not target.ssh_port:
+        return None
     if target is None or not target.ssh_host_key:
         host = (target.ssh_hostname if target else None) or AZURE_DEVOPS_SSH_HOST
-        return host, (target.ssh_port if target else None) or 22, AZURE_DEVOPS_HOST_KEY_TYPE, \
-            AZURE_DEVOPS_HOST_KEY
+        port = (target.ssh_port if target else None) or 22
+        return host, port, AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
     key_type, _, rest = target.ssh_host_key.strip().partition(" ")
     return (target.ssh_hostname or target.ssh_alias, target.ssh_port or 22, key_type,
             rest.split()[0] if rest else "")
@@ -56,8 +61,8 @@ def check_https(target: Target | None, timeout: float) -> Check:
     except AzdoError as exc:
         return problem("https", title, url, exc.message)
     via = f" through the proxy {reached.proxy}" if reached.proxy else ""
-    return ok("https", title, f"{url} answered HTTP {reached.status} in "
-              f"{reached.milliseconds:.0f} ms{via}")
+    return ok("https", title, f"{url} is reachable (it answered HTTP {reached.status} in "
+              f"{reached.milliseconds:.0f} ms{via})")
 
 
 def check_ssh_port(target: Target | None, timeout: float) -> Check:
@@ -65,8 +70,12 @@ def check_ssh_port(target: Target | None, timeout: float) -> Check:
     from ..workstation.errors import SshConnectError
     from ..workstation.sshcheck import open_tcp
 
-    host, port, _type, _key = ssh_endpoint(target)
     title = "SSH port"
+    endpoint = ssh_endpoint(target)
+    if endpoint is None:
+        return warning("ssh-port", title, "the sandbox's SSH server is not listening",
+                       f"SSH cannot be used with this sandbox: {HTTPS_FALLBACK}.")
+    host, port, _type, _key = endpoint
     try:
         open_tcp(host, port, timeout)
     except SshConnectError as exc:
@@ -78,26 +87,24 @@ def check_ssh_port(target: Target | None, timeout: float) -> Check:
 def check_ssh_host_key(target: Target | None, timeout: float, *, port_open: bool) -> Check:
     """A real SSH handshake; the server's host key must be the pinned one (never trusted blindly)."""
     from ..workstation.errors import HostKeyMismatchError, SshConnectError
-    from ..workstation.knownhosts import fingerprint_of
     from ..workstation.sshcheck import check_host_key
 
-    host, port, key_type, key = ssh_endpoint(target)
     title = "SSH host key"
-    if not port_open:
+    endpoint = ssh_endpoint(target)
+    if not port_open or endpoint is None:
         return warning("ssh-host-key", title, "not checked: the SSH port cannot be reached",
                        f"Nothing more to do here if you {HTTPS_FALLBACK}.")
+    host, port, key_type, key = endpoint
     try:
         found = check_host_key(host, port, key_type, key, timeout=timeout)
     except HostKeyMismatchError as exc:
         return problem("ssh-host-key", title, f"{host}:{port} shows {exc.found_fingerprint}",
-                       "This is not the pinned Azure DevOps key: do not clone over SSH on this "
-                       "network; try another network or ask your trainer.")
+                       "This is not the pinned host key: do not clone over SSH on this network; "
+                       "try another network or ask your trainer.")
     except SshConnectError as exc:
         return warning("ssh-host-key", title, str(exc), "Something on the way answers port "
                        f"{port} but does not speak SSH properly: {HTTPS_FALLBACK}.")
-    expected = fingerprint_of(key)
-    return ok("ssh-host-key", title, f"{host}:{port} holds the pinned key {found}"
-              if found == expected else found)
+    return ok("ssh-host-key", title, f"{host}:{port} holds the pinned key {found}")
 
 
 # -- the PAT ------------------------------------------------------------------------------------

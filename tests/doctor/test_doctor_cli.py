@@ -15,12 +15,14 @@ pytestmark = pytest.mark.skipif(shutil.which("ssh") is None or shutil.which("git
                                 reason="needs git and OpenSSH")
 
 
-def doctor(home: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess:
+def doctor(home: Path, *args: str, path: str | None = None,
+           extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("XDG_", "COLLEGE_TUI_", "AZURE_DEVOPS_PAT", "SSH_AUTH_SOCK"))}
     env.update(HOME=str(home), AZURE_DEVOPS_CACHE_DIR=str(home / "sdk-cache"))
     if path is not None:
         env["PATH"] = path
+    env.update(extra or {})
     return subprocess.run([sys.executable, "-m", "college_tui.cli", "doctor", *args],
                           capture_output=True, text=True, env=env, timeout=120,
                           stdin=subprocess.DEVNULL)
@@ -63,3 +65,19 @@ def test_doctor_refuses_fresh_and_sandbox_options_without_sandbox(tmp_path):
     assert "--fresh" in doctor(home, "--sandbox", "--fresh").stderr
     done = doctor(home, "--faults", "ssh=closed")
     assert done.returncode == 2 and "--sandbox only" in done.stderr
+
+
+def test_doctor_org_checks_the_scopes_of_the_pat_in_the_environment(tmp_path, sandbox):
+    # A loopback sandbox stands in for the organisation (http:// is allowed on loopback only).
+    home = tmp_path / "home"
+    home.mkdir()
+    info = sandbox.info
+    done = doctor(home, "--org", info.org_url, "--profile-url", info.profile_url, "--json",
+                  extra={"AZURE_DEVOPS_PAT": info.pat})
+    result = json.loads(done.stdout)
+    checks = {c["key"]: c for c in result["checks"]}
+    assert checks["pat"]["status"] == "ok", checks["pat"]
+    scopes = {k: c["status"] for k, c in checks.items() if k.startswith("scope:")}
+    assert len(scopes) == 6 and set(scopes.values()) == {"ok"}
+    assert checks["https"]["status"] == "ok"
+    assert info.pat not in done.stdout + done.stderr

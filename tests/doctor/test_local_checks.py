@@ -182,6 +182,9 @@ def test_a_wildcard_block_counts_only_when_it_changes_the_connection(home):
     assert check.status == WARNING and "line 1: Host * sets ProxyCommand" in check.found
     config.write_text("Host * !ssh.dev.azure.com\n  ProxyCommand nc %h %p\n")
     assert doctor.check_ssh_config(home).status == OK  # negated for our host
+    config.write_text("HostkeyAlgorithms +ssh-rsa\nHost github.com\n  Port 443\n")
+    check = doctor.check_ssh_config(home)  # options above every Host apply to all hosts
+    assert check.status == WARNING and "top of the file sets HostkeyAlgorithms" in check.found
 
 
 def test_college_tuis_own_block_is_not_a_conflict(home):

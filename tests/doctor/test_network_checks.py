@@ -30,10 +30,27 @@ def test_every_network_check_passes_on_the_sandbox(sandbox_ssh, home):
     assert {k: c.status for k, c in checks.items() if c.status != OK} == {}
     assert f"{sandbox_ssh.info.ssh_port} holds the pinned key" in checks["ssh-host-key"].found
     assert checks["pat"].found.startswith("accepted for college-sandbox")
+    shown = " ".join(f"{c.found} {c.advice}" for c in checks.values())
+    assert sandbox_ssh.info.pat not in shown
     assert {k for k in checks if k.startswith("scope:")} == {
         "scope:vso.profile", "scope:vso.work", "scope:vso.project_manage",
         "scope:vso.memberentitlementmanagement_write", "scope:vso.graph_manage",
         "scope:vso.code_manage"}
+
+
+def test_a_sandbox_without_ssh_is_a_warning_and_nothing_on_the_internet_is_probed(
+        sandbox, home, monkeypatch):
+    import socket
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("a sandbox check must not connect anywhere for SSH")
+
+    monkeypatch.setattr(socket, "create_connection", no_connection)
+    target = sandbox_target(sandbox, home)  # REST only: no SSH endpoint handed out
+    tcp = check_ssh_port(target, timeout=2)
+    assert tcp.status == WARNING and "not listening" in tcp.found
+    assert 'clone_protocol = "https"' in tcp.advice
+    assert check_ssh_host_key(target, timeout=2, port_open=False).status == WARNING
 
 
 def test_a_closed_ssh_port_is_a_warning_that_names_the_https_fallback(sandbox, home):
