@@ -23,7 +23,7 @@ def network_checks(target: Target | None, pat: str | None, *, timeout: float = 5
     checks = [check_https(target, timeout)]
     tcp = check_ssh_port(target, timeout)
     checks += [tcp, check_ssh_host_key(target, timeout, port_open=tcp.status == "ok")]
-    checks += check_pat_scopes(target, pat)
+    checks += check_pat_scopes(target, pat, timeout)
     return checks
 
 
@@ -109,11 +109,13 @@ def check_ssh_host_key(target: Target | None, timeout: float, *, port_open: bool
 
 # -- the PAT ------------------------------------------------------------------------------------
 
-def check_pat_scopes(target: Target | None, pat: str | None) -> list[Check]:
+def check_pat_scopes(target: Target | None, pat: str | None, timeout: float = 5) -> list[Check]:
     """One row per scope the wizard needs, found with read-only calls (a refusal = missing)."""
     from ..azdo.client import AzureDevOps
     from ..azdo.credentials import PatCredential
     from ..azdo.errors import AzdoError
+    from ..azdo.redact import register_secret
+    from ..azdo.retry import RetryPolicy
 
     title = "Personal access token"
     if not pat:
@@ -124,13 +126,18 @@ def check_pat_scopes(target: Target | None, pat: str | None) -> list[Check]:
         return [warning("pat", title, "no organisation given",
                         "Run college-tui doctor --org https://dev.azure.com/NAME to check the "
                         "token's scopes against your organisation.")]
+    register_secret(pat)  # no message the doctor prints may hold it
+    # A doctor answers in seconds: short timeouts and two tries, not the wizard's patience.
     azdo = AzureDevOps(target.org_url, target.profile_url, PatCredential(pat), lambda _e: None,
-                       step="doctor")
+                       step="doctor", retry=RetryPolicy(max_attempts=2, max_total_wait=10),
+                       timeout=(timeout, timeout * 3))
     try:
         profile = azdo.profile()
         connection = azdo.connection_data()
     except AzdoError as exc:
-        return [problem("pat", title, f"refused ({exc.status or 'no answer'})", exc.message)]
+        if exc.status in (401, 403, 404, 203):
+            return [problem("pat", title, f"refused (HTTP {exc.status})", exc.message)]
+        return [warning("pat", title, "not checked: Azure DevOps did not answer", exc.message)]
     checks = [ok("pat", title, f"accepted for {target.org} as "
                  f"{profile.display_name or profile.email or 'you'}")]
     for scope, label, probe in _scope_probes(azdo, connection.user_id, profile.email):

@@ -132,3 +132,11 @@ def test_a_wrong_pat_is_a_problem(sandbox, home):
 def test_no_pat_or_no_organisation_is_a_warning(sandbox, home):
     assert check_pat_scopes(sandbox_target(sandbox, home), None)[0].status == WARNING
     assert check_pat_scopes(None, "some-token")[0].status == WARNING
+
+
+def test_a_service_in_trouble_is_not_reported_as_a_missing_scope(start_sandbox, home):
+    # Every API call answered 503: the doctor cannot tell what the token may do, and says so.
+    server = start_sandbox(faults="5xx=1,seed=3")
+    checks = check_pat_scopes(sandbox_target(server, home), server.info.pat, timeout=2)
+    assert [(c.key, c.status) for c in checks] == [("pat", WARNING)]
+    assert "HTTP 503" in checks[0].advice and "not checked" in checks[0].found
