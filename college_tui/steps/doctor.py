@@ -45,14 +45,17 @@ class Check:
 
 
 def ok(key: str, title: str, found: str, advice: str = "Nothing to do.") -> Check:
+    """A passed check."""
     return Check(key, title, OK, found, advice)
 
 
 def warning(key: str, title: str, found: str, advice: str) -> Check:
+    """The wizard still works (perhaps another way); `advice` says what to read or do."""
     return Check(key, title, WARNING, found, advice)
 
 
 def problem(key: str, title: str, found: str, advice: str) -> Check:
+    """Something that will stop the wizard; `advice` says how to fix it before the day."""
     return Check(key, title, PROBLEM, found, advice)
 
 
