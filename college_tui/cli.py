@@ -587,6 +587,39 @@ def check(options: TargetOptions, answers_file: Path | None) -> None:
         raise SystemExit(EXIT_NOT_DONE)
 
 
+@main.command()
+@target_options
+@click.option("--json", "json_output", is_flag=True, help="Print the results as JSON.")
+def doctor(options: TargetOptions, json_output: bool) -> None:
+    """Check this machine and its network for the training day; changes nothing."""
+    from .steps.doctor import as_json, doctor_lines, exit_code, run_doctor
+
+    if options.fresh:
+        raise click.UsageError("doctor changes nothing: leave out --fresh.")
+    pat = (os.environ.get(PAT_ENV) or "").strip() or None
+    with contextlib.ExitStack() as stack:
+        target = None
+        if options.use_sandbox or options.org_url:
+            opened = stack.enter_context(open_target(options))
+            target = opened.target
+            if opened.sandbox_pat:
+                pat = opened.sandbox_pat
+            elif not pat:
+                from .workstation.secrets import load_pat
+
+                with contextlib.suppress(Exception):
+                    pat = load_pat(target.org_url)
+        elif options.data or options.faults:
+            raise click.UsageError("--data and --faults apply to --sandbox only.")
+        from .workstation.childenv import hide_from_children
+
+        hide_from_children(values=[pat])  # ssh, git and ssh-add never see the token
+        checks = run_doctor(target, pat)
+    for line in [as_json(checks)] if json_output else doctor_lines(checks, _unicode_ok()):
+        click.echo(line)
+    raise SystemExit(exit_code(checks))
+
+
 # -- the sandbox on its own ---------------------------------------------------------------------
 
 @main.group()

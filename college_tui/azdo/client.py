@@ -489,6 +489,10 @@ class AzureDevOps:
                 return None
             raise
 
+    def user_entitlement(self, email: str) -> Invite | None:
+        """The organization's entitlement for `email`, None when it has none (a read only)."""
+        return self._existing_entitlement(email)
+
     def descriptor(self, storage_key: str) -> str:
         """The Graph descriptor of a storage key (team id -> vssgp.…)."""
         def run() -> str:

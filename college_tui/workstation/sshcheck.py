@@ -154,3 +154,58 @@ def _refused_message(where: str) -> str:
         "settings → SSH public keys? Add the public key there (or wait a minute after adding "
         "it) and check again."
     )
+
+
+def open_tcp(host: str, port: int, timeout: float = 5) -> None:
+    """Open and close a TCP connection to ``host:port``; SshConnectError when that fails."""
+    where = f"{host}:{port}"
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return
+    except socket.gaierror:
+        raise SshConnectError(f"The host name {host} could not be resolved.") from None
+    except TimeoutError:
+        raise SshConnectError(f"Nothing answered on {where} within {timeout:g} s.") from None
+    except ConnectionRefusedError:
+        raise SshConnectError(f"The connection to {where} was refused.") from None
+    except OSError as exc:
+        raise SshConnectError(f"The connection to {where} failed ({exc.strerror or exc}).") from None
+
+
+def check_host_key(host: str, port: int, key_type: str, key_base64: str,
+                   timeout: float = 10) -> str:
+    """Run an SSH handshake with ``host:port`` and compare its host key with the pinned one.
+
+    Nothing authenticates and nothing is written: the key exchange proves the server holds the
+    private half of the key it shows. Returns the server's SHA256 fingerprint; raises
+    :class:`HostKeyMismatchError` for another key and :class:`SshConnectError` when the
+    handshake fails. For an RSA key only rsa-sha2 host-key signatures are accepted.
+    """
+    import paramiko
+
+    where = f"{host}:{port}"
+    expected = fingerprint_of(key_base64)
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        raise SshConnectError(f"The connection to {where} failed ({exc}).") from None
+    transport = paramiko.Transport(sock)
+    try:
+        if key_type == "ssh-rsa":
+            transport.get_security_options().key_types = ("rsa-sha2-512", "rsa-sha2-256")
+        transport.start_client(timeout=timeout)
+        server_key = transport.get_remote_server_key()
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        raise SshConnectError(
+            f"The SSH handshake with {where} failed ({type(exc).__name__}: {exc})."
+        ) from None
+    finally:
+        transport.close()
+    found = fingerprint_of(server_key.get_base64())
+    if server_key.get_base64() != key_base64.strip():
+        raise HostKeyMismatchError(
+            f"The server at {where} presented the host key {found}, but the pinned key is "
+            f"{expected}. Someone may be intercepting the connection, or you are on a network "
+            "that redirects SSH. Do not continue: try another network or ask your trainer.",
+            host=host, expected_fingerprint=expected, found_fingerprint=found)
+    return found

@@ -258,3 +258,87 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     return value.replace("%%", "%")
+
+
+# Options that change nothing about which key, host, port or algorithms reach Azure DevOps.
+_HARMLESS_OPTIONS = frozenset(o.lower() for o in (
+    "AddKeysToAgent", "UseKeychain", "ServerAliveInterval", "ServerAliveCountMax", "TCPKeepAlive",
+    "Compression", "ForwardAgent", "ForwardX11", "ForwardX11Trusted", "ControlMaster",
+    "ControlPath", "ControlPersist", "LogLevel", "VisualHostKey", "HashKnownHosts", "SendEnv",
+    "SetEnv", "ConnectTimeout", "ConnectionAttempts", "RequestTTY", "EscapeChar",
+    "IdentityFile", "User", "IdentitiesOnly",  # ours come first and win (IdentityFile adds)
+))
+
+
+@dataclass(frozen=True)
+class OtherBlock:
+    """A ``Host`` block (not ours) that also applies to a host alias."""
+
+    line: int  # 1-based line of its ``Host`` line (0: options before the first ``Host``)
+    patterns: str  # as written after ``Host``
+    options: tuple[str, ...]  # option names it sets that matter for the connection
+    explicit: bool  # names the alias itself (not only through a wildcard)
+
+
+def other_blocks_for(config_path: os.PathLike | str, host_alias: str) -> list[OtherBlock]:
+    """Blocks outside college-tui's markers in ``config_path`` that also apply to ``host_alias``.
+
+    A wildcard block (``Host *``, ``Host *.azure.com``) is listed only when it sets an option
+    that changes the connection (ProxyCommand, Port, HostkeyAlgorithms...); one naming the alias
+    itself is always listed. ``Match`` blocks and ``Include`` files are not followed.
+    """
+    path = Path(config_path)
+    raw = _read(path)
+    if raw is None:
+        return []
+    lines = _split_lines(raw.decode("utf-8", "surrogateescape"))
+    try:
+        span = _find_block(lines, path)
+    except SshConfigError:
+        span = None
+    found: list[OtherBlock] = []
+    current: tuple[int, str, bool, bool] | None = (0, "*", True, False)  # before any Host
+    options: list[str] = []
+
+    def close() -> None:
+        if current is None:
+            return
+        number, patterns, applies, explicit = current
+        relevant = tuple(o for o in options if o.lower() not in _HARMLESS_OPTIONS)
+        if applies and (explicit or relevant):
+            found.append(OtherBlock(number, patterns, tuple(dict.fromkeys(relevant)), explicit))
+
+    for index, raw_line in enumerate(lines):
+        if span is not None and span[0] <= index <= span[1]:
+            continue
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.replace("=", " ", 1).partition(" ")
+        if key.lower() in ("host", "match"):
+            close()
+            options = []
+            if key.lower() == "match":
+                current = None
+                continue
+            patterns = value.split()
+            explicit = any(p.lower() == host_alias.lower() for p in patterns)
+            current = (index + 1, value.strip(), _host_matches(patterns, host_alias), explicit)
+            continue
+        options.append(key)
+    close()
+    return found
+
+
+def _host_matches(patterns: list[str], host: str) -> bool:
+    """OpenSSH's rule: some pattern matches and no negated (``!``) pattern does."""
+    from fnmatch import fnmatchcase
+
+    matched = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if fnmatchcase(host.lower(), pattern.lstrip("!").lower()):
+            if negated:
+                return False
+            matched = True
+    return matched

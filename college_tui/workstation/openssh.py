@@ -1,0 +1,92 @@
+"""Facts about the OpenSSH client on this machine: its version and the user's ssh-agent.
+
+Azure DevOps refuses SHA-1 (`ssh-rsa`) signatures; OpenSSH signs with rsa-sha2-256/512 from
+release 7.2 on (it negotiates them through the server-sig-algs extension). Every child process
+gets an environment without secrets (childenv).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from .childenv import child_env
+
+RSA_SHA2_SINCE = (7, 2)  # first OpenSSH release that signs with rsa-sha2-256/512
+_VERSION_RE = re.compile(r"OpenSSH[_ ]?(?:for_Windows_)?(\d+)\.(\d+)(?:p\d+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SshClient:
+    """The `ssh` program found on PATH."""
+
+    path: str
+    banner: str  # the first line `ssh -V` printed, e.g. "OpenSSH_9.2p1 Debian-2, OpenSSL 3.0"
+    version: tuple[int, int] | None  # None when the banner is not OpenSSH's
+
+    @property
+    def signs_rsa_sha2(self) -> bool:
+        """True when this client can sign with rsa-sha2 (what Azure DevOps requires)."""
+        return self.version is not None and self.version >= RSA_SHA2_SINCE
+
+
+def parse_ssh_version(banner: str) -> tuple[int, int] | None:
+    """(major, minor) from an `ssh -V` banner ("OpenSSH_8.9p1 ..."), None when not OpenSSH."""
+    match = _VERSION_RE.search(banner or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def find_ssh_client(timeout: float = 5) -> SshClient | None:
+    """The OpenSSH client on PATH and its version (`ssh -V` writes it to stderr); None if absent."""
+    path = shutil.which("ssh")
+    if path is None:
+        return None
+    try:
+        done = subprocess.run([path, "-V"], capture_output=True, text=True, timeout=timeout,
+                              env=child_env(), stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return SshClient(path, "", None)
+    lines = (done.stderr or done.stdout or "").strip().splitlines()
+    banner = lines[0].strip() if lines else ""
+    return SshClient(path, banner, parse_ssh_version(banner))
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    """The user's ssh-agent, as `ssh-add -l` sees it."""
+
+    socket: str | None  # $SSH_AUTH_SOCK, None when unset
+    reachable: bool
+    keys: int = 0  # identities the agent holds
+    detail: str = ""  # why it is not reachable
+
+
+def agent_status(timeout: float = 5) -> AgentStatus:
+    """Whether the agent in $SSH_AUTH_SOCK answers (`ssh-add -l`: 0 keys listed, 1 none, 2 no agent)."""
+    socket = os.environ.get("SSH_AUTH_SOCK") or None
+    if socket is None:
+        return AgentStatus(None, False, detail="SSH_AUTH_SOCK is not set")
+    ssh_add = shutil.which("ssh-add")
+    if ssh_add is None:
+        return AgentStatus(socket, False, detail="ssh-add is not installed")
+    try:
+        done = subprocess.run([ssh_add, "-l"], capture_output=True, text=True, timeout=timeout,
+                              env=child_env(), stdin=subprocess.DEVNULL, check=False)
+    except subprocess.TimeoutExpired:
+        return AgentStatus(socket, False, detail=f"the agent did not answer within {timeout:g} s")
+    except OSError as exc:
+        return AgentStatus(socket, False, detail=f"ssh-add could not run ({exc.strerror})")
+    if done.returncode == 0:
+        return AgentStatus(socket, True, keys=len(done.stdout.strip().splitlines()))
+    if done.returncode == 1:  # "The agent has no identities."
+        return AgentStatus(socket, True, keys=0)
+    said = (done.stderr or "").strip().splitlines()
+    return AgentStatus(socket, False, detail=said[0] if said else f"exit code {done.returncode}")
+
+
+def agent_programs_present() -> bool:
+    """True when ssh-agent and ssh-add are on PATH (a passphrase-protected key needs them)."""
+    return bool(shutil.which("ssh-agent") and shutil.which("ssh-add"))
