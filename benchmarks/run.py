@@ -37,6 +37,8 @@ from common import (  # noqa: E402
     Row,
     SandboxProcess,
     Workspace,
+    clean_env,
+    compile_bytecode,
     median,
     met,
     spread,
@@ -279,7 +281,7 @@ def first_frame_modules() -> list[str]:
 def import_times(statement: str) -> list[tuple[int, int, str]]:
     """(self µs, cumulative µs, module) of every import `statement` makes, cold."""
     out = subprocess.run([PYTHON, "-X", "importtime", "-c", statement], capture_output=True,
-                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+                         text=True, env={**clean_env(), "PYTHONPATH": str(ROOT)}, timeout=60)
     if out.returncode != 0:
         raise BenchmarkError(f"python -X importtime -c {statement!r} failed:\n{out.stderr}")
     found = []
@@ -322,7 +324,7 @@ def figure_ssh(r: Runner) -> None:
     bare = next((p for p in (data / "repos").rglob("*") if p.is_dir() and
                  (p / "HEAD").exists() and (p / "objects").is_dir()
                  and _has_commits(p)), None)
-    env = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+    env = {**clean_env(), "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_SSH_COMMAND": f"ssh -F {home / '.ssh' / 'config'}"}
     work = Path(tempfile.mkdtemp(prefix="college-bench-clone-"))
     try:
@@ -451,6 +453,7 @@ def main() -> int:
         if key not in ("HOME", "PYTHONPATH"):
             os.environ[key] = value
     where = machine()
+    compile_bytecode()
     runner = Runner(args.quick)
     started = time.perf_counter()
     wanted = set(args.only.split(",")) if args.only else None
