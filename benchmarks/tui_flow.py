@@ -46,7 +46,7 @@ async def walk(data: Path) -> dict:
     from college_tui.cli import TargetOptions, wizard_opener
 
     stack = contextlib.ExitStack()
-    options = TargetOptions(None, True, data, False, None, None, False)
+    options = sandbox_options(TargetOptions, data)
     app = CollegeApp(opener=wizard_opener(options, stack), start="sandbox")
     probe = StallProbe()
     started = time.perf_counter()
@@ -70,6 +70,20 @@ async def walk(data: Path) -> dict:
     return {"available": True, "seconds": seconds, "reached_summary": reached,
             "longest_ms": 1000 * (samples[-1] if samples else 0.0), "p99_ms": 1000 * p99,
             "samples": len(samples)}
+
+
+def sandbox_options(options_class, data: Path):
+    """cli.TargetOptions for `--sandbox --data DATA`, whatever fields it has gained since."""
+    import dataclasses
+
+    wanted = {"use_sandbox": True, "data": data}
+    values = {}
+    for f in dataclasses.fields(options_class):
+        if f.name in wanted:
+            values[f.name] = wanted[f.name]
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            values[f.name] = False if f.type in ("bool", bool) else None
+    return options_class(**values)
 
 
 async def settle(app, pilot) -> None:
