@@ -19,6 +19,12 @@ that may have lost the answer, and only sends again when the object is absent:
 | add_member | — PUT, idempotent: retried as is | — |
 | set_default_team | — setting the same default twice is harmless: retried as is, then verified | — |
 
+Reads inside a run are remembered (`remember_reads`, which the step runner turns on for one run):
+a fact one step read (the project, the repository, the key list, the pull requests) is not fetched
+again by the next step or by `apply` after `inspect`. Any write through the facade forgets all of
+them (before and after it, so a recheck never sees a stale answer), `forget_reads` forgets them
+before each poll, and who the credential belongs to (profile, connection data) is read once.
+
 `queue_create_project` returns the service's operation id; when the answer was lost and the
 operation id is unknowable, it returns `project:{name}`, which `get_operation` answers by reading
 the project (succeeded once it is wellFormed, inProgress until then).
@@ -97,6 +103,9 @@ class _Shared:
         self.pending_projects: dict[str, str] = {}  # lower-case name -> operation id
         self.repo_web_urls: dict[str, str] = {}
         self.token_host: str | None = None
+        self.identity: dict[str, Any] = {}  # profile and connection data: read once
+        self.reads: dict[tuple, Any] | None = None  # remembered reads; None: not remembering
+        self.reads_lock = threading.Lock()
 
     def connection(self, base_url: str) -> Any:
         with self.lock:
@@ -123,13 +132,50 @@ class AzureDevOps:
         self._emit = emit
         self._step = step
 
-    def for_step(self, step: str) -> AzureDevOps:
-        """The same connections and memory, with events tagged with `step`."""
+    def for_step(self, step: str, emit: Emit | None = None) -> AzureDevOps:
+        """The same connections and memory, with events tagged with `step` (sent to `emit`).
+
+        Copies may be used from several threads at once: they share the connections (msrest keeps
+        a session per thread) and the HTTP observer, so a Retry-After one of them receives holds
+        back the requests of all of them."""
         copy = object.__new__(AzureDevOps)
         copy._shared = self._shared
-        copy._emit = self._emit
+        copy._emit = emit or self._emit
         copy._step = step
         return copy
+
+    # -- remembered reads -------------------------------------------------------------------------
+
+    def remember_reads(self) -> None:
+        """Start remembering reads (a no-op when already remembering); see the module doc."""
+        with self._shared.reads_lock:
+            if self._shared.reads is None:
+                self._shared.reads = {}
+
+    def forget_reads(self, *, stop: bool = False) -> None:
+        """Forget every remembered read; with `stop`, also stop remembering."""
+        with self._shared.reads_lock:
+            self._shared.reads = None if stop or self._shared.reads is None else {}
+
+    def _remembered(self, key: tuple, fetch: Callable[[], T]) -> T:
+        shared = self._shared
+        with shared.reads_lock:
+            reads = shared.reads
+            if reads is not None and key in reads:
+                found = reads[key]
+                return list(found) if isinstance(found, list) else found
+        value = fetch()
+        with shared.reads_lock:
+            # Only if no write forgot everything meanwhile (it replaced the dict).
+            if shared.reads is not None and shared.reads is reads:
+                shared.reads[key] = list(value) if isinstance(value, list) else value
+        return value
+
+    def _once(self, key: str, fetch: Callable[[], T]) -> T:
+        identity = self._shared.identity
+        if key not in identity:
+            identity[key] = fetch()
+        return identity[key]
 
     @property
     def org_url(self) -> str:
@@ -156,7 +202,20 @@ class AzureDevOps:
 
     def _call(self, method: str, attempt: Callable[[], T], *,
               recheck: Callable[[], Any] | None = None, idempotent: bool = True,
-              on_conflict: Callable[[], Any] | None = None) -> T:
+              on_conflict: Callable[[], Any] | None = None, writes: bool = False) -> T:
+        if writes or not idempotent:
+            self.forget_reads()
+            try:
+                return self._send_call(method, attempt, recheck=recheck, idempotent=idempotent,
+                                       on_conflict=on_conflict)
+            finally:
+                self.forget_reads()
+        return self._send_call(method, attempt, recheck=recheck, idempotent=idempotent,
+                               on_conflict=on_conflict)
+
+    def _send_call(self, method: str, attempt: Callable[[], T], *,
+                   recheck: Callable[[], Any] | None, idempotent: bool,
+                   on_conflict: Callable[[], Any] | None) -> T:
         http = self._shared.http
 
         def once() -> T:
@@ -277,7 +336,7 @@ class AzureDevOps:
             return Profile(id=str(found.id or extra.get("publicAlias") or ""),
                            display_name=str(extra.get("displayName") or ""),
                            email=str(extra.get("emailAddress") or ""))
-        return self._call("profile", run)
+        return self._once("profile", lambda: self._call("profile", run))
 
     def connection_data(self) -> ConnectionInfo:
         """The organization's id and the signed-in identity; a cheap check of the sign-in."""
@@ -290,7 +349,7 @@ class AzureDevOps:
                 user_descriptor=str(getattr(user, "subject_descriptor", "") or ""),
                 user_name=str(getattr(user, "provider_display_name", "") or
                               getattr(user, "custom_display_name", "") or ""))
-        return self._call("connection_data", run)
+        return self._once("connection_data", lambda: self._call("connection_data", run))
 
     def organizations(self, member_id: str) -> list[Organization]:
         """The organizations `member_id` (Profile.id) belongs to."""
@@ -310,7 +369,7 @@ class AzureDevOps:
         def run() -> list[Process]:
             return [Process(id=str(p.id), name=p.name, is_default=bool(p.is_default))
                     for p in self._clients().get_core_client().get_processes() or []]
-        return self._call("processes", run)
+        return self._remembered(("processes",), lambda: self._call("processes", run))
 
     def get_project(self, name_or_id: str) -> Project | None:
         """The project, or None when there is none by that name or id."""
@@ -319,7 +378,8 @@ class AzureDevOps:
             found = self._none_if_missing(
                 lambda: core.get_project(name_or_id, include_capabilities=True))
             return None if found is None else self._project(found)
-        return self._call("get_project", run)
+        return self._remembered(("get_project", name_or_id.lower()),
+                                lambda: self._call("get_project", run))
 
     def _project(self, p: Any) -> Project:
         template = ((p.capabilities or {}).get("processTemplate") or {})
@@ -389,7 +449,7 @@ class AzureDevOps:
             found = self._clients().get_core_client().get_teams(project_id, top=1000) or []
             return [Team(id=str(t.id), name=t.name, description=t.description or "")
                     for t in found]
-        return self._call("teams", run)
+        return self._remembered(("teams", project_id), lambda: self._call("teams", run))
 
     def create_team(self, project_id: str, name: str, description: str) -> Team:
         """Create a team (re-checks the team list by name before ever sending twice)."""
@@ -415,7 +475,7 @@ class AzureDevOps:
                              body=default_team_query(self.org_url, project_name, team_id))
             provider_result(body, DEFAULT_TEAM_PROVIDER, "set_default_team")
 
-        self._call("set_default_team", run)  # idempotent in effect: retried as is
+        self._call("set_default_team", run, writes=True)  # idempotent in effect: retried as is
         project = self.get_project(project_name)
         if project is None or (project.default_team_id or "").lower() != team_id.lower():
             raise E.PortalRefused(
@@ -514,7 +574,7 @@ class AzureDevOps:
         def run() -> None:
             self._clients().get_graph_client().add_membership(subject_descriptor,
                                                               container_descriptor)
-        self._call("add_member", run)
+        self._call("add_member", run, writes=True)
 
     def team_members(self, project_id: str, team_id: str) -> list[Member]:
         """The team's members."""
@@ -551,7 +611,7 @@ class AzureDevOps:
             body = self._raw("ssh_keys", "GET", f"{self._token_host()}/_apis/Token/SessionTokens",
                              params={"isPublic": "true", "includePublicData": "true"})
             return [ssh_key_from(item) for item in session_tokens(body)]
-        return self._call("ssh_keys", run)
+        return self._remembered(("ssh_keys",), lambda: self._call("ssh_keys", run))
 
     def add_ssh_key(self, display_name: str, public_line: str, instance_id: str,
                     valid_to: Any) -> SshKey:
@@ -611,7 +671,8 @@ class AzureDevOps:
             git = self._clients().get_git_client()
             found = self._none_if_missing(lambda: git.get_repository(name_or_id, project))
             return None if found is None else self._repository(found)
-        return self._call("get_repository", run)
+        return self._remembered(("get_repository", project, name_or_id.lower()),
+                                lambda: self._call("get_repository", run))
 
     def create_repository(self, project_id: str, name: str) -> Repository:
         """Create an empty repository (re-checks by name before ever sending twice)."""
@@ -705,7 +766,8 @@ class AzureDevOps:
                 target_ref_name=_full_ref(target_ref) if target_ref else None, status=status)
             return self._clients().get_git_client().get_pull_requests(
                 repo_id, criteria, project) or []
-        found = self._call("pull_requests", run)
+        found = self._remembered(("pull_requests", project, repo_id, source_ref, target_ref,
+                                  status), lambda: self._call("pull_requests", run))
         return [self._pull_request(project, repo_id, pr) for pr in found]
 
     def create_pull_request(self, project: str, repo_id: str, source_ref: str, target_ref: str,

@@ -198,7 +198,8 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             sandbox.observe(method, host, route.template, call, reply)
             return _to_response(reply, method)
 
-        response = await run_in_threadpool(run)
+        with sandbox.answering():  # the in-flight figure of /_sandbox/stats
+            response = await run_in_threadpool(run)
         session = request.headers.get("x-tfs-session")
         response.headers["ActivityId"] = str(uuid.uuid4())
         if session:

@@ -8,7 +8,8 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class Sandbox:
         self.repos_dir.mkdir(exist_ok=True)
         self.request_counts: Counter[tuple[str, str]] = Counter()
         self._counts_lock = threading.Lock()
+        self.in_flight = 0  # API requests being answered right now
+        self.in_flight_max = 0  # the most ever answered at once (a client's concurrency)
         # Held by advance() and by handlers that change a document a job also writes (an import
         # being abandoned), so neither overwrites the other's change.
         self.jobs_lock = threading.Lock()
@@ -141,11 +144,25 @@ class Sandbox:
         with self._counts_lock:
             self.request_counts[(method, route)] += 1
 
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count one API request as in flight while it is answered."""
+        with self._counts_lock:
+            self.in_flight += 1
+            self.in_flight_max = max(self.in_flight_max, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._counts_lock:
+                self.in_flight -= 1
+
     def stats(self) -> dict[str, Any]:
         with self._counts_lock:
             counts = dict(self.request_counts)
+            in_flight_max = self.in_flight_max
         return {
             "total": sum(counts.values()),
+            "in_flight_max": in_flight_max,
             "requests": [{"method": m, "route": r, "count": c}
                          for (m, r), c in sorted(counts.items())],
         }

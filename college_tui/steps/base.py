@@ -84,6 +84,8 @@ class Context:
         deadline = time.monotonic() + timeout
         delay = first
         while True:
+            if self.azdo is not None:
+                self.azdo.forget_reads()  # a poll waits for a change: never a remembered answer
             result = probe()
             if result is not None:
                 return result

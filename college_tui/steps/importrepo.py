@@ -80,12 +80,13 @@ class ImportStep(Step):
         answers = ctx.answers
         svc = ctx.service(self.key)
         project = find_project(ctx, self.key)
-        repo = self._repository(ctx, svc, project)
+        repo, created = self._repository(ctx, svc, project)
         ctx.state.update(self.key, repo_id=repo.id)
-        if not self._empty(svc, project, repo):
+        # A repository made a moment ago is empty and has no import: nothing to look up.
+        if not created and not self._empty(svc, project, repo):
             return Outcome(self._holds(repo), already_done=True)
 
-        request = self._active(svc, project, repo)
+        request = None if created else self._active(svc, project, repo)
         if request is not None:
             self.progress(ctx, f"Resuming: the import #{request.id} started earlier is "
                                f"{request.status}")
@@ -107,17 +108,19 @@ class ImportStep(Step):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _repository(self, ctx: Context, svc: AzureDevOps, project: Project) -> Repository:
+    def _repository(self, ctx: Context, svc: AzureDevOps,
+                    project: Project) -> tuple[Repository, bool]:
+        """The course repository, and whether it was created now."""
         name = ctx.answers.repo
         repo = svc.get_repository(project.id, name)
         if repo is not None:
             self.progress(ctx, f"Repository {repo.name} exists; using it", 0.05)
-            return repo
+            return repo, False
         repo = svc.create_repository(project.id, name)  # re-checks by name before resending
         other = (f" (The repository {project.name} was made together with the project; the "
                  f"course works in {repo.name}.)" if name.lower() != project.name.lower() else "")
         self.note(ctx, f"Created the empty repository {repo.name} in {project.name}.{other}")
-        return repo
+        return repo, True
 
     def _empty(self, svc: AzureDevOps, project: Project, repo: Repository) -> bool:
         """No default branch and no branches: an import may go in."""

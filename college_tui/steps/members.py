@@ -4,13 +4,17 @@ Each colleague is invited with an access level (Stakeholder by default, Basic wh
 entitlement to the project, then added to the team through a Graph membership. Azure DevOps can
 refuse one person with HTTP 200 and `isSuccess: false`; that is that person's failure (with the
 service's words), the others go on. The step then finishes with a warning naming who is missing,
-and `college-tui check` reports them. Long lists run four at a time.
+and `college-tui check` reports them.
+
+Long lists run MAX_PARALLEL at a time (a class of 200 takes seconds, not minutes), all through one
+facade: when the service answers 429 with Retry-After, every worker waits it out, not only the
+one that was told (azdo/http.py). Each colleague costs two requests: the invitation and the team
+membership (a PUT: adding someone already there changes nothing, so nothing is checked first).
 """
 
 from __future__ import annotations
 
 import queue
-import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -112,22 +116,14 @@ class MembersStep(Step):
         if not todo:
             return []
         events: queue.Queue = queue.Queue()
-        local = threading.local()
-
-        def service():
-            # One facade per worker thread (an SDK connection is not meant to be shared), each
-            # posting its events to the queue this thread empties.
-            if getattr(local, "svc", None) is None:
-                from ..azdo.client import AzureDevOps
-
-                local.svc = AzureDevOps(ctx.target.org_url, ctx.target.profile_url,
-                                        ctx.credential, events.put, step=self.key)
-            return local.svc
+        # The workers share this run's facade (its connections and its Retry-After pause) and
+        # post their events to the queue this thread empties.
+        svc = ctx.service(self.key).for_step(self.key, events.put)
 
         def one(member: Member) -> MemberResult:
             if ctx.cancel.is_set():
                 return MemberResult(member.email, FAILED, "cancelled")
-            return add_member(service(), member, project_id, container)
+            return add_member(svc, member, project_id, container)
 
         results: list[MemberResult] = []
         done = done_before
@@ -203,9 +199,7 @@ def add_member(svc, member: Member, project_id: str, container: str) -> MemberRe
             return MemberResult(member.email, FAILED,
                                 "Azure DevOps invited the user but gave no descriptor; run "
                                 "again to add them to the team.")
-        if svc.is_member(subject, container):
-            return MemberResult(member.email, ALREADY)
-        svc.add_member(subject, container)
+        svc.add_member(subject, container)  # a PUT: already a member changes nothing
     except AzdoError as exc:
         from .runner import azdo_message
 

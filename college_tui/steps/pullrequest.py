@@ -87,7 +87,8 @@ class PullRequestStep(Step):
             self.progress(ctx, f"{relpath} is already committed on {branch}", 0.3)
         ctx.state.update(self.key, branch=branch, commit=head)
 
-        if self._remote_head(svc, project, repo, source_ref) == head:
+        # A commit made just now cannot be on the server yet: only a rerun asks.
+        if not commit and self._remote_head(svc, project, repo, source_ref) == head:
             self.progress(ctx, f"{branch} is already pushed", 0.7)
         else:
             with git_access(ctx, url) as access, explained():
@@ -113,10 +114,11 @@ class PullRequestStep(Step):
                   ctx: Context) -> PullRequest | None:
         """An active pull request from our branch (any target), else a completed one."""
         source = f"refs/heads/{ctx.answers.branch}"
+        found = svc.pull_requests(project.id, repo.id, source_ref=source, status="all")
         for status in ("active", "completed"):
-            found = svc.pull_requests(project.id, repo.id, source_ref=source, status=status)
-            if found:
-                return max(found, key=lambda pr: pr.id)
+            mine = [pr for pr in found if pr.status == status]
+            if mine:
+                return max(mine, key=lambda pr: pr.id)
         return None
 
     def _remote_head(self, svc: AzureDevOps, project: Project, repo: Repository,

@@ -91,19 +91,31 @@ def run(ctx: Context, steps: list[type[Step] | Step], *, only_inspect: bool = Fa
     ctx.dry_run = only_inspect
     report = RunReport()
     stopped = False
-    for item in steps:
-        step = item() if isinstance(item, type) else item
-        if stopped:
-            report.results.append(StepResult(step.key, step.title, BLOCKED,
-                                             message="an earlier step did not finish"))
-            continue
-        result = _run_one(ctx, step, only_inspect, report)
-        report.results.append(result)
-        if result.status == FAILED and not only_inspect:
-            stopped = True
-        if until and step.key == until:
-            break
+    try:
+        for item in steps:
+            step = item() if isinstance(item, type) else item
+            if stopped:
+                report.results.append(StepResult(step.key, step.title, BLOCKED,
+                                                 message="an earlier step did not finish"))
+                continue
+            stopped = _run_step(ctx, step, only_inspect, report)
+            if until and step.key == until:
+                break
+    finally:
+        if ctx.azdo is not None:  # the next run reads the world afresh
+            ctx.azdo.forget_reads(stop=True)
     return report
+
+
+def _run_step(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> bool:
+    """Run one step of `run`; True when applying must stop here."""
+    if ctx.azdo is not None:
+        # Within one run, a fact read once (by inspect, by an earlier step) is not fetched again;
+        # writes and polls forget (azdo/client.py).
+        ctx.azdo.remember_reads()
+    result = _run_one(ctx, step, only_inspect, report)
+    report.results.append(result)
+    return result.status == FAILED and not only_inspect
 
 
 def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> StepResult:

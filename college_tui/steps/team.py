@@ -74,6 +74,14 @@ class TeamStep(Step):
 
     def _find(self, ctx: Context, project_id: str):
         wanted = ctx.answers.team.lower()
+        project = ctx.service(self.key).get_project(ctx.answers.project)  # remembered in a run
+        if project is not None and project.id == project_id and project.default_team_id \
+                and (project.default_team_name or "").lower() == wanted:
+            # The project names its default team: no need to list the teams to find it.
+            from ..azdo.models import Team
+
+            return Team(id=project.default_team_id, name=project.default_team_name,
+                        description="")
         return next((t for t in ctx.service(self.key).teams(project_id)
                      if t.name.lower() == wanted), None)
 

@@ -37,6 +37,11 @@ DEFAULT_RSA_BITS = 3072
 MIN_RSA_BITS = 2048  # smaller existing keys are refused rather than adopted
 _MAX_KEY_FILE_BYTES = 64 * 1024  # real private keys are a few KiB
 _OPENSSH_MAGIC = b"openssh-key-v1\x00"
+# Key files this process generated, by (path, inode, mtime): loading one of those again (the SSH
+# check right after creating the key) skips cryptography's RSA consistency check, which costs
+# ~0.15 s per 3072-bit key and guards against malformed keys from elsewhere; ours are well-formed
+# by construction and unchanged since. A file replaced or rewritten gets a new identity.
+_MADE_HERE: set[tuple[str, int, int]] = set()
 
 # Friendly names for the key types we may meet in someone's ~/.ssh.
 _KEY_TYPE_NAMES = {
@@ -210,6 +215,8 @@ def generate_rsa_key(
         # Keep the pair all-or-nothing: this private key was created a moment ago by us.
         _remove_quietly(path)
         raise
+    with contextlib.suppress(OSError):
+        _MADE_HERE.add(_file_identity(path))
     return _describe(path, pub_path, rsa_key, public_line, comment, adopted=False)
 
 
@@ -269,10 +276,16 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
         )
     password = secret if encrypted else None
     try:
+        ours = _file_identity(path) in _MADE_HERE
+    except OSError:
+        ours = False
+    try:
         if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
-            key = serialization.load_ssh_private_key(data, password)
+            key = serialization.load_ssh_private_key(data, password,
+                                                     unsafe_skip_rsa_key_validation=ours)
         else:
-            key = serialization.load_pem_private_key(data, password)
+            key = serialization.load_pem_private_key(data, password,
+                                                     unsafe_skip_rsa_key_validation=ours)
     except (ValueError, TypeError) as exc:
         if encrypted:
             raise KeyPassphraseError(
@@ -290,6 +303,11 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
             "leaves it untouched: choose another file name for a new 3072-bit key."
         )
     return key
+
+
+def _file_identity(path: Path) -> tuple[str, int, int]:
+    info = os.stat(path)
+    return (os.path.realpath(path), info.st_ino, info.st_mtime_ns)
 
 
 def key_material(public_line: str) -> str:

@@ -163,3 +163,38 @@ def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
     assert set(emails) <= team_member_names(with_project)
     fractions = [e.fraction for e in record.of(StepProgress, "members")]
     assert fractions[-1] == 1.0 and len(fractions) == 10
+
+
+def test_a_class_under_429s_is_invited_each_once_with_bounded_concurrency_and_shared_waits(
+        start_sandbox, make_ctx, monkeypatch):
+    """One worker told Retry-After: 1 holds back all of them; nobody is invited twice."""
+    from college_tui.sandbox.faults import FaultPlan
+    from college_tui.steps.members import MAX_PARALLEL
+
+    server = start_sandbox(project_create_seconds=0.2)
+    assert run(make_ctx(server), BEFORE).ok
+    arrivals: list[tuple[float, str | None]] = []  # every request reaching the service
+    real_draw = FaultPlan.draw
+
+    def draw(self):
+        fault = real_draw(self)
+        arrivals.append((time.monotonic(), fault))
+        return fault
+
+    monkeypatch.setattr(FaultPlan, "draw", draw)
+    server.stop()  # the same data, now answering 8 % of the requests with 429 + Retry-After: 1
+    throttled = start_sandbox(server.data_dir, project_create_seconds=0.2,
+                              faults="429=0.08,retry_after=1,seed=11")
+    emails = [f"student{i:02d}@example.com" for i in range(16)]
+    ctx = make_ctx(throttled, Answers(members=[Member(e) for e in emails]))
+    report = run(ctx, [SignInStep, MembersStep()])
+
+    assert report.ok, ctx.emit.text()
+    assert set(emails) <= team_member_names(throttled)
+    assert invites_sent(throttled) == len(emails)  # each invitation carried out exactly once
+    assert 1 < throttled.sandbox.stats()["in_flight_max"] <= MAX_PARALLEL
+    told = [t for t, fault in arrivals if fault == "429"]
+    assert told, "the seed gave no 429: choose another"
+    for t in told:  # after a 429, nothing reaches the service until its Retry-After has passed
+        early = [a for a, _ in arrivals if t + 0.2 < a < t + 0.9]
+        assert not early, f"{len(early)} request(s) sent during a Retry-After pause"

@@ -469,3 +469,37 @@ def test_same_key_compares_type_and_base64_only():
     assert not same_key("ssh-rsa AAAA", "ssh-ed25519 AAAA")
     assert not same_key("", "ssh-rsa AAAA")
     assert key_material("ssh-rsa AAAA a b c") == "ssh-rsa AAAA"
+
+
+@needs_ssh_keygen
+def test_a_key_made_here_is_not_rechecked_when_loaded_again_but_any_other_file_is(
+        home, monkeypatch):
+    """Loading the key just generated (the SSH check) skips the ~0.15 s RSA consistency check."""
+    from cryptography.hazmat.primitives import serialization
+
+    skipped: list[bool] = []
+    real = serialization.load_ssh_private_key
+
+    def spy(data, password, *args, unsafe_skip_rsa_key_validation=False, **kwargs):
+        skipped.append(unsafe_skip_rsa_key_validation)
+        return real(data, password, *args,
+                    unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_ssh_private_key", spy)
+    ours = home / ".ssh" / "ours"
+    ours.parent.mkdir(mode=0o700)
+    made = generate_rsa_key(ours, passphrase=PASSPHRASE)
+    keygen(str(home / ".ssh" / "theirs"), bits=3072)
+    loaded = sshkeys.load_rsa_private_key(ours, PASSPHRASE)
+    assert skipped == [True]
+    assert loaded.key_size == 3072 and made.bits == 3072
+    with pytest.raises(KeyPassphraseError):  # the passphrase is still checked
+        sshkeys.load_rsa_private_key(ours, "wrong")
+    sshkeys.load_rsa_private_key(home / ".ssh" / "theirs")
+    assert skipped[-1] is False  # not made here: checked
+    data = ours.read_bytes()  # the same bytes written again: a new file, checked again
+    ours.unlink()
+    ours.write_bytes(data)
+    os.utime(ours, ns=(1, 1))
+    sshkeys.load_rsa_private_key(ours, PASSPHRASE)
+    assert skipped[-1] is False

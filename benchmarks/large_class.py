@@ -1,0 +1,78 @@
+"""Figure 4: inviting a large class from a CSV — the members step against a sandbox process.
+
+The engine runs in this process (the step's own wall time, not interpreter start); the sandbox in
+another, so the two do not share one GIL. Each size gets a fresh sandbox, so its in-flight maximum
+(`/_sandbox/stats`) belongs to that size alone.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from common import BenchmarkError, SandboxProcess, Workspace
+
+
+def _context(info: dict, home: Path, csv: Path | None, emit):
+    from college_tui.steps.answers import Answers
+    from college_tui.steps.base import Secrets
+    from college_tui.steps.runner import make_context
+    from college_tui.target import Target
+
+    target = Target(org_url=info["org_url"], profile_url=info["profile_url"], home=home,
+                    sandbox=True, state_key=f"sandbox:{info['data_dir']}")
+    answers = Answers(members_csv=csv).for_target(target)
+    return make_context(target, answers, emit, secrets=Secrets(pat=info["pat"]))
+
+
+def invite_class(size: int, *, faults: str | None = None, parallel: int | None = None) -> dict:
+    """Invite `size` colleagues: {seconds, in_flight_max, invites, requests, waits, ok, summary}.
+
+    `invites` counts the invitations the sandbox carried out (429s are answered before that)."""
+    from college_tui.events import Waiting
+    from college_tui.steps import members as members_module
+    from college_tui.steps.members import MembersStep
+    from college_tui.steps.project import ProjectStep
+    from college_tui.steps.runner import run
+    from college_tui.steps.signin import SignInStep
+    from college_tui.steps.team import TeamStep
+
+    space = Workspace("college-bench-class-")
+    try:
+        csv = space.root / "class.csv"
+        csv.write_text("email,access_level\n" + "".join(
+            f"attendee{i:04d}@college.example,stakeholder\n" for i in range(size)),
+            encoding="utf-8")
+        with SandboxProcess(space.root / "sandbox") as sandbox:
+            events: list = []
+            ctx = _context(sandbox.info, space.home, csv, events.append)
+            setup = run(ctx, [SignInStep, ProjectStep, TeamStep])
+            if not setup.ok:
+                raise BenchmarkError(f"setting up the project failed: {setup.results}")
+            if faults:  # faults apply to the invitations only: restart the same data with them
+                sandbox.close()
+                sandbox = SandboxProcess(space.root / "sandbox", faults=faults)
+                ctx = _context(sandbox.info, space.home, csv, events.append)
+                run(ctx, [SignInStep])
+            before = sandbox.stats()["total"]
+            saved = members_module.MAX_PARALLEL
+            if parallel is not None:
+                members_module.MAX_PARALLEL = parallel
+            events.clear()
+            started = time.perf_counter()
+            try:
+                report = run(ctx, [MembersStep()])
+            finally:
+                members_module.MAX_PARALLEL = saved
+            seconds = time.perf_counter() - started
+            stats = sandbox.stats()
+            sandbox.close()
+        result = report.result("members")
+        waits = [e for e in events if isinstance(e, Waiting)]
+        invites = sum(q["count"] for q in stats["requests"]
+                      if q["method"] == "POST" and q["route"].endswith("_apis/UserEntitlements"))
+        return {"seconds": seconds, "in_flight_max": stats.get("in_flight_max"), "invites": invites,
+                "requests": stats["total"] - before, "waits": len(waits),
+                "ok": result is not None and result.ok, "summary": result.summary if result else ""}
+    finally:
+        space.close()

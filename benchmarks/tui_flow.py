@@ -1,0 +1,108 @@
+"""Figures 3 and 5 (TUI): the wizard walked by keyboard (Pilot, 120×40) on the sandbox, in-process.
+
+Prints one JSON line: {"available": false} while `college_tui.ui` has no CollegeApp, else
+{"available": true, "seconds", "longest_ms", "p99_ms", "samples", "reached_summary"}.
+Run it in its own process (benchmarks/run.py does): its peak RSS is the TUI's with the sandbox.
+The stall probe is a task that asks to wake every 5 ms; each wake's lateness is one sample.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+
+PERIOD = 0.005
+MAX_ENTERS = 30
+
+
+class StallProbe:
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task: asyncio.Task | None = None
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(PERIOD)
+            self.samples.append(max(0.0, loop.time() - before - PERIOD))
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+
+async def walk(data: Path) -> dict:
+    from college_tui.ui.app import CollegeApp
+    from college_tui.ui.widgets.step_list import SUMMARY
+
+    from college_tui.cli import TargetOptions, wizard_opener
+
+    stack = contextlib.ExitStack()
+    options = sandbox_options(TargetOptions, data)
+    app = CollegeApp(opener=wizard_opener(options, stack), start="sandbox")
+    probe = StallProbe()
+    started = time.perf_counter()
+    reached = False
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            probe.start()
+            await settle(app, pilot)
+            for _ in range(MAX_ENTERS):
+                if app.wizard.current == SUMMARY:
+                    reached = True
+                    break
+                await pilot.press("enter")
+                await settle(app, pilot)
+            probe.stop()
+    finally:
+        stack.close()
+    seconds = time.perf_counter() - started
+    samples = sorted(probe.samples)
+    p99 = samples[min(len(samples) - 1, int(0.99 * len(samples)))] if samples else 0.0
+    return {"available": True, "seconds": seconds, "reached_summary": reached,
+            "longest_ms": 1000 * (samples[-1] if samples else 0.0), "p99_ms": 1000 * p99,
+            "samples": len(samples)}
+
+
+def sandbox_options(options_class, data: Path):
+    """cli.TargetOptions for `--sandbox --data DATA`, whatever fields it has gained since."""
+    import dataclasses
+
+    wanted = {"use_sandbox": True, "data": data}
+    values = {}
+    for f in dataclasses.fields(options_class):
+        if f.name in wanted:
+            values[f.name] = wanted[f.name]
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            values[f.name] = False if f.type in ("bool", bool) else None
+    return options_class(**values)
+
+
+async def settle(app, pilot) -> None:
+    """Wait until the engine's workers finish, then until their messages are handled."""
+    await pilot.pause()
+    for _ in range(3):
+        with contextlib.suppress(Exception):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def main() -> None:
+    try:
+        import college_tui.ui.app  # noqa: F401
+    except ImportError:
+        print(json.dumps({"available": False}))
+        return
+    print(json.dumps(asyncio.run(walk(Path(sys.argv[1])))))
+
+
+if __name__ == "__main__":
+    main()
