@@ -8,6 +8,7 @@ Nothing here imports the UI or the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -184,6 +185,9 @@ def warm_up() -> None:
     """Import the service client's libraries ahead of the first call (run in a thread)."""
     from ..azdo import client  # noqa: F401
     from ..azdo.credentials import PatCredential  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # the SDK: most of the first call's cost
+        import azure.devops.connection  # noqa: F401
 
 
 def local_problems() -> list[str]:
