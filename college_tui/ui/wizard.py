@@ -258,8 +258,9 @@ class WizardScreen(Screen):
         self.session = message.session
         self.answers = message.session.ctx.answers
         self.app.target_org = message.session.ctx.target.org
+        home = message.session.ctx.target.home
         for panel in self.panels:
-            panel.load(self.answers, self.sandbox)
+            panel.load(self.answers, self.sandbox, home)
         for problem in message.local_problems:
             self.log_line(f"! {problem}")
         for result in message.report.results:
@@ -316,7 +317,7 @@ class WizardScreen(Screen):
                         "done.")
         if message.summary.pull_request_url:
             self.log_line(f"Pull request: {self.app.show(message.summary.pull_request_url)}")
-        self.show(SUMMARY)
+        self.call_after_refresh(self.show, SUMMARY)  # once the link buttons are mounted
 
     @on(KeyShown)
     def _key(self, message: KeyShown) -> None:

@@ -89,15 +89,15 @@ def scrubber(*values: str):
         (re.compile(r"\b[0-9a-f]{8}\b"), "<sha>"),
     ]
 
+    host_word = re.compile(rf"\b{re.escape(host)}\b") if host else None
+
     def scrub(text: str) -> str:
         for value in values:
             if value:
                 text = text.replace(value, "<tmp>")
-        if host:
-            text = text.replace(host, "<host>")
         for pattern, replacement in patterns:
             text = pattern.sub(replacement, text)
-        return text
+        return host_word.sub("<host>", text) if host_word else text
 
     return scrub
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ...events import NeedsYou
     from ...steps.answers import Answers
 
+PATH_FIELDS = ("key_path", "clone_dir", "members_csv")
 TEACHES = {step.key: step.teaches for step in STEPS}
 TITLES = {step.key: step.title for step in STEPS}
 
@@ -50,6 +51,7 @@ class StepPanel(VerticalScroll):
         super().__init__(id=f"{self.STEP}-panel", classes="step-panel")
         self.answers = answers
         self.sandbox = sandbox
+        self.home: Path | None = None  # the target's home: "~" in path fields
         self.handoff_url: str | None = None
         self.handoff_detail: str | None = None
 
@@ -66,17 +68,26 @@ class StepPanel(VerticalScroll):
 
     def initial(self, name: str) -> str:
         value = getattr(self.answers, name, "")
+        if isinstance(value, Path) and self.home is not None and value.is_relative_to(self.home):
+            return f"~/{value.relative_to(self.home).as_posix()}"
         return "" if value is None else str(value)
 
     def value(self, name: str) -> Any:
-        """The typed text as the answers field's type."""
-        raw = self.raw(name)
-        if name in ("key_path", "clone_dir", "members_csv"):
-            return Path(raw).expanduser() if raw.strip() else None
+        """The typed text as the answers field's type (~ is the target's home, as in apply)."""
+        raw = self.raw(name).strip()
+        if name in PATH_FIELDS:
+            if not raw:
+                return None
+            if self.home is not None and (raw == "~" or raw.startswith("~/")):
+                return self.home / raw[2:]
+            return Path(raw).expanduser()
         return raw
 
     def secrets(self) -> dict[str, str]:
         return {}
+
+    def home_label(self, label: str) -> str:
+        return f"{label} (~ is the sandbox's own home)" if self.sandbox else label
 
     def extra_problem(self, name: str) -> str | None:
         """A check the answers cannot make (e.g. the passphrase typed twice)."""
@@ -93,14 +104,6 @@ class StepPanel(VerticalScroll):
             yield Static(f"By hand: {self.COMMAND}", classes="command", markup=False)
         if self.intro():
             yield Static(self.intro(), classes="intro", markup=False)
-        for field in self.fields():
-            yield Label(field.label, classes="field-label")
-            yield Input(value="" if field.secret else self.initial(field.name),
-                        password=field.password, placeholder=field.placeholder,
-                        name=field.name, id=self.field_id(field.name), compact=True)
-            yield Static("", id=f"{self.field_id(field.name)}-error", classes="field-error",
-                         markup=False)
-        yield from self.compose_extra()
         with Vertical(classes="handoff", id=f"{self.STEP}-handoff"):
             yield Static("", classes="handoff-text", markup=False)
             yield Static("", classes="handoff-url", markup=False)
@@ -109,6 +112,14 @@ class StepPanel(VerticalScroll):
                 yield Button("Open the page", classes="open-page", compact=True)
                 yield Button("Copy", classes="copy-detail", compact=True)
         yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
+        for field in self.fields():
+            yield Label(field.label, classes="field-label")
+            yield Input(value="" if field.secret else self.initial(field.name),
+                        password=field.password, placeholder=field.placeholder,
+                        name=field.name, id=self.field_id(field.name), compact=True)
+            yield Static("", id=f"{self.field_id(field.name)}-error", classes="field-error",
+                         markup=False)
+        yield from self.compose_extra()
         yield Button(self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run",
                      compact=True)
 
@@ -121,9 +132,9 @@ class StepPanel(VerticalScroll):
     def raw(self, name: str) -> str:
         return self.query_one(f"#{self.field_id(name)}", Input).value
 
-    def load(self, answers: Answers, sandbox: bool) -> None:
+    def load(self, answers: Answers, sandbox: bool, home: Path | None = None) -> None:
         """The session is open: show the engine's defaults resolved for the target."""
-        self.answers, self.sandbox = answers, sandbox
+        self.answers, self.sandbox, self.home = answers, sandbox, home
         for field in self.fields():
             if not field.secret:
                 self.query_one(f"#{self.field_id(field.name)}", Input).value = \

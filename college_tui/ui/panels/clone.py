@@ -13,4 +13,4 @@ class ClonePanel(StepPanel):
     ACTION = "Clone it"
 
     def fields(self) -> list[Field]:
-        return [Field("clone_dir", "Clone into this folder")]
+        return [Field("clone_dir", self.home_label("Clone into this folder"))]

@@ -46,8 +46,8 @@ class SignInPanel(StepPanel):
                        id="sign-in-remember", compact=True)
         yield Static("", id="sign-in-pat-page", classes="where", markup=False)
 
-    def load(self, answers, sandbox) -> None:
-        super().load(answers, sandbox)
+    def load(self, answers, sandbox, home=None) -> None:
+        super().load(answers, sandbox, home)
         if not sandbox and self.query("#sign-in-pat-page"):
             from ...steps.signin import pat_page
 

@@ -18,7 +18,7 @@ class SshKeyPanel(StepPanel):
     ACTION = "Create and register the key"
 
     def fields(self) -> list[Field]:
-        return [Field("key_path", "Key file"),
+        return [Field("key_path", self.home_label("Key file")),
                 Field("passphrase", "Passphrase (optional, hidden)", password=True, secret=True,
                       placeholder="empty: no passphrase"),
                 Field("passphrase2", "Passphrase again", password=True, secret=True)]

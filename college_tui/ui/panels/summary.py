@@ -24,10 +24,10 @@ class SummaryPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Summary", classes="panel-title")
-        yield Static("The checklist appears when the steps are done (ctrl+r runs the rest).",
-                     id="summary-checklist", markup=False)
         yield VerticalScroll(id="summary-links")
         yield Static("", id="summary-clone", markup=False)
+        yield Static("The checklist appears when the steps are done (ctrl+r runs the rest).",
+                     id="summary-checklist", markup=False)
         yield Static(NEXT_STEPS, id="summary-next", classes="teaches", markup=False)
 
     def show(self, summary: Summary) -> None:
@@ -43,14 +43,14 @@ class SummaryPanel(VerticalScroll):
         links.remove_children()
         links.mount_all([Button(self.app.show(f"{what}: {url}"), name=url, classes="link",
                                 compact=True)
-                         for what, url in summary.links])
+                         for what, url in reversed(summary.links)])  # the PR first
         self.query_one("#summary-clone", Static).update(
             self.app.show(f"Your clone: {summary.clone_dir}"))
 
     def focus_first(self) -> None:
         buttons = self.query(".link")
         if buttons:
-            buttons.last().focus()
+            buttons.first().focus()
 
     @on(Button.Pressed, ".link")
     def _open(self, event: Button.Pressed) -> None:

@@ -51,8 +51,8 @@ class StatusPane(Vertical):
         self.query_one("#status-wait", Static).update(text)
 
     def end(self, text: str) -> None:
-        self._tick()
         self.started = None
+        self._tick()
         self.set_operation(text)
         self.set_wait("")
         self.set_fraction(None)
