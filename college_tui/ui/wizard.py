@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
-from textual.worker import WorkerState
 
 from ..events import NeedsYou, Note, StepFailed, StepFinished, StepProgress, StepStarted, Waiting
 from ..steps.runner import ALREADY, DONE, FAILED, WARNING
@@ -68,6 +67,7 @@ class WizardScreen(Screen):
 
             self.answers.members = [Member(SANDBOX_EXAMPLE)]
         self.inspecting = True
+        self.engine_busy = True  # a worker runs an engine call (set and cleared on this thread)
         self.panels: list[StepPanel] = [cls(self.answers, sandbox) for cls in PANELS]
         self.keys = [panel.STEP for panel in self.panels]
 
@@ -123,8 +123,7 @@ class WizardScreen(Screen):
 
     @property
     def busy(self) -> bool:
-        return any(w.group == ENGINE and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-                   for w in self.workers)
+        return self.engine_busy
 
     # -- engine calls (thread workers; they only post messages) -------------------------------
 
@@ -159,11 +158,11 @@ class WizardScreen(Screen):
         except Exception as exc:  # a bug of ours: apology + log file
             self.post_message(Crashed(self._crash_log(exc)))
             return
-        self.post_message(SessionOpened(session, report, local_problems()))
         self._after(session, report.results)
+        self.post_message(SessionOpened(session, report, local_problems()))  # the last word
 
     @work(thread=True, exclusive=True, group=ENGINE, exit_on_error=False, description="Run steps")
-    def run_steps(self, keys: list[str], changes: dict, secrets: dict) -> None:
+    def _run_steps(self, keys: list[str], changes: dict, secrets: dict) -> None:
         session = self.session
         try:
             problems = session.update_answers(**changes) if changes else []
@@ -179,8 +178,8 @@ class WizardScreen(Screen):
         except Exception as exc:
             self.post_message(Crashed(self._crash_log(exc)))
             return
-        self.post_message(RunEnded(report))
         self._after(session, report.results)
+        self.post_message(RunEnded(report))  # the last word: the screen takes Enter again
 
     def _after(self, session: Session, results) -> None:
         """Still on the worker: what the screen shows next (key, organisations, summary)."""
@@ -255,6 +254,7 @@ class WizardScreen(Screen):
     @on(SessionOpened)
     def _opened(self, message: SessionOpened) -> None:
         self.inspecting = False
+        self.engine_busy = False
         self.session = message.session
         self.answers = message.session.ctx.answers
         self.app.target_org = message.session.ctx.target.org
@@ -277,12 +277,14 @@ class WizardScreen(Screen):
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
+        self.engine_busy = False
         self.status.end("Could not open the target.")
         self.log_line(f"✗ {message.message}")
         self.panels[0].show_outcome(f"✗ {message.message}", failed=True)
 
     @on(RunEnded)
     def _run_ended(self, message: RunEnded) -> None:
+        self.engine_busy = False
         if message.problems:
             panel = self.panel(self.current) if self.current in self.keys else self.panels[0]
             panel.show_outcome("✗ " + " ".join(message.problems), failed=True)
@@ -306,18 +308,24 @@ class WizardScreen(Screen):
                       (states.DONE, states.ALREADY)]
         if open_steps:
             self.show(open_steps[0])
-        else:
-            self.status.end("Checking the challenge on the service…")
+        elif self.query_one(SummaryPanel).summary is not None:
+            self._summary_status()
+            self.call_after_refresh(self.show, SUMMARY)
 
     @on(SummaryReady)
     def _summary(self, message: SummaryReady) -> None:
         self.query_one(SummaryPanel).show(message.summary)
-        done = sum(1 for item in message.summary.items if item.ok)
-        self.status.end(f"Summary: {done} of {len(message.summary.items)} challenge outcomes "
-                        "done.")
+        self._summary_status()
         if message.summary.pull_request_url:
             self.log_line(f"Pull request: {self.app.show(message.summary.pull_request_url)}")
-        self.call_after_refresh(self.show, SUMMARY)  # once the link buttons are mounted
+        if not self.engine_busy or self.inspecting:
+            self.call_after_refresh(self.show, SUMMARY)  # once the link buttons are mounted
+
+    def _summary_status(self) -> None:
+        summary = self.query_one(SummaryPanel).summary
+        done = sum(1 for item in summary.items if item.ok)
+        self.status.end(f"Summary: {done} of {len(summary.items)} challenge outcomes done. "
+                        "Enter opens the link shown.")
 
     @on(KeyShown)
     def _key(self, message: KeyShown) -> None:
@@ -339,6 +347,7 @@ class WizardScreen(Screen):
 
     @on(Crashed)
     def _crashed(self, message: Crashed) -> None:
+        self.engine_busy = False
         where = f" The details are in {message.log_path}." if message.log_path else ""
         text = f"Sorry: something unexpected went wrong in college-tui.{where}"
         self.status.end("Stopped by an unexpected error.")
@@ -379,6 +388,10 @@ class WizardScreen(Screen):
             self.app.push_screen(ConfirmModal(question, "Write the key"), answered)
             return
         self.run_steps(keys, changes, secrets)
+
+    def run_steps(self, keys: list[str], changes: dict, secrets: dict) -> None:
+        self.engine_busy = True
+        self._run_steps(keys, changes, secrets)
 
     def action_run_rest(self) -> None:
         left = [k for k in self.keys if self.step_list.states[k] not in

@@ -268,11 +268,17 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
             "another key file name to create a new key."
         )
     password = secret if encrypted else None
+    # OpenSSL's RSA key check holds the GIL (~140 ms for 3072 bits), freezing the wizard's
+    # screen each time: the same file's bytes are checked once per process.
+    digest = hashlib.sha256(data).digest()
+    checked = digest in _CHECKED_KEYS
     try:
         if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
-            key = serialization.load_ssh_private_key(data, password)
+            key = serialization.load_ssh_private_key(
+                data, password, unsafe_skip_rsa_key_validation=checked)
         else:
-            key = serialization.load_pem_private_key(data, password)
+            key = serialization.load_pem_private_key(
+                data, password, unsafe_skip_rsa_key_validation=checked)
     except (ValueError, TypeError) as exc:
         if encrypted:
             raise KeyPassphraseError(
@@ -289,7 +295,11 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
             f"{path} is a {key.key_size}-bit RSA key, which is too weak to use. college-tui "
             "leaves it untouched: choose another file name for a new 3072-bit key."
         )
+    _CHECKED_KEYS.add(digest)
     return key
+
+
+_CHECKED_KEYS: set[bytes] = set()  # sha256 of key files OpenSSL has already checked
 
 
 def key_material(public_line: str) -> str:

@@ -144,6 +144,8 @@ class LoopWatchdog:
     def __init__(self, period: float = 0.01) -> None:
         self.period = period
         self.longest = 0.0
+        self.where = ""  # what the test said it was doing at the longest stall
+        self.doing = ""
         self._task: asyncio.Task | None = None
 
     async def _watch(self) -> None:
@@ -151,7 +153,9 @@ class LoopWatchdog:
         while True:
             before = loop.time()
             await asyncio.sleep(self.period)
-            self.longest = max(self.longest, loop.time() - before - self.period)
+            stall = loop.time() - before - self.period
+            if stall > self.longest:
+                self.longest, self.where = stall, self.doing
 
     def __enter__(self) -> LoopWatchdog:
         self._task = asyncio.get_running_loop().create_task(self._watch())

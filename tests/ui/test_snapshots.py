@@ -21,6 +21,7 @@ from textual.widgets import Input
 
 from college_tui.cli import TargetOptions, wizard_opener
 from college_tui.ui.panels import PANELS
+from college_tui.ui.widgets.activity_log import ActivityLog
 
 from .conftest import PASSPHRASE, make_app, scrubber, server_opener, settle
 
@@ -52,6 +53,15 @@ async def _opened(pilot) -> None:
     await settle(pilot.app, pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
+    await _still(pilot)
+
+
+async def _still(pilot) -> None:
+    """Let scrolling finish (focus and the log's auto-scroll), so frames repeat."""
+    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()
+    for log in pilot.app.screen.query(ActivityLog):
+        log.scroll_end(animate=False)
     await pilot.pause()
 
 
@@ -59,7 +69,7 @@ def _goto(step: str):
     async def run_before(pilot) -> None:
         await _opened(pilot)
         pilot.app.wizard.show(step)
-        await pilot.pause()
+        await _still(pilot)
 
     return run_before
 

@@ -26,6 +26,7 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
             assert screen.current == "sign-in"
             while screen.current != SUMMARY:
                 step = screen.current
+                watchdog.doing = step
                 if step == "members":
                     assert app.focused.id == "members-members"
                     await pilot.press("end", *f", {COLLEAGUE}")
@@ -49,7 +50,8 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
         if screen.session:
             pat = screen.session.ctx.secrets.pat
         log_file = app.logfile.path.read_text(encoding="utf-8")
-    assert watchdog.longest < 0.25, f"the event loop stalled {watchdog.longest * 1000:.0f} ms"
+    assert watchdog.longest < 0.25, \
+        f"the event loop stalled {watchdog.longest * 1000:.0f} ms during {watchdog.where}"
     assert enters <= 20
     for secret in (PASSPHRASE, pat):
         assert secret and secret not in on_screen and secret not in log_file

@@ -469,3 +469,27 @@ def test_same_key_compares_type_and_base64_only():
     assert not same_key("ssh-rsa AAAA", "ssh-ed25519 AAAA")
     assert not same_key("", "ssh-rsa AAAA")
     assert key_material("ssh-rsa AAAA a b c") == "ssh-rsa AAAA"
+
+
+def test_a_key_file_is_checked_by_openssl_once_per_process(home, monkeypatch):
+    # The RSA check holds the GIL for ~140 ms: the wizard's screen froze on every load.
+    from cryptography.hazmat.primitives import serialization
+
+    key_path = home / ".ssh" / "checked_once"
+    ensure_ssh_dir(home)
+    generate_rsa_key(key_path, bits=3072)
+    real, skips = serialization.load_ssh_private_key, []
+
+    def spy(data, password, **kwargs):
+        skips.append(kwargs.get("unsafe_skip_rsa_key_validation", False))
+        return real(data, password, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_ssh_private_key", spy)
+    load = sshkeys.load_rsa_private_key
+    first, second = load(key_path), load(key_path)
+    assert skips == [False, True]
+    assert first.private_numbers() == second.private_numbers()
+    other = home / ".ssh" / "another"
+    generate_rsa_key(other, bits=3072)
+    load(other)
+    assert skips[-1] is False  # other bytes are checked
