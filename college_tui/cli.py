@@ -98,6 +98,13 @@ def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
             Faults.parse(faults)
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--faults") from None
+    if not (_interactive() and sys.stdout.isatty()):
+        click.echo("The full-screen wizard needs a terminal. `college-tui apply` runs the same "
+                   "steps without one.")
+        if use_sandbox:
+            click.echo("Here is what it would do on the sandbox:")
+            ctx.invoke(plan, answers_file=None)
+        return
     from .ui.app import CollegeApp
 
     with contextlib.ExitStack() as stack:
