@@ -54,6 +54,11 @@ class CollegeApp(App[None]):
         return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
 
     def on_ready(self) -> None:
+        import gc
+
+        # What exists at first paint lives for the whole session: kept out of the collector's
+        # full passes, which would otherwise walk it all and stall the screen.
+        gc.freeze()
         self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
 
     @staticmethod
