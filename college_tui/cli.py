@@ -72,18 +72,77 @@ def target_options(command):
                    "only, nothing goes to the internet).")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sandbox data directory (default: the persistent sandbox home).")
+@click.option("--fresh", is_flag=True,
+              help="Sandbox only: delete the sandbox data folder first (lists it and asks).")
+@click.option("--faults", default=None, metavar="SPEC",
+              help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7")
+@click.option("--org", "org_url", metavar="URL", default=None,
+              help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
+@click.option("--profile-url", default=None, hidden=True,
+              help="Profile/accounts host (default https://app.vssps.visualstudio.com).")
 @click.pass_context
-def main(ctx: click.Context, use_sandbox: bool, data: Path | None) -> None:
-    """Set up Azure DevOps for the AI Developer College, step by step."""
+def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
+         faults: str | None, org_url: str | None, profile_url: str | None) -> None:
+    """Set up Azure DevOps for the AI Developer College, step by step.
+
+    Without a command, opens the full-screen wizard: on a welcome that asks where to work, or
+    straight on the steps with --sandbox or --org URL.
+    """
     if ctx.invoked_subcommand is not None:
         return
-    if use_sandbox:
-        click.echo("The full-screen wizard arrives in a later issue. Here is what it would do on "
-                   "the sandbox (`college-tui apply --sandbox` does it):")
-        ctx.invoke(plan, answers_file=None)
+    options = TargetOptions(org_url=org_url, use_sandbox=use_sandbox, data=data, faults=faults,
+                            profile_url=profile_url, verbose=False)
+    if use_sandbox or org_url:
+        provisional_target(options)  # wrong combinations are refused before the screen opens
+    if faults:
+        from .sandbox.faults import Faults
+
+        try:
+            Faults.parse(faults)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--faults") from None
+    if not (_interactive() and sys.stdout.isatty()):
+        click.echo("The full-screen wizard needs a terminal. `college-tui apply` runs the same "
+                   "steps without one.")
+        if use_sandbox:
+            click.echo("Here is what it would do on the sandbox:")
+            ctx.invoke(plan, answers_file=None)
         return
-    click.echo("The wizard arrives in a later issue. Try `college-tui plan --sandbox`, "
-               "`college-tui apply --sandbox`, or with --org https://dev.azure.com/NAME.")
+    if fresh:  # asked here, in the terminal, before the screen opens (lists and asks first)
+        if not use_sandbox:
+            raise click.UsageError("--fresh goes with --sandbox only.")
+        _fresh(options, assume_yes=False)
+    from .ui.app import CollegeApp
+
+    with contextlib.ExitStack() as stack:
+        app = CollegeApp(opener=wizard_opener(options, stack),
+                         start="sandbox" if use_sandbox else ("org" if org_url else None),
+                         org_url=org_url)
+        app.run()
+    raise SystemExit(app.return_code or 0)
+
+
+def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
+    """What the wizard calls (in a worker thread) to open its target; the stack closes it."""
+    from dataclasses import replace
+
+    from .steps.base import StepError
+    from .steps.session import OpenedTarget
+
+    def open_(sandbox: bool, org_url: str | None = None) -> OpenedTarget:
+        if sandbox:
+            options = replace(base, use_sandbox=True, org_url=None)
+        else:
+            options = replace(base, use_sandbox=False, org_url=org_url, data=None, fresh=False,
+                              faults=None)
+        try:
+            opened = stack.enter_context(open_target(options))
+        except click.ClickException as exc:
+            raise StepError(exc.format_message()) from None
+        pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None
+        return OpenedTarget(opened.target, pat)
+
+    return open_
 
 
 # -- target -------------------------------------------------------------------------------------
@@ -478,7 +537,8 @@ ANSWERS_OPTION = click.option(
 def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
           until: str | None, fresh: bool, discard_local_work: bool) -> None:
     """Run the steps without the full-screen wizard, printing what happens."""
-    from .steps.runner import DONE, WARNING, run
+    from .steps.runner import DONE, WARNING
+    from .steps.session import Session
 
     steps = _steps(until)
     if discard_local_work and not fresh:
@@ -489,10 +549,11 @@ def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
                                "confirmation, but there is no terminal to ask: run it again "
                                "with --yes.")
     with engine(options, answers_file, preflight=True, assume_yes=assume_yes) as (ctx, printer):
-        if not assume_yes and not _confirmed(ctx, steps, printer):
+        session = Session(ctx, steps)
+        if not assume_yes and not _confirmed(session, printer):
             click.echo("Nothing was changed.")
             raise SystemExit(EXIT_NOT_DONE)
-        report = run(ctx, steps)
+        report = session.run()
     if report.nothing_to_do:
         click.echo("Nothing to do: every step is already done; nothing was changed.")
         return
@@ -507,15 +568,16 @@ def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
     raise SystemExit(EXIT_NOT_DONE)
 
 
-def _confirmed(ctx, steps, printer) -> bool:
+def _confirmed(session, printer) -> bool:
     """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
     from .steps.printer import plan_lines
-    from .steps.runner import ALREADY, FAILED, run
+    from .steps.runner import ALREADY, FAILED
 
+    ctx = session.ctx
     emit_all = ctx.emit
     ctx.emit = _only_http(emit_all)
     try:
-        preview = run(ctx, steps, only_inspect=True)
+        preview = session.inspect_all()
     finally:
         ctx.emit = emit_all
     for line in plan_lines(preview, printer.unicode):
@@ -543,10 +605,11 @@ def _only_http(emit):
 def plan(options: TargetOptions, answers_file: Path | None) -> None:
     """Show what exists and what apply would do; changes nothing."""
     from .steps.printer import plan_lines
-    from .steps.runner import FAILED, run
+    from .steps.runner import FAILED
+    from .steps.session import Session
 
     with engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
-        report = run(ctx, _steps(None), only_inspect=True)
+        report = Session(ctx, _steps(None)).inspect_all()
     for line in plan_lines(report, _unicode_ok(), _apply_command(options, answers_file)):
         click.echo(line)
     if any(r.status == FAILED for r in report.results):
@@ -576,11 +639,11 @@ def _apply_command(options: TargetOptions, answers_file: Path | None) -> str:
 @ANSWERS_OPTION
 def check(options: TargetOptions, answers_file: Path | None) -> None:
     """The challenge checklist: one line per outcome; exit code 0 only when all are done."""
-    from .steps.checklist import run_checklist
     from .steps.printer import check_lines
+    from .steps.session import Session
 
     with engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
-        items, _report = run_checklist(ctx, _steps(None))
+        items = Session(ctx, _steps(None)).checklist()
     for line in check_lines(items, _unicode_ok()):
         click.echo(line)
     if not all(item.ok for item in items):

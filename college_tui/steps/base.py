@@ -43,6 +43,7 @@ class Secrets:
 
     pat: str | None = None
     key_passphrase: str | None = None
+    remember_pat: bool = True  # sign-in may keep the PAT in the system keyring (the TUI asks)
 
     def __repr__(self) -> str:
         return "Secrets(***)"

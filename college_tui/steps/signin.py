@@ -176,7 +176,8 @@ class SignInStep(Step):
 
     def _pat_to_store(self, ctx: Context) -> bool:
         """True when a PAT should still be offered to the keyring (not in the sandbox)."""
-        if ctx.answers.auth != "pat" or ctx.target.sandbox or not ctx.secrets.pat:
+        if ctx.answers.auth != "pat" or ctx.target.sandbox or not ctx.secrets.pat \
+                or not ctx.secrets.remember_pat:
             return False
         if ctx.state.get(self.key).get("keyring_checked"):
             from ..workstation.secrets import load_pat

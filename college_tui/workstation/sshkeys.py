@@ -275,17 +275,22 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
             "another key file name to create a new key."
         )
     password = secret if encrypted else None
+    # OpenSSL's RSA key check holds the GIL (~140 ms for 3072 bits), freezing the wizard's
+    # screen each time: the same file's bytes are checked once per process.
+    digest = hashlib.sha256(data).digest()
+    checked = digest in _CHECKED_KEYS
     try:
         ours = _file_identity(path) in _MADE_HERE
     except OSError:
         ours = False
+    skip = ours or checked
     try:
         if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
             key = serialization.load_ssh_private_key(data, password,
-                                                     unsafe_skip_rsa_key_validation=ours)
+                                                     unsafe_skip_rsa_key_validation=skip)
         else:
             key = serialization.load_pem_private_key(data, password,
-                                                     unsafe_skip_rsa_key_validation=ours)
+                                                     unsafe_skip_rsa_key_validation=skip)
     except (ValueError, TypeError) as exc:
         if encrypted:
             raise KeyPassphraseError(
@@ -302,12 +307,17 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
             f"{path} is a {key.key_size}-bit RSA key, which is too weak to use. college-tui "
             "leaves it untouched: choose another file name for a new 3072-bit key."
         )
+    if not skip:  # only bytes OpenSSL really checked count as checked
+        _CHECKED_KEYS.add(digest)
     return key
 
 
 def _file_identity(path: Path) -> tuple[str, int, int]:
     info = os.stat(path)
     return (os.path.realpath(path), info.st_ino, info.st_mtime_ns)
+
+
+_CHECKED_KEYS: set[bytes] = set()  # sha256 of key files OpenSSL has already checked
 
 
 def key_material(public_line: str) -> str:

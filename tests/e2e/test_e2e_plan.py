@@ -40,7 +40,7 @@ def test_plan_on_a_fresh_organisation_says_what_apply_would_do_and_writes_nothin
 def test_college_tui_sandbox_alone_shows_the_plan_and_changes_nothing(world):
     result = world.run("--sandbox", "--data", str(world.data))
     assert result.returncode == 0, result.stderr
-    assert "The full-screen wizard arrives in a later issue" in result.stdout
+    assert "The full-screen wizard needs a terminal" in result.stdout  # stdin is not one here
     assert "would create the project College" in result.stdout
 
 

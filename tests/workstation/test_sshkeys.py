@@ -503,3 +503,28 @@ def test_a_key_made_here_is_not_rechecked_when_loaded_again_but_any_other_file_i
     os.utime(ours, ns=(1, 1))
     sshkeys.load_rsa_private_key(ours, PASSPHRASE)
     assert skipped[-1] is False
+
+
+@needs_ssh_keygen
+def test_a_key_file_is_checked_by_openssl_once_per_process(home, monkeypatch):
+    # The RSA check holds the GIL for ~140 ms: the wizard's screen froze on every load.
+    from cryptography.hazmat.primitives import serialization
+
+    key_path = home / ".ssh" / "checked_once"
+    ensure_ssh_dir(home)
+    keygen(str(key_path), bits=3072)  # not made here: the first load is checked
+    real, skips = serialization.load_ssh_private_key, []
+
+    def spy(data, password, **kwargs):
+        skips.append(kwargs.get("unsafe_skip_rsa_key_validation", False))
+        return real(data, password, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_ssh_private_key", spy)
+    load = sshkeys.load_rsa_private_key
+    first, second = load(key_path), load(key_path)
+    assert skips == [False, True]
+    assert first.private_numbers() == second.private_numbers()
+    other = home / ".ssh" / "another"
+    keygen(str(other), bits=3072)
+    load(other)
+    assert skips[-1] is False  # other bytes are checked

@@ -1,0 +1,133 @@
+"""CollegeApp: the Textual application. The back end comes in through the constructor: `opener`
+(from cli.py) opens the target in a worker thread; the engine does all the work.
+
+Only Textual and our UI load before the first frame; the service libraries load in workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..steps.printer import Printer
+from .commands import WizardCommands
+from .logfile import ActivityFile
+from .modals import ConfirmModal
+
+
+class CollegeApp(App[None]):
+    CSS_PATH = "college.tcss"
+    TITLE = "college-tui"
+    SUB_TITLE = "AI Developer College · Azure DevOps setup"
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
+                Binding("ctrl+l", "open_log", "Log file", show=False)]
+
+    def __init__(self, opener: Callable, start: str | None = None, org_url: str | None = None,
+                 *, clock: Callable[[], float] = time.monotonic,
+                 scrub: Callable[[str], str] | None = None, log_dir=None) -> None:
+        """`opener(sandbox, org_url)` -> OpenedTarget; `start`: "sandbox", "org" or None (the
+        welcome asks). `clock` and `scrub` let tests freeze elapsed times and hide volatile
+        values (ports, temp paths) from frames."""
+        super().__init__()
+        self.opener = opener
+        self.start = start
+        self.org_url = org_url
+        self.clock = clock
+        self._scrub = scrub
+        self.logfile = ActivityFile(log_dir)
+        self.printer = Printer(verbose=True)
+        self.target_org = ""
+        self._held = contextlib.ExitStack()
+
+    def get_default_screen(self):
+        from .welcome import WelcomeScreen
+        from .wizard import WizardScreen
+
+        if self.start is None:
+            return WelcomeScreen()
+        return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
+
+    def on_ready(self) -> None:
+        import gc
+
+        # What exists at first paint lives for the whole session: kept out of the collector's
+        # full passes, which would otherwise walk it all and stall the screen.
+        gc.freeze()
+        self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
+
+    @staticmethod
+    def _warm_up() -> None:
+        from ..steps.session import warm_up
+
+        warm_up()
+
+    def show(self, text: str) -> str:
+        """Text as shown on screen (tests hide ports and temp paths here)."""
+        return self._scrub(text) if self._scrub else text
+
+    def hold(self, resource) -> None:
+        """Keep a context manager (the run lock) open until the app ends."""
+        self._held.enter_context(resource)
+
+    def on_unmount(self) -> None:
+        self._held.close()
+
+    def open_wizard(self, sandbox: bool, org_url: str | None = None) -> None:
+        from .wizard import WizardScreen
+
+        self.org_url = org_url
+        self.push_screen(WizardScreen(sandbox=sandbox, org_url=org_url))
+
+    @property
+    def wizard(self):
+        from .wizard import WizardScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        wizard = self.wizard
+        if wizard is None or not wizard.busy:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                wizard.cancel()
+                self.run_worker(self._exit_when_idle(wizard), group="quit")
+
+        self.push_screen(ConfirmModal("A step is running. Quit now? The step is cancelled "
+                                      "cleanly and can be run again later.", "Quit",
+                                      "Keep going"), answered)
+
+    async def _exit_when_idle(self, wizard) -> None:
+        for worker in [w for w in wizard.workers if w.group == "engine"]:
+            with contextlib.suppress(Exception):
+                await worker.wait()
+        self.exit()
+
+    def action_open_log(self) -> None:
+        self.open_link(self.logfile.path.as_uri())
+        self.notify(f"Log file: {self.show(str(self.logfile.path))}")
+
+    def action_copy_pr_link(self) -> None:
+        wizard = self.wizard
+        url = wizard.pull_request_url if wizard else None
+        if url:
+            self.copy_to_clipboard(url)
+            self.notify("Pull request link copied.")
+        else:
+            self.notify("There is no pull request yet.", severity="warning")
+
+    def open_link(self, url: str) -> None:
+        """Open a page in the browser, off the event loop (webbrowser may block)."""
+        import webbrowser
+
+        self.run_worker(lambda: webbrowser.open(url), thread=True, group="browser")

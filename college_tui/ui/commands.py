@@ -1,0 +1,39 @@
+"""Command palette entries: the steps, run the rest, retry, copy the PR link, open the log file."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class WizardCommands(Provider):
+    def _entries(self):
+        from .wizard import WizardScreen
+
+        app = self.app
+        wizard = next((s for s in app.screen_stack if isinstance(s, WizardScreen)), None)
+        entries = [("Open the log file", app.action_open_log, "Show the session's log file")]
+        if wizard is None:
+            return entries
+        entries += [
+            ("Run the rest", wizard.action_run_rest, "Run every step not done yet, in order"),
+            ("Retry the failed step", wizard.retry, "Run the failed step again"),
+            ("Copy the pull request link", app.action_copy_pr_link, "To the clipboard"),
+            ("Show the summary", partial(wizard.show, "summary"), "The challenge checklist"),
+        ]
+        entries += [(f"Go to step {i}: {panel.SHORT}", partial(wizard.show, panel.STEP),
+                     panel.__doc__.splitlines()[0] if panel.__doc__ else "")
+                    for i, panel in enumerate(wizard.panels, 1)]
+        return entries
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._entries():
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._entries():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)

@@ -1,0 +1,66 @@
+"""Dialogs: a confirmation that opens with focus on the confirming button, and the help."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Enter accepts (the confirming button has focus), Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="primary", id="confirm-yes")
+                yield Button(self.no, id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-yes").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+HELP = """college-tui walks you through challenges 0 and 1 of the AI Developer College.
+
+Enter          run the step shown, with the values shown
+Tab/Shift+Tab  move between fields
+ctrl+n/ctrl+b  next / previous step
+ctrl+r         run all remaining steps
+ctrl+l         open the activity log file's folder path (shown in the log)
+ctrl+p         command palette: steps, run the rest, retry, copy the PR link, open the log file
+ctrl+q         quit (asks first while a step runs, and cancels it cleanly)
+
+Every step can be run again: it checks what exists first and never makes a duplicate."""
+
+
+class HelpModal(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(HELP, markup=False)
+            yield Button("Close", variant="primary", id="help-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-close").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

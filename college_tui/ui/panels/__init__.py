@@ -1,0 +1,14 @@
+"""One small panel per step, in the engine's order."""
+
+from .clone import ClonePanel
+from .members import MembersPanel
+from .organization import OrganizationPanel
+from .project import ProjectPanel
+from .pull_request import PullRequestPanel
+from .repo_import import ImportPanel
+from .sign_in import SignInPanel
+from .ssh_key import SshKeyPanel
+from .team import TeamPanel
+
+PANELS = [SignInPanel, OrganizationPanel, ProjectPanel, TeamPanel, MembersPanel, SshKeyPanel,
+          ImportPanel, ClonePanel, PullRequestPanel]

@@ -1,0 +1,230 @@
+"""What every step panel has: what the step does and teaches, where it lives in the portal, the
+equivalent command, its inputs pre-filled and checked as typed with the engine's own rules, the
+engine's sentence when it ends, a guided hand-off when the engine needs you, one primary action.
+
+A panel never calls the engine: it posts `RunRequested` and the screen's worker does the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ...steps.plan import STEPS
+from ...steps.session import field_problem
+from ..messages import RunRequested
+
+if TYPE_CHECKING:
+    from ...events import NeedsYou
+    from ...steps.answers import Answers
+
+PATH_FIELDS = ("key_path", "clone_dir", "members_csv")
+TEACHES = {step.key: step.teaches for step in STEPS}
+TITLES = {step.key: step.title for step in STEPS}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: an answers field by name, or a secret (never stored in the answers)."""
+
+    name: str
+    label: str
+    password: bool = False
+    secret: bool = False  # the PAT or the passphrase: goes to the session's secrets only
+    placeholder: str = ""
+
+
+class StepPanel(VerticalScroll):
+    STEP: ClassVar[str]
+    SHORT: ClassVar[str]  # the step list's name for it
+    PORTAL: ClassVar[str] = ""
+    COMMAND: ClassVar[str] = ""
+    ACTION: ClassVar[str] = "Run this step"
+
+    def __init__(self, answers: Answers, sandbox: bool) -> None:
+        super().__init__(id=f"{self.STEP}-panel", classes="step-panel")
+        self.answers = answers
+        self.sandbox = sandbox
+        self.home: Path | None = None  # the target's home: "~" in path fields
+        self.handoff_url: str | None = None
+        self.handoff_detail: str | None = None
+
+    # -- what subclasses say ------------------------------------------------------------------
+
+    def fields(self) -> list[Field]:
+        return []
+
+    def intro(self) -> str:
+        return ""
+
+    def compose_extra(self) -> ComposeResult:
+        yield from ()
+
+    def initial(self, name: str) -> str:
+        value = getattr(self.answers, name, "")
+        if isinstance(value, Path) and self.home is not None and value.is_relative_to(self.home):
+            return f"~/{value.relative_to(self.home).as_posix()}"
+        return "" if value is None else str(value)
+
+    def value(self, name: str) -> Any:
+        """The typed text as the answers field's type (~ is the target's home, as in apply)."""
+        raw = self.raw(name).strip()
+        if name in PATH_FIELDS:
+            if not raw:
+                return None
+            if self.home is not None and (raw == "~" or raw.startswith("~/")):
+                return self.home / raw[2:]
+            return Path(raw).expanduser()
+        return raw
+
+    def secrets(self) -> dict[str, str]:
+        return {}
+
+    def home_label(self, label: str) -> str:
+        return f"{label} (~ is the sandbox's own home)" if self.sandbox else label
+
+    def extra_problem(self, name: str) -> str | None:
+        """A check the answers cannot make (e.g. the passphrase typed twice)."""
+        return None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(TITLES[self.STEP], classes="panel-title", markup=False)
+        yield Static(TEACHES[self.STEP], classes="teaches", markup=False)
+        if self.PORTAL:
+            yield Static(f"In the portal: {self.PORTAL}", classes="where", markup=False)
+        if self.COMMAND:
+            yield Static(f"By hand: {self.COMMAND}", classes="command", markup=False)
+        if self.intro():
+            yield Static(self.intro(), classes="intro", markup=False)
+        with Vertical(classes="handoff", id=f"{self.STEP}-handoff"):
+            yield Static("", classes="handoff-text", markup=False)
+            yield Static("", classes="handoff-url", markup=False)
+            yield Static("", classes="handoff-detail", markup=False)
+            with Horizontal(classes="handoff-actions"):
+                yield Button("Open the page", classes="open-page", compact=True)
+                yield Button("Copy", classes="copy-detail", compact=True)
+        yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
+        for field in self.fields():
+            yield Label(field.label, classes="field-label")
+            yield Input(value="" if field.secret else self.initial(field.name),
+                        password=field.password, placeholder=field.placeholder,
+                        name=field.name, id=self.field_id(field.name), compact=True)
+            yield Static("", id=f"{self.field_id(field.name)}-error", classes="field-error",
+                         markup=False)
+        yield from self.compose_extra()
+        yield Button(self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run",
+                     compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(".handoff").display = False
+
+    def field_id(self, name: str) -> str:
+        return f"{self.STEP}-{name.replace('_', '-')}"
+
+    def raw(self, name: str) -> str:
+        return self.query_one(f"#{self.field_id(name)}", Input).value
+
+    def load(self, answers: Answers, sandbox: bool, home: Path | None = None) -> None:
+        """The session is open: show the engine's defaults resolved for the target."""
+        self.answers, self.sandbox, self.home = answers, sandbox, home
+        for field in self.fields():
+            if not field.secret:
+                self.query_one(f"#{self.field_id(field.name)}", Input).value = \
+                    self.initial(field.name)
+
+    def focus_first(self) -> None:
+        for widget in self.query("Input, Select"):
+            if widget.display and not widget.disabled:
+                widget.focus()
+                return
+        self.query_one(".primary", Button).focus()
+
+    # -- checking as typed --------------------------------------------------------------------
+
+    def problem(self, name: str) -> str | None:
+        extra = self.extra_problem(name)
+        if extra:
+            return extra
+        if any(f.name == name and f.secret for f in self.fields()):
+            return None
+        return field_problem(self.answers, name, self.value(name))
+
+    def show_problem(self, name: str) -> str | None:
+        problem = self.problem(name)
+        error = self.query_one(f"#{self.field_id(name)}-error", Static)
+        error.update(problem or "")
+        error.set_class(bool(problem), "-shown")
+        return problem
+
+    @on(Input.Changed)
+    def _checked_as_typed(self, event: Input.Changed) -> None:
+        if event.input.name:
+            self.show_problem(event.input.name)
+
+    @on(Input.Submitted)
+    def _enter_runs(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.request_run()
+
+    @on(Button.Pressed, ".primary")
+    def _run_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.request_run()
+
+    def request_run(self) -> None:
+        self.post_message(RunRequested(self.STEP))
+
+    def changes(self) -> dict[str, Any] | None:
+        """The answers shown, or None (problems shown under their fields) when one is wrong."""
+        names = [f.name for f in self.fields()]
+        problems = [name for name in names if self.show_problem(name)]
+        if problems:
+            self.query_one(f"#{self.field_id(problems[0])}", Input).focus()
+            return None
+        return {f.name: self.value(f.name) for f in self.fields() if not f.secret}
+
+    # -- what the engine said -----------------------------------------------------------------
+
+    def show_outcome(self, text: str, *, failed: bool = False) -> None:
+        outcome = self.query_one(".outcome", Static)
+        outcome.update(self.app.show(text))
+        outcome.set_class(failed, "-failed")
+        self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
+
+    def show_handoff(self, event: NeedsYou) -> None:
+        self.handoff_url, self.handoff_detail = event.url, event.detail
+        box = self.query_one(".handoff")
+        box.query_one(".handoff-text", Static).update(self.app.show(event.message))
+        box.query_one(".handoff-url", Static).update(self.app.show(event.url or ""))
+        box.query_one(".handoff-detail", Static).update(self.app.show(event.detail or ""))
+        box.query_one(".open-page", Button).display = bool(event.url)
+        box.display = True
+
+    def hide_handoff(self) -> None:
+        self.query_one(".handoff").display = False
+
+    @on(Button.Pressed, ".open-page")
+    def _open_page(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.handoff_url:
+            self.app.open_link(self.handoff_url)
+
+    @on(Button.Pressed, ".copy-detail")
+    def _copy(self, event: Button.Pressed) -> None:
+        event.stop()
+        text = self.handoff_detail or self.handoff_url or ""
+        self.app.copy_to_clipboard(text)
+        self.app.notify("Copied to the clipboard.")
+
+
+def select_value(panel: StepPanel, selector: str, default: Any) -> Any:
+    value = panel.query_one(selector, Select).value
+    return default if value is Select.NULL else value

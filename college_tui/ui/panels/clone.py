@@ -1,0 +1,16 @@
+"""Step 8: clone the repository over SSH (the panel follows git's progress)."""
+
+from __future__ import annotations
+
+from .base import Field, StepPanel
+
+
+class ClonePanel(StepPanel):
+    STEP = "clone"
+    SHORT = "Clone"
+    PORTAL = "Repos → Files → Clone → SSH"
+    COMMAND = "git clone git@ssh.dev.azure.com:v3/ORG/College/aidevcollege"
+    ACTION = "Clone it"
+
+    def fields(self) -> list[Field]:
+        return [Field("clone_dir", self.home_label("Clone into this folder"))]

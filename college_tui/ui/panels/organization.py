@@ -1,0 +1,53 @@
+"""Step 2: the organisation: pick one of yours, or create it in the browser (the engine waits)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Label, OptionList
+
+from .base import Field, StepPanel
+
+
+class OrganizationPanel(StepPanel):
+    STEP = "organization"
+    SHORT = "Organisation"
+    PORTAL = "https://aex.dev.azure.com → Create new organization"
+    COMMAND = "(no command: organisations are created in the portal)"
+    ACTION = "Use this organisation"
+
+    def intro(self) -> str:
+        return ("Pick one of your organisations, or type a new name: the wizard shows the page "
+                "where you create it and carries on by itself when it appears.")
+
+    def initial(self, name: str) -> str:
+        if name == "organization":
+            return self.answers.organization or getattr(self.app, "target_org", "") or ""
+        return super().initial(name)
+
+    def fields(self) -> list[Field]:
+        return [Field("organization", "Organisation name")]
+
+    def compose_extra(self) -> ComposeResult:
+        yield Label("Your organisations", classes="field-label")
+        yield OptionList(id="organization-list")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#organization-list").display = False
+
+    def show_organizations(self, names: list[str]) -> None:
+        listing = self.query_one("#organization-list", OptionList)
+        listing.clear_options()
+        listing.add_options(names)
+        listing.display = bool(names)
+
+    @on(OptionList.OptionSelected, "#organization-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#organization-organization").value = str(event.option.prompt)
+        self.request_run()
+
+    def value(self, name: str):
+        raw = self.raw(name).strip()
+        return raw or None

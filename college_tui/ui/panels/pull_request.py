@@ -1,0 +1,18 @@
+"""Step 9: a branch, a first commit, a push and a pull request; the PR link when done."""
+
+from __future__ import annotations
+
+from .base import Field, StepPanel
+
+
+class PullRequestPanel(StepPanel):
+    STEP = "pull-request"
+    SHORT = "Pull request"
+    PORTAL = "Repos → Pull requests → New pull request"
+    COMMAND = ("git switch -c users/ME/hello-college && git commit && git push && "
+               "az repos pr create")
+    ACTION = "Open the pull request"
+
+    def fields(self) -> list[Field]:
+        return [Field("alias", "Your alias (names the commit's file)"),
+                Field("branch", "Branch name")]

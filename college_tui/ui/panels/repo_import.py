@@ -1,0 +1,17 @@
+"""Step 7: import the course repository into Azure Repos (the panel follows the import)."""
+
+from __future__ import annotations
+
+from .base import Field, StepPanel
+
+
+class ImportPanel(StepPanel):
+    STEP = "import"
+    SHORT = "Import repository"
+    PORTAL = "Repos → Files → Import a repository"
+    COMMAND = "az repos import create --git-source-url URL --repository aidevcollege"
+    ACTION = "Import it"
+
+    def fields(self) -> list[Field]:
+        return [Field("source_url", "Source (a public Git repository)"),
+                Field("repo", "Repository name")]

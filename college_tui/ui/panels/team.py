@@ -1,0 +1,16 @@
+"""Step 4: College Team as the project's default team (a guided hand-off if the portal refuses)."""
+
+from __future__ import annotations
+
+from .base import Field, StepPanel
+
+
+class TeamPanel(StepPanel):
+    STEP = "team"
+    SHORT = "Default team"
+    PORTAL = "Project settings → Teams → … → Set team as project default"
+    COMMAND = 'az devops team create --name "College Team" --project College'
+    ACTION = "Make it the default team"
+
+    def fields(self) -> list[Field]:
+        return [Field("team", "Team name"), Field("team_description", "Description")]

@@ -1,0 +1,72 @@
+"""The first screen: what the wizard will do, and where: the practice sandbox or your own Azure
+DevOps organisation. It also runs the quick local checks (git and ssh present) in a worker."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+INTRO = """Welcome to the AI Developer College.
+
+This wizard walks you through the course's first two challenges, one step at a time:
+
+  Challenge 0  an Azure DevOps organisation, the project College on the Agile process,
+               College Team as its default team, and your colleagues in it.
+  Challenge 1  an SSH key, the course repository imported into Azure Repos, cloned to this
+               machine, and your first branch, commit, push and pull request.
+
+Each step says what it teaches, where it lives in the portal and the command that does the same.
+Nothing is made twice: every step looks first and can be run again."""
+
+
+class WelcomeScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with VerticalScroll(id="welcome"):
+            yield Static(INTRO, id="welcome-intro", markup=False)
+            yield Static("Where shall we work?", classes="panel-title")
+            with Horizontal(id="welcome-choices"):
+                with Vertical(classes="choice"):
+                    yield Button("The practice sandbox", variant="primary", id="choose-sandbox")
+                    yield Static("Offline, on this machine: nothing to sign up for.",
+                                 classes="choice-help")
+                with Vertical(classes="choice"):
+                    yield Button("My Azure DevOps", id="choose-org")
+                    yield Label("Organisation URL", classes="field-label")
+                    yield Input(placeholder="https://dev.azure.com/NAME", id="welcome-org")
+                    yield Static("", id="welcome-org-error", classes="field-error",
+                                 markup=False)
+            yield Static("Checking this machine…", id="welcome-checks", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#choose-sandbox").focus()
+        self.check_machine()
+
+    @work(thread=True, group="checks", description="Quick local checks")
+    def check_machine(self) -> None:
+        from ..steps.session import local_problems
+
+        problems = local_problems()
+        text = ("This machine has git and ssh: ready." if not problems
+                else "Fix first:\n" + "\n".join(f"  ✗ {p}" for p in problems))
+        self.app.call_from_thread(self.query_one("#welcome-checks", Static).update, text)
+
+    @on(Button.Pressed, "#choose-sandbox")
+    def _sandbox(self) -> None:
+        self.app.open_wizard(sandbox=True)
+
+    @on(Button.Pressed, "#choose-org")
+    @on(Input.Submitted, "#welcome-org")
+    def _org(self) -> None:
+        url = self.query_one("#welcome-org", Input).value.strip()
+        error = self.query_one("#welcome-org-error", Static)
+        if not url.lower().startswith(("https://", "http://")) or url.count("/") < 3:
+            error.update("Type your organisation's URL, e.g. https://dev.azure.com/NAME.")
+            self.query_one("#welcome-org").focus()
+            return
+        error.update("")
+        self.app.open_wizard(sandbox=False, org_url=url)

@@ -1,0 +1,66 @@
+"""What runs now: the operation, a progress bar when the engine knows the fraction, elapsed
+time, and any bounded wait ("waiting 5 s: the service asked us to slow down")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ProgressBar, Static
+
+
+class StatusPane(Vertical):
+    def __init__(self, clock: Callable[[], float], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.started: float | None = None
+        self.operation = "Ready."
+        self.wait_text = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="status-line"):
+            yield Static(self.operation, id="status-operation", markup=False)
+            yield Static("", id="status-elapsed", markup=False)
+        yield ProgressBar(total=100, show_eta=False, id="status-progress")
+        yield Static("", id="status-wait", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.set_interval(1.0, self._tick)
+
+    def begin(self, operation: str) -> None:
+        self.started = self.clock()
+        self.set_operation(operation)
+        self.set_fraction(None)
+        self.set_wait("")
+        self._tick()
+
+    def set_operation(self, text: str) -> None:
+        self.operation = text
+        self.query_one("#status-operation", Static).update(self.app.show(text))
+
+    def set_fraction(self, fraction: float | None) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.display = fraction is not None
+        if fraction is not None:
+            bar.update(progress=round(max(0.0, min(1.0, fraction)) * 100))
+
+    def set_wait(self, text: str) -> None:
+        self.wait_text = text
+        self.query_one("#status-wait", Static).update(text)
+
+    def end(self, text: str) -> None:
+        self.started = None
+        self._tick()
+        self.set_operation(text)
+        self.set_wait("")
+        self.set_fraction(None)
+
+    def _tick(self) -> None:
+        label = self.query_one("#status-elapsed", Static)
+        if self.started is None:
+            label.update("")
+            return
+        seconds = int(self.clock() - self.started)
+        label.update(f"{seconds // 60}:{seconds % 60:02d} elapsed")

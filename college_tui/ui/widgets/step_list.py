@@ -1,0 +1,49 @@
+"""The nine steps on the left, each with its state as a glyph AND a word (never colour alone)."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+TODO, RUNNING, DONE, ALREADY, NEEDS_YOU, WARNING, FAILED = (
+    "todo", "running", "done", "already", "needs-you", "warning", "failed")
+
+MARKS = {TODO: ("○", "to do"), RUNNING: ("▶", "running"), DONE: ("✓", "done"),
+         ALREADY: ("✓", "already there"), NEEDS_YOU: ("?", "needs you"),
+         WARNING: ("!", "warning"), FAILED: ("✗", "failed")}
+SUMMARY = "summary"
+
+
+class StepList(OptionList):
+    """One option per step plus the summary; selecting one shows its panel."""
+
+    def __init__(self, steps: list[tuple[str, str]], **kwargs) -> None:
+        self.steps = steps  # (key, short title)
+        self.states = {key: TODO for key, _ in steps}
+        super().__init__(*self._options(), **kwargs)
+
+    def _prompt(self, index: int, key: str, title: str) -> str:
+        glyph, word = MARKS[self.states[key]]
+        return f"{glyph} {index}. {title}\n   {word}"
+
+    def _options(self) -> list[Option]:
+        options = [Option(self._prompt(i, key, title), id=key)
+                   for i, (key, title) in enumerate(self.steps, 1)]
+        options.append(Option("★ Summary", id=SUMMARY))
+        return options
+
+    def set_state(self, key: str, state: str) -> None:
+        if key not in self.states or self.states[key] == state:
+            return
+        self.states[key] = state
+        index = [k for k, _ in self.steps].index(key)
+        self.replace_option_prompt_at_index(index, self._prompt(index + 1, key,
+                                                                self.steps[index][1]))
+
+    def state_text(self, key: str) -> str:
+        return MARKS[self.states[key]][1]
+
+    def point_at(self, key: str) -> None:
+        ids = [k for k, _ in self.steps] + [SUMMARY]
+        if key in ids:
+            self.highlighted = ids.index(key)

@@ -1,0 +1,35 @@
+"""The first frame loads Textual and our UI only: the service libraries load in workers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ["azure", "azure.identity", "azure.devops", "paramiko", "keyring", "msrest",
+         "starlette", "uvicorn", "requests", "cryptography"]
+
+PROBE = f"""
+import sys
+import college_tui.cli
+import college_tui.ui.app, college_tui.ui.wizard, college_tui.ui.welcome
+from college_tui.ui.app import CollegeApp
+from college_tui.ui.wizard import WizardScreen
+app = CollegeApp(opener=lambda *a: None, start="sandbox")
+screen = WizardScreen(sandbox=True)
+print(",".join(m for m in {HEAVY!r} if m in sys.modules))
+"""
+
+
+def test_importing_the_first_frame_loads_no_service_library():
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"loaded at first frame: {out.stdout.strip()}"
+
+
+def test_the_probe_sees_a_heavy_import():
+    # Guard: the same probe reports a library once something imports it.
+    probe = PROBE.replace("import sys\n", "import sys\nimport requests\n", 1)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert "requests" in out.stdout

@@ -1,0 +1,56 @@
+"""The welcome's choice, help, the command palette's entries and a confirmation's focus."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+
+from college_tui.ui.modals import HelpModal
+from college_tui.ui.welcome import WelcomeScreen
+
+from .conftest import make_app, settle
+
+
+async def test_the_welcome_offers_the_sandbox_first_and_enter_opens_the_wizard_there(
+        wizard_env):
+    app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.focused.id == "choose-sandbox"
+        assert "git and ssh" in str(app.screen.query_one("#welcome-checks").content)
+        await pilot.press("tab", "enter")  # "My Azure DevOps" with no URL: said, nothing opens
+        await pilot.pause()
+        assert "organisation's URL" in str(app.screen.query_one("#welcome-org-error").content)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.focused.id == "welcome-org"  # the field to fill
+        await pilot.press("shift+tab", "shift+tab", "enter")
+        await settle(app, pilot)
+        assert app.wizard is not None and app.wizard.sandbox
+        assert app.wizard.current == "sign-in"
+
+
+async def test_help_and_the_command_palette_list_the_actions(sandbox, wizard_env):
+    from .conftest import server_opener
+
+    app = make_app(server_opener(sandbox), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal) and app.focused.id == "help-close"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        for query in ("Run the rest", "Retry the failed", "Copy the pull request",
+                      "Open the log file", "Go to step 6"):
+            await pilot.press(*query)
+            await pilot.pause(0.3)
+            shown = " ".join(str(option.prompt) for option in
+                             app.screen.query_one("CommandList").options)
+            assert query in shown, (query, shown)
+            await pilot.press(*["backspace"] * len(query))
+        await pilot.press(*"Go to step 6", "enter")
+        await pilot.pause()
+        assert app.wizard.current == "ssh-key"

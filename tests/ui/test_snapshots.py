@@ -1,0 +1,179 @@
+"""SVG snapshots of what attendees see (pytest-textual-snapshot): the welcome, every step panel,
+a failed step, a guided hand-off and the summary at 120x40, and the welcome, one panel and the
+summary at 80x24. Ports, temp paths, ids, dates, durations and the host name are hidden by the
+app's scrub hook and the clock is frozen, so frames repeat run after run.
+
+Update after a reviewed change: pytest tests/ui/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from college_tui.cli import TargetOptions, wizard_opener
+from college_tui.ui.panels import PANELS
+from college_tui.ui.widgets.activity_log import ActivityLog
+
+from .conftest import PASSPHRASE, make_app, scrubber, server_opener, settle
+
+WIDE, NARROW = (120, 40), (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def fixed_user(monkeypatch):
+    # The alias (and so the branch name) defaults to the user name: the same on every machine.
+    monkeypatch.setenv("USER", "ada")
+    monkeypatch.setenv("LOGNAME", "ada")
+
+
+@pytest.fixture(autouse=True)
+def stable_svg_ids(monkeypatch):
+    """Rich names the SVG's CSS classes after a hash of the segments' repr, which holds ids of
+    widgets that never show; frames that look the same get one name."""
+    from textual.app import App
+
+    export = App.export_screenshot
+
+    def export_stable(self, *args, **kwargs):
+        return re.sub(r"terminal-\d+", "terminal-college", export(self, *args, **kwargs))
+
+    monkeypatch.setattr(App, "export_screenshot", export_stable)
+
+
+async def _opened(pilot) -> None:
+    await settle(pilot.app, pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await _still(pilot)
+
+
+async def _still(pilot) -> None:
+    """Let scrolling finish (focus and the log's auto-scroll), so frames repeat."""
+    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()
+    for log in pilot.app.screen.query(ActivityLog):
+        log.scroll_end(animate=False)
+    await pilot.pause()
+
+
+def _goto(step: str):
+    async def run_before(pilot) -> None:
+        await _opened(pilot)
+        pilot.app.wizard.show(step)
+        await _still(pilot)
+
+    return run_before
+
+
+def test_welcome(snap_compare, wizard_env):
+    app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+
+
+def test_welcome_narrow(snap_compare, wizard_env):
+    app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
+    assert snap_compare(app, terminal_size=NARROW, run_before=_opened)
+
+
+@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
+def test_step_panel(snap_compare, wizard_env, step):
+    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_goto(step))
+
+
+def test_step_panel_narrow(snap_compare, wizard_env):
+    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
+    assert snap_compare(app, terminal_size=NARROW, run_before=_goto("members"))
+
+
+def test_failed_step(snap_compare, start_sandbox, wizard_env):
+    server = start_sandbox(faults="5xx=1.0,seed=3")
+    app = make_app(server_opener(server), env=wizard_env, stable=True)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+
+
+def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
+    from college_tui.azdo.client import AzureDevOps
+    from college_tui.azdo.errors import PortalRefused
+
+    def refused(self, *args, **kwargs):
+        raise PortalRefused("the portal answered HTTP 401 to the key upload", status=401)
+
+    monkeypatch.setattr(AzureDevOps, "add_ssh_key", refused)
+    server = start_sandbox(ssh=True)
+    app = make_app(server_opener(server), env=wizard_env, stable=True)
+
+    async def run_before(pilot) -> None:
+        await _opened(pilot)
+        screen = pilot.app.wizard
+        while screen.current != "ssh-key":
+            await pilot.press("enter")
+            await settle(pilot.app, pilot)
+        await pilot.press("enter")
+        deadline = time.monotonic() + 60
+        while not screen.query_one("#ssh-key-handoff").display:
+            assert time.monotonic() < deadline, "no hand-off"
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        screen.panel("ssh-key").scroll_home(animate=False)
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+    finally:
+        if app.wizard and app.wizard.session:
+            app.wizard.session.cancel()  # the step stops polling for the key
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """Sandbox data on which every step was done (by `college-tui apply`), and its state."""
+    root = tmp_path_factory.mktemp("finished")
+    env = {**os.environ, "COLLEGE_TUI_STATE_DIR": str(root / "state"), "USER": "ada",
+           "LOGNAME": "ada", "COLLEGE_TUI_SANDBOX_FAST": "1", "HOME": str(root / "home")}
+    answers = root / "answers.toml"  # the wizard's sandbox answers: one example colleague
+    answers.write_text('members = ["grace@example.com"]\n', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "college_tui.cli", "apply", "--sandbox",
+                          "--data", str(root / "sandbox"), "--yes", "--answers", str(answers)],
+                         env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return root
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_summary(snap_compare, finished: Path, monkeypatch, size):
+    monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(finished / "state"))
+    monkeypatch.setenv("BROWSER", "true")
+    with contextlib.ExitStack() as stack:
+        options = TargetOptions(None, True, finished / "sandbox", False, None, None, False)
+        app = make_app(wizard_opener(options, stack), stable=False)
+        app._scrub = scrubber(str(finished), "/tmp")
+        seen: list[str] = []
+
+        async def run_before(pilot) -> None:
+            await _opened(pilot)
+            seen.append(str(pilot.app.wizard.query_one("#summary-checklist").content))
+
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
+        assert "9 of 9 challenge outcomes done" in seen[0]
+
+
+def test_no_secret_in_any_snapshot():
+    folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
+    frames = list(folder.glob("*.svg"))
+    assert len(frames) >= 16
+    for frame in frames:
+        text = frame.read_text(encoding="utf-8")
+        assert PASSPHRASE not in text
+        for volatile in ("127.0.0.1", "/tmp/", "pytest-of"):
+            assert volatile not in text, f"{frame.name} shows {volatile}"
