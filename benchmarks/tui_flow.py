@@ -40,10 +40,9 @@ class StallProbe:
 
 
 async def walk(data: Path) -> dict:
+    from college_tui.cli import TargetOptions, wizard_opener
     from college_tui.ui.app import CollegeApp
     from college_tui.ui.widgets.step_list import SUMMARY
-
-    from college_tui.cli import TargetOptions, wizard_opener
 
     stack = contextlib.ExitStack()
     options = sandbox_options(TargetOptions, data)
