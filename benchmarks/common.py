@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 KEYRING = "college_tui.workstation.memory_keyring.MemoryKeyring"
 # The sandbox's artificial delays (project creation, import) set to zero: figures show our cost.
-ZERO_DELAYS = {"COLLEGE_TUI_SANDBOX_PROJECT_SECONDS": "0", "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS": "0"}
+ZERO_DELAYS = {
+    "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS": "0",
+    "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS": "0",
+}
 
 
 class BenchmarkError(Exception):
@@ -47,8 +50,10 @@ def spread(values: list[float], unit: str = "s", digits: int = 2) -> str:
     med = statistics.median(values)
     if len(values) == 1:
         return f"{med:.{digits}f} {unit} (n=1)"
-    return (f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f}, "
-            f"n={len(values)})")
+    return (
+        f"{med:.{digits}f} {unit} ({min(values):.{digits}f}–{max(values):.{digits}f}, "
+        f"n={len(values)})"
+    )
 
 
 def median(values: list[float]) -> float:
@@ -62,9 +67,11 @@ def met(ok: bool) -> str:
 def clean_env() -> dict[str, str]:
     """This environment without our own knobs, and with bytecode caching as a user has it
     (PYTHONDONTWRITEBYTECODE would make every run compile our modules from source)."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith(("COLLEGE_TUI_", "AZURE_DEVOPS_"))
-            and k != "PYTHONDONTWRITEBYTECODE"}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("COLLEGE_TUI_", "AZURE_DEVOPS_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
 
 
 def compile_bytecode() -> None:
@@ -85,15 +92,21 @@ class Workspace:
 
     def env(self, **extra: str) -> dict[str, str]:
         env = clean_env()
-        env.update({
-            "HOME": str(self.home), "XDG_DATA_HOME": str(self.root / "data"),
-            "XDG_STATE_HOME": str(self.root / "state"), "XDG_CACHE_HOME": str(self.root / "cache"),
-            "XDG_CONFIG_HOME": str(self.root / "config"),
-            "AZURE_DEVOPS_CACHE_DIR": str(self.root / "sdk-cache"),
-            "COLLEGE_TUI_STATE_DIR": str(self.root / "state" / "college-tui"),
-            "PYTHON_KEYRING_BACKEND": KEYRING, "GIT_CONFIG_NOSYSTEM": "1",
-            "PYTHONPATH": str(ROOT), **ZERO_DELAYS,
-        })
+        env.update(
+            {
+                "HOME": str(self.home),
+                "XDG_DATA_HOME": str(self.root / "data"),
+                "XDG_STATE_HOME": str(self.root / "state"),
+                "XDG_CACHE_HOME": str(self.root / "cache"),
+                "XDG_CONFIG_HOME": str(self.root / "config"),
+                "AZURE_DEVOPS_CACHE_DIR": str(self.root / "sdk-cache"),
+                "COLLEGE_TUI_STATE_DIR": str(self.root / "state" / "college-tui"),
+                "PYTHON_KEYRING_BACKEND": KEYRING,
+                "GIT_CONFIG_NOSYSTEM": "1",
+                "PYTHONPATH": str(ROOT),
+                **ZERO_DELAYS,
+            }
+        )
         env.update(extra)
         return env
 
@@ -101,12 +114,14 @@ class Workspace:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def timed_child(args: list[str], env: dict[str, str], *, timeout: float = 120,
-                cwd: Path | None = None) -> tuple[float, int, str, str]:
+def timed_child(
+    args: list[str], env: dict[str, str], *, timeout: float = 120, cwd: Path | None = None
+) -> tuple[float, int, str, str]:
     """Run a process: (wall seconds, peak RSS in MiB of that very process, stdout, stderr)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -147,17 +162,35 @@ class SandboxProcess:
 
     SCRIPT = ROOT / "benchmarks" / "sandbox_process.py"
 
-    def __init__(self, data_dir: Path, *, ssh: bool = False, faults: str | None = None,
-                 ports: tuple[int, int] = (0, 0)) -> None:
-        args = [PYTHON, str(self.SCRIPT), str(data_dir), "--port", str(ports[0]),
-                "--ssh-port", str(ports[1])]
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        ssh: bool = False,
+        faults: str | None = None,
+        ports: tuple[int, int] = (0, 0),
+    ) -> None:
+        args = [
+            PYTHON,
+            str(self.SCRIPT),
+            str(data_dir),
+            "--port",
+            str(ports[0]),
+            "--ssh-port",
+            str(ports[1]),
+        ]
         if ssh:
             args.append("--ssh")
         if faults:
             args += ["--faults", faults]
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True,
-                                     env={**clean_env(), "PYTHONPATH": str(ROOT)})
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**clean_env(), "PYTHONPATH": str(ROOT)},
+        )
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if not line:
             err = self.proc.stderr.read() if self.proc.stderr else ""

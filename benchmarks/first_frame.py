@@ -20,7 +20,9 @@ import time
 
 COLUMNS, LINES = 120, 40
 _TAKES_SCREEN = re.compile(rb"\x1b\[\?1049h|\x1b\[\?47h|\x1b\[2J")
-_ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+)
 _VISIBLE = re.compile(rb"[!-~]|[\xc2-\xf4]")  # printable ASCII or the start of a UTF-8 character
 
 
@@ -32,11 +34,23 @@ def first_frame_seconds(args: list[str], env: dict[str, str], timeout: float = 2
     """Seconds from spawning `args` to its first frame (raises TimeoutError when none came)."""
     primary, secondary = os.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES),
-           "COLORTERM": "truecolor"}
+    env = {
+        **env,
+        "TERM": "xterm-256color",
+        "COLUMNS": str(COLUMNS),
+        "LINES": str(LINES),
+        "COLORTERM": "truecolor",
+    }
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdin=secondary, stdout=secondary, stderr=secondary, env=env,
-                            start_new_session=True, close_fds=True)
+    proc = subprocess.Popen(
+        args,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(secondary)
     seen = b""
     took_screen_at: int | None = None
@@ -59,10 +73,11 @@ def first_frame_seconds(args: list[str], env: dict[str, str], timeout: float = 2
                 match = _TAKES_SCREEN.search(seen)
                 if match:
                     took_screen_at = match.end()
-            if _visible(seen[took_screen_at or 0:]):
+            if _visible(seen[took_screen_at or 0 :]):
                 return time.perf_counter() - started
-        raise TimeoutError(f"no frame from {' '.join(args)} within {timeout:g} s; it wrote "
-                           f"{seen[-400:]!r}")
+        raise TimeoutError(
+            f"no frame from {' '.join(args)} within {timeout:g} s; it wrote {seen[-400:]!r}"
+        )
     finally:
         _stop(proc)
         os.close(primary)

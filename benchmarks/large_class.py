@@ -19,8 +19,13 @@ def _context(info: dict, home: Path, csv: Path | None, emit):
     from college_tui.steps.runner import make_context
     from college_tui.target import Target
 
-    target = Target(org_url=info["org_url"], profile_url=info["profile_url"], home=home,
-                    sandbox=True, state_key=f"sandbox:{info['data_dir']}")
+    target = Target(
+        org_url=info["org_url"],
+        profile_url=info["profile_url"],
+        home=home,
+        sandbox=True,
+        state_key=f"sandbox:{info['data_dir']}",
+    )
     answers = Answers(members_csv=csv).for_target(target)
     return make_context(target, answers, emit, secrets=Secrets(pat=info["pat"]))
 
@@ -40,9 +45,11 @@ def invite_class(size: int, *, faults: str | None = None, parallel: int | None =
     space = Workspace("college-bench-class-")
     try:
         csv = space.root / "class.csv"
-        csv.write_text("email,access_level\n" + "".join(
-            f"attendee{i:04d}@college.example,stakeholder\n" for i in range(size)),
-            encoding="utf-8")
+        csv.write_text(
+            "email,access_level\n"
+            + "".join(f"attendee{i:04d}@college.example,stakeholder\n" for i in range(size)),
+            encoding="utf-8",
+        )
         with SandboxProcess(space.root / "sandbox") as sandbox:
             events: list = []
             ctx = _context(sandbox.info, space.home, csv, events.append)
@@ -69,10 +76,19 @@ def invite_class(size: int, *, faults: str | None = None, parallel: int | None =
             sandbox.close()
         result = report.result("members")
         waits = [e for e in events if isinstance(e, Waiting)]
-        invites = sum(q["count"] for q in stats["requests"]
-                      if q["method"] == "POST" and q["route"].endswith("_apis/UserEntitlements"))
-        return {"seconds": seconds, "in_flight_max": stats.get("in_flight_max"), "invites": invites,
-                "requests": stats["total"] - before, "waits": len(waits),
-                "ok": result is not None and result.ok, "summary": result.summary if result else ""}
+        invites = sum(
+            q["count"]
+            for q in stats["requests"]
+            if q["method"] == "POST" and q["route"].endswith("_apis/UserEntitlements")
+        )
+        return {
+            "seconds": seconds,
+            "in_flight_max": stats.get("in_flight_max"),
+            "invites": invites,
+            "requests": stats["total"] - before,
+            "waits": len(waits),
+            "ok": result is not None and result.ok,
+            "summary": result.summary if result else "",
+        }
     finally:
         space.close()

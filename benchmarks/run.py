@@ -49,10 +49,17 @@ DOC = ROOT / "docs" / "performance.md"
 # Requests the nine steps cannot do without on a fresh sandbox (docs/performance.md explains).
 MINIMUM_REQUESTS = 21
 REQUEST_RATIO_TARGET = 1.3
-HEAVY = ("azure", "msrest", "paramiko", "keyring", "starlette", "uvicorn", "requests",
-         "cryptography")
-BASELINE_IMPORTS = ("import azure.devops.connection, msrest, paramiko, starlette, uvicorn, "
-                    "requests")
+HEAVY = (
+    "azure",
+    "msrest",
+    "paramiko",
+    "keyring",
+    "starlette",
+    "uvicorn",
+    "requests",
+    "cryptography",
+)
+BASELINE_IMPORTS = "import azure.devops.connection, msrest, paramiko, starlette, uvicorn, requests"
 
 
 class Runner:
@@ -93,6 +100,7 @@ class Runner:
 
 # -- figure 1: first frame ----------------------------------------------------------------------
 
+
 def college_tui_command() -> list[str]:
     script = Path(PYTHON).parent / "college-tui"
     return [str(script)] if script.exists() else [PYTHON, "-m", "college_tui.cli"]
@@ -116,12 +124,20 @@ def figure_first_frame(r: Runner) -> None:
     what = "first frame of `college-tui --sandbox` (pty 120×40)"
     if not has_tui():
         what += " — here its plain-text plan: no full-screen wizard in this checkout yet"
-    r.add(Row("1", what, spread(times["ours"]),
-              f"minimal Textual app {spread(times['minimal'])}; ratio {ratio:.2f}×",
-              "≤ 1.25× the minimal app", met(ratio <= 1.25)))
+    r.add(
+        Row(
+            "1",
+            what,
+            spread(times["ours"]),
+            f"minimal Textual app {spread(times['minimal'])}; ratio {ratio:.2f}×",
+            "≤ 1.25× the minimal app",
+            met(ratio <= 1.25),
+        )
+    )
 
 
 # -- figure 2 (and 5, headless): the whole flow, headless ----------------------------------------
+
 
 def figure_apply(r: Runner) -> None:
     walls, baselines, totals = [], [], []
@@ -130,8 +146,18 @@ def figure_apply(r: Runner) -> None:
         space = Workspace("college-bench-apply-")
         stats_file = space.root / "stats.json"
         wall, rss, out, _err = timed_child(
-            [PYTHON, str(ROOT / "benchmarks" / "apply_with_stats.py"), str(stats_file), "apply",
-             "--sandbox", "--data", str(space.root / "sandbox"), "--yes"], space.env())
+            [
+                PYTHON,
+                str(ROOT / "benchmarks" / "apply_with_stats.py"),
+                str(stats_file),
+                "apply",
+                "--sandbox",
+                "--data",
+                str(space.root / "sandbox"),
+                "--yes",
+            ],
+            space.env(),
+        )
         if "All 9 steps are done" not in out:
             raise BenchmarkError(f"apply did not finish all nine steps:\n{out}")
         stats = json.loads(stats_file.read_text(encoding="utf-8"))
@@ -149,18 +175,30 @@ def figure_apply(r: Runner) -> None:
     total = max(totals)
     ratio = total / MINIMUM_REQUESTS
     r.add(
-        Row("2", "`college-tui apply --sandbox --yes`, zero delays: wall time", spread(walls),
-            f"interpreter + heavy imports alone {spread(baselines)}", "< 3 s",
-            met(median(walls) < 3.0)),
-        Row("2", "HTTP requests of that run (sandbox counter)", f"{total} (each run: "
-            f"{', '.join(map(str, totals))})", f"minimum {MINIMUM_REQUESTS}; ratio {ratio:.2f}×",
-            f"≤ {REQUEST_RATIO_TARGET}× the minimum", met(ratio <= REQUEST_RATIO_TARGET)))
+        Row(
+            "2",
+            "`college-tui apply --sandbox --yes`, zero delays: wall time",
+            spread(walls),
+            f"interpreter + heavy imports alone {spread(baselines)}",
+            "< 3 s",
+            met(median(walls) < 3.0),
+        ),
+        Row(
+            "2",
+            "HTTP requests of that run (sandbox counter)",
+            f"{total} (each run: {', '.join(map(str, totals))})",
+            f"minimum {MINIMUM_REQUESTS}; ratio {ratio:.2f}×",
+            f"≤ {REQUEST_RATIO_TARGET}× the minimum",
+            met(ratio <= REQUEST_RATIO_TARGET),
+        ),
+    )
     lines = ["| requests | method and route (sandbox host:template) |", "|---:|---|"]
     lines += [f"| {count} | `{route}` |" for route, count in sorted(by_route.items())]
     r.notes["requests by route (last run)"] = "\n".join(lines)
 
 
 # -- figure 3 and 5 (TUI): the wizard in Textual --------------------------------------------------
+
 
 def tui_walk(r: Runner) -> list[dict]:
     """The Pilot walks of figure 3 (run once, shared with figure 5), each in its own process."""
@@ -170,8 +208,10 @@ def tui_walk(r: Runner) -> list[dict]:
             space = Workspace("college-bench-tui-")
             try:
                 _wall, rss, out, _err = timed_child(
-                    [PYTHON, str(ROOT / "benchmarks" / "tui_flow.py"),
-                     str(space.root / "sandbox")], space.env(BROWSER="true"), timeout=180)
+                    [PYTHON, str(ROOT / "benchmarks" / "tui_flow.py"), str(space.root / "sandbox")],
+                    space.env(BROWSER="true"),
+                    timeout=180,
+                )
             finally:
                 space.close()
             found = json.loads(out.strip().splitlines()[-1])
@@ -187,41 +227,83 @@ def figure_tui_flow(r: Runner) -> None:
     walks = tui_walk(r)
     what = "whole flow in the TUI (Pilot walk, 120×40): wall time"
     if not walks:
-        r.add(Row("3", what + ", longest and p99 event-loop stall", "not available yet "
-                  "(no college_tui.ui.app.CollegeApp in this checkout)", "—",
-                  "longest stall < 50 ms", "n/a"))
+        r.add(
+            Row(
+                "3",
+                what + ", longest and p99 event-loop stall",
+                "not available yet (no college_tui.ui.app.CollegeApp in this checkout)",
+                "—",
+                "longest stall < 50 ms",
+                "n/a",
+            )
+        )
         return
     longest = [w["longest_ms"] for w in walks]
-    r.add(Row("3", what, spread([w["seconds"] for w in walks]),
-              f"headless apply {spread(r.apply_walls)}" if r.apply_walls else "—"),
-          Row("3", "event loop's longest stall through that walk", spread(longest, "ms", 0),
-              f"p99 {spread([w['p99_ms'] for w in walks], 'ms', 1)}", "< 50 ms",
-              met(max(longest) < 50)))
+    r.add(
+        Row(
+            "3",
+            what,
+            spread([w["seconds"] for w in walks]),
+            f"headless apply {spread(r.apply_walls)}" if r.apply_walls else "—",
+        ),
+        Row(
+            "3",
+            "event loop's longest stall through that walk",
+            spread(longest, "ms", 0),
+            f"p99 {spread([w['p99_ms'] for w in walks], 'ms', 1)}",
+            "< 50 ms",
+            met(max(longest) < 50),
+        ),
+    )
 
 
 def figure_tui_memory(r: Runner) -> None:
     walks = tui_walk(r)
     what = "peak RSS of the TUI through the whole flow (sandbox in-process)"
     if not walks:
-        r.add(Row("5", what, "not available yet (no college_tui.ui.app.CollegeApp in this "
-                  "checkout)", "—", "< 150 MB", "n/a"))
+        r.add(
+            Row(
+                "5",
+                what,
+                "not available yet (no college_tui.ui.app.CollegeApp in this checkout)",
+                "—",
+                "< 150 MB",
+                "n/a",
+            )
+        )
         return
     rss = [float(w["rss"]) for w in walks]
-    r.add(Row("5", what, spread(rss, "MiB", 0), "headless apply "
-              f"{spread([float(x) for x in r.apply_rss], 'MiB', 0)}" if r.apply_rss else "—",
-              "< 150 MB", met(max(rss) * 1.048576 < 150)))
+    r.add(
+        Row(
+            "5",
+            what,
+            spread(rss, "MiB", 0),
+            f"headless apply {spread([float(x) for x in r.apply_rss], 'MiB', 0)}"
+            if r.apply_rss
+            else "—",
+            "< 150 MB",
+            met(max(rss) * 1.048576 < 150),
+        )
+    )
 
 
 def figure_apply_memory(r: Runner) -> None:
     if not r.apply_rss:
         raise BenchmarkError("figure 2 did not run, so there is no apply to measure")
-    r.add(Row("5", "peak RSS of headless `apply --sandbox` (sandbox in-process)",
-              spread([float(x) for x in r.apply_rss], "MiB", 0),
-              f"interpreter + heavy imports {spread([float(x) for x in r.baseline_rss], 'MiB', 0)}",
-              "—", "info"))
+    r.add(
+        Row(
+            "5",
+            "peak RSS of headless `apply --sandbox` (sandbox in-process)",
+            spread([float(x) for x in r.apply_rss], "MiB", 0),
+            f"interpreter + heavy imports {spread([float(x) for x in r.baseline_rss], 'MiB', 0)}",
+            "—",
+            "info",
+        )
+    )
 
 
 # -- figure 4: a large class ----------------------------------------------------------------------
+
 
 def figure_large_class(r: Runner) -> None:
     from large_class import invite_class
@@ -244,29 +326,46 @@ def figure_large_class(r: Runner) -> None:
     for n in sizes:
         seconds = [x["seconds"] for x in results[n]]
         requests = results[n][-1]["requests"]
-        row = Row("4", f"invite {n} colleagues from a CSV", spread(seconds),
-                  f"{requests} requests; in flight at most "
-                  f"{max(x['in_flight_max'] for x in results[n])}")
+        row = Row(
+            "4",
+            f"invite {n} colleagues from a CSV",
+            spread(seconds),
+            f"{requests} requests; in flight at most {max(x['in_flight_max'] for x in results[n])}",
+        )
         if n == 200:
             row.target = f"< 5 s, in flight ≤ {MAX_PARALLEL}"
             row.status = met(median(seconds) < 5 and peak <= MAX_PARALLEL)
         if n == 50:
-            row.baseline += (f"; one at a time: {serial['seconds'] * 50 / serial_size:.2f} s"
-                             + ("" if serial_size == 50 else f" (from {serial_size})"))
+            row.baseline += f"; one at a time: {serial['seconds'] * 50 / serial_size:.2f} s" + (
+                "" if serial_size == 50 else f" (from {serial_size})"
+            )
         r.add(row)
-    r.add(Row("4", "growth: time per colleague at 200 ÷ at 50", f"{growth:.2f}×",
-              f"{per_member[50] * 1000:.1f} ms per colleague at 50", "close to linear (≤ 1.5×)",
-              met(growth <= 1.5)))
+    r.add(
+        Row(
+            "4",
+            "growth: time per colleague at 200 ÷ at 50",
+            f"{growth:.2f}×",
+            f"{per_member[50] * 1000:.1f} ms per colleague at 50",
+            "close to linear (≤ 1.5×)",
+            met(growth <= 1.5),
+        )
+    )
     if not r.quick:
         faulty = invite_class(50, faults="429=0.05,retry_after=1,seed=3")
-        r.add(Row("4", "invite 50 with 5 % of requests answered 429 + Retry-After: 1",
-                  f"{faulty['seconds']:.2f} s; {faulty['waits']} waits",
-                  f"in flight at most {faulty['in_flight_max']}",
-                  "everyone added, each invited once, waits obeyed",
-                  met(faulty["ok"] and faulty["invites"] == 50 and faulty["waits"] > 0)))
+        r.add(
+            Row(
+                "4",
+                "invite 50 with 5 % of requests answered 429 + Retry-After: 1",
+                f"{faulty['seconds']:.2f} s; {faulty['waits']} waits",
+                f"in flight at most {faulty['in_flight_max']}",
+                "everyone added, each invited once, waits obeyed",
+                met(faulty["ok"] and faulty["invites"] == 50 and faulty["waits"] > 0),
+            )
+        )
 
 
 # -- figure 6: cold import ------------------------------------------------------------------------
+
 
 def has_tui() -> bool:
     import importlib.util
@@ -280,8 +379,13 @@ def first_frame_modules() -> list[str]:
 
 def import_times(statement: str) -> list[tuple[int, int, str]]:
     """(self µs, cumulative µs, module) of every import `statement` makes, cold."""
-    out = subprocess.run([PYTHON, "-X", "importtime", "-c", statement], capture_output=True,
-                         text=True, env={**clean_env(), "PYTHONPATH": str(ROOT)}, timeout=60)
+    out = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        env={**clean_env(), "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     if out.returncode != 0:
         raise BenchmarkError(f"python -X importtime -c {statement!r} failed:\n{out.stderr}")
     found = []
@@ -302,10 +406,16 @@ def figure_imports(r: Runner) -> None:
         ours_totals.append(sum(s for s, _c, _m in ours) / 1e6)
         base_totals.append(sum(s for s, _c, _m in base) / 1e6)
     heavy = sorted({m.split(".")[0] for _s, _c, m in ours if m.split(".")[0] in HEAVY})
-    r.add(Row("6", f"cold import of the first-frame modules ({', '.join(modules)})",
-              spread(ours_totals, "s", 3), f"textual.app + widgets {spread(base_totals, 's', 3)}",
-              "no heavy library imported", met(not heavy) if not heavy else
-              f"missed ({', '.join(heavy)})"))
+    r.add(
+        Row(
+            "6",
+            f"cold import of the first-frame modules ({', '.join(modules)})",
+            spread(ours_totals, "s", 3),
+            f"textual.app + widgets {spread(base_totals, 's', 3)}",
+            "no heavy library imported",
+            met(not heavy) if not heavy else f"missed ({', '.join(heavy)})",
+        )
+    )
     top = sorted(ours, reverse=True)[:10]
     lines = ["| self ms | cumulative ms | module |", "|---:|---:|---|"]
     lines += [f"| {s / 1000:.1f} | {c / 1000:.1f} | `{m}` |" for s, c, m in top]
@@ -314,6 +424,7 @@ def figure_imports(r: Runner) -> None:
 
 # -- figure 7: SSH and keys -------------------------------------------------------------------------
 
+
 def figure_ssh(r: Runner) -> None:
     data = r.apply_data
     if data is None or not (data / "ports.json").exists():
@@ -321,18 +432,33 @@ def figure_ssh(r: Runner) -> None:
     ports = json.loads((data / "ports.json").read_text(encoding="utf-8"))
     home = data / "home"
     url = "git@ssh.dev.azure.com:v3/college-sandbox/College/aidevcollege"
-    bare = next((p for p in (data / "repos").rglob("*") if p.is_dir() and
-                 (p / "HEAD").exists() and (p / "objects").is_dir()
-                 and _has_commits(p)), None)
-    env = {**clean_env(), "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_SSH_COMMAND": f"ssh -F {home / '.ssh' / 'config'}"}
+    bare = next(
+        (
+            p
+            for p in (data / "repos").rglob("*")
+            if p.is_dir() and (p / "HEAD").exists() and (p / "objects").is_dir() and _has_commits(p)
+        ),
+        None,
+    )
+    env = {
+        **clean_env(),
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_SSH_COMMAND": f"ssh -F {home / '.ssh' / 'config'}",
+    }
     work = Path(tempfile.mkdtemp(prefix="college-bench-clone-"))
     try:
         with SandboxProcess(data, ssh=True, ports=(ports["port"], ports["ssh_port"])):
+
             def clone(i: int, source: str = url) -> float:
                 started = time.perf_counter()
-                subprocess.run(["git", "clone", "-q", source, str(work / f"c{i}-{time.time_ns()}")],
-                               env=env, check=True, capture_output=True, timeout=60)
+                subprocess.run(
+                    ["git", "clone", "-q", source, str(work / f"c{i}-{time.time_ns()}")],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    timeout=60,
+                )
                 return time.perf_counter() - started
 
             singles, locals_, tens = [], [], []
@@ -350,18 +476,33 @@ def figure_ssh(r: Runner) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     local = f"`git clone file://` of the same repo {spread(locals_)}" if locals_ else "—"
-    r.add(Row("7", "one clone over the sandbox's SSH", spread(singles), local),
-          Row("7", "ten concurrent clones over SSH (wall)", spread(tens),
-              f"ten × one clone ≈ {10 * median(singles):.2f} s"))
+    r.add(
+        Row("7", "one clone over the sandbox's SSH", spread(singles), local),
+        Row(
+            "7",
+            "ten concurrent clones over SSH (wall)",
+            spread(tens),
+            f"ten × one clone ≈ {10 * median(singles):.2f} s",
+        ),
+    )
     for bits in (3072,) if r.quick else (3072, 4096):  # 4096 takes seconds: full run only
         ours, theirs = keygen_times(bits, r.reps(1, 3))
-        r.add(Row("7", f"RSA {bits} key generation (paramiko/cryptography, the wizard's)",
-                  spread(ours), f"`ssh-keygen -t rsa -b {bits}` {spread(theirs)}"))
+        r.add(
+            Row(
+                "7",
+                f"RSA {bits} key generation (paramiko/cryptography, the wizard's)",
+                spread(ours),
+                f"`ssh-keygen -t rsa -b {bits}` {spread(theirs)}",
+            )
+        )
 
 
 def _has_commits(bare: Path) -> bool:
-    out = subprocess.run(["git", "--git-dir", str(bare), "rev-parse", "--verify", "-q", "HEAD"],
-                         capture_output=True, timeout=10)
+    out = subprocess.run(
+        ["git", "--git-dir", str(bare), "rev-parse", "--verify", "-q", "HEAD"],
+        capture_output=True,
+        timeout=10,
+    )
     return out.returncode == 0
 
 
@@ -376,9 +517,23 @@ def keygen_times(bits: int, reps: int) -> tuple[list[float], list[float]]:
             generate_rsa_key(folder / f"ours{i}", bits=bits)
             ours.append(time.perf_counter() - started)
             started = time.perf_counter()
-            subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", str(bits), "-N", "",
-                            "-f", str(folder / f"theirs{i}")], check=True, capture_output=True,
-                           timeout=120)
+            subprocess.run(
+                [
+                    "ssh-keygen",
+                    "-q",
+                    "-t",
+                    "rsa",
+                    "-b",
+                    str(bits),
+                    "-N",
+                    "",
+                    "-f",
+                    str(folder / f"theirs{i}"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             theirs.append(time.perf_counter() - started)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -387,11 +542,16 @@ def keygen_times(bits: int, reps: int) -> tuple[list[float], list[float]]:
 
 # -- output -----------------------------------------------------------------------------------------
 
+
 def table(rows: list[Row]) -> str:
-    lines = ["| # | measure | median (min–max, n) | baseline, same run | target | status |",
-             "|---|---|---|---|---|---|"]
-    lines += [f"| {x.figure} | {x.measure} | {x.value} | {x.baseline} | {x.target} | "
-              f"{x.status} |" for x in rows]
+    lines = [
+        "| # | measure | median (min–max, n) | baseline, same run | target | status |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {x.figure} | {x.measure} | {x.value} | {x.baseline} | {x.target} | {x.status} |"
+        for x in rows
+    ]
     return "\n".join(lines)
 
 
@@ -405,22 +565,33 @@ def machine() -> str:
     except OSError:
         pass
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, load average at the start {load}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average at the start {load}"
+    )
 
 
-def write_doc(rows: list[Row], notes: dict[str, str], command: str, seconds: float,
-              where: str) -> None:
+def write_doc(
+    rows: list[Row], notes: dict[str, str], command: str, seconds: float, where: str
+) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     start, end = "<!-- benchmark table: begin -->", "<!-- benchmark table: end -->"
-    block = [start, "", f"Command: `{command}` — {seconds:.0f} s in all, "
-             f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC.", "",
-             f"Machine: {where}.", "", table(rows), ""]
+    block = [
+        start,
+        "",
+        f"Command: `{command}` — {seconds:.0f} s in all, "
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Machine: {where}.",
+        "",
+        table(rows),
+        "",
+    ]
     for title, body in notes.items():
         block += [f"#### {title.capitalize()}", "", body, ""]
     block.append(end)
     if start in text and end in text:
-        text = text[:text.index(start)] + "\n".join(block) + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + "\n".join(block) + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + "\n".join(block) + "\n"
     DOC.write_text(text, encoding="utf-8")
@@ -439,11 +610,13 @@ FIGURES = [
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 30 s)")
-    parser.add_argument("--write", action="store_true",
-                        help="write docs/performance.md also after --quick")
+    parser.add_argument(
+        "--write", action="store_true", help="write docs/performance.md also after --quick"
+    )
     parser.add_argument("--only", default=None, help="comma-separated figure numbers, e.g. 2,4")
     args = parser.parse_args()
 

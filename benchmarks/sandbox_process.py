@@ -24,9 +24,14 @@ def main() -> None:
     from college_tui.sandbox.service import SandboxConfig
 
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
-    server = SandboxServer(args.data, ssh=args.ssh, faults=args.faults, port=args.port,
-                           ssh_port=args.ssh_port,
-                           config=SandboxConfig(project_create_seconds=0, import_seconds=0))
+    server = SandboxServer(
+        args.data,
+        ssh=args.ssh,
+        faults=args.faults,
+        port=args.port,
+        ssh_port=args.ssh_port,
+        config=SandboxConfig(project_create_seconds=0, import_seconds=0),
+    )
     info = server.start()
     print(json.dumps(info.as_dict()), flush=True)
     try:

@@ -66,9 +66,14 @@ async def walk(data: Path) -> dict:
     seconds = time.perf_counter() - started
     samples = sorted(probe.samples)
     p99 = samples[min(len(samples) - 1, int(0.99 * len(samples)))] if samples else 0.0
-    return {"available": True, "seconds": seconds, "reached_summary": reached,
-            "longest_ms": 1000 * (samples[-1] if samples else 0.0), "p99_ms": 1000 * p99,
-            "samples": len(samples)}
+    return {
+        "available": True,
+        "seconds": seconds,
+        "reached_summary": reached,
+        "longest_ms": 1000 * (samples[-1] if samples else 0.0),
+        "p99_ms": 1000 * p99,
+        "samples": len(samples),
+    }
 
 
 def sandbox_options(options_class, data: Path):

@@ -42,47 +42,106 @@ class TargetOptions:
 def target_options(command):
     """The options every command that talks to a target takes."""
 
-    @click.option("--org", "org_url", metavar="URL", default=None,
-                  help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
-    @click.option("--sandbox", "use_sandbox", is_flag=True,
-                  help="Use the embedded sandbox instead (no account; it listens on 127.0.0.1 "
-                       "only, nothing goes to the internet).")
-    @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Sandbox data folder (default: the persistent sandbox home).")
-    @click.option("--faults", default=None, metavar="SPEC",
-                  help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7")
-    @click.option("--profile-url", default=None, hidden=True,
-                  help="Profile/accounts host (default https://app.vssps.visualstudio.com).")
+    @click.option(
+        "--org",
+        "org_url",
+        metavar="URL",
+        default=None,
+        help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.",
+    )
+    @click.option(
+        "--sandbox",
+        "use_sandbox",
+        is_flag=True,
+        help="Use the embedded sandbox instead (no account; it listens on 127.0.0.1 "
+        "only, nothing goes to the internet).",
+    )
+    @click.option(
+        "--data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Sandbox data folder (default: the persistent sandbox home).",
+    )
+    @click.option(
+        "--faults",
+        default=None,
+        metavar="SPEC",
+        help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
+    )
+    @click.option(
+        "--profile-url",
+        default=None,
+        hidden=True,
+        help="Profile/accounts host (default https://app.vssps.visualstudio.com).",
+    )
     @click.option("--verbose", "-v", is_flag=True, help="Also print every HTTP call.")
     @click.pass_context
     @functools.wraps(command)
-    def wrapper(ctx: click.Context, org_url, use_sandbox, data, faults, profile_url, verbose,
-                **kwargs):
+    def wrapper(
+        ctx: click.Context, org_url, use_sandbox, data, faults, profile_url, verbose, **kwargs
+    ):
         parent = ctx.find_root().params if ctx.parent else {}
-        options = TargetOptions(org_url, use_sandbox or bool(parent.get("use_sandbox")),
-                                data or parent.get("data"), faults, profile_url, verbose)
+        options = TargetOptions(
+            org_url,
+            use_sandbox or bool(parent.get("use_sandbox")),
+            data or parent.get("data"),
+            faults,
+            profile_url,
+            verbose,
+        )
         return ctx.invoke(command, options, **kwargs)
 
     return wrapper
 
 
 @click.group(invoke_without_command=True)
-@click.option("--sandbox", "use_sandbox", is_flag=True,
-              help="Run against the embedded sandbox (no account; it listens on 127.0.0.1 "
-                   "only, nothing goes to the internet).")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Sandbox data directory (default: the persistent sandbox home).")
-@click.option("--fresh", is_flag=True,
-              help="Sandbox only: delete the sandbox data folder first (lists it and asks).")
-@click.option("--faults", default=None, metavar="SPEC",
-              help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7")
-@click.option("--org", "org_url", metavar="URL", default=None,
-              help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.")
-@click.option("--profile-url", default=None, hidden=True,
-              help="Profile/accounts host (default https://app.vssps.visualstudio.com).")
+@click.option(
+    "--sandbox",
+    "use_sandbox",
+    is_flag=True,
+    help="Run against the embedded sandbox (no account; it listens on 127.0.0.1 "
+    "only, nothing goes to the internet).",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Sandbox data directory (default: the persistent sandbox home).",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Sandbox only: delete the sandbox data folder first (lists it and asks).",
+)
+@click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
+)
+@click.option(
+    "--org",
+    "org_url",
+    metavar="URL",
+    default=None,
+    help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.",
+)
+@click.option(
+    "--profile-url",
+    default=None,
+    hidden=True,
+    help="Profile/accounts host (default https://app.vssps.visualstudio.com).",
+)
 @click.pass_context
-def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
-         faults: str | None, org_url: str | None, profile_url: str | None) -> None:
+def main(
+    ctx: click.Context,
+    use_sandbox: bool,
+    data: Path | None,
+    fresh: bool,
+    faults: str | None,
+    org_url: str | None,
+    profile_url: str | None,
+) -> None:
     """Set up Azure DevOps for the AI Developer College, step by step.
 
     Without a command, opens the full-screen wizard: on a welcome that asks where to work, or
@@ -90,8 +149,14 @@ def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
     """
     if ctx.invoked_subcommand is not None:
         return
-    options = TargetOptions(org_url=org_url, use_sandbox=use_sandbox, data=data, faults=faults,
-                            profile_url=profile_url, verbose=False)
+    options = TargetOptions(
+        org_url=org_url,
+        use_sandbox=use_sandbox,
+        data=data,
+        faults=faults,
+        profile_url=profile_url,
+        verbose=False,
+    )
     if use_sandbox or org_url:
         provisional_target(options)  # wrong combinations are refused before the screen opens
     if faults:
@@ -102,8 +167,10 @@ def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--faults") from None
     if not (_interactive() and sys.stdout.isatty()):
-        click.echo("The full-screen wizard needs a terminal. `college-tui apply` runs the same "
-                   "steps without one.")
+        click.echo(
+            "The full-screen wizard needs a terminal. `college-tui apply` runs the same "
+            "steps without one."
+        )
         if use_sandbox:
             click.echo("Here is what it would do on the sandbox:")
             ctx.invoke(plan, answers_file=None)
@@ -115,9 +182,11 @@ def main(ctx: click.Context, use_sandbox: bool, data: Path | None, fresh: bool,
     from .ui.app import CollegeApp
 
     with contextlib.ExitStack() as stack:
-        app = CollegeApp(opener=wizard_opener(options, stack),
-                         start="sandbox" if use_sandbox else ("org" if org_url else None),
-                         org_url=org_url)
+        app = CollegeApp(
+            opener=wizard_opener(options, stack),
+            start="sandbox" if use_sandbox else ("org" if org_url else None),
+            org_url=org_url,
+        )
         app.run()
     raise SystemExit(app.return_code or 0)
 
@@ -133,8 +202,9 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
         if sandbox:
             options = replace(base, use_sandbox=True, org_url=None)
         else:
-            options = replace(base, use_sandbox=False, org_url=org_url, data=None, fresh=False,
-                              faults=None)
+            options = replace(
+                base, use_sandbox=False, org_url=org_url, data=None, fresh=False, faults=None
+            )
         try:
             opened = stack.enter_context(open_target(options))
         except click.ClickException as exc:
@@ -146,6 +216,7 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
 
 
 # -- target -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Opened:
@@ -173,9 +244,10 @@ def _org_url(options: TargetOptions) -> str:
         found = _normalized_or_refused(typed)
     except OrgUrlNeedsName as exc:
         if not _interactive():
-            raise click.BadParameter(f"{str(exc).rstrip('.')} (there is no terminal to ask "
-                                     "for the name).",
-                                     param_hint="--org") from None
+            raise click.BadParameter(
+                f"{str(exc).rstrip('.')} (there is no terminal to ask for the name).",
+                param_hint="--org",
+            ) from None
         name = click.prompt("The URL names no organisation. Organisation name").strip()
         found = _normalized_or_refused(f"{typed.rstrip('/')}/{name}")
     problem = check_org_name(found.org)
@@ -206,12 +278,15 @@ def _refuse_unsafe_url(url: str, option: str) -> None:
 
     parts = urlsplit(url)
     if "@" in parts.netloc:  # the message must not repeat the URL: it may hold the token
-        raise click.BadParameter("put no user name or token in the URL: college-tui reads the "
-                                 f"PAT from {PAT_ENV}, the keyring or a hidden prompt.",
-                                 param_hint=option)
+        raise click.BadParameter(
+            "put no user name or token in the URL: college-tui reads the "
+            f"PAT from {PAT_ENV}, the keyring or a hidden prompt.",
+            param_hint=option,
+        )
     if parts.scheme.lower() != "https" and not is_loopback(parts.hostname or ""):
-        raise click.BadParameter("http:// would send your token unencrypted: use https://.",
-                                 param_hint=option)
+        raise click.BadParameter(
+            "http:// would send your token unencrypted: use https://.", param_hint=option
+        )
 
 
 def provisional_target(options: TargetOptions):
@@ -221,8 +296,10 @@ def provisional_target(options: TargetOptions):
     if options.use_sandbox and options.org_url:
         raise click.UsageError("Choose one target: --org URL or --sandbox.")
     if not options.use_sandbox and not options.org_url:
-        raise click.UsageError("Say where to work: --org https://dev.azure.com/NAME, or --sandbox "
-                               "for the offline sandbox.")
+        raise click.UsageError(
+            "Say where to work: --org https://dev.azure.com/NAME, or --sandbox "
+            "for the offline sandbox."
+        )
     if options.use_sandbox:
         from .sandbox.faults import Faults
 
@@ -231,15 +308,24 @@ def provisional_target(options: TargetOptions):
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--faults") from None
         data, home = _sandbox_dirs(options)
-        return Target(org_url="http://127.0.0.1/college-sandbox", profile_url="", home=home,
-                      sandbox=True, state_key=f"sandbox:{data}")
+        return Target(
+            org_url="http://127.0.0.1/college-sandbox",
+            profile_url="",
+            home=home,
+            sandbox=True,
+            state_key=f"sandbox:{data}",
+        )
     if options.fresh or options.faults or options.data:
         raise click.UsageError("--data, --fresh and --faults apply to --sandbox only.")
     url = options.org_url = _org_url(options)  # normalised once: its notes are said once
     if options.profile_url:
         _refuse_unsafe_url(options.profile_url, "--profile-url")
-    return Target(org_url=url, profile_url=options.profile_url or AZURE_PROFILE_URL,
-                  home=Path.home(), state_key=url.lower())
+    return Target(
+        org_url=url,
+        profile_url=options.profile_url or AZURE_PROFILE_URL,
+        home=Path.home(),
+        state_key=url.lower(),
+    )
 
 
 def _sandbox_config():
@@ -248,8 +334,10 @@ def _sandbox_config():
     values: dict[str, float] = {}
     if os.environ.get(FAST_ENV):
         values.update(project_create_seconds=0.5, import_seconds=0.3)
-    for env, name in ((PROJECT_SECONDS_ENV, "project_create_seconds"),
-                      (IMPORT_SECONDS_ENV, "import_seconds")):
+    for env, name in (
+        (PROJECT_SECONDS_ENV, "project_create_seconds"),
+        (IMPORT_SECONDS_ENV, "import_seconds"),
+    ):
         if os.environ.get(env):
             values[name] = float(os.environ[env])
     return SandboxConfig(**values)
@@ -266,8 +354,10 @@ def _sandbox_data_problem(data: Path) -> str | None:
     elif not os.access(existing, os.W_OK | os.X_OK):
         problem = f"{existing} cannot be written (read-only or not yours)"
     if problem:
-        return (f"The sandbox data folder {data} cannot be used: {problem}. Choose another "
-                "folder with --data DIR.")
+        return (
+            f"The sandbox data folder {data} cannot be used: {problem}. Choose another "
+            "folder with --data DIR."
+        )
     return None
 
 
@@ -290,9 +380,12 @@ def _fresh(options: TargetOptions, assume_yes: bool) -> None:
         click.echo(f"  - {line}")
     if assume_yes:
         if plan.local_work and not options.discard_local_work:
-            click.echo("Refusing to delete work that exists only in a clone (see above); nothing "
-                       "was deleted or changed. Push or copy it first, or add "
-                       "--discard-local-work to delete it anyway.", err=True)
+            click.echo(
+                "Refusing to delete work that exists only in a clone (see above); nothing "
+                "was deleted or changed. Push or copy it first, or add "
+                "--discard-local-work to delete it anyway.",
+                err=True,
+            )
             raise SystemExit(EXIT_NOT_DONE)
     elif not click.confirm("Delete them?", default=False):
         click.echo("Nothing was deleted; nothing was changed.")
@@ -300,9 +393,11 @@ def _fresh(options: TargetOptions, assume_yes: bool) -> None:
     try:
         carry_out(plan)
     except OSError as exc:
-        raise click.ClickException(f"--fresh could not delete {exc.filename or data}: "
-                                   f"{exc.strerror or exc}. Some of the list above may be "
-                                   "deleted already; fix the permissions and run again.") from None
+        raise click.ClickException(
+            f"--fresh could not delete {exc.filename or data}: "
+            f"{exc.strerror or exc}. Some of the list above may be "
+            "deleted already; fix the permissions and run again."
+        ) from None
     click.echo(f"Deleted: {'; '.join(plan.lines())}.")
 
 
@@ -324,9 +419,17 @@ def open_target(options: TargetOptions) -> Iterator[Opened]:
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        yield Opened(replace(target, org_url=info.org_url, profile_url=info.profile_url,
-                             ssh_hostname=info.ssh_host, ssh_port=info.ssh_port,
-                             ssh_host_key=info.ssh_host_key), info.pat)
+        yield Opened(
+            replace(
+                target,
+                org_url=info.org_url,
+                profile_url=info.profile_url,
+                ssh_hostname=info.ssh_host,
+                ssh_port=info.ssh_port,
+                ssh_host_key=info.ssh_host_key,
+            ),
+            info.pat,
+        )
     finally:
         server.stop()
 
@@ -360,15 +463,22 @@ def _follow_moved_ports(home: Path, kept) -> None:
     try:
         change = retarget_port(config, kept.info.ssh_port) if kept.info.ssh_port else "unchanged"
     except WorkstationError as exc:
-        click.echo(f"The ssh config block in {config} could not be pointed at the sandbox's SSH "
-                   f"port {kept.info.ssh_port}: {exc}", err=True)
+        click.echo(
+            f"The ssh config block in {config} could not be pointed at the sandbox's SSH "
+            f"port {kept.info.ssh_port}: {exc}",
+            err=True,
+        )
         return
     if change != "unchanged":
-        click.echo(f"Updated the college-tui block in {config}: Port {kept.info.ssh_port}, where "
-                   "the sandbox's SSH server listens now.", err=True)
+        click.echo(
+            f"Updated the college-tui block in {config}: Port {kept.info.ssh_port}, where "
+            "the sandbox's SSH server listens now.",
+            err=True,
+        )
 
 
 # -- inputs -------------------------------------------------------------------------------------
+
 
 def _load_answers(answers_file: Path | None, target):
     from .steps.answers import AnswersError, load_answers
@@ -391,9 +501,12 @@ def _passphrase(answers) -> str | None:
     hide_from_children(names=[name])  # git, ssh and ssh-agent never inherit the passphrase
     value = os.environ.get(name)
     if value is None:
-        click.echo(f"key_passphrase_env names the environment variable {name}, but it is not set. "
-                   f"Set it to the key passphrase (or remove key_passphrase_env); nothing was "
-                   "changed.", err=True)
+        click.echo(
+            f"key_passphrase_env names the environment variable {name}, but it is not set. "
+            f"Set it to the key passphrase (or remove key_passphrase_env); nothing was "
+            "changed.",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
     return value
 
@@ -418,8 +531,12 @@ def _pat(opened: Opened, answers) -> str | None:
 
         click.echo(scopes_text())
         click.echo(f"Create a token at {pat_page(opened.target.org_url)}.")
-        return click.prompt("Personal access token", hide_input=True, default="",
-                            show_default=False).strip() or None
+        return (
+            click.prompt(
+                "Personal access token", hide_input=True, default="", show_default=False
+            ).strip()
+            or None
+        )
     return None
 
 
@@ -449,8 +566,15 @@ def _emitter(printer):
 
 
 @contextlib.contextmanager
-def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool = False,
-           quiet: bool = False, lock: bool = True, assume_yes: bool = False):
+def engine(
+    options: TargetOptions,
+    answers_file: Path | None,
+    *,
+    preflight: bool = False,
+    quiet: bool = False,
+    lock: bool = True,
+    assume_yes: bool = False,
+):
     """Load the answers, open the target and yield (Context, printer).
 
     `lock`: hold the target's run lock and save the run state (apply). Plan and check only
@@ -466,8 +590,10 @@ def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool
     passphrase = _passphrase(answers)
     for note in answers.duplicate_notes():
         click.echo(f"Note: {note}")
-    problems = [state_dir_problem() if lock else None,  # plan and check write no state
-                _sandbox_data_problem(_sandbox_dirs(options)[0]) if options.use_sandbox else None]
+    problems = [
+        state_dir_problem() if lock else None,  # plan and check write no state
+        _sandbox_data_problem(_sandbox_dirs(options)[0]) if options.use_sandbox else None,
+    ]
     if any(problems):
         raise click.ClickException(" ".join(p for p in problems if p) + " Nothing was changed.")
     if options.fresh:
@@ -487,11 +613,13 @@ def engine(options: TargetOptions, answers_file: Path | None, *, preflight: bool
         secrets = Secrets(pat=_pat(opened, answers), key_passphrase=passphrase)
         emit = _emitter(printer)
         if quiet:
+
             def emit(event, _inner=emit):  # plan/check: only HTTP lines, when verbose
                 from .events import HttpCall
 
                 if isinstance(event, HttpCall):
                     _inner(event)
+
         state = RunState.for_key(opened.target.state_key, read_only=not lock)
         ctx = make_context(opened.target, answers, emit, secrets=secrets, state=state)
         ctx.attended = _interactive() and not assume_yes  # else a step needing you fails at once
@@ -517,25 +645,50 @@ def _steps(until: str | None):
 # -- commands -----------------------------------------------------------------------------------
 
 ANSWERS_OPTION = click.option(
-    "--answers", "answers_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None, help="TOML file with every input the wizard asks for (defaults: the course's).")
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="TOML file with every input the wizard asks for (defaults: the course's).",
+)
 
 
 @main.command()
 @target_options
 @ANSWERS_OPTION
-@click.option("--yes", "-y", "assume_yes", is_flag=True,
-              help="Do not ask before changing anything (for scripts and CI).")
-@click.option("--until", default=None, metavar="STEP",
-              help="Stop after this step (sign-in, organization, project, team, members, "
-                   "ssh-key, import, clone, pull-request).")
-@click.option("--fresh", is_flag=True,
-              help="Sandbox only: delete the sandbox data folder first (lists it and asks).")
-@click.option("--discard-local-work", is_flag=True,
-              help="With --fresh --yes: also delete clones holding commits or files that are "
-                   "not on the sandbox's server.")
-def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
-          until: str | None, fresh: bool, discard_local_work: bool) -> None:
+@click.option(
+    "--yes",
+    "-y",
+    "assume_yes",
+    is_flag=True,
+    help="Do not ask before changing anything (for scripts and CI).",
+)
+@click.option(
+    "--until",
+    default=None,
+    metavar="STEP",
+    help="Stop after this step (sign-in, organization, project, team, members, "
+    "ssh-key, import, clone, pull-request).",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Sandbox only: delete the sandbox data folder first (lists it and asks).",
+)
+@click.option(
+    "--discard-local-work",
+    is_flag=True,
+    help="With --fresh --yes: also delete clones holding commits or files that are "
+    "not on the sandbox's server.",
+)
+def apply(
+    options: TargetOptions,
+    answers_file: Path | None,
+    assume_yes: bool,
+    until: str | None,
+    fresh: bool,
+    discard_local_work: bool,
+) -> None:
     """Run the steps without the full-screen wizard, printing what happens."""
     from .steps.runner import DONE, WARNING
     from .steps.session import Session
@@ -545,9 +698,11 @@ def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
         raise click.UsageError("--discard-local-work goes with --fresh only.")
     options.fresh, options.discard_local_work = fresh, discard_local_work
     if not assume_yes and not _interactive():
-        raise click.UsageError("apply changes Azure DevOps and this machine and needs your "
-                               "confirmation, but there is no terminal to ask: run it again "
-                               "with --yes.")
+        raise click.UsageError(
+            "apply changes Azure DevOps and this machine and needs your "
+            "confirmation, but there is no terminal to ask: run it again "
+            "with --yes."
+        )
     with engine(options, answers_file, preflight=True, assume_yes=assume_yes) as (ctx, printer):
         session = Session(ctx, steps)
         if not assume_yes and not _confirmed(session, printer):
@@ -561,8 +716,10 @@ def apply(options: TargetOptions, answers_file: Path | None, assume_yes: bool,
         click.echo(f"All {len(report.results)} steps are done.")
         return
     left = [r.key for r in report.results if not r.ok]
-    click.echo(f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
-               "what is shown above.")
+    click.echo(
+        f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
+        "what is shown above."
+    )
     if not any(r.status in (DONE, WARNING) for r in report.results):
         click.echo("Nothing was changed.")
     raise SystemExit(EXIT_NOT_DONE)
@@ -685,23 +842,43 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
 
 # -- the sandbox on its own ---------------------------------------------------------------------
 
+
 @main.group()
 def sandbox() -> None:
     """The offline Azure DevOps emulator."""
 
 
 @sandbox.command("serve")
-@click.option("--port", type=int, default=None, show_default="the last start's, else a free one",
-              help="Web and REST port.")
-@click.option("--ssh-port", type=int, default=None,
-              show_default="the last start's, else a free one", help="SSH git port.")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data directory (default: the persistent sandbox home).")
-@click.option("--faults", default=None, metavar="SPEC",
-              help="Inject faults, e.g. latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.02,seed=7")
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    show_default="the last start's, else a free one",
+    help="Web and REST port.",
+)
+@click.option(
+    "--ssh-port",
+    type=int,
+    default=None,
+    show_default="the last start's, else a free one",
+    help="SSH git port.",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data directory (default: the persistent sandbox home).",
+)
+@click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="Inject faults, e.g. latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.02,seed=7",
+)
 @click.option("--print-json", is_flag=True, help="Print one JSON line when ready (for scripts).")
-def sandbox_serve(port: int | None, ssh_port: int | None, data: Path | None, faults: str | None,
-                  print_json: bool) -> None:
+def sandbox_serve(
+    port: int | None, ssh_port: int | None, data: Path | None, faults: str | None, print_json: bool
+) -> None:
     """Run the sandbox until Ctrl+C, on the same ports as last time when they are free."""
     from .sandbox.faults import Faults
     from .sandbox.server import PortProblem, default_data_dir, serve, start_kept

@@ -10,15 +10,36 @@ from __future__ import annotations
 import re
 import unicodedata
 
-PROJECT_FORBIDDEN = set('/:\\~&%;@\'"?<>|#$*}{,+=[]')
+PROJECT_FORBIDDEN = set("/:\\~&%;@'\"?<>|#$*}{,+=[]")
 PROJECT_RESERVED = {
-    "prn", "nul", "con", "aux", "server", "signalr", "defaultcollection", "web",
-    "app_browsers", "app_code", "app_data", "app_globalresources", "app_localresources",
-    "app_themes", "app_webresources", "bin", "web.config",
-    *(f"com{i}" for i in range(1, 11)), *(f"lpt{i}" for i in range(1, 10)),
+    "prn",
+    "nul",
+    "con",
+    "aux",
+    "server",
+    "signalr",
+    "defaultcollection",
+    "web",
+    "app_browsers",
+    "app_code",
+    "app_data",
+    "app_globalresources",
+    "app_localresources",
+    "app_themes",
+    "app_webresources",
+    "bin",
+    "web.config",
+    *(f"com{i}" for i in range(1, 11)),
+    *(f"lpt{i}" for i in range(1, 10)),
 }
-TEAM_RESERVED = {"prn", "nul", "con", "aux", *(f"com{i}" for i in range(1, 11)),
-                 *(f"lpt{i}" for i in range(1, 10))}
+TEAM_RESERVED = {
+    "prn",
+    "nul",
+    "con",
+    "aux",
+    *(f"com{i}" for i in range(1, 11)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 EMAIL_FORBIDDEN = set('"/\\[]:|<>+=;?*,')
 _ORG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -36,7 +57,9 @@ def _bad_chars(text: str) -> str | None:
     return None
 
 
-def _common(kind: str, name: str, *, limit: int, reserved: set[str], forbidden: set[str]) -> str | None:
+def _common(
+    kind: str, name: str, *, limit: int, reserved: set[str], forbidden: set[str]
+) -> str | None:
     if not name or not name.strip():
         return f"The {kind} name is empty: type a name."
     if name != name.strip():
@@ -60,7 +83,9 @@ def _common(kind: str, name: str, *, limit: int, reserved: set[str], forbidden: 
 
 def check_project_name(name: str) -> str | None:
     """The service's project-name rules (64 chars, forbidden characters, reserved names)."""
-    return _common("project", name, limit=64, reserved=PROJECT_RESERVED, forbidden=PROJECT_FORBIDDEN)
+    return _common(
+        "project", name, limit=64, reserved=PROJECT_RESERVED, forbidden=PROJECT_FORBIDDEN
+    )
 
 
 def check_team_name(name: str) -> str | None:
@@ -85,8 +110,10 @@ def check_org_name(name: str) -> str | None:
     if len(name) > 50:
         return "The organization name is longer than 50 characters: shorten it."
     if not _ORG.match(name):
-        return (f"VS850015: The specified name is not allowed to be used: {name}. Use English "
-                "letters, digits and hyphens, starting and ending with a letter or digit.")
+        return (
+            f"VS850015: The specified name is not allowed to be used: {name}. Use English "
+            "letters, digits and hyphens, starting and ending with a letter or digit."
+        )
     return None
 
 

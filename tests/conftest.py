@@ -71,13 +71,15 @@ def start_sandbox(tmp_path_factory):
     servers: list[SandboxServer] = []
     watchers: list = []
 
-    def start(data_dir=None, *, ssh: bool = False, faults=None, fresh_host_key: bool = False,
-              **config) -> SandboxServer:
+    def start(
+        data_dir=None, *, ssh: bool = False, faults=None, fresh_host_key: bool = False, **config
+    ) -> SandboxServer:
         data_dir = data_dir or tmp_path_factory.mktemp("sandbox")
         if ssh and not fresh_host_key:
             _seed_host_key(Path(data_dir))
-        server = SandboxServer(data_dir, faults=faults, ssh=ssh,
-                               config=SandboxConfig(**{**FAST, **config}))
+        server = SandboxServer(
+            data_dir, faults=faults, ssh=ssh, config=SandboxConfig(**{**FAST, **config})
+        )
         server.start()
         for factory in _observer_factories:
             watcher = factory()

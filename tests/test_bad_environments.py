@@ -24,21 +24,27 @@ import pytest
 
 from tests.e2e.conftest import World
 
-_RO_SCRIPT = ('while [ "$1" != "--" ]; do mount --bind "$1" "$1" && '
-              'mount -o remount,bind,ro "$1" "$1" || exit 97; shift; done; shift; exec "$@"')
+_RO_SCRIPT = (
+    'while [ "$1" != "--" ]; do mount --bind "$1" "$1" && '
+    'mount -o remount,bind,ro "$1" "$1" || exit 97; shift; done; shift; exec "$@"'
+)
 
 
 def _root_can_unshare() -> bool:
     if not shutil.which("unshare"):
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", _RO_SCRIPT, "sh", "/tmp", "--", "true"],
-                           capture_output=True, timeout=10)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", _RO_SCRIPT, "sh", "/tmp", "--", "true"],
+        capture_output=True,
+        timeout=10,
+    )
     return probe.returncode == 0
 
 
 def read_only_runner() -> Callable[[list[str], list[Path]], tuple[list[str], Callable[[], None]]]:
     """How to run a command with some folders read-only: (command, undo) for (command, folders)."""
     if os.geteuid() != 0:
+
         def chmod(command, folders):
             for folder in folders:
                 folder.chmod(0o555)
@@ -46,12 +52,16 @@ def read_only_runner() -> Callable[[list[str], list[Path]], tuple[list[str], Cal
 
         return chmod
     if not _root_can_unshare():
-        pytest.skip("running as root without `unshare -m` (no mount namespace): a read-only "
-                    "folder cannot be made here")
+        pytest.skip(
+            "running as root without `unshare -m` (no mount namespace): a read-only "
+            "folder cannot be made here"
+        )
 
     def bind_read_only(command, folders):
-        return (["unshare", "-m", "sh", "-c", _RO_SCRIPT, "sh", *map(str, folders), "--",
-                 *command], lambda: None)
+        return (
+            ["unshare", "-m", "sh", "-c", _RO_SCRIPT, "sh", *map(str, folders), "--", *command],
+            lambda: None,
+        )
 
     return bind_read_only
 
@@ -85,44 +95,83 @@ NO_XDG = {"XDG_DATA_HOME": "", "XDG_STATE_HOME": "", "COLLEGE_TUI_STATE_DIR": ""
 
 CASES = {
     "answers in UTF-16": Case(
-        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"], 2,
+        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"],
+        2,
         ["{root}/answers.toml", "UTF-16", "save it as UTF-8"],
-        _answers('alias = "ada"\n'.encode("utf-16"))),
+        _answers('alias = "ada"\n'.encode("utf-16")),
+    ),
     "answers in UTF-16 without a BOM": Case(
-        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"], 2,
-        ["{root}/answers.toml", "UTF-16"], _answers('alias = "ada"\n'.encode("utf-16-le"))),
+        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"],
+        2,
+        ["{root}/answers.toml", "UTF-16"],
+        _answers('alias = "ada"\n'.encode("utf-16-le")),
+    ),
     "answers in Latin-1": Case(
-        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"], 2,
+        ["plan", *SANDBOX, "--answers", "{root}/answers.toml"],
+        2,
         ["{root}/answers.toml", "not UTF-8", "save it as UTF-8"],
-        _answers('project = "Caf\u00e9"\n'.encode("latin-1"))),
+        _answers('project = "Caf\u00e9"\n'.encode("latin-1")),
+    ),
     "read-only home": Case(
-        ["apply", "--sandbox", "--yes"], 1,
+        ["apply", "--sandbox", "--yes"],
+        1,
         ["{root}/home", "cannot be written", "--data", "COLLEGE_TUI_STATE_DIR"],
-        env=NO_XDG, read_only=["home"]),
+        env=NO_XDG,
+        read_only=["home"],
+    ),
     "read-only home, plan": Case(
-        ["plan", "--sandbox"], 1, ["{root}/home", "cannot be written", "--data"],
-        env=NO_XDG, read_only=["home"]),
+        ["plan", "--sandbox"],
+        1,
+        ["{root}/home", "cannot be written", "--data"],
+        env=NO_XDG,
+        read_only=["home"],
+    ),
     "read-only state folder": Case(
-        APPLY, 1, ["{root}/state", "cannot be written", "COLLEGE_TUI_STATE_DIR"],
-        _mkdirs("state"), read_only=["state"]),
+        APPLY,
+        1,
+        ["{root}/state", "cannot be written", "COLLEGE_TUI_STATE_DIR"],
+        _mkdirs("state"),
+        read_only=["state"],
+    ),
     "state folder is a file": Case(
-        APPLY, 1, ["{root}/state-file", "is a file", "COLLEGE_TUI_STATE_DIR"],
+        APPLY,
+        1,
+        ["{root}/state-file", "is a file", "COLLEGE_TUI_STATE_DIR"],
         lambda world: (world.root / "state-file").write_text("x"),
-        env={"COLLEGE_TUI_STATE_DIR": "{root}/state-file"}),
+        env={"COLLEGE_TUI_STATE_DIR": "{root}/state-file"},
+    ),
     "unwritable --data": Case(
-        ["plan", "--sandbox", "--data", "{root}/locked/sandbox"], 1,
-        ["{root}/locked", "cannot be written", "--data"], _mkdirs("locked"), read_only=["locked"]),
+        ["plan", "--sandbox", "--data", "{root}/locked/sandbox"],
+        1,
+        ["{root}/locked", "cannot be written", "--data"],
+        _mkdirs("locked"),
+        read_only=["locked"],
+    ),
     "--data is a file": Case(
-        ["plan", "--sandbox", "--data", "{root}/a-file"], 2, ["{root}/a-file", "is a file"],
-        lambda world: (world.root / "a-file").write_text("x")),
+        ["plan", "--sandbox", "--data", "{root}/a-file"],
+        2,
+        ["{root}/a-file", "is a file"],
+        lambda world: (world.root / "a-file").write_text("x"),
+    ),
     "damaged sandbox.db": Case(
-        ["plan", *SANDBOX], 1, ["{root}/sandbox/sandbox.db", "damaged", "--fresh", "--data"],
-        _corrupt_db),
-    **{f"--faults {spec}": Case(["plan", *SANDBOX, "--faults", spec], 2, ["--faults", words])
-       for spec, words in [("latency=nan", "latency"), ("latency=inf", "latency"),
-                           ("latency=-1", "latency"), ("5xx=nan", "5xx"), ("429=1.5", "429"),
-                           ("drop=-0.1", "drop"), ("retry_after=-1", "retry_after"),
-                           ("seed=-7", "seed")]},
+        ["plan", *SANDBOX],
+        1,
+        ["{root}/sandbox/sandbox.db", "damaged", "--fresh", "--data"],
+        _corrupt_db,
+    ),
+    **{
+        f"--faults {spec}": Case(["plan", *SANDBOX, "--faults", spec], 2, ["--faults", words])
+        for spec, words in [
+            ("latency=nan", "latency"),
+            ("latency=inf", "latency"),
+            ("latency=-1", "latency"),
+            ("5xx=nan", "5xx"),
+            ("429=1.5", "429"),
+            ("drop=-0.1", "drop"),
+            ("retry_after=-1", "retry_after"),
+            ("seed=-7", "seed"),
+        ]
+    },
 }
 
 
@@ -154,8 +203,15 @@ def test_a_bad_environment_gets_a_sentence_naming_the_path(tmp_path, name):
         command, undo = read_only_runner()(command, [tmp_path / f for f in case.read_only])
     before = tree(tmp_path)
     try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120,
-                                stdin=subprocess.DEVNULL, cwd=tmp_path)
+        result = subprocess.run(
+            command,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            cwd=tmp_path,
+        )
     finally:
         undo()
     out = result.stdout + result.stderr

@@ -59,8 +59,15 @@ def test_sandbox_never_imports_the_engine():
 
 
 def test_ui_talks_to_the_engine_only():
-    forbidden = ("azure", "msrest", "paramiko", "requests", "college_tui.azdo",
-                 "college_tui.workstation", "college_tui.sandbox")
+    forbidden = (
+        "azure",
+        "msrest",
+        "paramiko",
+        "requests",
+        "college_tui.azdo",
+        "college_tui.workstation",
+        "college_tui.sandbox",
+    )
     assert _hits("ui", forbidden) == []
 
 
@@ -75,18 +82,38 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
 
 # What the wizard's first frame and the `apply` command import must stay light (design.md): the
 # heavy libraries load inside the functions that need them.
-FIRST_FRAME = ["college_tui.cli", "college_tui.steps.plan", "college_tui.steps.runner",
-               "college_tui.steps.printer", "college_tui.events", "college_tui.target",
-               "college_tui.naming", "college_tui.azdo.client"]
-HEAVY = ("azure", "msrest", "paramiko", "keyring", "starlette", "uvicorn", "requests",
-         "cryptography", "textual", "jinja2")
+FIRST_FRAME = [
+    "college_tui.cli",
+    "college_tui.steps.plan",
+    "college_tui.steps.runner",
+    "college_tui.steps.printer",
+    "college_tui.events",
+    "college_tui.target",
+    "college_tui.naming",
+    "college_tui.azdo.client",
+]
+HEAVY = (
+    "azure",
+    "msrest",
+    "paramiko",
+    "keyring",
+    "starlette",
+    "uvicorn",
+    "requests",
+    "cryptography",
+    "textual",
+    "jinja2",
+)
 
 
 def test_the_entry_points_import_no_heavy_library():
     import subprocess
     import sys
 
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in FIRST_FRAME)
-            + f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in FIRST_FRAME)
+        + f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -16,8 +16,14 @@ import pytest
 from college_tui import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-PLACEHOLDERS = {"NAME": "college", "DIR": "/tmp/x", "N": "8080", "SPEC": "latency=0.01",
-                "FILE.toml": "answers.toml", "URL": "https://dev.azure.com/college"}
+PLACEHOLDERS = {
+    "NAME": "college",
+    "DIR": "/tmp/x",
+    "N": "8080",
+    "SPEC": "latency=0.01",
+    "FILE.toml": "answers.toml",
+    "URL": "https://dev.azure.com/college",
+}
 
 
 def _commands() -> list[str]:

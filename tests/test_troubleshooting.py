@@ -21,7 +21,8 @@ def doc_text() -> str:
 def test_every_engine_message_has_an_entry():
     missing, _stale = ts.missing_and_stale(doc_text())
     assert not missing, f"messages without an entry ({HOW}):\n" + "\n".join(
-        f"  {m.module}:{m.line}: {m.text}" for m in missing)
+        f"  {m.module}:{m.line}: {m.text}" for m in missing
+    )
 
 
 def test_no_entry_explains_a_message_that_is_gone():
@@ -44,7 +45,8 @@ def test_every_module_with_messages_is_scanned():
 
 def test_the_collector_finds_messages_wherever_they_are_built(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text(textwrap.dedent('''
+    probe.write_text(
+        textwrap.dedent('''
         """A module docstring is not a message. It has sentences."""
         import logging
         log = logging.getLogger(__name__)
@@ -62,19 +64,23 @@ def test_the_collector_finds_messages_wherever_they_are_built(tmp_path):
         def _refused(where):
             return (f"The server at {where} refused the key: is it registered? Add it "
                     "there and check again.")
-    '''))
+    ''')
+    )
     texts = sorted(m.text for m in ts.messages_in(probe))
-    assert texts == sorted([
-        "clone_dir: {…} exists and is not a folder. Move it away.",
-        "Gave up waiting for {…} after {…} s. Run it again.",
-        "unknown step {…}: use one",  # raised: a message whatever its shape
-        "The server at {…} refused the key: is it registered? Add it there and check again.",
-    ])
+    assert texts == sorted(
+        [
+            "clone_dir: {…} exists and is not a folder. Move it away.",
+            "Gave up waiting for {…} after {…} s. Run it again.",
+            "unknown step {…}: use one",  # raised: a message whatever its shape
+            "The server at {…} refused the key: is it registered? Add it there and check again.",
+        ]
+    )
 
 
 def test_placeholders_match_whatever_they_are_named():
-    assert ts.normalise("Gave up waiting for {what} after {timeout:g} s.") == \
-        ts.normalise("Gave up  waiting for {…} after {seconds} s.")
+    assert ts.normalise("Gave up waiting for {what} after {timeout:g} s.") == ts.normalise(
+        "Gave up  waiting for {…} after {seconds} s."
+    )
 
 
 def test_a_message_without_an_entry_is_reported_and_update_adds_it(tmp_path):
@@ -98,7 +104,9 @@ def test_an_entry_for_a_message_that_is_gone_is_reported():
     text = doc_text().replace(
         "## Step 3 — Project\n",
         "## Step 3 — Project\n\n### Old\n\n> `` This message was removed long ago. ``\n\n"
-        "**Cause:** c.\n\n**Fix:** f.\n", 1)
+        "**Cause:** c.\n\n**Fix:** f.\n",
+        1,
+    )
     assert ts.missing_and_stale(text)[1] == ["This message was removed long ago."]
 
 

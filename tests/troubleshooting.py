@@ -29,25 +29,57 @@ DOC = ROOT / "docs" / "troubleshooting.md"
 # Where messages come from, and the doc section (one per step, then the shared layers) they go to.
 # Order = order in the doc. A module not listed here is not scanned: add it when it gains messages.
 SECTIONS: list[tuple[str, list[str]]] = [
-    ("Before anything starts: the answers file and the machine",
-     ["steps/answers.py", "steps/preflight.py", "steps/plan.py"]),
+    (
+        "Before anything starts: the answers file and the machine",
+        ["steps/answers.py", "steps/preflight.py", "steps/plan.py"],
+    ),
     ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py"]),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
     ("Step 4 — Team", ["steps/team.py"]),
     ("Step 5 — Members", ["steps/members.py"]),
-    ("Step 6 — SSH key", ["steps/sshkey.py", "workstation/sshkeys.py", "workstation/sshconfig.py",
-                          "workstation/knownhosts.py", "workstation/sshcheck.py"]),
+    (
+        "Step 6 — SSH key",
+        [
+            "steps/sshkey.py",
+            "workstation/sshkeys.py",
+            "workstation/sshconfig.py",
+            "workstation/knownhosts.py",
+            "workstation/sshcheck.py",
+        ],
+    ),
     ("Step 7 — Import the course repository", ["steps/importrepo.py"]),
     ("Step 8 — Clone", ["steps/clone.py", "workstation/git.py"]),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
-    ("Any step: talking to Azure DevOps",
-     ["azdo/errors.py", "azdo/client.py", "azdo/raw.py", "azdo/retry.py", "azdo/http.py",
-      "azdo/reach.py", "azdo/redact.py", "azdo/urls.py", "azdo/models.py"]),
-    ("Any step: files, keyring and progress on your machine",
-     ["steps/base.py", "steps/runner.py", "steps/state.py", "steps/checklist.py",
-      "steps/printer.py", "workstation/errors.py", "workstation/atomic.py",
-      "workstation/secrets.py", "workstation/childenv.py", "workstation/openssh.py"]),
+    (
+        "Any step: talking to Azure DevOps",
+        [
+            "azdo/errors.py",
+            "azdo/client.py",
+            "azdo/raw.py",
+            "azdo/retry.py",
+            "azdo/http.py",
+            "azdo/reach.py",
+            "azdo/redact.py",
+            "azdo/urls.py",
+            "azdo/models.py",
+        ],
+    ),
+    (
+        "Any step: files, keyring and progress on your machine",
+        [
+            "steps/base.py",
+            "steps/runner.py",
+            "steps/state.py",
+            "steps/checklist.py",
+            "steps/printer.py",
+            "workstation/errors.py",
+            "workstation/atomic.py",
+            "workstation/secrets.py",
+            "workstation/childenv.py",
+            "workstation/openssh.py",
+        ],
+    ),
     ("college-tui doctor", ["steps/doctor.py", "steps/doctor_network.py"]),
     ("The command line", ["cli.py"]),
 ]
@@ -57,8 +89,18 @@ SCANNED_FOLDERS = ("steps", "azdo", "workstation")
 NOT_SCANNED = {"workstation/memory_keyring.py"}
 
 # Calls whose string arguments are information, not something to troubleshoot.
-_INFORMATIONAL_CALLS = {"Note", "note", "StepProgress", "progress", "Inspection", "StepFinished",
-                        "StepStarted", "HttpCall", "ok", "echo_plan"}
+_INFORMATIONAL_CALLS = {
+    "Note",
+    "note",
+    "StepProgress",
+    "progress",
+    "Inspection",
+    "StepFinished",
+    "StepStarted",
+    "HttpCall",
+    "ok",
+    "echo_plan",
+}
 _LOG_RECEIVERS = {"log", "logger", "logging", "_log", "LOG"}
 _CLASS_FIELDS = {"teaches", "title", "key"}  # a step's own description, shown as information
 # Text that is content, not a message: what the pull-request step commits and describes.
@@ -108,8 +150,12 @@ def _text_of(node: ast.AST) -> str | None:
 
 def _is_sentence(text: str) -> bool:
     plain = _PLACEHOLDER.sub("x", text.replace(HOLE, "x")).strip()
-    return (len(plain.split()) >= 4 and bool(_SENTENCE_END.search(plain))
-            and not plain.startswith("#") and not text.startswith(NOT_MESSAGES))
+    return (
+        len(plain.split()) >= 4
+        and bool(_SENTENCE_END.search(plain))
+        and not plain.startswith("#")
+        and not text.startswith(NOT_MESSAGES)
+    )
 
 
 def _call_name(node: ast.Call) -> str:
@@ -134,18 +180,25 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
         skipped.update(id(n) for n in ast.walk(node))
 
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.endswith("_lines"):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.endswith(
+            "_lines"
+        ):
             skip(node)  # formatters of other messages (printer.py, the doctor's table)
         if isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.Assign) and any(
-                        isinstance(t, ast.Name) and t.id in _CLASS_FIELDS for t in item.targets):
+                    isinstance(t, ast.Name) and t.id in _CLASS_FIELDS for t in item.targets
+                ):
                     skip(item)
         if isinstance(node, ast.keyword) and node.arg == "help":  # click option help
             skip(node)
         body = getattr(node, "body", None)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
-                and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+        ):
             skip(body[0])
         if not isinstance(node, ast.Call):
             continue
@@ -236,6 +289,7 @@ def collect() -> dict[str, list[Message]]:
 
 # -- the doc --------------------------------------------------------------------------------------
 
+
 @dataclass
 class Entry:
     """One `###` entry of the doc: its heading, the messages it explains, cause and fix."""
@@ -276,8 +330,12 @@ def parse_doc(text: str) -> tuple[str, dict[str, Section]]:
         elif line.startswith("### ") and current is not None:
             entry = Entry(line[4:].strip())
             current.append(entry)
-        elif entry is not None and line.startswith("> `` ") and line.rstrip().endswith(" ``") \
-                and not entry.body.strip():
+        elif (
+            entry is not None
+            and line.startswith("> `` ")
+            and line.rstrip().endswith(" ``")
+            and not entry.body.strip()
+        ):
             entry.templates.append(line.rstrip()[5:-3])
         elif entry is not None:
             entry.body += line + "\n"
@@ -293,8 +351,13 @@ def missing_and_stale(doc_text: str) -> tuple[list[Message], list[str]]:
     messages = [m for found in collect().values() for m in found]
     current = {m.key for m in messages}
     missing = [m for m in messages if m.key not in documented]
-    stale = [t for entries in sections.values() for e in entries for t in e.templates
-             if normalise(t) not in current]
+    stale = [
+        t
+        for entries in sections.values()
+        for e in entries
+        for t in e.templates
+        if normalise(t) not in current
+    ]
     return missing, stale
 
 

@@ -64,13 +64,14 @@ T = TypeVar("T")
 
 PROJECT_BY_NAME = "project:"  # prefix of an operation id that stands for "the project by name"
 _CONFLICT_TYPE_KEYS = {
-    "ProjectAlreadyExistsException", "TeamAlreadyExistsException",
-    "GitRepositoryNameAlreadyExistsException", "GitImportRequestAlreadyExistsException",
+    "ProjectAlreadyExistsException",
+    "TeamAlreadyExistsException",
+    "GitRepositoryNameAlreadyExistsException",
+    "GitImportRequestAlreadyExistsException",
 }
 _NOT_FOUND_KEEPS_RAISING = {"HostNotFoundException"}
 _USER_ENTITLEMENTS_LOCATION = "387f832c-dbf2-4643-88e9-c1aa94dbb737"
 _ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-
 
 
 def _use_our_sdk_cache() -> None:
@@ -83,21 +84,32 @@ def _use_our_sdk_cache() -> None:
         from platformdirs import user_cache_dir
 
         os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(
-            user_cache_dir("college-tui", appauthor=False), "azure-devops-sdk")
+            user_cache_dir("college-tui", appauthor=False), "azure-devops-sdk"
+        )
+
 
 class _Shared:
     """State every `for_step` copy shares: connections, the HTTP observer, remembered writes."""
 
-    def __init__(self, org_url: str, profile_url: str, credential: Credential,
-                 retry: RetryPolicy, timeout: Any) -> None:
+    def __init__(
+        self,
+        org_url: str,
+        profile_url: str,
+        credential: Credential,
+        retry: RetryPolicy,
+        timeout: Any,
+    ) -> None:
         from .http import DEFAULT_TIMEOUT, HttpObserver
 
         self.org_url = (org_url or "").rstrip("/")
         self.profile_url = (profile_url or "").rstrip("/")
         self.credential = credential
         self.retry = retry
-        self.http = HttpObserver(timeout=timeout or DEFAULT_TIMEOUT,
-                                 max_retry_after=retry.max_retry_after, sleep=retry.pause)
+        self.http = HttpObserver(
+            timeout=timeout or DEFAULT_TIMEOUT,
+            max_retry_after=retry.max_retry_after,
+            sleep=retry.pause,
+        )
         self.lock = threading.Lock()
         self.connections: dict[str, Any] = {}
         self.pending_projects: dict[str, str] = {}  # lower-case name -> operation id
@@ -125,9 +137,17 @@ class _Shared:
 class AzureDevOps:
     """One signed-in view of an organization (and of the profile host). See facade.md."""
 
-    def __init__(self, org_url: str, profile_url: str, credential: Credential, emit: Emit,
-                 step: str = "", retry: RetryPolicy | None = None, *,
-                 timeout: Any = None) -> None:
+    def __init__(
+        self,
+        org_url: str,
+        profile_url: str,
+        credential: Credential,
+        emit: Emit,
+        step: str = "",
+        retry: RetryPolicy | None = None,
+        *,
+        timeout: Any = None,
+    ) -> None:
         self._shared = _Shared(org_url, profile_url, credential, retry or RetryPolicy(), timeout)
         self._emit = emit
         self._step = step
@@ -200,22 +220,37 @@ class AzureDevOps:
             raise E.AzdoError("No organization chosen yet: pick or create an organization first.")
         return self._shared.connection(url).clients_v7_1
 
-    def _call(self, method: str, attempt: Callable[[], T], *,
-              recheck: Callable[[], Any] | None = None, idempotent: bool = True,
-              on_conflict: Callable[[], Any] | None = None, writes: bool = False) -> T:
+    def _call(
+        self,
+        method: str,
+        attempt: Callable[[], T],
+        *,
+        recheck: Callable[[], Any] | None = None,
+        idempotent: bool = True,
+        on_conflict: Callable[[], Any] | None = None,
+        writes: bool = False,
+    ) -> T:
         if writes or not idempotent:
             self.forget_reads()
             try:
-                return self._send_call(method, attempt, recheck=recheck, idempotent=idempotent,
-                                       on_conflict=on_conflict)
+                return self._send_call(
+                    method, attempt, recheck=recheck, idempotent=idempotent, on_conflict=on_conflict
+                )
             finally:
                 self.forget_reads()
-        return self._send_call(method, attempt, recheck=recheck, idempotent=idempotent,
-                               on_conflict=on_conflict)
+        return self._send_call(
+            method, attempt, recheck=recheck, idempotent=idempotent, on_conflict=on_conflict
+        )
 
-    def _send_call(self, method: str, attempt: Callable[[], T], *,
-                   recheck: Callable[[], Any] | None, idempotent: bool,
-                   on_conflict: Callable[[], Any] | None) -> T:
+    def _send_call(
+        self,
+        method: str,
+        attempt: Callable[[], T],
+        *,
+        recheck: Callable[[], Any] | None,
+        idempotent: bool,
+        on_conflict: Callable[[], Any] | None,
+    ) -> T:
         http = self._shared.http
 
         def once() -> T:
@@ -231,9 +266,14 @@ class AzureDevOps:
 
         with http.context(self._emit, self._step):
             try:
-                return self._shared.retry.call(once, classify=self._classify, on_wait=on_wait,
-                                               recheck=recheck, idempotent=idempotent,
-                                               on_conflict=on_conflict)
+                return self._shared.retry.call(
+                    once,
+                    classify=self._classify,
+                    on_wait=on_wait,
+                    recheck=recheck,
+                    idempotent=idempotent,
+                    on_conflict=on_conflict,
+                )
             except GiveUp as gave_up:
                 raise self._to_error(method, gave_up.error, gave_up.failure) from None
 
@@ -251,20 +291,30 @@ class AzureDevOps:
             return Failure(not tls, None, reason=_transport_reason(transport), detail=transport)
         last = self._shared.http.last
         status = getattr(error, "status", None) if isinstance(error, HttpStatusError) else None
-        if status is None and last is not None and last.status is not None \
-                and last.status >= 300:  # the failing answer (not an earlier successful one)
+        if (
+            status is None and last is not None and last.status is not None and last.status >= 300
+        ):  # the failing answer (not an earlier successful one)
             status = last.status
         if status is None and _is_sdk_auth_error(error):
             status = 401
         retry_after = last.retry_after if last is not None else None
         type_key = getattr(error, "type_key", None)
         message = _service_message(error)
-        conflict = status == 409 or type_key in _CONFLICT_TYPE_KEYS or (
-            status == 400 and "already exists" in message.lower())
-        transient = status in RETRY_STATUSES or (retry_after is not None and status is not None
-                                                 and status >= 500)
-        return Failure(transient, status, retry_after if transient else None, conflict,
-                       reason=f"HTTP {status}" if status else type(error).__name__)
+        conflict = (
+            status == 409
+            or type_key in _CONFLICT_TYPE_KEYS
+            or (status == 400 and "already exists" in message.lower())
+        )
+        transient = status in RETRY_STATUSES or (
+            retry_after is not None and status is not None and status >= 500
+        )
+        return Failure(
+            transient,
+            status,
+            retry_after if transient else None,
+            conflict,
+            reason=f"HTTP {status}" if status else type(error).__name__,
+        )
 
     def _to_error(self, method: str, error: BaseException, failure: Failure) -> E.AzdoError:
         """The sentence for a failure the retry layer gave up on."""
@@ -278,18 +328,21 @@ class AzureDevOps:
                 return E.AzdoError(
                     f"Could not make a secure connection to Azure DevOps ({host}): the TLS "
                     "certificate was not trusted. A company proxy that inspects HTTPS can cause "
-                    "this; ask your IT team for its certificate or use another network.")
+                    "this; ask your IT team for its certificate or use another network."
+                )
             return E.unreachable(method, host, failure.reason)
         status = failure.status
         type_key = getattr(error, "type_key", None)
         message = _service_message(error)
         if status == 401:
-            return E.sign_in_failed(f"HTTP 401 while trying to {E.what(method)}",
-                                    maybe_scope=E.scope_for(method))
+            return E.sign_in_failed(
+                f"HTTP 401 while trying to {E.what(method)}", maybe_scope=E.scope_for(method)
+            )
         if status == 403:
             return E.refused(method, status, message, type_key)
-        if status == 404 and (type_key in _NOT_FOUND_KEEPS_RAISING
-                              or method in ("connection_data",)):
+        if status == 404 and (
+            type_key in _NOT_FOUND_KEEPS_RAISING or method in ("connection_data",)
+        ):
             return E.org_not_found(self.org_url, status)
         if status == 429:
             return E.rate_limited(method, failure.retry_after)
@@ -310,36 +363,57 @@ class AzureDevOps:
             return fetch()
         except Exception as error:
             status, type_key = self._status_of(error)
-            if status == 404 and type_key not in _NOT_FOUND_KEEPS_RAISING \
-                    and _transport_error(error) is None:
+            if (
+                status == 404
+                and type_key not in _NOT_FOUND_KEEPS_RAISING
+                and _transport_error(error) is None
+            ):
                 return None
             raise
 
-    def _raw(self, method: str, http_method: str, url: str, *, params: dict | None = None,
-             body: Any = None, portal: bool = True) -> Any:
+    def _raw(
+        self,
+        method: str,
+        http_method: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        body: Any = None,
+        portal: bool = True,
+    ) -> Any:
         from .raw import check_raw_response, raw_headers
 
         session = self._shared.http.session()
         response = session.request(
-            http_method, url, params=params, json=body,
+            http_method,
+            url,
+            params=params,
+            json=body,
             headers=raw_headers(self._shared.credential.auth_header(), body=body is not None),
-            allow_redirects=False, timeout=self._shared.http.timeout)
+            allow_redirects=False,
+            timeout=self._shared.http.timeout,
+        )
         return check_raw_response(response, method, portal=portal)
 
     # -- sign in / organisation -------------------------------------------------------------------
 
     def profile(self) -> Profile:
         """Who the credential belongs to (profile `me` on the profile host)."""
+
         def run() -> Profile:
             found = self._clients("profile").get_profile_client().get_profile("me")
             extra = getattr(found, "additional_properties", None) or {}
-            return Profile(id=str(found.id or extra.get("publicAlias") or ""),
-                           display_name=str(extra.get("displayName") or ""),
-                           email=str(extra.get("emailAddress") or ""))
+            return Profile(
+                id=str(found.id or extra.get("publicAlias") or ""),
+                display_name=str(extra.get("displayName") or ""),
+                email=str(extra.get("emailAddress") or ""),
+            )
+
         return self._once("profile", lambda: self._call("profile", run))
 
     def connection_data(self) -> ConnectionInfo:
         """The organization's id and the signed-in identity; a cheap check of the sign-in."""
+
         def run() -> ConnectionInfo:
             data = self._clients().get_location_client().get_connection_data()
             user = data.authenticated_user
@@ -347,50 +421,77 @@ class AzureDevOps:
                 instance_id=str(data.instance_id or ""),
                 user_id=str(getattr(user, "id", "") or ""),
                 user_descriptor=str(getattr(user, "subject_descriptor", "") or ""),
-                user_name=str(getattr(user, "provider_display_name", "") or
-                              getattr(user, "custom_display_name", "") or ""))
+                user_name=str(
+                    getattr(user, "provider_display_name", "")
+                    or getattr(user, "custom_display_name", "")
+                    or ""
+                ),
+            )
+
         return self._once("connection_data", lambda: self._call("connection_data", run))
 
     def organizations(self, member_id: str) -> list[Organization]:
         """The organizations `member_id` (Profile.id) belongs to."""
+
         def run() -> list[Organization]:
-            accounts = self._clients("profile").get_accounts_client().get_accounts(
-                member_id=member_id) or []
-            return [Organization(name=a.account_name, id=str(a.account_id),
-                                 url=sibling_org_url(self.org_url, a.account_name)
-                                 if self.org_url else str(a.account_uri or ""))
-                    for a in accounts]
+            accounts = (
+                self._clients("profile").get_accounts_client().get_accounts(member_id=member_id)
+                or []
+            )
+            return [
+                Organization(
+                    name=a.account_name,
+                    id=str(a.account_id),
+                    url=sibling_org_url(self.org_url, a.account_name)
+                    if self.org_url
+                    else str(a.account_uri or ""),
+                )
+                for a in accounts
+            ]
+
         return self._call("organizations", run)
 
     # -- project ----------------------------------------------------------------------------------
 
     def processes(self) -> list[Process]:
         """The organization's processes (Agile, Scrum, Basic, CMMI, inherited ones)."""
+
         def run() -> list[Process]:
-            return [Process(id=str(p.id), name=p.name, is_default=bool(p.is_default))
-                    for p in self._clients().get_core_client().get_processes() or []]
+            return [
+                Process(id=str(p.id), name=p.name, is_default=bool(p.is_default))
+                for p in self._clients().get_core_client().get_processes() or []
+            ]
+
         return self._remembered(("processes",), lambda: self._call("processes", run))
 
     def get_project(self, name_or_id: str) -> Project | None:
         """The project, or None when there is none by that name or id."""
+
         def run() -> Project | None:
             core = self._clients().get_core_client()
             found = self._none_if_missing(
-                lambda: core.get_project(name_or_id, include_capabilities=True))
+                lambda: core.get_project(name_or_id, include_capabilities=True)
+            )
             return None if found is None else self._project(found)
-        return self._remembered(("get_project", name_or_id.lower()),
-                                lambda: self._call("get_project", run))
+
+        return self._remembered(
+            ("get_project", name_or_id.lower()), lambda: self._call("get_project", run)
+        )
 
     def _project(self, p: Any) -> Project:
-        template = ((p.capabilities or {}).get("processTemplate") or {})
+        template = (p.capabilities or {}).get("processTemplate") or {}
         team = p.default_team
         return Project(
-            id=str(p.id), name=p.name,
-            process_id=template.get("templateTypeId"), process_name=template.get("templateName"),
+            id=str(p.id),
+            name=p.name,
+            process_id=template.get("templateTypeId"),
+            process_name=template.get("templateName"),
             default_team_id=str(team.id) if team and team.id else None,
             default_team_name=team.name if team else None,
             web_url=project_web_url(self.org_url, p.name),
-            state=str(p.state or ""), description=p.description or "")
+            state=str(p.state or ""),
+            description=p.description or "",
+        )
 
     def queue_create_project(self, name: str, description: str, process_id: str) -> str:
         """Queue the creation of a private Git project; returns the operation id to poll."""
@@ -411,10 +512,21 @@ class AzureDevOps:
             return PROJECT_BY_NAME + name if self.get_project(name) is not None else None
 
         def run() -> str:
-            op = self._clients().get_core_client().queue_create_project(TeamProject(
-                name=name, description=description, visibility="private",
-                capabilities={"versioncontrol": {"sourceControlType": "Git"},
-                              "processTemplate": {"templateTypeId": process_id}}))
+            op = (
+                self._clients()
+                .get_core_client()
+                .queue_create_project(
+                    TeamProject(
+                        name=name,
+                        description=description,
+                        visibility="private",
+                        capabilities={
+                            "versioncontrol": {"sourceControlType": "Git"},
+                            "processTemplate": {"templateTypeId": process_id},
+                        },
+                    )
+                )
+            )
             pending[name.lower()] = str(op.id)
             return str(op.id)
 
@@ -422,33 +534,44 @@ class AzureDevOps:
         earlier = remembered(("notSet", "queued", "inProgress"))
         if earlier:
             return earlier
-        return self._call("queue_create_project", run, recheck=recheck, idempotent=False,
-                          on_conflict=lambda: recheck() or PROJECT_BY_NAME + name)
+        return self._call(
+            "queue_create_project",
+            run,
+            recheck=recheck,
+            idempotent=False,
+            on_conflict=lambda: recheck() or PROJECT_BY_NAME + name,
+        )
 
     def get_operation(self, operation_id: str) -> Operation:
         """The state of a queued operation (see the module doc for `project:{name}` ids)."""
         if operation_id.startswith(PROJECT_BY_NAME):
-            name = operation_id[len(PROJECT_BY_NAME):]
+            name = operation_id[len(PROJECT_BY_NAME) :]
             project = self.get_project(name)
             if project is not None and project.state.lower() == "wellformed":
                 return Operation(operation_id, "succeeded", "")
-            return Operation(operation_id, "inProgress",
-                             "Azure DevOps is still creating the project.")
+            return Operation(
+                operation_id, "inProgress", "Azure DevOps is still creating the project."
+            )
 
         def run() -> Operation:
             op = self._clients().get_operations_client().get_operation(operation_id)
-            return Operation(id=str(op.id), status=str(op.status or "notSet"),
-                             message=op.result_message or op.detailed_message or "")
+            return Operation(
+                id=str(op.id),
+                status=str(op.status or "notSet"),
+                message=op.result_message or op.detailed_message or "",
+            )
+
         return self._call("get_operation", run)
 
     # -- team -------------------------------------------------------------------------------------
 
     def teams(self, project_id: str) -> list[Team]:
         """The project's teams."""
+
         def run() -> list[Team]:
             found = self._clients().get_core_client().get_teams(project_id, top=1000) or []
-            return [Team(id=str(t.id), name=t.name, description=t.description or "")
-                    for t in found]
+            return [Team(id=str(t.id), name=t.name, description=t.description or "") for t in found]
+
         return self._remembered(("teams", project_id), lambda: self._call("teams", run))
 
     def create_team(self, project_id: str, name: str, description: str) -> Team:
@@ -456,13 +579,16 @@ class AzureDevOps:
         from azure.devops.v7_1.core.models import WebApiTeam
 
         def recheck() -> Team | None:
-            return next((t for t in self.teams(project_id) if t.name.lower() == name.lower()),
-                        None)
+            return next((t for t in self.teams(project_id) if t.name.lower() == name.lower()), None)
 
         def run() -> Team:
-            t = self._clients().get_core_client().create_team(
-                WebApiTeam(name=name, description=description), project_id)
+            t = (
+                self._clients()
+                .get_core_client()
+                .create_team(WebApiTeam(name=name, description=description), project_id)
+            )
             return Team(id=str(t.id), name=t.name, description=t.description or "")
+
         return self._call("create_team", run, recheck=recheck, idempotent=False)
 
     def set_default_team(self, project_name: str, team_id: str) -> None:
@@ -470,9 +596,12 @@ class AzureDevOps:
         from .raw import DEFAULT_TEAM_PROVIDER, default_team_query, provider_result
 
         def run() -> None:
-            body = self._raw("set_default_team", "POST",
-                             f"{self.org_url}/_apis/Contribution/HierarchyQuery",
-                             body=default_team_query(self.org_url, project_name, team_id))
+            body = self._raw(
+                "set_default_team",
+                "POST",
+                f"{self.org_url}/_apis/Contribution/HierarchyQuery",
+                body=default_team_query(self.org_url, project_name, team_id),
+            )
             provider_result(body, DEFAULT_TEAM_PROVIDER, "set_default_team")
 
         self._call("set_default_team", run, writes=True)  # idempotent in effect: retried as is
@@ -481,7 +610,8 @@ class AzureDevOps:
             raise E.PortalRefused(
                 "Azure DevOps accepted the request to set the default team, but the project's "
                 "default team did not change. The wizard will show you how to set it in the "
-                "browser instead.")
+                "browser instead."
+            )
 
     # -- members ----------------------------------------------------------------------------------
 
@@ -502,46 +632,67 @@ class AzureDevOps:
 
         def run() -> Invite:
             entitlement = UserEntitlement(
-                access_level=AccessLevel(account_license_type=access_level,
-                                         licensing_source="account"),
+                access_level=AccessLevel(
+                    account_license_type=access_level, licensing_source="account"
+                ),
                 user=GraphUser(subject_kind="user", principal_name=email),
-                project_entitlements=[ProjectEntitlement(
-                    group=Group(group_type="projectContributor"),
-                    project_ref=ProjectRef(id=project_id))],
-                extensions=[])
+                project_entitlements=[
+                    ProjectEntitlement(
+                        group=Group(group_type="projectContributor"),
+                        project_ref=ProjectRef(id=project_id),
+                    )
+                ],
+                extensions=[],
+            )
             client = self._clients().get_member_entitlement_management_client()
             try:
                 # add_user_entitlement() itself would drop operationResult.errors (the SDK's
                 # model types them as '[{ key: int; value: str }]', which msrest can't read), and
                 # those errors are the only explanation of a refusal: same request, JSON kept.
                 response = client._send(
-                    http_method="POST", location_id=_USER_ENTITLEMENTS_LOCATION,
+                    http_method="POST",
+                    location_id=_USER_ENTITLEMENTS_LOCATION,
                     version="7.1-preview.3",
-                    content=client._serialize.body(entitlement, "UserEntitlement"))
+                    content=client._serialize.body(entitlement, "UserEntitlement"),
+                )
             except Exception as error:
                 if "already exists" in _service_message(error).lower():
                     return recheck() or Invite(True, f"{email} is already in the organization.")
                 raise
             return _invite_from(email, response.json())
 
-        return self._call("invite", run, recheck=recheck, idempotent=False,
-                          on_conflict=lambda: recheck() or Invite(
-                              True, f"{email} is already in the organization."))
+        return self._call(
+            "invite",
+            run,
+            recheck=recheck,
+            idempotent=False,
+            on_conflict=lambda: (
+                recheck() or Invite(True, f"{email} is already in the organization.")
+            ),
+        )
 
     def _existing_entitlement(self, email: str) -> Invite | None:
         """The user entitlement for `email`, if the organization has one (None if unknown)."""
+
         def run() -> Invite | None:
             client = self._clients().get_member_entitlement_management_client()
             safe = email.replace("'", "''")
             page = client.search_user_entitlements(filter=f"name eq '{safe}'")
-            for member in (getattr(page, "members", None) or []):
+            for member in getattr(page, "members", None) or []:
                 user = member.user
-                names = {(getattr(user, "principal_name", "") or "").lower(),
-                         (getattr(user, "mail_address", "") or "").lower()}
+                names = {
+                    (getattr(user, "principal_name", "") or "").lower(),
+                    (getattr(user, "mail_address", "") or "").lower(),
+                }
                 if email.lower() in names:
-                    return Invite(True, f"{email} is already in the organization.",
-                                  str(member.id), getattr(user, "descriptor", None))
+                    return Invite(
+                        True,
+                        f"{email} is already in the organization.",
+                        str(member.id),
+                        getattr(user, "descriptor", None),
+                    )
             return None
+
         try:
             return self._call("invite", run)
         except E.AzdoError as error:
@@ -555,39 +706,60 @@ class AzureDevOps:
 
     def descriptor(self, storage_key: str) -> str:
         """The Graph descriptor of a storage key (team id -> vssgp.…)."""
+
         def run() -> str:
             return str(self._clients().get_graph_client().get_descriptor(storage_key).value)
+
         return self._call("descriptor", run)
 
     def is_member(self, subject_descriptor: str, container_descriptor: str) -> bool:
         """Whether the subject (user) is a direct member of the container (team group)."""
+
         def run() -> bool:
             graph = self._clients().get_graph_client()
             result = self._none_if_missing(
-                lambda: graph.check_membership_existence(subject_descriptor,
-                                                         container_descriptor) or True)
+                lambda: (
+                    graph.check_membership_existence(subject_descriptor, container_descriptor)
+                    or True
+                )
+            )
             return result is not None
+
         return self._call("is_member", run)
 
     def add_member(self, subject_descriptor: str, container_descriptor: str) -> None:
         """Add the subject to the container (PUT: idempotent, retried as is)."""
+
         def run() -> None:
-            self._clients().get_graph_client().add_membership(subject_descriptor,
-                                                              container_descriptor)
+            self._clients().get_graph_client().add_membership(
+                subject_descriptor, container_descriptor
+            )
+
         self._call("add_member", run, writes=True)
 
     def team_members(self, project_id: str, team_id: str) -> list[Member]:
         """The team's members."""
+
         def run() -> list[Member]:
-            found = self._clients().get_core_client().get_team_members_with_extended_properties(
-                project_id, team_id) or []
+            found = (
+                self._clients()
+                .get_core_client()
+                .get_team_members_with_extended_properties(project_id, team_id)
+                or []
+            )
             out = []
             for m in found:
                 ident = m.identity
-                out.append(Member(id=str(ident.id), unique_name=ident.unique_name or "",
-                                  display_name=ident.display_name or "",
-                                  descriptor=ident.descriptor))
+                out.append(
+                    Member(
+                        id=str(ident.id),
+                        unique_name=ident.unique_name or "",
+                        display_name=ident.display_name or "",
+                        descriptor=ident.descriptor,
+                    )
+                )
             return out
+
         return self._call("team_members", run)
 
     # -- ssh keys ---------------------------------------------------------------------------------
@@ -608,13 +780,19 @@ class AzureDevOps:
         from .raw import session_tokens, ssh_key_from
 
         def run() -> list[SshKey]:
-            body = self._raw("ssh_keys", "GET", f"{self._token_host()}/_apis/Token/SessionTokens",
-                             params={"isPublic": "true", "includePublicData": "true"})
+            body = self._raw(
+                "ssh_keys",
+                "GET",
+                f"{self._token_host()}/_apis/Token/SessionTokens",
+                params={"isPublic": "true", "includePublicData": "true"},
+            )
             return [ssh_key_from(item) for item in session_tokens(body)]
+
         return self._remembered(("ssh_keys",), lambda: self._call("ssh_keys", run))
 
-    def add_ssh_key(self, display_name: str, public_line: str, instance_id: str,
-                    valid_to: Any) -> SshKey:
+    def add_ssh_key(
+        self, display_name: str, public_line: str, instance_id: str, valid_to: Any
+    ) -> SshKey:
         """Upload an SSH public key unless one with the same key material is already there.
 
         Goes through the portal's HierarchyQuery; raises PortalRefused so the step can fall back
@@ -631,10 +809,12 @@ class AzureDevOps:
             return existing
 
         def run() -> SshKey:
-            body = self._raw("add_ssh_key", "POST",
-                             f"{self.org_url}/_apis/Contribution/HierarchyQuery",
-                             body=ssh_key_query(self.org_url, display_name, public_line,
-                                                instance_id, valid_to))
+            body = self._raw(
+                "add_ssh_key",
+                "POST",
+                f"{self.org_url}/_apis/Contribution/HierarchyQuery",
+                body=ssh_key_query(self.org_url, display_name, public_line, instance_id, valid_to),
+            )
             data = provider_result(body, SSH_KEY_PROVIDER, "add_ssh_key")
             if isinstance(data, dict) and data.get("authorizationId"):
                 return ssh_key_from(data)
@@ -642,8 +822,10 @@ class AzureDevOps:
             if found is None:
                 raise E.PortalRefused(
                     "Azure DevOps answered the key upload without registering the key. The "
-                    "wizard will show you how to add it in the browser instead.")
+                    "wizard will show you how to add it in the browser instead."
+                )
             return found
+
         return self._call("add_ssh_key", run, recheck=recheck, idempotent=False)
 
     # -- repos ------------------------------------------------------------------------------------
@@ -652,47 +834,73 @@ class AzureDevOps:
         if r.web_url:
             self._shared.repo_web_urls[str(r.id)] = r.web_url
         project = getattr(r, "project", None)
-        return Repository(id=str(r.id), name=r.name, ssh_url=r.ssh_url, web_url=r.web_url,
-                          default_branch=r.default_branch or None, size=int(r.size or 0),
-                          remote_url=r.remote_url,
-                          project_id=str(project.id) if project is not None and project.id
-                          else None)
+        return Repository(
+            id=str(r.id),
+            name=r.name,
+            ssh_url=r.ssh_url,
+            web_url=r.web_url,
+            default_branch=r.default_branch or None,
+            size=int(r.size or 0),
+            remote_url=r.remote_url,
+            project_id=str(project.id) if project is not None and project.id else None,
+        )
 
     def repositories(self, project: str) -> list[Repository]:
         """The project's Git repositories."""
+
         def run() -> list[Repository]:
             found = self._clients().get_git_client().get_repositories(project) or []
             return [self._repository(r) for r in found]
+
         return self._call("repositories", run)
 
     def get_repository(self, project: str, name_or_id: str) -> Repository | None:
         """The repository, or None when the project has none by that name or id."""
+
         def run() -> Repository | None:
             git = self._clients().get_git_client()
             found = self._none_if_missing(lambda: git.get_repository(name_or_id, project))
             return None if found is None else self._repository(found)
-        return self._remembered(("get_repository", project, name_or_id.lower()),
-                                lambda: self._call("get_repository", run))
+
+        return self._remembered(
+            ("get_repository", project, name_or_id.lower()),
+            lambda: self._call("get_repository", run),
+        )
 
     def create_repository(self, project_id: str, name: str) -> Repository:
         """Create an empty repository (re-checks by name before ever sending twice)."""
         from azure.devops.v7_1.git.models import GitRepositoryCreateOptions, TeamProjectReference
 
         def run() -> Repository:
-            created = self._clients().get_git_client().create_repository(
-                GitRepositoryCreateOptions(name=name,
-                                           project=TeamProjectReference(id=project_id)),
-                project_id)
+            created = (
+                self._clients()
+                .get_git_client()
+                .create_repository(
+                    GitRepositoryCreateOptions(
+                        name=name, project=TeamProjectReference(id=project_id)
+                    ),
+                    project_id,
+                )
+            )
             return self._repository(created)
-        return self._call("create_repository", run,
-                          recheck=lambda: self.get_repository(project_id, name),
-                          idempotent=False)
+
+        return self._call(
+            "create_repository",
+            run,
+            recheck=lambda: self.get_repository(project_id, name),
+            idempotent=False,
+        )
 
     def _import_requests(self, project: str, repo_id: str) -> list[tuple[ImportRequest, str]]:
         def run() -> list[tuple[ImportRequest, str]]:
-            found = self._clients().get_git_client().query_import_requests(
-                project, repo_id, include_abandoned=True) or []
+            found = (
+                self._clients()
+                .get_git_client()
+                .query_import_requests(project, repo_id, include_abandoned=True)
+                or []
+            )
             return [(_import_from(r), _import_source(r)) for r in found]
+
         return self._call("import_requests", run)
 
     def import_requests(self, project: str, repo_id: str) -> list[ImportRequest]:
@@ -709,33 +917,49 @@ class AzureDevOps:
 
         def recheck() -> ImportRequest | None:
             wanted = _same_source(source_url)
-            live = [r for r, source in self._import_requests(project, repo_id)
-                    if _same_source(source) == wanted
-                    and r.status not in ("failed", "abandoned")]
+            live = [
+                r
+                for r, source in self._import_requests(project, repo_id)
+                if _same_source(source) == wanted and r.status not in ("failed", "abandoned")
+            ]
             return live[-1] if live else None
 
         def run() -> ImportRequest:
-            created = self._clients().get_git_client().create_import_request(
-                GitImportRequest(parameters=GitImportRequestParameters(
-                    git_source=GitImportGitSource(url=source_url, overwrite=False),
-                    delete_service_endpoint_after_import_is_done=False)),
-                project, repo_id)
+            created = (
+                self._clients()
+                .get_git_client()
+                .create_import_request(
+                    GitImportRequest(
+                        parameters=GitImportRequestParameters(
+                            git_source=GitImportGitSource(url=source_url, overwrite=False),
+                            delete_service_endpoint_after_import_is_done=False,
+                        )
+                    ),
+                    project,
+                    repo_id,
+                )
+            )
             return _import_from(created)
+
         return self._call("create_import", run, recheck=recheck, idempotent=False)
 
     def get_import(self, project: str, repo_id: str, import_id: int) -> ImportRequest:
         """The state of an import request."""
+
         def run() -> ImportRequest:
-            return _import_from(self._clients().get_git_client().get_import_request(
-                project, repo_id, import_id))
+            return _import_from(
+                self._clients().get_git_client().get_import_request(project, repo_id, import_id)
+            )
+
         return self._call("get_import", run)
 
     def refs(self, project: str, repo_id: str, prefix: str = "heads/") -> list[Ref]:
         """The repository's refs whose name (after refs/) starts with `prefix`."""
+
         def run() -> list[Ref]:
-            found = self._clients().get_git_client().get_refs(repo_id, project,
-                                                               filter=prefix) or []
+            found = self._clients().get_git_client().get_refs(repo_id, project, filter=prefix) or []
             return [Ref(name=r.name, object_id=r.object_id) for r in found]
+
         return self._call("refs", run)
 
     def _repo_web_url(self, project: str, repo_id: str, pr: Any) -> str | None:
@@ -750,28 +974,51 @@ class AzureDevOps:
 
     def _pull_request(self, project: str, repo_id: str, pr: Any) -> PullRequest:
         web = self._repo_web_url(project, repo_id, pr)
-        return PullRequest(id=int(pr.pull_request_id), status=str(pr.status or ""),
-                           title=pr.title or "", source_ref=pr.source_ref_name or "",
-                           target_ref=pr.target_ref_name or "",
-                           web_url=pull_request_web_url(web, pr.pull_request_id) if web else None)
+        return PullRequest(
+            id=int(pr.pull_request_id),
+            status=str(pr.status or ""),
+            title=pr.title or "",
+            source_ref=pr.source_ref_name or "",
+            target_ref=pr.target_ref_name or "",
+            web_url=pull_request_web_url(web, pr.pull_request_id) if web else None,
+        )
 
-    def pull_requests(self, project: str, repo_id: str, source_ref: str | None = None,
-                      target_ref: str | None = None, status: str = "active") -> list[PullRequest]:
+    def pull_requests(
+        self,
+        project: str,
+        repo_id: str,
+        source_ref: str | None = None,
+        target_ref: str | None = None,
+        status: str = "active",
+    ) -> list[PullRequest]:
         """Pull requests of the repository, filtered by source/target branch and status."""
         from azure.devops.v7_1.git.models import GitPullRequestSearchCriteria
 
         def run() -> list[Any]:
             criteria = GitPullRequestSearchCriteria(
                 source_ref_name=_full_ref(source_ref) if source_ref else None,
-                target_ref_name=_full_ref(target_ref) if target_ref else None, status=status)
-            return self._clients().get_git_client().get_pull_requests(
-                repo_id, criteria, project) or []
-        found = self._remembered(("pull_requests", project, repo_id, source_ref, target_ref,
-                                  status), lambda: self._call("pull_requests", run))
+                target_ref_name=_full_ref(target_ref) if target_ref else None,
+                status=status,
+            )
+            return (
+                self._clients().get_git_client().get_pull_requests(repo_id, criteria, project) or []
+            )
+
+        found = self._remembered(
+            ("pull_requests", project, repo_id, source_ref, target_ref, status),
+            lambda: self._call("pull_requests", run),
+        )
         return [self._pull_request(project, repo_id, pr) for pr in found]
 
-    def create_pull_request(self, project: str, repo_id: str, source_ref: str, target_ref: str,
-                            title: str, description: str) -> PullRequest:
+    def create_pull_request(
+        self,
+        project: str,
+        repo_id: str,
+        source_ref: str,
+        target_ref: str,
+        title: str,
+        description: str,
+    ) -> PullRequest:
         """Open a pull request (re-checks active ones with the same branches first on retry)."""
         from azure.devops.v7_1.git.models import GitPullRequest
 
@@ -782,9 +1029,20 @@ class AzureDevOps:
             return found[0] if found else None
 
         def run() -> Any:
-            return self._clients().get_git_client().create_pull_request(
-                GitPullRequest(source_ref_name=source, target_ref_name=target, title=title,
-                               description=description), repo_id, project)
+            return (
+                self._clients()
+                .get_git_client()
+                .create_pull_request(
+                    GitPullRequest(
+                        source_ref_name=source,
+                        target_ref_name=target,
+                        title=title,
+                        description=description,
+                    ),
+                    repo_id,
+                    project,
+                )
+            )
 
         created = self._call("create_pull_request", run, recheck=recheck, idempotent=False)
         if isinstance(created, PullRequest):
@@ -794,6 +1052,7 @@ class AzureDevOps:
 
 # -- helpers --------------------------------------------------------------------------------------
 
+
 def _transport_error(error: BaseException) -> BaseException | None:
     """The network failure inside `error` (requests/urllib3/socket), if that is what it is."""
     import http.client
@@ -801,10 +1060,16 @@ def _transport_error(error: BaseException) -> BaseException | None:
     import requests
     import urllib3.exceptions
 
-    kinds = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-             requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
-             urllib3.exceptions.TimeoutError, http.client.HTTPException, ConnectionError,
-             TimeoutError)
+    kinds = (
+        requests.exceptions.ConnectionError,
+        requests.exceptions.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+        urllib3.exceptions.ProtocolError,
+        urllib3.exceptions.TimeoutError,
+        http.client.HTTPException,
+        ConnectionError,
+        TimeoutError,
+    )
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -813,8 +1078,9 @@ def _transport_error(error: BaseException) -> BaseException | None:
             return None  # the service answered (an error body or status): not a network failure
         if isinstance(current, kinds):
             return current
-        current = (current.__cause__ or current.__context__
-                   or getattr(current, "inner_exception", None))
+        current = (
+            current.__cause__ or current.__context__ or getattr(current, "inner_exception", None)
+        )
     return None
 
 
@@ -857,21 +1123,31 @@ def _invite_from(email: str, answer: Any) -> Invite:
     descriptor = user.get("descriptor") or None
     if ok:
         return Invite(True, f"Invited {email}; they get an e-mail to join.", user_id, descriptor)
-    problems = [str(e.get("value")) for e in result.get("errors") or []
-                if isinstance(e, dict) and e.get("value")]
+    problems = [
+        str(e.get("value"))
+        for e in result.get("errors") or []
+        if isinstance(e, dict) and e.get("value")
+    ]
     said = " ".join(problems) or "no reason was given."
-    return Invite(False, f"Azure DevOps could not add {email}: {said} Check the address; if it "
-                         "is right, the organization may not accept this account yet — try "
-                         "again later, or add them in the portal.", user_id, descriptor)
+    return Invite(
+        False,
+        f"Azure DevOps could not add {email}: {said} Check the address; if it "
+        "is right, the organization may not accept this account yet — try "
+        "again later, or add them in the portal.",
+        user_id,
+        descriptor,
+    )
 
 
 def _import_from(r: Any) -> ImportRequest:
     detail = getattr(r, "detailed_status", None)
     return ImportRequest(
-        id=int(r.import_request_id), status=str(r.status or ""),
+        id=int(r.import_request_id),
+        status=str(r.status or ""),
         current_step=getattr(detail, "current_step", None),
         all_steps=tuple(getattr(detail, "all_steps", None) or ()),
-        error=getattr(detail, "error_message", None) or None)
+        error=getattr(detail, "error_message", None) or None,
+    )
 
 
 def _import_source(r: Any) -> str:

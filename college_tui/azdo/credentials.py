@@ -25,11 +25,20 @@ AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
 REFRESH_MARGIN_SECONDS = 300  # refresh this long before the token expires
 
 # Entra errors a personal Microsoft account (MSA) meets on the Azure DevOps resource.
-_MSA_CODES = ("AADSTS50020", "AADSTS90072", "AADSTS500011", "AADSTS9002331", "AADSTS9002332",
-              "AADSTS500200", "AADSTS50177")
+_MSA_CODES = (
+    "AADSTS50020",
+    "AADSTS90072",
+    "AADSTS500011",
+    "AADSTS9002331",
+    "AADSTS9002332",
+    "AADSTS500200",
+    "AADSTS50177",
+)
 _MSA_WORDS = re.compile(
     r"live\.com|personal microsoft account|microsoft account \(msa\)|\bMSA\b|/consumers|"
-    r"9188040d-6c67-4c5b-b112-36a304b66dad", re.IGNORECASE)
+    r"9188040d-6c67-4c5b-b112-36a304b66dad",
+    re.IGNORECASE,
+)
 
 
 class Credential(Protocol):
@@ -54,8 +63,10 @@ class PatCredential:
     def __init__(self, pat: str) -> None:
         pat = (pat or "").strip()
         if not pat:
-            raise AzdoError("The personal access token is empty: paste the token Azure DevOps "
-                            "showed when you created it.")
+            raise AzdoError(
+                "The personal access token is empty: paste the token Azure DevOps "
+                "showed when you created it."
+            )
         register_secret(pat)
         self._pat = pat
 
@@ -83,9 +94,14 @@ class EntraCredential:
 
     kind = "entra"
 
-    def __init__(self, token_credential: Any, *, scope: str = AZURE_DEVOPS_SCOPE,
-                 clock: Callable[[], float] = time.time,
-                 before_interactive: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        token_credential: Any,
+        *,
+        scope: str = AZURE_DEVOPS_SCOPE,
+        clock: Callable[[], float] = time.time,
+        before_interactive: Callable[[], None] | None = None,
+    ) -> None:
         self._credential = token_credential
         self._scope = scope
         self._clock = clock
@@ -98,8 +114,10 @@ class EntraCredential:
     def refresh_if_needed(self) -> None:
         """Get a new token when there is none or it expires within REFRESH_MARGIN_SECONDS."""
         with self._lock:
-            if self._token["access_token"] and \
-                    self._expires_on - self._clock() > REFRESH_MARGIN_SECONDS:
+            if (
+                self._token["access_token"]
+                and self._expires_on - self._clock() > REFRESH_MARGIN_SECONDS
+            ):
                 return
             if not self._token["access_token"] and self._before_interactive is not None:
                 self._before_interactive()
@@ -170,10 +188,13 @@ def entra_error(error: BaseException) -> AzdoError:
         return AzdoError(
             f"Sign-in with Microsoft Entra is not available here: {text.strip() or name}. Try "
             "another sign-in method (device code works without a browser on this machine) or a "
-            "personal access token.")
+            "personal access token."
+        )
     first = text.strip().splitlines()[0] if text.strip() else name
-    return AzdoError(f"Sign-in with Microsoft Entra failed: {first}. Try again, or sign in with "
-                     "a personal access token.")
+    return AzdoError(
+        f"Sign-in with Microsoft Entra failed: {first}. Try again, or sign in with "
+        "a personal access token."
+    )
 
 
 def browser_available(environ: dict[str, str] | None = None, platform: str | None = None) -> bool:
@@ -193,15 +214,27 @@ def device_code_prompt(emit: Emit, step: str) -> Callable[[str, str, Any], None]
     """The `prompt_callback` for DeviceCodeCredential: the URL and code as a NeedsYou event."""
 
     def prompt(verification_uri: str, user_code: str, expires_on: Any) -> None:
-        emit(NeedsYou(step, f"Open {verification_uri} and enter the code {user_code} to sign in "
-                            "to Azure DevOps.", url=verification_uri, detail=user_code))
+        emit(
+            NeedsYou(
+                step,
+                f"Open {verification_uri} and enter the code {user_code} to sign in "
+                "to Azure DevOps.",
+                url=verification_uri,
+                detail=user_code,
+            )
+        )
 
     return prompt
 
 
-def entra_credential(mode: Literal["browser", "device-code", "azure-cli"], emit: Emit,
-                     step: str = "sign-in", *, tenant_id: str | None = None,
-                     timeout: int = 300) -> EntraCredential:
+def entra_credential(
+    mode: Literal["browser", "device-code", "azure-cli"],
+    emit: Emit,
+    step: str = "sign-in",
+    *,
+    tenant_id: str | None = None,
+    timeout: int = 300,
+) -> EntraCredential:
     """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event."""
     import azure.identity as identity
 
@@ -209,17 +242,20 @@ def entra_credential(mode: Literal["browser", "device-code", "azure-cli"], emit:
     before: Callable[[], None] | None = None
     if mode == "browser":
         if not browser_available():
-            raise AzdoError("No web browser can open here (no graphical display), and a text "
-                            "browser can't sign you in. Choose device code sign-in instead: you "
-                            "open a link on any device and type a short code.")
+            raise AzdoError(
+                "No web browser can open here (no graphical display), and a text "
+                "browser can't sign you in. Choose device code sign-in instead: you "
+                "open a link on any device and type a short code."
+            )
         credential = identity.InteractiveBrowserCredential(timeout=timeout, **kwargs)
 
         def before() -> None:
             emit(NeedsYou(step, "Sign in to Azure DevOps in the browser window that opens."))
     elif mode == "device-code":
         # Without a prompt_callback azure-identity print()s the code, corrupting the screen.
-        credential = identity.DeviceCodeCredential(prompt_callback=device_code_prompt(emit, step),
-                                                   timeout=timeout, **kwargs)
+        credential = identity.DeviceCodeCredential(
+            prompt_callback=device_code_prompt(emit, step), timeout=timeout, **kwargs
+        )
     elif mode == "azure-cli":
         credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
     else:

@@ -15,18 +15,28 @@ from .redact import redact
 REQUIRED_PAT_SCOPES: list[tuple[str, str, str]] = [
     ("vso.profile", "User Profile: Read", "to find who you are and your organizations"),
     ("vso.work", "Work Items: Read", "to find the project's process"),
-    ("vso.project_manage", "Project and Team: Read, write & manage",
-     "to create the project and its team"),
-    ("vso.memberentitlementmanagement_write", "Member Entitlement Management: Read & write",
-     "to invite your colleagues"),
+    (
+        "vso.project_manage",
+        "Project and Team: Read, write & manage",
+        "to create the project and its team",
+    ),
+    (
+        "vso.memberentitlementmanagement_write",
+        "Member Entitlement Management: Read & write",
+        "to invite your colleagues",
+    ),
     ("vso.graph_manage", "Graph: Read & manage", "to add your colleagues to the team"),
-    ("vso.code_manage", "Code: Read, write & manage",
-     "to create and import the repository and open pull requests"),
+    (
+        "vso.code_manage",
+        "Code: Read, write & manage",
+        "to create and import the repository and open pull requests",
+    ),
 ]
 
 PORTAL_API_NOTE = (
     "Setting the default team and uploading your SSH key use the portal's own (undocumented) API, "
-    "which may refuse a PAT; if it does, the wizard shows you the page to do it by hand.")
+    "which may refuse a PAT; if it does, the wizard shows you the page to do it by hand."
+)
 
 _LABELS = {scope: label for scope, label, _why in REQUIRED_PAT_SCOPES}
 _COVERED_BY = {
@@ -56,8 +66,7 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "create_team": ("create the team", "vso.project_manage"),
     "set_default_team": ("set the default team", None),
     "invite": ("invite a colleague", "vso.memberentitlementmanagement_write"),
-    "user_entitlement": ("look up a user in the organization",
-                         "vso.memberentitlementmanagement"),
+    "user_entitlement": ("look up a user in the organization", "vso.memberentitlementmanagement"),
     "descriptor": ("look up the team's identity", "vso.graph"),
     "is_member": ("check the team membership", "vso.graph"),
     "add_member": ("add a colleague to the team", "vso.graph_manage"),
@@ -75,15 +84,23 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "create_pull_request": ("create the pull request", "vso.code_write"),
 }
 
-PAT_HELP = ("Create a new PAT under User settings → Personal access tokens (expiry of at least a "
-            "few days, scopes as listed at sign-in) and paste it here.")
+PAT_HELP = (
+    "Create a new PAT under User settings → Personal access tokens (expiry of at least a "
+    "few days, scopes as listed at sign-in) and paste it here."
+)
 
 
 class AzdoError(Exception):
     """A failed Azure DevOps call, explained: `.message` is what happened and what to do next."""
 
-    def __init__(self, message: str, *, status: int | None = None, type_key: str | None = None,
-                 scope_hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        type_key: str | None = None,
+        scope_hint: str | None = None,
+    ) -> None:
         self.message = redact(message)
         self.status = status
         self.type_key = type_key
@@ -111,19 +128,24 @@ def scope_for(method: str) -> str | None:
     return _COVERED_BY.get(scope, scope) if scope else None
 
 
-def sign_in_failed(detail: str = "", *, status: int | None = 401,
-                   maybe_scope: str | None = None) -> AzdoError:
+def sign_in_failed(
+    detail: str = "", *, status: int | None = 401, maybe_scope: str | None = None
+) -> AzdoError:
     """401 (or a sign-in page): the credential was not accepted. A PAT that lacks the scope of
     the call can be refused this way too, so `maybe_scope` is named (not set as scope_hint)."""
     why = f" ({detail})" if detail else ""
     scope = ""
     if maybe_scope:
-        scope = (f" If the same token worked a moment ago, it may lack the scope "
-                 f"“{_LABELS.get(maybe_scope, maybe_scope)}” ({maybe_scope}).")
+        scope = (
+            f" If the same token worked a moment ago, it may lack the scope "
+            f"“{_LABELS.get(maybe_scope, maybe_scope)}” ({maybe_scope})."
+        )
     return AzdoError(
         f"Sign-in failed: Azure DevOps did not accept your credential{why}. The token may be "
-        f"mistyped, expired or revoked. {PAT_HELP}{scope}", status=status,
-        type_key="UnauthorizedRequestException")
+        f"mistyped, expired or revoked. {PAT_HELP}{scope}",
+        status=status,
+        type_key="UnauthorizedRequestException",
+    )
 
 
 class Cancelled(AzdoError):
@@ -133,50 +155,63 @@ class Cancelled(AzdoError):
         super().__init__("Cancelled while waiting for Azure DevOps; nothing more was sent.")
 
 
-def refused(method: str, status: int | None, service_message: str = "",
-            type_key: str | None = None) -> AzdoError:
+def refused(
+    method: str, status: int | None, service_message: str = "", type_key: str | None = None
+) -> AzdoError:
     """403 (or a 401 on an otherwise valid sign-in): the credential lacks a permission or scope."""
     scope = scope_for(method)
     said = f" Azure DevOps said: {service_message.strip()}" if service_message else ""
     if scope:
-        hint = (f" If you signed in with a PAT, it needs the scope “{_LABELS.get(scope, scope)}” "
-                f"({scope}): edit the token under User settings → Personal access tokens, or "
-                "create a new one with the scopes listed at sign-in.")
+        hint = (
+            f" If you signed in with a PAT, it needs the scope “{_LABELS.get(scope, scope)}” "
+            f"({scope}): edit the token under User settings → Personal access tokens, or "
+            "create a new one with the scopes listed at sign-in."
+        )
     else:
         hint = " Ask an organization administrator for access, or sign in with another account."
-    return AzdoError(f"Azure DevOps refused to {what(method)} (HTTP {status}).{said}{hint}",
-                     status=status, type_key=type_key, scope_hint=scope)
+    return AzdoError(
+        f"Azure DevOps refused to {what(method)} (HTTP {status}).{said}{hint}",
+        status=status,
+        type_key=type_key,
+        scope_hint=scope,
+    )
 
 
 def org_not_found(org_url: str, status: int | None = 404) -> AzdoError:
     return AzdoError(
         f"Organization not found: Azure DevOps has no organization at {org_url} (HTTP {status}). "
         "Check the name (the part after dev.azure.com/) or create the organization first.",
-        status=status, type_key="HostNotFoundException")
+        status=status,
+        type_key="HostNotFoundException",
+    )
 
 
 def service_trouble(method: str, status: int | None) -> AzdoError:
     return AzdoError(
         f"Azure DevOps is having trouble (HTTP {status}) and could not {what(method)} — try again "
-        "in a minute; nothing was lost.", status=status)
+        "in a minute; nothing was lost.",
+        status=status,
+    )
 
 
 def rate_limited(method: str, seconds: float | None) -> AzdoError:
     wait = f" It asked us to wait {seconds:.0f} s more." if seconds else ""
     return AzdoError(
         f"Azure DevOps is limiting how fast we may call it, so we could not {what(method)} yet."
-        f"{wait} Wait a few minutes and try again; nothing was lost.", status=429,
-        type_key="RequestBlockedException")
+        f"{wait} Wait a few minutes and try again; nothing was lost.",
+        status=429,
+        type_key="RequestBlockedException",
+    )
 
 
 def unreachable(method: str, host: str, reason: str) -> AzdoError:
     return AzdoError(
         f"Could not reach Azure DevOps ({host}) to {what(method)}: {reason}. Check your network "
-        "connection (and proxy settings), then try again; nothing was lost.")
+        "connection (and proxy settings), then try again; nothing was lost."
+    )
 
 
-def service_error(method: str, status: int | None, message: str,
-                  type_key: str | None) -> AzdoError:
+def service_error(method: str, status: int | None, message: str, type_key: str | None) -> AzdoError:
     """Any other refusal: the service's own sentence, prefixed with what we were doing."""
     code = f" (HTTP {status})" if status else ""
     text = message.strip() or "no details were given"
@@ -188,9 +223,13 @@ MSA_HELP = (
     "Entra sign-in token for Azure DevOps. Sign in with a personal access token instead: in Azure "
     "DevOps open User settings → Personal access tokens (https://dev.azure.com/<your organization>/"
     "_usersSettings/tokens), choose New Token, tick the scopes listed here, create it and paste it "
-    "into the wizard.")
+    "into the wizard."
+)
 
 
 def personal_account() -> AzdoError:
-    return AzdoError(f"Sign-in with Microsoft Entra failed. {MSA_HELP}", status=None,
-                     type_key="PersonalAccountNotSupported")
+    return AzdoError(
+        f"Sign-in with Microsoft Entra failed. {MSA_HELP}",
+        status=None,
+        type_key="PersonalAccountNotSupported",
+    )

@@ -57,8 +57,13 @@ class _Context:
 class HttpObserver:
     """Shared by all connections of one AzureDevOps facade (and its `for_step` copies)."""
 
-    def __init__(self, *, timeout: Any = DEFAULT_TIMEOUT, max_retry_after: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: Any = DEFAULT_TIMEOUT,
+        max_retry_after: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.timeout = timeout
         self.max_retry_after = max_retry_after
         self.sleep = sleep
@@ -105,9 +110,10 @@ class HttpObserver:
         self._local.last = exchange
         if exchange.retry_after:
             with self._lock:
-                self._not_before = max(self._not_before,
-                                       time.monotonic() + min(exchange.retry_after,
-                                                              self.max_retry_after))
+                self._not_before = max(
+                    self._not_before,
+                    time.monotonic() + min(exchange.retry_after, self.max_retry_after),
+                )
 
     def before_send(self) -> None:
         """Wait out a Retry-After the service sent on an earlier (possibly successful) answer."""
@@ -154,21 +160,36 @@ class ObservingAdapter(HTTPAdapter):
         url = request.url or ""
         started = time.monotonic()
         try:
-            response = super().send(request, stream=stream, timeout=observer.timeout,
-                                    verify=verify, cert=cert, proxies=proxies)
+            response = super().send(
+                request,
+                stream=stream,
+                timeout=observer.timeout,
+                verify=verify,
+                cert=cert,
+                proxies=proxies,
+            )
         except Exception:
             elapsed = (time.monotonic() - started) * 1000
             observer._record(Exchange(method, url, None))
-            observer.emit(lambda step: HttpCall(step, method, redact_url(url), None,
-                                                round(elapsed, 1)))
+            observer.emit(
+                lambda step: HttpCall(step, method, redact_url(url), None, round(elapsed, 1))
+            )
             raise
         elapsed = (time.monotonic() - started) * 1000
-        observer._record(Exchange(
-            method, url, response.status_code,
-            parse_retry_after(response.headers.get("Retry-After")),
-            response.headers.get("Content-Type", "")))
-        observer.emit(lambda step: HttpCall(step, method, redact_url(url), response.status_code,
-                                            round(elapsed, 1)))
+        observer._record(
+            Exchange(
+                method,
+                url,
+                response.status_code,
+                parse_retry_after(response.headers.get("Retry-After")),
+                response.headers.get("Content-Type", ""),
+            )
+        )
+        observer.emit(
+            lambda step: HttpCall(
+                step, method, redact_url(url), response.status_code, round(elapsed, 1)
+            )
+        )
         return response
 
 

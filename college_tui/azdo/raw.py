@@ -34,6 +34,7 @@ TOKEN_HOST_AREAS = (
     "bb1e7ec9-e901-4b68-999a-de7012b920f8",  # Graph
 )
 
+
 class HttpStatusError(Exception):
     """A raw call answered with an error status; the facade maps it like an SDK error."""
 
@@ -76,9 +77,11 @@ def service_message(body: Any) -> str:
         return body.strip()
     if not isinstance(body, dict):
         return ""
-    for found in (body.get("message"), body.get("Message"),
-                  (body.get("value") or {}).get("Message") if isinstance(body.get("value"), dict)
-                  else None):
+    for found in (
+        body.get("message"),
+        body.get("Message"),
+        (body.get("value") or {}).get("Message") if isinstance(body.get("value"), dict) else None,
+    ):
         if isinstance(found, str) and found.strip():
             return found.strip()
     return ""
@@ -94,8 +97,9 @@ def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
     status = response.status_code
     content_type = (response.headers.get("Content-Type") or "").lower()
     if status == 203 or 300 <= status < 400 or (status < 300 and "text/html" in content_type):
-        raise sign_in_failed(f"HTTP {status}, Azure DevOps answered with its sign-in page",
-                             status=status)
+        raise sign_in_failed(
+            f"HTTP {status}, Azure DevOps answered with its sign-in page", status=status
+        )
     body = _json(response)
     message = service_message(body)
     if status >= 400 and (status == 429 or status >= 500):
@@ -106,7 +110,8 @@ def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
             f"Azure DevOps did not let the wizard {what(method)} through its portal API "
             f"(HTTP {status}{said}). This API is undocumented and often refuses personal access "
             "tokens; the wizard will show you how to do it in the browser instead.",
-            status=status)
+            status=status,
+        )
     if status == 401:
         raise sign_in_failed(f"HTTP {status}", status=status)
     if status >= 400:  # a documented REST call: its WrappedException's typeKey is real (§11a)
@@ -128,38 +133,50 @@ def default_team_query(org_url: str, project: str, team_id: str) -> dict[str, An
     """HierarchyQuery body that makes `team_id` the project's default team (reference §4b)."""
     return {
         "contributionIds": [DEFAULT_TEAM_PROVIDER],
-        "dataProviderContext": {"properties": {
-            "setDefaultTeam": True,
-            "teamId": team_id,
-            "sourcePage": {
-                "url": team_settings_page(org_url, project),
-                "routeId": "ms.vss-admin-web.project-admin-hub-route",
-                "routeValues": {"project": project, "adminPivot": "teams",
-                                "controller": "ContributedPage", "action": "Execute"},
-            },
-        }},
+        "dataProviderContext": {
+            "properties": {
+                "setDefaultTeam": True,
+                "teamId": team_id,
+                "sourcePage": {
+                    "url": team_settings_page(org_url, project),
+                    "routeId": "ms.vss-admin-web.project-admin-hub-route",
+                    "routeValues": {
+                        "project": project,
+                        "adminPivot": "teams",
+                        "controller": "ContributedPage",
+                        "action": "Execute",
+                    },
+                },
+            }
+        },
     }
 
 
-def ssh_key_query(org_url: str, display_name: str, public_line: str, instance_id: str,
-                  valid_to: Any) -> dict[str, Any]:
+def ssh_key_query(
+    org_url: str, display_name: str, public_line: str, instance_id: str, valid_to: Any
+) -> dict[str, Any]:
     """HierarchyQuery body that registers an SSH public key (reference §6)."""
     return {
         "contributionIds": [SSH_KEY_PROVIDER],
-        "dataProviderContext": {"properties": {
-            "displayName": display_name,
-            "publicData": public_line.strip(),
-            "validTo": _iso(valid_to),
-            "scope": "app_token",
-            "isPublic": True,
-            "targetAccounts": [instance_id],
-            "sourcePage": {
-                "url": ssh_keys_page(org_url),
-                "routeId": "ms.vss-admin-web.user-admin-hub-route",
-                "routeValues": {"adminPivot": "keys", "controller": "ContributedPage",
-                                "action": "Execute"},
-            },
-        }},
+        "dataProviderContext": {
+            "properties": {
+                "displayName": display_name,
+                "publicData": public_line.strip(),
+                "validTo": _iso(valid_to),
+                "scope": "app_token",
+                "isPublic": True,
+                "targetAccounts": [instance_id],
+                "sourcePage": {
+                    "url": ssh_keys_page(org_url),
+                    "routeId": "ms.vss-admin-web.user-admin-hub-route",
+                    "routeValues": {
+                        "adminPivot": "keys",
+                        "controller": "ContributedPage",
+                        "action": "Execute",
+                    },
+                },
+            }
+        },
     }
 
 
@@ -171,8 +188,10 @@ def provider_result(body: Any, provider: str, method: str) -> Any:
     known, so whatever they are, the service's message is shown and the step hands off.
     """
     if not isinstance(body, dict):
-        raise PortalRefused(f"Azure DevOps gave no usable answer when asked to {what(method)}; "
-                            "the wizard will show you how to do it in the browser instead.")
+        raise PortalRefused(
+            f"Azure DevOps gave no usable answer when asked to {what(method)}; "
+            "the wizard will show you how to do it in the browser instead."
+        )
     for key in ("exceptions", "dataProviderExceptions"):
         failures = body.get(key) or {}
         failure = failures.get(provider) if isinstance(failures, dict) else None
@@ -181,7 +200,8 @@ def provider_result(body: Any, provider: str, method: str) -> Any:
             raise PortalRefused(
                 f"Azure DevOps refused to {what(method)} through its portal API: {detail}"
                 f"{'' if detail.endswith('.') else '.'} The wizard will show you how to do it in "
-                "the browser instead.")
+                "the browser instead."
+            )
     return (body.get("dataProviders") or {}).get(provider)
 
 

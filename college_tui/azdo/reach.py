@@ -29,25 +29,33 @@ def reach(url: str, timeout: float = 5) -> Reached:
     proxy = get_environ_proxies(url).get(url.split(":", 1)[0].lower())
     start = time.perf_counter()
     try:
-        response = requests.get(url, timeout=timeout, allow_redirects=False,
-                                headers={"User-Agent": "college-tui doctor"})
+        response = requests.get(
+            url,
+            timeout=timeout,
+            allow_redirects=False,
+            headers={"User-Agent": "college-tui doctor"},
+        )
         response.close()
     except requests.exceptions.SSLError:
         raise AzdoError(
             f"The TLS certificate of {url} was not trusted. A company proxy that inspects HTTPS "
             "can cause this: ask your IT team for its certificate (and point REQUESTS_CA_BUNDLE "
-            "at it) or use another network.") from None
+            "at it) or use another network."
+        ) from None
     except requests.exceptions.ProxyError:
         raise AzdoError(
             f"The proxy {proxy} did not pass the request to {url} on. Check HTTPS_PROXY / "
-            "NO_PROXY (or ask your IT team for the right proxy).") from None
+            "NO_PROXY (or ask your IT team for the right proxy)."
+        ) from None
     except requests.exceptions.Timeout:
         raise AzdoError(
             f"{url} did not answer within {timeout:g} s. Check your network connection and "
-            "proxy settings (HTTPS_PROXY), then try again.") from None
+            "proxy settings (HTTPS_PROXY), then try again."
+        ) from None
     except requests.exceptions.RequestException as exc:
         why = type(exc).__name__
         raise AzdoError(
             f"Could not connect to {url} ({why}). Check your network connection and proxy "
-            "settings (HTTPS_PROXY), then try again.") from None
+            "settings (HTTPS_PROXY), then try again."
+        ) from None
     return Reached(response.status_code, (time.perf_counter() - start) * 1000, proxy)

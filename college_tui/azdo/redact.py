@@ -23,12 +23,14 @@ _lock = threading.Lock()
 # "Authorization: Basic abc", "'Authorization': 'Bearer eyJ...'", "authorization=..."
 _AUTH_HEADER = re.compile(
     r"""(authorization['"]?\s*[:=]\s*['"]?)(?:(basic|bearer|negotiate)\s+)?[^\s'",}]+""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _SCHEME_VALUE = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._\-]{8,}")
 # Query parameters that carry secrets in Azure DevOps / Entra / storage URLs.
 _SECRET_QUERY = re.compile(
     r"([?&;](?:access_token|token|sig|code|client_secret|password|pat|refresh_token)=)[^&#\s'\"]*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # https://TOKEN@host and https://user:TOKEN@host lose the user-info; `git@` (the SSH user of every
 # Azure Repos URL, never a secret) stays, so an ssh:// URL shown to the user still works.
 _USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://)([^/@\s'\"]+)@", re.IGNORECASE)
@@ -65,8 +67,9 @@ def redact(text: str | None) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + (f"{m.group(2)} " if m.group(2) else "") + MASK,
-                            text)
+    text = _AUTH_HEADER.sub(
+        lambda m: m.group(1) + (f"{m.group(2)} " if m.group(2) else "") + MASK, text
+    )
     text = _SCHEME_VALUE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, text)
     text = _USERINFO.sub(_drop_userinfo, text)

@@ -80,10 +80,16 @@ class RetryPolicy:
     def bounded_retry_after(self, seconds: float) -> float:
         return max(0.0, min(seconds, self.max_retry_after))
 
-    def call(self, attempt: Callable[[], T], *, classify: Callable[[BaseException], Failure],
-             on_wait: Callable[[float, int, Failure], None],
-             recheck: Callable[[], Any] | None = None, idempotent: bool = True,
-             on_conflict: Callable[[], Any] | None = None) -> T:
+    def call(
+        self,
+        attempt: Callable[[], T],
+        *,
+        classify: Callable[[BaseException], Failure],
+        on_wait: Callable[[float, int, Failure], None],
+        recheck: Callable[[], Any] | None = None,
+        idempotent: bool = True,
+        on_conflict: Callable[[], Any] | None = None,
+    ) -> T:
         """Run `attempt` until it succeeds or the policy gives up (raises GiveUp).
 
         Non-idempotent calls (`idempotent=False`) need `recheck`: after a transient failure it

@@ -98,35 +98,41 @@ def normalize_org_url(text: str) -> OrgUrl:
         raise OrgUrlError(f"{raw!r} is not a URL: use https://dev.azure.com/NAME.")
     parts = urlsplit(raw)
     if "@" in parts.netloc:  # never repeat it: it may hold the token
-        raise OrgUrlError("put no user name or token in the URL: college-tui reads the personal "
-                          "access token from AZURE_DEVOPS_PAT, the keyring or a hidden prompt.")
+        raise OrgUrlError(
+            "put no user name or token in the URL: college-tui reads the personal "
+            "access token from AZURE_DEVOPS_PAT, the keyring or a hidden prompt."
+        )
     host = (parts.hostname or "").lower()
     segments = [unquote(s) for s in parts.path.split("/") if s]
     if is_loopback(host):  # the sandbox (or a local emulator): the URL is used as given
         if not segments:
-            raise OrgUrlNeedsName("the URL has no organisation name: add it, e.g. "
-                                  f"{raw.rstrip('/')}/NAME.")
+            raise OrgUrlNeedsName(
+                f"the URL has no organisation name: add it, e.g. {raw.rstrip('/')}/NAME."
+            )
         base = f"{parts.scheme.lower()}://{parts.netloc}"
         return _with_rest(f"{base}/{segments[0]}", segments[1:], parts)
     if parts.scheme.lower() != "https":
         raise OrgUrlError("http:// would send your token unencrypted: use https://.")
     if host == AZURE_HOST and parts.port in (None, 443):
         if not segments:
-            raise OrgUrlNeedsName("the URL has no organisation name: use "
-                                  "https://dev.azure.com/NAME.")
+            raise OrgUrlNeedsName(
+                "the URL has no organisation name: use https://dev.azure.com/NAME."
+            )
         return _with_rest(f"https://{AZURE_HOST}/{segments[0]}", segments[1:], parts)
     if host.endswith(LEGACY_SUFFIX) and host.count(".") == 2 and parts.port in (None, 443):
         org = host[: -len(LEGACY_SUFFIX)]
         if org in ("app", "vssps", "www", "status"):  # the service's own hosts
-            raise OrgUrlError(f"{host} is a service host, not an organisation: use "
-                              "https://dev.azure.com/NAME.")
+            raise OrgUrlError(
+                f"{host} is a service host, not an organisation: use https://dev.azure.com/NAME."
+            )
         url = f"https://{AZURE_HOST}/{org}"
         found = _with_rest(url, segments, parts)
-        return OrgUrl(found.url, (f"{raw} is the older form of {url}: using {url}.",
-                                  *found.notes))
-    raise OrgUrlError(f"{host or raw!r} is not Azure DevOps: use https://dev.azure.com/NAME "
-                      "(or https://NAME.visualstudio.com). college-tui sends your token to "
-                      "Azure DevOps only.")
+        return OrgUrl(found.url, (f"{raw} is the older form of {url}: using {url}.", *found.notes))
+    raise OrgUrlError(
+        f"{host or raw!r} is not Azure DevOps: use https://dev.azure.com/NAME "
+        "(or https://NAME.visualstudio.com). college-tui sends your token to "
+        "Azure DevOps only."
+    )
 
 
 def _with_rest(url: str, rest: list[str], parts) -> OrgUrl:
@@ -137,5 +143,4 @@ def _with_rest(url: str, rest: list[str], parts) -> OrgUrl:
         ignored += f"#{parts.fragment}"
     if not ignored:
         return OrgUrl(url)
-    return OrgUrl(url, (f"Using the organisation {url}; ignored the rest of the URL "
-                        f"({ignored}).",))
+    return OrgUrl(url, (f"Using the organisation {url}; ignored the rest of the URL ({ignored}).",))

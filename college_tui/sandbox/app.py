@@ -61,21 +61,31 @@ def split_host(path: str) -> tuple[str | None, str | None, str]:
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body), status_code=status, headers=headers,
-                    media_type="application/json; charset=utf-8")
+    return Response(
+        json.dumps(body),
+        status_code=status,
+        headers=headers,
+        media_type="application/json; charset=utf-8",
+    )
 
 
 def _unauthorized(request: Request, call_base: str) -> Response:
     """401 with the service's body when the client suppresses the sign-in redirect, else 203 + HTML."""
     if request.headers.get("x-tfs-fedauthredirect", "").lower() == "suppress":
         user = ""
-        body = error_body("UnauthorizedRequestException",
-                          f"TF400813: The user '{user}' is not authorized to access this resource.")
-        return _json(401, body, {
-            "WWW-Authenticate": 'Basic realm="sandbox", Bearer authorization_uri=sandbox',
-            "X-TFS-FedAuthRedirect": f"{call_base}/_signin",
-            "X-VSS-AuthenticateError": "Unauthorized",
-        })
+        body = error_body(
+            "UnauthorizedRequestException",
+            f"TF400813: The user '{user}' is not authorized to access this resource.",
+        )
+        return _json(
+            401,
+            body,
+            {
+                "WWW-Authenticate": 'Basic realm="sandbox", Bearer authorization_uri=sandbox',
+                "X-TFS-FedAuthRedirect": f"{call_base}/_signin",
+                "X-VSS-AuthenticateError": "Unauthorized",
+            },
+        )
     return HTMLResponse(SIGN_IN_PAGE, status_code=203)
 
 
@@ -110,8 +120,10 @@ def _out_of_range(version: str | None) -> str | None:
     except ValueError:
         return f"The api-version '{version}' is not valid: use a version like 7.1 or 7.1-preview.1."
     if number > 7.2:
-        return (f"The requested REST API version of {version} is out of range for this server. "
-                "The latest REST API version this server supports is 7.2.")
+        return (
+            f"The requested REST API version of {version} is out of range for this server. "
+            "The latest REST API version this server supports is 7.2."
+        )
     return None
 
 
@@ -119,10 +131,15 @@ def _to_response(reply: Reply, method: str) -> Response:
     if reply.body is None or method == "HEAD":
         return Response(status_code=reply.status, headers=reply.headers)
     if isinstance(reply.body, (str, bytes)):
-        return Response(reply.body, status_code=reply.status, headers=reply.headers,
-                        media_type=reply.media_type)
-    return Response(json.dumps(reply.body), status_code=reply.status, headers=reply.headers,
-                    media_type=reply.media_type)
+        return Response(
+            reply.body, status_code=reply.status, headers=reply.headers, media_type=reply.media_type
+        )
+    return Response(
+        json.dumps(reply.body),
+        status_code=reply.status,
+        headers=reply.headers,
+        media_type=reply.media_type,
+    )
 
 
 def create_app(sandbox: Sandbox, faults: Faults | None = None):
@@ -136,8 +153,9 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             return await _internal(request, sandbox, path, base)
         git_route = githttp.match(path)
         if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
-            return await githttp.serve(request, sandbox, git_route,
-                                       authorized=_authorized(request, sandbox))
+            return await githttp.serve(
+                request, sandbox, git_route, authorized=_authorized(request, sandbox)
+            )
         page = _page(request, path)
         if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
             view, params = page
@@ -153,14 +171,22 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         route, params, path_known = router.match(method, host, sub)
         if route is None:
             status = 405 if path_known else 404
-            return _json(status, error_body(
-                "RouteNotFoundException" if status == 404 else "MethodNotAllowedException",
-                f"The requested resource does not support {method} {path}."))
+            return _json(
+                status,
+                error_body(
+                    "RouteNotFoundException" if status == 404 else "MethodNotAllowedException",
+                    f"The requested resource does not support {method} {path}.",
+                ),
+            )
         sandbox.count(method, f"{host}:{route.template}")
         if org is not None and sandbox.org(org) is None:
-            return _json(404, error_body(
-                "HostNotFoundException",
-                f"TF400813: The organization '{org}' could not be found."))
+            return _json(
+                404,
+                error_body(
+                    "HostNotFoundException",
+                    f"TF400813: The organization '{org}' could not be found.",
+                ),
+            )
         if not route.anonymous and not _authorized(request, sandbox):
             return _unauthorized(request, base)
         raw = await request.body()
@@ -169,17 +195,25 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             try:
                 body = json.loads(raw)
             except ValueError:
-                return _json(400, error_body("VssRequestContentException",
-                                             "The request body is not valid JSON."))
+                return _json(
+                    400,
+                    error_body("VssRequestContentException", "The request body is not valid JSON."),
+                )
         version = _api_version(request)
         too_new = _out_of_range(version)
         if too_new:
             return _json(400, error_body("VssVersionOutOfRangeException", too_new))
         call = Call(
-            sandbox=sandbox, method=method, host=host, org=org, params=params,
+            sandbox=sandbox,
+            method=method,
+            host=host,
+            org=org,
+            params=params,
             query={k.lower(): v for k, v in request.query_params.items()},
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=body, base_url=base, api_version=version,
+            body=body,
+            base_url=base,
+            api_version=version,
         )
 
         def run() -> Response:
@@ -216,8 +250,15 @@ async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) ->
     """The sandbox's own pages: statistics for benchmarks, and the organisation signup page."""
     from .web.internal import handle_page
 
-    return await run_in_threadpool(handle_page, request.method, path, dict(request.query_params),
-                                   await request.body(), sandbox, base)
+    return await run_in_threadpool(
+        handle_page,
+        request.method,
+        path,
+        dict(request.query_params),
+        await request.body(),
+        sandbox,
+        base,
+    )
 
 
 def _page(request: Request, path: str):
@@ -241,7 +282,8 @@ class FaultInjector:
         self.faults = faults
         self.plan = FaultPlan(faults)
         logging.getLogger("uvicorn.error").addFilter(
-            lambda record: not (record.exc_info and record.exc_info[0] is ConnectionDropped))
+            lambda record: not (record.exc_info and record.exc_info[0] is ConnectionDropped)
+        )
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or "/_apis" not in scope["path"]:
@@ -250,16 +292,29 @@ class FaultInjector:
             await asyncio.sleep(self.faults.latency)
         fault = self.plan.draw()
         if fault == "5xx":
-            return await _send_json(send, 503, error_body(
-                "VssServiceException",
-                "TF246020: The sandbox is unavailable for a moment (injected fault). Try again."))
+            return await _send_json(
+                send,
+                503,
+                error_body(
+                    "VssServiceException",
+                    "TF246020: The sandbox is unavailable for a moment (injected fault). Try again.",
+                ),
+            )
         if fault == "429":
-            return await _send_json(send, 429, error_body(
-                "RequestBlockedException",
-                "TF400733: The request has been canceled: Request was blocked due to exceeding "
-                "usage of resource 'sandbox' in namespace 'sandbox'."),
-                {"Retry-After": str(self.faults.retry_after),
-                 "X-RateLimit-Resource": "sandbox", "X-RateLimit-Delay": "0.0"})
+            return await _send_json(
+                send,
+                429,
+                error_body(
+                    "RequestBlockedException",
+                    "TF400733: The request has been canceled: Request was blocked due to exceeding "
+                    "usage of resource 'sandbox' in namespace 'sandbox'.",
+                ),
+                {
+                    "Retry-After": str(self.faults.retry_after),
+                    "X-RateLimit-Resource": "sandbox",
+                    "X-RateLimit-Delay": "0.0",
+                },
+            )
         if fault == "drop-before":
             return await _drop(send)
         if fault == "drop-after":

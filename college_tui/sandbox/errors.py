@@ -20,8 +20,16 @@ _TYPE_NAMES = {
 class ServiceError(Exception):
     """Raised by a handler to answer with the service's error body."""
 
-    def __init__(self, status: int, type_key: str, message: str, *, type_name: str | None = None,
-                 error_code: int = 0, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        type_key: str,
+        message: str,
+        *,
+        type_name: str | None = None,
+        error_code: int = 0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.type_key = type_key
@@ -31,19 +39,23 @@ class ServiceError(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        return error_body(self.type_key, self.message, type_name=self.type_name,
-                          error_code=self.error_code)
+        return error_body(
+            self.type_key, self.message, type_name=self.type_name, error_code=self.error_code
+        )
 
 
-def error_body(type_key: str, message: str, *, type_name: str | None = None,
-               error_code: int = 0) -> dict[str, Any]:
+def error_body(
+    type_key: str, message: str, *, type_name: str | None = None, error_code: int = 0
+) -> dict[str, Any]:
     """The JSON body Azure DevOps sends with a failed call."""
     return {
         "$id": "1",
         "innerException": None,
         "message": message,
-        "typeName": type_name or _TYPE_NAMES.get(
-            type_key, f"Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi"
+        "typeName": type_name
+        or _TYPE_NAMES.get(
+            type_key,
+            f"Microsoft.VisualStudio.Services.WebApi.{type_key}, Microsoft.VisualStudio.Services.WebApi",
         ),
         "typeKey": type_key,
         "errorCode": error_code,

@@ -40,8 +40,14 @@ class Faults:
         faults = cls()
         if not spec:
             return faults
-        names = {"latency": "latency", "5xx": "error_rate", "429": "throttle_rate",
-                 "retry_after": "retry_after", "drop": "drop_rate", "seed": "seed"}
+        names = {
+            "latency": "latency",
+            "5xx": "error_rate",
+            "429": "throttle_rate",
+            "retry_after": "retry_after",
+            "drop": "drop_rate",
+            "seed": "seed",
+        }
         for item in spec.split(","):
             if not item.strip():
                 continue
@@ -53,8 +59,10 @@ class Faults:
                 faults.ssh_closed = value.strip().lower() == "closed"
                 continue
             if key not in names or not value:
-                raise ValueError(f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
-                                 "retry_after=S, drop=P, seed=N, ssh=closed")
+                raise ValueError(
+                    f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
+                    "retry_after=S, drop=P, seed=N, ssh=closed"
+                )
             attr = names[key]
             try:
                 number = int(value) if attr in ("retry_after", "seed") else float(value)

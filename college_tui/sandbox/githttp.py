@@ -33,11 +33,15 @@ from .service import Sandbox
 log = logging.getLogger(__name__)
 
 SERVICES = ("git-upload-pack", "git-receive-pack")
-_PATH = re.compile(r"^/(?P<org>[^/]+)/(?P<project>[^/]+)/_git/(?P<repo>[^/]+)/"
-                   r"(?P<action>info/refs|git-upload-pack|git-receive-pack)$")
+_PATH = re.compile(
+    r"^/(?P<org>[^/]+)/(?P<project>[^/]+)/_git/(?P<repo>[^/]+)/"
+    r"(?P<action>info/refs|git-upload-pack|git-receive-pack)$"
+)
 CHUNK = 65536
-REPO_MISSING = ("TF401019: The Git repository with name or identifier {name} does not exist or you "
-                "do not have permissions for the operation you are attempting.")
+REPO_MISSING = (
+    "TF401019: The Git repository with name or identifier {name} does not exist or you "
+    "do not have permissions for the operation you are attempting."
+)
 # The real service also offers Bearer; git answers a Basic challenge with its credential helper.
 CHALLENGE = 'Basic realm="https://dev.azure.com/"'
 
@@ -68,18 +72,23 @@ async def serve(request: Request, sandbox: Sandbox, route: GitRoute, *, authoriz
     service = route.action if route.action != "info/refs" else request.query_params.get("service")
     sandbox.count(method, f"git:{route.action}")
     if not authorized:
-        return PlainTextResponse("TF400813: The user is not authorized to access this resource.",
-                                 status_code=401, headers={"WWW-Authenticate": CHALLENGE})
+        return PlainTextResponse(
+            "TF400813: The user is not authorized to access this resource.",
+            status_code=401,
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
     repo = await run_in_threadpool(_find, sandbox, route)
     if repo is None:
         return PlainTextResponse(REPO_MISSING.format(name=route.repo), status_code=404)
     if service not in SERVICES:  # the "dumb" protocol (no ?service=): the service offers none
-        return PlainTextResponse("Please upgrade your git client (smart HTTP only).",
-                                 status_code=403)
+        return PlainTextResponse(
+            "Please upgrade your git client (smart HTTP only).", status_code=403
+        )
     expected = "GET" if route.action == "info/refs" else "POST"
     if method != expected:
-        return PlainTextResponse(f"{route.action} takes {expected}.", status_code=405,
-                                 headers={"Allow": expected})
+        return PlainTextResponse(
+            f"{route.action} takes {expected}.", status_code=405, headers={"Allow": expected}
+        )
     path = str(repo_path(sandbox, repo))
     verb = service.removeprefix("git-")
     if route.action == "info/refs":
@@ -88,8 +97,7 @@ async def serve(request: Request, sandbox: Sandbox, route: GitRoute, *, authoriz
         return PlainTextResponse(f"Expected application/x-{service}-request.", status_code=415)
     encoding = request.headers.get("content-encoding", "").strip().lower()
     if encoding not in ("", "identity", "gzip", "x-gzip"):
-        return PlainTextResponse(f"Content-Encoding {encoding} is not supported.",
-                                 status_code=415)
+        return PlainTextResponse(f"Content-Encoding {encoding} is not supported.", status_code=415)
     lock = sandbox.push_lock(repo["id"]) if verb == "receive-pack" else None
     return _Exchange(sandbox, verb, path, gzip=encoding in ("gzip", "x-gzip"), lock=lock)
 
@@ -108,23 +116,34 @@ def pkt_line(text: str) -> bytes:
 
 async def _advertise(sandbox: Sandbox, verb: str, path: str) -> Response:
     proc = await asyncio.create_subprocess_exec(
-        "git", verb, "--stateless-rpc", "--advertise-refs", path, env=service_env(sandbox),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
+        "git",
+        verb,
+        "--stateless-rpc",
+        "--advertise-refs",
+        path,
+        env=service_env(sandbox),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await proc.communicate()
     if proc.returncode != 0:
         log.warning("git %s --advertise-refs failed: %s", verb, err.decode(errors="replace"))
         return PlainTextResponse("The repository cannot be read right now.", status_code=500)
     body = pkt_line(f"# service=git-{verb}\n") + b"0000" + out
-    return Response(body, media_type=f"application/x-git-{verb}-advertisement",
-                    headers={"Cache-Control": "no-cache"})
+    return Response(
+        body,
+        media_type=f"application/x-git-{verb}-advertisement",
+        headers={"Cache-Control": "no-cache"},
+    )
 
 
 class _Exchange:
     """One POST: the request body streams into git's stdin while git's stdout streams back."""
 
-    def __init__(self, sandbox: Sandbox, verb: str, path: str, *, gzip: bool,
-                 lock: Any | None) -> None:
+    def __init__(
+        self, sandbox: Sandbox, verb: str, path: str, *, gzip: bool, lock: Any | None
+    ) -> None:
         self.sandbox, self.verb, self.path = sandbox, verb, path
         self.gzip, self.lock = gzip, lock
 
@@ -133,8 +152,9 @@ class _Exchange:
         if self.lock is not None:
             locked = await asyncio.to_thread(self.lock.acquire, True, PUSH_LOCK_WAIT)
             if not locked:
-                await PlainTextResponse("Another push to this repository is still running; try "
-                                        "again.", status_code=503)(scope, receive, send)
+                await PlainTextResponse(
+                    "Another push to this repository is still running; try again.", status_code=503
+                )(scope, receive, send)
                 return
         try:
             await self._run(receive, send)
@@ -144,15 +164,28 @@ class _Exchange:
 
     async def _run(self, receive, send) -> None:
         proc = await asyncio.create_subprocess_exec(
-            "git", self.verb, "--stateless-rpc", self.path, env=service_env(self.sandbox),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+            "git",
+            self.verb,
+            "--stateless-rpc",
+            self.path,
+            env=service_env(self.sandbox),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         feeder = asyncio.create_task(self._feed(receive, proc.stdin))
         errors = asyncio.create_task(proc.stderr.read())
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-type", f"application/x-git-{self.verb}-result".encode()),
-                (b"cache-control", b"no-cache")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", f"application/x-git-{self.verb}-result".encode()),
+                        (b"cache-control", b"no-cache"),
+                    ],
+                }
+            )
             while chunk := await proc.stdout.read(CHUNK):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -164,8 +197,13 @@ class _Exchange:
                 proc.kill()  # the client left mid-answer
             rc = await proc.wait()
             stderr = await errors
-            log.info("http git-%s %s -> %s %s", self.verb, self.path, rc,
-                     stderr.decode(errors="replace").strip())
+            log.info(
+                "http git-%s %s -> %s %s",
+                self.verb,
+                self.path,
+                rc,
+                stderr.decode(errors="replace").strip(),
+            )
 
     async def _feed(self, receive, stdin: asyncio.StreamWriter) -> None:
         """The request body into git's stdin (inflated when gzip), then EOF."""

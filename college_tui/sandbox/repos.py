@@ -39,14 +39,22 @@ _course_lock = threading.Lock()
 
 # -- running git --------------------------------------------------------------------------------
 
+
 def run_git(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
     """Run git quietly with a neutral environment; raises CalledProcessError on failure."""
     # child_env: the attendee's PAT or passphrase (same process in --sandbox mode) stays here.
-    env = {**child_env(), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1",
-           # The service's git must not pick up the user's ~/.gitconfig (signing, templates...).
-           "GIT_CONFIG_GLOBAL": os.devnull, **kwargs.pop("env", {})}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True, **kwargs)
+    env = {
+        **child_env(),
+        "GIT_TERMINAL_PROMPT": "0",
+        "LC_ALL": "C",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        # The service's git must not pick up the user's ~/.gitconfig (signing, templates...).
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        **kwargs.pop("env", {}),
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True, **kwargs
+    )
 
 
 def service_env(sandbox: Sandbox) -> dict[str, str]:
@@ -54,9 +62,13 @@ def service_env(sandbox: Sandbox) -> dict[str, str]:
 
     Nothing of the sandbox's own process (the attendee's PAT in --sandbox mode), no user config.
     """
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C",
-            "HOME": str(sandbox.data_dir), "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull}
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LC_ALL": "C",
+        "HOME": str(sandbox.data_dir),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
 
 
 def git(path: Path, *args: str, **kwargs) -> str:
@@ -66,11 +78,14 @@ def git(path: Path, *args: str, **kwargs) -> str:
 
 # -- repositories -------------------------------------------------------------------------------
 
+
 def repo_path(sandbox: Sandbox, repo: dict[str, Any]) -> Path:
     return sandbox.repos_dir / f"{repo['id']}.git"
 
 
-def create_repository(sandbox: Sandbox, org: str, project: dict[str, Any], name: str) -> dict[str, Any]:
+def create_repository(
+    sandbox: Sandbox, org: str, project: dict[str, Any], name: str
+) -> dict[str, Any]:
     """A new, empty repository in a project (the caller checks the name is free)."""
     repo_id = str(uuid.uuid4())
     repo = {"id": repo_id, "name": name, "org": org, "projectId": project["id"]}
@@ -79,7 +94,9 @@ def create_repository(sandbox: Sandbox, org: str, project: dict[str, Any], name:
     return sandbox.store.put("repo", repo_id, repo, org=org, parent=project["id"], name=name)
 
 
-def find_repository(sandbox: Sandbox, project: dict[str, Any], id_or_name: str) -> dict[str, Any] | None:
+def find_repository(
+    sandbox: Sandbox, project: dict[str, Any], id_or_name: str
+) -> dict[str, Any] | None:
     """A live repository of the project by id or (case-insensitive) name."""
     repo = sandbox.store.get("repo", id_or_name.lower())
     if repo and repo["projectId"] == project["id"]:
@@ -89,8 +106,10 @@ def find_repository(sandbox: Sandbox, project: dict[str, Any], id_or_name: str) 
 
 def name_taken(sandbox: Sandbox, project: dict[str, Any], name: str) -> bool:
     """Whether a live or recycle-bin repository of the project holds the name already."""
-    return any(sandbox.store.find(kind, parent=project["id"], name=name)
-               for kind in ("repo", "deleted_repo"))
+    return any(
+        sandbox.store.find(kind, parent=project["id"], name=name)
+        for kind in ("repo", "deleted_repo")
+    )
 
 
 def delete_repository(sandbox: Sandbox, repo: dict[str, Any], deleted_by: str, when: str) -> None:
@@ -98,8 +117,14 @@ def delete_repository(sandbox: Sandbox, repo: dict[str, Any], deleted_by: str, w
     doc = {**repo, "deletedBy": deleted_by, "deletedDate": when}
     with sandbox.store.transaction():
         sandbox.store.delete("repo", repo["id"])
-        sandbox.store.put("deleted_repo", repo["id"], doc, org=repo["org"], parent=repo["projectId"],
-                          name=repo["name"])
+        sandbox.store.put(
+            "deleted_repo",
+            repo["id"],
+            doc,
+            org=repo["org"],
+            parent=repo["projectId"],
+            name=repo["name"],
+        )
 
 
 def purge_repository(sandbox: Sandbox, repo: dict[str, Any]) -> None:
@@ -109,6 +134,7 @@ def purge_repository(sandbox: Sandbox, repo: dict[str, Any]) -> None:
 
 
 # -- SSH addressing -----------------------------------------------------------------------------
+
 
 def ssh_path(org: str, project: str, repo: str) -> str:
     """The path part of an SSH clone URL: `v3/{org}/{project}/{repo}`, names percent-encoded."""
@@ -132,8 +158,9 @@ def resolve_ssh_path(sandbox: Sandbox, path: str) -> dict[str, Any] | None:
     return resolve_repository(sandbox, *parts[1:])
 
 
-def resolve_repository(sandbox: Sandbox, org_name: str, project_name: str,
-                       repo_name: str) -> dict[str, Any] | None:
+def resolve_repository(
+    sandbox: Sandbox, org_name: str, project_name: str, repo_name: str
+) -> dict[str, Any] | None:
     """The live repository `org/project/repo` names (case-insensitive; project, repo by id too)."""
     org = sandbox.org(org_name)
     if org is None:
@@ -148,7 +175,10 @@ def resolve_repository(sandbox: Sandbox, org_name: str, project_name: str,
 
 # -- reading a repository -----------------------------------------------------------------------
 
-def list_refs(sandbox: Sandbox, repo: dict[str, Any], prefix: str = "refs/") -> list[tuple[str, str]]:
+
+def list_refs(
+    sandbox: Sandbox, repo: dict[str, Any], prefix: str = "refs/"
+) -> list[tuple[str, str]]:
     """(name, object id) of the refs under `prefix`, sorted by name, straight from git."""
     out = git(repo_path(sandbox, repo), "for-each-ref", "--format=%(refname) %(objectname)", prefix)
     return [tuple(line.split(" ", 1)) for line in out.splitlines() if line]  # type: ignore[misc]
@@ -178,8 +208,9 @@ def default_branch(sandbox: Sandbox, repo: dict[str, Any]) -> str | None:
 def repository_size(sandbox: Sandbox, repo: dict[str, Any]) -> int:
     """Bytes the repository's objects take on disk (the service's `size`)."""
     objects = repo_path(sandbox, repo) / "objects"
-    return sum(f.stat().st_size for f in objects.rglob("*")
-               if f.is_file() and f.parent.name != "info")
+    return sum(
+        f.stat().st_size for f in objects.rglob("*") if f.is_file() and f.parent.name != "info"
+    )
 
 
 def object_type(sandbox: Sandbox, repo: dict[str, Any], oid: str) -> str | None:
@@ -198,6 +229,7 @@ def valid_ref_name(name: str) -> bool:
 
 
 # -- writing refs -------------------------------------------------------------------------------
+
 
 def update_ref(sandbox: Sandbox, repo: dict[str, Any], name: str, old: str, new: str) -> str:
     """One ref update with an old-value check; the service's GitRefUpdateStatus as the result."""
@@ -227,6 +259,7 @@ def update_ref(sandbox: Sandbox, repo: dict[str, Any], name: str, old: str, new:
 
 # -- the bundled course -------------------------------------------------------------------------
 
+
 def is_course_url(url: str) -> bool:
     """Whether an import source is the course's GitHub repository (any casing, `.git`, `/`)."""
     try:
@@ -236,9 +269,11 @@ def is_course_url(url: str) -> bool:
     path = parts.path.rstrip("/")
     if path.lower().endswith(".git"):
         path = path[:-4]
-    return (parts.scheme.lower() in ("http", "https")
-            and (parts.hostname or "") in ("github.com", "www.github.com")
-            and path.lower() == "/aidevcollege/aidevcollege")
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and (parts.hostname or "") in ("github.com", "www.github.com")
+        and path.lower() == "/aidevcollege/aidevcollege"
+    )
 
 
 def course_files() -> list[tuple[str, Path]]:
@@ -275,17 +310,34 @@ def _build_course(files: list[tuple[str, Path]], target: Path) -> None:
         run_git(["init", "--bare", "--quiet", "--initial-branch=main", str(build)])
         index = f"{build}/course.index"
         # Stored byte for byte (no filters), every file as a plain 100644 blob.
-        oids = git(build, "hash-object", "-w", "--no-filters", "--stdin-paths",
-                   input="".join(f"{path}\n" for _rel, path in files)).split()
+        oids = git(
+            build,
+            "hash-object",
+            "-w",
+            "--no-filters",
+            "--stdin-paths",
+            input="".join(f"{path}\n" for _rel, path in files),
+        ).split()
         entries = [f"100644 {oid}\t{rel}\n" for (rel, _path), oid in zip(files, oids, strict=True)]
         env = {"GIT_INDEX_FILE": index}
         git(build, "update-index", "--index-info", input="".join(entries), env=env)
         tree = git(build, "write-tree", env=env).strip()
         name, email = COURSE_AUTHOR
-        commit = git(build, "commit-tree", "--no-gpg-sign", tree, input=COURSE_MESSAGE, env={
-            "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": COURSE_DATE,
-            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-            "GIT_COMMITTER_DATE": COURSE_DATE}).strip()
+        commit = git(
+            build,
+            "commit-tree",
+            "--no-gpg-sign",
+            tree,
+            input=COURSE_MESSAGE,
+            env={
+                "GIT_AUTHOR_NAME": name,
+                "GIT_AUTHOR_EMAIL": email,
+                "GIT_AUTHOR_DATE": COURSE_DATE,
+                "GIT_COMMITTER_NAME": name,
+                "GIT_COMMITTER_EMAIL": email,
+                "GIT_COMMITTER_DATE": COURSE_DATE,
+            },
+        ).strip()
         git(build, "update-ref", "refs/heads/main", commit)
         os.unlink(index)
         os.replace(build, target)
@@ -297,15 +349,32 @@ def import_course(sandbox: Sandbox, repo: dict[str, Any], *, overwrite: bool = F
     """Fetch the course's branches and tags into a repository and point HEAD at its `main`."""
     source = course_source(sandbox)
     path = repo_path(sandbox, repo)
-    git(path, "fetch", "--quiet", *(["--prune"] if overwrite else []), str(source),
-        "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
+    git(
+        path,
+        "fetch",
+        "--quiet",
+        *(["--prune"] if overwrite else []),
+        str(source),
+        "+refs/heads/*:refs/heads/*",
+        "+refs/tags/*:refs/tags/*",
+    )
     git(path, "symbolic-ref", "HEAD", git(source, "symbolic-ref", "HEAD").strip())
 
 
 # -- pull request merges ------------------------------------------------------------------------
 
-def preview_merge(sandbox: Sandbox, repo: dict[str, Any], source: str, target: str, *, ref: str,
-               message: str, author: tuple[str, str], date: str) -> tuple[str, str | None]:
+
+def preview_merge(
+    sandbox: Sandbox,
+    repo: dict[str, Any],
+    source: str,
+    target: str,
+    *,
+    ref: str,
+    message: str,
+    author: tuple[str, str],
+    date: str,
+) -> tuple[str, str | None]:
     """Merge `source` into `target` without touching branches, as the service does for a PR.
 
     Returns ("succeeded", merge commit id) and stores the commit at `ref` (refs/pull/N/merge), or
@@ -317,10 +386,24 @@ def preview_merge(sandbox: Sandbox, repo: dict[str, Any], source: str, target: s
     except subprocess.CalledProcessError as err:
         return ("conflicts" if err.returncode == 1 else "failure"), None
     name, email = author
-    commit = git(path, "commit-tree", "--no-gpg-sign", tree.split()[0], "-p", target, "-p", source,
-                 input=message, env={
-                     "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
-                     "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-                     "GIT_COMMITTER_DATE": date}).strip()
+    commit = git(
+        path,
+        "commit-tree",
+        "--no-gpg-sign",
+        tree.split()[0],
+        "-p",
+        target,
+        "-p",
+        source,
+        input=message,
+        env={
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": date,
+        },
+    ).strip()
     git(path, "update-ref", ref, commit)
     return "succeeded", commit

@@ -105,8 +105,9 @@ class Router:
 
         def register(handler: Handler) -> Handler:
             for m in method.split("|"):
-                self.routes.append(Route(m.upper(), host, template, _compile(template), handler,
-                                         anonymous))
+                self.routes.append(
+                    Route(m.upper(), host, template, _compile(template), handler, anonymous)
+                )
             return handler
 
         return register

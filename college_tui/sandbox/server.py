@@ -64,9 +64,16 @@ def _bind(port: int) -> socket.socket:
 class SandboxServer:
     """A running sandbox. Use as a context manager or call `start()` / `stop()`."""
 
-    def __init__(self, data_dir: Path | str | None = None, *, port: int = 0, ssh_port: int = 0,
-                 faults: Faults | str | None = None, config: SandboxConfig | None = None,
-                 ssh: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        *,
+        port: int = 0,
+        ssh_port: int = 0,
+        faults: Faults | str | None = None,
+        config: SandboxConfig | None = None,
+        ssh: bool = True,
+    ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.port = port
         self.ssh_port = ssh_port
@@ -89,8 +96,13 @@ class SandboxServer:
         self.sandbox = Sandbox(self.data_dir, self.config)
         sock = _bind(self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(create_app(self.sandbox, self.faults), log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            create_app(self.sandbox, self.faults),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         started = threading.Event()
@@ -109,14 +121,18 @@ class SandboxServer:
             raise RuntimeError(f"the sandbox REST service did not start: {failure[:1]}")
         base = f"http://{LOOPBACK}:{self.port}"
         org = self.sandbox.store.find("org")[0]["accountName"]
-        self.info = SandboxInfo(org_url=f"{base}/{org}", pat=self.sandbox.pat,
-                                profile_url=f"{base}/app", base_url=base, org=org,
-                                data_dir=str(self.data_dir))
+        self.info = SandboxInfo(
+            org_url=f"{base}/{org}",
+            pat=self.sandbox.pat,
+            profile_url=f"{base}/app",
+            base_url=base,
+            org=org,
+            data_dir=str(self.data_dir),
+        )
         if self.with_ssh:
             from .sshserver import SshGitServer
 
-            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port,
-                               closed=self.faults.ssh_closed)
+            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port, closed=self.faults.ssh_closed)
             try:
                 ssh.start()
             except BaseException:  # e.g. the SSH port is taken: don't leave the REST side running
@@ -183,8 +199,11 @@ def saved_ports(data_dir: Path) -> dict[str, int]:
 
     try:
         saved = json.loads((Path(data_dir) / PORTS_FILE).read_text(encoding="utf-8"))
-        return {name: int(saved[name]) for name in ("port", "ssh_port")
-                if 0 < int(saved.get(name, 0)) < 65536}
+        return {
+            name: int(saved[name])
+            for name in ("port", "ssh_port")
+            if 0 < int(saved.get(name, 0)) < 65536
+        }
     except (OSError, ValueError, TypeError, AttributeError):
         return {}
 
@@ -209,18 +228,27 @@ def free_port() -> int:
 def check_asked_port(option: str, port: int) -> None:
     """Refuse an explicit port that is out of range or in use, suggesting one that is free now."""
     if not 0 < port < 65536:
-        raise PortProblem(f"{option} {port} is not a TCP port: use 1 to 65535, e.g. {option} "
-                          f"{free_port()} (free now), or leave {option} out to keep the "
-                          "sandbox's usual port.")
+        raise PortProblem(
+            f"{option} {port} is not a TCP port: use 1 to 65535, e.g. {option} "
+            f"{free_port()} (free now), or leave {option} out to keep the "
+            "sandbox's usual port."
+        )
     if not port_free(port):
-        raise PortProblem(f"{option} {port}: port {port} on {LOOPBACK} is in use (another "
-                          "program, or a sandbox already running). Stop that program or choose "
-                          f"another port, e.g. {option} {free_port()} (free now).")
+        raise PortProblem(
+            f"{option} {port}: port {port} on {LOOPBACK} is in use (another "
+            "program, or a sandbox already running). Stop that program or choose "
+            f"another port, e.g. {option} {free_port()} (free now)."
+        )
 
 
-def start_kept(data_dir: Path | None, *, port: int | None = None, ssh_port: int | None = None,
-               faults: Faults | str | None = None, config: SandboxConfig | None = None
-               ) -> KeptStart:
+def start_kept(
+    data_dir: Path | None,
+    *,
+    port: int | None = None,
+    ssh_port: int | None = None,
+    faults: Faults | str | None = None,
+    config: SandboxConfig | None = None,
+) -> KeptStart:
     """Start a sandbox on the ports it had last time, so printed URLs and ssh config stay valid.
 
     `port`/`ssh_port` given: exactly those (0 = any free one); a port in use or out of range
@@ -235,8 +263,10 @@ def start_kept(data_dir: Path | None, *, port: int | None = None, ssh_port: int 
     saved = saved_ports(data)
     wanted: dict[str, int] = {}
     moved: list[tuple[str, str]] = []  # (port name, what it serves) that could not be kept
-    for name, asked, option, what in (("port", port, "--port", "web/REST"),
-                                      ("ssh_port", ssh_port, "--ssh-port", "SSH")):
+    for name, asked, option, what in (
+        ("port", port, "--port", "web/REST"),
+        ("ssh_port", ssh_port, "--ssh-port", "SSH"),
+    ):
         if asked is not None:
             if asked:
                 check_asked_port(option, asked)
@@ -247,17 +277,23 @@ def start_kept(data_dir: Path | None, *, port: int | None = None, ssh_port: int 
             wanted[name] = 0
             if name in saved:
                 moved.append((name, what))
-    server = SandboxServer(data, port=wanted["port"], ssh_port=wanted["ssh_port"],
-                           faults=faults, config=config)
+    server = SandboxServer(
+        data, port=wanted["port"], ssh_port=wanted["ssh_port"], faults=faults, config=config
+    )
     try:
         info = server.start()
     except OSError as exc:  # taken between the check and the start
         server.stop()
-        raise PortProblem(f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
-                          "Run the command again, or choose --port/--ssh-port.") from None
+        raise PortProblem(
+            f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
+            "Run the command again, or choose --port/--ssh-port."
+        ) from None
     used = {"port": server.port, "ssh_port": server.ssh_port}
-    notes = [f"The sandbox's {what} port {saved[name]} (used last time) is in use now, so it "
-             f"listens on {used[name]} instead." for name, what in moved]
+    notes = [
+        f"The sandbox's {what} port {saved[name]} (used last time) is in use now, so it "
+        f"listens on {used[name]} instead."
+        for name, what in moved
+    ]
     if used != saved:
         write_atomic(data / PORTS_FILE, json.dumps(used) + "\n")
     return KeptStart(server, info, notes)
@@ -279,10 +315,15 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         echo(f"Sandbox organization: {info.org_url} (its web pages need no sign-in)")
         echo(f"Personal access token: {info.pat}")
         if info.ssh_port:
-            closed = " - refusing every connection (--faults ssh=closed)" \
-                if server.faults.ssh_closed else ""
-            echo(f"SSH git server: {info.ssh_host}:{info.ssh_port} "
-                 f"(host key {info.ssh_host_key_fingerprint}){closed}")
+            closed = (
+                " - refusing every connection (--faults ssh=closed)"
+                if server.faults.ssh_closed
+                else ""
+            )
+            echo(
+                f"SSH git server: {info.ssh_host}:{info.ssh_port} "
+                f"(host key {info.ssh_host_key_fingerprint}){closed}"
+            )
         echo(f"Data: {info.data_dir}")
         echo("Press Ctrl+C to stop.")
     try:

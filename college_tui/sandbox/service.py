@@ -84,10 +84,17 @@ class Sandbox:
         if store.meta("user_id") is None:
             user_id = str(uuid.uuid4())
             store.set_meta("user_id", user_id)
-            store.put("user", user_id, {
-                "id": user_id, "displayName": self.config.user_name,
-                "email": self.config.user_email, "descriptor": descriptor("aad", user_id),
-            }, name=self.config.user_email)
+            store.put(
+                "user",
+                user_id,
+                {
+                    "id": user_id,
+                    "displayName": self.config.user_name,
+                    "email": self.config.user_email,
+                    "descriptor": descriptor("aad", user_id),
+                },
+                name=self.config.user_email,
+            )
         if not store.find("org"):
             self.create_org(self.config.org_name)
 
@@ -105,10 +112,18 @@ class Sandbox:
         if existing:
             return existing
         org_id = str(uuid.uuid4())
-        return self.store.put("org", org_id, {
-            "accountId": org_id, "accountName": name, "ownerId": self.user.get("id"),
-            "createdAt": time.time(),
-        }, org=name, name=name)
+        return self.store.put(
+            "org",
+            org_id,
+            {
+                "accountId": org_id,
+                "accountName": name,
+                "ownerId": self.user.get("id"),
+                "createdAt": time.time(),
+            },
+            org=name,
+            name=name,
+        )
 
     def org(self, name: str) -> dict[str, Any] | None:
         return self.store.find_one("org", name=name)
@@ -117,8 +132,11 @@ class Sandbox:
 
     def schedule(self, job_type: str, target: str, **data: Any) -> None:
         """Start a job (project creation, import) that `advance` moves along with the clock."""
-        self.store.put("job", f"{job_type}:{target}", {
-            "type": job_type, "target": target, "started": time.time(), **data})
+        self.store.put(
+            "job",
+            f"{job_type}:{target}",
+            {"type": job_type, "target": target, "started": time.time(), **data},
+        )
 
     def advance(self) -> None:
         """Move every job along; called before each request, so progress needs no extra thread."""
@@ -163,8 +181,9 @@ class Sandbox:
         return {
             "total": sum(counts.values()),
             "in_flight_max": in_flight_max,
-            "requests": [{"method": m, "route": r, "count": c}
-                         for (m, r), c in sorted(counts.items())],
+            "requests": [
+                {"method": m, "route": r, "count": c} for (m, r), c in sorted(counts.items())
+            ],
         }
 
     def observe(self, method: str, host: str, template: str, call: Any, reply: Any) -> None:

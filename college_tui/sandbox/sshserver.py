@@ -45,10 +45,14 @@ GIT_SERVICES = {"git-upload-pack": "upload-pack", "git-receive-pack": "receive-p
 
 SHELL_REFUSED = "remote: Shell access is not supported.\n"
 KEY_REFUSED = "remote: Public key authentication failed.\n"
-KEY_EXPIRED = ("remote: Authentication failed: your SSH key has expired. To restore access, visit "
-               "https://aka.ms/ado-ssh-public-key-expired to learn more.\n")
-REPO_MISSING = ("remote: TF401019: The Git repository with name or identifier {name} does not "
-                "exist or you do not have permissions for the operation you are attempting.\n")
+KEY_EXPIRED = (
+    "remote: Authentication failed: your SSH key has expired. To restore access, visit "
+    "https://aka.ms/ado-ssh-public-key-expired to learn more.\n"
+)
+REPO_MISSING = (
+    "remote: TF401019: The Git repository with name or identifier {name} does not "
+    "exist or you do not have permissions for the operation you are attempting.\n"
+)
 
 NEGOTIATION_TIMEOUT = 15  # banner, key exchange and authentication, each
 REQUEST_TIMEOUT = 20  # from connecting to the exec (or shell) request
@@ -89,7 +93,8 @@ def load_or_create_host_key(path: Path) -> paramiko.RSAKey:
     except (paramiko.SSHException, ValueError, OSError) as err:
         raise RuntimeError(
             f"The sandbox's SSH host key {path} cannot be read ({err}). Delete the file to make "
-            "a new key; clients that pinned the old one must then pin the new one.") from err
+            "a new key; clients that pinned the old one must then pin the new one."
+        ) from err
 
 
 # -- what a client asks for ------------------------------------------------------------------
@@ -130,9 +135,11 @@ def registered_keys(sandbox: Sandbox, key: paramiko.PKey) -> list[dict[str, Any]
     if key.get_name() != "ssh-rsa":
         return []  # Azure DevOps accepts RSA keys only
     wanted = ("ssh-rsa", key.get_base64())
-    return [doc for doc in sandbox.store.find("sshkey")
-            if doc.get("isValid", True) is not False
-            and _key_material(doc.get("publicData")) == wanted]
+    return [
+        doc
+        for doc in sandbox.store.find("sshkey")
+        if doc.get("isValid", True) is not False and _key_material(doc.get("publicData")) == wanted
+    ]
 
 
 def key_expired(doc: dict[str, Any], now: datetime | None = None) -> bool:
@@ -225,8 +232,7 @@ class _Connection:
         self.transport: paramiko.Transport | None = None
         self.proc: subprocess.Popen | None = None
         self.pumps: list[threading.Thread] = []
-        self.thread = threading.Thread(target=self._run, name=f"sandbox-ssh-{peer[1]}",
-                                       daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"sandbox-ssh-{peer[1]}", daemon=True)
 
     def close(self) -> None:
         """End it from outside (server stop): kill git, drop the connection."""
@@ -282,8 +288,9 @@ class _Connection:
             self._exec(chan, iface, service, path)
         self._finish(chan)
 
-    def _exec(self, chan: paramiko.Channel, iface: _GitSshInterface, service: str,
-              path: str) -> None:
+    def _exec(
+        self, chan: paramiko.Channel, iface: _GitSshInterface, service: str, path: str
+    ) -> None:
         refusal, repo = self._authorize(iface.key_docs, path)
         if refusal:
             log.info("ssh %s %s refused: %s", service, path, refusal.strip())
@@ -297,8 +304,11 @@ class _Connection:
         try:
             if self.server.stopping.is_set() or not self.transport.is_active():
                 return  # nobody left to serve
-            rc = self._pump(chan, ["git", service, str(repo_path(self.sandbox, repo))],
-                            service_env(self.sandbox))
+            rc = self._pump(
+                chan,
+                ["git", service, str(repo_path(self.sandbox, repo))],
+                service_env(self.sandbox),
+            )
         finally:
             if locked:
                 lock.release()
@@ -310,13 +320,17 @@ class _Connection:
         """Wait for the lock (bounded; given up if the client leaves or the server stops)."""
         deadline = time.monotonic() + PUSH_LOCK_WAIT
         while not lock.acquire(timeout=0.05):
-            if (self.server.stopping.is_set() or not self.transport.is_active()
-                    or time.monotonic() > deadline):
+            if (
+                self.server.stopping.is_set()
+                or not self.transport.is_active()
+                or time.monotonic() > deadline
+            ):
                 return False
         return True
 
-    def _authorize(self, key_docs: list[dict[str, Any]],
-                   path: str) -> tuple[str | None, dict[str, Any] | None]:
+    def _authorize(
+        self, key_docs: list[dict[str, Any]], path: str
+    ) -> tuple[str | None, dict[str, Any] | None]:
         """(refusal message, None) or (None, repo): key registered in the path's organisation and
         not expired, repository found."""
         parsed = split_ssh_path(path)
@@ -336,8 +350,14 @@ class _Connection:
 
     def _pump(self, chan: paramiko.Channel, argv: list[str], env: dict[str, str]) -> int | None:
         """Run git with the channel as its stdin/stdout/stderr; its exit code (None: client left)."""
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env, bufsize=0)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            bufsize=0,
+        )
         self.proc = proc
 
         def feed_stdin() -> None:
@@ -345,7 +365,7 @@ class _Connection:
                 while data := chan.recv(65536):
                     view = memoryview(data)
                     while view:  # an unbuffered pipe write may be partial
-                        view = view[proc.stdin.write(view):]
+                        view = view[proc.stdin.write(view) :]
             except (OSError, ValueError):
                 pass
             finally:
@@ -439,8 +459,9 @@ class SshGitServer:
         listener.listen(64)
         self._wake = socket.socketpair()
         self.stopping.clear()
-        self._accept_thread = threading.Thread(target=self._accept_loop, name="sandbox-ssh",
-                                               daemon=True)
+        self._accept_thread = threading.Thread(
+            target=self._accept_loop, name="sandbox-ssh", daemon=True
+        )
         self._accept_thread.start()
 
     def stop(self) -> None:

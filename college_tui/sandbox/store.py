@@ -45,17 +45,20 @@ class Store:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(
+                str(self.path), check_same_thread=False, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(_open_problem(self.path, exc)) from None
         except OSError as exc:
-            raise StoreError(f"The sandbox database {self.path} cannot be made "
-                             f"({exc.strerror or exc}): choose a folder you can write with "
-                             "--data DIR.") from None
+            raise StoreError(
+                f"The sandbox database {self.path} cannot be made "
+                f"({exc.strerror or exc}): choose a folder you can write with "
+                "--data DIR."
+            ) from None
 
     def close(self) -> None:
         with self._lock:
@@ -75,11 +78,20 @@ class Store:
 
     # -- documents -------------------------------------------------------------------------
 
-    def put(self, kind: str, id: str, data: dict[str, Any], *, org: str = "", parent: str = "",
-            name: str = "") -> dict[str, Any]:
+    def put(
+        self,
+        kind: str,
+        id: str,
+        data: dict[str, Any],
+        *,
+        org: str = "",
+        parent: str = "",
+        name: str = "",
+    ) -> dict[str, Any]:
         with self._lock:
-            row = self._db.execute("SELECT created FROM docs WHERE kind=? AND id=?",
-                                   (kind, id)).fetchone()
+            row = self._db.execute(
+                "SELECT created FROM docs WHERE kind=? AND id=?", (kind, id)
+            ).fetchone()
             created = row[0] if row else time.time()
             self._db.execute(
                 "INSERT OR REPLACE INTO docs (kind, id, org, parent, name, created, data)"
@@ -90,12 +102,19 @@ class Store:
 
     def get(self, kind: str, id: str) -> dict[str, Any] | None:
         with self._lock:
-            row = self._db.execute("SELECT data FROM docs WHERE kind=? AND id=?",
-                                   (kind, id)).fetchone()
+            row = self._db.execute(
+                "SELECT data FROM docs WHERE kind=? AND id=?", (kind, id)
+            ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def find(self, kind: str, *, org: str | None = None, parent: str | None = None,
-             name: str | None = None) -> list[dict[str, Any]]:
+    def find(
+        self,
+        kind: str,
+        *,
+        org: str | None = None,
+        parent: str | None = None,
+        name: str | None = None,
+    ) -> list[dict[str, Any]]:
         """Documents of a kind, oldest first; `name` matches case-insensitively like the service."""
         sql, args = "SELECT data FROM docs WHERE kind=?", [kind]
         for column, value in (("org", org), ("parent", parent)):
@@ -121,8 +140,9 @@ class Store:
 
     def created_at(self, kind: str, id: str) -> float | None:
         with self._lock:
-            row = self._db.execute("SELECT created FROM docs WHERE kind=? AND id=?",
-                                   (kind, id)).fetchone()
+            row = self._db.execute(
+                "SELECT created FROM docs WHERE kind=? AND id=?", (kind, id)
+            ).fetchone()
         return row[0] if row else None
 
     # -- small values ----------------------------------------------------------------------
@@ -141,20 +161,29 @@ class Store:
         with self._lock:
             self._db.execute(
                 "INSERT INTO counters (name, value) VALUES (?, 1)"
-                " ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,))
-            return self._db.execute("SELECT value FROM counters WHERE name=?",
-                                    (name,)).fetchone()[0]
+                " ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                (name,),
+            )
+            return self._db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[
+                0
+            ]
 
 
 def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
     """What an sqlite failure on opening means to the attendee, naming the file and the fixes."""
     text = str(exc)
     if "not a database" in text or "malformed" in text:
-        return (f"The sandbox database {path} is damaged ({text}). Start the sandbox over with "
-                "`college-tui apply --sandbox --fresh` (deletes it), or choose another folder "
-                "with --data DIR.")
+        return (
+            f"The sandbox database {path} is damaged ({text}). Start the sandbox over with "
+            "`college-tui apply --sandbox --fresh` (deletes it), or choose another folder "
+            "with --data DIR."
+        )
     if "readonly" in text or "unable to open" in text:
-        return (f"The sandbox database {path} cannot be written ({text}). Choose a folder you "
-                "can write with --data DIR.")
-    return (f"The sandbox database {path} cannot be opened ({text}). Try `college-tui apply "
-            "--sandbox --fresh` (deletes it) or another folder with --data DIR.")
+        return (
+            f"The sandbox database {path} cannot be written ({text}). Choose a folder you "
+            "can write with --data DIR."
+        )
+    return (
+        f"The sandbox database {path} cannot be opened ({text}). Try `college-tui apply "
+        "--sandbox --fresh` (deletes it) or another folder with --data DIR."
+    )

@@ -146,33 +146,40 @@ class Answers:
             if member.access_level not in ACCESS_LEVELS:
                 problems.append(
                     f"members[{index}]: access level {member.access_level!r} is unknown: use "
-                    "stakeholder (free) or basic.")
+                    "stakeholder (free) or basic."
+                )
         if self.members_csv is not None:
             problems.extend(read_members_csv(self.members_csv)[1])
         if self.key_bits not in KEY_BITS:
-            problems.append(f"key_bits: {self.key_bits} is not offered: use 3072 (recommended) "
-                            "or 4096.")
+            problems.append(
+                f"key_bits: {self.key_bits} is not offered: use 3072 (recommended) or 4096."
+            )
         if self.key_passphrase_env is not None and not _ENV_NAME.match(self.key_passphrase_env):
             # The value is not repeated: it may be the passphrase itself, pasted by mistake.
             problems.append(
                 "key_passphrase_env: the value is not an environment variable name. Put the NAME "
-                "of a variable here (never the passphrase itself).")
+                "of a variable here (never the passphrase itself)."
+            )
         if re.match(r"^https?://[^/]*@", self.source_url or ""):  # not repeated: holds a token
-            problems.append("source_url: the URL holds a user name or token; use the public "
-                            "repository's plain https:// URL (a token would be shown and sent).")
+            problems.append(
+                "source_url: the URL holds a user name or token; use the public "
+                "repository's plain https:// URL (a token would be shown and sent)."
+            )
         elif not re.match(r"^https?://\S+$", self.source_url or ""):
             problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
         if not _ALIAS.match(self.alias or ""):
-            problems.append(f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' "
-                            "only.")
+            problems.append(
+                f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' only."
+            )
         check("branch", check_branch_name(self.branch))
         if self.clone_protocol not in CLONE_PROTOCOLS:
-            problems.append(f"clone_protocol: {self.clone_protocol!r} is unknown: use auto "
-                            "(SSH, HTTPS when SSH is blocked), ssh or https.")
+            problems.append(
+                f"clone_protocol: {self.clone_protocol!r} is unknown: use auto "
+                "(SSH, HTTPS when SSH is blocked), ssh or https."
+            )
         if self.auth not in AUTH_MODES:
             problems.append(f"auth: {self.auth!r} is unknown: use one of {', '.join(AUTH_MODES)}.")
         return problems
-
 
     def target_problems(self, target: Target) -> list[str]:
         """What these answers cannot do on `target` (the sandbox keeps to its own home, offline)."""
@@ -183,9 +190,11 @@ class Answers:
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
         home = Path(target.home)
         if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
-            problems.append(f"key_path: {self.key_path} is outside the sandbox home {home}; in "
-                            "sandbox mode the key must live there (use ~/.ssh/NAME: ~ is the "
-                            "sandbox home).")
+            problems.append(
+                f"key_path: {self.key_path} is outside the sandbox home {home}; in "
+                "sandbox mode the key must live there (use ~/.ssh/NAME: ~ is the "
+                "sandbox home)."
+            )
         return problems
 
     def duplicate_notes(self) -> list[str]:
@@ -200,17 +209,21 @@ class Answers:
         notes = []
         for email, found in levels.items():
             if len(set(found)) > 1:
-                notes.append(f"{used[email].email} is listed more than once with different "
-                             f"access levels ({', '.join(found)}): the first, "
-                             f"{used[email].access_level}, is used.")
+                notes.append(
+                    f"{used[email].email} is listed more than once with different "
+                    f"access levels ({', '.join(found)}): the first, "
+                    f"{used[email].access_level}, is used."
+                )
         return notes
 
 
 def sandbox_auth_problem(auth: str) -> str:
     """Why sign-in mode `auth` is refused in the sandbox (browser, device-code and azure-cli go
     to Microsoft Entra on the internet; the sandbox signs in offline with its own token)."""
-    return (f"{auth!r} signs in with Microsoft online; the sandbox works offline with its own "
-            'sign-in. Remove auth (or set it to "pat") for --sandbox.')
+    return (
+        f"{auth!r} signs in with Microsoft online; the sandbox works offline with its own "
+        'sign-in. Remove auth (or set it to "pat") for --sandbox.'
+    )
 
 
 def default_alias() -> str:
@@ -227,12 +240,21 @@ def check_branch_name(name: str) -> str | None:
     """git check-ref-format's rules for a branch name; None when valid."""
     if not name:
         return "The branch name is empty."
-    if (name.startswith(("-", "/")) or name.endswith(("/", ".", ".lock")) or ".." in name
-            or "//" in name or "@{" in name or name == "@"
-            or any(c in name for c in " ~^:?*[\\\x7f") or any(ord(c) < 32 for c in name)
-            or any(part.startswith(".") for part in name.split("/"))):
-        return (f"{name!r} is not a valid git branch name (no spaces, '..', ~ ^ : ? * [ \\, and "
-                "no part starting with a dot).")
+    if (
+        name.startswith(("-", "/"))
+        or name.endswith(("/", ".", ".lock"))
+        or ".." in name
+        or "//" in name
+        or "@{" in name
+        or name == "@"
+        or any(c in name for c in " ~^:?*[\\\x7f")
+        or any(ord(c) < 32 for c in name)
+        or any(part.startswith(".") for part in name.split("/"))
+    ):
+        return (
+            f"{name!r} is not a valid git branch name (no spaces, '..', ~ ^ : ? * [ \\, and "
+            "no part starting with a dot)."
+        )
     return None
 
 
@@ -259,8 +281,9 @@ def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
             problems.append(f"{where}: {problem}")
             continue
         if level not in ACCESS_LEVELS:
-            problems.append(f"{where}: access level {cells[1]!r} is unknown: use stakeholder or "
-                            "basic.")
+            problems.append(
+                f"{where}: access level {cells[1]!r} is unknown: use stakeholder or basic."
+            )
             continue
         members.append(Member(email, level))
     return members, problems
@@ -288,14 +311,18 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
     try:
         raw = tomllib.loads(read_toml_text(file))
     except OSError as exc:
-        raise AnswersError([f"Cannot read the answers file {file}: {exc.strerror or exc}."]) from None
+        raise AnswersError(
+            [f"Cannot read the answers file {file}: {exc.strerror or exc}."]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([f"The answers file {file} is not valid TOML: {exc}."]) from None
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _FIELDS:
-            problems.append(f"{key}: unknown field in {file.name} (known: {', '.join(sorted(_FIELDS))}).")
+            problems.append(
+                f"{key}: unknown field in {file.name} (known: {', '.join(sorted(_FIELDS))})."
+            )
             continue
         if key == "members":
             members, member_problems = _parse_members(value)
@@ -332,13 +359,21 @@ def read_toml_text(file: Path) -> str:
     """
     data = file.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # NULs: UTF-16, no BOM
-        raise AnswersError([f"The answers file {file} is saved as UTF-16: save it as UTF-8 "
-                            "(in Notepad: Save as, Encoding UTF-8)."])
+        raise AnswersError(
+            [
+                f"The answers file {file} is saved as UTF-16: save it as UTF-8 "
+                "(in Notepad: Save as, Encoding UTF-8)."
+            ]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AnswersError([f"The answers file {file} is not UTF-8 text (byte {exc.start + 1} "
-                            "cannot be read): save it as UTF-8."]) from None
+        raise AnswersError(
+            [
+                f"The answers file {file} is not UTF-8 text (byte {exc.start + 1} "
+                "cannot be read): save it as UTF-8."
+            ]
+        ) from None
 
 
 def _parse_members(value: Any) -> tuple[list[Member], list[str]]:

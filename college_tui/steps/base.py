@@ -76,8 +76,16 @@ class Context:
         if self.cancel.wait(max(0.0, seconds)):
             raise StepError("Cancelled: run the step again to continue where it stopped.")
 
-    def poll(self, probe: Callable[[], T | None], *, timeout: float, what: str,
-             first: float = 0.5, factor: float = 1.6, cap: float = 5.0) -> T:
+    def poll(
+        self,
+        probe: Callable[[], T | None],
+        *,
+        timeout: float,
+        what: str,
+        first: float = 0.5,
+        factor: float = 1.6,
+        cap: float = 5.0,
+    ) -> T:
         """Call `probe` until it returns something other than None, with backoff, bounded.
 
         Raises StepError("Gave up waiting for {what} after N s ...") when `timeout` passes.
@@ -92,8 +100,10 @@ class Context:
                 return result
             left = deadline - time.monotonic()
             if left <= 0:
-                raise StepError(f"Gave up waiting for {what} after {timeout:g} s. Run the step "
-                                "again to keep waiting.")
+                raise StepError(
+                    f"Gave up waiting for {what} after {timeout:g} s. Run the step "
+                    "again to keep waiting."
+                )
             self.sleep(min(delay, left))
             delay = min(delay * factor, cap)
 

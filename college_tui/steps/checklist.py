@@ -19,7 +19,9 @@ class CheckItem:
     detail: str = ""
 
 
-def run_checklist(ctx: Context, steps: list[type[Step] | Step]) -> tuple[list[CheckItem], RunReport]:
+def run_checklist(
+    ctx: Context, steps: list[type[Step] | Step]
+) -> tuple[list[CheckItem], RunReport]:
     """Inspect `steps` and turn what they found into the challenge outcomes."""
     report = run(ctx, steps, only_inspect=True)
     a = ctx.answers
@@ -38,10 +40,14 @@ def run_checklist(ctx: Context, steps: list[type[Step] | Step]) -> tuple[list[Ch
     items.append(from_step("organization", "Organisation"))
     project = report.result("project")
     label = f"Project {a.project} on the {a.process} process"
-    if project is not None and project.status == ALREADY and \
-            project.facts.get("expected_process") is False:
-        items.append(CheckItem(label, False, f"{a.project} uses the "
-                                             f"{project.facts.get('process')} process"))
+    if (
+        project is not None
+        and project.status == ALREADY
+        and project.facts.get("expected_process") is False
+    ):
+        items.append(
+            CheckItem(label, False, f"{a.project} uses the {project.facts.get('process')} process")
+        )
     else:
         items.append(_item(label, project))
     items.append(from_step("team", f"{a.team} is the default team"))
@@ -62,11 +68,17 @@ def run_checklist(ctx: Context, steps: list[type[Step] | Step]) -> tuple[list[Ch
 
 def _labels(ctx: Context) -> list[str]:
     a = ctx.answers
-    return ["Organisation",
-            f"Project {a.project} on the {a.process} process", f"{a.team} is the default team",
-            f"Colleagues in {a.team}", "SSH key registered", f"Repository {a.repo} imported",
-            f"Repository cloned to {a.clone_dir}", f"Branch {a.branch} pushed",
-            "Pull request active"]
+    return [
+        "Organisation",
+        f"Project {a.project} on the {a.process} process",
+        f"{a.team} is the default team",
+        f"Colleagues in {a.team}",
+        "SSH key registered",
+        f"Repository {a.repo} imported",
+        f"Repository cloned to {a.clone_dir}",
+        f"Branch {a.branch} pushed",
+        "Pull request active",
+    ]
 
 
 def _item(label: str, result: StepResult | None) -> CheckItem:
@@ -85,8 +97,10 @@ def _branch_and_pr(ctx: Context, report: RunReport) -> list[CheckItem]:
     a = ctx.answers
     branch_label, pr_label = f"Branch {a.branch} pushed", "Pull request active"
     if ctx.azdo is None:
-        return [CheckItem(branch_label, False, "not signed in"),
-                CheckItem(pr_label, False, "not signed in")]
+        return [
+            CheckItem(branch_label, False, "not signed in"),
+            CheckItem(pr_label, False, "not signed in"),
+        ]
     from ..azdo.errors import AzdoError
 
     svc = ctx.service("pull-request")
@@ -97,19 +111,27 @@ def _branch_and_pr(ctx: Context, report: RunReport) -> list[CheckItem]:
             why = f"there is no repository {a.repo}" if project else f"no project {a.project}"
             return [CheckItem(branch_label, False, why), CheckItem(pr_label, False, why)]
         ref = f"refs/heads/{a.branch}"
-        pushed = any(r.name == ref for r in svc.refs(a.project, repo.id, prefix=f"heads/{a.branch}"))
-        branch = CheckItem(branch_label, pushed,
-                           f"{ref} is on the server" if pushed else f"{ref} is not on the server")
+        pushed = any(
+            r.name == ref for r in svc.refs(a.project, repo.id, prefix=f"heads/{a.branch}")
+        )
+        branch = CheckItem(
+            branch_label,
+            pushed,
+            f"{ref} is on the server" if pushed else f"{ref} is not on the server",
+        )
         prs = svc.pull_requests(a.project, repo.id, source_ref=ref, status="active")
         if prs:
             pr = prs[0]
             target = pr.target_ref.removeprefix("refs/heads/")
-            detail = f"#{pr.id} {pr.title!r} into {target}" + (f" ({pr.web_url})" if pr.web_url
-                                                              else "")
+            detail = f"#{pr.id} {pr.title!r} into {target}" + (
+                f" ({pr.web_url})" if pr.web_url else ""
+            )
             return [branch, CheckItem(pr_label, True, detail)]
         return [branch, CheckItem(pr_label, False, f"no active pull request from {a.branch}")]
     except AzdoError as exc:
         from .runner import azdo_message
 
-        return [CheckItem(branch_label, False, azdo_message(exc)),
-                CheckItem(pr_label, False, azdo_message(exc))]
+        return [
+            CheckItem(branch_label, False, azdo_message(exc)),
+            CheckItem(pr_label, False, azdo_message(exc)),
+        ]

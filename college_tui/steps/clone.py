@@ -38,9 +38,15 @@ if TYPE_CHECKING:
 
 # What ssh (through git) says when it cannot get through: a firewall refusing or dropping port 22,
 # or a proxy that accepts the connection and closes it.
-SSH_BLOCKED_WORDS = ("Connection refused", "Connection timed out", "Operation timed out",
-                     "kex_exchange_identification", "Connection closed by remote host",
-                     "Network is unreachable", "No route to host")
+SSH_BLOCKED_WORDS = (
+    "Connection refused",
+    "Connection timed out",
+    "Operation timed out",
+    "kex_exchange_identification",
+    "Connection closed by remote host",
+    "Network is unreachable",
+    "No route to host",
+)
 
 
 def clone_dir(ctx: Context) -> Path:
@@ -55,7 +61,7 @@ def is_https(url: str) -> bool:
 
 
 def protocol_name(url: str) -> str:
-    """"SSH", "HTTPS", or "HTTP" (the sandbox's plain loopback HTTP), as a sentence names it."""
+    """ "SSH", "HTTPS", or "HTTP" (the sandbox's plain loopback HTTP), as a sentence names it."""
     if not is_https(url):
         return "SSH"
     return "HTTPS" if url.lower().startswith("https://") else "HTTP"
@@ -80,8 +86,9 @@ def https_credential(ctx: Context) -> HttpsCredential:
 
     secret = ctx.credential.git_password() if ctx.credential is not None else ctx.secrets.pat
     if not secret:
-        raise StepError("git over HTTPS needs your sign-in, and there is none yet: run the "
-                        "sign-in step first.")
+        raise StepError(
+            "git over HTTPS needs your sign-in, and there is none yet: run the sign-in step first."
+        )
     with explained():
         return HttpsCredential(secret)
 
@@ -117,8 +124,12 @@ class GitProgress:
         self.count = 0
 
     def __call__(self, phase: str, fraction: float) -> None:
-        if self.last is not None and self.last[0] == phase and fraction < 1.0 \
-                and fraction - self.last[1] < 0.05:
+        if (
+            self.last is not None
+            and self.last[0] == phase
+            and fraction < 1.0
+            and fraction - self.last[1] < 0.05
+        ):
             return
         if self.last is not None and self.last == (phase, fraction):
             return
@@ -130,9 +141,11 @@ class GitProgress:
 class CloneStep(Step):
     key = "clone"
     title = "Clone the repository over SSH"
-    teaches = ("git clone copies the whole repository, history included, to your machine; over "
-               "SSH your key proves who you are, so no password is asked. Where a firewall "
-               "blocks SSH, HTTPS with a personal access token does the same job.")
+    teaches = (
+        "git clone copies the whole repository, history included, to your machine; over "
+        "SSH your key proves who you are, so no password is asked. Where a firewall "
+        "blocks SSH, HTTPS with a personal access token does the same job."
+    )
 
     def inspect(self, ctx: Context) -> Inspection:
         dest = clone_dir(ctx)
@@ -140,33 +153,57 @@ class CloneStep(Step):
         project = svc.get_project(ctx.answers.project)
         repo = svc.get_repository(project.id, ctx.answers.repo) if project else None
         if repo is None or not repo.ssh_url:
-            return Inspection(False, f"Repository {ctx.answers.repo} does not exist yet",
-                              todo=f"clone it into {dest}")
+            return Inspection(
+                False,
+                f"Repository {ctx.answers.repo} does not exist yet",
+                todo=f"clone it into {dest}",
+            )
         kind, url = clone_of(dest, repo)
         facts = {"clone_path": str(dest), "url": url, "protocol": protocol_name(url).lower()}
         if self._ours_interrupted(ctx, dest, kind):
-            return Inspection(False, f"{dest} holds a clone an earlier run did not finish",
-                              todo=f"remove it and clone {repo.ssh_url} again", facts=facts)
+            return Inspection(
+                False,
+                f"{dest} holds a clone an earlier run did not finish",
+                todo=f"remove it and clone {repo.ssh_url} again",
+                facts=facts,
+            )
         if kind == "same-clone":
             if ctx.target.sandbox and not self._points_at_sandbox(ctx, dest):
-                return Inspection(False, f"{dest} is a clone of {repo.name}",
-                                  todo="make its git use the sandbox's SSH server", facts=facts)
+                return Inspection(
+                    False,
+                    f"{dest} is a clone of {repo.name}",
+                    todo="make its git use the sandbox's SSH server",
+                    facts=facts,
+                )
             return Inspection(True, f"{dest} is a clone of {repo.name}", facts=facts)
         if kind in ("absent", "empty"):
-            return Inspection(False, f"{repo.name} is not cloned yet",
-                              todo=self._todo(ctx, repo, dest), facts=facts)
+            return Inspection(
+                False,
+                f"{repo.name} is not cloned yet",
+                todo=self._todo(ctx, repo, dest),
+                facts=facts,
+            )
         if kind == "partial-clone":
-            return Inspection(False, f"{dest} holds an unfinished clone college-tui did not start",
-                              todo="delete that folder or choose another clone folder (clone_dir)",
-                              facts=facts)
-        return Inspection(False, f"{dest} already holds something else",
-                          todo="choose another clone folder (clone_dir)", facts=facts)
+            return Inspection(
+                False,
+                f"{dest} holds an unfinished clone college-tui did not start",
+                todo="delete that folder or choose another clone folder (clone_dir)",
+                facts=facts,
+            )
+        return Inspection(
+            False,
+            f"{dest} already holds something else",
+            todo="choose another clone folder (clone_dir)",
+            facts=facts,
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         project, repo = find_course_repo(ctx, self.key)
         if not repo.ssh_url:
-            raise StepError(f"Azure DevOps gave no SSH URL for {repo.name}. Check that SSH "
-                            "access is enabled for the organisation, then run again.")
+            raise StepError(
+                f"Azure DevOps gave no SSH URL for {repo.name}. Check that SSH "
+                "access is enabled for the organisation, then run again."
+            )
         dest = clone_dir(ctx)
         kind, url = clone_of(dest, repo)
         if self._ours_interrupted(ctx, dest, kind):
@@ -175,10 +212,17 @@ class CloneStep(Step):
         if kind == "same-clone":
             changed = self._configure(ctx, dest)
             # Finished after all (killed after git, before the state said so): not ours to clean.
-            ctx.state.update(self.key, clone_path=str(dest), clone_started=False,
-                             protocol=protocol_name(url).lower())
-            self.note(ctx, f"{dest} is already a clone of {repo.name} (over "
-                           f"{protocol_name(url)}); keeping it as it is.")
+            ctx.state.update(
+                self.key,
+                clone_path=str(dest),
+                clone_started=False,
+                protocol=protocol_name(url).lower(),
+            )
+            self.note(
+                ctx,
+                f"{dest} is already a clone of {repo.name} (over "
+                f"{protocol_name(url)}); keeping it as it is.",
+            )
             return Outcome(f"{dest} is a clone of {repo.name}", already_done=not changed)
         if kind == "partial-clone":  # not ours (that was removed above): never touched
             raise StepError(self._incomplete_message(dest))
@@ -186,8 +230,9 @@ class CloneStep(Step):
             raise StepError(self._other_message(dest, url))
 
         # Remember before git starts: a kill from here on leaves a folder we may clean up.
-        ctx.state.update(self.key, clone_path=str(dest), clone_started=True,
-                         created_folder=kind == "absent")
+        ctx.state.update(
+            self.key, clone_path=str(dest), clone_started=True, created_folder=kind == "absent"
+        )
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -207,20 +252,28 @@ class CloneStep(Step):
                 if is_https(url) or ctx.answers.clone_protocol != "auto" or blocked is None:
                     raise
                 url, why = self._https_url(repo), f"ssh said “{blocked}”"
-                self.note(ctx, f"SSH could not get through ({blocked}); trying "
-                               f"{protocol_name(url)} instead.")
+                self.note(
+                    ctx,
+                    f"SSH could not get through ({blocked}); trying {protocol_name(url)} instead.",
+                )
                 self._clone(ctx, url, dest)
         elapsed = time.monotonic() - started
         protocol = protocol_name(url)
-        ctx.state.update(self.key, clone_started=False, clone_seconds=round(elapsed, 3),
-                         protocol=protocol.lower())
+        ctx.state.update(
+            self.key,
+            clone_started=False,
+            clone_seconds=round(elapsed, 3),
+            protocol=protocol.lower(),
+        )
         self._configure(ctx, dest)
         if is_https(url):
             self._explain_https(ctx, dest, repo, why)
         branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
         self.progress(ctx, "Clone complete", 1.0)
-        return Outcome(f"Cloned {repo.name} into {dest} over {protocol} in {elapsed:.1f} s"
-                       + (f" (branch {branch})" if branch else ""))
+        return Outcome(
+            f"Cloned {repo.name} into {dest} over {protocol} in {elapsed:.1f} s"
+            + (f" (branch {branch})" if branch else "")
+        )
 
     # -- SSH or HTTPS ---------------------------------------------------------------------------
 
@@ -228,28 +281,34 @@ class CloneStep(Step):
         choice = ctx.answers.clone_protocol
         if choice == "https" and repo.remote_url:
             return f"clone {repo.remote_url} into {dest} over {protocol_name(repo.remote_url)}"
-        return (f"clone {repo.ssh_url} into {dest}"
-                + (" (over HTTPS if SSH cannot get through)" if choice == "auto" else ""))
+        return f"clone {repo.ssh_url} into {dest}" + (
+            " (over HTTPS if SSH cannot get through)" if choice == "auto" else ""
+        )
 
     def _choose_url(self, ctx: Context, repo: Repository) -> tuple[str, str]:
         """(URL to clone, why HTTPS) from the answers' clone_protocol and a quick SSH test."""
         choice = ctx.answers.clone_protocol
         if choice == "https":
-            return self._https_url(repo), "the answers say clone_protocol = \"https\""
+            return self._https_url(repo), 'the answers say clone_protocol = "https"'
         if choice == "auto":
             self.progress(ctx, "Checking that SSH gets through", 0.02)
             blocked = ssh_blocked(ctx)
             if blocked:
                 url = self._https_url(repo)
-                self.note(ctx, f"SSH cannot get through ({blocked}): a firewall may block port "
-                               f"22. Cloning over {protocol_name(url)} instead.")
+                self.note(
+                    ctx,
+                    f"SSH cannot get through ({blocked}): a firewall may block port "
+                    f"22. Cloning over {protocol_name(url)} instead.",
+                )
                 return url, f"SSH cannot get through ({blocked})"
         return repo.ssh_url, ""
 
     def _https_url(self, repo: Repository) -> str:
         if not repo.remote_url or not is_https(repo.remote_url):
-            raise StepError(f"Azure DevOps gave no HTTPS URL for {repo.name}, and SSH cannot be "
-                            "used: check your network lets SSH (port 22) through, then run again.")
+            raise StepError(
+                f"Azure DevOps gave no HTTPS URL for {repo.name}, and SSH cannot be "
+                "used: check your network lets SSH (port 22) through, then run again."
+            )
         return repo.remote_url
 
     def _clone(self, ctx: Context, url: str, dest: Path) -> None:
@@ -257,17 +316,25 @@ class CloneStep(Step):
 
         self.note(ctx, f"Cloning {url} into {dest} with git over {protocol_name(url)}.")
         with git_access(ctx, url) as access:
-            clone(url, dest, on_progress=GitProgress(self, ctx, "Cloning"), cancel=ctx.cancel,
-                  **access)
+            clone(
+                url,
+                dest,
+                on_progress=GitProgress(self, ctx, "Cloning"),
+                cancel=ctx.cancel,
+                **access,
+            )
 
     def _explain_https(self, ctx: Context, dest: Path, repo: Repository, why: str) -> None:
-        self.note(ctx, f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got your personal access token "
-                       "from a credential helper for that one command: it is not in the URL, "
-                       f"in {dest}/.git/config or in any file. Your own git pull and git push "
-                       "in this folder ask for a user name (any) and a password (a personal "
-                       "access token with the Code scope), unless Git Credential Manager "
-                       "answers for you. Your SSH key stays registered: once SSH gets through, "
-                       f"switch this clone to SSH with: {switch_to_ssh_command(dest, repo.ssh_url)}")
+        self.note(
+            ctx,
+            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got your personal access token "
+            "from a credential helper for that one command: it is not in the URL, "
+            f"in {dest}/.git/config or in any file. Your own git pull and git push "
+            "in this folder ask for a user name (any) and a password (a personal "
+            "access token with the Code scope), unless Git Credential Manager "
+            "answers for you. Your SSH key stays registered: once SSH gets through, "
+            f"switch this clone to SSH with: {switch_to_ssh_command(dest, repo.ssh_url)}",
+        )
 
     # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
 
@@ -286,9 +353,12 @@ class CloneStep(Step):
         command = attendee_ssh_command(ctx)
         with explained():
             set_local_config(dest, "core.sshCommand", command)
-        self.note(ctx, f"Set core.sshCommand = {command} in {dest}/.git/config, so your own git "
-                       "commands in this folder reach the sandbox's server, not the real "
-                       "ssh.dev.azure.com.")
+        self.note(
+            ctx,
+            f"Set core.sshCommand = {command} in {dest}/.git/config, so your own git "
+            "commands in this folder reach the sandbox's server, not the real "
+            "ssh.dev.azure.com.",
+        )
         return True
 
     # -- interrupted clones ---------------------------------------------------------------------
@@ -318,18 +388,25 @@ class CloneStep(Step):
 
             raise StepError(os_error_message(exc, "remove the unfinished clone", dest)) from None
         ctx.state.update(self.key, clone_started=False)
-        self.note(ctx, f"Removed the unfinished clone in {dest} (an earlier run was stopped "
-                       "while cloning); cloning again.")
+        self.note(
+            ctx,
+            f"Removed the unfinished clone in {dest} (an earlier run was stopped "
+            "while cloning); cloning again.",
+        )
 
     def _incomplete_message(self, dest: Path) -> str:
-        return (f"{dest} holds a clone that was never finished (no commit checked out), and "
-                "college-tui did not start it, so it leaves it alone. Delete that folder (or "
-                "choose another clone_dir) and run the step again.")
+        return (
+            f"{dest} holds a clone that was never finished (no commit checked out), and "
+            "college-tui did not start it, so it leaves it alone. Delete that folder (or "
+            "choose another clone_dir) and run the step again."
+        )
 
     def _other_message(self, dest: Path, url: str) -> str:
-        return (f"{dest} already exists and holds something else (not an empty folder, not a "
-                f"clone of {url}). college-tui never touches it: choose another folder "
-                "(clone_dir in the answers) or move that one away, then run the step again.")
+        return (
+            f"{dest} already exists and holds something else (not an empty folder, not a "
+            f"clone of {url}). college-tui never touches it: choose another folder "
+            "(clone_dir in the answers) or move that one away, then run the step again."
+        )
 
 
 # -- helpers ------------------------------------------------------------------------------------

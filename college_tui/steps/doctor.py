@@ -25,8 +25,9 @@ MIN_PYTHON = (3, 11)
 MIN_GIT = (2, 20)  # older gits lack options the clone and push steps pass
 MIN_TERMINAL = (80, 24)  # columns, lines: the wizard's panels need this much
 AZURE_SSH_ALIAS = "ssh.dev.azure.com"
-HTTPS_FALLBACK = ('set clone_protocol = "https" in your answers file to clone and push over '
-                  "HTTPS instead")
+HTTPS_FALLBACK = (
+    'set clone_protocol = "https" in your answers file to clone and push over HTTPS instead'
+)
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,17 @@ def problem(key: str, title: str, found: str, advice: str) -> Check:
 
 # -- local checks -------------------------------------------------------------------------------
 
+
 def check_python() -> Check:
     """The running Python (college-tui needs 3.11 or later)."""
     found = ".".join(map(str, sys.version_info[:3]))
     if sys.version_info[:2] < MIN_PYTHON:
-        return problem("python", "Python", found, "Install Python 3.11 or later and reinstall "
-                       "college-tui with it.")
+        return problem(
+            "python",
+            "Python",
+            found,
+            "Install Python 3.11 or later and reinstall college-tui with it.",
+        )
     return ok("python", "Python", found)
 
 
@@ -78,14 +84,23 @@ def check_git() -> Check:
     try:
         version = git_version()
     except GitNotFoundError:
-        return problem("git", "git", "not found on PATH", "Install git from "
-                       "https://git-scm.com/downloads and open a new terminal.")
+        return problem(
+            "git",
+            "git",
+            "not found on PATH",
+            "Install git from https://git-scm.com/downloads and open a new terminal.",
+        )
     except GitError as exc:
         return problem("git", "git", str(exc), "Reinstall git from https://git-scm.com/downloads.")
     found = "git " + ".".join(map(str, version))
     if version < MIN_GIT:
-        return warning("git", "git", found, "This git is old: update it to 2.20 or later "
-                       "(https://git-scm.com/downloads) before the day.")
+        return warning(
+            "git",
+            "git",
+            found,
+            "This git is old: update it to 2.20 or later "
+            "(https://git-scm.com/downloads) before the day.",
+        )
     return ok("git", "git", found)
 
 
@@ -96,17 +111,30 @@ def check_ssh_client() -> Check:
     title = "OpenSSH client"
     client = find_ssh_client()
     if client is None:
-        return problem("ssh-client", title, "ssh not found on PATH", "Install the OpenSSH client "
-                       "(Windows: Settings → Optional features → OpenSSH Client; Debian/Ubuntu: "
-                       "apt install openssh-client).")
+        return problem(
+            "ssh-client",
+            title,
+            "ssh not found on PATH",
+            "Install the OpenSSH client "
+            "(Windows: Settings → Optional features → OpenSSH Client; Debian/Ubuntu: "
+            "apt install openssh-client).",
+        )
     if client.version is None:
-        return warning("ssh-client", title, client.banner or f"{client.path} printed no version",
-                       "This ssh is not OpenSSH; if cloning over SSH fails, install the OpenSSH "
-                       "client or " + HTTPS_FALLBACK + ".")
+        return warning(
+            "ssh-client",
+            title,
+            client.banner or f"{client.path} printed no version",
+            "This ssh is not OpenSSH; if cloning over SSH fails, install the OpenSSH "
+            "client or " + HTTPS_FALLBACK + ".",
+        )
     if not client.signs_rsa_sha2:
-        return problem("ssh-client", title, f"{client.banner} (signs with SHA-1 only)",
-                       "Azure DevOps refuses SHA-1 signatures: update OpenSSH to 7.2 or later "
-                       "(8.8 or later is best).")
+        return problem(
+            "ssh-client",
+            title,
+            f"{client.banner} (signs with SHA-1 only)",
+            "Azure DevOps refuses SHA-1 signatures: update OpenSSH to 7.2 or later "
+            "(8.8 or later is best).",
+        )
     return ok("ssh-client", title, f"{client.banner} (signs with rsa-sha2)")
 
 
@@ -120,15 +148,26 @@ def check_ssh_agent() -> Check:
         return ok("ssh-agent", title, f"reachable at $SSH_AUTH_SOCK ({status.keys} key(s) loaded)")
     if status.socket is None:
         if agent_programs_present():
-            return ok("ssh-agent", title, "no agent running; ssh-agent and ssh-add are installed",
-                      "Nothing to do: college-tui starts a private agent when your key has a "
-                      "passphrase.")
-        return warning("ssh-agent", title, "ssh-agent / ssh-add not installed",
-                       "A key with a passphrase needs them: install the full OpenSSH client, or "
-                       "create the key without a passphrase.")
-    return warning("ssh-agent", title, f"$SSH_AUTH_SOCK is set but {status.detail}",
-                   "Start your agent again (eval \"$(ssh-agent)\") or unset SSH_AUTH_SOCK; the "
-                   "wizard itself does not need it.")
+            return ok(
+                "ssh-agent",
+                title,
+                "no agent running; ssh-agent and ssh-add are installed",
+                "Nothing to do: college-tui starts a private agent when your key has a passphrase.",
+            )
+        return warning(
+            "ssh-agent",
+            title,
+            "ssh-agent / ssh-add not installed",
+            "A key with a passphrase needs them: install the full OpenSSH client, or "
+            "create the key without a passphrase.",
+        )
+    return warning(
+        "ssh-agent",
+        title,
+        f"$SSH_AUTH_SOCK is set but {status.detail}",
+        'Start your agent again (eval "$(ssh-agent)") or unset SSH_AUTH_SOCK; the '
+        "wizard itself does not need it.",
+    )
 
 
 def check_keyring() -> Check:
@@ -143,14 +182,23 @@ def check_keyring() -> Check:
         name = backend_name(backend)
         reason = insecure_reason(backend)
         if reason is not None:
-            return warning("keyring", title, name, f"The PAT cannot be saved between runs: "
-                           f"{reason}. The wizard asks for it each run; a desktop session with "
-                           "a system keyring would remember it.")
+            return warning(
+                "keyring",
+                title,
+                name,
+                f"The PAT cannot be saved between runs: "
+                f"{reason}. The wizard asks for it each run; a desktop session with "
+                "a system keyring would remember it.",
+            )
         backend.get_password(SERVICE_NAME, "college-tui-doctor-probe")  # may it be read at all?
     except Exception as exc:  # a broken D-Bus, a locked store: the wizard falls back to memory
-        return warning("keyring", title, f"the keyring failed ({type(exc).__name__})",
-                       "The wizard keeps the PAT in memory for each run instead; unlock or "
-                       "repair your system keyring if you want it remembered.")
+        return warning(
+            "keyring",
+            title,
+            f"the keyring failed ({type(exc).__name__})",
+            "The wizard keeps the PAT in memory for each run instead; unlock or "
+            "repair your system keyring if you want it remembered.",
+        )
     return ok("keyring", title, name)
 
 
@@ -170,14 +218,23 @@ def check_terminal_size(size: tuple[int, int] | None = None) -> Check:
     title = "Terminal size"
     size = size if size is not None else terminal_size()
     if size is None:
-        return warning("terminal-size", title, "not run in a terminal",
-                       "Run college-tui doctor in the terminal window you will use for the "
-                       "wizard to check its size.")
+        return warning(
+            "terminal-size",
+            title,
+            "not run in a terminal",
+            "Run college-tui doctor in the terminal window you will use for the "
+            "wizard to check its size.",
+        )
     columns, lines = size
     found = f"{columns}×{lines}"
     if columns < MIN_TERMINAL[0] or lines < MIN_TERMINAL[1]:
-        return warning("terminal-size", title, found, "Make the window at least 80×24 (or use a "
-                       "smaller font) so no panel of the wizard is cut off.")
+        return warning(
+            "terminal-size",
+            title,
+            found,
+            "Make the window at least 80×24 (or use a "
+            "smaller font) so no panel of the wizard is cut off.",
+        )
     return ok("terminal-size", title, found)
 
 
@@ -187,17 +244,29 @@ def check_colours(environ: dict[str, str] | None = None) -> Check:
     title = "Colours"
     term = env.get("TERM", "")
     if env.get("NO_COLOR"):
-        return ok("colours", title, "off (NO_COLOR is set)", "Nothing to do; unset NO_COLOR if "
-                  "you want the wizard in colour.")
+        return ok(
+            "colours",
+            title,
+            "off (NO_COLOR is set)",
+            "Nothing to do; unset NO_COLOR if you want the wizard in colour.",
+        )
     if env.get("COLORTERM", "").lower() in ("truecolor", "24bit") or env.get("WT_SESSION"):
         return ok("colours", title, "true colour")
     if "256color" in term:
         return ok("colours", title, "256 colours")
     if term == "dumb" or (not term and os.name != "nt"):
-        return warning("colours", title, f"TERM={term or '(unset)'}: no colours or cursor control",
-                       "Use a real terminal emulator, or set TERM=xterm-256color.")
-    return ok("colours", title, f"basic colours (TERM={term or 'console'})",
-              "Nothing to do; TERM=xterm-256color looks better if your terminal supports it.")
+        return warning(
+            "colours",
+            title,
+            f"TERM={term or '(unset)'}: no colours or cursor control",
+            "Use a real terminal emulator, or set TERM=xterm-256color.",
+        )
+    return ok(
+        "colours",
+        title,
+        f"basic colours (TERM={term or 'console'})",
+        "Nothing to do; TERM=xterm-256color looks better if your terminal supports it.",
+    )
 
 
 def check_ssh_config(home: Path, alias: str = AZURE_SSH_ALIAS) -> Check:
@@ -210,8 +279,12 @@ def check_ssh_config(home: Path, alias: str = AZURE_SSH_ALIAS) -> Check:
     try:
         blocks = other_blocks_for(path, alias)
     except WorkstationError as exc:
-        return warning("ssh-config", title, str(exc), "Make the file readable so ssh (and the "
-                       "wizard) can use it.")
+        return warning(
+            "ssh-config",
+            title,
+            str(exc),
+            "Make the file readable so ssh (and the wizard) can use it.",
+        )
     if not blocks:
         found = "absent" if not path.exists() else f"nothing else applies to {alias}"
         return ok("ssh-config", title, found)
@@ -220,10 +293,14 @@ def check_ssh_config(home: Path, alias: str = AZURE_SSH_ALIAS) -> Check:
         where = f"line {block.line}: Host {block.patterns}" if block.line else "top of the file"
         sets = f" sets {', '.join(block.options)}" if block.options else ""
         parts.append(where + sets)
-    return warning("ssh-config", title, f"{path}: " + "; ".join(parts),
-                   f"These lines also apply to {alias}; college-tui writes its block above them, "
-                   "but options it does not set there still apply: remove or narrow them if "
-                   "the clone over SSH fails.")
+    return warning(
+        "ssh-config",
+        title,
+        f"{path}: " + "; ".join(parts),
+        f"These lines also apply to {alias}; college-tui writes its block above them, "
+        "but options it does not set there still apply: remove or narrow them if "
+        "the clone over SSH fails.",
+    )
 
 
 def check_existing_key(home: Path) -> Check:
@@ -235,36 +312,62 @@ def check_existing_key(home: Path) -> Check:
     title = "SSH key"
     path = home / ".ssh" / DEFAULT_KEY_NAME
     if not os.path.lexists(path):
-        others = sorted(p.name for p in (home / ".ssh").glob("id_*") if p.suffix != ".pub") \
-            if (home / ".ssh").is_dir() else []
+        others = (
+            sorted(p.name for p in (home / ".ssh").glob("id_*") if p.suffix != ".pub")
+            if (home / ".ssh").is_dir()
+            else []
+        )
         kept = f"; your {', '.join(others)} stay untouched" if others else ""
-        return ok("ssh-key", title, f"none at {path} yet{kept}",
-                  "Nothing to do: the wizard creates an RSA key there.")
+        return ok(
+            "ssh-key",
+            title,
+            f"none at {path} yet{kept}",
+            "Nothing to do: the wizard creates an RSA key there.",
+        )
     try:
         info = load_key_info(path)
     except KeyPassphraseError:
-        return ok("ssh-key", title, f"{path} (protected by a passphrase)",
-                  "Nothing to do: the wizard asks for the passphrase and reuses the key.")
+        return ok(
+            "ssh-key",
+            title,
+            f"{path} (protected by a passphrase)",
+            "Nothing to do: the wizard asks for the passphrase and reuses the key.",
+        )
     except (SshKeyError, WorkstationError) as exc:
-        return problem("ssh-key", title, str(exc), "Move that file away or set key_path in "
-                       "your answers file to another name.")
-    return ok("ssh-key", title, f"{path} (RSA {info.bits}, {info.fingerprint_sha256})",
-              "Nothing to do: the wizard reuses this key.")
+        return problem(
+            "ssh-key",
+            title,
+            str(exc),
+            "Move that file away or set key_path in your answers file to another name.",
+        )
+    return ok(
+        "ssh-key",
+        title,
+        f"{path} (RSA {info.bits}, {info.fingerprint_sha256})",
+        "Nothing to do: the wizard reuses this key.",
+    )
 
 
 def quick_checks(home: Path | None = None) -> list[Check]:
     """The local checks (no network): what the wizard's welcome shows before it starts."""
     home = Path.home() if home is None else Path(home)
     checks: list[Callable[[], Check]] = [
-        check_python, check_git, check_ssh_client, check_ssh_agent, check_keyring,
-        check_terminal_size, check_colours, functools.partial(check_ssh_config, home),
+        check_python,
+        check_git,
+        check_ssh_client,
+        check_ssh_agent,
+        check_keyring,
+        check_terminal_size,
+        check_colours,
+        functools.partial(check_ssh_config, home),
         functools.partial(check_existing_key, home),
     ]
     return [_safely(check) for check in checks]
 
 
-def run_doctor(target: Target | None, pat: str | None, *, home: Path | None = None,
-               timeout: float = 5) -> list[Check]:
+def run_doctor(
+    target: Target | None, pat: str | None, *, home: Path | None = None, timeout: float = 5
+) -> list[Check]:
     """Every check: the local ones, then the network ones against `target` (None: dev.azure.com).
 
     `pat`, when given, is checked for the scopes the wizard needs with read-only calls.
@@ -280,12 +383,21 @@ def _safely(check: Callable[[], Check]) -> Check:
     try:
         return check()
     except Exception as exc:
-        name = getattr(getattr(check, "func", check), "__name__", "check").removeprefix("check_").replace("_", "-")
-        return warning(name, name, f"the check itself failed ({type(exc).__name__})",
-                       "Run college-tui doctor again; if this stays, report it.")
+        name = (
+            getattr(getattr(check, "func", check), "__name__", "check")
+            .removeprefix("check_")
+            .replace("_", "-")
+        )
+        return warning(
+            name,
+            name,
+            f"the check itself failed ({type(exc).__name__})",
+            "Run college-tui doctor again; if this stays, report it.",
+        )
 
 
 # -- output -------------------------------------------------------------------------------------
+
 
 def exit_code(checks: list[Check]) -> int:
     """0 when nothing is a problem (warnings allowed), 1 otherwise."""
@@ -295,11 +407,17 @@ def exit_code(checks: list[Check]) -> int:
 def as_json(checks: list[Check]) -> str:
     """The results for instructors who collect them: one JSON object."""
     counts = {status: sum(c.status == status for c in checks) for status in (OK, WARNING, PROBLEM)}
-    return json.dumps({"ok": exit_code(checks) == 0, "counts": counts,
-                       "checks": [asdict(c) for c in checks]}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {"ok": exit_code(checks) == 0, "counts": counts, "checks": [asdict(c) for c in checks]},
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
-_MARKS = {True: {OK: "✓", WARNING: "!", PROBLEM: "✗"}, False: {OK: "ok", WARNING: "!!", PROBLEM: "XX"}}
+_MARKS = {
+    True: {OK: "✓", WARNING: "!", PROBLEM: "✗"},
+    False: {OK: "ok", WARNING: "!!", PROBLEM: "XX"},
+}
 
 
 def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
@@ -310,8 +428,11 @@ def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
         mark = _MARKS[unicode][check.status]
         lines.append(f"{mark:<2} {check.status:<8} {check.title:<{width}}  {check.found}")
         if check.status != OK or check.advice != "Nothing to do.":
-            lines.append(f"{'':<{12 + width}}→ {check.advice}" if unicode
-                         else f"{'':<{12 + width}}-> {check.advice}")
+            lines.append(
+                f"{'':<{12 + width}}→ {check.advice}"
+                if unicode
+                else f"{'':<{12 + width}}-> {check.advice}"
+            )
     problems = sum(c.status == PROBLEM for c in checks)
     warnings = sum(c.status == WARNING for c in checks)
     if problems:

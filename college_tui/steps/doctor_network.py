@@ -45,8 +45,12 @@ def ssh_endpoint(target: Target | None) -> tuple[str, int, str, str] | None:
         port = (target.ssh_port if target else None) or 22
         return host, port, AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
     key_type, _, rest = target.ssh_host_key.strip().partition(" ")
-    return (target.ssh_hostname or target.ssh_alias, target.ssh_port or 22, key_type,
-            rest.split()[0] if rest else "")
+    return (
+        target.ssh_hostname or target.ssh_alias,
+        target.ssh_port or 22,
+        key_type,
+        rest.split()[0] if rest else "",
+    )
 
 
 def check_https(target: Target | None, timeout: float) -> Check:
@@ -61,8 +65,12 @@ def check_https(target: Target | None, timeout: float) -> Check:
     except AzdoError as exc:
         return problem("https", title, url, exc.message)
     via = f" through the proxy {reached.proxy}" if reached.proxy else ""
-    return ok("https", title, f"{url} is reachable (it answered HTTP {reached.status} in "
-              f"{reached.milliseconds:.0f} ms{via})")
+    return ok(
+        "https",
+        title,
+        f"{url} is reachable (it answered HTTP {reached.status} in "
+        f"{reached.milliseconds:.0f} ms{via})",
+    )
 
 
 def check_ssh_port(target: Target | None, timeout: float) -> Check:
@@ -73,14 +81,22 @@ def check_ssh_port(target: Target | None, timeout: float) -> Check:
     title = "SSH port"
     endpoint = ssh_endpoint(target)
     if endpoint is None:
-        return warning("ssh-port", title, "the sandbox's SSH server is not listening",
-                       f"SSH cannot be used with this sandbox: {HTTPS_FALLBACK}.")
+        return warning(
+            "ssh-port",
+            title,
+            "the sandbox's SSH server is not listening",
+            f"SSH cannot be used with this sandbox: {HTTPS_FALLBACK}.",
+        )
     host, port, _type, _key = endpoint
     try:
         open_tcp(host, port, timeout)
     except SshConnectError as exc:
-        return warning("ssh-port", title, f"{host}:{port}: {exc}",
-                       f"SSH is blocked here (often a company firewall): {HTTPS_FALLBACK}.")
+        return warning(
+            "ssh-port",
+            title,
+            f"{host}:{port}: {exc}",
+            f"SSH is blocked here (often a company firewall): {HTTPS_FALLBACK}.",
+        )
     return ok("ssh-port", title, f"{host}:{port} accepts connections")
 
 
@@ -92,22 +108,36 @@ def check_ssh_host_key(target: Target | None, timeout: float, *, port_open: bool
     title = "SSH host key"
     endpoint = ssh_endpoint(target)
     if not port_open or endpoint is None:
-        return warning("ssh-host-key", title, "not checked: the SSH port cannot be reached",
-                       f"Nothing more to do here if you {HTTPS_FALLBACK}.")
+        return warning(
+            "ssh-host-key",
+            title,
+            "not checked: the SSH port cannot be reached",
+            f"Nothing more to do here if you {HTTPS_FALLBACK}.",
+        )
     host, port, key_type, key = endpoint
     try:
         found = check_host_key(host, port, key_type, key, timeout=timeout)
     except HostKeyMismatchError as exc:
-        return problem("ssh-host-key", title, f"{host}:{port} shows {exc.found_fingerprint}",
-                       "This is not the pinned host key: do not clone over SSH on this network; "
-                       "try another network or ask your trainer.")
+        return problem(
+            "ssh-host-key",
+            title,
+            f"{host}:{port} shows {exc.found_fingerprint}",
+            "This is not the pinned host key: do not clone over SSH on this network; "
+            "try another network or ask your trainer.",
+        )
     except SshConnectError as exc:
-        return warning("ssh-host-key", title, str(exc), "Something on the way answers port "
-                       f"{port} but does not speak SSH properly: {HTTPS_FALLBACK}.")
+        return warning(
+            "ssh-host-key",
+            title,
+            str(exc),
+            "Something on the way answers port "
+            f"{port} but does not speak SSH properly: {HTTPS_FALLBACK}.",
+        )
     return ok("ssh-host-key", title, f"{host}:{port} holds the pinned key {found}")
 
 
 # -- the PAT ------------------------------------------------------------------------------------
+
 
 def check_pat_scopes(target: Target | None, pat: str | None, timeout: float = 5) -> list[Check]:
     """One row per scope the wizard needs, found with read-only calls (a refusal = missing)."""
@@ -119,18 +149,36 @@ def check_pat_scopes(target: Target | None, pat: str | None, timeout: float = 5)
 
     title = "Personal access token"
     if not pat:
-        return [warning("pat", title, "none to check (AZURE_DEVOPS_PAT is not set, none saved)",
-                        "Set AZURE_DEVOPS_PAT to your token and run doctor again to see whether "
-                        "it has every scope the wizard needs.")]
+        return [
+            warning(
+                "pat",
+                title,
+                "none to check (AZURE_DEVOPS_PAT is not set, none saved)",
+                "Set AZURE_DEVOPS_PAT to your token and run doctor again to see whether "
+                "it has every scope the wizard needs.",
+            )
+        ]
     if target is None:
-        return [warning("pat", title, "no organisation given",
-                        "Run college-tui doctor --org https://dev.azure.com/NAME to check the "
-                        "token's scopes against your organisation.")]
+        return [
+            warning(
+                "pat",
+                title,
+                "no organisation given",
+                "Run college-tui doctor --org https://dev.azure.com/NAME to check the "
+                "token's scopes against your organisation.",
+            )
+        ]
     register_secret(pat)  # no message the doctor prints may hold it
     # A doctor answers in seconds: short timeouts and two tries, not the wizard's patience.
-    azdo = AzureDevOps(target.org_url, target.profile_url, PatCredential(pat), lambda _e: None,
-                       step="doctor", retry=RetryPolicy(max_attempts=2, max_total_wait=10),
-                       timeout=(timeout, timeout * 3))
+    azdo = AzureDevOps(
+        target.org_url,
+        target.profile_url,
+        PatCredential(pat),
+        lambda _e: None,
+        step="doctor",
+        retry=RetryPolicy(max_attempts=2, max_total_wait=10),
+        timeout=(timeout, timeout * 3),
+    )
     try:
         profile = azdo.profile()
         connection = azdo.connection_data()
@@ -138,8 +186,13 @@ def check_pat_scopes(target: Target | None, pat: str | None, timeout: float = 5)
         if exc.status in (401, 403, 404, 203):
             return [problem("pat", title, f"refused (HTTP {exc.status})", exc.message)]
         return [warning("pat", title, "not checked: Azure DevOps did not answer", exc.message)]
-    checks = [ok("pat", title, f"accepted for {target.org} as "
-                 f"{profile.display_name or profile.email or 'you'}")]
+    checks = [
+        ok(
+            "pat",
+            title,
+            f"accepted for {target.org} as {profile.display_name or profile.email or 'you'}",
+        )
+    ]
     for scope, label, probe in _scope_probes(azdo, connection.user_id, profile.email):
         checks.append(_scope_check(scope, label, probe))
     checks.append(_portal_check(azdo))
@@ -157,12 +210,14 @@ def _scope_probes(azdo: AzureDevOps, user_id: str, email: str):
         "vso.work": lambda: azdo.processes(),
         "vso.project_manage": lambda: azdo.get_project(project),
         "vso.memberentitlementmanagement_write": lambda: azdo.user_entitlement(
-            email or "college-tui-doctor@example.invalid"),
+            email or "college-tui-doctor@example.invalid"
+        ),
         "vso.graph_manage": lambda: azdo.descriptor(user_id),
         "vso.code_manage": lambda: azdo.get_repository(project, Answers().repo),
     }
-    return [(scope, label, reads[scope]) for scope, label, _why in REQUIRED_PAT_SCOPES
-            if scope in reads]
+    return [
+        (scope, label, reads[scope]) for scope, label, _why in REQUIRED_PAT_SCOPES if scope in reads
+    ]
 
 
 _WRITE_NOTE = "; its write part is checked when the wizard uses it"
@@ -176,12 +231,17 @@ def _scope_check(scope: str, label: str, probe) -> Check:
         probe()
     except AzdoError as exc:
         if exc.status in (401, 403):
-            return problem(key, title, f"missing ({scope}): a read that needs it was refused",
-                           f"Edit the token under User settings → Personal access tokens and "
-                           f"add “{label}” ({scope}), or create a new one with every scope the "
-                           "wizard lists.")
-        return warning(key, title, f"not checked: {exc.message}", "Run college-tui doctor again "
-                       "in a minute.")
+            return problem(
+                key,
+                title,
+                f"missing ({scope}): a read that needs it was refused",
+                f"Edit the token under User settings → Personal access tokens and "
+                f"add “{label}” ({scope}), or create a new one with every scope the "
+                "wizard lists.",
+            )
+        return warning(
+            key, title, f"not checked: {exc.message}", "Run college-tui doctor again in a minute."
+        )
     partial = _WRITE_NOTE if scope.endswith(("_manage", "_write")) else ""
     return ok(key, title, f"present ({scope}): reading works{partial}")
 
@@ -194,10 +254,18 @@ def _portal_check(azdo: AzureDevOps) -> Check:
     try:
         keys = azdo.ssh_keys()
     except PortalRefused:
-        return warning("portal-api", title, "refused for this token",
-                       "The wizard will show you the page to add your SSH key and set the "
-                       "default team by hand; nothing to fix.")
+        return warning(
+            "portal-api",
+            title,
+            "refused for this token",
+            "The wizard will show you the page to add your SSH key and set the "
+            "default team by hand; nothing to fix.",
+        )
     except AzdoError as exc:
-        return warning("portal-api", title, f"not checked: {exc.message}",
-                       "Nothing to fix now; the wizard falls back to the browser if needed.")
+        return warning(
+            "portal-api",
+            title,
+            f"not checked: {exc.message}",
+            "Nothing to fix now; the wizard falls back to the browser if needed.",
+        )
     return ok("portal-api", title, f"your SSH keys can be listed ({len(keys)} registered)")

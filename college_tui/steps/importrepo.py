@@ -29,8 +29,9 @@ def find_project(ctx: Context, step: str) -> Project:
     """The answers' project, or NotReady when the project step has not made it yet."""
     project = ctx.service(step).get_project(ctx.answers.project)
     if project is None:
-        raise NotReady(f"The project {ctx.answers.project} does not exist yet: run the project "
-                       "step first.")
+        raise NotReady(
+            f"The project {ctx.answers.project} does not exist yet: run the project step first."
+        )
     return project
 
 
@@ -39,16 +40,20 @@ def find_course_repo(ctx: Context, step: str) -> tuple[Project, Repository]:
     project = find_project(ctx, step)
     repo = ctx.service(step).get_repository(project.id, ctx.answers.repo)
     if repo is None or not repo.default_branch:
-        raise NotReady(f"The repository {ctx.answers.repo} does not hold the course yet: run the "
-                       "import step first.")
+        raise NotReady(
+            f"The repository {ctx.answers.repo} does not hold the course yet: run the "
+            "import step first."
+        )
     return project, repo
 
 
 class ImportStep(Step):
     key = "import"
     title = "Import the course repository"
-    teaches = ("Azure Repos can import any public Git repository: Azure DevOps clones it on its "
-               "side into a new, empty repository, history and branches included.")
+    teaches = (
+        "Azure Repos can import any public Git repository: Azure DevOps clones it on its "
+        "side into a new, empty repository, history and branches included."
+    )
 
     def __init__(self, timeout: float = 900.0, first_poll: float = 1.0, poll_cap: float = 5.0):
         self.timeout = timeout  # how long to wait for the import to end
@@ -69,12 +74,18 @@ class ImportStep(Step):
             return Inspection(True, self._holds(repo), facts={"repo_id": repo.id})
         running = self._active(svc, project, repo)
         if running is not None:
-            return Inspection(False, f"The import into {repo.name} is {running.status}",
-                              todo="wait for the running import to finish",
-                              facts={"repo_id": repo.id, "import_id": running.id})
-        return Inspection(False, f"Repository {repo.name} is empty",
-                          todo=f"import {answers.source_url} into {repo.name}",
-                          facts={"repo_id": repo.id})
+            return Inspection(
+                False,
+                f"The import into {repo.name} is {running.status}",
+                todo="wait for the running import to finish",
+                facts={"repo_id": repo.id, "import_id": running.id},
+            )
+        return Inspection(
+            False,
+            f"Repository {repo.name} is empty",
+            todo=f"import {answers.source_url} into {repo.name}",
+            facts={"repo_id": repo.id},
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
@@ -88,28 +99,39 @@ class ImportStep(Step):
 
         request = None if created else self._active(svc, project, repo)
         if request is not None:
-            self.progress(ctx, f"Resuming: the import #{request.id} started earlier is "
-                               f"{request.status}")
+            self.progress(
+                ctx, f"Resuming: the import #{request.id} started earlier is {request.status}"
+            )
         else:
             request = svc.create_import(project.id, repo.id, answers.source_url)
-            self.note(ctx, f"Asked Azure DevOps to import {answers.source_url} into {repo.name}; "
-                           "it copies the repository on its side, history included.")
+            self.note(
+                ctx,
+                f"Asked Azure DevOps to import {answers.source_url} into {repo.name}; "
+                "it copies the repository on its side, history included.",
+            )
         ctx.state.update(self.key, import_id=request.id)
         final = self._wait(ctx, svc, project, repo, request)
         if final.status != "completed":
             ctx.state.forget(self.key, "import_id")
             raise StepError(self._failure(ctx, repo, final))
         # The default branch is set when the import ends; read it (briefly eventual).
-        repo = ctx.poll(lambda: self._filled(svc, project, repo), timeout=30,
-                        what=f"the imported code to show in {repo.name}", first=0.2)
+        repo = ctx.poll(
+            lambda: self._filled(svc, project, repo),
+            timeout=30,
+            what=f"the imported code to show in {repo.name}",
+            first=0.2,
+        )
         ctx.state.update(self.key, default_branch=repo.default_branch)
-        return Outcome(f"Imported {answers.source_url} into {repo.name} (default branch "
-                       f"{short_branch(repo.default_branch)})")
+        return Outcome(
+            f"Imported {answers.source_url} into {repo.name} (default branch "
+            f"{short_branch(repo.default_branch)})"
+        )
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _repository(self, ctx: Context, svc: AzureDevOps,
-                    project: Project) -> tuple[Repository, bool]:
+    def _repository(
+        self, ctx: Context, svc: AzureDevOps, project: Project
+    ) -> tuple[Repository, bool]:
         """The course repository, and whether it was created now."""
         name = ctx.answers.repo
         repo = svc.get_repository(project.id, name)
@@ -117,8 +139,12 @@ class ImportStep(Step):
             self.progress(ctx, f"Repository {repo.name} exists; using it", 0.05)
             return repo, False
         repo = svc.create_repository(project.id, name)  # re-checks by name before resending
-        other = (f" (The repository {project.name} was made together with the project; the "
-                 f"course works in {repo.name}.)" if name.lower() != project.name.lower() else "")
+        other = (
+            f" (The repository {project.name} was made together with the project; the "
+            f"course works in {repo.name}.)"
+            if name.lower() != project.name.lower()
+            else ""
+        )
         self.note(ctx, f"Created the empty repository {repo.name} in {project.name}.{other}")
         return repo, True
 
@@ -137,8 +163,14 @@ class ImportStep(Step):
         running = [r for r in svc.import_requests(project.id, repo.id) if r.status in ACTIVE]
         return max(running, key=lambda r: r.id) if running else None
 
-    def _wait(self, ctx: Context, svc: AzureDevOps, project: Project, repo: Repository,
-              request: ImportRequest) -> ImportRequest:
+    def _wait(
+        self,
+        ctx: Context,
+        svc: AzureDevOps,
+        project: Project,
+        repo: Repository,
+        request: ImportRequest,
+    ) -> ImportRequest:
         shown: list[tuple[str, int | None]] = []
 
         def probe() -> ImportRequest | None:
@@ -149,12 +181,18 @@ class ImportStep(Step):
         self._report(ctx, request, shown)
         if request.done:
             return request
-        return ctx.poll(probe, timeout=self.timeout,
-                        what=f"the import into {repo.name} to finish", first=self.first_poll,
-                        factor=1.5, cap=self.poll_cap)
+        return ctx.poll(
+            probe,
+            timeout=self.timeout,
+            what=f"the import into {repo.name} to finish",
+            first=self.first_poll,
+            factor=1.5,
+            cap=self.poll_cap,
+        )
 
-    def _report(self, ctx: Context, request: ImportRequest,
-                shown: list[tuple[str, int | None]]) -> None:
+    def _report(
+        self, ctx: Context, request: ImportRequest, shown: list[tuple[str, int | None]]
+    ) -> None:
         """One progress event per new detailedStatus step: "Storing objects (3/6)"."""
         mark = (request.status, request.current_step)
         if shown and shown[-1] == mark:
@@ -171,14 +209,21 @@ class ImportStep(Step):
     def _failure(self, ctx: Context, repo: Repository, request: ImportRequest) -> str:
         source = ctx.answers.source_url
         if request.status == "abandoned":
-            return (f"The import of {source} into {repo.name} was abandoned (cancelled) before it "
-                    "finished. The repository is still empty: run the step again to import it.")
+            return (
+                f"The import of {source} into {repo.name} was abandoned (cancelled) before it "
+                "finished. The repository is still empty: run the step again to import it."
+            )
         said = (request.error or "no reason was given").strip().replace("\n", " ")
-        return (f"Azure DevOps could not import {source} into {repo.name}: {said} Check that the "
-                "URL is right and the repository is public (source_url in the answers), then run "
-                "the step again; the repository stays empty, so the import can simply be retried.")
+        return (
+            f"Azure DevOps could not import {source} into {repo.name}: {said} Check that the "
+            "URL is right and the repository is public (source_url in the answers), then run "
+            "the step again; the repository stays empty, so the import can simply be retried."
+        )
 
     def _holds(self, repo: Repository) -> str:
         branch = short_branch(repo.default_branch)
-        return (f"Repository {repo.name} holds code (default branch {branch})" if branch
-                else f"Repository {repo.name} holds code")
+        return (
+            f"Repository {repo.name} holds code (default branch {branch})"
+            if branch
+            else f"Repository {repo.name} holds code"
+        )

@@ -38,8 +38,10 @@ class MemberResult:
 class MembersStep(Step):
     key = "members"
     title = "Add your colleagues to the team"
-    teaches = ("People get an access level (Stakeholder is free, Basic is a paid licence), a "
-               "project to work in, and a team to belong to.")
+    teaches = (
+        "People get an access level (Stakeholder is free, Basic is a paid licence), a "
+        "project to work in, and a team to belong to."
+    )
 
     def heading(self, answers) -> str:
         return f"Add your colleagues to {answers.team}"
@@ -54,35 +56,41 @@ class MembersStep(Step):
         members = self.members(ctx)
         answers = ctx.answers
         if not members:
-            return Inspection(True, "No colleagues listed in the answers: nothing to add",
-                              facts={"missing": []})
+            return Inspection(
+                True, "No colleagues listed in the answers: nothing to add", facts={"missing": []}
+            )
         svc = ctx.service(self.key)
         project = svc.get_project(answers.project)
         team = self._team(ctx, project.id) if project else None
         if team is None:
-            return Inspection(False, f"The team {answers.team} does not exist yet",
-                              todo=f"invite {len(members)} colleague(s) and add them to "
-                                   f"{answers.team}",
-                              facts={"missing": [m.email for m in members]})
+            return Inspection(
+                False,
+                f"The team {answers.team} does not exist yet",
+                todo=f"invite {len(members)} colleague(s) and add them to {answers.team}",
+                facts={"missing": [m.email for m in members]},
+            )
         present = self._present(ctx, project.id, team.id)
         missing = [m for m in members if m.email.lower() not in present]
         if not missing:
-            return Inspection(True, f"All {len(members)} colleague(s) are in {team.name}",
-                              facts={"missing": []})
+            return Inspection(
+                True, f"All {len(members)} colleague(s) are in {team.name}", facts={"missing": []}
+            )
         failures = ctx.state.get(self.key).get("failed", {})
-        return Inspection(False, f"{len(members) - len(missing)} of {len(members)} colleague(s) "
-                                 f"are in {team.name}",
-                          todo="invite and add " + ", ".join(m.email for m in missing),
-                          facts={"missing": [m.email for m in missing],
-                                 "failed": {m.email: failures[m.email] for m in missing
-                                            if m.email in failures}})
+        return Inspection(
+            False,
+            f"{len(members) - len(missing)} of {len(members)} colleague(s) are in {team.name}",
+            todo="invite and add " + ", ".join(m.email for m in missing),
+            facts={
+                "missing": [m.email for m in missing],
+                "failed": {m.email: failures[m.email] for m in missing if m.email in failures},
+            },
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
         members = self.members(ctx)
         if not members:
-            return Outcome("No colleagues listed in the answers: nothing to add",
-                           already_done=True)
+            return Outcome("No colleagues listed in the answers: nothing to add", already_done=True)
         svc = ctx.service(self.key)
         project = svc.get_project(answers.project)
         if project is None:
@@ -92,26 +100,38 @@ class MembersStep(Step):
             raise NotReady(f"The team {answers.team} does not exist yet: the team step creates it.")
         present = self._present(ctx, project.id, team.id)
         container = svc.descriptor(team.id)
-        results: list[MemberResult] = [MemberResult(m.email, ALREADY) for m in members
-                                       if m.email.lower() in present]
+        results: list[MemberResult] = [
+            MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
+        ]
         todo = [m for m in members if m.email.lower() not in present]
-        results += self._add_all(ctx, todo, project.id, container, len(members),
-                                 done_before=len(results))
+        results += self._add_all(
+            ctx, todo, project.id, container, len(members), done_before=len(results)
+        )
         return self._outcome(ctx, results, team.name)
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _team(self, ctx: Context, project_id: str):
         wanted = ctx.answers.team.lower()
-        return next((t for t in ctx.service(self.key).teams(project_id)
-                     if t.name.lower() == wanted), None)
+        return next(
+            (t for t in ctx.service(self.key).teams(project_id) if t.name.lower() == wanted), None
+        )
 
     def _present(self, ctx: Context, project_id: str, team_id: str) -> set[str]:
-        return {(m.unique_name or "").lower()
-                for m in ctx.service(self.key).team_members(project_id, team_id)}
+        return {
+            (m.unique_name or "").lower()
+            for m in ctx.service(self.key).team_members(project_id, team_id)
+        }
 
-    def _add_all(self, ctx: Context, todo: list[Member], project_id: str, container: str,
-                 total: int, done_before: int) -> list[MemberResult]:
+    def _add_all(
+        self,
+        ctx: Context,
+        todo: list[Member],
+        project_id: str,
+        container: str,
+        total: int,
+        done_before: int,
+    ) -> list[MemberResult]:
         """Invite and add `todo`, at most MAX_PARALLEL at once; events leave from this thread."""
         if not todo:
             return []
@@ -127,8 +147,9 @@ class MembersStep(Step):
 
         results: list[MemberResult] = []
         done = done_before
-        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(todo)),
-                                thread_name_prefix="members") as pool:
+        with ThreadPoolExecutor(
+            max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
+        ) as pool:
             pending = {pool.submit(one, m): m for m in todo}
             while pending:
                 finished, _ = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
@@ -140,9 +161,11 @@ class MembersStep(Step):
                     except Exception as exc:  # one person's trouble never stops the others
                         from .runner import describe_failure
 
-                        result = MemberResult(member.email, FAILED,
-                                              describe_failure(exc, self.key, "apply",
-                                                               ctx.secrets)[0])
+                        result = MemberResult(
+                            member.email,
+                            FAILED,
+                            describe_failure(exc, self.key, "apply", ctx.secrets)[0],
+                        )
                     results.append(result)
                     done += 1
                     self._remember(ctx, result)
@@ -179,8 +202,10 @@ class MembersStep(Step):
             parts.append(f"{len(already)} already there")
         if failed:
             parts.append(f"{len(failed)} failed")
-        summary = (f"{len(added) + len(already)} of {len(results)} colleague(s) in {team} "
-                   f"({', '.join(parts)})")
+        summary = (
+            f"{len(added) + len(already)} of {len(results)} colleague(s) in {team} "
+            f"({', '.join(parts)})"
+        )
         warnings = tuple(f"{r.email} was not added: {r.message}" for r in failed)
         return Outcome(summary, already_done=not added and not failed, warnings=warnings)
 
@@ -192,13 +217,17 @@ def add_member(svc, member: Member, project_id: str, container: str) -> MemberRe
     try:
         invite = svc.invite(member.email, member.license, project_id)
         if not invite.ok:
-            return MemberResult(member.email, FAILED,
-                                invite.message or "Azure DevOps refused the invitation.")
+            return MemberResult(
+                member.email, FAILED, invite.message or "Azure DevOps refused the invitation."
+            )
         subject = invite.user_descriptor
         if not subject:
-            return MemberResult(member.email, FAILED,
-                                "Azure DevOps invited the user but gave no descriptor; run "
-                                "again to add them to the team.")
+            return MemberResult(
+                member.email,
+                FAILED,
+                "Azure DevOps invited the user but gave no descriptor; run "
+                "again to add them to the team.",
+            )
         svc.add_member(subject, container)  # a PUT: already a member changes nothing
     except AzdoError as exc:
         from .runner import azdo_message

@@ -29,11 +29,14 @@ def signup_url(ctx: Context, name: str) -> str:
 class OrganizationStep(Step):
     key = "organization"
     title = "Choose or create the organisation"
-    teaches = ("An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "
-               "it is created once in the portal.")
+    teaches = (
+        "An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "
+        "it is created once in the portal."
+    )
 
-    def __init__(self, wait_seconds: float = 900.0, poll_seconds: float = 3.0,
-                 remind_seconds: float = 30.0) -> None:
+    def __init__(
+        self, wait_seconds: float = 900.0, poll_seconds: float = 3.0, remind_seconds: float = 30.0
+    ) -> None:
         self.wait_seconds = wait_seconds  # how long the attendee gets to create it
         self.poll_seconds = poll_seconds
         self.remind_seconds = remind_seconds  # how often the wait says how long it has left
@@ -45,12 +48,18 @@ class OrganizationStep(Step):
         name = self.wanted(ctx)
         found, _names = self._find(ctx, name)
         if found is None:
-            return Inspection(False, f"You have no organisation named {name}",
-                              todo=f"create the organisation {name} in the browser "
-                                   f"({signup_url(ctx, name)}) and wait until it appears")
+            return Inspection(
+                False,
+                f"You have no organisation named {name}",
+                todo=f"create the organisation {name} in the browser "
+                f"({signup_url(ctx, name)}) and wait until it appears",
+            )
         self._switch(ctx, found)
-        return Inspection(True, f"Organisation {found} ({ctx.target.org_url})",
-                          facts={"organization": found, "org_url": ctx.target.org_url})
+        return Inspection(
+            True,
+            f"Organisation {found} ({ctx.target.org_url})",
+            facts={"organization": found, "org_url": ctx.target.org_url},
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         name = self.wanted(ctx)
@@ -63,18 +72,34 @@ class OrganizationStep(Step):
             return Outcome(f"Organisation {found} ({ctx.target.org_url})", already_done=True)
         url = signup_url(ctx, name)
         if not ctx.attended:  # nobody to create it in the browser: waiting would only time out
-            yours = f"Your organisations: {', '.join(names)}." if names else \
-                "You have no organisation yet."
-            raise StepError(f"You have no organisation named {name}. {yours} Put one of them in "
-                            f"the answers (organization = \"NAME\"), or create {name} at {url} "
-                            "and run again.")
-        ctx.emit(NeedsYou(self.key, f"Create the organisation {name} in your browser (sign in, "
-                          f"name it {name}, choose a region). The wizard waits until it appears.",
-                          url=url, detail=name))
+            yours = (
+                f"Your organisations: {', '.join(names)}."
+                if names
+                else "You have no organisation yet."
+            )
+            raise StepError(
+                f"You have no organisation named {name}. {yours} Put one of them in "
+                f'the answers (organization = "NAME"), or create {name} at {url} '
+                "and run again."
+            )
+        ctx.emit(
+            NeedsYou(
+                self.key,
+                f"Create the organisation {name} in your browser (sign in, "
+                f"name it {name}, choose a region). The wizard waits until it appears.",
+                url=url,
+                detail=name,
+            )
+        )
         ctx.state.update(self.key, waiting_for=name)
-        found = ctx.poll(self._reminding(ctx, name), timeout=self.wait_seconds,
-                         what=f"the organisation {name} to appear", first=self.poll_seconds,
-                         factor=1.0, cap=self.poll_seconds)
+        found = ctx.poll(
+            self._reminding(ctx, name),
+            timeout=self.wait_seconds,
+            what=f"the organisation {name} to appear",
+            first=self.poll_seconds,
+            factor=1.0,
+            cap=self.poll_seconds,
+        )
         self._switch(ctx, found)
         ctx.state.forget(self.key, "waiting_for")
         return Outcome(f"Organisation {found} created ({ctx.target.org_url})")
@@ -90,9 +115,12 @@ class OrganizationStep(Step):
             if found is None and now - said[0] >= self.remind_seconds:
                 said[0] = now
                 left = max(0, round(self.wait_seconds - (now - start)))
-                self.progress(ctx, f"Still waiting for the organisation {name}: {left // 60} min "
-                                   f"{left % 60} s left (Ctrl+C stops; run again to wait more)",
-                              min(1.0, (now - start) / self.wait_seconds))
+                self.progress(
+                    ctx,
+                    f"Still waiting for the organisation {name}: {left // 60} min "
+                    f"{left % 60} s left (Ctrl+C stops; run again to wait more)",
+                    min(1.0, (now - start) / self.wait_seconds),
+                )
             return found
 
         return probe
@@ -125,8 +153,9 @@ class OrganizationStep(Step):
         from ..azdo.client import AzureDevOps
 
         ctx.target = replace(ctx.target, org_url=sibling_org_url(ctx.target.org_url, name))
-        ctx.azdo = AzureDevOps(ctx.target.org_url, ctx.target.profile_url, ctx.credential,
-                               ctx.emit, step=self.key)
+        ctx.azdo = AzureDevOps(
+            ctx.target.org_url, ctx.target.profile_url, ctx.credential, ctx.emit, step=self.key
+        )
         ctx.azdo.connection_data()
         if not ctx.dry_run:
             ctx.state.update(self.key, organization=name, org_url=ctx.target.org_url)

@@ -44,8 +44,10 @@ def _key_problems(key_path: Path, passphrase: str | None) -> list[str]:
 
 def _clone_dir_problem(clone_dir: Path) -> str | None:
     if not clone_dir.is_dir():
-        return (f"clone_dir: {clone_dir} exists and is not a folder. Move it away or choose "
-                "another clone_dir.")
+        return (
+            f"clone_dir: {clone_dir} exists and is not a folder. Move it away or choose "
+            "another clone_dir."
+        )
     try:
         entries = os.listdir(clone_dir)
     except OSError as exc:
@@ -54,5 +56,7 @@ def _clone_dir_problem(clone_dir: Path) -> str | None:
         return None
     if ".git" in entries:
         return None  # a clone: whether it is OUR clone is the clone step's question
-    return (f"clone_dir: {clone_dir} already holds other files and is not a git clone; college-tui "
-            "never clones over them. Empty it, move it away or choose another clone_dir.")
+    return (
+        f"clone_dir: {clone_dir} already holds other files and is not a git clone; college-tui "
+        "never clones over them. Empty it, move it away or choose another clone_dir."
+    )

@@ -19,10 +19,28 @@ from ..events import (
     Waiting,
 )
 
-_UNICODE = {"ok": "✓", "fail": "✗", "warn": "!", "start": "▶", "wait": "…", "you": "?",
-            "note": "·", "todo": "+", "arrow": "→"}
-_ASCII = {"ok": "OK", "fail": "FAIL", "warn": "!", "start": ">", "wait": "...", "you": "?",
-          "note": "-", "todo": "+", "arrow": "->"}
+_UNICODE = {
+    "ok": "✓",
+    "fail": "✗",
+    "warn": "!",
+    "start": "▶",
+    "wait": "…",
+    "you": "?",
+    "note": "·",
+    "todo": "+",
+    "arrow": "→",
+}
+_ASCII = {
+    "ok": "OK",
+    "fail": "FAIL",
+    "warn": "!",
+    "start": ">",
+    "wait": "...",
+    "you": "?",
+    "note": "-",
+    "todo": "+",
+    "arrow": "->",
+}
 
 
 class Printer:
@@ -49,8 +67,7 @@ class Printer:
             # git reports every percent: one line per stage (its first and its last) is enough.
             repeat = self._last_progress.get(event.step) == event.message
             self._last_progress[event.step] = event.message
-            if repeat and event.fraction is not None and event.fraction < 1.0 and \
-                    not self.verbose:
+            if repeat and event.fraction is not None and event.fraction < 1.0 and not self.verbose:
                 return None
             pct = f" ({event.fraction:.0%})" if event.fraction is not None else ""
             return f"{tag}  {event.message}{pct}"
@@ -66,7 +83,7 @@ class Printer:
             return text
         if isinstance(event, Note):
             if event.message.startswith("Warning: "):
-                return f"{tag}{m['warn']} {event.message[len('Warning: '):]}"
+                return f"{tag}{m['warn']} {event.message[len('Warning: ') :]}"
             return f"{tag}{m['note']} {event.message}"
         if isinstance(event, StepFinished):
             suffix = " (already done)" if event.already_done else ""
@@ -110,8 +127,9 @@ def check_lines(items, unicode: bool = True) -> list[str]:
     lines = []
     for item in items:
         if item.ok:
-            lines.append(f"{m['ok']} done     {item.label}" + (f": {item.detail}" if item.detail
-                                                              else ""))
+            lines.append(
+                f"{m['ok']} done     {item.label}" + (f": {item.detail}" if item.detail else "")
+            )
         else:
             lines.append(f"{m['fail']} missing  {item.label}: {item.detail}")
     done = sum(1 for i in items if i.ok)

@@ -21,8 +21,10 @@ _RUNNING = ("notset", "queued", "inprogress")
 class ProjectStep(Step):
     key = "project"
     title = "Create the project"
-    teaches = ("A project holds boards, repos and pipelines; its process (Agile here) decides the "
-               "work item types: User Story, Task, Bug, Epic, Feature.")
+    teaches = (
+        "A project holds boards, repos and pipelines; its process (Agile here) decides the "
+        "work item types: User Story, Task, Bug, Epic, Feature."
+    )
 
     def heading(self, answers) -> str:
         return f"Create the project {answers.project} ({answers.process})"
@@ -41,11 +43,16 @@ class ProjectStep(Step):
         if op_id:
             op = self._operation(ctx, op_id)
             if op is not None and op.status.lower() in _RUNNING:
-                return Inspection(False, f"Project {answers.project} is being created",
-                                  todo="wait for the creation queued by an earlier run")
-        return Inspection(False, f"There is no project {answers.project} yet",
-                          todo=f"create the project {answers.project} with the {answers.process} "
-                               "process")
+                return Inspection(
+                    False,
+                    f"Project {answers.project} is being created",
+                    todo="wait for the creation queued by an earlier run",
+                )
+        return Inspection(
+            False,
+            f"There is no project {answers.project} yet",
+            todo=f"create the project {answers.project} with the {answers.process} process",
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
@@ -58,21 +65,29 @@ class ProjectStep(Step):
         op = self._operation(ctx, op_id) if op_id else None
         if op is None or op.status.lower() not in _RUNNING + ("succeeded",):
             if op is not None:
-                self.note(ctx, f"Warning: the creation queued by an earlier run ended {op.status}"
-                               f"{f' ({op.message})' if op.message else ''}; queueing it again.")
+                self.note(
+                    ctx,
+                    f"Warning: the creation queued by an earlier run ended {op.status}"
+                    f"{f' ({op.message})' if op.message else ''}; queueing it again.",
+                )
             ctx.state.forget(self.key, "operation_id")
             op_id = self._queue(ctx)
         else:
             self.progress(ctx, f"Resuming: project {answers.project} is already being created")
         if op_id:
             self._wait(ctx, op_id)
-        project = ctx.poll(lambda: svc.get_project(answers.project), timeout=60,
-                           what=f"the project {answers.project} to appear", first=0.3)
+        project = ctx.poll(
+            lambda: svc.get_project(answers.project),
+            timeout=60,
+            what=f"the project {answers.project} to appear",
+            first=0.3,
+        )
         ctx.state.forget(self.key, "operation_id")
         ctx.state.update(self.key, project_id=project.id)
         if (project.process_name or "").lower() != answers.process.lower():
-            self.note(ctx, f"Warning: the project uses {project.process_name}, not "
-                           f"{answers.process}.")
+            self.note(
+                ctx, f"Warning: the project uses {project.process_name}, not {answers.process}."
+            )
         return Outcome(f"Project {project.name} created ({project.process_name})")
 
     # -- helpers -----------------------------------------------------------------------------
@@ -83,13 +98,22 @@ class ProjectStep(Step):
             ctx.state.update(self.key, project_id=project.id)
         agile = (project.process_name or "").lower() == answers.process.lower()
         if not agile:
-            self.note(ctx, f"Warning: the project {project.name} already exists and uses the "
-                           f"{project.process_name} process, not {answers.process}. The wizard "
-                           "keeps it (a project's process cannot be switched to another system "
-                           "process); the course's work item types may differ.")
-        return Inspection(True, self._summary(project),
-                          facts={"project_id": project.id, "process": project.process_name,
-                                 "expected_process": agile})
+            self.note(
+                ctx,
+                f"Warning: the project {project.name} already exists and uses the "
+                f"{project.process_name} process, not {answers.process}. The wizard "
+                "keeps it (a project's process cannot be switched to another system "
+                "process); the course's work item types may differ.",
+            )
+        return Inspection(
+            True,
+            self._summary(project),
+            facts={
+                "project_id": project.id,
+                "process": project.process_name,
+                "expected_process": agile,
+            },
+        )
 
     def _summary(self, project: Project) -> str:
         return f"Project {project.name} exists ({project.process_name})"
@@ -111,8 +135,10 @@ class ProjectStep(Step):
             if process.name.lower() == wanted.lower():
                 return process.id
         offered = ", ".join(p.name for p in processes) or "none"
-        raise StepError(f"The process {wanted} is not available in this organisation (it offers "
-                        f"{offered}). Choose one of those in the answers.")
+        raise StepError(
+            f"The process {wanted} is not available in this organisation (it offers "
+            f"{offered}). Choose one of those in the answers."
+        )
 
     def _queue(self, ctx: Context) -> str | None:
         """Queue the creation; None when one is already under way (the service said so)."""
@@ -123,8 +149,9 @@ class ProjectStep(Step):
         process_id = self._process_id(ctx)
         for attempt in range(3):
             try:
-                op_id = svc.queue_create_project(answers.project, answers.project_description,
-                                                 process_id)
+                op_id = svc.queue_create_project(
+                    answers.project, answers.project_description, process_id
+                )
             except AzdoError as exc:
                 if (exc.type_key or "") == "ProjectAlreadyExistsException":
                     # An earlier run's POST landed but its answer (or our memory) was lost.
@@ -138,8 +165,11 @@ class ProjectStep(Step):
                     return None
                 continue
             ctx.state.update(self.key, operation_id=op_id)
-            self.progress(ctx, f"Creation of project {answers.project} queued "
-                               f"({answers.process} process)", 0.1)
+            self.progress(
+                ctx,
+                f"Creation of project {answers.project} queued ({answers.process} process)",
+                0.1,
+            )
             return op_id
         return None
 
@@ -149,8 +179,10 @@ class ProjectStep(Step):
         def probe():
             op = self._operation(ctx, op_id)
             if op is None:
-                raise NotReady("The project creation Azure DevOps was running is gone; run "
-                               "again to queue it anew.")
+                raise NotReady(
+                    "The project creation Azure DevOps was running is gone; run "
+                    "again to queue it anew."
+                )
             status = op.status.lower()
             if not seen or seen[-1] != status:
                 seen.append(status)
@@ -160,10 +192,18 @@ class ProjectStep(Step):
                 return None
             return op
 
-        op = ctx.poll(probe, timeout=self.timeout, what=f"the project {ctx.answers.project}",
-                      first=self.first_poll, factor=1.5, cap=5.0)
+        op = ctx.poll(
+            probe,
+            timeout=self.timeout,
+            what=f"the project {ctx.answers.project}",
+            first=self.first_poll,
+            factor=1.5,
+            cap=5.0,
+        )
         if op.status.lower() != "succeeded":
             ctx.state.forget(self.key, "operation_id")
             why = op.message or f"the operation ended {op.status}"
-            raise StepError(f"Azure DevOps could not create the project {ctx.answers.project}: "
-                            f"{why}. Fix the cause and run again.")
+            raise StepError(
+                f"Azure DevOps could not create the project {ctx.answers.project}: "
+                f"{why}. Fix the cause and run again."
+            )

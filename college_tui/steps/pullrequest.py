@@ -29,23 +29,29 @@ def entry_path(alias: str) -> str:
 def entry_text(name: str, alias: str, protocol: str = "SSH") -> str:
     """The file's content: stable for a person, so a rerun commits nothing new."""
     how = "over SSH with my key" if protocol == "SSH" else f"over {protocol}"
-    return (f"# {name or alias}\n\n"
-            f"- alias: {alias}\n"
-            "- AI Developer College, MLOps on Azure: challenges 0 and 1 done. This file was "
-            f"committed on my own branch, pushed {how}, and proposed in a pull request.\n")
+    return (
+        f"# {name or alias}\n\n"
+        f"- alias: {alias}\n"
+        "- AI Developer College, MLOps on Azure: challenges 0 and 1 done. This file was "
+        f"committed on my own branch, pushed {how}, and proposed in a pull request.\n"
+    )
 
 
 class PullRequestStep(Step):
     key = "pull-request"
     title = "Branch, commit, push and open a pull request"
-    teaches = ("Work happens on a branch; a pull request asks the team to review it and merge it "
-               "into the default branch.")
+    teaches = (
+        "Work happens on a branch; a pull request asks the team to review it and merge it "
+        "into the default branch."
+    )
 
     def inspect(self, ctx: Context) -> Inspection:
         answers = ctx.answers
         svc = ctx.service(self.key)
-        todo = (f"commit {entry_path(answers.alias)} on {answers.branch}, push it and open a "
-                "pull request")
+        todo = (
+            f"commit {entry_path(answers.alias)} on {answers.branch}, push it and open a "
+            "pull request"
+        )
         project = svc.get_project(answers.project)
         repo = svc.get_repository(project.id, answers.repo) if project else None
         if project is None or repo is None or not repo.default_branch:
@@ -70,16 +76,23 @@ class PullRequestStep(Step):
         kind, url = clone_of(dest, repo)
         protocol = protocol_name(url)
         if kind != "same-clone":
-            raise NotReady(f"There is no clone of {repo.name} in {dest} yet: run the clone step "
-                           "first.")
+            raise NotReady(
+                f"There is no clone of {repo.name} in {dest} yet: run the clone step first."
+            )
         branch, source_ref = answers.branch, f"refs/heads/{answers.branch}"
         name, email = self._identity(ctx, svc)
         with explained():
             how = checkout_branch(dest, branch)
             self.progress(ctx, f"Branch {branch} {how}", 0.1)
             relpath = entry_path(answers.alias)
-            commit = commit_file(dest, relpath, entry_text(name, answers.alias, protocol),
-                                 f"Add {answers.alias} to the attendees", name, email)
+            commit = commit_file(
+                dest,
+                relpath,
+                entry_text(name, answers.alias, protocol),
+                f"Add {answers.alias} to the attendees",
+                name,
+                email,
+            )
             head = current_head(dest)
         if commit:
             self.note(ctx, f"Committed {relpath} on {branch} ({commit[:8]}) in {dest}.")
@@ -94,24 +107,34 @@ class PullRequestStep(Step):
             with git_access(ctx, url) as access, explained():
                 from ..workstation.git import push
 
-                push(dest, branch, on_progress=GitProgress(self, ctx, "Pushing"),
-                     cancel=ctx.cancel, **access)
+                push(
+                    dest,
+                    branch,
+                    on_progress=GitProgress(self, ctx, "Pushing"),
+                    cancel=ctx.cancel,
+                    **access,
+                )
             self.note(ctx, f"Pushed {branch} over {protocol} to {url}.")
 
         pr = svc.create_pull_request(
-            project.id, repo.id, source_ref, repo.default_branch,
+            project.id,
+            repo.id,
+            source_ref,
+            repo.default_branch,
             f"Add {answers.alias} to the attendees",
             f"{name or answers.alias} joins the AI Developer College. Made by college-tui for "
             f"challenge 1: a branch ({branch}), a commit, a push over {protocol} and this pull request "
-            f"into {short_branch(repo.default_branch)}.")
+            f"into {short_branch(repo.default_branch)}.",
+        )
         self._remember(ctx, pr)
         self.note(ctx, f"Opened pull request !{pr.id} “{pr.title}”: {pr.web_url}")
         return Outcome(self._summary(pr))
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _existing(self, svc: AzureDevOps, project: Project, repo: Repository,
-                  ctx: Context) -> PullRequest | None:
+    def _existing(
+        self, svc: AzureDevOps, project: Project, repo: Repository, ctx: Context
+    ) -> PullRequest | None:
         """An active pull request from our branch (any target), else a completed one."""
         source = f"refs/heads/{ctx.answers.branch}"
         found = svc.pull_requests(project.id, repo.id, source_ref=source, status="all")
@@ -121,8 +144,9 @@ class PullRequestStep(Step):
                 return max(mine, key=lambda pr: pr.id)
         return None
 
-    def _remote_head(self, svc: AzureDevOps, project: Project, repo: Repository,
-                     ref: str) -> str | None:
+    def _remote_head(
+        self, svc: AzureDevOps, project: Project, repo: Repository, ref: str
+    ) -> str | None:
         refs = svc.refs(project.id, repo.id, prefix=ref.removeprefix("refs/"))
         return next((r.object_id for r in refs if r.name == ref), None)
 

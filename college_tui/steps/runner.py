@@ -64,8 +64,14 @@ class RunReport:
         return next((r for r in self.results if r.key == key), None)
 
 
-def make_context(target: Target, answers: Answers, emit: Emit, *, secrets: Secrets | None = None,
-                 state: RunState | None = None) -> Context:
+def make_context(
+    target: Target,
+    answers: Answers,
+    emit: Emit,
+    *,
+    secrets: Secrets | None = None,
+    state: RunState | None = None,
+) -> Context:
     """A Context for `target` with its persisted state; secrets are guarded from the state file."""
     from ..azdo.redact import register_secret
     from ..workstation.childenv import hide_from_children
@@ -80,8 +86,13 @@ def make_context(target: Target, answers: Answers, emit: Emit, *, secrets: Secre
     return Context(target=target, answers=answers, state=state, emit=emit, secrets=secrets)
 
 
-def run(ctx: Context, steps: list[type[Step] | Step], *, only_inspect: bool = False,
-        until: str | None = None) -> RunReport:
+def run(
+    ctx: Context,
+    steps: list[type[Step] | Step],
+    *,
+    only_inspect: bool = False,
+    until: str | None = None,
+) -> RunReport:
     """Inspect every step and, unless `only_inspect`, apply those not done, in order.
 
     Applying stops at the first failure (later steps are reported `blocked`). Inspecting goes on
@@ -95,8 +106,11 @@ def run(ctx: Context, steps: list[type[Step] | Step], *, only_inspect: bool = Fa
         for item in steps:
             step = item() if isinstance(item, type) else item
             if stopped:
-                report.results.append(StepResult(step.key, step.title, BLOCKED,
-                                                 message="an earlier step did not finish"))
+                report.results.append(
+                    StepResult(
+                        step.key, step.title, BLOCKED, message="an earlier step did not finish"
+                    )
+                )
                 continue
             stopped = _run_step(ctx, step, only_inspect, report)
             if until and step.key == until:
@@ -127,11 +141,18 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         if inspection.done:
             ctx.state.mark_done(step.key, inspection.summary)
             emit(StepFinished(step.key, inspection.summary, already_done=True))
-            return StepResult(step.key, step.title, ALREADY, inspection.summary,
-                              facts=dict(inspection.facts))
+            return StepResult(
+                step.key, step.title, ALREADY, inspection.summary, facts=dict(inspection.facts)
+            )
         if only_inspect:
-            return StepResult(step.key, step.title, TODO, inspection.summary, inspection.todo,
-                              facts=dict(inspection.facts))
+            return StepResult(
+                step.key,
+                step.title,
+                TODO,
+                inspection.summary,
+                inspection.todo,
+                facts=dict(inspection.facts),
+            )
         ctx.state.mark_not_done(step.key)
         phase = "apply"
         outcome = step.apply(ctx)
@@ -160,8 +181,9 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
     return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)
 
 
-def describe_failure(exc: BaseException, step_key: str, phase: str,
-                     secrets: Secrets | None = None) -> tuple[str, Path | None]:
+def describe_failure(
+    exc: BaseException, step_key: str, phase: str, secrets: Secrets | None = None
+) -> tuple[str, Path | None]:
     """A sentence for `exc`; unexpected ones also get their traceback written to a log file."""
     if isinstance(exc, StepError):
         return exc.message, None
@@ -174,8 +196,11 @@ def describe_failure(exc: BaseException, step_key: str, phase: str,
         return str(exc), None
     log_path = write_crash_log(exc, step_key, phase, secrets)
     where = f" Details are in {log_path}." if log_path else ""
-    return (f"Something unexpected went wrong while the {step_key} step ran its {phase} "
-            f"({type(exc).__name__}). Run again; if it happens again, report it.{where}", log_path)
+    return (
+        f"Something unexpected went wrong while the {step_key} step ran its {phase} "
+        f"({type(exc).__name__}). Run again; if it happens again, report it.{where}",
+        log_path,
+    )
 
 
 def azdo_message(exc: Any) -> str:
@@ -187,8 +212,9 @@ def azdo_message(exc: Any) -> str:
     return message
 
 
-def write_crash_log(exc: BaseException, step_key: str, phase: str,
-                    secrets: Secrets | None = None) -> Path | None:
+def write_crash_log(
+    exc: BaseException, step_key: str, phase: str, secrets: Secrets | None = None
+) -> Path | None:
     """Write the traceback (secrets replaced by ***) under the state dir; None if impossible.
 
     Only the traceback's text is written, never its frames' locals. Besides this run's PAT and

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .answers import Answers
     from .checklist import CheckItem
 
+
 @dataclass
 class OpenedTarget:
     """A target the front end opened (cli.py starts the sandbox), and the PAT it came with."""
@@ -54,8 +55,9 @@ class Session:
         self.steps: list[Step] = [s() if isinstance(s, type) else s for s in (steps or STEPS)]
 
     @classmethod
-    def start(cls, target: Target, answers: Answers, emit: Emit, *,
-              secrets: Secrets | None = None) -> Session:
+    def start(
+        cls, target: Target, answers: Answers, emit: Emit, *, secrets: Secrets | None = None
+    ) -> Session:
         """A session on `target` with `answers` (resolved for the target) and its run state."""
         return cls(make_context(target, answers.for_target(target), emit, secrets=secrets))
 
@@ -90,8 +92,11 @@ class Session:
         a, org_url = self.ctx.answers, self.ctx.target.org_url
         project = project_web_url(org_url, a.project)
         pr_url = self.ctx.state.get("pull-request").get("pr_url")
-        links = [("Project", project), ("Team", team_settings_page(org_url, a.project)),
-                 ("Repository", f"{project}/_git/{a.repo}")]
+        links = [
+            ("Project", project),
+            ("Team", team_settings_page(org_url, a.project)),
+            ("Repository", f"{project}/_git/{a.repo}"),
+        ]
         if pr_url:
             links.append(("Pull request", pr_url))
         return Summary(items, links, str(a.clone_dir), pr_url)
@@ -126,7 +131,7 @@ class Session:
 
     def run_rest(self, first: str) -> RunReport:
         """Run `first` and every step after it."""
-        return self.run(self.keys[self.keys.index(first):])
+        return self.run(self.keys[self.keys.index(first) :])
 
     def cancel(self) -> None:
         """Ask the running step to stop at its next wait (it ends with a 'Cancelled' sentence)."""
@@ -146,8 +151,9 @@ class Session:
             self.ctx.answers = candidate
         return problems
 
-    def set_secrets(self, *, pat: str | None = None, passphrase: str | None = None,
-                    remember_pat: bool = False) -> None:
+    def set_secrets(
+        self, *, pat: str | None = None, passphrase: str | None = None, remember_pat: bool = False
+    ) -> None:
         """Give the run a PAT or key passphrase typed by the attendee (kept in memory only).
 
         `remember_pat`: keep a typed PAT in the system keyring (off unless the attendee asks).
@@ -193,9 +199,13 @@ def warm_up() -> None:
 def local_problems() -> list[str]:
     """Quick checks of this machine: the programs the steps need (git, ssh)."""
     problems = []
-    for program, why in (("git", "to clone the repository and push a branch"),
-                         ("ssh", "to talk to Azure Repos over SSH")):
+    for program, why in (
+        ("git", "to clone the repository and push a branch"),
+        ("ssh", "to talk to Azure Repos over SSH"),
+    ):
         if shutil.which(program) is None:
-            problems.append(f"{program} is not installed (needed {why}): install it, then "
-                            "start college-tui again.")
+            problems.append(
+                f"{program} is not installed (needed {why}): install it, then "
+                "start college-tui again."
+            )
     return problems

@@ -16,8 +16,17 @@ if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
 
 # Personal Microsoft account domains: Entra cannot issue Azure DevOps tokens for them.
-PERSONAL_DOMAINS = ("outlook.com", "hotmail.com", "live.com", "msn.com", "passport.com",
-                    "outlook.de", "hotmail.de", "hotmail.co.uk", "live.de")
+PERSONAL_DOMAINS = (
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "passport.com",
+    "outlook.de",
+    "hotmail.de",
+    "hotmail.co.uk",
+    "live.de",
+)
 
 
 def scopes_text() -> str:
@@ -25,7 +34,9 @@ def scopes_text() -> str:
     from ..azdo.errors import PORTAL_API_NOTE, REQUIRED_PAT_SCOPES
 
     listed = "; ".join(f"{label} ({scope}) {why}" for scope, label, why in REQUIRED_PAT_SCOPES)
-    return f"A personal access token for this wizard needs these scopes: {listed}. {PORTAL_API_NOTE}"
+    return (
+        f"A personal access token for this wizard needs these scopes: {listed}. {PORTAL_API_NOTE}"
+    )
 
 
 def pat_page(org_url: str) -> str:
@@ -35,16 +46,21 @@ def pat_page(org_url: str) -> str:
 class SignInStep(Step):
     key = "sign-in"
     title = "Sign in to Azure DevOps"
-    teaches = ("Azure DevOps accepts Microsoft Entra ID, personal Microsoft accounts and GitHub "
-               "identities; tools sign in with a personal access token (PAT) or an Entra token.")
+    teaches = (
+        "Azure DevOps accepts Microsoft Entra ID, personal Microsoft accounts and GitHub "
+        "identities; tools sign in with a personal access token (PAT) or an Entra token."
+    )
 
     def inspect(self, ctx: Context) -> Inspection:
         """Verify the credential we already have (nothing interactive); done once remembered."""
         if ctx.azdo is None:
             credential = self._quiet_credential(ctx)
             if credential is None:
-                how = ("a personal access token" if ctx.answers.auth == "pat"
-                       else f"Microsoft Entra ({ctx.answers.auth})")
+                how = (
+                    "a personal access token"
+                    if ctx.answers.auth == "pat"
+                    else f"Microsoft Entra ({ctx.answers.auth})"
+                )
                 return Inspection(False, "Not signed in yet", todo=f"sign in with {how}")
             self._verify(ctx, credential)
         elif not self._user_id:
@@ -52,11 +68,18 @@ class SignInStep(Step):
         facts = ctx.state.get(self.key)
         # The organisation by name: a sandbox's URL changes port on every start.
         if facts.get("user_id") != self._user_id or facts.get("org") != ctx.target.org:
-            return Inspection(False, f"The credential works: {self._who}",
-                              todo=f"sign in as {self._who}", facts={"user_id": self._user_id})
+            return Inspection(
+                False,
+                f"The credential works: {self._who}",
+                todo=f"sign in as {self._who}",
+                facts={"user_id": self._user_id},
+            )
         if self._pat_to_store(ctx):
-            return Inspection(False, f"Signed in as {self._who}",
-                              todo="save the personal access token in the system keyring")
+            return Inspection(
+                False,
+                f"Signed in as {self._who}",
+                todo="save the personal access token in the system keyring",
+            )
         return Inspection(True, f"Signed in as {self._who}", facts={"user_id": self._user_id})
 
     def apply(self, ctx: Context) -> Outcome:
@@ -68,17 +91,26 @@ class SignInStep(Step):
             self._verify(ctx, credential)
         elif not self._user_id:
             self._verify(ctx, ctx.credential)
-        ctx.state.update(self.key, user_id=self._user_id, who=self._who, org=ctx.target.org,
-                         org_url=ctx.target.org_url, instance_id=self._instance_id,
-                         auth=answers.auth)
+        ctx.state.update(
+            self.key,
+            user_id=self._user_id,
+            who=self._who,
+            org=ctx.target.org,
+            org_url=ctx.target.org_url,
+            instance_id=self._instance_id,
+            auth=answers.auth,
+        )
         how = "a personal access token" if answers.auth == "pat" else "Microsoft Entra"
         if self._pat_to_store(ctx):
             from ..workstation.secrets import store_pat
 
             result = store_pat(ctx.target.org_url, ctx.secrets.pat or "")
             if result.stored:
-                self.note(ctx, "The personal access token is saved in your system keyring "
-                               f"under {ctx.target.org_url}; the next run will not ask for it.")
+                self.note(
+                    ctx,
+                    "The personal access token is saved in your system keyring "
+                    f"under {ctx.target.org_url}; the next run will not ask for it.",
+                )
             else:
                 self.note(ctx, f"The personal access token was not saved: {result.reason}.")
             ctx.state.update(self.key, keyring_checked=True)
@@ -112,7 +144,8 @@ class SignInStep(Step):
         if ctx.answers.auth == "pat":
             raise StepError(
                 "No personal access token: set AZURE_DEVOPS_PAT, or run without --yes to type it. "
-                f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text()}")
+                f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text()}"
+            )
         from ..azdo.credentials import entra_credential
 
         return self._entra(ctx, entra_credential)
@@ -135,8 +168,9 @@ class SignInStep(Step):
         from ..azdo.client import AzureDevOps
         from ..azdo.errors import AzdoError
 
-        azdo = AzureDevOps(ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit,
-                           step=self.key)
+        azdo = AzureDevOps(
+            ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
+        )
         try:
             profile = azdo.profile()
             if credential.kind != "pat" and _is_personal(profile.email):
@@ -166,8 +200,10 @@ class SignInStep(Step):
         if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
             return msa_message()
         if status == 404:
-            return (f"Sign-in failed: the organisation {ctx.target.org} was not found at "
-                    f"{ctx.target.org_url}. Check its name. ({message})")
+            return (
+                f"Sign-in failed: the organisation {ctx.target.org} was not found at "
+                f"{ctx.target.org_url}. Check its name. ({message})"
+            )
         prefix = "" if message.lower().startswith("sign-in") else "Sign-in failed: "
         hint = ""
         if status in (401, 203) and ctx.answers.auth == "pat":
@@ -176,8 +212,12 @@ class SignInStep(Step):
 
     def _pat_to_store(self, ctx: Context) -> bool:
         """True when a PAT should still be offered to the keyring (not in the sandbox)."""
-        if ctx.answers.auth != "pat" or ctx.target.sandbox or not ctx.secrets.pat \
-                or not ctx.secrets.remember_pat:
+        if (
+            ctx.answers.auth != "pat"
+            or ctx.target.sandbox
+            or not ctx.secrets.pat
+            or not ctx.secrets.remember_pat
+        ):
             return False
         if ctx.state.get(self.key).get("keyring_checked"):
             from ..workstation.secrets import load_pat

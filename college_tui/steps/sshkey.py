@@ -57,8 +57,13 @@ class SshPaths:
     def of(cls, ctx: Context) -> SshPaths:
         ssh_dir = ctx.target.ssh_dir
         key = Path(ctx.answers.key_path) if ctx.answers.key_path else ssh_dir / DEFAULT_KEY_NAME
-        return cls(ssh_dir=ssh_dir, key=key, public=key.with_name(key.name + ".pub"),
-                   config=ssh_dir / "config", known_hosts=ssh_dir / "known_hosts")
+        return cls(
+            ssh_dir=ssh_dir,
+            key=key,
+            public=key.with_name(key.name + ".pub"),
+            config=ssh_dir / "config",
+            known_hosts=ssh_dir / "known_hosts",
+        )
 
 
 def ssh_endpoint(target: Target) -> tuple[str, int]:
@@ -79,8 +84,10 @@ def pinned_host_key(target: Target) -> tuple[str, str]:
         return AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
     parts = target.ssh_host_key.split()
     if len(parts) < 2:
-        raise StepError("The SSH host key given for the target is not an OpenSSH key line "
-                        "(\"ssh-rsa AAAA...\"). Restart the sandbox and run the step again.")
+        raise StepError(
+            "The SSH host key given for the target is not an OpenSSH key line "
+            '("ssh-rsa AAAA..."). Restart the sandbox and run the step again.'
+        )
     return parts[0], parts[1]
 
 
@@ -91,8 +98,9 @@ def host_block(ctx: Context, paths: SshPaths) -> dict:
     if redirected(target):
         # HostKeyAlias keeps the known_hosts lookup on the alias name; without it OpenSSH would
         # look for "[127.0.0.1]:PORT" and a pin for ssh.dev.azure.com could never match.
-        args.update(hostname=target.ssh_hostname, port=target.ssh_port,
-                    host_key_alias=target.ssh_alias)
+        args.update(
+            hostname=target.ssh_hostname, port=target.ssh_port, host_key_alias=target.ssh_alias
+        )
     if target.sandbox or redirected(target):
         args["known_hosts_file"] = paths.known_hosts
     return args
@@ -104,12 +112,19 @@ def host_block(ctx: Context, paths: SshPaths) -> dict:
 class SshKeyStep(Step):
     key = "ssh-key"
     title = "Create and register your SSH key"
-    teaches = ("SSH uses a key pair: the private key never leaves your machine, the public key is "
-               "registered in Azure DevOps. Azure DevOps accepts RSA keys only, and you check its "
-               "host key against the published fingerprint instead of trusting it blindly.")
+    teaches = (
+        "SSH uses a key pair: the private key never leaves your machine, the public key is "
+        "registered in Azure DevOps. Azure DevOps accepts RSA keys only, and you check its "
+        "host key against the published fingerprint instead of trusting it blindly."
+    )
 
-    def __init__(self, poll_interval: float = 5.0, wait_timeout: float = 900.0,
-                 verify_attempts: int = 4, verify_delay: float = 2.0) -> None:
+    def __init__(
+        self,
+        poll_interval: float = 5.0,
+        wait_timeout: float = 900.0,
+        verify_attempts: int = 4,
+        verify_delay: float = 2.0,
+    ) -> None:
         self.poll_interval = poll_interval  # how often the hand-off polls the key list
         self.wait_timeout = wait_timeout  # how long the hand-off waits for the pasted key
         self.verify_attempts = verify_attempts  # a new key can take a moment to be accepted
@@ -139,11 +154,18 @@ class SshKeyStep(Step):
         if not self._host_key_in_place(ctx, paths):
             todo.append(f"pin the {ctx.target.ssh_alias} host key in {paths.known_hosts}")
         if todo:
-            summary = (f"Key {paths.key} exists; not everything is set up" if material
-                       else f"There is no key at {paths.key} yet")
+            summary = (
+                f"Key {paths.key} exists; not everything is set up"
+                if material
+                else f"There is no key at {paths.key} yet"
+            )
             return Inspection(False, summary, todo="; ".join(todo), facts=facts)
-        return Inspection(True, f"SSH key {facts['fingerprint']} is registered; ssh config and "
-                                "known_hosts are in place", facts=facts)
+        return Inspection(
+            True,
+            f"SSH key {facts['fingerprint']} is registered; ssh config and "
+            "known_hosts are in place",
+            facts=facts,
+        )
 
     # -- apply ---------------------------------------------------------------------------------
 
@@ -164,10 +186,15 @@ class SshKeyStep(Step):
         how = self._register(ctx, svc, paths, info)
         blocked = self._verify(ctx, paths)
         already = info.adopted and how == "existing" and not (wrote_config or pinned)
-        summary = (f"SSH key {info.fingerprint_sha256} ({info.bits}-bit RSA) "
-                   f"{'was already registered' if how == 'existing' else 'registered'}; "
-                   + (f"ssh to {ctx.target.ssh_alias} works" if not blocked
-                      else "SSH cannot get through from here, the clone will use HTTPS"))
+        summary = (
+            f"SSH key {info.fingerprint_sha256} ({info.bits}-bit RSA) "
+            f"{'was already registered' if how == 'existing' else 'registered'}; "
+            + (
+                f"ssh to {ctx.target.ssh_alias} works"
+                if not blocked
+                else "SSH cannot get through from here, the clone will use HTTPS"
+            )
+        )
         return Outcome(summary, already_done=already)
 
     # -- the key -------------------------------------------------------------------------------
@@ -186,16 +213,25 @@ class SshKeyStep(Step):
         elapsed = time.monotonic() - started
         ctx.state.update(self.key, key_seconds=round(elapsed, 3))
         if info.adopted:
-            self.note(ctx, f"Using your existing RSA key {paths.key} ({info.bits} bits, "
-                           f"{info.fingerprint_sha256}); college-tui never overwrites a key.")
+            self.note(
+                ctx,
+                f"Using your existing RSA key {paths.key} ({info.bits} bits, "
+                f"{info.fingerprint_sha256}); college-tui never overwrites a key.",
+            )
             for line in info.notes:
                 self.note(ctx, line)
         else:
-            protected = ("protected by your passphrase" if passphrase
-                         else "without a passphrase (anyone who can read the file can use it)")
-            self.note(ctx, f"Created a {info.bits}-bit RSA key in {elapsed:.2f} s: {paths.key} "
-                           f"(private, mode 0600, {protected}) and {paths.public} (public, "
-                           f"0644). Fingerprint {info.fingerprint_sha256}.")
+            protected = (
+                "protected by your passphrase"
+                if passphrase
+                else "without a passphrase (anyone who can read the file can use it)"
+            )
+            self.note(
+                ctx,
+                f"Created a {info.bits}-bit RSA key in {elapsed:.2f} s: {paths.key} "
+                f"(private, mode 0600, {protected}) and {paths.public} (public, "
+                f"0644). Fingerprint {info.fingerprint_sha256}.",
+            )
         self.progress(ctx, "Key ready", 0.2)
         return info
 
@@ -241,8 +277,11 @@ class SshKeyStep(Step):
             return self._hand_off(ctx, svc, paths, info, exc.message)
         if found is not None:
             ctx.state.update(self.key, authorization_id=found.authorization_id)
-            self.note(ctx, f"The key is already registered in Azure DevOps as "
-                           f"“{found.display_name}”; nothing uploaded.")
+            self.note(
+                ctx,
+                f"The key is already registered in Azure DevOps as "
+                f"“{found.display_name}”; nothing uploaded.",
+            )
             return "existing"
         self.progress(ctx, "Uploading the public key to Azure DevOps", 0.5)
         instance_id = svc.connection_data().instance_id
@@ -252,25 +291,35 @@ class SshKeyStep(Step):
         except PortalRefused as exc:
             return self._hand_off(ctx, svc, paths, info, exc.message)
         ctx.state.update(self.key, authorization_id=key.authorization_id)
-        self.note(ctx, f"Registered the public key in Azure DevOps as “{key.display_name}”, "
-                       f"valid until {valid_to:%Y-%m-%d} (User settings → SSH public keys).")
+        self.note(
+            ctx,
+            f"Registered the public key in Azure DevOps as “{key.display_name}”, "
+            f"valid until {valid_to:%Y-%m-%d} (User settings → SSH public keys).",
+        )
         return "uploaded"
 
-    def _hand_off(self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo,
-                  why: str) -> str:
+    def _hand_off(
+        self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo, why: str
+    ) -> str:
         """The portal refused: show the key and the page, then poll until the key is there."""
         from ..azdo.errors import PortalRefused
         from ..azdo.urls import ssh_keys_page
 
         url = ssh_keys_page(ctx.target.org_url)
-        ctx.emit(NeedsYou(
-            self.key,
-            f"Azure DevOps did not let the wizard upload your SSH key ({why}). Add it yourself: "
-            "open the SSH public keys page, choose “New Key”, give it a name, paste the key "
-            "below (one line, starting with ssh-rsa) and choose Add. The wizard waits until the "
-            "key appears.", url=url, detail=info.public_line))
-        ctx.emit(Waiting(self.key, "Waiting for your key to appear in Azure DevOps",
-                         self.wait_timeout))
+        ctx.emit(
+            NeedsYou(
+                self.key,
+                f"Azure DevOps did not let the wizard upload your SSH key ({why}). Add it yourself: "
+                "open the SSH public keys page, choose “New Key”, give it a name, paste the key "
+                "below (one line, starting with ssh-rsa) and choose Add. The wizard waits until the "
+                "key appears.",
+                url=url,
+                detail=info.public_line,
+            )
+        )
+        ctx.emit(
+            Waiting(self.key, "Waiting for your key to appear in Azure DevOps", self.wait_timeout)
+        )
         listing = [True]  # falls back to an SSH login when the key list is refused too
 
         def appeared() -> SshKey | bool | None:
@@ -281,9 +330,14 @@ class SshKeyStep(Step):
                     listing[0] = False
             return True if self._can_log_in(ctx, paths) else None
 
-        found = ctx.poll(appeared, timeout=self.wait_timeout,
-                         what=f"your SSH key to appear on {url}", first=self.poll_interval,
-                         factor=1.0, cap=self.poll_interval)
+        found = ctx.poll(
+            appeared,
+            timeout=self.wait_timeout,
+            what=f"your SSH key to appear on {url}",
+            first=self.poll_interval,
+            factor=1.0,
+            cap=self.poll_interval,
+        )
         if not isinstance(found, bool):
             ctx.state.update(self.key, authorization_id=found.authorization_id)
         self.note(ctx, "Your key is registered in Azure DevOps: thank you.")
@@ -297,12 +351,19 @@ class SshKeyStep(Step):
         with explained():
             change = ensure_host_block(paths.config, **host_block(ctx, paths))
         if change != "unchanged":
-            where = (f" pointing at the sandbox's SSH server {ssh_endpoint(ctx.target)[0]}:"
-                     f"{ssh_endpoint(ctx.target)[1]}" if redirected(ctx.target) else "")
-            self.note(ctx, f"{'Wrote' if change == 'created' else 'Updated'} the college-tui "
-                           f"block “Host {ctx.target.ssh_alias}” at the top of {paths.config}"
-                           f"{where}: it uses only your key (IdentitiesOnly yes). The rest of "
-                           "the file is unchanged.")
+            where = (
+                f" pointing at the sandbox's SSH server {ssh_endpoint(ctx.target)[0]}:"
+                f"{ssh_endpoint(ctx.target)[1]}"
+                if redirected(ctx.target)
+                else ""
+            )
+            self.note(
+                ctx,
+                f"{'Wrote' if change == 'created' else 'Updated'} the college-tui "
+                f"block “Host {ctx.target.ssh_alias}” at the top of {paths.config}"
+                f"{where}: it uses only your key (IdentitiesOnly yes). The rest of "
+                "the file is unchanged.",
+            )
         self.progress(ctx, "ssh config ready", 0.3)
         return change != "unchanged"
 
@@ -313,11 +374,17 @@ class SshKeyStep(Step):
         with explained():
             change = ensure_known_host(paths.known_hosts, ctx.target.ssh_alias, key_type, blob)
         if change != "unchanged":
-            source = ("the sandbox's host key" if ctx.target.sandbox
-                      else "the host key Microsoft publishes")
-            self.note(ctx, f"Pinned {source} for {ctx.target.ssh_alias} ({fingerprint_of(blob)}) "
-                           f"in {paths.known_hosts}: SSH will refuse any server that shows "
-                           "another key.")
+            source = (
+                "the sandbox's host key"
+                if ctx.target.sandbox
+                else "the host key Microsoft publishes"
+            )
+            self.note(
+                ctx,
+                f"Pinned {source} for {ctx.target.ssh_alias} ({fingerprint_of(blob)}) "
+                f"in {paths.known_hosts}: SSH will refuse any server that shows "
+                "another key.",
+            )
         self.progress(ctx, "Host key pinned", 0.4)
         return change != "unchanged"
 
@@ -330,8 +397,11 @@ class SshKeyStep(Step):
             wanted = render_block(**host_block(ctx, paths))
         except WorkstationError:
             return False
-        return (block is not None and block.start_line == 1
-                and block.text.replace("\r\n", "\n") == wanted)
+        return (
+            block is not None
+            and block.start_line == 1
+            and block.text.replace("\r\n", "\n") == wanted
+        )
 
     def _host_key_in_place(self, ctx: Context, paths: SshPaths) -> bool:
         import base64
@@ -370,16 +440,25 @@ class SshKeyStep(Step):
                 if attempt == self.verify_attempts:
                     raise StepError(str(exc)) from None
                 # A key registered a moment ago may take a little while to be accepted.
-                ctx.emit(Waiting(self.key, "The server does not accept the new key yet; trying "
-                                           "again", self.verify_delay, attempt))
+                ctx.emit(
+                    Waiting(
+                        self.key,
+                        "The server does not accept the new key yet; trying again",
+                        self.verify_delay,
+                        attempt,
+                    )
+                )
                 ctx.sleep(self.verify_delay)
                 continue
             except SshConnectError as exc:
                 if ctx.answers.clone_protocol == "ssh":
                     raise StepError(str(exc)) from None
-                self.note(ctx, f"The key is registered, but SSH cannot get through from here: "
-                               f"{exc} The clone and the push will use HTTPS with your personal "
-                               "access token; the key is ready for when SSH gets through.")
+                self.note(
+                    ctx,
+                    f"The key is registered, but SSH cannot get through from here: "
+                    f"{exc} The clone and the push will use HTTPS with your personal "
+                    "access token; the key is ready for when SSH gets through.",
+                )
                 return True
             except SshCheckError as exc:  # host key mismatch: never retried blindly
                 raise StepError(str(exc)) from None
@@ -429,9 +508,14 @@ def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
     target = ctx.target
     with explained():
         return ssh_command_for(
-            paths.key, paths.known_hosts, port=target.ssh_port, hostname=target.ssh_hostname,
+            paths.key,
+            paths.known_hosts,
+            port=target.ssh_port,
+            hostname=target.ssh_hostname,
             host_key_alias=target.ssh_alias if redirected(target) else None,
-            config_file=paths.config if target.sandbox else None, identity_agent=identity_agent)
+            config_file=paths.config if target.sandbox else None,
+            identity_agent=identity_agent,
+        )
 
 
 def attendee_ssh_command(ctx: Context) -> str:
@@ -458,9 +542,11 @@ def git_ssh(ctx: Context) -> Iterator[str]:
         yield git_ssh_command(ctx)
         return
     if not ctx.secrets.key_passphrase:
-        raise StepError(f"The key {paths.key} is protected by a passphrase, but none was given. "
-                        "Set key_passphrase_env in the answers (the NAME of an environment "
-                        "variable holding it) or enter it in the wizard, then run again.")
+        raise StepError(
+            f"The key {paths.key} is protected by a passphrase, but none was given. "
+            "Set key_passphrase_env in the answers (the NAME of an environment "
+            "variable holding it) or enter it in the wizard, then run again."
+        )
     from ..workstation.childenv import hide_from_children
     from ..workstation.sshagent import start_private_agent
 
@@ -484,9 +570,14 @@ def _login(ctx: Context, paths: SshPaths) -> str:
     from ..workstation.sshcheck import verify_ssh
 
     host, port = ssh_endpoint(ctx.target)
-    return verify_ssh(host, port, paths.key, ctx.secrets.key_passphrase, paths.known_hosts,
-                      expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target)
-                      else None)
+    return verify_ssh(
+        host,
+        port,
+        paths.key,
+        ctx.secrets.key_passphrase,
+        paths.known_hosts,
+        expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target) else None,
+    )
 
 
 @contextlib.contextmanager

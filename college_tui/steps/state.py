@@ -49,18 +49,23 @@ def state_dir_problem() -> str | None:
     that names a file stops it with a sentence instead of a traceback half-way.
     """
     folder = state_dir()
-    fix = (f"Set {STATE_DIR_ENV} to a folder you can write (e.g. {STATE_DIR_ENV}=/tmp/college-tui)"
-           if not os.environ.get(STATE_DIR_ENV) else
-           f"Point {STATE_DIR_ENV} at a folder you can write, or unset it")
+    fix = (
+        f"Set {STATE_DIR_ENV} to a folder you can write (e.g. {STATE_DIR_ENV}=/tmp/college-tui)"
+        if not os.environ.get(STATE_DIR_ENV)
+        else f"Point {STATE_DIR_ENV} at a folder you can write, or unset it"
+    )
     existing = folder
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
-        return (f"The state folder {folder} cannot be made: {existing} is a file, not a "
-                f"folder. {fix}.")
+        return (
+            f"The state folder {folder} cannot be made: {existing} is a file, not a folder. {fix}."
+        )
     if not os.access(existing, os.W_OK | os.X_OK):
-        return (f"The state folder {folder} cannot be written ({existing} is read-only or not "
-                f"yours). {fix}.")
+        return (
+            f"The state folder {folder} cannot be written ({existing} is read-only or not "
+            f"yours). {fix}."
+        )
     runs = folder / "runs"
     if runs.exists() and not (runs.is_dir() and os.access(runs, os.W_OK | os.X_OK)):
         return f"The state folder {runs} is not a writable folder. {fix}."
@@ -146,8 +151,17 @@ class RunState:
     def _save(self) -> None:
         from ..workstation.atomic import write_atomic
 
-        text = json.dumps({"version": _VERSION, "target": self.state_key, "updated": _now(),
-                           "steps": self._steps}, indent=2, sort_keys=True, ensure_ascii=False)
+        text = json.dumps(
+            {
+                "version": _VERSION,
+                "target": self.state_key,
+                "updated": _now(),
+                "steps": self._steps,
+            },
+            indent=2,
+            sort_keys=True,
+            ensure_ascii=False,
+        )
         for secret in self._guarded:
             if secret in text:
                 raise RuntimeError("refusing to write a secret into the run state file")
@@ -174,12 +188,12 @@ class RunState:
             except OSError:
                 raise StateLockedError(
                     "Another college-tui run is working on this target right now. Wait for it "
-                    "to finish (or close it), then run again.") from None
+                    "to finish (or close it), then run again."
+                ) from None
             self._remove_stale_temp_files()
             yield
         finally:
             os.close(fd)  # closing releases the lock; the process dying does too
-
 
     def _remove_stale_temp_files(self) -> None:
         # A run killed mid-write (SIGKILL) leaves its temp file beside the state; the real file

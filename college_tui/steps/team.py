@@ -16,8 +16,10 @@ from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 class TeamStep(Step):
     key = "team"
     title = "Make the team the default team"
-    teaches = ("Teams own backlogs, boards and dashboards; the default team is the one a new "
-               "member lands in.")
+    teaches = (
+        "Teams own backlogs, boards and dashboards; the default team is the one a new "
+        "member lands in."
+    )
 
     def heading(self, answers) -> str:
         return f"Make {answers.team} the default team"
@@ -32,31 +34,44 @@ class TeamStep(Step):
         project = svc.get_project(answers.project)
         if project is None:
             adopt = answers.team.lower() == f"{answers.project} team".lower()
-            todo = (f"adopt the team {answers.team} that creating the project makes (it is "
-                    "already the default)" if adopt else
-                    f"create the team {answers.team} and make it the default team")
+            todo = (
+                f"adopt the team {answers.team} that creating the project makes (it is "
+                "already the default)"
+                if adopt
+                else f"create the team {answers.team} and make it the default team"
+            )
             return Inspection(False, f"Project {answers.project} does not exist yet", todo=todo)
         team = self._find(ctx, project.id)
         if team is None:
-            return Inspection(False, f"There is no team {answers.team} in {project.name}",
-                              todo=f"create the team {answers.team} and make it the default team")
+            return Inspection(
+                False,
+                f"There is no team {answers.team} in {project.name}",
+                todo=f"create the team {answers.team} and make it the default team",
+            )
         if not ctx.dry_run:
             ctx.state.update(self.key, team_id=team.id, project_id=project.id)
         if project.default_team_id == team.id:
-            return Inspection(True, f"Team {team.name} is the default team of {project.name}",
-                              facts={"team_id": team.id, "default": True})
-        return Inspection(False, f"Team {team.name} exists; the default team is "
-                                 f"{project.default_team_name or 'another team'}",
-                          todo=f"make {team.name} the default team",
-                          facts={"team_id": team.id, "default": False})
+            return Inspection(
+                True,
+                f"Team {team.name} is the default team of {project.name}",
+                facts={"team_id": team.id, "default": True},
+            )
+        return Inspection(
+            False,
+            f"Team {team.name} exists; the default team is "
+            f"{project.default_team_name or 'another team'}",
+            todo=f"make {team.name} the default team",
+            facts={"team_id": team.id, "default": False},
+        )
 
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
         svc = ctx.service(self.key)
         project = svc.get_project(answers.project)
         if project is None:
-            raise NotReady(f"The project {answers.project} does not exist yet: the project step "
-                           "creates it.")
+            raise NotReady(
+                f"The project {answers.project} does not exist yet: the project step creates it."
+            )
         team = self._find(ctx, project.id)
         created = False
         if team is None:
@@ -64,8 +79,9 @@ class TeamStep(Step):
             created = True
         ctx.state.update(self.key, team_id=team.id, project_id=project.id)
         if project.default_team_id == team.id:
-            return Outcome(f"Team {team.name} is the default team of {project.name}",
-                           already_done=not created)
+            return Outcome(
+                f"Team {team.name} is the default team of {project.name}", already_done=not created
+            )
         self._make_default(ctx, project.name, team.id, team.name)
         verb = "created and made" if created else "made"
         return Outcome(f"Team {team.name} {verb} the default team of {project.name}")
@@ -75,15 +91,19 @@ class TeamStep(Step):
     def _find(self, ctx: Context, project_id: str):
         wanted = ctx.answers.team.lower()
         project = ctx.service(self.key).get_project(ctx.answers.project)  # remembered in a run
-        if project is not None and project.id == project_id and project.default_team_id \
-                and (project.default_team_name or "").lower() == wanted:
+        if (
+            project is not None
+            and project.id == project_id
+            and project.default_team_id
+            and (project.default_team_name or "").lower() == wanted
+        ):
             # The project names its default team: no need to list the teams to find it.
             from ..azdo.models import Team
 
-            return Team(id=project.default_team_id, name=project.default_team_name,
-                        description="")
-        return next((t for t in ctx.service(self.key).teams(project_id)
-                     if t.name.lower() == wanted), None)
+            return Team(id=project.default_team_id, name=project.default_team_name, description="")
+        return next(
+            (t for t in ctx.service(self.key).teams(project_id) if t.name.lower() == wanted), None
+        )
 
     def _create(self, ctx: Context, project_id: str):
         from ..azdo.errors import AzdoError
@@ -117,15 +137,23 @@ class TeamStep(Step):
             svc.set_default_team(project_name, team_id)
         except PortalRefused as exc:
             url = team_settings_page(ctx.target.org_url, project_name)
-            ctx.emit(NeedsYou(
-                self.key,
-                f"Azure DevOps did not let the wizard set the default team ({exc.message}). "
-                f"Open the project's Teams settings, select {team_name} and choose "
-                "'Set team as project default'. The wizard waits until it is set.",
-                url=url, detail=team_name))
-            ctx.poll(is_default, timeout=self.wait_seconds,
-                     what=f"{team_name} to become the default team", first=self.poll_seconds,
-                     factor=1.0, cap=self.poll_seconds)
+            ctx.emit(
+                NeedsYou(
+                    self.key,
+                    f"Azure DevOps did not let the wizard set the default team ({exc.message}). "
+                    f"Open the project's Teams settings, select {team_name} and choose "
+                    "'Set team as project default'. The wizard waits until it is set.",
+                    url=url,
+                    detail=team_name,
+                )
+            )
+            ctx.poll(
+                is_default,
+                timeout=self.wait_seconds,
+                what=f"{team_name} to become the default team",
+                first=self.poll_seconds,
+                factor=1.0,
+                cap=self.poll_seconds,
+            )
             return
-        ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team",
-                 first=0.2)
+        ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team", first=0.2)

@@ -25,12 +25,21 @@ class CollegeApp(App[None]):
     SUB_TITLE = "AI Developer College · Azure DevOps setup"
     COMMANDS = App.COMMANDS | {WizardCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
-                Binding("ctrl+l", "open_log", "Log file", show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "open_log", "Log file", show=False),
+    ]
 
-    def __init__(self, opener: Callable, start: str | None = None, org_url: str | None = None,
-                 *, clock: Callable[[], float] = time.monotonic,
-                 scrub: Callable[[str], str] | None = None, log_dir=None) -> None:
+    def __init__(
+        self,
+        opener: Callable,
+        start: str | None = None,
+        org_url: str | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        scrub: Callable[[str], str] | None = None,
+        log_dir=None,
+    ) -> None:
         """`opener(sandbox, org_url)` -> OpenedTarget; `start`: "sandbox", "org" or None (the
         welcome asks). `clock` and `scrub` let tests freeze elapsed times and hide volatile
         values (ports, temp paths) from frames."""
@@ -103,9 +112,15 @@ class CollegeApp(App[None]):
                 wizard.cancel()
                 self.run_worker(self._exit_when_idle(wizard), group="quit")
 
-        self.push_screen(ConfirmModal("A step is running. Quit now? The step is cancelled "
-                                      "cleanly and can be run again later.", "Quit",
-                                      "Keep going"), answered)
+        self.push_screen(
+            ConfirmModal(
+                "A step is running. Quit now? The step is cancelled "
+                "cleanly and can be run again later.",
+                "Quit",
+                "Keep going",
+            ),
+            answered,
+        )
 
     async def _exit_when_idle(self, wizard) -> None:
         for worker in [w for w in wizard.workers if w.group == "engine"]:

@@ -22,9 +22,14 @@ class WizardCommands(Provider):
             ("Copy the pull request link", app.action_copy_pr_link, "To the clipboard"),
             ("Show the summary", partial(wizard.show, "summary"), "The challenge checklist"),
         ]
-        entries += [(f"Go to step {i}: {panel.SHORT}", partial(wizard.show, panel.STEP),
-                     panel.__doc__.splitlines()[0] if panel.__doc__ else "")
-                    for i, panel in enumerate(wizard.panels, 1)]
+        entries += [
+            (
+                f"Go to step {i}: {panel.SHORT}",
+                partial(wizard.show, panel.STEP),
+                panel.__doc__.splitlines()[0] if panel.__doc__ else "",
+            )
+            for i, panel in enumerate(wizard.panels, 1)
+        ]
         return entries
 
     async def discover(self) -> Hits:

@@ -31,14 +31,14 @@ class WelcomeScreen(Screen):
             with Horizontal(id="welcome-choices"):
                 with Vertical(classes="choice"):
                     yield Button("The practice sandbox", variant="primary", id="choose-sandbox")
-                    yield Static("Offline, on this machine: nothing to sign up for.",
-                                 classes="choice-help")
+                    yield Static(
+                        "Offline, on this machine: nothing to sign up for.", classes="choice-help"
+                    )
                 with Vertical(classes="choice"):
                     yield Button("My Azure DevOps", id="choose-org")
                     yield Label("Organisation URL", classes="field-label")
                     yield Input(placeholder="https://dev.azure.com/NAME", id="welcome-org")
-                    yield Static("", id="welcome-org-error", classes="field-error",
-                                 markup=False)
+                    yield Static("", id="welcome-org-error", classes="field-error", markup=False)
             yield Static("Checking this machine…", id="welcome-checks", markup=False)
         yield Footer()
 
@@ -51,8 +51,11 @@ class WelcomeScreen(Screen):
         from ..steps.session import local_problems
 
         problems = local_problems()
-        text = ("This machine has git and ssh: ready." if not problems
-                else "Fix first:\n" + "\n".join(f"  ✗ {p}" for p in problems))
+        text = (
+            "This machine has git and ssh: ready."
+            if not problems
+            else "Fix first:\n" + "\n".join(f"  ✗ {p}" for p in problems)
+        )
         self.app.call_from_thread(self.query_one("#welcome-checks", Static).update, text)
 
     @on(Button.Pressed, "#choose-sandbox")

@@ -40,8 +40,12 @@ if TYPE_CHECKING:
     from ..steps.session import Session
 
 ENGINE = "engine"  # the worker group of every engine call
-RESULT_STATE = {ALREADY: states.ALREADY, DONE: states.DONE, WARNING: states.WARNING,
-                FAILED: states.FAILED}
+RESULT_STATE = {
+    ALREADY: states.ALREADY,
+    DONE: states.DONE,
+    WARNING: states.WARNING,
+    FAILED: states.FAILED,
+}
 
 
 class WizardScreen(Screen):
@@ -137,8 +141,13 @@ class WizardScreen(Screen):
 
     _looking = True  # set by the worker around inspect-only calls: their events change no state
 
-    @work(thread=True, exclusive=True, group=ENGINE, exit_on_error=False,
-          description="Open the target and inspect every step")
+    @work(
+        thread=True,
+        exclusive=True,
+        group=ENGINE,
+        exit_on_error=False,
+        description="Open the target and inspect every step",
+    )
     def open_target(self) -> None:
         from ..steps.base import Secrets, StepError
         from ..steps.session import Session, local_problems
@@ -147,8 +156,9 @@ class WizardScreen(Screen):
         try:
             opened = self.app.opener(self.sandbox, self.org_url)
             self.app.logfile.hide(opened.pat)
-            session = Session.start(opened.target, self.answers, self.emit,
-                                    secrets=Secrets(pat=opened.pat))
+            session = Session.start(
+                opened.target, self.answers, self.emit, secrets=Secrets(pat=opened.pat)
+            )
             self.app.hold(session.hold_lock())
             report = session.inspect_all()
             self._looking = False
@@ -172,8 +182,11 @@ class WizardScreen(Screen):
             for name in ("pat", "passphrase"):
                 self.app.logfile.hide(secrets.get(name))
             if secrets:
-                session.set_secrets(pat=secrets.get("pat"), passphrase=secrets.get("passphrase"),
-                                    remember_pat=bool(secrets.get("remember")))
+                session.set_secrets(
+                    pat=secrets.get("pat"),
+                    passphrase=secrets.get("passphrase"),
+                    remember_pat=bool(secrets.get("remember")),
+                )
             report = session.run(keys)
         except Exception as exc:
             self.post_message(Crashed(self._crash_log(exc)))
@@ -268,8 +281,7 @@ class WizardScreen(Screen):
                 self.step_list.set_state(result.key, states.FAILED)
         left = [r.key for r in message.report.results if not r.ok]
         done = len(self.keys) - len(left)
-        self.status.end(f"Ready: {done} of {len(self.keys)} steps done. Enter runs the step "
-                        "shown.")
+        self.status.end(f"Ready: {done} of {len(self.keys)} steps done. Enter runs the step shown.")
         if left:
             self.show(left[0])
         else:
@@ -303,9 +315,10 @@ class WizardScreen(Screen):
             self.log_line(f"Details: {self.app.show(str(report.log_path))}")
         self.status.end("Done. Enter runs the next step.")
         last = report.results[-1].key if report.results else self.keys[0]
-        following = self.keys[self.keys.index(last) + 1:]
-        open_steps = [k for k in following if self.step_list.states[k] not in
-                      (states.DONE, states.ALREADY)]
+        following = self.keys[self.keys.index(last) + 1 :]
+        open_steps = [
+            k for k in following if self.step_list.states[k] not in (states.DONE, states.ALREADY)
+        ]
         if open_steps:
             self.show(open_steps[0])
         elif self.query_one(SummaryPanel).summary is not None:
@@ -324,8 +337,10 @@ class WizardScreen(Screen):
     def _summary_status(self) -> None:
         summary = self.query_one(SummaryPanel).summary
         done = sum(1 for item in summary.items if item.ok)
-        self.status.end(f"Summary: {done} of {len(summary.items)} challenge outcomes done. "
-                        "Enter opens the link shown.")
+        self.status.end(
+            f"Summary: {done} of {len(summary.items)} challenge outcomes done. "
+            "Enter opens the link shown."
+        )
 
     @on(KeyShown)
     def _key(self, message: KeyShown) -> None:
@@ -364,8 +379,12 @@ class WizardScreen(Screen):
     def start(self, keys: list[str]) -> None:
         """Run `keys` with the answers their panels show (problems: shown, nothing runs)."""
         if self.session is None or self.busy:
-            self.app.notify("Wait: the wizard is still working." if self.session else
-                            "The target is not open yet.", severity="warning")
+            self.app.notify(
+                "Wait: the wizard is still working."
+                if self.session
+                else "The target is not open yet.",
+                severity="warning",
+            )
             return
         changes: dict = {}
         secrets: dict = {}
@@ -378,8 +397,10 @@ class WizardScreen(Screen):
             changes.update(found)
             secrets.update(panel.secrets())
         if "ssh-key" in keys and not self.sandbox:
-            question = (f"The SSH key step writes {changes.get('key_path')} (and .pub) and "
-                        "college-tui's block in ~/.ssh/config. Go ahead?")
+            question = (
+                f"The SSH key step writes {changes.get('key_path')} (and .pub) and "
+                "college-tui's block in ~/.ssh/config. Go ahead?"
+            )
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -394,8 +415,9 @@ class WizardScreen(Screen):
         self._run_steps(keys, changes, secrets)
 
     def action_run_rest(self) -> None:
-        left = [k for k in self.keys if self.step_list.states[k] not in
-                (states.DONE, states.ALREADY)]
+        left = [
+            k for k in self.keys if self.step_list.states[k] not in (states.DONE, states.ALREADY)
+        ]
         if left:
             self.start(left)
 

@@ -19,8 +19,9 @@ _values: set[str] = set()
 _lock = threading.Lock()
 
 
-def hide_from_children(*, names: Iterable[str | None] = (),
-                       values: Iterable[str | None] = ()) -> None:
+def hide_from_children(
+    *, names: Iterable[str | None] = (), values: Iterable[str | None] = ()
+) -> None:
     """Never pass these variables, or any variable holding one of these values, to a child."""
     with _lock:
         _names.update(n for n in names if n)
@@ -34,8 +35,9 @@ def forget_hidden() -> None:
         _values.clear()
 
 
-def child_env(base: Mapping[str, str] | None = None,
-              values: Iterable[str | None] = ()) -> dict[str, str]:
+def child_env(
+    base: Mapping[str, str] | None = None, values: Iterable[str | None] = ()
+) -> dict[str, str]:
     """A copy of `base` (default: this process's environment) without any secret.
 
     `values` are further secrets to leave out for this one call (e.g. the passphrase at hand).
@@ -44,5 +46,8 @@ def child_env(base: Mapping[str, str] | None = None,
     with _lock:
         names = SECRET_ENV_NAMES | _names
         secrets = _values | {v for v in values if v}
-    return {k: v for k, v in base.items()
-            if k not in names and not (v and (v in secrets or v.strip() in secrets))}
+    return {
+        k: v
+        for k, v in base.items()
+        if k not in names and not (v and (v in secrets or v.strip() in secrets))
+    }

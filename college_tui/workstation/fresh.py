@@ -36,12 +36,24 @@ class FreshPlan:
 
     def lines(self) -> list[str]:
         """One line per thing that would be deleted (clones named with their unsaved work)."""
-        out = [f"the sandbox data folder's contents in {self.data}: "
-               f"{', '.join(sorted(p.name for p in self.entries))}"] if self.entries else []
+        out = (
+            [
+                f"the sandbox data folder's contents in {self.data}: "
+                f"{', '.join(sorted(p.name for p in self.entries))}"
+            ]
+            if self.entries
+            else []
+        )
         for clone in self.clones:
             work = self.local_work.get(clone)
-            out.append(f"the clone {clone}" + (f", which holds {'; '.join(work)}" if work else
-                                                " (everything in it is on the sandbox server)"))
+            out.append(
+                f"the clone {clone}"
+                + (
+                    f", which holds {'; '.join(work)}"
+                    if work
+                    else " (everything in it is on the sandbox server)"
+                )
+            )
         if self.state_file is not None:
             out.append(f"the run-state file {self.state_file}")
         return out
@@ -56,13 +68,16 @@ def fresh_plan(data: Path, state_file: Path) -> FreshPlan:
     if data.is_dir():
         plan.entries = sorted(data.iterdir())
         if plan.entries and not (data / SANDBOX_MARKER).exists():
-            raise FreshRefused(f"{data} does not look like a sandbox data folder (no "
-                               f"{SANDBOX_MARKER}): refusing to empty it for --fresh.")
+            raise FreshRefused(
+                f"{data} does not look like a sandbox data folder (no "
+                f"{SANDBOX_MARKER}): refusing to empty it for --fresh."
+            )
         plan.clones = find_clones(data)
         plan.local_work = {c: work for c in plan.clones if (work := unsaved_work(c))}
     elif data.exists():
-        raise FreshRefused(f"{data} is a file, not a sandbox data folder: choose a folder with "
-                           "--data.")
+        raise FreshRefused(
+            f"{data} is a file, not a sandbox data folder: choose a folder with --data."
+        )
     return plan
 
 

@@ -53,17 +53,26 @@ class HttpsCredential:
         own copy of the descriptor, and with it the secret, until its helper reads it).
         """
         if os.name != "posix":
-            raise GitError("Cloning over HTTPS with college-tui needs Linux or macOS here; use "
-                           "Git Credential Manager (git clone URL) or SSH instead.")
+            raise GitError(
+                "Cloning over HTTPS with college-tui needs Linux or macOS here; use "
+                "Git Credential Manager (git clone URL) or SSH instead."
+            )
         read_end, write_end = os.pipe()
         try:
             data = self._secret.encode()
             while data:  # well below a pipe's capacity: never blocks
-                data = data[os.write(write_end, data):]
+                data = data[os.write(write_end, data) :]
             os.close(write_end)
             write_end = -1
-            yield ["-c", "credential.helper=", "-c",
-                   f"credential.helper={self._helper(url, read_end)}"], (read_end,)
+            yield (
+                [
+                    "-c",
+                    "credential.helper=",
+                    "-c",
+                    f"credential.helper={self._helper(url, read_end)}",
+                ],
+                (read_end,),
+            )
         finally:
             if write_end != -1:
                 os.close(write_end)
@@ -74,5 +83,7 @@ class HttpsCredential:
         # ours. `store` and `erase` are ignored: nothing is kept anywhere.
         user = "" if urlsplit(url).username else self.username
         name = f"echo username={user}; " if user else ""
-        return (f'!f() {{ test "$1" = get || exit 0; {name}printf password=; '
-                f"cat /dev/fd/{int(fd)}; echo; }}; f")
+        return (
+            f'!f() {{ test "$1" = get || exit 0; {name}printf password=; '
+            f"cat /dev/fd/{int(fd)}; echo; }}; f"
+        )

@@ -37,8 +37,10 @@ def unsaved_work(clone: Path) -> list[str]:
     work = []
     files = [line for line in status.splitlines() if line.strip()]
     if files:
-        work.append(f"{len(files)} changed or new file(s) not committed "
-                    f"({', '.join(line[3:] for line in files[:3])}{', …' if len(files) > 3 else ''})")
+        work.append(
+            f"{len(files)} changed or new file(s) not committed "
+            f"({', '.join(line[3:] for line in files[:3])}{', …' if len(files) > 3 else ''})"
+        )
     unpushed = _git(clone, "rev-list", "--count", "--branches", "--not", "--remotes")
     if unpushed is None:
         work.append("branches git cannot compare with the server (kept to be safe)")
@@ -59,8 +61,15 @@ def _git(clone: Path, *args: str) -> str | None:
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG"):
         env.pop(name, None)  # they would point git at another repository
     try:
-        result = subprocess.run([exe, "-C", str(clone), *args], env=env, capture_output=True,
-                                text=True, errors="replace", stdin=subprocess.DEVNULL, timeout=60)
+        result = subprocess.run(
+            [exe, "-C", str(clone), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout if result.returncode == 0 else None

@@ -45,8 +45,15 @@ def find_ssh_client(timeout: float = 5) -> SshClient | None:
     if path is None:
         return None
     try:
-        done = subprocess.run([path, "-V"], capture_output=True, text=True, timeout=timeout,
-                              env=child_env(), stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            [path, "-V"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return SshClient(path, "", None)
     lines = (done.stderr or done.stdout or "").strip().splitlines()
@@ -73,8 +80,15 @@ def agent_status(timeout: float = 5) -> AgentStatus:
     if ssh_add is None:
         return AgentStatus(socket, False, detail="ssh-add is not installed")
     try:
-        done = subprocess.run([ssh_add, "-l"], capture_output=True, text=True, timeout=timeout,
-                              env=child_env(), stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            [ssh_add, "-l"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=child_env(),
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return AgentStatus(socket, False, detail=f"the agent did not answer within {timeout:g} s")
     except OSError as exc:

@@ -169,11 +169,14 @@ def open_tcp(host: str, port: int, timeout: float = 5) -> None:
     except ConnectionRefusedError:
         raise SshConnectError(f"The connection to {where} was refused.") from None
     except OSError as exc:
-        raise SshConnectError(f"The connection to {where} failed ({exc.strerror or exc}).") from None
+        raise SshConnectError(
+            f"The connection to {where} failed ({exc.strerror or exc})."
+        ) from None
 
 
-def check_host_key(host: str, port: int, key_type: str, key_base64: str,
-                   timeout: float = 10) -> str:
+def check_host_key(
+    host: str, port: int, key_type: str, key_base64: str, timeout: float = 10
+) -> str:
     """Run an SSH handshake with ``host:port`` and compare its host key with the pinned one.
 
     Nothing authenticates and nothing is written: the key exchange proves the server holds the
@@ -207,5 +210,8 @@ def check_host_key(host: str, port: int, key_type: str, key_base64: str,
             f"The server at {where} presented the host key {found}, but the pinned key is "
             f"{expected}. Someone may be intercepting the connection, or you are on a network "
             "that redirects SSH. Do not continue: try another network or ask your trainer.",
-            host=host, expected_fingerprint=expected, found_fingerprint=found)
+            host=host,
+            expected_fingerprint=expected,
+            found_fingerprint=found,
+        )
     return found

@@ -83,8 +83,11 @@ def retarget_port(config_path: os.PathLike | str, port: int) -> Change:
     no ``Port`` (it is not redirected) or already says ``port``.
     """
     block = read_block(config_path)
-    if (block is None or block.options.get("Port") in (None, str(port))
-            or "IdentityFile" not in block.options):
+    if (
+        block is None
+        or block.options.get("Port") in (None, str(port))
+        or "IdentityFile" not in block.options
+    ):
         return Change.UNCHANGED
     options = block.options
     return ensure_host_block(
@@ -261,13 +264,35 @@ def _unquote(value: str) -> str:
 
 
 # Options that change nothing about which key, host, port or algorithms reach Azure DevOps.
-_HARMLESS_OPTIONS = frozenset(o.lower() for o in (
-    "AddKeysToAgent", "UseKeychain", "ServerAliveInterval", "ServerAliveCountMax", "TCPKeepAlive",
-    "Compression", "ForwardAgent", "ForwardX11", "ForwardX11Trusted", "ControlMaster",
-    "ControlPath", "ControlPersist", "LogLevel", "VisualHostKey", "HashKnownHosts", "SendEnv",
-    "SetEnv", "ConnectTimeout", "ConnectionAttempts", "RequestTTY", "EscapeChar",
-    "IdentityFile", "User", "IdentitiesOnly",  # ours come first and win (IdentityFile adds)
-))
+_HARMLESS_OPTIONS = frozenset(
+    o.lower()
+    for o in (
+        "AddKeysToAgent",
+        "UseKeychain",
+        "ServerAliveInterval",
+        "ServerAliveCountMax",
+        "TCPKeepAlive",
+        "Compression",
+        "ForwardAgent",
+        "ForwardX11",
+        "ForwardX11Trusted",
+        "ControlMaster",
+        "ControlPath",
+        "ControlPersist",
+        "LogLevel",
+        "VisualHostKey",
+        "HashKnownHosts",
+        "SendEnv",
+        "SetEnv",
+        "ConnectTimeout",
+        "ConnectionAttempts",
+        "RequestTTY",
+        "EscapeChar",
+        "IdentityFile",
+        "User",
+        "IdentitiesOnly",  # ours come first and win (IdentityFile adds)
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -245,14 +245,21 @@ def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None
     return _describe(path, pub_path, rsa_key, public_line, comment, adopted=True)
 
 
-def _describe(path: Path, pub_path: Path, rsa_key: Any, public_line: str, comment: str, *,
-              adopted: bool) -> KeyInfo:
+def _describe(
+    path: Path, pub_path: Path, rsa_key: Any, public_line: str, comment: str, *, adopted: bool
+) -> KeyInfo:
     """The public facts of a key pair (what KeyInfo holds), from its private key."""
     material = _public_material(rsa_key)
-    return KeyInfo(path=path, public_path=pub_path, public_line=public_line,
-                   key_material=material, bits=rsa_key.key_size,
-                   fingerprint_sha256=fingerprint_of_material(material), adopted=adopted,
-                   comment=comment)
+    return KeyInfo(
+        path=path,
+        public_path=pub_path,
+        public_line=public_line,
+        key_material=material,
+        bits=rsa_key.key_size,
+        fingerprint_sha256=fingerprint_of_material(material),
+        adopted=adopted,
+        comment=comment,
+    )
 
 
 def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None = None) -> Any:
@@ -286,11 +293,13 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
     skip = ours or checked
     try:
         if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
-            key = serialization.load_ssh_private_key(data, password,
-                                                     unsafe_skip_rsa_key_validation=skip)
+            key = serialization.load_ssh_private_key(
+                data, password, unsafe_skip_rsa_key_validation=skip
+            )
         else:
-            key = serialization.load_pem_private_key(data, password,
-                                                     unsafe_skip_rsa_key_validation=skip)
+            key = serialization.load_pem_private_key(
+                data, password, unsafe_skip_rsa_key_validation=skip
+            )
     except (ValueError, TypeError) as exc:
         if encrypted:
             raise KeyPassphraseError(

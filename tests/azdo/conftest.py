@@ -46,8 +46,14 @@ def connect(recorder) -> Callable[..., AzureDevOps]:
 
     def make(server, pat: str | None = None, step: str = "test", **policy) -> AzureDevOps:
         info = server.info
-        return AzureDevOps(info.org_url, info.profile_url, PatCredential(pat or info.pat),
-                           recorder, step, fast_policy(**policy))
+        return AzureDevOps(
+            info.org_url,
+            info.profile_url,
+            PatCredential(pat or info.pat),
+            recorder,
+            step,
+            fast_policy(**policy),
+        )
 
     return make
 

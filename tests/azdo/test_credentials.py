@@ -84,11 +84,17 @@ def test_an_entra_token_is_fetched_once_and_renewed_before_it_expires():
 def test_every_sdk_request_carries_the_current_entra_token(sandbox, recorder):
     seen: list[str] = []
     sandbox.sandbox.observers.append(
-        lambda method, host, template, call, reply: seen.append(call.headers.get("authorization")))
+        lambda method, host, template, call, reply: seen.append(call.headers.get("authorization"))
+    )
     clock = Clock()
-    azdo = AzureDevOps(sandbox.info.org_url, sandbox.info.profile_url,
-                       EntraCredential(FakeTokenCredential(clock), clock=clock), recorder, "sign-in",
-                       fast_policy())
+    azdo = AzureDevOps(
+        sandbox.info.org_url,
+        sandbox.info.profile_url,
+        EntraCredential(FakeTokenCredential(clock), clock=clock),
+        recorder,
+        "sign-in",
+        fast_policy(),
+    )
     # The sandbox only knows PATs: the Bearer token is refused like an unknown credential,
     # but the discovery calls (anonymous) show what was sent.
     with pytest.raises(AzdoError, match="^Sign-in failed") as failure:
@@ -101,14 +107,17 @@ def test_every_sdk_request_carries_the_current_entra_token(sandbox, recorder):
     assert seen[-1] == "Bearer entra-token-2"
 
 
-@pytest.mark.parametrize("message", [
-    "AADSTS50020: User account 'ada@outlook.com' from identity provider 'live.com' does not "
-    "exist in tenant 'Contoso' and cannot access the application.",
-    "AADSTS500011: The resource principal named 499b84ac-1321-427f-aa17-267ca6975798 was not "
-    "found in the tenant named 9188040d-6c67-4c5b-b112-36a304b66dad.",
-    "AADSTS9002331: Application is configured for use by Microsoft Account users only. Please "
-    "use the /consumers endpoint to serve this request.",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "AADSTS50020: User account 'ada@outlook.com' from identity provider 'live.com' does not "
+        "exist in tenant 'Contoso' and cannot access the application.",
+        "AADSTS500011: The resource principal named 499b84ac-1321-427f-aa17-267ca6975798 was not "
+        "found in the tenant named 9188040d-6c67-4c5b-b112-36a304b66dad.",
+        "AADSTS9002331: Application is configured for use by Microsoft Account users only. Please "
+        "use the /consumers endpoint to serve this request.",
+    ],
+)
 def test_a_personal_microsoft_account_is_told_to_use_a_pat(message):
     cred = EntraCredential(FakeTokenCredential(Clock(), ClientAuthenticationError(message)))
     with pytest.raises(AzdoError) as failure:
@@ -132,9 +141,15 @@ def test_the_device_code_reaches_the_user_as_a_needs_you_event_never_stdout(caps
     events = []
     prompt = device_code_prompt(events.append, "sign-in")
     prompt("https://microsoft.com/devicelogin", "ABCD-EFGH", None)
-    assert events == [NeedsYou(
-        "sign-in", "Open https://microsoft.com/devicelogin and enter the code ABCD-EFGH to sign "
-        "in to Azure DevOps.", url="https://microsoft.com/devicelogin", detail="ABCD-EFGH")]
+    assert events == [
+        NeedsYou(
+            "sign-in",
+            "Open https://microsoft.com/devicelogin and enter the code ABCD-EFGH to sign "
+            "in to Azure DevOps.",
+            url="https://microsoft.com/devicelogin",
+            detail="ABCD-EFGH",
+        )
+    ]
     assert capsys.readouterr().out == ""
 
 
@@ -159,8 +174,7 @@ def test_browser_sign_in_is_not_offered_where_only_a_text_browser_could_open():
 def test_browser_and_azure_cli_sign_in_use_their_azure_identity_credentials(monkeypatch):
     from azure.identity import AzureCliCredential, InteractiveBrowserCredential
 
-    assert isinstance(entra_credential("azure-cli", lambda e: None)._credential,
-                      AzureCliCredential)
+    assert isinstance(entra_credential("azure-cli", lambda e: None)._credential, AzureCliCredential)
 
     monkeypatch.setenv("DISPLAY", ":0")
     events = []

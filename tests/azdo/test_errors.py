@@ -9,9 +9,11 @@ from college_tui.azdo.client import AzureDevOps
 
 
 def facade_methods() -> set[str]:
-    return {name for name, member in inspect.getmembers(AzureDevOps, inspect.isfunction)
-            if not name.startswith("_")
-            and name not in ("for_step", "remember_reads", "forget_reads")}  # plumbing
+    return {
+        name
+        for name, member in inspect.getmembers(AzureDevOps, inspect.isfunction)
+        if not name.startswith("_") and name not in ("for_step", "remember_reads", "forget_reads")
+    }  # plumbing
 
 
 def test_every_facade_method_has_a_description_and_a_known_scope():
@@ -30,8 +32,9 @@ def test_the_required_scopes_name_the_portal_labels():
 
 
 def test_a_403_names_the_scope_to_add():
-    error = errors.refused("create_team", 403, "TF400813: not authorized.",
-                           "UnauthorizedAccessException")
+    error = errors.refused(
+        "create_team", 403, "TF400813: not authorized.", "UnauthorizedAccessException"
+    )
     assert error.status == 403 and error.scope_hint == "vso.project_manage"
     assert error.message.startswith("Azure DevOps refused to create the team (HTTP 403).")
     assert "“Project and Team: Read, write & manage” (vso.project_manage)" in error.message
@@ -43,9 +46,11 @@ def test_a_403_names_the_scope_to_add():
 def test_the_other_sentences_say_what_to_do_next():
     assert errors.service_trouble("processes", 503).message == (
         "Azure DevOps is having trouble (HTTP 503) and could not list the processes — try again "
-        "in a minute; nothing was lost.")
+        "in a minute; nothing was lost."
+    )
     assert errors.org_not_found("https://dev.azure.com/nope").message.startswith(
-        "Organization not found: Azure DevOps has no organization at https://dev.azure.com/nope")
+        "Organization not found: Azure DevOps has no organization at https://dev.azure.com/nope"
+    )
     assert "wait a few minutes" in errors.rate_limited("teams", 30).message.lower()
     assert "Check your network" in errors.unreachable("teams", "dev.azure.com", "timed out").message
     assert errors.sign_in_failed(maybe_scope="vso.code_manage").scope_hint is None

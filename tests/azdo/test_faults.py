@@ -118,8 +118,15 @@ def test_a_request_that_takes_too_long_times_out_and_is_explained(start_sandbox,
     from .conftest import fast_policy
 
     slow = start_sandbox(faults="latency=0.5")
-    azdo = AzureDevOps(slow.info.org_url, slow.info.profile_url, PatCredential(slow.info.pat),
-                       recorder, "test", fast_policy(max_attempts=2), timeout=(2, 0.1))
+    azdo = AzureDevOps(
+        slow.info.org_url,
+        slow.info.profile_url,
+        PatCredential(slow.info.pat),
+        recorder,
+        "test",
+        fast_policy(max_attempts=2),
+        timeout=(2, 0.1),
+    )
     with pytest.raises(AzdoError) as failure:
         azdo.processes()
     assert "the request timed out" in failure.value.message
@@ -155,8 +162,9 @@ def test_an_unreachable_service_is_explained(connect, recorder):
     assert [c.status for c in recorder.calls()] == [None, None]
 
 
-def test_the_whole_journey_survives_random_faults_without_duplicates(start_sandbox, connect,
-                                                                      recorder):
+def test_the_whole_journey_survives_random_faults_without_duplicates(
+    start_sandbox, connect, recorder
+):
     from .test_ssh_keys import in_a_year, public_line
 
     server = start_sandbox(faults="5xx=0.2,429=0.1,retry_after=1,drop=0.1,seed=3")
@@ -177,7 +185,9 @@ def test_the_whole_journey_survives_random_faults_without_duplicates(start_sandb
     assert len(store.find("operation")) == 1
     assert [p["name"] for p in store.find("project")] == ["College"]
     assert sorted(t["name"] for t in store.find("team", parent=project.id)) == [
-        "College Team", "Reviewers"]
+        "College Team",
+        "Reviewers",
+    ]
     assert len(store.find("entitlement", name="grace@college.example")) == 1
     assert azdo.is_member(invite.user_descriptor, container)
     assert sorted(r.name for r in azdo.repositories(project.name)) == ["College", repo.name]

@@ -74,8 +74,9 @@ def test_an_unknown_team_shows_the_portals_message_and_hands_off(azdo):
     with pytest.raises(PortalRefused) as failure:
         azdo.set_default_team(project.name, "00000000-0000-0000-0000-000000000000")
     message = failure.value.message
-    assert message.startswith("Azure DevOps refused to set the default team through its portal "
-                              "API: ")
+    assert message.startswith(
+        "Azure DevOps refused to set the default team through its portal API: "
+    )
     assert "00000000-0000-0000-0000-000000000000" in message  # the portal's own sentence
     assert message.endswith("The wizard will show you how to do it in the browser instead.")
 

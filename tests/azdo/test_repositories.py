@@ -25,8 +25,11 @@ def make_branch(sandbox, project, repo, name: str, object_id: str) -> None:
     from tests.conftest import connect
 
     git = connect(sandbox.info.org_url, sandbox.info.pat).clients_v7_1.get_git_client()
-    git.update_refs([GitRefUpdate(name=f"refs/heads/{name}", old_object_id="0" * 40,
-                                  new_object_id=object_id)], repo.id, project.name)
+    git.update_refs(
+        [GitRefUpdate(name=f"refs/heads/{name}", old_object_id="0" * 40, new_object_id=object_id)],
+        repo.id,
+        project.name,
+    )
 
 
 def test_the_project_repository_exists_empty(sandbox, azdo):
@@ -71,11 +74,15 @@ def test_a_pull_request_is_opened_found_and_linked(sandbox, azdo):
     main = next(r for r in azdo.refs(project.name, repo.id) if r.name == "refs/heads/main")
     make_branch(sandbox, project, repo, "feature/notes", main.object_id)
 
-    pr = azdo.create_pull_request(project.name, repo.id, "feature/notes", "main",
-                                  "Add notes", "My first pull request.")
+    pr = azdo.create_pull_request(
+        project.name, repo.id, "feature/notes", "main", "Add notes", "My first pull request."
+    )
 
     assert (pr.status, pr.source_ref, pr.target_ref) == (
-        "active", "refs/heads/feature/notes", "refs/heads/main")
+        "active",
+        "refs/heads/feature/notes",
+        "refs/heads/main",
+    )
     assert pr.web_url == f"{repo.web_url}/pullrequest/{pr.id}"
     found = azdo.pull_requests(project.name, repo.id, "refs/heads/feature/notes", "main")
     assert [p.id for p in found] == [pr.id]

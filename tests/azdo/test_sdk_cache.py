@@ -12,9 +12,11 @@ def test_the_sdk_cache_lands_in_the_user_cache_dir_not_in_home(tmp_path):
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "AZURE_DEVOPS_CACHE_DIR"}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(cache))
-    script = ("from college_tui.azdo.client import _use_our_sdk_cache\n"
-              "_use_our_sdk_cache()\n"
-              "import azure.devops.connection\n")
+    script = (
+        "from college_tui.azdo.client import _use_our_sdk_cache\n"
+        "_use_our_sdk_cache()\n"
+        "import azure.devops.connection\n"
+    )
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
     assert not (home / ".azure-devops").exists()
     assert (cache / "college-tui" / "azure-devops-sdk").is_dir()

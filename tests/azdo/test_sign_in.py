@@ -53,8 +53,12 @@ def test_the_profile_host_refuses_a_wrong_pat_too(sandbox, connect):
 
 def test_an_organization_that_does_not_exist_is_named_as_such(sandbox, connect):
     azdo = connect(sandbox)
-    missing = azdo.__class__(sandbox.info.org_url.rsplit("/", 1)[0] + "/no-such-org",
-                             sandbox.info.profile_url, azdo.credential, lambda e: None)
+    missing = azdo.__class__(
+        sandbox.info.org_url.rsplit("/", 1)[0] + "/no-such-org",
+        sandbox.info.profile_url,
+        azdo.credential,
+        lambda e: None,
+    )
     with pytest.raises(AzdoError) as failure:
         missing.connection_data()
     assert failure.value.status == 404
@@ -65,8 +69,12 @@ def test_an_organization_that_does_not_exist_is_named_as_such(sandbox, connect):
 def test_a_raw_call_answered_with_the_sign_in_page_is_a_sign_in_failure(sandbox):
     # Without X-TFS-FedAuthRedirect: Suppress the service answers a bad credential with
     # HTTP 203 and an HTML sign-in page: a 2xx that must not be taken for success.
-    response = requests.get(f"{sandbox.info.org_url}/_apis/ConnectionData",
-                            auth=("", "wrong"), allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{sandbox.info.org_url}/_apis/ConnectionData",
+        auth=("", "wrong"),
+        allow_redirects=False,
+        timeout=5,
+    )
     assert response.status_code == 203
     with pytest.raises(AzdoError, match="^Sign-in failed") as failure:
         check_raw_response(response, "ssh_keys")
@@ -74,18 +82,26 @@ def test_a_raw_call_answered_with_the_sign_in_page_is_a_sign_in_failure(sandbox)
 
 
 def test_a_raw_call_with_the_suppress_header_gets_a_401_and_a_sign_in_failure(sandbox):
-    response = requests.get(f"{sandbox.info.org_url}/_apis/ConnectionData", auth=("", "wrong"),
-                            headers={"X-TFS-FedAuthRedirect": "Suppress"},
-                            allow_redirects=False, timeout=5)
+    response = requests.get(
+        f"{sandbox.info.org_url}/_apis/ConnectionData",
+        auth=("", "wrong"),
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert response.status_code == 401
     with pytest.raises(AzdoError, match="^Sign-in failed"):
         check_raw_response(response, "connection_data", portal=False)
 
 
 def test_the_raw_classifier_passes_json_through(sandbox):
-    response = requests.get(f"{sandbox.info.org_url}/_apis/ConnectionData",
-                            auth=("", sandbox.info.pat), allow_redirects=False, timeout=5,
-                            headers={"X-TFS-FedAuthRedirect": "Suppress"})
+    response = requests.get(
+        f"{sandbox.info.org_url}/_apis/ConnectionData",
+        auth=("", sandbox.info.pat),
+        allow_redirects=False,
+        timeout=5,
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
+    )
     assert check_raw_response(response, "connection_data")["authenticatedUser"]["id"]
 
 

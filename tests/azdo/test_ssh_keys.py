@@ -13,8 +13,11 @@ from college_tui.azdo.errors import PortalRefused
 
 def public_line(comment: str = "ada@laptop") -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    blob = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
-                                         serialization.PublicFormat.OpenSSH).decode()
+    blob = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
     return f"{blob} {comment}"
 
 
@@ -35,8 +38,9 @@ def test_a_key_is_uploaded_listed_and_not_uploaded_twice(sandbox, azdo, recorder
 
     # Same key material with another comment: found, not sent again.
     posts_before = [c for c in recorder.calls() if c.method == "POST"]
-    again = azdo.add_ssh_key("college-tui (2)", line.rsplit(" ", 1)[0] + " other@host", org_id,
-                             in_a_year())
+    again = azdo.add_ssh_key(
+        "college-tui (2)", line.rsplit(" ", 1)[0] + " other@host", org_id, in_a_year()
+    )
     assert again.authorization_id == key.authorization_id
     assert [c for c in recorder.calls() if c.method == "POST"] == posts_before
     assert len(sandbox.sandbox.store.find("sshkey")) == 1
@@ -52,14 +56,19 @@ def test_the_key_list_comes_from_the_token_host_named_by_resource_areas(sandbox,
 def test_a_key_the_portal_rejects_shows_its_message_and_hands_off(azdo):
     # The sandbox's typeKey for this refusal is its own invention: only the message counts.
     org_id = azdo.connection_data().instance_id
-    ed = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    ed = (
+        ed25519.Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
     with pytest.raises(PortalRefused) as failure:
         azdo.add_ssh_key("college-tui", ed, org_id, in_a_year())
     assert failure.value.message == (
-        'Azure DevOps refused to upload your SSH key through its portal API: Invalid key: Valid '
+        "Azure DevOps refused to upload your SSH key through its portal API: Invalid key: Valid "
         'keys will start with "ssh-rsa". The wizard will show you how to do it in the browser '
-        'instead.')
+        "instead."
+    )
 
 
 def test_a_refused_portal_call_is_a_portal_refusal(sandbox, connect):

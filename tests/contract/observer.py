@@ -44,8 +44,9 @@ class ExercisedOperations:
 
     def record(self, check: Check) -> None:
         with self._lock:
-            self.counts[(check.operation or f"(none) {check.method} {check.path}",
-                         check.outcome)] += 1
+            self.counts[
+                (check.operation or f"(none) {check.method} {check.path}", check.outcome)
+            ] += 1
 
     def operations(self, outcome: str | None = None) -> set[str]:
         """The operation keys checked (with the given outcome, if any)."""
@@ -55,9 +56,11 @@ class ExercisedOperations:
     def summary(self) -> str:
         specified = {op for op in self.operations() if not op.startswith(("(none)", "unspec"))}
         undocumented = {op for op in self.operations() if op.startswith("unspecified:")}
-        return (f"contract: {sum(self.counts.values())} bodies checked; "
-                f"{len(specified)} spec operations and {len(undocumented)} undocumented "
-                f"endpoints exercised")
+        return (
+            f"contract: {sum(self.counts.values())} bodies checked; "
+            f"{len(specified)} spec operations and {len(undocumented)} undocumented "
+            f"endpoints exercised"
+        )
 
 
 SESSION = ExercisedOperations()
@@ -83,20 +86,49 @@ class ContractObserver:
         """
         accept = (call.headers or {}).get("accept", "").replace(" ", "").lower()
         try:
-            self.observe(method, host, call.org, template, call.params, reply.status,
-                         None if method == "HEAD" else reply.body,
-                         array_wrap="noarraywrap=true" not in accept)
+            self.observe(
+                method,
+                host,
+                call.org,
+                template,
+                call.params,
+                reply.status,
+                None if method == "HEAD" else reply.body,
+                array_wrap="noarraywrap=true" not in accept,
+            )
         except Exception as error:  # any failure of the check itself: see the docstring
             path = concrete_path(template, call.params)
-            broken = Check(method, path, reply.status, None, "unchecked", (Violation(
-                method, path, reply.status, "",
-                f"the contract check could not run: {type(error).__name__}: {error}"),))
+            broken = Check(
+                method,
+                path,
+                reply.status,
+                None,
+                "unchecked",
+                (
+                    Violation(
+                        method,
+                        path,
+                        reply.status,
+                        "",
+                        f"the contract check could not run: {type(error).__name__}: {error}",
+                    ),
+                ),
+            )
             with self._lock:
                 self.checks.append(broken)
 
-    def observe(self, method: str, host: str, org: str | None, template: str,
-                params: dict[str, str], status: int, body: Any, *,
-                array_wrap: bool = True) -> Check:
+    def observe(
+        self,
+        method: str,
+        host: str,
+        org: str | None,
+        template: str,
+        params: dict[str, str],
+        status: int,
+        body: Any,
+        *,
+        array_wrap: bool = True,
+    ) -> Check:
         """Check one answer (the sandbox's callback calls this; tests may call it directly)."""
         sub_path = concrete_path(template, params)
         operation = find_operation(method, host, org, sub_path)
@@ -104,8 +136,9 @@ class ContractObserver:
             shorter = concrete_path(template, params, keep_tail=False)
             operation = find_operation(method, host, org, shorter)
             sub_path = shorter if operation else sub_path
-        check = check_response(method, host, org, sub_path, status, body, operation=operation,
-                               array_wrap=array_wrap)
+        check = check_response(
+            method, host, org, sub_path, status, body, operation=operation, array_wrap=array_wrap
+        )
         with self._lock:
             self.checks.append(check)
         if self.session is not None:
@@ -124,8 +157,10 @@ class ContractObserver:
 
     def report(self) -> str:
         violations = self.violations
-        lines = [f"{len(violations)} contract violation(s) in sandbox answers "
-                 "(tests/contract: Microsoft's specs + unspecified.py):"]
+        lines = [
+            f"{len(violations)} contract violation(s) in sandbox answers "
+            "(tests/contract: Microsoft's specs + unspecified.py):"
+        ]
         lines += [f"  - {v}" for v in violations[:50]]
         if len(violations) > 50:
             lines.append(f"  ... and {len(violations) - 50} more")

@@ -52,7 +52,8 @@ def spec_files(spec_dir: Path) -> list[Path]:
         raise MissingTestData(
             f"Microsoft's specs are missing: {spec_dir} holds no <area>/7.2/*.json, so no answer "
             "can be checked. They belong to the repository (tests/data/azdo-specs/README.md): "
-            "restore them with `git checkout -- tests/data`.")
+            "restore them with `git checkout -- tests/data`."
+        )
     return found
 
 
@@ -78,65 +79,113 @@ class Amendment:
     evidence: tuple[Evidence, ...]
 
 
-_PROPERTY_BAG = {"type": "object", "additionalProperties": {
-    "type": "object", "properties": {"$type": {"type": "string"}, "$value": {}},
-    "required": ["$type", "$value"], "additionalProperties": False}}
+_PROPERTY_BAG = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "object",
+        "properties": {"$type": {"type": "string"}, "$value": {}},
+        "required": ["$type", "$value"],
+        "additionalProperties": False,
+    },
+}
 
 # Definitions the specs describe as the .NET classes behind them, replaced (in every spec file) by
 # their form on the wire.
 WIRE_FORMS: dict[str, Amendment] = {
     "ReferenceLinks": Amendment(
-        {"type": "object", "additionalProperties": {
-            "type": "object", "properties": {"href": {"type": "string"}}, "required": ["href"],
-            "additionalProperties": False}},
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"href": {"type": "string"}},
+                "required": ["href"],
+                "additionalProperties": False,
+            },
+        },
         "`_links` is a map of link name -> {href}, not {links: ...}",
-        (Evidence("test_devops_projects_CreateListShowDelete.yaml #6", "/_links"),)),
+        (Evidence("test_devops_projects_CreateListShowDelete.yaml #6", "/_links"),),
+    ),
     "IdentityDescriptor": Amendment(
         {"type": "string"},
         "an identity descriptor is serialized as one string `<type>;<identifier>`",
-        (Evidence("d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8", "/identity/descriptor"),)),
+        (
+            Evidence(
+                "d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8",
+                "/identity/descriptor",
+            ),
+        ),
+    ),
     "PropertiesCollection": Amendment(
         _PROPERTY_BAG,
         "a property collection is serialized as a map of name -> {$type, $value}",
-        (Evidence("d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8", "/identity/properties"),)),
+        (
+            Evidence(
+                "d174813e/test_devops_team_createUpdateShowListDeleteListMember.yaml #8",
+                "/identity/properties",
+            ),
+        ),
+    ),
 }
 
 # (definition, property) -> the schema the real service's values need, in every spec file that has
 # the definition. A property the spec lacks is added; one it has is replaced.
 AMENDMENTS: dict[tuple[str, str], Amendment] = {
-    **{("Profile", name): Amendment(
-        {"type": "string"},
-        "the profile of `me` carries the user's names and e-mail (the SDK puts them in "
-        "additional_properties; the wizard reads them)",
-        (Evidence("profile/7.2/httpExamples/profiles/GET__profile_profiles_me.json", f"/{name}",
-                  "profile:Profiles_Get"),))
-       for name in ("displayName", "publicAlias", "emailAddress")},
+    **{
+        ("Profile", name): Amendment(
+            {"type": "string"},
+            "the profile of `me` carries the user's names and e-mail (the SDK puts them in "
+            "additional_properties; the wizard reads them)",
+            (
+                Evidence(
+                    "profile/7.2/httpExamples/profiles/GET__profile_profiles_me.json",
+                    f"/{name}",
+                    "profile:Profiles_Get",
+                ),
+            ),
+        )
+        for name in ("displayName", "publicAlias", "emailAddress")
+    },
     ("TeamProjectReference", "visibility"): Amendment(
         {"enum": ["private", "public", "organization", "unchanged"]},
         "projects of older organisations are `organization`-visible, and shallow project "
         "references in pull request lists say `unchanged`",
-        (Evidence("test_devops_projects_CreateListShowDelete.yaml #7", "/value/0/visibility"),
-         Evidence("test_pull_request_policies_workitems.yaml #0", "/value/0/repository/project/visibility"))),
+        (
+            Evidence("test_devops_projects_CreateListShowDelete.yaml #7", "/value/0/visibility"),
+            Evidence(
+                "test_pull_request_policies_workitems.yaml #0",
+                "/value/0/repository/project/visibility",
+            ),
+        ),
+    ),
     ("GraphMember", "mailAddress"): Amendment(
         {"type": ["string", "null"]},
         "groups have no e-mail address: the service sends null",
-        (Evidence("test_devops_group_and_member_tests.yaml #19", "/mailAddress"),)),
+        (Evidence("test_devops_group_and_member_tests.yaml #19", "/mailAddress"),),
+    ),
     ("UserEntitlementOperationResult", "result"): Amendment(
         {"$ref": "#/definitions/UserEntitlement"},
         "the spec's generic `T` placeholder (type string) stands for the UserEntitlement",
-        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #3", "/results/0/result"),)),
+        (
+            Evidence(
+                "test_devops_user_command_addUpdateListShowRemove.yaml #3", "/results/0/result"
+            ),
+        ),
+    ),
     ("GitImportRequestParameters", "tfvcSource"): Amendment(
         {"anyOf": [{"type": "null"}, {"$ref": "#/definitions/GitImportTfvcSource"}]},
         "a git import names no TFVC source: the service sends `tfvcSource: null`",
-        (Evidence("test_ref_createListUpdateDelete.yaml #8", "/parameters/tfvcSource"),)),
+        (Evidence("test_ref_createListUpdateDelete.yaml #8", "/parameters/tfvcSource"),),
+    ),
     ("PagedUserEntitlementsList", "members"): Amendment(
         {"type": "array", "items": {"$ref": "#/definitions/UserEntitlement"}},
         "the list still sends the older `members` beside `items` (the 7.1 SDK reads `members`)",
-        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #0", "/members"),)),
+        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #0", "/members"),),
+    ),
     ("UserEntitlement", "extensions"): Amendment(
         {"type": "array", "items": {"type": "object"}},
         "user entitlements carry their extensions (the add request sends `extensions: []` too)",
-        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #6", "/extensions"),)),
+        (Evidence("test_devops_user_command_addUpdateListShowRemove.yaml #6", "/extensions"),),
+    ),
 }
 
 
@@ -145,12 +194,25 @@ _GRAPH = "urn:azdo-spec:graph#/definitions/"
 # Operation key -> the success schema the real service's answers need, where the spec's is wrong.
 RESPONSE_AMENDMENTS: dict[str, Amendment] = {
     "graph:Subject Lookup_Lookup Subjects": Amendment(
-        {"type": "object", "additionalProperties": {"anyOf": [
-            {"$ref": _GRAPH + "GraphUser"}, {"$ref": _GRAPH + "GraphGroup"},
-            {"$ref": _GRAPH + "GraphScope"}, {"$ref": _GRAPH + "GraphServicePrincipal"}]}},
+        {
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    {"$ref": _GRAPH + "GraphUser"},
+                    {"$ref": _GRAPH + "GraphGroup"},
+                    {"$ref": _GRAPH + "GraphScope"},
+                    {"$ref": _GRAPH + "GraphServicePrincipal"},
+                ]
+            },
+        },
         "the map's values are users and groups (with their own fields), not bare GraphSubjects",
-        (Evidence("test_devops_group_and_member_tests.yaml #40",
-                  "/value/aad.NjdiY2I3OGMtZTgyYy03OWRmLWJlMmEtZTRmZjBkOTdhMmM4"),)),
+        (
+            Evidence(
+                "test_devops_group_and_member_tests.yaml #40",
+                "/value/aad.NjdiY2I3OGMtZTgyYy03OWRmLWJlMmEtZTRmZjBkOTdhMmM4",
+            ),
+        ),
+    ),
 }
 
 
@@ -223,11 +285,15 @@ def _flatten(schema: Any, definitions: dict[str, Any]) -> Any:
         return [_flatten(item, definitions) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _flatten(value, definitions) for key, value in schema.items()
-           if key not in ("allOf", "properties")}
+    out = {
+        key: _flatten(value, definitions)
+        for key, value in schema.items()
+        if key not in ("allOf", "properties")
+    }
     if "properties" in schema:
-        out["properties"] = {name: _flatten(prop, definitions)
-                             for name, prop in schema["properties"].items()}
+        out["properties"] = {
+            name: _flatten(prop, definitions) for name, prop in schema["properties"].items()
+        }
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         required: list[str] = []
@@ -251,8 +317,10 @@ def _close(schema: Any) -> Any:
         return [_close(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _close(value) if key in ("items", "additionalProperties") else value
-           for key, value in schema.items()}
+    out = {
+        key: _close(value) if key in ("items", "additionalProperties") else value
+        for key, value in schema.items()
+    }
     if "properties" in schema:
         out["properties"] = {name: _close(prop) for name, prop in schema["properties"].items()}
         out.setdefault("additionalProperties", False)
@@ -290,8 +358,9 @@ class SpecIndex:
             document = json.loads(path.read_text(encoding="utf-8-sig"))
             self.definitions[area] = document.get("definitions", {})
             strict = {"definitions": strict_definitions(self.definitions[area], amend=amend)}
-            resources.append((spec_uri(area),
-                              Resource.from_contents(strict, default_specification=DRAFT4)))
+            resources.append(
+                (spec_uri(area), Resource.from_contents(strict, default_specification=DRAFT4))
+            )
             for operation, spec_host in _operations(area, document):
                 if amend and operation.key in RESPONSE_AMENDMENTS:
                     operation = _amend_responses(operation, RESPONSE_AMENDMENTS[operation.key])
@@ -309,7 +378,8 @@ class SpecIndex:
                 if route.spec_host != spec_host or route.operation.method != method:
                     continue
                 if route.regex.match(path.rstrip("/") or "/") and (
-                        best is None or route.literal_length > best.literal_length):
+                    best is None or route.literal_length > best.literal_length
+                ):
                     best = route
         return best.operation if best else None
 
@@ -317,8 +387,9 @@ class SpecIndex:
         """A (cached) validator for a schema whose refs point into the specs."""
         key = json.dumps(schema, sort_keys=True)
         if key not in self._validators:
-            self._validators[key] = Draft4Validator(schema, registry=self.registry,
-                                                    format_checker=FORMATS)
+            self._validators[key] = Draft4Validator(
+                schema, registry=self.registry, format_checker=FORMATS
+            )
         return self._validators[key]
 
 
@@ -328,17 +399,24 @@ def _operations(area: str, document: dict[str, Any]) -> Iterator[tuple[Operation
         for method, op in methods.items():
             if method == "parameters":
                 continue
-            responses = {code: _absolute_refs(area, response.get("schema"))
-                         for code, response in op.get("responses", {}).items()}
-            yield Operation(area, method.upper(), template, op.get("operationId", ""),
-                            responses), host
+            responses = {
+                code: _absolute_refs(area, response.get("schema"))
+                for code, response in op.get("responses", {}).items()
+            }
+            yield (
+                Operation(area, method.upper(), template, op.get("operationId", ""), responses),
+                host,
+            )
 
 
 def _amend_responses(operation: Operation, amendment: Amendment) -> Operation:
-    responses = {code: (amendment.schema if code.startswith("2") and schema else schema)
-                 for code, schema in operation.responses.items()}
-    return Operation(operation.area, operation.method, operation.template,
-                     operation.operation_id, responses)
+    responses = {
+        code: (amendment.schema if code.startswith("2") and schema else schema)
+        for code, schema in operation.responses.items()
+    }
+    return Operation(
+        operation.area, operation.method, operation.template, operation.operation_id, responses
+    )
 
 
 def _absolute_refs(area: str, schema: Any) -> Any:

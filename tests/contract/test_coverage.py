@@ -23,8 +23,10 @@ from tests.contract.validate import find_operation
 from tests.sandbox.helpers import create_project, import_course
 
 AGILE = "adcc42ab-9882-485e-a3ed-7678f01f66bc"
-HEADERS = {"Accept": "application/json;api-version=7.1-preview.1",
-           "X-TFS-FedAuthRedirect": "Suppress"}
+HEADERS = {
+    "Accept": "application/json;api-version=7.1-preview.1",
+    "X-TFS-FedAuthRedirect": "Suppress",
+}
 
 
 def contract_of(server) -> ContractObserver:
@@ -55,6 +57,7 @@ def raw(server, method: str, url: str, **kwargs) -> requests.Response:
 
 # -- stories ------------------------------------------------------------------------------------
 
+
 def test_sign_in_bodies_follow_their_schemas(sandbox, org, app_clients):
     profile = app_clients.get_profile_client().get_profile("me")
     accounts = app_clients.get_accounts_client().get_accounts(member_id=profile.id)
@@ -63,9 +66,16 @@ def test_sign_in_bodies_follow_their_schemas(sandbox, org, app_clients):
     connection = org.get_location_client().get_connection_data()
     assert connection.authenticated_user.id == profile.id
 
-    assert_validated(sandbox, {"profile:Profiles_Get", "account:Accounts_List",
-                               "unspecified:ConnectionData_Get", "unspecified:Locations_Options",
-                               "unspecified:ResourceAreas_List"})
+    assert_validated(
+        sandbox,
+        {
+            "profile:Profiles_Get",
+            "account:Accounts_List",
+            "unspecified:ConnectionData_Get",
+            "unspecified:Locations_Options",
+            "unspecified:ResourceAreas_List",
+        },
+    )
 
 
 def test_project_and_team_bodies_follow_their_schemas(sandbox, org):
@@ -83,15 +93,30 @@ def test_project_and_team_bodies_follow_their_schemas(sandbox, org):
     core.create_team(WebApiTeam(name="Tutors", description="The tutors"), project.id)
 
     with pytest.raises(AzureDevOpsServiceError) as refused:
-        core.queue_create_project(TeamProject(name="College", capabilities={
-            "versioncontrol": {"sourceControlType": "Git"},
-            "processTemplate": {"templateTypeId": AGILE}}))
+        core.queue_create_project(
+            TeamProject(
+                name="College",
+                capabilities={
+                    "versioncontrol": {"sourceControlType": "Git"},
+                    "processTemplate": {"templateTypeId": AGILE},
+                },
+            )
+        )
     assert refused.value.type_key == "ProjectAlreadyExistsException"
 
-    assert_validated(sandbox, {"core:Processes_List", "core:Projects_Create",
-                               "operations:Operations_Get", "core:Projects_Get",
-                               "core:Projects_List", "core:Teams_Get Teams", "core:Teams_Get",
-                               "core:Teams_Create"})
+    assert_validated(
+        sandbox,
+        {
+            "core:Processes_List",
+            "core:Projects_Create",
+            "operations:Operations_Get",
+            "core:Projects_Get",
+            "core:Projects_List",
+            "core:Teams_Get Teams",
+            "core:Teams_Get",
+            "core:Teams_Create",
+        },
+    )
     assert_validated(sandbox, {"core:Projects_Create"}, outcome="error body")
 
 
@@ -102,23 +127,51 @@ def test_default_team_and_ssh_key_bodies_follow_their_schemas(sandbox, org):
     hierarchy = f"{sandbox.info.org_url}/_apis/Contribution/HierarchyQuery"
     org_url = sandbox.info.org_url
 
-    default_team = raw(sandbox, "POST", hierarchy, json={
-        "contributionIds": ["ms.vss-admin-web.admin-teams-data-provider"],
-        "dataProviderContext": {"properties": {
-            "setDefaultTeam": True, "teamId": team.id,
-            "sourcePage": {"url": f"{org_url}/College/_settings/teams",
-                           "routeId": "ms.vss-admin-web.project-admin-hub-route",
-                           "routeValues": {"project": "College", "adminPivot": "teams",
-                                           "controller": "ContributedPage",
-                                           "action": "Execute"}}}}})
+    default_team = raw(
+        sandbox,
+        "POST",
+        hierarchy,
+        json={
+            "contributionIds": ["ms.vss-admin-web.admin-teams-data-provider"],
+            "dataProviderContext": {
+                "properties": {
+                    "setDefaultTeam": True,
+                    "teamId": team.id,
+                    "sourcePage": {
+                        "url": f"{org_url}/College/_settings/teams",
+                        "routeId": "ms.vss-admin-web.project-admin-hub-route",
+                        "routeValues": {
+                            "project": "College",
+                            "adminPivot": "teams",
+                            "controller": "ContributedPage",
+                            "action": "Execute",
+                        },
+                    },
+                }
+            },
+        },
+    )
     assert default_team.status_code == 200
 
     key = ssh_public_key()
-    added = raw(sandbox, "POST", hierarchy, json={
-        "contributionIds": [SSH_KEY_PROVIDER],
-        "dataProviderContext": {"properties": {
-            "displayName": "college-tui", "publicData": key, "validTo": "2027-05-01T00:00:00.000Z",
-            "scope": "app_token", "isPublic": True, "targetAccounts": [instance_id]}}})
+    added = raw(
+        sandbox,
+        "POST",
+        hierarchy,
+        json={
+            "contributionIds": [SSH_KEY_PROVIDER],
+            "dataProviderContext": {
+                "properties": {
+                    "displayName": "college-tui",
+                    "publicData": key,
+                    "validTo": "2027-05-01T00:00:00.000Z",
+                    "scope": "app_token",
+                    "isPublic": True,
+                    "targetAccounts": [instance_id],
+                }
+            },
+        },
+    )
     assert added.status_code == 200
     authorization_id = added.json()["dataProviders"][SSH_KEY_PROVIDER]["authorizationId"]
 
@@ -141,9 +194,12 @@ def test_invite_and_membership_bodies_follow_their_schemas(sandbox, org):
 
     project = create_project(org, "College")
     team = org.get_core_client().get_teams(project.id)[0]
-    added = org.get_member_entitlement_management_client().add_user_entitlement(UserEntitlement(
-        access_level=AccessLevel(account_license_type="stakeholder"),
-        user=GraphUser(subject_kind="user", principal_name="grace@college.example")))
+    added = org.get_member_entitlement_management_client().add_user_entitlement(
+        UserEntitlement(
+            access_level=AccessLevel(account_license_type="stakeholder"),
+            user=GraphUser(subject_kind="user", principal_name="grace@college.example"),
+        )
+    )
     assert added.is_success
     user = added.user_entitlement.user.descriptor
 
@@ -154,9 +210,15 @@ def test_invite_and_membership_bodies_follow_their_schemas(sandbox, org):
     graph.check_membership_existence(user, team_descriptor)
     assert graph.get_membership(user, team_descriptor).member_descriptor == user
 
-    assert_validated(sandbox, {"memberEntitlementManagement:User Entitlements_Add",
-                               "graph:Descriptors_Get", "graph:Memberships_Add",
-                               "graph:Memberships_Get"})
+    assert_validated(
+        sandbox,
+        {
+            "memberEntitlementManagement:User Entitlements_Add",
+            "graph:Descriptors_Get",
+            "graph:Memberships_Add",
+            "graph:Memberships_Get",
+        },
+    )
     assert_validated(sandbox, {"graph:Memberships_Check Membership Existence"}, outcome="no body")
 
 
@@ -173,22 +235,46 @@ def test_repository_import_and_pull_request_bodies_follow_their_schemas(sandbox,
     assert {"College", "aidevcollege"} <= {r.name for r in git.get_repositories("College")}
 
     main = next(r for r in git.get_refs(repo.id, "College") if r.name == "refs/heads/main")
-    git.update_refs([GitRefUpdate(name="refs/heads/feature", old_object_id="0" * 40,
-                                  new_object_id=main.object_id)], repo.id, "College")
-    pull = git.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/feature", target_ref_name="refs/heads/main",
-        title="My first pull request", description="Challenge 1"), repo.id, "College")
+    git.update_refs(
+        [
+            GitRefUpdate(
+                name="refs/heads/feature", old_object_id="0" * 40, new_object_id=main.object_id
+            )
+        ],
+        repo.id,
+        "College",
+    )
+    pull = git.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/feature",
+            target_ref_name="refs/heads/main",
+            title="My first pull request",
+            description="Challenge 1",
+        ),
+        repo.id,
+        "College",
+    )
     assert git.get_pull_request_by_id(pull.pull_request_id).title == "My first pull request"
-    listed = git.get_pull_requests(repo.id, GitPullRequestSearchCriteria(status="active"),
-                                   "College")
+    listed = git.get_pull_requests(
+        repo.id, GitPullRequestSearchCriteria(status="active"), "College"
+    )
     assert [p.pull_request_id for p in listed] == [pull.pull_request_id]
 
-    assert_validated(sandbox, {"git:Repositories_Create", "git:Repositories_List",
-                               "git:Repositories_Get Repository", "git:Import Requests_Create",
-                               "git:Import Requests_Get", "git:Refs_List", "git:Refs_Update Refs",
-                               "git:Pull Requests_Create",
-                               "git:Pull Requests_Get Pull Request By Id",
-                               "git:Pull Requests_Get Pull Requests"})
+    assert_validated(
+        sandbox,
+        {
+            "git:Repositories_Create",
+            "git:Repositories_List",
+            "git:Repositories_Get Repository",
+            "git:Import Requests_Create",
+            "git:Import Requests_Get",
+            "git:Refs_List",
+            "git:Refs_Update Refs",
+            "git:Pull Requests_Create",
+            "git:Pull Requests_Get Pull Request By Id",
+            "git:Pull Requests_Get Pull Requests",
+        },
+    )
 
 
 def test_every_route_the_sandbox_serves_has_a_schema():
@@ -198,30 +284,40 @@ def test_every_route_the_sandbox_serves_has_a_schema():
     unschemed = []
     for route in router.routes:
         params = {name: f"x{name}" for name in re.findall(r"\{\*?(\w+)\}", route.template)}
-        found = (find_operation(route.method, route.host, "org", concrete_path(route.template,
-                                                                               params))
-                 or find_operation(route.method, route.host, "org", concrete_path(
-                     route.template, params, keep_tail=False)))
+        found = find_operation(
+            route.method, route.host, "org", concrete_path(route.template, params)
+        ) or find_operation(
+            route.method, route.host, "org", concrete_path(route.template, params, keep_tail=False)
+        )
         if found is None:
             unschemed.append(f"{route.method} {route.host}:{route.template}")
     assert unschemed == [], "routes without a schema (spec or unspecified.py): " + ", ".join(
-        unschemed)
+        unschemed
+    )
 
 
 # -- the validator bites ------------------------------------------------------------------------
 
+
 def _project_body(**changes: Any) -> dict[str, Any]:
-    body = {"id": str(uuid.uuid4()), "name": "College", "state": "wellFormed", "revision": 7,
-            "visibility": "private", "url": "http://127.0.0.1/org/_apis/projects/x",
-            "lastUpdateTime": "2025-01-10T12:13:40.297Z"}
+    body = {
+        "id": str(uuid.uuid4()),
+        "name": "College",
+        "state": "wellFormed",
+        "revision": 7,
+        "visibility": "private",
+        "url": "http://127.0.0.1/org/_apis/projects/x",
+        "lastUpdateTime": "2025-01-10T12:13:40.297Z",
+    }
     body.update(changes)
     return body
 
 
 def check_get_project(body: Any, status: int = 200):
     observer = ContractObserver(session=None)
-    observer.observe("GET", "dev", "org", "_apis/projects/{projectId}", {"projectId": "College"},
-                     status, body)
+    observer.observe(
+        "GET", "dev", "org", "_apis/projects/{projectId}", {"projectId": "College"}, status, body
+    )
     return observer
 
 
@@ -243,12 +339,20 @@ def test_a_wrong_type_is_reported_with_its_json_pointer():
 def test_malformed_ids_and_dates_are_reported():
     observer = check_get_project(_project_body(id="42", lastUpdateTime="yesterday"))
     assert {(v.pointer, v.message) for v in observer.violations} == {
-        ("/id", "'42' is not a 'uuid'"), ("/lastUpdateTime", "'yesterday' is not a 'date-time'")}
+        ("/id", "'42' is not a 'uuid'"),
+        ("/lastUpdateTime", "'yesterday' is not a 'date-time'"),
+    }
 
 
 def test_an_invented_field_is_reported_even_when_nested():
-    body = _project_body(defaultTeam={"id": str(uuid.uuid4()), "name": "College Team",
-                                      "url": "http://x", "isDefault": True})
+    body = _project_body(
+        defaultTeam={
+            "id": str(uuid.uuid4()),
+            "name": "College Team",
+            "url": "http://x",
+            "isDefault": True,
+        }
+    )
     observer = check_get_project(body)
     [violation] = observer.violations
     assert violation.pointer == "/defaultTeam"

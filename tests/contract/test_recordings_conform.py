@@ -29,9 +29,11 @@ from tests.fidelity.cassettes import RECORDINGS, Interaction, cassette_paths, lo
 
 # Recorded answers that do not validate, and why that is not the contract's business.
 RECORDING_EXEMPTIONS = {
-    ("test_devops_user_command_addUpdateListShowRemove.yaml", 8):
-        "PATCH of one user's entitlement (not used by the wizard) answers null for "
-        "groupAssignments/projectEntitlements; the sandbox sends arrays, which stays valid",
+    (
+        "test_devops_user_command_addUpdateListShowRemove.yaml",
+        8,
+    ): "PATCH of one user's entitlement (not used by the wizard) answers null for "
+    "groupAssignments/projectEntitlements; the sandbox sends arrays, which stays valid",
 }
 
 
@@ -52,8 +54,15 @@ def recorded_checks():
 
 
 def check_recorded(item: Interaction, index: SpecIndex) -> Check:
-    return check_response(item.method, item.host, item.org, unquote(item.sub_path), item.status,
-                          item.response_json, index=index)
+    return check_response(
+        item.method,
+        item.host,
+        item.org,
+        unquote(item.sub_path),
+        item.status,
+        item.response_json,
+        index=index,
+    )
 
 
 def test_every_recorded_answer_of_a_schemad_endpoint_validates():
@@ -80,14 +89,25 @@ def _evidence_check(evidence: Evidence, index: SpecIndex) -> Check:
     example = json.loads((SPEC_DIR / evidence.source).read_text(encoding="utf-8-sig"))
     status, response = next(iter(example["responses"].items()))
     operation = index.operations[evidence.operation]
-    return check_response(operation.method, "app", None, "example", int(status),
-                          response["body"], operation=operation, index=index)
+    return check_response(
+        operation.method,
+        "app",
+        None,
+        "example",
+        int(status),
+        response["body"],
+        operation=operation,
+        index=index,
+    )
 
 
 def _concerns(check: Check, pointer: str) -> list[str]:
     parent, _, name = pointer.rpartition("/")
-    return [str(v) for v in check.violations
-            if v.pointer.startswith(pointer) or (v.pointer == parent and f"'{name}'" in v.message)]
+    return [
+        str(v)
+        for v in check.violations
+        if v.pointer.startswith(pointer) or (v.pointer == parent and f"'{name}'" in v.message)
+    ]
 
 
 ALL_AMENDMENTS: dict[str, Any] = {

@@ -26,7 +26,9 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path} -> {self.status} at {self.pointer or '/'}: {self.message}"
+        return (
+            f"{self.method} {self.path} -> {self.status} at {self.pointer or '/'}: {self.message}"
+        )
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,28 @@ def display_path(host: str, org: str | None, sub_path: str) -> str:
     return f"{prefix}/{sub_path}"
 
 
-def find_operation(method: str, host: str, org: str | None, sub_path: str,
-                   index: SpecIndex | None = None) -> Operation | None:
+def find_operation(
+    method: str, host: str, org: str | None, sub_path: str, index: SpecIndex | None = None
+) -> Operation | None:
     """The documented operation, else the hand-written one, for a request."""
     sub_path = sub_path.strip("/")
-    return ((index or spec_index()).find(method, host, org, sub_path)
-            or find_undocumented(method, host, sub_path))
+    return (index or spec_index()).find(method, host, org, sub_path) or find_undocumented(
+        method, host, sub_path
+    )
 
 
-def check_response(method: str, host: str, org: str | None, sub_path: str, status: int,
-                   body: Any, *, operation: Operation | None = None,
-                   index: SpecIndex | None = None, array_wrap: bool = True) -> Check:
+def check_response(
+    method: str,
+    host: str,
+    org: str | None,
+    sub_path: str,
+    status: int,
+    body: Any,
+    *,
+    operation: Operation | None = None,
+    index: SpecIndex | None = None,
+    array_wrap: bool = True,
+) -> Check:
     """Validate one response body; the returned `Check` lists every violation found.
 
     `array_wrap=False` when the client asked for bare arrays (`Accept: ...;noArrayWrap=true`).
@@ -71,27 +84,52 @@ def check_response(method: str, host: str, org: str | None, sub_path: str, statu
     key = operation.key if operation else None
 
     def fail(outcome: str, problems: list[tuple[str, str]]) -> Check:
-        return Check(method, path, status, key, outcome,
-                     tuple(Violation(method, path, status, p, m) for p, m in problems))
+        return Check(
+            method,
+            path,
+            status,
+            key,
+            outcome,
+            tuple(Violation(method, path, status, p, m) for p, m in problems),
+        )
 
     if method == "HEAD":  # headers only, found or not (spec Memberships/CheckMembershipExistence)
         return fail("no body", [])
     if status >= 400:
         if not isinstance(body, dict):
-            return fail("error body", [("", f"an error needs the service's JSON error body, got "
-                                            f"{_kind(body)}")])
+            return fail(
+                "error body",
+                [("", f"an error needs the service's JSON error body, got {_kind(body)}")],
+            )
         return fail("error body", _validate(index, WRAPPED_EXCEPTION, body))
     if operation is None:
-        return fail("unchecked", [("", "no schema documents this endpoint: add one to "
-                                       "tests/contract/unspecified.py, citing its source")])
+        return fail(
+            "unchecked",
+            [
+                (
+                    "",
+                    "no schema documents this endpoint: add one to "
+                    "tests/contract/unspecified.py, citing its source",
+                )
+            ],
+        )
     documented, schema = operation.response_schema(status)
     if not documented:
-        return fail("unchecked", [("", f"status {status} is not a documented answer of "
-                                       f"{operation.key} ({', '.join(operation.responses)})")])
+        return fail(
+            "unchecked",
+            [
+                (
+                    "",
+                    f"status {status} is not a documented answer of "
+                    f"{operation.key} ({', '.join(operation.responses)})",
+                )
+            ],
+        )
     if schema is None:
         if body not in (None, "", b""):
-            return fail("no body", [("", f"{operation.key} answers without a body, got "
-                                         f"{_kind(body)}")])
+            return fail(
+                "no body", [("", f"{operation.key} answers without a body, got {_kind(body)}")]
+            )
         return fail("no body", [])
     if not isinstance(body, (dict, list)):
         return fail("schema", [("", f"expected a JSON body, got {_kind(body)}")])
@@ -99,8 +137,10 @@ def check_response(method: str, host: str, org: str | None, sub_path: str, statu
         if not array_wrap:
             return fail("schema", _validate(index, schema, body))
         if isinstance(body, list):
-            return fail("schema", [("", "the service wraps collections as {count, value}, "
-                                        "got a bare array")])
+            return fail(
+                "schema",
+                [("", "the service wraps collections as {count, value}, got a bare array")],
+            )
         problems = _validate(index, _collection_of(schema), body)
         if not problems and body["count"] != len(body["value"]):
             problems.append(("/count", f"count {body['count']} but {len(body['value'])} values"))
@@ -115,13 +155,20 @@ def _is_collection(index: SpecIndex, schema: dict[str, Any]) -> bool:
         schema = index.registry.resolver().lookup(schema["$ref"]).contents
     if schema.get("type") == "array":
         return True
-    return (schema.get("type") == "object" and "properties" not in schema
-            and isinstance(schema.get("additionalProperties"), dict))
+    return (
+        schema.get("type") == "object"
+        and "properties" not in schema
+        and isinstance(schema.get("additionalProperties"), dict)
+    )
 
 
 def _collection_of(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "required": ["count", "value"],
-            "properties": {"count": {"type": "integer"}, "value": schema}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["count", "value"],
+        "properties": {"count": {"type": "integer"}, "value": schema},
+    }
 
 
 def _validate(index: SpecIndex, schema: dict[str, Any], body: Any) -> list[tuple[str, str]]:

@@ -65,9 +65,15 @@ def closed_port() -> int:
 def sandbox_target(server, home: Path, **changes) -> Target:
     """The Target cli.py hands the doctor for `--sandbox`."""
     info = server.info
-    values = dict(org_url=info.org_url, profile_url=info.profile_url, home=home,
-                  ssh_hostname=info.ssh_host, ssh_port=info.ssh_port,
-                  ssh_host_key=info.ssh_host_key, sandbox=True,
-                  state_key=f"sandbox:{info.data_dir}")
+    values = dict(
+        org_url=info.org_url,
+        profile_url=info.profile_url,
+        home=home,
+        ssh_hostname=info.ssh_host,
+        ssh_port=info.ssh_port,
+        ssh_host_key=info.ssh_host_key,
+        sandbox=True,
+        state_key=f"sandbox:{info.data_dir}",
+    )
     values.update(changes)
     return Target(**values)

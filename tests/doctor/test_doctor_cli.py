@@ -11,21 +11,31 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh") is None or shutil.which("git") is None,
-                                reason="needs git and OpenSSH")
+pytestmark = pytest.mark.skipif(
+    shutil.which("ssh") is None or shutil.which("git") is None, reason="needs git and OpenSSH"
+)
 
 
-def doctor(home: Path, *args: str, path: str | None = None,
-           extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("XDG_", "COLLEGE_TUI_", "AZURE_DEVOPS_PAT", "SSH_AUTH_SOCK"))}
+def doctor(
+    home: Path, *args: str, path: str | None = None, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XDG_", "COLLEGE_TUI_", "AZURE_DEVOPS_PAT", "SSH_AUTH_SOCK"))
+    }
     env.update(HOME=str(home), AZURE_DEVOPS_CACHE_DIR=str(home / "sdk-cache"))
     if path is not None:
         env["PATH"] = path
     env.update(extra or {})
-    return subprocess.run([sys.executable, "-m", "college_tui.cli", "doctor", *args],
-                          capture_output=True, text=True, env=env, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "college_tui.cli", "doctor", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_doctor_sandbox_passes_on_a_fresh_install(tmp_path):
@@ -72,8 +82,15 @@ def test_doctor_org_checks_the_scopes_of_the_pat_in_the_environment(tmp_path, sa
     home = tmp_path / "home"
     home.mkdir()
     info = sandbox.info
-    done = doctor(home, "--org", info.org_url, "--profile-url", info.profile_url, "--json",
-                  extra={"AZURE_DEVOPS_PAT": info.pat})
+    done = doctor(
+        home,
+        "--org",
+        info.org_url,
+        "--profile-url",
+        info.profile_url,
+        "--json",
+        extra={"AZURE_DEVOPS_PAT": info.pat},
+    )
     result = json.loads(done.stdout)
     checks = {c["key"]: c for c in result["checks"]}
     assert checks["pat"]["status"] == "ok", checks["pat"]

@@ -48,13 +48,16 @@ def test_an_old_git_is_a_warning(fake_bin):
     assert check.status == WARNING and check.found == "git 2.11.0"
 
 
-@pytest.mark.parametrize(("banner", "version"), [
-    ("OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19", (9, 2)),
-    ("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2", (8, 1)),
-    ("OpenSSH_7.2p2 Ubuntu-4ubuntu2.10, OpenSSL 1.0.2g", (7, 2)),
-    ("OpenSSH_6.6.1p1 Ubuntu-2ubuntu2, OpenSSL 1.0.1f", (6, 6)),
-    ("Dropbear v2022.83", None),
-])
+@pytest.mark.parametrize(
+    ("banner", "version"),
+    [
+        ("OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19", (9, 2)),
+        ("OpenSSH_for_Windows_8.1p1, LibreSSL 3.0.2", (8, 1)),
+        ("OpenSSH_7.2p2 Ubuntu-4ubuntu2.10, OpenSSL 1.0.2g", (7, 2)),
+        ("OpenSSH_6.6.1p1 Ubuntu-2ubuntu2, OpenSSL 1.0.1f", (6, 6)),
+        ("Dropbear v2022.83", None),
+    ],
+)
 def test_ssh_banners_are_read(banner, version):
     assert parse_ssh_version(banner) == version
 
@@ -167,7 +170,8 @@ def test_colours_both_ways():
 def test_an_ssh_config_block_for_azure_devops_is_a_warning_with_its_line(home):
     (home / ".ssh" / "config").write_text(
         "Host github.com\n  User git\n\nHost ssh.dev.azure.com\n  IdentityFile ~/.ssh/old\n"
-        "  Port 2222\n")
+        "  Port 2222\n"
+    )
     check = doctor.check_ssh_config(home)
     assert check.status == WARNING
     assert "line 4: Host ssh.dev.azure.com sets Port" in check.found
@@ -188,8 +192,9 @@ def test_a_wildcard_block_counts_only_when_it_changes_the_connection(home):
 
 
 def test_college_tuis_own_block_is_not_a_conflict(home):
-    ours = render_block("ssh.dev.azure.com", home / ".ssh" / "college_tui_rsa", port=2222,
-                        hostname="127.0.0.1")
+    ours = render_block(
+        "ssh.dev.azure.com", home / ".ssh" / "college_tui_rsa", port=2222, hostname="127.0.0.1"
+    )
     (home / ".ssh" / "config").write_text(ours + "Host github.com\n  Port 443\n")
     check = doctor.check_ssh_config(home)
     assert check.status == OK, check
@@ -214,8 +219,10 @@ def test_a_key_azure_devops_cannot_use_at_the_default_path_is_a_problem(home):
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
     key = ed25519.Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-        serialization.NoEncryption())
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
     path = home / ".ssh" / "college_tui_rsa"
     path.write_bytes(key)
     os.chmod(path, 0o600)
@@ -232,5 +239,14 @@ def test_quick_checks_need_no_network_and_cover_every_local_check(home, monkeypa
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     keys = [c.key for c in doctor.quick_checks(home)]
-    assert keys == ["python", "git", "ssh-client", "ssh-agent", "keyring", "terminal-size",
-                    "colours", "ssh-config", "ssh-key"]
+    assert keys == [
+        "python",
+        "git",
+        "ssh-client",
+        "ssh-agent",
+        "keyring",
+        "terminal-size",
+        "colours",
+        "ssh-config",
+        "ssh-key",
+    ]

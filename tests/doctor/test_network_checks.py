@@ -33,13 +33,18 @@ def test_every_network_check_passes_on_the_sandbox(sandbox_ssh, home):
     shown = " ".join(f"{c.found} {c.advice}" for c in checks.values())
     assert sandbox_ssh.info.pat not in shown
     assert {k for k in checks if k.startswith("scope:")} == {
-        "scope:vso.profile", "scope:vso.work", "scope:vso.project_manage",
-        "scope:vso.memberentitlementmanagement_write", "scope:vso.graph_manage",
-        "scope:vso.code_manage"}
+        "scope:vso.profile",
+        "scope:vso.work",
+        "scope:vso.project_manage",
+        "scope:vso.memberentitlementmanagement_write",
+        "scope:vso.graph_manage",
+        "scope:vso.code_manage",
+    }
 
 
 def test_a_sandbox_without_ssh_is_a_warning_and_nothing_on_the_internet_is_probed(
-        sandbox, home, monkeypatch):
+    sandbox, home, monkeypatch
+):
     import socket
 
     def no_connection(*args, **kwargs):
@@ -99,21 +104,28 @@ def test_the_users_proxy_settings_are_honoured(sandbox, home, monkeypatch):
     assert check_https(target, timeout=2).status == OK
 
 
-@pytest.mark.parametrize(("host", "path", "scope"), [
-    ("dev", "College/_apis/git/repositories/aidevcollege", "vso.code_manage"),
-    ("dev", "_apis/process/processes", "vso.work"),
-    ("vssps", "_apis/Graph/Descriptors/some-id", "vso.graph_manage"),
-    ("vsaex", "_apis/UserEntitlements", "vso.memberentitlementmanagement_write"),
-])
+@pytest.mark.parametrize(
+    ("host", "path", "scope"),
+    [
+        ("dev", "College/_apis/git/repositories/aidevcollege", "vso.code_manage"),
+        ("dev", "_apis/process/processes", "vso.work"),
+        ("vssps", "_apis/Graph/Descriptors/some-id", "vso.graph_manage"),
+        ("vsaex", "_apis/UserEntitlements", "vso.memberentitlementmanagement_write"),
+    ],
+)
 @pytest.mark.parametrize("status", [403, 401])
-def test_a_pat_missing_a_scope_is_a_problem_that_names_it(sandbox, home, monkeypatch, host,
-                                                          path, scope, status):
+def test_a_pat_missing_a_scope_is_a_problem_that_names_it(
+    sandbox, home, monkeypatch, host, path, scope, status
+):
     # What the service does for a PAT made without the scope: that call is refused, others work.
     route, _params, _known = router.match("GET", host, path)
 
     def refuse(call):
-        raise ServiceError(status, "UnauthorizedRequestException",
-                           "TF400813: The user is not authorized to access this resource.")
+        raise ServiceError(
+            status,
+            "UnauthorizedRequestException",
+            "TF400813: The user is not authorized to access this resource.",
+        )
 
     monkeypatch.setattr(route, "handler", refuse)
     checks = by_key(check_pat_scopes(sandbox_target(sandbox, home), sandbox.info.pat))

@@ -63,22 +63,27 @@ class World:
         return self.root / "answers.toml"
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("COLLEGE_TUI_", "AZURE_DEVOPS_", "XDG_"))}
-        env.update({
-            "HOME": str(self.home),
-            "XDG_CONFIG_HOME": str(self.root / "xdg-config"),
-            "XDG_DATA_HOME": str(self.root / "xdg-data"),
-            "XDG_STATE_HOME": str(self.root / "xdg-state"),
-            "XDG_CACHE_HOME": str(self.root / "xdg-cache"),
-            "AZURE_DEVOPS_CACHE_DIR": str(self.root / "sdk-cache"),
-            "PYTHON_KEYRING_BACKEND": "college_tui.workstation.memory_keyring.MemoryKeyring",
-            "COLLEGE_TUI_STATE_DIR": str(self.state),
-            "COLLEGE_TUI_SANDBOX_FAST": "1",
-            "PYTHONUNBUFFERED": "1",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            PASSPHRASE_ENV: PASSPHRASE,
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("COLLEGE_TUI_", "AZURE_DEVOPS_", "XDG_"))
+        }
+        env.update(
+            {
+                "HOME": str(self.home),
+                "XDG_CONFIG_HOME": str(self.root / "xdg-config"),
+                "XDG_DATA_HOME": str(self.root / "xdg-data"),
+                "XDG_STATE_HOME": str(self.root / "xdg-state"),
+                "XDG_CACHE_HOME": str(self.root / "xdg-cache"),
+                "AZURE_DEVOPS_CACHE_DIR": str(self.root / "sdk-cache"),
+                "PYTHON_KEYRING_BACKEND": "college_tui.workstation.memory_keyring.MemoryKeyring",
+                "COLLEGE_TUI_STATE_DIR": str(self.state),
+                "COLLEGE_TUI_SANDBOX_FAST": "1",
+                "PYTHONUNBUFFERED": "1",
+                "GIT_CONFIG_NOSYSTEM": "1",
+                PASSPHRASE_ENV: PASSPHRASE,
+            }
+        )
         env.update(extra)
         return env
 
@@ -88,19 +93,34 @@ class World:
     def sandbox_args(self, *extra: str) -> list[str]:
         return ["--sandbox", "--data", str(self.data), *extra]
 
-    def run(self, *args: str, timeout: float = 120, env: dict | None = None,
-            stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(*args), env=env or self.env(), capture_output=True,
-                              text=True, timeout=timeout, stdin=stdin, cwd=self.root)
+    def run(
+        self, *args: str, timeout: float = 120, env: dict | None = None, stdin=subprocess.DEVNULL
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            self.command(*args),
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=stdin,
+            cwd=self.root,
+        )
 
     def apply(self, *extra: str, **kwargs) -> subprocess.CompletedProcess:
-        return self.run("apply", *self.sandbox_args(), "--answers", str(self.answers), "--yes",
-                        *extra, **kwargs)
+        return self.run(
+            "apply", *self.sandbox_args(), "--answers", str(self.answers), "--yes", *extra, **kwargs
+        )
 
     def spawn(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(self.command(*args), env=self.env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
-                                cwd=self.root)
+        return subprocess.Popen(
+            self.command(*args),
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            cwd=self.root,
+        )
 
     def kill_apply_at(self, marker: str, timeout: float = 60) -> str:
         """Start apply, read its lines until one matches `marker`, then SIGKILL it."""
@@ -170,36 +190,52 @@ def snapshot(data: Path, branch: str = "users/ada/hello-college") -> Snapshot:
             return Snapshot(projects, None, None, [], set(), _ssh_keys(server), [], [], [], None)
         project = core.get_project("College", include_capabilities=True)
         teams = [t.name for t in core.get_teams(project.id)]
-        members = {m.identity.unique_name for m in
-                   core.get_team_members_with_extended_properties(project.id,
-                                                                  project.default_team.id)}
+        members = {
+            m.identity.unique_name
+            for m in core.get_team_members_with_extended_properties(
+                project.id, project.default_team.id
+            )
+        }
         repos = git.get_repositories("College")
         course = next((r for r in repos if r.name == "aidevcollege"), None)
         branches, prs, imports = [], [], 0
         if course is not None:
-            imports = len(git.query_import_requests("College", course.id,
-                                                    include_abandoned=True) or [])
+            imports = len(
+                git.query_import_requests("College", course.id, include_abandoned=True) or []
+            )
             branches = [r.name for r in git.get_refs(course.id, "College", filter="heads/")]
             from azure.devops.v7_1.git.models import GitPullRequestSearchCriteria
 
-            prs = git.get_pull_requests(course.id, GitPullRequestSearchCriteria(
-                status="active", source_ref_name=f"refs/heads/{branch}"), "College")
+            prs = git.get_pull_requests(
+                course.id,
+                GitPullRequestSearchCriteria(
+                    status="active", source_ref_name=f"refs/heads/{branch}"
+                ),
+                "College",
+            )
         return Snapshot(
             projects=projects,
             process=project.capabilities["processTemplate"]["templateName"],
-            default_team=project.default_team.name, teams=teams, team_members=members,
-            ssh_keys=_ssh_keys(server), repos=sorted(r.name for r in repos),
-            branches=branches, active_prs=prs,
-            repo_default_branch=course.default_branch if course else None, imports=imports)
+            default_team=project.default_team.name,
+            teams=teams,
+            team_members=members,
+            ssh_keys=_ssh_keys(server),
+            repos=sorted(r.name for r in repos),
+            branches=branches,
+            active_prs=prs,
+            repo_default_branch=course.default_branch if course else None,
+            imports=imports,
+        )
 
 
 def _ssh_keys(server) -> list[str]:
-    answer = requests.get(f"{server.info.base_url}/vssps/{server.info.org}/_apis/Token/"
-                          "SessionTokens", params={"isPublic": "true",
-                                                   "includePublicData": "true",
-                                                   "api-version": "7.1-preview.1"},
-                          auth=("", server.info.pat), timeout=10,
-                          headers={"X-TFS-FedAuthRedirect": "Suppress"})
+    answer = requests.get(
+        f"{server.info.base_url}/vssps/{server.info.org}/_apis/Token/SessionTokens",
+        params={"isPublic": "true", "includePublicData": "true", "api-version": "7.1-preview.1"},
+        auth=("", server.info.pat),
+        timeout=10,
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     items = body.get("value", body) if isinstance(body, dict) else body

@@ -18,8 +18,17 @@ import pytest
 
 from .conftest import ANSWERS, MEMBERS, PASSPHRASE, World, leftovers, opened_sandbox, snapshot
 
-STEP_KEYS = ["sign-in", "organization", "project", "team", "members", "ssh-key", "import",
-             "clone", "pull-request"]
+STEP_KEYS = [
+    "sign-in",
+    "organization",
+    "project",
+    "team",
+    "members",
+    "ssh-key",
+    "import",
+    "clone",
+    "pull-request",
+]
 SSH_URL = "git@ssh.dev.azure.com:v3/college-sandbox/College/aidevcollege"
 
 
@@ -87,8 +96,12 @@ def test_the_clone_and_the_ssh_files_live_in_the_sandbox_home_with_safe_modes(fu
     assert "Host ssh.dev.azure.com" in config and "IdentitiesOnly yes" in config
     assert mode(ssh / "config") & 0o022 == 0
     clone = home / "college" / "aidevcollege"
-    remote = subprocess.run(["git", "-C", str(clone), "remote", "get-url", "origin"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    remote = subprocess.run(
+        ["git", "-C", str(clone), "remote", "get-url", "origin"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert remote == SSH_URL
     assert not (full.world.home / ".ssh").exists()  # the attendee's real ~/.ssh is untouched
     assert leftovers(home) == []
@@ -105,7 +118,12 @@ def test_a_second_apply_changes_nothing_and_says_so(full):
     assert calls and writes == [], writes
     seen = snapshot(full.world.data)
     assert (seen.projects, seen.teams, len(seen.ssh_keys), seen.repos, len(seen.active_prs)) == (
-        ["College"], ["College Team"], 1, ["College", "aidevcollege"], 1)
+        ["College"],
+        ["College Team"],
+        1,
+        ["College", "aidevcollege"],
+        1,
+    )
 
 
 def test_plan_after_the_run_has_nothing_left(full):
@@ -139,8 +157,9 @@ def test_no_pat_and_no_passphrase_in_anything_the_run_printed_or_wrote(full):
     with opened_sandbox(world.data) as server:
         pat = server.info.pat
     pat_forms, passphrase_forms = secret_forms(pat), secret_forms(PASSPHRASE)
-    printed = "".join(r.stdout + r.stderr for r in (full.first, full.second, full.plan,
-                                                    full.check)).encode()
+    printed = "".join(
+        r.stdout + r.stderr for r in (full.first, full.second, full.plan, full.check)
+    ).encode()
     for secret in pat_forms + passphrase_forms:
         assert secret not in printed
     checked = set()
@@ -155,8 +174,12 @@ def test_no_pat_and_no_passphrase_in_anything_the_run_printed_or_wrote(full):
             assert secret not in data, path
     # Everything the run wrote was read: the state (run files, logs), the sandbox home with
     # ~/.ssh and the clone's .git, and the sandbox's own repositories.
-    for folder in (world.state / "runs", world.sandbox_home / ".ssh",
-                   world.sandbox_home / "college" / "aidevcollege" / ".git", world.data / "repos"):
+    for folder in (
+        world.state / "runs",
+        world.sandbox_home / ".ssh",
+        world.sandbox_home / "college" / "aidevcollege" / ".git",
+        world.data / "repos",
+    ):
         assert any(folder in p.parents for p in checked), folder
     assert len(checked) > 20
     repositories = git_object_dirs(world.root)
@@ -164,9 +187,11 @@ def test_no_pat_and_no_passphrase_in_anything_the_run_printed_or_wrote(full):
     assert any(world.data / "repos" in r.parents for r in repositories)
     read = 0
     for repository in repositories:  # every object, reachable or not, decompressed
-        objects = subprocess.run(["git", "--git-dir", str(repository), "cat-file",
-                                  "--batch-all-objects", "--batch"], capture_output=True,
-                                 check=True).stdout
+        objects = subprocess.run(
+            ["git", "--git-dir", str(repository), "cat-file", "--batch-all-objects", "--batch"],
+            capture_output=True,
+            check=True,
+        ).stdout
         read += len(objects)
         for secret in pat_forms + passphrase_forms:
             assert secret not in objects, repository

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 def test_check_names_what_is_missing_and_why(world, sandbox):
     world.answers.write_text(
-        'members = ["grace@example.com", "ghost@college.invalid"]\n', encoding="utf-8")
-    target = ("--org", sandbox.info.org_url, "--profile-url", sandbox.info.profile_url,
-              "--answers", str(world.answers))
+        'members = ["grace@example.com", "ghost@college.invalid"]\n', encoding="utf-8"
+    )
+    target = (
+        "--org",
+        sandbox.info.org_url,
+        "--profile-url",
+        sandbox.info.profile_url,
+        "--answers",
+        str(world.answers),
+    )
     env = world.env(AZURE_DEVOPS_PAT=sandbox.info.pat)
     applied = world.run("apply", *target, "--yes", "--until", "members", env=env)
     assert applied.returncode == 1, applied.stdout + applied.stderr
@@ -18,11 +25,14 @@ def test_check_names_what_is_missing_and_why(world, sandbox):
     lines = result.stdout.splitlines()
     assert result.returncode == 1, result.stdout + result.stderr
     assert lines[0].startswith("✓ done     Organisation: Organisation college-sandbox")
-    assert lines[1] == "✓ done     Project College on the Agile process: Project College exists " \
-                       "(Agile)"
+    assert (
+        lines[1] == "✓ done     Project College on the Agile process: Project College exists "
+        "(Agile)"
+    )
     assert lines[2].startswith("✓ done     College Team is the default team")
-    assert lines[3].startswith("✗ missing  Colleagues in College Team: not in the team: "
-                               "ghost@college.invalid (")
+    assert lines[3].startswith(
+        "✗ missing  Colleagues in College Team: not in the team: ghost@college.invalid ("
+    )
     assert "VS403283" in lines[3]
     assert lines[4].startswith("✗ missing  SSH key registered")
     assert lines[-1] == "3 of 9 challenge outcomes done."
@@ -31,8 +41,14 @@ def test_check_names_what_is_missing_and_why(world, sandbox):
 
 def test_check_with_a_wrong_pat_says_every_outcome_is_unknown_because_of_sign_in(world, sandbox):
     wrong = "q" * 52
-    result = world.run("check", "--org", sandbox.info.org_url, "--profile-url",
-                       sandbox.info.profile_url, env=world.env(AZURE_DEVOPS_PAT=wrong))
+    result = world.run(
+        "check",
+        "--org",
+        sandbox.info.org_url,
+        "--profile-url",
+        sandbox.info.profile_url,
+        env=world.env(AZURE_DEVOPS_PAT=wrong),
+    )
     lines = result.stdout.splitlines()
     assert result.returncode == 1
     assert len(lines) == 10 and lines[-1] == "0 of 9 challenge outcomes done."

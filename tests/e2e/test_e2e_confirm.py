@@ -14,15 +14,18 @@ def apply_answering(world, monkeypatch, answer: str):
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
     runner = CliRunner()
-    return runner.invoke(cli.main, ["apply", *world.sandbox_args(), "--until", "project"],
-                         input=answer)
+    return runner.invoke(
+        cli.main, ["apply", *world.sandbox_args(), "--until", "project"], input=answer
+    )
 
 
 def test_saying_no_changes_nothing(world, monkeypatch):
     result = apply_answering(world, monkeypatch, "n\n")
     assert result.exit_code == 1, result.output
-    assert "[project] + There is no project College yet: would create the project College " \
-           "with the Agile process" in result.output
+    assert (
+        "[project] + There is no project College yet: would create the project College "
+        "with the Agile process" in result.output
+    )
     assert "Apply these changes? [Y/n]" in result.output
     assert result.output.rstrip().endswith("Nothing was changed.")
     assert snapshot(world.data).projects == []

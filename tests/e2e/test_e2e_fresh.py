@@ -27,17 +27,28 @@ def cloned(world):
 
 
 def git(clone, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(clone), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def fresh_answering(world, monkeypatch, answer: str):
     monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
-    return CliRunner().invoke(cli.main, ["apply", *world.sandbox_args(), "--answers",
-                                         str(world.answers), "--until", "project", "--fresh"],
-                              input=answer)
+    return CliRunner().invoke(
+        cli.main,
+        [
+            "apply",
+            *world.sandbox_args(),
+            "--answers",
+            str(world.answers),
+            "--until",
+            "project",
+            "--fresh",
+        ],
+        input=answer,
+    )
 
 
 def test_fresh_answered_no_deletes_nothing(world, cloned, monkeypatch):
@@ -45,8 +56,10 @@ def test_fresh_answered_no_deletes_nothing(world, cloned, monkeypatch):
     result = fresh_answering(world, monkeypatch, "n\n")
     assert result.exit_code == 1, result.output
     assert "--fresh deletes:" in result.output
-    assert f"the clone {cloned}, which holds 1 changed or new file(s) not committed " \
-           "(my-notes.txt)" in result.output
+    assert (
+        f"the clone {cloned}, which holds 1 changed or new file(s) not committed "
+        "(my-notes.txt)" in result.output
+    )
     assert "the run-state file" in result.output
     assert "Delete them? [y/N]" in result.output
     assert result.output.rstrip().endswith("Nothing was deleted; nothing was changed.")
@@ -65,17 +78,29 @@ def test_fresh_answered_yes_deletes_and_says_exactly_what(world, cloned, monkeyp
     assert "[project] + There is no project College yet" in result.output
 
 
-@pytest.mark.parametrize("work, words", [
-    ("commit", "1 commit(s) not pushed to the server"),
-    ("file", "1 changed or new file(s) not committed (draft.md)"),
-])
-def test_fresh_with_yes_keeps_a_clone_holding_work_unless_told_to_discard_it(world, cloned,
-                                                                             work, words):
+@pytest.mark.parametrize(
+    "work, words",
+    [
+        ("commit", "1 commit(s) not pushed to the server"),
+        ("file", "1 changed or new file(s) not committed (draft.md)"),
+    ],
+)
+def test_fresh_with_yes_keeps_a_clone_holding_work_unless_told_to_discard_it(
+    world, cloned, work, words
+):
     (cloned / "draft.md").write_text("my draft\n")
     if work == "commit":
         git(cloned, "add", "draft.md")
-        git(cloned, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-qm",
-            "my work")
+        git(
+            cloned,
+            "-c",
+            "user.name=Ada",
+            "-c",
+            "user.email=ada@example.com",
+            "commit",
+            "-qm",
+            "my work",
+        )
     refused = world.apply("--fresh", "--until", "project")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert words in refused.stdout

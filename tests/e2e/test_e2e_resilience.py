@@ -23,14 +23,20 @@ def assert_complete_once(world) -> None:
     assert leftovers(world.sandbox_home) == [] and leftovers(world.state) == []
     ssh_files = sorted(p.name for p in (world.sandbox_home / ".ssh").iterdir())
     assert [n for n in ssh_files if n.startswith("college_tui_rsa")] == [
-        "college_tui_rsa", "college_tui_rsa.pub"]
+        "college_tui_rsa",
+        "college_tui_rsa.pub",
+    ]
 
 
-@pytest.mark.parametrize("marker", [
-    r"^\[project\]\s+Creation of project College queued",
-    r"^\[ssh-key\] . Created a \d+-bit RSA key",
-    r"^\[import\]\s+Importing: ",
-], ids=["during-project-creation", "after-key-generation", "during-import"])
+@pytest.mark.parametrize(
+    "marker",
+    [
+        r"^\[project\]\s+Creation of project College queued",
+        r"^\[ssh-key\] . Created a \d+-bit RSA key",
+        r"^\[import\]\s+Importing: ",
+    ],
+    ids=["during-project-creation", "after-key-generation", "during-import"],
+)
 def test_a_run_killed_at_any_point_is_completed_by_the_next_one(world, marker):
     world.answers.write_text(ANSWERS_PLAIN, encoding="utf-8")
     world.kill_apply_at(marker)

@@ -51,15 +51,19 @@ def closed(tmp_path_factory) -> ClosedRun:
     spy.mkdir()
     bin_dir.mkdir()
     wrapper = bin_dir / "git"
-    wrapper.write_text(f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
-                       f'exec "{shutil.which("git")}" "$@"\n')
+    wrapper.write_text(
+        f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
+        f'exec "{shutil.which("git")}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     # The attendee's shell exports the PAT too: children must not inherit it.
     env = world.env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", AZURE_DEVOPS_PAT=pat)
-    applied = world.run("apply", *world.sandbox_args(*FAULT), "--answers", str(world.answers),
-                        "--yes", env=env)
-    check = world.run("check", *world.sandbox_args(*FAULT), "--answers", str(world.answers),
-                      env=env)
+    applied = world.run(
+        "apply", *world.sandbox_args(*FAULT), "--answers", str(world.answers), "--yes", env=env
+    )
+    check = world.run(
+        "check", *world.sandbox_args(*FAULT), "--answers", str(world.answers), env=env
+    )
     return ClosedRun(world, pat, spy, applied, check)
 
 
@@ -85,8 +89,9 @@ def test_the_pull_request_exists_and_check_passes(closed):
 
 def test_no_file_output_or_git_environment_holds_the_pat(closed):
     world, forms = closed.world, secret_forms(closed.pat)
-    printed = (closed.apply.stdout + closed.apply.stderr + closed.check.stdout
-               + closed.check.stderr).encode()
+    printed = (
+        closed.apply.stdout + closed.apply.stderr + closed.check.stdout + closed.check.stderr
+    ).encode()
     dumps = list(closed.spy.iterdir())
     assert len(dumps) > 5  # clone, push, config reads... each left its argv and environment
     assert any(b"credential.helper=" in d.read_bytes() for d in dumps)  # HTTPS was used
@@ -102,9 +107,11 @@ def test_no_file_output_or_git_environment_holds_the_pat(closed):
         assert form not in printed
     assert checked > 20
     for repository in git_object_dirs(world.root):  # every object, decompressed
-        objects = subprocess.run(["git", "--git-dir", str(repository), "cat-file",
-                                  "--batch-all-objects", "--batch"], capture_output=True,
-                                 check=True).stdout
+        objects = subprocess.run(
+            ["git", "--git-dir", str(repository), "cat-file", "--batch-all-objects", "--batch"],
+            capture_output=True,
+            check=True,
+        ).stdout
         for form in forms:
             assert form not in objects, repository
 
@@ -112,23 +119,38 @@ def test_no_file_output_or_git_environment_holds_the_pat(closed):
 def test_the_printed_command_switches_the_clone_to_ssh_once_ssh_gets_through(closed):
     world = closed.world
     out = closed.apply.stdout
-    command = re.search(r"switch this clone to SSH with: (git -C .+ remote set-url origin \S+)",
-                        out)
+    command = re.search(
+        r"switch this clone to SSH with: (git -C .+ remote set-url origin \S+)", out
+    )
     assert command, out
     ports = json.loads((world.data / "ports.json").read_text())
-    server = SandboxServer(world.data, port=ports["port"], ssh_port=ports["ssh_port"], ssh=True,
-                           config=SandboxConfig(**FAST))
+    server = SandboxServer(
+        world.data,
+        port=ports["port"],
+        ssh_port=ports["ssh_port"],
+        ssh=True,
+        config=SandboxConfig(**FAST),
+    )
     server.start()
     try:
         env = world.env()
         subprocess.run(shlex.split(command.group(1)), env=env, check=True, timeout=30)
         clone = world.sandbox_home / "college" / "aidevcollege"
-        fetched = subprocess.run(["git", "-C", str(clone), "fetch", "origin"], env=env,
-                                 capture_output=True, text=True, timeout=60)
+        fetched = subprocess.run(
+            ["git", "-C", str(clone), "fetch", "origin"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert fetched.returncode == 0, fetched.stderr
-        heads = subprocess.run(["git", "-C", str(clone), "ls-remote", "origin",
-                                "refs/heads/users/*"], env=env, capture_output=True, text=True,
-                               timeout=60)
+        heads = subprocess.run(
+            ["git", "-C", str(clone), "ls-remote", "origin", "refs/heads/users/*"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert "refs/heads/users/ada/hello-college" in heads.stdout, heads.stderr
     finally:
         server.stop()

@@ -77,16 +77,29 @@ def load_cassette(path: Path) -> tuple[Interaction, ...]:
     for index, item in enumerate(data["interactions"]):
         request, response = item["request"], item["response"]
         host, org, sub_path, query = split_uri(request["uri"])
-        headers = {key: values[0] if isinstance(values, list) else values
-                   for key, values in (request.get("headers") or {}).items()}
+        headers = {
+            key: values[0] if isinstance(values, list) else values
+            for key, values in (request.get("headers") or {}).items()
+        }
         body = request.get("body")
         if isinstance(body, bytes):
             body = body.decode("utf-8")
-        out.append(Interaction(
-            cassette=name, index=index, method=request["method"].upper(), uri=request["uri"],
-            host=host, org=org, sub_path=sub_path, query=query, headers=headers, body=body,
-            status=int(response["status"]["code"]),
-            response_text=(response.get("body") or {}).get("string") or ""))
+        out.append(
+            Interaction(
+                cassette=name,
+                index=index,
+                method=request["method"].upper(),
+                uri=request["uri"],
+                host=host,
+                org=org,
+                sub_path=sub_path,
+                query=query,
+                headers=headers,
+                body=body,
+                status=int(response["status"]["code"]),
+                response_text=(response.get("body") or {}).get("string") or "",
+            )
+        )
     return tuple(out)
 
 

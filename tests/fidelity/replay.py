@@ -37,11 +37,13 @@ _NAME_KEYS = ("name", "principalName", "displayName", "id", "memberDescriptor", 
 def is_id(value: Any) -> bool:
     """Whether a recorded value is an identifier the sandbox hands out its own way."""
     return isinstance(value, str) and bool(
-        _UUID.match(value) or _SHA.match(value) or _DESCRIPTOR.match(value))
+        _UUID.match(value) or _SHA.match(value) or _DESCRIPTOR.match(value)
+    )
 
 
-def align(recorded: list[Any], got: list[Any],
-          ids: dict[str, str] | None = None) -> list[tuple[int, Any, Any]]:
+def align(
+    recorded: list[Any], got: list[Any], ids: dict[str, str] | None = None
+) -> list[tuple[int, Any, Any]]:
     """Pairs of (recorded index, recorded item, sandbox item) to compare.
 
     Items are matched by name (or principal name, display name, id, descriptor; recorded ids
@@ -99,16 +101,20 @@ def url_shape(url: str) -> str | None:
             segments = segments[1:]
     elif host.endswith("dev.azure.com"):
         segments = segments[1:]  # the organisation
-    elif host.endswith("visualstudio.com") and segments and re.match(r"^A[0-9a-f-]{36}$",
-                                                                     segments[0]):
+    elif (
+        host.endswith("visualstudio.com")
+        and segments
+        and re.match(r"^A[0-9a-f-]{36}$", segments[0])
+    ):
         segments = segments[1:]  # spsprod's collection segment stands for the organisation
     shaped = ["{id}" if is_id(s) or s.isdigit() else s.lower() for s in segments]
     keys = sorted(k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True))
     return "/".join(shaped) + ("?" + "&".join(keys) if keys else "")
 
 
-def compare(recorded: Any, got: Any, pointer: str = "",
-            ids: dict[str, str] | None = None) -> list[Difference]:
+def compare(
+    recorded: Any, got: Any, pointer: str = "", ids: dict[str, str] | None = None
+) -> list[Difference]:
     """What the sandbox's answer lacks compared with the recorded one.
 
     `ids` translates recorded ids to the sandbox's where they are keys (SubjectLookup's map).
@@ -162,18 +168,24 @@ class Replay:
         self.numbers: dict[str, str] = {}  # recorded number -> sandbox number (URL segments)
         token = base64.b64encode(f":{self.info.pat}".encode()).decode()
         self.session = requests.Session()
-        self.session.headers.update({"Authorization": f"Basic {token}",
-                                     "X-TFS-FedAuthRedirect": "Suppress"})
+        self.session.headers.update(
+            {"Authorization": f"Basic {token}", "X-TFS-FedAuthRedirect": "Suppress"}
+        )
 
     # -- requests ------------------------------------------------------------------------
 
     def url(self, item: Interaction) -> str:
         base, org = self.info.base_url, self.info.org
-        prefix = {"dev": f"{base}/{org}", "vssps": f"{base}/vssps/{org}",
-                  "vsaex": f"{base}/vsaex/{org}", "app": f"{base}/app"}[item.host]
+        prefix = {
+            "dev": f"{base}/{org}",
+            "vssps": f"{base}/vssps/{org}",
+            "vsaex": f"{base}/vsaex/{org}",
+            "app": f"{base}/app",
+        }[item.host]
         path = "/".join(self._segment(s) for s in item.sub_path.split("/"))
-        query = urlencode([(k, self.ids.get(v, v)) for k, v in
-                           parse_qsl(item.query, keep_blank_values=True)])
+        query = urlencode(
+            [(k, self.ids.get(v, v)) for k, v in parse_qsl(item.query, keep_blank_values=True)]
+        )
         return f"{prefix}/{path}" + (f"?{query}" if query else "")
 
     def _segment(self, segment: str) -> str:
@@ -198,17 +210,24 @@ class Replay:
         return text
 
     def send(self, item: Interaction) -> requests.Response:
-        headers = {key: value for key, value in item.headers.items()
-                   if key.lower() in ("accept", "content-type")}
-        return self.session.request(item.method, self.url(item), data=self.body(item),
-                                    headers=headers, timeout=15)
+        headers = {
+            key: value
+            for key, value in item.headers.items()
+            if key.lower() in ("accept", "content-type")
+        }
+        return self.session.request(
+            item.method, self.url(item), data=self.body(item), headers=headers, timeout=15
+        )
 
     def play(self, item: Interaction, timeout: float = 10.0) -> Outcome:
         """Send one interaction (polling long-running ones to the recorded end state)."""
         recorded = item.response_json
         wanted = recorded.get("status") if isinstance(recorded, dict) else None
-        polls = item.method == "GET" and wanted in _TERMINAL and (
-            "/operations/" in item.sub_path or "/importRequests/" in item.sub_path)
+        polls = (
+            item.method == "GET"
+            and wanted in _TERMINAL
+            and ("/operations/" in item.sub_path or "/importRequests/" in item.sub_path)
+        )
         deadline = time.monotonic() + timeout
         while True:
             response = self.send(item)
@@ -219,9 +238,13 @@ class Replay:
             time.sleep(0.05)
         outcome = Outcome(item, response.status_code, body)
         if response.status_code != item.status:
-            outcome.differences.append(Difference(
-                "", f"status {response.status_code}, recorded {item.status}"
-                    + (f" ({body.get('message')})" if isinstance(body, dict) else "")))
+            outcome.differences.append(
+                Difference(
+                    "",
+                    f"status {response.status_code}, recorded {item.status}"
+                    + (f" ({body.get('message')})" if isinstance(body, dict) else ""),
+                )
+            )
         else:
             self.learn(recorded, body)
             outcome.differences += compare(recorded, body, ids=self.ids)

@@ -37,9 +37,15 @@ def create_project(clients, name: str = "College", process: str = "Agile"):
 
     core = clients.get_core_client()
     process_id = next(p.id for p in core.get_processes() if p.name == process)
-    operation = core.queue_create_project(TeamProject(name=name, capabilities={
-        "versioncontrol": {"sourceControlType": "Git"},
-        "processTemplate": {"templateTypeId": process_id}}))
+    operation = core.queue_create_project(
+        TeamProject(
+            name=name,
+            capabilities={
+                "versioncontrol": {"sourceControlType": "Git"},
+                "processTemplate": {"templateTypeId": process_id},
+            },
+        )
+    )
     operations = clients.get_operations_client()
     final = wait_for(lambda: _finished(operations.get_operation(operation.id)))
     assert final.status == "succeeded", f"project creation ended {final.status}"
@@ -58,9 +64,12 @@ def start_import(clients, project, repository_id: str, url: str = COURSE_URL):
         GitImportRequestParameters,
     )
 
-    request = GitImportRequest(parameters=GitImportRequestParameters(
-        git_source=GitImportGitSource(url=url, overwrite=False),
-        delete_service_endpoint_after_import_is_done=False))
+    request = GitImportRequest(
+        parameters=GitImportRequestParameters(
+            git_source=GitImportGitSource(url=url, overwrite=False),
+            delete_service_endpoint_after_import_is_done=False,
+        )
+    )
     return clients.get_git_client().create_import_request(request, project.name, repository_id)
 
 
@@ -81,8 +90,10 @@ def import_course(clients, project, repo_name: str = "aidevcollege") -> tuple[An
     from azure.devops.v7_1.git.models import GitRepositoryCreateOptions
 
     git = clients.get_git_client()
-    repo = git.create_repository(GitRepositoryCreateOptions(
-        name=repo_name, project=TeamProjectReference(id=project.id)), project.name)
+    repo = git.create_repository(
+        GitRepositoryCreateOptions(name=repo_name, project=TeamProjectReference(id=project.id)),
+        project.name,
+    )
     queued = start_import(clients, project, repo.id)
     final = wait_for_import(clients, project, repo.id, queued.import_request_id)
     assert final.status == "completed", final.detailed_status.error_message
@@ -91,9 +102,16 @@ def import_course(clients, project, repo_name: str = "aidevcollege") -> tuple[An
 
 def git(cwd: Path | str, *args: str) -> str:
     """Run the git client as a user would (fixed identity, no personal config); its output."""
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_TERMINAL_PROMPT": "0", "GIT_AUTHOR_NAME": "Ada Attendee",
-           "GIT_AUTHOR_EMAIL": "ada@college.example", "GIT_COMMITTER_NAME": "Ada Attendee",
-           "GIT_COMMITTER_EMAIL": "ada@college.example"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_AUTHOR_NAME": "Ada Attendee",
+        "GIT_AUTHOR_EMAIL": "ada@college.example",
+        "GIT_COMMITTER_NAME": "Ada Attendee",
+        "GIT_COMMITTER_EMAIL": "ada@college.example",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout

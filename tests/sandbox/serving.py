@@ -33,8 +33,15 @@ class Served:
 
 def start_serving(args: list[str], env: dict, cwd, timeout: float = 60) -> Served:
     """Start a serve command and wait for its ready line (JSON, or the human-readable lines)."""
-    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     served = Served(proc)
 
     def pump() -> None:  # readline with a timeout: lines go through a queue

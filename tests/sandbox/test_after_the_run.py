@@ -36,8 +36,11 @@ def after_run(tmp_path_factory):
 
 
 def serve(world: World, *extra: str):
-    return start_serving(world.command("sandbox", "serve", "--print-json", "--data",
-                                       str(world.data), *extra), world.env(), world.root)
+    return start_serving(
+        world.command("sandbox", "serve", "--print-json", "--data", str(world.data), *extra),
+        world.env(),
+        world.root,
+    )
 
 
 def page(url: str) -> str:
@@ -49,8 +52,10 @@ def page(url: str) -> str:
 
 def test_every_printed_link_and_every_wizard_page_opens_with_its_names(after_run):
     world, output = after_run
-    printed = sorted({u.rstrip(".,;:") for u in URL.findall(output)} - {
-        "https://github.com/aidevcollege/aidevcollege"})  # the course's source, not a sandbox page
+    printed = sorted(
+        {u.rstrip(".,;:") for u in URL.findall(output)}
+        - {"https://github.com/aidevcollege/aidevcollege"}
+    )  # the course's source, not a sandbox page
     assert any("/pullrequest/" in u for u in printed), output
     served = serve(world)
     try:
@@ -61,8 +66,12 @@ def test_every_printed_link_and_every_wizard_page_opens_with_its_names(after_run
         expected = {
             org_url: ["college-sandbox", "College", "grace@example.com"],
             f"{org_url}/College/_git/aidevcollege/pullrequest/1": [
-                "Add ada to the attendees", "users/ada/hello-college", "main", "active",
-                "Ada Attendee joins the AI Developer College"],
+                "Add ada to the attendees",
+                "users/ada/hello-college",
+                "main",
+                "active",
+                "Ada Attendee joins the AI Developer College",
+            ],
         }
         for url in printed:
             text = page(url)
@@ -73,13 +82,23 @@ def test_every_printed_link_and_every_wizard_page_opens_with_its_names(after_run
         public_key = (world.sandbox_home / ".ssh" / "college_tui_rsa.pub").read_text().split()[1]
         fingerprint = base64.b64encode(hashlib.sha256(base64.b64decode(public_key)).digest())
         wizard_pages = {
-            urls.project_web_url(org_url, "College"): ["College Team", "(default team)", "Agile",
-                                                       "aidevcollege"],
-            urls.team_settings_page(org_url, "College"): ["College Team", "grace@example.com",
-                                                          "Ada Attendee"],
-            f"{org_url}/College/_git/aidevcollege": ["users/ada/hello-college", "README.md",
-                                                     "challenges/01-azure-devops.md",
-                                                     "Add ada to the attendees"],
+            urls.project_web_url(org_url, "College"): [
+                "College Team",
+                "(default team)",
+                "Agile",
+                "aidevcollege",
+            ],
+            urls.team_settings_page(org_url, "College"): [
+                "College Team",
+                "grace@example.com",
+                "Ada Attendee",
+            ],
+            f"{org_url}/College/_git/aidevcollege": [
+                "users/ada/hello-college",
+                "README.md",
+                "challenges/01-azure-devops.md",
+                "Add ada to the attendees",
+            ],
             urls.ssh_keys_page(org_url): ["SHA256:" + fingerprint.decode().rstrip("=")],
             urls.personal_access_tokens_page(org_url): ["Ada Attendee"],
         }
@@ -91,11 +110,18 @@ def test_every_printed_link_and_every_wizard_page_opens_with_its_names(after_run
         for url in printed:
             assert info["pat"] not in page(url)
         # A REST client still gets JSON where there is no page, and the SDK's routes are intact.
-        rest = requests.get(f"{org_url}/College/_git/aidevcollege/pullrequest/1",
-                            headers={"Accept": "application/json"}, timeout=10)
+        rest = requests.get(
+            f"{org_url}/College/_git/aidevcollege/pullrequest/1",
+            headers={"Accept": "application/json"},
+            timeout=10,
+        )
         assert rest.status_code == 404 and rest.json()["typeKey"] == "RouteNotFoundException"
-        api = requests.get(f"{org_url}/_apis/projects", params={"api-version": "7.1"},
-                           auth=("", info["pat"]), timeout=10)
+        api = requests.get(
+            f"{org_url}/_apis/projects",
+            params={"api-version": "7.1"},
+            auth=("", info["pat"]),
+            timeout=10,
+        )
         assert [p["name"] for p in api.json()["value"]] == ["College"]
     finally:
         code, err = served.stop()
@@ -104,12 +130,19 @@ def test_every_printed_link_and_every_wizard_page_opens_with_its_names(after_run
 
 def _push(world: World, branch: str) -> subprocess.CompletedProcess:
     clone = world.sandbox_home / "college" / "aidevcollege"
-    env = world.env(GIT_AUTHOR_NAME="Ada", GIT_AUTHOR_EMAIL="ada@college.example",
-                    GIT_COMMITTER_NAME="Ada", GIT_COMMITTER_EMAIL="ada@college.example")
-    script = (f"set -e; git switch -q -c {branch} main; echo {branch} > {branch.replace('/', '-')}"
-              f".txt; git add -A; git commit -q -m {branch}; git push -q -u origin {branch}")
-    return subprocess.run(["bash", "-c", script], cwd=clone, env=env, capture_output=True,
-                          text=True, timeout=60)
+    env = world.env(
+        GIT_AUTHOR_NAME="Ada",
+        GIT_AUTHOR_EMAIL="ada@college.example",
+        GIT_COMMITTER_NAME="Ada",
+        GIT_COMMITTER_EMAIL="ada@college.example",
+    )
+    script = (
+        f"set -e; git switch -q -c {branch} main; echo {branch} > {branch.replace('/', '-')}"
+        f".txt; git add -A; git commit -q -m {branch}; git push -q -u origin {branch}"
+    )
+    return subprocess.run(
+        ["bash", "-c", script], cwd=clone, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def _config_port(world: World) -> int:
@@ -139,8 +172,9 @@ def test_the_clone_pushes_after_the_run_also_when_the_saved_ports_are_taken(afte
             assert _config_port(world) == served.ssh_port
             pushed = _push(world, "users/ada/moved-ports")
             assert pushed.returncode == 0, pushed.stderr
-            refs = requests.get(f"{served.info['org_url']}/College/_git/aidevcollege",
-                                headers=BROWSER, timeout=10).text
+            refs = requests.get(
+                f"{served.info['org_url']}/College/_git/aidevcollege", headers=BROWSER, timeout=10
+            ).text
             assert "users/ada/moved-ports" in refs
         finally:
             code, err = served.stop()
@@ -152,7 +186,9 @@ def test_the_clone_pushes_after_the_run_also_when_the_saved_ports_are_taken(afte
     assert f"port {saved['port']} (used last time) is in use now" in err
     assert f"Port {served.ssh_port}" in err and str(world.sandbox_home / ".ssh" / "config") in err
     assert json.loads((world.data / "ports.json").read_text()) == {
-        "port": served.port, "ssh_port": served.ssh_port}
+        "port": served.port,
+        "ssh_port": served.ssh_port,
+    }
 
 
 def _hold(*ports: int) -> list[socket.socket]:
@@ -194,10 +230,13 @@ def test_serve_refuses_a_port_in_use_or_out_of_range_and_suggests_a_free_one(tmp
     holder.listen()
     busy = holder.getsockname()[1]
     try:
-        for value, says in ((str(busy), f"port {busy} on 127.0.0.1 is in use"),
-                            ("70000", "is not a TCP port: use 1 to 65535")):
-            result = world.run("sandbox", "serve", "--data", str(world.data), option, value,
-                               timeout=60)
+        for value, says in (
+            (str(busy), f"port {busy} on 127.0.0.1 is in use"),
+            ("70000", "is not a TCP port: use 1 to 65535"),
+        ):
+            result = world.run(
+                "sandbox", "serve", "--data", str(world.data), option, value, timeout=60
+            )
             assert result.returncode == 2, result.stderr
             assert says in result.stderr and "Traceback" not in result.stderr
             suggested = int(re.search(rf"e\.g\. {option} (\d+) \(free now\)", result.stderr)[1])

@@ -15,9 +15,15 @@ AGILE = "adcc42ab-9882-485e-a3ed-7678f01f66bc"
 
 
 def college(name: str = "College", process: str = AGILE) -> TeamProject:
-    return TeamProject(name=name, description="AI Developer College", visibility="private",
-                       capabilities={"versioncontrol": {"sourceControlType": "Git"},
-                                     "processTemplate": {"templateTypeId": process}})
+    return TeamProject(
+        name=name,
+        description="AI Developer College",
+        visibility="private",
+        capabilities={
+            "versioncontrol": {"sourceControlType": "Git"},
+            "processTemplate": {"templateTypeId": process},
+        },
+    )
 
 
 def poll_operation(clients, op_id: str, timeout: float = 10) -> list[str]:
@@ -40,8 +46,12 @@ def test_the_attendee_is_known_and_sees_the_sandbox_organization(app_clients):
     assert me.additional_properties["publicAlias"] == me.id
     accounts = app_clients.get_accounts_client().get_accounts(member_id=me.id)
     assert [a.account_name for a in accounts] == ["college-sandbox"]
-    assert app_clients.get_accounts_client().get_accounts(
-        member_id="00000000-0000-0000-0000-000000000000") == []
+    assert (
+        app_clients.get_accounts_client().get_accounts(
+            member_id="00000000-0000-0000-0000-000000000000"
+        )
+        == []
+    )
 
 
 def test_connection_data_names_the_user_and_the_organization(org, sandbox):
@@ -103,8 +113,9 @@ def test_a_project_name_already_queued_is_refused_before_it_exists(org):
 def test_teams_can_be_created_once_and_found_by_name(org):
     core = org.get_core_client()
     poll_operation(org, core.queue_create_project(college()).id)
-    created = core.create_team(WebApiTeam(name="Instructors", description="Who runs the day"),
-                               "College")
+    created = core.create_team(
+        WebApiTeam(name="Instructors", description="Who runs the day"), "College"
+    )
     assert created.project_name == "College"
     assert core.get_team("College", "instructors").id == created.id
     with pytest.raises(AzureDevOpsServiceError) as err:
@@ -129,8 +140,9 @@ def test_a_wrong_pat_gets_401_json_from_the_sdk_and_203_html_from_a_browser(sand
     assert "TF400813" in err.value.message
 
     url = f"{sandbox.info.org_url}/_apis/projects?api-version=7.1"
-    suppressed = requests.get(url, auth=("", "wrong"),
-                              headers={"X-TFS-FedAuthRedirect": "Suppress"}, timeout=5)
+    suppressed = requests.get(
+        url, auth=("", "wrong"), headers={"X-TFS-FedAuthRedirect": "Suppress"}, timeout=5
+    )
     assert suppressed.status_code == 401
     assert suppressed.json()["typeKey"] == "UnauthorizedRequestException"
     page = requests.get(url, auth=("", "wrong"), timeout=5, allow_redirects=False)
@@ -144,15 +156,23 @@ def test_routes_ignore_case_and_answer_the_api_version_in_query_or_accept(sandbo
     auth = ("", sandbox.info.pat)
     base = sandbox.info.org_url
     one = requests.get(f"{base}/_APIS/Process/Processes?api-version=7.1", auth=auth, timeout=5)
-    two = requests.get(f"{base}/_apis/process/processes", auth=auth, timeout=5,
-                       headers={"Accept": "application/json;api-version=7.1-preview.1"})
+    two = requests.get(
+        f"{base}/_apis/process/processes",
+        auth=auth,
+        timeout=5,
+        headers={"Accept": "application/json;api-version=7.1-preview.1"},
+    )
     assert one.status_code == two.status_code == 200
     assert one.json()["count"] == 4 == len(two.json()["value"])
 
 
 def test_an_unknown_organization_is_not_found(sandbox):
-    r = requests.get(f"{sandbox.info.base_url}/nobody-here/_apis/projects", timeout=5,
-                     auth=("", sandbox.info.pat), headers={"X-TFS-FedAuthRedirect": "Suppress"})
+    r = requests.get(
+        f"{sandbox.info.base_url}/nobody-here/_apis/projects",
+        timeout=5,
+        auth=("", sandbox.info.pat),
+        headers={"X-TFS-FedAuthRedirect": "Suppress"},
+    )
     assert r.status_code == 404
 
 
@@ -189,8 +209,11 @@ def test_request_counts_are_readable_for_benchmarks(sandbox, org):
 
 
 def test_an_api_version_newer_than_the_service_is_refused(sandbox):
-    r = requests.get(f"{sandbox.info.org_url}/_apis/process/processes?api-version=9.0",
-                     auth=("", sandbox.info.pat), timeout=5)
+    r = requests.get(
+        f"{sandbox.info.org_url}/_apis/process/processes?api-version=9.0",
+        auth=("", sandbox.info.pat),
+        timeout=5,
+    )
     assert r.status_code == 400
     assert r.json()["typeKey"] == "VssVersionOutOfRangeException"
     assert "7.2" in r.json()["message"]

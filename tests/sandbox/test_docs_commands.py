@@ -43,8 +43,12 @@ def test_inline_commands_of_the_page_are_in_its_blocks():
 
 
 def _env(world: World, served: Served | None) -> dict[str, str]:
-    env = world.env(GIT_AUTHOR_NAME="Ada Attendee", GIT_AUTHOR_EMAIL="ada@college.example",
-                    GIT_COMMITTER_NAME="Ada Attendee", GIT_COMMITTER_EMAIL="ada@college.example")
+    env = world.env(
+        GIT_AUTHOR_NAME="Ada Attendee",
+        GIT_AUTHOR_EMAIL="ada@college.example",
+        GIT_COMMITTER_NAME="Ada Attendee",
+        GIT_COMMITTER_EMAIL="ada@college.example",
+    )
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # this college-tui
     if served is not None:
         env.update(PORT=str(served.port), SSH_PORT=str(served.ssh_port))
@@ -70,8 +74,9 @@ def test_every_command_of_the_page_runs(tmp_path):
                 for line in block:
                     _stop(served)
                     served = None
-                    served = start_serving(["bash", "-c", f"exec {line}"], _env(world, None),
-                                           tmp_path)
+                    served = start_serving(
+                        ["bash", "-c", f"exec {line}"], _env(world, None), tmp_path
+                    )
                     assert served.port and served.ssh_port, line
                     ran.append(line)
                 continue
@@ -81,14 +86,23 @@ def test_every_command_of_the_page_runs(tmp_path):
             else:
                 assert served is not None, f"no sandbox serving for {block}"
             script = "set -euo pipefail\n" + "\n".join(block) + "\n"
-            result = subprocess.run(["bash", "-c", script], env=_env(world, served), cwd=tmp_path,
-                                    capture_output=True, text=True, timeout=180)
+            result = subprocess.run(
+                ["bash", "-c", script],
+                env=_env(world, served),
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
             assert result.returncode == 0, f"{block}\n{result.stdout}\n{result.stderr}"
             assert "Traceback" not in result.stderr
             ran.extend(block)
         # What the blocks did really happened: the pushed branch and the clones are there.
-        page = requests.get(f"http://127.0.0.1:{served.port}/college-sandbox/College/_git/"
-                            "aidevcollege", headers={"Accept": "text/html"}, timeout=10)
+        page = requests.get(
+            f"http://127.0.0.1:{served.port}/college-sandbox/College/_git/aidevcollege",
+            headers={"Accept": "text/html"},
+            timeout=10,
+        )
         assert page.status_code == 200 and "users/ada/after-the-run" in page.text
         for clone in ("clone-by-alias", "clone-by-address"):
             assert (tmp_path / clone / "README.md").is_file(), clone

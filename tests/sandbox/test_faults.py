@@ -13,7 +13,13 @@ from college_tui.sandbox.faults import FaultPlan, Faults
 def test_the_spec_parses_and_rejects_nonsense():
     f = Faults.parse("latency=0.05,5xx=0.1,429=0.05,retry_after=2,drop=0.02,seed=7")
     assert (f.latency, f.error_rate, f.throttle_rate, f.retry_after, f.drop_rate, f.seed) == (
-        0.05, 0.1, 0.05, 2, 0.02, 7)
+        0.05,
+        0.1,
+        0.05,
+        2,
+        0.02,
+        7,
+    )
     for bad in ("boom=1", "5xx=2", "seed=x", "latency"):
         with pytest.raises(ValueError):
             Faults.parse(bad)
@@ -29,8 +35,9 @@ def test_the_same_seed_draws_the_same_faults():
 
 
 def _get(url: str, pat: str):
-    return requests.get(url, auth=("", pat), timeout=5,
-                        headers={"X-TFS-FedAuthRedirect": "Suppress"})
+    return requests.get(
+        url, auth=("", pat), timeout=5, headers={"X-TFS-FedAuthRedirect": "Suppress"}
+    )
 
 
 def test_5xx_and_429_faults_answer_like_the_service(start_sandbox):
@@ -58,13 +65,21 @@ def test_a_dropped_answer_can_hide_work_that_was_done(start_sandbox):
     plan = FaultPlan(Faults.parse("drop=1,seed=5"))
     kinds = [plan.draw() for _ in range(10)]
     assert "drop-after" in kinds and "drop-before" in kinds
-    body = {"name": "College", "capabilities": {
-        "versioncontrol": {"sourceControlType": "Git"},
-        "processTemplate": {"templateTypeId": "adcc42ab-9882-485e-a3ed-7678f01f66bc"}}}
+    body = {
+        "name": "College",
+        "capabilities": {
+            "versioncontrol": {"sourceControlType": "Git"},
+            "processTemplate": {"templateTypeId": "adcc42ab-9882-485e-a3ed-7678f01f66bc"},
+        },
+    }
     for _ in kinds:
         with pytest.raises(requests.exceptions.ConnectionError):
-            requests.post(f"{server.info.org_url}/_apis/projects?api-version=7.1", json=body,
-                          auth=("", server.info.pat), timeout=5)
+            requests.post(
+                f"{server.info.org_url}/_apis/projects?api-version=7.1",
+                json=body,
+                auth=("", server.info.pat),
+                timeout=5,
+            )
     # At least one POST was processed although the client saw only a dropped connection.
     assert server.sandbox.store.find("operation")
 

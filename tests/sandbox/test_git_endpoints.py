@@ -54,8 +54,9 @@ def bare_repo(server, repo) -> Path:
     return repos.repo_path(server.sandbox, {"id": repo.id})
 
 
-def push_commit(server, repo, tmp_path: Path, branch: str, path: str, text: str,
-                base: str = "main") -> str:
+def push_commit(
+    server, repo, tmp_path: Path, branch: str, path: str, text: str, base: str = "main"
+) -> str:
     """Clone the bare repo, commit one file on `branch` (from `base`), push; the new commit id."""
     work = tmp_path / f"work-{branch.replace('/', '-')}"
     if not work.exists():
@@ -87,7 +88,9 @@ def test_a_new_project_has_its_repository_and_takes_a_second_one(server, clients
     assert repo.url == f"{server.info.org_url}/{college.id}/_apis/git/repositories/{repo.id}"
     assert repo.is_disabled is False
     assert sorted(r.name for r in git_client.get_repositories("College")) == [
-        "College", "aidevcollege"]
+        "College",
+        "aidevcollege",
+    ]
     by_name = git_client.get_repository("AIDEVCOLLEGE", "College")
     assert by_name.id == repo.id
     assert by_name._links.additional_properties["ssh"]["href"] == repo.ssh_url
@@ -101,8 +104,9 @@ def test_repository_names_are_unique_and_checked(clients, college):
     with pytest.raises(AzureDevOpsServiceError) as taken:
         git_client.create_repository(GitRepositoryCreateOptions(name="AIDevCollege"), "College")
     assert taken.value.type_key == "GitRepositoryNameAlreadyExistsException"
-    assert taken.value.message == ("TF400948: A Git repository with the name AIDevCollege "
-                                   "already exists.")
+    assert taken.value.message == (
+        "TF400948: A Git repository with the name AIDevCollege already exists."
+    )
 
     for bad in ("bad/name", "_hidden", "trailing."):
         with pytest.raises(AzureDevOpsServiceError) as invalid:
@@ -133,7 +137,8 @@ def test_a_deleted_repository_keeps_its_name_until_purged(clients, college):
 
 
 def test_importing_the_course_fills_the_repository_with_the_bundled_files(
-        server, clients, college, tmp_path):
+    server, clients, college, tmp_path
+):
     git_client = clients.get_git_client()
     repo = git_client.create_repository(GitRepositoryCreateOptions(name="aidevcollege"), "College")
 
@@ -165,15 +170,19 @@ def test_importing_the_course_fills_the_repository_with_the_bundled_files(
 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", str(bare_repo(server, repo)), str(clone))
-    cloned = sorted(p.relative_to(clone).as_posix() for p in clone.rglob("*")
-                    if p.is_file() and ".git" not in p.relative_to(clone).parts[:1])
+    cloned = sorted(
+        p.relative_to(clone).as_posix()
+        for p in clone.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(clone).parts[:1]
+    )
     bundled = repos.course_files()
     assert cloned == [rel for rel, _ in bundled]
     for rel, source in bundled:
         assert (clone / rel).read_bytes() == source.read_bytes(), rel
     assert "MLOps on Azure" in (clone / "README.md").read_text()
     assert git(clone, "log", "--format=%an <%ae> %aI", "-1").strip() == (
-        "AI Developer College <college@aidevcollege.example> 2024-03-04T09:00:00+00:00")
+        "AI Developer College <college@aidevcollege.example> 2024-03-04T09:00:00+00:00"
+    )
     assert git(clone, "rev-parse", "HEAD").strip() == main.object_id
 
 
@@ -182,8 +191,10 @@ def test_the_course_commit_is_the_same_in_every_sandbox(start_sandbox, server, c
     other = start_sandbox(import_seconds=0.1, project_create_seconds=0.1)
     other_clients = connect(other.info.org_url, other.info.pat).clients_v7_1
     _, second = import_course(other_clients, create_project(other_clients))
-    main_of = [c.get_git_client().get_refs(r.repository.id, "College", filter="heads/main")[0]
-               for c, r in ((clients, first), (other_clients, second))]
+    main_of = [
+        c.get_git_client().get_refs(r.repository.id, "College", filter="heads/main")[0]
+        for c, r in ((clients, first), (other_clients, second))
+    ]
     assert main_of[0].object_id == main_of[1].object_id
 
 
@@ -199,8 +210,9 @@ def test_an_unreachable_source_fails_like_the_service(clients, college):
     assert git_client.get_refs(repo.id, "College") == []
     assert git_client.get_repository(repo.id, "College").default_branch is None
     listed = git_client.query_import_requests("College", repo.id)
-    assert [(r.import_request_id, r.status) for r in listed] == [(queued.import_request_id,
-                                                                  "failed")]
+    assert [(r.import_request_id, r.status) for r in listed] == [
+        (queued.import_request_id, "failed")
+    ]
 
 
 def test_one_import_at_a_time_and_only_into_an_empty_repository(clients, college):
@@ -212,58 +224,85 @@ def test_one_import_at_a_time_and_only_into_an_empty_repository(clients, college
         start_import(clients, college, repo.id)
     assert running.value.type_key == "GitAsyncOperationAlreadyExistsException"
 
-    assert wait_for_import(clients, college, repo.id, queued.import_request_id).status == \
-        "completed"
+    assert (
+        wait_for_import(clients, college, repo.id, queued.import_request_id).status == "completed"
+    )
     with pytest.raises(AzureDevOpsServiceError) as full:
         start_import(clients, college, repo.id)
     assert full.value.type_key == "GitImportForbiddenOnNonEmptyRepository"
 
 
-def test_branches_are_created_updated_and_deleted_through_refs(server, clients, college,
-                                                               tmp_path):
+def test_branches_are_created_updated_and_deleted_through_refs(server, clients, college, tmp_path):
     repo, _ = import_course(clients, college)
     git_client = clients.get_git_client()
     [main] = git_client.get_refs(repo.id, "College", filter="heads/main")
 
-    [created] = git_client.update_refs([GitRefUpdate(
-        name="refs/heads/feature/readme", old_object_id=ZERO, new_object_id=main.object_id)],
-        repo.id, "College")
+    [created] = git_client.update_refs(
+        [
+            GitRefUpdate(
+                name="refs/heads/feature/readme", old_object_id=ZERO, new_object_id=main.object_id
+            )
+        ],
+        repo.id,
+        "College",
+    )
     assert (created.update_status, created.success) == ("succeeded", True)
     heads = git_client.get_refs(repo.id, "College", filter="heads/")
     assert [r.name for r in heads] == ["refs/heads/feature/readme", "refs/heads/main"]
-    assert [r.name for r in git_client.get_refs(repo.id, "College", filter="heads/",
-                                                filter_contains="READ")] == [
-        "refs/heads/feature/readme"]
+    assert [
+        r.name
+        for r in git_client.get_refs(repo.id, "College", filter="heads/", filter_contains="READ")
+    ] == ["refs/heads/feature/readme"]
 
     # A push straight into git (as the SSH server will take it) shows at once.
-    pushed = push_commit(server, repo, tmp_path, "feature/readme", "NOTES.md", "notes\n",
-                         base="feature/readme")
+    pushed = push_commit(
+        server, repo, tmp_path, "feature/readme", "NOTES.md", "notes\n", base="feature/readme"
+    )
     [feature] = git_client.get_refs(repo.id, "College", filter="heads/feature/")
     assert feature.object_id == pushed
 
-    [stale] = git_client.update_refs([GitRefUpdate(
-        name="refs/heads/feature/readme", old_object_id=main.object_id,
-        new_object_id=main.object_id)], repo.id, "College")
+    [stale] = git_client.update_refs(
+        [
+            GitRefUpdate(
+                name="refs/heads/feature/readme",
+                old_object_id=main.object_id,
+                new_object_id=main.object_id,
+            )
+        ],
+        repo.id,
+        "College",
+    )
     assert (stale.update_status, stale.success) == ("staleOldObjectId", False)
-    [deleted] = git_client.update_refs([GitRefUpdate(
-        name="refs/heads/feature/readme", old_object_id=pushed, new_object_id=ZERO)],
-        repo.id, "College")
+    [deleted] = git_client.update_refs(
+        [GitRefUpdate(name="refs/heads/feature/readme", old_object_id=pushed, new_object_id=ZERO)],
+        repo.id,
+        "College",
+    )
     assert deleted.success is True
     assert [r.name for r in git_client.get_refs(repo.id, "College", filter="heads/")] == [
-        "refs/heads/main"]
+        "refs/heads/main"
+    ]
     assert git(bare_repo(server, repo), "for-each-ref", "refs/heads/").count("\n") == 1
 
 
-def test_pull_requests_are_opened_found_and_refused_like_the_service(server, clients, college,
-                                                                    tmp_path):
+def test_pull_requests_are_opened_found_and_refused_like_the_service(
+    server, clients, college, tmp_path
+):
     repo, _ = import_course(clients, college)
     git_client = clients.get_git_client()
     head = push_commit(server, repo, tmp_path, "feature/data", "data/README.md", "The data.\n")
     [main] = git_client.get_refs(repo.id, "College", filter="heads/main")
 
-    pr = git_client.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/feature/data", target_ref_name="refs/heads/main",
-        title="Describe the data set", description="Adds data/README.md"), repo.id, "College")
+    pr = git_client.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/feature/data",
+            target_ref_name="refs/heads/main",
+            title="Describe the data set",
+            description="Adds data/README.md",
+        ),
+        repo.id,
+        "College",
+    )
 
     assert pr.status == "active"
     assert pr.merge_status == "queued"  # as the service answers a fresh pull request
@@ -277,33 +316,56 @@ def test_pull_requests_are_opened_found_and_refused_like_the_service(server, cli
     by_id = git_client.get_pull_request_by_id(pr.pull_request_id)  # org-level route
     assert by_id.merge_status == "succeeded"
     assert by_id.last_merge_commit.comment == (
-        f"Merge pull request {pr.pull_request_id} from feature/data into main")
-    assert git_client.get_pull_request_by_id(pr.pull_request_id, "College").title == \
-        "Describe the data set"
-    assert git_client.get_pull_request(repo.id, pr.pull_request_id, "College").description == \
-        "Adds data/README.md"
+        f"Merge pull request {pr.pull_request_id} from feature/data into main"
+    )
+    assert (
+        git_client.get_pull_request_by_id(pr.pull_request_id, "College").title
+        == "Describe the data set"
+    )
+    assert (
+        git_client.get_pull_request(repo.id, pr.pull_request_id, "College").description
+        == "Adds data/README.md"
+    )
 
-    search = GitPullRequestSearchCriteria(source_ref_name="refs/heads/feature/data",
-                                          target_ref_name="refs/heads/main", status="active")
-    assert [p.pull_request_id for p in git_client.get_pull_requests(repo.id, search, "College")] \
-        == [pr.pull_request_id]
+    search = GitPullRequestSearchCriteria(
+        source_ref_name="refs/heads/feature/data",
+        target_ref_name="refs/heads/main",
+        status="active",
+    )
+    assert [
+        p.pull_request_id for p in git_client.get_pull_requests(repo.id, search, "College")
+    ] == [pr.pull_request_id]
     nothing = GitPullRequestSearchCriteria(source_ref_name="refs/heads/other")
     assert git_client.get_pull_requests(repo.id, nothing, "College") == []
-    assert len(git_client.get_pull_requests_by_project("College", GitPullRequestSearchCriteria())) \
-        == 1
+    assert (
+        len(git_client.get_pull_requests_by_project("College", GitPullRequestSearchCriteria())) == 1
+    )
 
     with pytest.raises(AzureDevOpsServiceError) as duplicate:
-        git_client.create_pull_request(GitPullRequest(
-            source_ref_name="refs/heads/feature/data", target_ref_name="refs/heads/main",
-            title="Again"), repo.id, "College")
+        git_client.create_pull_request(
+            GitPullRequest(
+                source_ref_name="refs/heads/feature/data",
+                target_ref_name="refs/heads/main",
+                title="Again",
+            ),
+            repo.id,
+            "College",
+        )
     assert duplicate.value.type_key == "GitPullRequestExistsException"
-    assert duplicate.value.message == ("TF401179: An active pull request for the source and "
-                                       "target branch already exists.")
+    assert duplicate.value.message == (
+        "TF401179: An active pull request for the source and target branch already exists."
+    )
 
     with pytest.raises(AzureDevOpsServiceError) as missing:
-        git_client.create_pull_request(GitPullRequest(
-            source_ref_name="refs/heads/never-pushed", target_ref_name="refs/heads/main",
-            title="Nothing"), repo.id, "College")
+        git_client.create_pull_request(
+            GitPullRequest(
+                source_ref_name="refs/heads/never-pushed",
+                target_ref_name="refs/heads/main",
+                title="Nothing",
+            ),
+            repo.id,
+            "College",
+        )
     assert missing.value.type_key == "GitPullRequestCannotBeActivated"
     assert missing.value.message.startswith("TF401398:")
 
@@ -312,9 +374,15 @@ def test_a_pull_request_follows_pushes_and_reports_conflicts(server, clients, co
     repo, _ = import_course(clients, college)
     git_client = clients.get_git_client()
     push_commit(server, repo, tmp_path, "feature/title", "README.md", "# A new title\n")
-    pr = git_client.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/feature/title", target_ref_name="refs/heads/main",
-        title="Retitle"), repo.id, "College")
+    pr = git_client.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/feature/title",
+            target_ref_name="refs/heads/main",
+            title="Retitle",
+        ),
+        repo.id,
+        "College",
+    )
     assert git_client.get_pull_request_by_id(pr.pull_request_id).merge_status == "succeeded"
 
     # Someone changes the same lines on main: the next read merges again and finds conflicts.
@@ -327,19 +395,28 @@ def test_a_pull_request_follows_pushes_and_reports_conflicts(server, clients, co
 def test_ssh_paths_name_repositories_like_the_service(server, clients):
     project = create_project(clients, name="Data Science")
     git_client = clients.get_git_client()
-    repo = git_client.create_repository(GitRepositoryCreateOptions(name="ML Models"),
-                                        "Data Science")
+    repo = git_client.create_repository(
+        GitRepositoryCreateOptions(name="ML Models"), "Data Science"
+    )
 
     org = server.info.org
     assert repo.ssh_url == f"git@ssh.dev.azure.com:v3/{org}/Data%20Science/ML%20Models"
     path = repo.ssh_url.split(":", 1)[1]
     assert path == repos.ssh_path(org, "Data Science", "ML Models")
     sandbox = server.sandbox
-    for spelling in (path, f"'/{path}'", f"v3/{org.upper()}/data science/ml%20models",
-                     f"v3/{org}/{project.id}/{repo.id}"):
+    for spelling in (
+        path,
+        f"'/{path}'",
+        f"v3/{org.upper()}/data science/ml%20models",
+        f"v3/{org}/{project.id}/{repo.id}",
+    ):
         assert repos.resolve_ssh_path(sandbox, spelling)["id"] == repo.id, spelling
-    for wrong in (f"v3/{org}/Data%20Science/nope", "v3/other-org/Data%20Science/ML%20Models",
-                  "v2/x/y/z", f"v3/{org}/Data%20Science"):
+    for wrong in (
+        f"v3/{org}/Data%20Science/nope",
+        "v3/other-org/Data%20Science/ML%20Models",
+        "v2/x/y/z",
+        f"v3/{org}/Data%20Science",
+    ):
         assert repos.resolve_ssh_path(sandbox, wrong) is None, wrong
 
 
@@ -351,38 +428,59 @@ def test_repositories_refs_and_pull_requests_survive_a_restart(start_sandbox, tm
     repo, _ = import_course(clients, college)
     git_client = clients.get_git_client()
     [main] = git_client.get_refs(repo.id, "College", filter="heads/main")
-    git_client.update_refs([GitRefUpdate(name="refs/heads/feature", old_object_id=ZERO,
-                                         new_object_id=main.object_id)], repo.id, "College")
-    pr = git_client.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/feature", target_ref_name="refs/heads/main", title="Kept"),
-        repo.id, "College")
+    git_client.update_refs(
+        [GitRefUpdate(name="refs/heads/feature", old_object_id=ZERO, new_object_id=main.object_id)],
+        repo.id,
+        "College",
+    )
+    pr = git_client.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/feature", target_ref_name="refs/heads/main", title="Kept"
+        ),
+        repo.id,
+        "College",
+    )
     first.stop()
 
     second = start_sandbox(data_dir=data, project_create_seconds=0.2, import_seconds=0.2)
     git_client = connect(second.info.org_url, second.info.pat).clients_v7_1.get_git_client()
     assert sorted(r.name for r in git_client.get_repositories("College")) == [
-        "College", "aidevcollege"]
+        "College",
+        "aidevcollege",
+    ]
     assert [r.name for r in git_client.get_refs(repo.id, "College", filter="heads/")] == [
-        "refs/heads/feature", "refs/heads/main"]
+        "refs/heads/feature",
+        "refs/heads/main",
+    ]
     kept = git_client.get_pull_request_by_id(pr.pull_request_id)
     assert (kept.title, kept.status) == ("Kept", "active")
     assert kept.repository.web_url.startswith(second.info.org_url)
-    git_client.update_refs([GitRefUpdate(name="refs/heads/next", old_object_id=ZERO,
-                                         new_object_id=main.object_id)], repo.id, "College")
-    after = git_client.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/next", target_ref_name="refs/heads/main", title="Later"),
-        repo.id, "College")
+    git_client.update_refs(
+        [GitRefUpdate(name="refs/heads/next", old_object_id=ZERO, new_object_id=main.object_id)],
+        repo.id,
+        "College",
+    )
+    after = git_client.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/next", target_ref_name="refs/heads/main", title="Later"
+        ),
+        repo.id,
+        "College",
+    )
     assert after.pull_request_id == pr.pull_request_id + 1  # numbering carries on
 
 
-@pytest.mark.parametrize("url, served", [
-    ("https://github.com/aidevcollege/aidevcollege", True),
-    ("https://github.com/aidevcollege/aidevcollege.git", True),
-    ("HTTPS://GitHub.com/AIDevCollege/AIDevCollege/", True),
-    ("http://github.com/aidevcollege/aidevcollege.git/", True),
-    ("https://github.com/aidevcollege/aidevcollege/day1/MLOps/MLOps", False),  # a web page
-    ("https://gitlab.com/aidevcollege/aidevcollege", False),
-    ("git@github.com:aidevcollege/aidevcollege.git", False),
-])
+@pytest.mark.parametrize(
+    "url, served",
+    [
+        ("https://github.com/aidevcollege/aidevcollege", True),
+        ("https://github.com/aidevcollege/aidevcollege.git", True),
+        ("HTTPS://GitHub.com/AIDevCollege/AIDevCollege/", True),
+        ("http://github.com/aidevcollege/aidevcollege.git/", True),
+        ("https://github.com/aidevcollege/aidevcollege/day1/MLOps/MLOps", False),  # a web page
+        ("https://gitlab.com/aidevcollege/aidevcollege", False),
+        ("git@github.com:aidevcollege/aidevcollege.git", False),
+    ],
+)
 def test_the_course_is_served_for_its_github_url_in_its_usual_spellings(url, served):
     assert repos.is_course_url(url) is served

@@ -20,11 +20,16 @@ from tests.sandbox.helpers import create_project
 def invitation(email: str, licence: str = "stakeholder", project_id: str | None = None):
     projects = []
     if project_id:
-        projects = [ProjectEntitlement(group=Group(group_type="projectContributor"),
-                                       project_ref=ProjectRef(id=project_id))]
-    return UserEntitlement(access_level=AccessLevel(account_license_type=licence),
-                           user=GraphUser(subject_kind="user", principal_name=email),
-                           project_entitlements=projects)
+        projects = [
+            ProjectEntitlement(
+                group=Group(group_type="projectContributor"), project_ref=ProjectRef(id=project_id)
+            )
+        ]
+    return UserEntitlement(
+        access_level=AccessLevel(account_license_type=licence),
+        user=GraphUser(subject_kind="user", principal_name=email),
+        project_entitlements=projects,
+    )
 
 
 def test_inviting_colleagues_as_stakeholder_and_basic(org):
@@ -40,7 +45,8 @@ def test_inviting_colleagues_as_stakeholder_and_basic(org):
     assert grace.user_entitlement.user.descriptor.startswith("aad.")
 
     alan = entitlements.add_user_entitlement(
-        invitation("alan@college.example", "express", college.id))
+        invitation("alan@college.example", "express", college.id)
+    )
     assert alan.is_success is True
     assert alan.user_entitlement.access_level.license_display_name == "Basic"
     [project_entitlement] = alan.user_entitlement.project_entitlements
@@ -50,23 +56,34 @@ def test_inviting_colleagues_as_stakeholder_and_basic(org):
     # The organisation now lists the owner and both colleagues; a user can be read back by id.
     listed = entitlements.search_user_entitlements().members
     assert [m.user.principal_name for m in listed] == [
-        "ada@college.example", "grace@college.example", "alan@college.example"]
+        "ada@college.example",
+        "grace@college.example",
+        "alan@college.example",
+    ]
     assert entitlements.get_user_entitlement(alan.user_entitlement.id).user.display_name == (
-        "alan@college.example")
+        "alan@college.example"
+    )
     found = entitlements.search_user_entitlements(filter="name eq 'grace'").members
     assert [m.id for m in found] == [grace.user_entitlement.id]
 
 
 def test_an_address_the_directory_refuses_fails_with_http_200(org):
     result = org.get_member_entitlement_management_client().add_user_entitlement(
-        invitation("nobody@college.invalid"))
+        invitation("nobody@college.invalid")
+    )
     assert result.is_success is False
     assert result.user_entitlement is None
     # The SDK's UserEntitlementOperationResult maps only userId: the errors arrive unmapped.
     assert result.operation_result.additional_properties["errors"] == [
-        {"key": 5000, "value": "VS403283: Could not add user 'nobody@college.invalid' at this time."}]
-    assert [m.user.principal_name for m in org.get_member_entitlement_management_client()
-            .search_user_entitlements().members] == ["ada@college.example"]
+        {
+            "key": 5000,
+            "value": "VS403283: Could not add user 'nobody@college.invalid' at this time.",
+        }
+    ]
+    assert [
+        m.user.principal_name
+        for m in org.get_member_entitlement_management_client().search_user_entitlements().members
+    ] == ["ada@college.example"]
 
 
 def test_inviting_someone_twice_adopts_the_first_invitation(org):
@@ -82,29 +99,44 @@ def test_inviting_someone_twice_adopts_the_first_invitation(org):
 def test_an_entitlement_for_a_missing_project_is_refused(org):
     with pytest.raises(AzureDevOpsServiceError) as refused:
         org.get_member_entitlement_management_client().add_user_entitlement(
-            invitation("grace@college.example",
-                       project_id="11111111-2222-3333-4444-555555555555"))
+            invitation("grace@college.example", project_id="11111111-2222-3333-4444-555555555555")
+        )
     assert refused.value.type_key == "ProjectDoesNotExistException"
 
 
 def test_the_cli_bulk_invite_form_and_removal(org):
     entitlements = org.get_member_entitlement_management_client()
     reference = entitlements.update_user_entitlements(
-        [JsonPatchOperation(op="add", path="", value={
-            "accessLevel": {"accountLicenseType": "stakeholder"}, "extensions": [],
-            "projectEntitlements": [],
-            "user": {"subjectKind": "user", "principalName": "grace@college.example"}})],
-        do_not_send_invite_for_new_users=True)
+        [
+            JsonPatchOperation(
+                op="add",
+                path="",
+                value={
+                    "accessLevel": {"accountLicenseType": "stakeholder"},
+                    "extensions": [],
+                    "projectEntitlements": [],
+                    "user": {"subjectKind": "user", "principalName": "grace@college.example"},
+                },
+            )
+        ],
+        do_not_send_invite_for_new_users=True,
+    )
     assert reference.status == "succeeded" and reference.completed is True
     [result] = reference.results
     user_id = result.user_id
     assert entitlements.get_user_entitlement(user_id).access_level.status == "pending"
 
     entitlements.update_user_entitlement(
-        [JsonPatchOperation(op="replace", path="/accessLevel",
-                            value={"accountLicenseType": "express"})], user_id)
+        [
+            JsonPatchOperation(
+                op="replace", path="/accessLevel", value={"accountLicenseType": "express"}
+            )
+        ],
+        user_id,
+    )
     assert entitlements.get_user_entitlement(user_id).access_level.account_license_type == (
-        "express")
+        "express"
+    )
 
     entitlements.delete_user_entitlement(user_id)
     with pytest.raises(AzureDevOpsServiceError) as gone:
@@ -116,8 +148,11 @@ def test_a_colleague_joins_the_college_team(org):
     college = create_project(org)
     team = org.get_core_client().get_team(college.id, "College Team")
     graph = org.get_graph_client()
-    grace = org.get_member_entitlement_management_client().add_user_entitlement(
-        invitation("grace@college.example", project_id=college.id)).user_entitlement
+    grace = (
+        org.get_member_entitlement_management_client()
+        .add_user_entitlement(invitation("grace@college.example", project_id=college.id))
+        .user_entitlement
+    )
 
     team_descriptor = graph.get_descriptor(team.id).value
     assert team_descriptor.startswith("vssgp.")
@@ -158,8 +193,12 @@ def test_leaving_a_team_and_unknown_descriptors(org):
     graph.remove_membership(me, team_descriptor)
     with pytest.raises(AzureDevOpsClientRequestError, match="404"):
         graph.check_membership_existence(me, team_descriptor)
-    assert org.get_core_client().get_team_members_with_extended_properties(
-        college.id, college.default_team.id) == []
+    assert (
+        org.get_core_client().get_team_members_with_extended_properties(
+            college.id, college.default_team.id
+        )
+        == []
+    )
 
     with pytest.raises(AzureDevOpsServiceError) as unknown:
         graph.add_membership("aad.bm9ib2R5", team_descriptor)

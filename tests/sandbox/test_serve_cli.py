@@ -17,9 +17,22 @@ from tests.conftest import connect
 def serve(data_dir, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "college_tui.cli", "sandbox", "serve", "--print-json",
-         "--data", str(data_dir), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "college_tui.cli",
+            "sandbox",
+            "serve",
+            "--print-json",
+            "--data",
+            str(data_dir),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def ready_line(proc: subprocess.Popen) -> dict:
@@ -43,10 +56,15 @@ def test_serve_prints_one_json_line_answers_the_sdk_and_keeps_data_after_sigint(
         assert info["org_url"].startswith("http://127.0.0.1:")
         assert info["data_dir"] == str(data)
         clients = connect(info["org_url"], info["pat"]).clients_v7_1
-        op = clients.get_core_client().queue_create_project(TeamProject(
-            name="College", capabilities={
-                "versioncontrol": {"sourceControlType": "Git"},
-                "processTemplate": {"templateTypeId": "adcc42ab-9882-485e-a3ed-7678f01f66bc"}}))
+        op = clients.get_core_client().queue_create_project(
+            TeamProject(
+                name="College",
+                capabilities={
+                    "versioncontrol": {"sourceControlType": "Git"},
+                    "processTemplate": {"templateTypeId": "adcc42ab-9882-485e-a3ed-7678f01f66bc"},
+                },
+            )
+        )
         assert op.status == "notSet"
     finally:
         code, out, err = stop(proc)
@@ -71,7 +89,20 @@ def test_serve_prints_one_json_line_answers_the_sdk_and_keeps_data_after_sigint(
 
 def test_serve_refuses_a_malformed_fault_spec(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "college_tui.cli", "sandbox", "serve", "--data", str(tmp_path),
-         "--faults", "explode=1"], capture_output=True, text=True, timeout=30)
+        [
+            sys.executable,
+            "-m",
+            "college_tui.cli",
+            "sandbox",
+            "serve",
+            "--data",
+            str(tmp_path),
+            "--faults",
+            "explode=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "unknown fault" in result.stderr

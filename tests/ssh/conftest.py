@@ -24,8 +24,10 @@ KEY_PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provi
 # These stories are about git over SSH, not about waiting: project creation and import still go
 # through all their states, just quicker than the suite's usual clocks.
 QUICK = dict(project_create_seconds=0.1, import_seconds=0.1)
-PORTAL_HEADERS = {"Accept": "application/json;api-version=5.0-preview.1",
-                  "X-TFS-FedAuthRedirect": "Suppress"}
+PORTAL_HEADERS = {
+    "Accept": "application/json;api-version=5.0-preview.1",
+    "X-TFS-FedAuthRedirect": "Suppress",
+}
 
 
 def write_key(path: Path, key: paramiko.RSAKey) -> paramiko.RSAKey:
@@ -36,20 +38,44 @@ def write_key(path: Path, key: paramiko.RSAKey) -> paramiko.RSAKey:
     return key
 
 
-def register_key(server, public_line: str, *, valid_to: str = "2099-05-01T00:00:00.000Z",
-                 name: str = "college-tui", org_url: str | None = None) -> dict:
+def register_key(
+    server,
+    public_line: str,
+    *,
+    valid_to: str = "2099-05-01T00:00:00.000Z",
+    name: str = "college-tui",
+    org_url: str | None = None,
+) -> dict:
     """Upload a public key the way the portal does; the service's answer (authorizationId...)."""
     info = server.info
     org_url = org_url or info.org_url
-    account = connect(org_url, info.pat).clients_v7_1.get_location_client() \
-        .get_connection_data().instance_id
-    body = {"contributionIds": [KEY_PROVIDER],
-            "dataProviderContext": {"properties": {
-                "displayName": name, "publicData": public_line, "validTo": valid_to,
-                "scope": "app_token", "isPublic": True, "targetAccounts": [account]}}}
-    reply = requests.post(f"{org_url}/_apis/Contribution/HierarchyQuery", json=body,
-                          auth=("", info.pat), headers=PORTAL_HEADERS, timeout=10,
-                          allow_redirects=False)
+    account = (
+        connect(org_url, info.pat)
+        .clients_v7_1.get_location_client()
+        .get_connection_data()
+        .instance_id
+    )
+    body = {
+        "contributionIds": [KEY_PROVIDER],
+        "dataProviderContext": {
+            "properties": {
+                "displayName": name,
+                "publicData": public_line,
+                "validTo": valid_to,
+                "scope": "app_token",
+                "isPublic": True,
+                "targetAccounts": [account],
+            }
+        },
+    }
+    reply = requests.post(
+        f"{org_url}/_apis/Contribution/HierarchyQuery",
+        json=body,
+        auth=("", info.pat),
+        headers=PORTAL_HEADERS,
+        timeout=10,
+        allow_redirects=False,
+    )
     assert reply.status_code == 200, reply.text
     return reply.json()["dataProviders"][KEY_PROVIDER]
 
@@ -59,8 +85,12 @@ def delete_key(server, authorization_id: str) -> None:
     info = server.info
     reply = requests.delete(
         f"{info.base_url}/vssps/{info.org}/_apis/Token/SessionTokens/{authorization_id}",
-        params={"isPublic": "true"}, auth=("", info.pat), headers=PORTAL_HEADERS, timeout=10,
-        allow_redirects=False)
+        params={"isPublic": "true"},
+        auth=("", info.pat),
+        headers=PORTAL_HEADERS,
+        timeout=10,
+        allow_redirects=False,
+    )
     assert reply.status_code in (200, 204), reply.text
 
 
@@ -82,27 +112,66 @@ class Attendee:
     def ssh_command(self) -> str:
         """GIT_SSH_COMMAND: our key only, strict host key checking, the real host name kept."""
         port = self.server.info.ssh_port
-        return " ".join([
-            "ssh", "-i", str(self.key_path), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
-            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-            "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "GlobalKnownHostsFile=/dev/null",
-            "-o", "HostName=127.0.0.1", "-o", f"Port={port}", "-o", f"HostKeyAlias={SSH_HOST}",
-            *self.extra_ssh_options])
+        return " ".join(
+            [
+                "ssh",
+                "-i",
+                str(self.key_path),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "IdentityAgent=none",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                f"UserKnownHostsFile={self.known_hosts}",
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "HostName=127.0.0.1",
+                "-o",
+                f"Port={port}",
+                "-o",
+                f"HostKeyAlias={SSH_HOST}",
+                *self.extra_ssh_options,
+            ]
+        )
 
     def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, "HOME": str(self.home), "GIT_SSH_COMMAND": self.ssh_command(),
-                "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-                "GIT_AUTHOR_NAME": "Ada Attendee", "GIT_AUTHOR_EMAIL": "ada@college.example",
-                "GIT_COMMITTER_NAME": "Ada Attendee",
-                "GIT_COMMITTER_EMAIL": "ada@college.example", **extra}
+        return {
+            **os.environ,
+            "HOME": str(self.home),
+            "GIT_SSH_COMMAND": self.ssh_command(),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_TERMINAL_PROMPT": "0",
+            "LC_ALL": "C",
+            "GIT_AUTHOR_NAME": "Ada Attendee",
+            "GIT_AUTHOR_EMAIL": "ada@college.example",
+            "GIT_COMMITTER_NAME": "Ada Attendee",
+            "GIT_COMMITTER_EMAIL": "ada@college.example",
+            **extra,
+        }
 
     def git(self, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *args], cwd=cwd or self.home, env=self.env(**env),
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd or self.home,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     def ssh(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.ssh_command().split(), *args], env=self.env(),
-                              capture_output=True, text=True, timeout=30)
+        return subprocess.run(
+            [*self.ssh_command().split(), *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
 
 
 @pytest.fixture(scope="session")

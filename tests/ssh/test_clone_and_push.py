@@ -47,13 +47,19 @@ def test_ada_clones_the_course_pushes_a_branch_and_opens_a_pull_request(course_s
 
     refs = git.get_refs(course.repo.id, project=course.project.id, filter="heads/users/")
     assert [(r.name, r.object_id) for r in refs] == [
-        ("refs/heads/users/ada/hello-college", head_of(ada, work))]
+        ("refs/heads/users/ada/hello-college", head_of(ada, work))
+    ]
 
-    pr = git.create_pull_request(GitPullRequest(
-        source_ref_name="refs/heads/users/ada/hello-college",
-        target_ref_name=course.repo.default_branch,
-        title="Hello, College", description="My first pull request"),
-        course.repo.id, course.project.id)
+    pr = git.create_pull_request(
+        GitPullRequest(
+            source_ref_name="refs/heads/users/ada/hello-college",
+            target_ref_name=course.repo.default_branch,
+            title="Hello, College",
+            description="My first pull request",
+        ),
+        course.repo.id,
+        course.project.id,
+    )
     assert pr.status == "active"
     assert pr.source_ref_name == "refs/heads/users/ada/hello-college"
 
@@ -71,7 +77,8 @@ def test_the_ssh_config_block_the_wizard_writes_is_enough_to_clone(course_sandbo
         f"  UserKnownHostsFile {ada.known_hosts}\n"
         f"  HostKeyAlias {SSH_HOST}\n"
         f"  StrictHostKeyChecking yes\n"
-        f"  IdentityAgent none\n")
+        f"  IdentityAgent none\n"
+    )
     ssh = f"ssh -F {config} -o BatchMode=yes -o GlobalKnownHostsFile=/dev/null"
     clone = ada.git("clone", course.ssh_url, "via-config", GIT_SSH_COMMAND=ssh)
     assert clone.returncode == 0, clone.stderr
@@ -103,8 +110,9 @@ def test_a_project_with_spaces_in_its_name_works_through_its_ssh_url(ssh_sandbox
 
 def test_one_key_registered_in_two_organizations_opens_both(ssh_sandbox):
     server, ada, _ = ssh_sandbox
-    signup = requests.post(f"{server.info.base_url}/_sandbox/signup",
-                           data={"name": "college-second"}, timeout=10)
+    signup = requests.post(
+        f"{server.info.base_url}/_sandbox/signup", data={"name": "college-second"}, timeout=10
+    )
     assert signup.status_code == 201
     urls = []
     for org_url in (server.info.org_url, f"{server.info.base_url}/college-second"):

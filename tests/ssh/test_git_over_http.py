@@ -24,8 +24,15 @@ HELPER = '!f() { test "$1" = get && echo username=ada && echo "password=$SANDBOX
 
 def http_git(ada, *args: str, pat: str, cwd=None) -> subprocess.CompletedProcess:
     """git with only our helper (the user's own helpers reset), no prompt, the PAT in its env."""
-    return ada.git("-c", "credential.helper=", "-c", f"credential.helper={HELPER}", *args,
-                   cwd=cwd, SANDBOX_PAT=pat)
+    return ada.git(
+        "-c",
+        "credential.helper=",
+        "-c",
+        f"credential.helper={HELPER}",
+        *args,
+        cwd=cwd,
+        SANDBOX_PAT=pat,
+    )
 
 
 @pytest.fixture
@@ -39,15 +46,18 @@ def http_course(start_sandbox, attendee_at):
 def test_git_clones_and_pushes_over_http_and_ssh_and_rest_see_the_push(http_course):
     server, course, ada = http_course
     url = course.repo.remote_url
-    assert url == (f"http://{server.info.org}@127.0.0.1:{server.info.base_url.rsplit(':', 1)[1]}"
-                   f"/{server.info.org}/College/_git/aidevcollege")
+    assert url == (
+        f"http://{server.info.org}@127.0.0.1:{server.info.base_url.rsplit(':', 1)[1]}"
+        f"/{server.info.org}/College/_git/aidevcollege"
+    )
 
     clone = http_git(ada, "clone", url, "work", pat=server.info.pat)
     assert clone.returncode == 0, clone.stderr
     work = ada.home / "work"
     assert (work / "README.md").is_file()
-    main = course.clients.get_git_client().get_refs(course.repo.id, project=course.project.id,
-                                                    filter="heads/main")
+    main = course.clients.get_git_client().get_refs(
+        course.repo.id, project=course.project.id, filter="heads/main"
+    )
     assert ada.git("rev-parse", "HEAD", cwd=work).stdout.strip() == main[0].object_id
 
     ada.git("switch", "-c", "users/ada/over-https", cwd=work)
@@ -59,8 +69,9 @@ def test_git_clones_and_pushes_over_http_and_ssh_and_rest_see_the_push(http_cour
     assert push.returncode == 0, push.stderr
     assert "[new branch]" in push.stderr
 
-    refs = course.clients.get_git_client().get_refs(course.repo.id, project=course.project.id,
-                                                    filter="heads/users/")
+    refs = course.clients.get_git_client().get_refs(
+        course.repo.id, project=course.project.id, filter="heads/users/"
+    )
     assert [(r.name, r.object_id) for r in refs] == [("refs/heads/users/ada/over-https", head)]
     over_ssh = ada.git("ls-remote", course.ssh_url, "refs/heads/users/*")
     assert over_ssh.returncode == 0, over_ssh.stderr
@@ -93,14 +104,20 @@ def test_a_gzip_request_body_is_inflated(http_course):
     # git compresses larger upload-pack requests; the sandbox inflates them as it streams.
     server, course, _ada = http_course
     base = course.repo.web_url
-    main = course.clients.get_git_client().get_refs(course.repo.id, project=course.project.id,
-                                                    filter="heads/main")[0].object_id
+    main = (
+        course.clients.get_git_client()
+        .get_refs(course.repo.id, project=course.project.id, filter="heads/main")[0]
+        .object_id
+    )
     request = githttp.pkt_line(f"want {main}\n") + b"0000" + githttp.pkt_line("done\n")
     for body, headers in ((request, {}), (gzip.compress(request), {"Content-Encoding": "gzip"})):
-        answer = requests.post(f"{base}/git-upload-pack", data=body, timeout=10,
-                               auth=("ada", server.info.pat), headers={
-                                   "Content-Type": "application/x-git-upload-pack-request",
-                                   **headers})
+        answer = requests.post(
+            f"{base}/git-upload-pack",
+            data=body,
+            timeout=10,
+            auth=("ada", server.info.pat),
+            headers={"Content-Type": "application/x-git-upload-pack-request", **headers},
+        )
         assert answer.status_code == 200
         assert answer.headers["content-type"] == "application/x-git-upload-pack-result"
         assert answer.content.startswith(b"0008NAK\nPACK")
@@ -109,8 +126,12 @@ def test_a_gzip_request_body_is_inflated(http_course):
 def test_unknown_repositories_and_dumb_clients_are_refused(http_course):
     server, course, _ada = http_course
     auth = ("ada", server.info.pat)
-    missing = requests.get(f"{server.info.org_url}/College/_git/nope/info/refs",
-                           params={"service": "git-upload-pack"}, auth=auth, timeout=10)
+    missing = requests.get(
+        f"{server.info.org_url}/College/_git/nope/info/refs",
+        params={"service": "git-upload-pack"},
+        auth=auth,
+        timeout=10,
+    )
     assert missing.status_code == 404 and "TF401019" in missing.text
     dumb = requests.get(f"{course.repo.web_url}/info/refs", auth=auth, timeout=10)
     assert dumb.status_code == 403
@@ -126,9 +147,12 @@ def test_with_ssh_closed_the_port_refuses_and_rest_still_hands_out_the_ssh_url(s
         socket.create_connection(("127.0.0.1", server.info.ssh_port), timeout=5)
     course = import_course(server)
     assert course.ssh_url.startswith("git@ssh.dev.azure.com:v3/")
-    answer = requests.get(f"{course.repo.web_url}/info/refs",
-                          params={"service": "git-receive-pack"},
-                          auth=("ada", server.info.pat), timeout=10)
+    answer = requests.get(
+        f"{course.repo.web_url}/info/refs",
+        params={"service": "git-receive-pack"},
+        auth=("ada", server.info.pat),
+        timeout=10,
+    )
     assert answer.status_code == 200  # git over HTTP goes on
 
 
@@ -137,7 +161,9 @@ def test_a_push_over_http_waits_for_the_repositorys_push_lock_shared_with_ssh(ht
     import time
 
     server, course, ada = http_course
-    assert http_git(ada, "clone", course.repo.remote_url, "work", pat=server.info.pat).returncode == 0
+    assert (
+        http_git(ada, "clone", course.repo.remote_url, "work", pat=server.info.pat).returncode == 0
+    )
     work = ada.home / "work"
     ada.git("switch", "-c", "users/ada/waits", cwd=work)
     (work / "wait.md").write_text("waited\n")
@@ -146,8 +172,11 @@ def test_a_push_over_http_waits_for_the_repositorys_push_lock_shared_with_ssh(ht
     lock = server.sandbox.push_lock(course.repo.id)  # the lock SSH pushes take (sshserver.py)
     results: list[subprocess.CompletedProcess] = []
     with lock:
-        pushing = threading.Thread(target=lambda: results.append(http_git(
-            ada, "push", "origin", "users/ada/waits", cwd=work, pat=server.info.pat)))
+        pushing = threading.Thread(
+            target=lambda: results.append(
+                http_git(ada, "push", "origin", "users/ada/waits", cwd=work, pat=server.info.pat)
+            )
+        )
         pushing.start()
         time.sleep(1.0)
         assert results == []  # still waiting for its turn

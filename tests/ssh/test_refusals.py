@@ -17,23 +17,30 @@ from tests.ssh.conftest import SSH_HOST, delete_key, register_key
 DENIED = "Permission denied (publickey)"
 
 
-@pytest.mark.parametrize("command", [
-    "git-upload-archive 'v3/org/College/aidevcollege'",
-    "git-upload-pack 'v3/org/College/aidevcollege'; rm -rf /",
-    "git-upload-pack",
-    "git-receive-pack 'v3/org/College/aidevcollege' --extra",
-    "sh -c 'git-upload-pack v3/org/College/aidevcollege'",
-    "git-upload-pack 'unterminated",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git-upload-archive 'v3/org/College/aidevcollege'",
+        "git-upload-pack 'v3/org/College/aidevcollege'; rm -rf /",
+        "git-upload-pack",
+        "git-receive-pack 'v3/org/College/aidevcollege' --extra",
+        "sh -c 'git-upload-pack v3/org/College/aidevcollege'",
+        "git-upload-pack 'unterminated",
+    ],
+)
 def test_nothing_but_gits_two_commands_with_one_path_is_run(command):
     assert parse_git_command(command) is None
 
 
 def test_gits_commands_are_read_as_git_sends_them():
     assert parse_git_command("git-upload-pack 'v3/org/College/aidevcollege'") == (
-        "upload-pack", "v3/org/College/aidevcollege")
+        "upload-pack",
+        "v3/org/College/aidevcollege",
+    )
     assert parse_git_command("git-receive-pack '/v3/org/My%20Project/repo'") == (
-        "receive-pack", "/v3/org/My%20Project/repo")
+        "receive-pack",
+        "/v3/org/My%20Project/repo",
+    )
 
 
 def course_url(server) -> str:
@@ -60,16 +67,18 @@ def test_a_key_deleted_through_the_api_stops_working_at_once(course_sandbox):
     assert DENIED in after.stderr
 
 
-def test_a_key_past_its_expiry_date_is_refused_with_the_services_message(course_sandbox,
-                                                                          attendee_at):
+def test_a_key_past_its_expiry_date_is_refused_with_the_services_message(
+    course_sandbox, attendee_at
+):
     server, course, _, _ = course_sandbox
     bob = attendee_at(server)
     soon = datetime.now(UTC) + timedelta(seconds=1.5)
     register_key(server, bob.public_line, valid_to=soon.isoformat(timespec="milliseconds"))
     assert bob.git("ls-remote", course.ssh_url).returncode == 0
 
-    refused = wait_for(lambda: (r := bob.git("ls-remote", course.ssh_url)).returncode and r,
-                       interval=0.2)
+    refused = wait_for(
+        lambda: (r := bob.git("ls-remote", course.ssh_url)).returncode and r, interval=0.2
+    )
     assert "remote: Authentication failed: your SSH key has expired." in refused.stderr
 
 
@@ -86,12 +95,16 @@ def test_a_changed_host_key_makes_ssh_refuse_to_connect(ssh_sandbox):
 def test_an_unknown_repository_or_project_gets_tf401019(course_sandbox):
     server, _, ada, _ = course_sandbox
     org = server.info.org
-    for path, name in ((f"v3/{org}/College/no-such-repo", "no-such-repo"),
-                       (f"v3/{org}/No%20Such%20Project/aidevcollege", "aidevcollege")):
+    for path, name in (
+        (f"v3/{org}/College/no-such-repo", "no-such-repo"),
+        (f"v3/{org}/No%20Such%20Project/aidevcollege", "aidevcollege"),
+    ):
         clone = ada.git("clone", f"git@{SSH_HOST}:{path}", "target")
         assert clone.returncode != 0
-        assert (f"remote: TF401019: The Git repository with name or identifier {name} does not "
-                "exist or you do not have permissions") in clone.stderr
+        assert (
+            f"remote: TF401019: The Git repository with name or identifier {name} does not "
+            "exist or you do not have permissions"
+        ) in clone.stderr
         assert "Traceback" not in clone.stderr
 
 
@@ -134,8 +147,15 @@ def test_sha1_rsa_signatures_are_refused(ssh_sandbox):
         client.set_missing_host_key_policy(paramiko.RejectPolicy())
         client.get_host_keys().add(f"[127.0.0.1]:{port}", "ssh-rsa", host_key)
         try:
-            client.connect("127.0.0.1", port, username="git", pkey=pkey, allow_agent=False,
-                           look_for_keys=False, timeout=10)
+            client.connect(
+                "127.0.0.1",
+                port,
+                username="git",
+                pkey=pkey,
+                allow_agent=False,
+                look_for_keys=False,
+                timeout=10,
+            )
         finally:
             client.close()
 
@@ -148,8 +168,13 @@ def run_remote(attendee, command: str, sent: bytes = b""):
     """`ssh git@ssh.dev.azure.com COMMAND` as the attendee, sending `sent` and then EOF."""
     import subprocess
 
-    return subprocess.run([*attendee.ssh_command().split(), f"git@{SSH_HOST}", command],
-                          env=attendee.env(), input=sent, capture_output=True, timeout=30)
+    return subprocess.run(
+        [*attendee.ssh_command().split(), f"git@{SSH_HOST}", command],
+        env=attendee.env(),
+        input=sent,
+        capture_output=True,
+        timeout=30,
+    )
 
 
 # Each is sent single- and double-quoted; none may reach a repository, a file or a shell.
@@ -173,8 +198,9 @@ def test_a_path_that_is_not_one_org_project_repo_reaches_no_repository(course_sa
     repo_dir = server.sandbox.repos_dir / f"{course.repo.id}.git"
     assert repo_dir.is_dir()
     for path in ESCAPING_PATHS:
-        path = path.format(org=server.info.org, repo_id=course.repo.id, repo_dir=repo_dir,
-                           marker=marker)
+        path = path.format(
+            org=server.info.org, repo_id=course.repo.id, repo_dir=repo_dir, marker=marker
+        )
         for quoted in (f"'{path}'", f'"{path}"'):
             refused = run_remote(ada, f"git-upload-pack {quoted}")
             assert refused.returncode != 0, quoted
@@ -184,7 +210,8 @@ def test_a_path_that_is_not_one_org_project_repo_reaches_no_repository(course_sa
 
 
 def test_the_repositorys_own_path_is_served_and_anything_around_the_command_is_not(
-        course_sandbox, tmp_path):
+    course_sandbox, tmp_path
+):
     server, course, ada, _ = course_sandbox
     path = f"v3/{server.info.org}/College/aidevcollege"
     served = run_remote(ada, f"git-upload-pack '{path}'", sent=b"0000")  # refs, then "no want"
@@ -192,11 +219,13 @@ def test_the_repositorys_own_path_is_served_and_anything_around_the_command_is_n
     assert b"refs/heads/" in served.stdout  # the control: the same call with a good path works
 
     marker = tmp_path / "pwned"
-    for command in (f"git-upload-pack '{path}'; touch {marker}",
-                    f"git-upload-pack '{path}' && touch {marker}",
-                    f"git-upload-pack '{path}' | touch {marker}",
-                    f"touch {marker}; git-upload-pack '{path}'",
-                    f"git-upload-pack --help '{path}'"):
+    for command in (
+        f"git-upload-pack '{path}'; touch {marker}",
+        f"git-upload-pack '{path}' && touch {marker}",
+        f"git-upload-pack '{path}' | touch {marker}",
+        f"touch {marker}; git-upload-pack '{path}'",
+        f"git-upload-pack --help '{path}'",
+    ):
         refused = run_remote(ada, command)
         assert refused.returncode != 0
         assert b"remote: Shell access is not supported." in refused.stderr, command

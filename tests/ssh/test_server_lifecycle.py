@@ -21,19 +21,26 @@ from tests.ssh.conftest import QUICK, SSH_HOST, import_course, register_key
 
 
 def ssh_threads(besides: set[threading.Thread] = frozenset()) -> list[str]:
-    return [t.name for t in threading.enumerate()
-            if t.name.startswith("sandbox-ssh") and t not in besides]
+    return [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith("sandbox-ssh") and t not in besides
+    ]
 
 
-def test_the_host_key_survives_a_restart_so_the_pinned_line_stays_valid(start_sandbox,
-                                                                       attendee_at):
+def test_the_host_key_survives_a_restart_so_the_pinned_line_stays_valid(start_sandbox, attendee_at):
     first = start_sandbox(ssh=True, fresh_host_key=True, **QUICK)
     data_dir = Path(first.info.data_dir)
     key_file = data_dir / HOST_KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     # The fingerprint is the one ssh-keygen computes for the published line.
-    keygen = subprocess.run(["ssh-keygen", "-lf", "-"], input=first.info.ssh_host_key,
-                            capture_output=True, text=True, check=True)
+    keygen = subprocess.run(
+        ["ssh-keygen", "-lf", "-"],
+        input=first.info.ssh_host_key,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert first.info.ssh_host_key_fingerprint in keygen.stdout
     course = import_course(first)
     ada = attendee_at(first)  # pins the first run's key in her known_hosts
@@ -73,10 +80,18 @@ def test_stop_closes_the_port_and_ends_every_connection(ssh_sandbox):
     # server has advertised its refs and waits for the client): neither may hold the stop up.
     idle = socket.create_connection(("127.0.0.1", port), timeout=5)
     assert idle.recv(64).startswith(b"SSH-2.0-")  # the server's banner: the connection is served
-    fetch = subprocess.Popen([*ada.ssh_command().split(), f"git@{SSH_HOST}", "git-upload-pack",
-                              f"'v3/{server.info.org}/College/College'"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=ada.env())
+    fetch = subprocess.Popen(
+        [
+            *ada.ssh_command().split(),
+            f"git@{SSH_HOST}",
+            "git-upload-pack",
+            f"'v3/{server.info.org}/College/College'",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ada.env(),
+    )
     assert fetch.stdout.read(4) == b"0000"  # an empty repo's ref advertisement: git runs
     assert git_processes_on(bare)
 
@@ -136,8 +151,9 @@ def test_two_pushes_of_different_branches_at_once_both_land(course_sandbox):
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(push, branches))
     assert [code for code, _ in results] == [0, 0], results
-    refs = course.clients.get_git_client().get_refs(course.repo.id, project=course.project.id,
-                                                    filter="heads/users/")
+    refs = course.clients.get_git_client().get_refs(
+        course.repo.id, project=course.project.id, filter="heads/users/"
+    )
     assert sorted(r.name for r in refs) == [f"refs/heads/{b}" for b in branches]
 
 
@@ -170,7 +186,7 @@ def listening_addresses(port: int) -> set[str]:
                 if len(raw) == 4:
                     found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
                 else:  # /proc prints IPv6 as four little-endian 32-bit words
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.add(socket.inet_ntop(socket.AF_INET6, words))
     return found
 

@@ -50,10 +50,16 @@ class Recorder(list):
 def sandbox_target(server, home: Path) -> Target:
     """The Target cli.py builds for a sandbox: its URLs, SSH endpoint and a home of its own."""
     info = server.info
-    return Target(org_url=info.org_url, profile_url=info.profile_url, home=home,
-                  ssh_hostname=info.ssh_host, ssh_port=info.ssh_port,
-                  ssh_host_key=info.ssh_host_key, sandbox=True,
-                  state_key=f"sandbox:{info.data_dir}")
+    return Target(
+        org_url=info.org_url,
+        profile_url=info.profile_url,
+        home=home,
+        ssh_hostname=info.ssh_host,
+        ssh_port=info.ssh_port,
+        ssh_host_key=info.ssh_host_key,
+        sandbox=True,
+        state_key=f"sandbox:{info.data_dir}",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -67,13 +73,23 @@ def state_dir(tmp_path, monkeypatch) -> Path:
 def make_ctx(tmp_path):
     """Build a Context on a sandbox server: `make_ctx(server, answers=None, pat=None)`."""
 
-    def make(server, answers: Answers | None = None, *, pat: str | None = None,
-             emit: Recorder | None = None, home: Path | None = None) -> Context:
+    def make(
+        server,
+        answers: Answers | None = None,
+        *,
+        pat: str | None = None,
+        emit: Recorder | None = None,
+        home: Path | None = None,
+    ) -> Context:
         target = sandbox_target(server, home or tmp_path / "home")
         answers = (answers or Answers()).for_target(target)
         recorder = emit if emit is not None else Recorder()
-        return make_context(target, answers, recorder,
-                            secrets=Secrets(pat=pat if pat is not None else server.info.pat))
+        return make_context(
+            target,
+            answers,
+            recorder,
+            secrets=Secrets(pat=pat if pat is not None else server.info.pat),
+        )
 
     return make
 

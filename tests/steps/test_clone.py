@@ -81,7 +81,10 @@ def test_the_course_is_cloned_over_ssh_with_progress(course_sandbox, make_ctx, m
     assert git(dest, "remote", "get-url", "origin").strip() == course_url(course_sandbox)
     assert git(dest, "branch", "--show-current").strip() == "main"
     summary = ctx.emit.finished("clone").summary
-    assert summary.startswith(f"Cloned aidevcollege into {dest} over SSH in ") and "(branch main)" in summary
+    assert (
+        summary.startswith(f"Cloned aidevcollege into {dest} over SSH in ")
+        and "(branch main)" in summary
+    )
     assert 0 < ctx.state.get("clone")["clone_seconds"] <= time.monotonic() - started
     progress = ctx.emit.of(StepProgress, "clone")
     assert any(e.message == "Cloning: Receiving objects" and e.fraction == 1.0 for e in progress)
@@ -135,19 +138,23 @@ def test_an_empty_folder_is_used_for_the_clone(course_sandbox, make_ctx):
 
 def killed_while_cloning(url, dest, ssh_command=None, on_progress=None, cancel=None):
     """git clone starts (folder and .git made, remote written), then everything is SIGKILLed."""
-    proc = subprocess.Popen(["git", "clone", "--", url, str(dest)],
-                            env={**os.environ, "GIT_SSH_COMMAND": "sleep 60; true"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["git", "clone", "--", url, str(dest)],
+        env={**os.environ, "GIT_SSH_COMMAND": "sleep 60; true"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     config = Path(dest) / ".git" / "config"
-    wait_for(lambda: config.exists() and "[remote \"origin\"]" in config.read_text())
+    wait_for(lambda: config.exists() and '[remote "origin"]' in config.read_text())
     os.killpg(proc.pid, signal.SIGKILL)  # git and the "ssh" it started, like a killed wizard
     proc.wait()
     raise Killed()
 
 
-def test_a_clone_cut_short_by_a_kill_is_removed_and_made_again(course_sandbox, make_ctx,
-                                                                 monkeypatch):
+def test_a_clone_cut_short_by_a_kill_is_removed_and_made_again(
+    course_sandbox, make_ctx, monkeypatch
+):
     ctx = prepare_course(course_sandbox, make_ctx)
     dest = ctx.target.home / "college" / "aidevcollege"
     with monkeypatch.context() as patch:
@@ -162,8 +169,10 @@ def test_a_clone_cut_short_by_a_kill_is_removed_and_made_again(course_sandbox, m
     report = run(again, [SignInStep, CloneStep()])
 
     assert report.ok, again.emit.text()
-    assert any(e.message.startswith("Removing the unfinished clone")
-               for e in again.emit.of(StepProgress, "clone"))
+    assert any(
+        e.message.startswith("Removing the unfinished clone")
+        for e in again.emit.of(StepProgress, "clone")
+    )
     assert (dest / "README.md").is_file()
     assert git(dest, "status", "--porcelain") == ""
 
@@ -214,9 +223,9 @@ def spied_children(tmp_path, monkeypatch) -> Path:
     return dumps
 
 
-def test_git_ssh_and_the_agent_never_inherit_the_pat_or_the_passphrase(course_sandbox, make_ctx,
-                                                                       monkeypatch,
-                                                                       spied_children):
+def test_git_ssh_and_the_agent_never_inherit_the_pat_or_the_passphrase(
+    course_sandbox, make_ctx, monkeypatch, spied_children
+):
     ctx = prepare_course(course_sandbox, make_ctx, passphrase="open sesame")
     pat = course_sandbox.info.pat
     # What cli.py reads them from: the attendee's shell exports both.
@@ -248,4 +257,3 @@ def _agent_folders() -> set[str]:
     import tempfile
 
     return {p.name for p in Path(tempfile.gettempdir()).glob("college-tui-agent-*")}
-

@@ -38,8 +38,9 @@ def attendee_home(tmp_path, monkeypatch) -> Path:
     ~/.git-credentials (credential-store): the wizard must keep it out of the loop."""
     home = tmp_path / "home"
     home.mkdir()
-    (home / ".gitconfig").write_text('[credential]\n\thelper = store\n'
-                                     '[credential "http://127.0.0.1"]\n\thelper = store\n')
+    (home / ".gitconfig").write_text(
+        '[credential]\n\thelper = store\n[credential "http://127.0.0.1"]\n\thelper = store\n'
+    )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
@@ -55,8 +56,9 @@ def spied_git(tmp_path, monkeypatch) -> Path:
     dumps.mkdir()
     real = shutil.which("git")
     wrapper = bin_dir / "git"
-    wrapper.write_text(f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{dumps}/git.$$"\n'
-                       f'exec "{real}" "$@"\n')
+    wrapper.write_text(
+        f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{dumps}/git.$$"\nexec "{real}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return dumps
@@ -73,7 +75,8 @@ def notes(ctx, step: str) -> str:
 
 
 def test_ssh_blocked_clone_and_push_go_over_https_and_the_pat_stays_secret(
-        start_sandbox, make_ctx, attendee_home, spied_git, monkeypatch):
+    start_sandbox, make_ctx, attendee_home, spied_git, monkeypatch
+):
     server = start_sandbox(ssh=True, faults="ssh=closed", **QUICK_SERVICE)
     sdk, repo = course_on(server)
     pat = server.info.pat
@@ -89,8 +92,10 @@ def test_ssh_blocked_clone_and_push_go_over_https_and_the_pat_stays_secret(
     said = notes(ctx, "clone")
     assert "SSH cannot get through (the connection to 127.0.0.1" in said
     assert "was refused" in said
-    assert (f"git -C {dest} remote set-url origin "
-            f"git@ssh.dev.azure.com:v3/{server.info.org}/College/aidevcollege") in said
+    assert (
+        f"git -C {dest} remote set-url origin "
+        f"git@ssh.dev.azure.com:v3/{server.info.org}/College/aidevcollege"
+    ) in said
     assert " over HTTP in " in ctx.emit.finished("clone").summary
     assert ctx.state.get("clone")["protocol"] == "http"
     config = (dest / ".git" / "config").read_text()
@@ -102,8 +107,13 @@ def test_ssh_blocked_clone_and_push_go_over_https_and_the_pat_stays_secret(
     assert [r.name for r in branch] == ["refs/heads/users/ada/hello-college"]
     from azure.devops.v7_1.git.models import GitPullRequestSearchCriteria
 
-    prs = git.get_pull_requests(repo.id, GitPullRequestSearchCriteria(
-        source_ref_name="refs/heads/users/ada/hello-college", status="active"), "College")
+    prs = git.get_pull_requests(
+        repo.id,
+        GitPullRequestSearchCriteria(
+            source_ref_name="refs/heads/users/ada/hello-college", status="active"
+        ),
+        "College",
+    )
     assert len(prs) == 1 and "a push over HTTP" in prs[0].description
 
     # No trace of the PAT: not in git's arguments or environment (nor its children's), not in
@@ -152,7 +162,8 @@ def test_clone_protocol_ssh_with_ssh_blocked_stops_with_a_sentence(start_sandbox
 
 
 def test_auto_falls_back_to_https_when_ssh_itself_says_it_cannot_connect(
-        start_sandbox, make_ctx, monkeypatch):
+    start_sandbox, make_ctx, monkeypatch
+):
     # The quick TCP test can pass where ssh still fails (a proxy that accepts, then closes):
     # what ssh says decides then.
     server = start_sandbox(ssh=True, faults="ssh=closed", **QUICK_SERVICE)

@@ -14,17 +14,24 @@ SCRUM = "6b724908-ef14-45cf-84f8-768b5384da45"
 
 def test_a_project_on_scrum_is_reported_missing_with_the_reason(sandbox, make_ctx):
     core = connect(sandbox.info.org_url, sandbox.info.pat).clients_v7_1.get_core_client()
-    core.queue_create_project(TeamProject(name="College", capabilities={
-        "versioncontrol": {"sourceControlType": "Git"},
-        "processTemplate": {"templateTypeId": SCRUM}}))
+    core.queue_create_project(
+        TeamProject(
+            name="College",
+            capabilities={
+                "versioncontrol": {"sourceControlType": "Git"},
+                "processTemplate": {"templateTypeId": SCRUM},
+            },
+        )
+    )
     ctx = make_ctx(sandbox)
     ctx.poll(lambda: core.get_projects() or None, timeout=10, what="the project", first=0.1)
 
     items, report = run_checklist(ctx, STEPS)
     lines = check_lines(items)
     assert lines[0].startswith("✓ done     Organisation")
-    assert lines[1] == ("✗ missing  Project College on the Agile process: College uses the "
-                        "Scrum process")
+    assert lines[1] == (
+        "✗ missing  Project College on the Agile process: College uses the Scrum process"
+    )
     assert lines[2].startswith("✓ done     College Team is the default team")
     assert lines[4].startswith("✗ missing  SSH key registered")
     assert lines[-1] == "3 of 9 challenge outcomes done."

@@ -21,8 +21,9 @@ class Fake(Step):
         self.applied = 0
 
     def inspect(self, ctx):
-        return Inspection(self.done, f"{self.key} {'exists' if self.done else 'missing'}",
-                          todo=f"make {self.key}")
+        return Inspection(
+            self.done, f"{self.key} {'exists' if self.done else 'missing'}", todo=f"make {self.key}"
+        )
 
     def apply(self, ctx):
         self.applied += 1
@@ -30,8 +31,12 @@ class Fake(Step):
 
 
 def context(tmp_path, pat: str | None = None):
-    target = Target(org_url="https://dev.azure.com/c", profile_url="https://p", home=tmp_path,
-                    state_key="runner-test")
+    target = Target(
+        org_url="https://dev.azure.com/c",
+        profile_url="https://p",
+        home=tmp_path,
+        state_key="runner-test",
+    )
     recorder = Recorder()
     return make_context(target, Answers(), recorder, secrets=Secrets(pat=pat)), recorder
 
@@ -43,24 +48,33 @@ def test_done_steps_are_reported_already_done_and_the_rest_applied_in_order(tmp_
     assert [r.status for r in report.results] == ["already", "done"]
     assert report.ok and a.applied == 0 and b.applied == 1
     assert [type(e).__name__ for e in events] == [
-        "StepStarted", "StepFinished", "StepStarted", "StepFinished"]
+        "StepStarted",
+        "StepFinished",
+        "StepStarted",
+        "StepFinished",
+    ]
     assert events.finished("a").already_done and not events.finished("b").already_done
     assert ctx.state.is_done("a") and ctx.state.is_done("b")
 
 
 def test_the_first_failure_stops_the_run_with_its_message(tmp_path):
     def refuse(ctx):
-        raise AzdoError("Azure DevOps refused to create the project (HTTP 403).",
-                        status=403, scope_hint="vso.project_manage")
+        raise AzdoError(
+            "Azure DevOps refused to create the project (HTTP 403).",
+            status=403,
+            scope_hint="vso.project_manage",
+        )
 
     ctx, events = context(tmp_path)
     later = Fake("c")
     report = run(ctx, [Fake("a"), Fake("b", apply=refuse), later])
     assert [r.status for r in report.results] == ["done", "failed", "blocked"]
     assert not report.ok and later.applied == 0
-    assert events.failed("b").message == ("Azure DevOps refused to create the project (HTTP 403)."
-                                          " Add the scope vso.project_manage to your personal "
-                                          "access token.")
+    assert events.failed("b").message == (
+        "Azure DevOps refused to create the project (HTTP 403)."
+        " Add the scope vso.project_manage to your personal "
+        "access token."
+    )
     assert not events.of(StepStarted, "c")
 
 
@@ -69,7 +83,10 @@ def test_plan_mode_inspects_everything_and_applies_nothing(tmp_path):
     steps = [Fake("a", done=True), Fake("b"), Fake("c")]
     report = run(ctx, steps, only_inspect=True)
     assert [(r.status, r.todo) for r in report.results] == [
-        ("already", ""), ("todo", "make b"), ("todo", "make c")]
+        ("already", ""),
+        ("todo", "make b"),
+        ("todo", "make c"),
+    ]
     assert all(s.applied == 0 for s in steps)
     assert ctx.dry_run
 
@@ -100,8 +117,10 @@ def test_the_crash_log_also_hides_entra_tokens_basic_headers_and_tokens_in_urls(
     basic = base64.b64encode(f":{pat}".encode()).decode()
 
     def crash(ctx):
-        raise RuntimeError(f"sent Authorization: Basic {basic} and Bearer {entra} to "
-                           "https://login.example/cb?code=one-time-code-789&state=1")
+        raise RuntimeError(
+            f"sent Authorization: Basic {basic} and Bearer {entra} to "
+            "https://login.example/cb?code=one-time-code-789&state=1"
+        )
 
     ctx, _events = context(tmp_path, pat=pat)
     text = run(ctx, [Fake("a", apply=crash)]).log_path.read_text()
@@ -112,10 +131,16 @@ def test_the_crash_log_also_hides_entra_tokens_basic_headers_and_tokens_in_urls(
 
 def test_a_step_error_is_shown_as_is_and_warnings_leave_the_step_not_done(tmp_path):
     ctx, events = context(tmp_path)
-    report = run(ctx, [
-        Fake("a", apply=lambda ctx: Outcome("2 of 3 in the team", warnings=("x@y was not added",))),
-        Fake("b", apply=lambda ctx: (_ for _ in ()).throw(StepError("Do this next."))),
-    ])
+    report = run(
+        ctx,
+        [
+            Fake(
+                "a",
+                apply=lambda ctx: Outcome("2 of 3 in the team", warnings=("x@y was not added",)),
+            ),
+            Fake("b", apply=lambda ctx: (_ for _ in ()).throw(StepError("Do this next."))),
+        ],
+    )
     assert [r.status for r in report.results] == ["warning", "failed"]
     assert events.of(Note, "a")[0].message == "Warning: x@y was not added"
     assert events.of(StepFinished, "a")[0].summary == "2 of 3 in the team"
@@ -153,7 +178,9 @@ def test_waits_are_bounded_and_end_at_once_when_the_run_is_cancelled(tmp_path):
     assert len(calls) >= 2
 
     ctx2, events2 = context(tmp_path / "2")
-    report = run(ctx2, [Fake("b", apply=lambda c: c.poll(never, timeout=0.2, what="the thing",
-                                                           first=0.05))])
-    assert events2.failed("b").message == ("Gave up waiting for the thing after 0.2 s. Run the "
-                                           "step again to keep waiting.")
+    report = run(
+        ctx2, [Fake("b", apply=lambda c: c.poll(never, timeout=0.2, what="the thing", first=0.05))]
+    )
+    assert events2.failed("b").message == (
+        "Gave up waiting for the thing after 0.2 s. Run the step again to keep waiting."
+    )

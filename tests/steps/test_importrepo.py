@@ -54,14 +54,17 @@ def test_the_course_is_imported_into_a_new_repository_step_by_step(with_project,
     repo = clients(with_project).get_git_client().get_repository("aidevcollege", "College")
     assert repo.default_branch == "refs/heads/main"
     assert ctx.emit.finished("import").summary == (
-        f"Imported {COURSE} into aidevcollege (default branch main)")
+        f"Imported {COURSE} into aidevcollege (default branch main)"
+    )
     steps = [e for e in ctx.emit.of(StepProgress, "import") if e.message.startswith("Importing")]
     assert steps[0].message == "Importing: Processing request (1/6)"
     assert steps[-1].message == "Importing: Import completed successfully (6/6)"
     assert steps[-1].fraction == 1.0
     assert [e.fraction for e in steps] == sorted(e.fraction for e in steps)
-    assert any("repository College was made together with the project" in n.message
-               for n in ctx.emit.of(Note, "import"))
+    assert any(
+        "repository College was made together with the project" in n.message
+        for n in ctx.emit.of(Note, "import")
+    )
     assert len(posts(ctx.emit, "/importRequests")) == 1
     assert ctx.state.get("import")["repo_id"] == repo.id
 
@@ -74,7 +77,8 @@ def test_a_second_run_adopts_the_imported_repository(with_project, make_ctx):
 
     assert report.results[1].status == "already"
     assert again.emit.finished("import").summary == (
-        "Repository aidevcollege holds code (default branch main)")
+        "Repository aidevcollege holds code (default branch main)"
+    )
     assert again.emit.posts() == []
     assert repo_names(with_project) == ["College", "aidevcollege"]
 
@@ -90,13 +94,18 @@ def test_a_repository_that_already_holds_the_course_is_adopted(with_project, mak
     assert ctx.emit.posts() == []
 
 
-def test_a_run_killed_during_the_import_resumes_it_instead_of_starting_another(with_project,
-                                                                               make_ctx):
+def test_a_run_killed_during_the_import_resumes_it_instead_of_starting_another(
+    with_project, make_ctx
+):
     # The earlier run created the repository and queued the import, then died.
     sdk = clients(with_project)
     project = sdk.get_core_client().get_project("College")
-    repo = sdk.get_git_client().create_repository(GitRepositoryCreateOptions(
-        name="aidevcollege", project=TeamProjectReference(id=project.id)), "College")
+    repo = sdk.get_git_client().create_repository(
+        GitRepositoryCreateOptions(
+            name="aidevcollege", project=TeamProjectReference(id=project.id)
+        ),
+        "College",
+    )
     queued = start_import(sdk, project, repo.id)
     ctx = make_ctx(with_project)
     inspection = ImportStep().inspect(signed_in(ctx))
@@ -105,15 +114,18 @@ def test_a_run_killed_during_the_import_resumes_it_instead_of_starting_another(w
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 
     assert report.ok, ctx.emit.text()
-    assert any(e.message.startswith(f"Resuming: the import #{queued.import_request_id}")
-               for e in ctx.emit.of(StepProgress, "import"))
+    assert any(
+        e.message.startswith(f"Resuming: the import #{queued.import_request_id}")
+        for e in ctx.emit.of(StepProgress, "import")
+    )
     assert ctx.emit.posts() == []  # no second repository, no second import request
     requests = sdk.get_git_client().query_import_requests("College", repo.id)
     assert [r.status for r in requests] == ["completed"]
 
 
 def test_an_unreachable_source_fails_with_the_services_message_and_can_be_retried(
-        with_project, make_ctx):
+    with_project, make_ctx
+):
     wrong = Answers(source_url="https://github.com/aidevcollege/no-such-repo")
     ctx = make_ctx(with_project, wrong)
 
@@ -121,8 +133,10 @@ def test_an_unreachable_source_fails_with_the_services_message_and_can_be_retrie
 
     assert not report.ok
     message = ctx.emit.failed("import").message
-    assert message.startswith("Azure DevOps could not import https://github.com/aidevcollege/"
-                              "no-such-repo into aidevcollege: Import request cannot be processed")
+    assert message.startswith(
+        "Azure DevOps could not import https://github.com/aidevcollege/"
+        "no-such-repo into aidevcollege: Import request cannot be processed"
+    )
     assert "Clone URL is incorrect." in message and "source_url" in message
     repo = clients(with_project).get_git_client().get_repository("aidevcollege", "College")
     assert repo.default_branch is None  # nothing half-made: still empty
@@ -141,12 +155,14 @@ def test_without_the_project_the_step_says_to_run_the_project_step(sandbox, make
 
     assert not report.ok
     assert ctx.emit.failed("import").message == (
-        "The project College does not exist yet: run the project step first.")
+        "The project College does not exist yet: run the project step first."
+    )
     assert ctx.emit.posts() == []
 
 
-def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(start_sandbox,
-                                                                               make_ctx):
+def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(
+    start_sandbox, make_ctx
+):
     from azure.devops.v7_1.git.models import GitImportRequest
 
     server = start_sandbox(import_seconds=30)  # long enough to be abandoned while it runs
@@ -158,8 +174,9 @@ def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(s
         # As an administrator (or the portal) would, while the wizard waits.
         import_id = wait_for(lambda: ctx.state.get("import").get("import_id"))
         repo_id = ctx.state.get("import")["repo_id"]
-        sdk.get_git_client().update_import_request(GitImportRequest(status="abandoned"),
-                                                   "College", repo_id, import_id)
+        sdk.get_git_client().update_import_request(
+            GitImportRequest(status="abandoned"), "College", repo_id, import_id
+        )
 
     abandoner = threading.Thread(target=someone_abandons_it)
     abandoner.start()

@@ -19,7 +19,6 @@ from tests.conftest import connect
 BEFORE = [SignInStep, ProjectStep(first_poll=0.1)]
 
 
-
 @pytest.fixture
 def sandbox(start_sandbox):
     """Project creation is only the setting here: keep it short."""
@@ -36,8 +35,7 @@ def team_member_names(server) -> set[str]:
     clients = connect(server.info.org_url, server.info.pat).clients_v7_1
     core = clients.get_core_client()
     project = core.get_project("College")
-    members = core.get_team_members_with_extended_properties(project.id,
-                                                             project.default_team.id)
+    members = core.get_team_members_with_extended_properties(project.id, project.default_team.id)
     return {m.identity.unique_name for m in members}
 
 
@@ -48,19 +46,21 @@ def licences(server) -> dict[str, str]:
 
 
 def invites_sent(server) -> int:
-    return sum(r["count"] for r in server.sandbox.stats()["requests"]
-               if r["method"] == "POST" and r["route"].endswith("_apis/UserEntitlements"))
+    return sum(
+        r["count"]
+        for r in server.sandbox.stats()["requests"]
+        if r["method"] == "POST" and r["route"].endswith("_apis/UserEntitlements")
+    )
 
 
 def test_colleagues_are_invited_with_their_access_level_and_added_to_the_team(
-        with_project, make_ctx):
-    answers = Answers(members=[Member("grace@example.com"),
-                               Member("alan@example.com", "basic")])
+    with_project, make_ctx
+):
+    answers = Answers(members=[Member("grace@example.com"), Member("alan@example.com", "basic")])
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok
-    assert ctx.emit.finished("members").summary == (
-        "2 of 2 colleague(s) in College Team (2 added)")
+    assert ctx.emit.finished("members").summary == ("2 of 2 colleague(s) in College Team (2 added)")
     assert {"grace@example.com", "alan@example.com"} <= team_member_names(with_project)
     levels = licences(with_project)
     assert levels["grace@example.com"] == "stakeholder"
@@ -70,8 +70,13 @@ def test_colleagues_are_invited_with_their_access_level_and_added_to_the_team(
 
 
 def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, make_ctx):
-    answers = Answers(members=[Member("grace@example.com"), Member("ghost@college.invalid"),
-                               Member("alan@example.com")])
+    answers = Answers(
+        members=[
+            Member("grace@example.com"),
+            Member("ghost@college.invalid"),
+            Member("alan@example.com"),
+        ]
+    )
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
     result = report.result("members")
@@ -79,8 +84,9 @@ def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, ma
     assert result.summary == "2 of 3 colleague(s) in College Team (2 added, 1 failed)"
     assert len(result.warnings) == 1
     assert result.warnings[0].startswith("ghost@college.invalid was not added: ")
-    assert "VS403283: Could not add user 'ghost@college.invalid' at this time." in \
-        result.warnings[0]  # the service's own words
+    assert (
+        "VS403283: Could not add user 'ghost@college.invalid' at this time." in result.warnings[0]
+    )  # the service's own words
     names = team_member_names(with_project)
     assert {"grace@example.com", "alan@example.com"} <= names
     assert "ghost@college.invalid" not in names
@@ -93,8 +99,7 @@ def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, ma
     assert "ghost@college.invalid" in facts["failed"]
 
 
-def test_colleagues_already_in_the_team_are_adopted_without_a_new_invite(with_project,
-                                                                         make_ctx):
+def test_colleagues_already_in_the_team_are_adopted_without_a_new_invite(with_project, make_ctx):
     answers = Answers(members=[Member("grace@example.com")])
     run(make_ctx(with_project, answers), [SignInStep, MembersStep()])
     sent = invites_sent(with_project)
@@ -104,7 +109,8 @@ def test_colleagues_already_in_the_team_are_adopted_without_a_new_invite(with_pr
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok
     assert ctx.emit.finished("members").summary == (
-        "2 of 2 colleague(s) in College Team (1 added, 1 already there)")
+        "2 of 2 colleague(s) in College Team (1 added, 1 already there)"
+    )
     assert invites_sent(with_project) == sent + 1
 
     again = make_ctx(with_project, answers)
@@ -126,11 +132,13 @@ def test_no_colleagues_means_nothing_to_do(with_project, make_ctx):
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.result("members").status == "already"
     assert ctx.emit.finished("members").summary == (
-        "No colleagues listed in the answers: nothing to add")
+        "No colleagues listed in the answers: nothing to add"
+    )
 
 
 def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
-        with_project, make_ctx, monkeypatch):
+    with_project, make_ctx, monkeypatch
+):
     active, peak, lock = [0], [0], threading.Lock()
     real_invite = AzureDevOps.invite
 
@@ -166,7 +174,8 @@ def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
 
 
 def test_a_class_under_429s_is_invited_each_once_with_bounded_concurrency_and_shared_waits(
-        start_sandbox, make_ctx, monkeypatch):
+    start_sandbox, make_ctx, monkeypatch
+):
     """One worker told Retry-After: 1 holds back all of them; nobody is invited twice."""
     from college_tui.sandbox.faults import FaultPlan
     from college_tui.steps.members import MAX_PARALLEL
@@ -183,8 +192,9 @@ def test_a_class_under_429s_is_invited_each_once_with_bounded_concurrency_and_sh
 
     monkeypatch.setattr(FaultPlan, "draw", draw)
     server.stop()  # the same data, now answering 8 % of the requests with 429 + Retry-After: 1
-    throttled = start_sandbox(server.data_dir, project_create_seconds=0.2,
-                              faults="429=0.08,retry_after=1,seed=11")
+    throttled = start_sandbox(
+        server.data_dir, project_create_seconds=0.2, faults="429=0.08,retry_after=1,seed=11"
+    )
     emails = [f"student{i:02d}@example.com" for i in range(16)]
     ctx = make_ctx(throttled, Answers(members=[Member(e) for e in emails]))
     report = run(ctx, [SignInStep, MembersStep()])

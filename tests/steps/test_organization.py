@@ -20,7 +20,8 @@ def test_the_sandbox_organisation_is_adopted_without_any_change(sandbox, make_ct
     report = run(ctx, [SignInStep, OrganizationStep])
     assert [r.status for r in report.results] == ["done", "already"]
     assert ctx.emit.finished("organization").summary == (
-        f"Organisation college-sandbox ({sandbox.info.org_url})")
+        f"Organisation college-sandbox ({sandbox.info.org_url})"
+    )
     assert ctx.emit.posts() == []
 
 
@@ -45,8 +46,7 @@ def attendee_signs_up(events, name: str, deadline: float = 10.0) -> threading.Th
     return thread
 
 
-def test_a_new_organisation_is_handed_to_the_browser_and_adopted_when_it_appears(
-        sandbox, make_ctx):
+def test_a_new_organisation_is_handed_to_the_browser_and_adopted_when_it_appears(sandbox, make_ctx):
     ctx = make_ctx(sandbox, Answers(organization="ada-college"))
     browser = attendee_signs_up(ctx.emit, "ada-college")
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=20, poll_seconds=0.1)])
@@ -68,7 +68,8 @@ def test_waiting_for_an_organisation_is_bounded(sandbox, make_ctx):
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=0.5, poll_seconds=0.1)])
     assert report.results[1].status == "failed"
     assert ctx.emit.failed("organization").message.startswith(
-        "Gave up waiting for the organisation never-made to appear after 0.5 s")
+        "Gave up waiting for the organisation never-made to appear after 0.5 s"
+    )
     assert sandbox.sandbox.org("never-made") is None
 
 
@@ -101,8 +102,9 @@ def test_unattended_a_missing_organisation_fails_at_once_listing_yours(sandbox, 
     assert time.monotonic() - started < 10  # not the 60 s wait
     assert report.results[1].status == "failed"
     message = ctx.emit.failed("organization").message
-    assert message.startswith("You have no organisation named no-such-org. Your organisations: "
-                              "college-sandbox.")
+    assert message.startswith(
+        "You have no organisation named no-such-org. Your organisations: college-sandbox."
+    )
     assert 'organization = "NAME"' in message
     assert not ctx.emit.of(NeedsYou)
 
@@ -126,7 +128,10 @@ def test_attended_the_wait_says_how_long_it_has_left_and_can_be_cancelled(sandbo
     watcher.join()
     assert time.monotonic() - started < 20
     reminder = ctx.emit.of(StepProgress, "organization")[0].message
-    assert re.match(r"Still waiting for the organisation later-org: 0 min (49|50) s left "
-                    r"\(Ctrl\+C stops", reminder), reminder
+    assert re.match(
+        r"Still waiting for the organisation later-org: 0 min (49|50) s left "
+        r"\(Ctrl\+C stops",
+        reminder,
+    ), reminder
     assert report.results[1].status == "failed"
     assert ctx.emit.failed("organization").message.startswith("Cancelled")

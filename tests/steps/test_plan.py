@@ -20,8 +20,9 @@ def writes(server) -> int:
 
 
 def files(folder) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_plan_on_a_half_done_course_inspects_every_step_and_writes_nothing(sandbox, make_ctx):
@@ -34,15 +35,25 @@ def test_plan_on_a_half_done_course_inspects_every_step_and_writes_nothing(sandb
     ctx = make_ctx(sandbox, Answers(team="Ops Team", members=[Member("grace@example.com")]))
     key = ctx.target.home / ".ssh" / "college_tui_rsa"
     key.parent.mkdir(parents=True, mode=0o700)
-    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-f", str(key)],
-                   check=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-f", str(key)], check=True
+    )
     home_before, writes_before = files(ctx.target.home), writes(sandbox)
 
     report = run(ctx, STEPS, only_inspect=True)
 
     todo = {r.key: r.todo for r in report.results if r.status == "todo"}
     assert [r.status for r in report.results] == [
-        "todo", "already", "already", "todo", "todo", "todo", "already", "todo", "todo"]
+        "todo",
+        "already",
+        "already",
+        "todo",
+        "todo",
+        "todo",
+        "already",
+        "todo",
+        "todo",
+    ]
     assert todo["team"] == "make Ops Team the default team"
     assert todo["members"] == "invite and add grace@example.com"
     assert todo["ssh-key"].startswith("register the public key in Azure DevOps")

@@ -23,8 +23,11 @@ SCRUM = "6b724908-ef14-45cf-84f8-768b5384da45"
 
 
 def count(server, method: str, route: str) -> int:
-    return sum(r["count"] for r in server.sandbox.stats()["requests"]
-               if r["method"] == method and r["route"] == route)
+    return sum(
+        r["count"]
+        for r in server.sandbox.stats()["requests"]
+        if r["method"] == method and r["route"] == route
+    )
 
 
 def projects_created(server) -> int:
@@ -40,8 +43,11 @@ def test_the_project_is_queued_polled_until_it_succeeds_and_is_agile(sandbox, ma
     report = run(ctx, [SignInStep, ProjectStep(first_poll=0.1)])
     assert report.ok
     assert ctx.emit.finished("project").summary == "Project College created (Agile)"
-    statuses = [e.message.rsplit(": ", 1)[-1] for e in ctx.emit.of(StepProgress, "project")
-                if e.message.startswith("Creating project")]
+    statuses = [
+        e.message.rsplit(": ", 1)[-1]
+        for e in ctx.emit.of(StepProgress, "project")
+        if e.message.startswith("Creating project")
+    ]
     assert statuses[0] == "notSet" and statuses[-1] == "succeeded" and "inProgress" in statuses
     fractions = [e.fraction for e in ctx.emit.of(StepProgress, "project")]
     assert fractions == sorted(fractions)
@@ -86,9 +92,15 @@ def test_a_lost_operation_id_still_ends_with_one_project(sandbox, make_ctx):
 
 
 def test_an_existing_project_on_another_process_is_kept_and_reported(sandbox, make_ctx):
-    op = core(sandbox).queue_create_project(TeamProject(name="College", capabilities={
-        "versioncontrol": {"sourceControlType": "Git"},
-        "processTemplate": {"templateTypeId": SCRUM}}))
+    op = core(sandbox).queue_create_project(
+        TeamProject(
+            name="College",
+            capabilities={
+                "versioncontrol": {"sourceControlType": "Git"},
+                "processTemplate": {"templateTypeId": SCRUM},
+            },
+        )
+    )
     ctx = make_ctx(sandbox)
     signed_in(ctx)
     ctx.poll(lambda: ctx.service("t").get_project("College"), timeout=10, what="it", first=0.1)
@@ -107,12 +119,14 @@ def test_an_unknown_process_lists_the_ones_offered(sandbox, make_ctx):
     assert report.results[1].status == "failed"
     assert ctx.emit.failed("project").message == (
         "The process Kanban is not available in this organisation (it offers Scrum, Basic, Agile, "
-        "CMMI). Choose one of those in the answers.")
+        "CMMI). Choose one of those in the answers."
+    )
     assert projects_created(sandbox) == 0
 
 
 def test_a_failed_creation_reports_the_service_message_and_forgets_the_operation(
-        start_sandbox, make_ctx):
+    start_sandbox, make_ctx
+):
     server = start_sandbox(project_create_seconds=60)
     ctx = make_ctx(server)
     store = server.sandbox.store
@@ -125,8 +139,11 @@ def test_a_failed_creation_reports_the_service_message_and_forgets_the_operation
         op_id = ctx.state.get("project")["operation_id"]
         store.delete("job", f"project_create:{op_id}")
         op = store.get("operation", op_id)
-        op.update(status="failed", resultMessage="TF30170: The plugin Microsoft.ProjectCreation"
-                                                 "Wizard.Portal failed during task CreateSite.")
+        op.update(
+            status="failed",
+            resultMessage="TF30170: The plugin Microsoft.ProjectCreation"
+            "Wizard.Portal failed during task CreateSite.",
+        )
         store.put("operation", op_id, op, org=op["org"], name=op["name"])
 
     service = threading.Thread(target=service_gives_up)
@@ -152,15 +169,19 @@ def test_an_invalid_project_name_is_refused_by_the_service_with_its_words(sandbo
 
 
 @pytest.mark.parametrize("status", [403, 401])
-def test_a_pat_without_the_project_scope_is_told_which_scope_to_add(sandbox, make_ctx,
-                                                                    monkeypatch, status):
+def test_a_pat_without_the_project_scope_is_told_which_scope_to_add(
+    sandbox, make_ctx, monkeypatch, status
+):
     # What the service does for a PAT made without "Project and Team: Read, write & manage":
     # reads work, the creating POST is refused (403, or 401 like a bad token).
     route, _params, _known = router.match("POST", "dev", "_apis/projects")
 
     def refuse(call):
-        raise ServiceError(status, "UnauthorizedRequestException",
-                           "TF400813: The user is not authorized to access this resource.")
+        raise ServiceError(
+            status,
+            "UnauthorizedRequestException",
+            "TF400813: The user is not authorized to access this resource.",
+        )
 
     monkeypatch.setattr(route, "handler", refuse)
     ctx = make_ctx(sandbox)

@@ -46,7 +46,8 @@ def pull_requests(server) -> list:
     from azure.devops.v7_1.git.models import GitPullRequestSearchCriteria
 
     return sdk_git(server).get_pull_requests(
-        "aidevcollege", GitPullRequestSearchCriteria(status="all"), "College")
+        "aidevcollege", GitPullRequestSearchCriteria(status="all"), "College"
+    )
 
 
 def cloned(server, make_ctx):
@@ -88,24 +89,28 @@ def test_a_branch_a_commit_a_push_over_ssh_and_a_pull_request(course_sandbox, ma
     head = git(dest, "rev-parse", "HEAD").strip()
     assert remote_branch(course_sandbox) == head
     assert git(dest, "log", "-1", "--format=%an <%ae>|%s").strip() == (
-        "Ada Attendee <ada@college.example>|Add ada to the attendees")
+        "Ada Attendee <ada@college.example>|Add ada to the attendees"
+    )
     entry = (dest / "attendees" / "ada.md").read_text()
     assert entry.startswith("# Ada Attendee\n") and "- alias: ada" in entry
     assert git(dest, "show", "--name-only", "--format=", "HEAD").split() == ["attendees/ada.md"]
 
     [pr] = pull_requests(course_sandbox)
     assert (pr.status, pr.source_ref_name, pr.target_ref_name) == (
-        "active", BRANCH, "refs/heads/main")
+        "active",
+        BRANCH,
+        "refs/heads/main",
+    )
     repo = sdk_git(course_sandbox).get_repository("aidevcollege", "College")
     url = f"{repo.web_url}/pullrequest/{pr.pull_request_id}"
     assert ctx.emit.finished("pull-request").summary == (
-        f"Pull request !{pr.pull_request_id} is open: {url}")
+        f"Pull request !{pr.pull_request_id} is open: {url}"
+    )
     assert any(url in n.message for n in ctx.emit.of(Note, "pull-request"))
     assert ctx.state.get("pull-request")["pr_url"] == url
 
 
-def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_sandbox,
-                                                                         make_ctx):
+def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_sandbox, make_ctx):
     ctx = cloned(course_sandbox, make_ctx)
     assert run(ctx, [SignInStep, PullRequestStep()]).ok
     dest = ctx.target.home / "college" / "aidevcollege"
@@ -122,7 +127,8 @@ def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_s
 
 
 def test_a_run_killed_after_the_push_opens_the_pull_request_without_pushing_again(
-        course_sandbox, make_ctx):
+    course_sandbox, make_ctx
+):
     ctx = signed_in(cloned(course_sandbox, make_ctx))
     ctx.azdo = DiesBeforeThePullRequest(ctx.azdo)
     with pytest.raises(Killed):
@@ -154,21 +160,31 @@ def test_without_a_clone_the_step_says_to_clone_first(course_sandbox, make_ctx):
     assert pull_requests(course_sandbox) == []
 
 
-def test_steps_six_to_nine_leave_the_real_home_untouched(course_sandbox, make_ctx, tmp_path,
-                                                          monkeypatch):
+def test_steps_six_to_nine_leave_the_real_home_untouched(
+    course_sandbox, make_ctx, tmp_path, monkeypatch
+):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     real_before = listing(real_ssh_dir())
     create_project(connect(course_sandbox.info.org_url, course_sandbox.info.pat).clients_v7_1)
     ctx = make_ctx(course_sandbox, ADA)
 
-    report = run(ctx, [SignInStep, SshKeyStep(**SSH_FAST), ImportStep(first_poll=0.05),
-                       CloneStep(), PullRequestStep()])
+    report = run(
+        ctx,
+        [
+            SignInStep,
+            SshKeyStep(**SSH_FAST),
+            ImportStep(first_poll=0.05),
+            CloneStep(),
+            PullRequestStep(),
+        ],
+    )
 
     assert report.ok, ctx.emit.text()
     assert listing(real_ssh_dir()) == real_before
     assert sorted(os.listdir(tmp_path / "home")) == [".ssh", "college"]
     assert len(pull_requests(course_sandbox)) == 1
     again = make_ctx(course_sandbox, ADA)
-    assert run(again, [SignInStep, SshKeyStep(), ImportStep(), CloneStep(),
-                       PullRequestStep()]).nothing_to_do
+    assert run(
+        again, [SignInStep, SshKeyStep(), ImportStep(), CloneStep(), PullRequestStep()]
+    ).nothing_to_do
     assert again.emit.posts() == []

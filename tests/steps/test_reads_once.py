@@ -18,8 +18,11 @@ PROJECT = "dev:_apis/projects/{projectId}"
 
 
 def count(server, method: str, route: str) -> int:
-    return sum(r["count"] for r in server.sandbox.stats()["requests"]
-               if r["method"] == method and r["route"] == route)
+    return sum(
+        r["count"]
+        for r in server.sandbox.stats()["requests"]
+        if r["method"] == method and r["route"] == route
+    )
 
 
 def test_a_run_fetches_the_profile_and_the_project_once_per_change(sandbox, make_ctx):
@@ -61,15 +64,21 @@ def test_a_poll_never_gets_a_remembered_answer(sandbox, make_ctx):
     maker = threading.Thread(target=create_project, args=(clients,))
     maker.start()
     try:
-        found = ctx.poll(lambda: svc.get_project("College"), timeout=20, what="the project",
-                         first=0.1, factor=1.0)
+        found = ctx.poll(
+            lambda: svc.get_project("College"),
+            timeout=20,
+            what="the project",
+            first=0.1,
+            factor=1.0,
+        )
     finally:
         maker.join()
     assert found.name == "College"
 
 
-def test_a_repository_made_just_now_is_not_searched_for_branches_or_imports(start_sandbox,
-                                                                              make_ctx):
+def test_a_repository_made_just_now_is_not_searched_for_branches_or_imports(
+    start_sandbox, make_ctx
+):
     from college_tui.steps.importrepo import ImportStep
 
     server = start_sandbox(project_create_seconds=0.1, import_seconds=0.1)

@@ -41,10 +41,17 @@ def test_a_good_pat_signs_in_names_the_user_and_lists_the_scopes_it_needs(sandbo
     assert report.ok
     events = ctx.emit
     assert events.finished("sign-in").summary == (
-        "Signed in as Ada Attendee (ada@college.example) with a personal access token")
+        "Signed in as Ada Attendee (ada@college.example) with a personal access token"
+    )
     scopes = events.of(Note, "sign-in")[0].message
-    for scope in ("vso.profile", "vso.work", "vso.project_manage", "vso.graph_manage",
-                  "vso.memberentitlementmanagement_write", "vso.code_manage"):
+    for scope in (
+        "vso.profile",
+        "vso.work",
+        "vso.project_manage",
+        "vso.graph_manage",
+        "vso.memberentitlementmanagement_write",
+        "vso.code_manage",
+    ):
         assert scope in scopes
     calls = [(e.method, e.path.split("?")[0]) for e in events.posts()]
     assert calls == []  # signing in reads only
@@ -89,8 +96,7 @@ def test_a_wrong_pat_gets_a_401_never_the_203_sign_in_page(sandbox, make_ctx):
     assert message.startswith("Sign-in failed:") and "HTTP 401" in message
 
 
-def test_on_the_real_service_the_pat_is_kept_in_the_keyring_under_the_org_url(sandbox,
-                                                                               make_ctx):
+def test_on_the_real_service_the_pat_is_kept_in_the_keyring_under_the_org_url(sandbox, make_ctx):
     ctx = as_real_service(make_ctx(sandbox))
     run(ctx, [SignInStep])
     assert keyring.get_password("college-tui", sandbox.info.org_url.lower()) == sandbox.info.pat
@@ -139,8 +145,10 @@ class PersonalAccount:
     """An azure-identity credential as it fails for an @outlook.com account."""
 
     def get_token(self, *scopes, **kwargs):
-        raise RuntimeError("AADSTS50020: User account 'ada@outlook.com' from identity provider "
-                           "'live.com' does not exist in tenant 'Microsoft Services'.")
+        raise RuntimeError(
+            "AADSTS50020: User account 'ada@outlook.com' from identity provider "
+            "'live.com' does not exist in tenant 'Microsoft Services'."
+        )
 
 
 def test_a_personal_microsoft_account_is_steered_to_a_pat(sandbox, make_ctx):
@@ -164,18 +172,18 @@ def test_without_any_pat_the_step_says_how_to_get_one(sandbox, make_ctx):
     assert "AZURE_DEVOPS_PAT" in message and "_usersSettings/tokens" in message
 
 
-def test_a_credential_is_verified_against_the_organisation_not_only_the_profile(sandbox,
-                                                                                make_ctx):
+def test_a_credential_is_verified_against_the_organisation_not_only_the_profile(sandbox, make_ctx):
     # The profile host answers for any good credential; only connectionData on the organisation
     # proves the organisation is there for this user.
     ctx = make_ctx(sandbox)
-    ctx.target = dataclasses.replace(ctx.target,
-                                     org_url=f"{sandbox.info.base_url}/no-such-org")
+    ctx.target = dataclasses.replace(ctx.target, org_url=f"{sandbox.info.base_url}/no-such-org")
     report = run(ctx, [SignInStep])
     assert report.results[0].status == "failed"
     message = ctx.emit.failed("sign-in").message
-    assert message.startswith("Sign-in failed: the organisation no-such-org was not found at "
-                              f"{sandbox.info.base_url}/no-such-org")
+    assert message.startswith(
+        "Sign-in failed: the organisation no-such-org was not found at "
+        f"{sandbox.info.base_url}/no-such-org"
+    )
     assert ctx.azdo is None and ctx.state.get("sign-in") == {}
 
 
@@ -199,7 +207,8 @@ class EntraStandIn:
 
 
 def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_a_pat(
-        start_sandbox, make_ctx):
+    start_sandbox, make_ctx
+):
     server = start_sandbox(user_email="ada@outlook.com")
     ctx = make_ctx(server, Answers(auth="browser"), pat="")
     ctx.secrets.pat = None
@@ -212,7 +221,8 @@ def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_
 
 
 def test_in_the_sandbox_an_online_sign_in_mode_is_refused_without_contacting_microsoft(
-        sandbox, make_ctx, monkeypatch):
+    sandbox, make_ctx, monkeypatch
+):
     import college_tui.azdo.credentials as credentials
 
     def must_not_be_called(*args, **kwargs):
@@ -225,4 +235,5 @@ def test_in_the_sandbox_an_online_sign_in_mode_is_refused_without_contacting_mic
     assert report.results[0].status == "failed"
     assert ctx.emit.failed("sign-in").message == (
         "Sign-in: 'device-code' signs in with Microsoft online; the sandbox works offline with "
-        'its own sign-in. Remove auth (or set it to "pat") for --sandbox.')
+        'its own sign-in. Remove auth (or set it to "pat") for --sandbox.'
+    )

@@ -57,15 +57,30 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def ssh_t(home: Path) -> subprocess.CompletedProcess:
     """What an attendee types to test the key: `ssh -T git@ssh.dev.azure.com` (sandbox home)."""
-    return subprocess.run(["ssh", "-F", str(home / ".ssh" / "config"), "-o", "BatchMode=yes",
-                           "-T", "git@ssh.dev.azure.com"], capture_output=True, text=True,
-                          timeout=30, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [
+            "ssh",
+            "-F",
+            str(home / ".ssh" / "config"),
+            "-o",
+            "BatchMode=yes",
+            "-T",
+            "git@ssh.dev.azure.com",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def other_rsa_public() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.public_key().public_bytes(serialization.Encoding.OpenSSH,
-                                         serialization.PublicFormat.OpenSSH).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
 
 
 class RefusingUploads:
@@ -104,18 +119,24 @@ def test_a_new_key_is_made_registered_and_ssh_works_with_the_real_client(sandbox
     config = (ssh_dir / "config").read_text()
     assert config.startswith(BEGIN_MARKER)
     assert "\nHost ssh.dev.azure.com\n" in config
-    for line in ("HostName 127.0.0.1",
-                 f"Port {sandbox_ssh.info.ssh_port}", "HostKeyAlias ssh.dev.azure.com",
-                 f"IdentityFile {key}", "IdentitiesOnly yes",
-                 f"UserKnownHostsFile {ssh_dir / 'known_hosts'}"):
+    for line in (
+        "HostName 127.0.0.1",
+        f"Port {sandbox_ssh.info.ssh_port}",
+        "HostKeyAlias ssh.dev.azure.com",
+        f"IdentityFile {key}",
+        "IdentitiesOnly yes",
+        f"UserKnownHostsFile {ssh_dir / 'known_hosts'}",
+    ):
         assert f"  {line}\n" in config
     host_key = " ".join(sandbox_ssh.info.ssh_host_key.split()[:2])
     assert (ssh_dir / "known_hosts").read_text() == f"ssh.dev.azure.com {host_key}\n"
 
     finished = ctx.emit.finished("ssh-key").summary
     assert info.fingerprint_sha256 in finished and "ssh to ssh.dev.azure.com works" in finished
-    assert any(n.message.startswith("SSH works: authenticated as git")
-               for n in ctx.emit.of(Note, "ssh-key"))
+    assert any(
+        n.message.startswith("SSH works: authenticated as git")
+        for n in ctx.emit.of(Note, "ssh-key")
+    )
     # The attendee's own check with OpenSSH, using only what the step wrote.
     answer = ssh_t(home)
     assert "Shell access is not supported" in answer.stderr + answer.stdout
@@ -170,8 +191,12 @@ def test_a_passphrase_encrypts_the_key_with_bcrypt_and_only_it_opens_it(sandbox_
         load_key_info(key, "wrong")
     assert load_key_info(key, "correct horse battery staple").bits == 3072
     # ssh-keygen agrees: only the passphrase opens it.
-    assert subprocess.run(["ssh-keygen", "-y", "-P", "wrong", "-f", str(key)],
-                          capture_output=True).returncode != 0
+    assert (
+        subprocess.run(
+            ["ssh-keygen", "-y", "-P", "wrong", "-f", str(key)], capture_output=True
+        ).returncode
+        != 0
+    )
     assert "correct horse" not in ctx.emit.text()
     assert "correct horse" not in ctx.state.path.read_text()
 
@@ -180,8 +205,23 @@ def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
     ctx = make_ctx(sandbox_ssh)
     key = ctx.target.home / ".ssh" / "college_tui_rsa"
     key.parent.mkdir(parents=True, mode=0o700)
-    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "ada@laptop",
-                    "-f", str(key)], check=True)
+    subprocess.run(
+        [
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "rsa",
+            "-b",
+            "3072",
+            "-N",
+            "",
+            "-C",
+            "ada@laptop",
+            "-f",
+            str(key),
+        ],
+        check=True,
+    )
     before = (key.read_bytes(), key.with_name("college_tui_rsa.pub").read_bytes())
 
     assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
@@ -193,18 +233,38 @@ def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
 
 
 def test_a_key_registered_by_hand_is_recognised_by_its_key_material_and_not_sent_again(
-        sandbox_ssh, make_ctx):
+    sandbox_ssh, make_ctx
+):
     # The attendee made the key and pasted it in the portal earlier (another comment, another
     # name); the wizard now runs with that key file: it must find it, not upload it again.
     ctx = make_ctx(sandbox_ssh)
     key = ctx.target.home / ".ssh" / "college_tui_rsa"
     key.parent.mkdir(parents=True, mode=0o700)
-    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "ada@laptop",
-                    "-f", str(key)], check=True)
+    subprocess.run(
+        [
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "rsa",
+            "-b",
+            "3072",
+            "-N",
+            "",
+            "-C",
+            "ada@laptop",
+            "-f",
+            str(key),
+        ],
+        check=True,
+    )
     blob = " ".join(key.with_name("college_tui_rsa.pub").read_text().split()[:2])
     portal = signed_in(make_ctx(sandbox_ssh)).azdo
-    portal.add_ssh_key("My laptop", f"{blob} pasted-in-the-portal",
-                       portal.connection_data().instance_id, "2099-01-01")
+    portal.add_ssh_key(
+        "My laptop",
+        f"{blob} pasted-in-the-portal",
+        portal.connection_data().instance_id,
+        "2099-01-01",
+    )
 
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
@@ -212,8 +272,10 @@ def test_a_key_registered_by_hand_is_recognised_by_its_key_material_and_not_sent
     assert uploads(ctx.emit) == []
     assert registered(sandbox_ssh) == [blob]
     assert "was already registered" in ctx.emit.finished("ssh-key").summary
-    assert any("already registered in Azure DevOps as “My laptop”" in n.message
-               for n in ctx.emit.of(Note, "ssh-key"))
+    assert any(
+        "already registered in Azure DevOps as “My laptop”" in n.message
+        for n in ctx.emit.of(Note, "ssh-key")
+    )
 
 
 def test_an_ed25519_key_is_refused_with_a_reason_and_left_untouched(sandbox_ssh, make_ctx):
@@ -234,8 +296,9 @@ def test_an_ed25519_key_is_refused_with_a_reason_and_left_untouched(sandbox_ssh,
     assert not inspection.done and "RSA keys only" in inspection.summary
 
 
-def test_a_refused_upload_shows_the_key_and_page_then_waits_until_it_is_added(sandbox_ssh,
-                                                                              make_ctx):
+def test_a_refused_upload_shows_the_key_and_page_then_waits_until_it_is_added(
+    sandbox_ssh, make_ctx
+):
     ctx = signed_in(make_ctx(sandbox_ssh))
     real = ctx.azdo
     ctx.azdo = RefusingUploads(real)
@@ -250,6 +313,7 @@ def test_a_refused_upload_shows_the_key_and_page_then_waits_until_it_is_added(sa
                 instance = real.connection_data().instance_id
                 real.add_ssh_key("pasted by hand", event.detail, instance, "2099-01-01")
                 pasted.set()
+
             threading.Timer(0.3, paste).start()
 
     ctx.emit = emit
@@ -281,8 +345,7 @@ def test_a_refused_upload_gives_up_after_the_bounded_wait(sandbox_ssh, make_ctx)
     assert (ctx.target.home / ".ssh" / "config").exists()
 
 
-def test_the_rest_of_config_and_known_hosts_is_kept_and_a_rerun_is_a_no_op(sandbox_ssh,
-                                                                           make_ctx):
+def test_the_rest_of_config_and_known_hosts_is_kept_and_a_rerun_is_a_no_op(sandbox_ssh, make_ctx):
     ctx = make_ctx(sandbox_ssh)
     ssh_dir = ctx.target.home / ".ssh"
     ssh_dir.mkdir(parents=True, mode=0o700)
@@ -298,8 +361,9 @@ def test_the_rest_of_config_and_known_hosts_is_kept_and_a_rerun_is_a_no_op(sandb
     known = (ssh_dir / "known_hosts").read_text()
     assert known.startswith(github) and known.count("\n") == 2
     before = snapshot(ssh_dir)
-    assert run(make_ctx(sandbox_ssh), [SignInStep, SshKeyStep(**FAST)]).results[1].status \
-        == "already"
+    assert (
+        run(make_ctx(sandbox_ssh), [SignInStep, SshKeyStep(**FAST)]).results[1].status == "already"
+    )
     assert snapshot(ssh_dir) == before
 
 
@@ -310,8 +374,10 @@ def test_a_hashed_known_hosts_entry_counts_as_present(sandbox_ssh, make_ctx):
     salt = os.urandom(20)
     digest = hmac.new(salt, b"ssh.dev.azure.com", hashlib.sha1).digest()
     key_type, blob = sandbox_ssh.info.ssh_host_key.split()[:2]
-    hashed = (f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()} "
-              f"{key_type} {blob}\n")
+    hashed = (
+        f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()} "
+        f"{key_type} {blob}\n"
+    )
     (ssh_dir / "known_hosts").write_text(hashed)
 
     assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
@@ -359,9 +425,12 @@ def test_a_4096_bit_key_when_the_answers_ask_for_it(sandbox_ssh, make_ctx):
 
 def test_for_azure_devops_itself_the_documented_block_and_the_published_key(tmp_path):
     # No network here: only what would be written for the real service, never a sandbox detail.
-    target = Target(org_url="https://dev.azure.com/fabrikam",
-                    profile_url="https://app.vssps.visualstudio.com", home=tmp_path / "home",
-                    state_key="https://dev.azure.com/fabrikam")
+    target = Target(
+        org_url="https://dev.azure.com/fabrikam",
+        profile_url="https://app.vssps.visualstudio.com",
+        home=tmp_path / "home",
+        state_key="https://dev.azure.com/fabrikam",
+    )
     recorder = Recorder()
     ctx = make_context(target, Answers().for_target(target), recorder)
     step, paths = SshKeyStep(), SshPaths.of(ctx)
@@ -372,8 +441,7 @@ def test_for_azure_devops_itself_the_documented_block_and_the_published_key(tmp_
 
     block = read_block(paths.config)
     assert block.host_alias == "ssh.dev.azure.com"
-    assert block.options == {"User": "git", "IdentityFile": str(paths.key),
-                             "IdentitiesOnly": "yes"}
+    assert block.options == {"User": "git", "IdentityFile": str(paths.key), "IdentitiesOnly": "yes"}
     [entry] = (tmp_path / "home" / ".ssh" / "known_hosts").read_text().splitlines()
     host, key_type, blob = entry.split()
     assert (host, key_type) == ("ssh.dev.azure.com", "ssh-rsa")

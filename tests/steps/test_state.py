@@ -58,8 +58,11 @@ def test_a_damaged_file_means_starting_afresh(state_dir):
 
 def test_two_runs_on_one_target_are_refused(state_dir):
     first, second = RunState.for_key("k"), RunState.for_key("k")
-    with first.exclusive(), pytest.raises(StateLockedError, match="Another college-tui run"), \
-            second.exclusive():
+    with (
+        first.exclusive(),
+        pytest.raises(StateLockedError, match="Another college-tui run"),
+        second.exclusive(),
+    ):
         pass
     with second.exclusive():  # released when the first run ends
         pass

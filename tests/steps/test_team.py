@@ -31,7 +31,6 @@ def hierarchy_queries(events) -> list:
     return [e for e in events.posts() if "HierarchyQuery" in e.path]
 
 
-
 @pytest.fixture
 def sandbox(start_sandbox):
     """Project creation is only the setting here: keep it short."""
@@ -59,13 +58,16 @@ def test_another_team_name_is_created_and_made_the_default(with_project, make_ct
     report = run(ctx, [SignInStep, TeamStep()])
     assert report.ok
     assert ctx.emit.finished("team").summary == (
-        "Team Data Science Team created and made the default team of College")
+        "Team Data Science Team created and made the default team of College"
+    )
     assert default_team(with_project) == "Data Science Team"
     assert len(hierarchy_queries(ctx.emit)) == 1
     again = make_ctx(with_project, Answers(team="Data Science Team"))
     assert run(again, [SignInStep, TeamStep()]).results[1].status == "already"
     assert sorted(t.name for t in core(with_project).get_teams("College")) == [
-        "College Team", "Data Science Team"]
+        "College Team",
+        "Data Science Team",
+    ]
 
 
 def test_an_existing_team_that_is_not_the_default_is_made_the_default(with_project, make_ctx):
@@ -90,13 +92,23 @@ def attendee_sets_default_in_browser(server, events, team_name: str) -> threadin
             assert time.monotonic() < deadline
             time.sleep(0.02)
         team = next(t for t in core(server).get_teams("College") if t.name == team_name)
-        body = {"contributionIds": ["ms.vss-admin-web.admin-teams-data-provider"],
-                "dataProviderContext": {"properties": {
-                    "setDefaultTeam": True, "teamId": team.id,
-                    "sourcePage": {"routeValues": {"project": "College"}}}}}
-        answer = requests.post(f"{server.info.org_url}/_apis/Contribution/HierarchyQuery",
-                               params={"api-version": "5.0-preview.1"}, json=body,
-                               auth=("", server.info.pat), timeout=5)
+        body = {
+            "contributionIds": ["ms.vss-admin-web.admin-teams-data-provider"],
+            "dataProviderContext": {
+                "properties": {
+                    "setDefaultTeam": True,
+                    "teamId": team.id,
+                    "sourcePage": {"routeValues": {"project": "College"}},
+                }
+            },
+        }
+        answer = requests.post(
+            f"{server.info.org_url}/_apis/Contribution/HierarchyQuery",
+            params={"api-version": "5.0-preview.1"},
+            json=body,
+            auth=("", server.info.pat),
+            timeout=5,
+        )
         assert answer.status_code == 200
 
     thread = threading.Thread(target=act)
@@ -105,7 +117,8 @@ def attendee_sets_default_in_browser(server, events, team_name: str) -> threadin
 
 
 def test_when_the_portal_refuses_the_attendee_is_sent_to_the_settings_page(
-        with_project, make_ctx, monkeypatch):
+    with_project, make_ctx, monkeypatch
+):
     def refused(self, project_name, team_id):
         raise PortalRefused("The portal's API refused this personal access token (HTTP 401).")
 
@@ -122,13 +135,17 @@ def test_when_the_portal_refuses_the_attendee_is_sent_to_the_settings_page(
 
 
 def test_waiting_for_the_default_team_by_hand_is_bounded(with_project, make_ctx, monkeypatch):
-    monkeypatch.setattr(AzureDevOps, "set_default_team", lambda self, p, t: (_ for _ in ()).throw(
-        PortalRefused("refused")))
+    monkeypatch.setattr(
+        AzureDevOps,
+        "set_default_team",
+        lambda self, p, t: (_ for _ in ()).throw(PortalRefused("refused")),
+    )
     ctx = make_ctx(with_project, Answers(team="Data Science Team"))
     report = run(ctx, [SignInStep, TeamStep(wait_seconds=0.4, poll_seconds=0.1)])
     assert report.results[1].status == "failed"
     assert ctx.emit.failed("team").message.startswith(
-        "Gave up waiting for Data Science Team to become the default team after 0.4 s")
+        "Gave up waiting for Data Science Team to become the default team after 0.4 s"
+    )
     assert default_team(with_project) == "College Team"
 
 
@@ -141,8 +158,7 @@ def test_without_the_project_the_team_step_waits_for_it(sandbox, make_ctx):
     assert report.results[1].status == "failed"
 
 
-def test_an_invalid_team_name_is_refused_by_the_service_and_nothing_is_made(with_project,
-                                                                            make_ctx):
+def test_an_invalid_team_name_is_refused_by_the_service_and_nothing_is_made(with_project, make_ctx):
     answers = Answers()
     answers.team = "Team<1>"  # bypassing the answers' check on purpose
     ctx = make_ctx(with_project, answers)

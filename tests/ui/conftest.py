@@ -56,8 +56,9 @@ def wizard_env(tmp_path, monkeypatch) -> WizardEnv:
         stack.close()
 
 
-def server_opener(server, home: Path | None = None, *, pat: str | None = None,
-                  sandbox: bool = True):
+def server_opener(
+    server, home: Path | None = None, *, pat: str | None = None, sandbox: bool = True
+):
     """An opener on a sandbox the test started (so it can change its faults meanwhile)."""
 
     def opener(_sandbox: bool, _org_url: str | None = None) -> OpenedTarget:
@@ -102,11 +103,23 @@ def scrubber(*values: str):
     return scrub
 
 
-def make_app(opener, start: str | None = "sandbox", *, env: WizardEnv | None = None,
-             stable: bool = False, org_url: str | None = None) -> CollegeApp:
+def make_app(
+    opener,
+    start: str | None = "sandbox",
+    *,
+    env: WizardEnv | None = None,
+    stable: bool = False,
+    org_url: str | None = None,
+) -> CollegeApp:
     scrub = scrubber(str(env.root) if env else "", "/tmp") if stable else None
-    return CollegeApp(opener=opener, start=start, org_url=org_url, clock=FROZEN,
-                      scrub=scrub, log_dir=env.logs if env else None)
+    return CollegeApp(
+        opener=opener,
+        start=start,
+        org_url=org_url,
+        clock=FROZEN,
+        scrub=scrub,
+        log_dir=env.logs if env else None,
+    )
 
 
 async def settle(app, pilot) -> None:

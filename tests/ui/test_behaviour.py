@@ -10,7 +10,8 @@ from .conftest import log_text, make_app, request_total, server_opener, settle, 
 
 
 async def test_a_second_wizard_on_the_same_data_shows_what_is_done_and_starts_at_the_first_open_step(
-        wizard_env):
+    wizard_env,
+):
     first = make_app(wizard_env.cli_opener(), env=wizard_env)
     async with first.run_test(size=(120, 40)) as pilot:
         await settle(first, pilot)
@@ -26,8 +27,11 @@ async def test_a_second_wizard_on_the_same_data_shows_what_is_done_and_starts_at
     async with second.run_test(size=(120, 40)) as pilot:
         await settle(second, pilot)
         screen = second.wizard
-        assert [screen.step_list.state_text(k) for k in ("sign-in", "organization", "project")] \
-            == ["done", "done", "done"]
+        assert [screen.step_list.state_text(k) for k in ("sign-in", "organization", "project")] == [
+            "done",
+            "done",
+            "done",
+        ]
         # The sandbox, like Azure DevOps, makes the project's team with the project: the
         # inspection finds College Team already default, so the first open step is members.
         assert screen.step_list.state_text("team") == "done"
@@ -36,7 +40,8 @@ async def test_a_second_wizard_on_the_same_data_shows_what_is_done_and_starts_at
 
 
 async def test_a_step_failing_under_faults_shows_the_engines_sentence_and_succeeds_on_retry(
-        start_sandbox, wizard_env):
+    start_sandbox, wizard_env
+):
     server = start_sandbox(faults="5xx=1.0,seed=3")
     app = make_app(server_opener(server), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -57,7 +62,8 @@ async def test_a_step_failing_under_faults_shows_the_engines_sentence_and_succee
 
 
 async def test_an_invalid_project_name_is_flagged_under_its_field_and_nothing_is_called(
-        sandbox, wizard_env):
+    sandbox, wizard_env
+):
     app = make_app(server_opener(sandbox), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -76,8 +82,9 @@ async def test_an_invalid_project_name_is_flagged_under_its_field_and_nothing_is
         assert app.focused.id == "project-project"
 
 
-async def test_quitting_while_a_step_runs_asks_first_and_cancels_it_cleanly(start_sandbox,
-                                                                              wizard_env):
+async def test_quitting_while_a_step_runs_asks_first_and_cancels_it_cleanly(
+    start_sandbox, wizard_env
+):
     server = start_sandbox(project_create_seconds=60)
     app = make_app(server_opener(server), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -86,8 +93,13 @@ async def test_quitting_while_a_step_runs_asks_first_and_cancels_it_cleanly(star
         await settle(app, pilot)
         await pilot.press("enter")  # create the project: takes a minute here
         screen = app.wizard
-        await wait_until(pilot, lambda: "Creating project" in screen.status.operation
-                         or "queued" in screen.status.operation, what="the project creation")
+        await wait_until(
+            pilot,
+            lambda: (
+                "Creating project" in screen.status.operation or "queued" in screen.status.operation
+            ),
+            what="the project creation",
+        )
         assert screen.busy and screen.step_list.state_text("project") == "running"
         await pilot.press("ctrl+q")
         await pilot.pause()

@@ -5,8 +5,18 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ["azure", "azure.identity", "azure.devops", "paramiko", "keyring", "msrest",
-         "starlette", "uvicorn", "requests", "cryptography"]
+HEAVY = [
+    "azure",
+    "azure.identity",
+    "azure.devops",
+    "paramiko",
+    "keyring",
+    "msrest",
+    "starlette",
+    "uvicorn",
+    "requests",
+    "cryptography",
+]
 
 PROBE = f"""
 import sys
@@ -21,8 +31,7 @@ print(",".join(m for m in {HEAVY!r} if m in sys.modules))
 
 
 def test_importing_the_first_frame_loads_no_service_library():
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"loaded at first frame: {out.stdout.strip()}"
 
@@ -30,6 +39,5 @@ def test_importing_the_first_frame_loads_no_service_library():
 def test_the_probe_sees_a_heavy_import():
     # Guard: the same probe reports a library once something imports it.
     probe = PROBE.replace("import sys\n", "import sys\nimport requests\n", 1)
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "requests" in out.stdout

@@ -10,8 +10,7 @@ from college_tui.ui.welcome import WelcomeScreen
 from .conftest import make_app, settle
 
 
-async def test_the_welcome_offers_the_sandbox_first_and_enter_opens_the_wizard_there(
-        wizard_env):
+async def test_the_welcome_offers_the_sandbox_first_and_enter_opens_the_wizard_there(wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -43,12 +42,18 @@ async def test_help_and_the_command_palette_list_the_actions(sandbox, wizard_env
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
-        for query in ("Run the rest", "Retry the failed", "Copy the pull request",
-                      "Open the log file", "Go to step 6"):
+        for query in (
+            "Run the rest",
+            "Retry the failed",
+            "Copy the pull request",
+            "Open the log file",
+            "Go to step 6",
+        ):
             await pilot.press(*query)
             await pilot.pause(0.3)
-            shown = " ".join(str(option.prompt) for option in
-                             app.screen.query_one("CommandList").options)
+            shown = " ".join(
+                str(option.prompt) for option in app.screen.query_one("CommandList").options
+            )
             assert query in shown, (query, shown)
             await pilot.press(*["backspace"] * len(query))
         await pilot.press(*"Go to step 6", "enter")

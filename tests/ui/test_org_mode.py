@@ -20,9 +20,22 @@ from .conftest import log_text, make_app, settle
 @pytest.fixture
 def served(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "college_tui.cli", "sandbox", "serve",
-                             "--data", str(tmp_path / "served"), "--print-json"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "college_tui.cli",
+            "sandbox",
+            "serve",
+            "--data",
+            str(tmp_path / "served"),
+            "--print-json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline()
         assert line, proc.stderr.read()
@@ -32,15 +45,15 @@ def served(tmp_path):
         proc.wait(20)
 
 
-async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(served, wizard_env,
-                                                                         monkeypatch, tmp_path):
+async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
+    served, wizard_env, monkeypatch, tmp_path
+):
     monkeypatch.delenv("AZURE_DEVOPS_PAT", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     pat, org_url = served["pat"], served["org_url"]
     with contextlib.ExitStack() as stack:
         options = TargetOptions(org_url, False, None, False, None, served["profile_url"], False)
-        app = make_app(wizard_opener(options, stack), start="org", env=wizard_env,
-                       org_url=org_url)
+        app = make_app(wizard_opener(options, stack), start="org", env=wizard_env, org_url=org_url)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             screen = app.wizard
@@ -52,8 +65,9 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(served,
 
             await pilot.press("enter")  # nothing typed: said under the field, nothing runs
             await settle(app, pilot)
-            assert "Paste your personal access token" in \
-                str(screen.query_one("#sign-in-pat-error").content)
+            assert "Paste your personal access token" in str(
+                screen.query_one("#sign-in-pat-error").content
+            )
             assert screen.step_list.state_text("sign-in") == "to do"
 
             await pilot.press(*pat, "enter")
@@ -61,8 +75,9 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(served,
             assert screen.step_list.state_text("sign-in") == "done", log_text(app)[-2000:]
             assert screen.current == "organization"
             listing = screen.query_one("#organization-list", OptionList)
-            names = [str(listing.get_option_at_index(i).prompt)
-                     for i in range(listing.option_count)]
+            names = [
+                str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
+            ]
             assert served["org"] in names
             frame = app.export_screenshot()
             await pilot.press("enter")  # the organisation shown

@@ -138,14 +138,34 @@ def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
 def finished(tmp_path_factory):
     """Sandbox data on which every step was done (by `college-tui apply`), and its state."""
     root = tmp_path_factory.mktemp("finished")
-    env = {**os.environ, "COLLEGE_TUI_STATE_DIR": str(root / "state"), "USER": "ada",
-           "LOGNAME": "ada", "COLLEGE_TUI_SANDBOX_FAST": "1", "HOME": str(root / "home")}
+    env = {
+        **os.environ,
+        "COLLEGE_TUI_STATE_DIR": str(root / "state"),
+        "USER": "ada",
+        "LOGNAME": "ada",
+        "COLLEGE_TUI_SANDBOX_FAST": "1",
+        "HOME": str(root / "home"),
+    }
     answers = root / "answers.toml"  # the wizard's sandbox answers: one example colleague
     answers.write_text('members = ["grace@example.com"]\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "college_tui.cli", "apply", "--sandbox",
-                          "--data", str(root / "sandbox"), "--yes", "--answers", str(answers)],
-                         env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "college_tui.cli",
+            "apply",
+            "--sandbox",
+            "--data",
+            str(root / "sandbox"),
+            "--yes",
+            "--answers",
+            str(answers),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     return root
 

@@ -29,12 +29,20 @@ class TmuxWizard:
     def __init__(self, root: Path, name: str, **extra_env: str) -> None:
         self.root, self.name = root, f"college-tui-test-{os.getpid()}-{name}"
         self.pid_file, self.exit_file = root / f"{name}.pid", root / f"{name}.exit"
-        env = {"HOME": root / "home", "XDG_STATE_HOME": root / "xdg-state",
-               "XDG_CONFIG_HOME": root / "xdg-config", "XDG_CACHE_HOME": root / "xdg-cache",
-               "AZURE_DEVOPS_CACHE_DIR": root / "sdk-cache", "COLLEGE_TUI_STATE_DIR":
-               root / "state", "COLLEGE_TUI_SANDBOX_FAST": "1", "BROWSER": "true",
-               "PYTHON_KEYRING_BACKEND": "college_tui.workstation.memory_keyring.MemoryKeyring",
-               "GIT_CONFIG_NOSYSTEM": "1", "TERM": "xterm-256color", **extra_env}
+        env = {
+            "HOME": root / "home",
+            "XDG_STATE_HOME": root / "xdg-state",
+            "XDG_CONFIG_HOME": root / "xdg-config",
+            "XDG_CACHE_HOME": root / "xdg-cache",
+            "AZURE_DEVOPS_CACHE_DIR": root / "sdk-cache",
+            "COLLEGE_TUI_STATE_DIR": root / "state",
+            "COLLEGE_TUI_SANDBOX_FAST": "1",
+            "BROWSER": "true",
+            "PYTHON_KEYRING_BACKEND": "college_tui.workstation.memory_keyring.MemoryKeyring",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "TERM": "xterm-256color",
+            **extra_env,
+        }
         (root / "home").mkdir(exist_ok=True)
         exports = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in env.items())
         script = root / f"{name}.sh"
@@ -42,14 +50,30 @@ class TmuxWizard:
             f"export {exports}\nsleep 0.5\n"  # tmux sizes the window after starting it
             f"echo $$ > {shlex.quote(str(self.pid_file))}\n"
             f"{shlex.quote(str(COMMAND))} --sandbox --data {shlex.quote(str(root / 'sandbox'))}\n"
-            f"echo $? > {shlex.quote(str(self.exit_file))}\nsleep 60\n", encoding="utf-8")
+            f"echo $? > {shlex.quote(str(self.exit_file))}\nsleep 60\n",
+            encoding="utf-8",
+        )
         # The shell execs nothing: its pid is the wizard's parent; the wizard is its only child.
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
-                        f"sh {shlex.quote(str(script))}"], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                f"sh {shlex.quote(str(script))}",
+            ],
+            check=True,
+        )
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        ).stdout
 
     def send(self, key: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
@@ -62,8 +86,9 @@ class TmuxWizard:
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
-    def enter_until(self, wanted: str, *, stop_at: str | None = None, limit: int = 20,
-                    timeout: float = 180) -> int:
+    def enter_until(
+        self, wanted: str, *, stop_at: str | None = None, limit: int = 20, timeout: float = 180
+    ) -> int:
         """Press Enter each time the wizard is ready for it, until `wanted` is on screen."""
         enters, deadline = 0, time.monotonic() + timeout
         while True:

@@ -38,12 +38,14 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
                 enters += 1
                 await settle(app, pilot)
                 assert enters <= 20, f"stuck on {screen.current}: {log_text(app)[-2000:]}"
-                assert screen.step_list.states[step] in ("done", "already"), \
+                assert screen.step_list.states[step] in ("done", "already"), (
                     f"{step}: {screen.step_list.state_text(step)}\n{log_text(app)[-3000:]}"
+                )
         summary = screen.query_one("#summary-checklist").content
         assert "9 of 9 challenge outcomes done" in str(summary), summary
-        assert screen.pull_request_url and "/_git/aidevcollege/pullrequest/" in \
-            screen.pull_request_url
+        assert (
+            screen.pull_request_url and "/_git/aidevcollege/pullrequest/" in screen.pull_request_url
+        )
         assert isinstance(screen.panel("ssh-key"), StepPanel)
         key_text = str(screen.query_one("#ssh-key-public").content)
         assert "Fingerprint: SHA256:" in key_text and "ssh-rsa " in key_text
@@ -52,8 +54,9 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
         if screen.session:
             pat = screen.session.ctx.secrets.pat
         log_file = app.logfile.path.read_text(encoding="utf-8")
-    assert watchdog.longest < 0.25, \
+    assert watchdog.longest < 0.25, (
         f"the event loop stalled {watchdog.longest * 1000:.0f} ms during {watchdog.where}"
+    )
     assert enters <= 20
     for secret in (PASSPHRASE, pat):
         assert secret and secret not in on_screen and secret not in log_file
@@ -62,14 +65,28 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
     for stack in wizard_env.stacks:  # the wizard's sandbox stops; `check` starts its own
         stack.close()
     env = {k: v for k, v in os.environ.items()}
-    check = subprocess.run([sys.executable, "-m", "college_tui.cli", "check", "--sandbox",
-                            "--data", str(wizard_env.data)], env=env, capture_output=True,
-                           text=True, timeout=120)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "college_tui.cli",
+            "check",
+            "--sandbox",
+            "--data",
+            str(wizard_env.data),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     seen = snapshot(wizard_env.data, branch=f"users/{default_alias()}/hello-college")
     assert seen.projects == ["College"] and seen.process == "Agile"
     assert seen.teams.count("College Team") == 1 and seen.default_team == "College Team"
     assert {"grace@example.com", COLLEAGUE} <= seen.team_members
-    assert len(seen.ssh_keys) == 1 and seen.repos == ["College", "aidevcollege"] and seen.imports == 1
+    assert (
+        len(seen.ssh_keys) == 1 and seen.repos == ["College", "aidevcollege"] and seen.imports == 1
+    )
     assert len(seen.active_prs) == 1
     assert seen.branches.count(f"refs/heads/users/{default_alias()}/hello-college") == 1

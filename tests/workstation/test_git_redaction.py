@@ -23,9 +23,14 @@ def _no_registered_secrets():
     forget_secrets()
 
 
-@pytest.mark.parametrize("url", [f"https://{TOKEN}@127.0.0.1:9/org/p/_git/r",
-                                 f"https://ada:{TOKEN}@127.0.0.1:9/org/p/_git/r",
-                                 f"http://{TOKEN}@127.0.0.1:9/org/p/_git/r"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://{TOKEN}@127.0.0.1:9/org/p/_git/r",
+        f"https://ada:{TOKEN}@127.0.0.1:9/org/p/_git/r",
+        f"http://{TOKEN}@127.0.0.1:9/org/p/_git/r",
+    ],
+)
 def test_a_token_in_a_url_never_reaches_a_git_message(home, url):
     with pytest.raises(GitError) as info:
         gitw.clone(url, home / "x")

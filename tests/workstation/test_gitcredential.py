@@ -35,12 +35,19 @@ def test_the_helper_reads_the_secret_once_from_a_pipe_and_prints_nothing_else():
         assert options[:2] == ["-c", "credential.helper="]  # the user's helpers are dropped
         # git runs a "!" helper as a shell command with the action appended.
         helper = options[3].removeprefix("credential.helper=!")
-        first = subprocess.run(["sh", "-c", f"{helper} get"], pass_fds=fds,
-                               capture_output=True, text=True, input="protocol=https\n")
-        again = subprocess.run(["sh", "-c", f"{helper} get"], pass_fds=fds,
-                               capture_output=True, text=True)
-        stored = subprocess.run(["sh", "-c", f"{helper} store"], pass_fds=fds,
-                                capture_output=True, text=True)
+        first = subprocess.run(
+            ["sh", "-c", f"{helper} get"],
+            pass_fds=fds,
+            capture_output=True,
+            text=True,
+            input="protocol=https\n",
+        )
+        again = subprocess.run(
+            ["sh", "-c", f"{helper} get"], pass_fds=fds, capture_output=True, text=True
+        )
+        stored = subprocess.run(
+            ["sh", "-c", f"{helper} store"], pass_fds=fds, capture_output=True, text=True
+        )
     assert first.stdout == "username=college-tui\npassword=s3cret-token\n"
     assert again.stdout == "username=college-tui\npassword=\n"  # drained: nobody reads it twice
     assert stored.stdout == ""
@@ -50,10 +57,13 @@ def test_the_helper_reads_the_secret_once_from_a_pipe_and_prints_nothing_else():
 
 def test_the_urls_own_user_name_is_kept():
     with HttpsCredential("t0ken").for_one_command("https://org@dev.azure.com/org/p/_git/r") as (
-            options, fds):
+        options,
+        fds,
+    ):
         helper = options[3].removeprefix("credential.helper=!")
-        out = subprocess.run(["sh", "-c", f"{helper} get"], pass_fds=fds,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["sh", "-c", f"{helper} get"], pass_fds=fds, capture_output=True, text=True
+        ).stdout
     assert out == "password=t0ken\n"
 
 

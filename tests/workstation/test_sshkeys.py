@@ -473,7 +473,8 @@ def test_same_key_compares_type_and_base64_only():
 
 @needs_ssh_keygen
 def test_a_key_made_here_is_not_rechecked_when_loaded_again_but_any_other_file_is(
-        home, monkeypatch):
+    home, monkeypatch
+):
     """Loading the key just generated (the SSH check) skips the ~0.15 s RSA consistency check."""
     from cryptography.hazmat.primitives import serialization
 
@@ -482,8 +483,13 @@ def test_a_key_made_here_is_not_rechecked_when_loaded_again_but_any_other_file_i
 
     def spy(data, password, *args, unsafe_skip_rsa_key_validation=False, **kwargs):
         skipped.append(unsafe_skip_rsa_key_validation)
-        return real(data, password, *args,
-                    unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation, **kwargs)
+        return real(
+            data,
+            password,
+            *args,
+            unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation,
+            **kwargs,
+        )
 
     monkeypatch.setattr(serialization, "load_ssh_private_key", spy)
     ours = home / ".ssh" / "ours"

@@ -62,6 +62,7 @@ def connection_data(call: Call):
         "locationServiceData": {
             "serviceOwner": "00025394-6065-48ca-87d9-7f5672854ef7",
             "defaultAccessMappingMoniker": "PublicAccessMapping",
-            "lastChangeId": 1, "lastChangeId64": 1,
+            "lastChangeId": 1,
+            "lastChangeId64": 1,
         },
     }

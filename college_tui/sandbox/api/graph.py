@@ -42,38 +42,52 @@ SANDBOX_TENANT = "5a5a5a5a-0000-4000-8000-0000000000aa"
 
 LICENCES = {"stakeholder": "Stakeholder", "express": "Basic"}
 KNOWN_LICENCES = ("none", "earlyAdopter", "express", "professional", "advanced", "stakeholder")
-GROUP_TYPES = {"projectStakeholder": "Project Valid Users", "projectReader": "Readers",
-               "projectContributor": "Contributors",
-               "projectAdministrator": "Project Administrators", "custom": "Custom"}
+GROUP_TYPES = {
+    "projectStakeholder": "Project Valid Users",
+    "projectReader": "Readers",
+    "projectContributor": "Contributors",
+    "projectAdministrator": "Project Administrators",
+    "custom": "Custom",
+}
 _GRAPH_TYPE = "Microsoft.VisualStudio.Services.Graph.{}, Microsoft.VisualStudio.Services.WebApi"
-_MEM_TYPE = ("Microsoft.VisualStudio.Services.MemberEntitlementManagement.WebApi.{}, "
-             "Microsoft.VisualStudio.Services.MemberEntitlementManagement.WebApi")
+_MEM_TYPE = (
+    "Microsoft.VisualStudio.Services.MemberEntitlementManagement.WebApi.{}, "
+    "Microsoft.VisualStudio.Services.MemberEntitlementManagement.WebApi"
+)
 
 
 # -- errors ---------------------------------------------------------------------------------------
 
+
 def subject_not_found(desc: str) -> ServiceError:
     return ServiceError(
-        404, "GraphSubjectNotFoundException",
+        404,
+        "GraphSubjectNotFoundException",
         f"VS403325: The graph subject with descriptor '{desc}' could not be found. You may need to "
         "create the subject in the enclosing enterprise, or add organization-level memberships to "
         "make a subject in the enterprise visible in the enclosing organization.",
-        type_name=_GRAPH_TYPE.format("GraphSubjectNotFoundException"))
+        type_name=_GRAPH_TYPE.format("GraphSubjectNotFoundException"),
+    )
 
 
 def membership_not_found(member: str, container: str) -> ServiceError:
     return ServiceError(
-        404, "GraphMembershipNotFoundException",
+        404,
+        "GraphMembershipNotFoundException",
         f"VS403328: The graph membership for member descriptor '{member}' and container descriptor "
         f"'{container}' could not be found. You may need to create this membership in the "
         "enclosing enterprise or organization.",
-        type_name=_GRAPH_TYPE.format("GraphMembershipNotFoundException"))
+        type_name=_GRAPH_TYPE.format("GraphMembershipNotFoundException"),
+    )
 
 
 def entitlement_not_found(user_id: str) -> ServiceError:
-    return ServiceError(404, "UserEntitlementNotFoundException",
-                        f"The user entitlement for user {user_id} could not be found.",
-                        type_name=_MEM_TYPE.format("UserEntitlementNotFoundException"))
+    return ServiceError(
+        404,
+        "UserEntitlementNotFoundException",
+        f"The user entitlement for user {user_id} could not be found.",
+        type_name=_MEM_TYPE.format("UserEntitlementNotFoundException"),
+    )
 
 
 def bad_argument(message: str) -> ServiceError:
@@ -83,11 +97,11 @@ def bad_argument(message: str) -> ServiceError:
 def directory_refuses(address: str) -> bool:
     """The sandbox directory's rule for addresses it cannot add (see the module docstring)."""
     domain = address.rpartition("@")[2].lower()
-    return (check_email(address) is not None or "." not in domain
-            or domain.endswith(".invalid"))
+    return check_email(address) is not None or "." not in domain or domain.endswith(".invalid")
 
 
 # -- users ----------------------------------------------------------------------------------------
+
 
 def _owner(sandbox: Sandbox, org: str) -> dict[str, Any]:
     """The default user as an entitlement record: the owner of every organisation."""
@@ -95,10 +109,17 @@ def _owner(sandbox: Sandbox, org: str) -> dict[str, Any]:
     org_doc = sandbox.org(org) or {}
     created = org_doc.get("createdAt") or time.time()
     return {
-        "id": user["id"], "org": org, "principalName": user["email"],
-        "displayName": user["displayName"], "descriptor": user["descriptor"],
-        "originId": user["id"], "accountLicenseType": "express", "status": "active",
-        "projectEntitlements": [], "extensions": [], "owner": True,
+        "id": user["id"],
+        "org": org,
+        "principalName": user["email"],
+        "displayName": user["displayName"],
+        "descriptor": user["descriptor"],
+        "originId": user["id"],
+        "accountLicenseType": "express",
+        "status": "active",
+        "projectEntitlements": [],
+        "extensions": [],
+        "owner": True,
         "dateCreated": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(created)),
     }
 
@@ -108,8 +129,14 @@ def org_members(sandbox: Sandbox, org: str) -> list[dict[str, Any]]:
     return [_owner(sandbox, org), *sandbox.store.find("entitlement", org=org)]
 
 
-def find_member(sandbox: Sandbox, org: str, *, user_id: str | None = None,
-                desc: str | None = None, principal: str | None = None) -> dict[str, Any] | None:
+def find_member(
+    sandbox: Sandbox,
+    org: str,
+    *,
+    user_id: str | None = None,
+    desc: str | None = None,
+    principal: str | None = None,
+) -> dict[str, Any] | None:
     for member in org_members(sandbox, org):
         if user_id is not None and member["id"].lower() == user_id.lower():
             return member
@@ -121,8 +148,13 @@ def find_member(sandbox: Sandbox, org: str, *, user_id: str | None = None,
 
 
 def _save_member(sandbox: Sandbox, member: dict[str, Any]) -> None:
-    sandbox.store.put("entitlement", f"{member['org'].lower()}:{member['id']}", member,
-                      org=member["org"], name=member["principalName"].lower())
+    sandbox.store.put(
+        "entitlement",
+        f"{member['org'].lower()}:{member['id']}",
+        member,
+        org=member["org"],
+        name=member["principalName"].lower(),
+    )
 
 
 def graph_user_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
@@ -131,10 +163,14 @@ def graph_user_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
     vssps = call.host_url("vssps")
     url = f"{vssps}/_apis/Graph/Users/{desc}"
     return {
-        "subjectKind": "user", "metaType": "member",
+        "subjectKind": "user",
+        "metaType": "member",
         "directoryAlias": member["principalName"].split("@")[0],
-        "domain": SANDBOX_TENANT, "principalName": member["principalName"],
-        "mailAddress": member["principalName"], "origin": "aad", "originId": member["originId"],
+        "domain": SANDBOX_TENANT,
+        "principalName": member["principalName"],
+        "mailAddress": member["principalName"],
+        "origin": "aad",
+        "originId": member["originId"],
         "displayName": member["displayName"],
         "_links": {
             "self": {"href": url},
@@ -143,7 +179,8 @@ def graph_user_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
             "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
             "avatar": {"href": f"{call.host_url('dev')}/_apis/GraphProfile/MemberAvatars/{desc}"},
         },
-        "url": url, "descriptor": desc,
+        "url": url,
+        "descriptor": desc,
     }
 
 
@@ -151,7 +188,9 @@ def _project_entitlement_json(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "group": {"groupType": entry["groupType"], "displayName": GROUP_TYPES[entry["groupType"]]},
         "projectRef": {"id": entry["projectId"], "name": entry["projectName"]},
-        "teamRefs": [], "projectPermissionInherited": "notSet", "assignmentSource": "unknown",
+        "teamRefs": [],
+        "projectPermissionInherited": "notSet",
+        "assignmentSource": "unknown",
     }
 
 
@@ -163,15 +202,20 @@ def entitlement_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
         "extensions": member["extensions"],
         "id": member["id"],
         "accessLevel": {
-            "licensingSource": "account", "accountLicenseType": licence,
-            "msdnLicenseType": "none", "gitHubLicenseType": "none",
-            "licenseDisplayName": LICENCES.get(licence, licence), "status": member["status"],
-            "statusMessage": "", "assignmentSource": "unknown",
+            "licensingSource": "account",
+            "accountLicenseType": licence,
+            "msdnLicenseType": "none",
+            "gitHubLicenseType": "none",
+            "licenseDisplayName": LICENCES.get(licence, licence),
+            "status": member["status"],
+            "statusMessage": "",
+            "assignmentSource": "unknown",
         },
         "lastAccessedDate": now_iso() if member.get("owner") else "0001-01-01T00:00:00Z",
         "dateCreated": member["dateCreated"],
-        "projectEntitlements": [_project_entitlement_json(e)
-                                for e in member["projectEntitlements"]],
+        "projectEntitlements": [
+            _project_entitlement_json(e) for e in member["projectEntitlements"]
+        ],
         "groupAssignments": [],
     }
 
@@ -179,10 +223,14 @@ def entitlement_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
 def _licence(access_level: Any) -> str:
     licence = (access_level or {}).get("accountLicenseType") or "stakeholder"
     if licence not in KNOWN_LICENCES:
-        raise bad_argument(f"The access level {licence!r} is not one of {', '.join(KNOWN_LICENCES)}.")
+        raise bad_argument(
+            f"The access level {licence!r} is not one of {', '.join(KNOWN_LICENCES)}."
+        )
     if licence not in LICENCES:
-        raise bad_argument(f"The sandbox assigns only the Stakeholder (stakeholder) and Basic "
-                           f"(express) access levels, not {licence!r}.")
+        raise bad_argument(
+            f"The sandbox assigns only the Stakeholder (stakeholder) and Basic "
+            f"(express) access levels, not {licence!r}."
+        )
     return licence
 
 
@@ -195,17 +243,22 @@ def _project_entitlement(call: Call, entry: Any) -> dict[str, Any]:
     project = find_project(call.sandbox, call.org or "", project_id) if project_id else None
     if project is None:
         raise ServiceError(
-            404, "ProjectDoesNotExistException",
+            404,
+            "ProjectDoesNotExistException",
             f"TF200016: The following project does not exist: {project_id or '(none)'}. Verify "
             "that the name of the project is correct and that the project exists on the specified "
-            "Azure DevOps Server.")
+            "Azure DevOps Server.",
+        )
     return {"groupType": group_type, "projectId": project["id"], "projectName": project["name"]}
 
 
 def _result(call: Call, member: dict[str, Any] | None, errors: list | None = None) -> dict:
     """A UserEntitlementOperationResult; a failed one carries no `result` (not even null)."""
-    out: dict[str, Any] = {"isSuccess": not errors, "errors": errors or [],
-                           "userId": member["id"] if member else ZERO_GUID}
+    out: dict[str, Any] = {
+        "isSuccess": not errors,
+        "errors": errors or [],
+        "userId": member["id"] if member else ZERO_GUID,
+    }
     if member:
         out["result"] = entitlement_json(call, member)
     return out
@@ -220,8 +273,11 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
     licence = _licence(value.get("accessLevel"))
     projects = [_project_entitlement(call, e) for e in value.get("projectEntitlements") or []]
     if directory_refuses(principal):
-        return _result(call, None, [
-            {"key": 5000, "value": f"VS403283: Could not add user '{principal}' at this time."}])
+        return _result(
+            call,
+            None,
+            [{"key": 5000, "value": f"VS403283: Could not add user '{principal}' at this time."}],
+        )
     org = call.org or ""
     existing = find_member(call.sandbox, org, principal=principal)
     if existing:
@@ -230,10 +286,15 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
     elsewhere = call.store.find_one("entitlement", name=principal.lower())
     user_id = elsewhere["id"] if elsewhere else str(uuid.uuid4())
     member = {
-        "id": user_id, "org": org, "principalName": principal, "displayName": principal,
+        "id": user_id,
+        "org": org,
+        "principalName": principal,
+        "displayName": principal,
         "descriptor": descriptor("aad", user_id),
         "originId": elsewhere["originId"] if elsewhere else str(uuid.uuid4()),
-        "accountLicenseType": licence, "status": "pending", "projectEntitlements": projects,
+        "accountLicenseType": licence,
+        "status": "pending",
+        "projectEntitlements": projects,
         "extensions": [e for e in value.get("extensions") or [] if isinstance(e, dict)],
         "dateCreated": now_iso(),
     }
@@ -242,6 +303,7 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
 
 
 # -- user entitlements (vsaex) --------------------------------------------------------------------
+
 
 @router.route("POST", "vsaex", "_apis/UserEntitlements")
 def add_user_entitlement(call: Call):
@@ -265,11 +327,13 @@ def _change(call: Call, member: dict[str, Any], op: dict[str, Any], path: str) -
     elif kind == "add" and parts == ["projectEntitlements"]:
         entry = _project_entitlement(call, value)
         member["projectEntitlements"] = [
-            e for e in member["projectEntitlements"] if e["projectId"] != entry["projectId"]]
+            e for e in member["projectEntitlements"] if e["projectId"] != entry["projectId"]
+        ]
         member["projectEntitlements"].append(entry)
     elif kind == "remove" and len(parts) == 2 and parts[0] == "projectEntitlements":
         member["projectEntitlements"] = [
-            e for e in member["projectEntitlements"] if e["projectId"].lower() != parts[1].lower()]
+            e for e in member["projectEntitlements"] if e["projectId"].lower() != parts[1].lower()
+        ]
     elif kind == "add" and parts == ["extensions"] and isinstance(value, dict):
         member["extensions"].append(value)
     else:
@@ -306,8 +370,13 @@ def update_user_entitlements(call: Call):
             _change(call, member, op, m.group(2) or "")
             results.append(_result(call, member))
     ok = all(r["isSuccess"] for r in results)
-    return {"id": str(uuid.uuid4()), "status": "succeeded" if ok else "failed",
-            "haveResultsSucceeded": ok, "completed": True, "results": results}
+    return {
+        "id": str(uuid.uuid4()),
+        "status": "succeeded" if ok else "failed",
+        "haveResultsSucceeded": ok,
+        "completed": True,
+        "results": results,
+    }
 
 
 def _filter(members: list[dict[str, Any]], expression: str) -> list[dict[str, Any]]:
@@ -318,11 +387,13 @@ def _filter(members: list[dict[str, Any]], expression: str) -> list[dict[str, An
             raise bad_argument(f"The filter clause {clause!r} is not supported by the sandbox.")
         field, wanted = m.group(1).lower(), m.group(2).lower()
         if field == "name":
-            members = [u for u in members if wanted in u["displayName"].lower()
-                       or wanted in u["principalName"].lower()]
+            members = [
+                u
+                for u in members
+                if wanted in u["displayName"].lower() or wanted in u["principalName"].lower()
+            ]
         elif field == "licenseid":
-            members = [u for u in members
-                       if f"account-{u['accountLicenseType']}".lower() == wanted]
+            members = [u for u in members if f"account-{u['accountLicenseType']}".lower() == wanted]
         elif field not in ("usertype", "licensestatus"):
             raise bad_argument(f"The filter field {m.group(1)!r} is not supported by the sandbox.")
     return members
@@ -338,10 +409,14 @@ def list_user_entitlements(call: Call):
         size = int(call.q("top") or call.q("$top") or 100)
     except ValueError as err:
         raise bad_argument(f"Paging parameters must be numbers: {err}") from None
-    page = [entitlement_json(call, u) for u in members[start:start + size]]
+    page = [entitlement_json(call, u) for u in members[start : start + size]]
     more = start + size < len(members)
-    return {"members": page, "continuationToken": str(start + size) if more else "",
-            "totalCount": len(members), "items": page}
+    return {
+        "members": page,
+        "continuationToken": str(start + size) if more else "",
+        "totalCount": len(members),
+        "items": page,
+    }
 
 
 def _require_member(call: Call) -> dict[str, Any]:
@@ -364,25 +439,34 @@ def update_user_entitlement(call: Call):
         for op in _patch_document(call):
             _change(call, member, op, op.get("path") or "")
             results.append(_result(call, member))
-    return {"operationResults": results, "isSuccess": True,
-            "userEntitlement": entitlement_json(call, member)}
+    return {
+        "operationResults": results,
+        "isSuccess": True,
+        "userEntitlement": entitlement_json(call, member),
+    }
 
 
 @router.route("DELETE", "vsaex", "_apis/UserEntitlements/{userId}")
 def delete_user_entitlement(call: Call):
     member = _require_member(call)
     if member.get("owner"):
-        raise ServiceError(400, "InvalidOperationException",
-                           "The organization owner cannot be removed from the organization.")
+        raise ServiceError(
+            400,
+            "InvalidOperationException",
+            "The organization owner cannot be removed from the organization.",
+        )
     with call.store.transaction():
         call.store.delete("entitlement", f"{member['org'].lower()}:{member['id']}")
         for doc in _memberships(call.sandbox, call.org or "", member=member["descriptor"]):
-            call.store.delete("membership", _membership_id(call.org or "", doc["memberDescriptor"],
-                                                           doc["containerDescriptor"]))
+            call.store.delete(
+                "membership",
+                _membership_id(call.org or "", doc["memberDescriptor"], doc["containerDescriptor"]),
+            )
     return None
 
 
 # -- graph subjects (vssps) -----------------------------------------------------------------------
+
 
 def scope_descriptor(project: dict[str, Any]) -> str:
     return descriptor("scp", project["id"])
@@ -412,17 +496,22 @@ def group_json(call: Call, team: dict[str, Any]) -> dict[str, Any]:
     vssps = call.host_url("vssps")
     url = f"{vssps}/_apis/Graph/Groups/{desc}"
     return {
-        "subjectKind": "group", "description": team["description"],
+        "subjectKind": "group",
+        "description": team["description"],
         "domain": f"vstfs:///Classification/TeamProject/{team['projectId']}",
-        "principalName": f"[{project['name']}]\\{team['name']}", "mailAddress": None,
-        "origin": "vsts", "originId": team["id"], "displayName": team["name"],
+        "principalName": f"[{project['name']}]\\{team['name']}",
+        "mailAddress": None,
+        "origin": "vsts",
+        "originId": team["id"],
+        "displayName": team["name"],
         "_links": {
             "self": {"href": url},
             "memberships": {"href": f"{vssps}/_apis/Graph/Memberships/{desc}"},
             "membershipState": {"href": f"{vssps}/_apis/Graph/MembershipStates/{desc}"},
             "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
         },
-        "url": url, "descriptor": desc,
+        "url": url,
+        "descriptor": desc,
     }
 
 
@@ -432,9 +521,14 @@ def _subject_json(call: Call, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
     if kind == "group":
         return group_json(call, doc)
     desc = scope_descriptor(doc)
-    return {"subjectKind": "scope", "displayName": doc["name"], "originId": doc["id"],
-            "origin": "vsts", "descriptor": desc,
-            "url": f"{call.host_url('vssps')}/_apis/Graph/Scopes/{desc}"}
+    return {
+        "subjectKind": "scope",
+        "displayName": doc["name"],
+        "originId": doc["id"],
+        "origin": "vsts",
+        "descriptor": desc,
+        "url": f"{call.host_url('vssps')}/_apis/Graph/Scopes/{desc}",
+    }
 
 
 @router.route("GET", "vssps", "_apis/Graph/Descriptors/{storageKey}")
@@ -453,16 +547,22 @@ def get_descriptor(call: Call):
     elif member:
         found = ("Users", member["descriptor"])
     if found is None:
-        raise ServiceError(404, "GraphSubjectNotFoundException",
-                           f"TF14045: The identity with TeamFoundationId {key} could not be found.",
-                           type_name=_GRAPH_TYPE.format("GraphSubjectNotFoundException"))
+        raise ServiceError(
+            404,
+            "GraphSubjectNotFoundException",
+            f"TF14045: The identity with TeamFoundationId {key} could not be found.",
+            type_name=_GRAPH_TYPE.format("GraphSubjectNotFoundException"),
+        )
     resource, desc = found
     vssps = call.host_url("vssps")
-    return {"value": desc, "_links": {
-        "self": {"href": f"{vssps}/_apis/Graph/Descriptors/{key}"},
-        "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
-        "subject": {"href": f"{vssps}/_apis/Graph/{resource}/{desc}"},
-    }}
+    return {
+        "value": desc,
+        "_links": {
+            "self": {"href": f"{vssps}/_apis/Graph/Descriptors/{key}"},
+            "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
+            "subject": {"href": f"{vssps}/_apis/Graph/{resource}/{desc}"},
+        },
+    }
 
 
 def _require_subject(call: Call, desc: str) -> tuple[str, dict[str, Any]]:
@@ -475,12 +575,17 @@ def _require_subject(call: Call, desc: str) -> tuple[str, dict[str, Any]]:
 @router.route("GET", "vssps", "_apis/Graph/StorageKeys/{subjectDescriptor}")
 def get_storage_key(call: Call):
     desc = call.params["subjectDescriptor"]
-    _kind, doc = _require_subject(call, desc)  # users, teams and projects: the storage key is the id
+    _kind, doc = _require_subject(
+        call, desc
+    )  # users, teams and projects: the storage key is the id
     vssps = call.host_url("vssps")
-    return {"value": doc["id"], "_links": {
-        "self": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
-        "descriptor": {"href": f"{vssps}/_apis/Graph/Descriptors/{doc['id']}"},
-    }}
+    return {
+        "value": doc["id"],
+        "_links": {
+            "self": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
+            "descriptor": {"href": f"{vssps}/_apis/Graph/Descriptors/{doc['id']}"},
+        },
+    }
 
 
 @router.route("GET", "vssps", "_apis/Graph/Users/{userDescriptor}")
@@ -504,9 +609,12 @@ def list_groups(call: Call):
     if scope:
         kind, project = _require_subject(call, scope)
         if kind != "scope":
-            raise ServiceError(400, "InvalidSubjectTypeException",
-                               f"The descriptor {scope} is not a scope descriptor.",
-                               type_name=_GRAPH_TYPE.format("InvalidSubjectTypeException"))
+            raise ServiceError(
+                400,
+                "InvalidSubjectTypeException",
+                f"The descriptor {scope} is not a scope descriptor.",
+                type_name=_GRAPH_TYPE.format("InvalidSubjectTypeException"),
+            )
         teams = [t for t in teams if t["projectId"] == project["id"]]
     return collection([group_json(call, t) for t in teams])
 
@@ -533,25 +641,35 @@ def lookup_subjects(call: Call):
 
 # -- memberships (vssps) --------------------------------------------------------------------------
 
+
 def _membership_id(org: str, member: str, container: str) -> str:
     return f"{org.lower()}|{member}|{container}"
 
 
-def _memberships(sandbox: Sandbox, org: str, *, member: str | None = None,
-                 container: str | None = None) -> list[dict[str, Any]]:
+def _memberships(
+    sandbox: Sandbox, org: str, *, member: str | None = None, container: str | None = None
+) -> list[dict[str, Any]]:
     # Store columns compare without case; descriptors are case-sensitive base64, so filter here.
     docs = sandbox.store.find("membership", org=org, parent=container, name=member)
-    return [d for d in docs if (member is None or d["memberDescriptor"] == member)
-            and (container is None or d["containerDescriptor"] == container)]
+    return [
+        d
+        for d in docs
+        if (member is None or d["memberDescriptor"] == member)
+        and (container is None or d["containerDescriptor"] == container)
+    ]
 
 
-def add_membership(sandbox: Sandbox, org: str, member: str, container: str, *,
-                   team_admin: bool = False) -> dict[str, Any]:
+def add_membership(
+    sandbox: Sandbox, org: str, member: str, container: str, *, team_admin: bool = False
+) -> dict[str, Any]:
     """Make a subject a member of a group (a team); idempotent. Core calls this for a new project."""
     doc_id = _membership_id(org, member, container)
     doc = sandbox.store.get("membership", doc_id) or {
-        "org": org, "memberDescriptor": member, "containerDescriptor": container,
-        "isTeamAdmin": False}
+        "org": org,
+        "memberDescriptor": member,
+        "containerDescriptor": container,
+        "isTeamAdmin": False,
+    }
     doc["isTeamAdmin"] = doc["isTeamAdmin"] or team_admin
     return sandbox.store.put("membership", doc_id, doc, org=org, parent=container, name=member)
 
@@ -559,15 +677,22 @@ def add_membership(sandbox: Sandbox, org: str, member: str, container: str, *,
 def membership_json(call: Call, member: str, container: str) -> dict[str, Any]:
     vssps = call.host_url("vssps")
     member_kind = "Users" if member.split(".", 1)[0].lower() in ("aad", "msa") else "Groups"
-    return {"containerDescriptor": container, "memberDescriptor": member, "_links": {
-        "self": {"href": f"{vssps}/_apis/Graph/Memberships/{member}/{container}"},
-        "member": {"href": f"{vssps}/_apis/Graph/{member_kind}/{member}"},
-        "container": {"href": f"{vssps}/_apis/Graph/Groups/{container}"},
-    }}
+    return {
+        "containerDescriptor": container,
+        "memberDescriptor": member,
+        "_links": {
+            "self": {"href": f"{vssps}/_apis/Graph/Memberships/{member}/{container}"},
+            "member": {"href": f"{vssps}/_apis/Graph/{member_kind}/{member}"},
+            "container": {"href": f"{vssps}/_apis/Graph/Groups/{container}"},
+        },
+    }
 
 
-@router.route("PUT|GET|HEAD|DELETE", "vssps",
-              "_apis/Graph/Memberships/{subjectDescriptor}/{containerDescriptor}")
+@router.route(
+    "PUT|GET|HEAD|DELETE",
+    "vssps",
+    "_apis/Graph/Memberships/{subjectDescriptor}/{containerDescriptor}",
+)
 def membership(call: Call):
     """PUT adds (201, idempotent), HEAD/GET check (200/404), DELETE removes (200, no body)."""
     member, container = call.params["subjectDescriptor"], call.params["containerDescriptor"]
@@ -576,9 +701,12 @@ def membership(call: Call):
         for desc, allowed in ((member, ("user", "group")), (container, ("group",))):
             kind, _doc = _require_subject(call, desc)
             if kind not in allowed:
-                raise ServiceError(400, "InvalidSubjectTypeException",
-                                   f"The descriptor {desc} cannot take part in this membership.",
-                                   type_name=_GRAPH_TYPE.format("InvalidSubjectTypeException"))
+                raise ServiceError(
+                    400,
+                    "InvalidSubjectTypeException",
+                    f"The descriptor {desc} cannot take part in this membership.",
+                    type_name=_GRAPH_TYPE.format("InvalidSubjectTypeException"),
+                )
         add_membership(call.sandbox, org, member, container)
         return Reply(201, membership_json(call, member, container))
     if not _memberships(call.sandbox, org, member=member, container=container):
@@ -595,29 +723,41 @@ def list_memberships(call: Call):
     desc = call.params["subjectDescriptor"]
     _require_subject(call, desc)
     down = (call.q("direction") or "up").lower() == "down"
-    docs = _memberships(call.sandbox, call.org or "", **({"container": desc} if down
-                                                         else {"member": desc}))
-    return collection([membership_json(call, d["memberDescriptor"], d["containerDescriptor"])
-                       for d in docs])
+    docs = _memberships(
+        call.sandbox, call.org or "", **({"container": desc} if down else {"member": desc})
+    )
+    return collection(
+        [membership_json(call, d["memberDescriptor"], d["containerDescriptor"]) for d in docs]
+    )
 
 
 # -- team members (dev) ---------------------------------------------------------------------------
+
 
 def identity_ref(call: Call, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
     """The IdentityRef a team member list carries."""
     dev = call.host_url("dev")
     if kind == "user":
-        ident_id, name, unique, desc = (doc["id"], doc["displayName"], doc["principalName"],
-                                        doc["descriptor"])
+        ident_id, name, unique, desc = (
+            doc["id"],
+            doc["displayName"],
+            doc["principalName"],
+            doc["descriptor"],
+        )
     else:
         subject = group_json(call, doc)
-        ident_id, name, unique, desc = (doc["id"], subject["principalName"],
-                                        subject["principalName"], doc["descriptor"])
+        ident_id, name, unique, desc = (
+            doc["id"],
+            subject["principalName"],
+            subject["principalName"],
+            doc["descriptor"],
+        )
     return {
         "displayName": name,
         "url": f"{call.host_url('vssps')}/_apis/Identities/{ident_id}",
         "_links": {"avatar": {"href": f"{dev}/_apis/GraphProfile/MemberAvatars/{desc}"}},
-        "id": ident_id, "uniqueName": unique,
+        "id": ident_id,
+        "uniqueName": unique,
         "imageUrl": f"{dev}/_api/_common/identityImage?id={ident_id}",
         "descriptor": desc,
     }
@@ -631,11 +771,12 @@ def team_members(call: Call):
     for doc in _memberships(call.sandbox, call.org or "", container=team["descriptor"]):
         subject = find_subject(call.sandbox, call.org or "", doc["memberDescriptor"])
         if subject:  # a member removed from the organisation leaves no identity behind
-            members.append({"isTeamAdmin": doc["isTeamAdmin"],
-                            "identity": identity_ref(call, *subject)})
+            members.append(
+                {"isTeamAdmin": doc["isTeamAdmin"], "identity": identity_ref(call, *subject)}
+            )
     try:
         skip = int(call.q("$skip") or 0)
         top = int(call.q("$top") or 100)
     except ValueError as err:
         raise bad_argument(f"Paging parameters must be numbers: {err}") from None
-    return collection(members[skip:skip + top])
+    return collection(members[skip : skip + top])

@@ -12,8 +12,11 @@ from ..routing import Call, collection, router
 def get_profile(call: Call):
     user = call.sandbox.user
     if call.params["id"].lower() not in ("me", user["id"]):
-        raise ServiceError(404, "ProfileNotFoundException",
-                           f"VS805003: The profile {call.params['id']} was not found.")
+        raise ServiceError(
+            404,
+            "ProfileNotFoundException",
+            f"VS805003: The profile {call.params['id']} was not found.",
+        )
     return {
         "displayName": user["displayName"],
         "publicAlias": user["id"],
@@ -31,17 +34,20 @@ def list_accounts(call: Call):
     member = call.q("memberId") or call.q("ownerId")
     user = call.sandbox.user
     if not member:
-        raise ServiceError(400, "ArgumentNullException",
-                           "VS800075: One of memberId or ownerId must be given.")
+        raise ServiceError(
+            400, "ArgumentNullException", "VS800075: One of memberId or ownerId must be given."
+        )
     if member.lower() != user["id"].lower():
         return collection([])
     accounts = []
     for org in call.store.find("org"):
         name = org["accountName"]
-        accounts.append({
-            "accountId": org["accountId"],
-            "accountUri": f"{call.base_url}/vssps/{name}/",
-            "accountName": name,
-            "properties": {},
-        })
+        accounts.append(
+            {
+                "accountId": org["accountId"],
+                "accountUri": f"{call.base_url}/vssps/{name}/",
+                "accountName": name,
+                "properties": {},
+            }
+        )
     return collection(accounts)

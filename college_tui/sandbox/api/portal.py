@@ -50,8 +50,10 @@ ISSUE_TOKEN = "ms.vss-token-web.personal-access-token-issue-session-token-provid
 MIN_RSA_BITS = 2048
 
 NOT_RSA = 'Invalid key: Valid keys will start with "ssh-rsa".'
-MALFORMED = ('Invalid key: Key must be Base64 encoded with OpenSSH format and RSA type. '
-             'Valid keys will start with "ssh-rsa".')
+MALFORMED = (
+    "Invalid key: Key must be Base64 encoded with OpenSSH format and RSA type. "
+    'Valid keys will start with "ssh-rsa".'
+)
 
 
 def _invalid(message: str) -> ServiceError:
@@ -60,6 +62,7 @@ def _invalid(message: str) -> ServiceError:
 
 
 # -- SSH keys ------------------------------------------------------------------------------------
+
 
 def parse_public_key(line: str) -> tuple[str, str, str]:
     """(type, base64 blob, comment) of an OpenSSH RSA public key line, or the portal's refusal."""
@@ -82,8 +85,10 @@ def parse_public_key(line: str) -> tuple[str, str, str]:
     except Exception:  # any parse failure (truncated blob, wrong inner type) is a malformed key
         raise _invalid(MALFORMED) from None
     if key.get_bits() < MIN_RSA_BITS:
-        raise _invalid(f"Invalid key: the RSA key has {key.get_bits()} bits; use a key of at "
-                       f"least {MIN_RSA_BITS} bits (ssh-keygen -t rsa -b 3072).")
+        raise _invalid(
+            f"Invalid key: the RSA key has {key.get_bits()} bits; use a key of at "
+            f"least {MIN_RSA_BITS} bits (ssh-keygen -t rsa -b 3072)."
+        )
     return parts[0], parts[1], parts[2].strip() if len(parts) > 2 else ""
 
 
@@ -112,36 +117,51 @@ def create_ssh_key(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
     name = fields.get("displayName")
     name = name.strip() if isinstance(name, str) else ""
     if not name:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           "The SSH key needs a name (displayName).")
+        raise ServiceError(
+            400, "InvalidArgumentValueException", "The SSH key needs a name (displayName)."
+        )
     kind, blob, comment = parse_public_key(fields.get("publicData") or "")
     now = dt.datetime.now(dt.UTC)
     valid_to = _parse_time(fields.get("validTo"))
     if fields.get("validTo") and valid_to is None:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           f"The expiration date {fields.get('validTo')!r} is not a date.")
+        raise ServiceError(
+            400,
+            "InvalidArgumentValueException",
+            f"The expiration date {fields.get('validTo')!r} is not a date.",
+        )
     valid_to = valid_to or now + dt.timedelta(days=365)
     if valid_to <= now:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           "The expiration date of the SSH key must be in the future.")
+        raise ServiceError(
+            400,
+            "InvalidArgumentValueException",
+            "The expiration date of the SSH key must be in the future.",
+        )
     org = call.sandbox.org(call.org or "") or {}
     org_name = org.get("accountName") or call.org or ""  # as created, whatever the URL's case
     targets = fields.get("targetAccounts") or [org.get("accountId")]
     auth_id = str(uuid.uuid4())
     doc = {
-        "authorizationId": auth_id, "org": org_name, "userId": call.sandbox.user["id"],
-        "displayName": name, "publicData": " ".join(p for p in (kind, blob, comment) if p),
-        "scope": fields.get("scope") or "app_token", "validFrom": _iso(now),
-        "validTo": _iso(valid_to), "targetAccounts": [str(t) for t in targets],
-        "isValid": True, "isPublic": True,
+        "authorizationId": auth_id,
+        "org": org_name,
+        "userId": call.sandbox.user["id"],
+        "displayName": name,
+        "publicData": " ".join(p for p in (kind, blob, comment) if p),
+        "scope": fields.get("scope") or "app_token",
+        "validFrom": _iso(now),
+        "validTo": _iso(valid_to),
+        "targetAccounts": [str(t) for t in targets],
+        "isValid": True,
+        "isPublic": True,
     }
     with call.store.transaction():
         for existing in user_keys(call):
             if existing["publicData"].split()[:2] == [kind, blob]:
                 raise ServiceError(  # ASSUMPTION: the sandbox's typeKey (the UI says "duplicate")
-                    400, "DuplicatePublicKeyException",
+                    400,
+                    "DuplicatePublicKeyException",
                     f"Duplicate key: this SSH public key is already registered as "
-                    f"{existing['displayName']!r}. Use that key or add a different one.")
+                    f"{existing['displayName']!r}. Use that key or add a different one.",
+                )
         call.store.put("sshkey", auth_id, doc, org=org_name)
     return doc
 
@@ -156,10 +176,15 @@ def session_token_json(doc: dict[str, Any], *, public_data: bool = True) -> dict
     out = {
         "clientId": ZERO_GUID,
         "accessId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"sshkey:{doc['authorizationId']}")),
-        "authorizationId": doc["authorizationId"], "hostAuthorizationId": ZERO_GUID,
-        "userId": doc["userId"], "validFrom": doc["validFrom"], "validTo": doc["validTo"],
-        "displayName": doc["displayName"], "scope": doc["scope"],
-        "targetAccounts": doc["targetAccounts"], "isValid": doc["isValid"],
+        "authorizationId": doc["authorizationId"],
+        "hostAuthorizationId": ZERO_GUID,
+        "userId": doc["userId"],
+        "validFrom": doc["validFrom"],
+        "validTo": doc["validTo"],
+        "displayName": doc["displayName"],
+        "scope": doc["scope"],
+        "targetAccounts": doc["targetAccounts"],
+        "isValid": doc["isValid"],
         "isPublic": doc["isPublic"],
     }
     if public_data:
@@ -172,14 +197,20 @@ def _require_key(call: Call) -> dict[str, Any]:
     for key in user_keys(call):
         if key["authorizationId"] == auth_id:
             return key
-    raise ServiceError(404, "SessionTokenNotFoundException",
-                       f"The session token with authorization id {auth_id} was not found.")
+    raise ServiceError(
+        404,
+        "SessionTokenNotFoundException",
+        f"The session token with authorization id {auth_id} was not found.",
+    )
 
 
 def _require_public(call: Call) -> None:
     if not call.flag("isPublic"):
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           "The sandbox keeps SSH public keys only: pass isPublic=true.")
+        raise ServiceError(
+            400,
+            "InvalidArgumentValueException",
+            "The sandbox keeps SSH public keys only: pass isPublic=true.",
+        )
 
 
 def _list(call: Call, values: list[Any]):
@@ -219,14 +250,21 @@ def create_session_token(call: Call):
 
 # -- HierarchyQuery -------------------------------------------------------------------------------
 
+
 def _admin_teams(call: Call, props: dict[str, Any]) -> dict[str, Any]:
-    route = ((props.get("sourcePage") or {}).get("routeValues") or {})
-    scope_project = call.params.get("scopeValue") if (
-        (call.params.get("scopeName") or "").lower() == "project") else None
+    route = (props.get("sourcePage") or {}).get("routeValues") or {}
+    scope_project = (
+        call.params.get("scopeValue")
+        if ((call.params.get("scopeName") or "").lower() == "project")
+        else None
+    )
     project_ref = route.get("project") or props.get("projectId") or scope_project
     if not project_ref:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           "The request names no project (sourcePage.routeValues.project).")
+        raise ServiceError(
+            400,
+            "InvalidArgumentValueException",
+            "The request names no project (sourcePage.routeValues.project).",
+        )
     project = require_project(call, str(project_ref))
     if props.get("setDefaultTeam"):
         team = require_team(call, project, str(props.get("teamId") or ""))
@@ -239,16 +277,25 @@ def _admin_teams(call: Call, props: dict[str, Any]) -> dict[str, Any]:
     return {
         "project": {"id": project["id"], "name": project["name"]},
         "defaultTeam": {"id": default["id"], "name": default["name"]} if default else None,
-        "teams": [{"id": t["id"], "name": t["name"], "description": t["description"],
-                   "isDefault": t["id"] == project.get("defaultTeamId")} for t in teams],
+        "teams": [
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "description": t["description"],
+                "isDefault": t["id"] == project.get("defaultTeamId"),
+            }
+            for t in teams
+        ],
     }
 
 
 def _issue_session_token(call: Call, props: dict[str, Any]) -> dict[str, Any]:
     if props.get("isPublic") is not True:
-        raise ServiceError(400, "InvalidArgumentValueException",
-                           "The sandbox issues SSH public keys only (isPublic: true), no "
-                           "personal access tokens.")
+        raise ServiceError(
+            400,
+            "InvalidArgumentValueException",
+            "The sandbox issues SSH public keys only (isPublic: true), no personal access tokens.",
+        )
     return session_token_json(create_ssh_key(call, props))
 
 
@@ -258,8 +305,13 @@ PROVIDERS = {ADMIN_TEAMS: _admin_teams, ISSUE_TOKEN: _issue_session_token}
 def _exception_details(err: ServiceError) -> dict[str, Any]:
     # ASSUMPTION: a failed provider's details on the real portal are unknown. The first three
     # fields are the SDK's DataProviderExceptionDetails; typeKey and errorCode are sandbox extras.
-    return {"exceptionType": err.type_key, "message": err.message, "stackTrace": None,
-            "typeKey": err.type_key, "errorCode": err.error_code}
+    return {
+        "exceptionType": err.type_key,
+        "message": err.message,
+        "stackTrace": None,
+        "typeKey": err.type_key,
+        "errorCode": err.error_code,
+    }
 
 
 def hierarchy_query(call: Call):
@@ -267,8 +319,9 @@ def hierarchy_query(call: Call):
     body = call.body if isinstance(call.body, dict) else {}
     ids = body.get("contributionIds")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-        raise ServiceError(400, "ArgumentNullException",
-                           "Value cannot be null. Parameter name: contributionIds")
+        raise ServiceError(
+            400, "ArgumentNullException", "Value cannot be null. Parameter name: contributionIds"
+        )
     props = (body.get("dataProviderContext") or {}).get("properties") or {}
     providers: dict[str, Any] = {"ms.vss-web.component-data": {}, "ms.vss-web.shared-data": None}
     failures: dict[str, Any] = {}
@@ -276,8 +329,11 @@ def hierarchy_query(call: Call):
         provider = PROVIDERS.get(cid)
         try:
             if provider is None:
-                raise ServiceError(404, "ContributionNotFoundException",
-                                   f"The sandbox does not emulate the data provider {cid}.")
+                raise ServiceError(
+                    404,
+                    "ContributionNotFoundException",
+                    f"The sandbox does not emulate the data provider {cid}.",
+                )
             providers[cid] = provider(call, props)
         except ServiceError as err:
             failures[cid] = _exception_details(err)
@@ -289,5 +345,6 @@ def hierarchy_query(call: Call):
 
 for _host in ("dev", "vssps"):
     router.route("POST", _host, "_apis/Contribution/HierarchyQuery")(hierarchy_query)
-    router.route("POST", _host,
-                 "_apis/Contribution/HierarchyQuery/{scopeName}/{scopeValue}")(hierarchy_query)
+    router.route("POST", _host, "_apis/Contribution/HierarchyQuery/{scopeName}/{scopeValue}")(
+        hierarchy_query
+    )

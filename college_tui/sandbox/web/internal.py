@@ -16,8 +16,9 @@ from ..service import Sandbox
 from .render import render
 
 
-def handle_page(method: str, path: str, query: dict[str, str], body: bytes, sandbox: Sandbox,
-                base: str) -> Response:
+def handle_page(
+    method: str, path: str, query: dict[str, str], body: bytes, sandbox: Sandbox, base: str
+) -> Response:
     if path.rstrip("/") == "/_sandbox/stats":
         return Response(json.dumps(sandbox.stats()), media_type="application/json")
     if path.rstrip("/") == "/_sandbox/signup":
@@ -26,11 +27,21 @@ def handle_page(method: str, path: str, query: dict[str, str], body: bytes, sand
             name = (fields.get("name") or [""])[0].strip()
             problem = check_org_name(name)
             if problem:
-                return render("signup.html", 400, title="Create your Azure DevOps organization",
-                              problem=problem, name=name)
+                return render(
+                    "signup.html",
+                    400,
+                    title="Create your Azure DevOps organization",
+                    problem=problem,
+                    name=name,
+                )
             sandbox.create_org(name)
-            return render("signup_done.html", 201, title="Organization created",
-                          org_url=f"{base}/{name}")
-        return render("signup.html", title="Create your Azure DevOps organization", problem=None,
-                      name=query.get("name", ""))
+            return render(
+                "signup_done.html", 201, title="Organization created", org_url=f"{base}/{name}"
+            )
+        return render(
+            "signup.html",
+            title="Create your Azure DevOps organization",
+            problem=None,
+            name=query.get("name", ""),
+        )
     return Response("Not found", status_code=404, media_type="text/plain")

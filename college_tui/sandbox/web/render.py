@@ -10,14 +10,17 @@ from typing import Any
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(loader=PackageLoader("college_tui.sandbox.web", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("college_tui.sandbox.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render(template: str, status: int = 200, **values: Any):
     """An HTML response of `template` filled with `values` (every value is escaped)."""
     from starlette.responses import HTMLResponse
 
-    return HTMLResponse(_environment().get_template(template).render(**values),
-                        status_code=status)
+    return HTMLResponse(_environment().get_template(template).render(**values), status_code=status)

@@ -17,15 +17,19 @@ _REPO = r"[^/]+"
 _HOST_PREFIXES = {"app", "vssps", "vsaex"}  # the emulated hosts' path prefixes, not orgs
 
 PAGES: list[tuple[re.Pattern[str], Callable]] = [
-    (re.compile(pattern + r"/?$", re.IGNORECASE), view) for pattern, view in (
+    (re.compile(pattern + r"/?$", re.IGNORECASE), view)
+    for pattern, view in (
         (rf"^/(?P<org>{_NAME})", views.organization),
         (rf"^/(?P<org>{_NAME})/_usersSettings/keys", views.ssh_keys),
         (rf"^/(?P<org>{_NAME})/_usersSettings/tokens", views.tokens),
         (rf"^/(?P<org>{_NAME})/(?P<project>{_NAME})", views.project),
         (rf"^/(?P<org>{_NAME})/(?P<project>{_NAME})/_settings/teams", views.teams),
         (rf"^/(?P<org>{_NAME})/(?P<project>{_NAME})/_git/(?P<repo>{_REPO})", views.repository),
-        (rf"^/(?P<org>{_NAME})/(?P<project>{_NAME})/_git/(?P<repo>{_REPO})"
-         r"/pullrequest/(?P<number>\d+)", views.pull_request),
+        (
+            rf"^/(?P<org>{_NAME})/(?P<project>{_NAME})/_git/(?P<repo>{_REPO})"
+            r"/pullrequest/(?P<number>\d+)",
+            views.pull_request,
+        ),
     )
 ]
 

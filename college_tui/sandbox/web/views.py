@@ -31,8 +31,11 @@ def _org(sandbox: Sandbox, name: str) -> dict[str, Any] | None:
 
 def _links(base: str, org: dict[str, Any], project: dict[str, Any] | None = None) -> dict[str, str]:
     org_url = f"{base}/{_q(org['accountName'])}"
-    links = {"org": org_url, "keys": f"{org_url}/_usersSettings/keys",
-             "tokens": f"{org_url}/_usersSettings/tokens"}
+    links = {
+        "org": org_url,
+        "keys": f"{org_url}/_usersSettings/keys",
+        "tokens": f"{org_url}/_usersSettings/tokens",
+    }
     if project is not None:
         links["project"] = f"{org_url}/{_q(project['name'])}"
         links["teams"] = f"{links['project']}/_settings/teams"
@@ -56,9 +59,14 @@ def organization(sandbox: Sandbox, base: str, org: str):
         return not_found(f"the organization {org}")
     name = doc["accountName"]
     projects = sandbox.store.find("project", org=name)
-    return render("organization.html", title=name, org=doc, links=_links(base, doc),
-                  projects=[(p["name"], f"{base}/{_q(name)}/{_q(p['name'])}") for p in projects],
-                  members=org_members(sandbox, name))
+    return render(
+        "organization.html",
+        title=name,
+        org=doc,
+        links=_links(base, doc),
+        projects=[(p["name"], f"{base}/{_q(name)}/{_q(p['name'])}") for p in projects],
+        members=org_members(sandbox, name),
+    )
 
 
 def project(sandbox: Sandbox, base: str, org: str, project: str):
@@ -68,12 +76,20 @@ def project(sandbox: Sandbox, base: str, org: str, project: str):
     links = _links(base, org_doc, doc)
     teams = sandbox.store.find("team", parent=doc["id"])
     default = next((t["name"] for t in teams if t["id"] == doc.get("defaultTeamId")), None)
-    repositories = [(r["name"], f"{links['project']}/_git/{_q(r['name'])}")
-                    for r in sandbox.store.find("repo", parent=doc["id"])]
-    return render("project.html", title=doc["name"], project=doc, links=links,
-                  process=_PROCESS_NAMES.get(doc.get("processTemplateId", ""), "Custom"),
-                  teams=[t["name"] for t in teams], default_team=default,
-                  repositories=repositories)
+    repositories = [
+        (r["name"], f"{links['project']}/_git/{_q(r['name'])}")
+        for r in sandbox.store.find("repo", parent=doc["id"])
+    ]
+    return render(
+        "project.html",
+        title=doc["name"],
+        project=doc,
+        links=links,
+        process=_PROCESS_NAMES.get(doc.get("processTemplateId", ""), "Custom"),
+        teams=[t["name"] for t in teams],
+        default_team=default,
+        repositories=repositories,
+    )
 
 
 def team_members(sandbox: Sandbox, org: str, team: dict[str, Any]) -> list[dict[str, str]]:
@@ -84,9 +100,13 @@ def team_members(sandbox: Sandbox, org: str, team: dict[str, Any]) -> list[dict[
         if doc["containerDescriptor"] != container:  # the store compares without case
             continue
         member = find_member(sandbox, org, desc=doc["memberDescriptor"]) or {}
-        out.append({"name": member.get("displayName") or doc["memberDescriptor"],
-                    "email": member.get("principalName", ""),
-                    "admin": doc.get("isTeamAdmin", False)})
+        out.append(
+            {
+                "name": member.get("displayName") or doc["memberDescriptor"],
+                "email": member.get("principalName", ""),
+                "admin": doc.get("isTeamAdmin", False),
+            }
+        )
     return out
 
 
@@ -94,12 +114,22 @@ def teams(sandbox: Sandbox, base: str, org: str, project: str):
     org_doc, doc, missing = _where(sandbox, org, project)
     if missing:
         return missing
-    found = [{"name": t["name"], "description": t.get("description", ""),
-              "default": t["id"] == doc.get("defaultTeamId"),
-              "members": team_members(sandbox, org_doc["accountName"], t)}
-             for t in sandbox.store.find("team", parent=doc["id"])]
-    return render("teams.html", title=f"{doc['name']} teams", project=doc, teams=found,
-                  links=_links(base, org_doc, doc))
+    found = [
+        {
+            "name": t["name"],
+            "description": t.get("description", ""),
+            "default": t["id"] == doc.get("defaultTeamId"),
+            "members": team_members(sandbox, org_doc["accountName"], t),
+        }
+        for t in sandbox.store.find("team", parent=doc["id"])
+    ]
+    return render(
+        "teams.html",
+        title=f"{doc['name']} teams",
+        project=doc,
+        teams=found,
+        links=_links(base, org_doc, doc),
+    )
 
 
 def _git(sandbox: Sandbox, repo: dict[str, Any], *args: str) -> str:
@@ -121,20 +151,46 @@ def repository(sandbox: Sandbox, base: str, org: str, project: str, repo: str):
     branch = repos.default_branch(sandbox, found)
     commits, files = [], []
     if branch:
-        log = _git(sandbox, found, "log", f"-{MAX_COMMITS}", "--format=%h%x1f%an%x1f%as%x1f%s",
-                   branch, "--")
-        commits = [dict(zip(("id", "author", "date", "subject"), line.split("\x1f", 3),
-                            strict=False)) for line in log.splitlines() if line]
+        log = _git(
+            sandbox,
+            found,
+            "log",
+            f"-{MAX_COMMITS}",
+            "--format=%h%x1f%an%x1f%as%x1f%s",
+            branch,
+            "--",
+        )
+        commits = [
+            dict(zip(("id", "author", "date", "subject"), line.split("\x1f", 3), strict=False))
+            for line in log.splitlines()
+            if line
+        ]
         files = _git(sandbox, found, "ls-tree", "-r", "--name-only", branch).splitlines()
-    pulls = [{"id": pr["pullRequestId"], "title": pr["title"], "status": pr["status"],
-              "url": f"{links['repo']}/pullrequest/{pr['pullRequestId']}"}
-             for pr in sandbox.store.find("pull_request", parent=found["id"])]
-    return render("repository.html", title=found["name"], repo=found, project=doc, links=links,
-                  ssh_url=repos.ssh_url(org_doc["accountName"], doc["name"], found["name"]),
-                  default_branch=branch and branch.removeprefix("refs/heads/"),
-                  branches=[(name.removeprefix("refs/heads/"), oid[:8]) for name, oid in
-                            repos.list_refs(sandbox, found, "refs/heads/")],
-                  commits=commits, files=files, pulls=pulls)
+    pulls = [
+        {
+            "id": pr["pullRequestId"],
+            "title": pr["title"],
+            "status": pr["status"],
+            "url": f"{links['repo']}/pullrequest/{pr['pullRequestId']}",
+        }
+        for pr in sandbox.store.find("pull_request", parent=found["id"])
+    ]
+    return render(
+        "repository.html",
+        title=found["name"],
+        repo=found,
+        project=doc,
+        links=links,
+        ssh_url=repos.ssh_url(org_doc["accountName"], doc["name"], found["name"]),
+        default_branch=branch and branch.removeprefix("refs/heads/"),
+        branches=[
+            (name.removeprefix("refs/heads/"), oid[:8])
+            for name, oid in repos.list_refs(sandbox, found, "refs/heads/")
+        ],
+        commits=commits,
+        files=files,
+        pulls=pulls,
+    )
 
 
 def pull_request(sandbox: Sandbox, base: str, org: str, project: str, repo: str, number: str):
@@ -148,11 +204,17 @@ def pull_request(sandbox: Sandbox, base: str, org: str, project: str, repo: str,
     links = _links(base, org_doc, doc)
     links["repo"] = f"{links['project']}/_git/{_q(found['name'])}"
     author = find_member(sandbox, org_doc["accountName"], user_id=pr.get("createdById", "")) or {}
-    return render("pullrequest.html", title=f"Pull request {number}: {pr['title']}", pr=pr,
-                  repo=found, project=doc, links=links,
-                  source=pr["sourceRefName"].removeprefix("refs/heads/"),
-                  target=pr["targetRefName"].removeprefix("refs/heads/"),
-                  author=author.get("displayName", ""))
+    return render(
+        "pullrequest.html",
+        title=f"Pull request {number}: {pr['title']}",
+        pr=pr,
+        repo=found,
+        project=doc,
+        links=links,
+        source=pr["sourceRefName"].removeprefix("refs/heads/"),
+        target=pr["targetRefName"].removeprefix("refs/heads/"),
+        author=author.get("displayName", ""),
+    )
 
 
 def _fingerprint(public_data: str) -> str:
@@ -169,17 +231,34 @@ def ssh_keys(sandbox: Sandbox, base: str, org: str):
     if doc is None:
         return not_found(f"the organization {org}")
     user = sandbox.user
-    keys = [{"name": k["displayName"], "fingerprint": _fingerprint(k["publicData"]),
-             "type": k["publicData"].split()[0], "valid_to": k["validTo"][:10]}
-            for k in sandbox.store.find("sshkey", org=doc["accountName"])
-            if k["userId"] == user.get("id")]
-    return render("ssh_keys.html", title="SSH public keys", org=doc, user=user, keys=keys,
-                  links=_links(base, doc))
+    keys = [
+        {
+            "name": k["displayName"],
+            "fingerprint": _fingerprint(k["publicData"]),
+            "type": k["publicData"].split()[0],
+            "valid_to": k["validTo"][:10],
+        }
+        for k in sandbox.store.find("sshkey", org=doc["accountName"])
+        if k["userId"] == user.get("id")
+    ]
+    return render(
+        "ssh_keys.html",
+        title="SSH public keys",
+        org=doc,
+        user=user,
+        keys=keys,
+        links=_links(base, doc),
+    )
 
 
 def tokens(sandbox: Sandbox, base: str, org: str):
     doc = _org(sandbox, org)
     if doc is None:
         return not_found(f"the organization {org}")
-    return render("tokens.html", title="Personal access tokens", org=doc, user=sandbox.user,
-                  links=_links(base, doc))
+    return render(
+        "tokens.html",
+        title="Personal access tokens",
+        org=doc,
+        user=sandbox.user,
+        links=_links(base, doc),
+    )

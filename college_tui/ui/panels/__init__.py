@@ -10,5 +10,14 @@ from .sign_in import SignInPanel
 from .ssh_key import SshKeyPanel
 from .team import TeamPanel
 
-PANELS = [SignInPanel, OrganizationPanel, ProjectPanel, TeamPanel, MembersPanel, SshKeyPanel,
-          ImportPanel, ClonePanel, PullRequestPanel]
+PANELS = [
+    SignInPanel,
+    OrganizationPanel,
+    ProjectPanel,
+    TeamPanel,
+    MembersPanel,
+    SshKeyPanel,
+    ImportPanel,
+    ClonePanel,
+    PullRequestPanel,
+]

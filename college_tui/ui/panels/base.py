@@ -114,14 +114,21 @@ class StepPanel(VerticalScroll):
         yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
         for field in self.fields():
             yield Label(field.label, classes="field-label")
-            yield Input(value="" if field.secret else self.initial(field.name),
-                        password=field.password, placeholder=field.placeholder,
-                        name=field.name, id=self.field_id(field.name), compact=True)
-            yield Static("", id=f"{self.field_id(field.name)}-error", classes="field-error",
-                         markup=False)
+            yield Input(
+                value="" if field.secret else self.initial(field.name),
+                password=field.password,
+                placeholder=field.placeholder,
+                name=field.name,
+                id=self.field_id(field.name),
+                compact=True,
+            )
+            yield Static(
+                "", id=f"{self.field_id(field.name)}-error", classes="field-error", markup=False
+            )
         yield from self.compose_extra()
-        yield Button(self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run",
-                     compact=True)
+        yield Button(
+            self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run", compact=True
+        )
 
     def on_mount(self) -> None:
         self.query_one(".handoff").display = False
@@ -137,8 +144,9 @@ class StepPanel(VerticalScroll):
         self.answers, self.sandbox, self.home = answers, sandbox, home
         for field in self.fields():
             if not field.secret:
-                self.query_one(f"#{self.field_id(field.name)}", Input).value = \
-                    self.initial(field.name)
+                self.query_one(f"#{self.field_id(field.name)}", Input).value = self.initial(
+                    field.name
+                )
 
     def focus_first(self) -> None:
         for widget in self.query("Input, Select"):

@@ -19,18 +19,30 @@ class MembersPanel(StepPanel):
     ACTION = "Add them"
 
     def intro(self) -> str:
-        return ("Separate addresses with commas. Stakeholder access is free; Basic is a paid "
-                "licence. Leave both empty to add nobody.")
+        return (
+            "Separate addresses with commas. Stakeholder access is free; Basic is a paid "
+            "licence. Leave both empty to add nobody."
+        )
 
     def fields(self) -> list[Field]:
-        return [Field("members", "E-mail addresses", placeholder="name@example.com, ..."),
-                Field("members_csv", "…or a CSV file of email,access_level rows",
-                      placeholder="optional path")]
+        return [
+            Field("members", "E-mail addresses", placeholder="name@example.com, ..."),
+            Field(
+                "members_csv",
+                "…or a CSV file of email,access_level rows",
+                placeholder="optional path",
+            ),
+        ]
 
     def compose_extra(self) -> ComposeResult:
         yield Label("Access level", classes="field-label")
-        yield Select([(level.capitalize(), level) for level in ACCESS_LEVELS],
-                     value="stakeholder", allow_blank=False, id="members-level", compact=True)
+        yield Select(
+            [(level.capitalize(), level) for level in ACCESS_LEVELS],
+            value="stakeholder",
+            allow_blank=False,
+            id="members-level",
+            compact=True,
+        )
 
     def initial(self, name: str) -> str:
         if name == "members":
@@ -39,9 +51,14 @@ class MembersPanel(StepPanel):
 
     def value(self, name: str):
         if name == "members":
-            level = select_value(self, "#members-level", "stakeholder") if \
-                self.query("#members-level") else "stakeholder"
-            return [Member(part.strip(), level) for part in
-                    self.raw(name).replace(";", ",").replace("\n", ",").split(",")
-                    if part.strip()]
+            level = (
+                select_value(self, "#members-level", "stakeholder")
+                if self.query("#members-level")
+                else "stakeholder"
+            )
+            return [
+                Member(part.strip(), level)
+                for part in self.raw(name).replace(";", ",").replace("\n", ",").split(",")
+                if part.strip()
+            ]
         return super().value(name)

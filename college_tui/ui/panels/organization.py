@@ -17,8 +17,10 @@ class OrganizationPanel(StepPanel):
     ACTION = "Use this organisation"
 
     def intro(self) -> str:
-        return ("Pick one of your organisations, or type a new name: the wizard shows the page "
-                "where you create it and carries on by itself when it appears.")
+        return (
+            "Pick one of your organisations, or type a new name: the wizard shows the page "
+            "where you create it and carries on by itself when it appears."
+        )
 
     def initial(self, name: str) -> str:
         if name == "organization":

@@ -9,12 +9,11 @@ class ProjectPanel(StepPanel):
     STEP = "project"
     SHORT = "Project"
     PORTAL = "Organisation home → + New project → Advanced → Work item process: Agile"
-    COMMAND = 'az devops project create --name College --process Agile'
+    COMMAND = "az devops project create --name College --process Agile"
     ACTION = "Create the project"
 
     def intro(self) -> str:
         return "Process: Agile (the course's choice). Creation takes a little while."
 
     def fields(self) -> list[Field]:
-        return [Field("project", "Project name"),
-                Field("project_description", "Description")]
+        return [Field("project", "Project name"), Field("project_description", "Description")]

@@ -9,10 +9,11 @@ class PullRequestPanel(StepPanel):
     STEP = "pull-request"
     SHORT = "Pull request"
     PORTAL = "Repos → Pull requests → New pull request"
-    COMMAND = ("git switch -c users/ME/hello-college && git commit && git push && "
-               "az repos pr create")
+    COMMAND = "git switch -c users/ME/hello-college && git commit && git push && az repos pr create"
     ACTION = "Open the pull request"
 
     def fields(self) -> list[Field]:
-        return [Field("alias", "Your alias (names the commit's file)"),
-                Field("branch", "Branch name")]
+        return [
+            Field("alias", "Your alias (names the commit's file)"),
+            Field("branch", "Branch name"),
+        ]

@@ -13,5 +13,7 @@ class ImportPanel(StepPanel):
     ACTION = "Import it"
 
     def fields(self) -> list[Field]:
-        return [Field("source_url", "Source (a public Git repository)"),
-                Field("repo", "Repository name")]
+        return [
+            Field("source_url", "Source (a public Git repository)"),
+            Field("repo", "Repository name"),
+        ]

@@ -10,9 +10,12 @@ from textual.widgets import Checkbox, Label, Select, Static
 from ...steps.answers import AUTH_MODES
 from .base import Field, StepPanel, select_value
 
-AUTH_LABELS = {"pat": "Personal access token", "browser": "Browser (Microsoft Entra)",
-               "device-code": "Device code (another device signs in)",
-               "azure-cli": "Azure CLI (az login already done)"}
+AUTH_LABELS = {
+    "pat": "Personal access token",
+    "browser": "Browser (Microsoft Entra)",
+    "device-code": "Device code (another device signs in)",
+    "azure-cli": "Azure CLI (az login already done)",
+}
 
 
 class SignInPanel(StepPanel):
@@ -24,8 +27,10 @@ class SignInPanel(StepPanel):
 
     def intro(self) -> str:
         if self.sandbox:
-            return ("The practice sandbox signs you in with its own token: nothing to type. "
-                    "Press Enter.")
+            return (
+                "The practice sandbox signs you in with its own token: nothing to type. "
+                "Press Enter."
+            )
         from ...steps.signin import scopes_text
 
         return scopes_text()
@@ -33,17 +38,33 @@ class SignInPanel(StepPanel):
     def fields(self) -> list[Field]:
         if self.sandbox:
             return []
-        return [Field("pat", "Personal access token (hidden as you type)", password=True,
-                      secret=True, placeholder="paste the token")]
+        return [
+            Field(
+                "pat",
+                "Personal access token (hidden as you type)",
+                password=True,
+                secret=True,
+                placeholder="paste the token",
+            )
+        ]
 
     def compose_extra(self) -> ComposeResult:
         if self.sandbox:
             return
         yield Label("How to sign in", classes="field-label")
-        yield Select([(AUTH_LABELS[m], m) for m in AUTH_MODES], value=self.answers.auth,
-                     allow_blank=False, id="sign-in-auth", compact=True)
-        yield Checkbox("Remember the token in the system keyring", value=False,
-                       id="sign-in-remember", compact=True)
+        yield Select(
+            [(AUTH_LABELS[m], m) for m in AUTH_MODES],
+            value=self.answers.auth,
+            allow_blank=False,
+            id="sign-in-auth",
+            compact=True,
+        )
+        yield Checkbox(
+            "Remember the token in the system keyring",
+            value=False,
+            id="sign-in-remember",
+            compact=True,
+        )
         yield Static("", id="sign-in-pat-page", classes="where", markup=False)
 
     def load(self, answers, sandbox, home=None) -> None:
@@ -53,7 +74,8 @@ class SignInPanel(StepPanel):
 
             url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
-                self.app.show(f"Create a token at {pat_page(url)}"))
+                self.app.show(f"Create a token at {pat_page(url)}")
+            )
 
     @on(Select.Changed, "#sign-in-auth")
     def _auth_changed(self, event: Select.Changed) -> None:
@@ -67,8 +89,12 @@ class SignInPanel(StepPanel):
         return select_value(self, "#sign-in-auth", "pat")
 
     def extra_problem(self, name: str) -> str | None:
-        if name == "pat" and self.auth() == "pat" and not self.raw("pat").strip() \
-                and not getattr(self.app, "has_pat", False):
+        if (
+            name == "pat"
+            and self.auth() == "pat"
+            and not self.raw("pat").strip()
+            and not getattr(self.app, "has_pat", False)
+        ):
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 
@@ -82,5 +108,7 @@ class SignInPanel(StepPanel):
     def secrets(self) -> dict[str, str]:
         if self.sandbox or self.auth() != "pat" or not self.raw("pat").strip():
             return {}
-        return {"pat": self.raw("pat").strip(),
-                "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else ""}
+        return {
+            "pat": self.raw("pat").strip(),
+            "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
+        }

@@ -18,16 +18,27 @@ class SshKeyPanel(StepPanel):
     ACTION = "Create and register the key"
 
     def fields(self) -> list[Field]:
-        return [Field("key_path", self.home_label("Key file")),
-                Field("passphrase", "Passphrase (optional, hidden)", password=True, secret=True,
-                      placeholder="empty: no passphrase"),
-                Field("passphrase2", "Passphrase again", password=True, secret=True)]
+        return [
+            Field("key_path", self.home_label("Key file")),
+            Field(
+                "passphrase",
+                "Passphrase (optional, hidden)",
+                password=True,
+                secret=True,
+                placeholder="empty: no passphrase",
+            ),
+            Field("passphrase2", "Passphrase again", password=True, secret=True),
+        ]
 
     def compose_extra(self) -> ComposeResult:
         yield Label("Key size (bits)", classes="field-label")
-        yield Select([(f"{bits}" + (" (recommended)" if bits == 3072 else ""), bits)
-                      for bits in KEY_BITS], value=self.answers.key_bits, allow_blank=False,
-                     id="ssh-key-bits", compact=True)
+        yield Select(
+            [(f"{bits}" + (" (recommended)" if bits == 3072 else ""), bits) for bits in KEY_BITS],
+            value=self.answers.key_bits,
+            allow_blank=False,
+            id="ssh-key-bits",
+            compact=True,
+        )
         yield Static("", id="ssh-key-public", classes="public-key", markup=False)
 
     def extra_problem(self, name: str) -> str | None:
@@ -46,6 +57,9 @@ class SshKeyPanel(StepPanel):
         return {"passphrase": self.raw("passphrase")}
 
     def show_key(self, fingerprint: str, public_line: str) -> None:
-        text = f"Fingerprint: {fingerprint}\nPublic key:\n{public_line}" if fingerprint else \
-            f"Public key:\n{public_line}"
+        text = (
+            f"Fingerprint: {fingerprint}\nPublic key:\n{public_line}"
+            if fingerprint
+            else f"Public key:\n{public_line}"
+        )
         self.query_one("#ssh-key-public", Static).update(self.app.show(text))

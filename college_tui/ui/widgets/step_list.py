@@ -6,11 +6,24 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 TODO, RUNNING, DONE, ALREADY, NEEDS_YOU, WARNING, FAILED = (
-    "todo", "running", "done", "already", "needs-you", "warning", "failed")
+    "todo",
+    "running",
+    "done",
+    "already",
+    "needs-you",
+    "warning",
+    "failed",
+)
 
-MARKS = {TODO: ("○", "to do"), RUNNING: ("▶", "running"), DONE: ("✓", "done"),
-         ALREADY: ("✓", "already there"), NEEDS_YOU: ("?", "needs you"),
-         WARNING: ("!", "warning"), FAILED: ("✗", "failed")}
+MARKS = {
+    TODO: ("○", "to do"),
+    RUNNING: ("▶", "running"),
+    DONE: ("✓", "done"),
+    ALREADY: ("✓", "already there"),
+    NEEDS_YOU: ("?", "needs you"),
+    WARNING: ("!", "warning"),
+    FAILED: ("✗", "failed"),
+}
 SUMMARY = "summary"
 
 
@@ -27,8 +40,10 @@ class StepList(OptionList):
         return f"{glyph} {index}. {title}\n   {word}"
 
     def _options(self) -> list[Option]:
-        options = [Option(self._prompt(i, key, title), id=key)
-                   for i, (key, title) in enumerate(self.steps, 1)]
+        options = [
+            Option(self._prompt(i, key, title), id=key)
+            for i, (key, title) in enumerate(self.steps, 1)
+        ]
         options.append(Option("★ Summary", id=SUMMARY))
         return options
 
@@ -37,8 +52,9 @@ class StepList(OptionList):
             return
         self.states[key] = state
         index = [k for k, _ in self.steps].index(key)
-        self.replace_option_prompt_at_index(index, self._prompt(index + 1, key,
-                                                                self.steps[index][1]))
+        self.replace_option_prompt_at_index(
+            index, self._prompt(index + 1, key, self.steps[index][1])
+        )
 
     def state_text(self, key: str) -> str:
         return MARKS[self.states[key]][1]

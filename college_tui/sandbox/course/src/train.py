@@ -29,8 +29,11 @@ def mean_absolute_error(points: list[tuple[float, float]], slope: float, interce
 
 def main() -> int:
     slope, intercept = fit(DATA)
-    report = {"slope": round(slope, 3), "intercept": round(intercept, 3),
-              "mae": round(mean_absolute_error(DATA, slope, intercept), 3)}
+    report = {
+        "slope": round(slope, 3),
+        "intercept": round(intercept, 3),
+        "mae": round(mean_absolute_error(DATA, slope, intercept), 3),
+    }
     json.dump(report, sys.stdout)
     sys.stdout.write("\n")
     return 0
