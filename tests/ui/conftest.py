@@ -40,7 +40,15 @@ class WizardEnv:
     def cli_opener(self, *, fresh: bool = False, faults: str | None = None):
         stack = contextlib.ExitStack()
         self.stacks.append(stack)
-        options = TargetOptions(None, True, self.data, fresh, faults, None, False)
+        options = TargetOptions(
+            org_url=None,
+            use_sandbox=True,
+            data=self.data,
+            faults=faults,
+            profile_url=None,
+            verbose=False,
+            fresh=fresh,
+        )
         return wizard_opener(options, stack)
 
 

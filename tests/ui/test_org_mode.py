@@ -52,7 +52,14 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     pat, org_url = served["pat"], served["org_url"]
     with contextlib.ExitStack() as stack:
-        options = TargetOptions(org_url, False, None, False, None, served["profile_url"], False)
+        options = TargetOptions(
+            org_url=org_url,
+            use_sandbox=False,
+            data=None,
+            faults=None,
+            profile_url=served["profile_url"],
+            verbose=False,
+        )
         app = make_app(wizard_opener(options, stack), start="org", env=wizard_env, org_url=org_url)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)

@@ -175,7 +175,14 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size):
     monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(finished / "state"))
     monkeypatch.setenv("BROWSER", "true")
     with contextlib.ExitStack() as stack:
-        options = TargetOptions(None, True, finished / "sandbox", False, None, None, False)
+        options = TargetOptions(
+            org_url=None,
+            use_sandbox=True,
+            data=finished / "sandbox",
+            faults=None,
+            profile_url=None,
+            verbose=False,
+        )
         app = make_app(wizard_opener(options, stack), stable=False)
         app._scrub = scrubber(str(finished), "/tmp")
         seen: list[str] = []

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from college_tui.steps.answers import default_alias
 from college_tui.ui.panels.base import StepPanel
 from college_tui.ui.widgets.step_list import SUMMARY
@@ -17,9 +19,13 @@ from .conftest import PASSPHRASE, LoopWatchdog, log_text, make_app, settle
 COLLEAGUE = "alan@example.com"
 
 
-async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summary(wizard_env):
+@pytest.mark.parametrize("faults", [None, "ssh=closed"], ids=["ssh", "ssh-closed-https"])
+async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summary(
+    wizard_env, faults
+):
+    """With SSH closed (port 22 blocked) the same walk ends over HTTPS (issue 10)."""
     gc.collect()  # earlier tests' garbage is not this walk's stall
-    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    app = make_app(wizard_env.cli_opener(faults=faults), env=wizard_env)
     enters = 0
     async with app.run_test(size=(120, 40)) as pilot:
         with LoopWatchdog() as watchdog:
@@ -38,7 +44,10 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
                 enters += 1
                 await settle(app, pilot)
                 assert enters <= 20, f"stuck on {screen.current}: {log_text(app)[-2000:]}"
-                assert screen.step_list.states[step] in ("done", "already"), (
+                ok_states = ("done", "already")
+                if faults and step == "ssh-key":  # registered; the login check could not connect
+                    ok_states += ("warning",)
+                assert screen.step_list.states[step] in ok_states, (
                     f"{step}: {screen.step_list.state_text(step)}\n{log_text(app)[-3000:]}"
                 )
         summary = screen.query_one("#summary-checklist").content
