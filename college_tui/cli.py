@@ -193,12 +193,13 @@ def main(
 
 def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
     """What the wizard calls (in a worker thread) to open its target; the stack closes it."""
-    from dataclasses import replace
 
-    from .steps.base import StepError
-    from .steps.session import OpenedTarget
+    def open_(sandbox: bool, org_url: str | None = None):
+        from dataclasses import replace
 
-    def open_(sandbox: bool, org_url: str | None = None) -> OpenedTarget:
+        from .steps.base import StepError
+        from .steps.session import OpenedTarget
+
         if sandbox:
             options = replace(base, use_sandbox=True, org_url=None)
         else:
@@ -227,7 +228,7 @@ class Opened:
 
 
 def _sandbox_dirs(options: TargetOptions) -> tuple[Path, Path]:
-    from .sandbox.server import default_data_dir
+    from .sandbox.datadir import default_data_dir
 
     data = Path(options.data) if options.data else default_data_dir()
     data = data.expanduser().absolute()

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .datadir import default_data_dir
 from .faults import Faults
 from .service import Sandbox, SandboxConfig
 
@@ -41,13 +42,6 @@ class SandboxInfo:
 
     def __repr__(self) -> str:  # keep the PAT out of logs and tracebacks
         return f"SandboxInfo(org_url={self.org_url!r}, data_dir={self.data_dir!r}, pat='***')"
-
-
-def default_data_dir() -> Path:
-    """The persistent sandbox home (a later run resumes where the last stopped)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("college-tui", appauthor=False)) / "sandbox"
 
 
 def _bind(port: int) -> socket.socket:

@@ -348,8 +348,10 @@ def check_existing_key(home: Path) -> Check:
     )
 
 
-def quick_checks(home: Path | None = None) -> list[Check]:
-    """The local checks (no network): what the wizard's welcome shows before it starts."""
+def quick_checks(home: Path | None = None, terminal: tuple[int, int] | None = None) -> list[Check]:
+    """The local checks (no network): what the wizard's welcome shows before it starts.
+
+    `terminal`: (columns, lines) when the caller knows them (the wizard owns the screen)."""
     home = Path.home() if home is None else Path(home)
     checks: list[Callable[[], Check]] = [
         check_python,
@@ -357,7 +359,7 @@ def quick_checks(home: Path | None = None) -> list[Check]:
         check_ssh_client,
         check_ssh_agent,
         check_keyring,
-        check_terminal_size,
+        functools.partial(check_terminal_size, terminal),
         check_colours,
         functools.partial(check_ssh_config, home),
         functools.partial(check_existing_key, home),
@@ -433,12 +435,30 @@ def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
                 if unicode
                 else f"{'':<{12 + width}}-> {check.advice}"
             )
+    lines.append(verdict(checks))
+    return lines
+
+
+def verdict(checks: list[Check]) -> str:
+    """One sentence on all the checks: ready, ready with warnings, or problems to fix."""
     problems = sum(c.status == PROBLEM for c in checks)
     warnings = sum(c.status == WARNING for c in checks)
     if problems:
-        lines.append(f"{problems} problem(s) to fix before the day, {warnings} warning(s).")
-    elif warnings:
-        lines.append(f"Ready, with {warnings} warning(s) to read.")
-    else:
-        lines.append("Ready: every check passed.")
+        return f"{problems} problem(s) to fix before the day, {warnings} warning(s)."
+    if warnings:
+        return f"Ready, with {warnings} warning(s) to read."
+    return "Ready: every check passed."
+
+
+def welcome_lines(checks: list[Check]) -> list[str]:
+    """The wizard welcome's short form: the verdict, then each check that is not ok, with
+    what was found and what to do (the full table is `college-tui doctor`)."""
+    lines = [f"This machine: {verdict(checks)}"]
+    for check in checks:
+        if check.status != OK:
+            mark = _MARKS[True][check.status]
+            lines.append(f"  {mark} {check.title}: {check.found}")
+            lines.append(f"    → {check.advice}")
+    if len(lines) > 1:
+        lines.append("  college-tui doctor checks the network too.")
     return lines

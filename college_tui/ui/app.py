@@ -7,16 +7,27 @@ Only Textual and our UI load before the first frame; the service libraries load 
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
 
-from ..steps.printer import Printer
 from .commands import WizardCommands
 from .logfile import ActivityFile
-from .modals import ConfirmModal
+
+
+def presize(screen) -> None:
+    """Give a screen its breakpoint class (-narrow/-wide) before its widgets are styled.
+
+    Textual adds it on the screen's first Resize, after compose: a class change on the screen
+    then restyles every widget again, which doubled the time to the first frame."""
+    breakpoints = screen.app.HORIZONTAL_BREAKPOINTS or []
+    width = screen.app.size.width
+    classes = {name: False for _, name in breakpoints}
+    classes.update({name: True for name in screen._get_breakpoint_classes(width, breakpoints)})
+    screen.update_classes(classes, update=False)
 
 
 class CollegeApp(App[None]):
@@ -50,9 +61,15 @@ class CollegeApp(App[None]):
         self.clock = clock
         self._scrub = scrub
         self.logfile = ActivityFile(log_dir)
-        self.printer = Printer(verbose=True)
         self.target_org = ""
         self._held = contextlib.ExitStack()
+
+    @functools.cached_property
+    def printer(self):
+        """Events as activity-log lines (loaded on first use, by the engine's worker)."""
+        from ..steps.printer import Printer
+
+        return Printer(verbose=True)
 
     def get_default_screen(self):
         from .welcome import WelcomeScreen
@@ -111,6 +128,8 @@ class CollegeApp(App[None]):
             if yes:
                 wizard.cancel()
                 self.run_worker(self._exit_when_idle(wizard), group="quit")
+
+        from .modals import ConfirmModal
 
         self.push_screen(
             ConfirmModal(

@@ -22,13 +22,12 @@ class WizardCommands(Provider):
             ("Copy the pull request link", app.action_copy_pr_link, "To the clipboard"),
             ("Show the summary", partial(wizard.show, "summary"), "The challenge checklist"),
         ]
+        from .panels.base import TITLES
+        from .widgets.step_list import STEP_NAMES
+
         entries += [
-            (
-                f"Go to step {i}: {panel.SHORT}",
-                partial(wizard.show, panel.STEP),
-                panel.__doc__.splitlines()[0] if panel.__doc__ else "",
-            )
-            for i, panel in enumerate(wizard.panels, 1)
+            (f"Go to step {i}: {name}", partial(wizard.show, key), TITLES[key])
+            for i, (key, name) in enumerate(STEP_NAMES, 1)
         ]
         return entries
 

@@ -1,5 +1,6 @@
 """The first screen: what the wizard will do, and where: the practice sandbox or your own Azure
-DevOps organisation. It also runs the quick local checks (git and ssh present) in a worker."""
+DevOps organisation. It also runs doctor's quick local checks (git, OpenSSH, agent, keyring,
+terminal, ~/.ssh) in a worker and shows what is not ok."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ Nothing is made twice: every step looks first and can be run again."""
 
 class WelcomeScreen(Screen):
     def compose(self) -> ComposeResult:
+        from .app import presize
+
+        presize(self)
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="welcome"):
             yield Static(INTRO, id="welcome-intro", markup=False)
@@ -48,14 +52,10 @@ class WelcomeScreen(Screen):
 
     @work(thread=True, group="checks", description="Quick local checks")
     def check_machine(self) -> None:
-        from ..steps.session import local_problems
+        from ..steps.doctor import quick_checks, welcome_lines
 
-        problems = local_problems()
-        text = (
-            "This machine has git and ssh: ready."
-            if not problems
-            else "Fix first:\n" + "\n".join(f"  ✗ {p}" for p in problems)
-        )
+        checks = quick_checks(terminal=(self.app.size.width, self.app.size.height))
+        text = self.app.show("\n".join(welcome_lines(checks)))
         self.app.call_from_thread(self.query_one("#welcome-checks", Static).update, text)
 
     @on(Button.Pressed, "#choose-sandbox")

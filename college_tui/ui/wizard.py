@@ -4,6 +4,7 @@ events come back as messages that this screen hands to the widget that shows the
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -11,10 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
-from ..events import NeedsYou, Note, StepFailed, StepFinished, StepProgress, StepStarted, Waiting
-from ..steps.runner import ALREADY, DONE, FAILED, WARNING
 from .messages import (
     Crashed,
     EventArrived,
@@ -27,25 +26,39 @@ from .messages import (
     SessionOpened,
     SummaryReady,
 )
-from .modals import ConfirmModal, HelpModal
-from .panels import PANELS
-from .panels.base import StepPanel
-from .panels.summary import SummaryPanel
 from .widgets import step_list as states
 from .widgets.activity_log import ActivityLog
 from .widgets.status_pane import StatusPane
-from .widgets.step_list import SUMMARY, StepList
+from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
 
 if TYPE_CHECKING:
+    from ..steps.answers import Answers
     from ..steps.session import Session
+    from .panels.base import StepPanel
+    from .panels.summary import SummaryPanel
 
 ENGINE = "engine"  # the worker group of every engine call
-RESULT_STATE = {
-    ALREADY: states.ALREADY,
-    DONE: states.DONE,
-    WARNING: states.WARNING,
-    FAILED: states.FAILED,
-}
+OPENING = "opening-panel"  # the centre's placeholder until the panels are mounted
+READY_TIMEOUT = 30.0  # seconds a worker waits for the panels before posting anyway
+
+
+def result_state(status: str) -> str | None:
+    """The step list's state for a run result's status (None: leave it)."""
+    from ..steps.runner import ALREADY, DONE, FAILED, WARNING
+
+    return {
+        ALREADY: states.ALREADY,
+        DONE: states.DONE,
+        WARNING: states.WARNING,
+        FAILED: states.FAILED,
+    }.get(status)
+
+
+def _panel_classes():
+    from .panels import PANELS
+    from .panels.summary import SummaryPanel
+
+    return PANELS, SummaryPanel
 
 
 class WizardScreen(Screen):
@@ -59,41 +72,93 @@ class WizardScreen(Screen):
 
     def __init__(self, sandbox: bool, org_url: str | None = None) -> None:
         super().__init__(id="wizard")
-        from ..steps.answers import Answers
-
         self.sandbox = sandbox
         self.org_url = org_url
         self.session: Session | None = None
-        self.answers = Answers()
-        if sandbox:  # one colleague the sandbox accepts, so the members step is seen working
-            from ..steps.answers import Member
-            from .panels.members import SANDBOX_EXAMPLE
-
-            self.answers.members = [Member(SANDBOX_EXAMPLE)]
+        self._answers: Answers | None = None  # made on first use (by a worker or the panels)
+        self._answers_lock = threading.Lock()
         self.inspecting = True
         self.engine_busy = True  # a worker runs an engine call (set and cleared on this thread)
-        self.panels: list[StepPanel] = [cls(self.answers, sandbox) for cls in PANELS]
-        self.keys = [panel.STEP for panel in self.panels]
+        self.keys = [key for key, _ in STEP_NAMES]
+        # The panels are mounted just after the first frame (mount_panels): the frame then
+        # holds a few dozen widgets, not three hundred. Workers post nothing before that.
+        self.panels: list[StepPanel] = []
+        self.panels_ready = threading.Event()
+
+    @property
+    def answers(self) -> Answers:
+        """The answers the panels show: the engine's defaults until the session loads its own."""
+        with self._answers_lock:
+            if self._answers is None:
+                from ..steps.answers import Answers, Member
+
+                self._answers = Answers()
+                if (
+                    self.sandbox
+                ):  # a colleague the sandbox accepts: the members step is seen working
+                    from .panels.members import SANDBOX_EXAMPLE
+
+                    self._answers.members = [Member(SANDBOX_EXAMPLE)]
+            return self._answers
+
+    @answers.setter
+    def answers(self, answers: Answers) -> None:
+        with self._answers_lock:
+            self._answers = answers
 
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        from .app import presize
+
+        presize(self)
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="main"):
-            yield StepList([(p.STEP, p.SHORT) for p in self.panels], id="step-list")
+            yield StepList(STEP_NAMES, id="step-list")
             with Vertical(id="center"):
-                with ContentSwitcher(id="panels", initial=self.panels[0].id):
-                    yield from self.panels
-                    yield SummaryPanel()
+                with ContentSwitcher(id="panels", initial=OPENING):
+                    yield Static(self._opening_text(), id=OPENING, classes="step-panel")
                 yield StatusPane(self.app.clock, id="status")
         yield ActivityLog(id="activity")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def _opening_text(self) -> str:
         where = "the practice sandbox" if self.sandbox else self.app.show(self.org_url or "")
+        return f"Opening {where}…"
+
+    def on_mount(self) -> None:
         self.log_line(f"Activity log file: {self.app.show(str(self.app.logfile.path))}")
-        self.status.begin(f"Opening {where}…")
-        self.open_target()
+        self.status.begin(self._opening_text())
+        # After the first frame: the engine's thread would compete for the GIL with its paint.
+        self.call_after_refresh(self.open_target)
+        self.call_after_refresh(self.mount_panels)
+
+    @work(group="panels", exit_on_error=False, description="Mount the step panels")
+    async def mount_panels(self) -> None:
+        """The nine panels and the summary, one at a time after the first frame, so that no
+        single mount holds the event loop long; then the centre shows the first step."""
+        import asyncio
+
+        # Imported on a thread: the panels bring the engine's rules, which the engine's own
+        # worker may be importing at this moment; waiting for that here would freeze the screen.
+        PANELS, SummaryPanel = await asyncio.to_thread(_panel_classes)
+        switcher = self.query_one(ContentSwitcher)
+        for panel in [cls(self.answers, self.sandbox) for cls in PANELS] + [SummaryPanel()]:
+            panel.display = False
+            await switcher.mount(panel)
+            if not self.is_attached:
+                return  # the app is closing (quit at once)
+            if panel.id != "summary-panel":
+                self.panels.append(panel)
+        if switcher.current == OPENING:
+            switcher.current = self.panels[0].id
+        await self.query_one(f"#{OPENING}").remove()
+        self.panels_ready.set()
+
+    def _post(self, message) -> None:
+        """Post from a worker thread, once the panels exist to show it."""
+        self.panels_ready.wait(READY_TIMEOUT)
+        self.post_message(message)
 
     @property
     def status(self) -> StatusPane:
@@ -111,6 +176,10 @@ class WizardScreen(Screen):
 
     def show(self, key: str, *, focus: bool = True) -> None:
         """Show a step's panel (or the summary) and put the keyboard there."""
+        if not self.panels_ready.is_set():
+            return  # still mounting (a fraction of a second after the first frame)
+        from .panels.summary import SummaryPanel
+
         target = "summary-panel" if key == SUMMARY else self.panel(key).id
         self.query_one(ContentSwitcher).current = target
         self.step_list.point_at(key)
@@ -123,7 +192,16 @@ class WizardScreen(Screen):
     @property
     def current(self) -> str:
         current = self.query_one(ContentSwitcher).current or ""
-        return SUMMARY if current == "summary-panel" else current.removesuffix("-panel")
+        if current == "summary-panel":
+            return SUMMARY
+        return self.keys[0] if current == OPENING else current.removesuffix("-panel")
+
+    @property
+    def summary_panel(self) -> SummaryPanel | None:
+        from .panels.summary import SummaryPanel
+
+        found = self.query(SummaryPanel)
+        return found.first() if found else None
 
     @property
     def busy(self) -> bool:
@@ -136,8 +214,10 @@ class WizardScreen(Screen):
         line = self.app.printer.line(event)
         if line is not None:
             self.app.logfile.write(line)
+        from ..events import StepProgress
+
         kind = ProgressArrived if isinstance(event, StepProgress) else EventArrived
-        self.post_message(kind(event, line, looking=self._looking))
+        self._post(kind(event, line, looking=self._looking))
 
     _looking = True  # set by the worker around inspect-only calls: their events change no state
 
@@ -163,13 +243,13 @@ class WizardScreen(Screen):
             report = session.inspect_all()
             self._looking = False
         except (StepError, StateLockedError) as exc:
-            self.post_message(OpenFailed(getattr(exc, "message", None) or str(exc)))
+            self._post(OpenFailed(getattr(exc, "message", None) or str(exc)))
             return
         except Exception as exc:  # a bug of ours: apology + log file
-            self.post_message(Crashed(self._crash_log(exc)))
+            self._post(Crashed(self._crash_log(exc)))
             return
         self._after(session, report.results)
-        self.post_message(SessionOpened(session, report, local_problems()))  # the last word
+        self._post(SessionOpened(session, report, local_problems()))  # the last word
 
     @work(thread=True, exclusive=True, group=ENGINE, exit_on_error=False, description="Run steps")
     def _run_steps(self, keys: list[str], changes: dict, secrets: dict) -> None:
@@ -177,7 +257,7 @@ class WizardScreen(Screen):
         try:
             problems = session.update_answers(**changes) if changes else []
             if problems:
-                self.post_message(RunEnded(None, problems))
+                self._post(RunEnded(None, problems))
                 return
             for name in ("pat", "passphrase"):
                 self.app.logfile.hide(secrets.get(name))
@@ -189,30 +269,32 @@ class WizardScreen(Screen):
                 )
             report = session.run(keys)
         except Exception as exc:
-            self.post_message(Crashed(self._crash_log(exc)))
+            self._post(Crashed(self._crash_log(exc)))
             return
         self._after(session, report.results)
-        self.post_message(RunEnded(report))  # the last word: the screen takes Enter again
+        self._post(RunEnded(report))  # the last word: the screen takes Enter again
 
     def _after(self, session: Session, results) -> None:
         """Still on the worker: what the screen shows next (key, organisations, summary)."""
+        from ..steps.runner import WARNING
+
         ok = {r.key for r in results if r.ok or r.status == WARNING}
         if "ssh-key" in ok:
             key = session.public_key()
             if key:
-                self.post_message(KeyShown(*key))
+                self._post(KeyShown(*key))
         if "sign-in" in ok and not self.sandbox and "organization" not in ok:
             try:
-                self.post_message(OrganizationsListed(session.organizations()))
+                self._post(OrganizationsListed(session.organizations()))
             except Exception as exc:  # the list is a convenience: typing the name still works
-                self.post_message(OrganizationsListed([], str(exc)))
+                self._post(OrganizationsListed([], str(exc)))
         if ok >= set(self.keys) or "pull-request" in ok:
             self._looking = True
             try:
                 summary = session.summary()
             finally:
                 self._looking = False
-            self.post_message(SummaryReady(summary))
+            self._post(SummaryReady(summary))
 
     def _crash_log(self, exc: BaseException):
         from ..steps.runner import write_crash_log
@@ -224,6 +306,16 @@ class WizardScreen(Screen):
 
     @on(EventArrived)
     def _event(self, message: EventArrived) -> None:
+        from ..events import (
+            NeedsYou,
+            Note,
+            StepFailed,
+            StepFinished,
+            StepProgress,
+            StepStarted,
+            Waiting,
+        )
+
         event = message.event
         if message.line:
             self.log_line(message.line)
@@ -266,6 +358,8 @@ class WizardScreen(Screen):
 
     @on(SessionOpened)
     def _opened(self, message: SessionOpened) -> None:
+        from ..steps.runner import FAILED
+
         self.inspecting = False
         self.engine_busy = False
         self.session = message.session
@@ -304,9 +398,10 @@ class WizardScreen(Screen):
             return
         report = message.report
         for result in report.results:
-            if result.status in RESULT_STATE:
-                self.step_list.set_state(result.key, RESULT_STATE[result.status])
-        failed = [r for r in report.results if r.status == FAILED]
+            state = result_state(result.status)
+            if state is not None:
+                self.step_list.set_state(result.key, state)
+        failed = [r for r in report.results if result_state(r.status) == states.FAILED]
         if failed:
             self.status.end(f"{failed[0].title}: failed. Press Enter to retry.")
             self.show(failed[0].key)
@@ -321,13 +416,13 @@ class WizardScreen(Screen):
         ]
         if open_steps:
             self.show(open_steps[0])
-        elif self.query_one(SummaryPanel).summary is not None:
+        elif self.summary_panel is not None and self.summary_panel.summary is not None:
             self._summary_status()
             self.call_after_refresh(self.show, SUMMARY)
 
     @on(SummaryReady)
     def _summary(self, message: SummaryReady) -> None:
-        self.query_one(SummaryPanel).show(message.summary)
+        self.summary_panel.show(message.summary)
         self._summary_status()
         if message.summary.pull_request_url:
             self.log_line(f"Pull request: {self.app.show(message.summary.pull_request_url)}")
@@ -335,7 +430,7 @@ class WizardScreen(Screen):
             self.call_after_refresh(self.show, SUMMARY)  # once the link buttons are mounted
 
     def _summary_status(self) -> None:
-        summary = self.query_one(SummaryPanel).summary
+        summary = self.summary_panel.summary
         done = sum(1 for item in summary.items if item.ok)
         self.status.end(
             f"Summary: {done} of {len(summary.items)} challenge outcomes done. "
@@ -406,6 +501,8 @@ class WizardScreen(Screen):
                 if yes:
                     self.run_steps(keys, changes, secrets)
 
+            from .modals import ConfirmModal
+
             self.app.push_screen(ConfirmModal(question, "Write the key"), answered)
             return
         self.run_steps(keys, changes, secrets)
@@ -436,6 +533,8 @@ class WizardScreen(Screen):
         self.show(order[max(0, order.index(self.current) - 1)])
 
     def action_help(self) -> None:
+        from .modals import HelpModal
+
         self.app.push_screen(HelpModal())
 
     @on(StepList.OptionSelected, "#step-list")
@@ -449,5 +548,6 @@ class WizardScreen(Screen):
 
     @property
     def pull_request_url(self) -> str | None:
-        summary = self.query_one(SummaryPanel).summary
+        panel = self.summary_panel
+        summary = panel.summary if panel is not None else None
         return summary.pull_request_url if summary else None

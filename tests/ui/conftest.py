@@ -120,7 +120,7 @@ def make_app(
     org_url: str | None = None,
 ) -> CollegeApp:
     scrub = scrubber(str(env.root) if env else "", "/tmp") if stable else None
-    return CollegeApp(
+    app = CollegeApp(
         opener=opener,
         start=start,
         org_url=org_url,
@@ -128,6 +128,9 @@ def make_app(
         scrub=scrub,
         log_dir=env.logs if env else None,
     )
+    if stable:  # frames for snapshots: no animation half way through
+        app.animation_level = "none"
+    return app
 
 
 async def settle(app, pilot) -> None:

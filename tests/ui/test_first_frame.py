@@ -41,3 +41,22 @@ def test_the_probe_sees_a_heavy_import():
     probe = PROBE.replace("import sys\n", "import sys\nimport requests\n", 1)
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "requests" in out.stdout
+
+
+def test_the_panels_and_the_engine_load_after_the_first_frame():
+    # The step panels (and through them the engine's rules) mount after the first frame.
+    probe = PROBE.replace(
+        f"{HEAVY!r}", repr(["college_tui.ui.panels", "college_tui.steps.session"])
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"loaded at first frame: {out.stdout.strip()}"
+
+
+def test_the_step_list_names_the_engines_steps_in_its_order():
+    from college_tui.steps.plan import STEPS
+    from college_tui.ui.panels import PANELS
+    from college_tui.ui.widgets.step_list import STEP_NAMES
+
+    keys = [key for key, _ in STEP_NAMES]
+    assert keys == [step.key for step in STEPS] == [panel.STEP for panel in PANELS]

@@ -16,7 +16,7 @@ async def test_the_welcome_offers_the_sandbox_first_and_enter_opens_the_wizard_t
         await settle(app, pilot)
         assert isinstance(app.screen, WelcomeScreen)
         assert app.focused.id == "choose-sandbox"
-        assert "git and ssh" in str(app.screen.query_one("#welcome-checks").content)
+        assert "This machine: " in str(app.screen.query_one("#welcome-checks").content)
         await pilot.press("tab", "enter")  # "My Azure DevOps" with no URL: said, nothing opens
         await pilot.pause()
         assert "organisation's URL" in str(app.screen.query_one("#welcome-org-error").content)

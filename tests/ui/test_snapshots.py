@@ -35,6 +35,56 @@ def fixed_user(monkeypatch):
     monkeypatch.setenv("LOGNAME", "ada")
 
 
+def svg_rows(svg: str) -> list[str]:
+    """The text of a snapshot SVG, row by row (what a person reads on the frame)."""
+    import html
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
+    ):
+        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
+    return [
+        "".join(t for _, t in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items())
+    ]
+
+
+@pytest.fixture
+def snap_compare(snap_compare, request):
+    """The plugin's comparison, plus the frame's text diff printed on a mismatch: CI logs show
+    what changed without the HTML report."""
+    import difflib
+    import pickle
+
+    from pytest_textual_snapshot import node_to_report_path
+
+    def compare(*args, **kwargs) -> bool:
+        same = snap_compare(*args, **kwargs)
+        if not same:
+            data = pickle.loads(node_to_report_path(request.node).read_bytes())
+            expected, actual = svg_rows(data[1]), svg_rows(data[2])
+            print(
+                "\n".join(
+                    difflib.unified_diff(expected, actual, "snapshot", "this run", lineterm="")
+                )
+            )
+        return same
+
+    return compare
+
+
+@pytest.fixture(autouse=True)
+def fixed_machine(monkeypatch, tmp_path):
+    """The welcome shows doctor's local checks: the same machine facts everywhere."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.fixture(autouse=True)
 def stable_svg_ids(monkeypatch):
     """Rich names the SVG's CSS classes after a hash of the segments' repr, which holds ids of
@@ -57,12 +107,21 @@ async def _opened(pilot) -> None:
 
 
 async def _still(pilot) -> None:
-    """Let scrolling finish (focus and the log's auto-scroll), so frames repeat."""
+    """Let layout and focus settle, then put every scrollable where the same frame always has
+    it: the panel at its top with the focused widget in view, the log at its end. (Scrolls
+    that ran while the layout still changed left the summary two rows apart on a busy CI.)"""
     await pilot.pause(0.3)
     await pilot.wait_for_scheduled_animations()
-    for log in pilot.app.screen.query(ActivityLog):
-        log.scroll_end(animate=False)
+    screen = pilot.app.screen
+    for panel in screen.query(".step-panel, #summary-panel"):
+        panel.scroll_home(animate=False, immediate=True)
     await pilot.pause()
+    if pilot.app.focused is not None:
+        screen.scroll_to_widget(pilot.app.focused, animate=False, immediate=True)
+    for log in screen.query(ActivityLog):
+        log.scroll_end(animate=False, immediate=True)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
 
 
 def _goto(step: str):
@@ -184,6 +243,7 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size):
             verbose=False,
         )
         app = make_app(wizard_opener(options, stack), stable=False)
+        app.animation_level = "none"
         app._scrub = scrubber(str(finished), "/tmp")
         seen: list[str] = []
 

@@ -42,7 +42,6 @@ class Field:
 
 class StepPanel(VerticalScroll):
     STEP: ClassVar[str]
-    SHORT: ClassVar[str]  # the step list's name for it
     PORTAL: ClassVar[str] = ""
     COMMAND: ClassVar[str] = ""
     ACTION: ClassVar[str] = "Run this step"

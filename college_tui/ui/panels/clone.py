@@ -7,7 +7,6 @@ from .base import Field, StepPanel
 
 class ClonePanel(StepPanel):
     STEP = "clone"
-    SHORT = "Clone"
     PORTAL = "Repos → Files → Clone → SSH"
     COMMAND = "git clone git@ssh.dev.azure.com:v3/ORG/College/aidevcollege"
     ACTION = "Clone it"

@@ -13,7 +13,6 @@ SANDBOX_EXAMPLE = "grace@example.com"  # an address the sandbox's directory acce
 
 class MembersPanel(StepPanel):
     STEP = "members"
-    SHORT = "Colleagues"
     PORTAL = "Organisation settings → Users → Add users"
     COMMAND = "az devops user add --email-id NAME@DOMAIN --license-type stakeholder"
     ACTION = "Add them"

@@ -11,7 +11,6 @@ from .base import Field, StepPanel
 
 class OrganizationPanel(StepPanel):
     STEP = "organization"
-    SHORT = "Organisation"
     PORTAL = "https://aex.dev.azure.com → Create new organization"
     COMMAND = "(no command: organisations are created in the portal)"
     ACTION = "Use this organisation"

@@ -7,7 +7,6 @@ from .base import Field, StepPanel
 
 class ProjectPanel(StepPanel):
     STEP = "project"
-    SHORT = "Project"
     PORTAL = "Organisation home → + New project → Advanced → Work item process: Agile"
     COMMAND = "az devops project create --name College --process Agile"
     ACTION = "Create the project"

@@ -7,7 +7,6 @@ from .base import Field, StepPanel
 
 class PullRequestPanel(StepPanel):
     STEP = "pull-request"
-    SHORT = "Pull request"
     PORTAL = "Repos → Pull requests → New pull request"
     COMMAND = "git switch -c users/ME/hello-college && git commit && git push && az repos pr create"
     ACTION = "Open the pull request"

@@ -7,7 +7,6 @@ from .base import Field, StepPanel
 
 class ImportPanel(StepPanel):
     STEP = "import"
-    SHORT = "Import repository"
     PORTAL = "Repos → Files → Import a repository"
     COMMAND = "az repos import create --git-source-url URL --repository aidevcollege"
     ACTION = "Import it"

@@ -20,7 +20,6 @@ AUTH_LABELS = {
 
 class SignInPanel(StepPanel):
     STEP = "sign-in"
-    SHORT = "Sign in"
     PORTAL = "User settings → Personal access tokens"
     COMMAND = "az devops login --organization https://dev.azure.com/NAME"
     ACTION = "Sign in"

@@ -12,7 +12,6 @@ from .base import Field, StepPanel, select_value
 
 class SshKeyPanel(StepPanel):
     STEP = "ssh-key"
-    SHORT = "SSH key"
     PORTAL = "User settings → SSH public keys → + New Key"
     COMMAND = "ssh-keygen -t rsa -b 3072 -f ~/.ssh/college_tui_rsa"
     ACTION = "Create and register the key"

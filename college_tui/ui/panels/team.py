@@ -7,7 +7,6 @@ from .base import Field, StepPanel
 
 class TeamPanel(StepPanel):
     STEP = "team"
-    SHORT = "Default team"
     PORTAL = "Project settings → Teams → … → Set team as project default"
     COMMAND = 'az devops team create --name "College Team" --project College'
     ACTION = "Make it the default team"

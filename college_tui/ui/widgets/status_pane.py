@@ -22,11 +22,9 @@ class StatusPane(Vertical):
         with Horizontal(id="status-line"):
             yield Static(self.operation, id="status-operation", markup=False)
             yield Static("", id="status-elapsed", markup=False)
-        yield ProgressBar(total=100, show_eta=False, id="status-progress")
         yield Static("", id="status-wait", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
         self.set_interval(1.0, self._tick)
 
     def begin(self, operation: str) -> None:
@@ -41,10 +39,18 @@ class StatusPane(Vertical):
         self.query_one("#status-operation", Static).update(self.app.show(text))
 
     def set_fraction(self, fraction: float | None) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.display = fraction is not None
-        if fraction is not None:
-            bar.update(progress=round(max(0.0, min(1.0, fraction)) * 100))
+        bars = self.query(ProgressBar)
+        if fraction is None:
+            if bars:
+                bars.first().display = False
+            return
+        if bars:
+            bar = bars.first()
+        else:  # mounted the first time a step reports a fraction: the first frame has none
+            bar = ProgressBar(total=100, show_eta=False, id="status-progress")
+            self.mount(bar, before="#status-wait")
+        bar.display = True
+        bar.update(progress=round(max(0.0, min(1.0, fraction)) * 100))
 
     def set_wait(self, text: str) -> None:
         self.wait_text = text

@@ -25,6 +25,19 @@ MARKS = {
     FAILED: ("✗", "failed"),
 }
 SUMMARY = "summary"
+# The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
+# read from the panels or the engine, so the first frame imports neither.
+STEP_NAMES = [
+    ("sign-in", "Sign in"),
+    ("organization", "Organisation"),
+    ("project", "Project"),
+    ("team", "Default team"),
+    ("members", "Colleagues"),
+    ("ssh-key", "SSH key"),
+    ("import", "Import repository"),
+    ("clone", "Clone"),
+    ("pull-request", "Pull request"),
+]
 
 
 class StepList(OptionList):
