@@ -32,11 +32,11 @@ async def _welcome_text(wizard_env) -> tuple[str, object]:
         return str(app.screen.query_one("#welcome-checks").content), app
 
 
-async def test_a_host_star_block_in_ssh_config_is_a_warning_with_what_to_do(
-    wizard_env, clean_home
-):
+async def test_a_host_star_block_in_ssh_config_is_a_warning_with_what_to_do(wizard_env, clean_home):
     (clean_home / ".ssh").mkdir(mode=0o700)
-    (clean_home / ".ssh" / "config").write_text("Host *\n    ProxyCommand nc -X connect -x proxy:8080 %h %p\n")
+    (clean_home / ".ssh" / "config").write_text(
+        "Host *\n    ProxyCommand nc -X connect -x proxy:8080 %h %p\n"
+    )
     text, _ = await _welcome_text(wizard_env)
     expected = {c.key: c for c in quick_checks(clean_home, (120, 40))}
     assert expected["ssh-config"].status == "warning"
