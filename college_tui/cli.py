@@ -39,41 +39,53 @@ class TargetOptions:
     discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
 
 
+ORG_OPTION = click.option(
+    "--org",
+    "org_url",
+    metavar="URL",
+    default=None,
+    help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.",
+)
+SANDBOX_OPTION = click.option(
+    "--sandbox",
+    "use_sandbox",
+    is_flag=True,
+    help="Use the embedded sandbox (no account; it listens on 127.0.0.1 "
+    "only, nothing goes to the internet).",
+)
+DATA_OPTION = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Sandbox data folder (default: the persistent sandbox home).",
+)
+FAULTS_OPTION = click.option(
+    "--faults",
+    default=None,
+    metavar="SPEC",
+    help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
+)
+PROFILE_URL_OPTION = click.option(
+    "--profile-url",
+    default=None,
+    hidden=True,
+    help="Profile/accounts host (default https://app.vssps.visualstudio.com).",
+)
+FRESH_OPTION = click.option(
+    "--fresh",
+    is_flag=True,
+    help="Sandbox only: delete the sandbox data folder first (lists it and asks).",
+)
+
+
 def target_options(command):
     """The options every command that talks to a target takes."""
 
-    @click.option(
-        "--org",
-        "org_url",
-        metavar="URL",
-        default=None,
-        help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.",
-    )
-    @click.option(
-        "--sandbox",
-        "use_sandbox",
-        is_flag=True,
-        help="Use the embedded sandbox instead (no account; it listens on 127.0.0.1 "
-        "only, nothing goes to the internet).",
-    )
-    @click.option(
-        "--data",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Sandbox data folder (default: the persistent sandbox home).",
-    )
-    @click.option(
-        "--faults",
-        default=None,
-        metavar="SPEC",
-        help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
-    )
-    @click.option(
-        "--profile-url",
-        default=None,
-        hidden=True,
-        help="Profile/accounts host (default https://app.vssps.visualstudio.com).",
-    )
+    @ORG_OPTION
+    @SANDBOX_OPTION
+    @DATA_OPTION
+    @FAULTS_OPTION
+    @PROFILE_URL_OPTION
     @click.option("--verbose", "-v", is_flag=True, help="Also print every HTTP call.")
     @click.pass_context
     @functools.wraps(command)
@@ -95,43 +107,12 @@ def target_options(command):
 
 
 @click.group(invoke_without_command=True)
-@click.option(
-    "--sandbox",
-    "use_sandbox",
-    is_flag=True,
-    help="Run against the embedded sandbox (no account; it listens on 127.0.0.1 "
-    "only, nothing goes to the internet).",
-)
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Sandbox data directory (default: the persistent sandbox home).",
-)
-@click.option(
-    "--fresh",
-    is_flag=True,
-    help="Sandbox only: delete the sandbox data folder first (lists it and asks).",
-)
-@click.option(
-    "--faults",
-    default=None,
-    metavar="SPEC",
-    help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
-)
-@click.option(
-    "--org",
-    "org_url",
-    metavar="URL",
-    default=None,
-    help="Your Azure DevOps organisation, e.g. https://dev.azure.com/NAME.",
-)
-@click.option(
-    "--profile-url",
-    default=None,
-    hidden=True,
-    help="Profile/accounts host (default https://app.vssps.visualstudio.com).",
-)
+@SANDBOX_OPTION
+@DATA_OPTION
+@FRESH_OPTION
+@FAULTS_OPTION
+@ORG_OPTION
+@PROFILE_URL_OPTION
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -671,11 +652,7 @@ ANSWERS_OPTION = click.option(
     help="Stop after this step (sign-in, organization, project, team, members, "
     "ssh-key, import, clone, pull-request).",
 )
-@click.option(
-    "--fresh",
-    is_flag=True,
-    help="Sandbox only: delete the sandbox data folder first (lists it and asks).",
-)
+@FRESH_OPTION
 @click.option(
     "--discard-local-work",
     is_flag=True,
