@@ -111,6 +111,7 @@ async def _still(pilot) -> None:
     it: the panel at its top with the focused widget in view, the log at its end. (Scrolls
     that ran while the layout still changed left the summary two rows apart on a busy CI.)"""
     await pilot.pause(0.3)
+    await _workers_done(pilot)  # the log measures its lines in a thread worker
     await pilot.wait_for_scheduled_animations()
     screen = pilot.app.screen
     for panel in screen.query(".step-panel, #summary-panel"):
@@ -121,7 +122,15 @@ async def _still(pilot) -> None:
     for log in screen.query(ActivityLog):
         log.scroll_end(animate=False, immediate=True)
     await pilot.pause()
+    await _workers_done(pilot)
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def _workers_done(pilot) -> None:
+    with contextlib.suppress(Exception):
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def _goto(step: str):
