@@ -83,6 +83,7 @@ class WizardScreen(Screen):
         # The panels are mounted just after the first frame (mount_panels): the frame then
         # holds a few dozen widgets, not three hundred. Workers post nothing before that.
         self.panels: list[StepPanel] = []
+        self.summary_panel: SummaryPanel | None = None
         self.panels_ready = threading.Event()
 
     @property
@@ -148,7 +149,9 @@ class WizardScreen(Screen):
             await switcher.mount(panel)
             if not self.is_attached:
                 return  # the app is closing (quit at once)
-            if panel.id != "summary-panel":
+            if isinstance(panel, SummaryPanel):
+                self.summary_panel = panel
+            else:
                 self.panels.append(panel)
         if switcher.current == OPENING:
             switcher.current = self.panels[0].id
@@ -178,16 +181,11 @@ class WizardScreen(Screen):
         """Show a step's panel (or the summary) and put the keyboard there."""
         if not self.panels_ready.is_set():
             return  # still mounting (a fraction of a second after the first frame)
-        from .panels.summary import SummaryPanel
-
-        target = "summary-panel" if key == SUMMARY else self.panel(key).id
-        self.query_one(ContentSwitcher).current = target
+        shown = self.summary_panel if key == SUMMARY else self.panel(key)
+        self.query_one(ContentSwitcher).current = shown.id
         self.step_list.point_at(key)
         if focus:
-            if key == SUMMARY:
-                self.query_one(SummaryPanel).focus_first()
-            else:
-                self.panel(key).focus_first()
+            shown.focus_first()
 
     @property
     def current(self) -> str:
@@ -195,13 +193,6 @@ class WizardScreen(Screen):
         if current == "summary-panel":
             return SUMMARY
         return self.keys[0] if current == OPENING else current.removesuffix("-panel")
-
-    @property
-    def summary_panel(self) -> SummaryPanel | None:
-        from .panels.summary import SummaryPanel
-
-        found = self.query(SummaryPanel)
-        return found.first() if found else None
 
     @property
     def busy(self) -> bool:
@@ -390,6 +381,8 @@ class WizardScreen(Screen):
 
     @on(RunEnded)
     def _run_ended(self, message: RunEnded) -> None:
+        from ..steps.runner import FAILED
+
         self.engine_busy = False
         if message.problems:
             panel = self.panel(self.current) if self.current in self.keys else self.panels[0]
@@ -401,7 +394,7 @@ class WizardScreen(Screen):
             state = result_state(result.status)
             if state is not None:
                 self.step_list.set_state(result.key, state)
-        failed = [r for r in report.results if result_state(r.status) == states.FAILED]
+        failed = [r for r in report.results if r.status == FAILED]
         if failed:
             self.status.end(f"{failed[0].title}: failed. Press Enter to retry.")
             self.show(failed[0].key)
