@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from college_tui.target import Target
-
 
 def write_program(folder: Path, name: str, script: str) -> Path:
     """A fake program: a shell script `name` in `folder`, executable."""
@@ -60,20 +58,3 @@ def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def sandbox_target(server, home: Path, **changes) -> Target:
-    """The Target cli.py hands the doctor for `--sandbox`."""
-    info = server.info
-    values = dict(
-        org_url=info.org_url,
-        profile_url=info.profile_url,
-        home=home,
-        ssh_hostname=info.ssh_host,
-        ssh_port=info.ssh_port,
-        ssh_host_key=info.ssh_host_key,
-        sandbox=True,
-        state_key=f"sandbox:{info.data_dir}",
-    )
-    values.update(changes)
-    return Target(**values)

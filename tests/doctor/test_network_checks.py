@@ -16,8 +16,9 @@ from college_tui.steps.doctor_network import (
     network_checks,
 )
 from college_tui.workstation.knownhosts import AZURE_DEVOPS_HOST_KEY
+from tests.steps.conftest import sandbox_target
 
-from .conftest import closed_port, sandbox_target
+from .conftest import closed_port
 
 
 def by_key(checks):

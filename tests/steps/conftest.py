@@ -47,10 +47,11 @@ class Recorder(list):
         return found[-1]
 
 
-def sandbox_target(server, home: Path) -> Target:
-    """The Target cli.py builds for a sandbox: its URLs, SSH endpoint and a home of its own."""
+def sandbox_target(server, home: Path, **changes) -> Target:
+    """The Target cli.py builds for a sandbox: its URLs, SSH endpoint and a home of its own
+    (`changes`: fields to set otherwise, e.g. a closed SSH port)."""
     info = server.info
-    return Target(
+    values = dict(
         org_url=info.org_url,
         profile_url=info.profile_url,
         home=home,
@@ -60,6 +61,8 @@ def sandbox_target(server, home: Path) -> Target:
         sandbox=True,
         state_key=f"sandbox:{info.data_dir}",
     )
+    values.update(changes)
+    return Target(**values)
 
 
 @pytest.fixture(autouse=True)

@@ -201,10 +201,8 @@ def test_a_passphrase_encrypts_the_key_with_bcrypt_and_only_it_opens_it(sandbox_
     assert "correct horse" not in ctx.state.path.read_text()
 
 
-def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
-    ctx = make_ctx(sandbox_ssh)
-    key = ctx.target.home / ".ssh" / "college_tui_rsa"
-    key.parent.mkdir(parents=True, mode=0o700)
+def keygen_by_hand(key) -> None:
+    """An RSA key the attendee made with OpenSSH, with their own comment."""
     subprocess.run(
         [
             "ssh-keygen",
@@ -222,6 +220,13 @@ def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
         ],
         check=True,
     )
+
+
+def test_an_existing_rsa_key_is_adopted_byte_for_byte(sandbox_ssh, make_ctx):
+    ctx = make_ctx(sandbox_ssh)
+    key = ctx.target.home / ".ssh" / "college_tui_rsa"
+    key.parent.mkdir(parents=True, mode=0o700)
+    keygen_by_hand(key)
     before = (key.read_bytes(), key.with_name("college_tui_rsa.pub").read_bytes())
 
     assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
@@ -240,23 +245,7 @@ def test_a_key_registered_by_hand_is_recognised_by_its_key_material_and_not_sent
     ctx = make_ctx(sandbox_ssh)
     key = ctx.target.home / ".ssh" / "college_tui_rsa"
     key.parent.mkdir(parents=True, mode=0o700)
-    subprocess.run(
-        [
-            "ssh-keygen",
-            "-q",
-            "-t",
-            "rsa",
-            "-b",
-            "3072",
-            "-N",
-            "",
-            "-C",
-            "ada@laptop",
-            "-f",
-            str(key),
-        ],
-        check=True,
-    )
+    keygen_by_hand(key)
     blob = " ".join(key.with_name("college_tui_rsa.pub").read_text().split()[:2])
     portal = signed_in(make_ctx(sandbox_ssh)).azdo
     portal.add_ssh_key(
