@@ -32,6 +32,18 @@ _LOCATION = [
         "0.0",
     ),
 ]
+# Assumed shape (API reference §10; no recording): the accounts list, answered on the profile
+# host and the org's vssps host; yields the documented `/_apis/Accounts?memberId=`.
+_ACCOUNTS = (
+    "229a6a53-b428-4ffb-a835-e8f36b5b4b1e",
+    "Account",
+    "Accounts",
+    "_apis/{resource}",
+    1,
+    "1.0",
+    "7.2",
+    "7.1",
+)
 
 LOCATIONS: dict[str, list[tuple]] = {
     "dev": _LOCATION
@@ -279,17 +291,7 @@ LOCATIONS: dict[str, list[tuple]] = {
             "7.2",
             "7.1",
         ),
-        # Assumed shape (no recording): the accounts list, also answered on the org's vssps host.
-        (
-            "229a6a53-b428-4ffb-a835-e8f36b5b4b1e",
-            "Account",
-            "Accounts",
-            "_apis/{resource}",
-            1,
-            "1.0",
-            "7.2",
-            "7.1",
-        ),
+        _ACCOUNTS,
     ],
     "vsaex": _LOCATION
     + [
@@ -326,17 +328,7 @@ LOCATIONS: dict[str, list[tuple]] = {
             "7.2",
             "7.1",
         ),
-        # Assumed shape (API reference §10): yields the documented `/_apis/Accounts?memberId=`.
-        (
-            "229a6a53-b428-4ffb-a835-e8f36b5b4b1e",
-            "Account",
-            "Accounts",
-            "_apis/{resource}",
-            1,
-            "1.0",
-            "7.2",
-            "7.1",
-        ),
+        _ACCOUNTS,
     ],
 }
 
