@@ -8,7 +8,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
+
+from .widgets.footer import KeysFooter
 
 INTRO = """Welcome to the AI Developer College.
 
@@ -44,7 +46,7 @@ class WelcomeScreen(Screen):
                     yield Input(placeholder="https://dev.azure.com/NAME", id="welcome-org")
                     yield Static("", id="welcome-org-error", classes="field-error", markup=False)
             yield Static("Checking this machine…", id="welcome-checks", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#choose-sandbox").focus()

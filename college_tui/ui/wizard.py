@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
+from .app import keep_out_of_full_collections
 from .messages import (
     Crashed,
     EventArrived,
@@ -28,6 +29,7 @@ from .messages import (
 )
 from .widgets import step_list as states
 from .widgets.activity_log import ActivityLog
+from .widgets.footer import KeysFooter
 from .widgets.status_pane import StatusPane
 from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
 
@@ -121,7 +123,7 @@ class WizardScreen(Screen):
                     yield Static(self._opening_text(), id=OPENING, classes="step-panel")
                 yield StatusPane(self.app.clock, id="status")
         yield ActivityLog(id="activity")
-        yield Footer()
+        yield KeysFooter()
 
     def _opening_text(self) -> str:
         where = "the practice sandbox" if self.sandbox else self.app.show(self.org_url or "")
@@ -353,6 +355,7 @@ class WizardScreen(Screen):
 
         self.inspecting = False
         self.engine_busy = False
+        keep_out_of_full_collections()
         self.session = message.session
         self.answers = message.session.ctx.answers
         self.app.target_org = message.session.ctx.target.org
@@ -384,6 +387,7 @@ class WizardScreen(Screen):
         from ..steps.runner import FAILED
 
         self.engine_busy = False
+        keep_out_of_full_collections()
         if message.problems:
             panel = self.panel(self.current) if self.current in self.keys else self.panels[0]
             panel.show_outcome("✗ " + " ".join(message.problems), failed=True)

@@ -52,6 +52,17 @@ class WizardEnv:
         return wizard_opener(options, stack)
 
 
+@pytest.fixture(autouse=True)
+def collector_restored():
+    """Each app freezes what it holds (ui/app.py keep_out_of_full_collections) and `college-tui`
+    turns the collector off until the first frame: give the next test a collector as usual."""
+    import gc
+
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
 @pytest.fixture
 def wizard_env(tmp_path, monkeypatch) -> WizardEnv:
     env = WizardEnv(tmp_path, tmp_path / "sandbox", tmp_path / "state", tmp_path / "logs")

@@ -167,8 +167,9 @@ class StepPanel(VerticalScroll):
     def show_problem(self, name: str) -> str | None:
         problem = self.problem(name)
         error = self.query_one(f"#{self.field_id(name)}-error", Static)
-        error.update(problem or "")
-        error.set_class(bool(problem), "-shown")
+        if str(error.content) != (problem or ""):  # each update is a layout pass of the screen
+            error.update(problem or "")
+            error.set_class(bool(problem), "-shown")
         return problem
 
     @on(Input.Changed)

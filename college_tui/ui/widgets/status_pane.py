@@ -17,6 +17,7 @@ class StatusPane(Vertical):
         self.started: float | None = None
         self.operation = "Ready."
         self.wait_text = ""
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-line"):
@@ -36,7 +37,15 @@ class StatusPane(Vertical):
 
     def set_operation(self, text: str) -> None:
         self.operation = text
-        self.query_one("#status-operation", Static).update(self.app.show(text))
+        self._label("#status-operation", self.app.show(text))
+
+    def _label(self, selector: str, text: str) -> None:
+        """Change one line of the pane. Its lines have fixed sizes (college.tcss), so no layout
+        pass of the whole screen is needed; an unchanged text costs nothing."""
+        label = self.query_one(selector, Static)
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            label.update(text, layout=False)
 
     def set_fraction(self, fraction: float | None) -> None:
         bars = self.query(ProgressBar)
@@ -54,7 +63,7 @@ class StatusPane(Vertical):
 
     def set_wait(self, text: str) -> None:
         self.wait_text = text
-        self.query_one("#status-wait", Static).update(text)
+        self._label("#status-wait", text)
 
     def end(self, text: str) -> None:
         self.started = None
@@ -64,9 +73,8 @@ class StatusPane(Vertical):
         self.set_fraction(None)
 
     def _tick(self) -> None:
-        label = self.query_one("#status-elapsed", Static)
         if self.started is None:
-            label.update("")
+            self._label("#status-elapsed", "")
             return
         seconds = int(self.clock() - self.started)
-        label.update(f"{seconds // 60}:{seconds % 60:02d} elapsed")
+        self._label("#status-elapsed", f"{seconds // 60}:{seconds % 60:02d} elapsed")
