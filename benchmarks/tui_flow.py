@@ -17,6 +17,7 @@ from pathlib import Path
 
 PERIOD = 0.005
 MAX_ENTERS = 30
+SETTLE_PAUSE = 0.02
 
 
 class StallProbe:
@@ -58,7 +59,7 @@ async def walk(data: Path) -> dict:
                 if app.wizard.current == SUMMARY:
                     reached = True
                     break
-                await pilot.press("enter")
+                press_enter(app)
                 await settle(app, pilot)
             probe.stop()
     finally:
@@ -76,6 +77,14 @@ async def walk(data: Path) -> dict:
     }
 
 
+def press_enter(app) -> None:
+    """Enter as the terminal driver delivers it (Pilot's `press` also waits for the whole
+    process to idle, up to a second per key with the in-process sandbox: harness time)."""
+    from textual import events
+
+    app.post_message(events.Key("enter", "\r"))
+
+
 def sandbox_options(options_class, data: Path):
     """cli.TargetOptions for `--sandbox --data DATA`, whatever fields it has gained since."""
     import dataclasses
@@ -91,12 +100,16 @@ def sandbox_options(options_class, data: Path):
 
 
 async def settle(app, pilot) -> None:
-    """Wait until the engine's workers finish, then until their messages are handled."""
-    await pilot.pause()
+    """Wait until the engine's workers finish, then until their messages are handled.
+
+    `pilot.pause()` without a delay waits for the whole process to idle (up to 1 s each time,
+    the in-process sandbox counting as busy), which made the walk's wall time mostly waiting;
+    a short pause after the screen's queues are empty is enough here."""
+    await pilot.pause(SETTLE_PAUSE)
     for _ in range(3):
         with contextlib.suppress(Exception):
             await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(SETTLE_PAUSE)
 
 
 def main() -> None:
