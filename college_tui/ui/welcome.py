@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
+from .app import presize
 from .widgets.footer import KeysFooter
 
 INTRO = """Welcome to the AI Developer College.
@@ -27,8 +28,6 @@ Nothing is made twice: every step looks first and can be run again."""
 
 class WelcomeScreen(Screen):
     def compose(self) -> ComposeResult:
-        from .app import presize
-
         presize(self)
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="welcome"):

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Static
 
-from .app import keep_out_of_full_collections
+from .app import keep_out_of_full_collections, presize
 from .messages import (
     Crashed,
     EventArrived,
@@ -96,9 +96,8 @@ class WizardScreen(Screen):
                 from ..steps.answers import Answers, Member
 
                 self._answers = Answers()
-                if (
-                    self.sandbox
-                ):  # a colleague the sandbox accepts: the members step is seen working
+                # In the sandbox, a colleague it accepts: the members step is seen working.
+                if self.sandbox:
                     from .panels.members import SANDBOX_EXAMPLE
 
                     self._answers.members = [Member(SANDBOX_EXAMPLE)]
@@ -112,8 +111,6 @@ class WizardScreen(Screen):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        from .app import presize
-
         presize(self)
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="main"):

@@ -123,7 +123,7 @@ async def _still(pilot, *, workers: bool = True) -> None:
     for log in screen.query(ActivityLog):
         log.scroll_end(animate=False, immediate=True)
         # Its thumb's edge came out one glyph different on a busy CI (the log sizes itself in
-        # a thread worker); the lines are what the frame checks, and the gutter stays.
+        # a thread worker): hidden, with its gutter; the lines are what the frame checks.
         log.styles.scrollbar_visibility = "hidden"
     await pilot.pause()
     if workers:
@@ -265,9 +265,8 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size):
             profile_url=None,
             verbose=False,
         )
-        app = make_app(wizard_opener(options, stack), stable=False)
-        app.animation_level = "none"
-        app._scrub = scrubber(str(finished), "/tmp")
+        app = make_app(wizard_opener(options, stack), stable=True)
+        app._scrub = scrubber(str(finished), "/tmp")  # paths under the module's own folder
         seen: list[str] = []
 
         async def run_before(pilot) -> None:

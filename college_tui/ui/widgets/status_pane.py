@@ -17,7 +17,6 @@ class StatusPane(Vertical):
         self.started: float | None = None
         self.operation = "Ready."
         self.wait_text = ""
-        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-line"):
@@ -43,8 +42,7 @@ class StatusPane(Vertical):
         """Change one line of the pane. Its lines have fixed sizes (college.tcss), so no layout
         pass of the whole screen is needed; an unchanged text costs nothing."""
         label = self.query_one(selector, Static)
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
+        if str(label.content) != text:
             label.update(text, layout=False)
 
     def set_fraction(self, fraction: float | None) -> None:
