@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
+import threading
 import time
 from collections.abc import Callable
 
@@ -37,9 +39,37 @@ def keep_out_of_full_collections() -> None:
     sandbox) and after a step ran lives for the whole session. Python's full collections walked
     it all again and again: 50-150 ms with the GIL held, the longest freezes of the screen.
     A cycle that becomes garbage after being frozen is never freed: a few kB per step."""
-    import gc
-
     gc.freeze()
+
+
+class CollectorPause:
+    """No garbage collection while workers import the engine and open the target.
+
+    Those imports (the SDK, msrest, paramiko, the sandbox) bring objects that live for the
+    session; collecting while they arrive cost full collections of 45-60 ms, the screen frozen.
+    Pauses nest across threads: when the last one ends, what is alive is kept out of later
+    full collections and the collector is back on."""
+
+    def __init__(self) -> None:
+        self._active = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self._lock:
+            self._active += 1
+            gc.disable()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active -= 1
+                if not self._active:
+                    keep_out_of_full_collections()
+                    gc.enable()
+
+
+collector_paused = CollectorPause()
 
 
 class CollegeApp(App[None]):
@@ -92,8 +122,6 @@ class CollegeApp(App[None]):
         return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
 
     def on_ready(self) -> None:
-        import gc
-
         keep_out_of_full_collections()
         gc.enable()  # `college-tui` turned it off while the UI imported (cli.py)
         self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
@@ -102,7 +130,8 @@ class CollegeApp(App[None]):
     def _warm_up() -> None:
         from ..steps.session import warm_up
 
-        warm_up()
+        with collector_paused():
+            warm_up()
 
     def show(self, text: str) -> str:
         """Text as shown on screen (tests hide ports and temp paths here)."""

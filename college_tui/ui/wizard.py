@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Static
 
-from .app import keep_out_of_full_collections, presize
+from .app import collector_paused, keep_out_of_full_collections, presize
 from .messages import (
     Crashed,
     EventArrived,
@@ -224,13 +224,14 @@ class WizardScreen(Screen):
         from ..steps.state import StateLockedError
 
         try:
-            opened = self.app.opener(self.sandbox, self.org_url)
-            self.app.logfile.hide(opened.pat)
-            session = Session.start(
-                opened.target, self.answers, self.emit, secrets=Secrets(pat=opened.pat)
-            )
-            self.app.hold(session.hold_lock())
-            report = session.inspect_all()
+            with collector_paused():  # the sandbox and the SDK arrive: objects for the session
+                opened = self.app.opener(self.sandbox, self.org_url)
+                self.app.logfile.hide(opened.pat)
+                session = Session.start(
+                    opened.target, self.answers, self.emit, secrets=Secrets(pat=opened.pat)
+                )
+                self.app.hold(session.hold_lock())
+                report = session.inspect_all()
             self._looking = False
         except (StepError, StateLockedError) as exc:
             self._post(OpenFailed(getattr(exc, "message", None) or str(exc)))

@@ -67,7 +67,7 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
             assert screen.step_list.state_text("sign-in") == "to do"
             field = screen.query_one("#sign-in-pat", Input)
             assert field.password and app.focused is field
-            intro = str(screen.query_one("#sign-in-panel .intro").content)
+            intro = str(screen.query_one("#sign-in-panel .panel-header").render())
             assert "vso.code" in intro or "Code" in intro  # the scopes it needs are listed
 
             await pilot.press("enter")  # nothing typed: said under the field, nothing runs

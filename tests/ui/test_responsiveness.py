@@ -1,17 +1,40 @@
 """What keeps the screen responsive, checked where it can break: the footer is rebuilt only when
-the keys it shows change, the status pane's lines change without a layout pass of the screen,
-and the collector stays on while what lives for the session is kept out of its full passes."""
+the keys it shows change; the status pane's lines, its progress, the activity log's new lines
+and the step list's states change without a layout pass of the screen (the step list repaints
+only the option that changed); the collector pauses while workers import and stays on
+otherwise, with what lives for the session kept out of its full passes."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import threading
 
 from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 
+from college_tui.ui.app import CollectorPause
+from college_tui.ui.widgets import step_list as states
+from college_tui.ui.widgets.activity_log import ActivityLog
 from college_tui.ui.widgets.footer import KeysFooter
+from college_tui.ui.widgets.step_list import StepList
 
 from .conftest import make_app, server_opener, settle
+
+
+@contextlib.contextmanager
+def layout_passes(monkeypatch):
+    """The screen's layout passes while the block runs (each one lays out every widget)."""
+    passes: list[int] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        passes.append(1)
+        return refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    yield passes
+    monkeypatch.setattr(Screen, "_refresh_layout", refresh_layout)
 
 
 async def test_moving_between_fields_does_not_rebuild_the_footer(sandbox, wizard_env, monkeypatch):
@@ -45,21 +68,88 @@ async def test_the_status_pane_changes_its_lines_without_a_layout_pass(
     app = make_app(server_opener(sandbox), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        layouts: list[int] = []
-        refresh_layout = Screen._refresh_layout
-
-        def counted(self, *args, **kwargs):
-            layouts.append(1)
-            return refresh_layout(self, *args, **kwargs)
-
-        monkeypatch.setattr(Screen, "_refresh_layout", counted)
         pane = app.wizard.status
-        pane.set_operation("Cloning aidevcollege")
-        pane.set_wait("Waiting 5 s: the service asked us to slow down")
-        await pilot.pause()
+        pane.set_fraction(0.1)  # the bar appears: a layout, before the count
+        await settle(app, pilot)
+        with layout_passes(monkeypatch) as layouts:
+            pane.set_operation("Cloning aidevcollege")
+            pane.set_wait("Waiting 5 s: the service asked us to slow down")
+            for fraction in (0.25, 0.5, 0.75):
+                pane.set_fraction(fraction)
+                await pilot.pause()
         assert str(app.screen.query_one("#status-operation").content) == "Cloning aidevcollege"
         assert "Waiting 5 s" in str(app.screen.query_one("#status-wait").content)
+        assert "75%" in app.export_screenshot()
         assert layouts == []
+
+
+async def test_the_activity_log_grows_without_a_layout_pass(sandbox, wizard_env, monkeypatch):
+    app = make_app(server_opener(sandbox), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        log = app.screen.query_one(ActivityLog)
+        with layout_passes(monkeypatch) as layouts:
+            for index in range(20):
+                log.add(f"then {index}")
+                await pilot.pause()
+            log.add("wide " * 40)  # wider than the log: its horizontal range grows
+            await settle(app, pilot)
+        assert layouts == []
+        assert log.scroll_y == log.max_scroll_y  # still following the newest line
+        assert log.max_scroll_y == log.line_count - log.scrollable_content_region.height
+        assert log.max_scroll_x == len("wide " * 40) - log.scrollable_content_region.width
+        log.add("then 20")
+        await settle(app, pilot)
+        assert "then 20" in app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, monkeypatch):
+    app = make_app(server_opener(sandbox), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        listing = app.screen.query_one(StepList)
+        lines: list[int] = []
+        render_line = StepList.render_line
+
+        def counted(self, y):
+            lines.append(y)
+            return render_line(self, y)
+
+        monkeypatch.setattr(StepList, "render_line", counted)
+        with layout_passes(monkeypatch) as layouts:
+            listing.set_state("team", states.RUNNING)
+            await pilot.pause()
+        assert layouts == []
+        assert 0 < len(lines) <= 2  # the option's two lines (the list has 19)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "▶ 4. Default team" in shown and "running" in shown
+        lines.clear()
+        app.wizard.show("clone", focus=False)  # the highlight moves: two options repainted
+        await pilot.pause()
+        assert 0 < len(lines) <= 4
+
+
+def test_the_collector_pauses_until_the_last_worker_is_done():
+    pause = CollectorPause()
+    frozen = gc.get_freeze_count()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with pause():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(10)
+    with pause():
+        second_in.set()
+        first_out.wait(10)
+        assert not gc.isenabled()  # the first worker is done, this one still imports
+    thread.join(10)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > frozen  # what arrived meanwhile is out of full collections
 
 
 async def test_the_collector_is_on_and_the_session_kept_out_of_its_full_passes(sandbox, wizard_env):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...steps.plan import STEPS
@@ -38,6 +40,37 @@ class Field:
     password: bool = False
     secret: bool = False  # the PAT or the passphrase: goes to the session's secrets only
     placeholder: str = ""
+
+
+class PanelHeader(Widget):
+    """The title, what the step teaches, where it lives in the portal, the command by hand and
+    the intro, as one widget: as five, each cost a layout and a first paint whenever the panel
+    was shown, in the longest freeze of the screen."""
+
+    DEFAULT_CSS = """
+    PanelHeader { height: auto; margin-bottom: 1; }
+    PanelHeader > .panel-header--where { color: $text-muted; }
+    PanelHeader > .panel-header--command { color: $text-muted; text-style: italic; }
+    """
+    COMPONENT_CLASSES = {"panel-header--where", "panel-header--command"}
+
+    def __init__(self, title: str, teaches: str, portal: str, command: str, intro: str) -> None:
+        super().__init__(classes="panel-header")
+        self.texts = (title, teaches, portal, command, intro)
+
+    def render(self) -> Content:
+        title, teaches, portal, command, intro = self.texts
+        where = []
+        if portal:
+            where.append((f"In the portal: {portal}", "panel-header--where"))
+        if command:
+            where.append((f"By hand: {command}", "panel-header--command"))
+        parts: list = [(title, "bold"), "\n\n", teaches]
+        for index, (text, component) in enumerate(where):
+            parts += ["\n\n" if index == 0 else "\n", (text, self.get_visual_style(component))]
+        if intro:
+            parts += ["\n\n", intro]
+        return Content.assemble(*parts)
 
 
 class StepPanel(VerticalScroll):
@@ -95,14 +128,9 @@ class StepPanel(VerticalScroll):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(TITLES[self.STEP], classes="panel-title", markup=False)
-        yield Static(TEACHES[self.STEP], classes="teaches", markup=False)
-        if self.PORTAL:
-            yield Static(f"In the portal: {self.PORTAL}", classes="where", markup=False)
-        if self.COMMAND:
-            yield Static(f"By hand: {self.COMMAND}", classes="command", markup=False)
-        if self.intro():
-            yield Static(self.intro(), classes="intro", markup=False)
+        yield PanelHeader(
+            TITLES[self.STEP], TEACHES[self.STEP], self.PORTAL, self.COMMAND, self.intro()
+        )
         with Vertical(classes="handoff", id=f"{self.STEP}-handoff"):
             yield Static("", classes="handoff-text", markup=False)
             yield Static("", classes="handoff-url", markup=False)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Log
 
 
 class ActivityLog(Log):
+    # The log's height is fixed (college.tcss), so a new line changes only its own scroll range.
+    # Textual's `virtual_size` asks for a layout of the whole screen on every change (10-60 ms
+    # of CPU here, once per line); the log updates its scrollbars itself instead, and a layout
+    # happens only when a scrollbar appears or goes.
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
     def __init__(self, **kwargs) -> None:
         super().__init__(max_lines=None, auto_scroll=True, **kwargs)
         self.border_title = "Activity"
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.container_size:
+            self._scroll_update(size)
 
     def add(self, text: str) -> None:
         for line in text.splitlines() or [""]:
