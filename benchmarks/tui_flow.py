@@ -67,7 +67,7 @@ async def walk(data: Path) -> dict:
         stack.close()
     seconds = time.perf_counter() - started
     samples = sorted(probe.samples)
-    p99 = samples[min(len(samples) - 1, int(0.99 * len(samples)))] if samples else 0.0
+    p99 = percentile(samples, 0.99)
     return {
         "available": True,
         "seconds": seconds,
@@ -76,6 +76,12 @@ async def walk(data: Path) -> dict:
         "p99_ms": 1000 * p99,
         "samples": len(samples),
     }
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def press_enter(app) -> None:

@@ -10,7 +10,9 @@ import contextlib
 import gc
 import threading
 
+from textual._compositor import Compositor
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
 from textual.widgets._footer import FooterKey
 
 from college_tui.ui.app import CollectorPause
@@ -127,6 +129,41 @@ async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, mo
         app.wizard.show("clone", focus=False)  # the highlight moves: two options repainted
         await pilot.pause()
         assert 0 < len(lines) <= 4
+
+
+async def test_switching_panels_repaints_neither_the_whole_screen_nor_the_log(
+    sandbox, wizard_env, monkeypatch
+):
+    app = make_app(server_opener(sandbox), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        full_repaints: list[int] = []
+        log_bars: list[int] = []
+        render_full_update = Compositor.render_full_update
+        render = ScrollBar.render
+
+        def full(self, *args, **kwargs):
+            full_repaints.append(1)
+            return render_full_update(self, *args, **kwargs)
+
+        def bar(self):
+            if isinstance(self.parent, ActivityLog):
+                log_bars.append(1)
+            return render(self)
+
+        monkeypatch.setattr(Compositor, "render_full_update", full)
+        monkeypatch.setattr(ScrollBar, "render", bar)
+        app.wizard.show("team")  # a layout pass of the screen and a focus move
+        await settle(app, pilot)
+        await pilot.press("tab")  # the focus moves within the panel
+        await settle(app, pilot)
+        assert full_repaints == []  # only what changed was painted
+        assert log_bars == []  # the log did not change: its scrollbars were not drawn again
+        monkeypatch.undo()
+        assert app.wizard.current == "team"
+        assert "Make College Team the default team" in app.export_screenshot().replace(
+            "&#160;", " "
+        )
 
 
 def test_the_collector_pauses_until_the_last_worker_is_done():

@@ -63,7 +63,7 @@ async def test_enter_alone_with_a_member_and_a_passphrase_typed_reaches_the_summ
         if screen.session:
             pat = screen.session.ctx.secrets.pat
         log_file = app.logfile.path.read_text(encoding="utf-8")
-    # Not a speed target (benchmarks/ measures stalls, ~100 ms here under load): a quarter of a
+    # Not a speed target (benchmarks/ measures stalls, 60-80 ms here under load): a quarter of a
     # second without a tick means network or git work ran on the event loop, or the collector
     # walked the whole heap again (ui/app.py keep_out_of_full_collections).
     assert watchdog.longest < 0.25, (
