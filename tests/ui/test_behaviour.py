@@ -112,3 +112,53 @@ async def test_quitting_while_a_step_runs_asks_first_and_cancels_it_cleanly(
     assert app.return_code == 0
     assert "Cancelled: run the step again" in text
     assert not screen.session.ctx.state.is_done("project")
+
+
+async def test_a_step_that_needs_you_shows_the_page_and_what_to_paste_there(
+    start_sandbox, wizard_env, monkeypatch
+):
+    from college_tui.azdo.client import AzureDevOps
+    from college_tui.azdo.errors import PortalRefused
+    from college_tui.ui.panels.base import HandoffBox
+
+    def refused(self, *args, **kwargs):
+        raise PortalRefused("the portal answered HTTP 401 to the key upload", status=401)
+
+    monkeypatch.setattr(AzureDevOps, "add_ssh_key", refused)
+    app = make_app(server_opener(start_sandbox(ssh=True)), env=wizard_env)
+    opened: list[str] = []
+    monkeypatch.setattr(type(app), "open_link", lambda self, url: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.wizard
+        assert not screen.query(HandoffBox)  # mounted only when a step asks
+        while screen.current != "ssh-key":
+            await pilot.press("enter")
+            await settle(app, pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.query("#ssh-key-panel .copy-detail"), what="box")
+        try:
+            box = screen.query_one(HandoffBox)
+            _message, url, detail = box.texts
+            assert url.startswith("http") and detail.startswith("ssh-rsa ")
+            for button, done in (
+                (".open-page", lambda: opened),
+                (".copy-detail", lambda: app.clipboard),
+            ):
+                for _ in range(12):  # by keyboard: Tab to the button, Enter
+                    if app.focused is box.query_one(button):
+                        break
+                    await pilot.press("tab")
+                await pilot.press("enter")
+                await pilot.pause()
+                assert done()
+            assert opened == [url]
+            assert app.clipboard == detail
+            screen.panel("ssh-key").show_handoff(screen.panel("ssh-key").last_handoff)
+            await pilot.pause()
+            assert screen.query_one(HandoffBox) is box  # asked again: the same box stays
+        finally:
+            screen.session.cancel()  # the step stops waiting for the key
+        await wait_until(pilot, lambda: not screen.busy, what="the step to stop")
+        await settle(app, pilot)
+        assert not screen.query(HandoffBox)  # the step went on: the box is gone

@@ -204,7 +204,7 @@ def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
             await settle(pilot.app, pilot)
         await pilot.press("enter")
         deadline = time.monotonic() + 60
-        while not screen.query_one("#ssh-key-handoff").display:
+        while not screen.query("#ssh-key-panel .copy-detail"):
             assert time.monotonic() < deadline, "no hand-off"
             await pilot.pause(0.05)
         await _still(pilot, workers=False)  # the step's worker polls for the key until cancelled

@@ -73,6 +73,27 @@ class PanelHeader(Widget):
         return Content.assemble(*parts)
 
 
+class HandoffBox(Vertical):
+    """What the engine needs you to do by hand: the page to open and what to paste there.
+
+    Mounted when the engine asks, removed when the step goes on: most runs never need one, and
+    as part of every panel its seven widgets were a third of what each panel mounted."""
+
+    def __init__(self, message: str, url: str, detail: str, **kwargs) -> None:
+        super().__init__(classes="handoff", **kwargs)
+        self.texts = (message, url, detail)
+
+    def compose(self) -> ComposeResult:
+        message, url, detail = self.texts
+        yield Static(message, classes="handoff-text", markup=False)
+        yield Static(url, classes="handoff-url", markup=False)
+        yield Static(detail, classes="handoff-detail", markup=False)
+        with Horizontal(classes="handoff-actions"):
+            if url:
+                yield Button("Open the page", classes="open-page", compact=True)
+            yield Button("Copy", classes="copy-detail", compact=True)
+
+
 class StepPanel(VerticalScroll):
     STEP: ClassVar[str]
     PORTAL: ClassVar[str] = ""
@@ -84,8 +105,7 @@ class StepPanel(VerticalScroll):
         self.answers = answers
         self.sandbox = sandbox
         self.home: Path | None = None  # the target's home: "~" in path fields
-        self.handoff_url: str | None = None
-        self.handoff_detail: str | None = None
+        self.last_handoff: NeedsYou | None = None  # what the engine last asked of you
 
     # -- what subclasses say ------------------------------------------------------------------
 
@@ -131,13 +151,6 @@ class StepPanel(VerticalScroll):
         yield PanelHeader(
             TITLES[self.STEP], TEACHES[self.STEP], self.PORTAL, self.COMMAND, self.intro()
         )
-        with Vertical(classes="handoff", id=f"{self.STEP}-handoff"):
-            yield Static("", classes="handoff-text", markup=False)
-            yield Static("", classes="handoff-url", markup=False)
-            yield Static("", classes="handoff-detail", markup=False)
-            with Horizontal(classes="handoff-actions"):
-                yield Button("Open the page", classes="open-page", compact=True)
-                yield Button("Copy", classes="copy-detail", compact=True)
         yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
         for field in self.fields():
             yield Label(field.label, classes="field-label")
@@ -156,9 +169,6 @@ class StepPanel(VerticalScroll):
         yield Button(
             self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run", compact=True
         )
-
-    def on_mount(self) -> None:
-        self.query_one(".handoff").display = False
 
     def field_id(self, name: str) -> str:
         return f"{self.STEP}-{name.replace('_', '-')}"
@@ -236,28 +246,29 @@ class StepPanel(VerticalScroll):
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
     def show_handoff(self, event: NeedsYou) -> None:
-        self.handoff_url, self.handoff_detail = event.url, event.detail
-        box = self.query_one(".handoff")
-        box.query_one(".handoff-text", Static).update(self.app.show(event.message))
-        box.query_one(".handoff-url", Static).update(self.app.show(event.url or ""))
-        box.query_one(".handoff-detail", Static).update(self.app.show(event.detail or ""))
-        box.query_one(".open-page", Button).display = bool(event.url)
-        box.display = True
+        self.last_handoff = event
+        show = self.app.show
+        texts = (show(event.message), show(event.url or ""), show(event.detail or ""))
+        if any(box.texts == texts for box in self.query(HandoffBox)):
+            return  # asked again while the step waits: the same box stays (and its focus)
+        self.hide_handoff()
+        self.mount(HandoffBox(*texts), after=self.query_one(PanelHeader))
 
     def hide_handoff(self) -> None:
-        self.query_one(".handoff").display = False
+        for box in self.query(HandoffBox):
+            box.remove()  # no id: a box still being removed never clashes with a new one
 
     @on(Button.Pressed, ".open-page")
     def _open_page(self, event: Button.Pressed) -> None:
         event.stop()
-        if self.handoff_url:
-            self.app.open_link(self.handoff_url)
+        if self.last_handoff and self.last_handoff.url:
+            self.app.open_link(self.last_handoff.url)
 
     @on(Button.Pressed, ".copy-detail")
     def _copy(self, event: Button.Pressed) -> None:
         event.stop()
-        text = self.handoff_detail or self.handoff_url or ""
-        self.app.copy_to_clipboard(text)
+        asked = self.last_handoff
+        self.app.copy_to_clipboard((asked.detail or asked.url or "") if asked else "")
         self.app.notify("Copied to the clipboard.")
 
 

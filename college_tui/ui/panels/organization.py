@@ -34,7 +34,6 @@ class OrganizationPanel(StepPanel):
         yield OptionList(id="organization-list")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#organization-list").display = False
 
     def show_organizations(self, names: list[str]) -> None:
