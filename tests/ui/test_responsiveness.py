@@ -90,13 +90,17 @@ async def test_the_activity_log_grows_without_a_layout_pass(sandbox, wizard_env,
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         log = app.screen.query_one(ActivityLog)
+        workers: list[int] = []
+        monkeypatch.setattr(ActivityLog, "run_worker", lambda *a, **k: workers.append(1))
         with layout_passes(monkeypatch) as layouts:
             for index in range(20):
                 log.add(f"then {index}")
                 await pilot.pause()
-            log.add("wide " * 40)  # wider than the log: its horizontal range grows
+            log.add("wide " * 40)  # wider than the log: its horizontal range grows at once
+            assert log.virtual_size.width == len("wide " * 40)
             await settle(app, pilot)
         assert layouts == []
+        assert workers == []  # no thread worker per line to measure its width
         assert log.scroll_y == log.max_scroll_y  # still following the newest line
         assert log.max_scroll_y == log.line_count - log.scrollable_content_region.height
         assert log.max_scroll_x == len("wide " * 40) - log.scrollable_content_region.width
