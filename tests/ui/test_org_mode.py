@@ -86,6 +86,7 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
                 str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)
             ]
             assert served["org"] in names
+            assert listing.display and screen.query_one("#organization-list-label").display
             frame = app.export_screenshot()
             await pilot.press("enter")  # the organisation shown
             await settle(app, pilot)

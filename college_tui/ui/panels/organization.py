@@ -30,17 +30,19 @@ class OrganizationPanel(StepPanel):
         return [Field("organization", "Organisation name")]
 
     def compose_extra(self) -> ComposeResult:
-        yield Label("Your organisations", classes="field-label")
+        yield Label("Your organisations", classes="field-label", id="organization-list-label")
         yield OptionList(id="organization-list")
 
     def on_mount(self) -> None:
-        self.query_one("#organization-list").display = False
+        self.show_organizations([])  # listed after sign-in on Azure DevOps; none in the sandbox
 
     def show_organizations(self, names: list[str]) -> None:
         listing = self.query_one("#organization-list", OptionList)
         listing.clear_options()
         listing.add_options(names)
-        listing.display = bool(names)
+        # The heading goes with its list: no "Your organisations" above nothing.
+        for widget in (listing, self.query_one("#organization-list-label")):
+            widget.display = bool(names)
 
     @on(OptionList.OptionSelected, "#organization-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
