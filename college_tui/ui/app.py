@@ -68,6 +68,12 @@ class CollectorPause:
                     keep_out_of_full_collections()
                     gc.enable()
 
+    def enable_unless_paused(self) -> None:
+        """Turn the collector on, unless a worker's pause has begun (it turns it on when done)."""
+        with self._lock:
+            if not self._active:
+                gc.enable()
+
 
 collector_paused = CollectorPause()
 
@@ -123,7 +129,7 @@ class CollegeApp(App[None]):
 
     def on_ready(self) -> None:
         keep_out_of_full_collections()
-        gc.enable()  # `college-tui` turned it off while the UI imported (cli.py)
+        collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
         self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
 
     @staticmethod

@@ -191,6 +191,11 @@ def test_the_collector_pauses_until_the_last_worker_is_done():
     thread.join(10)
     assert gc.isenabled()
     assert gc.get_freeze_count() > frozen  # what arrived meanwhile is out of full collections
+    gc.disable()  # as `college-tui` does while the UI imports; the first frame turns it on...
+    with pause():
+        pause.enable_unless_paused()  # ...unless a worker's import has begun meanwhile
+        assert not gc.isenabled()
+    assert gc.isenabled()
 
 
 async def test_the_collector_is_on_and_the_session_kept_out_of_its_full_passes(sandbox, wizard_env):
