@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import inspect
 import threading
 
 from textual._compositor import Compositor
@@ -24,33 +25,49 @@ from college_tui.ui.widgets.step_list import StepList
 from .conftest import make_app, server_opener, settle
 
 
+def recorded(monkeypatch, owner, name: str, when=lambda widget: True) -> list:
+    """Every call of `owner.name` (sync or async) whose first argument passes `when`."""
+    original = getattr(owner, name)
+    calls: list = []
+
+    if inspect.iscoroutinefunction(original):
+
+        async def wrapper(self, *args, **kwargs):
+            if when(self):
+                calls.append(self)
+            return await original(self, *args, **kwargs)
+
+    else:
+
+        def wrapper(self, *args, **kwargs):
+            if when(self):
+                calls.append(self)
+            return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return calls
+
+
 @contextlib.contextmanager
 def layout_passes(monkeypatch):
     """The screen's layout passes while the block runs (each one lays out every widget)."""
-    passes: list[int] = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self, *args, **kwargs):
-        passes.append(1)
-        return refresh_layout(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
-    yield passes
-    monkeypatch.setattr(Screen, "_refresh_layout", refresh_layout)
+    original = Screen._refresh_layout
+    yield recorded(monkeypatch, Screen, "_refresh_layout")
+    monkeypatch.setattr(Screen, "_refresh_layout", original)
 
 
-async def test_moving_between_fields_does_not_rebuild_the_footer(sandbox, wizard_env, monkeypatch):
-    rebuilt: list[int] = []
-    recompose = KeysFooter.recompose
-
-    async def counted(self):
-        rebuilt.append(1)
-        return await recompose(self)
-
-    monkeypatch.setattr(KeysFooter, "recompose", counted)
+@contextlib.asynccontextmanager
+async def opened_wizard(sandbox, wizard_env):
+    """The wizard at 120×40 on `sandbox`, the target open and every panel mounted."""
     app = make_app(server_opener(sandbox), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        yield app, pilot
+
+
+async def test_moving_between_fields_does_not_rebuild_the_footer(sandbox, wizard_env, monkeypatch):
+    rebuilt = recorded(monkeypatch, KeysFooter, "recompose")
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
         app.wizard.show("members")  # several fields, a select and a button
         await settle(app, pilot)
         before, focused = len(rebuilt), set()
@@ -67,9 +84,7 @@ async def test_moving_between_fields_does_not_rebuild_the_footer(sandbox, wizard
 async def test_the_status_pane_changes_its_lines_without_a_layout_pass(
     sandbox, wizard_env, monkeypatch
 ):
-    app = make_app(server_opener(sandbox), env=wizard_env)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
         pane = app.wizard.status
         pane.set_fraction(0.1)  # the bar appears: a layout, before the count
         await settle(app, pilot)
@@ -86,12 +101,9 @@ async def test_the_status_pane_changes_its_lines_without_a_layout_pass(
 
 
 async def test_the_activity_log_grows_without_a_layout_pass(sandbox, wizard_env, monkeypatch):
-    app = make_app(server_opener(sandbox), env=wizard_env)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
         log = app.screen.query_one(ActivityLog)
-        workers: list[int] = []
-        monkeypatch.setattr(ActivityLog, "run_worker", lambda *a, **k: workers.append(1))
+        workers = recorded(monkeypatch, ActivityLog, "run_worker")
         with layout_passes(monkeypatch) as layouts:
             for index in range(20):
                 log.add(f"then {index}")
@@ -110,18 +122,9 @@ async def test_the_activity_log_grows_without_a_layout_pass(sandbox, wizard_env,
 
 
 async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, monkeypatch):
-    app = make_app(server_opener(sandbox), env=wizard_env)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
         listing = app.screen.query_one(StepList)
-        lines: list[int] = []
-        render_line = StepList.render_line
-
-        def counted(self, y):
-            lines.append(y)
-            return render_line(self, y)
-
-        monkeypatch.setattr(StepList, "render_line", counted)
+        lines = recorded(monkeypatch, StepList, "render_line")
         with layout_passes(monkeypatch) as layouts:
             listing.set_state("team", states.RUNNING)
             await pilot.pause()
@@ -138,25 +141,11 @@ async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, mo
 async def test_switching_panels_repaints_neither_the_whole_screen_nor_the_log(
     sandbox, wizard_env, monkeypatch
 ):
-    app = make_app(server_opener(sandbox), env=wizard_env)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        full_repaints: list[int] = []
-        log_bars: list[int] = []
-        render_full_update = Compositor.render_full_update
-        render = ScrollBar.render
-
-        def full(self, *args, **kwargs):
-            full_repaints.append(1)
-            return render_full_update(self, *args, **kwargs)
-
-        def bar(self):
-            if isinstance(self.parent, ActivityLog):
-                log_bars.append(1)
-            return render(self)
-
-        monkeypatch.setattr(Compositor, "render_full_update", full)
-        monkeypatch.setattr(ScrollBar, "render", bar)
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        full_repaints = recorded(monkeypatch, Compositor, "render_full_update")
+        log_bars = recorded(
+            monkeypatch, ScrollBar, "render", lambda bar: isinstance(bar.parent, ActivityLog)
+        )
         app.wizard.show("team")  # a layout pass of the screen and a focus move
         await settle(app, pilot)
         await pilot.press("tab")  # the focus moves within the panel
@@ -200,9 +189,7 @@ def test_the_collector_pauses_until_the_last_worker_is_done():
 
 async def test_the_collector_is_on_and_the_session_kept_out_of_its_full_passes(sandbox, wizard_env):
     gc.disable()  # as `college-tui` does while the UI imports
-    app = make_app(server_opener(sandbox), env=wizard_env)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
         assert app.wizard.session is not None
         assert gc.isenabled()  # turned back on at the first frame
         assert gc.get_freeze_count() > 0
