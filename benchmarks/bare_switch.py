@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tui_flow import StallProbe, percentile  # noqa: E402
+from tui_flow import StallProbe  # noqa: E402
 
 PANELS = 10
 ROUNDS = 2  # each panel shown for the first time, then again (argv[1] may say 1)
@@ -80,13 +80,7 @@ async def walk(rounds: int = ROUNDS) -> dict:
                 switches += 1
                 await asyncio.sleep(PAUSE)
         probe.stop()
-    samples = sorted(probe.samples)
-    return {
-        "longest_ms": 1000 * (samples[-1] if samples else 0.0),
-        "p99_ms": 1000 * percentile(samples, 0.99),
-        "samples": len(samples),
-        "switches": switches,
-    }
+    return {**probe.figures(), "switches": switches}
 
 
 def main() -> None:

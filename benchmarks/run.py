@@ -226,8 +226,8 @@ def tui_walk(r: Runner) -> list[dict]:
 def bare_switches(r: Runner) -> list[dict]:
     """Figure 3's baseline: Textual alone switching panels of the same widgets, own process."""
     found = []
+    rounds = str(r.reps(1, 2))  # each panel shown once (quick), or then a second time
     for _ in range(r.reps(1, 2)):
-        rounds = str(r.reps(1, 2))
         _wall, _rss, out, _err = timed_child(
             [PYTHON, str(ROOT / "benchmarks" / "bare_switch.py"), rounds], clean_env(), timeout=120
         )

@@ -40,6 +40,16 @@ class StallProbe:
         if self._task:
             self._task.cancel()
 
+    def figures(self) -> dict:
+        """The longest and the 99th-percentile lateness (ms), and how many wakes were sampled."""
+        ordered = sorted(self.samples)
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] if ordered else 0.0
+        return {
+            "longest_ms": 1000 * (ordered[-1] if ordered else 0.0),
+            "p99_ms": 1000 * p99,
+            "samples": len(ordered),
+        }
+
 
 async def walk(data: Path) -> dict:
     from college_tui.cli import TargetOptions, wizard_opener
@@ -65,23 +75,12 @@ async def walk(data: Path) -> dict:
             probe.stop()
     finally:
         stack.close()
-    seconds = time.perf_counter() - started
-    samples = sorted(probe.samples)
-    p99 = percentile(samples, 0.99)
     return {
         "available": True,
-        "seconds": seconds,
+        "seconds": time.perf_counter() - started,
         "reached_summary": reached,
-        "longest_ms": 1000 * (samples[-1] if samples else 0.0),
-        "p99_ms": 1000 * p99,
-        "samples": len(samples),
+        **probe.figures(),
     }
-
-
-def percentile(ordered: list[float], fraction: float) -> float:
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def press_enter(app) -> None:
