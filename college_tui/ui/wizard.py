@@ -358,8 +358,7 @@ class WizardScreen(Screen):
         from ..steps.runner import FAILED
 
         self.inspecting = False
-        self.engine_busy = False
-        keep_out_of_full_collections()
+        self.engine_busy = False  # what the open brought was frozen as its collector pause ended
         self.session = message.session
         self.answers = message.session.ctx.answers
         self.app.target_org = message.session.ctx.target.org
