@@ -52,7 +52,7 @@ class StallProbe:
 
 
 async def walk(data: Path) -> dict:
-    from college_tui.cli import TargetOptions, wizard_opener
+    from college_tui.launch import TargetOptions, wizard_opener
     from college_tui.ui.app import CollegeApp
     from college_tui.ui.widgets.step_list import SUMMARY
 
@@ -92,7 +92,7 @@ def press_enter(app) -> None:
 
 
 def sandbox_options(options_class, data: Path):
-    """cli.TargetOptions for `--sandbox --data DATA`, whatever fields it has gained since."""
+    """launch.TargetOptions for `--sandbox --data DATA`, whatever fields it has gained since."""
     import dataclasses
 
     wanted = {"use_sandbox": True, "data": data}

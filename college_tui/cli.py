@@ -1,5 +1,7 @@
 """The `college-tui` command line: wizard (default), apply, plan, check, sandbox serve.
 
+launch.py is the entry point: it opens the wizard itself for `college-tui` and
+`college-tui --sandbox` in a terminal and hands every other command line to `main` here.
 Nothing heavy is imported at module level: the first frame of the wizard must appear fast.
 Every command that talks to a target takes the same options: `--org URL` for Azure DevOps, or
 `--sandbox [--data DIR] [--fresh] [--faults SPEC]` for the embedded sandbox.
@@ -18,25 +20,15 @@ from pathlib import Path
 
 import click
 
+from . import launch
+from .launch import PAT_ENV, TargetOptions
+from .launch import interactive as _interactive
+
 # Hidden knobs for tests: shorter sandbox clocks (the progressions stay real).
 FAST_ENV = "COLLEGE_TUI_SANDBOX_FAST"
 PROJECT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
 IMPORT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS"
-PAT_ENV = "AZURE_DEVOPS_PAT"
-
 EXIT_OK, EXIT_NOT_DONE, EXIT_USAGE = 0, 1, 2
-
-
-@dataclass
-class TargetOptions:
-    org_url: str | None
-    use_sandbox: bool
-    data: Path | None
-    faults: str | None
-    profile_url: str | None
-    verbose: bool
-    fresh: bool = False  # apply only: plan and check change nothing
-    discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
 
 
 ORG_OPTION = click.option(
@@ -147,7 +139,7 @@ def main(
             Faults.parse(faults)
         except ValueError as err:
             raise click.BadParameter(str(err), param_hint="--faults") from None
-    if not (_interactive() and sys.stdout.isatty()):
+    if not launch.in_a_terminal():
         click.echo(
             "The full-screen wizard needs a terminal. `college-tui apply` runs the same "
             "steps without one."
@@ -160,46 +152,7 @@ def main(
         if not use_sandbox:
             raise click.UsageError("--fresh goes with --sandbox only.")
         _fresh(options, assume_yes=False)
-    import gc
-
-    # No collections while Textual and the UI import: the first frame comes ~7 % sooner. The
-    # app turns the collector back on at its first frame (ui/app.py on_ready).
-    gc.disable()
-    from .ui.app import CollegeApp
-
-    with contextlib.ExitStack() as stack:
-        app = CollegeApp(
-            opener=wizard_opener(options, stack),
-            start="sandbox" if use_sandbox else ("org" if org_url else None),
-            org_url=org_url,
-        )
-        app.run()
-    raise SystemExit(app.return_code or 0)
-
-
-def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
-    """What the wizard calls (in a worker thread) to open its target; the stack closes it."""
-
-    def open_(sandbox: bool, org_url: str | None = None):
-        from dataclasses import replace
-
-        from .steps.base import StepError
-        from .steps.session import OpenedTarget
-
-        if sandbox:
-            options = replace(base, use_sandbox=True, org_url=None)
-        else:
-            options = replace(
-                base, use_sandbox=False, org_url=org_url, data=None, fresh=False, faults=None
-            )
-        try:
-            opened = stack.enter_context(open_target(options))
-        except click.ClickException as exc:
-            raise StepError(exc.format_message()) from None
-        pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None
-        return OpenedTarget(opened.target, pat)
-
-    return open_
+    raise SystemExit(launch.run_wizard(options))
 
 
 # -- target -------------------------------------------------------------------------------------
@@ -525,10 +478,6 @@ def _pat(opened: Opened, answers) -> str | None:
             or None
         )
     return None
-
-
-def _interactive() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def _unicode_ok() -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from college_tui.cli import TargetOptions, wizard_opener
+from college_tui.launch import TargetOptions, wizard_opener
 from college_tui.steps.session import OpenedTarget
 from college_tui.ui.app import CollegeApp
 from college_tui.ui.widgets.activity_log import ActivityLog

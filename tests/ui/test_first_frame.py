@@ -20,7 +20,7 @@ HEAVY = [
 
 PROBE = f"""
 import sys
-import college_tui.cli
+import college_tui.launch, college_tui.cli
 import college_tui.ui.app, college_tui.ui.wizard, college_tui.ui.welcome
 from college_tui.ui.app import CollegeApp
 from college_tui.ui.wizard import WizardScreen

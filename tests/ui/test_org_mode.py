@@ -12,7 +12,7 @@ import sys
 import pytest
 from textual.widgets import Input, OptionList
 
-from college_tui.cli import TargetOptions, wizard_opener
+from college_tui.launch import TargetOptions, wizard_opener
 
 from .conftest import log_text, make_app, settle
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from college_tui.cli import TargetOptions, wizard_opener
+from college_tui.launch import TargetOptions, wizard_opener
 from college_tui.ui.panels import PANELS
 from college_tui.ui.widgets.activity_log import ActivityLog
 
