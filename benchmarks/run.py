@@ -117,10 +117,12 @@ def figure_first_frame(r: Runner) -> None:
     first_frame_seconds(ours, env)  # warm-up: the sandbox's first start makes its host key
     first_frame_seconds(minimal, env)
     times: dict[str, list[float]] = {"ours": [], "minimal": []}
-    for _ in range(r.reps(3, 7)):  # alternating, so both see the same machine
+    for _ in range(r.reps(3, 11)):  # alternating, so both see the same machine
         times["ours"].append(first_frame_seconds(ours, env))
         times["minimal"].append(first_frame_seconds(minimal, env))
-    ratio = median(times["ours"]) / median(times["minimal"])
+    # The ratio of each pair of neighbouring runs, then their median: this VM's speed drifts
+    # by ±20 % within a minute, which moved a ratio of two medians across the target.
+    ratio = median([o / m for o, m in zip(times["ours"], times["minimal"], strict=True)])
     what = "first frame of `college-tui --sandbox` (pty 120×40)"
     if not has_tui():
         what += " — here its plain-text plan: no full-screen wizard in this checkout yet"
@@ -129,7 +131,8 @@ def figure_first_frame(r: Runner) -> None:
             "1",
             what,
             spread(times["ours"]),
-            f"minimal Textual app {spread(times['minimal'])}; ratio {ratio:.2f}×",
+            f"minimal Textual app {spread(times['minimal'])}; ratio {ratio:.2f}× "
+            "(median of the pairs' ratios)",
             "≤ 1.25× the minimal app",
             met(ratio <= 1.25),
         )

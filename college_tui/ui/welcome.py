@@ -7,10 +7,9 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
-from .app import presize
+from .app import CollegeScreen, presize
 from .widgets.footer import KeysFooter
 
 INTRO = """Welcome to the AI Developer College.
@@ -26,7 +25,7 @@ Each step says what it teaches, where it lives in the portal and the command tha
 Nothing is made twice: every step looks first and can be run again."""
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(CollegeScreen):
     def compose(self) -> ComposeResult:
         presize(self)
         yield Header(show_clock=False, icon="◆")

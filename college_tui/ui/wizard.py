@@ -12,11 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, Static
 
-from .app import collector_paused, keep_out_of_full_collections, presize
+from .app import CollegeScreen, collector_paused, keep_out_of_full_collections, presize
 from .messages import (
     Crashed,
     EventArrived,
@@ -65,7 +64,7 @@ def _panel_classes():
     return PANELS, SummaryPanel
 
 
-class WizardScreen(Screen):
+class WizardScreen(CollegeScreen):
     BINDINGS = [
         Binding("ctrl+r", "run_rest", "Run the rest"),
         Binding("ctrl+n", "next_step", "Next step"),

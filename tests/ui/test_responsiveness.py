@@ -1,7 +1,7 @@
 """What keeps the screen responsive, checked where it can break: the footer is rebuilt only when
 the keys it shows change; the status pane's lines, its progress, the activity log's new lines
 and the step list's states change without a layout pass of the screen (the step list repaints
-only the option that changed); the collector pauses while workers import and stays on
+only the option that changed); the screen is styled once before its first frame; the collector pauses while workers import and stays on
 otherwise, with what lives for the session kept out of its full passes."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import inspect
 import threading
 
 from textual._compositor import Compositor
+from textual.dom import DOMNode
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.widgets._footer import FooterKey
@@ -157,6 +159,17 @@ async def test_switching_panels_repaints_neither_the_whole_screen_nor_the_log(
         assert "Make College Team the default team" in app.export_screenshot().replace(
             "&#160;", " "
         )
+
+
+async def test_the_screen_is_styled_once_before_its_first_frame(sandbox, wizard_env, monkeypatch):
+    restyled = recorded(
+        monkeypatch, DOMNode, "update_node_styles", lambda node: isinstance(node, Screen)
+    )
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        assert restyled == []  # its widgets were styled as they mounted; resuming did not redo it
+        app.screen.post_message(ScreenResume())  # a later resume restyles, as Textual does
+        await pilot.pause()
+        assert restyled == [app.screen]
 
 
 def test_the_collector_pauses_until_the_last_worker_is_done():
