@@ -125,7 +125,7 @@ async def settle(app) -> None:
 def main() -> None:
     import gc
 
-    gc.disable()  # as `college-tui` does until the first frame (cli.py main)
+    gc.disable()  # as `college-tui` does until the first frame (launch.run_wizard)
     try:
         import college_tui.ui.app  # noqa: F401
     except ImportError:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 PAT_ENV = "AZURE_DEVOPS_PAT"
 
-# The command lines opened here, and where the wizard starts for each (None: the welcome asks).
-WIZARD_COMMAND_LINES: dict[tuple[str, ...], str | None] = {(): None, ("--sandbox",): "sandbox"}
+# The command lines opened here, and whether each uses the sandbox (without: the welcome asks).
+WIZARD_COMMAND_LINES: dict[tuple[str, ...], bool] = {(): False, ("--sandbox",): True}
 
 
 @dataclass
@@ -46,7 +46,7 @@ def main() -> None:
     """`college-tui`: the wizard at once for its two plain command lines, else cli.py."""
     arguments = tuple(sys.argv[1:])
     if arguments in WIZARD_COMMAND_LINES and in_a_terminal():
-        use_sandbox = WIZARD_COMMAND_LINES[arguments] == "sandbox"
+        use_sandbox = WIZARD_COMMAND_LINES[arguments]
         options = TargetOptions(None, use_sandbox, None, None, None, verbose=False)
         raise SystemExit(run_wizard(options))
     from .cli import main as click_main

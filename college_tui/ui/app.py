@@ -1,5 +1,5 @@
 """CollegeApp: the Textual application. The back end comes in through the constructor: `opener`
-(from cli.py) opens the target in a worker thread; the engine does all the work.
+(from launch.py) opens the target in a worker thread; the engine does all the work.
 
 Only Textual and our UI load before the first frame; the service libraries load in workers.
 """
