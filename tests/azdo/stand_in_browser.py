@@ -95,3 +95,20 @@ def use_stand_in_browser(monkeypatch, account: str) -> StandInBrowser:
     browser = StandInBrowser(account)
     webbrowser.register("college-tui-stand-in", None, browser, preferred=True)
     return browser
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.azdo.stand_in_browser URL ACCOUNT`: a browser for `BROWSER=` (a script
+    that starts this in the background, as webbrowser waits for the command to end)."""
+    browser = StandInBrowser(argv[1])
+    browser._visit(argv[0])
+    if browser.errors:
+        print(f"stand-in browser failed: {browser.errors[0]!r}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
