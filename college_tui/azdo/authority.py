@@ -120,16 +120,13 @@ def _sandbox_place(
             f"The sandbox at {base} has no sign-in (identity provider) running: sign in with its "
             "personal access token, or start it again with `college-tui sandbox serve`."
         )
-    parts = urlsplit(authority)
-    if parts.scheme != "https" or not is_loopback(authority):
+    parts, ca_url = urlsplit(authority), about["ca_url"]
+    if parts.scheme != "https" or not is_loopback(authority) or not is_loopback(ca_url):
         raise AzdoError(
-            f"The sandbox at {base} names a sign-in authority that is not on this machine "
+            f"The sandbox at {base} names a sign-in authority or CA that is not on this machine "
             f"({parts.netloc}): college-tui trusts the sandbox's certificate only on loopback. "
             "Sign in with its personal access token instead."
         )
-    ca_url = about["ca_url"]
-    if not is_loopback(ca_url):
-        raise AzdoError(f"The sandbox at {base} serves its CA from another machine: refused.")
     try:
         pem = requests.get(ca_url, timeout=timeout)
     except requests.RequestException as error:
