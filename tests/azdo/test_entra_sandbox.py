@@ -206,11 +206,40 @@ def test_the_mfa_fault_refuses_tokens_with_its_own_sentence(start_sandbox):
     assert "AADSTS" not in refused.value.message
 
 
+def sign_up(server, name: str, account: str) -> None:
+    """The sandbox's signup page (the portal's "New organization"), signed in as `account`."""
+    page = requests.get(f"{server.info.base_url}/_sandbox/signup?name={name}", timeout=10)
+    assert account in page.text
+    done = requests.post(
+        f"{server.info.base_url}/_sandbox/signup", data={"name": name, "account": account}
+    )
+    assert done.status_code == 201, done.text
+
+
+def test_the_newcomer_signs_up_an_organisation_and_its_token_reaches_it(start_sandbox):
+    server = start_sandbox(device_code_interval=1)
+    credential = device_credential(server, DevicePerson(NEWCOMER[1]))
+    azdo = AzureDevOps(
+        server.info.org_url, server.info.profile_url, credential, Recorder(), "t", fast_policy()
+    )
+    me = azdo.profile()
+    assert azdo.organizations(me.id) == []  # from nothing
+    sign_up(server, "noors-org", NEWCOMER[1])
+    assert [o.name for o in azdo.organizations(me.id)] == ["noors-org"]
+    url = server.info.org_url.rsplit("/", 1)[0] + "/noors-org"
+    assert discover_sign_in(url).tenant_id == server.info.tenant_id
+    mine = requests.get(
+        f"{url}/_apis/projects", headers={"Authorization": credential.auth_header()}, timeout=10
+    )
+    assert mine.status_code == 200 and mine.json()["count"] == 0
+
+
 def test_an_org_of_personal_accounts_takes_the_pat_only(start_sandbox):
     server = start_sandbox(device_code_interval=1)
-    personal = server.sandbox.create_org("robins-org", tenant_id=PERSONAL_ORG_TENANT)
-    url = server.info.org_url.rsplit("/", 1)[0] + "/" + personal["accountName"]
-    assert discover_sign_in(url).personal_accounts
+    sign_up(server, "robins-org", PERSONAL[1])
+    url = server.info.org_url.rsplit("/", 1)[0] + "/robins-org"
+    place = discover_sign_in(url)
+    assert place.personal_accounts and place.tenant_id == PERSONAL_ORG_TENANT
     credential = device_credential(server, DevicePerson(ADA))
     credential.refresh_if_needed()
     bearer = requests.get(
@@ -218,7 +247,7 @@ def test_an_org_of_personal_accounts_takes_the_pat_only(start_sandbox):
         headers={"Authorization": credential.auth_header(), "X-TFS-FedAuthRedirect": "Suppress"},
         timeout=10,
     )
-    assert bearer.status_code == 401
+    assert bearer.status_code == 401  # a work account's token does not reach it
     assert connect(url, server.info.pat).clients_v7_1.get_core_client().get_projects() == []
 
 

@@ -58,7 +58,7 @@ def org_tenant(sandbox: Sandbox, org: dict) -> str:
     return org.get("tenantId") or tenant_id(sandbox)
 
 
-def _ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str) -> str:
+def _ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str, kind: str = "aad") -> str:
     store = sandbox.store
     user_id = store.meta(meta_key)
     if user_id is None:
@@ -71,7 +71,7 @@ def _ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str) -> str:
                 "id": user_id,
                 "displayName": name,
                 "email": email,
-                "descriptor": descriptor("aad", user_id),
+                "descriptor": descriptor(kind, user_id),
             },
             name=email,
         )
@@ -83,10 +83,7 @@ def accounts(sandbox: Sandbox) -> list[Account]:
     tenant = tenant_id(sandbox)
     owner = sandbox.owner
     newcomer = _ensure_user(sandbox, "newcomer_user_id", *NEWCOMER)
-    personal = sandbox.store.meta("personal_user_id")
-    if personal is None:
-        personal = str(uuid.uuid4())
-        sandbox.store.set_meta("personal_user_id", personal)
+    personal = _ensure_user(sandbox, "personal_user_id", *PERSONAL, kind="msa")
     return [
         Account(
             owner.get("email", ""),
