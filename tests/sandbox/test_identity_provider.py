@@ -213,3 +213,12 @@ def test_serve_prints_the_authority_and_ca_and_logs_no_token(tmp_path):
         for path in data.rglob("*"):
             if path.is_file():
                 assert secret.encode() not in path.read_bytes(), path
+
+
+def test_the_mfa_fault_is_named_in_the_faults_spec():
+    from college_tui.sandbox.faults import Faults
+
+    assert Faults.parse("mfa=required,seed=3").mfa_required
+    assert not Faults.parse("mfa=off").mfa_required
+    with pytest.raises(ValueError, match="fault mfa is required or off"):
+        Faults.parse("mfa=sometimes")

@@ -34,7 +34,7 @@ from .tokens import (
 )
 
 if TYPE_CHECKING:
-    from ...sandbox.faults import Faults
+    from ..faults import Faults
     from ..service import Sandbox
     from .ca import IdentityFiles
 
