@@ -96,8 +96,17 @@ class SandboxServer:
         from .app import create_app
 
         self.sandbox = Sandbox(self.data_dir, self.config)
-        idp_sock = self._prepare_identity()
-        sock = _bind(self.port)
+        try:
+            idp_sock = self._prepare_identity()
+        except BaseException:  # e.g. the data folder can't hold the CA: close the store
+            self.stop()
+            raise
+        try:
+            sock = _bind(self.port)
+        except OSError:
+            if idp_sock is not None:
+                idp_sock.close()
+            raise
         self.port = sock.getsockname()[1]
         if self.sandbox.identity is not None:
             self.sandbox.identity.pages_base = f"http://{LOOPBACK}:{self.port}/_idp"
