@@ -33,7 +33,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Before anything starts: the answers file and the machine",
         ["steps/answers.py", "steps/preflight.py", "steps/plan.py"],
     ),
-    ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py"]),
+    ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py"]),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
     ("Step 4 — Team", ["steps/team.py"]),

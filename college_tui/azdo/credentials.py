@@ -34,6 +34,15 @@ _MSA_CODES = (
     "AADSTS500200",
     "AADSTS50177",
 )
+# Conditional access wants more than the sign-in gave (multi-factor authentication, a compliant
+# device, a trusted location).
+_POLICY_CODES = ("AADSTS50076", "AADSTS50079", "AADSTS50158", "AADSTS53000", "AADSTS53003")
+MICROSOFT_AUTHORITY_HOSTS = (
+    "login.microsoftonline.com",
+    "login.microsoftonline.us",
+    "login.chinacloudapi.cn",
+    "login.partner.microsoftonline.cn",
+)
 _MSA_WORDS = re.compile(
     r"live\.com|personal microsoft account|microsoft account \(msa\)|\bMSA\b|/consumers|"
     r"9188040d-6c67-4c5b-b112-36a304b66dad",
@@ -183,6 +192,14 @@ def entra_error(error: BaseException) -> AzdoError:
     text = str(error)
     if is_personal_account_error(text):
         return personal_account()
+    if any(code in text for code in _POLICY_CODES):
+        return AzdoError(
+            "Your organisation's sign-in policy (multi-factor authentication or conditional "
+            "access) refused a token for Azure DevOps. Sign in again with browser sign-in and "
+            "complete the extra check it asks for, or ask your administrator; a personal access "
+            "token works meanwhile.",
+            type_key="ConditionalAccessRefused",
+        )
     name = type(error).__name__
     if name == "CredentialUnavailableError":
         return AzdoError(
@@ -210,6 +227,25 @@ def browser_available(environ: dict[str, str] | None = None, platform: str | Non
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
 
 
+def _authority_options(authority: str | None, ca_file: str | None) -> dict[str, Any]:
+    """azure-identity keyword arguments for a custom authority and its CA."""
+    from urllib.parse import urlsplit
+
+    options: dict[str, Any] = {}
+    host = (urlsplit(authority).hostname or "").lower() if authority else ""
+    if authority:
+        options["authority"] = authority
+        if host not in MICROSOFT_AUTHORITY_HOSTS:
+            # Instance discovery asks login.microsoftonline.com about the host: offline it
+            # fails, and Microsoft knows nothing of a sandbox anyway.
+            options["disable_instance_discovery"] = True
+    if ca_file:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("a custom CA is trusted only for a loopback authority")
+        options["connection_verify"] = ca_file
+    return options
+
+
 def device_code_prompt(emit: Emit, step: str) -> Callable[[str, str, Any], None]:
     """The `prompt_callback` for DeviceCodeCredential: the URL and code as a NeedsYou event."""
 
@@ -233,12 +269,21 @@ def entra_credential(
     step: str = "sign-in",
     *,
     tenant_id: str | None = None,
+    authority: str | None = None,
+    ca_file: str | None = None,
     timeout: int = 300,
 ) -> EntraCredential:
-    """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event."""
+    """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event.
+
+    `tenant_id` and `authority` come from `authority.discover_sign_in` (None: azure-identity's
+    defaults, Microsoft's "organizations"). A non-Microsoft authority (a served sandbox) skips
+    Microsoft's instance discovery, and `ca_file` (its CA) is trusted for this credential only,
+    and only for a loopback authority. Tokens stay in memory.
+    """
     import azure.identity as identity
 
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
+    kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
     before: Callable[[], None] | None = None
     if mode == "browser":
         if not browser_available():

@@ -9,25 +9,23 @@ URL (`/{org}/{project}/_git/{repo}`, ...) gets a page from `web/`.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 import logging
 import re
-import secrets
 import uuid
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
 
 from . import (
     api,  # noqa: F401  (registers every endpoint on the router)
     githttp,
 )
+from .auth import caller, unauthorized
 from .errors import ServiceError, error_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
@@ -37,12 +35,6 @@ log = logging.getLogger("college_tui.sandbox")
 
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 _API_VERSION = re.compile(r"api-version=([0-9][\w.\-]*)", re.IGNORECASE)
-
-SIGN_IN_PAGE = """<!DOCTYPE html>
-<html><head><title>Azure DevOps Services | Sign In</title></head>
-<body><p>Sign in to your account to continue.</p>
-<form method="post" action="/_signin"><input type="hidden" name="realm" value="sandbox"></form>
-</body></html>"""
 
 
 def split_host(path: str) -> tuple[str | None, str | None, str]:
@@ -67,38 +59,6 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
         headers=headers,
         media_type="application/json; charset=utf-8",
     )
-
-
-def _unauthorized(request: Request, call_base: str) -> Response:
-    """401 with the service's body when the client suppresses the sign-in redirect, else 203 + HTML."""
-    if request.headers.get("x-tfs-fedauthredirect", "").lower() == "suppress":
-        user = ""
-        body = error_body(
-            "UnauthorizedRequestException",
-            f"TF400813: The user '{user}' is not authorized to access this resource.",
-        )
-        return _json(
-            401,
-            body,
-            {
-                "WWW-Authenticate": 'Basic realm="sandbox", Bearer authorization_uri=sandbox',
-                "X-TFS-FedAuthRedirect": f"{call_base}/_signin",
-                "X-VSS-AuthenticateError": "Unauthorized",
-            },
-        )
-    return HTMLResponse(SIGN_IN_PAGE, status_code=203)
-
-
-def _authorized(request: Request, sandbox: Sandbox) -> bool:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        _user, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return secrets.compare_digest(password.encode(), sandbox.pat.encode())
 
 
 def _api_version(request: Request) -> str | None:
@@ -149,13 +109,26 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         path = request.scope["path"]
         method = request.method
         base = f"{request.url.scheme}://{request.url.netloc}"
+        if path.startswith("/_sandbox/identity"):  # how a client signs in here (identity/)
+            from .identity.discovery import answer
+
+            return answer(path, sandbox, base)
         if path.startswith("/_sandbox/"):
             return await _internal(request, sandbox, path, base)
         git_route = githttp.match(path)
         if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
+            git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
             return await githttp.serve(
-                request, sandbox, git_route, authorized=_authorized(request, sandbox)
+                request,
+                sandbox,
+                git_route,
+                authorized=caller(request.headers, sandbox, git_org) is not None,
             )
+        if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
+            # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
+            org_doc = sandbox.org(path.strip("/"))
+            if org_doc is not None and caller(request.headers, sandbox, org_doc) is None:
+                return unauthorized(request.headers, sandbox, base, org_doc)
         page = _page(request, path)
         if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
             view, params = page
@@ -168,6 +141,13 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         host, org, sub = split_host(path)
         if host is None:
             return _json(404, error_body("NotFoundException", f"Not found: {path}"))
+        if host == "dev" and not sub.strip("/") and sandbox.org(org or "") is not None:
+            # The organisation's URL itself: what Git Credential Manager asks, unauthenticated,
+            # to learn the tenant (X-VSS-ResourceTenant, WWW-Authenticate).
+            who = caller(request.headers, sandbox, sandbox.org(org or ""))
+            if who is None:
+                return unauthorized(request.headers, sandbox, base, sandbox.org(org or ""))
+            return Response(status_code=200)
         route, params, path_known = router.match(method, host, sub)
         if route is None:
             status = 405 if path_known else 404
@@ -187,8 +167,11 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                     f"TF400813: The organization '{org}' could not be found.",
                 ),
             )
-        if not route.anonymous and not _authorized(request, sandbox):
-            return _unauthorized(request, base)
+        org_doc = sandbox.org(org) if org is not None else None
+        who = caller(request.headers, sandbox, org_doc)
+        if not route.anonymous and who is None:
+            return unauthorized(request.headers, sandbox, base, org_doc)
+        acting = who.user_id if who is not None else None
         raw = await request.body()
         body = None
         if raw:
@@ -219,7 +202,8 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         def run() -> Response:
             sandbox.advance()
             try:
-                reply = route.handler(call)
+                with sandbox.acting_as(acting):  # a token's user (the PAT: the owner)
+                    reply = route.handler(call)
                 if reply is None:
                     reply = Reply(204)
                 elif not isinstance(reply, Reply):
@@ -240,7 +224,13 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             response.headers["X-TFS-Session"] = session
         return response
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=_METHODS)])
+    routes: list = [Route("/{path:path}", endpoint, methods=_METHODS)]
+    identity = getattr(sandbox, "identity", None)
+    if identity is not None:  # the sign-in pages, plain http on loopback (identity/pages.py)
+        from .identity.pages import routes as page_routes
+
+        routes.insert(0, Mount("/_idp", routes=page_routes(identity)))
+    app = Starlette(routes=routes)
     if faults is not None and faults.active:
         return FaultInjector(app, faults)
     return app

@@ -4,6 +4,8 @@ SPEC is a comma-separated list, e.g. `latency=0.05,5xx=0.1,429=0.05,retry_after=
 Rates are probabilities per request. The same seed gives the same sequence of faults.
 `ssh=closed` keeps the SSH git server from listening (a firewall that blocks port 22): the REST
 API still hands out the sshUrl, and git over HTTPS still works.
+`mfa=required` makes the identity provider refuse every token as conditional access does when it
+wants multi-factor authentication (AADSTS50076).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Faults:
     drop_rate: float = 0.0  # share of connections dropped (before or after the work is done)
     seed: int = 0
     ssh_closed: bool = False  # the SSH server refuses every connection
+    mfa_required: bool = False  # the identity provider refuses tokens with AADSTS50076
 
     @classmethod
     def parse(cls, spec: str | None) -> Faults:
@@ -58,10 +61,15 @@ class Faults:
                     raise ValueError(f"fault ssh is closed or open, got {value!r}")
                 faults.ssh_closed = value.strip().lower() == "closed"
                 continue
+            if key == "mfa":
+                if value.strip().lower() not in ("required", "off"):
+                    raise ValueError(f"fault mfa is required or off, got {value!r}")
+                faults.mfa_required = value.strip().lower() == "required"
+                continue
             if key not in names or not value:
                 raise ValueError(
                     f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
-                    "retry_after=S, drop=P, seed=N, ssh=closed"
+                    "retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
                 )
             attr = names[key]
             try:

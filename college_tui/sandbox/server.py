@@ -36,6 +36,9 @@ class SandboxInfo:
     ssh_port: int | None = None
     ssh_host_key_fingerprint: str | None = None
     ssh_host_key: str | None = None  # "ssh-rsa AAAA..." for known_hosts pinning
+    authority: str | None = None  # the identity provider: https://127.0.0.1:PORT
+    tenant_id: str | None = None  # the sandbox tenant (azure-identity's tenant_id)
+    ca_file: str | None = None  # the CA to trust for the authority (connection_verify)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,6 +70,8 @@ class SandboxServer:
         faults: Faults | str | None = None,
         config: SandboxConfig | None = None,
         ssh: bool = True,
+        idp_port: int = 0,
+        identity: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.port = port
@@ -74,6 +79,9 @@ class SandboxServer:
         self.faults = Faults.parse(faults) if isinstance(faults, str) or faults is None else faults
         self.config = config
         self.with_ssh = ssh
+        self.idp_port = idp_port
+        self.with_identity = identity
+        self._identity = None
         self.sandbox: Sandbox | None = None
         self._server = None
         self._thread: threading.Thread | None = None
@@ -88,8 +96,20 @@ class SandboxServer:
         from .app import create_app
 
         self.sandbox = Sandbox(self.data_dir, self.config)
-        sock = _bind(self.port)
+        try:
+            idp_sock = self._prepare_identity()
+        except BaseException:  # e.g. the data folder can't hold the CA: close the store
+            self.stop()
+            raise
+        try:
+            sock = _bind(self.port)
+        except OSError:
+            if idp_sock is not None:
+                idp_sock.close()
+            raise
         self.port = sock.getsockname()[1]
+        if self.sandbox.identity is not None:
+            self.sandbox.identity.pages_base = f"http://{LOOPBACK}:{self.port}/_idp"
         config = uvicorn.Config(
             create_app(self.sandbox, self.faults),
             log_level="warning",
@@ -123,6 +143,8 @@ class SandboxServer:
             org=org,
             data_dir=str(self.data_dir),
         )
+        if idp_sock is not None:
+            self._start_identity(idp_sock)
         if self.with_ssh:
             from .sshserver import SshGitServer
 
@@ -141,6 +163,36 @@ class SandboxServer:
         self.sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
         return self.info
 
+    def _prepare_identity(self):
+        """Make the CA on the first start and bind the identity provider's port (None: off)."""
+        if not self.with_identity:
+            return None
+        from .identity.ca import ensure_files
+        from .identity.oauth import IdentityProvider
+
+        files = ensure_files(self.data_dir)
+        idp = IdentityProvider(self.sandbox, files, self.faults)
+        idp_sock = _bind(self.idp_port)
+        self.idp_port = idp_sock.getsockname()[1]
+        idp.authority = f"https://{LOOPBACK}:{self.idp_port}"
+        self.sandbox.identity = idp
+        return idp_sock
+
+    def _start_identity(self, idp_sock) -> None:
+        from .identity.accounts import tenant_id
+        from .identity.serving import IdentityServer
+
+        idp = self.sandbox.identity
+        self._identity = IdentityServer(idp, idp.files, idp_sock)
+        try:
+            self._identity.start()
+        except BaseException:
+            self.stop()
+            raise
+        self.info.authority = idp.authority
+        self.info.tenant_id = tenant_id(self.sandbox)
+        self.info.ca_file = str(idp.files.ca_cert)
+
     async def _serve(self, sockets, started: threading.Event) -> None:
         server = self._server
         task = asyncio.create_task(server.serve(sockets=sockets))
@@ -150,6 +202,9 @@ class SandboxServer:
         await task
 
     def stop(self) -> None:
+        if self._identity is not None:
+            self._identity.stop()
+            self._identity = None
         if self._ssh is not None:
             self._ssh.stop()
             self._ssh = None
@@ -188,14 +243,14 @@ class KeptStart:
 
 
 def saved_ports(data_dir: Path) -> dict[str, int]:
-    """The ports of the last start (`port`, `ssh_port`), or {} when none were saved."""
+    """The ports of the last start (`port`, `ssh_port`, `idp_port`), or {} when none were saved."""
     import json
 
     try:
         saved = json.loads((Path(data_dir) / PORTS_FILE).read_text(encoding="utf-8"))
         return {
             name: int(saved[name])
-            for name in ("port", "ssh_port")
+            for name in ("port", "ssh_port", "idp_port")
             if 0 < int(saved.get(name, 0)) < 65536
         }
     except (OSError, ValueError, TypeError, AttributeError):
@@ -260,6 +315,7 @@ def start_kept(
     for name, asked, option, what in (
         ("port", port, "--port", "web/REST"),
         ("ssh_port", ssh_port, "--ssh-port", "SSH"),
+        ("idp_port", None, "", "sign-in (identity provider)"),
     ):
         if asked is not None:
             if asked:
@@ -272,7 +328,12 @@ def start_kept(
             if name in saved:
                 moved.append((name, what))
     server = SandboxServer(
-        data, port=wanted["port"], ssh_port=wanted["ssh_port"], faults=faults, config=config
+        data,
+        port=wanted["port"],
+        ssh_port=wanted["ssh_port"],
+        idp_port=wanted["idp_port"],
+        faults=faults,
+        config=config,
     )
     try:
         info = server.start()
@@ -282,7 +343,7 @@ def start_kept(
             f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
             "Run the command again, or choose --port/--ssh-port."
         ) from None
-    used = {"port": server.port, "ssh_port": server.ssh_port}
+    used = {"port": server.port, "ssh_port": server.ssh_port, "idp_port": server.idp_port}
     notes = [
         f"The sandbox's {what} port {saved[name]} (used last time) is in use now, so it "
         f"listens on {used[name]} instead."
@@ -318,6 +379,9 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
                 f"SSH git server: {info.ssh_host}:{info.ssh_port} "
                 f"(host key {info.ssh_host_key_fingerprint}){closed}"
             )
+        if info.authority:
+            echo(f"Sign-in (Microsoft Entra look-alike): {info.authority}/{info.tenant_id}")
+            echo(f"Its CA certificate: {info.ca_file}")
         echo(f"Data: {info.data_dir}")
         echo("Press Ctrl+C to stop.")
     try:

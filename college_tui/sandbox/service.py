@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 import threading
 import time
@@ -28,6 +29,10 @@ class SandboxConfig:
     user_email: str = "ada@college.example"
     project_create_seconds: float = 3.0  # notSet -> inProgress -> succeeded
     import_seconds: float = 2.0  # queued -> inProgress -> completed
+    # Lifetime of the Entra tokens the identity provider issues (Microsoft: one hour); tests and
+    # `COLLEGE_TUI_SANDBOX_TOKEN_SECONDS` shorten it so refreshes happen in a run.
+    token_seconds: int = int(os.environ.get("COLLEGE_TUI_SANDBOX_TOKEN_SECONDS") or 3600)
+    device_code_interval: int = 5  # seconds between device-code polls (Microsoft: 5)
 
 
 def descriptor(prefix: str, raw: str) -> str:
@@ -68,6 +73,8 @@ class Sandbox:
         # being abandoned), so neither overwrites the other's change.
         self.jobs_lock = threading.Lock()
         self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
+        self._acting = threading.local()  # who the request being answered signed in as
+        self.identity: Any = None  # the identity provider (identity/oauth.py) once it listens
         self._push_locks: dict[str, threading.Lock] = {}
         self._push_locks_lock = threading.Lock()
         # Callbacks (method, host, route template, call, reply) for every answered request: the
@@ -103,11 +110,33 @@ class Sandbox:
         return self.store.meta("pat") or ""
 
     @property
-    def user(self) -> dict[str, Any]:
+    def owner(self) -> dict[str, Any]:
+        """The sandbox's own user: the PAT's owner and the first organisation's."""
         return self.store.get("user", self.store.meta("user_id") or "") or {}
 
-    def create_org(self, name: str) -> dict[str, Any]:
-        """An organisation, as the portal's signup makes it (the user is its owner)."""
+    @property
+    def user(self) -> dict[str, Any]:
+        """The signed-in user of the request being answered (the owner for the PAT)."""
+        acting = getattr(self._acting, "user_id", None)
+        if acting:
+            return self.store.get("user", acting) or self.owner
+        return self.owner
+
+    @contextmanager
+    def acting_as(self, user_id: str | None) -> Iterator[None]:
+        """Answer the requests of this thread as `user_id` (an Entra token's oid)."""
+        previous = getattr(self._acting, "user_id", None)
+        self._acting.user_id = user_id
+        try:
+            yield
+        finally:
+            self._acting.user_id = previous
+
+    def create_org(self, name: str, tenant_id: str | None = None) -> dict[str, Any]:
+        """An organisation, as the portal's signup makes it (the user is its owner).
+
+        `tenant_id`: the Entra tenant it is connected to (None: the sandbox tenant; the all-zero
+        GUID: an organisation backed by personal Microsoft accounts)."""
         existing = self.store.find_one("org", name=name)
         if existing:
             return existing
@@ -120,6 +149,7 @@ class Sandbox:
                 "accountName": name,
                 "ownerId": self.user.get("id"),
                 "createdAt": time.time(),
+                **({"tenantId": tenant_id} if tenant_id else {}),
             },
             org=name,
             name=name,

@@ -186,7 +186,7 @@ class Answers:
         if not target.sandbox:
             return []
         problems = []
-        if self.auth != "pat":
+        if self.auth == "azure-cli":  # browser and device code use the sandbox's own sign-in
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
         home = Path(target.home)
         if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
@@ -218,11 +218,13 @@ class Answers:
 
 
 def sandbox_auth_problem(auth: str) -> str:
-    """Why sign-in mode `auth` is refused in the sandbox (browser, device-code and azure-cli go
-    to Microsoft Entra on the internet; the sandbox signs in offline with its own token)."""
+    """Why sign-in mode `auth` is refused in the sandbox: the Azure CLI signs in with Microsoft
+    online and knows nothing of the sandbox (browser and device code go to the sandbox's own
+    identity provider)."""
     return (
-        f"{auth!r} signs in with Microsoft online; the sandbox works offline with its own "
-        'sign-in. Remove auth (or set it to "pat") for --sandbox.'
+        f"{auth!r} asks the Azure CLI, which signs in with Microsoft online and knows nothing of "
+        'the offline sandbox. Use "pat" (the default), "browser" or "device-code" (the sandbox\'s '
+        "own sign-in) for --sandbox."
     )
 
 

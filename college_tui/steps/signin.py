@@ -153,14 +153,33 @@ class SignInStep(Step):
     def _entra(self, ctx: Context, factory):
         from ..azdo.errors import AzdoError
 
+        where: dict = {}
         if ctx.target.sandbox:  # never reach login.microsoftonline.com for the offline sandbox
-            from .answers import sandbox_auth_problem
+            if ctx.answers.auth == "azure-cli":
+                from .answers import sandbox_auth_problem
 
-            raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
+                raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
+            where = self._sandbox_sign_in(ctx)
         try:
-            return factory(ctx.answers.auth, ctx.emit, step=self.key)
+            return factory(ctx.answers.auth, ctx.emit, step=self.key, **where)
         except AzdoError as exc:
             raise StepError(self._failure(ctx, exc)) from None
+
+    def _sandbox_sign_in(self, ctx: Context) -> dict:
+        """The sandbox's identity provider, learnt from the sandbox itself (tenant, authority and
+        the CA trusted for it alone)."""
+        from ..azdo.authority import discover_sign_in
+        from ..azdo.errors import AzdoError
+
+        try:
+            place = discover_sign_in(ctx.target.org_url)
+        except AzdoError as exc:
+            raise StepError(f"Sign-in: {exc.message}") from None
+        return {
+            "tenant_id": place.tenant_id,
+            "authority": place.authority,
+            "ca_file": place.ca_file,
+        }
 
     # -- verification ------------------------------------------------------------------------
 

@@ -218,12 +218,14 @@ def test_with_yes_a_missing_organisation_fails_at_once_listing_yours(world):
     assert "Create the organisation" not in result.stdout  # no browser hand-off, no wait
 
 
-@pytest.mark.parametrize("mode", ["device-code", "browser", "azure-cli"])
-def test_in_the_sandbox_only_its_own_sign_in_is_used(world, mode):
-    world.answers.write_text(f'auth = "{mode}"\n', encoding="utf-8")
+def test_in_the_sandbox_the_azure_cli_is_refused(world):
+    world.answers.write_text('auth = "azure-cli"\n', encoding="utf-8")
     result = world.apply()
     refused_before_anything(
-        world, result, f"auth: '{mode}' signs in with Microsoft online", "the sandbox works offline"
+        world,
+        result,
+        "auth: 'azure-cli' asks the Azure CLI",
+        "knows nothing of the offline sandbox",
     )
 
 

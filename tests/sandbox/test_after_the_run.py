@@ -188,6 +188,7 @@ def test_the_clone_pushes_after_the_run_also_when_the_saved_ports_are_taken(afte
     assert json.loads((world.data / "ports.json").read_text()) == {
         "port": served.port,
         "ssh_port": served.ssh_port,
+        "idp_port": int(served.info["authority"].rsplit(":", 1)[1]),  # the sign-in port is kept too
     }
 
 

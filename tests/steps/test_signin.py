@@ -220,7 +220,7 @@ def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_
     assert ctx.azdo is None and ctx.state.get("sign-in") == {}
 
 
-def test_in_the_sandbox_an_online_sign_in_mode_is_refused_without_contacting_microsoft(
+def test_in_the_sandbox_the_azure_cli_is_refused_without_contacting_microsoft(
     sandbox, make_ctx, monkeypatch
 ):
     import college_tui.azdo.credentials as credentials
@@ -229,11 +229,39 @@ def test_in_the_sandbox_an_online_sign_in_mode_is_refused_without_contacting_mic
         raise AssertionError("an Entra credential was built for the sandbox")
 
     monkeypatch.setattr(credentials, "entra_credential", must_not_be_called)
-    ctx = make_ctx(sandbox, Answers(auth="device-code"), pat="")
+    ctx = make_ctx(sandbox, Answers(auth="azure-cli"), pat="")
     ctx.secrets.pat = None
     report = run(ctx, [SignInStep])
     assert report.results[0].status == "failed"
     assert ctx.emit.failed("sign-in").message == (
-        "Sign-in: 'device-code' signs in with Microsoft online; the sandbox works offline with "
-        'its own sign-in. Remove auth (or set it to "pat") for --sandbox.'
+        "Sign-in: 'azure-cli' asks the Azure CLI, which signs in with Microsoft online and knows "
+        'nothing of the offline sandbox. Use "pat" (the default), "browser" or "device-code" '
+        "(the sandbox's own sign-in) for --sandbox."
     )
+
+
+class DevicePerson(Recorder):
+    """Reads the device code off the sign-in event and types it on the sandbox's page."""
+
+    def __call__(self, event) -> None:
+        from college_tui.events import NeedsYou
+        from tests.azdo.stand_in_browser import sign_in_on_device_page
+
+        super().__call__(event)
+        if isinstance(event, NeedsYou) and event.detail:
+            sign_in_on_device_page(event.url, event.detail, "ada@college.example")
+
+
+def test_in_the_sandbox_device_code_signs_in_through_its_own_identity_provider(
+    start_sandbox, make_ctx
+):
+    server = start_sandbox(device_code_interval=1)
+    person = DevicePerson()
+    ctx = make_ctx(server, Answers(auth="device-code"), pat="", emit=person)
+    ctx.secrets.pat = None
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "done", person.text()
+    assert ctx.credential.kind == "entra"
+    assert "Signed in as Ada Attendee (ada@college.example) with Microsoft Entra" in person.text()
+    code_event = next(e for e in person if getattr(e, "detail", None))
+    assert code_event.url.startswith(f"http://127.0.0.1:{server.port}/_idp/")

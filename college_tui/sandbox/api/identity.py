@@ -41,6 +41,8 @@ def list_accounts(call: Call):
         return collection([])
     accounts = []
     for org in call.store.find("org"):
+        if org.get("ownerId", user["id"]) != user["id"]:
+            continue  # another account's organisation (an Entra token's user sees only theirs)
         name = org["accountName"]
         accounts.append(
             {

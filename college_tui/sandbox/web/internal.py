@@ -33,8 +33,9 @@ def handle_page(
                     title="Create your Azure DevOps organization",
                     problem=problem,
                     name=name,
+                    accounts=_accounts(sandbox),
                 )
-            sandbox.create_org(name)
+            _create_as(sandbox, name, (fields.get("account") or [""])[0])
             return render(
                 "signup_done.html", 201, title="Organization created", org_url=f"{base}/{name}"
             )
@@ -43,5 +44,28 @@ def handle_page(
             title="Create your Azure DevOps organization",
             problem=None,
             name=query.get("name", ""),
+            accounts=_accounts(sandbox),
         )
     return Response("Not found", status_code=404, media_type="text/plain")
+
+
+def _accounts(sandbox: Sandbox) -> list:
+    """Who may sign up (the identity provider's accounts), when it runs."""
+    if getattr(sandbox, "identity", None) is None:
+        return []
+    from ..identity.accounts import accounts
+
+    return accounts(sandbox)
+
+
+def _create_as(sandbox: Sandbox, name: str, username: str) -> None:
+    """Create the organisation for the account signed in on the page (default: the owner). A
+    personal account's organisation is backed by personal accounts (the all-zero tenant)."""
+    from ..identity.accounts import MSA_BACKED_TENANT, find
+
+    account = find(sandbox, username) if username and sandbox.identity is not None else None
+    if account is None:
+        sandbox.create_org(name)
+        return
+    with sandbox.acting_as(account.oid):
+        sandbox.create_org(name, tenant_id=MSA_BACKED_TENANT if account.personal else None)

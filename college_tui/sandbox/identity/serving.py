@@ -1,0 +1,92 @@
+"""Run the identity provider: HTTPS on its own loopback port, in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ca import IdentityFiles
+    from .oauth import IdentityProvider
+
+
+def create_identity_app(idp: IdentityProvider):
+    """The HTTPS app: the JSON endpoints and the pages (the pages are on the REST port too)."""
+    from starlette.applications import Starlette
+
+    from . import oauth, pages
+
+    return Starlette(routes=oauth.routes(idp) + pages.routes(idp))
+
+
+class IdentityServer:
+    """uvicorn with TLS (the sandbox CA's server certificate) on an already bound socket."""
+
+    def __init__(self, idp: IdentityProvider, files: IdentityFiles, sock: socket.socket) -> None:
+        self.idp = idp
+        self.files = files
+        self.sock = sock
+        self._server = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(
+            create_identity_app(self.idp),
+            log_level="warning",
+            access_log=False,  # query strings and forms carry codes: never logged
+            lifespan="off",
+            ssl_certfile=str(self.files.server_cert),
+            ssl_keyfile=str(self.files.server_key),
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._server = server
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
+            task = asyncio.create_task(server.serve(sockets=[self.sock]))
+            while not server.started and not task.done():
+                await asyncio.sleep(0.01)
+            started.set()
+            await task
+
+        def run() -> None:
+            try:
+                asyncio.run(serve())
+            except BaseException as err:  # surfaced to start()
+                failure.append(err)
+                started.set()
+
+        self._thread = threading.Thread(target=run, name="sandbox-identity", daemon=True)
+        self._thread.start()
+        if not started.wait(15) or failure:
+            raise RuntimeError(f"the sandbox's identity provider did not start: {failure[:1]}")
+
+    def stop(self) -> None:
+        server, loop = self._server, self._loop
+        if server is not None and loop is not None and not loop.is_closed():
+            # A TLS close waits for the client's close_notify, which a pooled idle connection
+            # never sends: abort them so the stop takes no grace period (nothing is in flight
+            # that matters once the sandbox stops).
+            def abort() -> None:
+                for connection in list(server.server_state.connections):
+                    transport = getattr(connection, "transport", None)
+                    if transport is not None:
+                        transport.abort()
+
+            with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+                loop.call_soon_threadsafe(abort)
+        if server is not None:
+            server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
