@@ -55,8 +55,8 @@ class CollegeScreen(Screen):
         from ..steps.runner import write_crash_log
 
         log_path = write_crash_log(event.worker.error, "wizard", event.worker.name or "worker")
-        self.show_apology(apology(self.app.scrub(str(log_path)) if log_path else None))
+        self.show_apology(apology(self.app.scrub(str(log_path)) if log_path else None), worker)
 
-    def show_apology(self, text: str) -> None:
-        """Say sorry on this screen (the wizard: its status and log; others: a notice)."""
+    def show_apology(self, text: str, worker: Worker) -> None:
+        """Say sorry on this screen (the wizard: its status and log too)."""
         self.app.notify(text, severity="error", timeout=30)

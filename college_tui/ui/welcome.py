@@ -62,9 +62,10 @@ class WelcomeScreen(CollegeScreen):
     def _checks_done(self, text: str) -> None:
         self.query_one("#welcome-checks", Static).update(text)
 
-    def show_apology(self, text: str) -> None:
-        self.query_one("#welcome-checks", Static).update(text)
-        super().show_apology(text)
+    def show_apology(self, text: str, worker) -> None:
+        if worker.name == "checks":
+            self.query_one("#welcome-checks", Static).update(text)
+        super().show_apology(text, worker)
 
     @on(Button.Pressed, "#choose-sandbox")
     def _sandbox_chosen(self) -> None:

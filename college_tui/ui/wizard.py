@@ -18,7 +18,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from . import wizard_model as model
 from .collector import keep_out_of_full_collections
-from .engine_calls import EngineCalls
+from .engine_calls import ENGINE, EngineCalls
 from .messages import (
     EventArrived,
     KeyShown,
@@ -186,8 +186,12 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         if message.problem:
             self.log_line(f"! Your organisations could not be listed: {message.problem}")
 
-    def show_apology(self, text: str) -> None:
-        self.apply(self.model.crashed(text, self.current))
+    def show_apology(self, text: str, worker) -> None:
+        if worker.group in (ENGINE, "panels"):  # the wizard cannot go on: it says so
+            self.apply(self.model.crashed(text, self.current))
+        else:  # a helper failed (warm-up, browser): the wizard goes on
+            self.log_line(text)
+            super().show_apology(text, worker)
 
     # -- actions ------------------------------------------------------------------------------
 
