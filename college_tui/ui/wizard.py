@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 
 from . import wizard_model as model
 from .collector import keep_out_of_full_collections
+from .effects import apply_effects
 from .engine_calls import ENGINE, EngineCalls
 from .messages import (
     EventArrived,
@@ -123,8 +124,6 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
 
     def apply(self, effects: list) -> None:
         """Do what the model decided."""
-        from .effects import apply_effects
-
         apply_effects(self, effects)
 
     # -- messages from the workers ------------------------------------------------------------
