@@ -119,7 +119,9 @@ class CollegeApp(App[None]):
         def answered(yes: bool | None) -> None:
             wizard.quit_answered(bool(yes))
             if yes:
-                self.run_worker(self._exit_when_idle(wizard), name="quit", group="quit")
+                wizard.run_worker(
+                    self._exit_when_idle(wizard), name="quit", group="quit", exit_on_error=False
+                )
 
         from .modals import ConfirmModal
 

@@ -112,3 +112,27 @@ async def test_a_failing_engine_call_is_apologised_for(sandbox, wizard_env, monk
         await pilot.pause()
     assert app.return_code == 0
     _says_where(line, wizard_env)
+
+
+def test_every_worker_is_named_and_none_exits_the_app():
+    """Source check: each `@work(...)` and `run_worker(...)` under ui/ names its worker and sets
+    exit_on_error=False (so a failure takes the one path above, never Textual's exit)."""
+    import ast
+    from pathlib import Path
+
+    import college_tui.ui
+
+    calls = []
+    for path in Path(college_tui.ui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ("work", "run_worker"):
+                    keywords = {k.arg: k.value for k in node.keywords}
+                    calls.append((path.name, node.lineno, keywords))
+    assert len(calls) >= 6
+    for where, line, keywords in calls:
+        assert "name" in keywords, f"{where}:{line} has no name"
+        stop = keywords.get("exit_on_error")
+        assert isinstance(stop, ast.Constant) and stop.value is False, f"{where}:{line} may exit"
