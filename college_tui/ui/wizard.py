@@ -30,6 +30,7 @@ from .messages import (
     SessionOpened,
     SummaryFilled,
 )
+from .panel_host import OPENING, PanelHost
 from .screens import CollegeScreen, presize
 from .textual_private import quiet_focus
 from .widgets.activity_log import ActivityLog
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     from ..steps.session import Session
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
-
-from .panel_host import OPENING, PanelHost
 
 
 def _results(report) -> list[model.Result]:
