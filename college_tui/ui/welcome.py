@@ -74,7 +74,7 @@ class WelcomeScreen(CollegeScreen):
     @on(Button.Pressed, "#choose-org")
     @on(Input.Submitted, "#welcome-org")
     def _org_chosen(self) -> None:
-        from ..steps.activity import org_url_problem
+        from ..steps.org_url import org_url_problem
 
         url, problem = org_url_problem(self.query_one("#welcome-org", Input).value)
         self.query_one("#welcome-org-error", Static).update(problem or "")

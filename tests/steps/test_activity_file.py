@@ -1,5 +1,5 @@
 """The wizard's activity file (steps/activity.py): an engine event sink that redacts with the one
-redactor, azdo/redact.py, and refuses organisation URLs by the same rule as --org."""
+redactor, azdo/redact.py; and the organisation URL rule of --org (steps/org_url.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import stat
 
 from college_tui.azdo.redact import forget_secrets
 from college_tui.events import HttpCall, Note, StepFailed
-from college_tui.steps.activity import ActivityFile, org_url_problem
+from college_tui.steps.activity import ActivityFile
+from college_tui.steps.org_url import org_url_problem
 
 TYPED_PAT = "typed-pat-never-written-0123456789"
 PAT_SHAPED = "a" * 52  # a PAT nobody registered: caught by its shape
