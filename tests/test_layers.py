@@ -71,6 +71,33 @@ def test_ui_talks_to_the_engine_only():
     assert _hits("ui", forbidden) == []
 
 
+# The wizard's state machine is plain Python: its tests need no terminal (issue 19).
+TEXTUAL_FREE_UI = ["ui/wizard_model.py"]
+
+
+@pytest.mark.parametrize("module", TEXTUAL_FREE_UI)
+def test_the_wizards_state_machine_imports_no_textual(module):
+    found = [
+        name
+        for name in imported_modules(PACKAGE / module)
+        if name.split(".")[0] in ("textual", "rich")
+    ]
+    assert found == []
+
+
+def test_ui_writes_no_files():
+    """ui/ writes no files (design.md): the activity file is the engine's (steps/activity.py)."""
+    import re
+
+    writes = re.compile(r"\bos\.open\(|(?<![\w.])open\(|\.write_text\(|\.write_bytes\(|fdopen\(")
+    found = [
+        f"{path.relative_to(PACKAGE)}: {hit.group(0)}"
+        for path in files_of("ui")
+        for hit in writes.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
     # Guard against a checker that passes because it reads nothing.
     probe = tmp_path / "probe.py"

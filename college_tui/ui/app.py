@@ -7,92 +7,18 @@ Only Textual and our UI load before the first frame; the service libraries load 
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
-import threading
 import time
 from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
-from textual.events import ScreenResume
-from textual.screen import Screen
 
+from ..steps.activity import ActivityFile
+from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
-from .logfile import ActivityFile
+from .wizard_model import QUIT_NOW, QUIT_QUESTION
 
-
-def presize(screen) -> None:
-    """Give a screen its breakpoint class (-narrow/-wide) before its widgets are styled.
-
-    Textual adds it on the screen's first Resize, after compose: a class change on the screen
-    then restyles every widget again, which doubled the time to the first frame."""
-    breakpoints = screen.app.HORIZONTAL_BREAKPOINTS or []
-    width = screen.app.size.width
-    classes = {name: False for _, name in breakpoints}
-    classes.update({name: True for name in screen._get_breakpoint_classes(width, breakpoints)})
-    screen.update_classes(classes, update=False)
-
-
-class CollegeScreen(Screen):
-    """A full screen of the wizard: its widgets are styled once before its first frame.
-
-    Textual styles every widget of a screen again each time the screen is resumed; the first
-    resume comes right after they were styled as they mounted (~10 ms of the first frame)."""
-
-    _resumed_before = False
-
-    def on_screen_resume(self, event: ScreenResume) -> None:
-        # Runs before Screen's own handler, which reads the flag.
-        if not self._resumed_before:
-            self._resumed_before = True
-            event.refresh_styles = False
-
-
-def keep_out_of_full_collections() -> None:
-    """Move every object alive now out of the garbage collector's sight (`gc.freeze`).
-
-    What exists at first paint, after the engine opened the target (the SDK, paramiko, the
-    sandbox) and after a step ran lives for the whole session. Python's full collections walked
-    it all again and again: 50-150 ms with the GIL held, the longest freezes of the screen.
-    A cycle that becomes garbage after being frozen is never freed: a few kB per step."""
-    gc.freeze()
-
-
-class CollectorPause:
-    """No garbage collection while workers import the engine and open the target.
-
-    Those imports (the SDK, msrest, paramiko, the sandbox) bring objects that live for the
-    session; collecting while they arrive cost full collections of 45-60 ms, the screen frozen.
-    Pauses nest across threads: when the last one ends, what is alive is kept out of later
-    full collections and the collector is back on."""
-
-    def __init__(self) -> None:
-        self._active = 0
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def __call__(self):
-        with self._lock:
-            self._active += 1
-            gc.disable()
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._active -= 1
-                if not self._active:
-                    keep_out_of_full_collections()
-                    gc.enable()
-
-    def enable_unless_paused(self) -> None:
-        """Turn the collector on, unless a worker's pause has begun (it turns it on when done)."""
-        with self._lock:
-            if not self._active:
-                gc.enable()
-
-
-collector_paused = CollectorPause()
+__all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
 
 
 class CollegeApp(App[None]):
@@ -125,16 +51,9 @@ class CollegeApp(App[None]):
         self.org_url = org_url
         self.clock = clock
         self._scrub = scrub
-        self.logfile = ActivityFile(log_dir)
+        self.logfile = ActivityFile(log_dir)  # the engine's events, redacted, in a file
         self.target_org = ""
         self._held = contextlib.ExitStack()
-
-    @functools.cached_property
-    def printer(self):
-        """Events as activity-log lines (loaded on first use, by the engine's worker)."""
-        from ..steps.printer import Printer
-
-        return Printer(verbose=True)
 
     def get_default_screen(self):
         from .welcome import WelcomeScreen
@@ -147,7 +66,7 @@ class CollegeApp(App[None]):
     def on_ready(self) -> None:
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
-        self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
+        self.run_here(self._warm_up, name="warm-up")
 
     @staticmethod
     def _warm_up() -> None:
@@ -156,7 +75,17 @@ class CollegeApp(App[None]):
         with collector_paused():
             warm_up()
 
-    def show(self, text: str) -> str:
+    def run_here(self, work, *, name: str):
+        """Run a thread worker of the app on the screen the user sees (a wizard screen), so
+        that its failure takes the screens' one failure path: the apology, never an exit."""
+        from .screens import CollegeScreen
+
+        screen = next(s for s in reversed(self.screen_stack) if isinstance(s, CollegeScreen))
+        return screen.run_worker(
+            work, name=name, group=name, thread=True, exit_on_error=False, description=name
+        )
+
+    def scrub(self, text: str) -> str:
         """Text as shown on screen (tests hide ports and temp paths here)."""
         return self._scrub(text) if self._scrub else text
 
@@ -183,26 +112,20 @@ class CollegeApp(App[None]):
 
     async def action_quit(self) -> None:
         wizard = self.wizard
-        if wizard is None or not wizard.busy:
+        if wizard is None or wizard.quit_requested() == QUIT_NOW:
             self.exit()
             return
 
         def answered(yes: bool | None) -> None:
+            wizard.quit_answered(bool(yes))
             if yes:
-                wizard.cancel()
-                self.run_worker(self._exit_when_idle(wizard), group="quit")
+                wizard.run_worker(
+                    self._exit_when_idle(wizard), name="quit", group="quit", exit_on_error=False
+                )
 
         from .modals import ConfirmModal
 
-        self.push_screen(
-            ConfirmModal(
-                "A step is running. Quit now? The step is cancelled "
-                "cleanly and can be run again later.",
-                "Quit",
-                "Keep going",
-            ),
-            answered,
-        )
+        self.push_screen(ConfirmModal(QUIT_QUESTION, "Quit", "Keep going"), answered)
 
     async def _exit_when_idle(self, wizard) -> None:
         for worker in [w for w in wizard.workers if w.group == "engine"]:
@@ -212,7 +135,7 @@ class CollegeApp(App[None]):
 
     def action_open_log(self) -> None:
         self.open_link(self.logfile.path.as_uri())
-        self.notify(f"Log file: {self.show(str(self.logfile.path))}")
+        self.notify(f"Log file: {self.scrub(str(self.logfile.path))}")
 
     def action_copy_pr_link(self) -> None:
         wizard = self.wizard
@@ -224,7 +147,9 @@ class CollegeApp(App[None]):
             self.notify("There is no pull request yet.", severity="warning")
 
     def open_link(self, url: str) -> None:
-        """Open a page in the browser, off the event loop (webbrowser may block)."""
+        """Copy a page's link to the clipboard and open it in the browser, off the event loop
+        (webbrowser may block); where no browser opens, say the link is on the clipboard."""
         import webbrowser
 
-        self.run_worker(lambda: webbrowser.open(url), thread=True, group="browser")
+        self.copy_to_clipboard(url)  # OSC 52: works over SSH and where no browser opens
+        self.run_here(lambda: webbrowser.open(url), name="browser")

@@ -20,13 +20,13 @@ class WizardCommands(Provider):
             ("Run the rest", wizard.action_run_rest, "Run every step not done yet, in order"),
             ("Retry the failed step", wizard.retry, "Run the failed step again"),
             ("Copy the pull request link", app.action_copy_pr_link, "To the clipboard"),
-            ("Show the summary", partial(wizard.show, "summary"), "The challenge checklist"),
+            ("Show the summary", partial(wizard.switch_to, "summary"), "The challenge checklist"),
         ]
         from .panels.base import TITLES
         from .widgets.step_list import STEP_NAMES
 
         entries += [
-            (f"Go to step {i}: {name}", partial(wizard.show, key), TITLES[key])
+            (f"Go to step {i}: {name}", partial(wizard.switch_to, key), TITLES[key])
             for i, (key, name) in enumerate(STEP_NAMES, 1)
         ]
         return entries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -56,7 +56,9 @@ class RunEnded(Message):
         self.problems = problems or []  # answers the engine refused before any call
 
 
-class SummaryReady(Message):
+class SummaryFilled(Message):
+    """The summary's checklist was read from the service (the walk is over, or the PR exists)."""
+
     def __init__(self, summary: Summary) -> None:
         super().__init__()
         self.summary = summary
@@ -74,14 +76,6 @@ class KeyShown(Message):
         super().__init__()
         self.fingerprint = fingerprint
         self.public_line = public_line
-
-
-class Crashed(Message):
-    """A bug of ours (not a step's failure): the apology names the log file."""
-
-    def __init__(self, log_path: Any) -> None:
-        super().__init__()
-        self.log_path = log_path
 
 
 class RunRequested(Message):

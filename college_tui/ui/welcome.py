@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Header, Input, Label, Static
 
-from .app import CollegeScreen, presize
+from .screens import CollegeScreen, presize
 from .widgets.footer import KeysFooter
 
 INTRO = """Welcome to the AI Developer College.
@@ -48,28 +48,37 @@ class WelcomeScreen(CollegeScreen):
 
     def on_mount(self) -> None:
         self.query_one("#choose-sandbox").focus()
-        self.check_machine()
+        self.check_machine((self.app.size.width, self.app.size.height))
 
-    @work(thread=True, group="checks", description="Quick local checks")
-    def check_machine(self) -> None:
+    @work(thread=True, name="checks", group="checks", exit_on_error=False)
+    def check_machine(self, terminal: tuple[int, int]) -> str:
+        """Quick local checks; the text for the screen (set on the event loop, not here)."""
         from ..steps.doctor import quick_checks, welcome_lines
 
-        checks = quick_checks(terminal=(self.app.size.width, self.app.size.height))
-        text = self.app.show("\n".join(welcome_lines(checks)))
-        self.app.call_from_thread(self.query_one("#welcome-checks", Static).update, text)
+        text = self.app.scrub("\n".join(welcome_lines(quick_checks(terminal=terminal))))
+        self.app.call_from_thread(self._checks_done, text)
+        return text
+
+    def _checks_done(self, text: str) -> None:
+        self.query_one("#welcome-checks", Static).update(text)
+
+    def show_apology(self, text: str, worker) -> None:
+        if worker.name == "checks":
+            self.query_one("#welcome-checks", Static).update(text)
+        super().show_apology(text, worker)
 
     @on(Button.Pressed, "#choose-sandbox")
-    def _sandbox(self) -> None:
+    def _sandbox_chosen(self) -> None:
         self.app.open_wizard(sandbox=True)
 
     @on(Button.Pressed, "#choose-org")
     @on(Input.Submitted, "#welcome-org")
-    def _org(self) -> None:
-        url = self.query_one("#welcome-org", Input).value.strip()
-        error = self.query_one("#welcome-org-error", Static)
-        if not url.lower().startswith(("https://", "http://")) or url.count("/") < 3:
-            error.update("Type your organisation's URL, e.g. https://dev.azure.com/NAME.")
+    def _org_chosen(self) -> None:
+        from ..steps.org_url import org_url_problem
+
+        url, problem = org_url_problem(self.query_one("#welcome-org", Input).value)
+        self.query_one("#welcome-org-error", Static).update(problem or "")
+        if problem:
             self.query_one("#welcome-org").focus()
             return
-        error.update("")
         self.app.open_wizard(sandbox=False, org_url=url)

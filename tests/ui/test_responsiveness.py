@@ -70,7 +70,7 @@ async def opened_wizard(sandbox, wizard_env):
 async def test_moving_between_fields_does_not_rebuild_the_footer(sandbox, wizard_env, monkeypatch):
     rebuilt = recorded(monkeypatch, KeysFooter, "recompose")
     async with opened_wizard(sandbox, wizard_env) as (app, pilot):
-        app.wizard.show("members")  # several fields, a select and a button
+        app.wizard.switch_to("members")  # several fields, a select and a button
         await settle(app, pilot)
         before, focused = len(rebuilt), set()
         for _ in range(5):
@@ -135,7 +135,7 @@ async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, mo
         shown = app.export_screenshot().replace("&#160;", " ")
         assert "▶ 4. Default team" in shown and "running" in shown
         lines.clear()
-        app.wizard.show("clone", focus=False)  # the highlight moves: two options repainted
+        app.wizard.switch_to("clone", focus=False)  # the highlight moves: two options repainted
         await pilot.pause()
         assert 0 < len(lines) <= 4
 
@@ -148,7 +148,7 @@ async def test_switching_panels_repaints_neither_the_whole_screen_nor_the_log(
         log_bars = recorded(
             monkeypatch, ScrollBar, "render", lambda bar: isinstance(bar.parent, ActivityLog)
         )
-        app.wizard.show("team")  # a layout pass of the screen and a focus move
+        app.wizard.switch_to("team")  # a layout pass of the screen and a focus move
         await settle(app, pilot)
         await pilot.press("tab")  # the focus moves within the panel
         await settle(app, pilot)

@@ -152,7 +152,7 @@ async def _workers_done(pilot) -> None:
 def _goto(step: str):
     async def run_before(pilot) -> None:
         await _opened(pilot)
-        pilot.app.wizard.show(step)
+        pilot.app.wizard.switch_to(step)
         await _still(pilot)
 
     return run_before

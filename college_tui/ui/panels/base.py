@@ -241,13 +241,13 @@ class StepPanel(VerticalScroll):
 
     def show_outcome(self, text: str, *, failed: bool = False) -> None:
         outcome = self.query_one(".outcome", Static)
-        outcome.update(self.app.show(text))
+        outcome.update(self.app.scrub(text))
         outcome.set_class(failed, "-failed")
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
     def show_handoff(self, event: NeedsYou) -> None:
         self.last_handoff = event
-        show = self.app.show
+        show = self.app.scrub
         texts = (show(event.message), show(event.url or ""), show(event.detail or ""))
         if any(box.texts == texts for box in self.query(HandoffBox)):
             return  # asked again while the step waits: the same box stays (and its focus)

@@ -73,7 +73,7 @@ class SignInPanel(StepPanel):
 
             url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
-                self.app.show(f"Create a token at {pat_page(url)}")
+                self.app.scrub(f"Create a token at {pat_page(url)}")
             )
 
     @on(Select.Changed, "#sign-in-auth")

@@ -61,4 +61,4 @@ class SshKeyPanel(StepPanel):
             if fingerprint
             else f"Public key:\n{public_line}"
         )
-        self.query_one("#ssh-key-public", Static).update(self.app.show(text))
+        self.query_one("#ssh-key-public", Static).update(self.app.scrub(text))

@@ -35,7 +35,7 @@ class SummaryPanel(VerticalScroll):
         )
         yield Static(NEXT_STEPS, id="summary-next", classes="teaches", markup=False)
 
-    def show(self, summary: Summary) -> None:
+    def fill(self, summary: Summary) -> None:
         self.summary = summary
         marks = [
             f"{'✓ done   ' if item.ok else '✗ missing'} {item.label}"
@@ -46,17 +46,17 @@ class SummaryPanel(VerticalScroll):
         marks.append(
             f"{done} of {len(summary.items)} challenge outcomes done (checked on the service)."
         )
-        self.query_one("#summary-checklist", Static).update(self.app.show("\n".join(marks)))
+        self.query_one("#summary-checklist", Static).update(self.app.scrub("\n".join(marks)))
         links = self.query_one("#summary-links")
         links.remove_children()
         links.mount_all(
             [
-                Button(self.app.show(f"{what}: {url}"), name=url, classes="link", compact=True)
+                Button(self.app.scrub(f"{what}: {url}"), name=url, classes="link", compact=True)
                 for what, url in reversed(summary.links)
             ]
         )  # the PR first
         self.query_one("#summary-clone", Static).update(
-            self.app.show(f"Your clone: {summary.clone_dir}")
+            self.app.scrub(f"Your clone: {summary.clone_dir}")
         )
 
     def focus_first(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Footer
 
+from ..textual_private import footer_has_bindings
+
 
 class KeysFooter(Footer):
     """Textual's Footer recomposes on every focus move (a new row of key widgets and a layout
@@ -18,7 +20,7 @@ class KeysFooter(Footer):
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()
             if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
         )
-        if self._bindings_ready and shown == self._shown:
+        if footer_has_bindings(self) and shown == self._shown:
             return
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:

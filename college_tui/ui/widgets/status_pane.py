@@ -36,7 +36,7 @@ class StatusPane(Vertical):
 
     def set_operation(self, text: str) -> None:
         self.operation = text
-        self._label("#status-operation", self.app.show(text))
+        self._label("#status-operation", self.app.scrub(text))
 
     def _label(self, selector: str, text: str) -> None:
         """Change one line of the pane. Its lines have fixed sizes (college.tcss), so no layout

@@ -6,15 +6,8 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-TODO, RUNNING, DONE, ALREADY, NEEDS_YOU, WARNING, FAILED = (
-    "todo",
-    "running",
-    "done",
-    "already",
-    "needs-you",
-    "warning",
-    "failed",
-)
+from ..textual_private import repaint_option, replace_prompt_quietly
+from ..wizard_model import ALREADY, DONE, FAILED, NEEDS_YOU, RUNNING, SUMMARY, TODO, WARNING
 
 MARKS = {
     TODO: ("○", "to do"),
@@ -25,7 +18,6 @@ MARKS = {
     WARNING: ("!", "warning"),
     FAILED: ("✗", "failed"),
 }
-SUMMARY = "summary"
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
 STEP_NAMES = [
@@ -71,26 +63,13 @@ class StepList(OptionList):
             return
         self.states[key] = state
         index = [k for k, _ in self.steps].index(key)
-        option = self.get_option_at_index(index)
-        # The prompt keeps its two lines, so no other option moves: forget this one's rendering
-        # only (replace_option_prompt_at_index forgets all of them and repaints the list).
-        option._set_prompt(self._prompt(index + 1, key, self.steps[index][1]))
-        cache = self._option_render_cache  # a Textual LRUCache: no iteration, only keys()
-        for cached in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118
-            cache.discard(cached)
-        self._repaint_option(index)
+        # The prompt keeps its two lines, so no other option moves: this one is repainted only.
+        replace_prompt_quietly(self, index, self._prompt(index + 1, key, self.steps[index][1]))
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)
-        self._repaint_option(old)
-        self._repaint_option(new)
-
-    def _repaint_option(self, index: int | None) -> None:
-        if index is None or not self.is_mounted:
-            return
-        line = self._index_to_line.get(index)
-        if line is not None:
-            self.refresh_lines(line, self._heights[index])
+        repaint_option(self, old)
+        repaint_option(self, new)
 
     def state_text(self, key: str) -> str:
         return MARKS[self.states[key]][1]

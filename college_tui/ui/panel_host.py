@@ -1,0 +1,132 @@
+"""The wizard's centre: the step panels, mounted after the first frame, and what they show.
+
+Mixed into WizardScreen (`self` is the screen): the panels are mounted one at a time just after
+the first frame (the frame then holds a few dozen widgets, not three hundred); the workers'
+messages that arrive before are held and handled, in order, once the panels exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.widgets import ContentSwitcher
+
+from .widgets.step_list import SUMMARY
+
+if TYPE_CHECKING:
+    from ..steps.answers import Answers
+    from .panels.base import StepPanel
+    from .panels.summary import SummaryPanel
+
+OPENING = "opening-panel"  # the centre's placeholder until the panels are mounted
+
+
+def _panel_classes():
+    from .panels import PANELS
+    from .panels.summary import SummaryPanel
+
+    return PANELS, SummaryPanel
+
+
+class PanelHost:
+    panels: list[StepPanel]
+    summary_panel: SummaryPanel | None
+    panels_ready: bool
+    _held: list
+
+    @work(group="panels", name="mount-panels", exit_on_error=False, description="Mount panels")
+    async def mount_panels(self) -> None:
+        """The nine panels and the summary, one at a time after the first frame, so that no
+        single mount holds the event loop long; then the centre shows the first step."""
+        import asyncio
+
+        # Imported on a thread: the panels bring the engine's rules, which the engine's own
+        # worker may be importing at this moment; waiting for that here would freeze the screen.
+        PANELS, SummaryPanel = await asyncio.to_thread(_panel_classes)
+        switcher = self.query_one(ContentSwitcher)
+        for panel in [cls(self.answers, self.sandbox) for cls in PANELS] + [SummaryPanel()]:
+            panel.display = False
+            await switcher.mount(panel)
+            if not self.is_attached:
+                return  # the app is closing (quit at once)
+            if isinstance(panel, SummaryPanel):
+                self.summary_panel = panel
+            else:
+                self.panels.append(panel)
+        if switcher.current == OPENING:
+            switcher.current = self.panels[0].id
+        await self.query_one(f"#{OPENING}").remove()
+        self.panels_ready = True
+        held, self._held = self._held, []
+        for message in held:  # in the order they came, before any that comes now
+            self.post_message(message)
+
+    def _hold(self, message) -> bool:
+        """Keep a worker's message until the panels exist to show it (True: kept)."""
+        if not self.panels_ready:
+            self._held.append(message)
+        return not self.panels_ready
+
+    @property
+    def answers(self) -> Answers:
+        """The answers the panels show: the engine's defaults until the session loads its own."""
+        with self._answers_lock:
+            if self._answers is None:
+                from ..steps.answers import Answers, Member
+
+                self._answers = Answers()
+                if self.sandbox:  # a colleague the sandbox accepts: the members step works
+                    from .panels.members import SANDBOX_EXAMPLE
+
+                    self._answers.members = [Member(SANDBOX_EXAMPLE)]
+            return self._answers
+
+    @answers.setter
+    def answers(self, answers: Answers) -> None:
+        with self._answers_lock:
+            self._answers = answers
+
+    def panel(self, key: str) -> StepPanel:
+        return self.panels[self.keys.index(key)]
+
+    def switch_to(self, key: str, *, focus: bool = True) -> None:
+        """Show a step's panel (or the summary) and put the keyboard there."""
+        if not self.panels_ready:
+            return  # still mounting (a fraction of a second after the first frame)
+        shown = self.summary_panel if key == SUMMARY else self.panel(key)
+        self.query_one(ContentSwitcher).current = shown.id
+        self.step_list.point_at(key)
+        if focus:
+            shown.focus_first()
+
+    @property
+    def current(self) -> str:
+        current = self.query_one(ContentSwitcher).current or ""
+        if current == "summary-panel":
+            return SUMMARY
+        return self.keys[0] if current == OPENING else current.removesuffix("-panel")
+
+    def collect_and_run(self, keys: tuple[str, ...]) -> None:
+        """Run `keys` with the answers their panels show (problems: shown, nothing runs)."""
+        changes: dict = {}
+        secrets: dict = {}
+        for key in keys:
+            found = self.panel(key).changes()
+            if found is None:
+                self.switch_to(key, focus=False)
+                return
+            changes.update(found)
+            secrets.update(self.panel(key).secrets())
+        question = self.model.confirmation(keys, changes)
+        if question is None:
+            self.run_steps(keys, changes, secrets)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_steps(keys, changes, secrets)
+
+        from .modals import ConfirmModal
+
+        self.app.push_screen(ConfirmModal(question.question, question.yes), answered)

@@ -1,0 +1,62 @@
+"""What every full screen of the wizard shares: styled once before its first frame, sized for
+its breakpoint before it is styled, and one path for a worker's failure."""
+
+from __future__ import annotations
+
+from textual.events import ScreenResume
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from . import textual_private
+from .wizard_model import APOLOGY
+
+
+def presize(screen: Screen) -> None:
+    """Give a screen its breakpoint class (-narrow/-wide) before its widgets are styled.
+
+    Textual adds it on the screen's first Resize, after compose: a class change on the screen
+    then restyles every widget again, which doubled the time to the first frame."""
+    breakpoints = screen.app.HORIZONTAL_BREAKPOINTS or []
+    width = screen.app.size.width
+    classes = {name: False for _, name in breakpoints}
+    classes.update(
+        {name: True for name in textual_private.breakpoint_classes(screen, width, breakpoints)}
+    )
+    screen.update_classes(classes, update=False)
+
+
+def apology(log_path) -> str:
+    """The sentence for a bug of ours, with the file that holds its details."""
+    return f"{APOLOGY} The details are in {log_path}." if log_path else APOLOGY
+
+
+class CollegeScreen(Screen):
+    """A full screen of the wizard: its widgets are styled once before its first frame.
+
+    Textual styles every widget of a screen again each time the screen is resumed; the first
+    resume comes right after they were styled as they mounted (~10 ms of the first frame)."""
+
+    _resumed_before = False
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        if not self._resumed_before:
+            self._resumed_before = True
+            textual_private.skip_first_restyle(event)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one path for a worker's failure (every worker runs with exit_on_error=False):
+        the traceback goes to a log file, the screen says sorry and where that file is."""
+        worker = event.worker
+        if event.state == WorkerState.SUCCESS and worker.name == "browser" and not worker.result:
+            # app.open_link copied the link first
+            self.app.notify("No browser opened here: the link is copied to the clipboard.")
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        from ..steps.runner import write_crash_log
+
+        log_path = write_crash_log(event.worker.error, "wizard", event.worker.name or "worker")
+        self.show_apology(apology(self.app.scrub(str(log_path)) if log_path else None), worker)
+
+    def show_apology(self, text: str, worker: Worker) -> None:
+        """Say sorry on this screen (the wizard: its status and log too)."""
+        self.app.notify(text, severity="error", timeout=30)

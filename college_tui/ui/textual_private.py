@@ -1,0 +1,98 @@
+"""Every place college-tui relies on Textual's private internals (Textual 8.2.8), in one module.
+
+Each one saves a repaint or a restyle that Textual does more often than this app needs (the
+figures are in docs/performance.md). An upgrade of Textual may rename or reshape any of them:
+tests/ui/test_textual_private.py checks each name, signature and cache shape used here against
+the installed Textual, so a change fails there and not silently on a user's screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Footer, Log, OptionList
+
+if TYPE_CHECKING:
+    from textual.events import ScreenResume
+    from textual.screen import Screen
+
+
+def quiet_focus() -> Reactive:
+    """A replacement for `Screen.focused` that does not repaint the whole screen.
+
+    Textual repaints the screen when the focus moves; the widget that gains it and the one that
+    loses it repaint themselves (their :focus styles). Use on a screen none of whose styles
+    depend on where the focus is."""
+    return Reactive(None, repaint=False)
+
+
+def breakpoint_classes(screen: Screen, width: int, breakpoints: list[tuple[int, str]]) -> set:
+    """The breakpoint classes (-narrow/-wide) Textual gives a screen of `width` on its Resize."""
+    return screen._get_breakpoint_classes(width, breakpoints)
+
+
+def skip_first_restyle(event: ScreenResume) -> None:
+    """Tell Screen's own ScreenResume handler not to restyle every widget this time.
+
+    Works because Textual dispatches a subclass's `on_screen_resume` before Screen's
+    `_on_screen_resume` (the class's MRO, subclass first), which reads the flag."""
+    event.refresh_styles = False
+
+
+def footer_has_bindings(footer: Footer) -> bool:
+    """Whether the footer has been told its bindings once (it shows nothing before)."""
+    return footer._bindings_ready
+
+
+def replace_prompt_quietly(option_list: OptionList, index: int, prompt: str) -> None:
+    """Change one option's prompt (same height) and repaint only that option.
+
+    `replace_option_prompt_at_index` forgets every option's rendering and repaints the list."""
+    option = option_list.get_option_at_index(index)
+    option._set_prompt(prompt)
+    cache = option_list._option_render_cache  # a Textual LRUCache: no iteration, only keys()
+    for cached in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118
+        cache.discard(cached)
+    repaint_option(option_list, index)
+
+
+def repaint_option(option_list: OptionList, index: int | None) -> None:
+    """Repaint the lines of one option only."""
+    if index is None or not option_list.is_mounted:
+        return
+    line = option_list._index_to_line.get(index)
+    if line is not None:
+        option_list.refresh_lines(line, option_list._heights[index])
+
+
+class QuietLog(Log):
+    """A Log whose new lines change only its own scroll range (its height is fixed by CSS).
+
+    Textual's `virtual_size` asks for a layout of the whole screen on every change (10-60 ms of
+    CPU, once per line); this log updates its scrollbars itself instead (a Log always shows
+    both, so no layout is needed to show or hide them)."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.container_size:
+            self._scroll_update(size)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The screen's layout offers the size of the log's viewport as its virtual size; a Log's
+        # is its lines'. Textual compares the two, finds them different on every layout pass of
+        # the screen and repaints both scrollbars (2-10 ms a pass here): compare the log's own.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:
+        # Log measures the width of new lines in an unnamed thread worker: for every line a
+        # worker, its three state messages and a call back to the event loop. Ours are one short
+        # line each: measured here, in microseconds (and the scrollbars are right at once).
+        if lines:
+            widest = max(cell_len(self._process_line(line)) for line in lines)
+            self._update_maximum_width(updates, widest)

@@ -1,0 +1,360 @@
+"""The wizard's state machine, without Textual: what the screen shows and does next.
+
+Facts come in (an engine event, the target opened, a run ended, the summary arrived, a key
+pressed); effects come out (a step's state, the status sentence, a panel's outcome, which step to
+show, a run to start, a question to ask). `WizardScreen` applies the effects to its widgets and
+routes messages; every decision is here, where a test needs no terminal.
+
+One vocabulary for a step's state: the engine's result statuses (steps/runner.py) are the same
+strings, so a result's status is a state as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A step's state in the step list. ALREADY, DONE, WARNING, FAILED and TODO are the engine's own
+# result statuses (steps/runner.py; tests/ui/test_wizard_model.py checks they agree).
+TODO = "todo"
+RUNNING = "running"
+DONE = "done"
+ALREADY = "already"
+NEEDS_YOU = "needs-you"
+WARNING = "warning"
+FAILED = "failed"
+RESULT_STATES = (ALREADY, DONE, WARNING, FAILED)  # a result with another status leaves the state
+FINISHED = (DONE, ALREADY)
+SUMMARY = "summary"
+
+# What quitting does.
+QUIT_NOW = "quit-now"
+ASK_FIRST = "ask-first"
+QUIT_QUESTION = (
+    "A step is running. Quit now? The step is cancelled cleanly and can be run again later."
+)
+APOLOGY = "Sorry: something unexpected went wrong in college-tui."
+
+
+# -- effects (what the screen does) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetState:
+    step: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """A change of the status pane; None fields are left as they are."""
+
+    begin: str | None = None  # a new operation: its clock starts
+    operation: str | None = None
+    fraction: float | None = None
+    clear_fraction: bool = False
+    wait: str | None = None
+    end: str | None = None  # nothing runs any more: this sentence stays
+
+
+@dataclass(frozen=True)
+class Outcome:
+    step: str
+    text: str
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Show what the engine needs you to do (event), or hide it (event None)."""
+
+    step: str
+    event: object | None
+
+
+@dataclass(frozen=True)
+class ShowStep:
+    step: str  # a step's key or SUMMARY
+    focus: bool = True
+    later: bool = False  # after the next refresh (the summary's buttons are being mounted)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    text: str
+
+
+@dataclass(frozen=True)
+class RunSteps:
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question before `steps` run (Enter says yes)."""
+
+    question: str
+    yes: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tell:
+    text: str  # a short notice (a toast)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the screen needs of a step's result (steps/runner.py StepResult)."""
+
+    step: str
+    status: str
+    title: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in FINISHED
+
+
+class WizardModel:
+    """The wizard's state: the steps' states, whether the target is open, whether a run the user
+    started is going on, whether the quit question is on screen."""
+
+    def __init__(self, steps: list[str], sandbox: bool) -> None:
+        self.steps = list(steps)
+        self.sandbox = sandbox
+        self.states = {key: TODO for key in steps}
+        self.opening = True  # the target is being opened and inspected (read-only)
+        self.open = False
+        self.running = False  # a run the user started
+        self.asking_to_quit = False
+        self.run_rest_pending = False  # ctrl+r while the target was opening
+        self.summary_ready = False
+        self.summary_done = (0, 0)
+
+    # -- the engine's events ------------------------------------------------------------------
+
+    def event(self, event, looking: bool, current: str) -> list:
+        """Effects of one engine event (`looking`: from an inspect-only call)."""
+        from ..events import (
+            NeedsYou,
+            Note,
+            StepFailed,
+            StepFinished,
+            StepProgress,
+            StepStarted,
+            Waiting,
+        )
+
+        key = event.step
+        if key not in self.states:
+            return []
+        if looking:
+            if isinstance(event, StepFailed):
+                return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
+            if isinstance(event, StepFinished) and self.opening:
+                return [self._set(key, DONE), Outcome(key, f"✓ {event.summary}")]
+            return []
+        if isinstance(event, StepStarted):
+            effects: list = [self._set(key, RUNNING), Status(begin=event.title)]
+            if current != key:
+                effects.append(ShowStep(key, focus=False))
+            return effects
+        if isinstance(event, StepProgress):
+            if event.fraction is None:
+                return [Status(operation=event.message, clear_fraction=True)]
+            return [Status(operation=event.message, fraction=event.fraction)]
+        if isinstance(event, Waiting):
+            return [Status(wait=f"Waiting {event.seconds:.0f} s: {event.message}")]
+        if isinstance(event, NeedsYou):
+            # The step's last operation (e.g. an upload that was refused) is over: the status
+            # says whose turn it is, and the wait that follows says for how long.
+            return [
+                self._set(key, NEEDS_YOU),
+                Handoff(key, event),
+                Status(operation="Waiting for you: see the panel.", clear_fraction=True, wait=""),
+            ]
+        if isinstance(event, Note) and event.message.startswith("Warning: "):
+            return [Outcome(key, event.message)]
+        if isinstance(event, StepFinished):
+            state = ALREADY if event.already_done else DONE
+            return [self._set(key, state), Handoff(key, None), Outcome(key, f"✓ {event.summary}")]
+        if isinstance(event, StepFailed):
+            return [
+                self._set(key, FAILED),
+                Handoff(key, None),
+                Outcome(key, f"✗ {event.message}", failed=True),
+            ]
+        return []
+
+    def _set(self, key: str, state: str) -> SetState:
+        self.states[key] = state
+        return SetState(key, state)
+
+    # -- the target opened --------------------------------------------------------------------
+
+    def opened(self, results: list[Result], local_problems: list[str]) -> list:
+        """The target is open and every step inspected: where the walk starts."""
+        self.opening = False
+        self.open = True
+        effects: list = [LogLine(f"! {problem}") for problem in local_problems]
+        for result in results:
+            if result.status == FAILED:
+                effects.append(self._set(result.step, FAILED))
+        left = [r.step for r in results if not r.ok]
+        done = len(self.steps) - len(left)
+        effects.append(
+            Status(end=f"Ready: {done} of {len(self.steps)} steps done. Enter runs the step shown.")
+        )
+        effects.append(ShowStep(left[0] if left else SUMMARY))
+        if self.run_rest_pending:
+            self.run_rest_pending = False
+            effects += self.run_rest()
+        return effects
+
+    def open_failed(self, message: str) -> list:
+        self.opening = False
+        return [
+            Status(end="Could not open the target."),
+            LogLine(f"✗ {message}"),
+            Outcome(self.steps[0], f"✗ {message}", failed=True),
+        ]
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def steps_left(self) -> list[str]:
+        """The steps not done yet, in order (what ctrl+r runs)."""
+        return [key for key in self.steps if self.states[key] not in FINISHED]
+
+    def first_failed(self) -> str | None:
+        return next((key for key in self.steps if self.states[key] == FAILED), None)
+
+    def run_rest(self) -> list:
+        """ctrl+r: run every step not done yet; while the target opens, once it is open."""
+        if self.opening:
+            self.run_rest_pending = True
+            return [Tell("The rest runs as soon as the target is open.")]
+        left = self.steps_left()
+        return self.start(left) if left else []
+
+    def retry(self) -> list:
+        failed = self.first_failed()
+        return [ShowStep(failed), *self.start([failed])] if failed else []
+
+    def refusal(self) -> str | None:
+        """Why no run may start now (None: one may)."""
+        if self.asking_to_quit:
+            return "Answer the question first."
+        if not self.open:
+            return "The target is not open yet."
+        if self.running:
+            return "Wait: the wizard is still working."
+        return None
+
+    def start(self, steps: list[str]) -> list:
+        """Run `steps` (the screen collects their answers first: see `confirm`)."""
+        refused = self.refusal()
+        if refused:
+            return [Tell(refused)]
+        return [RunSteps(tuple(steps))]
+
+    def confirmation(self, steps: tuple[str, ...], changes: dict) -> Ask | None:
+        """The question to ask before `steps` run with `changes`, or None: run at once.
+
+        On a real organisation the SSH key step writes into the user's ~/.ssh and registers the
+        key with their account: asked first. The sandbox's own home is the sandbox's."""
+        if "ssh-key" in steps and not self.sandbox:
+            question = (
+                f"The SSH key step writes {changes.get('key_path')} (and .pub) and "
+                "college-tui's block in ~/.ssh/config, and registers the key with your "
+                "Azure DevOps account. Go ahead?"
+            )
+            return Ask(question, "Write the key", tuple(steps))
+        return None
+
+    def run_started(self) -> None:
+        self.running = True
+
+    def may_start_next_step(self) -> bool:
+        """Between two steps of a run: go on (False while the quit question is shown)."""
+        return not self.asking_to_quit
+
+    def run_ended(
+        self, results: list[Result], problems: list[str], log_path: str | None, current: str
+    ) -> list:
+        """A run ended: the states, the status sentence and the step shown next."""
+        self.running = False
+        if problems:
+            where = current if current in self.states else self.steps[0]
+            return [
+                Outcome(where, "✗ " + " ".join(problems), failed=True),
+                Status(end="Nothing was run: fix the answer shown."),
+            ]
+        effects: list = [self._set(r.step, r.status) for r in results if r.status in RESULT_STATES]
+        failed = [r for r in results if r.status == FAILED]
+        if failed:
+            effects.append(Status(end=f"{failed[0].title}: failed. Press Enter to retry."))
+            effects.append(ShowStep(failed[0].step))
+            return effects
+        if log_path:
+            effects.append(LogLine(f"Details: {log_path}"))
+        effects.append(Status(end="Done. Enter runs the next step."))
+        following = self.next_open_step(results[-1].step if results else self.steps[0])
+        if following:
+            effects.append(ShowStep(following))
+        elif self.summary_ready:
+            effects.append(Status(end=self.summary_sentence()))
+            effects.append(ShowStep(SUMMARY, later=True))
+        return effects
+
+    def next_open_step(self, after: str) -> str | None:
+        """The first step after `after` that is not done yet."""
+        following = self.steps[self.steps.index(after) + 1 :]
+        return next((key for key in following if self.states[key] not in FINISHED), None)
+
+    # -- the summary --------------------------------------------------------------------------
+
+    def summary_filled(self, done: int, total: int, pull_request_url: str | None) -> list:
+        self.summary_ready = True
+        self.summary_done = (done, total)
+        effects: list = [Status(end=self.summary_sentence())]
+        if pull_request_url:
+            effects.append(LogLine(f"Pull request: {pull_request_url}"))
+        if not self.running:
+            effects.append(ShowStep(SUMMARY, later=True))  # once the link buttons are mounted
+        return effects
+
+    def summary_sentence(self) -> str:
+        done, total = self.summary_done
+        return (
+            f"Summary: {done} of {total} challenge outcomes done. "
+            "Enter copies the link shown and opens it."
+        )
+
+    # -- failures of ours ---------------------------------------------------------------------
+
+    def crashed(self, apology: str, current: str) -> list:
+        """A bug of ours (a worker's exception): nothing runs any more; the apology (with the
+        log file's path) in the log, and on the panel shown."""
+        self.running = False
+        self.opening = False
+        effects: list = [Status(end="Stopped by an unexpected error."), LogLine(apology)]
+        if current in self.states:
+            effects.append(Outcome(current, apology, failed=True))
+        return effects
+
+    # -- moving and quitting ------------------------------------------------------------------
+
+    def neighbour(self, current: str, offset: int) -> str:
+        order = self.steps + [SUMMARY]
+        index = order.index(current) if current in order else 0
+        return order[max(0, min(len(order) - 1, index + offset))]
+
+    def quit_requested(self) -> str:
+        """ctrl+q: at once unless a run the user started is going on (opening only reads)."""
+        if not self.running:
+            return QUIT_NOW
+        self.asking_to_quit = True
+        return ASK_FIRST
+
+    def quit_answered(self, yes: bool) -> None:
+        self.asking_to_quit = False

@@ -1,0 +1,107 @@
+"""Each of Textual's private internals college-tui relies on (college_tui/ui/textual_private.py),
+checked against the installed Textual: a rename or a new shape fails here, not on a screen.
+And nothing else under college_tui/ touches them."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+from textual.events import ScreenResume
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Log, OptionList
+from textual.widgets.option_list import Option
+
+from college_tui.ui import textual_private
+
+PACKAGE = Path(textual_private.__file__).resolve().parent.parent
+
+PRIVATE_NAMES = [
+    "_get_breakpoint_classes",
+    "_set_prompt",
+    "_option_render_cache",
+    "_index_to_line",
+    "_heights",
+    "_update_size",
+    "_size_updated",
+    "_process_line",
+    "_update_maximum_width",
+    "_scroll_update",
+    "_bindings_ready",
+    "refresh_styles",
+    "virtual_size",
+]
+
+
+def params(function) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def test_screen_focused_is_a_reactive_we_may_shadow():
+    assert isinstance(Screen.__dict__["focused"], Reactive)
+    assert isinstance(textual_private.quiet_focus(), Reactive)
+
+
+def test_breakpoint_classes_signature():
+    assert params(Screen._get_breakpoint_classes) == ["self", "dimension", "breakpoints"]
+
+
+def test_screen_resume_carries_the_restyle_flag_and_screen_reads_it():
+    assert ScreenResume().refresh_styles is True
+    assert "event.refresh_styles" in inspect.getsource(Screen._on_screen_resume)
+
+
+def test_a_subclass_on_handler_runs_before_screens_own_underscore_handler():
+    class Probe(Screen):
+        def on_screen_resume(self, event) -> None:
+            pass
+
+    order = [cls for cls, _ in Probe()._get_dispatch_methods("on_screen_resume", ScreenResume())]
+    assert order.index(Probe) < order.index(Screen)
+
+
+def test_option_prompt_setter_and_render_cache_shape():
+    assert params(Option._set_prompt) == ["self", "prompt"]
+    option_list = OptionList(Option("a", id="a"))
+    cache = option_list._option_render_cache
+    assert hasattr(cache, "keys") and hasattr(cache, "discard")
+    assert isinstance(option_list._index_to_line, dict)
+    assert isinstance(option_list._heights, dict)
+    assert params(OptionList.watch_highlighted) == ["self", "highlighted"]
+    # The cache's keys start with the option they render (replace_prompt_quietly drops those).
+    assert "self._option_render_cache[cache_key]" in inspect.getsource(OptionList)
+    assert re.search(r"cache_key = \(option,", inspect.getsource(OptionList))
+
+
+def test_log_size_hooks_signatures():
+    assert params(Log._update_size) == ["self", "updates", "lines"]
+    assert params(Log._update_maximum_width) == ["self", "updates", "size"]
+    assert params(Log._process_line) == ["line"]  # a staticmethod
+    assert params(Log._size_updated) == [
+        "self",
+        "size",
+        "virtual_size",
+        "container_size",
+        "layout",
+    ]
+    assert "_scroll_update" in dir(Log)
+    assert "self._update_size(" in inspect.getsource(Log)
+
+
+def test_footer_bindings_ready_flag():
+    assert Footer._bindings_ready is False or "_bindings_ready" in Footer.__dict__
+    assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed)
+
+
+def test_only_the_one_module_touches_textuals_privates():
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, PRIVATE_NAMES)) + r")\b")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "textual_private.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
