@@ -502,7 +502,7 @@ def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
     sandbox's server and the real ~/.ssh is neither read nor created. `identity_agent` is the
     socket of the agent holding a passphrase-protected key; None means no agent at all.
     """
-    from ..workstation.git import ssh_command_for
+    from ..workstation.gitssh import ssh_command_for
 
     paths = SshPaths.of(ctx)
     target = ctx.target
