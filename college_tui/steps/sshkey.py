@@ -142,7 +142,7 @@ class SshKeyStep(Step):
         if material is None:
             todo.append(f"create a {ctx.answers.key_bits}-bit RSA key at {paths.key}")
         else:
-            from ..workstation.sshkeys import fingerprint_of_material
+            from ..workstation.sshkeyfiles import fingerprint_of_material
 
             facts["fingerprint"] = fingerprint_of_material(material)
             registered = self._registered(ctx, paths, material)
@@ -238,7 +238,8 @@ class SshKeyStep(Step):
     def _peek_key(self, ctx: Context, paths: SshPaths) -> tuple[str | None, str | None]:
         """(key material, None) / (None, None) when absent / (None, why it can't be used)."""
         from ..workstation.errors import KeyPassphraseError, SshKeyError
-        from ..workstation.sshkeys import key_material, load_key_info
+        from ..workstation.sshkeyfiles import key_material
+        from ..workstation.sshkeys import load_key_info
 
         if not os.path.lexists(paths.key):
             return None, None
@@ -531,7 +532,7 @@ def git_ssh(ctx: Context) -> Iterator[str]:
     passphrase: the key goes into a short-lived private ssh-agent (workstation/sshagent.py),
     stopped afterwards.
     """
-    from ..workstation.sshkeys import sniff_private_key
+    from ..workstation.sshkeyfiles import sniff_private_key
 
     paths = SshPaths.of(ctx)
     if not paths.key.exists():
@@ -561,7 +562,7 @@ def git_ssh(ctx: Context) -> Iterator[str]:
 
 
 def _find(keys: list[SshKey], material: str) -> SshKey | None:
-    from ..workstation.sshkeys import same_key
+    from ..workstation.sshkeyfiles import same_key
 
     return next((k for k in keys if same_key(k.public_data, material)), None)
 
