@@ -42,7 +42,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 6 — SSH key",
         [
             "steps/sshkey.py",
+            "steps/sshaccess.py",
             "workstation/sshkeys.py",
+            "workstation/sshkeyfiles.py",
             "workstation/sshconfig.py",
             "workstation/knownhosts.py",
             "workstation/sshcheck.py",
@@ -50,7 +52,16 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("Step 7 — Import the course repository", ["steps/importrepo.py"]),
-    ("Step 8 — Clone", ["steps/clone.py", "workstation/git.py", "workstation/gitcredential.py"]),
+    (
+        "Step 8 — Clone",
+        [
+            "steps/clone.py",
+            "workstation/git.py",
+            "workstation/gitrun.py",
+            "workstation/gitssh.py",
+            "workstation/gitcredential.py",
+        ],
+    ),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
     (
         "Any step: talking to Azure DevOps",

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import Context, Inspection, Outcome, Step, StepError
+from .explain import explained
 from .importrepo import find_course_repo
-from .sshkey import attendee_ssh_command, explained, git_ssh, ssh_endpoint
+from .sshaccess import attendee_ssh_command, git_ssh, ssh_endpoint
 
 if TYPE_CHECKING:
     from ..azdo.models import Repository

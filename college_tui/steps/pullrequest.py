@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .base import Context, Inspection, NotReady, Outcome, Step
 from .clone import GitProgress, clone_dir, clone_of, git_access, protocol_name
+from .explain import explained
 from .importrepo import find_course_repo, short_branch
-from .sshkey import explained
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps

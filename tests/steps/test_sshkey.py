@@ -26,7 +26,8 @@ from college_tui.events import NeedsYou, Note, StepProgress
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import make_context, run
 from college_tui.steps.signin import SignInStep
-from college_tui.steps.sshkey import SshKeyStep, SshPaths, git_ssh_command
+from college_tui.steps.sshaccess import SshPaths, git_ssh_command
+from college_tui.steps.sshkey import SshKeyStep
 from college_tui.target import Target
 from college_tui.workstation.errors import KeyPassphraseError
 from college_tui.workstation.knownhosts import fingerprint_of
