@@ -56,6 +56,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 8 — Clone",
         [
             "steps/clone.py",
+            "steps/gitaccess.py",
             "workstation/git.py",
             "workstation/gitrun.py",
             "workstation/gitssh.py",
