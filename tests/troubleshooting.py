@@ -96,7 +96,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "workstation/localwork.py",
         ],
     ),
-    ("college-tui doctor", ["steps/doctor.py", "steps/doctor_network.py"]),
+    (
+        "college-tui doctor",
+        [
+            "steps/doctor.py",
+            "steps/doctor_check.py",
+            "steps/doctor_local.py",
+            "steps/doctor_network.py",
+        ],
+    ),
     ("The command line", ["cli.py"]),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
