@@ -7,12 +7,32 @@ the smart-HTTP endpoint.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from ..workstation.childenv import child_env
 from .service import Sandbox
+
+GIT_MISSING = (
+    "the sandbox keeps its repositories with git, and git is not installed (or not on PATH): "
+    "install it from https://git-scm.com/downloads, then start again."
+)
+
+
+class GitMissingError(RuntimeError):
+    """git is not on PATH: the sandbox cannot keep a repository (said before it starts)."""
+
+
+def require_git() -> None:
+    """Raise GitMissingError when git is not on PATH.
+
+    Checked before the sandbox serves anything: otherwise the first repository (the project's
+    default one) fails inside a request, and the client sees an HTTP 500 it blames on Azure DevOps.
+    """
+    if shutil.which("git") is None:
+        raise GitMissingError(GIT_MISSING)
 
 
 def run_git(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
