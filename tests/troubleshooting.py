@@ -48,6 +48,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "workstation/sshconfig.py",
             "workstation/knownhosts.py",
             "workstation/sshcheck.py",
+            "workstation/sshlogin.py",
             "workstation/sshagent.py",
         ],
     ),

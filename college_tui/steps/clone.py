@@ -207,10 +207,11 @@ class CloneStep(Step):
             blocked = ssh_blocked(ctx)
             if blocked:
                 url = self._https_url(repo)
+                cause = "" if blocked.startswith("ssh ") else ": a firewall may block port 22"
                 self.note(
                     ctx,
-                    f"SSH cannot get through ({blocked}): a firewall may block port "
-                    f"22. Cloning over {protocol_name(url)} instead.",
+                    f"SSH cannot get through ({blocked}){cause}. Cloning over "
+                    f"{protocol_name(url)} instead.",
                 )
                 return url, f"SSH cannot get through ({blocked})"
         return repo.ssh_url, ""

@@ -33,6 +33,8 @@ SSH_BLOCKED_WORDS = (
     "Connection closed by remote host",
     "Network is unreachable",
     "No route to host",
+    "ssh: not found",  # git runs GIT_SSH_COMMAND through sh: there is no ssh program
+    "cannot run ssh",
 )
 
 
@@ -85,9 +87,14 @@ def git_access(ctx: Context, url: str) -> Iterator[dict[str, Any]]:
 
 
 def ssh_blocked(ctx: Context) -> str | None:
-    """Why SSH cannot get through to the target (a quick TCP test), or None when it can."""
-    from ..workstation.sshcheck import ssh_blocked as probe
+    """Why SSH cannot be used to reach the target (no ssh program, or a quick TCP test), or None."""
+    import shutil
 
+    from ..workstation.sshcheck import ssh_blocked as probe
+    from ..workstation.sshlogin import SSH_MISSING
+
+    if shutil.which("ssh") is None:  # git would say only "ssh: not found"
+        return SSH_MISSING
     return probe(*ssh_endpoint(ctx.target))
 
 

@@ -9,6 +9,7 @@ server and the real `~/.ssh` is never touched.
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,11 +129,14 @@ def host_key_in_place(ctx: Context, paths: SshPaths) -> bool:
 
 
 def login(ctx: Context, paths: SshPaths) -> str:
-    """Log in as git against the pinned host key; the server's greeting, or a WorkstationError."""
+    """Log in as git twice: paramiko against the pinned host key (which key, which fingerprint),
+    then OpenSSH exactly as git will run it (same program, ssh config and key), since only that
+    proves the clone can use SSH. A summary, or a WorkstationError saying what stopped it."""
     from ..workstation.sshcheck import verify_ssh
+    from ..workstation.sshlogin import openssh_login, ssh_argv
 
     host, port = ssh_endpoint(ctx.target)
-    return verify_ssh(
+    checked = verify_ssh(
         host,
         port,
         paths.key,
@@ -140,6 +144,57 @@ def login(ctx: Context, paths: SshPaths) -> str:
         paths.known_hosts,
         expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target) else None,
     )
+    ssh_argv("ssh")  # no ssh program: said now, before an agent is started for nothing
+    with git_ssh(ctx) as ssh_command:
+        return f"{checked}; {openssh_login(ssh_command, ctx.target.ssh_alias)} too"
+
+
+def check_settings(ctx: Context, paths: SshPaths) -> None:
+    """Stop when ssh would not connect where the wizard's block says (`ssh -G`, as git runs it).
+
+    A `Host` block of the user's own below ours (or a `Match`, an `Include`, the system config)
+    may set HostName or Port for the alias where our block does not: ssh takes the first value
+    it meets, and would then take git somewhere else.
+    """
+    from ..workstation.sshlogin import effective_settings
+
+    target = ctx.target
+    with explained():
+        settings = effective_settings(git_ssh_command(ctx), target.ssh_alias)
+    if settings is None:  # no ssh program: the login check names it
+        return
+    wanted = (target.ssh_hostname or target.ssh_alias, str(target.ssh_port or 22))
+    found = (settings.get("hostname", ""), settings.get("port", ""))
+    if (found[0].lower(), found[1]) == (wanted[0].lower(), wanted[1]):
+        return
+    raise StepError(
+        f"ssh would connect to {found[0]}:{found[1]} for {target.ssh_alias}, not to "
+        f"{wanted[0]}:{wanted[1]} as the wizard's block in {paths.config} says: another "
+        f"`Host {target.ssh_alias}` (or `Host *`, `Match`, `Include`) block in your ssh config "
+        "sets HostName or Port, and ssh uses the first value it meets (`ssh -G "
+        f"{target.ssh_alias}` shows it). Remove those lines or move them under another Host "
+        "name, then run the step again."
+    )
+
+
+def ssh_config_file(ctx: Context, paths: SshPaths) -> Path | None:
+    """The ssh config git's ssh must read (`-F`), or None for ssh's own default.
+
+    The sandbox: its home's config only. Otherwise ssh's default (~/.ssh/config of the account,
+    plus the system config) when that is the file the wizard writes; when the target's home is
+    another folder (HOME set elsewhere), that folder's config, so git uses what the step wrote.
+    """
+    if ctx.target.sandbox:
+        return paths.config
+    try:
+        import pwd
+
+        own = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".ssh" / "config"
+    except (ImportError, KeyError, AttributeError):  # Windows: ssh reads %USERPROFILE%\.ssh
+        own = Path(os.path.expanduser("~")) / ".ssh" / "config"
+    if os.path.realpath(own) == os.path.realpath(paths.config):
+        return None
+    return paths.config
 
 
 def can_log_in(ctx: Context, paths: SshPaths, quiet: bool = False) -> bool:
@@ -165,7 +220,7 @@ def can_log_in(ctx: Context, paths: SshPaths, quiet: bool = False) -> bool:
 def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
     """GIT_SSH_COMMAND for the wizard's own git runs: one key, the pinned host key, no prompts.
 
-    In sandbox mode ssh reads only the sandbox home's config (`-F`), so the alias reaches the
+    In sandbox mode ssh reads only the sandbox home's config (`-F`, see `ssh_config_file`), so the alias reaches the
     sandbox's server and the real ~/.ssh is neither read nor created. `identity_agent` is the
     socket of the agent holding a passphrase-protected key; None means no agent at all.
     """
@@ -180,7 +235,7 @@ def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
             port=target.ssh_port,
             hostname=target.ssh_hostname,
             host_key_alias=target.ssh_alias if redirected(target) else None,
-            config_file=paths.config if target.sandbox else None,
+            config_file=ssh_config_file(ctx, paths),
             identity_agent=identity_agent,
         )
 

@@ -5,7 +5,8 @@ existing file; an existing RSA key is adopted), its public half is uploaded thro
 API unless the same key material is already registered (when the portal refuses, the attendee
 pastes it on the SSH keys page while the step polls), `~/.ssh/config` gets a marked `Host` block
 and `~/.ssh/known_hosts` the pinned host key (never trust on first use). Finally paramiko logs in
-as `git` against that pinned key to prove it all works.
+as `git` against that pinned key, and OpenSSH logs in as git will run it (same ssh config and
+key), to prove it all works.
 
 In sandbox mode "~" is the sandbox home: the block points the alias `ssh.dev.azure.com` at the
 sandbox's SSH server (HostName, Port, HostKeyAlias, its own UserKnownHostsFile), and the real
@@ -28,6 +29,7 @@ from .sshaccess import (
     SshPaths,
     block_in_place,
     can_log_in,
+    check_settings,
     host_block,
     host_key_in_place,
     login,
@@ -117,6 +119,7 @@ class SshKeyStep(Step):
         ctx.state.update(self.key, key_path=str(paths.key), fingerprint=info.fingerprint_sha256)
         # The local half first: after a hand-off the SSH login is the proof the key is there.
         wrote_config = self._configure(ctx, paths)
+        check_settings(ctx, paths)  # ssh really uses them (no other block of the user's wins)
         pinned = self._pin(ctx, paths)
         how = self._register(ctx, svc, paths, info)
         blocked = self._verify(ctx, paths)

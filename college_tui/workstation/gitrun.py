@@ -48,6 +48,17 @@ _REPO_ENV_VARS = (
 _RERUN_SSH_KEY_STEP = "run the wizard's “SSH key” step again (`college-tui apply` re-runs it)"
 
 _HINTS = (
+    # git runs GIT_SSH_COMMAND through sh; its last lines then no longer mention ssh at all.
+    (
+        "ssh: not found",
+        "git could not run ssh: ssh (OpenSSH) is not installed (or not on PATH). Install the "
+        'OpenSSH client, or set clone_protocol = "https" in your answers, then run the step again.',
+    ),
+    (
+        "cannot run ssh",
+        "git could not run ssh: ssh (OpenSSH) is not installed (or not on PATH). Install the "
+        'OpenSSH client, or set clone_protocol = "https" in your answers, then run the step again.',
+    ),
     # A changed key also prints "Host key verification failed": the more specific hint first.
     (
         "REMOTE HOST IDENTIFICATION HAS CHANGED",

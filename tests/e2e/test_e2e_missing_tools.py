@@ -17,7 +17,7 @@ from college_tui.sandbox.server import SandboxServer
 from college_tui.sandbox.service import SandboxConfig
 from tests.conftest import FAST
 
-from .conftest import World, snapshot
+from .conftest import ANSWERS_PLAIN, World, snapshot
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("git") and shutil.which("ssh")), reason="needs git and OpenSSH"
@@ -66,3 +66,18 @@ def test_the_sandbox_refuses_to_start_without_git(tmp_path, monkeypatch):
     message = str(caught.value)
     assert re.search(r"git is not installed", message), message
     assert "git-scm.com" in message, message
+
+
+@needs_tools
+def test_without_ssh_the_run_names_it_and_clones_over_https(world: World):
+    world.answers.write_text(ANSWERS_PLAIN, encoding="utf-8")  # no passphrase: no agent needed
+    env = world.env(PATH=path_without(world.root / "bin", "ssh"))
+    assert shutil.which("ssh", path=env["PATH"]) is None
+    result = world.apply(env=env)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "ssh to ssh.dev.azure.com works" not in out, out
+    assert "ssh (OpenSSH) is not installed" in out, out
+    assert "ssh: not found" not in out and "Traceback" not in out, out
+    assert re.search(r"Cloned aidevcollege into .* over HTTPS? ", out), out
+    assert snapshot(world.data).active_prs, out  # the push went over HTTP(S) too
