@@ -34,6 +34,18 @@ class Waiting(Event):
     seconds: float
     attempt: int = 0
 
+    @property
+    def how_long(self) -> str:
+        """The wait as words: "waiting 3 s", "waiting under a second", "trying again at once".
+
+        Retries wait a jittered fraction of a second at first; "0 s" read as no wait at all.
+        """
+        if self.seconds <= 0:
+            return "trying again at once"
+        if self.seconds < 1:
+            return "waiting under a second"
+        return f"waiting {self.seconds:.0f} s"
+
 
 @dataclass(frozen=True)
 class NeedsYou(Event):

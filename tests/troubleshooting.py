@@ -42,15 +42,28 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 6 — SSH key",
         [
             "steps/sshkey.py",
+            "steps/sshaccess.py",
             "workstation/sshkeys.py",
+            "workstation/sshkeyfiles.py",
             "workstation/sshconfig.py",
             "workstation/knownhosts.py",
             "workstation/sshcheck.py",
+            "workstation/sshlogin.py",
             "workstation/sshagent.py",
         ],
     ),
     ("Step 7 — Import the course repository", ["steps/importrepo.py"]),
-    ("Step 8 — Clone", ["steps/clone.py", "workstation/git.py", "workstation/gitcredential.py"]),
+    (
+        "Step 8 — Clone",
+        [
+            "steps/clone.py",
+            "steps/gitaccess.py",
+            "workstation/git.py",
+            "workstation/gitrun.py",
+            "workstation/gitssh.py",
+            "workstation/gitcredential.py",
+        ],
+    ),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
     (
         "Any step: talking to Azure DevOps",
@@ -84,7 +97,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "workstation/localwork.py",
         ],
     ),
-    ("college-tui doctor", ["steps/doctor.py", "steps/doctor_network.py"]),
+    (
+        "college-tui doctor",
+        [
+            "steps/doctor.py",
+            "steps/doctor_check.py",
+            "steps/doctor_local.py",
+            "steps/doctor_network.py",
+        ],
+    ),
     ("The command line", ["cli.py"]),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).

@@ -89,6 +89,9 @@ class SandboxServer:
         self.info: SandboxInfo | None = None
 
     def start(self) -> SandboxInfo:
+        from .gitexec import require_git
+
+        require_git()  # a missing git is said now, never as an HTTP 500 from the first project
         # The SDK caches discovery on disk; keep the sandbox's cache beside its data.
         os.environ.setdefault("AZURE_DEVOPS_CACHE_DIR", str(self.data_dir / "sdk-cache"))
         import uvicorn

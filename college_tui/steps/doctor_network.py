@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .doctor import HTTPS_FALLBACK, Check, ok, problem, warning
+from .doctor_check import HTTPS_FALLBACK, Check, ok, problem, warning
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps

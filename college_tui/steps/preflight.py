@@ -14,8 +14,12 @@ from .answers import Answers
 
 
 def preflight(answers: Answers, passphrase: str | None = None) -> list[str]:
-    """Problems with local files named in the answers, one sentence each; [] when fine."""
-    problems: list[str] = []
+    """Problems with this machine and the local files named in the answers, one sentence each.
+
+    [] when fine. The programs the steps run (git; ssh when the answers ask for SSH only) are
+    checked here, before anything is changed anywhere.
+    """
+    problems: list[str] = list(missing_programs(answers))
     key_path = Path(answers.key_path) if answers.key_path else None
     if key_path is not None and os.path.lexists(key_path):
         problems.extend(_key_problems(key_path, passphrase))
@@ -24,6 +28,26 @@ def preflight(answers: Answers, passphrase: str | None = None) -> list[str]:
         problem = _clone_dir_problem(clone_dir)
         if problem:
             problems.append(problem)
+    return problems
+
+
+def missing_programs(answers: Answers) -> list[str]:
+    """The programs the steps run that are not on PATH, one sentence each."""
+    import shutil
+
+    problems = []
+    if shutil.which("git") is None:
+        problems.append(
+            "git is not installed (or not on PATH); the wizard needs it to clone the repository "
+            "and push a branch: install it from https://git-scm.com/downloads, then run "
+            "college-tui again."
+        )
+    if answers.clone_protocol == "ssh" and shutil.which("ssh") is None:
+        problems.append(
+            "ssh (OpenSSH) is not installed (or not on PATH), and the answers set "
+            'clone_protocol = "ssh": install the OpenSSH client, or set clone_protocol = "auto" '
+            "to clone over HTTPS, then run college-tui again."
+        )
     return problems
 
 

@@ -73,7 +73,7 @@ class Printer:
             return f"{tag}  {event.message}{pct}"
         if isinstance(event, Waiting):
             attempt = f", attempt {event.attempt}" if event.attempt else ""
-            return f"{tag}{m['wait']} {event.message} (waiting {event.seconds:.0f} s{attempt})"
+            return f"{tag}{m['wait']} {event.message} ({event.how_long}{attempt})"
         if isinstance(event, NeedsYou):
             text = f"{tag}{m['you']} {event.message}"
             if event.url:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .base import Context, Inspection, NotReady, Outcome, Step
-from .clone import GitProgress, clone_dir, clone_of, git_access, protocol_name
+from .clone import clone_dir
+from .explain import explained
+from .gitaccess import GitProgress, clone_of, git_access, protocol_name
 from .importrepo import find_course_repo, short_branch
-from .sshkey import explained
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps

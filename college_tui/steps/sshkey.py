@@ -5,108 +5,45 @@ existing file; an existing RSA key is adopted), its public half is uploaded thro
 API unless the same key material is already registered (when the portal refuses, the attendee
 pastes it on the SSH keys page while the step polls), `~/.ssh/config` gets a marked `Host` block
 and `~/.ssh/known_hosts` the pinned host key (never trust on first use). Finally paramiko logs in
-as `git` against that pinned key to prove it all works.
+as `git` against that pinned key, and OpenSSH logs in as git will run it (same ssh config and
+key), to prove it all works.
 
 In sandbox mode "~" is the sandbox home: the block points the alias `ssh.dev.azure.com` at the
 sandbox's SSH server (HostName, Port, HostKeyAlias, its own UserKnownHostsFile), and the real
-`~/.ssh` is never touched. The helpers at the bottom (`git_ssh`, `attendee_ssh_command`) give the
-clone and pull-request steps the same view of SSH.
+`~/.ssh` is never touched. Where the files are and how git reaches the server live in
+`sshaccess.py`, which the clone and pull-request steps share.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shlex
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..events import NeedsYou, Waiting
-from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+from .base import Context, Inspection, Outcome, Step, StepError
+from .explain import explained
+from .sshaccess import (
+    SshPaths,
+    block_in_place,
+    can_log_in,
+    check_settings,
+    host_block,
+    host_key_in_place,
+    login,
+    pinned_host_key,
+    redirected,
+    ssh_endpoint,
+)
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
     from ..azdo.models import SshKey
-    from ..target import Target
     from ..workstation.sshkeys import KeyInfo
 
-AZURE_SSH_HOST = "ssh.dev.azure.com"
-DEFAULT_KEY_NAME = "college_tui_rsa"
 KEY_VALID_DAYS = 365  # Azure DevOps lets SSH keys live one year
-
-
-# -- where things are --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SshPaths:
-    """The files this step owns or edits, all under the target's home."""
-
-    ssh_dir: Path
-    key: Path
-    public: Path
-    config: Path
-    known_hosts: Path
-
-    @classmethod
-    def of(cls, ctx: Context) -> SshPaths:
-        ssh_dir = ctx.target.ssh_dir
-        key = Path(ctx.answers.key_path) if ctx.answers.key_path else ssh_dir / DEFAULT_KEY_NAME
-        return cls(
-            ssh_dir=ssh_dir,
-            key=key,
-            public=key.with_name(key.name + ".pub"),
-            config=ssh_dir / "config",
-            known_hosts=ssh_dir / "known_hosts",
-        )
-
-
-def ssh_endpoint(target: Target) -> tuple[str, int]:
-    """Where SSH really connects: the sandbox's loopback server, or ssh.dev.azure.com:22."""
-    return target.ssh_hostname or target.ssh_alias or AZURE_SSH_HOST, target.ssh_port or 22
-
-
-def redirected(target: Target) -> bool:
-    """True when the alias is served elsewhere (the sandbox): HostName/Port/HostKeyAlias needed."""
-    return bool(target.ssh_hostname or target.ssh_port)
-
-
-def pinned_host_key(target: Target) -> tuple[str, str]:
-    """(key type, base64 blob) to pin: the target's own key (sandbox) or the shipped Azure key."""
-    from ..workstation.knownhosts import AZURE_DEVOPS_HOST_KEY, AZURE_DEVOPS_HOST_KEY_TYPE
-
-    if not target.ssh_host_key:
-        return AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
-    parts = target.ssh_host_key.split()
-    if len(parts) < 2:
-        raise StepError(
-            "The SSH host key given for the target is not an OpenSSH key line "
-            '("ssh-rsa AAAA..."). Restart the sandbox and run the step again.'
-        )
-    return parts[0], parts[1]
-
-
-def host_block(ctx: Context, paths: SshPaths) -> dict:
-    """The arguments of our `Host` block in ~/.ssh/config (see workstation.sshconfig)."""
-    target = ctx.target
-    args: dict = {"host_alias": target.ssh_alias, "identity_file": paths.key, "user": "git"}
-    if redirected(target):
-        # HostKeyAlias keeps the known_hosts lookup on the alias name; without it OpenSSH would
-        # look for "[127.0.0.1]:PORT" and a pin for ssh.dev.azure.com could never match.
-        args.update(
-            hostname=target.ssh_hostname, port=target.ssh_port, host_key_alias=target.ssh_alias
-        )
-    if target.sandbox or redirected(target):
-        args["known_hosts_file"] = paths.known_hosts
-    return args
-
-
-# -- the step ----------------------------------------------------------------------------------
 
 
 class SshKeyStep(Step):
@@ -142,16 +79,16 @@ class SshKeyStep(Step):
         if material is None:
             todo.append(f"create a {ctx.answers.key_bits}-bit RSA key at {paths.key}")
         else:
-            from ..workstation.sshkeys import fingerprint_of_material
+            from ..workstation.sshkeyfiles import fingerprint_of_material
 
             facts["fingerprint"] = fingerprint_of_material(material)
             registered = self._registered(ctx, paths, material)
             facts["registered"] = registered
             if not registered:
                 todo.append("register the public key in Azure DevOps")
-        if not self._block_in_place(ctx, paths):
+        if not block_in_place(ctx, paths):
             todo.append(f"write the Host {ctx.target.ssh_alias} block in {paths.config}")
-        if not self._host_key_in_place(ctx, paths):
+        if not host_key_in_place(ctx, paths):
             todo.append(f"pin the {ctx.target.ssh_alias} host key in {paths.known_hosts}")
         if todo:
             summary = (
@@ -182,6 +119,7 @@ class SshKeyStep(Step):
         ctx.state.update(self.key, key_path=str(paths.key), fingerprint=info.fingerprint_sha256)
         # The local half first: after a hand-off the SSH login is the proof the key is there.
         wrote_config = self._configure(ctx, paths)
+        check_settings(ctx, paths)  # ssh really uses them (no other block of the user's wins)
         pinned = self._pin(ctx, paths)
         how = self._register(ctx, svc, paths, info)
         blocked = self._verify(ctx, paths)
@@ -238,7 +176,8 @@ class SshKeyStep(Step):
     def _peek_key(self, ctx: Context, paths: SshPaths) -> tuple[str | None, str | None]:
         """(key material, None) / (None, None) when absent / (None, why it can't be used)."""
         from ..workstation.errors import KeyPassphraseError, SshKeyError
-        from ..workstation.sshkeys import key_material, load_key_info
+        from ..workstation.sshkeyfiles import key_material
+        from ..workstation.sshkeys import load_key_info
 
         if not os.path.lexists(paths.key):
             return None, None
@@ -265,7 +204,7 @@ class SshKeyStep(Step):
         try:
             return _find(ctx.service(self.key).ssh_keys(), material) is not None
         except PortalRefused:
-            return self._can_log_in(ctx, paths, quiet=True)
+            return can_log_in(ctx, paths, quiet=True)
 
     def _register(self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo) -> str:
         """Upload the public key unless it is there; "existing", "uploaded" or "by hand"."""
@@ -328,7 +267,7 @@ class SshKeyStep(Step):
                     return _find(svc.ssh_keys(), info.key_material)
                 except PortalRefused:
                     listing[0] = False
-            return True if self._can_log_in(ctx, paths) else None
+            return True if can_log_in(ctx, paths) else None
 
         found = ctx.poll(
             appeared,
@@ -388,39 +327,6 @@ class SshKeyStep(Step):
         self.progress(ctx, "Host key pinned", 0.4)
         return change != "unchanged"
 
-    def _block_in_place(self, ctx: Context, paths: SshPaths) -> bool:
-        from ..workstation.errors import WorkstationError
-        from ..workstation.sshconfig import read_block, render_block
-
-        try:
-            block = read_block(paths.config)
-            wanted = render_block(**host_block(ctx, paths))
-        except WorkstationError:
-            return False
-        return (
-            block is not None
-            and block.start_line == 1
-            and block.text.replace("\r\n", "\n") == wanted
-        )
-
-    def _host_key_in_place(self, ctx: Context, paths: SshPaths) -> bool:
-        import base64
-
-        from ..workstation.errors import WorkstationError
-        from ..workstation.knownhosts import find_host_keys
-
-        key_type, blob = pinned_host_key(ctx.target)
-        try:
-            entries = find_host_keys(paths.known_hosts, ctx.target.ssh_alias)
-        except WorkstationError:
-            return False
-        wanted = base64.b64decode(blob)
-        for entry in entries:
-            with contextlib.suppress(ValueError):
-                if entry.key_type == key_type and base64.b64decode(entry.key_base64) == wanted:
-                    return True
-        return False
-
     # -- verification --------------------------------------------------------------------------
 
     def _verify(self, ctx: Context, paths: SshPaths) -> bool:
@@ -435,7 +341,7 @@ class SshKeyStep(Step):
         self.progress(ctx, f"Checking SSH to {ctx.target.ssh_alias}", 0.9)
         for attempt in range(1, self.verify_attempts + 1):
             try:
-                result = _login(ctx, paths)
+                result = login(ctx, paths)
             except SshAuthError as exc:
                 if attempt == self.verify_attempts:
                     raise StepError(str(exc)) from None
@@ -466,28 +372,6 @@ class SshKeyStep(Step):
             return False
         return False
 
-    def _can_log_in(self, ctx: Context, paths: SshPaths, quiet: bool = False) -> bool:
-        """Does the server accept the key? A wrong host key stops the step unless `quiet`."""
-        from ..workstation.errors import (
-            HostKeyVerificationError,
-            SshCheckError,
-            SshKeyError,
-            WorkstationError,
-        )
-
-        try:
-            _login(ctx, paths)
-        except HostKeyVerificationError as exc:
-            if quiet:
-                return False
-            raise StepError(str(exc)) from None
-        except (SshCheckError, SshKeyError, WorkstationError):
-            return False  # refused or unreachable for now: keep waiting
-        return True
-
-
-# -- helpers shared with the clone and pull-request steps ---------------------------------------
-
 
 def display_name() -> str:
     """How the key is named in Azure DevOps: `college-tui <host> <date>`."""
@@ -495,97 +379,7 @@ def display_name() -> str:
     return f"college-tui {host} {date.today().isoformat()}"
 
 
-def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
-    """GIT_SSH_COMMAND for the wizard's own git runs: one key, the pinned host key, no prompts.
-
-    In sandbox mode ssh reads only the sandbox home's config (`-F`), so the alias reaches the
-    sandbox's server and the real ~/.ssh is neither read nor created. `identity_agent` is the
-    socket of the agent holding a passphrase-protected key; None means no agent at all.
-    """
-    from ..workstation.git import ssh_command_for
-
-    paths = SshPaths.of(ctx)
-    target = ctx.target
-    with explained():
-        return ssh_command_for(
-            paths.key,
-            paths.known_hosts,
-            port=target.ssh_port,
-            hostname=target.ssh_hostname,
-            host_key_alias=target.ssh_alias if redirected(target) else None,
-            config_file=paths.config if target.sandbox else None,
-            identity_agent=identity_agent,
-        )
-
-
-def attendee_ssh_command(ctx: Context) -> str:
-    """The `core.sshCommand` a sandbox clone keeps, so the attendee's own git reaches the sandbox."""
-    return f"ssh -F {shlex.quote(str(SshPaths.of(ctx).config))}"
-
-
-@contextlib.contextmanager
-def git_ssh(ctx: Context) -> Iterator[str]:
-    """GIT_SSH_COMMAND for a clone or push; a passphrase-protected key goes into a private agent.
-
-    git runs ssh in batch mode (a prompt would hang behind the TUI), so ssh cannot ask for the
-    passphrase: the key goes into a short-lived private ssh-agent (workstation/sshagent.py),
-    stopped afterwards.
-    """
-    from ..workstation.sshkeys import sniff_private_key
-
-    paths = SshPaths.of(ctx)
-    if not paths.key.exists():
-        raise NotReady(f"There is no SSH key at {paths.key} yet: run the ssh-key step first.")
-    with explained():
-        encrypted = sniff_private_key(paths.key).encrypted
-    if not encrypted:  # ssh reads the key itself; no agent needed
-        yield git_ssh_command(ctx)
-        return
-    if not ctx.secrets.key_passphrase:
-        raise StepError(
-            f"The key {paths.key} is protected by a passphrase, but none was given. "
-            "Set key_passphrase_env in the answers (the NAME of an environment "
-            "variable holding it) or enter it in the wizard, then run again."
-        )
-    from ..workstation.childenv import hide_from_children
-    from ..workstation.sshagent import start_private_agent
-
-    hide_from_children(values=[ctx.secrets.key_passphrase])  # git and its ssh must not see it
-    with explained():  # only the agent's own failures become StepErrors, not the caller's
-        agent = start_private_agent(paths.key, ctx.secrets.key_passphrase)
-    with agent:
-        yield git_ssh_command(ctx, identity_agent=agent.socket_path)
-
-
-# -- internals -----------------------------------------------------------------------------------
-
-
 def _find(keys: list[SshKey], material: str) -> SshKey | None:
-    from ..workstation.sshkeys import same_key
+    from ..workstation.sshkeyfiles import same_key
 
     return next((k for k in keys if same_key(k.public_data, material)), None)
-
-
-def _login(ctx: Context, paths: SshPaths) -> str:
-    from ..workstation.sshcheck import verify_ssh
-
-    host, port = ssh_endpoint(ctx.target)
-    return verify_ssh(
-        host,
-        port,
-        paths.key,
-        ctx.secrets.key_passphrase,
-        paths.known_hosts,
-        expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target) else None,
-    )
-
-
-@contextlib.contextmanager
-def explained(hint: str = "") -> Iterator[None]:
-    """Workstation errors (key, ssh config, git...) become StepErrors; their text says what to do."""
-    from ..workstation.errors import WorkstationError
-
-    try:
-        yield
-    except WorkstationError as exc:
-        raise StepError(f"{exc}{hint}") from None

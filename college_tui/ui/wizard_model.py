@@ -164,7 +164,7 @@ class WizardModel:
                 return [Status(operation=event.message, clear_fraction=True)]
             return [Status(operation=event.message, fraction=event.fraction)]
         if isinstance(event, Waiting):
-            return [Status(wait=f"Waiting {event.seconds:.0f} s: {event.message}")]
+            return [Status(wait=f"{event.how_long.capitalize()}: {event.message}")]
         if isinstance(event, NeedsYou):
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.

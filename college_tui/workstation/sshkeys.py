@@ -7,52 +7,45 @@ overwritten; ``.pub`` files are 0644 and ``~/.ssh`` is 0700.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import hashlib
 import os
 import socket
 import stat
-import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .atomic import create_exclusive
 from .errors import (
     KeyPassphraseError,
     KeySizeError,
     NotAKeyError,
-    NotRsaKeyError,
     PathExistsError,
     PublicKeyMismatchError,
     SshDirError,
     SshKeyError,
     file_error,
 )
+from .sshkeyfiles import (
+    fingerprint_of_material,
+    not_a_key_error,
+    not_rsa_error,
+    public_path_for,
+    read_key_file,
+    read_public_file,
+    same_key,
+    sniff_key_bytes,
+)
 
 ALLOWED_RSA_BITS = (3072, 4096)
 DEFAULT_RSA_BITS = 3072
 MIN_RSA_BITS = 2048  # smaller existing keys are refused rather than adopted
-_MAX_KEY_FILE_BYTES = 64 * 1024  # real private keys are a few KiB
-_OPENSSH_MAGIC = b"openssh-key-v1\x00"
 # Key files this process generated, by (path, inode, mtime): loading one of those again (the SSH
 # check right after creating the key) skips cryptography's RSA consistency check, which costs
 # ~0.15 s per 3072-bit key and guards against malformed keys from elsewhere; ours are well-formed
 # by construction and unchanged since. A file replaced or rewritten gets a new identity.
 _MADE_HERE: set[tuple[str, int, int]] = set()
-
-# Friendly names for the key types we may meet in someone's ~/.ssh.
-_KEY_TYPE_NAMES = {
-    "ssh-ed25519": "an Ed25519",
-    "ecdsa-sha2-nistp256": "an ECDSA",
-    "ecdsa-sha2-nistp384": "an ECDSA",
-    "ecdsa-sha2-nistp521": "an ECDSA",
-    "sk-ssh-ed25519@openssh.com": "a security-key (Ed25519-SK)",
-    "sk-ecdsa-sha2-nistp256@openssh.com": "a security-key (ECDSA-SK)",
-    "ssh-dss": "a DSA",
-}
 
 
 @dataclass(frozen=True)
@@ -92,36 +85,6 @@ class KeyInfo:
     adopted: bool = False  # True when the key existed before and was reused
     comment: str = ""
     notes: tuple[str, ...] = field(default=())  # things we fixed, for the activity log
-
-
-KeyKind = Literal["rsa", "ed25519", "ecdsa", "dsa", "unknown"]
-
-
-@dataclass(frozen=True)
-class KeySniff:
-    """What a private key file's header says, before any decryption or validation."""
-
-    kind: KeyKind  # "unknown": PKCS#8 files (type inside the key) and rarer types (sk-...)
-    encrypted: bool  # protected by a passphrase
-
-
-def sniff_private_key(path: os.PathLike | str) -> KeySniff:
-    """Tell a private key's type and whether it has a passphrase from its header alone.
-
-    Cheap: the PEM header or the OpenSSH envelope is read, nothing is decrypted or checked
-    (use :func:`load_rsa_private_key` for that). Raises :class:`NotAKeyError` for a missing
-    file, a public key, a PuTTY key or anything else that is not a private key, and
-    :class:`FileWriteError` when the file cannot be read.
-    """
-    path = Path(path)
-    key_type, encrypted = _sniff_private_key(_read_key_file(path), path)
-    return KeySniff(kind=_key_kind(key_type), encrypted=encrypted)
-
-
-def public_path_for(path: os.PathLike | str) -> Path:
-    """Return the ``.pub`` path OpenSSH pairs with a private key path."""
-    path = Path(path)
-    return path.with_name(path.name + ".pub")
 
 
 def ensure_ssh_dir(home: os.PathLike | str) -> SshDirInfo:
@@ -232,7 +195,7 @@ def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None
     rsa_key = load_rsa_private_key(path, passphrase)
     material = _public_material(rsa_key)
     public_line, comment = material, ""
-    pub_text = _read_public_file(pub_path)
+    pub_text = read_public_file(pub_path)
     if pub_text is not None:
         if not same_key(pub_text, material):
             raise PublicKeyMismatchError(
@@ -271,10 +234,10 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     path = Path(path)
-    data = _read_key_file(path)
-    key_type, encrypted = _sniff_private_key(data, path)
+    data = read_key_file(path)
+    key_type, encrypted = sniff_key_bytes(data, path)
     if key_type is not None and key_type != "ssh-rsa":
-        raise _not_rsa_error(path, key_type)
+        raise not_rsa_error(path, key_type)
     secret = _passphrase_bytes(passphrase)
     if encrypted and not secret:
         raise KeyPassphraseError(
@@ -306,11 +269,11 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
                 f"The passphrase for {path} is not correct. Enter it again, or choose another "
                 "key file name to create a new key."
             ) from None
-        raise _not_a_key_error(path) from exc
+        raise not_a_key_error(path) from exc
     except Exception as exc:  # cryptography raises UnsupportedAlgorithm for odd files
-        raise _not_a_key_error(path) from exc
+        raise not_a_key_error(path) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise _not_rsa_error(path, _crypto_key_type(key))
+        raise not_rsa_error(path, _crypto_key_type(key))
     if key.key_size < MIN_RSA_BITS:
         raise SshKeyError(
             f"{path} is a {key.key_size}-bit RSA key, which is too weak to use. college-tui "
@@ -327,28 +290,6 @@ def _file_identity(path: Path) -> tuple[str, int, int]:
 
 
 _CHECKED_KEYS: set[bytes] = set()  # sha256 of key files OpenSSL has already checked
-
-
-def key_material(public_line: str) -> str:
-    """Return ``"TYPE BASE64"`` from an OpenSSH public key line (comment dropped)."""
-    parts = public_line.split()
-    if len(parts) < 2:
-        raise ValueError("not an OpenSSH public key line")
-    return f"{parts[0]} {parts[1]}"
-
-
-def same_key(public_line_a: str, public_line_b: str) -> bool:
-    """True when both OpenSSH public key lines hold the same key (type and base64 only)."""
-    try:
-        return key_material(public_line_a) == key_material(public_line_b)
-    except (ValueError, AttributeError):
-        return False
-
-
-def fingerprint_of_material(material: str) -> str:
-    """``SHA256:...`` fingerprint (unpadded base64, like ``ssh-keygen -l``) of ``TYPE BASE64``."""
-    blob = base64.b64decode(key_material(material).split()[1])
-    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
 def default_comment() -> str:
@@ -381,100 +322,6 @@ def _adopt(path: Path, pub_path: Path, secret: bytes | None, comment: str) -> Ke
     return replace(info, adopted=True, notes=tuple(notes))
 
 
-def _read_key_file(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > _MAX_KEY_FILE_BYTES:
-            raise _not_a_key_error(path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotAKeyError(
-            f"There is no key file at {path}. Check the path, or let college-tui create a new key."
-        ) from None
-    except IsADirectoryError:
-        raise _not_a_key_error(path) from None
-    except OSError as exc:
-        raise file_error(exc, "read", path) from exc
-
-
-def _read_public_file(pub_path: Path) -> str | None:
-    try:
-        data = pub_path.read_bytes()[:_MAX_KEY_FILE_BYTES]
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise file_error(exc, "read", pub_path) from exc
-    return data.decode("utf-8", errors="replace").strip()
-
-
-def _sniff_private_key(data: bytes, path: Path) -> tuple[str | None, bool]:
-    """Return (key type or None if unknown before decryption, encrypted?) without decrypting."""
-    text = data.lstrip()
-    if text.startswith(b"PuTTY-User-Key-File"):
-        raise NotAKeyError(
-            f"{path} is a PuTTY key (.ppk). Export it in OpenSSH format with PuTTYgen "
-            "(Conversions → Export OpenSSH key), or choose another key file name."
-        )
-    if text.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
-        return _sniff_openssh(text, path)
-    if text.startswith(b"-----BEGIN RSA PRIVATE KEY-----"):
-        return "ssh-rsa", b"ENCRYPTED" in text[:200]
-    if text.startswith(b"-----BEGIN EC PRIVATE KEY-----"):
-        return "ecdsa-sha2-nistp256", b"ENCRYPTED" in text[:200]
-    if text.startswith(b"-----BEGIN DSA PRIVATE KEY-----"):
-        return "ssh-dss", b"ENCRYPTED" in text[:200]
-    if text.startswith(b"-----BEGIN PRIVATE KEY-----"):
-        return None, False
-    if text.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----"):
-        return None, True
-    if text.startswith((b"ssh-", b"ecdsa-", b"sk-")):
-        raise NotAKeyError(
-            f"{path} holds a public key, not a private key. Point college-tui at the private "
-            "key file (the one without .pub), or choose another key file name."
-        )
-    raise _not_a_key_error(path)
-
-
-def _sniff_openssh(text: bytes, path: Path) -> tuple[str, bool]:
-    """Read the unencrypted header of an ``openssh-key-v1`` file: key type and cipher."""
-    try:
-        body = b"".join(
-            line.strip() for line in text.splitlines()[1:] if not line.startswith(b"-----")
-        )
-        raw = base64.b64decode(body, validate=False)
-        if not raw.startswith(_OPENSSH_MAGIC):
-            raise ValueError("bad magic")
-        pos = len(_OPENSSH_MAGIC)
-        cipher, pos = _ssh_string(raw, pos)
-        _kdf, pos = _ssh_string(raw, pos)
-        _kdf_options, pos = _ssh_string(raw, pos)
-        pos += 4  # number of keys
-        public_blob, pos = _ssh_string(raw, pos)
-        key_type, _ = _ssh_string(public_blob, 0)
-        return key_type.decode("ascii"), cipher != b"none"
-    except (ValueError, binascii.Error, struct.error, UnicodeDecodeError):
-        raise _not_a_key_error(path) from None
-
-
-def _key_kind(key_type: str | None) -> KeyKind:
-    if key_type == "ssh-rsa":
-        return "rsa"
-    if key_type == "ssh-ed25519":
-        return "ed25519"
-    if key_type is not None and key_type.startswith("ecdsa-sha2-"):
-        return "ecdsa"
-    if key_type == "ssh-dss":
-        return "dsa"
-    return "unknown"
-
-
-def _ssh_string(buf: bytes, pos: int) -> tuple[bytes, int]:
-    (length,) = struct.unpack_from(">I", buf, pos)
-    start = pos + 4
-    if start + length > len(buf):
-        raise ValueError("truncated")
-    return buf[start : start + length], start + length
-
-
 def _public_material(rsa_key: Any) -> str:
     from cryptography.hazmat.primitives import serialization
 
@@ -493,21 +340,6 @@ def _crypto_key_type(key: Any) -> str:
     if "dsa" in name:
         return "ssh-dss"
     return name
-
-
-def _not_rsa_error(path: Path, key_type: str) -> NotRsaKeyError:
-    kind = _KEY_TYPE_NAMES.get(key_type, f"a {key_type}")
-    return NotRsaKeyError(
-        f"{path} is {kind} key, but Azure DevOps accepts RSA keys only. college-tui leaves it "
-        "untouched: choose another file name (for example id_rsa_azure) for a new RSA key."
-    )
-
-
-def _not_a_key_error(path: Path) -> NotAKeyError:
-    return NotAKeyError(
-        f"{path} exists but is not an SSH private key college-tui can read. It is left "
-        "untouched: choose another key file name and run the step again."
-    )
 
 
 def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:

@@ -57,16 +57,31 @@ def test_doctor_json_for_instructors_and_exit_1_on_a_problem(tmp_path):
     home.mkdir()
     only = tmp_path / "bin"
     only.mkdir()
-    (only / "ssh").symlink_to(shutil.which("ssh"))  # ssh, but no git on PATH
+    (only / "git").symlink_to(shutil.which("git"))  # git, but no ssh on PATH
     done = doctor(home, "--sandbox", "--json", path=str(only))
     assert done.returncode == 1, done.stdout + done.stderr
     result = json.loads(done.stdout)
     checks = {c["key"]: c for c in result["checks"]}
     assert result["ok"] is False and result["counts"]["problem"] == 1
-    assert checks["git"]["status"] == "problem"
+    assert checks["ssh-client"]["status"] == "problem"
     assert checks["ssh-host-key"]["status"] == "ok"
-    assert set(checks["git"]) == {"key", "title", "status", "found", "advice"}
+    assert set(checks["ssh-client"]) == {"key", "title", "status", "found", "advice"}
     assert result["counts"]["ok"] + result["counts"]["warning"] + 1 == len(checks)
+
+
+def test_doctor_sandbox_without_git_says_the_sandbox_needs_git(tmp_path):
+    # The sandbox keeps its repositories with git: it does not start without it (it would
+    # otherwise answer the first project with an HTTP 500 the wizard blames on Azure DevOps).
+    home = tmp_path / "home"
+    home.mkdir()
+    only = tmp_path / "bin"
+    only.mkdir()
+    (only / "ssh").symlink_to(shutil.which("ssh"))  # ssh, but no git on PATH
+    done = doctor(home, "--sandbox", path=str(only))
+    said = done.stdout + done.stderr
+    assert done.returncode == 1, said
+    assert "git is not installed" in said and "git-scm.com" in said, said
+    assert "Traceback" not in said, said
 
 
 def test_doctor_refuses_fresh_and_sandbox_options_without_sandbox(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from college_tui.sandbox.errors import ServiceError
 from college_tui.sandbox.routing import router
-from college_tui.steps.doctor import OK, PROBLEM, WARNING
+from college_tui.steps.doctor_check import OK, PROBLEM, WARNING
 from college_tui.steps.doctor_network import (
     check_https,
     check_pat_scopes,

@@ -18,7 +18,7 @@ from azure.devops.v7_1.git.models import (
     GitRepositoryCreateOptions,
 )
 
-from college_tui.sandbox import repos
+from college_tui.sandbox import courserepo, repos
 from tests.conftest import connect
 
 from .helpers import (
@@ -175,7 +175,7 @@ def test_importing_the_course_fills_the_repository_with_the_bundled_files(
         for p in clone.rglob("*")
         if p.is_file() and ".git" not in p.relative_to(clone).parts[:1]
     )
-    bundled = repos.course_files()
+    bundled = courserepo.course_files()
     assert cloned == [rel for rel, _ in bundled]
     for rel, source in bundled:
         assert (clone / rel).read_bytes() == source.read_bytes(), rel
@@ -483,4 +483,4 @@ def test_repositories_refs_and_pull_requests_survive_a_restart(start_sandbox, tm
     ],
 )
 def test_the_course_is_served_for_its_github_url_in_its_usual_spellings(url, served):
-    assert repos.is_course_url(url) is served
+    assert courserepo.is_course_url(url) is served

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from college_tui.sandbox.sshserver import parse_git_command
+from college_tui.sandbox.sshauth import parse_git_command
 from tests.sandbox.helpers import wait_for
 from tests.ssh.conftest import SSH_HOST, delete_key, register_key
 

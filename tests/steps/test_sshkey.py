@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import os
+import pwd
 import stat
 import subprocess
 import threading
@@ -26,7 +27,8 @@ from college_tui.events import NeedsYou, Note, StepProgress
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import make_context, run
 from college_tui.steps.signin import SignInStep
-from college_tui.steps.sshkey import SshKeyStep, SshPaths, git_ssh_command
+from college_tui.steps.sshaccess import SshPaths, git_ssh_command
+from college_tui.steps.sshkey import SshKeyStep
 from college_tui.target import Target
 from college_tui.workstation.errors import KeyPassphraseError
 from college_tui.workstation.knownhosts import fingerprint_of
@@ -436,5 +438,11 @@ def test_for_azure_devops_itself_the_documented_block_and_the_published_key(tmp_
     assert (host, key_type) == ("ssh.dev.azure.com", "ssh-rsa")
     assert fingerprint_of(blob) == "SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og"
     command = git_ssh_command(ctx)
-    assert " -F " not in command and "HostKeyAlias" not in command and "HostName" not in command
+    assert "HostKeyAlias" not in command and "HostName" not in command
     assert "StrictHostKeyChecking=yes" in command
+    # HOME is not the account's home here: git's ssh reads the config the step wrote (-F), not
+    # the account's ~/.ssh/config, which ssh would read by default (it ignores $HOME).
+    assert f"-F {paths.config} " in command
+    own_home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    at_home = make_context(replace(target, home=own_home), Answers().for_target(target), recorder)
+    assert " -F " not in git_ssh_command(at_home)  # ssh's own default: ~/.ssh/config + system

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from college_tui.workstation import git as gitw
+from college_tui.workstation import gitrun, gitssh
 from college_tui.workstation.errors import (
     CloneTargetError,
     GitCancelledError,
@@ -67,7 +68,7 @@ def test_missing_git_is_a_clear_error(monkeypatch):
     ],
 )
 def test_parse_progress_line(line, expected):
-    assert gitw.parse_progress_line(line) == expected
+    assert gitrun.parse_progress_line(line) == expected
 
 
 def test_clone_reports_progress_and_is_idempotent(home, url, bare):
@@ -384,7 +385,7 @@ def test_ssh_command_is_shell_quoted_and_strict(home, tmp_path):
     key.write_text("not checked by ssh -G, but it must exist")
     known_hosts = home / ".ssh" / "known hosts 100%"
 
-    command = gitw.ssh_command_for(
+    command = gitssh.ssh_command_for(
         key, known_hosts, port=2222, hostname="127.0.0.1", host_key_alias="ssh.dev.azure.com"
     )
 
@@ -417,7 +418,7 @@ def test_ssh_command_can_name_an_agent(home, agent, expected):
     key, known_hosts = home / "id_rsa", home / "known_hosts"
     key.write_text("not read by ssh -G")
 
-    command = gitw.ssh_command_for(key, known_hosts, identity_agent=agent)
+    command = gitssh.ssh_command_for(key, known_hosts, identity_agent=agent)
 
     out = run("sh", "-c", command + ' -G "$@"', "sh", "git@ssh.dev.azure.com").stdout
     seen = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
@@ -428,6 +429,6 @@ def test_ssh_command_can_name_an_agent(home, agent, expected):
 
 def test_paths_ssh_would_expand_are_refused(home):
     with pytest.raises(GitError, match="cannot express"):
-        gitw.ssh_command_for(home / "k", home / "kh", identity_agent="/tmp/${HOME}/agent.sock")
+        gitssh.ssh_command_for(home / "k", home / "kh", identity_agent="/tmp/${HOME}/agent.sock")
     with pytest.raises(GitError, match="cannot express"):
-        gitw.ssh_command_for(home / 'say "hi"', home / "kh")
+        gitssh.ssh_command_for(home / 'say "hi"', home / "kh")

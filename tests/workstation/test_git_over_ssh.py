@@ -12,6 +12,7 @@ import os
 import pytest
 
 from college_tui.workstation import git as gitw
+from college_tui.workstation import gitssh
 from college_tui.workstation.errors import GitError
 from college_tui.workstation.knownhosts import ensure_known_host
 from college_tui.workstation.sshcheck import verify_ssh
@@ -58,7 +59,7 @@ def setup(home, tmp_path, host_key, bare):
 def test_clone_branch_commit_push_with_the_generated_config(setup, home, bare):
     ssh_dir, key, server = setup["ssh_dir"], setup["key"], setup["server"]
     # Everything (host, port, host key alias, key) comes from the block we wrote.
-    command = gitw.ssh_command_for(key.path, setup["known_hosts"], config_file=ssh_dir / "config")
+    command = gitssh.ssh_command_for(key.path, setup["known_hosts"], config_file=ssh_dir / "config")
     dest = home / "src" / "aidevcollege"
     seen: list[tuple[str, float]] = []
 
@@ -82,7 +83,7 @@ def test_clone_branch_commit_push_with_the_generated_config(setup, home, bare):
 
 def test_command_line_options_alone_are_enough(setup, home):
     """Without any ssh config (e.g. the sandbox never touching ~/.ssh/config)."""
-    command = gitw.ssh_command_for(
+    command = gitssh.ssh_command_for(
         setup["key"].path, setup["known_hosts"], port=setup["server"].port,
         hostname="127.0.0.1", host_key_alias=HOST, config_file=os.devnull,
     )  # fmt: skip
@@ -95,7 +96,7 @@ def test_a_wrong_pinned_host_key_stops_the_clone(setup, home, tmp_path):
 
     impostor_pin = tmp_path / "known_hosts_other"
     ensure_known_host(impostor_pin, HOST, "ssh-rsa", paramiko.RSAKey.generate(1024).get_base64())
-    command = gitw.ssh_command_for(
+    command = gitssh.ssh_command_for(
         setup["key"].path, impostor_pin, port=setup["server"].port, hostname="127.0.0.1",
         host_key_alias=HOST, config_file=os.devnull,
     )  # fmt: skip
@@ -112,7 +113,7 @@ def test_a_wrong_pinned_host_key_stops_the_clone(setup, home, tmp_path):
 def test_a_missing_pinned_host_key_points_to_the_ssh_key_step(setup, home, tmp_path):
     empty_pin = tmp_path / "known_hosts_empty"
     empty_pin.write_text("")
-    command = gitw.ssh_command_for(
+    command = gitssh.ssh_command_for(
         setup["key"].path, empty_pin, port=setup["server"].port, hostname="127.0.0.1",
         host_key_alias=HOST, config_file=os.devnull,
     )  # fmt: skip
@@ -130,7 +131,7 @@ def test_a_missing_pinned_host_key_points_to_the_ssh_key_step(setup, home, tmp_p
 
 def test_an_unregistered_key_is_refused(setup, home):
     stranger = generate_rsa_key(home / "stranger")
-    command = gitw.ssh_command_for(
+    command = gitssh.ssh_command_for(
         stranger.path, setup["known_hosts"], port=setup["server"].port, hostname="127.0.0.1",
         host_key_alias=HOST, config_file=os.devnull,
     )  # fmt: skip
@@ -149,7 +150,7 @@ def test_paths_with_spaces_and_percent_signs(home, tmp_path, host_key, bare):
     known_hosts = folder / "known hosts %h"
     ensure_known_host(known_hosts, HOST, "ssh-rsa", host_key.get_base64())
     with TestSshServer(host_key, public_key(key), repo_root=tmp_path / "ssh-root") as server:
-        command = gitw.ssh_command_for(
+        command = gitssh.ssh_command_for(
             key.path, known_hosts, port=server.port, hostname="127.0.0.1", host_key_alias=HOST,
             config_file=os.devnull,
         )  # fmt: skip
@@ -211,11 +212,13 @@ def test_a_passphrase_protected_key_works_through_the_named_agent(
         )
         # Without an agent, batch-mode ssh cannot ask for the passphrase, so it cannot sign.
         with pytest.raises(GitError) as info:
-            gitw.ls_remote(URL, ssh_command=gitw.ssh_command_for(key.path, known_hosts, **options))
+            gitw.ls_remote(
+                URL, ssh_command=gitssh.ssh_command_for(key.path, known_hosts, **options)
+            )
         assert any("Permission denied (publickey)" in line for line in info.value.stderr_tail)
 
         add_to_agent(agent, key.path, "open sesame")
-        command = gitw.ssh_command_for(key.path, known_hosts, identity_agent=agent, **options)
+        command = gitssh.ssh_command_for(key.path, known_hosts, identity_agent=agent, **options)
         dest = home / "src" / "aidevcollege"
         gitw.clone(URL, dest, ssh_command=command)
 

@@ -22,14 +22,16 @@ from college_tui.workstation.errors import (
     SshKeyError,
     WorkstationError,
 )
-from college_tui.workstation.sshkeys import (
+from college_tui.workstation.sshkeyfiles import (
     KeySniff,
-    ensure_ssh_dir,
-    generate_rsa_key,
     key_material,
-    load_key_info,
     same_key,
     sniff_private_key,
+)
+from college_tui.workstation.sshkeys import (
+    ensure_ssh_dir,
+    generate_rsa_key,
+    load_key_info,
 )
 
 from .helpers import needs_ssh_keygen, run, tree_snapshot

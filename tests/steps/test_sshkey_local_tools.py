@@ -1,0 +1,121 @@
+"""The SSH-key step and the clone with what is really on this machine: the ssh program git runs,
+and the user's own ssh config around the wizard's block.
+
+The login check logs in with OpenSSH exactly as git will run it, so a `ProxyCommand /bin/false`
+or a missing ssh program is seen by the step, not by the clone. The service-target path (not the
+sandbox, whose ssh reads only the sandbox home) runs in a temp HOME, against the sandbox's SSH
+server (redirected, like a firewall-free network) or without any network (the `ssh -G` check).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from college_tui.events import Note
+from college_tui.steps.answers import Answers
+from college_tui.steps.runner import run
+from college_tui.steps.signin import SignInStep
+from college_tui.steps.sshkey import SshKeyStep
+
+from .test_sshkey import FAST, registered
+
+pytestmark = pytest.mark.skipif(shutil.which("ssh") is None, reason="needs OpenSSH")
+
+
+def path_without(folder: Path, *missing: str) -> str:
+    """A PATH (one folder of symlinks) with every program of the real PATH but `missing`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if not entry or not os.path.isdir(entry):
+            continue
+        for name in os.listdir(entry):
+            target, link = Path(entry) / name, folder / name
+            if name in missing or os.path.lexists(link):
+                continue
+            if target.is_file() and os.access(target, os.X_OK):
+                link.symlink_to(target)
+    return str(folder)
+
+
+def user_config(home: Path, text: str) -> Path:
+    """The user's own ~/.ssh/config, there before the wizard runs."""
+    ssh_dir = home / ".ssh"
+    ssh_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+    config = ssh_dir / "config"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def service_ctx(make_ctx, server, answers: Answers | None = None):
+    """The real-service code path (ssh reads the home's config) against the sandbox's server."""
+    ctx = make_ctx(server, answers)
+    ctx.target = replace(ctx.target, sandbox=False)
+    return ctx
+
+
+@pytest.mark.parametrize("protocol", ["auto", "ssh"])
+def test_a_proxycommand_that_fails_is_not_reported_as_working(sandbox_ssh, make_ctx, protocol):
+    ctx = service_ctx(make_ctx, sandbox_ssh, Answers(clone_protocol=protocol))
+    user_config(ctx.target.home, "Host ssh.dev.azure.com\n    ProxyCommand /bin/false\n")
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    text = ctx.emit.text()
+    assert "ssh to ssh.dev.azure.com works" not in text
+    if protocol == "auto":  # the key is registered; the clone is told to use HTTPS
+        assert report.ok, text
+        summary = ctx.emit.finished("ssh-key").summary
+        assert "SSH cannot get through from here, the clone will use HTTPS" in summary
+        notes = " ".join(n.message for n in ctx.emit.of(Note, "ssh-key"))
+        assert "Connection closed" in notes and "ProxyCommand" in notes, notes
+    else:
+        failed = ctx.emit.failed("ssh-key").message
+        assert "Connection closed" in failed and "ProxyCommand" in failed, failed
+
+
+@pytest.mark.parametrize(
+    ("user_lines", "shown"),
+    [
+        ("HostName 10.1.2.3\n    Port 2222\n", "10.1.2.3:2222"),
+        ("Port 2222\n", "ssh.dev.azure.com:2222"),
+        ("HostName 10.1.2.3\n", "10.1.2.3:22"),
+    ],
+)
+def test_a_users_host_block_below_ours_that_wins_stops_the_run(
+    sandbox_ssh, make_ctx, user_lines, shown
+):
+    ctx = make_ctx(sandbox_ssh)
+    # The real service: no redirection, so git's ssh takes HostName and Port from the config.
+    ctx.target = replace(
+        ctx.target, sandbox=False, ssh_hostname=None, ssh_port=None, ssh_host_key=None
+    )
+    config = user_config(ctx.target.home, f"Host ssh.dev.azure.com\n    {user_lines}")
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert not report.ok
+    failed = ctx.emit.failed("ssh-key").message
+    assert shown in failed and "ssh.dev.azure.com:22" in failed, failed
+    assert "ssh -G ssh.dev.azure.com" in failed and str(config) in failed, failed
+    assert registered(sandbox_ssh) == []  # stopped before the key was uploaded anywhere
+
+
+def test_without_ssh_the_step_names_it_and_the_clone_will_use_https(
+    sandbox_ssh, make_ctx, monkeypatch, tmp_path
+):
+    ctx = make_ctx(sandbox_ssh)
+    monkeypatch.setenv("PATH", path_without(tmp_path / "bin", "ssh"))
+
+    report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
+
+    assert report.ok, ctx.emit.text()
+    summary = ctx.emit.finished("ssh-key").summary
+    assert "works" not in summary
+    assert "SSH cannot get through from here, the clone will use HTTPS" in summary
+    notes = " ".join(n.message for n in ctx.emit.of(Note, "ssh-key"))
+    assert "ssh (OpenSSH) is not installed" in notes, notes
