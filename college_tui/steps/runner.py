@@ -125,7 +125,7 @@ def _run_step(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -
     """Run one step of `run`; True when applying must stop here."""
     if ctx.azdo is not None:
         # Within one run, a fact read once (by inspect, by an earlier step) is not fetched again;
-        # writes and polls forget (azdo/client.py).
+        # writes and polls forget (azdo/client/plumbing.py).
         ctx.azdo.remember_reads()
     result = _run_one(ctx, step, only_inspect, report)
     report.results.append(result)
