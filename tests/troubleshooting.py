@@ -31,7 +31,13 @@ DOC = ROOT / "docs" / "troubleshooting.md"
 SECTIONS: list[tuple[str, list[str]]] = [
     (
         "Before anything starts: the answers file and the machine",
-        ["steps/answers.py", "steps/preflight.py", "steps/plan.py"],
+        [
+            "steps/answers.py",
+            "steps/roster.py",
+            "steps/textfiles.py",
+            "steps/preflight.py",
+            "steps/plan.py",
+        ],
     ),
     ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py"]),
     ("Step 2 — Organisation", ["steps/organization.py"]),

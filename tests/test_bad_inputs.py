@@ -1,0 +1,186 @@
+"""Issue 16: bad inputs a careless or hostile attendee gives get a sentence, never a traceback.
+
+Each row of CASES is one input, run as the attendee would (`college-tui plan|apply --sandbox` as a
+subprocess in a fresh temp HOME): the exit code, the words of the sentence (what happened, what
+to do), no "Traceback", a time limit (a FIFO or /dev/zero must not hang or eat memory), and that
+nothing outside the run's own folders was touched. `plan` is used where it checks the same thing
+as `apply` (it is cheaper: no steps run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import World
+
+
+@dataclass
+class Case:
+    args: list[str]
+    exit_code: int
+    words: list[str]  # all must appear in the output; "{root}" is the temp folder
+    setup: Callable[[World], None] = lambda world: None
+    answers: str | None = None  # the answers file's text ("{root}" expanded)
+    env: dict[str, str] = field(default_factory=dict)
+    absent: list[str] = field(default_factory=list)  # must NOT appear in the output
+    untouched: bool = True  # nothing under the temp root changes (plan-like cases)
+
+
+def _write(name: str, data: bytes) -> Callable[[World], None]:
+    return lambda world: (world.root / name).write_bytes(data)
+
+
+def _fifo(name: str) -> Callable[[World], None]:
+    return lambda world: os.mkfifo(world.root / name)
+
+
+PLAN = ["plan", "--sandbox", "--data", "{root}/sandbox", "--answers", "{root}/answers.toml"]
+CSV = 'members_csv = "{root}/people.csv"\n'
+
+CASES: dict[str, Case] = {
+    "CSV roster in Latin-1": Case(
+        PLAN,
+        2,
+        ["members_csv", "{root}/people.csv", "not UTF-8", "save it as UTF-8"],
+        _write("people.csv", "ren\u00e9@example.com,basic\n".encode("latin-1")),
+        CSV,
+        absent=["UnicodeDecodeError"],
+    ),
+    "CSV roster in UTF-16": Case(
+        PLAN,
+        2,
+        ["members_csv", "{root}/people.csv", "UTF-16", "save it as UTF-8"],
+        _write("people.csv", "ada@example.com,basic\n".encode("utf-16")),
+        CSV,
+        absent=["UnicodeDecodeError"],
+    ),
+    "CSV roster that is binary": Case(
+        PLAN,
+        2,
+        ["members_csv", "{root}/people.csv", "not a text file"],
+        _write("people.csv", bytes(range(256)) * 8),
+        CSV,
+        absent=["UnicodeDecodeError"],
+    ),
+    "CSV roster /dev/zero": Case(
+        PLAN,
+        2,
+        ["members_csv", "/dev/zero", "not a regular file"],
+        answers='members_csv = "/dev/zero"\n',
+        absent=["MemoryError"],
+    ),
+    "CSV roster is a FIFO": Case(
+        PLAN,
+        2,
+        ["members_csv", "{root}/people.csv", "not a regular file"],
+        _fifo("people.csv"),
+        CSV,
+    ),
+    "CSV roster is a folder": Case(
+        PLAN,
+        2,
+        ["members_csv", "{root}/people", "is a folder"],
+        lambda world: (world.root / "people").mkdir(),
+        'members_csv = "{root}/people"\n',
+    ),
+    "--answers /dev/zero": Case(
+        ["plan", "--sandbox", "--data", "{root}/sandbox", "--answers", "/dev/zero"],
+        2,
+        ["/dev/zero", "not a regular file"],
+        absent=["MemoryError"],
+    ),
+    "--answers is a FIFO": Case(
+        ["plan", "--sandbox", "--data", "{root}/sandbox", "--answers", "{root}/answers.fifo"],
+        2,
+        ["{root}/answers.fifo", "not a regular file"],
+        _fifo("answers.fifo"),
+    ),
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_bad_input_gets_a_sentence(tmp_path, name):
+    case = CASES[name]
+    world = World(tmp_path)
+    world.home.mkdir()
+    root = str(tmp_path)
+    if case.answers is not None:
+        world.answers.write_text(case.answers.replace("{root}", root))
+    case.setup(world)
+    env = world.env(**{k: v.replace("{root}", root) for k, v in case.env.items()})
+    before = tree_without_fifos(tmp_path)
+    result = subprocess.run(
+        world.command(*(arg.replace("{root}", root) for arg in case.args)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=45,  # a FIFO opened for reading would block here forever
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == case.exit_code, out
+    assert "Traceback" not in out, out
+    for words in case.words:
+        assert words.replace("{root}", root) in out, out
+    for words in case.absent:
+        assert words not in out, out
+    if case.untouched:
+        assert tree_without_fifos(tmp_path) == before
+
+
+def tree_without_fifos(root: Path) -> dict[str, str]:
+    """Every file under `root` with a hash of its bytes; FIFOs as "fifo" (reading one blocks)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        if path.is_fifo():
+            found[rel] = "fifo"
+        elif path.is_dir():
+            found[rel] = "dir"
+        else:
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.mark.timeout(10)
+def test_the_wizards_csv_field_refuses_a_fifo_without_opening_it(tmp_path):
+    """The wizard checks the CSV field through `field_problem` on its own thread: a FIFO must be
+    refused from its stat, not opened (an open for reading blocks until a writer comes)."""
+    from college_tui.steps.answers import Answers
+    from college_tui.steps.session import field_problem
+
+    fifo = tmp_path / "people.csv"
+    os.mkfifo(fifo)
+    verdict: list[str | None] = []
+    worker = threading.Thread(
+        target=lambda: verdict.append(field_problem(Answers(), "members_csv", fifo)), daemon=True
+    )
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():  # unblock the open so the thread ends, then fail
+        with open(fifo, "wb"):
+            pass
+        worker.join(5)
+        pytest.fail("checking a FIFO as the CSV roster blocked")
+    assert verdict[0] is not None and "not a regular file" in verdict[0]
+
+
+@pytest.mark.timeout(10)
+def test_the_wizards_csv_field_explains_a_latin1_file(tmp_path):
+    from college_tui.steps.answers import Answers
+    from college_tui.steps.session import field_problem
+
+    csv = tmp_path / "people.csv"
+    csv.write_bytes("ren\u00e9@example.com\n".encode("latin-1"))
+    problem = field_problem(Answers(), "members_csv", csv)
+    assert problem is not None and "not UTF-8" in problem and "save it as UTF-8" in problem
