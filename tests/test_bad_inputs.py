@@ -103,6 +103,64 @@ CASES: dict[str, Case] = {
         ["{root}/answers.fifo", "not a regular file"],
         _fifo("answers.fifo"),
     ),
+    **{
+        f"e-mail {address}": Case(
+            PLAN, 2, ["members[1]", address, words], answers=f'members = ["{address}"]\n'
+        )
+        for address, words in [
+            ("a..b@example.com", "two dots in a row"),
+            (".a@example.com", "with a dot"),
+            ("a.@example.com", "with a dot"),
+            ("a@example..com", "two dots in a row"),
+            ("a@-bad-.com", "hyphen"),
+        ]
+    },
+    "organisation name ending in -": Case(
+        PLAN,
+        2,
+        ["organization", "college-", "ending with a letter or digit"],
+        answers='organization = "college-"\n',
+    ),
+    "alias -x": Case(
+        PLAN,
+        2,
+        ["alias", "'-x'", "must start with an English letter or a digit"],
+        answers='alias = "-x"\n',
+        absent=["may hold letters"],
+    ),
+    "auth kerberos in the sandbox": Case(
+        PLAN,
+        2,
+        ["auth", "'kerberos' is unknown", "pat, browser, device-code, azure-cli"],
+        answers='auth = "kerberos"\n',
+        absent=["signs in with Microsoft online"],
+    ),
+    "--faults retry_after=1.5": Case(
+        ["plan", "--sandbox", "--data", "{root}/sandbox", "--faults", "retry_after=1.5"],
+        2,
+        ["retry_after", "whole number of seconds from 0 to 600", "1.5"],
+        absent=["needs a number"],
+    ),
+    "--org with a port": Case(
+        ["plan", "--org", "https://dev.azure.com:8443/college"],
+        2,
+        ["port 8443", "remove :8443"],
+        absent=["is not Azure DevOps"],
+    ),
+    "--org with an encoded ../": Case(
+        ["plan", "--org", "https://dev.azure.com/college%2F..%2Fx"],
+        2,
+        ["encoded '/'", "https://dev.azure.com/NAME"],
+    ),
+    "C locale, UTF-8 mode off": Case(
+        PLAN,
+        0,
+        ["project Caf\u00e9", "team \u25c6 Team"],
+        answers='project = "Caf\u00e9"\nteam = "\u25c6 Team"\n',
+        env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+        absent=["\\u25c6", "\\xe9"],
+        untouched=False,
+    ),
 }
 
 
@@ -114,7 +172,7 @@ def test_a_bad_input_gets_a_sentence(tmp_path, name):
     world.home.mkdir()
     root = str(tmp_path)
     if case.answers is not None:
-        world.answers.write_text(case.answers.replace("{root}", root))
+        world.answers.write_text(case.answers.replace("{root}", root), encoding="utf-8")
     case.setup(world)
     env = world.env(**{k: v.replace("{root}", root) for k, v in case.env.items()})
     before = tree_without_fifos(tmp_path)
@@ -122,7 +180,8 @@ def test_a_bad_input_gets_a_sentence(tmp_path, name):
         world.command(*(arg.replace("{root}", root) for arg in case.args)),
         env=env,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="backslashreplace",
         timeout=45,  # a FIFO opened for reading would block here forever
         stdin=subprocess.DEVNULL,
         cwd=tmp_path,

@@ -154,7 +154,13 @@ class Answers:
             )
         elif not re.match(r"^https?://\S+$", self.source_url or ""):
             problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
-        if not _ALIAS.match(self.alias or ""):
+        first = (self.alias or "")[:1]
+        if first and not (first.isascii() and first.isalnum()):
+            problems.append(
+                f"alias: {self.alias!r} must start with an English letter or a digit (then "
+                "letters, digits, '.', '_' and '-')."
+            )
+        elif not _ALIAS.match(self.alias or ""):
             problems.append(
                 f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' only."
             )
@@ -173,7 +179,7 @@ class Answers:
         if not target.sandbox:
             return []
         problems = []
-        if self.auth != "pat":
+        if self.auth != "pat" and self.auth in AUTH_MODES:  # an unknown one: validate() says so
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
         home = Path(target.home)
         if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
