@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable
@@ -40,6 +41,19 @@ def _write(name: str, data: bytes) -> Callable[[World], None]:
 
 def _fifo(name: str) -> Callable[[World], None]:
     return lambda world: os.mkfifo(world.root / name)
+
+
+def _damage_db(sql: str) -> Callable[[World], None]:
+    """A sandbox made by a first `plan`, then damaged with `sql` (sqlite3, as a user could)."""
+
+    def setup(world: World) -> None:
+        made = world.run("plan", *world.sandbox_args())
+        assert made.returncode == 0, made.stdout + made.stderr
+        with sqlite3.connect(world.data / "sandbox.db") as db:
+            db.execute(sql)
+        db.close()
+
+    return setup
 
 
 PLAN = ["plan", "--sandbox", "--data", "{root}/sandbox", "--answers", "{root}/answers.toml"]
@@ -152,6 +166,31 @@ CASES: dict[str, Case] = {
         2,
         ["encoded '/'", "https://dev.azure.com/NAME"],
     ),
+    **{
+        f"sandbox {key} = {value}": Case(
+            PLAN, 2, [f"{key}:", "is outside the sandbox home"], answers=f'{key} = "{value}"\n'
+        )
+        for key, value in [
+            ("key_path", "~/../../../../../.ssh/college_tui_rsa"),
+            ("key_path", "~/../.ssh/id_rsa"),
+            ("clone_dir", "~/../../../.."),
+            ("clone_dir", "~/.."),
+        ]
+    },
+    **{
+        f"sandbox.db: {sql}": Case(
+            ["plan", "--sandbox", "--data", "{root}/sandbox"],
+            1,
+            ["{root}/sandbox/sandbox.db", "is damaged", "--fresh", "--data DIR"],
+            _damage_db(sql),
+            absent=["HTTP 500", "having trouble"],
+        )
+        for sql in [
+            "UPDATE docs SET data='{not json' WHERE kind='org'",
+            "UPDATE docs SET data='{not json' WHERE kind='user'",
+            "DROP TABLE docs",
+        ]
+    },
     "C locale, UTF-8 mode off": Case(
         PLAN,
         0,
@@ -243,3 +282,16 @@ def test_the_wizards_csv_field_explains_a_latin1_file(tmp_path):
     csv.write_bytes("ren\u00e9@example.com\n".encode("latin-1"))
     problem = field_problem(Answers(), "members_csv", csv)
     assert problem is not None and "not UTF-8" in problem and "save it as UTF-8" in problem
+
+
+@pytest.mark.timeout(60)
+def test_the_sandbox_database_holding_its_pat_is_private(tmp_path):
+    """sandbox.db holds the sandbox's PAT: 0600 (and SQLite's -wal/-shm), its folder 0700."""
+    world = World(tmp_path)
+    world.home.mkdir()
+    result = world.run("plan", *world.sandbox_args())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert world.data.stat().st_mode & 0o777 == 0o700
+    db_files = sorted(world.data.glob("sandbox.db*"))
+    assert world.data / "sandbox.db" in db_files
+    assert {f.name: f.stat().st_mode & 0o777 for f in db_files} == {f.name: 0o600 for f in db_files}

@@ -32,6 +32,7 @@ from .errors import ServiceError, error_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
 from .service import Sandbox
+from .store import StoreError
 
 log = logging.getLogger("college_tui.sandbox")
 
@@ -226,6 +227,9 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                     reply = Reply(200, reply)
             except ServiceError as err:
                 reply = Reply(err.status, err.body(), err.headers)
+            except StoreError as err:  # the database was damaged under the running sandbox
+                log.error("%s", err)
+                reply = Reply(500, error_body("VssServiceException", str(err)))
             except Exception as err:  # a bug in the emulator: answer like the service, log it
                 log.exception("sandbox handler failed: %s %s", method, path)
                 reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))

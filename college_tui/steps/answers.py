@@ -181,13 +181,22 @@ class Answers:
         problems = []
         if self.auth != "pat" and self.auth in AUTH_MODES:  # an unknown one: validate() says so
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
-        home = Path(target.home)
-        if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
+        # Resolved first: ~/../../.ssh/id_rsa starts with the home but lands in the real one.
+        home = Path(target.home).resolve()
+        if self.key_path is not None and not Path(self.key_path).resolve().is_relative_to(home):
             problems.append(
                 f"key_path: {self.key_path} is outside the sandbox home {home}; in "
                 "sandbox mode the key must live there (use ~/.ssh/NAME: ~ is the "
                 "sandbox home)."
             )
+        if self.clone_dir is not None:
+            clone = Path(self.clone_dir).resolve()
+            if clone == home or not clone.is_relative_to(home):
+                problems.append(
+                    f"clone_dir: {self.clone_dir} is outside the sandbox home {home}; in "
+                    "sandbox mode the clone must live there (use ~/college/NAME: ~ is the "
+                    "sandbox home)."
+                )
         return problems
 
     def duplicate_notes(self) -> list[str]:
