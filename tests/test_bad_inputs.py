@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import threading
@@ -295,3 +296,44 @@ def test_the_sandbox_database_holding_its_pat_is_private(tmp_path):
     db_files = sorted(world.data.glob("sandbox.db*"))
     assert world.data / "sandbox.db" in db_files
     assert {f.name: f.stat().st_mode & 0o777 for f in db_files} == {f.name: 0o600 for f in db_files}
+
+
+def _can_mount_tmpfs() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"],
+        capture_output=True,
+        timeout=10,
+    )
+    return probe.returncode == 0
+
+
+# The home on a 2 MB tmpfs with this much left: 150 kB fills at the run state's first write,
+# 400 kB in the sandbox's own storage (its database, a bare repository) while the steps run.
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("free_kb", [150, 400])
+def test_the_disk_filling_during_a_run_gets_a_sentence(tmp_path, free_kb):
+    if not _can_mount_tmpfs():
+        pytest.skip("needs root and `unshare -m` to mount a small tmpfs (CI runs as root)")
+    world = World(tmp_path)
+    world.home.mkdir()
+    env = world.env(COLLEGE_TUI_STATE_DIR=str(world.home / "state"))
+    fill = (
+        'mount -t tmpfs -o size=2m tmpfs "$1" && head -c $(( (2048 - '
+        f'{free_kb}) * 1024 )) /dev/zero > "$1/filler" && shift && exec "$@"'
+    )
+    apply = world.command("apply", "--sandbox", "--data", str(world.home / "sandbox"), "--yes")
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", fill, "sh", str(world.home), *apply],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=150,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "Traceback" not in out, out
+    assert "the disk is full" in out and "Free some disk space" in out, out

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS docs (
     PRIMARY KEY (kind, id)
 );
 CREATE INDEX IF NOT EXISTS docs_lookup ON docs (kind, org, parent, name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS docs_by_name ON docs (kind, name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -84,6 +85,17 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            raise StoreError(
+                f"The sandbox database {self.path} cannot be written: the disk is full. Free "
+                "some disk space and run again."
+            ) from None
+
     # -- documents -------------------------------------------------------------------------
 
     def put(
@@ -101,7 +113,7 @@ class Store:
                 "SELECT created FROM docs WHERE kind=? AND id=?", (kind, id)
             ).fetchone()
             created = row[0] if row else time.time()
-            self._db.execute(
+            self._write(
                 "INSERT OR REPLACE INTO docs (kind, id, org, parent, name, created, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (kind, id, org, parent, name, created, json.dumps(data)),
@@ -149,7 +161,7 @@ class Store:
 
     def delete(self, kind: str, id: str) -> bool:
         with self._lock:
-            cur = self._db.execute("DELETE FROM docs WHERE kind=? AND id=?", (kind, id))
+            cur = self._write("DELETE FROM docs WHERE kind=? AND id=?", (kind, id))
         return cur.rowcount > 0
 
     def created_at(self, kind: str, id: str) -> float | None:
@@ -168,12 +180,12 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self._write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def next_number(self, name: str) -> int:
         """A per-name sequence (pull request ids, import request ids) that survives restarts."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT INTO counters (name, value) VALUES (?, 1)"
                 " ON CONFLICT(name) DO UPDATE SET value = value + 1",
                 (name,),
