@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -337,3 +338,31 @@ def test_the_disk_filling_during_a_run_gets_a_sentence(tmp_path, free_kb):
     assert result.returncode == 1, out
     assert "Traceback" not in out, out
     assert "the disk is full" in out and "Free some disk space" in out, out
+
+
+@pytest.mark.timeout(60)
+def test_warming_up_the_wizard_with_a_read_only_home_does_not_fail(tmp_path):
+    """`college-tui --sandbox` warms the service client up at start (ui/app.py `_warm_up`); the
+    SDK made ~/.azure-devops at import, so a read-only home ended the wizard with an OSError."""
+    from tests.test_bad_environments import read_only_runner
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XDG_", "AZURE_DEVOPS_", "COLLEGE_TUI_"))
+    }
+    env["HOME"] = str(home)
+    script = "from college_tui.steps.session import warm_up\nwarm_up()\nprint('warmed up')\n"
+    command, undo = read_only_runner()([sys.executable, "-c", script], [home])
+    try:
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=45, cwd=tmp_path
+        )
+    finally:
+        undo()
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "warmed up" in out and "Traceback" not in out, out
+    assert not (home / ".azure-devops").exists(), out

@@ -19,9 +19,15 @@ def _use_our_sdk_cache() -> None:
     if "AZURE_DEVOPS_CACHE_DIR" not in os.environ:
         from platformdirs import user_cache_dir
 
-        os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(
-            user_cache_dir("college-tui", appauthor=False), "azure-devops-sdk"
-        )
+        folder = os.path.join(user_cache_dir("college-tui", appauthor=False), "azure-devops-sdk")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:  # a read-only home: the cache is only a speed-up, a temp folder will do
+            import tempfile
+
+            owner = os.getuid() if hasattr(os, "getuid") else "user"
+            folder = os.path.join(tempfile.gettempdir(), f"college-tui-sdk-cache-{owner}")
+        os.environ["AZURE_DEVOPS_CACHE_DIR"] = folder
 
 
 class _Shared:
