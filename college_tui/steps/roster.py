@@ -1,18 +1,18 @@
 """Colleagues to invite: `Member`, the access levels, and the CSV roster (`members_csv`).
 
-The CSV is read through `steps/textfiles.py` (regular files only, a size limit, UTF-8 or a
-sentence), the one reader both `apply --answers` and the wizard's CSV field go through.
+The CSV is read through `steps/textfiles.py` (regular files only, checked from `stat` before
+anything opens them, a size limit, UTF-8 or a sentence): `read_members_csv` is the one reader
+both `apply --answers` and the wizard's CSV field (`steps/session.field_problem`) go through.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..naming import check_email
-from .textfiles import TextFileError, read_text_file, text_file_problem
+from .textfiles import TextFileError, read_text_file
 
 ACCESS_LEVELS = ("stakeholder", "basic")
 CSV_WHAT = "the CSV roster"
@@ -29,13 +29,6 @@ class Member:
     def license(self) -> str:
         """The service's accountLicenseType: Basic is called "express" on the wire."""
         return "express" if self.access_level == "basic" else "stakeholder"
-
-
-def members_csv_problem(path: os.PathLike | str) -> str | None:
-    """Why the roster at `path` cannot be read, from `stat` alone (never opens it: a FIFO must
-    not freeze the wizard); None when it is a regular file of a readable size."""
-    problem = text_file_problem(path, CSV_WHAT)
-    return None if problem is None else _field(problem)
 
 
 def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
