@@ -366,3 +366,21 @@ def test_warming_up_the_wizard_with_a_read_only_home_does_not_fail(tmp_path):
     assert result.returncode == 0, out
     assert "warmed up" in out and "Traceback" not in out, out
     assert not (home / ".azure-devops").exists(), out
+
+
+def test_the_sandbox_finds_a_member_by_an_index_not_a_scan(tmp_path):
+    """Issue 16 §3: every invitation and membership looked the member up; scanning every
+    entitlement made a class of 10,000 quadratic. The lookup by name must use an index."""
+    from college_tui.sandbox.store import Store
+
+    store = Store(tmp_path / "sandbox.db")
+    for i in range(50):
+        store.put("entitlement", f"org:{i}", {"i": i}, org="org", name=f"a{i}@example.com")
+    plan = store._db.execute(
+        "EXPLAIN QUERY PLAN SELECT data FROM docs WHERE kind=? AND org=? COLLATE NOCASE"
+        " AND name=? COLLATE NOCASE ORDER BY created, rowid",
+        ("entitlement", "org", "a7@example.com"),
+    ).fetchall()
+    assert any("USING INDEX docs_by_name" in row[-1] for row in plan), plan
+    assert store.find_one("entitlement", org="ORG", name="A7@example.com") == {"i": 7}
+    store.close()
