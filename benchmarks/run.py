@@ -1,6 +1,6 @@
 """One runner for every performance figure of college-tui (issue 9), with targets and baselines.
 
-    python benchmarks/run.py            # full: ~1.5 min; writes docs/performance.md
+    python benchmarks/run.py            # full: ~2.5 min (figure 4 also invites 2,000 and 10,000); writes docs/performance.md
     python benchmarks/run.py --quick    # fewer repetitions: < 30 s; prints only (unless --write)
 
 Every timing is taken several times (median and spread) beside a baseline measured in the same
@@ -370,6 +370,25 @@ def figure_large_class(r: Runner) -> None:
         )
     )
     if not r.quick:
+        # A whole school (issue 16: 2,000 took 49.9 s, 10,000 did not finish in 600 s): once
+        # each, the time per colleague beside the one at 200 (linear growth keeps it near 1×).
+        for n in (2000, 10000):
+            big = invite_class(n)
+            if not big["ok"]:
+                raise BenchmarkError(f"inviting {n} did not add everyone: {big['summary']}")
+            ratio = big["seconds"] / n / per_member[200]
+            r.add(
+                Row(
+                    "4",
+                    f"invite {n:,} colleagues from a CSV",
+                    f"{big['seconds']:.1f} s (n=1); {big['seconds'] / n * 1000:.1f} ms per "
+                    "colleague",
+                    f"{per_member[200] * 1000:.1f} ms per colleague at 200; "
+                    f"{big['requests']} requests",
+                    "linear: per colleague ≤ 1.5× the one at 200",
+                    met(ratio <= 1.5),
+                )
+            )
         faulty = invite_class(50, faults="429=0.05,retry_after=1,seed=3")
         r.add(
             Row(

@@ -135,4 +135,17 @@ def check_email(address: str) -> str | None:
         return f"The e-mail address {address!r} may not end with a dot."
     if not _EMAIL.match(address):
         return f"{address!r} is not an e-mail address (expected name@domain.tld)."
+    local, _, domain = address.rpartition("@")
+    if ".." in address:
+        return f"The e-mail address {address!r} has two dots in a row: check the address."
+    if local.startswith(".") or local.endswith("."):
+        return (
+            f"The e-mail address {address!r} starts or ends its name (before the @) with a dot: "
+            "check the address."
+        )
+    if any(label.startswith("-") or label.endswith("-") for label in domain.split(".")):
+        return (
+            f"The e-mail address {address!r} has a domain part starting or ending with a "
+            "hyphen: check the address."
+        )
     return None

@@ -31,7 +31,13 @@ DOC = ROOT / "docs" / "troubleshooting.md"
 SECTIONS: list[tuple[str, list[str]]] = [
     (
         "Before anything starts: the answers file and the machine",
-        ["steps/answers.py", "steps/preflight.py", "steps/plan.py"],
+        [
+            "steps/answers.py",
+            "steps/roster.py",
+            "steps/textfiles.py",
+            "steps/preflight.py",
+            "steps/plan.py",
+        ],
     ),
     ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py"]),
     ("Step 2 — Organisation", ["steps/organization.py"]),
@@ -69,7 +75,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Any step: talking to Azure DevOps",
         [
             "azdo/errors.py",
-            "azdo/client.py",
+            "azdo/client/plumbing.py",
+            "azdo/client/failures.py",
+            "azdo/client/shared.py",
+            "azdo/client/accounts.py",
+            "azdo/client/projects.py",
+            "azdo/client/members.py",
+            "azdo/client/sshkeys.py",
+            "azdo/client/repos.py",
+            "azdo/client/pullrequests.py",
             "azdo/raw.py",
             "azdo/retry.py",
             "azdo/http.py",

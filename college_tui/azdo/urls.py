@@ -104,6 +104,12 @@ def normalize_org_url(text: str) -> OrgUrl:
         )
     host = (parts.hostname or "").lower()
     segments = [unquote(s) for s in parts.path.split("/") if s]
+    if segments and ("/" in segments[0] or "\\" in segments[0] or segments[0] in (".", "..")):
+        # org%2F..%2Fx would name one organisation and run on another
+        raise OrgUrlError(
+            f"the organisation name in the URL ({segments[0]!r}) holds an encoded '/' or '..': "
+            "use https://dev.azure.com/NAME with the name alone."
+        )
     if is_loopback(host):  # the sandbox (or a local emulator): the URL is used as given
         if not segments:
             raise OrgUrlNeedsName(
@@ -128,6 +134,11 @@ def normalize_org_url(text: str) -> OrgUrl:
         url = f"https://{AZURE_HOST}/{org}"
         found = _with_rest(url, segments, parts)
         return OrgUrl(found.url, (f"{raw} is the older form of {url}: using {url}.", *found.notes))
+    if host == AZURE_HOST or (host.endswith(LEGACY_SUFFIX) and host.count(".") == 2):
+        raise OrgUrlError(
+            f"Azure DevOps answers on the standard HTTPS port, not port {parts.port}: remove "
+            f":{parts.port} from the URL (https://{AZURE_HOST}/NAME)."
+        )
     raise OrgUrlError(
         f"{host or raw!r} is not Azure DevOps: use https://dev.azure.com/NAME "
         "(or https://NAME.visualstudio.com). college-tui sends your token to "

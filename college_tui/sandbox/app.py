@@ -30,6 +30,7 @@ from .errors import ServiceError, error_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
 from .service import Sandbox
+from .store import StoreError
 
 log = logging.getLogger("college_tui.sandbox")
 
@@ -210,8 +211,15 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                     reply = Reply(200, reply)
             except ServiceError as err:
                 reply = Reply(err.status, err.body(), err.headers)
+            except StoreError as err:  # the database was damaged under the running sandbox
+                log.error("%s", err)
+                reply = Reply(500, error_body("VssServiceException", str(err)))
             except Exception as err:  # a bug in the emulator: answer like the service, log it
-                log.exception("sandbox handler failed: %s %s", method, path)
+                full = _disk_full(sandbox.data_dir)
+                if full:  # not a bug: say so in one line, no traceback
+                    log.error("%s", full)
+                else:
+                    log.exception("sandbox handler failed: %s %s", method, path)
                 reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
             sandbox.observe(method, host, route.template, call, reply)
             return _to_response(reply, method)
@@ -330,3 +338,19 @@ async def _drop(send) -> None:
         return
     await send({"type": "http.response.start", "status": 200, "headers": []})
     raise ConnectionDropped("connection dropped by fault injection")
+
+
+def _disk_full(folder) -> str | None:
+    """The sentence for a sandbox whose data folder's disk is (nearly) full, else None."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free >= 1024 * 1024:
+        return None
+    return (
+        f"The sandbox cannot write its data in {folder}: the disk is full. Free some disk "
+        "space and run again."
+    )

@@ -72,11 +72,18 @@ class Faults:
                     "retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
                 )
             attr = names[key]
+            low, high, what = _RANGES[attr]
             try:
-                number = int(value) if attr in ("retry_after", "seed") else float(value)
+                number = float(value)
             except ValueError:
                 raise ValueError(f"fault {key} needs a number, got {value!r}") from None
-            low, high, what = _RANGES[attr]
+            if attr in (
+                "retry_after",
+                "seed",
+            ):  # whole numbers: 1.5 is told the rule, not "no number"
+                if not (math.isfinite(number) and number.is_integer()):
+                    raise ValueError(f"fault {key} is {what} from {low} to {high}, got {value}")
+                number = int(number)
             if not (math.isfinite(number) and low <= number <= high):  # nan passes no comparison
                 raise ValueError(f"fault {key} is {what} from {low} to {high}, got {value}")
             setattr(faults, attr, number)

@@ -7,7 +7,9 @@ new kinds free of migrations; the service's rules live in the handlers, not in t
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -28,6 +30,7 @@ CREATE TABLE IF NOT EXISTS docs (
     PRIMARY KEY (kind, id)
 );
 CREATE INDEX IF NOT EXISTS docs_lookup ON docs (kind, org, parent, name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS docs_by_name ON docs (kind, name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -45,12 +48,18 @@ class Store:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _keep_private(self.path)
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None
             )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            damage = _damage(self._db)
+            if damage:
+                self._db.close()
+                raise StoreError(_damaged(self.path, damage))
             self._db.executescript(_SCHEMA)
+            _keep_private(self.path)  # the -wal and -shm files SQLite just made
         except sqlite3.DatabaseError as exc:
             raise StoreError(_open_problem(self.path, exc)) from None
         except OSError as exc:
@@ -76,6 +85,17 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, args)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            raise StoreError(
+                f"The sandbox database {self.path} cannot be written: the disk is full. Free "
+                "some disk space and run again."
+            ) from None
+
     # -- documents -------------------------------------------------------------------------
 
     def put(
@@ -93,7 +113,7 @@ class Store:
                 "SELECT created FROM docs WHERE kind=? AND id=?", (kind, id)
             ).fetchone()
             created = row[0] if row else time.time()
-            self._db.execute(
+            self._write(
                 "INSERT OR REPLACE INTO docs (kind, id, org, parent, name, created, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (kind, id, org, parent, name, created, json.dumps(data)),
@@ -105,7 +125,13 @@ class Store:
             row = self._db.execute(
                 "SELECT data FROM docs WHERE kind=? AND id=?", (kind, id)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        return self._loads(row[0]) if row else None
+
+    def _loads(self, text: str) -> dict[str, Any]:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise StoreError(_damaged(self.path, "a stored document is not valid JSON")) from None
 
     def find(
         self,
@@ -127,7 +153,7 @@ class Store:
         sql += " ORDER BY created, rowid"
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [self._loads(r[0]) for r in rows]
 
     def find_one(self, kind: str, **where: str | None) -> dict[str, Any] | None:
         found = self.find(kind, **where)
@@ -135,7 +161,7 @@ class Store:
 
     def delete(self, kind: str, id: str) -> bool:
         with self._lock:
-            cur = self._db.execute("DELETE FROM docs WHERE kind=? AND id=?", (kind, id))
+            cur = self._write("DELETE FROM docs WHERE kind=? AND id=?", (kind, id))
         return cur.rowcount > 0
 
     def created_at(self, kind: str, id: str) -> float | None:
@@ -154,12 +180,12 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self._write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def next_number(self, name: str) -> int:
         """A per-name sequence (pull request ids, import request ids) that survives restarts."""
         with self._lock:
-            self._db.execute(
+            self._write(
                 "INSERT INTO counters (name, value) VALUES (?, 1)"
                 " ON CONFLICT(name) DO UPDATE SET value = value + 1",
                 (name,),
@@ -167,6 +193,54 @@ class Store:
             return self._db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[
                 0
             ]
+
+
+def _keep_private(path: Path) -> None:
+    """The database holds the sandbox's PAT: the file (and SQLite's -wal/-shm) 0600, the data
+    folder 0700, like every other file that holds a secret."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for item, mode in (
+        (path, 0o600),
+        (path.with_name(path.name + "-wal"), 0o600),
+        (path.with_name(path.name + "-shm"), 0o600),
+        (path.parent, 0o700),
+    ):
+        with contextlib.suppress(OSError):  # not ours to change (a shared folder): still usable
+            if item.exists() and item.stat().st_mode & 0o777 != mode:
+                item.chmod(mode)
+
+
+def _damage(db: sqlite3.Connection) -> str | None:
+    """What is wrong with an existing database's contents, checked once on opening (the
+    handlers would otherwise answer HTTP 500 with a traceback, blaming Azure DevOps)."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if tables and "docs" not in tables:
+        return "its docs table is missing"
+    if "docs" not in tables:
+        return None  # a new database
+    try:
+        bad = db.execute("SELECT kind FROM docs WHERE json_valid(data) = 0 LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # an SQLite without JSON functions: parse them here
+        rows = db.execute("SELECT kind, data FROM docs").fetchall()
+        bad = next(((kind,) for kind, data in rows if not _is_json(data)), None)
+    return f"a {bad[0]} document is not valid JSON" if bad else None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _damaged(path: Path, what: str) -> str:
+    return (
+        f"The sandbox database {path} is damaged ({what}). Start the sandbox over with "
+        "`college-tui apply --sandbox --fresh` (deletes it), or choose another folder "
+        "with --data DIR."
+    )
 
 
 def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:

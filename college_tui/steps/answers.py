@@ -22,7 +22,6 @@ Example file (every field optional)::
 
 from __future__ import annotations
 
-import csv
 import getpass
 import os
 import re
@@ -37,11 +36,12 @@ from ..naming import (
     check_repo_name,
     check_team_name,
 )
+from .roster import ACCESS_LEVELS, Member, read_members_csv
+from .textfiles import TextFileError, read_text_file
 
 if TYPE_CHECKING:
     from ..target import Target
 
-ACCESS_LEVELS = ("stakeholder", "basic")
 AUTH_MODES = ("pat", "browser", "device-code", "azure-cli")
 CLONE_PROTOCOLS = ("auto", "ssh", "https")
 KEY_BITS = (3072, 4096)
@@ -57,19 +57,6 @@ class AnswersError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Member:
-    """A colleague to invite and add to the team."""
-
-    email: str
-    access_level: str = "stakeholder"  # "stakeholder" (free) | "basic" (a paid licence)
-
-    @property
-    def license(self) -> str:
-        """The service's accountLicenseType: Basic is called "express" on the wire."""
-        return "express" if self.access_level == "basic" else "stakeholder"
 
 
 @dataclass
@@ -167,7 +154,13 @@ class Answers:
             )
         elif not re.match(r"^https?://\S+$", self.source_url or ""):
             problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
-        if not _ALIAS.match(self.alias or ""):
+        first = (self.alias or "")[:1]
+        if first and not (first.isascii() and first.isalnum()):
+            problems.append(
+                f"alias: {self.alias!r} must start with an English letter or a digit (then "
+                "letters, digits, '.', '_' and '-')."
+            )
+        elif not _ALIAS.match(self.alias or ""):
             problems.append(
                 f"alias: {self.alias!r} may hold letters, digits, '.', '_' and '-' only."
             )
@@ -188,13 +181,22 @@ class Answers:
         problems = []
         if self.auth == "azure-cli":  # browser and device code use the sandbox's own sign-in
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
-        home = Path(target.home)
-        if self.key_path is not None and not Path(self.key_path).is_relative_to(home):
+        # Resolved first: ~/../../.ssh/id_rsa starts with the home but lands in the real one.
+        home = Path(target.home).resolve()
+        if self.key_path is not None and not Path(self.key_path).resolve().is_relative_to(home):
             problems.append(
                 f"key_path: {self.key_path} is outside the sandbox home {home}; in "
                 "sandbox mode the key must live there (use ~/.ssh/NAME: ~ is the "
                 "sandbox home)."
             )
+        if self.clone_dir is not None:
+            clone = Path(self.clone_dir).resolve()
+            if clone == home or not clone.is_relative_to(home):
+                problems.append(
+                    f"clone_dir: {self.clone_dir} is outside the sandbox home {home}; in "
+                    "sandbox mode the clone must live there (use ~/college/NAME: ~ is the "
+                    "sandbox home)."
+                )
         return problems
 
     def duplicate_notes(self) -> list[str]:
@@ -260,37 +262,6 @@ def check_branch_name(name: str) -> str | None:
     return None
 
 
-def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
-    """Members from a CSV of `email,access_level` rows (header optional, level optional)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        return [], [f"members_csv: cannot read {path}: {exc.strerror or exc}. Check the path."]
-    members: list[Member] = []
-    problems: list[str] = []
-    for number, row in enumerate(csv.reader(text.splitlines()), 1):
-        cells = [cell.strip() for cell in row]
-        if not cells or not any(cells) or cells[0].startswith("#"):
-            continue
-        if number == 1 and cells[0].lower() in ("email", "e-mail", "mail"):
-            continue  # header
-        email = cells[0]
-        level = (cells[1] if len(cells) > 1 and cells[1] else "stakeholder").lower()
-        level = "basic" if level == "express" else level
-        where = f"members_csv line {number}"
-        problem = check_email(email)
-        if problem:
-            problems.append(f"{where}: {problem}")
-            continue
-        if level not in ACCESS_LEVELS:
-            problems.append(
-                f"{where}: access level {cells[1]!r} is unknown: use stakeholder or basic."
-            )
-            continue
-        members.append(Member(email, level))
-    return members, problems
-
-
 _FIELDS = {f.name for f in fields(Answers)}
 _PATH_FIELDS = ("members_csv", "key_path", "clone_dir")
 
@@ -312,10 +283,6 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
     file = Path(path)
     try:
         raw = tomllib.loads(read_toml_text(file))
-    except OSError as exc:
-        raise AnswersError(
-            [f"Cannot read the answers file {file}: {exc.strerror or exc}."]
-        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([f"The answers file {file} is not valid TOML: {exc}."]) from None
     problems: list[str] = []
@@ -357,25 +324,13 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
 def read_toml_text(file: Path) -> str:
     """The text of a TOML file: UTF-8, with or without a BOM (Notepad writes one).
 
-    Any other encoding raises AnswersError naming it and saying how to fix the file.
+    Only a regular file of a sane size is read (not /dev/zero, not a FIFO); any other encoding
+    raises AnswersError naming it and saying how to fix the file.
     """
-    data = file.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:  # NULs: UTF-16, no BOM
-        raise AnswersError(
-            [
-                f"The answers file {file} is saved as UTF-16: save it as UTF-8 "
-                "(in Notepad: Save as, Encoding UTF-8)."
-            ]
-        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersError(
-            [
-                f"The answers file {file} is not UTF-8 text (byte {exc.start + 1} "
-                "cannot be read): save it as UTF-8."
-            ]
-        ) from None
+        return read_text_file(file, "the answers file")
+    except TextFileError as exc:
+        raise AnswersError([str(exc)]) from None
 
 
 def _parse_members(value: Any) -> tuple[list[Member], list[str]]:

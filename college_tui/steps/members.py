@@ -15,7 +15,7 @@ membership (a PUT: adding someone already there changes nothing, so nothing is c
 from __future__ import annotations
 
 import queue
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .answers import AnswersError, Member
@@ -139,40 +139,51 @@ class MembersStep(Step):
         # The workers share this run's facade (its connections and its Retry-After pause) and
         # post their events to the queue this thread empties.
         svc = ctx.service(self.key).for_step(self.key, events.put)
+        # Finished colleagues come back on this queue: waiting on it costs the same for the
+        # 10,000th as for the first (`wait()` on every pending future was quadratic).
+        finished: queue.Queue = queue.Queue()
 
-        def one(member: Member) -> MemberResult:
-            if ctx.cancel.is_set():
-                return MemberResult(member.email, FAILED, "cancelled")
-            return add_member(svc, member, project_id, container)
+        def one(member: Member) -> None:
+            try:
+                if ctx.cancel.is_set():
+                    finished.put((member, MemberResult(member.email, FAILED, "cancelled")))
+                else:
+                    finished.put((member, add_member(svc, member, project_id, container)))
+            except Exception as exc:  # one person's trouble never stops the others
+                finished.put((member, exc))
 
         results: list[MemberResult] = []
         done = done_before
+        failed = dict(ctx.state.get(self.key).get("failed", {}))
         with ThreadPoolExecutor(
             max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
         ) as pool:
-            pending = {pool.submit(one, m): m for m in todo}
-            while pending:
-                finished, _ = wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+            for member in todo:
+                pool.submit(one, member)
+            while len(results) < len(todo):
+                try:
+                    member, outcome = finished.get(timeout=0.05)
+                except queue.Empty:
+                    self._drain(ctx, events)
+                    continue
                 self._drain(ctx, events)
-                for future in finished:
-                    member = pending.pop(future)
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # one person's trouble never stops the others
-                        from .runner import describe_failure
+                if isinstance(outcome, MemberResult):
+                    result = outcome
+                else:
+                    from .runner import describe_failure
 
-                        result = MemberResult(
-                            member.email,
-                            FAILED,
-                            describe_failure(exc, self.key, "apply", ctx.secrets)[0],
-                        )
-                    results.append(result)
-                    done += 1
-                    self._remember(ctx, result)
-                    line = f"{result.email}: {result.state}"
-                    if result.message:
-                        line += f" ({result.message})"
-                    self.progress(ctx, line, done / total)
+                    result = MemberResult(
+                        member.email,
+                        FAILED,
+                        describe_failure(outcome, self.key, "apply", ctx.secrets)[0],
+                    )
+                results.append(result)
+                done += 1
+                self._remember(ctx, result, failed)
+                line = f"{result.email}: {result.state}"
+                if result.message:
+                    line += f" ({result.message})"
+                self.progress(ctx, line, done / total)
         self._drain(ctx, events)
         return results
 
@@ -183,12 +194,15 @@ class MembersStep(Step):
             except queue.Empty:
                 return
 
-    def _remember(self, ctx: Context, result: MemberResult) -> None:
-        failed = ctx.state.get(self.key).get("failed", {})
+    def _remember(self, ctx: Context, result: MemberResult, failed: dict[str, str]) -> None:
+        """Keep who failed in the run state; saved only when that changes (saving the state
+        after every colleague made a class of 10,000 write it 10,000 times)."""
         if result.state == FAILED:
+            if failed.get(result.email) == result.message:
+                return
             failed[result.email] = result.message
-        else:
-            failed.pop(result.email, None)
+        elif failed.pop(result.email, None) is None:
+            return
         ctx.state.update(self.key, failed=failed)
 
     def _outcome(self, ctx: Context, results: list[MemberResult], team: str) -> Outcome:

@@ -125,7 +125,7 @@ def _run_step(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -
     """Run one step of `run`; True when applying must stop here."""
     if ctx.azdo is not None:
         # Within one run, a fact read once (by inspect, by an earlier step) is not fetched again;
-        # writes and polls forget (azdo/client.py).
+        # writes and polls forget (azdo/client/plumbing.py).
         ctx.azdo.remember_reads()
     result = _run_one(ctx, step, only_inspect, report)
     report.results.append(result)
@@ -172,10 +172,17 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         return StepResult(step.key, step.title, FAILED, message=message)
     for warning in outcome.warnings:
         emit(Note(step.key, f"Warning: {warning}"))
-    if outcome.warnings:
-        ctx.state.update(step.key, done=False, summary=outcome.summary)
-    else:
-        ctx.state.mark_done(step.key, outcome.summary)
+    try:
+        if outcome.warnings:
+            ctx.state.update(step.key, done=False, summary=outcome.summary)
+        else:
+            ctx.state.mark_done(step.key, outcome.summary)
+    except Exception as exc:  # a full disk while saving the run state: a sentence, not a traceback
+        message, log_path = describe_failure(exc, step.key, "apply", ctx.secrets)
+        if log_path is not None:
+            report.log_path = log_path
+        emit(StepFailed(step.key, message))
+        return StepResult(step.key, step.title, FAILED, message=message)
     emit(StepFinished(step.key, outcome.summary, already_done=outcome.already_done))
     status = WARNING if outcome.warnings else (ALREADY if outcome.already_done else DONE)
     return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)

@@ -189,10 +189,13 @@ def field_problem(answers: Answers, name: str, value: Any) -> str | None:
 
 def warm_up() -> None:
     """Import the service client's libraries ahead of the first call (run in a thread)."""
-    from ..azdo import client  # noqa: F401
+    from ..azdo import client
     from ..azdo.credentials import PatCredential  # noqa: F401
 
-    with contextlib.suppress(ImportError):  # the SDK: most of the first call's cost
+    # The SDK makes its cache folder at import: ours, never ~/.azure-devops (a read-only home
+    # made the wizard die at start). Warming is only a speed-up: nothing here may fail the app.
+    client._use_our_sdk_cache()
+    with contextlib.suppress(ImportError, OSError):  # the SDK: most of the first call's cost
         import azure.devops.connection  # noqa: F401
 
 

@@ -52,7 +52,7 @@ def test_accepted_urls_are_normalised_saying_what_changed(typed, url, said):
         ("https://example.com/foo", "'example.com' is not Azure DevOps"),
         ("https://dev.azure.com.example.com/ada", "is not Azure DevOps"),
         ("https://evil.example/dev.azure.com/ada", "is not Azure DevOps"),
-        ("https://dev.azure.com:8443/ada", "is not Azure DevOps"),
+        ("https://dev.azure.com:8443/ada", "not port 8443"),
         ("https://a.b.visualstudio.com/x", "is not Azure DevOps"),
         ("https://app.vssps.visualstudio.com/x", "is not Azure DevOps"),
         ("https://app.visualstudio.com/", "a service host, not an organisation"),

@@ -1,0 +1,195 @@
+"""Invitations (user entitlements), descriptors and group or team membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import errors as E
+from ..models import (
+    Invite,
+    Member,
+)
+from .failures import _service_message
+from .plumbing import Plumbing
+
+_USER_ENTITLEMENTS_LOCATION = "387f832c-dbf2-4643-88e9-c1aa94dbb737"
+_ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+
+
+class Members(Plumbing):
+    """Invitations (user entitlements), descriptors and group or team membership."""
+
+    def invite(self, email: str, access_level: str, project_id: str) -> Invite:
+        """Add `email` to the organization (and the project's Contributors). Refusals come back
+        as `Invite(ok=False, message=...)`, not as exceptions (the service answers HTTP 200)."""
+        from azure.devops.v7_1.member_entitlement_management.models import (
+            AccessLevel,
+            GraphUser,
+            Group,
+            ProjectEntitlement,
+            ProjectRef,
+            UserEntitlement,
+        )
+
+        def recheck() -> Invite | None:
+            return self._existing_entitlement(email)
+
+        def run() -> Invite:
+            entitlement = UserEntitlement(
+                access_level=AccessLevel(
+                    account_license_type=access_level, licensing_source="account"
+                ),
+                user=GraphUser(subject_kind="user", principal_name=email),
+                project_entitlements=[
+                    ProjectEntitlement(
+                        group=Group(group_type="projectContributor"),
+                        project_ref=ProjectRef(id=project_id),
+                    )
+                ],
+                extensions=[],
+            )
+            client = self._clients().get_member_entitlement_management_client()
+            try:
+                # add_user_entitlement() itself would drop operationResult.errors (the SDK's
+                # model types them as '[{ key: int; value: str }]', which msrest can't read), and
+                # those errors are the only explanation of a refusal: same request, JSON kept.
+                response = client._send(
+                    http_method="POST",
+                    location_id=_USER_ENTITLEMENTS_LOCATION,
+                    version="7.1-preview.3",
+                    content=client._serialize.body(entitlement, "UserEntitlement"),
+                )
+            except Exception as error:
+                if "already exists" in _service_message(error).lower():
+                    return recheck() or Invite(True, f"{email} is already in the organization.")
+                raise
+            return _invite_from(email, response.json())
+
+        return self._call(
+            "invite",
+            run,
+            recheck=recheck,
+            idempotent=False,
+            on_conflict=lambda: (
+                recheck() or Invite(True, f"{email} is already in the organization.")
+            ),
+        )
+
+    def _existing_entitlement(self, email: str) -> Invite | None:
+        """The user entitlement for `email`, if the organization has one (None if unknown)."""
+
+        def run() -> Invite | None:
+            client = self._clients().get_member_entitlement_management_client()
+            safe = email.replace("'", "''")
+            page = client.search_user_entitlements(filter=f"name eq '{safe}'")
+            for member in getattr(page, "members", None) or []:
+                user = member.user
+                names = {
+                    (getattr(user, "principal_name", "") or "").lower(),
+                    (getattr(user, "mail_address", "") or "").lower(),
+                }
+                if email.lower() in names:
+                    return Invite(
+                        True,
+                        f"{email} is already in the organization.",
+                        str(member.id),
+                        getattr(user, "descriptor", None),
+                    )
+            return None
+
+        try:
+            return self._call("invite", run)
+        except E.AzdoError as error:
+            if error.status in (400, 404, 405):  # search unsupported here: treat as unknown
+                return None
+            raise
+
+    def user_entitlement(self, email: str) -> Invite | None:
+        """The organization's entitlement for `email`, None when it has none (a read only)."""
+        return self._existing_entitlement(email)
+
+    def descriptor(self, storage_key: str) -> str:
+        """The Graph descriptor of a storage key (team id -> vssgp.…)."""
+
+        def run() -> str:
+            return str(self._clients().get_graph_client().get_descriptor(storage_key).value)
+
+        return self._call("descriptor", run)
+
+    def is_member(self, subject_descriptor: str, container_descriptor: str) -> bool:
+        """Whether the subject (user) is a direct member of the container (team group)."""
+
+        def run() -> bool:
+            graph = self._clients().get_graph_client()
+            result = self._none_if_missing(
+                lambda: (
+                    graph.check_membership_existence(subject_descriptor, container_descriptor)
+                    or True
+                )
+            )
+            return result is not None
+
+        return self._call("is_member", run)
+
+    def add_member(self, subject_descriptor: str, container_descriptor: str) -> None:
+        """Add the subject to the container (PUT: idempotent, retried as is)."""
+
+        def run() -> None:
+            self._clients().get_graph_client().add_membership(
+                subject_descriptor, container_descriptor
+            )
+
+        self._call("add_member", run, writes=True)
+
+    def team_members(self, project_id: str, team_id: str) -> list[Member]:
+        """The team's members."""
+
+        def run() -> list[Member]:
+            found = (
+                self._clients()
+                .get_core_client()
+                .get_team_members_with_extended_properties(project_id, team_id)
+                or []
+            )
+            out = []
+            for m in found:
+                ident = m.identity
+                out.append(
+                    Member(
+                        id=str(ident.id),
+                        unique_name=ident.unique_name or "",
+                        display_name=ident.display_name or "",
+                        descriptor=ident.descriptor,
+                    )
+                )
+            return out
+
+        return self._call("team_members", run)
+
+
+def _invite_from(email: str, answer: Any) -> Invite:
+    """The Invite for a UserEntitlementsPostResponse (JSON): refusals arrive with HTTP 200."""
+    answer = answer if isinstance(answer, dict) else {}
+    result = answer.get("operationResult") or {}
+    entitlement = answer.get("userEntitlement") or result.get("result") or {}
+    user = entitlement.get("user") or {}
+    ok = bool(answer.get("isSuccess")) and result.get("isSuccess") is not False
+    user_id = result.get("userId") or entitlement.get("id")
+    user_id = str(user_id) if user_id and user_id != _ZERO_GUID else None
+    descriptor = user.get("descriptor") or None
+    if ok:
+        return Invite(True, f"Invited {email}; they get an e-mail to join.", user_id, descriptor)
+    problems = [
+        str(e.get("value"))
+        for e in result.get("errors") or []
+        if isinstance(e, dict) and e.get("value")
+    ]
+    said = " ".join(problems) or "no reason was given."
+    return Invite(
+        False,
+        f"Azure DevOps could not add {email}: {said} Check the address; if it "
+        "is right, the organization may not accept this account yet — try "
+        "again later, or add them in the portal.",
+        user_id,
+        descriptor,
+    )

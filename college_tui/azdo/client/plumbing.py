@@ -1,0 +1,202 @@
+"""The facade's plumbing: shared connections, remembered reads, the retried call, raw requests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
+
+from ...events import Emit, Waiting
+from .. import errors as E
+from ..credentials import Credential
+from ..retry import RATE_LIMIT_MESSAGE, Failure, GiveUp, RetryPolicy
+from .failures import _NOT_FOUND_KEEPS_RAISING, ErrorMapping, _transport_error
+from .shared import _Shared
+
+T = TypeVar("T")
+
+
+class Plumbing(ErrorMapping):
+    """Connection sharing, remembered reads and the retried call every service area goes through."""
+
+    def __init__(
+        self,
+        org_url: str,
+        profile_url: str,
+        credential: Credential,
+        emit: Emit,
+        step: str = "",
+        retry: RetryPolicy | None = None,
+        *,
+        timeout: Any = None,
+    ) -> None:
+        self._shared = _Shared(org_url, profile_url, credential, retry or RetryPolicy(), timeout)
+        self._emit = emit
+        self._step = step
+
+    def for_step(self, step: str, emit: Emit | None = None) -> Self:
+        """The same connections and memory, with events tagged with `step` (sent to `emit`).
+
+        Copies may be used from several threads at once: they share the connections (msrest keeps
+        a session per thread) and the HTTP observer, so a Retry-After one of them receives holds
+        back the requests of all of them."""
+        copy = object.__new__(type(self))
+        copy._shared = self._shared
+        copy._emit = emit or self._emit
+        copy._step = step
+        return copy
+
+    # -- remembered reads -------------------------------------------------------------------------
+
+    def remember_reads(self) -> None:
+        """Start remembering reads (a no-op when already remembering); see the module doc."""
+        with self._shared.reads_lock:
+            if self._shared.reads is None:
+                self._shared.reads = {}
+
+    def forget_reads(self, *, stop: bool = False) -> None:
+        """Forget every remembered read; with `stop`, also stop remembering."""
+        with self._shared.reads_lock:
+            self._shared.reads = None if stop or self._shared.reads is None else {}
+
+    def _remembered(self, key: tuple, fetch: Callable[[], T]) -> T:
+        shared = self._shared
+        with shared.reads_lock:
+            reads = shared.reads
+            if reads is not None and key in reads:
+                found = reads[key]
+                return list(found) if isinstance(found, list) else found
+        value = fetch()
+        with shared.reads_lock:
+            # Only if no write forgot everything meanwhile (it replaced the dict).
+            if shared.reads is not None and shared.reads is reads:
+                shared.reads[key] = list(value) if isinstance(value, list) else value
+        return value
+
+    def _once(self, key: str, fetch: Callable[[], T]) -> T:
+        identity = self._shared.identity
+        if key not in identity:
+            identity[key] = fetch()
+        return identity[key]
+
+    @property
+    def org_url(self) -> str:
+        return self._shared.org_url
+
+    @property
+    def profile_url(self) -> str:
+        return self._shared.profile_url
+
+    @property
+    def credential(self) -> Credential:
+        return self._shared.credential
+
+    def __repr__(self) -> str:
+        return f"AzureDevOps({self.org_url!r}, step={self._step!r})"
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _clients(self, host: str = "org") -> Any:
+        url = self._shared.profile_url if host == "profile" else self._shared.org_url
+        if not url:
+            raise E.AzdoError("No organization chosen yet: pick or create an organization first.")
+        return self._shared.connection(url).clients_v7_1
+
+    def _call(
+        self,
+        method: str,
+        attempt: Callable[[], T],
+        *,
+        recheck: Callable[[], Any] | None = None,
+        idempotent: bool = True,
+        on_conflict: Callable[[], Any] | None = None,
+        writes: bool = False,
+    ) -> T:
+        if writes or not idempotent:
+            self.forget_reads()
+            try:
+                return self._send_call(
+                    method, attempt, recheck=recheck, idempotent=idempotent, on_conflict=on_conflict
+                )
+            finally:
+                self.forget_reads()
+        return self._send_call(
+            method, attempt, recheck=recheck, idempotent=idempotent, on_conflict=on_conflict
+        )
+
+    def _send_call(
+        self,
+        method: str,
+        attempt: Callable[[], T],
+        *,
+        recheck: Callable[[], Any] | None,
+        idempotent: bool,
+        on_conflict: Callable[[], Any] | None,
+    ) -> T:
+        http = self._shared.http
+
+        def once() -> T:
+            http.forget_last()
+            return attempt()
+
+        def on_wait(delay: float, number: int, failure: Failure) -> None:
+            if failure.retry_after is not None:
+                message = RATE_LIMIT_MESSAGE
+            else:
+                message = f"Azure DevOps did not answer ({failure.reason}); trying again…"
+            self._emit(Waiting(self._step, message, round(delay, 3), number))
+
+        with http.context(self._emit, self._step):
+            try:
+                return self._shared.retry.call(
+                    once,
+                    classify=self._classify,
+                    on_wait=on_wait,
+                    recheck=recheck,
+                    idempotent=idempotent,
+                    on_conflict=on_conflict,
+                )
+            except GiveUp as gave_up:
+                raise self._to_error(method, gave_up.error, gave_up.failure) from None
+
+    def _status_of(self, error: BaseException) -> tuple[int | None, str | None]:
+        last = self._shared.http.last
+        status = getattr(error, "status", None) or (last.status if last is not None else None)
+        return status, getattr(error, "type_key", None)
+
+    def _none_if_missing(self, fetch: Callable[[], T]) -> T | None:
+        """`fetch()`, or None when the service says 404 for the object (not for the org)."""
+        try:
+            return fetch()
+        except Exception as error:
+            status, type_key = self._status_of(error)
+            if (
+                status == 404
+                and type_key not in _NOT_FOUND_KEEPS_RAISING
+                and _transport_error(error) is None
+            ):
+                return None
+            raise
+
+    def _raw(
+        self,
+        method: str,
+        http_method: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        body: Any = None,
+        portal: bool = True,
+    ) -> Any:
+        from ..raw import check_raw_response, raw_headers
+
+        session = self._shared.http.session()
+        response = session.request(
+            http_method,
+            url,
+            params=params,
+            json=body,
+            headers=raw_headers(self._shared.credential.auth_header(), body=body is not None),
+            allow_redirects=False,
+            timeout=self._shared.http.timeout,
+        )
+        return check_raw_response(response, method, portal=portal)
