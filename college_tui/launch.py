@@ -12,25 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
-PAT_ENV = "AZURE_DEVOPS_PAT"
+from .opening import PAT_ENV, TargetOptions
 
 # The command lines opened here, and whether each uses the sandbox (without: the welcome asks).
 WIZARD_COMMAND_LINES: dict[tuple[str, ...], bool] = {(): False, ("--sandbox",): True}
-
-
-@dataclass
-class TargetOptions:
-    org_url: str | None
-    use_sandbox: bool
-    data: Path | None
-    faults: str | None
-    profile_url: str | None
-    verbose: bool
-    fresh: bool = False  # apply only: plan and check change nothing
-    discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
 
 
 def interactive() -> bool:
@@ -51,7 +37,7 @@ def main() -> None:
         raise SystemExit(run_wizard(options))
     from .cli import main as click_main
 
-    click_main()
+    click_main(prog_name="college-tui")
 
 
 def run_wizard(options: TargetOptions) -> int:
@@ -76,9 +62,7 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
     def open_(sandbox: bool, org_url: str | None = None):
         from dataclasses import replace
 
-        import click
-
-        from .cli import open_target
+        from .opening import TargetRefused, open_target
         from .steps.base import StepError
         from .steps.session import OpenedTarget
 
@@ -90,8 +74,8 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
             )
         try:
             opened = stack.enter_context(open_target(options))
-        except click.ClickException as exc:
-            raise StepError(exc.format_message()) from None
+        except TargetRefused as exc:  # the wizard shows the sentence
+            raise StepError(exc.message) from None
         pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None
         return OpenedTarget(opened.target, pat)
 

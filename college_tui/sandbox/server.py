@@ -7,6 +7,7 @@ mode and the tests); `serve` runs them in the foreground for `college-tui sandbo
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import socket
@@ -172,6 +173,7 @@ class SandboxServer:
 # -- ports kept across starts -----------------------------------------------------------------
 
 PORTS_FILE = "ports.json"  # beside sandbox.db: the ports of the last start
+_PORT_ERRORS = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}  # what binding a port meets
 
 
 class PortProblem(ValueError):
@@ -278,6 +280,8 @@ def start_kept(
         info = server.start()
     except OSError as exc:  # taken between the check and the start
         server.stop()
+        if exc.filename is not None or exc.errno not in _PORT_ERRORS:
+            raise  # a file that cannot be written is not a port's fault: the caller says which
         raise PortProblem(
             f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
             "Run the command again, or choose --port/--ssh-port."
