@@ -373,20 +373,21 @@ def sandbox_serve(
     port: int | None, ssh_port: int | None, data: Path | None, faults: str | None, print_json: bool
 ) -> None:
     """Run the sandbox until Ctrl+C, on the same ports as last time when they are free."""
-    from .opening.sandbox_target import follow_moved_ports, refuse_unusable, sandbox_dirs
+    from .opening import sandbox_target as opening
     from .sandbox.server import PortProblem, serve, start_kept
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
-    data = sandbox_dirs(options)[0]
+    data = opening.sandbox_dirs(options)[0]
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
-        refuse_unusable(data)
+        opening.refuse_unusable(data)
+        opening.refuse_second_serve(data)
     try:
         kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
-    follow_moved_ports(data / "home", kept, _asker())
+    opening.follow_moved_ports(data / "home", kept, _asker())
     serve(kept, print_json, lambda line: click.echo(line, nl=True))
 
 

@@ -217,3 +217,36 @@ def test_fresh_at_a_terminal_names_the_clones_work_and_keeps_it_by_default(tmp_p
     ) in result.output
     assert "Nothing was deleted; nothing was changed." in result.output
     assert tree(world.data) == before
+
+
+def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
+    """The instructor serves the sandbox; apply on the same data folder works on that one (same
+    ports, same database) instead of starting a second sandbox on other ports."""
+    import json
+    import signal
+
+    from college_tui.sandbox.server import PORTS_FILE
+    from tests.conftest import connect
+
+    world = World(tmp_path)
+    world.home.mkdir()
+    world.answers.write_text('alias = "ada"\n', encoding="utf-8")
+    served = world.spawn("sandbox", "serve", "--print-json", "--data", str(world.data))
+    try:
+        info = json.loads(served.stdout.readline())
+        ports = (world.data / PORTS_FILE).read_text()
+        result = world.apply("--until", "project", timeout=90)
+        out = result.stdout + result.stderr
+        assert result.returncode == 0, out
+        assert f"Using the sandbox `college-tui sandbox serve` runs for {world.data}" in out
+        assert (world.data / PORTS_FILE).read_text() == ports  # no second sandbox, no new ports
+        core = connect(info["org_url"], info["pat"]).clients_v7_1.get_core_client()
+        assert [p.name for p in core.get_projects()] == ["College"]  # made on the served one
+
+        second = world.run("sandbox", "serve", "--data", str(world.data), timeout=60)
+        assert second.returncode == 1, second.stdout + second.stderr
+        assert "serves" in second.stderr and "already" in second.stderr
+        assert (world.data / PORTS_FILE).read_text() == ports
+    finally:
+        served.send_signal(signal.SIGINT)
+        served.communicate(timeout=20)

@@ -134,12 +134,17 @@ def sandbox_config():
 
 @contextlib.contextmanager
 def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Opened]:
-    """Start the sandbox of `options` and yield it as an Opened target; stop it afterwards."""
-    from dataclasses import replace
+    """Start the sandbox of `options` and yield it as an Opened target; stop it afterwards.
 
+    A `college-tui sandbox serve` running on the same data folder is used instead (its ports,
+    its database): a second sandbox on other ports would leave the first's links dead.
+    """
     data, home = sandbox_dirs(options)
     refuse_unusable(data)
-    server, info = start_sandbox(data, options.faults, asker)
+    info = served(data, options, asker)
+    server = None
+    if info is None:
+        server, info = start_sandbox(data, options.faults, asker)
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
     import logging
@@ -147,19 +152,65 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        yield Opened(
-            replace(
-                target,
-                org_url=info.org_url,
-                profile_url=info.profile_url,
-                ssh_hostname=info.ssh_host,
-                ssh_port=info.ssh_port,
-                ssh_host_key=info.ssh_host_key,
-            ),
-            info.pat,
-        )
+        yield Opened(_at(target, info), info.pat)
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+
+
+def refuse_second_serve(data: Path) -> None:
+    """`sandbox serve` of a folder another serve serves: refused before it starts (and moves
+    ports)."""
+    from ..sandbox.running import running
+
+    info = None
+    with contextlib.suppress(Exception):  # a damaged database: the start says more
+        info = running(data)
+    if info is not None:
+        raise TargetRefused(
+            f"`college-tui sandbox serve` serves {data} already ({info.org_url}): use that "
+            "one, or stop it (Ctrl+C in its window) first.",
+            usage=False,
+        )
+
+
+def _at(target, info):
+    """`target` where the sandbox described by `info` listens."""
+    from dataclasses import replace
+
+    return replace(
+        target,
+        org_url=info.org_url,
+        profile_url=info.profile_url,
+        ssh_hostname=info.ssh_host,
+        ssh_port=info.ssh_port,
+        ssh_host_key=info.ssh_host_key,
+    )
+
+
+def served(data: Path, options: TargetOptions, asker: Asker):
+    """The SandboxInfo of a `college-tui sandbox serve` of `data` running now (said), or None."""
+    from ..sandbox.running import running
+
+    try:
+        info = running(data)
+    except Exception as exc:  # a damaged database: the serve itself says more
+        raise TargetRefused(f"The running sandbox cannot be used: {exc}", usage=False) from None
+    if info is None:
+        return None
+    if options.faults:
+        raise TargetRefused(
+            f"`college-tui sandbox serve` is serving {data} now, without this command's "
+            "faults: stop it (Ctrl+C in its window) to run with --faults, or leave --faults "
+            "out to use it.",
+            "--faults",
+        )
+    asker.say(
+        f"Using the sandbox `college-tui sandbox serve` runs for {data} ({info.org_url}).",
+        err=True,
+    )
+    point_ssh_config(data / "home", info.ssh_port, asker)
+    return info
 
 
 def start_sandbox(data: Path, faults: str | None, asker: Asker):
@@ -185,7 +236,14 @@ def start_sandbox(data: Path, faults: str | None, asker: Asker):
 
 
 def follow_moved_ports(home: Path, kept, asker: Asker) -> None:
-    """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port.
+    """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port."""
+    for note in kept.moved:
+        asker.say(note, err=True)
+    point_ssh_config(home, kept.info.ssh_port, asker)
+
+
+def point_ssh_config(home: Path, ssh_port: int | None, asker: Asker) -> None:
+    """Point the sandbox home's ssh config block at `ssh_port` (said when it changed).
 
     The clone's git reaches the sandbox through that block (`ssh -F <home>/.ssh/config`): a
     block left on the old port would make `git push` fail after a restart.
@@ -193,21 +251,19 @@ def follow_moved_ports(home: Path, kept, asker: Asker) -> None:
     from ..workstation.errors import WorkstationError
     from ..workstation.sshconfig import retarget_port
 
-    for note in kept.moved:
-        asker.say(note, err=True)
     config = home / ".ssh" / "config"
     try:
-        change = retarget_port(config, kept.info.ssh_port) if kept.info.ssh_port else "unchanged"
+        change = retarget_port(config, ssh_port) if ssh_port else "unchanged"
     except WorkstationError as exc:
         asker.say(
             f"The ssh config block in {config} could not be pointed at the sandbox's SSH "
-            f"port {kept.info.ssh_port}: {exc}",
+            f"port {ssh_port}: {exc}",
             err=True,
         )
         return
     if change != "unchanged":
         asker.say(
-            f"Updated the college-tui block in {config}: Port {kept.info.ssh_port}, where "
+            f"Updated the college-tui block in {config}: Port {ssh_port}, where "
             "the sandbox's SSH server listens now.",
             err=True,
         )

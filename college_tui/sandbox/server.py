@@ -307,6 +307,13 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    from .running import announce
+
+    try:  # before the ready line: a script may run apply on this data folder right after it
+        release = announce(info)  # apply and the wizard on this data folder use this sandbox
+    except BaseException:
+        server.stop()
+        raise
     if print_json:
         echo(json.dumps(info.as_dict()))
     else:
@@ -328,6 +335,7 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         while not stop.wait(0.5):
             pass
     finally:
+        release()
         server.stop()
         if not print_json:
             echo("Sandbox stopped; its data and ports are kept for the next start.")

@@ -27,6 +27,7 @@ SANDBOX_MADE = (
     "sdk-cache",
     "ssh_host_rsa_key",
     "ssh_host_rsa_key.pub",
+    "serving.json",
 )
 
 
