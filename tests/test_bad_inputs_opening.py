@@ -247,6 +247,11 @@ def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
         assert second.returncode == 1, second.stdout + second.stderr
         assert "serves" in second.stderr and "already" in second.stderr
         assert (world.data / PORTS_FILE).read_text() == ports
+
+        fresh = world.apply("--fresh", timeout=60)  # would delete the database under the serve
+        assert fresh.returncode == 1, fresh.stdout + fresh.stderr
+        assert "--fresh would delete its data under it" in fresh.stderr
+        assert [p.name for p in core.get_projects()] == ["College"]
     finally:
         served.send_signal(signal.SIGINT)
         served.communicate(timeout=20)

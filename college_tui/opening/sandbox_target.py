@@ -158,9 +158,9 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
             server.stop()
 
 
-def refuse_second_serve(data: Path) -> None:
-    """`sandbox serve` of a folder another serve serves: refused before it starts (and moves
-    ports)."""
+def refuse_second_serve(data: Path, why: str = "") -> None:
+    """Refuse when a `sandbox serve` serves `data` now: a second serve (before it starts and
+    moves ports), or --fresh (`why` says what it would do)."""
     from ..sandbox.running import running
 
     info = None
@@ -168,8 +168,9 @@ def refuse_second_serve(data: Path) -> None:
         info = running(data)
     if info is not None:
         raise TargetRefused(
-            f"`college-tui sandbox serve` serves {data} already ({info.org_url}): use that "
-            "one, or stop it (Ctrl+C in its window) first.",
+            f"`college-tui sandbox serve` serves {data} already ({info.org_url})"
+            + (f" and {why}" if why else ": use that one")
+            + ". Stop it (Ctrl+C in its window) first; nothing was changed.",
             usage=False,
         )
 
@@ -281,6 +282,9 @@ def fresh(options: TargetOptions, asker: Asker, assume_yes: bool) -> None:
 
     target = provisional_sandbox(options)
     data, _home = sandbox_dirs(options)
+    if (problem := data_problem(data)) is not None:
+        raise TargetRefused(problem + " Nothing was deleted.", usage=False)
+    refuse_second_serve(data, "--fresh would delete its data under it")
     try:
         plan = fresh_plan(data, state_path(target.state_key))
     except FreshRefused as exc:
