@@ -26,10 +26,10 @@ from .opening import (
 from .opening.engine import (
     EXIT_NOT_DONE,
     apply_command,
+    apply_outcome,
     confirmed,
     doctor_target,
     engine,
-    outcome_lines,
     unicode_ok,
 )
 
@@ -273,7 +273,7 @@ def apply(
             click.echo("Nothing was changed.")
             raise SystemExit(EXIT_NOT_DONE)
         report = session.run()
-    lines, code = outcome_lines(report)
+    lines, code = apply_outcome(report)
     for line in lines:
         click.echo(line)
     raise SystemExit(code)

@@ -187,7 +187,7 @@ def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
     return shlex.join(words)
 
 
-def outcome_lines(report) -> tuple[list[str], int]:
+def apply_outcome(report) -> tuple[list[str], int]:
     """apply's last lines for a finished run, and its exit code (0 only when all is done)."""
     from ..steps.runner import DONE, WARNING
 
