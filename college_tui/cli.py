@@ -1,6 +1,6 @@
 """The `college-tui` command line: wizard (default), apply, plan, check, sandbox serve.
 
-launch.py is the entry point: it opens the wizard itself for `college-tui` and
+The entry point (`__main__.py`) opens the wizard itself for `college-tui` and
 `college-tui --sandbox` in a terminal and hands every other command line to `main` here.
 Nothing heavy is imported at module level: the first frame of the wizard must appear fast.
 Every command that talks to a target takes the same options: `--org URL` for Azure DevOps, or

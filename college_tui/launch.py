@@ -1,10 +1,10 @@
-"""The `college-tui` command's entry point, and the wizard's start.
+"""The wizard's start: whether there is a terminal, opening the full-screen wizard, and the
+opener it calls (in a worker thread) to open its target through `college_tui.opening`.
 
-The two command lines an attendee types to open the wizard in a terminal, `college-tui` and
-`college-tui --sandbox`, start it from here without loading cli.py: importing click and building
-every command's options was 50-80 ms of the half second to the first frame. Every other command
-line (options, subcommands, --help, no terminal) goes to cli.py, which starts the wizard through
-`run_wizard` as well, so both ways open the same wizard.
+`college-tui` and `college-tui --sandbox` in a terminal come here straight from the entry point
+(`college_tui/__main__.py`) without loading cli.py: importing click and building every command's
+options was 50-80 ms of the half second to the first frame. cli.py starts the wizard through
+`run_wizard` as well, so both ways open the same wizard. Neither click nor cli.py is imported here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ import sys
 
 from .opening import PAT_ENV, TargetOptions
 
-# The command lines opened here, and whether each uses the sandbox (without: the welcome asks).
-WIZARD_COMMAND_LINES: dict[tuple[str, ...], bool] = {(): False, ("--sandbox",): True}
-
 
 def interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
@@ -26,18 +23,6 @@ def interactive() -> bool:
 def in_a_terminal() -> bool:
     """The full-screen wizard needs a keyboard and a screen."""
     return interactive() and sys.stdout is not None and sys.stdout.isatty()
-
-
-def main() -> None:
-    """`college-tui`: the wizard at once for its two plain command lines, else cli.py."""
-    arguments = tuple(sys.argv[1:])
-    if arguments in WIZARD_COMMAND_LINES and in_a_terminal():
-        use_sandbox = WIZARD_COMMAND_LINES[arguments]
-        options = TargetOptions(None, use_sandbox, None, None, None, verbose=False)
-        raise SystemExit(run_wizard(options))
-    from .cli import main as click_main
-
-    click_main(prog_name="college-tui")
 
 
 def run_wizard(options: TargetOptions) -> int:
