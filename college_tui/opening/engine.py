@@ -10,7 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
-from . import Asker, TargetOptions, TargetRefused, open_target, provisional_target
+from . import open_target, provisional_target
+from .options import Asker, TargetOptions, TargetRefused
 
 EXIT_NOT_DONE, EXIT_USAGE = 1, 2
 
@@ -209,7 +210,7 @@ def doctor_target(options: TargetOptions, asker: Asker, stack: contextlib.ExitSt
     """doctor's (target, PAT): the opened target when one was named (the stack closes it), the
     PAT from the sandbox, $AZURE_DEVOPS_PAT or the keyring; the PAT is hidden from children."""
     from ..workstation.childenv import hide_from_children
-    from . import PAT_ENV
+    from .options import PAT_ENV
     from .service_target import saved_pat
 
     target, pat = None, (os.environ.get(PAT_ENV) or "").strip() or None

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import Asker, Opened, TargetOptions, TargetRefused
+from .options import Asker, Opened, TargetOptions, TargetRefused
 
 # Hidden knobs for tests: shorter sandbox clocks (the progressions stay real).
 FAST_ENV = "COLLEGE_TUI_SANDBOX_FAST"
@@ -161,7 +161,7 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
 def refuse_second_serve(data: Path, why: str = "") -> None:
     """Refuse when a `sandbox serve` serves `data` now: a second serve (before it starts and
     moves ports), or --fresh (`why` says what it would do)."""
-    from ..sandbox.running import running
+    from ..sandbox.server import running
 
     info = None
     with contextlib.suppress(Exception):  # a damaged database: the start says more
@@ -191,7 +191,7 @@ def _at(target, info):
 
 def served(data: Path, options: TargetOptions, asker: Asker):
     """The SandboxInfo of a `college-tui sandbox serve` of `data` running now (said), or None."""
-    from ..sandbox.running import running
+    from ..sandbox.server import running
 
     try:
         info = running(data)

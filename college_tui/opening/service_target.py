@@ -7,7 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from . import PAT_ENV, Asker, Opened, TargetOptions, TargetRefused
+from .options import PAT_ENV, Asker, Opened, TargetOptions, TargetRefused
 
 
 def provisional_service(options: TargetOptions, asker: Asker):

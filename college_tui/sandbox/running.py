@@ -63,11 +63,8 @@ def announce(info) -> Callable[[], None]:
     return release
 
 
-def running(data_dir: Path):
-    """The SandboxInfo of a `sandbox serve` running on `data_dir` now, or None."""
-    from .server import SandboxInfo
-    from .store import Store
-
+def announcement(data_dir: Path) -> dict | None:
+    """What a `sandbox serve` running on `data_dir` now announced (no PAT), or None."""
     path = Path(data_dir) / SERVING_FILE
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -81,14 +78,4 @@ def running(data_dir: Path):
         return None
     finally:
         os.close(fd)
-    if not isinstance(fields, dict):
-        return None
-    store = Store(Path(data_dir) / "sandbox.db")
-    try:
-        pat = store.meta("pat") or ""
-    finally:
-        store.close()
-    try:
-        return SandboxInfo(pat=pat, **fields)
-    except TypeError:  # written by another version
-        return None
+    return fields if isinstance(fields, dict) else None

@@ -297,6 +297,25 @@ def start_kept(
     return KeptStart(server, info, notes)
 
 
+def running(data_dir: Path) -> SandboxInfo | None:
+    """How to reach a `college-tui sandbox serve` running on `data_dir` now, or None."""
+    from .running import announcement
+    from .store import Store
+
+    fields = announcement(data_dir)
+    if fields is None:
+        return None
+    store = Store(Path(data_dir) / "sandbox.db")
+    try:
+        pat = store.meta("pat") or ""
+    finally:
+        store.close()
+    try:
+        return SandboxInfo(**{**fields, "pat": pat})
+    except TypeError:  # announced by another version of college-tui
+        return None
+
+
 def serve(kept: KeptStart, print_json: bool, echo) -> None:
     """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM."""
     import json
