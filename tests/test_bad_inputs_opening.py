@@ -238,14 +238,14 @@ def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
         result = world.apply("--until", "project", timeout=90)
         out = result.stdout + result.stderr
         assert result.returncode == 0, out
-        assert f"Using the sandbox `college-tui sandbox serve` runs for {world.data}" in out
+        assert f"Using the sandbox already running for {world.data}" in out
         assert (world.data / PORTS_FILE).read_text() == ports  # no second sandbox, no new ports
         core = connect(info["org_url"], info["pat"]).clients_v7_1.get_core_client()
         assert [p.name for p in core.get_projects()] == ["College"]  # made on the served one
 
         second = world.run("sandbox", "serve", "--data", str(world.data), timeout=60)
         assert second.returncode == 1, second.stdout + second.stderr
-        assert "serves" in second.stderr and "already" in second.stderr
+        assert f"A college-tui sandbox runs for {world.data} already" in second.stderr
         assert (world.data / PORTS_FILE).read_text() == ports
 
         fresh = world.apply("--fresh", timeout=60)  # would delete the database under the serve
@@ -255,3 +255,41 @@ def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
     finally:
         served.send_signal(signal.SIGINT)
         served.communicate(timeout=20)
+
+
+def test_plan_during_an_apply_uses_the_applys_sandbox_and_keeps_its_ports(tmp_path):
+    """plan and check take no lock: they used to start a second sandbox on the same data folder,
+    on new ports that they saved, so the running apply's links pointed at dead ports."""
+    from college_tui.sandbox.server import PORTS_FILE
+
+    world = World(tmp_path)
+    world.home.mkdir()
+    world.answers.write_text('alias = "ada"\n', encoding="utf-8")
+    first = world.apply("--until", "sign-in", timeout=90)  # the sandbox exists, its ports saved
+    assert first.returncode == 0, first.stdout + first.stderr
+    ports = (world.data / PORTS_FILE).read_text()
+    slow = world.env(COLLEGE_TUI_SANDBOX_PROJECT_SECONDS="30")  # apply waits on the project
+    apply = subprocess.Popen(
+        world.command("apply", *world.sandbox_args(), "--answers", str(world.answers), "--yes"),
+        env=slow,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        seen = ""
+        for line in apply.stdout:  # until the project is being created
+            seen += line
+            if line.startswith("[project]"):
+                break
+        else:
+            raise AssertionError(seen)
+        looked = world.run("plan", *world.sandbox_args(), timeout=60)
+        out = looked.stdout + looked.stderr
+        assert looked.returncode == 0, out
+        assert f"Using the sandbox already running for {world.data}" in out
+        assert (world.data / PORTS_FILE).read_text() == ports
+    finally:
+        apply.kill()
+        apply.communicate(timeout=20)

@@ -136,15 +136,18 @@ def sandbox_config():
 def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Opened]:
     """Start the sandbox of `options` and yield it as an Opened target; stop it afterwards.
 
-    A `college-tui sandbox serve` running on the same data folder is used instead (its ports,
-    its database): a second sandbox on other ports would leave the first's links dead.
+    A sandbox already running for the same data folder (`college-tui sandbox serve`, or the one
+    an `apply` started) is used instead, with its ports and its database: a second sandbox on
+    other ports would save them and leave the first's links and ssh config on dead ports. The
+    sandbox started here says so too, for the next command on this folder.
     """
     data, home = sandbox_dirs(options)
     refuse_unusable(data)
     info = served(data, options, asker)
-    server = None
+    server, release = None, None
     if info is None:
         server, info = start_sandbox(data, options.faults, asker)
+        release = _announce(info)
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
     import logging
@@ -154,13 +157,25 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
         yield Opened(_at(target, info), info.pat)
     finally:
+        if release is not None:
+            release()
         if server is not None:
             server.stop()
 
 
+def _announce(info):
+    """Announce a started sandbox (sandbox.running); a no-op release when that cannot be done."""
+    from ..sandbox.running import AlreadyServed, announce
+
+    try:
+        return announce(info)
+    except (AlreadyServed, OSError):  # started at the same moment as another: the lock decides
+        return lambda: None
+
+
 def refuse_second_serve(data: Path, why: str = "") -> None:
-    """Refuse when a `sandbox serve` serves `data` now: a second serve (before it starts and
-    moves ports), or --fresh (`why` says what it would do)."""
+    """Refuse when a sandbox runs for `data` now: a second serve (before it starts and moves
+    ports), or --fresh (`why` says what it would do)."""
     from ..sandbox.server import running
 
     info = None
@@ -168,9 +183,10 @@ def refuse_second_serve(data: Path, why: str = "") -> None:
         info = running(data)
     if info is not None:
         raise TargetRefused(
-            f"`college-tui sandbox serve` serves {data} already ({info.org_url})"
+            f"A college-tui sandbox runs for {data} already ({info.org_url})"
             + (f" and {why}" if why else ": use that one")
-            + ". Stop it (Ctrl+C in its window) first; nothing was changed.",
+            + ". Stop it (Ctrl+C in its window, or let its run finish) first; nothing was "
+            "changed.",
             usage=False,
         )
 
@@ -190,7 +206,7 @@ def _at(target, info):
 
 
 def served(data: Path, options: TargetOptions, asker: Asker):
-    """The SandboxInfo of a `college-tui sandbox serve` of `data` running now (said), or None."""
+    """The SandboxInfo of a sandbox running for `data` now (said), or None."""
     from ..sandbox.server import running
 
     try:
@@ -201,13 +217,13 @@ def served(data: Path, options: TargetOptions, asker: Asker):
         return None
     if options.faults:
         raise TargetRefused(
-            f"`college-tui sandbox serve` is serving {data} now, without this command's "
-            "faults: stop it (Ctrl+C in its window) to run with --faults, or leave --faults "
-            "out to use it.",
+            f"A college-tui sandbox runs for {data} already, without this command's faults: "
+            "stop it (Ctrl+C in its window, or let its run finish) to run with --faults, or "
+            "leave --faults out to use it.",
             "--faults",
         )
     asker.say(
-        f"Using the sandbox `college-tui sandbox serve` runs for {data} ({info.org_url}).",
+        f"Using the sandbox already running for {data} ({info.org_url}).",
         err=True,
     )
     point_ssh_config(data / "home", info.ssh_port, asker)

@@ -1,9 +1,10 @@
-"""A `college-tui sandbox serve` says it is serving a data folder, so that `apply`, `plan` and the
-wizard on the same folder use it (its ports, its database) instead of starting a second sandbox.
+"""A running sandbox (`college-tui sandbox serve`, or the one an `apply` started) says it serves its
+data folder, so that `apply`, `plan` and the wizard on the same folder use it (its ports, its
+database) instead of starting a second sandbox on other ports.
 
-The serve holds an exclusive lock on `serving.json` in the data folder while it runs; the file
-holds how to reach it, without the PAT (that stays in the sandbox's database). A lock that
-nobody holds (a serve that was killed) means nothing is serving.
+The sandbox's process holds an exclusive lock on `serving.json` in the data folder while it runs;
+the file holds how to reach it, without the PAT (that stays in the sandbox's database). A lock
+that nobody holds (a process that was killed) means nothing is serving.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ SERVING_FILE = "serving.json"
 
 
 class AlreadyServed(Exception):
-    """Another `sandbox serve` serves this data folder (the message says where)."""
+    """Another sandbox serves this data folder (the message says where)."""
 
 
 def _locked_by_someone(fd: int) -> bool:
@@ -49,8 +50,8 @@ def announce(info) -> Callable[[], None]:
     except OSError:
         os.close(fd)
         raise AlreadyServed(
-            f"Another `college-tui sandbox serve` serves {info.data_dir} already: use that "
-            "one, or stop it first."
+            f"Another college-tui sandbox serves {info.data_dir} already: use that one, or "
+            "stop it first."
         ) from None
     fields = {k: v for k, v in info.as_dict().items() if k != "pat"}
     os.ftruncate(fd, 0)
