@@ -293,3 +293,16 @@ def test_plan_during_an_apply_uses_the_applys_sandbox_and_keeps_its_ports(tmp_pa
     finally:
         apply.kill()
         apply.communicate(timeout=20)
+
+
+def test_the_troubleshooting_page_names_a_target_in_every_command_it_tells_you_to_run():
+    """`college-tui doctor` alone reaches the network and `college-tui apply` alone is refused:
+    the page's own advice (not the quoted messages) names --org URL or --sandbox."""
+    import re
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "troubleshooting.md").read_text()
+    advice = [line for line in page.splitlines() if not line.startswith(("> ", "#"))]
+    bare = re.compile(  # "run `college-tui apply`", "(or `college-tui apply`)", "… tells you"
+        r"(?i)(run|or) `college-tui (doctor|apply)`|`college-tui (doctor|apply)` (tells|checks)"
+    )
+    assert [line for line in advice if bare.search(line)] == []
