@@ -147,6 +147,7 @@ def figure_apply(r: Runner) -> None:
     by_route: dict[str, int] = {}
     for _ in range(r.reps(1, 3)):
         space = Workspace("college-bench-apply-")
+        r._keep.append(space)  # removed by Runner.close (figure 7 reads the last one)
         stats_file = space.root / "stats.json"
         wall, rss, out, _err = timed_child(
             [
@@ -171,7 +172,7 @@ def figure_apply(r: Runner) -> None:
         base_wall, base_rss, _, _ = timed_child([PYTHON, "-c", BASELINE_IMPORTS], space.env())
         baselines.append(base_wall)
         r.baseline_rss.append(base_rss)
-        if r.apply_data is not None:
+        if r.apply_data is not None:  # the run before: figure 7 only needs the last one
             shutil.rmtree(r.apply_data.parent, ignore_errors=True)
         r.apply_data = space.root / "sandbox"  # kept for figure 7
     r.apply_walls = walls

@@ -1,10 +1,10 @@
-"""The `college-tui` command's entry point, and the wizard's start.
+"""The wizard's start: whether there is a terminal, opening the full-screen wizard, and the
+opener it calls (in a worker thread) to open its target through `college_tui.opening`.
 
-The two command lines an attendee types to open the wizard in a terminal, `college-tui` and
-`college-tui --sandbox`, start it from here without loading cli.py: importing click and building
-every command's options was 50-80 ms of the half second to the first frame. Every other command
-line (options, subcommands, --help, no terminal) goes to cli.py, which starts the wizard through
-`run_wizard` as well, so both ways open the same wizard.
+`college-tui` and `college-tui --sandbox` in a terminal come here straight from the entry point
+(`college_tui/__main__.py`) without loading cli.py: importing click and building every command's
+options was 50-80 ms of the half second to the first frame. cli.py starts the wizard through
+`run_wizard` as well, so both ways open the same wizard. Neither click nor cli.py is imported here.
 """
 
 from __future__ import annotations
@@ -12,25 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
-PAT_ENV = "AZURE_DEVOPS_PAT"
-
-# The command lines opened here, and whether each uses the sandbox (without: the welcome asks).
-WIZARD_COMMAND_LINES: dict[tuple[str, ...], bool] = {(): False, ("--sandbox",): True}
-
-
-@dataclass
-class TargetOptions:
-    org_url: str | None
-    use_sandbox: bool
-    data: Path | None
-    faults: str | None
-    profile_url: str | None
-    verbose: bool
-    fresh: bool = False  # apply only: plan and check change nothing
-    discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
+from .opening import PAT_ENV, TargetOptions
 
 
 def interactive() -> bool:
@@ -40,18 +23,6 @@ def interactive() -> bool:
 def in_a_terminal() -> bool:
     """The full-screen wizard needs a keyboard and a screen."""
     return interactive() and sys.stdout is not None and sys.stdout.isatty()
-
-
-def main() -> None:
-    """`college-tui`: the wizard at once for its two plain command lines, else cli.py."""
-    arguments = tuple(sys.argv[1:])
-    if arguments in WIZARD_COMMAND_LINES and in_a_terminal():
-        use_sandbox = WIZARD_COMMAND_LINES[arguments]
-        options = TargetOptions(None, use_sandbox, None, None, None, verbose=False)
-        raise SystemExit(run_wizard(options))
-    from .cli import main as click_main
-
-    click_main()
 
 
 def run_wizard(options: TargetOptions) -> int:
@@ -76,9 +47,7 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
     def open_(sandbox: bool, org_url: str | None = None):
         from dataclasses import replace
 
-        import click
-
-        from .cli import open_target
+        from .opening import TargetRefused, open_target
         from .steps.base import StepError
         from .steps.session import OpenedTarget
 
@@ -90,8 +59,8 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
             )
         try:
             opened = stack.enter_context(open_target(options))
-        except click.ClickException as exc:
-            raise StepError(exc.format_message()) from None
+        except TargetRefused as exc:  # the wizard shows the sentence
+            raise StepError(exc.message) from None
         pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None
         return OpenedTarget(opened.target, pat)
 

@@ -6,11 +6,14 @@ use, so both are set here before any test imports them.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 _SESSION_TMP = tempfile.mkdtemp(prefix="college-tui-tests-")
+atexit.register(shutil.rmtree, _SESSION_TMP, True)  # the session's caches go with the session
 os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(_SESSION_TMP, "sdk-cache")
 os.environ["PYTHON_KEYRING_BACKEND"] = "college_tui.workstation.memory_keyring.MemoryKeyring"
 os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")

@@ -1,4 +1,4 @@
-"""`college-tui`'s entry point (launch.py): the two plain wizard command lines open the wizard
+"""`college-tui`'s entry point (__main__.py): the two plain wizard command lines open the wizard
 without loading click (a tenth of the time to the first frame); every other command line goes to
 cli.py, and both ways start the same wizard with the same options."""
 
@@ -12,18 +12,20 @@ import time
 
 import pytest
 
+from college_tui import __main__ as entry
 from college_tui import cli, launch
 
 # Runs `college-tui ARGS` with the wizard replaced by a line saying what it was asked to open.
 PROBE = """
 import sys
 from college_tui import launch
+from college_tui.__main__ import main
 def run_wizard(options):
     print(f"WIZARD {options!r} click={'click' in sys.modules}", flush=True)
     return 0
 launch.run_wizard = run_wizard
 sys.argv = ["college-tui", *sys.argv[1:]]
-launch.main()
+main()
 """
 
 
@@ -86,7 +88,7 @@ def test_both_ways_start_the_wizard_with_the_same_options(monkeypatch, args):
     monkeypatch.setattr(launch, "run_wizard", lambda options: asked.append(options) or 0)
     monkeypatch.setattr(sys, "argv", ["college-tui", *args])
     with pytest.raises(SystemExit) as fast:
-        launch.main()
+        entry.main()
     with pytest.raises(SystemExit) as through_click:
         cli.main(args, prog_name="college-tui")
     assert fast.value.code == through_click.value.code == 0

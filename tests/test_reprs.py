@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from college_tui.cli import Opened
+from college_tui.opening import Opened
 from college_tui.sandbox.server import SandboxInfo
 from college_tui.steps.answers import Answers
 from college_tui.steps.base import Secrets

@@ -120,10 +120,19 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "steps/doctor_network.py",
         ],
     ),
-    ("The command line", ["cli.py"]),
+    (
+        "The command line",
+        [
+            "cli.py",
+            "opening/__init__.py",
+            "opening/engine.py",
+            "opening/sandbox_target.py",
+            "opening/service_target.py",
+        ],
+    ),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
-SCANNED_FOLDERS = ("steps", "azdo", "workstation")
+SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")
 # Never shown to a user: the in-memory keyring of the tests and the sandbox.
 NOT_SCANNED = {"workstation/memory_keyring.py"}
 

@@ -7,6 +7,7 @@ mode and the tests); `serve` runs them in the foreground for `college-tui sandbo
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import socket
@@ -230,6 +231,7 @@ class SandboxServer:
 # -- ports kept across starts -----------------------------------------------------------------
 
 PORTS_FILE = "ports.json"  # beside sandbox.db: the ports of the last start
+_PORT_ERRORS = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}  # what binding a port meets
 
 
 class PortProblem(ValueError):
@@ -342,6 +344,8 @@ def start_kept(
         info = server.start()
     except OSError as exc:  # taken between the check and the start
         server.stop()
+        if exc.filename is not None or exc.errno not in _PORT_ERRORS:
+            raise  # a file that cannot be written is not a port's fault: the caller says which
         raise PortProblem(
             f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
             "Run the command again, or choose --port/--ssh-port."
@@ -357,6 +361,25 @@ def start_kept(
     return KeptStart(server, info, notes)
 
 
+def running(data_dir: Path) -> SandboxInfo | None:
+    """How to reach a `college-tui sandbox serve` running on `data_dir` now, or None."""
+    from .running import announcement
+    from .store import Store
+
+    fields = announcement(data_dir)
+    if fields is None:
+        return None
+    store = Store(Path(data_dir) / "sandbox.db")
+    try:
+        pat = store.meta("pat") or ""
+    finally:
+        store.close()
+    try:
+        return SandboxInfo(**{**fields, "pat": pat})
+    except TypeError:  # announced by another version of college-tui
+        return None
+
+
 def serve(kept: KeptStart, print_json: bool, echo) -> None:
     """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM."""
     import json
@@ -367,6 +390,13 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    from .running import announce
+
+    try:  # before the ready line: a script may run apply on this data folder right after it
+        release = announce(info)  # apply and the wizard on this data folder use this sandbox
+    except BaseException:
+        server.stop()
+        raise
     if print_json:
         echo(json.dumps(info.as_dict()))
     else:
@@ -391,6 +421,7 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         while not stop.wait(0.5):
             pass
     finally:
+        release()
         server.stop()
         if not print_json:
             echo("Sandbox stopped; its data and ports are kept for the next start.")

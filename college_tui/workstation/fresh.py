@@ -14,6 +14,31 @@ from pathlib import Path
 from .localwork import find_clones, unsaved_work
 
 SANDBOX_MARKER = "sandbox.db"  # a folder without it is not a sandbox data folder
+# What the sandbox itself makes in its data folder: --fresh deletes these and nothing else (a
+# file of the user's beside them stays). Add here whatever the sandbox starts to keep there.
+SANDBOX_MADE = (
+    SANDBOX_MARKER,
+    f"{SANDBOX_MARKER}-wal",
+    f"{SANDBOX_MARKER}-shm",
+    f"{SANDBOX_MARKER}-journal",
+    "ports.json",
+    "repos",
+    "home",
+    "sdk-cache",
+    "ssh_host_rsa_key",
+    "ssh_host_rsa_key.pub",
+    "serving.json",
+)
+
+
+def sandbox_made(entry: Path) -> bool:
+    """True for a file or folder the sandbox itself makes in its data folder."""
+    name = entry.name
+    return (
+        name in SANDBOX_MADE
+        or (name.startswith("course-") and name.endswith(".git"))  # the course's bare repos
+        or (name.startswith(".ports.json.") and name.endswith(".tmp"))  # an interrupted write
+    )
 
 
 class FreshRefused(Exception):
@@ -25,7 +50,8 @@ class FreshPlan:
     """What `--fresh` would delete, and the work it would lose."""
 
     data: Path
-    entries: list[Path] = field(default_factory=list)  # the data folder's contents
+    entries: list[Path] = field(default_factory=list)  # what the sandbox made in the folder
+    kept: list[Path] = field(default_factory=list)  # anything else there: never deleted
     state_file: Path | None = None  # the run-state file of this sandbox, when it exists
     clones: list[Path] = field(default_factory=list)  # git working trees inside the folder
     local_work: dict[Path, list[str]] = field(default_factory=dict)  # clone -> what is only there
@@ -38,7 +64,7 @@ class FreshPlan:
         """One line per thing that would be deleted (clones named with their unsaved work)."""
         out = (
             [
-                f"the sandbox data folder's contents in {self.data}: "
+                f"the sandbox's own files in {self.data}: "
                 f"{', '.join(sorted(p.name for p in self.entries))}"
             ]
             if self.entries
@@ -58,6 +84,10 @@ class FreshPlan:
             out.append(f"the run-state file {self.state_file}")
         return out
 
+    def kept_lines(self) -> list[str]:
+        """What --fresh leaves in the folder because the sandbox did not make it."""
+        return [f"{p} (not the sandbox's)" for p in self.kept]
+
 
 def fresh_plan(data: Path, state_file: Path) -> FreshPlan:
     """What `--fresh` would delete in `data` (and `state_file`); deletes nothing.
@@ -66,13 +96,20 @@ def fresh_plan(data: Path, state_file: Path) -> FreshPlan:
     """
     plan = FreshPlan(data, state_file=state_file if state_file.exists() else None)
     if data.is_dir():
-        plan.entries = sorted(data.iterdir())
-        if plan.entries and not (data / SANDBOX_MARKER).exists():
+        everything = sorted(data.iterdir())
+        if everything and not (data / SANDBOX_MARKER).exists():
             raise FreshRefused(
                 f"{data} does not look like a sandbox data folder (no "
                 f"{SANDBOX_MARKER}): refusing to empty it for --fresh."
             )
-        plan.clones = find_clones(data)
+        plan.entries = [p for p in everything if sandbox_made(p)]
+        plan.kept = [p for p in everything if not sandbox_made(p)]
+        plan.clones = [  # only clones --fresh would delete (a repo of the user's is kept)
+            clone
+            for entry in plan.entries
+            if entry.is_dir() and not entry.is_symlink()
+            for clone in find_clones(entry)
+        ]
         plan.local_work = {c: work for c in plan.clones if (work := unsaved_work(c))}
     elif data.exists():
         raise FreshRefused(

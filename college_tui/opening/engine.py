@@ -1,0 +1,222 @@
+"""What every command that works on a target does first: read the answers, take the target's run
+lock (before anything else is started or saved), --fresh, check the machine, open the target and
+build the engine's Context. The command line's side of it (click) stays in cli.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from pathlib import Path
+
+from . import open_target, provisional_target
+from .options import Asker, TargetOptions, TargetRefused
+
+EXIT_NOT_DONE, EXIT_USAGE = 1, 2
+
+
+def load_answers(answers_file: Path | None, target, asker: Asker):
+    """The answers file (or the course's defaults); its problems said, then SystemExit(2)."""
+    from ..steps.answers import AnswersError, load_answers
+
+    try:
+        return load_answers(answers_file, target)
+    except AnswersError as exc:
+        asker.say("The answers cannot be used; nothing was changed:", err=True)
+        for problem in exc.problems:
+            asker.say(f"  - {problem}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def passphrase(answers, asker: Asker) -> str | None:
+    """The SSH key's passphrase from the variable `key_passphrase_env` names, hidden from children."""
+    name = answers.key_passphrase_env
+    if not name:
+        return None
+    from ..workstation.childenv import hide_from_children
+
+    hide_from_children(names=[name])  # git, ssh and ssh-agent never inherit the passphrase
+    value = os.environ.get(name)
+    if value is None:
+        asker.say(
+            f"key_passphrase_env names the environment variable {name}, but it is not set. "
+            f"Set it to the key passphrase (or remove key_passphrase_env); nothing was "
+            "changed.",
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE)
+    return value
+
+
+def unicode_ok() -> bool:
+    """True when stdout can show the printer's symbols."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗▶…→·".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def emitter(printer, asker: Asker, *, http_only: bool = False):
+    """An emit() that prints the printer's line for each event (only HTTP calls if asked)."""
+    from ..events import HttpCall
+
+    lock = threading.Lock()
+
+    def emit(event) -> None:
+        if http_only and not isinstance(event, HttpCall):
+            return
+        line = printer.line(event)
+        if line is not None:
+            with lock:
+                asker.say(line)
+
+    return emit
+
+
+@contextlib.contextmanager
+def engine(
+    options: TargetOptions,
+    answers_file: Path | None,
+    asker: Asker,
+    *,
+    preflight: bool = False,
+    quiet: bool = False,
+    lock: bool = True,
+    assume_yes: bool = False,
+):
+    """Load the answers, open the target and yield (Context, printer).
+
+    `lock`: hold the target's run lock and save the run state (apply): taken before --fresh
+    and before the sandbox starts, so a second run on one target changes nothing (not even the
+    first run's ports). Plan and check only look: they may run while an apply works, so they
+    never write the state file (a write of theirs could overwrite what the apply just saved).
+    """
+    from ..steps.base import Secrets
+    from ..steps.printer import Printer
+    from ..steps.runner import make_context
+    from ..steps.state import RunState, StateLockedError, state_dir_problem
+    from .sandbox_target import data_problem, fresh, refuse_unusable, sandbox_dirs
+    from .service_target import credential_pat
+
+    provisional = provisional_target(options, asker)
+    answers = load_answers(answers_file, provisional, asker)
+    key_passphrase = passphrase(answers, asker)
+    for note in answers.duplicate_notes():
+        asker.say(f"Note: {note}")
+    data = sandbox_dirs(options)[0] if options.use_sandbox else None
+    problems = [
+        state_dir_problem() if lock else None,  # plan and check write no state
+        data_problem(data) if data else None,
+    ]
+    if any(problems):
+        raise TargetRefused(
+            " ".join(p for p in problems if p) + " Nothing was changed.", usage=False
+        )
+    if data and not options.fresh:  # --fresh refuses a folder of the user's in its own words
+        refuse_unusable(data)  # before the lock: a refused run writes nothing, not even that
+    state = RunState.for_key(provisional.state_key, read_only=not lock)
+    with contextlib.ExitStack() as held:
+        if lock:
+            try:
+                held.enter_context(state.exclusive())
+            except StateLockedError as exc:
+                raise TargetRefused(str(exc), usage=False) from None
+        if options.fresh:
+            fresh(options, asker, assume_yes)
+        if data and options.fresh:
+            refuse_unusable(data)  # what --fresh left (a folder the user shared with it)
+        if preflight:
+            from ..steps.preflight import preflight as check_machine
+
+            problems = check_machine(answers, key_passphrase)
+            if problems:
+                asker.say("Fix these first; nothing was changed:", err=True)
+                for problem in problems:
+                    asker.say(f"  - {problem}", err=True)
+                raise SystemExit(EXIT_USAGE)
+        printer = Printer(verbose=options.verbose, unicode=unicode_ok())
+        opened = held.enter_context(open_target(options, asker))
+        answers = answers.for_target(opened.target)
+        secrets = Secrets(
+            pat=credential_pat(opened, answers.auth, asker), key_passphrase=key_passphrase
+        )
+        emit = emitter(printer, asker, http_only=quiet)  # plan/check: HTTP lines, when verbose
+        ctx = make_context(opened.target, answers, emit, secrets=secrets, state=state)
+        ctx.attended = asker.interactive() and not assume_yes  # else a step needing you fails
+        yield ctx, printer
+
+
+def confirmed(session, printer, asker: Asker) -> bool:
+    """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
+    from ..steps.printer import plan_lines
+    from ..steps.runner import ALREADY, FAILED
+
+    ctx = session.ctx
+    emit_all = ctx.emit
+    ctx.emit = emitter(printer, asker, http_only=True)
+    try:
+        preview = session.inspect_all()
+    finally:
+        ctx.emit = emit_all
+    for line in plan_lines(preview, printer.unicode):
+        asker.say(line)
+    if any(r.status == FAILED for r in preview.results):
+        return False
+    if all(r.status == ALREADY for r in preview.results):
+        return True
+    return asker.confirm("Apply these changes?", True)
+
+
+def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
+    """The exact `college-tui apply` that works on the target `plan` just looked at."""
+    import shlex
+
+    words = ["college-tui", "apply"]
+    if options.use_sandbox:
+        words.append("--sandbox")
+        if options.data:
+            words += ["--data", str(options.data)]
+    else:
+        words += ["--org", options.org_url or ""]
+    if options.profile_url:
+        words += ["--profile-url", options.profile_url]
+    if answers_file:
+        words += ["--answers", str(answers_file)]
+    return shlex.join(words)
+
+
+def apply_outcome(report) -> tuple[list[str], int]:
+    """apply's last lines for a finished run, and its exit code (0 only when all is done)."""
+    from ..steps.runner import DONE, WARNING
+
+    if report.nothing_to_do:
+        return ["Nothing to do: every step is already done; nothing was changed."], 0
+    if report.ok:
+        return [f"All {len(report.results)} steps are done."], 0
+    left = [r.key for r in report.results if not r.ok]
+    lines = [
+        f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
+        "what is shown above."
+    ]
+    if not any(r.status in (DONE, WARNING) for r in report.results):
+        lines.append("Nothing was changed.")
+    return lines, EXIT_NOT_DONE
+
+
+def doctor_target(options: TargetOptions, asker: Asker, stack: contextlib.ExitStack):
+    """doctor's (target, PAT): the opened target when one was named (the stack closes it), the
+    PAT from the sandbox, $AZURE_DEVOPS_PAT or the keyring; the PAT is hidden from children."""
+    from ..workstation.childenv import hide_from_children
+    from .options import PAT_ENV
+    from .service_target import saved_pat
+
+    target, pat = None, (os.environ.get(PAT_ENV) or "").strip() or None
+    if options.use_sandbox or options.org_url:
+        opened = stack.enter_context(open_target(options, asker))
+        target = opened.target
+        pat = opened.sandbox_pat or pat or saved_pat(target.org_url)
+    hide_from_children(values=[pat])  # ssh, git and ssh-add never see the token
+    return target, pat

@@ -1,0 +1,59 @@
+"""What opening a target is given and gives back: the options, the refusal, the person's
+questions, the opened target. Light to import (the wizard's first frame imports it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAT_ENV = "AZURE_DEVOPS_PAT"
+
+
+@dataclass
+class TargetOptions:
+    org_url: str | None
+    use_sandbox: bool
+    data: Path | None
+    faults: str | None
+    profile_url: str | None
+    verbose: bool
+    fresh: bool = False  # apply only: plan and check change nothing
+    discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
+
+
+class TargetRefused(Exception):
+    """The target cannot be opened as asked: one sentence (what happened, what to do).
+
+    `option` names the command-line option at fault (cli.py: a bad parameter, exit 2); without
+    one, `usage` says whether it is a usage error (exit 2) or a failure (exit 1).
+    """
+
+    def __init__(self, message: str, option: str | None = None, *, usage: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.option = option
+        self.usage = usage
+
+
+def _no(*_args, **_kwargs):
+    return None
+
+
+@dataclass
+class Asker:
+    """How the opening talks to a person: cli.py passes click's prompts; the wizard, none."""
+
+    interactive: Callable[[], bool] = lambda: False
+    say: Callable[..., None] = _no  # say(text, err=False)
+    ask_text: Callable[[str], str] = lambda _q: ""
+    ask_secret: Callable[[str], str] = lambda _q: ""
+    confirm: Callable[[str, bool], bool] = lambda _q, default: default
+
+
+@dataclass
+class Opened:
+    """A target ready to use: where, the sandbox's PAT if any."""
+
+    target: object  # college_tui.target.Target
+    sandbox_pat: str | None = field(default=None, repr=False)  # a secret: never in a repr

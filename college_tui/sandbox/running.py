@@ -1,0 +1,82 @@
+"""A running sandbox (`college-tui sandbox serve`, or the one an `apply` started) says it serves its
+data folder, so that `apply`, `plan` and the wizard on the same folder use it (its ports, its
+database) instead of starting a second sandbox on other ports.
+
+The sandbox's process holds an exclusive lock on `serving.json` in the data folder while it runs;
+the file holds how to reach it, without the PAT (that stays in the sandbox's database). A lock
+that nobody holds (a process that was killed) means nothing is serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+SERVING_FILE = "serving.json"
+
+
+class AlreadyServed(Exception):
+    """Another sandbox serves this data folder (the message says where)."""
+
+
+def _locked_by_someone(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; never claim a serve runs
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return False
+
+
+def announce(info) -> Callable[[], None]:
+    """Say that `info`'s sandbox serves its data folder, until the returned function is called.
+
+    Raises AlreadyServed when another serve holds the folder.
+    """
+    path = Path(info.data_dir) / SERVING_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:
+        pass
+    except OSError:
+        os.close(fd)
+        raise AlreadyServed(
+            f"Another college-tui sandbox serves {info.data_dir} already: use that one, or "
+            "stop it first."
+        ) from None
+    fields = {k: v for k, v in info.as_dict().items() if k != "pat"}
+    os.ftruncate(fd, 0)
+    os.write(fd, (json.dumps(fields) + "\n").encode("utf-8"))
+
+    def release() -> None:
+        os.ftruncate(fd, 0)  # a reader between now and the close finds nothing to use
+        os.close(fd)  # closing releases the lock; the process dying does too
+
+    return release
+
+
+def announcement(data_dir: Path) -> dict | None:
+    """What a `sandbox serve` running on `data_dir` now announced (no PAT), or None."""
+    path = Path(data_dir) / SERVING_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        if not _locked_by_someone(fd):
+            return None
+        fields = json.loads(path.read_text(encoding="utf-8") or "null")
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+    return fields if isinstance(fields, dict) else None
