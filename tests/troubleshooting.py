@@ -90,6 +90,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "azdo/reach.py",
             "azdo/redact.py",
             "azdo/urls.py",
+            "steps/org_url.py",
             "azdo/models.py",
         ],
     ),
