@@ -1,12 +1,14 @@
 """Endpoint modules; importing them registers their routes and jobs."""
 
 from . import (  # noqa: F401
+    commits,
     core,
     discovery,
     entitlements,
     git,
     git_imports,
     graph,
+    identities,
     identity,
     members,
     portal,

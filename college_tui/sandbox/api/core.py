@@ -10,7 +10,7 @@ from ..errors import ServiceError
 from ..routing import Call, Reply, collection, router
 from ..service import Sandbox, job_runner
 from .lookups import add_membership, find_project, now_iso, require_project
-from .teams import create_team_doc, team_ref
+from .teams import create_project_groups, create_team_doc, team_ref
 
 PROCESSES = [
     (
@@ -120,10 +120,24 @@ def project_json(call: Call, project: dict[str, Any], *, full: bool = False) -> 
     return out
 
 
+# The enums' numbers, which the service accepts for the names (Microsoft's Node client sends them).
+_PROJECT_STATES = {
+    "-2": "unchanged",
+    "-1": "all",
+    "0": "new",
+    "1": "wellformed",
+    "2": "deleting",
+    "3": "createpending",
+    "4": "deleted",
+}
+_VISIBILITIES = {0: "private", 2: "public"}
+
+
 @router.route("GET", "dev", "_apis/projects")
 def list_projects(call: Call):
     projects = call.store.find("project", org=call.org)
     state = (call.q("stateFilter") or "wellFormed").lower()
+    state = _PROJECT_STATES.get(state, state)
     if state != "all":
         projects = [p for p in projects if p["state"].lower() == state]
     skip = int(call.q("$skip") or 0)
@@ -188,7 +202,9 @@ def queue_create_project(call: Call):
             "project": {
                 "name": name,
                 "description": body.get("description") or "",
-                "visibility": body.get("visibility") or "private",
+                "visibility": _VISIBILITIES.get(body.get("visibility"))
+                or body.get("visibility")
+                or "private",
                 "processTemplateId": template,
             },
         },
@@ -225,6 +241,16 @@ def create_project_now(sandbox: Sandbox, org: str, spec: dict[str, Any]) -> dict
     create_repository(sandbox, org, project, spec["name"])
     # The creator is a member and administrator of the default team, as on the service.
     add_membership(sandbox, org, sandbox.user["descriptor"], team["descriptor"], team_admin=True)
+    # The built-in groups: every group of the project is a valid user, the default team a
+    # contributor, the creator a project administrator (as the recorded memberships show).
+    groups = create_project_groups(sandbox, org, project_id, spec["name"])
+    valid = groups["Project Valid Users"]["descriptor"]
+    for member in [team, *(g for n, g in groups.items() if n != "Project Valid Users")]:
+        add_membership(sandbox, org, member["descriptor"], valid)
+    add_membership(sandbox, org, team["descriptor"], groups["Contributors"]["descriptor"])
+    add_membership(
+        sandbox, org, sandbox.user["descriptor"], groups["Project Administrators"]["descriptor"]
+    )
     return project
 
 

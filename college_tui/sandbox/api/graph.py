@@ -38,7 +38,7 @@ def find_subject(sandbox: Sandbox, org: str, desc: str) -> tuple[str, dict[str, 
         member = find_member(sandbox, org, desc=desc)
         return ("user", member) if member else None
     if prefix == "vssgp":
-        for team in sandbox.store.find("team", org=org):
+        for team in [*sandbox.store.find("team", org=org), *sandbox.store.find("group", org=org)]:
             if team["descriptor"] == desc:
                 return "group", team
     if prefix == "scp":
@@ -96,7 +96,7 @@ def get_descriptor(call: Call):
     key = call.params["storageKey"].lower()
     org = call.org or ""
     found: tuple[str, str] | None = None
-    team = call.store.get("team", key)
+    team = call.store.get("team", key) or call.store.get("group", key)
     project = call.store.get("project", key)
     member = find_member(call.sandbox, org, user_id=key)
     if team and team["org"].lower() == org.lower():
@@ -162,8 +162,9 @@ def list_users(call: Call):
 
 @router.route("GET", "vssps", "_apis/Graph/Groups")
 def list_groups(call: Call):
-    """The org's team groups, or one project's with `scopeDescriptor` (built-in groups omitted)."""
-    teams = call.store.find("team", org=call.org)
+    """The org's groups (teams and the projects' built-in groups), or one project's with
+    `scopeDescriptor`."""
+    teams = [*call.store.find("team", org=call.org), *call.store.find("group", org=call.org)]
     scope = call.q("scopeDescriptor")
     if scope:
         kind, project = _require_subject(call, scope)

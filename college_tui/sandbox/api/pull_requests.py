@@ -284,8 +284,14 @@ def get_pull_request_by_id(call: Call):
     return pr_json(call, refresh_merge(call.sandbox, repo, pr), repo, "byId")
 
 
+# PullRequestStatus as a number (Microsoft's Node client sends enums so): notSet, active, abandoned,
+# completed, all, as the service's enum numbers them.
+_PR_STATUS_NUMBERS = {"0": "notset", "1": "active", "2": "abandoned", "3": "completed", "4": "all"}
+
+
 def _search(call: Call, found: list[dict[str, Any]]) -> dict[str, Any]:
     status = (call.q("searchCriteria.status") or "active").lower()
+    status = _PR_STATUS_NUMBERS.get(status, status)
     wanted = {
         k: call.q(f"searchCriteria.{k}")
         for k in ("sourceRefName", "targetRefName", "repositoryId", "creatorId")

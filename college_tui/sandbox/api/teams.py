@@ -37,6 +37,54 @@ def create_team_doc(
     return sandbox.store.put("team", team_id, team, org=org, parent=project_id, name=name)
 
 
+# A new project's built-in security groups, as the Graph lists them beside the team groups
+# (test_devops_group_and_member_tests.yaml #11). Documents of kind "group" shaped like a team's.
+BUILT_IN_GROUPS = (
+    ("Readers", "Members of this group have access to the team project."),
+    ("Project Valid Users", "Members of this group have access to the team project."),
+    (
+        "Contributors",
+        "Members of this group can add, modify, and delete items within the team project.",
+    ),
+    (
+        "Project Administrators",
+        "Members of this group can perform all operations in the team project.",
+    ),
+    (
+        "Build Administrators",
+        "Members of this group can create, modify and delete build definitions and manage queued "
+        "and completed builds.",
+    ),
+)
+
+
+def create_project_groups(
+    sandbox: Sandbox, org: str, project_id: str, project_name: str
+) -> dict[str, dict[str, Any]]:
+    """The project's built-in groups by name (not teams: the teams list does not show them)."""
+    groups = {}
+    for name, description in BUILT_IN_GROUPS:
+        group_id = str(uuid.uuid4())
+        sid = f"S-1-9-{uuid.UUID(group_id).int % 10**10}-{group_id}"
+        groups[name] = sandbox.store.put(
+            "group",
+            group_id,
+            {
+                "id": group_id,
+                "name": name,
+                "description": description,
+                "projectId": project_id,
+                "projectName": project_name,
+                "org": org,
+                "descriptor": descriptor("vssgp", sid),
+            },
+            org=org,
+            parent=project_id,
+            name=name,
+        )
+    return groups
+
+
 def team_json(call: Call, project: dict[str, Any], team: dict[str, Any]) -> dict[str, Any]:
     return {
         **team_ref(call, project, team),
