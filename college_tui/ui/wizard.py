@@ -364,6 +364,7 @@ class WizardScreen(CollegeScreen):
         home = message.session.ctx.target.home
         for panel in self.panels:
             panel.load(self.answers, self.sandbox, home)
+            panel.show_command(message.session.by_hand(panel.STEP))
         for problem in message.local_problems:
             self.log_line(f"! {problem}")
         for result in message.report.results:
