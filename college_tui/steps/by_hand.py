@@ -18,8 +18,7 @@ from .pullrequest import entry_path
 
 # The portal call the team step makes (azdo/raw.py default_team_query); no CLI command has it.
 _DEFAULT_TEAM_CALL = (
-    "POST {org}/_apis/Contribution/HierarchyQuery with the data provider "
-    "ms.vss-admin-web.admin-teams-data-provider (setDefaultTeam: true, teamId: the team's id)"
+    "POST {org}/_apis/Contribution/HierarchyQuery (admin-teams-data-provider, setDefaultTeam)"
 )
 
 
@@ -65,14 +64,12 @@ def _team(target: Target, answers: Answers) -> str:
         f"--organization {target.org_url} --query defaultTeam.name"
     )
     if answers.team.lower() == f"{answers.project} Team".lower():
-        return (
-            f"A new project's default team is {answers.team!r} already; to see it:\n{show}\n"
-            f"No az command sets the default team; the wizard calls {call}."
-        )
+        # A new project's first team is its default: nothing to create, only to see.
+        return f"No az command sets the default team; the wizard calls {call}. See it:\n{show}"
     return (
         f"az devops team create --name {_q(answers.team)} --description "
         f"{_q(answers.team_description)} {_where(target, answers)}\n"
-        f"No az command makes it the default team; the wizard calls {call}. To see it:\n{show}"
+        f"No az command makes it the default team; the wizard calls {call}. See it:\n{show}"
     )
 
 

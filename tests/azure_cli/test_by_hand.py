@@ -106,13 +106,3 @@ def test_every_by_hand_sequence_does_what_its_panel_says(world):
     assert pr.title == "Add ada to the attendees"
     commits = git.get_pull_request_commits(repo.id, pr.pull_request_id, "College")
     assert [c.comment for c in commits] == ["Add ada to the attendees"]
-
-
-def test_the_team_sequence_for_another_team_says_no_command_sets_it(world):
-    """A team other than the project's first: created by az; the default is the wizard's call."""
-    _server, ctx, _env, _sdk = world
-    ctx.answers.team = "Instructors"
-    text = by_hand("team", ctx.target, ctx.answers)
-    assert commands(text)[0].startswith("az devops team create --name Instructors")
-    assert "No az command makes it the default team" in text
-    assert f"POST {ctx.target.org_url}/_apis/Contribution/HierarchyQuery" in text
