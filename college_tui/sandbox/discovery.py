@@ -159,6 +159,26 @@ LOCATIONS: dict[str, list[tuple]] = {
             "7.1",
         ),
         (
+            "52823034-34a8-4576-922c-8d8b77e9e4c4",
+            "git",
+            "pullRequestCommits",
+            "{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/commits",
+            1,
+            "1.0",
+            "7.2",
+            "7.1",
+        ),
+        (
+            "c2570c3b-5b3f-41b8-98bf-5407bfde8d58",
+            "git",
+            "commits",
+            "{project}/_apis/{area}/repositories/{repositoryId}/{resource}/{commitId}",
+            1,
+            "1.0",
+            "7.2",
+            "7.1",
+        ),
+        (
             "01a46dea-7d46-4d40-bc84-319e7c260d99",
             "git",
             "pullRequests",
@@ -334,6 +354,9 @@ LOCATIONS: dict[str, list[tuple]] = {
 
 # Resource area id -> (name, emulated host). Every area an SDK client of the wizard uses is listed,
 # so the SDK never falls back to the hard-coded app.vssps.visualstudio.com (there is no internet).
+# An organisation's list has no Profile area (the recorded list of 230 areas has none): only the
+# profile host (app.vssps.visualstudio.com) lists it, and the wizard opens its profile client there
+# (the target's profile URL), so the SDK finds it without the hard-coded host.
 RESOURCE_AREAS = [
     ("79134c72-4a58-4b42-976c-04e7115f32bf", "core", "dev"),
     ("4e080c62-fa21-4fbc-8fef-2a10a2b38049", "git", "dev"),
@@ -342,16 +365,17 @@ RESOURCE_AREAS = [
     ("8a3d49b8-91f0-46ef-b33d-dda338c25db3", "IMS", "vssps"),
     ("af68438b-ed04-4407-9eb6-f1dbae3f922e", "TokenAdmin", "vssps"),
     ("0d55247a-1c47-4462-9b1f-5e2125590ee6", "Account", "vssps"),
-    ("8ccfef3d-2b87-4e99-8ccb-66e343d2daa8", "Profile", "app"),
 ]
+PROFILE_HOST_AREAS = [("8ccfef3d-2b87-4e99-8ccb-66e343d2daa8", "Profile", "app")]
 
 
-def location_entries(host: str) -> list[dict[str, Any]]:
-    """The ApiResourceLocation list one emulated host publishes."""
+def location_entries(host: str, area: str | None = None) -> list[dict[str, Any]]:
+    """The ApiResourceLocation list one emulated host publishes; with `area`, that area's only
+    (`OPTIONS _apis/{area}`, which Microsoft's Node client and newer SDKs ask)."""
     return [
         {
             "id": id_,
-            "area": area,
+            "area": name,
             "resourceName": resource,
             "routeTemplate": template,
             "resourceVersion": res,
@@ -359,13 +383,16 @@ def location_entries(host: str) -> list[dict[str, Any]]:
             "maxVersion": hi,
             "releasedVersion": rel,
         }
-        for id_, area, resource, template, res, lo, hi, rel in LOCATIONS[host]
+        for id_, name, resource, template, res, lo, hi, rel in LOCATIONS[host]
+        if area is None or name.lower() == area.lower()
     ]
 
 
-def resource_areas(url_of_host) -> list[dict[str, Any]]:
-    """The ResourceAreas list, each area pointing at its emulated host (URL with a trailing /)."""
+def resource_areas(url_of_host, *, profile_host: bool = False) -> list[dict[str, Any]]:
+    """The ResourceAreas list, each area pointing at its emulated host (URL with a trailing /);
+    the Profile area only on the profile host (`profile_host`), as on the service."""
+    areas = RESOURCE_AREAS + (PROFILE_HOST_AREAS if profile_host else [])
     return [
         {"id": id_, "name": name, "locationUrl": url_of_host(host) + "/"}
-        for id_, name, host in RESOURCE_AREAS
+        for id_, name, host in areas
     ]

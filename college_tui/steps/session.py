@@ -73,6 +73,12 @@ class Session:
                 return step
         raise KeyError(f"unknown step {key!r}: use one of {', '.join(self.keys)}")
 
+    def by_hand(self, key: str) -> str:
+        """The commands that do step `key` by hand on this target (steps/by_hand.py)."""
+        from .by_hand import by_hand
+
+        return by_hand(key, self.ctx.target, self.ctx.answers)
+
     def inspect_all(self) -> RunReport:
         """What exists now for every step; changes nothing."""
         return run(self.ctx, self.steps, only_inspect=True)

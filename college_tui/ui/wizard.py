@@ -145,6 +145,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         self.app.target_org = message.session.ctx.target.org
         for panel in self.panels:
             panel.load(self.answers, self.sandbox, message.session.ctx.target.home)
+            panel.show_command(message.session.by_hand(panel.STEP))
         self.apply(self.model.opened(_results(message.report), message.local_problems))
 
     @on(OpenFailed)

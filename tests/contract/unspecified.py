@@ -124,6 +124,29 @@ _CONNECTION_DATA = _object(
     ["authenticatedUser", "authorizedUser", "instanceId", "locationServiceData"],
 )
 
+# Identity (IMS, no spec among tests/data/azdo-specs): the answers of
+# test_devops_user_command_addUpdateListShowRemove.yaml #1, #5 (`isActive` left out there).
+_IDENTITY = _object(
+    {
+        "id": _UUID,
+        "descriptor": _STRING,
+        "subjectDescriptor": _STRING,
+        "providerDisplayName": _STRING,
+        "customDisplayName": _STRING,
+        "isActive": {"type": "boolean"},
+        "members": {"type": "array"},
+        "memberOf": {"type": "array"},
+        "memberIds": {"type": "array"},
+        "properties": {
+            "type": "object",
+            "additionalProperties": _object({"$type": _STRING, "$value": {}}, ["$type", "$value"]),
+        },
+        "resourceVersion": _INTEGER,
+        "metaTypeId": _INTEGER,
+    },
+    ["id", "descriptor", "subjectDescriptor", "providerDisplayName", "properties"],
+)
+
 # SessionToken (PATs and SSH keys): definitions.SessionToken of delegatedAuth/7.2 (API ref §6).
 _SESSION_TOKEN = {"$ref": spec_uri("delegatedAuth") + "#/definitions/SessionToken"}
 
@@ -178,6 +201,17 @@ def _undocumented(
 _ALL_HOSTS = ("dev", "vssps", "vsaex", "app")
 UNDOCUMENTED = [
     _undocumented("Locations_Options", "OPTIONS", _ALL_HOSTS, r"_apis", {"200": _array(_LOCATION)}),
+    # One area's locations (`OPTIONS _apis/git`), as Microsoft's Node client asks: the same entries.
+    _undocumented(
+        "Locations_OptionsArea",
+        "OPTIONS",
+        _ALL_HOSTS,
+        r"_apis/[^/]+",
+        {"200": _array(_LOCATION)},
+    ),
+    _undocumented(
+        "Identities_Read", "GET", ("vssps",), r"_apis/Identities", {"200": _array(_IDENTITY)}
+    ),
     _undocumented(
         "ResourceAreas_List",
         "GET",

@@ -35,14 +35,13 @@ _DELETE_PROJECT = (
 )
 _PR_EDITS = "editing a pull request (PATCH) is not emulated: the wizard only creates and reads"
 _REVIEWERS = "pull request reviewers and votes are not emulated (the wizard adds none)"
-_IDENTITIES = "IMS identity search (`_apis/Identities`) is not emulated: the wizard uses the Graph"
+_IDENTITIES = (
+    "the recording looks up its reviewer (another user of the recorded organisation) by alias; "
+    "the sandbox has no such user"
+)
 _SECURITY_GROUPS = (
     "security groups made with Graph Groups POST (and groups nested in them) are "
     "not emulated: the wizard's groups are teams"
-)
-_PROJECT_GROUPS = (
-    "the project's built-in groups (Project Valid Users, Readers, ...) are not "
-    "emulated: the sandbox's project groups are its teams"
 )
 SKIPPED: dict[tuple[str, int | str], str] = {
     (
@@ -70,7 +69,10 @@ SKIPPED: dict[tuple[str, int | str], str] = {
         "test_repos_createListShowDelete.yaml",
         4,
     ): "renaming a repository (PATCH) is not emulated: the wizard never renames one",
-    **{(USER_FILE, i): _IDENTITIES for i in (1, 5, 7, 9)},
+    (USER_FILE, 1): (
+        "the recorded organisation still had the invitee of an earlier run (#2 removes it); "
+        "a fresh sandbox has nobody to find"
+    ),
     (USER_FILE, 2): (
         "the recording first removes the invitee left by an earlier run; a fresh "
         "sandbox has no such user (it answers 404, as the service would)"
@@ -80,12 +82,10 @@ SKIPPED: dict[tuple[str, int | str], str] = {
     **{(PR_FILE, i): _REVIEWERS for i in (16, 18, 21, 22, 24, 27)},
     **{(PR_FILE, i): "shows the reviewers the skipped reviewer calls added" for i in (17, 19, 28)},
     **{(PR_FILE, i): _IDENTITIES for i in (15, 20)},
-    **{(GROUP_FILE, i): _PROJECT_GROUPS for i in (14, 15, 29, 30, 51, 52)},
     **{
         (GROUP_FILE, i): _SECURITY_GROUPS
-        for i in (18, 25, 28, 31, 33, 34, 35, 36, 41, 42, 44, 45, 46, 47, 48, 49, 50)
+        for i in (18, 25, 28, 30, 31, 33, 34, 35, 36, 41, 42, 44, 45, 46, 47, 48, 49, 50, 52)
     },
-    (GROUP_FILE, 37): _IDENTITIES,
     **{(GROUP_FILE, i): _DELETE_PROJECT for i in (53, 54, 55)},
 }
 

@@ -180,7 +180,14 @@ def test_a_colleague_joins_the_college_team(org):
     up = graph.list_memberships(grace.user.descriptor, direction="up")
     assert [m.container_descriptor for m in up] == [team_descriptor]
     groups = graph.list_groups(scope_descriptor=graph.get_descriptor(college.id).value)
-    assert [g.principal_name for g in groups.graph_groups] == ["[College]\\College Team"]
+    assert sorted(g.principal_name for g in groups.graph_groups) == [
+        "[College]\\Build Administrators",
+        "[College]\\College Team",
+        "[College]\\Contributors",
+        "[College]\\Project Administrators",
+        "[College]\\Project Valid Users",
+        "[College]\\Readers",
+    ]
     assert graph.get_user(grace.user.descriptor).principal_name == "grace@college.example"
 
 

@@ -96,6 +96,8 @@ def scrubber(*values: str):
     """Hide what changes between runs from frames: ports, temp paths, ids, times, host name."""
     host = socket.gethostname()
     patterns = [
+        # A sandbox the test started itself lives in pytest's numbered temp folders.
+        (re.compile(r"/pytest-of-[^/\s]+/pytest-\d+/[\w.-]+"), ""),
         (re.compile(r"http://127\.0\.0\.1:\d+"), "http://sandbox"),
         (re.compile(r"127\.0\.0\.1:\d+"), "sandbox"),
         (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<id>"),

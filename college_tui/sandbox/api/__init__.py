@@ -1,3 +1,17 @@
 """Endpoint modules; importing them registers their routes and jobs."""
 
-from . import core, discovery, git, graph, identity, portal  # noqa: F401
+from . import (  # noqa: F401
+    commits,
+    core,
+    discovery,
+    entitlements,
+    git,
+    git_imports,
+    graph,
+    identities,
+    identity,
+    members,
+    portal,
+    pull_requests,
+    teams,
+)

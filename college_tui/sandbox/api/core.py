@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import time
 import uuid
 from typing import Any
 
-from ...naming import check_project_name, check_team_name
+from ...naming import check_project_name
 from ..errors import ServiceError
 from ..routing import Call, Reply, collection, router
-from ..service import Sandbox, descriptor, job_runner
+from ..service import Sandbox, job_runner
+from .lookups import add_membership, find_project, now_iso, require_project
+from .teams import create_project_groups, create_team_doc, team_ref
 
 PROCESSES = [
     (
@@ -41,10 +41,6 @@ PROCESSES = [
     ),
 ]
 _PROCESS_NAMES = {pid: name for pid, name, _d, _desc in PROCESSES}
-
-
-def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
 
 
 # -- processes ----------------------------------------------------------------------------------
@@ -79,35 +75,6 @@ def get_process(call: Call):
 
 
 # -- projects -----------------------------------------------------------------------------------
-
-
-def find_project(sandbox: Sandbox, org: str, id_or_name: str) -> dict[str, Any] | None:
-    """A project of the organisation by id or name (names compare case-insensitively)."""
-    doc = sandbox.store.get("project", id_or_name.lower())
-    if doc and doc["org"].lower() == org.lower():
-        return doc
-    return sandbox.store.find_one("project", org=org, name=id_or_name)
-
-
-def require_project(call: Call, id_or_name: str) -> dict[str, Any]:
-    project = find_project(call.sandbox, call.org or "", id_or_name)
-    if project is None:
-        raise ServiceError(
-            404,
-            "ProjectDoesNotExistWithNameException",
-            f"TF200016: The following project does not exist: {id_or_name}. Verify that the name "
-            "of the project is correct and that the project exists on the specified Azure DevOps "
-            "Server.",
-        )
-    return project
-
-
-def team_ref(call: Call, project: dict[str, Any], team: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": team["id"],
-        "name": team["name"],
-        "url": f"{call.host_url('dev')}/_apis/projects/{project['id']}/teams/{team['id']}",
-    }
 
 
 def project_json(call: Call, project: dict[str, Any], *, full: bool = False) -> dict[str, Any]:
@@ -153,10 +120,24 @@ def project_json(call: Call, project: dict[str, Any], *, full: bool = False) -> 
     return out
 
 
+# The enums' numbers, which the service accepts for the names (Microsoft's Node client sends them).
+_PROJECT_STATES = {
+    "-2": "unchanged",
+    "-1": "all",
+    "0": "new",
+    "1": "wellformed",
+    "2": "deleting",
+    "3": "createpending",
+    "4": "deleted",
+}
+_VISIBILITIES = {0: "private", 2: "public"}
+
+
 @router.route("GET", "dev", "_apis/projects")
 def list_projects(call: Call):
     projects = call.store.find("project", org=call.org)
     state = (call.q("stateFilter") or "wellFormed").lower()
+    state = _PROJECT_STATES.get(state, state)
     if state != "all":
         projects = [p for p in projects if p["state"].lower() == state]
     skip = int(call.q("$skip") or 0)
@@ -221,7 +202,9 @@ def queue_create_project(call: Call):
             "project": {
                 "name": name,
                 "description": body.get("description") or "",
-                "visibility": body.get("visibility") or "private",
+                "visibility": _VISIBILITIES.get(body.get("visibility"))
+                or body.get("visibility")
+                or "private",
                 "processTemplateId": template,
             },
         },
@@ -237,7 +220,6 @@ def queue_create_project(call: Call):
 def create_project_now(sandbox: Sandbox, org: str, spec: dict[str, Any]) -> dict[str, Any]:
     """The project with its side effects: default team "{name} Team" and a repo "{name}"."""
     from ..repos import create_repository
-    from .graph import add_membership
 
     project_id = str(uuid.uuid4())
     team = create_team_doc(
@@ -259,6 +241,16 @@ def create_project_now(sandbox: Sandbox, org: str, spec: dict[str, Any]) -> dict
     create_repository(sandbox, org, project, spec["name"])
     # The creator is a member and administrator of the default team, as on the service.
     add_membership(sandbox, org, sandbox.user["descriptor"], team["descriptor"], team_admin=True)
+    # The built-in groups: every group of the project is a valid user, the default team a
+    # contributor, the creator a project administrator (as the recorded memberships show).
+    groups = create_project_groups(sandbox, org, project_id, spec["name"])
+    valid = groups["Project Valid Users"]["descriptor"]
+    for member in [team, *(g for n, g in groups.items() if n != "Project Valid Users")]:
+        add_membership(sandbox, org, member["descriptor"], valid)
+    add_membership(sandbox, org, team["descriptor"], groups["Contributors"]["descriptor"])
+    add_membership(
+        sandbox, org, sandbox.user["descriptor"], groups["Project Administrators"]["descriptor"]
+    )
     return project
 
 
@@ -301,178 +293,3 @@ def get_operation(call: Call):
     if op.get("resultMessage"):
         out["resultMessage"] = op["resultMessage"]
     return out
-
-
-# -- teams --------------------------------------------------------------------------------------
-
-
-def create_team_doc(
-    sandbox: Sandbox, org: str, project_id: str, project_name: str, name: str, description: str
-) -> dict[str, Any]:
-    team_id = str(uuid.uuid4())
-    team = {
-        "id": team_id,
-        "name": name,
-        "description": description,
-        "projectId": project_id,
-        "projectName": project_name,
-        "org": org,
-        "descriptor": descriptor("vssgp", f"S-1-9-{uuid.UUID(team_id).int % 10**10}-{team_id}"),
-    }
-    return sandbox.store.put("team", team_id, team, org=org, parent=project_id, name=name)
-
-
-def find_team(sandbox: Sandbox, project: dict[str, Any], id_or_name: str) -> dict[str, Any] | None:
-    team = sandbox.store.get("team", id_or_name.lower())
-    if team and team["projectId"] == project["id"]:
-        return team
-    return sandbox.store.find_one("team", parent=project["id"], name=id_or_name)
-
-
-def require_team(call: Call, project: dict[str, Any], id_or_name: str) -> dict[str, Any]:
-    team = find_team(call.sandbox, project, id_or_name)
-    if team is None:
-        raise ServiceError(
-            404,
-            "TeamNotFoundException",
-            f"VS403012: The team with id or name {id_or_name} does not exist.",
-        )
-    return team
-
-
-def team_json(call: Call, project: dict[str, Any], team: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **team_ref(call, project, team),
-        "description": team["description"],
-        "identityUrl": f"{call.host_url('vssps')}/_apis/Identities/{team['id']}",
-        "projectName": project["name"],
-        "projectId": project["id"],
-    }
-
-
-def team_identity_json(
-    call: Call, project: dict[str, Any], team: dict[str, Any], *, updated: bool = False
-) -> dict[str, Any]:
-    """The team's identity, which create and update answer with (recorded: d174813e/
-    test_devops_team_createUpdateShowListDeleteListMember.yaml #8, #12).
-
-    After an update the service shows the identity as it was before the change, with the team
-    flag as the string "True" (#12); `team` is then the team before the update."""
-    encoded = team["descriptor"].split(".", 1)[1]
-    sid = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
-    org = call.sandbox.org(call.org or "") or {}
-
-    def prop(kind: str, value: Any) -> dict[str, Any]:
-        return {"$type": f"System.{kind}", "$value": value}
-
-    return {
-        "id": team["id"],
-        "descriptor": f"Microsoft.TeamFoundation.Identity;{sid}",
-        "subjectDescriptor": team["descriptor"],
-        "providerDisplayName": f"[{project['name']}]\\{team['name']}",
-        "isActive": True,
-        "isContainer": True,
-        "members": [],
-        "memberOf": [],
-        "masterId": team["id"],
-        "properties": {
-            "Microsoft.TeamFoundation.Team": (
-                prop("String", "True") if updated else prop("Boolean", True)
-            ),
-            "SchemaClassName": prop("String", "Group"),
-            "Description": prop("String", team["description"]),
-            "Domain": prop("String", f"vstfs:///Classification/TeamProject/{project['id']}"),
-            "Account": prop("String", team["name"]),
-            "SecurityGroup": prop("String", "SecurityGroup"),
-            "SpecialType": prop("String", "Generic"),
-            # The service's scope id is the project's security scope; the sandbox has one scope
-            # per project, so it uses the project id for it.
-            "ScopeId": prop("String", project["id"]),
-            "ScopeType": prop("String", "TeamProject"),
-            "LocalScopeId": prop("String", project["id"]),
-            "SecuringHostId": prop("String", org.get("accountId", "")),
-            "ScopeName": prop("String", project["name"]),
-            "VirtualPlugin": prop("String", ""),
-        },
-        "resourceVersion": 2,
-        "metaTypeId": 255,
-    }
-
-
-@router.route("GET", "dev", "_apis/projects/{projectId}/teams")
-def list_teams(call: Call):
-    project = require_project(call, call.params["projectId"])
-    teams = call.store.find("team", parent=project["id"])
-    return collection([team_json(call, project, t) for t in teams])
-
-
-@router.route("GET", "dev", "_apis/projects/{projectId}/teams/{teamId}")
-def get_team(call: Call):
-    project = require_project(call, call.params["projectId"])
-    return team_json(call, project, require_team(call, project, call.params["teamId"]))
-
-
-@router.route("POST", "dev", "_apis/projects/{projectId}/teams")
-def create_team(call: Call):
-    project = require_project(call, call.params["projectId"])
-    body = call.body or {}
-    name = body.get("name") or ""
-    problem = check_team_name(name)
-    if problem:
-        raise ServiceError(
-            400, "InvalidTeamNameException", f"The team name is not valid. {problem}"
-        )
-    if find_team(call.sandbox, project, name):
-        raise ServiceError(
-            400,
-            "TeamAlreadyExistsException",
-            f"VS403014: A team with the name {name} already exists in the project {project['name']}.",
-        )
-    team = create_team_doc(
-        call.sandbox,
-        call.org or "",
-        project["id"],
-        project["name"],
-        name,
-        body.get("description") or "",
-    )
-    return Reply(
-        201, {**team_json(call, project, team), "identity": team_identity_json(call, project, team)}
-    )
-
-
-@router.route("PATCH", "dev", "_apis/projects/{projectId}/teams/{teamId}")
-def update_team(call: Call):
-    project = require_project(call, call.params["projectId"])
-    team = require_team(call, project, call.params["teamId"])
-    body = call.body or {}
-    before = dict(team)
-    if body.get("name") and body["name"] != team["name"]:
-        problem = check_team_name(body["name"])
-        if problem:
-            raise ServiceError(
-                400, "InvalidTeamNameException", f"The team name is not valid. {problem}"
-            )
-        if find_team(call.sandbox, project, body["name"]):
-            raise ServiceError(
-                400,
-                "TeamAlreadyExistsException",
-                f"VS403014: A team with the name {body['name']} already exists.",
-            )
-        team["name"] = body["name"]
-    if "description" in body and body["description"] is not None:
-        team["description"] = body["description"]
-    call.store.put(
-        "team", team["id"], team, org=team["org"], parent=project["id"], name=team["name"]
-    )
-    return {
-        **team_json(call, project, team),
-        "identity": team_identity_json(call, project, before, updated=True),
-    }
-
-
-def set_default_team(sandbox: Sandbox, project: dict[str, Any], team: dict[str, Any]) -> None:
-    project["defaultTeamId"] = team["id"]
-    project["revision"] += 1
-    project["lastUpdateTime"] = now_iso()
-    sandbox.store.put("project", project["id"], project, org=project["org"], name=project["name"])

@@ -11,6 +11,11 @@ def _options(call: Call):
     return collection(location_entries(call.host))
 
 
+def _area_options(call: Call):
+    # Microsoft's clients ask per area (`OPTIONS _apis/git`); an unknown area has no locations.
+    return collection(location_entries(call.host, call.params["area"]))
+
+
 def _area_url(call: Call):
     # app.vssps.visualstudio.com is not an organisation's host: every area it knows is global.
     if call.org is None:
@@ -19,12 +24,12 @@ def _area_url(call: Call):
 
 
 def _resource_areas(call: Call):
-    return collection(resource_areas(_area_url(call)))
+    return collection(resource_areas(_area_url(call), profile_host=call.org is None))
 
 
 def _resource_area(call: Call):
     area_id = call.params["areaId"].lower()
-    for area in resource_areas(_area_url(call)):
+    for area in resource_areas(_area_url(call), profile_host=call.org is None):
         if area["id"] == area_id:
             return area
     raise ServiceError(404, "ResourceAreaNotFoundException", f"Resource area {area_id} not found.")
@@ -33,6 +38,7 @@ def _resource_area(call: Call):
 for _host in HOSTS:
     # The service answers discovery without credentials (the CLI's recordings show it).
     router.route("OPTIONS", _host, "_apis", anonymous=True)(_options)
+    router.route("OPTIONS", _host, "_apis/{area}", anonymous=True)(_area_options)
     router.route("GET", _host, "_apis/ResourceAreas", anonymous=True)(_resource_areas)
     router.route("GET", _host, "_apis/ResourceAreas/{areaId}", anonymous=True)(_resource_area)
 

@@ -42,7 +42,8 @@ from typing import Any
 
 from ..errors import ServiceError
 from ..routing import Call, Reply, collection, router
-from .core import find_team, require_project, require_team, set_default_team
+from .lookups import find_team, require_project, require_team
+from .teams import set_default_team
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 ADMIN_TEAMS = "ms.vss-admin-web.admin-teams-data-provider"

@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import repos
-from ..api.core import _PROCESS_NAMES, find_project
-from ..api.graph import find_member, org_members
+from ..api.core import _PROCESS_NAMES
+from ..api.lookups import find_project
+from ..api.members import find_member, org_members
 from ..service import Sandbox
 from .render import render
 

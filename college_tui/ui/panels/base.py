@@ -64,7 +64,8 @@ class PanelHeader(Widget):
         if portal:
             where.append((f"In the portal: {portal}", "panel-header--where"))
         if command:
-            where.append((f"By hand: {command}", "panel-header--command"))
+            sep = "\n" if "\n" in command else " "  # a sequence starts on its own line
+            where.append((f"By hand:{sep}{command}", "panel-header--command"))
         parts: list = [(title, "bold"), "\n\n", teaches]
         for index, (text, component) in enumerate(where):
             parts += ["\n\n" if index == 0 else "\n", (text, self.get_visual_style(component))]
@@ -184,6 +185,13 @@ class StepPanel(VerticalScroll):
                 self.query_one(f"#{self.field_id(field.name)}", Input).value = self.initial(
                     field.name
                 )
+
+    def show_command(self, command: str) -> None:
+        """The "By hand" commands for the run's target (the session's `by_hand`)."""
+        header = self.query_one(PanelHeader)
+        title, teaches, portal, _old, intro = header.texts
+        header.texts = (title, teaches, portal, self.app.show(command), intro)
+        header.refresh(layout=True)
 
     def focus_first(self) -> None:
         for widget in self.query("Input, Select"):

@@ -14,7 +14,10 @@ SANDBOX_EXAMPLE = "grace@example.com"  # an address the sandbox's directory acce
 class MembersPanel(StepPanel):
     STEP = "members"
     PORTAL = "Organisation settings → Users → Add users"
-    COMMAND = "az devops user add --email-id NAME@DOMAIN --license-type stakeholder"
+    COMMAND = (
+        "az devops user add --email-id NAME@DOMAIN --license-type stakeholder, then "
+        "az devops security group membership add into the team (in full once the target is open)"
+    )
     ACTION = "Add them"
 
     def intro(self) -> str:

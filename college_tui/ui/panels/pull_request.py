@@ -8,7 +8,11 @@ from .base import Field, StepPanel
 class PullRequestPanel(StepPanel):
     STEP = "pull-request"
     PORTAL = "Repos → Pull requests → New pull request"
-    COMMAND = "git switch -c users/ME/hello-college && git commit && git push && az repos pr create"
+    COMMAND = (
+        "git switch -c BRANCH, commit a change, git push -u origin BRANCH, then az repos pr "
+        "create --organization URL --project College --repository aidevcollege (in full once "
+        "the target is open)"
+    )
     ACTION = "Open the pull request"
 
     def fields(self) -> list[Field]:

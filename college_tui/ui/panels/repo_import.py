@@ -8,7 +8,10 @@ from .base import Field, StepPanel
 class ImportPanel(StepPanel):
     STEP = "import"
     PORTAL = "Repos → Files → Import a repository"
-    COMMAND = "az repos import create --git-source-url URL --repository aidevcollege"
+    COMMAND = (
+        "az repos create --name aidevcollege --project College, then az repos import create "
+        "--git-source-url URL --repository aidevcollege --project College"
+    )
     ACTION = "Import it"
 
     def fields(self) -> list[Field]:

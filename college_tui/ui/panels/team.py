@@ -8,7 +8,10 @@ from .base import Field, StepPanel
 class TeamPanel(StepPanel):
     STEP = "team"
     PORTAL = "Project settings → Teams → … → Set team as project default"
-    COMMAND = 'az devops team create --name "College Team" --project College'
+    COMMAND = (
+        "No az command sets the default team: the wizard's own call is shown once the target "
+        "is open"
+    )
     ACTION = "Make it the default team"
 
     def fields(self) -> list[Field]:

@@ -1,0 +1,160 @@
+"""What each step's panel shows "By hand": the commands that do the step on Azure DevOps.
+
+Each sequence is complete for the run's target (the real organisation's URL or the sandbox's)
+and its answers, with Microsoft's Azure CLI (`az` with the azure-devops extension), git and
+OpenSSH; tests/e2e/test_by_hand.py runs every one against a served sandbox. Where no command
+exists (an organisation, a project's default team, an SSH key's registration) the text says so
+and names the call the wizard itself makes.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from ..target import Target
+from .answers import Answers, AnswersError
+from .pullrequest import entry_path
+
+# The portal call the team step makes (azdo/raw.py default_team_query); no CLI command has it.
+_DEFAULT_TEAM_CALL = (
+    "POST {org}/_apis/Contribution/HierarchyQuery (admin-teams-data-provider, setDefaultTeam)"
+)
+
+
+def _q(text: str) -> str:
+    return shlex.quote(text)
+
+
+def _path(path: Path | None, target: Target) -> str:
+    """`~/…` for a path under the home (short); the full path for a sandbox, whose home is not
+    the shell's ~."""
+    if path is None:
+        return ""
+    if not target.sandbox and path.is_relative_to(target.home):
+        return "~/" + path.relative_to(target.home).as_posix()
+    return _q(str(path))
+
+
+def _where(target: Target, answers: Answers, *, repo: bool = False) -> str:
+    where = f"--organization {target.org_url} --project {_q(answers.project)}"
+    return f"{where} --repository {_q(answers.repo)}" if repo else where
+
+
+def _sign_in(target: Target, answers: Answers) -> str:
+    return f"az devops login --organization {target.org_url}   (paste a PAT when asked)"
+
+
+def _organization(target: Target, answers: Answers) -> str:
+    return "No command creates an organisation: the portal does (https://aex.dev.azure.com)."
+
+
+def _project(target: Target, answers: Answers) -> str:
+    return (
+        f"az devops project create --name {_q(answers.project)} --process "
+        f"{_q(answers.process)} --description {_q(answers.project_description)} "
+        f"--organization {target.org_url}"
+    )
+
+
+def _team(target: Target, answers: Answers) -> str:
+    call = _DEFAULT_TEAM_CALL.format(org=target.org_url)
+    show = (
+        f"az devops project show --project {_q(answers.project)} "
+        f"--organization {target.org_url} --query defaultTeam.name"
+    )
+    if answers.team.lower() == f"{answers.project} Team".lower():
+        # A new project's first team is its default: nothing to create, only to see.
+        return f"No az command sets the default team; the wizard calls {call}. See it:\n{show}"
+    return (
+        f"az devops team create --name {_q(answers.team)} --description "
+        f"{_q(answers.team_description)} {_where(target, answers)}\n"
+        f"No az command makes it the default team; the wizard calls {call}. See it:\n{show}"
+    )
+
+
+def _members(target: Target, answers: Answers) -> str:
+    org = f"--organization {target.org_url}"
+    group = (
+        f"G=$(az devops security group list --project {_q(answers.project)} {org} "
+        f"--query \"graphGroups[?displayName=='{answers.team}'].descriptor\" -o tsv)"
+    )
+    try:
+        members = answers.all_members()
+    except AnswersError:  # a CSV the members step will report: show the sequence for one address
+        members = list(answers.members)
+    lines = [group]
+    for member in members or [None]:
+        email = member.email if member else "NAME@DOMAIN"
+        licence = member.license if member else "stakeholder"
+        lines.append(f"az devops user add --email-id {email} --license-type {licence} {org}")
+        lines.append(
+            f"az devops security group membership add --group-id $G --member-id {email} {org}"
+        )
+    return "\n".join(lines)
+
+
+def _ssh_key(target: Target, answers: Answers) -> str:
+    key = _path(answers.key_path, target)
+    return (
+        f"ssh-keygen -t rsa -b {answers.key_bits} -f {key}\n"
+        f"No command registers it: paste {key}.pub at {target.org_url}/_usersSettings/keys."
+    )
+
+
+def _import(target: Target, answers: Answers) -> str:
+    return (
+        f"az repos create --name {_q(answers.repo)} {_where(target, answers)}\n"
+        f"az repos import create --git-source-url {answers.source_url} {_where(target, answers, repo=True)}"
+    )
+
+
+def _ssh_url(target: Target, answers: Answers) -> str:
+    from urllib.parse import quote
+
+    parts = (target.org, answers.project, answers.repo)
+    return f"git@{target.ssh_alias}:v3/" + "/".join(quote(p, safe="") for p in parts)
+
+
+def _clone(target: Target, answers: Answers) -> str:
+    where = f"{_ssh_url(target, answers)} {_path(answers.clone_dir, target)}"
+    if target.sandbox:  # ssh reads the sandbox home's config, as the wizard's own clone does
+        ssh = f"ssh -F {target.ssh_dir / 'config'}"
+        return f"git clone -c core.sshCommand={_q(ssh)} {where}"
+    return f"git clone {where}"
+
+
+def _pull_request(target: Target, answers: Answers) -> str:
+    entry = entry_path(answers.alias)
+    # The wizard's own commit message; `az repos pr create` takes a one-commit PR's title from it.
+    title = f"Add {answers.alias} to the attendees"
+    return "\n".join(
+        [
+            f"cd {_path(answers.clone_dir, target)}",
+            f"git switch -c {_q(answers.branch)}",
+            f"mkdir -p attendees && echo '# {answers.alias}' > {entry}",
+            f"git add {entry} && git commit -m {_q(title)}",
+            f"git push -u origin {_q(answers.branch)}",
+            f"az repos pr create {_where(target, answers, repo=True)} --source-branch "
+            f"{_q(answers.branch)}",
+        ]
+    )
+
+
+_SEQUENCES = {
+    "sign-in": _sign_in,
+    "organization": _organization,
+    "project": _project,
+    "team": _team,
+    "members": _members,
+    "ssh-key": _ssh_key,
+    "import": _import,
+    "clone": _clone,
+    "pull-request": _pull_request,
+}
+
+
+def by_hand(key: str, target: Target, answers: Answers) -> str:
+    """The "By hand" text of step `key` for this target and answers ("" for an unknown step)."""
+    sequence = _SEQUENCES.get(key)
+    return sequence(target, answers) if sequence else ""
