@@ -31,7 +31,12 @@ class WelcomeScreen(CollegeScreen):
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="welcome"):
             yield Static(INTRO, id="welcome-intro", markup=False)
-            yield Static("Where shall we work?", classes="panel-title")
+            yield Static("Where shall we work?", classes="panel-title", id="welcome-question")
+            yield Static(
+                "Tab moves between the two choices; Enter picks the one highlighted.",
+                id="welcome-hint",
+                markup=False,
+            )
             with Horizontal(id="welcome-choices"):
                 with Vertical(classes="choice"):
                     yield Button("The practice sandbox", variant="primary", id="choose-sandbox")
@@ -47,7 +52,8 @@ class WelcomeScreen(CollegeScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#choose-sandbox").focus()
+        # Opens at its top: the introduction's first line in view, the choice one Tab away.
+        self.query_one("#choose-sandbox").focus(scroll_visible=False)
         self.check_machine()
 
     @work(thread=True, group="checks", description="Quick local checks")

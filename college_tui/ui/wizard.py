@@ -71,6 +71,7 @@ class WizardScreen(CollegeScreen):
         Binding("ctrl+b", "previous_step", "Previous step"),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "toggle_details", "Log details", show=False),  # the log's border says it
     ]
     # Textual repaints the whole screen when the focus moves; the widget that gains it and the
     # one that loses it repaint themselves (their :focus styles), and nothing on this screen is
@@ -187,6 +188,7 @@ class WizardScreen(CollegeScreen):
             return  # still mounting (a fraction of a second after the first frame)
         shown = self.summary_panel if key == SUMMARY else self.panel(key)
         self.query_one(ContentSwitcher).current = shown.id
+        self.set_class(key == SUMMARY, "-summary")  # college.tcss: full width at 80 columns
         self.step_list.point_at(key)
         if focus:
             shown.focus_first()
@@ -313,8 +315,7 @@ class WizardScreen(CollegeScreen):
         )
 
         event = message.event
-        if message.line:
-            self.log_line(message.line)
+        self.query_one(ActivityLog).add_event(event, message.line, looking=message.looking)
         key = event.step
         if key not in self.keys:
             return
@@ -324,7 +325,9 @@ class WizardScreen(CollegeScreen):
                 panel.show_outcome(f"✗ {event.message}", failed=True)
                 self.step_list.set_state(key, states.FAILED)
             elif isinstance(event, StepFinished) and self.inspecting:
-                self.step_list.set_state(key, states.DONE)
+                # Found made before this session (the sandbox's organisation exists from the
+                # start): "already there", not "done" above a sign-in still to do.
+                self.step_list.set_state(key, states.ALREADY)
                 panel.show_outcome(f"✓ {event.summary}")
             return
         if isinstance(event, StepStarted):
@@ -530,6 +533,9 @@ class WizardScreen(CollegeScreen):
     def action_previous_step(self) -> None:
         order = self.keys + [SUMMARY]
         self.show(order[max(0, order.index(self.current) - 1)])
+
+    def action_toggle_details(self) -> None:
+        self.query_one(ActivityLog).toggle_details()
 
     def action_help(self) -> None:
         from .modals import HelpModal

@@ -90,8 +90,8 @@ class HandoffBox(Vertical):
         yield Static(detail, classes="handoff-detail", markup=False)
         with Horizontal(classes="handoff-actions"):
             if url:
-                yield Button("Open the page", classes="open-page", compact=True)
-            yield Button("Copy", classes="copy-detail", compact=True)
+                yield Button("Open the page", variant="primary", classes="open-page", compact=True)
+            yield Button("Copy", variant="primary", classes="copy-detail", compact=True)
 
 
 class StepPanel(VerticalScroll):
@@ -186,11 +186,14 @@ class StepPanel(VerticalScroll):
                 )
 
     def focus_first(self) -> None:
+        """The panel opens at its top (its title in view) with the keyboard on its first field
+        or its button; Tab scrolls a field below the fold into view as it gets the focus."""
+        self.scroll_home(animate=False, immediate=True)
         for widget in self.query("Input, Select"):
             if widget.display and not widget.disabled:
-                widget.focus()
+                widget.focus(scroll_visible=False)
                 return
-        self.query_one(".primary", Button).focus()
+        self.query_one(".primary", Button).focus(scroll_visible=False)
 
     # -- checking as typed --------------------------------------------------------------------
 

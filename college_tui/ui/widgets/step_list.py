@@ -1,7 +1,9 @@
-"""The nine steps on the left, each with its state as a glyph AND a word (never colour alone)."""
+"""The nine steps on the left, one line each: the state as a glyph and a colour (the theme's
+tokens), and as a word for the highlighted one in the list's bottom border (never colour alone)."""
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -24,6 +26,16 @@ MARKS = {
     NEEDS_YOU: ("?", "needs you"),
     WARNING: ("!", "warning"),
     FAILED: ("✗", "failed"),
+}
+# The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
+COLOURS = {
+    TODO: "$text-muted",
+    RUNNING: "$text-accent",
+    DONE: "$text-success",
+    ALREADY: "$text-primary",  # found made before this session: not done by this run
+    NEEDS_YOU: "$text-warning",
+    WARNING: "$text-warning",
+    FAILED: "$text-error",
 }
 SUMMARY = "summary"
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
@@ -54,16 +66,16 @@ class StepList(OptionList):
         self.states = {key: TODO for key, _ in steps}
         super().__init__(*self._options(), **kwargs)
 
-    def _prompt(self, index: int, key: str, title: str) -> str:
-        glyph, word = MARKS[self.states[key]]
-        return f"{glyph} {index}. {title}\n   {word}"
+    def _prompt(self, index: int, key: str, title: str) -> Content:
+        state = self.states[key]
+        return Content.assemble((MARKS[state][0], COLOURS[state]), f" {index}. {title}")
 
     def _options(self) -> list[Option]:
         options = [
             Option(self._prompt(i, key, title), id=key)
             for i, (key, title) in enumerate(self.steps, 1)
         ]
-        options.append(Option("★ Summary", id=SUMMARY))
+        options.append(Option(Content.assemble(("★", "$text-accent"), " Summary"), id=SUMMARY))
         return options
 
     def set_state(self, key: str, state: str) -> None:
@@ -72,16 +84,28 @@ class StepList(OptionList):
         self.states[key] = state
         index = [k for k, _ in self.steps].index(key)
         option = self.get_option_at_index(index)
-        # The prompt keeps its two lines, so no other option moves: forget this one's rendering
+        # The prompt keeps its one line, so no other option moves: forget this one's rendering
         # only (replace_option_prompt_at_index forgets all of them and repaints the list).
         option._set_prompt(self._prompt(index + 1, key, self.steps[index][1]))
         cache = self._option_render_cache  # a Textual LRUCache: no iteration, only keys()
         for cached in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118
             cache.discard(cached)
         self._repaint_option(index)
+        if index == self.highlighted:
+            self._say_state()
+
+    def _say_state(self) -> None:
+        """The highlighted step's state as a word, in the list's bottom border."""
+        index = self.highlighted
+        if index is None or index >= len(self.steps):
+            self.border_subtitle = ""
+            return
+        key, title = self.steps[index]
+        self.border_subtitle = f"Step {index + 1}: {MARKS[self.states[key]][1]}"
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)
+        self._say_state()
         self._repaint_option(old)
         self._repaint_option(new)
 
