@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from .commands import WizardCommands
 from .logfile import ActivityFile
+from .size_notice import SizeNotice
 
 
 def presize(screen) -> None:
@@ -128,6 +129,7 @@ class CollegeApp(App[None]):
         self.logfile = ActivityFile(log_dir)
         self.target_org = ""
         self._held = contextlib.ExitStack()
+        self.size_notice = SizeNotice()
 
     @functools.cached_property
     def printer(self):
@@ -145,9 +147,13 @@ class CollegeApp(App[None]):
         return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
 
     def on_ready(self) -> None:
+        self.size_notice.check(self, *self.size)  # below 80x24: a notice (ui/size_notice.py)
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
         self.run_worker(self._warm_up, thread=True, group="warm-up", description="Warm up")
+
+    def on_resize(self, event) -> None:
+        self.size_notice.check(self, *event.size)
 
     @staticmethod
     def _warm_up() -> None:
