@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -86,7 +87,8 @@ class HandoffBox(Vertical):
     def compose(self) -> ComposeResult:
         message, url, detail = self.texts
         yield Static(message, classes="handoff-text", markup=False)
-        yield Static(url, classes="handoff-url", markup=False)
+        # A terminal hyperlink on one line: cut visibly (…) if it must be, the whole URL behind it.
+        yield Static(Content.styled(url, Style(link=url, bold=True)), classes="handoff-url")
         yield Static(detail, classes="handoff-detail", markup=False)
         with Horizontal(classes="handoff-actions"):
             if url:
@@ -217,6 +219,8 @@ class StepPanel(VerticalScroll):
     def _checked_as_typed(self, event: Input.Changed) -> None:
         if event.input.name:
             self.show_problem(event.input.name)
+        if event.input.has_focus:  # typed into while below the fold (the panel opened at its top)
+            event.input.scroll_visible(animate=False)
 
     @on(Input.Submitted)
     def _enter_runs(self, event: Input.Submitted) -> None:
@@ -255,7 +259,11 @@ class StepPanel(VerticalScroll):
         if any(box.texts == texts for box in self.query(HandoffBox)):
             return  # asked again while the step waits: the same box stays (and its focus)
         self.hide_handoff()
-        self.mount(HandoffBox(*texts), after=self.query_one(PanelHeader))
+        # First in the panel, titled with the step: what needs you is in view as it opens.
+        box = HandoffBox(*texts)
+        box.border_title = "Your turn"
+        self.mount(box, before=self.query_one(PanelHeader))
+        self.scroll_home(animate=False)
 
     def hide_handoff(self) -> None:
         for box in self.query(HandoffBox):

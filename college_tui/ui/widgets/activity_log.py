@@ -3,6 +3,8 @@ the details (every event and HTTP call, as in the log file) and back. Plain text
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.cells import cell_len
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -72,8 +74,14 @@ class ActivityLog(Log):
     def _write(self, text: str | None) -> None:
         if text is None:
             return
+        # Wrapped at words to the log's width (no sideways scrolling); an address stays whole.
+        width = max(20, self.scrollable_content_region.width or 78)
         for line in text.splitlines() or [""]:
-            self.write_line(self.app.show(line))
+            shown = self.app.show(line)
+            for part in textwrap.wrap(
+                shown, width, break_long_words=False, break_on_hyphens=False, subsequent_indent="  "
+            ) or [""]:
+                self.write_line(part)
 
     @property
     def text(self) -> str:
