@@ -4,6 +4,7 @@ tokens), and as a word for the highlighted one in the list's bottom border (neve
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -98,10 +99,23 @@ class StepList(OptionList):
         """The highlighted step's state as a word, in the list's bottom border."""
         index = self.highlighted
         if index is None or index >= len(self.steps):
-            self.border_subtitle = ""
+            self._set_subtitle("")
             return
-        key, title = self.steps[index]
-        self.border_subtitle = f"Step {index + 1}: {MARKS[self.states[key]][1]}"
+        key, _title = self.steps[index]
+        self._set_subtitle(f"Step {index + 1}: {MARKS[self.states[key]][1]}")
+
+    def _set_subtitle(self, text: str) -> None:
+        """The bottom border's text, repainting that row only: Textual's `border_subtitle`
+        repaints the whole list (every option again) on each move of the highlight."""
+        if not self.is_mounted or not self.size:
+            self.border_subtitle = text
+            return
+        if self.border_subtitle == text:
+            return
+        self._border_subtitle = self.render_str(text)  # what the border_subtitle setter stores
+        offset = self.content_offset
+        width, height = self.outer_size
+        self.refresh(Region(-offset.x, height - 1 - offset.y, width, 1))
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)
