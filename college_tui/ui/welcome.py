@@ -12,17 +12,19 @@ from textual.widgets import Button, Header, Input, Label, Static
 from .app import CollegeScreen, presize
 from .widgets.footer import KeysFooter
 
-INTRO = """Welcome to the AI Developer College.
-
-This wizard walks you through the course's first two challenges, one step at a time:
-
-  Challenge 0  an Azure DevOps organisation, the project College on the Agile process,
-               College Team as its default team, and your colleagues in it.
-  Challenge 1  an SSH key, the course repository imported into Azure Repos, cloned to this
-               machine, and your first branch, commit, push and pull request.
-
-Each step says what it teaches, where it lives in the portal and the command that does the same.
-Nothing is made twice: every step looks first and can be run again."""
+# One line per paragraph: the screen wraps them at words to the window's width (80 or 200).
+INTRO = "\n\n".join(
+    [
+        "Welcome to the AI Developer College.",
+        "This wizard walks you through the course's first two challenges, one step at a time:",
+        "• Challenge 0: an Azure DevOps organisation, the project College on the Agile process, "
+        "College Team as its default team, and your colleagues in it.\n"
+        "• Challenge 1: an SSH key, the course repository imported into Azure Repos, cloned to "
+        "this machine, and your first branch, commit, push and pull request.",
+        "Each step says what it teaches, where it lives in the portal and the command that does "
+        "the same. Nothing is made twice: every step looks first and can be run again.",
+    ]
+)
 
 
 class WelcomeScreen(CollegeScreen):

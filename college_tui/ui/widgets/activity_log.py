@@ -78,8 +78,14 @@ class ActivityLog(Log):
         width = max(20, self.scrollable_content_region.width or 78)
         for line in text.splitlines() or [""]:
             shown = self.app.show(line)
+            # Continuations are indented, unless that would cut a long word (an address).
+            fits = all(len(word) <= width - 2 for word in shown.split())
             for part in textwrap.wrap(
-                shown, width, break_long_words=False, break_on_hyphens=False, subsequent_indent="  "
+                shown,
+                width,
+                break_long_words=False,
+                break_on_hyphens=False,
+                subsequent_indent="  " if fits else "",
             ) or [""]:
                 self.write_line(part)
 
