@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.color import Color
 from textual.widget import Widget
 
+from college_tui.events import NeedsYou
 from college_tui.ui.widgets.step_list import COLOURS
 
 from .conftest import make_app, settle, wait_until
@@ -126,6 +127,15 @@ async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
             wizard.show(key)
             await pilot.pause()
             await walk(pilot)
+        # What a run adds: a failed step's sentence and a guided hand-off (as the engine asks).
+        panel = wizard.panel("ssh-key")
+        panel.show_outcome("✗ The step failed: what happened and what to do.", failed=True)
+        panel.show_handoff(
+            NeedsYou("ssh-key", "Add the key yourself.", "https://example.com/keys", "ssh-rsa AAAA")
+        )
+        wizard.show("ssh-key")
+        await pilot.pause()
+        await walk(pilot)
         await pilot.press("ctrl+r")  # a step runs: quitting asks first
         await pilot.press("ctrl+q")
         await pilot.pause()

@@ -42,3 +42,27 @@ async def test_the_log_speaks_plain_words_and_f2_shows_the_http_lines(wizard_env
         assert "[sign-in] http GET" in detailed, detailed
         await pilot.press("f2")
         assert log_text(app) == plain
+
+
+async def test_a_link_too_wide_is_shortened_visibly_with_the_whole_address_behind_it():
+    from textual.app import App
+
+    from college_tui.ui.widgets.link_line import LinkLine
+
+    url = "https://dev.azure.com/college/College/_git/aidevcollege/pullrequest/" + "1" * 40
+
+    class OneLink(App):
+        def compose(self):
+            yield LinkLine("Pull request", url)
+            yield LinkLine("Team", "https://dev.azure.com/college/College/_settings/teams")
+
+    app = OneLink()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        long, short = app.query(LinkLine)
+        shown = long.render()
+        label, address = shown.plain.split("\n")
+        assert label == "Pull request:" and len(address) <= 60 and "…" in address
+        assert {span.style.link for span in shown.spans} == {url}  # the whole address behind
+        assert short.render().plain == "Team: https://dev.azure.com/college/College/_settings/teams"
+        assert long.region.height == 2 and short.region.height == 1
