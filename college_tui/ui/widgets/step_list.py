@@ -102,7 +102,7 @@ class StepList(OptionList):
             self._set_subtitle("")
             return
         key, _title = self.steps[index]
-        self._set_subtitle(f"Step {index + 1}: {MARKS[self.states[key]][1]}")
+        self._set_subtitle(MARKS[self.states[key]][1])  # the highlighted step's state
 
     def _set_subtitle(self, text: str) -> None:
         """The bottom border's text, repainting that row only: Textual's `border_subtitle`
