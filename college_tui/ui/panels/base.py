@@ -250,6 +250,7 @@ class StepPanel(VerticalScroll):
         outcome = self.query_one(".outcome", Static)
         outcome.update(self.app.show(text))
         outcome.set_class(failed, "-failed")
+        outcome.set_class(bool(text), "-shown")  # empty, it takes no rows (80x24 has few)
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
     def show_handoff(self, event: NeedsYou) -> None:
