@@ -25,9 +25,28 @@ def in_a_terminal() -> bool:
     return interactive() and sys.stdout is not None and sys.stdout.isatty()
 
 
+def no_screen_control() -> str | None:
+    """The sentence for a terminal that cannot place the cursor (TERM=dumb, unknown or unset),
+    where the full-screen wizard would draw a broken screen; None for any other terminal."""
+    term = (os.environ.get("TERM") or "").strip().lower()
+    if sys.platform == "win32" or term not in ("", "dumb", "unknown"):
+        return None
+    shown = f"TERM={term}" if term else "no TERM"
+    return (
+        f"This terminal ({shown}) cannot draw the full-screen wizard: run "
+        "`college-tui apply --sandbox` (or `college-tui apply --org URL`), which does the same "
+        "steps line by line, or open the wizard in a terminal such as xterm or Windows Terminal."
+    )
+
+
 def run_wizard(options: TargetOptions) -> int:
     """Open the full-screen wizard on `options` (checked already); its exit code."""
     import gc
+
+    problem = no_screen_control()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
 
     # No collections while Textual and the UI import: the first frame comes ~7 % sooner. The
     # app turns the collector back on at its first frame (ui/app.py on_ready).

@@ -108,14 +108,23 @@ def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
     return lines
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 warning`, `2 warnings`, `no warnings`."""
+    if number == 0:
+        return f"no {noun}s"
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def verdict(checks: list[Check]) -> str:
     """One sentence on all the checks: ready, ready with warnings, or problems to fix."""
     problems = sum(c.status == PROBLEM for c in checks)
     warnings = sum(c.status == WARNING for c in checks)
     if problems:
-        return f"{problems} problem(s) to fix before the day, {warnings} warning(s)."
+        return (
+            f"{counted(problems, 'problem')} to fix before the day, {counted(warnings, 'warning')}."
+        )
     if warnings:
-        return f"Ready, with {warnings} warning(s) to read."
+        return f"Ready, with {counted(warnings, 'warning')} to read."
     return "Ready: every check passed."
 
 

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from ..steps.activity import ActivityFile
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
+from .size_notice import SizeNotice
 from .wizard_model import QUIT_NOW, QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
@@ -54,6 +55,7 @@ class CollegeApp(App[None]):
         self.logfile = ActivityFile(log_dir)  # the engine's events, redacted, in a file
         self.target_org = ""
         self._held = contextlib.ExitStack()
+        self.size_notice = SizeNotice()
 
     def get_default_screen(self):
         from .welcome import WelcomeScreen
@@ -64,9 +66,13 @@ class CollegeApp(App[None]):
         return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
 
     def on_ready(self) -> None:
+        self.size_notice.check(self, *self.size)  # below 80x24: a notice (ui/size_notice.py)
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
         self.run_here(self._warm_up, name="warm-up")
+
+    def on_resize(self, event) -> None:
+        self.size_notice.check(self, *event.size)
 
     @staticmethod
     def _warm_up() -> None:

@@ -96,6 +96,7 @@ class PanelHost:
             return  # still mounting (a fraction of a second after the first frame)
         shown = self.summary_panel if key == SUMMARY else self.panel(key)
         self.query_one(ContentSwitcher).current = shown.id
+        self.set_class(key == SUMMARY, "-summary")  # college.tcss: full width at 80 columns
         self.step_list.point_at(key)
         if focus:
             shown.focus_first()

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.widgets import Footer, Log, OptionList
 
 if TYPE_CHECKING:
     from textual.events import ScreenResume
     from textual.screen import Screen
+    from textual.widget import Widget
 
 
 def quiet_focus() -> Reactive:
@@ -66,6 +67,22 @@ def repaint_option(option_list: OptionList, index: int | None) -> None:
     line = option_list._index_to_line.get(index)
     if line is not None:
         option_list.refresh_lines(line, option_list._heights[index])
+
+
+def set_border_subtitle_quietly(widget: Widget, text: str) -> None:
+    """A widget's bottom border text, repainting that row only.
+
+    Textual's `border_subtitle` setter repaints the whole widget (an OptionList: every option
+    again) on each change."""
+    if not widget.is_mounted or not widget.size:
+        widget.border_subtitle = text
+        return
+    if widget.border_subtitle == text:
+        return
+    widget._border_subtitle = widget.render_str(text)  # what the border_subtitle setter stores
+    offset = widget.content_offset
+    width, height = widget.outer_size
+    widget.refresh(Region(-offset.x, height - 1 - offset.y, width, 1))
 
 
 class QuietLog(Log):

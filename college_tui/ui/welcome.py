@@ -12,17 +12,19 @@ from textual.widgets import Button, Header, Input, Label, Static
 from .screens import CollegeScreen, presize
 from .widgets.footer import KeysFooter
 
-INTRO = """Welcome to the AI Developer College.
-
-This wizard walks you through the course's first two challenges, one step at a time:
-
-  Challenge 0  an Azure DevOps organisation, the project College on the Agile process,
-               College Team as its default team, and your colleagues in it.
-  Challenge 1  an SSH key, the course repository imported into Azure Repos, cloned to this
-               machine, and your first branch, commit, push and pull request.
-
-Each step says what it teaches, where it lives in the portal and the command that does the same.
-Nothing is made twice: every step looks first and can be run again."""
+# One line per paragraph: the screen wraps them at words to the window's width (80 or 200).
+INTRO = "\n\n".join(
+    [
+        "Welcome to the AI Developer College.",
+        "This wizard walks you through the course's first two challenges, one step at a time:",
+        "• Challenge 0: an Azure DevOps organisation, the project College on the Agile process, "
+        "College Team as its default team, and your colleagues in it.\n"
+        "• Challenge 1: an SSH key, the course repository imported into Azure Repos, cloned to "
+        "this machine, and your first branch, commit, push and pull request.",
+        "Each step says what it teaches, where it lives in the portal and the command that does "
+        "the same. Nothing is made twice: every step looks first and can be run again.",
+    ]
+)
 
 
 class WelcomeScreen(CollegeScreen):
@@ -31,7 +33,12 @@ class WelcomeScreen(CollegeScreen):
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="welcome"):
             yield Static(INTRO, id="welcome-intro", markup=False)
-            yield Static("Where shall we work?", classes="panel-title")
+            yield Static("Where shall we work?", classes="panel-title", id="welcome-question")
+            yield Static(
+                "Tab moves between the two choices; Enter picks the one highlighted.",
+                id="welcome-hint",
+                markup=False,
+            )
             with Horizontal(id="welcome-choices"):
                 with Vertical(classes="choice"):
                     yield Button("The practice sandbox", variant="primary", id="choose-sandbox")
@@ -47,7 +54,8 @@ class WelcomeScreen(CollegeScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#choose-sandbox").focus()
+        # Opens at its top: the introduction's first line in view, the choice one Tab away.
+        self.query_one("#choose-sandbox").focus(scroll_visible=False)
         self.check_machine((self.app.size.width, self.app.size.height))
 
     @work(thread=True, name="checks", group="checks", exit_on_error=False)

@@ -56,6 +56,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         Binding("ctrl+b", "previous_step", "Previous step"),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "toggle_details", "Log details", show=False),  # the log's border says it
     ]
     # Nothing on this screen is styled by where the focus is: 10-15 ms less per panel switch.
     focused: Reactive[Widget | None] = quiet_focus()
@@ -131,8 +132,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def _engine_event(self, message: EventArrived) -> None:
         if self._hold(message):
             return
-        if message.line:
-            self.log_line(message.line)
+        self.query_one(ActivityLog).add_event(message.event, message.line, looking=message.looking)
         self.apply(self.model.event(message.event, message.looking, self.current))
 
     @on(SessionOpened)
@@ -213,6 +213,9 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
 
     def action_previous_step(self) -> None:
         self.switch_to(self.model.neighbour(self.current, -1))
+
+    def action_toggle_details(self) -> None:
+        self.query_one(ActivityLog).toggle_details()
 
     def action_help(self) -> None:
         from .modals import HelpModal

@@ -152,7 +152,9 @@ class WizardModel:
             if isinstance(event, StepFailed):
                 return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
             if isinstance(event, StepFinished) and self.opening:
-                return [self._set(key, DONE), Outcome(key, f"✓ {event.summary}")]
+                # Found made before this session (the sandbox's organisation exists from the
+                # start): "already there", not "done" above a sign-in still to do.
+                return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
         if isinstance(event, StepStarted):
             effects: list = [self._set(key, RUNNING), Status(begin=event.title)]

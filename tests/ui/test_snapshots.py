@@ -1,6 +1,6 @@
 """SVG snapshots of what attendees see (pytest-textual-snapshot): the welcome, every step panel,
-a failed step, a guided hand-off and the summary at 120x40, and the welcome, one panel and the
-summary at 80x24. Ports, temp paths, ids, dates, durations and the host name are hidden by the
+the guided hand-off, the quit question and the summary at 120x40 and at 80x24, and a failed step
+at 120x40. Ports, temp paths, ids, dates, durations and the host name are hidden by the
 app's scrub hook and the clock is frozen, so frames repeat run after run.
 
 Update after a reviewed change: pytest tests/ui/test_snapshots.py --snapshot-update
@@ -108,18 +108,16 @@ async def _opened(pilot) -> None:
 
 async def _still(pilot, *, workers: bool = True) -> None:
     """Let layout and focus settle, then put every scrollable where the same frame always has
-    it: the panel at its top with the focused widget in view, the log at its end. (Scrolls
+    it: the panel at its top (as it opens), the log at its end. (Scrolls
     that ran while the layout still changed left the summary two rows apart on a busy CI.)"""
     await pilot.pause(0.3)
     if workers:
         await _workers_done(pilot)  # the log measures its lines in a thread worker
     await pilot.wait_for_scheduled_animations()
     screen = pilot.app.screen
-    for panel in screen.query(".step-panel, #summary-panel"):
-        panel.scroll_home(animate=False, immediate=True)
+    for panel in screen.query(".step-panel, #summary-panel, #welcome"):
+        panel.scroll_home(animate=False, immediate=True)  # where each opens: at its top
     await pilot.pause()
-    if pilot.app.focused is not None:
-        screen.scroll_to_widget(pilot.app.focused, animate=False, immediate=True)
     for log in screen.query(ActivityLog):
         log.scroll_end(animate=False, immediate=True)
         # Its thumb's edge came out one glyph different on a busy CI (the log sizes itself in
@@ -174,9 +172,10 @@ def test_step_panel(snap_compare, wizard_env, step):
     assert snap_compare(app, terminal_size=WIDE, run_before=_goto(step))
 
 
-def test_step_panel_narrow(snap_compare, wizard_env):
+@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
+def test_step_panel_narrow(snap_compare, wizard_env, step):
     app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=NARROW, run_before=_goto("members"))
+    assert snap_compare(app, terminal_size=NARROW, run_before=_goto(step))
 
 
 def test_failed_step(snap_compare, start_sandbox, wizard_env):
@@ -185,7 +184,9 @@ def test_failed_step(snap_compare, start_sandbox, wizard_env):
     assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
 
 
-def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
+def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=()):
+    """The SSH key step handing the key's upload to the browser (the portal refused it);
+    `then`: keys pressed once the hand-off shows."""
     from college_tui.azdo.client import AzureDevOps
     from college_tui.azdo.errors import PortalRefused
 
@@ -195,6 +196,8 @@ def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
     monkeypatch.setattr(AzureDevOps, "add_ssh_key", refused)
     server = start_sandbox(ssh=True)
     app = make_app(server_opener(server), env=wizard_env, stable=True)
+    # The log wraps its lines whole: the sandbox's own folder shows (in ~/.ssh/config's path).
+    app._scrub = scrubber(str(wizard_env.root), str(server.info.data_dir), "/tmp")
 
     async def run_before(pilot) -> None:
         await _opened(pilot)
@@ -208,12 +211,29 @@ def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
             assert time.monotonic() < deadline, "no hand-off"
             await pilot.pause(0.05)
         await _still(pilot, workers=False)  # the step's worker polls for the key until cancelled
+        if then:
+            await pilot.press(*then)
+            await _same_frame_twice(pilot)
 
     try:
-        assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+        return snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
         if app.wizard and app.wizard.session:
             app.wizard.session.cancel()  # the step stops polling for the key
+
+
+def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
+    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, WIDE)
+
+
+def test_guided_hand_off_narrow(snap_compare, start_sandbox, wizard_env, monkeypatch):
+    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, NARROW)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_quit_question(snap_compare, start_sandbox, wizard_env, monkeypatch, size):
+    """ctrl+q while a step runs (the SSH key step waits for the key's upload) asks first."""
+    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, ("ctrl+q",))
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +273,7 @@ def finished(tmp_path_factory):
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
-def test_summary(snap_compare, finished: Path, monkeypatch, size):
+def test_summary(snap_compare, finished: Path, monkeypatch, size, tmp_path):
     monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(finished / "state"))
     monkeypatch.setenv("BROWSER", "true")
     with contextlib.ExitStack() as stack:
@@ -266,7 +286,8 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size):
             verbose=False,
         )
         app = make_app(wizard_opener(options, stack), stable=True)
-        app._scrub = scrubber(str(finished), "/tmp")  # paths under the module's own folder
+        # Paths under the module's own folder, and the log file's under this test's HOME.
+        app._scrub = scrubber(str(finished), str(tmp_path), "/tmp")
         seen: list[str] = []
 
         async def run_before(pilot) -> None:
@@ -280,7 +301,7 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size):
 def test_no_secret_in_any_snapshot():
     folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
     frames = list(folder.glob("*.svg"))
-    assert len(frames) >= 16
+    assert len(frames) >= 27
     for frame in frames:
         text = frame.read_text(encoding="utf-8")
         assert PASSPHRASE not in text

@@ -26,7 +26,9 @@ COMMAND = Path(sys.executable).with_name("college-tui")
 class TmuxWizard:
     """One `college-tui` in a detached tmux session, read with capture-pane."""
 
-    def __init__(self, root: Path, name: str, **extra_env: str) -> None:
+    def __init__(
+        self, root: Path, name: str, size: tuple[int, int] = (120, 40), **extra_env: str
+    ) -> None:
         self.root, self.name = root, f"college-tui-test-{os.getpid()}-{name}"
         self.pid_file, self.exit_file = root / f"{name}.pid", root / f"{name}.exit"
         env = {
@@ -54,21 +56,24 @@ class TmuxWizard:
             encoding="utf-8",
         )
         # The shell execs nothing: its pid is the wizard's parent; the wizard is its only child.
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                f"sh {shlex.quote(str(script))}",
-            ],
-            check=True,
-        )
+        command = [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            f"sh {shlex.quote(str(script))}",
+        ]
+        # A tmux server still exiting after the previous test's last session refuses a new one
+        # now and then: ask again until it answers (a fresh server starts).
+        deadline = time.monotonic() + 10
+        while subprocess.run(command, capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline, "tmux would not start a session"
+            time.sleep(0.2)
 
     def screen(self) -> str:
         return subprocess.run(
@@ -140,9 +145,8 @@ def _quit(session: TmuxWizard) -> str:
 def test_enter_alone_reaches_the_pull_request_link_in_a_real_terminal(tmux_root):
     root, launch = tmux_root
     wizard = launch("walk")
-    # The summary's sentence: the pull request's link shows on its panel a moment earlier, while
-    # the summary is still being read from the service.
-    enters = wizard.enter_until("challenge outcomes done")
+    # The summary (the log names the pull request's link a moment before it).
+    enters = wizard.enter_until("9 of 9 challenge outcomes")
     assert enters <= 20
     screen = wizard.screen()
     assert "Pull request:" in screen and "9 of 9 challenge outcomes" in screen, screen
@@ -163,6 +167,69 @@ def test_a_wizard_killed_mid_import_is_completed_by_the_next_launch(tmux_root):
     first.close()
 
     second = launch("relaunched")
-    second.enter_until("challenge outcomes done")  # the run is over: ctrl+q quits at once
+    second.enter_until("9 of 9 challenge outcomes")  # the summary: the wizard is idle
     assert _quit(second) == "0"
     _assert_complete_once(root / "sandbox")
+
+
+def _wait_for(session: TmuxWizard, wanted: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while wanted not in (screen := session.screen()):
+        assert time.monotonic() < deadline, f"no {wanted!r}; screen:\n{screen}"
+        time.sleep(0.1)
+    return screen
+
+
+def _boxed_text(screen: str, first_words: str) -> str:
+    """The text inside the box whose first line starts with `first_words`, lines joined."""
+    rows = screen.splitlines()
+    start = next(i for i, row in enumerate(rows) if f"│ {first_words}" in row)
+    column = rows[start].index(f"│ {first_words}")
+    lines = []
+    for row in rows[start:]:
+        inner = row[column + 1 :].split("│")[0].strip()
+        if not inner or row[column] != "│":
+            break
+        lines.append(inner)
+    return " ".join(lines)
+
+
+def test_at_80x24_every_step_title_status_and_link_is_whole(tmux_root):
+    from college_tui.steps.plan import STEPS
+    from college_tui.ui.widgets.step_list import STEP_NAMES
+
+    _root, launch = tmux_root
+    wizard = launch("small", size=(80, 24))
+    screen = _wait_for(wizard, "Enter runs")
+    for index, (_key, name) in enumerate(STEP_NAMES, 1):  # all ten entries, one line each
+        assert any(f" {index}. {name} " in row for row in screen.splitlines()), screen
+    assert "★ Summary" in screen
+    status = _boxed_text(screen, "Ready:")
+    assert status.endswith("Enter runs the step shown."), screen  # the sentence whole
+    titles = [step.title for step in STEPS]
+    assert titles[0] in screen, screen  # the first panel opens at its top
+    for title in titles[1:]:
+        wizard.send("C-n")
+        screen = _wait_for(wizard, title, timeout=10)  # each panel's title as it opens
+    wizard.send("C-r")  # run the rest: the summary at the end
+    screen = _wait_for(wizard, "challenge outcomes done (checked", timeout=180)  # the summary
+    urls = [row for row in screen.splitlines() if "/_git/aidevcollege/pullrequest/" in row]
+    assert any(
+        row.strip().startswith("http") and row.strip().split("/")[-1].isdigit() for row in urls
+    ), screen  # the pull request's address whole, on a line of its own
+    assert "…" not in "".join(urls), screen
+    assert _quit(wizard) == "0"
+
+
+def test_a_terminal_without_cursor_control_gets_a_sentence_not_a_screen(tmux_root):
+    root, launch = tmux_root
+    wizard = launch("dumb", size=(80, 24), TERM="dumb")
+    deadline = time.monotonic() + 30
+    while not wizard.exit_file.exists():
+        assert time.monotonic() < deadline, wizard.screen()
+        time.sleep(0.2)
+    joined = ["tmux", "capture-pane", "-p", "-J", "-t", wizard.name]  # -J: wrapped rows joined
+    screen = subprocess.run(joined, capture_output=True, text=True).stdout
+    assert "This terminal (TERM=dumb) cannot draw the full-screen wizard" in screen, screen
+    assert "college-tui apply --sandbox" in screen
+    assert wizard.exit_file.read_text().strip() == "2"

@@ -55,7 +55,7 @@ async def test_no_git_and_no_ssh_on_path_are_problems_said_before_anything_start
     assert shutil.which("git") is None
     text, app = await _welcome_text(wizard_env)
     first = text.splitlines()[0]
-    assert first.startswith("This machine: ") and "problem(s) to fix" in first
+    assert first.startswith("This machine: ") and " to fix before the day" in first
     assert "✗ git: not found on PATH" in text and "https://git-scm.com/downloads" in text
     assert "✗ OpenSSH client: ssh not found on PATH" in text
     assert app.wizard is None  # nothing was opened

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -87,12 +88,13 @@ class HandoffBox(Vertical):
     def compose(self) -> ComposeResult:
         message, url, detail = self.texts
         yield Static(message, classes="handoff-text", markup=False)
-        yield Static(url, classes="handoff-url", markup=False)
+        # A terminal hyperlink on one line: cut visibly (…) if it must be, the whole URL behind it.
+        yield Static(Content.styled(url, Style(link=url, bold=True)), classes="handoff-url")
         yield Static(detail, classes="handoff-detail", markup=False)
         with Horizontal(classes="handoff-actions"):
             if url:
-                yield Button("Open the page", classes="open-page", compact=True)
-            yield Button("Copy", classes="copy-detail", compact=True)
+                yield Button("Open the page", variant="primary", classes="open-page", compact=True)
+            yield Button("Copy", variant="primary", classes="copy-detail", compact=True)
 
 
 class StepPanel(VerticalScroll):
@@ -194,11 +196,14 @@ class StepPanel(VerticalScroll):
         header.refresh(layout=True)
 
     def focus_first(self) -> None:
+        """The panel opens at its top (its title in view) with the keyboard on its first field
+        or its button; Tab scrolls a field below the fold into view as it gets the focus."""
+        self.scroll_home(animate=False, immediate=True)
         for widget in self.query("Input, Select"):
             if widget.display and not widget.disabled:
-                widget.focus()
+                widget.focus(scroll_visible=False)
                 return
-        self.query_one(".primary", Button).focus()
+        self.query_one(".primary", Button).focus(scroll_visible=False)
 
     # -- checking as typed --------------------------------------------------------------------
 
@@ -222,6 +227,8 @@ class StepPanel(VerticalScroll):
     def _checked_as_typed(self, event: Input.Changed) -> None:
         if event.input.name:
             self.show_problem(event.input.name)
+        if event.input.has_focus:  # typed into while below the fold (the panel opened at its top)
+            event.input.scroll_visible(animate=False)
 
     @on(Input.Submitted)
     def _enter_runs(self, event: Input.Submitted) -> None:
@@ -251,6 +258,7 @@ class StepPanel(VerticalScroll):
         outcome = self.query_one(".outcome", Static)
         outcome.update(self.app.scrub(text))
         outcome.set_class(failed, "-failed")
+        outcome.set_class(bool(text), "-shown")  # empty, it takes no rows (80x24 has few)
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
     def show_handoff(self, event: NeedsYou) -> None:
@@ -260,7 +268,11 @@ class StepPanel(VerticalScroll):
         if any(box.texts == texts for box in self.query(HandoffBox)):
             return  # asked again while the step waits: the same box stays (and its focus)
         self.hide_handoff()
-        self.mount(HandoffBox(*texts), after=self.query_one(PanelHeader))
+        # First in the panel, titled with the step: what needs you is in view as it opens.
+        box = HandoffBox(*texts)
+        box.border_title = "Your turn"
+        self.mount(box, before=self.query_one(PanelHeader))
+        self.scroll_home(animate=False)
 
     def hide_handoff(self) -> None:
         for box in self.query(HandoffBox):

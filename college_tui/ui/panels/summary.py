@@ -1,14 +1,16 @@
-"""The end: the challenge checklist verified from the service, the web links (Enter opens one),
-the clone folder, and what to try next."""
+"""The end: the challenge checklist verified from the service, the web links (terminal hyperlinks;
+Enter opens one), the clone folder, and what to try next. One scrollable: nothing scrolls inside."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Button, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ..widgets.link_line import LinkLine
 
 if TYPE_CHECKING:
     from ...steps.session import Summary
@@ -26,13 +28,13 @@ class SummaryPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Summary", classes="panel-title")
-        yield VerticalScroll(id="summary-links")
-        yield Static("", id="summary-clone", markup=False)
         yield Static(
             "The checklist appears when the steps are done (ctrl+r runs the rest).",
             id="summary-checklist",
             markup=False,
         )
+        yield Vertical(id="summary-links")
+        yield Static("", id="summary-clone", markup=False)
         yield Static(NEXT_STEPS, id="summary-next", classes="teaches", markup=False)
 
     def fill(self, summary: Summary) -> None:
@@ -49,23 +51,17 @@ class SummaryPanel(VerticalScroll):
         self.query_one("#summary-checklist", Static).update(self.app.scrub("\n".join(marks)))
         links = self.query_one("#summary-links")
         links.remove_children()
+        show = self.app.scrub
         links.mount_all(
-            [
-                Button(self.app.scrub(f"{what}: {url}"), name=url, classes="link", compact=True)
-                for what, url in reversed(summary.links)
-            ]
+            [LinkLine(what, show(url), classes="link") for what, url in reversed(summary.links)]
         )  # the PR first
+        # A path is one word: it wraps nowhere (the panel scrolls sideways if it must).
         self.query_one("#summary-clone", Static).update(
-            self.app.scrub(f"Your clone: {summary.clone_dir}")
+            Content.assemble("Your clone:\n", (show(summary.clone_dir), "bold"))
         )
 
     def focus_first(self) -> None:
-        buttons = self.query(".link")
-        if buttons:
-            buttons.first().focus()
-
-    @on(Button.Pressed, ".link")
-    def _open(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.name:
-            self.app.open_link(event.button.name)
+        self.scroll_home(animate=False, immediate=True)
+        links = self.query(LinkLine)
+        if links:
+            links.first().focus(scroll_visible=False)

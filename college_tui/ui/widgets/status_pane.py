@@ -1,5 +1,6 @@
-"""What runs now: the operation, a progress bar when the engine knows the fraction, elapsed
-time, and any bounded wait ("waiting 5 s: the service asked us to slow down")."""
+"""What runs now: the operation (two lines, wrapped at words), a progress bar when the engine
+knows the fraction, elapsed time in the pane's bottom border (it never takes the sentence's
+room), and any bounded wait ("waiting 5 s: the service asked us to slow down")."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ class StatusPane(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-line"):
             yield Static(self.operation, id="status-operation", markup=False)
-            yield Static("", id="status-elapsed", markup=False)
         yield Static("", id="status-wait", markup=False)
 
     def on_mount(self) -> None:
@@ -72,7 +72,7 @@ class StatusPane(Vertical):
 
     def _tick(self) -> None:
         if self.started is None:
-            self._label("#status-elapsed", "")
+            self.border_subtitle = ""
             return
         seconds = int(self.clock() - self.started)
-        self._label("#status-elapsed", f"{seconds // 60}:{seconds % 60:02d} elapsed")
+        self.border_subtitle = f"{seconds // 60}:{seconds % 60:02d} elapsed"

@@ -1,12 +1,18 @@
-"""The nine steps on the left, each with its state as a glyph AND a word (never colour alone)."""
+"""The nine steps on the left, one line each: the state as a glyph and a colour (the theme's
+tokens), and as a word for the highlighted one in the list's bottom border (never colour alone)."""
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..textual_private import repaint_option, replace_prompt_quietly
+from ..textual_private import (
+    repaint_option,
+    replace_prompt_quietly,
+    set_border_subtitle_quietly,
+)
 from ..wizard_model import ALREADY, DONE, FAILED, NEEDS_YOU, RUNNING, SUMMARY, TODO, WARNING
 
 MARKS = {
@@ -17,6 +23,16 @@ MARKS = {
     NEEDS_YOU: ("?", "needs you"),
     WARNING: ("!", "warning"),
     FAILED: ("✗", "failed"),
+}
+# The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
+COLOURS = {
+    TODO: "$text-muted",
+    RUNNING: "$text-accent",
+    DONE: "$text-success",
+    ALREADY: "$text-primary",  # found made before this session: not done by this run
+    NEEDS_YOU: "$text-warning",
+    WARNING: "$text-warning",
+    FAILED: "$text-error",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
@@ -46,16 +62,16 @@ class StepList(OptionList):
         self.states = {key: TODO for key, _ in steps}
         super().__init__(*self._options(), **kwargs)
 
-    def _prompt(self, index: int, key: str, title: str) -> str:
-        glyph, word = MARKS[self.states[key]]
-        return f"{glyph} {index}. {title}\n   {word}"
+    def _prompt(self, index: int, key: str, title: str) -> Content:
+        state = self.states[key]
+        return Content.assemble((MARKS[state][0], COLOURS[state]), f" {index}. {title}")
 
     def _options(self) -> list[Option]:
         options = [
             Option(self._prompt(i, key, title), id=key)
             for i, (key, title) in enumerate(self.steps, 1)
         ]
-        options.append(Option("★ Summary", id=SUMMARY))
+        options.append(Option(Content.assemble(("★", "$text-accent"), " Summary"), id=SUMMARY))
         return options
 
     def set_state(self, key: str, state: str) -> None:
@@ -63,11 +79,22 @@ class StepList(OptionList):
             return
         self.states[key] = state
         index = [k for k, _ in self.steps].index(key)
-        # The prompt keeps its two lines, so no other option moves: this one is repainted only.
         replace_prompt_quietly(self, index, self._prompt(index + 1, key, self.steps[index][1]))
+        if index == self.highlighted:
+            self._say_state()
+
+    def _say_state(self) -> None:
+        """The highlighted step's state as a word, in the list's bottom border."""
+        index = self.highlighted
+        if index is None or index >= len(self.steps):
+            set_border_subtitle_quietly(self, "")
+            return
+        key, _title = self.steps[index]
+        set_border_subtitle_quietly(self, MARKS[self.states[key]][1])
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)
+        self._say_state()
         repaint_option(self, old)
         repaint_option(self, new)
 

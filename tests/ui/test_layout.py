@@ -1,0 +1,68 @@
+"""What a person sees beyond the snapshots: the notice of a window below 80×24 and the activity
+log in plain words with its details one key away."""
+
+from __future__ import annotations
+
+from .conftest import log_text, make_app, settle, wait_until
+
+
+def _notices(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_a_window_below_80x24_gets_a_notice_with_the_size_that_works(wizard_env):
+    app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env)
+    async with app.run_test(size=(70, 20), notifications=True) as pilot:
+        await settle(app, pilot)
+        said = [text for text in _notices(app) if "70×20" in text]
+        assert len(said) == 1 and "80×24" in said[0], _notices(app)
+        assert app.screen.query_one("#choose-sandbox")  # a notice, not a refusal
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.resize_terminal(79, 24)
+        await pilot.pause()
+        assert any("79×24" in text for text in _notices(app)), _notices(app)
+        assert not any("100×30" in text for text in _notices(app))
+
+
+async def test_the_log_speaks_plain_words_and_f2_shows_the_http_lines(wizard_env):
+    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.wizard
+        opened = log_text(app)
+        assert "▶" not in opened and "http " not in opened  # no line for steps not run
+        await pilot.press("enter")  # sign in
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: screen.step_list.state_text("sign-in") == "done")
+        plain = log_text(app)
+        assert "✓ Signed in as" in plain and "http " not in plain, plain
+        await pilot.press("f2")
+        detailed = log_text(app)
+        assert "[sign-in] http GET" in detailed, detailed
+        await pilot.press("f2")
+        assert log_text(app) == plain
+
+
+async def test_a_link_too_wide_is_shortened_visibly_with_the_whole_address_behind_it():
+    from textual.app import App
+
+    from college_tui.ui.widgets.link_line import LinkLine
+
+    url = "https://dev.azure.com/college/College/_git/aidevcollege/pullrequest/" + "1" * 40
+
+    class OneLink(App):
+        def compose(self):
+            yield LinkLine("Pull request", url)
+            yield LinkLine("Team", "https://dev.azure.com/college/College/_settings/teams")
+
+    app = OneLink()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        long, short = app.query(LinkLine)
+        shown = long.render()
+        label, address = shown.plain.split("\n")
+        assert label == "Pull request:" and len(address) <= 60 and "…" in address
+        assert {span.style.link for span in shown.spans} == {url}  # the whole address behind
+        assert short.render().plain == "Team: https://dev.azure.com/college/College/_settings/teams"
+        assert long.region.height == 2 and short.region.height == 1
