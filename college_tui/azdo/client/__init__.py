@@ -1,4 +1,4 @@
-"""`AzureDevOps`: the only way the steps talk to the service (the facade contract, facade.md).
+"""`AzureDevOps`: the only way the steps talk to the service (its contract: docs/architecture.md and docs/engine.md).
 
 Every method runs in the caller's (worker) thread, emits an `HttpCall` for each request, retries
 per azdo/retry.py and raises `AzdoError` with a sentence for the attendee. Results are the frozen
@@ -44,7 +44,7 @@ __all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache"]
 
 
 class AzureDevOps(Accounts, Projects, Members, SshKeys, Repositories, PullRequests):
-    """One signed-in view of an organization (and of the profile host). See facade.md.
+    """One signed-in view of an organization (and of the profile host). See docs/engine.md.
 
     Each service area is a mixin over `Plumbing` (one module each, by area); they share the
     `_Shared` state of shared.py."""
