@@ -192,7 +192,7 @@ class StepPanel(VerticalScroll):
         """The "By hand" commands for the run's target (the session's `by_hand`)."""
         header = self.query_one(PanelHeader)
         title, teaches, portal, _old, intro = header.texts
-        header.texts = (title, teaches, portal, self.app.show(command), intro)
+        header.texts = (title, teaches, portal, self.app.scrub(command), intro)
         header.refresh(layout=True)
 
     def focus_first(self) -> None:
