@@ -124,7 +124,7 @@ async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
             if ratio < MINIMUM:
                 low.add(f"step list glyph {state} ({token}): {ratio:.2f}:1")
         for key in [*wizard.keys, "summary"]:
-            wizard.show(key)
+            wizard.switch_to(key)
             await pilot.pause()
             await walk(pilot)
         # What a run adds: a failed step's sentence and a guided hand-off (as the engine asks).
@@ -133,7 +133,7 @@ async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
         panel.show_handoff(
             NeedsYou("ssh-key", "Add the key yourself.", "https://example.com/keys", "ssh-rsa AAAA")
         )
-        wizard.show("ssh-key")
+        wizard.switch_to("ssh-key")
         await pilot.pause()
         await walk(pilot)
         await pilot.press("ctrl+r")  # a step runs: quitting asks first
