@@ -32,7 +32,10 @@ def run_wizard(options: TargetOptions) -> int:
     # No collections while Textual and the UI import: the first frame comes ~7 % sooner. The
     # app turns the collector back on at its first frame (ui/app.py on_ready).
     gc.disable()
+    from .terminal_glyphs import use_stand_ins
     from .ui.app import CollegeApp
+
+    use_stand_ins()  # a C-locale terminal: ASCII stand-ins, not escapes like \u25c6
 
     start = "sandbox" if options.use_sandbox else ("org" if options.org_url else None)
     with contextlib.ExitStack() as stack:
