@@ -123,3 +123,37 @@ def test_the_c_locale_shows_ascii_stand_ins_not_escapes(terminal):
     header = screen.splitlines()[0]
     assert "AI Developer College" in header and "?" not in header, screen
     assert header.split()[0] == STAND_INS["◆"], screen
+
+
+def _pane(session: str, what: str) -> str:
+    return subprocess.run(
+        ["tmux", "display-message", "-p", "-t", session, what], capture_output=True, text=True
+    ).stdout.strip()
+
+
+@needs_tmux
+def test_a_ctrl_q_typed_before_the_first_frame_quits(terminal):
+    """Until Textual's driver took the terminal (~0.3 s), it was cooked: ctrl+q is XON there,
+    which the terminal swallows. The key is sent once college-tui has started and before
+    Textual's driver switched to the alternate screen, and the wizard must exit."""
+    import termios
+
+    shown = terminal("early-quit", pause=0.3)
+    tty = _pane(shown.name, "#{pane_tty}")
+    fd = os.open(tty, os.O_RDONLY | os.O_NOCTTY)
+    try:
+        deadline = time.monotonic() + 20
+        while True:  # college-tui has set the terminal up, Textual has not started yet
+            assert time.monotonic() < deadline, "the terminal never took keys before Textual"
+            flow_control = termios.tcgetattr(fd)[0] & termios.IXON
+            if not flow_control and _pane(shown.name, "#{alternate_on}") == "0":
+                break
+            time.sleep(0.005)
+    finally:
+        os.close(fd)
+    shown.send("C-q")
+    deadline = time.monotonic() + 15
+    while not shown.exit_file.exists():
+        assert time.monotonic() < deadline, f"ctrl+q was lost; screen:\n{shown.screen()}"
+        time.sleep(0.1)
+    assert shown.exit_file.read_text().strip() == "0"
