@@ -89,15 +89,13 @@ DATA_OPTION = click.option(
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
 # Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
-FAULTS_HELP = (
-    "comma-separated latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, "
-    "mfa=required; e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7 (docs/sandbox.md)"
-)
+FAULT_KINDS = "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
+FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
     default=None,
     metavar="SPEC",
-    help=f"Sandbox fault injection: {FAULTS_HELP}",
+    help=f"Sandbox fault injection, comma-separated {FAULT_KINDS}; e.g. {FAULT_EXAMPLE}",
 )
 PROFILE_URL_OPTION = click.option(
     "--profile-url",
@@ -371,7 +369,7 @@ def sandbox() -> None:
     "--faults",
     default=None,
     metavar="SPEC",
-    help=f"Inject faults: {FAULTS_HELP}",
+    help=f"Inject faults, comma-separated {FAULT_KINDS}; e.g. {FAULT_EXAMPLE} (docs/sandbox.md)",
 )
 @click.option("--print-json", is_flag=True, help="Print one JSON line when ready (for scripts).")
 def sandbox_serve(
