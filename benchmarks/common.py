@@ -74,12 +74,18 @@ def clean_env() -> dict[str, str]:
     }
 
 
-def compile_bytecode() -> None:
-    """Write the .pyc files of college_tui, as `pip install` does, so no figure pays for it."""
-    import compileall
+def compile_bytecode(root: Path = ROOT) -> None:
+    """Write the .pyc files of college_tui, as `pip install` does, so no figure pays for it.
 
-    compileall.compile_dir(str(ROOT / "college_tui"), quiet=1)
-    compileall.compile_dir(str(ROOT / "benchmarks"), quiet=1)
+    The bundled course (college_tui/sandbox/course) is data the sandbox serves, not code
+    college-tui runs: a cache written into it would end up in a wheel built afterwards.
+    """
+    import compileall
+    import re
+
+    course = re.compile(re.escape(os.sep + os.path.join("sandbox", "course") + os.sep))
+    compileall.compile_dir(str(root / "college_tui"), quiet=1, rx=course)
+    compileall.compile_dir(str(root / "benchmarks"), quiet=1)
 
 
 class Workspace:

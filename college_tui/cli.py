@@ -88,11 +88,14 @@ DATA_OPTION = click.option(
     default=None,
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
+# Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
+FAULT_KINDS = "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
+FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
     default=None,
     metavar="SPEC",
-    help="Sandbox fault injection, e.g. latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7",
+    help=f"Sandbox fault injection, comma-separated {FAULT_KINDS}; e.g. {FAULT_EXAMPLE}",
 )
 PROFILE_URL_OPTION = click.option(
     "--profile-url",
@@ -366,13 +369,18 @@ def sandbox() -> None:
     "--faults",
     default=None,
     metavar="SPEC",
-    help="Inject faults, e.g. latency=0.05,5xx=0.1,429=0.05,retry_after=1,drop=0.02,seed=7",
+    help=f"Inject faults, comma-separated {FAULT_KINDS}; e.g. {FAULT_EXAMPLE} (docs/sandbox.md)",
 )
 @click.option("--print-json", is_flag=True, help="Print one JSON line when ready (for scripts).")
 def sandbox_serve(
     port: int | None, ssh_port: int | None, data: Path | None, faults: str | None, print_json: bool
 ) -> None:
-    """Run the sandbox until Ctrl+C, on the same ports as last time when they are free."""
+    """Run the sandbox until Ctrl+C, on the same ports as last time when they are free.
+
+    --faults rehearses what goes wrong: slow or failing requests (latency, 5xx, 429, drop), a
+    closed SSH port (ssh=closed) and an identity provider that demands multi-factor
+    authentication (mfa=required, AADSTS50076).
+    """
     from .opening import sandbox_target as opening
     from .sandbox.server import PortProblem, serve, start_kept
 

@@ -41,6 +41,82 @@ def no_screen_control() -> str | None:
 
 def run_wizard(options: TargetOptions) -> int:
     """Open the full-screen wizard on `options` (checked already); its exit code."""
+    with keys_kept():
+        return _run_wizard(options)
+
+
+@contextlib.contextmanager
+def keys_kept():
+    """Until the block ends, the keys typed before Textual takes the terminal wait for it.
+
+    A cooked terminal swallows ctrl+q (XON, flow control) and holds every key until Enter: a
+    ctrl+q in the ~0.3 s before Textual's driver starts was lost. So the terminal goes at once
+    into the input mode Textual's driver sets (no echo, no line editing, no flow control, Enter
+    as "\r"); ctrl+c still interrupts. The terminal's own settings come back at the end.
+    """
+    try:
+        import termios
+    except ImportError:  # Windows: no cooked terminal to undo
+        yield
+        return
+    try:
+        fd = sys.stdin.fileno()
+        before = termios.tcgetattr(fd)
+    except (OSError, ValueError, AttributeError, termios.error):  # not a terminal
+        yield
+        return
+    attrs = termios.tcgetattr(fd)
+    attrs[0] &= ~(  # iflag
+        termios.IGNBRK
+        | termios.BRKINT
+        | termios.PARMRK
+        | termios.ISTRIP
+        | termios.INLCR
+        | termios.IGNCR
+        | termios.ICRNL
+        | termios.IXON
+    )
+    attrs[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN)  # lflag (ISIG stays)
+    attrs[6][termios.VMIN], attrs[6][termios.VTIME] = 1, 0
+    with contextlib.suppress(termios.error):
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, before)
+
+
+QUIT_KEY = b"\x11"  # ctrl+q
+
+
+def quit_typed_early() -> bool:
+    """True when ctrl+q was typed while the wizard loaded (keys_kept keeps it waiting).
+
+    Read here, before Textual starts: a ctrl+q its app meets while its first screen mounts
+    does not quit cleanly. Any other key typed meanwhile is put back for the wizard.
+    """
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        fd = sys.stdin.fileno()
+        waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        typed = os.read(fd, waiting) if waiting > 0 else b""
+    except (ImportError, OSError, ValueError, AttributeError):
+        return False
+    if QUIT_KEY in typed:
+        return True
+    for byte in typed:  # TIOCSTI: "as if typed" (a kernel that forbids it loses them)
+        try:
+            fcntl.ioctl(fd, termios.TIOCSTI, bytes([byte]))
+        except OSError:
+            break
+    return False
+
+
+def _run_wizard(options: TargetOptions) -> int:
     import gc
 
     problem = no_screen_control()
@@ -51,7 +127,13 @@ def run_wizard(options: TargetOptions) -> int:
     # No collections while Textual and the UI import: the first frame comes ~7 % sooner. The
     # app turns the collector back on at its first frame (ui/app.py on_ready).
     gc.disable()
+    from .terminal_glyphs import use_stand_ins
     from .ui.app import CollegeApp
+
+    use_stand_ins()  # a C-locale terminal: ASCII stand-ins, not escapes like \u25c6
+    if quit_typed_early():  # nothing is drawn or started yet: quit at once
+        gc.enable()
+        return 0
 
     start = "sandbox" if options.use_sandbox else ("org" if options.org_url else None)
     with contextlib.ExitStack() as stack:

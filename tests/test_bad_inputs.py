@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -338,6 +339,7 @@ def test_the_disk_filling_during_a_run_gets_a_sentence(tmp_path, free_kb):
     assert result.returncode == 1, out
     assert "Traceback" not in out, out
     assert "the disk is full" in out and "Free some disk space" in out, out
+    assert "having trouble" not in out and "did not answer (HTTP 500)" not in out, out
 
 
 @pytest.mark.timeout(60)
@@ -384,3 +386,48 @@ def test_the_sandbox_finds_a_member_by_an_index_not_a_scan(tmp_path):
     assert any("USING INDEX docs_by_name" in row[-1] for row in plan), plan
     assert store.find_one("entitlement", org="ORG", name="A7@example.com") == {"i": 7}
     store.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_sandbox_database_damaged_during_a_run_is_named_not_blamed_on_azure_devops(tmp_path):
+    """The damage happens after the run checked the database (a served sandbox, its project
+    creation slowed down): the run used to retry "Azure DevOps did not answer (HTTP 500)" and
+    stop on "Azure DevOps is having trouble", the sandbox printing a traceback beside it."""
+    world = World(tmp_path)
+    world.home.mkdir()
+    world.answers.write_text('alias = "ada"\n', encoding="utf-8")
+    serve = subprocess.Popen(
+        world.command("sandbox", "serve", "--print-json", "--data", str(world.data)),
+        env=world.env(COLLEGE_TUI_SANDBOX_PROJECT_SECONDS="30"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        assert serve.stdout.readline().startswith("{")
+        apply = subprocess.Popen(
+            world.command("apply", *world.sandbox_args(), "--answers", str(world.answers), "--yes"),
+            env=world.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        seen = ""
+        for line in apply.stdout:  # the run is past its checks and creating the project
+            seen += line
+            if line.startswith("[project]"):
+                break
+        with sqlite3.connect(world.data / "sandbox.db") as db:
+            db.execute("UPDATE docs SET data='{not json'")
+        db.close()
+        out = seen + apply.communicate(timeout=90)[0]
+    finally:
+        serve.send_signal(signal.SIGINT)
+        served = serve.communicate(timeout=20)[0]
+    assert apply.returncode == 1, out
+    assert f"[project] ✗ The sandbox database {world.data / 'sandbox.db'} is damaged" in out, out
+    assert "--fresh" in out
+    assert "HTTP 500" not in out and "having trouble" not in out, out
+    assert "is damaged" in served and "Traceback" not in served, served

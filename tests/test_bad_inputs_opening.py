@@ -306,3 +306,23 @@ def test_the_troubleshooting_page_names_a_target_in_every_command_it_tells_you_t
         r"(?i)(run|or) `college-tui (doctor|apply)`|`college-tui (doctor|apply)` (tells|checks)"
     )
     assert [line for line in advice if bare.search(line)] == []
+
+
+def test_fresh_would_delete_everything_a_real_run_made_and_nothing_else(tmp_path):
+    """SANDBOX_MADE must follow the sandbox: a file it starts to keep in its data folder (the
+    identity provider's `identity/` was the first one missed) would be left behind by --fresh,
+    and its folder then refused as "not a sandbox data folder"."""
+    from college_tui.workstation.fresh import fresh_plan, sandbox_made
+
+    world = World(tmp_path)
+    world.home.mkdir()
+    world.answers.write_text('alias = "ada"\n', encoding="utf-8")
+    result = world.apply(timeout=180)  # every step: SSH, the identity provider, clone and push
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = sorted(world.data.iterdir())
+    assert {"sandbox.db", "identity", "home", "repos"} <= {p.name for p in made}
+    assert [p.name for p in made if not sandbox_made(p)] == []
+    (world.data / "notes.txt").write_text("mine\n", encoding="utf-8")  # the user's, beside them
+    plan = fresh_plan(world.data, tmp_path / "no-state.json")
+    assert plan.entries == made
+    assert plan.kept == [world.data / "notes.txt"]

@@ -78,3 +78,21 @@ def test_every_option_the_readme_names_exists():
 def test_the_readme_makes_no_promise_for_later():
     assert "soon" not in README.lower()
     assert "no network" not in README.lower()
+
+
+def test_the_readme_says_whom_headless_apply_and_the_wizard_invite(tmp_path):
+    """Headless apply with the default answers invites nobody, while the wizard on the sandbox
+    pre-fills one colleague: the README said "colleagues invited" for both (issue 16)."""
+    from college_tui.ui.panels.members import SANDBOX_EXAMPLE
+    from tests.e2e.conftest import World
+
+    world = World(tmp_path)
+    world.home.mkdir()
+    result = world.run("apply", *world.sandbox_args(), "--yes", "--until", "members", timeout=120)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    said = re.search(r"\[members\] ✓ (No colleagues listed in the answers)", out)
+    assert said, out
+    flat = " ".join(README.split())
+    assert f'says "{said.group(1)}" and adds no one' in flat
+    assert f"the wizard on the sandbox instead pre-fills one colleague, `{SANDBOX_EXAMPLE}`" in flat

@@ -26,7 +26,7 @@ from . import (
     githttp,
 )
 from .auth import caller, unauthorized
-from .errors import ServiceError, error_body
+from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
 from .routing import Call, Reply, router
 from .service import Sandbox
@@ -107,6 +107,13 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
     """The sandbox's ASGI app, wrapped in fault injection when faults are configured."""
 
     async def endpoint(request: Request) -> Response:
+        try:
+            return await answer(request)
+        except StoreError as err:  # its database damaged or its disk full under the running sandbox
+            log.error("%s", err)  # one line on its stderr; the client gets the same sentence
+            return _json(500, storage_failed_body(str(err)))
+
+    async def answer(request: Request) -> Response:
         path = request.scope["path"]
         method = request.method
         base = f"{request.url.scheme}://{request.url.netloc}"
@@ -213,14 +220,15 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                 reply = Reply(err.status, err.body(), err.headers)
             except StoreError as err:  # the database was damaged under the running sandbox
                 log.error("%s", err)
-                reply = Reply(500, error_body("VssServiceException", str(err)))
+                reply = Reply(500, storage_failed_body(str(err)))
             except Exception as err:  # a bug in the emulator: answer like the service, log it
                 full = _disk_full(sandbox.data_dir)
-                if full:  # not a bug: say so in one line, no traceback
+                if full:  # not a bug: say so in one line, no traceback, and tell the client
                     log.error("%s", full)
+                    reply = Reply(500, storage_failed_body(full))
                 else:
                     log.exception("sandbox handler failed: %s %s", method, path)
-                reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
+                    reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
             sandbox.observe(method, host, route.template, call, reply)
             return _to_response(reply, method)
 

@@ -69,3 +69,14 @@ def not_found(type_key: str, message: str) -> ServiceError:
 
 def bad_request(type_key: str, message: str) -> ServiceError:
     return ServiceError(400, type_key, message)
+
+
+# The typeKey of the sandbox's own storage failing (its database damaged, its disk full): the real
+# service never sends it, so a client can show the sandbox's sentence instead of blaming Azure
+# DevOps (azdo/client/failures.py, which keeps its own copy of the name: azdo never imports us).
+STORAGE_FAILED = "SandboxStorageException"
+
+
+def storage_failed_body(sentence: str) -> dict[str, Any]:
+    """The 500 body for the sandbox's storage failing: `sentence` says what and what to do."""
+    return error_body(STORAGE_FAILED, sentence)

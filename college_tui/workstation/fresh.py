@@ -15,7 +15,8 @@ from .localwork import find_clones, unsaved_work
 
 SANDBOX_MARKER = "sandbox.db"  # a folder without it is not a sandbox data folder
 # What the sandbox itself makes in its data folder: --fresh deletes these and nothing else (a
-# file of the user's beside them stays). Add here whatever the sandbox starts to keep there.
+# file of the user's beside them stays). Add here whatever the sandbox starts to keep there
+# (tests/test_bad_inputs_opening.py compares this list with the folder after a real run).
 SANDBOX_MADE = (
     SANDBOX_MARKER,
     f"{SANDBOX_MARKER}-wal",
@@ -28,6 +29,7 @@ SANDBOX_MADE = (
     "ssh_host_rsa_key",
     "ssh_host_rsa_key.pub",
     "serving.json",
+    "identity",  # the identity provider's CA, certificate and signing key (sandbox/identity/ca.py)
 )
 
 
@@ -37,8 +39,15 @@ def sandbox_made(entry: Path) -> bool:
     return (
         name in SANDBOX_MADE
         or (name.startswith("course-") and name.endswith(".git"))  # the course's bare repos
-        or (name.startswith(".ports.json.") and name.endswith(".tmp"))  # an interrupted write
+        or _interrupted_write(name)
     )
+
+
+def _interrupted_write(name: str) -> bool:
+    # write_atomic's temp file for one of the sandbox's own files: ".ports.json.1a2b3c4d.tmp".
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    return name[1:].rsplit(".", 2)[0] in SANDBOX_MADE
 
 
 class FreshRefused(Exception):

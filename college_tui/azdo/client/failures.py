@@ -14,6 +14,9 @@ _CONFLICT_TYPE_KEYS = {
     "GitImportRequestAlreadyExistsException",
 }
 _NOT_FOUND_KEEPS_RAISING = {"HostNotFoundException"}
+# The sandbox's own storage failed (database damaged, disk full): its message is the sentence to
+# show, and a retry cannot help. The same name as sandbox/errors.py STORAGE_FAILED.
+SANDBOX_STORAGE_FAILED = "SandboxStorageException"
 
 
 class ErrorMapping:
@@ -50,8 +53,9 @@ class ErrorMapping:
             or type_key in _CONFLICT_TYPE_KEYS
             or (status == 400 and "already exists" in message.lower())
         )
-        transient = status in RETRY_STATUSES or (
-            retry_after is not None and status is not None and status >= 500
+        transient = type_key != SANDBOX_STORAGE_FAILED and (
+            status in RETRY_STATUSES
+            or (retry_after is not None and status is not None and status >= 500)
         )
         return Failure(
             transient,
@@ -91,6 +95,8 @@ class ErrorMapping:
             return E.org_not_found(self.org_url, status)
         if status == 429:
             return E.rate_limited(method, failure.retry_after)
+        if status is not None and status >= 500 and type_key == SANDBOX_STORAGE_FAILED and message:
+            return E.AzdoError(message, status=status)  # the sandbox's sentence, not "Azure DevOps"
         if status is not None and status >= 500:
             return E.service_trouble(method, status)
         if status is None and not message:
