@@ -54,8 +54,12 @@ class WelcomeScreen(CollegeScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        # A ctrl+q typed while the screen mounts quits before its widgets exist: nothing to do.
+        choices = self.query("#choose-sandbox")
+        if not choices:
+            return
         # Opens at its top: the introduction's first line in view, the choice one Tab away.
-        self.query_one("#choose-sandbox").focus(scroll_visible=False)
+        choices.first().focus(scroll_visible=False)
         self.check_machine((self.app.size.width, self.app.size.height))
 
     @work(thread=True, name="checks", group="checks", exit_on_error=False)
