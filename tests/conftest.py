@@ -37,6 +37,41 @@ from tests.contract.observer import SESSION, ContractObserver  # noqa: E402
 register_sandbox_observer(ContractObserver)
 
 
+# Tests whose assertions bound a time (the event loop's longest stall, an apology within LIMIT s,
+# a stop within 3 s, a timed-out call within 450 ms) or that drive a whole wizard in tmux. Under
+# pytest-xdist they share one group, so they run one after another in one worker and never beside
+# each other; the bounds keep their meaning.
+TIMING = (
+    "tests/ui/test_walk.py::",
+    "tests/ui/test_failures.py::",
+    "tests/ui/test_terminal.py::",
+    "tests/ssh/test_server_lifecycle.py::test_stop_closes_the_port_and_ends_every_connection",
+    "tests/azdo/test_faults.py::test_a_request_that_takes_too_long_times_out_and_is_explained",
+    "tests/steps/test_engine_runner.py::test_waits_are_bounded_and_end_at_once_when_the_run_is",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(TIMING):
+            item.add_marker(pytest.mark.xdist_group("timing"))
+
+
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker checks its own tests' bodies: send the counts to the
+    # controller, which prints the summary for the whole run.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["contract_counts"] = SESSION.as_rows()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's hook (controller side): a worker ended; add what its tests exercised."""
+    SESSION.merge(getattr(node, "workeroutput", {}).get("contract_counts", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if SESSION.counts:
         terminalreporter.write_line(SESSION.summary())
@@ -65,6 +100,21 @@ def _seed_host_key(data_dir: Path) -> None:
         out.write(_HOST_KEY_CACHE.read_bytes())
 
 
+def _stop_all(servers: list[SandboxServer]) -> None:
+    """Stop the servers side by side: each of a sandbox's two uvicorn servers takes ~0.2 s to
+    notice its exit flag and drain, so one after another costs ~0.4 s per sandbox."""
+    import threading
+
+    for server in servers:
+        if server._server is not None:  # the REST side starts draining while the rest stops
+            server._server.should_exit = True
+    stoppers = [threading.Thread(target=server.stop) for server in servers]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join()
+
+
 @pytest.fixture
 def start_sandbox(tmp_path_factory):
     """Start sandboxes (same data dir = a restart); all stopped at the end of the test."""
@@ -89,8 +139,7 @@ def start_sandbox(tmp_path_factory):
         return server
 
     yield start
-    for server in servers:
-        server.stop()
+    _stop_all(servers)
     for watcher in watchers:
         finish = getattr(watcher, "finish", None)
         if finish:
