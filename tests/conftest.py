@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 _SESSION_TMP = tempfile.mkdtemp(prefix="college-tui-tests-")
@@ -61,6 +62,7 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_sessionfinish(session):
+    _wait_for_stops()
     # Under pytest-xdist each worker checks its own tests' bodies: send the counts to the
     # controller, which prints the summary for the whole run.
     workeroutput = getattr(session.config, "workeroutput", None)
@@ -102,19 +104,34 @@ def _seed_host_key(data_dir: Path) -> None:
         out.write(_HOST_KEY_CACHE.read_bytes())
 
 
-def _stop_all(servers: list[SandboxServer]) -> None:
-    """Stop the servers side by side: each of a sandbox's two uvicorn servers takes ~0.2 s to
-    notice its exit flag and drain, so one after another costs ~0.4 s per sandbox."""
-    import threading
+_stopping: list[threading.Thread] = []
 
+
+def _stop_later(servers: list[SandboxServer]) -> None:
+    """Tell the servers to stop and finish stopping them in the background.
+
+    A sandbox's stop is mostly waiting: each of its two uvicorn servers notices its exit flag
+    on a 0.1 s tick and then sleeps 0.1 s for its connections to close. The next test runs
+    meanwhile (its sandboxes are new ones, on new ports and folders); the session waits for the
+    last stops (`pytest_sessionfinish`).
+    """
     for server in servers:
-        if server._server is not None:  # the REST side starts draining while the rest stops
+        if server._server is not None:  # the REST side drains while the rest stops
             server._server.should_exit = True
-    stoppers = [threading.Thread(target=server.stop) for server in servers]
-    for stopper in stoppers:
-        stopper.start()
-    for stopper in stoppers:
-        stopper.join()
+
+    def stop_all() -> None:
+        for server in servers:
+            server.stop()
+
+    stopper = threading.Thread(target=stop_all, name="sandbox-stopper")
+    stopper.start()
+    _stopping[:] = [*(t for t in _stopping if t.is_alive()), stopper]
+
+
+def _wait_for_stops() -> None:
+    """Wait until every sandbox an earlier test left stopping has stopped."""
+    while _stopping:
+        _stopping.pop().join(30)
 
 
 @pytest.fixture
@@ -141,11 +158,13 @@ def start_sandbox(tmp_path_factory):
         return server
 
     yield start
-    _stop_all(servers)
-    for watcher in watchers:
-        finish = getattr(watcher, "finish", None)
-        if finish:
-            finish()
+    try:
+        for watcher in watchers:
+            finish = getattr(watcher, "finish", None)
+            if finish:
+                finish()
+    finally:
+        _stop_later(servers)
 
 
 @pytest.fixture
