@@ -54,11 +54,25 @@ TIMING = (
 )
 
 
+def _module_fixture_module(item) -> str | None:
+    """The test's module when the test uses a module-scoped fixture of it (a whole `apply` run
+    shared by the module's tests), else None."""
+    module = item.nodeid.split("::", 1)[0]
+    infos = getattr(item, "_fixtureinfo", None)
+    for defs in infos.name2fixturedefs.values() if infos else ():
+        if any(d.scope == "module" and d.baseid == module for d in defs):
+            return module
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith(TIMING):
             item.add_marker(pytest.mark.xdist_group("timing"))
+        elif module := _module_fixture_module(item):
+            # One worker builds the module's shared fixture once (two workers built it twice).
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 def pytest_sessionfinish(session):
