@@ -150,7 +150,8 @@ def _wait_for_stops() -> None:
 
 @pytest.fixture
 def start_sandbox(tmp_path_factory):
-    """Start sandboxes (same data dir = a restart); all stopped at the end of the test."""
+    """Start sandboxes (same data dir = a restart). At the end of the test the contract watchers
+    finish (a violation fails the test), then every server is told to stop (`_stop_later`)."""
     servers: list[SandboxServer] = []
     watchers: list = []
 
