@@ -10,6 +10,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 _SESSION_TMP = tempfile.mkdtemp(prefix="college-tui-tests-")
@@ -23,8 +24,10 @@ import pytest  # noqa: E402
 from college_tui.sandbox.server import SandboxServer  # noqa: E402
 from college_tui.sandbox.service import SandboxConfig  # noqa: E402
 
-# Fast clocks for tests: the progressions are real, only shorter.
-FAST = dict(project_create_seconds=0.6, import_seconds=0.4)
+# Fast clocks for tests: the progressions are real, only shorter. A project takes 0.45 s: the
+# project step's second look, 0.5 s after its first, finds it done (0.6 s cost a third look at
+# 1.25 s in every test that runs the step).
+FAST = dict(project_create_seconds=0.45, import_seconds=0.4)
 
 _observer_factories: list = []
 
@@ -38,6 +41,56 @@ def register_sandbox_observer(factory) -> None:
 from tests.contract.observer import SESSION, ContractObserver  # noqa: E402
 
 register_sandbox_observer(ContractObserver)
+
+
+# Tests whose assertions bound a time (the event loop's longest stall, an apology within LIMIT s,
+# a stop within 3 s, a timed-out call within 450 ms) or that drive a whole wizard in tmux. Under
+# pytest-xdist they share one group, so they run one after another in one worker and never beside
+# each other; the bounds keep their meaning.
+TIMING = (
+    "tests/ui/test_walk.py::",
+    "tests/ui/test_failures.py::",
+    "tests/ui/test_terminal.py::",
+    "tests/ssh/test_server_lifecycle.py::test_stop_closes_the_port_and_ends_every_connection",
+    "tests/azdo/test_faults.py::test_a_request_that_takes_too_long_times_out_and_is_explained",
+    "tests/steps/test_engine_runner.py::test_waits_are_bounded_and_end_at_once_when_the_run_is",
+)
+
+
+def _module_fixture_module(item) -> str | None:
+    """The test's module when the test uses a module-scoped fixture of it (a whole `apply` run
+    shared by the module's tests), else None."""
+    module = item.nodeid.split("::", 1)[0]
+    infos = getattr(item, "_fixtureinfo", None)
+    for defs in infos.name2fixturedefs.values() if infos else ():
+        if any(d.scope == "module" and d.baseid == module for d in defs):
+            return module
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(TIMING):
+            item.add_marker(pytest.mark.xdist_group("timing"))
+        elif module := _module_fixture_module(item):
+            # One worker builds the module's shared fixture once (two workers built it twice).
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+def pytest_sessionfinish(session):
+    _wait_for_stops()
+    # Under pytest-xdist each worker checks its own tests' bodies: send the counts to the
+    # controller, which prints the summary for the whole run.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["contract_counts"] = SESSION.as_rows()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's hook (controller side): a worker ended; add what its tests exercised."""
+    SESSION.merge(getattr(node, "workeroutput", {}).get("contract_counts", []))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -68,9 +121,40 @@ def _seed_host_key(data_dir: Path) -> None:
         out.write(_HOST_KEY_CACHE.read_bytes())
 
 
+_stopping: list[threading.Thread] = []
+
+
+def _stop_later(servers: list[SandboxServer]) -> None:
+    """Tell the servers to stop and finish stopping them in the background.
+
+    A sandbox's stop is mostly waiting: each of its two uvicorn servers notices its exit flag
+    on a 0.1 s tick and then sleeps 0.1 s for its connections to close. The next test runs
+    meanwhile (its sandboxes are new ones, on new ports and folders); the session waits for the
+    last stops (`pytest_sessionfinish`).
+    """
+    for server in servers:
+        if server._server is not None:  # the REST side drains while the rest stops
+            server._server.should_exit = True
+
+    def stop_all() -> None:
+        for server in servers:
+            server.stop()
+
+    stopper = threading.Thread(target=stop_all, name="sandbox-stopper")
+    stopper.start()
+    _stopping[:] = [*(t for t in _stopping if t.is_alive()), stopper]
+
+
+def _wait_for_stops() -> None:
+    """Wait until every sandbox an earlier test left stopping has stopped."""
+    while _stopping:
+        _stopping.pop().join(30)
+
+
 @pytest.fixture
 def start_sandbox(tmp_path_factory):
-    """Start sandboxes (same data dir = a restart); all stopped at the end of the test."""
+    """Start sandboxes (same data dir = a restart). At the end of the test the contract watchers
+    finish (a violation fails the test), then every server is told to stop (`_stop_later`)."""
     servers: list[SandboxServer] = []
     watchers: list = []
 
@@ -92,12 +176,13 @@ def start_sandbox(tmp_path_factory):
         return server
 
     yield start
-    for server in servers:
-        server.stop()
-    for watcher in watchers:
-        finish = getattr(watcher, "finish", None)
-        if finish:
-            finish()
+    try:
+        for watcher in watchers:
+            finish = getattr(watcher, "finish", None)
+            if finish:
+                finish()
+    finally:
+        _stop_later(servers)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_a_fresh_clone_passes_the_contract_and_fidelity_suites():
         assert all(Path(line).is_relative_to(clone) for line in where.stdout.split()), where.stdout
 
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SUITES],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *SUITES],
             cwd=clone,
             env=env,
             capture_output=True,

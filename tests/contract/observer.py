@@ -53,6 +53,17 @@ class ExercisedOperations:
         with self._lock:
             return {op for op, out in self.counts if outcome is None or out == outcome}
 
+    def as_rows(self) -> list[list]:
+        """The counts as plain rows [operation, outcome, count] (what an xdist worker sends)."""
+        with self._lock:
+            return [[op, outcome, n] for (op, outcome), n in self.counts.items()]
+
+    def merge(self, rows: list[list]) -> None:
+        """Add a worker's rows (`as_rows`) to these counts."""
+        with self._lock:
+            for op, outcome, n in rows:
+                self.counts[(op, outcome)] += n
+
     def summary(self) -> str:
         specified = {op for op in self.operations() if not op.startswith(("(none)", "unspec"))}
         undocumented = {op for op in self.operations() if op.startswith("unspecified:")}

@@ -193,15 +193,24 @@ def test_an_unfinished_clone_the_wizard_did_not_start_is_left_alone(course_sandb
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == before
 
 
-def test_a_passphrase_protected_key_clones_through_a_private_agent(course_sandbox, make_ctx):
+def test_a_passphrase_protected_key_clones_through_a_private_agent(
+    course_sandbox, make_ctx, own_temp, monkeypatch
+):
+    import tempfile
+
     ctx = prepare_course(course_sandbox, make_ctx, passphrase="open sesame")
-    agents_before = _agent_folders()
+    made: list[Path] = []
+    mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(
+        tempfile, "mkdtemp", lambda *a, **k: made.append(Path(mkdtemp(*a, **k))) or str(made[-1])
+    )
 
     report = run(ctx, [SignInStep, CloneStep()])
 
     assert report.ok, ctx.emit.text()
     assert (ctx.target.home / "college" / "aidevcollege" / "README.md").is_file()
-    wait_for(lambda: _agent_folders() == agents_before, timeout=5)  # the agent is gone
+    assert [p.parent for p in made if p.name.startswith("college-tui-agent-")] == [own_temp]
+    wait_for(lambda: _agent_folders(own_temp) == set(), timeout=5)  # the agent is gone
     assert "open sesame" not in ctx.emit.text()
 
 
@@ -253,7 +262,19 @@ def test_without_the_passphrase_the_clone_says_what_is_missing(course_sandbox, m
     assert "protected by a passphrase, but none was given" in ctx.emit.failed("clone").message
 
 
-def _agent_folders() -> set[str]:
+@pytest.fixture
+def own_temp(monkeypatch) -> Path:
+    """This test's own temp folder for tempfile (the agent's folder is made there): tests running
+    beside it (pytest-xdist) start agents in the shared one. Short, as the agent's socket path
+    must fit in 108 bytes."""
+    import shutil
     import tempfile
 
-    return {p.name for p in Path(tempfile.gettempdir()).glob("college-tui-agent-*")}
+    folder = Path(tempfile.mkdtemp(prefix="ctui-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _agent_folders(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("college-tui-agent-*")}
