@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cachelock import building
+
 CLI_VERSION = "2.91.0"
 WHEEL = Path(__file__).parents[1] / "data" / "azure-cli" / "azure_devops-1.0.5-py2.py3-none-any.whl"
 CACHE = (
@@ -128,11 +130,12 @@ def _build(root: Path) -> None:
 def azure_cli() -> AzureCli:
     """The Azure CLI with the extension: built in CACHE on first use, then reused."""
     marker = CACHE / "complete"
-    if marker.exists():
-        return AzureCli(CACHE, None)
-    started = time.monotonic()
-    _build(CACHE)
-    seconds = time.monotonic() - started
-    marker.write_text(f"built in {seconds:.0f} s\n")
+    with building(CACHE):
+        if marker.exists():
+            return AzureCli(CACHE, None)
+        started = time.monotonic()
+        _build(CACHE)
+        seconds = time.monotonic() - started
+        marker.write_text(f"built in {seconds:.0f} s\n")
     print(f"\nazure-cli {CLI_VERSION} + azure-devops extension built in {seconds:.0f} s")
     return AzureCli(CACHE, seconds)

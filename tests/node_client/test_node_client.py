@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cachelock import building
 from tests.conftest import connect
 from tests.sandbox.helpers import create_project, import_course
 
@@ -34,24 +35,25 @@ def node_client() -> Path:
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.skip("Node.js and npm are not installed on this machine")
     marker = CACHE / "complete"
-    if not marker.exists():
-        shutil.rmtree(CACHE, ignore_errors=True)
-        CACHE.mkdir(parents=True)
-        (CACHE / "package.json").write_text('{"private": true}\n')
-        npm = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", f"azure-devops-node-api@{VERSION}"],
-            cwd=CACHE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if npm.returncode != 0:
-            if any(
-                w in npm.stderr for w in ("ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN")
-            ):
-                pytest.skip(f"npm cannot reach its registry: {npm.stderr.strip()[-300:]}")
-            pytest.fail(f"npm install failed:\n{npm.stderr[-2000:]}")
-        marker.write_text("installed\n")
+    with building(CACHE):
+        if not marker.exists():
+            shutil.rmtree(CACHE, ignore_errors=True)
+            CACHE.mkdir(parents=True)
+            (CACHE / "package.json").write_text('{"private": true}\n')
+            npm = subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", f"azure-devops-node-api@{VERSION}"],
+                cwd=CACHE,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            if npm.returncode != 0:
+                if any(
+                    w in npm.stderr for w in ("ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN")
+                ):
+                    pytest.skip(f"npm cannot reach its registry: {npm.stderr.strip()[-300:]}")
+                pytest.fail(f"npm install failed:\n{npm.stderr[-2000:]}")
+            marker.write_text("installed\n")
     return CACHE
 
 
