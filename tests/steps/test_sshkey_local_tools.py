@@ -72,10 +72,16 @@ def test_a_proxycommand_that_fails_is_not_reported_as_working(sandbox_ssh, make_
         summary = ctx.emit.finished("ssh-key").summary
         assert "SSH cannot get through from here, the clone will use HTTPS" in summary
         notes = " ".join(n.message for n in ctx.emit.of(Note, "ssh-key"))
-        assert "Connection closed" in notes and "ProxyCommand" in notes, notes
+        assert _ssh_said_the_proxy_failed(notes) and "ProxyCommand" in notes, notes
     else:
         failed = ctx.emit.failed("ssh-key").message
-        assert "Connection closed" in failed and "ProxyCommand" in failed, failed
+        assert _ssh_said_the_proxy_failed(failed) and "ProxyCommand" in failed, failed
+
+
+def _ssh_said_the_proxy_failed(text: str) -> bool:
+    # ssh's own last line, quoted: "Connection closed by UNKNOWN port 65535", or "Broken pipe"
+    # when /bin/false is gone before ssh writes its banner (a race in ssh, not in the wizard).
+    return "Connection closed" in text or "Broken pipe" in text
 
 
 @pytest.mark.parametrize(
