@@ -103,12 +103,29 @@ def discover_sign_in(org_url: str, *, timeout: float = 10) -> SignInPlace:
     return _sandbox_place(org_url, tenant, authority, timeout)
 
 
+def discover_service(service_url: str, *, timeout: float = 10) -> SignInPlace:
+    """Where to sign in before any organisation is chosen, on the service at `service_url`.
+
+    Microsoft's service: its authority ("organizations", the tenant comes with the account) and
+    profile host, nothing asked. A loopback service (a served sandbox) says it itself, as for a
+    loopback organisation. `SignInPlace.org_url` is the service's URL. Raises AzdoError.
+    """
+    service_url = service_url.rstrip("/")
+    if not is_loopback(service_url):
+        return SignInPlace(service_url, None, MICROSOFT_AUTHORITY, MICROSOFT_PROFILE)
+    return _sandbox_place(service_url, None, None, timeout, base=service_url)
+
+
 def _sandbox_place(
-    org_url: str, tenant: str | None, authority: str | None, timeout: float
+    org_url: str,
+    tenant: str | None,
+    authority: str | None,
+    timeout: float,
+    base: str | None = None,
 ) -> SignInPlace:
     import requests
 
-    base = org_url.rsplit("/", 1)[0]
+    base = base or org_url.rsplit("/", 1)[0]
     try:
         described = requests.get(f"{base}/_sandbox/identity", timeout=timeout)
         about = described.json() if described.status_code == 200 else {}

@@ -19,8 +19,13 @@ SIGNUP_URL = "https://go.microsoft.com/fwlink/?LinkId=307137"
 
 
 def signup_url(ctx: Context, name: str) -> str:
-    """Where the attendee creates an organisation: the portal, or the sandbox's own page."""
-    if ctx.target.sandbox:
+    """Where the attendee creates an organisation: the portal, or the sandbox's own page (in
+    sandbox mode, or a served sandbox reached as a service on loopback)."""
+    from urllib.parse import urlsplit
+
+    from ..azdo.urls import is_loopback
+
+    if ctx.target.sandbox or is_loopback(urlsplit(ctx.target.org_url).hostname or ""):
         base = ctx.target.org_url.rstrip("/").rsplit("/", 1)[0]
         return f"{base}/_sandbox/signup?name={name}"
     return SIGNUP_URL
@@ -46,6 +51,15 @@ class OrganizationStep(Step):
 
     def inspect(self, ctx: Context) -> Inspection:
         name = self.wanted(ctx)
+        if not name:  # signed in with no organisation named yet ("My Azure DevOps" from nothing)
+            _found, names = self._find(ctx, "")
+            yours = f"your organisations: {', '.join(names)}" if names else "you have none yet"
+            return Inspection(
+                False,
+                f"No organisation chosen yet ({yours})",
+                todo="pick one of your organisations, or name a new one and create it in the "
+                "browser",
+            )
         found, _names = self._find(ctx, name)
         if found is None:
             return Inspection(
@@ -63,6 +77,12 @@ class OrganizationStep(Step):
 
     def apply(self, ctx: Context) -> Outcome:
         name = self.wanted(ctx)
+        if not name:
+            _found, names = self._find(ctx, "")
+            yours = f"Yours: {', '.join(names)}." if names else "You have none yet."
+            raise StepError(
+                f"No organisation chosen: pick one of yours or type a new name. {yours}"
+            )
         problem = check_org_name(name)
         if problem:
             raise StepError(f"organization: {problem}")
@@ -134,7 +154,8 @@ class OrganizationStep(Step):
             member_id = svc.profile().id
             orgs = svc.organizations(member_id)
         except AzdoError as exc:
-            if exc.status in (401, 403) and name.lower() == ctx.target.org.lower():
+            pending = ctx.target.org_pending
+            if exc.status in (401, 403) and not pending and name.lower() == ctx.target.org.lower():
                 # A PAT scoped to one organisation may not list all of them; sign-in already
                 # proved this one answers.
                 svc.connection_data()
@@ -146,13 +167,16 @@ class OrganizationStep(Step):
 
     def _switch(self, ctx: Context, name: str) -> None:
         """Point the run at organisation `name` when it is not the target's yet."""
-        if name == ctx.target.org:
+        if name == ctx.target.org and not ctx.target.org_pending:
             if not ctx.dry_run:
                 ctx.state.update(self.key, organization=name, org_url=ctx.target.org_url)
             return
         from ..azdo.client import AzureDevOps
 
-        ctx.target = replace(ctx.target, org_url=sibling_org_url(ctx.target.org_url, name))
+        # From here on the run works on this organisation (the run's state stays where it began).
+        ctx.target = replace(
+            ctx.target, org_url=sibling_org_url(ctx.target.org_url, name), org_pending=False
+        )
         ctx.azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, ctx.credential, ctx.emit, step=self.key
         )
