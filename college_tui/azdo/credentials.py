@@ -110,8 +110,10 @@ class EntraCredential:
         scope: str = AZURE_DEVOPS_SCOPE,
         clock: Callable[[], float] = time.time,
         before_interactive: Callable[[], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self._credential = token_credential
+        self._cancel = cancel  # set: an interactive sign-in waiting for the person gives up
         self._scope = scope
         self._clock = clock
         self._before_interactive = before_interactive
@@ -137,6 +139,34 @@ class EntraCredential:
             self._expires_on = float(token.expires_on)
 
     def _get_token(self) -> Any:
+        if self._cancel is None:
+            return self._fetch()
+        # azure-identity's wait (a device code polled, a browser's redirect) cannot be
+        # interrupted: it runs in a thread of its own, left to time out when cancelled.
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def fetch() -> None:
+            try:
+                box["token"] = self._fetch()
+            except BaseException as error:  # handed to the caller below
+                box["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=fetch, name="entra-sign-in", daemon=True).start()
+        while not done.wait(0.1):
+            if self._cancel.is_set():
+                raise AzdoError(
+                    "Sign-in cancelled: nothing was signed in. Run the step again to sign in, "
+                    "or choose another way.",
+                    type_key="SignInCancelled",
+                )
+        if "error" in box:
+            raise box["error"]
+        return box["token"]
+
+    def _fetch(self) -> Any:
         try:
             return self._credential.get_token(self._scope)
         except Exception as error:  # azure-identity raises several types; map them all
@@ -272,13 +302,15 @@ def entra_credential(
     authority: str | None = None,
     ca_file: str | None = None,
     timeout: int = 300,
+    cancel: threading.Event | None = None,
 ) -> EntraCredential:
     """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event.
 
     `tenant_id` and `authority` come from `authority.discover_sign_in` (None: azure-identity's
     defaults, Microsoft's "organizations"). A non-Microsoft authority (a served sandbox) skips
     Microsoft's instance discovery, and `ca_file` (its CA) is trusted for this credential only,
-    and only for a loopback authority. Tokens stay in memory.
+    and only for a loopback authority. Tokens stay in memory. Setting `cancel` ends a sign-in
+    that waits for the person (AzdoError, type_key "SignInCancelled").
     """
     import azure.identity as identity
 
@@ -295,7 +327,14 @@ def entra_credential(
         credential = identity.InteractiveBrowserCredential(timeout=timeout, **kwargs)
 
         def before() -> None:
-            emit(NeedsYou(step, "Sign in to Azure DevOps in the browser window that opens."))
+            emit(
+                NeedsYou(
+                    step,
+                    "A browser window opened for you to sign in to Azure DevOps: pick your "
+                    "account there and come back. If no window opened, cancel and choose "
+                    "device code sign-in instead.",
+                )
+            )
     elif mode == "device-code":
         # Without a prompt_callback azure-identity print()s the code, corrupting the screen.
         credential = identity.DeviceCodeCredential(
@@ -305,4 +344,4 @@ def entra_credential(
         credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
     else:
         raise ValueError(f"unknown Entra sign-in mode {mode!r}")
-    return EntraCredential(credential, before_interactive=before)
+    return EntraCredential(credential, before_interactive=before, cancel=cancel)

@@ -39,6 +39,20 @@ def scopes_text() -> str:
     )
 
 
+def suggested_auth(environ: dict[str, str] | None = None) -> str:
+    """How to sign in when nothing says otherwise, with no organisation yet: the browser on a
+    desktop session; a device code with no display or over SSH (a browser would open on the
+    far machine, or not at all)."""
+    import os
+
+    from ..azdo.credentials import browser_available
+
+    environ = os.environ if environ is None else environ
+    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
+        return "device-code"
+    return "browser" if browser_available(environ) else "device-code"
+
+
 def pat_page(org_url: str) -> str:
     return f"{org_url.rstrip('/')}/_usersSettings/tokens"
 
@@ -86,6 +100,10 @@ class SignInStep(Step):
         answers = ctx.answers
         if answers.auth == "pat":
             self.note(ctx, scopes_text())
+        if ctx.credential is not None and (ctx.credential.kind == "pat") != (answers.auth == "pat"):
+            # Another way was chosen than the one signed in with (the sandbox's token, then
+            # its device code): sign in that way.
+            ctx.azdo, ctx.credential, self._user_id = None, None, ""
         if ctx.azdo is None:
             credential = self._quiet_credential(ctx) or self._interactive_credential(ctx)
             self._verify(ctx, credential)
@@ -161,7 +179,7 @@ class SignInStep(Step):
         place = self._place(ctx)
         if place.personal_accounts:  # an organisation of personal accounts: Entra can't reach it
             raise StepError(msa_message(ctx))
-        where = {"tenant_id": place.tenant_id, "authority": place.authority}
+        where = {"tenant_id": place.tenant_id, "authority": place.authority, "cancel": ctx.cancel}
         if place.ca_file:
             where["ca_file"] = place.ca_file
         try:

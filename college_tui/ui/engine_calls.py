@@ -70,6 +70,7 @@ class EngineCalls:
         from ..steps.runner import FAILED, RunReport
 
         session = self.session
+        session.ctx.cancel.clear()  # a sign-in cancelled with Escape before: this run goes on
         problems = session.update_answers(**changes) if changes else []
         if problems:
             self.post_message(RunEnded(None, problems))
