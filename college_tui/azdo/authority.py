@@ -43,6 +43,8 @@ class SignInPlace:
     authority: str  # https://login.microsoftonline.com, or a served sandbox's https://127.0.0.1:P
     profile_url: str  # the profile host (app.vssps.visualstudio.com, or the sandbox's /app)
     ca_file: str | None = None  # the CA to trust for `authority` only (loopback sandboxes)
+    # A served sandbox's SSH server (host, port, "ssh-rsa AAAA..." host key), on loopback only
+    ssh: tuple[str, int, str | None] | None = None
 
     @property
     def personal_accounts(self) -> bool:
@@ -157,7 +159,16 @@ def _sandbox_place(
     if not is_loopback(profile):
         profile = f"{base}/app"
     tenant = tenant or about.get("tenant_id")
-    return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content))
+    return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content), _ssh(about))
+
+
+def _ssh(about: dict) -> tuple[str, int, str | None] | None:
+    """The sandbox's SSH endpoint from its description, when it is on loopback."""
+    ssh = about.get("ssh") or {}
+    host, port = ssh.get("host"), ssh.get("port")
+    if not host or not isinstance(port, int) or host not in LOOPBACK_HOSTS:
+        return None
+    return host, port, ssh.get("host_key") or None
 
 
 def _ca_file(pem: bytes) -> str:

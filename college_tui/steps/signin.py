@@ -205,8 +205,14 @@ class SignInStep(Step):
                 place = discover_sign_in(target.org_url)
         except AzdoError as exc:
             raise StepError(f"Sign-in: {exc.message}") from None
-        if is_loopback(target.org_url) and place.profile_url != target.profile_url:
-            ctx.target = replace(target, profile_url=place.profile_url)
+        if is_loopback(target.org_url) and not target.sandbox:
+            # A served sandbox reached as a service: its profile host and SSH server, said by it.
+            changes: dict = {"profile_url": place.profile_url}
+            if place.ssh:
+                changes.update(
+                    ssh_hostname=place.ssh[0], ssh_port=place.ssh[1], ssh_host_key=place.ssh[2]
+                )
+            ctx.target = replace(target, **changes)
         return place
 
     # -- verification ------------------------------------------------------------------------

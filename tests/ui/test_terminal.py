@@ -26,7 +26,7 @@ COMMAND = Path(sys.executable).with_name("college-tui")
 class TmuxWizard:
     """One `college-tui` in a detached tmux session, read with capture-pane."""
 
-    def __init__(self, root: Path, name: str, **extra_env: str) -> None:
+    def __init__(self, root: Path, name: str, args: str | None = None, **extra_env: str) -> None:
         self.root, self.name = root, f"college-tui-test-{os.getpid()}-{name}"
         self.pid_file, self.exit_file = root / f"{name}.pid", root / f"{name}.exit"
         env = {
@@ -45,11 +45,13 @@ class TmuxWizard:
         }
         (root / "home").mkdir(exist_ok=True)
         exports = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in env.items())
+        if args is None:
+            args = f"--sandbox --data {shlex.quote(str(root / 'sandbox'))}"
         script = root / f"{name}.sh"
         script.write_text(
             f"export {exports}\nsleep 0.5\n"  # tmux sizes the window after starting it
             f"echo $$ > {shlex.quote(str(self.pid_file))}\n"
-            f"{shlex.quote(str(COMMAND))} --sandbox --data {shlex.quote(str(root / 'sandbox'))}\n"
+            f"{shlex.quote(str(COMMAND))} {args}\n"
             f"echo $? > {shlex.quote(str(self.exit_file))}\nsleep 60\n",
             encoding="utf-8",
         )

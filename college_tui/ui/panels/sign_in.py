@@ -38,8 +38,7 @@ class DeviceCodeBox(Vertical):
 
     DEFAULT_CSS = """
     DeviceCodeBox { border: heavy $warning; height: auto; padding: 0 1; margin: 1 0; }
-    DeviceCodeBox > .device-code { text-style: bold reverse; padding: 1 2; width: auto;
-                                   margin: 1 0; }
+    DeviceCodeBox > .device-code { text-style: bold reverse; padding: 0 2; width: auto; }
     DeviceCodeBox > .device-url { text-style: bold; }
     DeviceCodeBox > Horizontal { height: auto; }
     """
@@ -209,7 +208,9 @@ class SignInPanel(StepPanel):
             url = event.url
             self.app.run_here(lambda: webbrowser.open(url), name="browser")
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
-        self.mount(box, after=self.query_one(".panel-header"))
+        # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
+        self.mount(box, before=self.query_one(".panel-header"))
+        self.call_after_refresh(self.scroll_home, animate=False)
 
     def hide_handoff(self) -> None:
         super().hide_handoff()
