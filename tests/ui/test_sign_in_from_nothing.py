@@ -112,3 +112,32 @@ async def test_escape_cancels_a_device_code_and_enter_asks_for_a_new_one(from_no
         await asyncio.to_thread(sign_in_on_device_page, url, second, ADA)
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
         assert wizard.model.states["sign-in"] == "done"
+
+
+async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_practises_entra(
+    start_sandbox, wizard_env, monkeypatch
+):
+    from textual.widgets import Select
+
+    from .conftest import server_opener
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    server = start_sandbox(device_code_interval=1)
+    app = make_app(server_opener(server), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        wizard = app.wizard
+        panel = wizard.panel("sign-in")
+        assert panel.auth() == "pat"  # the sandbox's own token: the Enter-only walk is unchanged
+        modes = [value for _label, value in panel._modes()]
+        assert modes == ["pat", "browser", "device-code"]  # no Azure CLI offline
+        panel.query_one("#sign-in-auth", Select).value = "device-code"
+        panel.query_one(".primary").focus()
+        panel, code, url = await show_code(app, pilot)
+        await asyncio.to_thread(sign_in_on_device_page, url, code, ADA)
+        await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
+        await settle(app, pilot)
+        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.session.ctx.credential.kind == "entra"
+        assert "with Microsoft Entra" in str(panel.query_one(".outcome").content)
