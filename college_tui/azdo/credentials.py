@@ -111,8 +111,10 @@ class EntraCredential:
         clock: Callable[[], float] = time.time,
         before_interactive: Callable[[], None] | None = None,
         cancel: threading.Event | None = None,
+        authenticate: Callable[[], None] | None = None,
     ) -> None:
         self._credential = token_credential
+        self._authenticate = authenticate  # the first interactive sign-in, when remembered
         self._cancel = cancel  # set: an interactive sign-in waiting for the person gives up
         self._scope = scope
         self._clock = clock
@@ -168,6 +170,9 @@ class EntraCredential:
 
     def _fetch(self) -> Any:
         try:
+            if self._authenticate is not None:  # once: sign in, keep the record, then silent
+                authenticate, self._authenticate = self._authenticate, None
+                authenticate()
             return self._credential.get_token(self._scope)
         except Exception as error:  # azure-identity raises several types; map them all
             raise entra_error(error) from None
@@ -303,6 +308,7 @@ def entra_credential(
     ca_file: str | None = None,
     timeout: int = 300,
     cancel: threading.Event | None = None,
+    remember: Any = None,
 ) -> EntraCredential:
     """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event.
 
@@ -310,13 +316,27 @@ def entra_credential(
     defaults, Microsoft's "organizations"). A non-Microsoft authority (a served sandbox) skips
     Microsoft's instance discovery, and `ca_file` (its CA) is trusted for this credential only,
     and only for a loopback authority. Tokens stay in memory. Setting `cancel` ends a sign-in
-    that waits for the person (AzdoError, type_key "SignInCancelled").
+    that waits for the person (AzdoError, type_key "SignInCancelled"). `remember` (a Path for
+    the authentication record): keep the sign-in in the encrypted token cache for the next run
+    (azdo.remembered); where none exists, a Note says so and it stays in memory.
     """
     import azure.identity as identity
 
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
     before: Callable[[], None] | None = None
+    remembered = None
+    if remember is not None and mode != "azure-cli":
+        from .remembered import encrypted_cache_problem, remembered_options
+
+        problem = encrypted_cache_problem()
+        if problem:
+            from ..events import Note
+
+            emit(Note(step, f"The sign-in is not remembered: {problem}."))
+        else:
+            kwargs.update(remembered_options(remember))
+            remembered = remember
     if mode == "browser":
         if not browser_available():
             raise AzdoError(
@@ -344,4 +364,16 @@ def entra_credential(
         credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
     else:
         raise ValueError(f"unknown Entra sign-in mode {mode!r}")
-    return EntraCredential(credential, before_interactive=before, cancel=cancel)
+    authenticate = None
+    if remembered is not None and "authentication_record" not in kwargs:
+
+        def authenticate() -> None:
+            from .remembered import save_record
+
+            save_record(credential.authenticate(scopes=[AZURE_DEVOPS_SCOPE]), remembered)
+
+    elif remembered is not None:
+        before = None  # the cached sign-in is used silently: no "a browser window opened"
+    return EntraCredential(
+        credential, before_interactive=before, cancel=cancel, authenticate=authenticate
+    )

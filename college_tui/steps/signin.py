@@ -53,6 +53,16 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
     return "browser" if browser_available(environ) else "device-code"
 
 
+def record_file(state_key: str):
+    """Where a remembered Entra sign-in's authentication record (no token) is kept."""
+    import hashlib
+
+    from .state import state_dir
+
+    digest = hashlib.sha256(state_key.encode()).hexdigest()[:16]
+    return state_dir() / "sign-in" / f"{digest}.json"
+
+
 def pat_page(org_url: str) -> str:
     return f"{org_url.rstrip('/')}/_usersSettings/tokens"
 
@@ -180,6 +190,8 @@ class SignInStep(Step):
         if place.personal_accounts:  # an organisation of personal accounts: Entra can't reach it
             raise StepError(msa_message(ctx))
         where = {"tenant_id": place.tenant_id, "authority": place.authority, "cancel": ctx.cancel}
+        if ctx.secrets.remember_sign_in and not ctx.target.sandbox:
+            where["remember"] = record_file(ctx.target.state_key)
         if place.ca_file:
             where["ca_file"] = place.ca_file
         try:

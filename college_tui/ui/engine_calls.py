@@ -82,6 +82,7 @@ class EngineCalls:
                 pat=secrets.get("pat"),
                 passphrase=secrets.get("passphrase"),
                 remember_pat=bool(secrets.get("remember")),
+                remember_sign_in=bool(secrets.get("remember_sign_in")),
             )
         report = RunReport()
         for key in keys:  # one step at a time: none starts while the quit question is shown

@@ -156,3 +156,21 @@ def test_without_the_setting_it_is_microsofts_service(monkeypatch):
     target = pending_service(options())
     assert target.org_url.startswith("https://dev.azure.com/") and target.org_pending
     assert target.profile_url == "https://app.vssps.visualstudio.com"
+
+
+def test_remember_me_without_an_encrypted_store_says_so_and_keeps_nothing(
+    start_sandbox, monkeypatch, tmp_path
+):
+    from college_tui.azdo.remembered import encrypted_cache_problem
+    from college_tui.steps.signin import record_file
+
+    if encrypted_cache_problem() is None:
+        pytest.skip("this machine has an encrypted token cache")
+    server = start_sandbox(device_code_interval=1)
+    ctx, person = from_nothing(server, monkeypatch, tmp_path, ADA)
+    ctx.secrets.remember_sign_in = True
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "done", person.text()
+    assert "The sign-in is not remembered: this machine has no encrypted store" in person.text()
+    assert not record_file(ctx.target.state_key).exists()
+    assert not (tmp_path / "home" / ".IdentityService").exists()  # no plain-text cache either

@@ -56,6 +56,9 @@ async def test_my_azure_devops_with_no_url_signs_in_with_a_device_code_and_picks
         assert wizard is not None and not wizard.sandbox and wizard.current == "sign-in"
         panel = wizard.panel("sign-in")
         assert panel.auth() == "device-code"  # no display here: the device code is suggested
+        remember = panel.query_one("#sign-in-remember")
+        assert remember.display and "encrypted token cache" in str(remember.label)
+        assert not panel.query_one("#sign-in-pat").display  # no token to paste this way
         assert app.focused is panel.query_one(".primary")  # Enter signs in
         shown = str(panel.query_one(".panel-header").render())
         assert "tenant" in shown and "499b84ac-1321-427f-aa17-267ca6975798" in shown

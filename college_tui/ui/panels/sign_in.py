@@ -33,6 +33,10 @@ TEACHING = (
 )
 
 
+REMEMBER_PAT = "Remember the token in the system keyring"
+REMEMBER_ENTRA = "Remember me (tokens only in the system's encrypted token cache)"
+
+
 class DeviceCodeBox(Vertical):
     """The device code, large, with the page to type it on (the code is on the clipboard)."""
 
@@ -120,7 +124,7 @@ class SignInPanel(StepPanel):
         if self.sandbox:
             return
         yield Checkbox(
-            "Remember the token in the system keyring",
+            REMEMBER_PAT,
             value=False,
             id="sign-in-remember",
             compact=True,
@@ -146,8 +150,11 @@ class SignInPanel(StepPanel):
         self._show_pat_fields(event.value == "pat")
 
     def _show_pat_fields(self, uses_pat: bool) -> None:
-        for widget in self.query("#sign-in-pat, #sign-in-pat-error, #sign-in-remember"):
+        for widget in self.query("#sign-in-pat, #sign-in-pat-error"):
             widget.display = uses_pat and not self.sandbox
+        for remember in self.query("#sign-in-remember").results(Checkbox):
+            remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
+            remember.display = uses_pat or self.auth() in ("browser", "device-code")
         for label in self.query(".field-label"):
             if "access token" in str(label.content):
                 label.display = uses_pat and not self.sandbox
@@ -181,7 +188,12 @@ class SignInPanel(StepPanel):
         return found
 
     def secrets(self) -> dict[str, str]:
-        if self.sandbox or self.auth() != "pat" or not self.raw("pat").strip():
+        if self.sandbox:
+            return {}
+        remember = self.query_one("#sign-in-remember", Checkbox).value
+        if self.auth() in ("browser", "device-code"):
+            return {"remember_sign_in": "yes" if remember else ""}
+        if self.auth() != "pat" or not self.raw("pat").strip():
             return {}
         return {
             "pat": self.raw("pat").strip(),
