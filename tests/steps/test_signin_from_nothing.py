@@ -174,3 +174,18 @@ def test_remember_me_without_an_encrypted_store_says_so_and_keeps_nothing(
     assert "The sign-in is not remembered: this machine has no encrypted store" in person.text()
     assert not record_file(ctx.target.state_key).exists()
     assert not (tmp_path / "home" / ".IdentityService").exists()  # no plain-text cache either
+
+
+def test_a_served_sandbox_says_its_sign_in_profile_host_and_ssh_server(start_sandbox):
+    from college_tui.azdo.authority import MICROSOFT_AUTHORITY, MICROSOFT_PROFILE, discover_service
+
+    server = start_sandbox(ssh=True)
+    info = server.info
+    place = discover_service(info.base_url)
+    assert (place.authority, place.tenant_id) == (info.authority, info.tenant_id)
+    assert place.profile_url == info.profile_url and place.ca_file
+    assert place.ssh == (info.ssh_host, info.ssh_port, info.ssh_host_key)
+    # Microsoft's service: its own hosts, nothing asked of the network.
+    microsoft = discover_service("https://dev.azure.com")
+    assert (microsoft.authority, microsoft.profile_url) == (MICROSOFT_AUTHORITY, MICROSOFT_PROFILE)
+    assert microsoft.ssh is None and microsoft.ca_file is None
