@@ -51,6 +51,15 @@ class OrganizationStep(Step):
 
     def inspect(self, ctx: Context) -> Inspection:
         name = self.wanted(ctx)
+        if ctx.azdo is None and ctx.target.org_pending and name:
+            # Not signed in (a personal account has no Entra token): the portal creates it,
+            # its URL answering an unauthenticated request says it exists.
+            return Inspection(
+                False,
+                f"Not signed in: the organisation {name} is looked for by its address",
+                todo=f"create the organisation {name} in the browser ({signup_url(ctx, name)}) "
+                "and wait until its address answers",
+            )
         if not name:  # signed in with no organisation named yet ("My Azure DevOps" from nothing)
             _found, names = self._find(ctx, "")
             yours = f"your organisations: {', '.join(names)}" if names else "you have none yet"
@@ -86,6 +95,8 @@ class OrganizationStep(Step):
         problem = check_org_name(name)
         if problem:
             raise StepError(f"organization: {problem}")
+        if ctx.azdo is None and ctx.target.org_pending:
+            return self._created_before_sign_in(ctx, name)
         found, names = self._find(ctx, name)
         if found is not None:
             self._switch(ctx, found)
@@ -123,6 +134,58 @@ class OrganizationStep(Step):
         self._switch(ctx, found)
         ctx.state.forget(self.key, "waiting_for")
         return Outcome(f"Organisation {found} created ({ctx.target.org_url})")
+
+    def _created_before_sign_in(self, ctx: Context, name: str) -> Outcome:
+        """A personal Microsoft account's way: the organisation made in the portal first (no
+        token to list organisations with), waited for until its address answers an
+        unauthenticated request; then the run works on it and a PAT is made in it."""
+        from ..azdo.authority import discover_sign_in
+        from ..azdo.errors import AzdoError
+
+        url = sibling_org_url(ctx.target.org_url, name)
+
+        def answers() -> str | None:
+            try:
+                discover_sign_in(url)
+            except AzdoError:  # 404 (not there yet) or not reachable now: ask again
+                return None
+            return name
+
+        if answers() is None:
+            if not ctx.attended:
+                raise StepError(
+                    f"The organisation {name} does not exist yet: create it at "
+                    f"{signup_url(ctx, name)} and run again."
+                )
+            ctx.emit(
+                NeedsYou(
+                    self.key,
+                    f"Create the organisation {name} in your browser (sign in with your "
+                    f"account, name it {name}, choose a region). The wizard waits until it "
+                    "answers.",
+                    url=signup_url(ctx, name),
+                    detail=name,
+                )
+            )
+            ctx.poll(
+                answers,
+                timeout=self.wait_seconds,
+                what=f"the organisation {name} to appear",
+                first=self.poll_seconds,
+                factor=1.0,
+                cap=self.poll_seconds,
+            )
+        ctx.target = replace(ctx.target, org_url=url, org_pending=False)
+        if not ctx.dry_run:
+            ctx.state.update(self.key, organization=name, org_url=url)
+        from .signin import pat_page, scopes_text
+
+        self.note(
+            ctx,
+            f"Now make a personal access token at {pat_page(url)} with these scopes, and sign "
+            f"in with it on step 1. {scopes_text()}",
+        )
+        return Outcome(f"Organisation {name} is there ({url}): sign in with a token made in it")
 
     def _reminding(self, ctx: Context, name: str):
         """A probe for `poll` that also says, every `remind_seconds`, how long the wait has left."""

@@ -317,8 +317,8 @@ def msa_message(ctx: Context | None = None) -> str:
     else:
         where = "https://dev.azure.com/NAME/_usersSettings/tokens"
         first = (
-            f"First create your organisation in the portal ({SIGNUP_URL}: sign in with that "
-            "account, name it, choose a region). "
+            "First create your organisation: type its name on the organisation step, which "
+            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
         )
     return (
         f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "

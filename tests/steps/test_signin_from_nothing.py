@@ -126,7 +126,7 @@ def test_a_personal_account_gets_the_way_that_works_not_aadsts_text(
     assert report.results[0].status == "failed"
     message = person.failed("sign-in").message
     assert PERSONAL_WHY in message and "AADSTS" not in message
-    assert "First create your organisation in the portal" in message
+    assert "First create your organisation: type its name on the organisation step" in message
     assert "_usersSettings/tokens" in message and "vso.project_manage" in message
     assert "AADSTS" in person.pages[0]  # the page said the code, the wizard says what to do
 
@@ -189,3 +189,30 @@ def test_a_served_sandbox_says_its_sign_in_profile_host_and_ssh_server(start_san
     microsoft = discover_service("https://dev.azure.com")
     assert (microsoft.authority, microsoft.profile_url) == (MICROSOFT_AUTHORITY, MICROSOFT_PROFILE)
     assert microsoft.ssh is None and microsoft.ca_file is None
+
+
+def test_a_personal_account_creates_the_organisation_first_and_then_signs_in_with_a_pat(
+    start_sandbox, monkeypatch, tmp_path
+):
+    from college_tui.azdo.authority import discover_sign_in
+
+    server = start_sandbox(device_code_interval=1)
+    ctx, person = from_nothing(server, monkeypatch, tmp_path, PERSONAL[1])
+    assert run(ctx, [SignInStep]).results[0].status == "failed"  # no Entra token: said
+
+    ctx.answers.organization = "robins-org"
+    report = run(ctx, [OrganizationStep(poll_seconds=0.2)])
+    assert report.results[0].status == "done", person.text()
+    handed = person.of(NeedsYou, "organization")
+    assert handed and handed[0].url.startswith(f"{server.info.base_url}/_sandbox/signup")
+    url = f"{server.info.base_url}/robins-org"
+    assert ctx.target.org_url == url and not ctx.target.org_pending
+    assert discover_sign_in(url).personal_accounts  # made by a personal account
+    assert f"{url}/_usersSettings/tokens" in person.text()
+
+    # The PAT made in it (the sandbox's own stands in for it) signs in to that organisation.
+    ctx.answers.auth = "pat"
+    ctx.secrets.pat = server.info.pat
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "done", person.text()
+    assert ctx.azdo is not None
