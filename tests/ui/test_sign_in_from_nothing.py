@@ -144,3 +144,47 @@ async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_prac
         assert wizard.model.states["sign-in"] == "done"
         assert wizard.session.ctx.credential.kind == "entra"
         assert "with Microsoft Entra" in str(panel.query_one(".outcome").content)
+
+
+async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_step_2(
+    from_nothing,
+):
+    import requests
+
+    from college_tui.sandbox.identity.accounts import PERSONAL
+
+    server, app = from_nothing
+    robin = PERSONAL[1]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")
+        await settle(app, pilot)
+        wizard = app.wizard
+        panel, code, url = await show_code(app, pilot)
+        await asyncio.to_thread(sign_in_on_device_page, url, code, robin)
+        await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
+        await settle(app, pilot)
+        outcome = str(panel.query_one(".outcome").content)
+        assert "Microsoft gives no Entra sign-in tokens" in outcome and "AADSTS" not in outcome
+        assert "type its name on the organisation step" in outcome
+
+        wizard.switch_to("organization")
+        organization = wizard.panel("organization")
+        organization.query_one("#organization-organization").value = "robins-org"
+        organization.query_one(".primary").focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: organization.last_handoff is not None, what="hand-off")
+        signup = organization.last_handoff.url
+        assert signup.startswith(f"{server.info.base_url}/_sandbox/signup")
+        done = await asyncio.to_thread(
+            requests.post,
+            f"{server.info.base_url}/_sandbox/signup",
+            data={"name": "robins-org", "account": robin},
+            timeout=10,
+        )
+        assert done.status_code == 201
+        await wait_until(pilot, lambda: not wizard.model.running, what="the organisation")
+        await settle(app, pilot)
+        assert wizard.model.states["organization"] == "done"
+        assert "sign in with a token made in it" in str(organization.query_one(".outcome").content)
+        assert wizard.session.ctx.target.org_url == f"{server.info.base_url}/robins-org"
