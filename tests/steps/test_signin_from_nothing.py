@@ -216,3 +216,28 @@ def test_a_personal_account_creates_the_organisation_first_and_then_signs_in_wit
     report = run(ctx, [SignInStep])
     assert report.results[0].status == "done", person.text()
     assert ctx.azdo is not None
+
+
+def test_org_url_on_loopback_learns_tenant_profile_host_and_ssh_from_the_sandbox(
+    start_sandbox, tmp_path
+):
+    from college_tui.target import AZURE_PROFILE_URL, Target
+
+    server = start_sandbox(ssh=True, device_code_interval=1)
+    info = server.info
+    # What `--org http://127.0.0.1:P/college-sandbox` opens: nothing hidden (no --profile-url).
+    target = Target(
+        org_url=info.org_url,
+        profile_url=AZURE_PROFILE_URL,
+        home=tmp_path / "home",
+        state_key=info.org_url.lower(),
+    )
+    person = Person(ADA)
+    ctx = make_context(
+        target, Answers(auth="device-code").for_target(target), person, secrets=Secrets()
+    )
+    report = run(ctx, [SignInStep])
+    assert report.results[0].status == "done", person.text()
+    assert ctx.target.profile_url == info.profile_url
+    assert (ctx.target.ssh_hostname, ctx.target.ssh_port) == (info.ssh_host, info.ssh_port)
+    assert ctx.target.ssh_host_key == info.ssh_host_key
