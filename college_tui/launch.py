@@ -155,8 +155,15 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
         if sandbox:
             options = replace(base, use_sandbox=True, org_url=None)
         else:
+            # No URL: "My Azure DevOps" from nothing (sign in first, pick the organisation after).
             options = replace(
-                base, use_sandbox=False, org_url=org_url, data=None, fresh=False, faults=None
+                base,
+                use_sandbox=False,
+                org_url=org_url,
+                data=None,
+                fresh=False,
+                faults=None,
+                org_later=not org_url,
             )
         try:
             opened = stack.enter_context(open_target(options))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 AZURE_SSH_HOST = "ssh.dev.azure.com"
 AZURE_PROFILE_URL = "https://app.vssps.visualstudio.com"
+AZURE_SERVICE_URL = "https://dev.azure.com"
+PENDING_ORG = "_no-organisation-yet"  # never sent a token: sign-in reads only the profile then
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,14 @@ class Target:
     ssh_host_key: str | None = None  # "ssh-rsa AAAA..." to pin; None = the shipped Azure key
     sandbox: bool = False
     state_key: str = ""  # what progress is keyed by: the org URL, or the sandbox data dir
+    # No organisation yet ("My Azure DevOps" from nothing): `org_url` is PENDING_ORG under the
+    # service (https://dev.azure.com, or a served sandbox's) until the organisation step names one.
+    org_pending: bool = False
 
     @property
     def org(self) -> str:
+        if self.org_pending:
+            return ""
         return self.org_url.rstrip("/").rsplit("/", 1)[-1]
 
     @property

@@ -20,6 +20,7 @@ import pytest
 
 from college_tui import terminal_glyphs
 from college_tui.terminal_glyphs import STAND_INS, stand_in
+from tests.tmux import TMUX
 
 PACKAGE = Path(terminal_glyphs.__file__).parent
 COMMAND = Path(sys.executable).with_name("college-tui")
@@ -54,18 +55,18 @@ class Terminal:
             encoding="utf-8",
         )
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30"]
+            [*TMUX, "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30"]
             + [f"sh {shlex.quote(str(script))}"],
             check=True,
         )
 
     def screen(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         ).stdout
 
     def send(self, key: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, key], check=True)
 
     def wait_for(self, words: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -75,7 +76,7 @@ class Terminal:
         return screen
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_the_c_locale_shows_ascii_stand_ins_not_escapes(terminal):
 
 def _pane(session: str, what: str) -> str:
     return subprocess.run(
-        ["tmux", "display-message", "-p", "-t", session, what], capture_output=True, text=True
+        [*TMUX, "display-message", "-p", "-t", session, what], capture_output=True, text=True
     ).stdout.strip()
 
 

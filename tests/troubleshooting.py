@@ -39,7 +39,10 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "steps/plan.py",
         ],
     ),
-    ("Step 1 — Sign in", ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py"]),
+    (
+        "Step 1 — Sign in",
+        ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py", "azdo/remembered.py"],
+    ),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
     ("Step 4 — Team", ["steps/team.py"]),

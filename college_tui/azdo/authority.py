@@ -43,6 +43,8 @@ class SignInPlace:
     authority: str  # https://login.microsoftonline.com, or a served sandbox's https://127.0.0.1:P
     profile_url: str  # the profile host (app.vssps.visualstudio.com, or the sandbox's /app)
     ca_file: str | None = None  # the CA to trust for `authority` only (loopback sandboxes)
+    # A served sandbox's SSH server (host, port, "ssh-rsa AAAA..." host key), on loopback only
+    ssh: tuple[str, int, str | None] | None = None
 
     @property
     def personal_accounts(self) -> bool:
@@ -103,12 +105,29 @@ def discover_sign_in(org_url: str, *, timeout: float = 10) -> SignInPlace:
     return _sandbox_place(org_url, tenant, authority, timeout)
 
 
+def discover_service(service_url: str, *, timeout: float = 10) -> SignInPlace:
+    """Where to sign in before any organisation is chosen, on the service at `service_url`.
+
+    Microsoft's service: its authority ("organizations", the tenant comes with the account) and
+    profile host, nothing asked. A loopback service (a served sandbox) says it itself, as for a
+    loopback organisation. `SignInPlace.org_url` is the service's URL. Raises AzdoError.
+    """
+    service_url = service_url.rstrip("/")
+    if not is_loopback(service_url):
+        return SignInPlace(service_url, None, MICROSOFT_AUTHORITY, MICROSOFT_PROFILE)
+    return _sandbox_place(service_url, None, None, timeout, base=service_url)
+
+
 def _sandbox_place(
-    org_url: str, tenant: str | None, authority: str | None, timeout: float
+    org_url: str,
+    tenant: str | None,
+    authority: str | None,
+    timeout: float,
+    base: str | None = None,
 ) -> SignInPlace:
     import requests
 
-    base = org_url.rsplit("/", 1)[0]
+    base = base or org_url.rsplit("/", 1)[0]
     try:
         described = requests.get(f"{base}/_sandbox/identity", timeout=timeout)
         about = described.json() if described.status_code == 200 else {}
@@ -140,7 +159,16 @@ def _sandbox_place(
     if not is_loopback(profile):
         profile = f"{base}/app"
     tenant = tenant or about.get("tenant_id")
-    return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content))
+    return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content), _ssh(about))
+
+
+def _ssh(about: dict) -> tuple[str, int, str | None] | None:
+    """The sandbox's SSH endpoint from its description, when it is on loopback."""
+    ssh = about.get("ssh") or {}
+    host, port = ssh.get("host"), ssh.get("port")
+    if not host or not isinstance(port, int) or host not in LOOPBACK_HOSTS:
+        return None
+    return host, port, ssh.get("host_key") or None
 
 
 def _ca_file(pem: bytes) -> str:

@@ -110,8 +110,12 @@ class EntraCredential:
         scope: str = AZURE_DEVOPS_SCOPE,
         clock: Callable[[], float] = time.time,
         before_interactive: Callable[[], None] | None = None,
+        cancel: threading.Event | None = None,
+        authenticate: Callable[[], None] | None = None,
     ) -> None:
         self._credential = token_credential
+        self._authenticate = authenticate  # the first interactive sign-in, when remembered
+        self._cancel = cancel  # set: an interactive sign-in waiting for the person gives up
         self._scope = scope
         self._clock = clock
         self._before_interactive = before_interactive
@@ -137,7 +141,38 @@ class EntraCredential:
             self._expires_on = float(token.expires_on)
 
     def _get_token(self) -> Any:
+        if self._cancel is None:
+            return self._fetch()
+        # azure-identity's wait (a device code polled, a browser's redirect) cannot be
+        # interrupted: it runs in a thread of its own, left to time out when cancelled.
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def fetch() -> None:
+            try:
+                box["token"] = self._fetch()
+            except BaseException as error:  # handed to the caller below
+                box["error"] = error
+            finally:
+                done.set()
+
+        threading.Thread(target=fetch, name="entra-sign-in", daemon=True).start()
+        while not done.wait(0.1):
+            if self._cancel.is_set():
+                raise AzdoError(
+                    "Sign-in cancelled: nothing was signed in. Run the step again to sign in, "
+                    "or choose another way.",
+                    type_key="SignInCancelled",
+                )
+        if "error" in box:
+            raise box["error"]
+        return box["token"]
+
+    def _fetch(self) -> Any:
         try:
+            if self._authenticate is not None:  # once: sign in, keep the record, then silent
+                authenticate, self._authenticate = self._authenticate, None
+                authenticate()
             return self._credential.get_token(self._scope)
         except Exception as error:  # azure-identity raises several types; map them all
             raise entra_error(error) from None
@@ -272,19 +307,36 @@ def entra_credential(
     authority: str | None = None,
     ca_file: str | None = None,
     timeout: int = 300,
+    cancel: threading.Event | None = None,
+    remember: Any = None,
 ) -> EntraCredential:
     """An EntraCredential for `mode`; device-code instructions arrive as a NeedsYou event.
 
     `tenant_id` and `authority` come from `authority.discover_sign_in` (None: azure-identity's
     defaults, Microsoft's "organizations"). A non-Microsoft authority (a served sandbox) skips
     Microsoft's instance discovery, and `ca_file` (its CA) is trusted for this credential only,
-    and only for a loopback authority. Tokens stay in memory.
+    and only for a loopback authority. Tokens stay in memory. Setting `cancel` ends a sign-in
+    that waits for the person (AzdoError, type_key "SignInCancelled"). `remember` (a Path for
+    the authentication record): keep the sign-in in the encrypted token cache for the next run
+    (azdo.remembered); where none exists, a Note says so and it stays in memory.
     """
     import azure.identity as identity
 
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
     before: Callable[[], None] | None = None
+    remembered = None
+    if remember is not None and mode != "azure-cli":
+        from .remembered import encrypted_cache_problem, remembered_options
+
+        problem = encrypted_cache_problem()
+        if problem:
+            from ..events import Note
+
+            emit(Note(step, f"The sign-in is not remembered: {problem}."))
+        else:
+            kwargs.update(remembered_options(remember))
+            remembered = remember
     if mode == "browser":
         if not browser_available():
             raise AzdoError(
@@ -295,7 +347,14 @@ def entra_credential(
         credential = identity.InteractiveBrowserCredential(timeout=timeout, **kwargs)
 
         def before() -> None:
-            emit(NeedsYou(step, "Sign in to Azure DevOps in the browser window that opens."))
+            emit(
+                NeedsYou(
+                    step,
+                    "A browser window opened for you to sign in to Azure DevOps: pick your "
+                    "account there and come back. If no window opened, cancel and choose "
+                    "device code sign-in instead.",
+                )
+            )
     elif mode == "device-code":
         # Without a prompt_callback azure-identity print()s the code, corrupting the screen.
         credential = identity.DeviceCodeCredential(
@@ -305,4 +364,16 @@ def entra_credential(
         credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
     else:
         raise ValueError(f"unknown Entra sign-in mode {mode!r}")
-    return EntraCredential(credential, before_interactive=before)
+    authenticate = None
+    if remembered is not None and "authentication_record" not in kwargs:
+
+        def authenticate() -> None:
+            from .remembered import save_record
+
+            save_record(credential.authenticate(scopes=[AZURE_DEVOPS_SCOPE]), remembered)
+
+    elif remembered is not None:
+        before = None  # the cached sign-in is used silently: no "a browser window opened"
+    return EntraCredential(
+        credential, before_interactive=before, cancel=cancel, authenticate=authenticate
+    )

@@ -29,7 +29,7 @@ def provisional_target(options: TargetOptions, asker: Asker | None = None):
     asker = asker or Asker()
     if options.use_sandbox and options.org_url:
         raise TargetRefused("Choose one target: --org URL or --sandbox.")
-    if not options.use_sandbox and not options.org_url:
+    if not options.use_sandbox and not options.org_url and not options.org_later:
         raise TargetRefused(
             "Say where to work: --org https://dev.azure.com/NAME, or --sandbox "
             "for the offline sandbox."

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PAT_ENV = "AZURE_DEVOPS_PAT"
+# "My Azure DevOps" with no organisation yet goes to this service (a served sandbox's
+# http://127.0.0.1:PORT; loopback only) instead of https://dev.azure.com. docs/sandbox.md.
+SERVICE_URL_ENV = "COLLEGE_TUI_SERVICE_URL"
 
 
 @dataclass
@@ -20,6 +23,7 @@ class TargetOptions:
     verbose: bool
     fresh: bool = False  # apply only: plan and check change nothing
     discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
+    org_later: bool = False  # the wizard: no --org is fine, sign in first and pick one after
 
 
 class TargetRefused(Exception):

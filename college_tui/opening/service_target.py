@@ -7,13 +7,16 @@ import contextlib
 import os
 from pathlib import Path
 
-from .options import PAT_ENV, Asker, Opened, TargetOptions, TargetRefused
+from .options import PAT_ENV, SERVICE_URL_ENV, Asker, Opened, TargetOptions, TargetRefused
 
 
 def provisional_service(options: TargetOptions, asker: Asker):
-    """The organisation's target; `options.org_url` is replaced by its normalised form."""
+    """The organisation's target; `options.org_url` is replaced by its normalised form. Without
+    one (`org_later`), a target with no organisation yet: sign in first, pick one after."""
     from ..target import AZURE_PROFILE_URL, Target
 
+    if not options.org_url:
+        return pending_service(options)
     url = options.org_url = org_url(options, asker)  # normalised once: its notes are said once
     if options.profile_url:
         refuse_unsafe_url(options.profile_url, "--profile-url")
@@ -22,6 +25,51 @@ def provisional_service(options: TargetOptions, asker: Asker):
         profile_url=options.profile_url or AZURE_PROFILE_URL,
         home=Path.home(),
         state_key=url.lower(),
+    )
+
+
+def service_url() -> str:
+    """Where "My Azure DevOps" goes with no organisation yet: https://dev.azure.com, or the
+    served sandbox $COLLEGE_TUI_SERVICE_URL names (loopback only: its sign-in is learnt from it)."""
+    from urllib.parse import urlsplit
+
+    from ..azdo.urls import is_loopback
+    from ..target import AZURE_SERVICE_URL
+
+    named = (os.environ.get(SERVICE_URL_ENV) or "").strip().rstrip("/")
+    if not named:
+        return AZURE_SERVICE_URL
+    parts = urlsplit(named)
+    if parts.scheme not in ("http", "https") or not is_loopback(parts.hostname or ""):
+        raise TargetRefused(
+            f"{SERVICE_URL_ENV} names a served sandbox on this machine only "
+            "(http://127.0.0.1:PORT, as `college-tui sandbox serve` prints it): unset it to "
+            "use Azure DevOps, or fix it.",
+            usage=False,
+        )
+    if parts.path.strip("/") or parts.query or "@" in parts.netloc:
+        raise TargetRefused(
+            f"{SERVICE_URL_ENV} must be the sandbox's address alone (http://127.0.0.1:PORT), "
+            "without an organisation or anything after the port.",
+            usage=False,
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def pending_service(options: TargetOptions):
+    """A target with no organisation yet on the service of `service_url()`."""
+    from ..target import AZURE_PROFILE_URL, PENDING_ORG, Target
+
+    if options.profile_url:
+        refuse_unsafe_url(options.profile_url, "--profile-url")
+    base = service_url()
+    return Target(
+        org_url=f"{base}/{PENDING_ORG}",
+        # a served sandbox's profile host is learnt from it at sign-in (azdo.authority)
+        profile_url=options.profile_url or AZURE_PROFILE_URL,
+        home=Path.home(),
+        state_key=base.lower(),
+        org_pending=True,
     )
 
 

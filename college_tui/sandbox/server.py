@@ -165,6 +165,7 @@ class SandboxServer:
             self.info.ssh_host_key_fingerprint = self._ssh.host_key_fingerprint
             self.info.ssh_host_key = self._ssh.host_key_line
         self.sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
+        self.sandbox.ssh_host_key = self._ssh.host_key_line if self._ssh else None  # public
         return self.info
 
     def _prepare_identity(self):

@@ -73,6 +73,7 @@ class Sandbox:
         # being abandoned), so neither overwrites the other's change.
         self.jobs_lock = threading.Lock()
         self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
+        self.ssh_host_key: str | None = None  # its public host key line, set with the endpoint
         self._acting = threading.local()  # who the request being answered signed in as
         self.identity: Any = None  # the identity provider (identity/oauth.py) once it listens
         self._push_locks: dict[str, threading.Lock] = {}

@@ -44,6 +44,7 @@ class Secrets:
     pat: str | None = None
     key_passphrase: str | None = None
     remember_pat: bool = True  # sign-in may keep the PAT in the system keyring (the TUI asks)
+    remember_sign_in: bool = False  # keep an Entra sign-in in the encrypted token cache
 
     def __repr__(self) -> str:
         return "Secrets(***)"

@@ -19,8 +19,13 @@ SIGNUP_URL = "https://go.microsoft.com/fwlink/?LinkId=307137"
 
 
 def signup_url(ctx: Context, name: str) -> str:
-    """Where the attendee creates an organisation: the portal, or the sandbox's own page."""
-    if ctx.target.sandbox:
+    """Where the attendee creates an organisation: the portal, or the sandbox's own page (in
+    sandbox mode, or a served sandbox reached as a service on loopback)."""
+    from urllib.parse import urlsplit
+
+    from ..azdo.urls import is_loopback
+
+    if ctx.target.sandbox or is_loopback(urlsplit(ctx.target.org_url).hostname or ""):
         base = ctx.target.org_url.rstrip("/").rsplit("/", 1)[0]
         return f"{base}/_sandbox/signup?name={name}"
     return SIGNUP_URL
@@ -46,6 +51,24 @@ class OrganizationStep(Step):
 
     def inspect(self, ctx: Context) -> Inspection:
         name = self.wanted(ctx)
+        if ctx.azdo is None and ctx.target.org_pending and name:
+            # Not signed in (a personal account has no Entra token): the portal creates it,
+            # its URL answering an unauthenticated request says it exists.
+            return Inspection(
+                False,
+                f"Not signed in: the organisation {name} is looked for by its address",
+                todo=f"create the organisation {name} in the browser ({signup_url(ctx, name)}) "
+                "and wait until its address answers",
+            )
+        if not name:  # signed in with no organisation named yet ("My Azure DevOps" from nothing)
+            _found, names = self._find(ctx, "")
+            yours = f"your organisations: {', '.join(names)}" if names else "you have none yet"
+            return Inspection(
+                False,
+                f"No organisation chosen yet ({yours})",
+                todo="pick one of your organisations, or name a new one and create it in the "
+                "browser",
+            )
         found, _names = self._find(ctx, name)
         if found is None:
             return Inspection(
@@ -63,9 +86,17 @@ class OrganizationStep(Step):
 
     def apply(self, ctx: Context) -> Outcome:
         name = self.wanted(ctx)
+        if not name:
+            _found, names = self._find(ctx, "")
+            yours = f"Yours: {', '.join(names)}." if names else "You have none yet."
+            raise StepError(
+                f"No organisation chosen: pick one of yours or type a new name. {yours}"
+            )
         problem = check_org_name(name)
         if problem:
             raise StepError(f"organization: {problem}")
+        if ctx.azdo is None and ctx.target.org_pending:
+            return self._created_before_sign_in(ctx, name)
         found, names = self._find(ctx, name)
         if found is not None:
             self._switch(ctx, found)
@@ -104,6 +135,58 @@ class OrganizationStep(Step):
         ctx.state.forget(self.key, "waiting_for")
         return Outcome(f"Organisation {found} created ({ctx.target.org_url})")
 
+    def _created_before_sign_in(self, ctx: Context, name: str) -> Outcome:
+        """A personal Microsoft account's way: the organisation made in the portal first (no
+        token to list organisations with), waited for until its address answers an
+        unauthenticated request; then the run works on it and a PAT is made in it."""
+        from ..azdo.authority import discover_sign_in
+        from ..azdo.errors import AzdoError
+
+        url = sibling_org_url(ctx.target.org_url, name)
+
+        def answers() -> str | None:
+            try:
+                discover_sign_in(url)
+            except AzdoError:  # 404 (not there yet) or not reachable now: ask again
+                return None
+            return name
+
+        if answers() is None:
+            if not ctx.attended:
+                raise StepError(
+                    f"The organisation {name} does not exist yet: create it at "
+                    f"{signup_url(ctx, name)} and run again."
+                )
+            ctx.emit(
+                NeedsYou(
+                    self.key,
+                    f"Create the organisation {name} in your browser (sign in with your "
+                    f"account, name it {name}, choose a region). The wizard waits until it "
+                    "answers.",
+                    url=signup_url(ctx, name),
+                    detail=name,
+                )
+            )
+            ctx.poll(
+                answers,
+                timeout=self.wait_seconds,
+                what=f"the organisation {name} to appear",
+                first=self.poll_seconds,
+                factor=1.0,
+                cap=self.poll_seconds,
+            )
+        ctx.target = replace(ctx.target, org_url=url, org_pending=False)
+        if not ctx.dry_run:
+            ctx.state.update(self.key, organization=name, org_url=url)
+        from .signin import pat_page, scopes_text
+
+        self.note(
+            ctx,
+            f"Now make a personal access token at {pat_page(url)} with these scopes, and sign "
+            f"in with it on step 1. {scopes_text()}",
+        )
+        return Outcome(f"Organisation {name} is there ({url}): sign in with a token made in it")
+
     def _reminding(self, ctx: Context, name: str):
         """A probe for `poll` that also says, every `remind_seconds`, how long the wait has left."""
         start = time.monotonic()
@@ -134,7 +217,8 @@ class OrganizationStep(Step):
             member_id = svc.profile().id
             orgs = svc.organizations(member_id)
         except AzdoError as exc:
-            if exc.status in (401, 403) and name.lower() == ctx.target.org.lower():
+            pending = ctx.target.org_pending
+            if exc.status in (401, 403) and not pending and name.lower() == ctx.target.org.lower():
                 # A PAT scoped to one organisation may not list all of them; sign-in already
                 # proved this one answers.
                 svc.connection_data()
@@ -146,13 +230,16 @@ class OrganizationStep(Step):
 
     def _switch(self, ctx: Context, name: str) -> None:
         """Point the run at organisation `name` when it is not the target's yet."""
-        if name == ctx.target.org:
+        if name == ctx.target.org and not ctx.target.org_pending:
             if not ctx.dry_run:
                 ctx.state.update(self.key, organization=name, org_url=ctx.target.org_url)
             return
         from ..azdo.client import AzureDevOps
 
-        ctx.target = replace(ctx.target, org_url=sibling_org_url(ctx.target.org_url, name))
+        # From here on the run works on this organisation (the run's state stays where it began).
+        ctx.target = replace(
+            ctx.target, org_url=sibling_org_url(ctx.target.org_url, name), org_pending=False
+        )
         ctx.azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, ctx.credential, ctx.emit, step=self.key
         )

@@ -158,11 +158,17 @@ class Session:
         return problems
 
     def set_secrets(
-        self, *, pat: str | None = None, passphrase: str | None = None, remember_pat: bool = False
+        self,
+        *,
+        pat: str | None = None,
+        passphrase: str | None = None,
+        remember_pat: bool = False,
+        remember_sign_in: bool | None = None,
     ) -> None:
         """Give the run a PAT or key passphrase typed by the attendee (kept in memory only).
 
         `remember_pat`: keep a typed PAT in the system keyring (off unless the attendee asks).
+        `remember_sign_in`: keep a Microsoft Entra sign-in in the encrypted token cache.
         """
         from ..azdo.redact import register_secret
         from ..workstation.childenv import hide_from_children
@@ -173,6 +179,8 @@ class Session:
             secrets.remember_pat = remember_pat
         if passphrase is not None:
             secrets.key_passphrase = passphrase or None
+        if remember_sign_in is not None:
+            secrets.remember_sign_in = remember_sign_in
         for secret in (pat, passphrase):
             if secret:
                 register_secret(secret)

@@ -39,6 +39,30 @@ def scopes_text() -> str:
     )
 
 
+def suggested_auth(environ: dict[str, str] | None = None) -> str:
+    """How to sign in when nothing says otherwise, with no organisation yet: the browser on a
+    desktop session; a device code with no display or over SSH (a browser would open on the
+    far machine, or not at all)."""
+    import os
+
+    from ..azdo.credentials import browser_available
+
+    environ = os.environ if environ is None else environ
+    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
+        return "device-code"
+    return "browser" if browser_available(environ) else "device-code"
+
+
+def record_file(state_key: str):
+    """Where a remembered Entra sign-in's authentication record (no token) is kept."""
+    import hashlib
+
+    from .state import state_dir
+
+    digest = hashlib.sha256(state_key.encode()).hexdigest()[:16]
+    return state_dir() / "sign-in" / f"{digest}.json"
+
+
 def pat_page(org_url: str) -> str:
     return f"{org_url.rstrip('/')}/_usersSettings/tokens"
 
@@ -86,6 +110,10 @@ class SignInStep(Step):
         answers = ctx.answers
         if answers.auth == "pat":
             self.note(ctx, scopes_text())
+        if ctx.credential is not None and (ctx.credential.kind == "pat") != (answers.auth == "pat"):
+            # Another way was chosen than the one signed in with (the sandbox's token, then
+            # its device code): sign in that way.
+            ctx.azdo, ctx.credential, self._user_id = None, None, ""
         if ctx.azdo is None:
             credential = self._quiet_credential(ctx) or self._interactive_credential(ctx)
             self._verify(ctx, credential)
@@ -153,33 +181,51 @@ class SignInStep(Step):
     def _entra(self, ctx: Context, factory):
         from ..azdo.errors import AzdoError
 
-        where: dict = {}
-        if ctx.target.sandbox:  # never reach login.microsoftonline.com for the offline sandbox
-            if ctx.answers.auth == "azure-cli":
-                from .answers import sandbox_auth_problem
+        if ctx.target.sandbox and ctx.answers.auth == "azure-cli":
+            # never reach login.microsoftonline.com for the offline sandbox
+            from .answers import sandbox_auth_problem
 
-                raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
-            where = self._sandbox_sign_in(ctx)
+            raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
+        place = self._place(ctx)
+        if place.personal_accounts:  # an organisation of personal accounts: Entra can't reach it
+            raise StepError(msa_message(ctx))
+        where = {"tenant_id": place.tenant_id, "authority": place.authority, "cancel": ctx.cancel}
+        if ctx.secrets.remember_sign_in and not ctx.target.sandbox:
+            where["remember"] = record_file(ctx.target.state_key)
+        if place.ca_file:
+            where["ca_file"] = place.ca_file
         try:
             return factory(ctx.answers.auth, ctx.emit, step=self.key, **where)
         except AzdoError as exc:
             raise StepError(self._failure(ctx, exc)) from None
 
-    def _sandbox_sign_in(self, ctx: Context) -> dict:
-        """The sandbox's identity provider, learnt from the sandbox itself (tenant, authority and
-        the CA trusted for it alone)."""
-        from ..azdo.authority import discover_sign_in
+    def _place(self, ctx: Context):
+        """Where to sign in, learnt before any credential is used: the organisation's tenant
+        (one unauthenticated request), or the service's when there is no organisation yet. A
+        loopback target (a served sandbox) also says its profile host and the CA of its sign-in,
+        trusted for that credential alone; its profile host becomes the target's."""
+        from dataclasses import replace
+
+        from ..azdo.authority import discover_service, discover_sign_in, is_loopback
         from ..azdo.errors import AzdoError
 
+        target = ctx.target
         try:
-            place = discover_sign_in(ctx.target.org_url)
+            if target.org_pending:
+                place = discover_service(target.org_url.rsplit("/", 1)[0])
+            else:
+                place = discover_sign_in(target.org_url)
         except AzdoError as exc:
             raise StepError(f"Sign-in: {exc.message}") from None
-        return {
-            "tenant_id": place.tenant_id,
-            "authority": place.authority,
-            "ca_file": place.ca_file,
-        }
+        if is_loopback(target.org_url) and not target.sandbox:
+            # A served sandbox reached as a service: its profile host and SSH server, said by it.
+            changes: dict = {"profile_url": place.profile_url}
+            if place.ssh:
+                changes.update(
+                    ssh_hostname=place.ssh[0], ssh_port=place.ssh[1], ssh_host_key=place.ssh[2]
+                )
+            ctx.target = replace(target, **changes)
+        return place
 
     # -- verification ------------------------------------------------------------------------
 
@@ -187,20 +233,24 @@ class SignInStep(Step):
         from ..azdo.client import AzureDevOps
         from ..azdo.errors import AzdoError
 
+        if credential.kind == "pat" and ctx.target.org_pending and not ctx.target.sandbox:
+            self._place(ctx)  # a served sandbox's profile host (Entra learnt it in _entra)
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
         try:
             profile = azdo.profile()
             if credential.kind != "pat" and _is_personal(profile.email):
-                raise StepError(msa_message())
-            connection = azdo.connection_data()
+                raise StepError(msa_message(ctx))
+            # No organisation yet: the profile is all there is to ask; the organisation step
+            # lists the account's organisations next.
+            connection = None if ctx.target.org_pending else azdo.connection_data()
         except AzdoError as exc:
             raise StepError(self._failure(ctx, exc)) from None
         ctx.azdo = azdo
         ctx.credential = credential
         self._user_id = profile.id
-        self._instance_id = connection.instance_id
+        self._instance_id = connection.instance_id if connection else ""
         who = profile.display_name or profile.email or "you"
         if profile.email and profile.email != who:
             who = f"{who} ({profile.email})"
@@ -217,7 +267,7 @@ class SignInStep(Step):
         message = azdo_message(exc)
         status = getattr(exc, "status", None)
         if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
-            return msa_message()
+            return msa_message(ctx)
         if status == 404:
             return (
                 f"Sign-in failed: the organisation {ctx.target.org} was not found at "
@@ -248,11 +298,33 @@ class SignInStep(Step):
         return True
 
 
-def msa_message() -> str:
-    """Why a personal Microsoft account must use a PAT, and how to make one."""
-    from ..azdo.errors import MSA_HELP
+PERSONAL_WHY = (
+    "Microsoft gives no Entra sign-in tokens for Azure DevOps to personal Microsoft accounts "
+    "(like @outlook.com, @hotmail.com or @live.com): only work or school accounts get them."
+)
 
-    return f"Sign-in failed: {MSA_HELP} {scopes_text()}"
+
+def msa_message(ctx: Context | None = None) -> str:
+    """Why a personal Microsoft account must use a PAT, and the way that works for it: the
+    organisation created in the portal first (a PAT lives in an organisation), then a PAT with
+    exactly the scopes listed, pasted into the wizard."""
+    from .organization import SIGNUP_URL
+
+    target = ctx.target if ctx is not None else None
+    if target is not None and not target.org_pending:
+        where = pat_page(target.org_url)
+        first = ""
+    else:
+        where = "https://dev.azure.com/NAME/_usersSettings/tokens"
+        first = (
+            "First create your organisation: type its name on the organisation step, which "
+            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
+        )
+    return (
+        f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
+        f"access token at {where} with exactly these scopes, choose Personal access token "
+        f"as the way to sign in here and paste it. {scopes_text()}"
+    )
 
 
 def _is_personal(email: str | None) -> bool:

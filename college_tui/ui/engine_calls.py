@@ -70,6 +70,7 @@ class EngineCalls:
         from ..steps.runner import FAILED, RunReport
 
         session = self.session
+        session.ctx.cancel.clear()  # a sign-in cancelled with Escape before: this run goes on
         problems = session.update_answers(**changes) if changes else []
         if problems:
             self.post_message(RunEnded(None, problems))
@@ -81,6 +82,7 @@ class EngineCalls:
                 pat=secrets.get("pat"),
                 passphrase=secrets.get("passphrase"),
                 remember_pat=bool(secrets.get("remember")),
+                remember_sign_in=bool(secrets.get("remember_sign_in")),
             )
         report = RunReport()
         for key in keys:  # one step at a time: none starts while the quit question is shown

@@ -84,3 +84,11 @@ class RunRequested(Message):
     def __init__(self, step: str) -> None:
         super().__init__()
         self.step = step
+
+
+class CancelRequested(Message):
+    """Escape on a panel whose step waits for the person (a device code): stop waiting."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step = step

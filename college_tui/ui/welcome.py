@@ -88,7 +88,12 @@ class WelcomeScreen(CollegeScreen):
     def _org_chosen(self) -> None:
         from ..steps.org_url import org_url_problem
 
-        url, problem = org_url_problem(self.query_one("#welcome-org", Input).value)
+        typed = self.query_one("#welcome-org", Input).value
+        if not typed.strip():  # from nothing: sign in first, the organisation comes after
+            self.query_one("#welcome-org-error", Static).update("")
+            self.app.open_wizard(sandbox=False, org_url=None)
+            return
+        url, problem = org_url_problem(typed)
         self.query_one("#welcome-org-error", Static).update(problem or "")
         if problem:
             self.query_one("#welcome-org").focus()

@@ -21,6 +21,7 @@ from .collector import keep_out_of_full_collections
 from .effects import apply_effects
 from .engine_calls import ENGINE, EngineCalls
 from .messages import (
+    CancelRequested,
     EventArrived,
     KeyShown,
     OpenFailed,
@@ -101,7 +102,10 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         yield KeysFooter()
 
     def _opening_text(self) -> str:
-        where = "the practice sandbox" if self.sandbox else self.app.scrub(self.org_url or "")
+        if self.sandbox:
+            where = "the practice sandbox"
+        else:
+            where = self.app.scrub(self.org_url or "Azure DevOps (sign in first)")
         return f"Opening {where}…"
 
     def on_mount(self) -> None:
@@ -193,6 +197,13 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
             super().show_apology(text, worker)
 
     # -- actions ------------------------------------------------------------------------------
+
+    @on(CancelRequested)
+    def _cancel_requested(self, message: CancelRequested) -> None:
+        """Escape while a sign-in waits for the person: the step ends, cancelled."""
+        if self.model.running and self.session is not None:
+            self.session.cancel()
+            self.status.set_wait("Cancelling the sign-in…")
 
     @on(RunRequested)
     def _run_requested(self, message: RunRequested) -> None:

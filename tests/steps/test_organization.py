@@ -90,8 +90,14 @@ def test_the_real_service_signup_page_is_the_portal(make_ctx, sandbox):
     from college_tui.steps.organization import SIGNUP_URL, signup_url
 
     ctx = make_ctx(sandbox)
-    ctx.target = dataclasses.replace(ctx.target, sandbox=False)
+    ctx.target = dataclasses.replace(
+        ctx.target, sandbox=False, org_url="https://dev.azure.com/college"
+    )
     assert signup_url(ctx, "x") == SIGNUP_URL == "https://go.microsoft.com/fwlink/?LinkId=307137"
+    # A served sandbox reached as a service (COLLEGE_TUI_SERVICE_URL, a loopback --org) keeps
+    # its own signup page: the portal knows nothing of it.
+    ctx.target = dataclasses.replace(ctx.target, org_url=sandbox.info.org_url)
+    assert signup_url(ctx, "x").startswith(f"{sandbox.info.base_url}/_sandbox/signup")
 
 
 def test_unattended_a_missing_organisation_fails_at_once_listing_yours(sandbox, make_ctx):

@@ -12,7 +12,7 @@ from college_tui.azdo.credentials import EntraCredential, PatCredential
 from college_tui.events import HttpCall, Note, StepFailed
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
-from college_tui.steps.signin import SignInStep
+from college_tui.steps.signin import PERSONAL_WHY, SignInStep
 from college_tui.workstation import secrets as pat_store
 
 from .conftest import Recorder
@@ -157,7 +157,7 @@ def test_a_personal_microsoft_account_is_steered_to_a_pat(sandbox, make_ctx):
     ctx.credential = EntraCredential(PersonalAccount())
     run(ctx, [SignInStep])
     message = ctx.emit.failed("sign-in").message
-    assert "Personal Microsoft accounts" in message
+    assert PERSONAL_WHY in message
     assert "personal access token" in message and "_usersSettings/tokens" in message
     assert "vso.project_manage" in message
 
@@ -216,7 +216,7 @@ def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_
     report = run(ctx, [SignInStep])
     assert report.results[0].status == "failed"
     message = ctx.emit.failed("sign-in").message
-    assert "Personal Microsoft accounts" in message and "_usersSettings/tokens" in message
+    assert PERSONAL_WHY in message and "_usersSettings/tokens" in message
     assert ctx.azdo is None and ctx.state.get("sign-in") == {}
 
 

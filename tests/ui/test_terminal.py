@@ -17,6 +17,7 @@ import pytest
 
 from college_tui.steps.answers import default_alias
 from tests.e2e.conftest import snapshot
+from tests.tmux import TMUX
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -27,7 +28,12 @@ class TmuxWizard:
     """One `college-tui` in a detached tmux session, read with capture-pane."""
 
     def __init__(
-        self, root: Path, name: str, size: tuple[int, int] = (120, 40), **extra_env: str
+        self,
+        root: Path,
+        name: str,
+        args: str | None = None,
+        size: tuple[int, int] = (120, 40),
+        **extra_env: str,
     ) -> None:
         self.root, self.name = root, f"college-tui-test-{os.getpid()}-{name}"
         self.pid_file, self.exit_file = root / f"{name}.pid", root / f"{name}.exit"
@@ -47,17 +53,19 @@ class TmuxWizard:
         }
         (root / "home").mkdir(exist_ok=True)
         exports = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in env.items())
+        if args is None:
+            args = f"--sandbox --data {shlex.quote(str(root / 'sandbox'))}"
         script = root / f"{name}.sh"
         script.write_text(
             f"export {exports}\nsleep 0.5\n"  # tmux sizes the window after starting it
             f"echo $$ > {shlex.quote(str(self.pid_file))}\n"
-            f"{shlex.quote(str(COMMAND))} --sandbox --data {shlex.quote(str(root / 'sandbox'))}\n"
+            f"{shlex.quote(str(COMMAND))} {args}\n"
             f"echo $? > {shlex.quote(str(self.exit_file))}\nsleep 60\n",
             encoding="utf-8",
         )
         # The shell execs nothing: its pid is the wizard's parent; the wizard is its only child.
         command = [
-            "tmux",
+            *TMUX,
             "new-session",
             "-d",
             "-s",
@@ -77,11 +85,11 @@ class TmuxWizard:
 
     def screen(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         ).stdout
 
     def send(self, key: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, key], check=True)
 
     def wizard_pid(self) -> int:
         shell = self.pid_file.read_text().strip()
@@ -89,7 +97,7 @@ class TmuxWizard:
         return int(out.split()[0])
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)
 
     def enter_until(
         self, wanted: str, *, stop_at: str | None = None, limit: int = 20, timeout: float = 180
@@ -228,7 +236,7 @@ def test_a_terminal_without_cursor_control_gets_a_sentence_not_a_screen(tmux_roo
     while not wizard.exit_file.exists():
         assert time.monotonic() < deadline, wizard.screen()
         time.sleep(0.2)
-    joined = ["tmux", "capture-pane", "-p", "-J", "-t", wizard.name]  # -J: wrapped rows joined
+    joined = [*TMUX, "capture-pane", "-p", "-J", "-t", wizard.name]  # -J: wrapped rows joined
     screen = subprocess.run(joined, capture_output=True, text=True).stdout
     assert "This terminal (TERM=dumb) cannot draw the full-screen wizard" in screen, screen
     assert "college-tui apply --sandbox" in screen

@@ -32,16 +32,22 @@ def answer(path: str, sandbox: Sandbox, base: str) -> Response:
     if path.rstrip("/") != "/_sandbox/identity":
         return Response(status_code=404)
     tenant = tenant_id(sandbox)
+    about = {
+        "authority": identity.authority,
+        "tenant_id": tenant,
+        "authority_url": f"{identity.authority}/{tenant}",
+        "profile_url": f"{base}/app",
+        "ca_url": f"{base}/_sandbox/identity/ca.pem",
+    }
+    endpoint = getattr(sandbox, "ssh_endpoint", None)
+    if endpoint is not None:  # where git's SSH goes instead of ssh.dev.azure.com (public facts)
+        about["ssh"] = {
+            "host": endpoint[0],
+            "port": endpoint[1],
+            "host_key": getattr(sandbox, "ssh_host_key", None),
+        }
     return Response(
-        json.dumps(
-            {
-                "authority": identity.authority,
-                "tenant_id": tenant,
-                "authority_url": f"{identity.authority}/{tenant}",
-                "profile_url": f"{base}/app",
-                "ca_url": f"{base}/_sandbox/identity/ca.pem",
-            }
-        ),
+        json.dumps(about),
         media_type="application/json",
         headers={"Cache-Control": "no-store"},
     )

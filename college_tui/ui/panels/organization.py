@@ -43,6 +43,18 @@ class OrganizationPanel(StepPanel):
         # The heading goes with its list: no "Your organisations" above nothing.
         for widget in (listing, self.query_one("#organization-list-label")):
             widget.display = bool(names)
+        if names:
+            listing.highlighted = 0  # Enter picks the first: the Enter-only walk from nothing
+
+    def focus_first(self) -> None:
+        """The list of your organisations when there is one and no name is typed yet."""
+        listing = self.query_one("#organization-list", OptionList)
+        if listing.display and listing.option_count and not self.raw("organization").strip():
+            listing.focus()
+            # Once laid out (the list was hidden until now): on 80x24 it is below the fold.
+            self.call_after_refresh(self.scroll_to_widget, listing, animate=False)
+        else:
+            super().focus_first()
 
     @on(OptionList.OptionSelected, "#organization-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:

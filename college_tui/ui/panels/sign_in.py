@@ -1,13 +1,18 @@
-"""Step 1: sign in. The sandbox signs you in with its own token (nothing to type, never shown);
-Azure DevOps takes a personal access token (masked) or Microsoft Entra."""
+"""Step 1: sign in, four ways. The sandbox's own token stays its default (nothing to type, never
+shown); its identity provider also takes browser and device-code sign-in, as Microsoft Entra does.
+Azure DevOps with no organisation yet suggests the browser on a desktop session and a device code
+with no display or over SSH; a personal access token (masked) and the Azure CLI remain."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Label, Select, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
+from ..messages import CancelRequested
 from .base import Field, StepPanel, select_value
 
 AUTH_LABELS = {
@@ -16,23 +21,69 @@ AUTH_LABELS = {
     "device-code": "Device code (another device signs in)",
     "azure-cli": "Azure CLI (az login already done)",
 }
+SANDBOX_LABELS = {
+    "pat": "The sandbox's own token (nothing to type)",
+    "browser": "Browser (the sandbox's Entra sign-in)",
+    "device-code": "Device code (the sandbox's Entra sign-in)",
+}
+TEACHING = (
+    "A token is what a tool shows instead of your password: a personal access token (PAT) made "
+    "in one organisation, or a one-hour Microsoft Entra token from your tenant (your company's or "
+    "school's directory). Personal Microsoft accounts get no Entra token for Azure DevOps: a PAT."
+)
+
+
+REMEMBER_PAT = "Remember the token in the system keyring"
+REMEMBER_ENTRA = "Remember me (tokens only in the system's encrypted token cache)"
+
+
+class DeviceCodeBox(Vertical):
+    """The device code, large, with the page to type it on (the code is on the clipboard)."""
+
+    DEFAULT_CSS = """
+    DeviceCodeBox { border: heavy $warning; height: auto; padding: 0 1; margin: 1 0; }
+    DeviceCodeBox > .device-code { text-style: bold reverse; padding: 0 2; width: auto; }
+    DeviceCodeBox > .device-url { text-style: bold; }
+    DeviceCodeBox > Horizontal { height: auto; }
+    """
+
+    def __init__(self, code: str, url: str, opened: bool) -> None:
+        super().__init__(classes="device-code-box")
+        self.code, self.url, self.opened = code, url, opened
+
+    def compose(self) -> ComposeResult:
+        where = "in the browser that opened" if self.opened else "on any device with a browser"
+        yield Static(f"Open this page {where} and type the code:", markup=False)
+        yield Static(self.url, classes="device-url", markup=False)
+        yield Static("  ".join(self.code), classes="device-code", id="device-code", markup=False)
+        yield Static(
+            "The code is on your clipboard. The wizard goes on by itself once you have signed "
+            "in; Escape cancels.",
+            markup=False,
+        )
+        with Horizontal():
+            yield Button("Open the page", classes="open-page", compact=True)
+            yield Button("Copy the code", classes="copy-detail", compact=True)
 
 
 class SignInPanel(StepPanel):
     STEP = "sign-in"
     PORTAL = "User settings → Personal access tokens"
-    COMMAND = "az devops login --organization https://dev.azure.com/NAME"
+    COMMAND = (
+        "az login; az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798"
+    )
     ACTION = "Sign in"
+    BINDINGS = [Binding("escape", "cancel_sign_in", "Cancel sign-in", show=False)]
 
     def intro(self) -> str:
         if self.sandbox:
             return (
-                "The practice sandbox signs you in with its own token: nothing to type. "
-                "Press Enter."
+                "The practice sandbox signs you in with its own token: nothing to type. Press "
+                f"Enter. Browser and device code practise Microsoft Entra's sign-in.\n\n{TEACHING}"
             )
         from ...steps.signin import scopes_text
 
-        return scopes_text()
+        return f"{TEACHING}\n\n{scopes_text()}"
 
     def fields(self) -> list[Field]:
         if self.sandbox:
@@ -47,27 +98,45 @@ class SignInPanel(StepPanel):
             )
         ]
 
-    def compose_extra(self) -> ComposeResult:
+    def _modes(self) -> list[tuple[str, str]]:
+        if self.sandbox:  # the Azure CLI signs in with Microsoft online only
+            return [(label, mode) for mode, label in SANDBOX_LABELS.items()]
+        return [(AUTH_LABELS[m], m) for m in AUTH_MODES]
+
+    def _default(self) -> str:
         if self.sandbox:
-            return
+            return self.answers.auth if self.answers.auth in SANDBOX_LABELS else "pat"
+        if getattr(self.app, "org_url", None) is None and self.answers.auth == "pat":
+            from ...steps.signin import suggested_auth
+
+            return suggested_auth()  # from nothing: no organisation to make a PAT in yet
+        return self.answers.auth
+
+    def compose_extra(self) -> ComposeResult:
         yield Label("How to sign in", classes="field-label")
         yield Select(
-            [(AUTH_LABELS[m], m) for m in AUTH_MODES],
-            value=self.answers.auth,
+            self._modes(),
+            value=self._default(),
             allow_blank=False,
             id="sign-in-auth",
             compact=True,
         )
+        if self.sandbox:
+            return
         yield Checkbox(
-            "Remember the token in the system keyring",
+            REMEMBER_PAT,
             value=False,
             id="sign-in-remember",
             compact=True,
         )
         yield Static("", id="sign-in-pat-page", classes="where", markup=False)
 
+    def on_mount(self) -> None:
+        self._show_pat_fields(self.auth() == "pat")
+
     def load(self, answers, sandbox, home=None) -> None:
         super().load(answers, sandbox, home)
+        self.query_one("#sign-in-auth", Select).value = self._default()
         if not sandbox and self.query("#sign-in-pat-page"):
             from ...steps.signin import pat_page
 
@@ -78,13 +147,27 @@ class SignInPanel(StepPanel):
 
     @on(Select.Changed, "#sign-in-auth")
     def _auth_changed(self, event: Select.Changed) -> None:
-        uses_pat = event.value == "pat"
-        for widget in self.query("#sign-in-pat, #sign-in-remember"):
-            widget.display = uses_pat
+        self._show_pat_fields(event.value == "pat")
+
+    def _show_pat_fields(self, uses_pat: bool) -> None:
+        for widget in self.query("#sign-in-pat, #sign-in-pat-error"):
+            widget.display = uses_pat and not self.sandbox
+        for remember in self.query("#sign-in-remember").results(Checkbox):
+            remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
+            remember.display = uses_pat or self.auth() in ("browser", "device-code")
+        for label in self.query(".field-label"):
+            if "access token" in str(label.content):
+                label.display = uses_pat and not self.sandbox
+
+    def focus_first(self) -> None:
+        """The token's field when one is typed; else the Sign in button (Enter signs in with
+        the way shown: the Enter-only walk)."""
+        if self.auth() == "pat" and not self.sandbox:
+            super().focus_first()
+        else:
+            self.query_one(".primary", Button).focus()
 
     def auth(self) -> str:
-        if self.sandbox:
-            return "pat"
         return select_value(self, "#sign-in-auth", "pat")
 
     def extra_problem(self, name: str) -> str | None:
@@ -105,9 +188,46 @@ class SignInPanel(StepPanel):
         return found
 
     def secrets(self) -> dict[str, str]:
-        if self.sandbox or self.auth() != "pat" or not self.raw("pat").strip():
+        if self.sandbox:
+            return {}
+        remember = self.query_one("#sign-in-remember", Checkbox).value
+        if self.auth() in ("browser", "device-code"):
+            return {"remember_sign_in": "yes" if remember else ""}
+        if self.auth() != "pat" or not self.raw("pat").strip():
             return {}
         return {
             "pat": self.raw("pat").strip(),
             "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
         }
+
+    # -- the device code ----------------------------------------------------------------------
+
+    def show_handoff(self, event) -> None:
+        if not (event.detail and event.url):
+            super().show_handoff(event)
+            return
+        self.last_handoff = event
+        if any(box.code == event.detail for box in self.query(DeviceCodeBox)):
+            return
+        self.hide_handoff()
+        from ...steps.signin import suggested_auth
+
+        opened = suggested_auth() == "browser"  # a desktop session: open the page there
+        self.app.copy_to_clipboard(event.detail)
+        if opened:
+            import webbrowser
+
+            url = event.url
+            self.app.run_here(lambda: webbrowser.open(url), name="browser")
+        box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
+        # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
+        self.mount(box, before=self.query_one(".panel-header"))
+        self.call_after_refresh(self.scroll_home, animate=False)
+
+    def hide_handoff(self) -> None:
+        super().hide_handoff()
+        for box in self.query(DeviceCodeBox):
+            box.remove()
+
+    def action_cancel_sign_in(self) -> None:
+        self.post_message(CancelRequested(self.STEP))

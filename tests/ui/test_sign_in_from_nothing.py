@@ -1,0 +1,190 @@
+"""The wizard from nothing: the welcome's "My Azure DevOps" with no URL, against a served sandbox
+named by COLLEGE_TUI_SERVICE_URL; sign-in with a device code read off the panel and typed on the
+sandbox's device page over HTTP (the real azure-identity and MSAL); then the account's
+organisations listed and one picked. Escape cancels a device code."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+from college_tui.launch import TargetOptions, wizard_opener
+from tests.azdo.stand_in_browser import sign_in_on_device_page
+
+from .conftest import make_app, settle, wait_until
+
+ADA = "ada@college.example"
+
+
+@pytest.fixture
+def from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path):
+    """A served sandbox as "My Azure DevOps", a terminal with no display (device code)."""
+    server = start_sandbox(device_code_interval=1)
+    monkeypatch.setenv("COLLEGE_TUI_SERVICE_URL", server.info.base_url)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "SSH_CONNECTION", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    stack = contextlib.ExitStack()
+    wizard_env.stacks.append(stack)
+    options = TargetOptions(None, False, None, None, None, False)
+    app = make_app(wizard_opener(options, stack), start=None, env=wizard_env)
+    return server, app
+
+
+async def show_code(app, pilot):
+    """Enter on the sign-in panel; the code and page as the panel shows them."""
+    wizard = app.wizard
+    panel = wizard.panel("sign-in")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: panel.query("#device-code"), what="the device code")
+    code = "".join(str(panel.query_one("#device-code").content).split())
+    url = str(panel.query_one(".device-url").content)
+    return panel, code, url
+
+
+async def test_my_azure_devops_with_no_url_signs_in_with_a_device_code_and_picks_the_organisation(
+    from_nothing, wizard_env
+):
+    server, app = from_nothing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")  # no URL typed
+        await settle(app, pilot)
+        wizard = app.wizard
+        assert wizard is not None and not wizard.sandbox and wizard.current == "sign-in"
+        panel = wizard.panel("sign-in")
+        assert panel.auth() == "device-code"  # no display here: the device code is suggested
+        remember = panel.query_one("#sign-in-remember")
+        assert remember.display and "encrypted token cache" in str(remember.label)
+        assert not panel.query_one("#sign-in-pat").display  # no token to paste this way
+        assert app.focused is panel.query_one(".primary")  # Enter signs in
+        shown = str(panel.query_one(".panel-header").render())
+        assert "tenant" in shown and "499b84ac-1321-427f-aa17-267ca6975798" in shown
+
+        panel, code, url = await show_code(app, pilot)
+        assert app.clipboard == code  # copied for the person
+        assert url.startswith(f"{server.info.base_url}/_idp/")
+        page = await asyncio.to_thread(sign_in_on_device_page, url, code, ADA)
+        assert ADA in page
+        await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
+        await settle(app, pilot)
+        assert wizard.model.states["sign-in"] == "done"
+        assert not panel.query("#device-code")  # the code went with the wait
+
+        organization = wizard.panel("organization")
+        listing = organization.query_one("#organization-list")
+        await wait_until(pilot, lambda: listing.option_count > 0, what="the organisations")
+        assert wizard.current == "organization"
+        assert [str(listing.get_option_at_index(0).prompt)] == ["college-sandbox"]
+        listing.focus()
+        listing.highlighted = 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: wizard.model.states["organization"] in ("done", "already"))
+        await settle(app, pilot)
+        ctx = wizard.session.ctx
+        assert ctx.target.org_url == server.info.org_url and not ctx.target.org_pending
+
+        token = ctx.credential.git_password()
+        assert token not in app.export_screenshot()
+        for path in wizard_env.root.rglob("*"):
+            if path.is_file():
+                assert token.encode() not in path.read_bytes(), path
+
+
+async def test_escape_cancels_a_device_code_and_enter_asks_for_a_new_one(from_nothing):
+    server, app = from_nothing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")
+        await settle(app, pilot)
+        wizard = app.wizard
+        panel, first, _url = await show_code(app, pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not wizard.model.running, what="the cancel")
+        await settle(app, pilot)
+        assert wizard.model.states["sign-in"] == "failed"
+        outcome = str(panel.query_one(".outcome").content)
+        assert "Sign-in cancelled" in outcome and "AADSTS" not in outcome
+        assert not panel.query("#device-code")
+
+        panel.query_one(".primary").focus()
+        panel, second, url = await show_code(app, pilot)
+        assert second != first
+        await asyncio.to_thread(sign_in_on_device_page, url, second, ADA)
+        await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
+        assert wizard.model.states["sign-in"] == "done"
+
+
+async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_practises_entra(
+    start_sandbox, wizard_env, monkeypatch
+):
+    from textual.widgets import Select
+
+    from .conftest import server_opener
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    server = start_sandbox(device_code_interval=1)
+    app = make_app(server_opener(server), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        wizard = app.wizard
+        panel = wizard.panel("sign-in")
+        assert panel.auth() == "pat"  # the sandbox's own token: the Enter-only walk is unchanged
+        modes = [value for _label, value in panel._modes()]
+        assert modes == ["pat", "browser", "device-code"]  # no Azure CLI offline
+        panel.query_one("#sign-in-auth", Select).value = "device-code"
+        panel.query_one(".primary").focus()
+        panel, code, url = await show_code(app, pilot)
+        await asyncio.to_thread(sign_in_on_device_page, url, code, ADA)
+        await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
+        await settle(app, pilot)
+        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.session.ctx.credential.kind == "entra"
+        assert "with Microsoft Entra" in str(panel.query_one(".outcome").content)
+
+
+async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_step_2(
+    from_nothing,
+):
+    import requests
+
+    from college_tui.sandbox.identity.accounts import PERSONAL
+
+    server, app = from_nothing
+    robin = PERSONAL[1]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")
+        await settle(app, pilot)
+        wizard = app.wizard
+        panel, code, url = await show_code(app, pilot)
+        await asyncio.to_thread(sign_in_on_device_page, url, code, robin)
+        await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
+        await settle(app, pilot)
+        outcome = str(panel.query_one(".outcome").content)
+        assert "Microsoft gives no Entra sign-in tokens" in outcome and "AADSTS" not in outcome
+        assert "type its name on the organisation step" in outcome
+
+        wizard.switch_to("organization")
+        organization = wizard.panel("organization")
+        organization.query_one("#organization-organization").value = "robins-org"
+        organization.query_one(".primary").focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: organization.last_handoff is not None, what="hand-off")
+        signup = organization.last_handoff.url
+        assert signup.startswith(f"{server.info.base_url}/_sandbox/signup")
+        done = await asyncio.to_thread(
+            requests.post,
+            f"{server.info.base_url}/_sandbox/signup",
+            data={"name": "robins-org", "account": robin},
+            timeout=10,
+        )
+        assert done.status_code == 201
+        await wait_until(pilot, lambda: not wizard.model.running, what="the organisation")
+        await settle(app, pilot)
+        assert wizard.model.states["organization"] == "done"
+        assert "sign in with a token made in it" in str(organization.query_one(".outcome").content)
+        assert wizard.session.ctx.target.org_url == f"{server.info.base_url}/robins-org"
