@@ -44,6 +44,8 @@ def sibling_org_url(org_url: str, name: str) -> str:
 # -- the organisation URL the attendee types ------------------------------------------------------
 
 AZURE_HOST = "dev.azure.com"
+# Where Microsoft signs a person up for a new organisation (the portal; no API creates one).
+SIGNUP_URL = "https://go.microsoft.com/fwlink/?LinkId=307137"
 LEGACY_SUFFIX = ".visualstudio.com"
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from ..azdo.urls import sibling_org_url
+from ..azdo.urls import SIGNUP_URL, sibling_org_url
 from ..events import NeedsYou
 from ..naming import check_org_name
 from .base import Context, Inspection, Outcome, Step, StepError
-
-SIGNUP_URL = "https://go.microsoft.com/fwlink/?LinkId=307137"
 
 
 def signup_url(ctx: Context, name: str) -> str:

@@ -308,7 +308,7 @@ def msa_message(ctx: Context | None = None) -> str:
     """Why a personal Microsoft account must use a PAT, and the way that works for it: the
     organisation created in the portal first (a PAT lives in an organisation), then a PAT with
     exactly the scopes listed, pasted into the wizard."""
-    from .organization import SIGNUP_URL
+    from ..azdo.urls import SIGNUP_URL
 
     target = ctx.target if ctx is not None else None
     if target is not None and not target.org_pending:
