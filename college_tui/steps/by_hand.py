@@ -12,10 +12,13 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from ..azdo.credentials import AZURE_DEVOPS_SCOPE
 from ..target import Target
 from .answers import Answers, AnswersError
 from .pullrequest import entry_path
 
+# Azure DevOps' application id: an Entra token for it is what the service accepts.
+AZURE_DEVOPS_RESOURCE = AZURE_DEVOPS_SCOPE.removesuffix("/.default")
 # The portal call the team step makes (azdo/raw.py default_team_query); no CLI command has it.
 _DEFAULT_TEAM_CALL = (
     "POST {org}/_apis/Contribution/HierarchyQuery (admin-teams-data-provider, setDefaultTeam)"
@@ -42,7 +45,15 @@ def _where(target: Target, answers: Answers, *, repo: bool = False) -> str:
 
 
 def _sign_in(target: Target, answers: Answers) -> str:
-    return f"az devops login --organization {target.org_url}   (paste a PAT when asked)"
+    org = "https://dev.azure.com/NAME" if target.org_pending else target.org_url
+    with_pat = f"az devops login --organization {org}   (paste a PAT when asked)"
+    if target.sandbox:  # `az login` reaches Microsoft online, never the offline sandbox
+        return with_pat
+    return (
+        "az login   (Microsoft Entra; --use-device-code where no browser opens)\n"
+        f"az account get-access-token --resource {AZURE_DEVOPS_RESOURCE}\n"
+        f"or with a PAT: {with_pat}"
+    )
 
 
 def _organization(target: Target, answers: Answers) -> str:

@@ -46,3 +46,16 @@ def test_an_organisation_has_no_command(tmp_path):
     target, answers = real(tmp_path)
     assert by_hand("organization", target, answers).startswith("No command creates")
     assert by_hand("summary", target, answers) == ""
+
+
+def test_signing_in_by_hand_shows_the_entra_token_and_the_pat_ways(tmp_path):
+    target, answers = real(tmp_path)
+    lines = by_hand("sign-in", target, answers).splitlines()
+    assert lines[0].startswith("az login")
+    assert lines[1] == (
+        "az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798"
+    )
+    assert (
+        lines[2]
+        == f"or with a PAT: az devops login --organization {ORG}   (paste a PAT when asked)"
+    )

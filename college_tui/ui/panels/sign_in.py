@@ -161,11 +161,11 @@ class SignInPanel(StepPanel):
 
     def focus_first(self) -> None:
         """The token's field when one is typed; else the Sign in button (Enter signs in with
-        the way shown: the Enter-only walk)."""
+        the way shown: the Enter-only walk), the panel left at its top (its title in view)."""
         if self.auth() == "pat" and not self.sandbox:
             super().focus_first()
         else:
-            self.query_one(".primary", Button).focus()
+            self.query_one(".primary", Button).focus(scroll_visible=False)
 
     def auth(self) -> str:
         return select_value(self, "#sign-in-auth", "pat")
