@@ -77,7 +77,8 @@ def test_from_the_welcome_to_the_pull_request_signing_in_with_a_device_code(
         wait_for(session, r"Done\.\s+Enter\s+runs")
         session.send("Enter")  # the first (only) organisation of the list
         wait_for(session, "Organisation college-sandbox")
-        enter_until(session, "9 of 9 challenge outcomes")
+        # The summary's own checklist line: the status sentence comes a moment before the panel.
+        enter_until(session, "9 of 9 challenge outcomes done (checked")
         screen = session.screen()
         assert "Pull request:" in screen and "/pullrequest/1" in screen, screen
         assert not JWT.search(screen.encode())
