@@ -6,7 +6,6 @@ from __future__ import annotations
 import textwrap
 
 from ..textual_private import QuietLog
-from .link_line import shortened
 
 
 class ActivityLog(QuietLog):
@@ -16,7 +15,6 @@ class ActivityLog(QuietLog):
         super().__init__(max_lines=None, auto_scroll=True, **kwargs)
         self.border_title = "Activity"
         self.details = False
-        self._written_at = 0  # the width the lines shown were wrapped to
         # Each entry as (plain sentence, detailed line); either may be None (not shown there).
         self.entries: list[tuple[str | None, str | None]] = []
         self._say_mode()
@@ -34,21 +32,9 @@ class ActivityLog(QuietLog):
         """Plain words <-> every line (HTTP calls included); the whole log is written again."""
         self.details = not self.details
         self._say_mode()
-        self._write_all()
-
-    def on_resize(self) -> None:
-        # Lines are wrapped and shortened to the width they were written at (the first ones
-        # before the log had its size): written again when the width changes.
-        if self._wrap_width() != self._written_at:
-            self._write_all()
-
-    def _write_all(self) -> None:
         self.clear()
         for plain, detailed in self.entries:
             self._write(detailed if self.details else plain)
-
-    def _wrap_width(self) -> int:
-        return max(20, self.scrollable_content_region.width or 78)
 
     def add(self, text: str) -> None:
         """A line of the wizard's own (shown in both views)."""
@@ -62,7 +48,7 @@ class ActivityLog(QuietLog):
         if text is None:
             return
         # Wrapped at words to the log's width (no sideways scrolling); an address stays whole.
-        width = self._written_at = self._wrap_width()
+        width = max(20, self.scrollable_content_region.width or 78)
         for line in text.splitlines() or [""]:
             shown = self.app.scrub(line)
             # Continuations are indented, unless that would cut a long word (an address).
@@ -74,9 +60,7 @@ class ActivityLog(QuietLog):
                 break_on_hyphens=False,
                 subsequent_indent="  " if fits else "",
             ) or [""]:
-                # A word wider than the log (an address) would be clipped, its end silently
-                # gone: shortened visibly instead (the log file keeps it whole).
-                self.write_line(shortened(part, width))
+                self.write_line(part)
 
     @property
     def text(self) -> str:
