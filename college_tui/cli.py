@@ -89,7 +89,10 @@ DATA_OPTION = click.option(
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
 # Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
-FAULT_KINDS = "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
+FAULT_KINDS = (
+    "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
+    "orgs=restricted"
+)
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
@@ -378,11 +381,13 @@ def sandbox_serve(
     """Run the sandbox until Ctrl+C, on the same ports as last time when they are free.
 
     --faults rehearses what goes wrong: slow or failing requests (latency, 5xx, 429, drop), a
-    closed SSH port (ssh=closed) and an identity provider that demands multi-factor
-    authentication (mfa=required, AADSTS50076).
+    closed SSH port (ssh=closed), an identity provider that demands multi-factor
+    authentication (mfa=required, AADSTS50076) and a tenant that restricts who may create
+    organisations (orgs=restricted).
     """
     from .opening import sandbox_target as opening
-    from .sandbox.server import PortProblem, serve, start_kept
+    from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
     data = opening.sandbox_dirs(options)[0]

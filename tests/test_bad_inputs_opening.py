@@ -173,7 +173,7 @@ def test_a_second_apply_on_one_data_folder_is_refused_before_it_moves_any_port(
     """The first run holds the lock and its sandbox holds the saved ports: the second run must
     not start a sandbox of its own on other ports and save them (the first run's links and ssh
     config would then point at dead ports)."""
-    from college_tui.sandbox.server import PORTS_FILE, start_kept
+    from college_tui.sandbox.ports import PORTS_FILE, start_kept
     from college_tui.steps.state import RunState
 
     world = World(tmp_path)
@@ -225,7 +225,7 @@ def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
     import json
     import signal
 
-    from college_tui.sandbox.server import PORTS_FILE
+    from college_tui.sandbox.ports import PORTS_FILE
     from tests.conftest import connect
 
     world = World(tmp_path)
@@ -260,7 +260,7 @@ def test_apply_uses_a_running_sandbox_serve_of_the_same_data_folder(tmp_path):
 def test_plan_during_an_apply_uses_the_applys_sandbox_and_keeps_its_ports(tmp_path):
     """plan and check take no lock: they used to start a second sandbox on the same data folder,
     on new ports that they saved, so the running apply's links pointed at dead ports."""
-    from college_tui.sandbox.server import PORTS_FILE
+    from college_tui.sandbox.ports import PORTS_FILE
 
     world = World(tmp_path)
     world.home.mkdir()

@@ -231,8 +231,8 @@ def served(data: Path, options: TargetOptions, asker: Asker):
 
 
 def start_sandbox(data: Path, faults: str | None, asker: Asker):
-    """Start the sandbox on the ports it had last time (see sandbox.server.start_kept)."""
-    from ..sandbox.server import PortProblem, start_kept
+    """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
+    from ..sandbox.ports import PortProblem, start_kept
 
     try:
         kept = start_kept(data, faults=faults, config=sandbox_config())

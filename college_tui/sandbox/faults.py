@@ -6,6 +6,9 @@ Rates are probabilities per request. The same seed gives the same sequence of fa
 API still hands out the sshUrl, and git over HTTPS still works.
 `mfa=required` makes the identity provider refuse every token as conditional access does when it
 wants multi-factor authentication (AADSTS50076).
+`orgs=restricted` turns on the sandbox tenant's "Restrict organization creation" policy: its
+sign-up page refuses to create an organisation for the tenant's work accounts (a personal
+Microsoft account, outside the tenant, still may), as the real portal does.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Faults:
     seed: int = 0
     ssh_closed: bool = False  # the SSH server refuses every connection
     mfa_required: bool = False  # the identity provider refuses tokens with AADSTS50076
+    orgs_restricted: bool = False  # the tenant forbids its accounts to create organisations
 
     @classmethod
     def parse(cls, spec: str | None) -> Faults:
@@ -66,10 +70,15 @@ class Faults:
                     raise ValueError(f"fault mfa is required or off, got {value!r}")
                 faults.mfa_required = value.strip().lower() == "required"
                 continue
+            if key == "orgs":
+                if value.strip().lower() not in ("restricted", "open"):
+                    raise ValueError(f"fault orgs is restricted or open, got {value!r}")
+                faults.orgs_restricted = value.strip().lower() == "restricted"
+                continue
             if key not in names or not value:
                 raise ValueError(
                     f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
-                    "retry_after=S, drop=P, seed=N, ssh=closed, mfa=required"
+                    "retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, orgs=restricted"
                 )
             attr = names[key]
             low, high, what = _RANGES[attr]

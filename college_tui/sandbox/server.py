@@ -2,23 +2,26 @@
 
 `SandboxServer` runs both in background threads of the calling process (the wizard's `--sandbox`
 mode and the tests); `serve` runs them in the foreground for `college-tui sandbox serve`.
+Starting on the ports of the last start (`start_kept`) lives in `ports.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import os
 import socket
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .datadir import default_data_dir
 from .faults import Faults
 from .service import Sandbox, SandboxConfig
+
+if TYPE_CHECKING:
+    from .ports import KeptStart
 
 LOOPBACK = "127.0.0.1"
 
@@ -48,7 +51,7 @@ class SandboxInfo:
         return f"SandboxInfo(org_url={self.org_url!r}, data_dir={self.data_dir!r}, pat='***')"
 
 
-def _bind(port: int) -> socket.socket:
+def bind_loopback(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Answers go out as headers then body: without NODELAY, Nagle and the client's delayed ACK
@@ -100,13 +103,14 @@ class SandboxServer:
         from .app import create_app
 
         self.sandbox = Sandbox(self.data_dir, self.config)
+        self.sandbox.faults = self.faults  # the sign-up page reads the tenant's policy
         try:
             idp_sock = self._prepare_identity()
         except BaseException:  # e.g. the data folder can't hold the CA: close the store
             self.stop()
             raise
         try:
-            sock = _bind(self.port)
+            sock = bind_loopback(self.port)
         except OSError:
             if idp_sock is not None:
                 idp_sock.close()
@@ -177,7 +181,7 @@ class SandboxServer:
 
         files = ensure_files(self.data_dir)
         idp = IdentityProvider(self.sandbox, files, self.faults)
-        idp_sock = _bind(self.idp_port)
+        idp_sock = bind_loopback(self.idp_port)
         self.idp_port = idp_sock.getsockname()[1]
         idp.authority = f"https://{LOOPBACK}:{self.idp_port}"
         self.sandbox.identity = idp
@@ -227,139 +231,6 @@ class SandboxServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-# -- ports kept across starts -----------------------------------------------------------------
-
-PORTS_FILE = "ports.json"  # beside sandbox.db: the ports of the last start
-_PORT_ERRORS = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}  # what binding a port meets
-
-
-class PortProblem(ValueError):
-    """An explicitly asked port cannot be used; the message says why and suggests another."""
-
-
-@dataclass
-class KeptStart:
-    """A started sandbox, and what moved: one sentence per port that could not be kept."""
-
-    server: SandboxServer
-    info: SandboxInfo
-    moved: list[str]
-
-
-def saved_ports(data_dir: Path) -> dict[str, int]:
-    """The ports of the last start (`port`, `ssh_port`, `idp_port`), or {} when none were saved."""
-    import json
-
-    try:
-        saved = json.loads((Path(data_dir) / PORTS_FILE).read_text(encoding="utf-8"))
-        return {
-            name: int(saved[name])
-            for name in ("port", "ssh_port", "idp_port")
-            if 0 < int(saved.get(name, 0)) < 65536
-        }
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-def port_free(port: int) -> bool:
-    """True when nothing listens on (or holds) 127.0.0.1:port now."""
-    try:
-        _bind(port).close()
-    except OSError:
-        return False
-    return True
-
-
-def free_port() -> int:
-    sock = _bind(0)
-    try:
-        return sock.getsockname()[1]
-    finally:
-        sock.close()
-
-
-def check_asked_port(option: str, port: int) -> None:
-    """Refuse an explicit port that is out of range or in use, suggesting one that is free now."""
-    if not 0 < port < 65536:
-        raise PortProblem(
-            f"{option} {port} is not a TCP port: use 1 to 65535, e.g. {option} "
-            f"{free_port()} (free now), or leave {option} out to keep the "
-            "sandbox's usual port."
-        )
-    if not port_free(port):
-        raise PortProblem(
-            f"{option} {port}: port {port} on {LOOPBACK} is in use (another "
-            "program, or a sandbox already running). Stop that program or choose "
-            f"another port, e.g. {option} {free_port()} (free now)."
-        )
-
-
-def start_kept(
-    data_dir: Path | None,
-    *,
-    port: int | None = None,
-    ssh_port: int | None = None,
-    faults: Faults | str | None = None,
-    config: SandboxConfig | None = None,
-) -> KeptStart:
-    """Start a sandbox on the ports it had last time, so printed URLs and ssh config stay valid.
-
-    `port`/`ssh_port` given: exactly those (0 = any free one); a port in use or out of range
-    raises PortProblem. Not given: the saved ones when free, else free ones (said in `moved`).
-    The ports used are saved for the next start.
-    """
-    import json
-
-    from ..workstation.atomic import write_atomic
-
-    data = Path(data_dir) if data_dir else default_data_dir()
-    saved = saved_ports(data)
-    wanted: dict[str, int] = {}
-    moved: list[tuple[str, str]] = []  # (port name, what it serves) that could not be kept
-    for name, asked, option, what in (
-        ("port", port, "--port", "web/REST"),
-        ("ssh_port", ssh_port, "--ssh-port", "SSH"),
-        ("idp_port", None, "", "sign-in (identity provider)"),
-    ):
-        if asked is not None:
-            if asked:
-                check_asked_port(option, asked)
-            wanted[name] = asked
-        elif name in saved and port_free(saved[name]):
-            wanted[name] = saved[name]
-        else:
-            wanted[name] = 0
-            if name in saved:
-                moved.append((name, what))
-    server = SandboxServer(
-        data,
-        port=wanted["port"],
-        ssh_port=wanted["ssh_port"],
-        idp_port=wanted["idp_port"],
-        faults=faults,
-        config=config,
-    )
-    try:
-        info = server.start()
-    except OSError as exc:  # taken between the check and the start
-        server.stop()
-        if exc.filename is not None or exc.errno not in _PORT_ERRORS:
-            raise  # a file that cannot be written is not a port's fault: the caller says which
-        raise PortProblem(
-            f"The sandbox could not listen on its ports ({exc.strerror or exc}). "
-            "Run the command again, or choose --port/--ssh-port."
-        ) from None
-    used = {"port": server.port, "ssh_port": server.ssh_port, "idp_port": server.idp_port}
-    notes = [
-        f"The sandbox's {what} port {saved[name]} (used last time) is in use now, so it "
-        f"listens on {used[name]} instead."
-        for name, what in moved
-    ]
-    if used != saved:
-        write_atomic(data / PORTS_FILE, json.dumps(used) + "\n")
-    return KeptStart(server, info, notes)
 
 
 def running(data_dir: Path) -> SandboxInfo | None:

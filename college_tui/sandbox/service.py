@@ -76,6 +76,7 @@ class Sandbox:
         self.ssh_host_key: str | None = None  # its public host key line, set with the endpoint
         self._acting = threading.local()  # who the request being answered signed in as
         self.identity: Any = None  # the identity provider (identity/oauth.py) once it listens
+        self.faults: Any = None  # the server's faults (faults.py), e.g. the tenant's policies
         self._push_locks: dict[str, threading.Lock] = {}
         self._push_locks_lock = threading.Lock()
         # Callbacks (method, host, route template, call, reply) for every answered request: the

@@ -15,6 +15,15 @@ from ..events import NeedsYou
 from ..naming import check_org_name
 from .base import Context, Inspection, Outcome, Step, StepError
 
+# Entra's "Restrict organization creation" policy: the portal refuses the tenant's accounts (no
+# API tells the wizard), so the hand-off and the give-up say what it means and what to do.
+RESTRICTED = (
+    "If the page says your organization's administrators restrict who can create "
+    "organizations, your tenant forbids it (Microsoft Entra's \"Restrict organization "
+    'creation" policy): ask your instructor for an organisation and pick it, or create it '
+    "signed in with a personal Microsoft account or an account of another tenant."
+)
+
 
 def signup_url(ctx: Context, name: str) -> str:
     """Where the attendee creates an organisation: the portal, or the sandbox's own page (in
@@ -115,20 +124,26 @@ class OrganizationStep(Step):
             NeedsYou(
                 self.key,
                 f"Create the organisation {name} in your browser (sign in, "
-                f"name it {name}, choose a region). The wizard waits until it appears.",
+                f"name it {name}, choose a region). The wizard waits until it appears. "
+                + RESTRICTED,
                 url=url,
                 detail=name,
             )
         )
         ctx.state.update(self.key, waiting_for=name)
-        found = ctx.poll(
-            self._reminding(ctx, name),
-            timeout=self.wait_seconds,
-            what=f"the organisation {name} to appear",
-            first=self.poll_seconds,
-            factor=1.0,
-            cap=self.poll_seconds,
-        )
+        try:
+            found = ctx.poll(
+                self._reminding(ctx, name),
+                timeout=self.wait_seconds,
+                what=f"the organisation {name} to appear",
+                first=self.poll_seconds,
+                factor=1.0,
+                cap=self.poll_seconds,
+            )
+        except StepError as exc:
+            if not exc.message.startswith("Gave up waiting"):
+                raise
+            raise StepError(f"{exc.message} {RESTRICTED}") from None
         self._switch(ctx, found)
         ctx.state.forget(self.key, "waiting_for")
         return Outcome(f"Organisation {found} created ({ctx.target.org_url})")

@@ -47,7 +47,11 @@ class WelcomeScreen(CollegeScreen):
                     )
                 with Vertical(classes="choice"):
                     yield Button("My Azure DevOps", id="choose-org")
-                    yield Label("Organisation URL", classes="field-label")
+                    yield Static(
+                        "Sign in first: without a URL you pick or create your organisation after.",
+                        classes="choice-help",
+                    )
+                    yield Label("Organisation URL (optional)", classes="field-label")
                     yield Input(placeholder="https://dev.azure.com/NAME", id="welcome-org")
                     yield Static("", id="welcome-org-error", classes="field-error", markup=False)
             yield Static("Checking this machine…", id="welcome-checks", markup=False)

@@ -141,3 +141,46 @@ def test_attended_the_wait_says_how_long_it_has_left_and_can_be_cancelled(sandbo
     ), reminder
     assert report.results[1].status == "failed"
     assert ctx.emit.failed("organization").message.startswith("Cancelled")
+
+
+def test_a_tenant_that_restricts_organisation_creation_gets_its_own_sentence(
+    start_sandbox, make_ctx
+):
+    """Entra's "Restrict organization creation": the portal refuses the tenant's work account,
+    nothing appears, and the hand-off and the give-up say what it means and what to do."""
+    sandbox = start_sandbox(faults="orgs=restricted")
+    owner = sandbox.sandbox.owner["email"]  # a work account of the sandbox tenant
+    refused: list[requests.Response] = []
+
+    def act() -> None:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            asks = [e for e in list(ctx.emit) if isinstance(e, NeedsYou)]
+            if asks:
+                form_url = asks[0].url.split("?")[0]
+                refused.append(
+                    requests.post(
+                        form_url,
+                        data={"name": "ada-college", "account": owner},
+                        timeout=5,
+                    )
+                )
+                return
+            time.sleep(0.02)
+
+    ctx = make_ctx(sandbox, Answers(organization="ada-college"))
+    browser = threading.Thread(target=act)
+    browser.start()
+    report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=1.5, poll_seconds=0.1)])
+    browser.join()
+    assert report.results[1].status == "failed"
+    assert refused and refused[0].status_code == 403
+    assert "restricted who can create new Azure DevOps organizations" in refused[0].text
+    assert sandbox.sandbox.org("ada-college") is None
+    ask = ctx.emit.of(NeedsYou, "organization")[0]
+    failed = ctx.emit.failed("organization").message
+    for said in (ask.message, failed):
+        assert "restrict who can create organizations" in said
+        assert "ask your instructor for an organisation" in said
+        assert "personal Microsoft account or an account of another tenant" in said
+    assert failed.startswith("Gave up waiting for the organisation ada-college to appear")

@@ -231,6 +231,53 @@ def test_guided_hand_off_narrow(snap_compare, start_sandbox, wizard_env, monkeyp
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatch, size):
+    """ "My Azure DevOps" with no URL, on a terminal without a display: the device code, large,
+    with the page to type it on (issue 18). The code and the sandbox's port are scrubbed."""
+    server = start_sandbox(device_code_interval=1)
+    monkeypatch.setenv("COLLEGE_TUI_SERVICE_URL", server.info.base_url)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "SSH_CONNECTION", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    stack = contextlib.ExitStack()
+    wizard_env.stacks.append(stack)
+    options = TargetOptions(None, False, None, None, None, False)
+    app = make_app(wizard_opener(options, stack), start=None, env=wizard_env, stable=True)
+    scrub = scrubber(str(wizard_env.root), str(server.info.data_dir), "/tmp")
+    spaced_code = re.compile(r"\b[A-Z0-9](?:  [A-Z0-9]){8}\b")  # as the box spaces it out
+    logged_code = re.compile(r"(?<=the code )[A-Z0-9]{9}\b")  # as the activity log says it
+
+    def scrub_code(text: str) -> str:
+        text = spaced_code.sub("  ".join("CODE4YOU9"), scrub(text))
+        return logged_code.sub("CODE4YOU9", text)
+
+    app._scrub = scrub_code
+
+    async def run_before(pilot) -> None:
+        await _opened(pilot)
+        await pilot.click("#choose-org")  # no URL typed: sign in first
+        await settle(pilot.app, pilot)
+        panel = pilot.app.wizard.panel("sign-in")
+        await pilot.press("enter")
+        deadline = time.monotonic() + 60
+        while not panel.query("#device-code"):
+            assert time.monotonic() < deadline, "no device code"
+            await pilot.pause(0.05)
+        await _still(pilot, workers=False)  # the sign-in's worker waits for the code
+
+    exit_app = app.exit
+
+    def cancel_then_exit(*args, **kwargs):
+        # Right after the frame is taken: the sign-in stops waiting for the code (the app's
+        # shutdown waits for the step's worker).
+        if app.wizard and app.wizard.session:
+            app.wizard.session.cancel()
+        exit_app(*args, **kwargs)
+
+    app.exit = cancel_then_exit
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
 def test_quit_question(snap_compare, start_sandbox, wizard_env, monkeypatch, size):
     """ctrl+q while a step runs (the SSH key step waits for the key's upload) asks first."""
     assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, ("ctrl+q",))

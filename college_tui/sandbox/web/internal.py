@@ -35,7 +35,17 @@ def handle_page(
                     name=name,
                     accounts=_accounts(sandbox),
                 )
-            _create_as(sandbox, name, (fields.get("account") or [""])[0])
+            username = (fields.get("account") or [""])[0]
+            if _restricted(sandbox, username):
+                return render(
+                    "signup.html",
+                    403,
+                    title="Create your Azure DevOps organization",
+                    problem=RESTRICTED,
+                    name=name,
+                    accounts=_accounts(sandbox),
+                )
+            _create_as(sandbox, name, username)
             return render(
                 "signup_done.html", 201, title="Organization created", org_url=f"{base}/{name}"
             )
@@ -47,6 +57,27 @@ def handle_page(
             accounts=_accounts(sandbox),
         )
     return Response("Not found", status_code=404, media_type="text/plain")
+
+
+# What the portal shows when the tenant's "Restrict organization creation" policy is on (the
+# tenant's admins may replace it with their own text).
+RESTRICTED = (
+    "Your organization's administrators have restricted who can create new Azure DevOps "
+    "organizations in this Microsoft Entra tenant. Contact your administrator to be added "
+    "to the allowlist."
+)
+
+
+def _restricted(sandbox: Sandbox, username: str) -> bool:
+    """Does the tenant's policy refuse this account a new organisation (`--faults orgs=restricted`)?
+    The policy binds the tenant's work accounts; a personal account is outside the tenant."""
+    faults = getattr(sandbox, "faults", None)
+    if faults is None or not faults.orgs_restricted:
+        return False
+    from ..identity.accounts import find
+
+    account = find(sandbox, username) if username and sandbox.identity is not None else None
+    return account is None or not account.personal
 
 
 def _accounts(sandbox: Sandbox) -> list:

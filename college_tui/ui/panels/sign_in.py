@@ -55,7 +55,8 @@ class DeviceCodeBox(Vertical):
         where = "in the browser that opened" if self.opened else "on any device with a browser"
         yield Static(f"Open this page {where} and type the code:", markup=False)
         yield Static(self.url, classes="device-url", markup=False)
-        yield Static("  ".join(self.code), classes="device-code", id="device-code", markup=False)
+        code = self.app.scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
+        yield Static(code, classes="device-code", id="device-code", markup=False)
         yield Static(
             "The code is on your clipboard. The wizard goes on by itself once you have signed "
             "in; Escape cancels.",
