@@ -15,17 +15,17 @@ def module_name(path: Path, root: Path = PACKAGE) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _type_checking_only(path: Path) -> set[str]:
+class _WithoutTypeCheckingBlocks(ast.NodeTransformer):
     """Imports under `if TYPE_CHECKING:` never run: they cannot make a cycle."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            probe = ast.Module(body=node.body, type_ignores=[])
-            for inner in ast.walk(probe):
-                if isinstance(inner, ast.ImportFrom | ast.Import):
-                    skipped.update(alias.name for alias in inner.names)
-    return skipped
+
+    def visit_If(self, node: ast.If) -> ast.AST:
+        if "TYPE_CHECKING" in ast.unparse(node.test):
+            return ast.Pass()
+        return self.generic_visit(node)
+
+
+def _runtime_tree(path: Path) -> ast.AST:
+    return _WithoutTypeCheckingBlocks().visit(ast.parse(path.read_text(encoding="utf-8")))
 
 
 def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
@@ -34,14 +34,8 @@ def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in files.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        skipped = _type_checking_only(path)
-        edges = set()
-        for imported in imported_modules(path, package=package):
-            if imported.rpartition(".")[2] in skipped:
-                continue
-            if imported in files and imported != name:
-                edges.add(imported)
-        graph[name] = edges
+        imported = imported_modules(path, package=package, tree=_runtime_tree(path))
+        graph[name] = {module for module in imported if module in files and module != name}
     return graph
 
 
@@ -96,6 +90,11 @@ def test_the_cycle_finder_sees_a_lazy_cycle(tmp_path):
     (package / "a.py").write_text("from .b import thing\n")
     (package / "b.py").write_text("def f():\n    from . import a\n")
     (package / "c.py").write_text("from college_tui import a\n")
+    # Imports only a type checker runs are no cycle.
+    (package / "d.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import e\n"
+    )
+    (package / "e.py").write_text("from . import d\n")
     assert cycles(import_graph(package)) == [["college_tui.a", "college_tui.b"]]
 
 

@@ -10,9 +10,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "college_tui"
 
 
-def imported_modules(path: Path, package: str | None = None) -> set[str]:
+def imported_modules(
+    path: Path, package: str | None = None, tree: ast.AST | None = None
+) -> set[str]:
     """Every module a file imports, anywhere in it (functions included), as absolute names."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = tree or ast.parse(path.read_text(encoding="utf-8"))
     if package is None:
         package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
     names: set[str] = set()
