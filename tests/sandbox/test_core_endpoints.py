@@ -205,7 +205,9 @@ def test_request_counts_are_readable_for_benchmarks(sandbox, org):
     stats = requests.get(f"{sandbox.info.base_url}/_sandbox/stats", timeout=5).json()
     routes = {(r["method"], r["route"]): r["count"] for r in stats["requests"]}
     assert routes[("GET", "dev:_apis/process/processes")] == 1
-    assert stats["total"] >= 3  # OPTIONS + ResourceAreas + the call
+    # The SDK's discovery (OPTIONS, ResourceAreas) may come from its disk cache when an earlier
+    # sandbox of this worker had the same port: count what was asked, whatever it was.
+    assert stats["total"] == sum(routes.values()) >= 1
 
 
 def test_an_api_version_newer_than_the_service_is_refused(sandbox):
