@@ -15,7 +15,7 @@ from .. import repos
 from ..errors import ServiceError
 from ..routing import Call, collection
 from .git import _repo_for, _routes, repo_url
-from .pull_requests import _pr_by_number, _save_pr, pr_json, refresh_merge
+from .pull_requests import _save_pr, pr_in_repo, pr_json
 
 _FORMAT = "%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x1e"
 
@@ -37,22 +37,10 @@ def _commits(call: Call, repo: dict[str, Any], revisions: list[str]) -> list[dic
     return commits
 
 
-def _pr_in_repo(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
-    repo = _repo_for(call)
-    pr = _pr_by_number(call)
-    if pr["repositoryId"] != repo["id"]:
-        raise ServiceError(
-            404,
-            "GitPullRequestNotFoundException",
-            "TF401180: The requested pull request was not found.",
-        )
-    return repo, refresh_merge(call.sandbox, repo, pr)
-
-
 @_routes("GET", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/commits")
 def pull_request_commits(call: Call):
     """The commits the pull request brings: on its source branch and not on its target."""
-    repo, pr = _pr_in_repo(call)
+    repo, pr = pr_in_repo(call)
     if not pr.get("sourceCommit") or not pr.get("targetCommit"):
         return collection([])
     return collection(_commits(call, repo, [f"{pr['targetCommit']}..{pr['sourceCommit']}"]))
@@ -75,7 +63,7 @@ def get_commit(call: Call):
 @_routes("PATCH", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}")
 def update_pull_request(call: Call):
     """Title and description only: the sandbox changes nothing else of a pull request."""
-    repo, pr = _pr_in_repo(call)
+    repo, pr = pr_in_repo(call)
     body = call.body or {}
     other = sorted(
         k for k, v in body.items() if v is not None and k not in ("title", "description")

@@ -256,6 +256,13 @@ def _pr_by_number(call: Call) -> dict[str, Any]:
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}")
 def get_pull_request(call: Call):
+    repo, pr = pr_in_repo(call)
+    return pr_json(call, pr, repo, "get")
+
+
+def pr_in_repo(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The route's repository and its pull request (merge state refreshed); 404 if the pull
+    request belongs to another repository."""
     repo = _repo_for(call)
     pr = _pr_by_number(call)
     if pr["repositoryId"] != repo["id"]:
@@ -264,7 +271,7 @@ def get_pull_request(call: Call):
             "GitPullRequestNotFoundException",
             "TF401180: The requested pull request was not found.",
         )
-    return pr_json(call, refresh_merge(call.sandbox, repo, pr), repo, "get")
+    return repo, refresh_merge(call.sandbox, repo, pr)
 
 
 @_routes("GET", "_apis/git/pullRequests/{pullRequestId}")
