@@ -11,10 +11,6 @@ from pathlib import Path
 
 from .options import Asker, Opened, TargetOptions, TargetRefused
 
-# Hidden knobs for tests: shorter sandbox clocks (the progressions stay real).
-FAST_ENV = "COLLEGE_TUI_SANDBOX_FAST"
-PROJECT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
-IMPORT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS"
 EXIT_NOT_DONE = 1
 
 
@@ -142,19 +138,15 @@ def _short(path: Path) -> str:
 
 
 def sandbox_config():
-    """The sandbox's clocks: the service's own, or shorter ones from the test knobs."""
+    """The sandbox's clocks: the service's own, or shorter ones from the environment's settings
+    (a value that is not a number is refused with the setting's name: exit 2)."""
     from ..sandbox.service import SandboxConfig
+    from ..settings import SettingProblem, sandbox_clocks
 
-    values: dict[str, float] = {}
-    if os.environ.get(FAST_ENV):
-        values.update(project_create_seconds=0.5, import_seconds=0.3)
-    for env, name in (
-        (PROJECT_SECONDS_ENV, "project_create_seconds"),
-        (IMPORT_SECONDS_ENV, "import_seconds"),
-    ):
-        if os.environ.get(env):
-            values[name] = float(os.environ[env])
-    return SandboxConfig(**values)
+    try:
+        return SandboxConfig(**sandbox_clocks())
+    except SettingProblem as exc:
+        raise TargetRefused(exc.message) from None
 
 
 @contextlib.contextmanager
@@ -259,8 +251,9 @@ def start_sandbox(data: Path, faults: str | None, asker: Asker):
     """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
     from ..sandbox.ports import PortProblem, start_kept
 
+    config = sandbox_config()
     try:
-        kept = start_kept(data, faults=faults, config=sandbox_config())
+        kept = start_kept(data, faults=faults, config=config)
     except PortProblem as exc:
         raise TargetRefused(str(exc), usage=False) from None
     except OSError as exc:  # a read-only HOME or data folder: say that, not "its ports"
