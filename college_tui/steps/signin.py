@@ -53,6 +53,14 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
     return "browser" if browser_available(environ) else "device-code"
 
 
+def browser_opens(environ: dict[str, str] | None = None) -> bool:
+    """Whether a page opened for the attendee shows in a browser they can use (a display, or
+    $BROWSER); else the wizard shows and copies the link."""
+    from ..azdo.credentials import browser_available
+
+    return browser_available(environ)
+
+
 def record_file(state_key: str):
     """Where a remembered Entra sign-in's authentication record (no token) is kept."""
     import hashlib

@@ -157,7 +157,8 @@ class WizardModel:
                 return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
         if isinstance(event, StepStarted):
-            effects: list = [self._set(key, RUNNING), Status(begin=event.title)]
+            # An earlier ✗ (or ✓) is gone as the step runs again: its new end is said.
+            effects: list = [self._set(key, RUNNING), Status(begin=event.title), Outcome(key, "")]
             if current != key:
                 effects.append(ShowStep(key, focus=False))
             return effects
@@ -166,14 +167,19 @@ class WizardModel:
                 return [Status(operation=event.message, clear_fraction=True)]
             return [Status(operation=event.message, fraction=event.fraction)]
         if isinstance(event, Waiting):
-            return [Status(wait=f"{event.how_long.capitalize()}: {event.message}")]
+            stop = " (Escape stops waiting)" if self.states[key] == NEEDS_YOU else ""
+            return [Status(wait=f"{event.how_long.capitalize()}: {event.message}{stop}")]
         if isinstance(event, NeedsYou):
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.
             return [
                 self._set(key, NEEDS_YOU),
                 Handoff(key, event),
-                Status(operation="Waiting for you: see the panel.", clear_fraction=True, wait=""),
+                Status(
+                    operation="Your turn: see the panel.",
+                    clear_fraction=True,
+                    wait="Escape stops waiting.",
+                ),
             ]
         if isinstance(event, Note) and event.message.startswith("Warning: "):
             return [Outcome(key, event.message)]

@@ -150,10 +150,11 @@ def test_a_hand_off_replaces_the_last_operation_and_the_wait_says_how_long():
     model.event(StepProgress("ssh-key", "Uploading the public key", 0.5), False, "ssh-key")
     asked = model.event(NeedsYou("ssh-key", "Paste the key", "https://x"), False, "ssh-key")
     status = of(m.Status, asked)[0]
-    assert status.operation == "Waiting for you: see the panel." and status.clear_fraction
+    assert status.operation == "Your turn: see the panel." and status.clear_fraction
+    assert status.wait == "Escape stops waiting."
     assert model.states["ssh-key"] == m.NEEDS_YOU
     waiting = model.event(Waiting("ssh-key", "Waiting for your key", 900), False, "ssh-key")
-    assert waiting == [m.Status(wait="Waiting 900 s: Waiting for your key")]
+    assert waiting == [m.Status(wait="Waiting 900 s: Waiting for your key (Escape stops waiting)")]
 
 
 def test_inspect_only_events_change_states_only_while_opening():
