@@ -14,6 +14,11 @@ from .shared import _Shared
 
 T = TypeVar("T")
 
+# The page size every `$top` + `$skip` list is read at: the default the service documents for
+# its lists (teams, team members, pull requests), so a page is never cut short by a cap we do
+# not know of. A page shorter than this is the last one.
+PAGE = 100
+
 
 class Plumbing(ErrorMapping):
     """Connection sharing, remembered reads and the retried call every service area goes through."""
@@ -157,6 +162,18 @@ class Plumbing(ErrorMapping):
                 )
             except GiveUp as gave_up:
                 raise self._to_error(method, gave_up.error, gave_up.failure) from None
+
+    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list:
+        """Every item of a list the service hands out `$top` at a time (`$skip` paging): the
+        next page is asked for until one comes back shorter than PAGE. Each page is its own
+        retried call, so a lost answer costs one page, not the whole list."""
+        items: list = []
+        while True:
+            skip = len(items)
+            page = list(self._call(method, lambda skip=skip: fetch_page(PAGE, skip)) or [])
+            items.extend(page)
+            if len(page) < PAGE:
+                return items
 
     def _status_of(self, error: BaseException) -> tuple[int | None, str | None]:
         last = self._shared.http.last
