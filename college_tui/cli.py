@@ -424,8 +424,9 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         opening.refuse_second_serve(data)
+        config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
+        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None

@@ -13,6 +13,7 @@ from .failures import _NOT_FOUND_KEEPS_RAISING, ErrorMapping, _transport_error
 from .shared import _Shared
 
 T = TypeVar("T")
+SSH_HOST = "ssh.dev.azure.com"
 
 # The page size every `$top` + `$skip` list is read at: the default the service documents for
 # its lists (teams, team members, pull requests), so a page is never cut short by a cap we do
@@ -49,6 +50,18 @@ class Plumbing(ErrorMapping):
         copy._emit = emit or self._emit
         copy._step = step
         return copy
+
+    def use_ssh_alias(self, alias: str) -> None:
+        """Give every repository's sshUrl the `Host` name `alias` instead of ssh.dev.azure.com
+        (a served sandbox has its own alias: the real host's name stays the real service's)."""
+        self._shared.ssh_alias = None if alias == SSH_HOST else alias
+
+    def _ssh_url(self, url: str | None) -> str | None:
+        alias = self._shared.ssh_alias
+        prefix = f"git@{SSH_HOST}:"
+        if url and alias and url.startswith(prefix):
+            return f"git@{alias}:" + url[len(prefix) :]
+        return url
 
     # -- remembered reads -------------------------------------------------------------------------
 
