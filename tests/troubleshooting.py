@@ -132,6 +132,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "opening/engine.py",
             "opening/sandbox_target.py",
             "opening/service_target.py",
+            "settings.py",
         ],
     ),
 ]
