@@ -33,6 +33,9 @@ def provisional_sandbox(options: TargetOptions):
     except ValueError as err:
         raise TargetRefused(str(err), "--faults") from None
     data, home = sandbox_dirs(options)
+    outside = home_outside(data)
+    if outside:  # before anything reads the answers: their ~ is this home
+        raise TargetRefused(outside, "--data")
     return Target(
         org_url="http://127.0.0.1/college-sandbox",
         profile_url="",
@@ -105,6 +108,28 @@ def refuse_unusable(data: Path) -> None:
     foreign = foreign_folder(data)
     if foreign:
         raise TargetRefused(foreign, "--data")
+
+
+def home_outside(data: Path) -> str | None:
+    """Why the sandbox home of `data` is not the sandbox's own, or None: its `home`, `home/.ssh`
+    or `home/college` resolving outside the data folder (a symlink to the real HOME would put the
+    rehearsal's key, ssh config and clone among the attendee's own files)."""
+    for part in ("home", "home/.ssh", "home/college"):
+        place = data / part
+        try:
+            if not place.is_symlink() and not place.exists():
+                continue
+            root, real = data.resolve(), place.resolve()
+        except (OSError, RuntimeError):  # unreadable or too long: data_problem says so
+            return None
+        if real != root and root not in real.parents:
+            return (
+                f"{_short(place)} leads outside the data folder ({_short(real)}): the "
+                "sandbox writes its SSH key, ssh config and clone there, never among your own "
+                "files. Remove that link or choose another folder with --data DIR; nothing was "
+                "changed."
+            )
+    return None
 
 
 def _short(path: Path) -> str:

@@ -71,6 +71,7 @@ class Context:
     def service(self, step: str) -> AzureDevOps:
         if self.azdo is None:
             raise NotReady("Not signed in yet: run the sign-in step first.")
+        self.azdo.use_ssh_alias(self.target.ssh_alias)
         return self.azdo.for_step(step)
 
     def sleep(self, seconds: float) -> None:
