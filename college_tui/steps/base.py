@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..events import Emit, Note, StepProgress
+from ..visible import visible_fields
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -129,12 +130,18 @@ class Inspection:
     todo: str = ""  # what apply would do, when not done
     facts: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        visible_fields(self)  # names from the service: shown, never obeyed by the terminal
+
 
 @dataclass(frozen=True)
 class Outcome:
     summary: str
     already_done: bool = False
     warnings: tuple[str, ...] = ()  # finished, but something needs a look (a member not added)
+
+    def __post_init__(self) -> None:
+        visible_fields(self)
 
 
 class Step:
