@@ -36,6 +36,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)  # must NOT appear in the output
     untouched: bool = True  # nothing under the temp root changes (plan-like cases)
+    timeout: float = 45  # a FIFO opened for reading would block here forever
 
 
 def _write(name: str, data: bytes) -> Callable[[World], None]:
@@ -228,7 +229,7 @@ def run_case(tmp_path: Path, case: Case) -> str:
         capture_output=True,
         encoding="utf-8",
         errors="backslashreplace",
-        timeout=45,  # a FIFO opened for reading would block here forever
+        timeout=case.timeout,
         stdin=subprocess.DEVNULL,
         cwd=tmp_path,
     )

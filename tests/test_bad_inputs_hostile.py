@@ -6,8 +6,11 @@ user's was touched.
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
+from tests.e2e.conftest import World
 from tests.test_bad_inputs import Case, run_case
 
 SANDBOX_PLAN = ["plan", "--sandbox", "--data", "{root}/sandbox"]
@@ -56,3 +59,50 @@ def test_the_sandbox_reads_its_settings_when_it_starts_not_at_import(monkeypatch
         SandboxConfig()
     monkeypatch.setenv(TOKEN, "90")
     assert SandboxConfig().token_seconds == 90
+
+
+HOSTILE_NAME = "Ada\x1b]0;PWNED\x07\x1b[2J\u202eevil"
+SHOWN_NAME = "Ada\\x1b]0;PWNED\\x07\\x1b[2J\\u202eevil"
+
+
+def _hostile_display_name(world: World) -> None:
+    """A sandbox whose service answers with a display name full of terminal escapes."""
+    made = world.run("plan", *world.sandbox_args())
+    assert made.returncode == 0, made.stdout + made.stderr
+    with sqlite3.connect(world.data / "sandbox.db") as db:
+        db.execute(
+            "UPDATE docs SET data=json_set(data, '$.displayName', ?) WHERE kind='user'",
+            (HOSTILE_NAME,),
+        )
+    db.close()
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--sandbox", "--data", "{root}/sandbox"],
+        ["apply", "--sandbox", "--data", "{root}/sandbox", "--yes"],
+        ["doctor", "--sandbox", "--data", "{root}/sandbox"],
+    ],
+    ids=["plan", "apply", "doctor"],
+)
+def test_terminal_escapes_from_the_service_are_shown_not_obeyed(tmp_path, args):
+    out = run_case(
+        tmp_path,
+        Case(args, 0, [SHOWN_NAME], _hostile_display_name, untouched=False, timeout=150),
+    )
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
+
+
+def test_the_activity_file_keeps_no_raw_escape(tmp_path):
+    """The wizard's activity file: an event's text and a line written as it is."""
+    from college_tui.events import StepFinished
+    from college_tui.steps.activity import ActivityFile
+
+    log = ActivityFile(tmp_path)
+    shown = log(StepFinished("sign-in", f"Signed in as {HOSTILE_NAME}"))
+    log.write(f"raw {HOSTILE_NAME}")
+    text = log.path.read_text(encoding="utf-8")
+    assert shown == f"[sign-in] ✓ Signed in as {SHOWN_NAME}"
+    assert text.count(SHOWN_NAME) == 2 and "\x1b" not in text and "\u202e" not in text
