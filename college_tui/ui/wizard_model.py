@@ -22,8 +22,10 @@ ALREADY = "already"
 NEEDS_YOU = "needs-you"
 WARNING = "warning"
 FAILED = "failed"
-RESULT_STATES = (ALREADY, DONE, WARNING, FAILED)  # a result with another status leaves the state
-FINISHED = (DONE, ALREADY)
+SKIPPED = "skipped"  # nothing asked of it (nobody listed): finished, never a tick
+RESULT_STATES = (ALREADY, DONE, WARNING, FAILED, SKIPPED)  # others leave the state as it is
+FINISHED = (DONE, ALREADY, SKIPPED)
+TICKED = (DONE, ALREADY)
 SUMMARY = "summary"
 
 # What quitting does.
@@ -128,6 +130,7 @@ class WizardModel:
         self.asking_to_quit = False
         self.run_rest_pending = False  # ctrl+r while the target was opening
         self.summary_ready = False
+        self.found: dict[str, str] = {}  # seen made while opening, before the sign-in
         self.summary_done = (0, 0)
 
     # -- the engine's events ------------------------------------------------------------------
@@ -151,8 +154,14 @@ class WizardModel:
             if isinstance(event, StepFailed):
                 return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
             if isinstance(event, StepFinished) and self.opening:
-                # Found made before this session (the sandbox's organisation exists from the
-                # start): "already there", not "done" above a sign-in still to do.
+                if event.skipped:
+                    return [self._set(key, SKIPPED), Outcome(key, event.summary)]
+                if key != self.steps[0] and self.states[self.steps[0]] not in TICKED:
+                    # Seen before the sign-in (the sandbox's organisation exists from the
+                    # start): said on its panel, ticked only once the attendee signed in.
+                    self.found[key] = event.summary
+                    return [Outcome(key, f"Found: {event.summary}")]
+                # Found made before this session: "already there", not "done".
                 return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
         if isinstance(event, StepStarted):
@@ -183,8 +192,20 @@ class WizardModel:
         if isinstance(event, Note) and event.message.startswith("Warning: "):
             return [Outcome(key, event.message)]
         if isinstance(event, StepFinished):
+            if event.skipped:
+                return [self._set(key, SKIPPED), Handoff(key, None), Outcome(key, event.summary)]
             state = ALREADY if event.already_done else DONE
-            return [self._set(key, state), Handoff(key, None), Outcome(key, f"✓ {event.summary}")]
+            effects = [
+                self._set(key, state),
+                Handoff(key, None),
+                Outcome(key, f"✓ {event.summary}"),
+            ]
+            if key == self.steps[0]:  # signed in: what was found before is ticked now
+                for seen, summary in self.found.items():
+                    if self.states[seen] == TODO:
+                        effects += [self._set(seen, ALREADY), Outcome(seen, f"✓ {summary}")]
+                self.found.clear()
+            return effects
         if isinstance(event, StepFailed):
             return [
                 self._set(key, FAILED),
@@ -207,11 +228,13 @@ class WizardModel:
         for result in results:
             if result.status == FAILED:
                 effects.append(self._set(result.step, FAILED))
-        left = [r.step for r in results if not r.ok]
-        done = len(self.steps) - len(left)
-        effects.append(
-            Status(end=f"Ready: {done} of {len(self.steps)} steps done. Enter runs the step shown.")
+        left = [key for key in self.steps if self.states[key] not in FINISHED]
+        done = sum(1 for key in self.steps if self.states[key] in TICKED)
+        skipped = sum(1 for key in self.steps if self.states[key] == SKIPPED)
+        said = f"{done} of {len(self.steps)} steps done" + (
+            f", {skipped} skipped" if skipped else ""
         )
+        effects.append(Status(end=f"Ready: {said}. Enter runs the step shown."))
         effects.append(ShowStep(left[0] if left else SUMMARY))
         if self.run_rest_pending:
             self.run_rest_pending = False

@@ -164,7 +164,8 @@ class SignInPanel(StepPanel):
         """The token's field when one is typed; else the Sign in button (Enter signs in with
         the way shown: the Enter-only walk), the panel left at its top (its title in view)."""
         if self.auth() == "pat" and not self.sandbox:
-            super().focus_first()
+            self.scroll_home(animate=False, immediate=True)
+            self.query_one("#sign-in-pat").focus(scroll_visible=False)
         else:
             self.query_one(".primary", Button).focus(scroll_visible=False)
 

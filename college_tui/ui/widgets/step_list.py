@@ -15,7 +15,17 @@ from ..textual_private import (
     replace_prompt_quietly,
     set_border_subtitle_quietly,
 )
-from ..wizard_model import ALREADY, DONE, FAILED, NEEDS_YOU, RUNNING, SUMMARY, TODO, WARNING
+from ..wizard_model import (
+    ALREADY,
+    DONE,
+    FAILED,
+    NEEDS_YOU,
+    RUNNING,
+    SKIPPED,
+    SUMMARY,
+    TODO,
+    WARNING,
+)
 
 MARKS = {
     TODO: ("○", "to do"),
@@ -25,6 +35,7 @@ MARKS = {
     NEEDS_YOU: ("?", "needs you"),
     WARNING: ("!", "warning"),
     FAILED: ("✗", "failed"),
+    SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
 COLOURS = {
@@ -35,6 +46,7 @@ COLOURS = {
     NEEDS_YOU: "$text-warning",
     WARNING: "$text-warning",
     FAILED: "$text-error",
+    SKIPPED: "$text-muted",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
