@@ -178,10 +178,10 @@ class ObservingAdapter(HTTPAdapter):
             response = super().send(request, timeout=observer.timeout, **options)
         except Exception as error:
             elapsed = (time.monotonic() - started) * 1000
-            if quiet and isinstance(error, requests.ConnectionError) and _closed_by_server(error):
-                raise  # sent again at once by send(): not a failure anyone needs to hear of
-            observer._record(Exchange(method, url, None))
-            observer.pacing.observe(None, elapsed / 1000, {})
+            stale = quiet and isinstance(error, requests.ConnectionError)
+            if not (stale and _closed_by_server(error)):  # else sent again at once by send()
+                observer._record(Exchange(method, url, None))
+                observer.pacing.observe(None, elapsed / 1000, {})
             observer.emit(
                 lambda step: HttpCall(step, method, redact_url(url), None, round(elapsed, 1))
             )

@@ -243,7 +243,7 @@ def test_a_read_on_a_connection_closed_under_it_is_sent_again_once_quietly(
 
     assert recorder.waits() == []
     calls = recorder.calls()
-    assert [(c.method, c.status) for c in calls] == [("GET", 200)]
+    assert [(c.method, c.status) for c in calls] == [("GET", None), ("GET", 200)]  # --verbose
     script_faults(flaky, "drop-before", "drop-before")  # twice in a row: the retry layer's turn
     azdo.forget_reads()
     assert azdo.get_project("College") is not None
