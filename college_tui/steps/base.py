@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The longest pause between two probes of a service-side wait (project creation, import): the
+# operations and import requests answer cheap GETs, and every second seen late is a second on
+# the whole flow's critical path (issue 28).
+POLL_CAP = 0.5
+
 
 class StepError(Exception):
     """A failure the attendee can act on; `message` says what happened and what to do next."""
@@ -85,12 +90,16 @@ class Context:
         *,
         timeout: float,
         what: str,
-        first: float = 0.5,
-        factor: float = 1.6,
-        cap: float = 5.0,
+        first: float = 0.1,
+        factor: float = 1.5,
+        cap: float = POLL_CAP,
     ) -> T:
         """Call `probe` until it returns something other than None, with backoff, bounded.
 
+        The first probe goes at once; the pauses grow from `first` to `cap`, so a result is
+        seen at most `cap` (plus one request) after it is ready. When the service says it is
+        busy (X-RateLimit-Delay, or little of its quota left) the pause is at least what it
+        asks; a Retry-After is waited out before the next request anyway (azdo/http.py).
         Raises StepError("Gave up waiting for {what} after N s ...") when `timeout` passes.
         """
         deadline = time.monotonic() + timeout
@@ -107,7 +116,8 @@ class Context:
                     f"Gave up waiting for {what} after {timeout:g} s. Run the step "
                     "again to keep waiting."
                 )
-            self.sleep(min(delay, left))
+            busy = self.azdo.rate_limit_pause() if self.azdo is not None else 0.0
+            self.sleep(min(max(delay, busy), left))
             delay = min(delay * factor, cap)
 
 

@@ -188,6 +188,18 @@ class Plumbing(ErrorMapping):
             if len(page) < PAGE:
                 return items
 
+    def rate_limit_pause(self) -> float:
+        """The least a poll should pause before its next probe, as the service's rate-limit
+        headers ask (0 when it said nothing lately); see azdo/pacing.py."""
+        return self._shared.http.pacing.poll_pause()
+
+    def concurrency(self, start: int, high: int) -> Any:
+        """A context manager giving an adaptive bound for a batch of requests (members step):
+        it hears every answer of these connections while the batch runs."""
+        from ..pacing import ConcurrencyLimit
+
+        return self._shared.http.pacing.batch(ConcurrencyLimit(start=start, high=high))
+
     def _status_of(self, error: BaseException) -> tuple[int | None, str | None]:
         last = self._shared.http.last
         status = getattr(error, "status", None) or (last.status if last is not None else None)

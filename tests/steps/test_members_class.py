@@ -1,4 +1,4 @@
-"""A class larger than one page: every list is read to its end, as the service pages it.
+"""A class: lists longer than one page, read to their end; a bound that adapts to the service.
 
 The sandbox hands out team members 100 at a time ($top + $skip) and user entitlements with a
 continuation token, like Azure DevOps. A roster of 2,000 re-run must find all of them there.
@@ -71,3 +71,20 @@ def test_a_colleague_found_on_the_second_page_of_an_entitlement_search(start_san
     )
     found = svc.user_entitlement("a@example.com")
     assert found is not None and found.ok and found.user_descriptor
+
+
+def test_a_class_at_real_latency_goes_more_than_four_at_once_each_invited_once(
+    start_sandbox, make_ctx
+):
+    """Answers that come back quickly let the bound grow past its start (azdo/pacing.py)."""
+    from college_tui.steps.members import MAX_PARALLEL, START_PARALLEL
+
+    server = start_sandbox(project_create_seconds=0.1)
+    assert run(make_ctx(server), [SignInStep, ProjectStep(first_poll=0.05)]).ok
+    server.stop()  # the same data, every request now 50 ms late
+    slow = start_sandbox(server.data_dir, project_create_seconds=0.1, faults="latency=0.05")
+    roster = Answers(members=[Member(f"pupil{i:03d}@example.com") for i in range(120)])
+    ctx = make_ctx(slow, roster)
+    assert run(ctx, [SignInStep, MembersStep()]).ok, ctx.emit.text()
+    assert writes(slow) == {"invitations": 120, "team additions": 120}
+    assert START_PARALLEL < slow.sandbox.stats()["in_flight_max"] <= MAX_PARALLEL
