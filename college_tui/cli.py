@@ -339,6 +339,35 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
     raise SystemExit(exit_code(checks))
 
 
+# -- the instructor's day (#29) --------------------------------------------------------------------
+
+
+@main.group("class")
+def class_group() -> None:
+    """The instructor's view of a class: the pre-flight of doctor reports, the live state."""
+
+
+@class_group.command("preflight")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json_", is_flag=True, help="Print the result as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per attendee.")
+def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> None:
+    """Read the attendees' `doctor --json` reports (files, or folders of them): who is ready,
+    who is blocked by what, grouped by problem with the fix to send."""
+    from .steps.classview.preflight import preflight, preflight_csv, preflight_json
+    from .steps.classview.preflight import preflight_lines as lines
+
+    if as_json_ and as_csv:
+        raise click.UsageError("--json and --csv: choose one.")
+    result = preflight(list(files))
+    if as_json_ or as_csv:
+        click.echo((preflight_json if as_json_ else preflight_csv)(result), nl=as_json_)
+    else:
+        for line in lines(result, unicode_ok()):
+            click.echo(line)
+    raise SystemExit(0 if result.all_ready else EXIT_NOT_DONE)
+
+
 # -- the sandbox on its own ---------------------------------------------------------------------
 
 
@@ -398,8 +427,9 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         opening.refuse_second_serve(data)
+        config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
+        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None

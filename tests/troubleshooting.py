@@ -138,8 +138,10 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "opening/engine.py",
             "opening/sandbox_target.py",
             "opening/service_target.py",
+            "settings.py",
         ],
     ),
+    ("The sandbox's own answers", ["sandbox/guard.py", "sandbox/web/internal.py"]),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
 SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")

@@ -29,6 +29,7 @@ from . import (
 from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
+from .guard import LoopbackGuard
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
@@ -266,10 +267,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         from .identity.pages import routes as page_routes
 
         routes.insert(0, Mount("/_idp", routes=page_routes(identity)))
-    app = Starlette(routes=routes)
+    app: Any = Starlette(routes=routes)
     if faults is not None and faults.active:
-        return FaultInjector(app, faults)
-    return app
+        app = FaultInjector(app, faults)
+    return LoopbackGuard(app)  # loopback Host names only, no changes from another site
 
 
 async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:

@@ -225,8 +225,12 @@ class SignInStep(Step):
             # A served sandbox reached as a service: its profile host and SSH server, said by it.
             changes: dict = {"profile_url": place.profile_url}
             if place.ssh:
+                # Its own alias: the real ~/.ssh never gets a block or a pin for the real host.
                 changes.update(
-                    ssh_hostname=place.ssh[0], ssh_port=place.ssh[1], ssh_host_key=place.ssh[2]
+                    ssh_alias=sandbox_ssh_alias(place.ssh[1]),
+                    ssh_hostname=place.ssh[0],
+                    ssh_port=place.ssh[1],
+                    ssh_host_key=place.ssh[2],
                 )
             ctx.target = replace(target, **changes)
         return place
@@ -237,8 +241,8 @@ class SignInStep(Step):
         from ..azdo.client import AzureDevOps
         from ..azdo.errors import AzdoError
 
-        if credential.kind == "pat" and ctx.target.org_pending and not ctx.target.sandbox:
-            self._place(ctx)  # a served sandbox's profile host (Entra learnt it in _entra)
+        if credential.kind == "pat" and not ctx.target.sandbox and _served(ctx.target):
+            self._place(ctx)  # a served sandbox's profile host and SSH (Entra learnt them)
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
@@ -349,6 +353,20 @@ def device_code_blocked(ctx: Context) -> str:
         f"token{where} made for this one organisation; or the Azure CLI's sign-in (run az login, "
         "then choose Azure CLI)."
     )
+
+
+def _served(target) -> bool:
+    """No organisation yet on the service, or a loopback one (a served sandbox): where to sign in
+    and where SSH goes are learnt from it."""
+    from ..azdo.authority import is_loopback
+
+    return target.org_pending or is_loopback(target.org_url)
+
+
+def sandbox_ssh_alias(port: int) -> str:
+    """The `Host` name a served sandbox's SSH server gets in the real ~/.ssh (never the real
+    ssh.dev.azure.com, which stays the attendee's Azure DevOps)."""
+    return f"college-tui-sandbox-{port}"
 
 
 def _is_personal(email: str | None) -> bool:

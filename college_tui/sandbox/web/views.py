@@ -35,7 +35,7 @@ def _links(base: str, org: dict[str, Any], project: dict[str, Any] | None = None
     org_url = f"{base}/{_q(org['accountName'])}"
     links = {
         "org": org_url,
-        "keys": f"{org_url}/_usersSettings/keys",
+        "ssh_keys": f"{org_url}/_usersSettings/keys",  # not "keys": links.keys is dict.keys
         "tokens": f"{org_url}/_usersSettings/tokens",
     }
     if project is not None:

@@ -225,10 +225,7 @@ class SignInPanel(StepPanel):
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
         self.app.copy_to_clipboard(event.detail)
         if opened:
-            import webbrowser
-
-            url = event.url
-            self.app.run_here(lambda: webbrowser.open(url), name="browser")
+            self.app.open_in_browser(event.url, on_clipboard="the code is copied to the clipboard")
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
         # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=self.query_one(".panel-header"))
