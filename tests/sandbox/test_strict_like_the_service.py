@@ -4,8 +4,12 @@ page, refuses a signup for an organisation that exists, and links its SSH keys p
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 import requests
+
+from tests.sandbox.test_identity_provider import ADO, CLI, DEVICE, Idp
 
 BROWSER = {"Accept": "text/html"}
 EVIL = "evil.example"
@@ -104,3 +108,55 @@ def test_every_page_links_the_ssh_keys_page(sandbox):
     page = requests.get(sandbox.info.org_url, headers=BROWSER, timeout=10).text
     assert f'href="{sandbox.info.org_url}/_usersSettings/keys">SSH public keys' in page, page
     assert "built-in method" not in page
+
+
+def test_every_secret_the_sandbox_keeps_is_0600_again_at_each_start(start_sandbox, tmp_path):
+    """ca-key.pem and token-signing.key stayed 0644 when loosened (the database and host key
+    were tightened back): every secret is checked at each start."""
+    data = tmp_path / "data"
+    start_sandbox(data, ssh=True).stop()
+    secret_files = [
+        data / "identity" / "ca-key.pem",
+        data / "identity" / "server-key.pem",
+        data / "identity" / "token-signing.key",
+        data / "ssh_host_rsa_key",
+        data / "sandbox.db",
+    ]
+    for path in secret_files:
+        path.chmod(0o644)
+    (data / "identity").chmod(0o755)
+    start_sandbox(data, ssh=True)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in secret_files}
+    assert modes == {path.name: 0o600 for path in secret_files}
+    assert stat.S_IMODE((data / "identity").stat().st_mode) == 0o700
+
+
+def test_wrong_device_codes_are_limited_per_code_and_per_client(start_sandbox):
+    """300 wrong codes in 0.4 s were answered, and the right one still worked after: a pending
+    code is void after 10 wrong tries, and the page refuses a client after 30 (as Entra)."""
+    from college_tui.sandbox.identity.tokens import WRONG_CODES_PER_CLIENT, WRONG_CODES_PER_CODE
+
+    info = start_sandbox(device_code_interval=2).info
+    idp = Idp(info)
+
+    def device_code() -> dict:
+        return idp.post("/oauth2/v2.0/devicecode", client_id=CLI, scope=ADO).json()
+
+    def typed(flow: dict, code: str) -> requests.Response:
+        return requests.post(flow["verification_uri"], data={"otc": code}, timeout=10)
+
+    flow = device_code()
+    for attempt in range(WRONG_CODES_PER_CODE):
+        assert typed(flow, f"WRONG{attempt:04d}").status_code == 400
+    right = typed(flow, flow["user_code"])
+    assert right.status_code == 400 and "didn't work" in right.text  # void: not "Pick an account"
+    poll = idp.token(grant_type=DEVICE, device_code=flow["device_code"])
+    assert (poll.status_code, poll.json()["error"]) == (400, "expired_token"), poll.text
+
+    fresh = device_code()
+    for attempt in range(WRONG_CODES_PER_CLIENT - WRONG_CODES_PER_CODE):
+        typed(fresh, f"AGAIN{attempt:04d}")
+    newest = device_code()
+    locked = typed(newest, newest["user_code"])
+    assert locked.status_code == 429 and "Too many wrong codes" in locked.text
+    assert "Pick an account" not in locked.text

@@ -180,8 +180,17 @@ def routes(idp: IdentityProvider) -> list:
                 "<input type='text' name='otc' autocomplete='off'></label></p>\n"
                 "<button type='submit'>Next</button>\n</form>",
             )
+        client = request.client.host if request.client else ""
+        if idp.grants.client_locked(client):
+            return _page(
+                "Enter code",
+                "<p id='error'>Too many wrong codes were typed here. Wait 15 minutes, then ask "
+                "the application for a new code.</p>",
+                status=429,
+            )
         grant = idp.grants.device_by_user_code(code)
         if grant is None or grant.account is not None or grant.refused:
+            idp.grants.wrong_user_code(client)
             return _page(
                 "Enter code",
                 "<p id='error'>That code didn't work. Check the code and try again, or ask the "
