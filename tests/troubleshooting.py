@@ -41,7 +41,13 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     (
         "Step 1 — Sign in",
-        ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py", "azdo/remembered.py"],
+        [
+            "steps/signin.py",
+            "azdo/credentials.py",
+            "azdo/entra_errors.py",
+            "azdo/authority.py",
+            "azdo/remembered.py",
+        ],
     ),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from ..rules import DEVICE_CODE_BLOCKED
 from . import accounts as accts
 from .oauth import OAuthError, read_form
 from .tokens import CODE_SECONDS, Grant, split_scope
@@ -209,6 +210,8 @@ def routes(idp: IdentityProvider) -> list:
                 "<button type='submit'>Continue</button>\n</form>",
             )
         refused = accts.refusal(account, grant.tenant_segment, grant.client_id)
+        if idp.faults is not None and idp.faults.devicecode_blocked:
+            refused = DEVICE_CODE_BLOCKED
         if refused:
             grant.refused = refused
             return _error_page(OAuthError("invalid_grant", refused))

@@ -8,10 +8,11 @@ import subprocess
 from typing import Any
 from urllib.parse import quote
 
-from .. import repos
+from .. import repos, rules
 from ..api.core import _PROCESS_NAMES
 from ..api.lookups import find_project
 from ..api.members import find_member, org_members
+from ..rules import PAT_CREATION_RESTRICTED
 from ..service import Sandbox
 from .render import render
 
@@ -260,6 +261,7 @@ def tokens(sandbox: Sandbox, base: str, org: str):
         "tokens.html",
         title="Personal access tokens",
         org=doc,
+        restricted=PAT_CREATION_RESTRICTED if rules.on(sandbox, "pats_restricted") else "",
         user=sandbox.user,
         links=_links(base, doc),
     )

@@ -201,6 +201,15 @@ class SignInPanel(StepPanel):
             "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
         }
 
+    def show_outcome(self, text: str, *, failed: bool = False) -> None:
+        super().show_outcome(text, failed=failed)
+        from ...steps.signin import DEVICE_CODE_BLOCKED
+
+        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == "device-code":
+            # Offered in place: the browser chosen, one key press away.
+            self.query_one("#sign-in-auth", Select).value = "browser"
+            self.query_one(".primary", Button).label = "Sign in with the browser"
+
     # -- the device code ----------------------------------------------------------------------
 
     def show_handoff(self, event) -> None:
