@@ -73,6 +73,7 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "team_members": ("list the team members", "vso.project"),
     "ssh_keys": ("list your SSH keys", None),
     "add_ssh_key": ("upload your SSH key", None),
+    "revoke_ssh_key": ("revoke your SSH key's old registration", None),
     "repositories": ("list the repositories", "vso.code"),
     "get_repository": ("read the repository", "vso.code"),
     "create_repository": ("create the repository", "vso.code_manage"),
