@@ -38,7 +38,7 @@ from .gitaccess import (
 )
 from .importrepo import find_course_repo
 from .sshaccess import attendee_ssh_command
-from .sshrules import POLICY_OFF_NOTE, ssh_off
+from .sshrules import ssh_off
 
 if TYPE_CHECKING:
     from ..azdo.models import Repository
@@ -205,7 +205,12 @@ class CloneStep(Step):
             return self._https_url(repo), 'the answers say clone_protocol = "https"'
         if ssh_off(ctx):
             if choice == "ssh":
-                raise StepError(f"{POLICY_OFF_NOTE} Set clone_protocol to auto or https.")
+                raise StepError(
+                    "Your organisation's SSH policy is off, and the answers say clone_protocol = "
+                    '"ssh": set it to auto or https (the clone then goes over HTTPS), or ask an '
+                    "organisation owner to turn on Organization settings → Policies → SSH "
+                    "authentication."
+                )
             return self._https_url(repo), "your organisation's SSH policy is off"
         if choice == "auto":
             self.progress(ctx, "Checking that SSH gets through", 0.02)
