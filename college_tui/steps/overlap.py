@@ -25,26 +25,26 @@ if TYPE_CHECKING:
 EARLY = {"ssh-key": "organization", "members": "team"}
 # started early and waited for only at the end of the run (nothing after them needs them)
 AT_THE_END = frozenset({"members"})
-RUNNING = "running"  # the placeholder status of a step still running when its turn passes
+
+
+RunOne = Callable[["Step"], "StepResult"]
+Crashed = Callable[["Step", BaseException], "StepResult"]
 
 
 class _Background:
-    def __init__(self, step: Step, run_one: Callable[[Step], StepResult]) -> None:
+    def __init__(self, step: Step, run_one: RunOne, crashed: Crashed) -> None:
         self.step = step
         self.result: StepResult | None = None
         self.thread = threading.Thread(
-            target=self._run, args=(run_one,), name=f"step-{step.key}", daemon=True
+            target=self._run, args=(run_one, crashed), name=f"step-{step.key}", daemon=True
         )
         self.thread.start()
 
-    def _run(self, run_one: Callable[[Step], StepResult]) -> None:
+    def _run(self, run_one: RunOne, crashed: Crashed) -> None:
         try:
             self.result = run_one(self.step)
         except BaseException as exc:  # never lost: the runner's sentence for it
-            from .runner import FAILED, StepResult, describe_failure
-
-            message = describe_failure(exc, self.step.key, "apply")[0]
-            self.result = StepResult(self.step.key, self.step.title, FAILED, message=message)
+            self.result = crashed(self.step, exc)
 
     def join(self) -> StepResult:
         self.thread.join()
@@ -55,24 +55,21 @@ class _Background:
 class Overlap:
     """Which steps of one run start early, and their results when their turn comes."""
 
-    def __init__(
-        self, ctx: Context, steps: list[Step], run_one: Callable[[Step], StepResult]
-    ) -> None:
+    def __init__(self, ctx: Context, steps: list[Step], run_one: RunOne, crashed: Crashed) -> None:
         self.ctx = ctx
         self.steps = steps
         self.run_one = run_one
+        self.crashed = crashed
         self.background: dict[str, _Background] = {}
 
-    def result_of(self, step: Step) -> StepResult:
-        """Run `step` now, or take the result of its early start (a placeholder for one that
-        finishes at the end of the run)."""
+    def result_of(self, step: Step) -> StepResult | None:
+        """Run `step` now, or take the result of its early start (None: it still runs, and its
+        result comes from `finish`)."""
         started = self.background.get(step.key)
         if started is None:
             return self.run_one(step)
         if step.key in AT_THE_END:
-            from .runner import StepResult
-
-            return StepResult(step.key, step.title, RUNNING, "running in the background")
+            return None
         return started.join()
 
     def started(self, done: Step) -> None:
@@ -80,7 +77,7 @@ class Overlap:
         position = self.steps.index(done)
         for later in self.steps[position + 1 :]:
             if EARLY.get(later.key) == done.key and later.key not in self.background:
-                self.background[later.key] = _Background(later, self.run_one)
+                self.background[later.key] = _Background(later, self.run_one, self.crashed)
 
     def skip(self, step: Step) -> StepResult | None:
         """The result of `step` if it started early although an earlier step then failed."""

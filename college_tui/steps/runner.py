@@ -26,6 +26,7 @@ WARNING = "warning"  # applied, but something needs a look (e.g. a member could 
 TODO = "todo"  # plan: apply would do something
 FAILED = "failed"
 BLOCKED = "blocked"  # not run: an earlier step failed / is not done yet
+RUNNING = "running"  # started early, still running when its turn passed (steps/overlap.py)
 
 
 @dataclass
@@ -106,7 +107,7 @@ def run(
     keys = [step.key for step in chosen]
     if until and until in keys:
         chosen = chosen[: keys.index(until) + 1]
-    overlap = Overlap(ctx, chosen, lambda step: _run_one_remembering(ctx, step, report))
+    overlap = Overlap(ctx, chosen, lambda step: _run_one_remembering(ctx, step, report), _crashed)
     stopped = False
     try:
         for step in chosen:
@@ -121,7 +122,9 @@ def run(
             if only_inspect:
                 stopped = _run_step(ctx, step, only_inspect, report)
                 continue
-            result = overlap.result_of(step)
+            result = overlap.result_of(step) or StepResult(
+                step.key, step.title, RUNNING, "running in the background"
+            )
             report.results.append(result)
             stopped = result.status == FAILED
             if not stopped:
@@ -139,6 +142,13 @@ def _run_one_remembering(ctx: Context, step: Step, report: RunReport) -> StepRes
     if ctx.azdo is not None:
         ctx.azdo.remember_reads()
     return _run_one(ctx, step, False, report)
+
+
+def _crashed(step: Step, exc: BaseException) -> StepResult:
+    """The result of a background step that ended in an exception no step sentence caught."""
+    return StepResult(
+        step.key, step.title, FAILED, message=describe_failure(exc, step.key, "apply")[0]
+    )
 
 
 def _fill_in(report: RunReport, late: dict[str, StepResult]) -> None:
