@@ -28,6 +28,7 @@ from . import (
 from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
+from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
@@ -126,11 +127,16 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         git_route = githttp.match(path)
         if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
             git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
+            git_caller = caller(request.headers, sandbox, git_org)
             return await githttp.serve(
                 request,
                 sandbox,
                 git_route,
-                authorized=caller(request.headers, sandbox, git_org) is not None,
+                authorized=git_caller is not None
+                and (
+                    git_org is None
+                    or is_member(sandbox, git_org, user_of(sandbox, git_caller, git_org))
+                ),
             )
         if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
             # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
@@ -179,7 +185,11 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         who = caller(request.headers, sandbox, org_doc)
         if not route.anonymous and who is None:
             return unauthorized(request.headers, sandbox, base, org_doc)
-        acting = who.user_id if who is not None else None
+        if org_doc is not None and who is not None and not route.anonymous:
+            refused = refusal(sandbox, org_doc, who, method, host, route.template)
+            if refused is not None:  # not a member of this organisation (membership.py)
+                return _json(refused.status, refused.body())
+        acting = user_of(sandbox, who, org_doc) if who is not None else None
         raw = await request.body()
         body = None
         if raw:
