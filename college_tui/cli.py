@@ -91,7 +91,8 @@ DATA_OPTION = click.option(
 # Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
 FAULT_KINDS = (
     "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
-    "orgs=restricted"
+    "orgs=restricted, devicecode=blocked, pats=restricted, sshpolicy=off, guests=off, "
+    "licences=counted"
 )
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
@@ -446,7 +447,9 @@ def sandbox_serve(
     --faults rehearses what goes wrong: slow or failing requests (latency, 5xx, 429, drop), a
     closed SSH port (ssh=closed), an identity provider that demands multi-factor
     authentication (mfa=required, AADSTS50076) and a tenant that restricts who may create
-    organisations (orgs=restricted).
+    organisations (orgs=restricted); and today's rules: device code blocked by Conditional
+    Access (devicecode=blocked), no new PATs (pats=restricted), the SSH policy off
+    (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
     from .sandbox.ports import PortProblem, start_kept
@@ -458,8 +461,9 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         opening.refuse_second_serve(data)
+        config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
+        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None

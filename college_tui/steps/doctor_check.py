@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from ..visible import visible, visible_fields
+
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 # What `doctor --json` says it is; `class preflight` reads this kind and version only.
 REPORT_KIND, REPORT_VERSION = "college-tui doctor", 1
@@ -27,6 +29,9 @@ class Check:
     status: str  # OK, WARNING or PROBLEM
     found: str  # what the check saw, e.g. "OpenSSH_9.2p1"
     advice: str  # one sentence on what to do ("Nothing to do." when ok)
+
+    def __post_init__(self) -> None:
+        visible_fields(self)  # what was found may be the service's or a file's text
 
     @property
     def ok(self) -> bool:
@@ -116,7 +121,7 @@ def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
                 else f"{'':<{12 + width}}-> {check.advice}"
             )
     lines.append(verdict(checks))
-    return lines
+    return [visible(line) for line in lines]  # what the checks found came from the service
 
 
 def counted(number: int, noun: str) -> str:
