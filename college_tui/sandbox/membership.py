@@ -35,7 +35,13 @@ def is_member(sandbox: Sandbox, org: dict[str, Any], user_id: str) -> bool:
     if user_id.lower() == str(owner).lower():
         return True
     key = f"{org['accountName'].lower()}:{user_id.lower()}"
-    return sandbox.store.get("entitlement", key) is not None
+    if sandbox.store.get("entitlement", key) is not None:
+        return True
+    # Invited by address before the account first signed in: the invitation is theirs.
+    email = (sandbox.store.get("user", user_id) or {}).get("email") or ""
+    return bool(email) and bool(
+        sandbox.store.find("entitlement", org=org["accountName"], name=email.lower())
+    )
 
 
 def refusal(
