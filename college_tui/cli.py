@@ -91,7 +91,8 @@ DATA_OPTION = click.option(
 # Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
 FAULT_KINDS = (
     "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
-    "orgs=restricted"
+    "orgs=restricted, devicecode=blocked, pats=restricted, sshpolicy=off, guests=off, "
+    "licences=counted"
 )
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
@@ -334,6 +335,35 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
     raise SystemExit(exit_code(checks))
 
 
+# -- the instructor's day (#29) --------------------------------------------------------------------
+
+
+@main.group("class")
+def class_group() -> None:
+    """The instructor's view of a class: the pre-flight of doctor reports, the live state."""
+
+
+@class_group.command("preflight")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json_", is_flag=True, help="Print the result as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per attendee.")
+def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> None:
+    """Read the attendees' `doctor --json` reports (files, or folders of them): who is ready,
+    who is blocked by what, grouped by problem with the fix to send."""
+    from .steps.classview.preflight import preflight, preflight_csv, preflight_json
+    from .steps.classview.preflight import preflight_lines as lines
+
+    if as_json_ and as_csv:
+        raise click.UsageError("--json and --csv: choose one.")
+    result = preflight(list(files))
+    if as_json_ or as_csv:
+        click.echo((preflight_json if as_json_ else preflight_csv)(result), nl=as_json_)
+    else:
+        for line in lines(result, unicode_ok()):
+            click.echo(line)
+    raise SystemExit(0 if result.all_ready else EXIT_NOT_DONE)
+
+
 # -- the sandbox on its own ---------------------------------------------------------------------
 
 
@@ -379,7 +409,9 @@ def sandbox_serve(
     --faults rehearses what goes wrong: slow or failing requests (latency, 5xx, 429, drop), a
     closed SSH port (ssh=closed), an identity provider that demands multi-factor
     authentication (mfa=required, AADSTS50076) and a tenant that restricts who may create
-    organisations (orgs=restricted).
+    organisations (orgs=restricted); and today's rules: device code blocked by Conditional
+    Access (devicecode=blocked), no new PATs (pats=restricted), the SSH policy off
+    (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
     from .sandbox.ports import PortProblem, start_kept
@@ -391,8 +423,9 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         opening.refuse_second_serve(data)
+        config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults)
+        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None

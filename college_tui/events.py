@@ -1,7 +1,8 @@
 """Events: the only way progress leaves the engine (design.md).
 
 The TUI turns them into Textual messages, `college-tui apply` prints them as plain lines. They are
-plain frozen dataclasses and never carry a secret: the HTTP layer redacts at the source.
+plain frozen dataclasses and never carry a secret: the HTTP layer redacts at the source. Their
+text has its control characters made visible when they are made (visible.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .visible import visible_fields
+
 
 @dataclass(frozen=True)
 class Event:
     step: str  # the step's key ("sign-in", "project", ...), or "" for run-wide events
+
+    def __post_init__(self) -> None:
+        # Text from the service or files may hold terminal escapes: shown, never obeyed.
+        visible_fields(self)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)  # must NOT appear in the output
     untouched: bool = True  # nothing under the temp root changes (plan-like cases)
+    timeout: float = 45  # a FIFO opened for reading would block here forever
 
 
 def _write(name: str, data: bytes) -> Callable[[World], None]:
@@ -209,7 +210,11 @@ CASES: dict[str, Case] = {
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_bad_input_gets_a_sentence(tmp_path, name):
-    case = CASES[name]
+    run_case(tmp_path, CASES[name])
+
+
+def run_case(tmp_path: Path, case: Case) -> str:
+    """Run `case` as the attendee would and check what it promises; the output, for more."""
     world = World(tmp_path)
     world.home.mkdir()
     root = str(tmp_path)
@@ -224,7 +229,7 @@ def test_a_bad_input_gets_a_sentence(tmp_path, name):
         capture_output=True,
         encoding="utf-8",
         errors="backslashreplace",
-        timeout=45,  # a FIFO opened for reading would block here forever
+        timeout=case.timeout,
         stdin=subprocess.DEVNULL,
         cwd=tmp_path,
     )
@@ -237,6 +242,7 @@ def test_a_bad_input_gets_a_sentence(tmp_path, name):
         assert words not in out, out
     if case.untouched:
         assert tree_without_fifos(tmp_path) == before
+    return out
 
 
 def tree_without_fifos(root: Path) -> dict[str, str]:

@@ -41,7 +41,13 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     (
         "Step 1 — Sign in",
-        ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py", "azdo/remembered.py"],
+        [
+            "steps/signin.py",
+            "azdo/credentials.py",
+            "azdo/entra_errors.py",
+            "azdo/authority.py",
+            "azdo/remembered.py",
+        ],
     ),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
@@ -141,8 +147,10 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "opening/engine.py",
             "opening/sandbox_target.py",
             "opening/service_target.py",
+            "settings.py",
         ],
     ),
+    ("The sandbox's own answers", ["sandbox/guard.py", "sandbox/web/internal.py"]),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
 SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")

@@ -14,6 +14,7 @@ system's bundle for every other HTTPS call.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -171,6 +172,16 @@ def _ssh(about: dict) -> tuple[str, int, str | None] | None:
     return host, port, ssh.get("host_key") or None
 
 
+def _remove_ca_files() -> None:
+    """Remove the CA folders this process made (at exit: a credential may still read them)."""
+    import shutil
+
+    with _CA_LOCK:
+        for path in _CA_FILES.values():
+            shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+        _CA_FILES.clear()
+
+
 def _ca_file(pem: bytes) -> str:
     """A private file holding `pem` (a public certificate), made once per process and CA."""
     digest = hashlib.sha256(pem).hexdigest()
@@ -179,6 +190,8 @@ def _ca_file(pem: bytes) -> str:
         if path and os.path.exists(path):
             return path
         folder = tempfile.mkdtemp(prefix="college-tui-sandbox-ca-")  # 0700, ours alone
+        if not _CA_FILES:
+            atexit.register(_remove_ca_files)  # nothing left in the temp folder
         path = os.path.join(folder, "ca.pem")
         with open(path, "wb") as out:
             out.write(pem)

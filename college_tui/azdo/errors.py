@@ -105,6 +105,7 @@ class AzdoError(Exception):
         self.status = status
         self.type_key = type_key
         self.scope_hint = scope_hint
+        self.detail = ""  # for the activity log file only (an AADSTS code, a correlation id)
         super().__init__(self.message)
 
     def __str__(self) -> str:

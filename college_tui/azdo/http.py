@@ -31,6 +31,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..events import Emit, HttpCall, Waiting
+from .pacing import Pacing
 from .redact import redact_url
 from .retry import RATE_LIMIT_MESSAGE, parse_retry_after
 
@@ -70,6 +71,7 @@ class HttpObserver:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._not_before = 0.0  # monotonic time before which the service asked us not to call
+        self.pacing = Pacing()  # rate-limit headers for polls, adaptive bounds for batches
 
     # -- context: who gets the events of requests made on this thread ------------------------
 
@@ -171,6 +173,7 @@ class ObservingAdapter(HTTPAdapter):
         except Exception:
             elapsed = (time.monotonic() - started) * 1000
             observer._record(Exchange(method, url, None))
+            observer.pacing.observe(None, elapsed / 1000, {})
             observer.emit(
                 lambda step: HttpCall(step, method, redact_url(url), None, round(elapsed, 1))
             )
@@ -185,6 +188,7 @@ class ObservingAdapter(HTTPAdapter):
                 response.headers.get("Content-Type", ""),
             )
         )
+        observer.pacing.observe(response.status_code, elapsed / 1000, response.headers)
         observer.emit(
             lambda step: HttpCall(
                 step, method, redact_url(url), response.status_code, round(elapsed, 1)

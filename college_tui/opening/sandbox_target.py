@@ -11,10 +11,6 @@ from pathlib import Path
 
 from .options import Asker, Opened, TargetOptions, TargetRefused
 
-# Hidden knobs for tests: shorter sandbox clocks (the progressions stay real).
-FAST_ENV = "COLLEGE_TUI_SANDBOX_FAST"
-PROJECT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
-IMPORT_SECONDS_ENV = "COLLEGE_TUI_SANDBOX_IMPORT_SECONDS"
 EXIT_NOT_DONE = 1
 
 
@@ -37,6 +33,9 @@ def provisional_sandbox(options: TargetOptions):
     except ValueError as err:
         raise TargetRefused(str(err), "--faults") from None
     data, home = sandbox_dirs(options)
+    outside = home_outside(data)
+    if outside:  # before anything reads the answers: their ~ is this home
+        raise TargetRefused(outside, "--data")
     return Target(
         org_url="http://127.0.0.1/college-sandbox",
         profile_url="",
@@ -111,25 +110,43 @@ def refuse_unusable(data: Path) -> None:
         raise TargetRefused(foreign, "--data")
 
 
+def home_outside(data: Path) -> str | None:
+    """Why the sandbox home of `data` is not the sandbox's own, or None: its `home`, `home/.ssh`
+    or `home/college` resolving outside the data folder (a symlink to the real HOME would put the
+    rehearsal's key, ssh config and clone among the attendee's own files)."""
+    for part in ("home", "home/.ssh", "home/college"):
+        place = data / part
+        try:
+            if not place.is_symlink() and not place.exists():
+                continue
+            root, real = data.resolve(), place.resolve()
+        except (OSError, RuntimeError):  # unreadable or too long: data_problem says so
+            return None
+        if real != root and root not in real.parents:
+            return (
+                f"{_short(place)} leads outside the data folder ({_short(real)}): the "
+                "sandbox writes its SSH key, ssh config and clone there, never among your own "
+                "files. Remove that link or choose another folder with --data DIR; nothing was "
+                "changed."
+            )
+    return None
+
+
 def _short(path: Path) -> str:
     text = str(path)
     return text if len(text) <= 200 else f"{text[:90]}…{text[-90:]}"
 
 
 def sandbox_config():
-    """The sandbox's clocks: the service's own, or shorter ones from the test knobs."""
+    """The sandbox's clocks: the service's own, or shorter ones from the environment's settings
+    (a value that is not a number is refused with the setting's name: exit 2)."""
     from ..sandbox.service import SandboxConfig
+    from ..settings import SettingProblem, sandbox_clocks
 
-    values: dict[str, float] = {}
-    if os.environ.get(FAST_ENV):
-        values.update(project_create_seconds=0.5, import_seconds=0.3)
-    for env, name in (
-        (PROJECT_SECONDS_ENV, "project_create_seconds"),
-        (IMPORT_SECONDS_ENV, "import_seconds"),
-    ):
-        if os.environ.get(env):
-            values[name] = float(os.environ[env])
-    return SandboxConfig(**values)
+    try:
+        return SandboxConfig(**sandbox_clocks())
+    except SettingProblem as exc:
+        raise TargetRefused(exc.message) from None
 
 
 @contextlib.contextmanager
@@ -234,8 +251,9 @@ def start_sandbox(data: Path, faults: str | None, asker: Asker):
     """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
     from ..sandbox.ports import PortProblem, start_kept
 
+    config = sandbox_config()
     try:
-        kept = start_kept(data, faults=faults, config=sandbox_config())
+        kept = start_kept(data, faults=faults, config=config)
     except PortProblem as exc:
         raise TargetRefused(str(exc), usage=False) from None
     except OSError as exc:  # a read-only HOME or data folder: say that, not "its ports"

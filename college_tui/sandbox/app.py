@@ -24,10 +24,12 @@ from starlette.routing import Mount, Route
 from . import (
     api,  # noqa: F401  (registers every endpoint on the router)
     githttp,
+    rules,
 )
 from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
+from .guard import LoopbackGuard
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
@@ -103,6 +105,20 @@ def _to_response(reply: Reply, method: str) -> Response:
     )
 
 
+def _repos_refusal(sandbox: Sandbox, org: dict[str, Any] | None, who: Any) -> str | None:
+    """A Stakeholder's request to Azure Repos, refused under `licences=counted` (rules.py)."""
+    if org is None or who is None or not who.user_id or not rules.on(sandbox, "licences_counted"):
+        return None
+    from .api.members import find_member
+
+    name = org.get("accountName") or ""
+    member = find_member(sandbox, name, user_id=who.user_id)
+    user = sandbox.store.get("user", who.user_id) if member is None else None
+    if user is not None:  # an invited account signed in: its entitlement is by address
+        member = find_member(sandbox, name, principal=user.get("email") or "")
+    return rules.repos_refusal(sandbox, member)
+
+
 def create_app(sandbox: Sandbox, faults: Faults | None = None):
     """The sandbox's ASGI app, wrapped in fault injection when faults are configured."""
 
@@ -126,11 +142,12 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         git_route = githttp.match(path)
         if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
             git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
+            git_caller = caller(request.headers, sandbox, git_org)
+            refused = _repos_refusal(sandbox, git_org, git_caller)
+            if refused:
+                return Response(refused, status_code=403, media_type="text/plain")
             return await githttp.serve(
-                request,
-                sandbox,
-                git_route,
-                authorized=caller(request.headers, sandbox, git_org) is not None,
+                request, sandbox, git_route, authorized=git_caller is not None
             )
         if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
             # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
@@ -180,6 +197,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         if not route.anonymous and who is None:
             return unauthorized(request.headers, sandbox, base, org_doc)
         acting = who.user_id if who is not None else None
+        if "_apis/git" in route.template.lower():
+            refused = _repos_refusal(sandbox, org_doc, who)
+            if refused:
+                return _json(403, error_body("UnauthorizedRequestException", refused))
         raw = await request.body()
         body = None
         if raw:
@@ -246,10 +267,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         from .identity.pages import routes as page_routes
 
         routes.insert(0, Mount("/_idp", routes=page_routes(identity)))
-    app = Starlette(routes=routes)
+    app: Any = Starlette(routes=routes)
     if faults is not None and faults.active:
-        return FaultInjector(app, faults)
-    return app
+        app = FaultInjector(app, faults)
+    return LoopbackGuard(app)  # loopback Host names only, no changes from another site
 
 
 async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:

@@ -67,6 +67,19 @@ class Call:
     def flag(self, name: str) -> bool:
         return (self.q(name) or "").lower() == "true"
 
+    def paging(self, default_top: int = 100) -> tuple[int, int]:
+        """(`$skip`, `$top`) of a list the service pages that way; `$top` defaults as the
+        service's does (100 for teams and team members, 101 for pull requests)."""
+        from .errors import ServiceError
+
+        try:
+            skip, top = int(self.q("$skip") or 0), int(self.q("$top") or default_top)
+        except ValueError as err:
+            raise ServiceError(
+                400, "InvalidArgumentValueException", f"Paging parameters must be numbers: {err}"
+            ) from None
+        return max(0, skip), max(0, top)
+
 
 Handler = Callable[[Call], "Reply | dict[str, Any] | None"]
 

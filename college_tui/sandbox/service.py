@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import threading
 import time
@@ -11,10 +10,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from .store import Store
 
 DEFAULT_ORG = "college-sandbox"
@@ -31,8 +31,11 @@ class SandboxConfig:
     import_seconds: float = 2.0  # queued -> inProgress -> completed
     # Lifetime of the Entra tokens the identity provider issues (Microsoft: one hour); tests and
     # `COLLEGE_TUI_SANDBOX_TOKEN_SECONDS` shorten it so refreshes happen in a run.
-    token_seconds: int = int(os.environ.get("COLLEGE_TUI_SANDBOX_TOKEN_SECONDS") or 3600)
+    token_seconds: int = field(default_factory=settings.token_seconds)
     device_code_interval: int = 5  # seconds between device-code polls (Microsoft: 5)
+    # The clock long-running jobs (project creation, imports) move along with: a test holds a
+    # clock of its own to decide when a job moves, never racing the wall clock.
+    clock: Callable[[], float] = time.time
 
 
 def descriptor(prefix: str, raw: str) -> str:
@@ -167,13 +170,13 @@ class Sandbox:
         self.store.put(
             "job",
             f"{job_type}:{target}",
-            {"type": job_type, "target": target, "started": time.time(), **data},
+            {"type": job_type, "target": target, "started": self.config.clock(), **data},
         )
 
     def advance(self) -> None:
         """Move every job along; called before each request, so progress needs no extra thread."""
         with self.jobs_lock:
-            now = time.time()
+            now = self.config.clock()
             for job in self.store.find("job"):
                 runner = JOB_RUNNERS.get(job["type"])
                 if runner and runner(self, job, now - job["started"]):

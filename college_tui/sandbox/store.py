@@ -140,9 +140,12 @@ class Store:
         org: str | None = None,
         parent: str | None = None,
         name: str | None = None,
+        window: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
-        """Documents of a kind, oldest first; `name` matches case-insensitively like the service."""
-        sql, args = "SELECT data FROM docs WHERE kind=?", [kind]
+        """Documents of a kind, oldest first; `name` matches case-insensitively like the service.
+        `window` = (skip, top) reads one page of them (a list the service pages)."""
+        sql = "SELECT data FROM docs WHERE kind=?"
+        args: list[Any] = [kind]
         for column, value in (("org", org), ("parent", parent)):
             if value is not None:
                 sql += f" AND {column}=? COLLATE NOCASE"
@@ -151,6 +154,9 @@ class Store:
             sql += " AND name=? COLLATE NOCASE"
             args.append(name)
         sql += " ORDER BY created, rowid"
+        if window is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [max(0, window[1]), max(0, window[0])]
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
         return [self._loads(r[0]) for r in rows]

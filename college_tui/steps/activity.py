@@ -56,8 +56,9 @@ class ActivityFile:
     def write(self, line: str) -> str:
         """Append one line (redacted), with the time; return the line as written."""
         from ..azdo.redact import redact
+        from ..visible import visible
 
-        line = redact(line)
+        line = visible(redact(line))
         with self._lock:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..events import Emit, Note, StepProgress
+from ..visible import visible_fields
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from .state import RunState
 
 T = TypeVar("T")
+
+# The longest pause between two probes of a service-side wait (project creation, import): the
+# operations and import requests answer cheap GETs, and every second seen late is a second on
+# the whole flow's critical path (issue 28).
+POLL_CAP = 0.5
 
 
 class StepError(Exception):
@@ -70,6 +76,7 @@ class Context:
     def service(self, step: str) -> AzureDevOps:
         if self.azdo is None:
             raise NotReady("Not signed in yet: run the sign-in step first.")
+        self.azdo.use_ssh_alias(self.target.ssh_alias)
         return self.azdo.for_step(step)
 
     def sleep(self, seconds: float) -> None:
@@ -83,12 +90,16 @@ class Context:
         *,
         timeout: float,
         what: str,
-        first: float = 0.5,
-        factor: float = 1.6,
-        cap: float = 5.0,
+        first: float = 0.1,
+        factor: float = 1.5,
+        cap: float = POLL_CAP,
     ) -> T:
         """Call `probe` until it returns something other than None, with backoff, bounded.
 
+        The first probe goes at once; the pauses grow from `first` to `cap`, so a result is
+        seen at most `cap` (plus one request) after it is ready. When the service says it is
+        busy (X-RateLimit-Delay, or little of its quota left) the pause is at least what it
+        asks; a Retry-After is waited out before the next request anyway (azdo/http.py).
         Raises StepError("Gave up waiting for {what} after N s ...") when `timeout` passes.
         """
         deadline = time.monotonic() + timeout
@@ -105,7 +116,8 @@ class Context:
                     f"Gave up waiting for {what} after {timeout:g} s. Run the step "
                     "again to keep waiting."
                 )
-            self.sleep(min(delay, left))
+            busy = self.azdo.rate_limit_pause() if self.azdo is not None else 0.0
+            self.sleep(min(max(delay, busy), left))
             delay = min(delay * factor, cap)
 
 
@@ -118,12 +130,18 @@ class Inspection:
     todo: str = ""  # what apply would do, when not done
     facts: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        visible_fields(self)  # names from the service: shown, never obeyed by the terminal
+
 
 @dataclass(frozen=True)
 class Outcome:
     summary: str
     already_done: bool = False
     warnings: tuple[str, ...] = ()  # finished, but something needs a look (a member not added)
+
+    def __post_init__(self) -> None:
+        visible_fields(self)
 
 
 class Step:

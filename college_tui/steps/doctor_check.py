@@ -10,7 +10,11 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from ..visible import visible, visible_fields
+
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
+# What `doctor --json` says it is; `class preflight` reads this kind and version only.
+REPORT_KIND, REPORT_VERSION = "college-tui doctor", 1
 HTTPS_FALLBACK = (
     'set clone_protocol = "https" in your answers file to clone and push over HTTPS instead'
 )
@@ -25,6 +29,9 @@ class Check:
     status: str  # OK, WARNING or PROBLEM
     found: str  # what the check saw, e.g. "OpenSSH_9.2p1"
     advice: str  # one sentence on what to do ("Nothing to do." when ok)
+
+    def __post_init__(self) -> None:
+        visible_fields(self)  # what was found may be the service's or a file's text
 
     @property
     def ok(self) -> bool:
@@ -67,9 +74,6 @@ def safely(check: Callable[[], Check]) -> Check:
 # -- output -------------------------------------------------------------------------------------
 
 
-# -- output -------------------------------------------------------------------------------------
-
-
 def exit_code(checks: list[Check]) -> int:
     """0 when nothing is a problem (warnings allowed), 1 otherwise."""
     return 0 if all(check.ok for check in checks) else 1
@@ -77,9 +81,21 @@ def exit_code(checks: list[Check]) -> int:
 
 def as_json(checks: list[Check]) -> str:
     """The results for instructors who collect them: one JSON object."""
+    import platform
+
+    from .. import __version__
+
     counts = {status: sum(c.status == status for c in checks) for status in (OK, WARNING, PROBLEM)}
     return json.dumps(
-        {"ok": exit_code(checks) == 0, "counts": counts, "checks": [asdict(c) for c in checks]},
+        {
+            "report": REPORT_KIND,
+            "version": REPORT_VERSION,
+            "made_by": f"college-tui {__version__}",
+            "system": f"{platform.system()} {platform.release()}".strip(),
+            "ok": exit_code(checks) == 0,
+            "counts": counts,
+            "checks": [asdict(c) for c in checks],
+        },
         indent=2,
         ensure_ascii=False,
     )
@@ -105,7 +121,7 @@ def doctor_lines(checks: list[Check], unicode: bool = True) -> list[str]:
                 else f"{'':<{12 + width}}-> {check.advice}"
             )
     lines.append(verdict(checks))
-    return lines
+    return [visible(line) for line in lines]  # what the checks found came from the service
 
 
 def counted(number: int, noun: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+from .base import POLL_CAP, Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -55,7 +55,9 @@ class ImportStep(Step):
         "side into a new, empty repository, history and branches included."
     )
 
-    def __init__(self, timeout: float = 900.0, first_poll: float = 1.0, poll_cap: float = 5.0):
+    def __init__(
+        self, timeout: float = 900.0, first_poll: float = 0.1, poll_cap: float = POLL_CAP
+    ) -> None:
         self.timeout = timeout  # how long to wait for the import to end
         self.first_poll = first_poll
         self.poll_cap = poll_cap
@@ -186,7 +188,6 @@ class ImportStep(Step):
             timeout=self.timeout,
             what=f"the import into {repo.name} to finish",
             first=self.first_poll,
-            factor=1.5,
             cap=self.poll_cap,
         )
 

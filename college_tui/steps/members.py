@@ -6,9 +6,12 @@ refuse one person with HTTP 200 and `isSuccess: false`; that is that person's fa
 service's words), the others go on. The step then finishes with a warning naming who is missing,
 and `college-tui check` reports them.
 
-Long lists run MAX_PARALLEL at a time (a class of 200 takes seconds, not minutes), all through one
-facade: when the service answers 429 with Retry-After, every worker waits it out, not only the
-one that was told (azdo/http.py). Each colleague costs two requests: the invitation and the team
+Long lists run several at a time, all through one facade: START_PARALLEL at first, one more
+each time as many answers came back quickly, up to MAX_PARALLEL, and half as many after a 429, a
+Retry-After, a rate-limit delay or a slow answer (azdo/pacing.py), so a class of 2,000 takes under
+a minute at the real service's latency without pressing it harder than it answers. When the
+service answers 429 with Retry-After, every worker waits it out, not only the one that was told
+(azdo/http.py). Each colleague costs two requests: the invitation and the team
 membership (a PUT: adding someone already there changes nothing, so nothing is checked first).
 """
 
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 from .answers import AnswersError, Member
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
-MAX_PARALLEL = 4
+START_PARALLEL = 4
+MAX_PARALLEL = 32
 
 ADDED = "added"
 ALREADY = "already in the team"
@@ -132,7 +136,7 @@ class MembersStep(Step):
         total: int,
         done_before: int,
     ) -> list[MemberResult]:
-        """Invite and add `todo`, at most MAX_PARALLEL at once; events leave from this thread."""
+        """Invite and add `todo`, an adaptive number at once; events leave from this thread."""
         if not todo:
             return []
         events: queue.Queue = queue.Queue()
@@ -145,19 +149,23 @@ class MembersStep(Step):
 
         def one(member: Member) -> None:
             try:
-                if ctx.cancel.is_set():
-                    finished.put((member, MemberResult(member.email, FAILED, "cancelled")))
-                else:
-                    finished.put((member, add_member(svc, member, project_id, container)))
+                with limit.slot():
+                    if ctx.cancel.is_set():
+                        finished.put((member, MemberResult(member.email, FAILED, "cancelled")))
+                    else:
+                        finished.put((member, add_member(svc, member, project_id, container)))
             except Exception as exc:  # one person's trouble never stops the others
                 finished.put((member, exc))
 
         results: list[MemberResult] = []
         done = done_before
         failed = dict(ctx.state.get(self.key).get("failed", {}))
-        with ThreadPoolExecutor(
-            max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
-        ) as pool:
+        with (
+            svc.concurrency(START_PARALLEL, MAX_PARALLEL) as limit,
+            ThreadPoolExecutor(
+                max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
+            ) as pool,
+        ):
             for member in todo:
                 pool.submit(one, member)
             while len(results) < len(todo):

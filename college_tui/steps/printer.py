@@ -18,6 +18,7 @@ from ..events import (
     StepStarted,
     Waiting,
 )
+from ..visible import visible
 
 _UNICODE = {
     "ok": "✓",
@@ -53,7 +54,11 @@ class Printer:
         self._last_progress: dict[str, str] = {}  # step -> message of its last progress line
 
     def line(self, event: Event) -> str | None:
-        """The line for `event`, or None when it is not shown."""
+        """The line for `event`, or None when it is not shown (control characters visible)."""
+        line = self._line(event)
+        return None if line is None else visible(line)
+
+    def _line(self, event: Event) -> str | None:
         m = self.marks
         tag = f"[{event.step}] " if event.step else ""
         if isinstance(event, HttpCall):
@@ -118,7 +123,7 @@ def plan_lines(report, unicode: bool = True, apply_command: str = "") -> list[st
     else:
         does = f"; `{apply_command}` does them." if apply_command else "."
         lines.append(f"{len(todo)} of {len(report.results)} step(s) left to do{does}")
-    return lines
+    return [visible(line) for line in lines]
 
 
 def check_lines(items, unicode: bool = True) -> list[str]:
@@ -134,4 +139,4 @@ def check_lines(items, unicode: bool = True) -> list[str]:
             lines.append(f"{m['fail']} missing  {item.label}: {item.detail}")
     done = sum(1 for i in items if i.ok)
     lines.append(f"{done} of {len(items)} challenge outcomes done.")
-    return lines
+    return [visible(line) for line in lines]

@@ -29,7 +29,7 @@ class ProjectStep(Step):
     def heading(self, answers) -> str:
         return f"Create the project {answers.project} ({answers.process})"
 
-    def __init__(self, timeout: float = 600.0, first_poll: float = 0.5) -> None:
+    def __init__(self, timeout: float = 600.0, first_poll: float = 0.1) -> None:
         self.timeout = timeout
         self.first_poll = first_poll
 
@@ -80,7 +80,6 @@ class ProjectStep(Step):
             lambda: svc.get_project(answers.project),
             timeout=60,
             what=f"the project {answers.project} to appear",
-            first=0.3,
         )
         ctx.state.forget(self.key, "operation_id")
         ctx.state.update(self.key, project_id=project.id)
@@ -197,8 +196,6 @@ class ProjectStep(Step):
             timeout=self.timeout,
             what=f"the project {ctx.answers.project}",
             first=self.first_poll,
-            factor=1.5,
-            cap=5.0,
         )
         if op.status.lower() != "succeeded":
             ctx.state.forget(self.key, "operation_id")

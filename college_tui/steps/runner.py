@@ -7,8 +7,6 @@ an unexpected exception also ends that way, with the traceback in a log file (ne
 
 from __future__ import annotations
 
-import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,6 +186,14 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
     return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)
 
 
+APOLOGY = "Sorry: something unexpected went wrong in college-tui."
+
+
+def apology(report_path: str | None) -> str:
+    """What the wizard says of a bug of ours outside a step, naming the crash report."""
+    return f"{APOLOGY} The details are in {report_path}." if report_path else APOLOGY
+
+
 def describe_failure(
     exc: BaseException, step_key: str, phase: str, secrets: Secrets | None = None
 ) -> tuple[str, Path | None]:
@@ -222,26 +228,9 @@ def azdo_message(exc: Any) -> str:
 def write_crash_log(
     exc: BaseException, step_key: str, phase: str, secrets: Secrets | None = None
 ) -> Path | None:
-    """Write the traceback (secrets replaced by ***) under the state dir; None if impossible.
+    """The crash report of a step's unexpected exception (steps/crash_report.py); None if
+    it cannot be written."""
+    from .crash_report import write_crash_report  # importlib.metadata: ~30 ms, on a crash only
 
-    Only the traceback's text is written, never its frames' locals. Besides this run's PAT and
-    passphrase, `redact` removes what the azdo layer registered (an Entra token, the Basic header
-    form of the PAT) and secret shapes (Authorization values, tokens in URLs).
-    """
-    from ..azdo.redact import redact
-    from ..workstation.atomic import write_atomic
-    from .state import state_dir
-
-    text = "".join(traceback.format_exception(exc))
-    for secret in (secrets.pat, secrets.key_passphrase) if secrets else ():
-        if secret:
-            text = text.replace(secret, "***")
-    text = redact(text)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    path = state_dir() / "logs" / f"{stamp}-{step_key}-{phase}.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text, mode=0o600)
-    except Exception:
-        return None
-    return path
+    known = (secrets.pat, secrets.key_passphrase) if secrets else ()
+    return write_crash_report(exc, f"{step_key}-{phase}", known)

@@ -15,6 +15,10 @@ from .base import Context, Inspection, Outcome, Step, StepError
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
 
+# Conditional Access blocks the device-code flow in many tenants (2025): the sentence that says
+# so (azdo/credentials.py says the same; the sign-in panel offers the browser on seeing it).
+DEVICE_CODE_BLOCKED = "Your organisation blocks device-code sign-in"
+
 # Personal Microsoft account domains: Entra cannot issue Azure DevOps tokens for them.
 PERSONAL_DOMAINS = (
     "outlook.com",
@@ -221,8 +225,12 @@ class SignInStep(Step):
             # A served sandbox reached as a service: its profile host and SSH server, said by it.
             changes: dict = {"profile_url": place.profile_url}
             if place.ssh:
+                # Its own alias: the real ~/.ssh never gets a block or a pin for the real host.
                 changes.update(
-                    ssh_hostname=place.ssh[0], ssh_port=place.ssh[1], ssh_host_key=place.ssh[2]
+                    ssh_alias=sandbox_ssh_alias(place.ssh[1]),
+                    ssh_hostname=place.ssh[0],
+                    ssh_port=place.ssh[1],
+                    ssh_host_key=place.ssh[2],
                 )
             ctx.target = replace(target, **changes)
         return place
@@ -233,8 +241,8 @@ class SignInStep(Step):
         from ..azdo.client import AzureDevOps
         from ..azdo.errors import AzdoError
 
-        if credential.kind == "pat" and ctx.target.org_pending and not ctx.target.sandbox:
-            self._place(ctx)  # a served sandbox's profile host (Entra learnt it in _entra)
+        if credential.kind == "pat" and not ctx.target.sandbox and _served(ctx.target):
+            self._place(ctx)  # a served sandbox's profile host and SSH (Entra learnt them)
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
@@ -268,6 +276,8 @@ class SignInStep(Step):
         status = getattr(exc, "status", None)
         if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
             return msa_message(ctx)
+        if getattr(exc, "type_key", None) == "DeviceCodeBlocked":
+            return device_code_blocked(ctx)
         if status == 404:
             return (
                 f"Sign-in failed: the organisation {ctx.target.org} was not found at "
@@ -325,6 +335,38 @@ def msa_message(ctx: Context | None = None) -> str:
         f"access token at {where} with exactly these scopes, choose Personal access token "
         f"as the way to sign in here and paste it. {scopes_text()}"
     )
+
+
+def device_code_blocked(ctx: Context) -> str:
+    """Device code refused by Conditional Access: one sentence, then the ways that work."""
+    where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
+    over_ssh = (
+        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
+        "docs/attendee.md shows"
+        if suggested_auth() == "device-code"
+        else ""
+    )
+    return (
+        "Your organisation blocks device-code sign-in (a Conditional Access policy). Ways that "
+        "work: browser sign-in "
+        f'(Browser in the wizard, auth = "browser" in the answers{over_ssh}); a personal access '
+        f"token{where} made for this one organisation; or the Azure CLI's sign-in (run az login, "
+        "then choose Azure CLI)."
+    )
+
+
+def _served(target) -> bool:
+    """No organisation yet on the service, or a loopback one (a served sandbox): where to sign in
+    and where SSH goes are learnt from it."""
+    from ..azdo.authority import is_loopback
+
+    return target.org_pending or is_loopback(target.org_url)
+
+
+def sandbox_ssh_alias(port: int) -> str:
+    """The `Host` name a served sandbox's SSH server gets in the real ~/.ssh (never the real
+    ssh.dev.azure.com, which stays the attendee's Azure DevOps)."""
+    return f"college-tui-sandbox-{port}"
 
 
 def _is_personal(email: str | None) -> bool:

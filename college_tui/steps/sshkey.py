@@ -315,7 +315,7 @@ class SshKeyStep(Step):
         if change != "unchanged":
             source = (
                 "the sandbox's host key"
-                if ctx.target.sandbox
+                if ctx.target.sandbox or ctx.target.ssh_host_key
                 else "the host key Microsoft publishes"
             )
             self.note(

@@ -12,17 +12,20 @@ from collections.abc import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.widgets import Input
 
 from ..steps.activity import ActivityFile
+from ..steps.runner import apology
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
 from .size_notice import SizeNotice
+from .textual_private import AppWithOneCrashPath
 from .wizard_model import QUIT_NOW, QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
 
 
-class CollegeApp(App[None]):
+class CollegeApp(AppWithOneCrashPath):
     CSS_PATH = "college.tcss"
     TITLE = "college-tui"
     SUB_TITLE = "AI Developer College · Azure DevOps setup"
@@ -91,6 +94,36 @@ class CollegeApp(App[None]):
             work, name=name, group=name, thread=True, exit_on_error=False, description=name
         )
 
+    # -- bugs of ours ---------------------------------------------------------------------------
+
+    def crashed(self, error: Exception) -> str:
+        """An exception nobody handled (an event handler's bug): the app exits with code 1 and,
+        once the terminal is restored, prints this sentence naming the crash report."""
+        return self.report_crash(error, "event-loop")
+
+    def report_crash(self, error: BaseException, where: str) -> str:
+        """Write the redacted crash report (steps/crash_report.py) and return the apology.
+
+        The one writer for both paths: a worker's failure (the app goes on) and an unhandled
+        exception (the app exits). Whatever is typed into a password field is hidden too, even
+        before the engine has registered it as a secret."""
+        from ..steps.crash_report import write_crash_report
+
+        path = write_crash_report(error, f"wizard-{where}", self.typed_secrets())
+        return apology(self.scrub(str(path)) if path else None)
+
+    def typed_secrets(self) -> list[str]:
+        """The values of every password field on every screen (never raises)."""
+        try:
+            return [
+                field.value
+                for screen in self.screen_stack
+                for field in screen.query(Input)
+                if field.password and field.value
+            ]
+        except Exception:
+            return []
+
     def scrub(self, text: str) -> str:
         """Text as shown on screen (tests hide ports and temp paths here)."""
         return self._scrub(text) if self._scrub else text
@@ -153,9 +186,17 @@ class CollegeApp(App[None]):
             self.notify("There is no pull request yet.", severity="warning")
 
     def open_link(self, url: str) -> None:
-        """Copy a page's link to the clipboard and open it in the browser, off the event loop
-        (webbrowser may block); where no browser opens, say the link is on the clipboard."""
-        import webbrowser
-
+        """Copy a page's link to the clipboard and open it in the browser."""
         self.copy_to_clipboard(url)  # OSC 52: works over SSH and where no browser opens
-        self.run_here(lambda: webbrowser.open(url), name="browser")
+        self.open_in_browser(url, on_clipboard="the link is copied to the clipboard")
+
+    def open_in_browser(self, url: str, *, on_clipboard: str) -> None:
+        """Open `url` in the browser off the event loop (webbrowser may block); where none
+        opens, say what the clipboard holds (`on_clipboard`: the caller copied it)."""
+
+        def open_page() -> str | None:
+            import webbrowser
+
+            return None if webbrowser.open(url) else f"No browser opened here: {on_clipboard}."
+
+        self.run_here(open_page, name="browser")

@@ -8,7 +8,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from . import textual_private
-from .wizard_model import APOLOGY
 
 
 def presize(screen: Screen) -> None:
@@ -23,11 +22,6 @@ def presize(screen: Screen) -> None:
         {name: True for name in textual_private.breakpoint_classes(screen, width, breakpoints)}
     )
     screen.update_classes(classes, update=False)
-
-
-def apology(log_path) -> str:
-    """The sentence for a bug of ours, with the file that holds its details."""
-    return f"{APOLOGY} The details are in {log_path}." if log_path else APOLOGY
 
 
 class CollegeScreen(Screen):
@@ -45,17 +39,15 @@ class CollegeScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one path for a worker's failure (every worker runs with exit_on_error=False):
-        the traceback goes to a log file, the screen says sorry and where that file is."""
+        the crash report is written as for any bug (CollegeApp.report_crash), the screen says
+        sorry and where the report is, and the app goes on."""
         worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.name == "browser" and not worker.result:
-            # app.open_link copied the link first
-            self.app.notify("No browser opened here: the link is copied to the clipboard.")
+        if event.state == WorkerState.SUCCESS and worker.name == "browser" and worker.result:
+            self.app.notify(worker.result)  # app.open_in_browser: what the clipboard holds
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
-        from ..steps.runner import write_crash_log
-
-        log_path = write_crash_log(event.worker.error, "wizard", event.worker.name or "worker")
-        self.show_apology(apology(self.app.scrub(str(log_path)) if log_path else None), worker)
+        sentence = self.app.report_crash(event.worker.error, f"worker-{worker.name or 'unnamed'}")
+        self.show_apology(sentence, worker)
 
     def show_apology(self, text: str, worker: Worker) -> None:
         """Say sorry on this screen (the wizard: its status and log too)."""

@@ -11,14 +11,46 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
+from rich.text import Text
+from textual.app import App
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.widgets import Footer, Log, OptionList
+
+from ..steps.runner import APOLOGY
 
 if TYPE_CHECKING:
     from textual.events import ScreenResume
     from textual.screen import Screen
     from textual.widget import Widget
+
+
+class AppWithOneCrashPath(App[None]):
+    """An App whose every unhandled exception goes to `crashed(error) -> sentence`.
+
+    Textual sends each exception nobody handled (an event handler's, a timer's, a worker's with
+    exit_on_error) to `App._handle_exception`, which exits printing a traceback with the frames'
+    locals (a PAT typed into a form among them). Here the app exits the same way (exit code 1,
+    the terminal restored first) and prints `crashed`'s sentence instead. Pilot's `run_test`
+    still re-raises the first such exception, so a test sees the bug."""
+
+    def crashed(self, error: Exception) -> str:
+        """Report `error` and return the one sentence the user reads after the exit."""
+        raise NotImplementedError
+
+    def _handle_exception(self, error: Exception) -> None:
+        try:
+            sentence = self.crashed(error)
+        except Exception:  # the report itself failed: still no traceback on the screen
+            sentence = APOLOGY
+        self._return_code = 1
+        if self._exception is None:  # what Textual's own handler keeps for run_test
+            self._exception = error
+            self._exception_event.set()
+        # One line the terminal wraps itself: a path folded or cropped by Rich would not copy
+        # whole (soft_wrap: the error console neither wraps nor crops what it prints).
+        self.error_console.soft_wrap = True
+        self.panic(Text(sentence, no_wrap=True, overflow="ignore"))
 
 
 def quiet_focus() -> Reactive:

@@ -32,7 +32,6 @@ ASK_FIRST = "ask-first"
 QUIT_QUESTION = (
     "A step is running. Quit now? The step is cancelled cleanly and can be run again later."
 )
-APOLOGY = "Sorry: something unexpected went wrong in college-tui."
 
 
 # -- effects (what the screen does) -----------------------------------------------------------

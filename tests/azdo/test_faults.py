@@ -117,7 +117,7 @@ def test_a_request_that_takes_too_long_times_out_and_is_explained(start_sandbox,
 
     from .conftest import fast_policy
 
-    slow = start_sandbox(faults="latency=0.5")
+    slow = start_sandbox(faults="latency=1.5")  # far beyond the 0.1 s read timeout, even under load
     azdo = AzureDevOps(
         slow.info.org_url,
         slow.info.profile_url,
@@ -131,7 +131,7 @@ def test_a_request_that_takes_too_long_times_out_and_is_explained(start_sandbox,
         azdo.processes()
     assert "the request timed out" in failure.value.message
     assert [c.status for c in recorder.calls()] == [None, None]
-    assert all(c.duration_ms < 450 for c in recorder.calls())
+    assert all(c.duration_ms < 1200 for c in recorder.calls())  # cut short, not answered
 
 
 def test_a_wait_ends_at_once_when_the_attendee_cancels(flaky, connect, recorder):

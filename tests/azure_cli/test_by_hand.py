@@ -23,6 +23,9 @@ from college_tui.steps.sshkey import SshKeyStep
 from tests.conftest import connect
 from tests.steps.conftest import Recorder, sandbox_target
 
+# Installs the Azure CLI: run with `pytest -m interop` (tests/interop_envs.py).
+pytestmark = pytest.mark.interop
+
 # A line of a sequence that is a command (the rest is what the panel says around them).
 _COMMAND = re.compile(r"^(az|git|cd|mkdir|G=\$\()\b")
 QUICK = dict(project_create_seconds=0.05, import_seconds=0.05)

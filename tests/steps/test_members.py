@@ -10,7 +10,7 @@ import pytest
 from college_tui.azdo.client import AzureDevOps
 from college_tui.events import StepProgress
 from college_tui.steps.answers import Answers, Member
-from college_tui.steps.members import MembersStep
+from college_tui.steps.members import MAX_PARALLEL, MembersStep
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
@@ -136,7 +136,7 @@ def test_no_colleagues_means_nothing_to_do(with_project, make_ctx):
     )
 
 
-def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
+def test_a_long_list_runs_several_at_once_bounded_and_events_leave_from_the_caller(
     with_project, make_ctx, monkeypatch
 ):
     active, peak, lock = [0], [0], threading.Lock()
@@ -166,7 +166,7 @@ def test_a_long_list_runs_at_most_four_at_once_and_events_leave_from_the_caller(
     ctx.emit = emit
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok
-    assert 1 < peak[0] <= 4
+    assert 1 < peak[0] <= MAX_PARALLEL
     assert emitted_from == {threading.get_ident()}
     assert set(emails) <= team_member_names(with_project)
     fractions = [e.fraction for e in record.of(StepProgress, "members")]
@@ -178,7 +178,6 @@ def test_a_class_under_429s_is_invited_each_once_with_bounded_concurrency_and_sh
 ):
     """One worker told Retry-After: 1 holds back all of them; nobody is invited twice."""
     from college_tui.sandbox.faults import FaultPlan
-    from college_tui.steps.members import MAX_PARALLEL
 
     server = start_sandbox(project_create_seconds=0.2)
     assert run(make_ctx(server), BEFORE).ok

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from college_tui.ui.wizard_model import APOLOGY
+from college_tui.steps.runner import APOLOGY
 from tests.ui.conftest import log_text, make_app, server_opener, settle, wait_until
 
 LIMIT = 10.0  # seconds: far below the 30 s the workers once waited for the panels

@@ -8,6 +8,7 @@ import inspect
 import re
 from pathlib import Path
 
+from textual.app import App
 from textual.events import ScreenResume
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -30,6 +31,10 @@ PRIVATE_NAMES = [
     "_update_maximum_width",
     "_scroll_update",
     "_bindings_ready",
+    "_handle_exception",
+    "_return_code",
+    "_exception_event",
+    "_border_subtitle",
     "refresh_styles",
     "virtual_size",
 ]
@@ -90,9 +95,36 @@ def test_log_size_hooks_signatures():
     assert "self._update_size(" in inspect.getsource(Log)
 
 
+def test_every_unhandled_exception_reaches_the_apps_handle_exception():
+    """AppWithOneCrashPath overrides `App._handle_exception(error)` and sets what Textual's own
+    sets: the return code, and the first exception that run_test re-raises."""
+    assert params(App._handle_exception) == ["self", "error"]
+    own = inspect.getsource(App._handle_exception)
+    assert "self._return_code = 1" in own
+    assert "self._exception = error" in own and "self._exception_event.set()" in own
+    # Where Textual sends them: handlers (message pump), timers, workers with exit_on_error.
+    import textual.message_pump
+    import textual.timer
+    import textual.worker
+
+    for module in (textual.message_pump, textual.timer, textual.worker):
+        assert "app._handle_exception(" in inspect.getsource(module), module.__name__
+    assert "self._print_error_renderables()" in inspect.getsource(App._shutdown)
+    assert "soft_wrap" in inspect.signature(App().error_console.__class__).parameters
+
+
 def test_footer_bindings_ready_flag():
     assert Footer._bindings_ready is False or "_bindings_ready" in Footer.__dict__
     assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed)
+
+
+def test_set_border_subtitle_quietly_stores_what_the_setter_stores():
+    from textual.widget import Widget
+
+    widget = Widget()
+    widget.border_subtitle = "hello"
+    assert widget._border_subtitle == widget.render_str("hello")
+    assert "_border_subtitle" in inspect.getsource(Widget)
 
 
 def test_only_the_one_module_touches_textuals_privates():

@@ -11,6 +11,7 @@ from college_tui.events import (
     StepStarted,
     Waiting,
 )
+from college_tui.steps.runner import apology
 from college_tui.ui import wizard_model as m
 from college_tui.ui.widgets.step_list import STEP_NAMES
 
@@ -176,7 +177,7 @@ def test_the_summary_is_shown_once_the_run_has_ended():
 def test_a_crash_stops_the_run_and_apologises_with_the_log_file():
     model = opened()
     model.run_started()
-    text = f"{m.APOLOGY} The details are in /logs/crash.log."
+    text = apology("/logs/crash.log")
     effects = model.crashed(text, "project")
     assert m.LogLine(text) in effects and m.Outcome("project", text, failed=True) in effects
     assert not model.running and model.quit_requested() == m.QUIT_NOW

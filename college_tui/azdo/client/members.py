@@ -81,21 +81,17 @@ class Members(Plumbing):
         def run() -> Invite | None:
             client = self._clients().get_member_entitlement_management_client()
             safe = email.replace("'", "''")
-            page = client.search_user_entitlements(filter=f"name eq '{safe}'")
-            for member in getattr(page, "members", None) or []:
-                user = member.user
-                names = {
-                    (getattr(user, "principal_name", "") or "").lower(),
-                    (getattr(user, "mail_address", "") or "").lower(),
-                }
-                if email.lower() in names:
-                    return Invite(
-                        True,
-                        f"{email} is already in the organization.",
-                        str(member.id),
-                        getattr(user, "descriptor", None),
-                    )
-            return None
+            token = None
+            while True:  # a name filter matches by substring: follow every page
+                page = client.search_user_entitlements(
+                    continuation_token=token, filter=f"name eq '{safe}'"
+                )
+                found = _entitlement_of(email, getattr(page, "members", None) or [])
+                # The SDK's model maps only `members`: the token lands in the extras.
+                extra = getattr(page, "additional_properties", None) or {}
+                token = getattr(page, "continuation_token", None) or extra.get("continuationToken")
+                if found is not None or not token:
+                    return found
 
         try:
             return self._call("invite", run)
@@ -142,29 +138,41 @@ class Members(Plumbing):
         self._call("add_member", run, writes=True)
 
     def team_members(self, project_id: str, team_id: str) -> list[Member]:
-        """The team's members."""
+        """The team's members, every page of them (the service hands out 100 at a time)."""
 
-        def run() -> list[Member]:
-            found = (
-                self._clients()
-                .get_core_client()
-                .get_team_members_with_extended_properties(project_id, team_id)
-                or []
+        def page(top: int, skip: int) -> list[Any]:
+            core = self._clients().get_core_client()
+            return (
+                core.get_team_members_with_extended_properties(project_id, team_id, top, skip) or []
             )
-            out = []
-            for m in found:
-                ident = m.identity
-                out.append(
-                    Member(
-                        id=str(ident.id),
-                        unique_name=ident.unique_name or "",
-                        display_name=ident.display_name or "",
-                        descriptor=ident.descriptor,
-                    )
-                )
-            return out
 
-        return self._call("team_members", run)
+        return [
+            Member(
+                id=str(m.identity.id),
+                unique_name=m.identity.unique_name or "",
+                display_name=m.identity.display_name or "",
+                descriptor=m.identity.descriptor,
+            )
+            for m in self._all_pages("team_members", page)
+        ]
+
+
+def _entitlement_of(email: str, members: list[Any]) -> Invite | None:
+    """The Invite for the entitlement of `email` among a page of search results, if there."""
+    for member in members:
+        user = member.user
+        names = {
+            (getattr(user, "principal_name", "") or "").lower(),
+            (getattr(user, "mail_address", "") or "").lower(),
+        }
+        if email.lower() in names:
+            return Invite(
+                True,
+                f"{email} is already in the organization.",
+                str(member.id),
+                getattr(user, "descriptor", None),
+            )
+    return None
 
 
 def _invite_from(email: str, answer: Any) -> Invite:

@@ -13,6 +13,12 @@ from .failures import _NOT_FOUND_KEEPS_RAISING, ErrorMapping, _transport_error
 from .shared import _Shared
 
 T = TypeVar("T")
+SSH_HOST = "ssh.dev.azure.com"
+
+# The page size every `$top` + `$skip` list is read at: the default the service documents for
+# its lists (teams, team members, pull requests), so a page is never cut short by a cap we do
+# not know of. A page shorter than this is the last one.
+PAGE = 100
 
 
 class Plumbing(ErrorMapping):
@@ -44,6 +50,18 @@ class Plumbing(ErrorMapping):
         copy._emit = emit or self._emit
         copy._step = step
         return copy
+
+    def use_ssh_alias(self, alias: str) -> None:
+        """Give every repository's sshUrl the `Host` name `alias` instead of ssh.dev.azure.com
+        (a served sandbox has its own alias: the real host's name stays the real service's)."""
+        self._shared.ssh_alias = None if alias == SSH_HOST else alias
+
+    def _ssh_url(self, url: str | None) -> str | None:
+        alias = self._shared.ssh_alias
+        prefix = f"git@{SSH_HOST}:"
+        if url and alias and url.startswith(prefix):
+            return f"git@{alias}:" + url[len(prefix) :]
+        return url
 
     # -- remembered reads -------------------------------------------------------------------------
 
@@ -157,6 +175,30 @@ class Plumbing(ErrorMapping):
                 )
             except GiveUp as gave_up:
                 raise self._to_error(method, gave_up.error, gave_up.failure) from None
+
+    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list:
+        """Every item of a list the service hands out `$top` at a time (`$skip` paging): the
+        next page is asked for until one comes back shorter than PAGE. Each page is its own
+        retried call, so a lost answer costs one page, not the whole list."""
+        items: list = []
+        while True:
+            skip = len(items)
+            page = list(self._call(method, lambda skip=skip: fetch_page(PAGE, skip)) or [])
+            items.extend(page)
+            if len(page) < PAGE:
+                return items
+
+    def rate_limit_pause(self) -> float:
+        """The least a poll should pause before its next probe, as the service's rate-limit
+        headers ask (0 when it said nothing lately); see azdo/pacing.py."""
+        return self._shared.http.pacing.poll_pause()
+
+    def concurrency(self, start: int, high: int) -> Any:
+        """A context manager giving an adaptive bound for a batch of requests (members step):
+        it hears every answer of these connections while the batch runs."""
+        from ..pacing import ConcurrencyLimit
+
+        return self._shared.http.pacing.batch(ConcurrencyLimit(start=start, high=high))
 
     def _status_of(self, error: BaseException) -> tuple[int | None, str | None]:
         last = self._shared.http.last

@@ -135,11 +135,14 @@ class Projects(Plumbing):
     def teams(self, project_id: str) -> list[Team]:
         """The project's teams."""
 
+        def page(top: int, skip: int) -> list:
+            return self._clients().get_core_client().get_teams(project_id, top=top, skip=skip)
+
         def run() -> list[Team]:
-            found = self._clients().get_core_client().get_teams(project_id, top=1000) or []
+            found = self._all_pages("teams", page)
             return [Team(id=str(t.id), name=t.name, description=t.description or "") for t in found]
 
-        return self._remembered(("teams", project_id), lambda: self._call("teams", run))
+        return self._remembered(("teams", project_id), run)
 
     def create_team(self, project_id: str, name: str, description: str) -> Team:
         """Create a team (re-checks the team list by name before ever sending twice)."""

@@ -46,19 +46,19 @@ class PullRequests(Plumbing):
         """Pull requests of the repository, filtered by source/target branch and status."""
         from azure.devops.v7_1.git.models import GitPullRequestSearchCriteria
 
-        def run() -> list[Any]:
-            criteria = GitPullRequestSearchCriteria(
-                source_ref_name=_full_ref(source_ref) if source_ref else None,
-                target_ref_name=_full_ref(target_ref) if target_ref else None,
-                status=status,
-            )
-            return (
-                self._clients().get_git_client().get_pull_requests(repo_id, criteria, project) or []
-            )
+        criteria = GitPullRequestSearchCriteria(
+            source_ref_name=_full_ref(source_ref) if source_ref else None,
+            target_ref_name=_full_ref(target_ref) if target_ref else None,
+            status=status,
+        )
+
+        def page(top: int, skip: int) -> list[Any]:
+            git = self._clients().get_git_client()
+            return git.get_pull_requests(repo_id, criteria, project, skip=skip, top=top) or []
 
         found = self._remembered(
             ("pull_requests", project, repo_id, source_ref, target_ref, status),
-            lambda: self._call("pull_requests", run),
+            lambda: self._all_pages("pull_requests", page),
         )
         return [self._pull_request(project, repo_id, pr) for pr in found]
 

@@ -22,7 +22,7 @@ class Repositories(Plumbing):
         return Repository(
             id=str(r.id),
             name=r.name,
-            ssh_url=r.ssh_url,
+            ssh_url=self._ssh_url(r.ssh_url),
             web_url=r.web_url,
             default_branch=r.default_branch or None,
             size=int(r.size or 0),

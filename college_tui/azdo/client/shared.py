@@ -57,6 +57,7 @@ class _Shared:
         self.pending_projects: dict[str, str] = {}  # lower-case name -> operation id
         self.repo_web_urls: dict[str, str] = {}
         self.token_host: str | None = None
+        self.ssh_alias: str | None = None  # the Host name sshUrl gets (a served sandbox's own)
         self.identity: dict[str, Any] = {}  # profile and connection data: read once
         self.reads: dict[tuple, Any] | None = None  # remembered reads; None: not remembering
         self.reads_lock = threading.Lock()

@@ -140,8 +140,7 @@ def list_projects(call: Call):
     state = _PROJECT_STATES.get(state, state)
     if state != "all":
         projects = [p for p in projects if p["state"].lower() == state]
-    skip = int(call.q("$skip") or 0)
-    top = int(call.q("$top") or 100)
+    skip, top = call.paging()
     return collection([project_json(call, p) for p in projects[skip : skip + top]])
 
 

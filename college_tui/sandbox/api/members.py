@@ -19,7 +19,8 @@ domain ends in `.invalid` (the TLD reserved for invalid names, RFC 2606). Such a
 HTTP 200 with `isSuccess: false` and `errors: [{key: 5000, value: "VS403283: Could not add user
 '<x>' at this time."}]`, as the service does. Every other address is invited (status "pending").
 The sandbox assigns the Stakeholder (`stakeholder`, the default) and Basic (`express`) access
-levels only, does not count Basic licences, and does not honour `projectEntitlements[].teamRefs`
+levels only; with `--faults licences=counted` it counts the five free Basic seats (rules.py),
+otherwise not; with `guests=off` it refuses addresses outside its tenant (5102). It does not honour `projectEntitlements[].teamRefs`
 (unverified on the real service: add team members through the Graph).
 """
 
@@ -30,6 +31,7 @@ import uuid
 from typing import Any
 
 from ...naming import check_email
+from .. import rules
 from ..errors import ServiceError
 from ..routing import Call
 from ..service import Sandbox, descriptor
@@ -304,6 +306,11 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
     existing = find_member(call.sandbox, org, principal=principal)
     if existing:
         return _result(call, existing)
+    refused = rules.guest_refusal(call.sandbox, principal)
+    if refused is None and licence == "express":
+        refused = rules.basic_refusal(call.sandbox, org_members(call.sandbox, org))
+    if refused is not None:
+        return _result(call, None, [refused])
     # One identity per person: the user id is the same in every organisation.
     elsewhere = call.store.find_one("entitlement", name=principal.lower())
     user_id = elsewhere["id"] if elsewhere else str(uuid.uuid4())

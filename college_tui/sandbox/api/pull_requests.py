@@ -316,7 +316,7 @@ def _search(call: Call, found: list[dict[str, Any]]) -> dict[str, Any]:
         if wanted["creatorId"] and pr["createdById"] != wanted["creatorId"].lower():
             continue
         picked.append(pr)
-    skip, top = int(call.q("$skip") or 0), int(call.q("$top") or 101)
+    skip, top = call.paging(default_top=101)
     values = []
     for pr in picked[skip : skip + top]:
         repo = call.store.get("repo", pr["repositoryId"])

@@ -147,7 +147,7 @@ def team_identity_json(
 @router.route("GET", "dev", "_apis/projects/{projectId}/teams")
 def list_teams(call: Call):
     project = require_project(call, call.params["projectId"])
-    teams = call.store.find("team", parent=project["id"])
+    teams = call.store.find("team", parent=project["id"], window=call.paging())
     return collection([team_json(call, project, t) for t in teams])
 
 

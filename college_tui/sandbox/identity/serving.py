@@ -17,9 +17,10 @@ def create_identity_app(idp: IdentityProvider):
     """The HTTPS app: the JSON endpoints and the pages (the pages are on the REST port too)."""
     from starlette.applications import Starlette
 
+    from ..guard import LoopbackGuard
     from . import oauth, pages
 
-    return Starlette(routes=oauth.routes(idp) + pages.routes(idp))
+    return LoopbackGuard(Starlette(routes=oauth.routes(idp) + pages.routes(idp)))
 
 
 class IdentityServer:

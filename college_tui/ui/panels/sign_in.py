@@ -201,6 +201,15 @@ class SignInPanel(StepPanel):
             "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
         }
 
+    def show_outcome(self, text: str, *, failed: bool = False) -> None:
+        super().show_outcome(text, failed=failed)
+        from ...steps.signin import DEVICE_CODE_BLOCKED
+
+        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == "device-code":
+            # Offered in place: the browser chosen, one key press away.
+            self.query_one("#sign-in-auth", Select).value = "browser"
+            self.query_one(".primary", Button).label = "Sign in with the browser"
+
     # -- the device code ----------------------------------------------------------------------
 
     def show_handoff(self, event) -> None:
@@ -216,10 +225,7 @@ class SignInPanel(StepPanel):
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
         self.app.copy_to_clipboard(event.detail)
         if opened:
-            import webbrowser
-
-            url = event.url
-            self.app.run_here(lambda: webbrowser.open(url), name="browser")
+            self.app.open_in_browser(event.url, on_clipboard="the code is copied to the clipboard")
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
         # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=self.query_one(".panel-header"))

@@ -1,0 +1,90 @@
+"""A class: lists longer than one page, read to their end; a bound that adapts to the service.
+
+The sandbox hands out team members 100 at a time ($top + $skip) and user entitlements with a
+continuation token, like Azure DevOps. A roster of 2,000 re-run must find all of them there.
+"""
+
+from __future__ import annotations
+
+from college_tui.steps.answers import Answers, Member
+from college_tui.steps.members import MembersStep
+from college_tui.steps.project import ProjectStep
+from college_tui.steps.runner import run
+from college_tui.steps.signin import SignInStep
+from tests.conftest import connect
+
+CLASS = 2000
+
+
+def writes(server) -> dict[str, int]:
+    """Invitations (POST UserEntitlements) and team additions (PUT memberships) served so far."""
+    counts = {"invitations": 0, "team additions": 0}
+    for r in server.sandbox.stats()["requests"]:
+        if r["method"] == "POST" and r["route"].endswith("_apis/UserEntitlements"):
+            counts["invitations"] += r["count"]
+        if r["method"] == "PUT" and "Memberships" in r["route"]:
+            counts["team additions"] += r["count"]
+    return counts
+
+
+def test_a_roster_of_2000_rerun_sends_no_invitation_and_no_team_addition(start_sandbox, make_ctx):
+    server = start_sandbox(project_create_seconds=0.1)
+    roster = Answers(members=[Member(f"student{i:04d}@example.com") for i in range(CLASS)])
+    first = make_ctx(server, roster)
+    assert run(first, [SignInStep, ProjectStep(first_poll=0.05), MembersStep()]).ok
+    assert first.emit.finished("members").summary == (
+        f"{CLASS} of {CLASS} colleague(s) in College Team ({CLASS} added)"
+    )
+    after_first = writes(server)
+    assert after_first == {"invitations": CLASS, "team additions": CLASS}
+
+    # What the SDK itself gets is one page: the service's default $top.
+    core = connect(server.info.org_url, server.info.pat).clients_v7_1.get_core_client()
+    project = core.get_project("College")
+    one_page = core.get_team_members_with_extended_properties(project.id, project.default_team.id)
+    assert len(one_page) == 100
+
+    again = make_ctx(server, roster)
+    report = run(again, [SignInStep, MembersStep()])
+    assert report.result("members").status == "already", again.emit.text()
+    assert writes(server) == after_first  # nobody invited or added twice
+
+    checked = make_ctx(server, roster)  # what `check` and `plan` see
+    assert run(checked, [SignInStep]).ok
+    inspection = MembersStep().inspect(checked)
+    assert inspection.done and inspection.facts["missing"] == []
+
+
+def test_a_colleague_found_on_the_second_page_of_an_entitlement_search(start_sandbox, make_ctx):
+    """The search by name matches by substring: the address wanted may be on page 2."""
+    from college_tui.azdo.client import AzureDevOps
+    from college_tui.azdo.credentials import PatCredential
+
+    server = start_sandbox(project_create_seconds=0.1)
+    # 150 addresses that contain "a@example.com", then that address itself: the 151st match.
+    names = [f"m{i:03d}a@example.com" for i in range(150)] + ["a@example.com"]
+    roster = Answers(members=[Member(n) for n in names])
+    steps = [SignInStep, ProjectStep(first_poll=0.05), MembersStep()]
+    assert run(make_ctx(server, roster), steps).ok
+    svc = AzureDevOps(
+        server.info.org_url, server.info.profile_url, PatCredential(server.info.pat), lambda e: None
+    )
+    found = svc.user_entitlement("a@example.com")
+    assert found is not None and found.ok and found.user_descriptor
+
+
+def test_a_class_at_real_latency_goes_more_than_four_at_once_each_invited_once(
+    start_sandbox, make_ctx
+):
+    """Answers that come back quickly let the bound grow past its start (azdo/pacing.py)."""
+    from college_tui.steps.members import MAX_PARALLEL, START_PARALLEL
+
+    server = start_sandbox(project_create_seconds=0.1)
+    assert run(make_ctx(server), [SignInStep, ProjectStep(first_poll=0.05)]).ok
+    server.stop()  # the same data, every request now 50 ms late
+    slow = start_sandbox(server.data_dir, project_create_seconds=0.1, faults="latency=0.05")
+    roster = Answers(members=[Member(f"pupil{i:03d}@example.com") for i in range(120)])
+    ctx = make_ctx(slow, roster)
+    assert run(ctx, [SignInStep, MembersStep()]).ok, ctx.emit.text()
+    assert writes(slow) == {"invitations": 120, "team additions": 120}
+    assert START_PARALLEL < slow.sandbox.stats()["in_flight_max"] <= MAX_PARALLEL

@@ -1,0 +1,108 @@
+"""Issue 26: more hostile cases, each a row run as the attendee would (tests/test_bad_inputs.py's
+runner: `college-tui` as a subprocess in a fresh temp HOME): the exit code, the sentence (what
+happened, what to do), no traceback, a time limit, and for the data cases that nothing of the
+user's was touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.e2e.conftest import World
+from tests.test_bad_inputs import Case, run_case
+
+SANDBOX_PLAN = ["plan", "--sandbox", "--data", "{root}/sandbox"]
+SERVE = ["sandbox", "serve", "--data", "{root}/sandbox"]
+
+
+def _setting(name: str, value: str, args: list[str], kind: str) -> Case:
+    return Case(
+        args,
+        2,
+        [f"{name}={value!r}", kind, f"unset {name}"],
+        env={name: value},
+        absent=["could not convert", "invalid literal"],
+    )
+
+
+TOKEN = "COLLEGE_TUI_SANDBOX_TOKEN_SECONDS"
+PROJECT = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
+WHOLE = "a whole number of seconds from 0 to 86400"
+SECONDS = "a number of seconds from 0 to 86400"
+
+CASES: dict[str, Case] = {
+    f"{TOKEN}=abc (plan)": _setting(TOKEN, "abc", SANDBOX_PLAN, WHOLE),
+    f"{TOKEN}=1.5 (plan)": _setting(TOKEN, "1.5", SANDBOX_PLAN, WHOLE),
+    f"{TOKEN}=abc (sandbox serve)": _setting(TOKEN, "abc", SERVE, WHOLE),
+    f"{TOKEN}=-5 (sandbox serve)": _setting(TOKEN, "-5", SERVE, WHOLE),
+    f"{PROJECT}=abc (plan)": _setting(PROJECT, "abc", SANDBOX_PLAN, SECONDS),
+    f"{PROJECT}=nan (plan)": _setting(PROJECT, "nan", SANDBOX_PLAN, SECONDS),
+    f"{PROJECT}=abc (sandbox serve)": _setting(PROJECT, "abc", SERVE, SECONDS),
+}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_hostile_case_gets_a_sentence(tmp_path, name):
+    run_case(tmp_path, CASES[name])
+
+
+def test_the_sandbox_reads_its_settings_when_it_starts_not_at_import(monkeypatch):
+    """A bad value broke every sandbox command at import; now it is read when a sandbox starts."""
+    from college_tui import settings
+    from college_tui.sandbox.service import SandboxConfig
+
+    monkeypatch.setenv(TOKEN, "abc")
+    with pytest.raises(settings.SettingProblem, match=TOKEN):
+        SandboxConfig()
+    monkeypatch.setenv(TOKEN, "90")
+    assert SandboxConfig().token_seconds == 90
+
+
+HOSTILE_NAME = "Ada\x1b]0;PWNED\x07\x1b[2J\u202eevil"
+SHOWN_NAME = "Ada\\x1b]0;PWNED\\x07\\x1b[2J\\u202eevil"
+
+
+def _hostile_display_name(world: World) -> None:
+    """A sandbox whose service answers with a display name full of terminal escapes."""
+    made = world.run("plan", *world.sandbox_args())
+    assert made.returncode == 0, made.stdout + made.stderr
+    with sqlite3.connect(world.data / "sandbox.db") as db:
+        db.execute(
+            "UPDATE docs SET data=json_set(data, '$.displayName', ?) WHERE kind='user'",
+            (HOSTILE_NAME,),
+        )
+    db.close()
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--sandbox", "--data", "{root}/sandbox"],
+        ["apply", "--sandbox", "--data", "{root}/sandbox", "--yes"],
+        ["doctor", "--sandbox", "--data", "{root}/sandbox"],
+    ],
+    ids=["plan", "apply", "doctor"],
+)
+def test_terminal_escapes_from_the_service_are_shown_not_obeyed(tmp_path, args):
+    out = run_case(
+        tmp_path,
+        Case(args, 0, [SHOWN_NAME], _hostile_display_name, untouched=False, timeout=150),
+    )
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
+
+
+def test_the_activity_file_keeps_no_raw_escape(tmp_path):
+    """The wizard's activity file: an event's text and a line written as it is."""
+    from college_tui.events import StepFinished
+    from college_tui.steps.activity import ActivityFile
+
+    log = ActivityFile(tmp_path)
+    shown = log(StepFinished("sign-in", f"Signed in as {HOSTILE_NAME}"))
+    log.write(f"raw {HOSTILE_NAME}")
+    text = log.path.read_text(encoding="utf-8")
+    assert shown == f"[sign-in] ✓ Signed in as {SHOWN_NAME}"
+    assert text.count(SHOWN_NAME) == 2 and "\x1b" not in text and "\u202e" not in text
