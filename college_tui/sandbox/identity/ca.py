@@ -175,7 +175,7 @@ def ensure_files(data_dir: Path) -> IdentityFiles:
     signing = folder / SIGNING_KEY
     if not signing.exists():
         _write_private(signing, secrets.token_bytes(32))
-    if os.name != "nt":  # checked at each start: a key loosened since (cp, an editor) is tightened
+    if applies_modes():  # checked at each start: a key loosened since (cp, an editor) is tightened
         for private in (CA_KEY, SERVER_KEY, SIGNING_KEY):
             if (folder / private).stat().st_mode & 0o077:
                 (folder / private).chmod(0o600)
