@@ -15,11 +15,20 @@ POSIX_ONLY = ("termios", "fcntl", "pwd", "grp", "pty", "tty", "resource")
 
 
 def platform_questions(path: Path, root: Path = PACKAGE) -> list[str]:
+    """`sys.platform` and `os.name` anywhere; `platform.system()` where it is compared (a crash
+    report or the doctor's JSON may name the system)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    compared = {
+        id(inner) for node in ast.walk(tree) if isinstance(node, ast.Compare)
+        for inner in ast.walk(node)
+    }  # fmt: skip
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             asked = f"{node.value.id}.{node.attr}"
-            if asked in ("sys.platform", "os.name", "platform.system", "platform.platform"):
+            if asked in ("sys.platform", "os.name") or (
+                asked in ("platform.system", "platform.platform") and id(node) in compared
+            ):
                 found.append(f"{path.relative_to(root)}:{node.lineno} asks {asked}")
     return found
 
@@ -32,10 +41,16 @@ def test_only_hostos_branches_on_the_operating_system():
 
 def test_the_checker_sees_a_platform_question(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import os, sys\nif sys.platform == 'win32' or os.name == 'nt':\n    pass\n")
-    assert platform_questions(sample, tmp_path) == [
-        "sample.py:2 asks sys.platform",
+    sample.write_text(
+        "import os, platform, sys\n"
+        "if sys.platform == 'win32' or os.name == 'nt':\n    pass\n"
+        "named = platform.system()\n"
+        "windows = platform.system() == 'Windows'\n"
+    )
+    assert sorted(platform_questions(sample, tmp_path)) == [
         "sample.py:2 asks os.name",
+        "sample.py:2 asks sys.platform",
+        "sample.py:5 asks platform.system",
     ]
 
 
