@@ -243,7 +243,7 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                 log.error("%s", err)
                 reply = Reply(500, storage_failed_body(str(err)))
             except Exception as err:  # a bug in the emulator: answer like the service, log it
-                full = _disk_full(sandbox.data_dir)
+                full = _disk_full(sandbox.data_dir) or sandbox.store.damage()
                 if full:  # not a bug: say so in one line, no traceback, and tell the client
                     log.error("%s", full)
                     reply = Reply(500, storage_failed_body(full))

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .ports import KeptStart
 
 LOOPBACK = "127.0.0.1"
+# An idle kept-alive connection stays open this long (IIS's default connection timeout).
+KEEP_ALIVE_SECONDS = 120
 
 
 @dataclass
@@ -124,6 +126,10 @@ class SandboxServer:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=2,
+            # uvicorn closes an idle kept-alive connection after 5 s, so the first request after
+            # a poll's pause or a clone met a closed connection ("connection lost"); Azure
+            # DevOps' front ends keep one open for minutes (issue 28).
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -285,6 +285,14 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
         raw = tomllib.loads(read_toml_text(file))
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([f"The answers file {file} is not valid TOML: {exc}."]) from None
+    except RecursionError:  # lists or tables nested thousands deep: no answers file looks so
+        raise AnswersError(
+            [
+                f"The answers file {file} nests lists or tables too deeply to be read. An "
+                "answers file holds names, paths and lists of e-mail addresses: fix it, or "
+                "see the fields in README.md (under --answers FILE.toml)."
+            ]
+        ) from None
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():

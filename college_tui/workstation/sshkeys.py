@@ -159,10 +159,10 @@ def generate_rsa_key(
             pub_path,
         )
 
-    import paramiko
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
-    rsa_key = paramiko.RSAKey.generate(bits).key  # the cryptography RSAPrivateKey inside
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=bits)  # as ssh-keygen
     encryption = (
         serialization.BestAvailableEncryption(secret) if secret else serialization.NoEncryption()
     )

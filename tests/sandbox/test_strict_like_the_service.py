@@ -160,3 +160,26 @@ def test_wrong_device_codes_are_limited_per_code_and_per_client(start_sandbox):
     locked = typed(newest, newest["user_code"])
     assert locked.status_code == 429 and "Too many wrong codes" in locked.text
     assert "Pick an account" not in locked.text
+
+
+def test_a_row_damaged_under_the_running_sandbox_is_named_not_a_traceback(sandbox, org, caplog):
+    """A team row set to `{}` while the sandbox runs: "Internal error" and a traceback before;
+    now the damaged-database sentence, in the answer and in one log line."""
+    import sqlite3
+
+    from tests.sandbox.helpers import create_project
+
+    project = create_project(org)
+    with sqlite3.connect(sandbox.sandbox.store.path) as db:
+        db.execute("UPDATE docs SET data='{}' WHERE kind='team'")
+    db.close()
+    answer = requests.get(
+        f"{sandbox.info.org_url}/_apis/projects/{project.id}/teams",
+        params={"api-version": "7.1"},
+        auth=("", sandbox.info.pat),
+        timeout=10,
+    )
+    assert answer.status_code == 500
+    assert "is damaged" in answer.text and "--fresh" in answer.text, answer.text
+    assert "Internal error" not in answer.text
+    assert not any(record.exc_info for record in caplog.records)

@@ -172,12 +172,7 @@ class SignInPanel(StepPanel):
         return select_value(self, "#sign-in-auth", "pat")
 
     def extra_problem(self, name: str) -> str | None:
-        if (
-            name == "pat"
-            and self.auth() == "pat"
-            and not self.raw("pat").strip()
-            and not getattr(self.app, "has_pat", False)
-        ):
+        if name == "pat" and self.auth() == "pat" and not self.raw("pat").strip():
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 

@@ -60,13 +60,13 @@ class StepList(OptionList):
     def __init__(self, steps: list[tuple[str, str]], **kwargs) -> None:
         self.steps = steps  # (key, short title)
         self.states = {key: TODO for key, _ in steps}
-        super().__init__(*self._options(), **kwargs)
+        super().__init__(*self.step_options(), **kwargs)
 
     def _prompt(self, index: int, key: str, title: str) -> Content:
         state = self.states[key]
         return Content.assemble((MARKS[state][0], COLOURS[state]), f" {index}. {title}")
 
-    def _options(self) -> list[Option]:
+    def step_options(self) -> list[Option]:
         options = [
             Option(self._prompt(i, key, title), id=key)
             for i, (key, title) in enumerate(self.steps, 1)
