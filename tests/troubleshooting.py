@@ -57,6 +57,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 6 — SSH key",
         [
             "steps/sshkey.py",
+            "steps/sshkey_registration.py",
+            "steps/sshrules.py",
             "steps/sshaccess.py",
             "workstation/sshkeys.py",
             "workstation/sshkeyfiles.py",

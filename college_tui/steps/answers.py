@@ -36,7 +36,7 @@ from ..naming import (
     check_repo_name,
     check_team_name,
 )
-from .roster import ACCESS_LEVELS, Member, read_members_csv
+from .roster import ACCESS_LEVELS, AUTO, Member, read_members_csv
 from .textfiles import TextFileError, read_text_file
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Answers:
         check("repo", check_repo_name(self.repo))
         for index, member in enumerate(self.members, 1):
             check(f"members[{index}]", check_email(member.email))
-            if member.access_level not in ACCESS_LEVELS:
+            if member.access_level not in (*ACCESS_LEVELS, AUTO):
                 problems.append(
                     f"members[{index}]: access level {member.access_level!r} is unknown: use "
                     "stakeholder (free) or basic."
@@ -203,10 +203,12 @@ class Answers:
         """One sentence per e-mail listed twice with different access levels: which one is used."""
         levels: dict[str, list[str]] = {}
         for member in self.members:
-            levels.setdefault(member.email.lower(), []).append(member.access_level)
+            levels.setdefault(member.email.lower(), []).append(member.access_level or "automatic")
         if self.members_csv is not None:
             for member in read_members_csv(self.members_csv)[0]:
-                levels.setdefault(member.email.lower(), []).append(member.access_level)
+                levels.setdefault(member.email.lower(), []).append(
+                    member.access_level or "automatic"
+                )
         used = {m.email.lower(): m for m in self.all_members()}
         notes = []
         for email, found in levels.items():
@@ -214,7 +216,7 @@ class Answers:
                 notes.append(
                     f"{used[email].email} is listed more than once with different "
                     f"access levels ({', '.join(found)}): the first, "
-                    f"{used[email].access_level}, is used."
+                    f"{used[email].access_level or 'automatic'}, is used."
                 )
         return notes
 
@@ -353,7 +355,7 @@ def _parse_members(value: Any) -> tuple[list[Member], list[str]]:
             unknown = set(item) - {"email", "access_level"}
             if unknown:
                 problems.append(f"members[{index}]: unknown keys {', '.join(sorted(unknown))}.")
-            level = str(item.get("access_level") or "stakeholder").lower()
+            level = str(item.get("access_level") or AUTO).lower()
             members.append(Member(item["email"], "basic" if level == "express" else level))
         else:
             problems.append(f"members[{index}]: expected an e-mail or a table with an email key.")

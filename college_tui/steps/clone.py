@@ -37,6 +37,7 @@ from .gitaccess import (
 )
 from .importrepo import find_course_repo
 from .sshaccess import attendee_ssh_command
+from .sshrules import ssh_off
 
 if TYPE_CHECKING:
     from ..azdo.models import Repository
@@ -201,6 +202,15 @@ class CloneStep(Step):
         choice = ctx.answers.clone_protocol
         if choice == "https":
             return self._https_url(repo), 'the answers say clone_protocol = "https"'
+        if ssh_off(ctx):
+            if choice == "ssh":
+                raise StepError(
+                    "Your organisation's SSH policy is off, and the answers say clone_protocol = "
+                    '"ssh": set it to auto or https (the clone then goes over HTTPS), or ask an '
+                    "organisation owner to turn on Organization settings → Policies → SSH "
+                    "authentication."
+                )
+            return self._https_url(repo), "your organisation's SSH policy is off"
         if choice == "auto":
             self.progress(ctx, "Checking that SSH gets through", 0.02)
             blocked = ssh_blocked(ctx)
@@ -237,15 +247,29 @@ class CloneStep(Step):
             )
 
     def _explain_https(self, ctx: Context, dest: Path, repo: Repository, why: str) -> None:
+        entra = ctx.credential is not None and ctx.credential.kind != "pat"
+        what = (
+            "your Microsoft Entra sign-in's token (no PAT)"
+            if entra
+            else "your personal access token"
+        )
+        later = (
+            "With Git Credential Manager installed, it signs your own git pull and git push in "
+            f"with Microsoft Entra too: git -C {dest} config credential.azreposCredentialType "
+            "oauth. Without it, they ask for a user name (any) and a password (a personal access "
+            "token with the Code scope)."
+        )
+        then = (
+            f"Once SSH gets through, switch this clone to SSH with: "
+            f"{switch_to_ssh_command(dest, repo.ssh_url)}"
+            if not ssh_off(ctx)
+            else "Your organisation's SSH policy is off: keep HTTPS."
+        )
         self.note(
             ctx,
-            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got your personal access token "
-            "from a credential helper for that one command: it is not in the URL, "
-            f"in {dest}/.git/config or in any file. Your own git pull and git push "
-            "in this folder ask for a user name (any) and a password (a personal "
-            "access token with the Code scope), unless Git Credential Manager "
-            "answers for you. Your SSH key stays registered: once SSH gets through, "
-            f"switch this clone to SSH with: {switch_to_ssh_command(dest, repo.ssh_url)}",
+            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got {what} from a "
+            f"credential helper for that one command: it is not in the URL, in {dest}/.git/config "
+            f"or in any file. {later} {then}",
         )
 
     # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
