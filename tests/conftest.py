@@ -227,3 +227,13 @@ def org(sandbox):
 def app_clients(sandbox):
     """`clients_v7_1` of an SDK connection to the sandbox's app.vssps host (profile, accounts)."""
     return connect(sandbox.info.profile_url, sandbox.info.pat).clients_v7_1
+
+
+@pytest.fixture(autouse=True)
+def _ask_which_ssh_again():
+    """Which ssh git runs is remembered per environment; a test may put a fake one on a PATH
+    folder already seen (workstation/hostos/sshstack.py)."""
+    from college_tui.workstation.hostos.sshstack import forget
+
+    forget()
+    yield
