@@ -1,4 +1,4 @@
-"""Events: the only way progress leaves the engine (design.md).
+"""Events: the only way progress leaves the engine (docs/architecture.md).
 
 The TUI turns them into Textual messages, `college-tui apply` prints them as plain lines. They are
 plain frozen dataclasses and never carry a secret: the HTTP layer redacts at the source. Their

@@ -1,6 +1,6 @@
 """Where the wizard works: Azure DevOps or the sandbox, seen only as URLs, an SSH endpoint and a home.
 
-The engine is target-agnostic (design.md): everything it needs to know about the target is here.
+The engine is target-agnostic (docs/architecture.md): everything it needs to know about the target is here.
 """
 
 from __future__ import annotations

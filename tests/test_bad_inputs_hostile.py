@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from tests.e2e.conftest import World
-from tests.test_bad_inputs import Case, run_case
+from tests.test_bad_inputs import PLAN, Case, run_case
 
 SANDBOX_PLAN = ["plan", "--sandbox", "--data", "{root}/sandbox"]
 SERVE = ["sandbox", "serve", "--data", "{root}/sandbox"]
@@ -32,7 +32,88 @@ PROJECT = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
 WHOLE = "a whole number of seconds from 0 to 86400"
 SECONDS = "a number of seconds from 0 to 86400"
 
+
+def _damage_after_apply(sql: str):
+    """A sandbox a whole `apply` filled (a team, a pull request), then one row damaged by hand."""
+
+    def setup(world: World) -> None:
+        made = world.run("apply", *world.sandbox_args(), "--yes", timeout=150)
+        assert made.returncode == 0, made.stdout + made.stderr
+        with sqlite3.connect(world.data / "sandbox.db") as db:
+            assert db.execute(sql).rowcount >= 1, sql
+        db.close()
+
+    return setup
+
+
+DAMAGED = ["{root}/sandbox/sandbox.db", "is damaged", "--fresh", "--data DIR"]
+NOT_BLAMED = ["HTTP 500", "having trouble", "list indices", "Internal error"]
+
+
+def _users_file_in(where: str):
+    """A sandbox made by a first `plan`, and a plain file of the user's at `where` in it."""
+
+    def setup(world: World) -> None:
+        made = world.run("plan", *world.sandbox_args())
+        assert made.returncode == 0, made.stdout + made.stderr
+        mine = world.data / where
+        mine.parent.mkdir(parents=True, exist_ok=True)
+        mine.write_text("my notes\n", encoding="utf-8")
+
+    return setup
+
+
+FRESH = ["apply", "--sandbox", "--data", "{root}/sandbox", "--fresh", "--yes"]
+
 CASES: dict[str, Case] = {
+    **{
+        f"--fresh --yes with the user's file {where}": Case(
+            FRESH,
+            2,
+            ["--fresh refused", f"{{root}}/sandbox/{where}", "nothing was deleted"],
+            _users_file_in(where),
+            absent=["Deleted: "],
+            untouched=False,
+            unchanged="sandbox",  # decided before deleting: nothing of the sandbox's went either
+        )
+        for where in [
+            "home/notes.txt",
+            "home/college/course-notes/week1.md",
+            "repos/notes.txt",
+            "identity/notes.txt",
+            "notes.txt",
+        ]
+    },
+    **{
+        f"sandbox.db: {sql}": Case(
+            SANDBOX_PLAN,
+            1,
+            DAMAGED,
+            _damage_after_apply(sql),
+            absent=NOT_BLAMED,
+            timeout=60,
+        )
+        for sql in [
+            "UPDATE docs SET data='{}' WHERE kind='team'",
+            "UPDATE docs SET data='null' WHERE kind='pull_request'",
+            "UPDATE docs SET data='[1,2,3]' WHERE kind='org'",
+            "UPDATE docs SET data='\"text\"' WHERE kind='repo'",
+        ]
+    },
+    "an answers file nested 5,000 deep": Case(
+        PLAN,
+        2,
+        ["{root}/answers.toml", "nests lists or tables too deeply", "README.md"],
+        answers="members = " + "[" * 5000 + "]" * 5000 + "\n",
+        absent=["RecursionError"],
+    ),
+    "an answers file of tables nested 5,000 deep": Case(
+        PLAN,
+        2,
+        ["{root}/answers.toml", "nests lists or tables too deeply"],
+        answers="members = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n",
+        absent=["RecursionError"],
+    ),
     f"{TOKEN}=abc (plan)": _setting(TOKEN, "abc", SANDBOX_PLAN, WHOLE),
     f"{TOKEN}=1.5 (plan)": _setting(TOKEN, "1.5", SANDBOX_PLAN, WHOLE),
     f"{TOKEN}=abc (sandbox serve)": _setting(TOKEN, "abc", SERVE, WHOLE),

@@ -78,3 +78,42 @@ def test_a_renamed_module_is_caught():
 def test_the_readme_and_the_engine_page_link_the_map():
     assert "(docs/architecture.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(architecture.md)" in (ROOT / "docs" / "engine.md").read_text(encoding="utf-8")
+
+
+def unnamed_modules(text: str) -> list[str]:
+    """Every module of the package the map does not name: by its full path anywhere, or by its
+    bare name (`wizard_model.py`, `api/views.py`) in a room that holds it."""
+    named_paths = set(full_paths(text))
+    named_in: list[tuple[list[Path], set[str]]] = [
+        (rooms_of(heading), set(BARE_NAME.findall(body))) for heading, body in sections(text)
+    ]
+    missing = []
+    for module in sorted((ROOT / "college_tui").rglob("*.py")):
+        relative = module.relative_to(ROOT).as_posix()
+        if module.name == "__init__.py" and module.stat().st_size < 200:
+            continue  # a package marker: its folder is the name
+        if module.is_relative_to(ROOT / "college_tui" / "sandbox" / "course"):
+            continue  # the bundled course repository's files, not a module of ours
+        if relative in named_paths:
+            continue
+        if not any(
+            any(
+                module.is_relative_to(folder)
+                and (f"/{module.relative_to(folder).as_posix()}").endswith(f"/{name}")
+                for folder in folders
+            )
+            for folders, names in named_in
+            for name in names
+        ):
+            missing.append(relative)
+    return missing
+
+
+def test_the_map_names_every_module():
+    assert unnamed_modules(DOC.read_text(encoding="utf-8")) == []
+
+
+def test_an_unnamed_module_is_caught():
+    text = "### The front end: college_tui/ui/\n\n- `wizard_model.py`.\n"
+    missing = unnamed_modules(text)
+    assert "college_tui/ui/app.py" in missing and "college_tui/ui/wizard_model.py" not in missing

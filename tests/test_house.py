@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tests.test_layers import PACKAGE, imported_modules
 
-MAX_LINES = 500  # design.md asks for ≤ 400; past 500 a module must be split in the same change
+MAX_LINES = (
+    500  # docs/architecture.md asks for ≤ 400; past 500 a module must be split in the same change
+)
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:

@@ -1,4 +1,4 @@
-"""The layering rules of design.md, checked on the source: imports are read with `ast`."""
+"""The layering rules of docs/architecture.md, checked on the source: imports are read with `ast`."""
 
 from __future__ import annotations
 
@@ -73,6 +73,22 @@ def test_ui_talks_to_the_engine_only():
     assert _hits("ui", forbidden) == []
 
 
+def test_azdo_and_workstation_meet_only_at_the_redactor_and_the_atomic_writer():
+    """docs/architecture.md: workstation/ redacts with azdo/redact.py, azdo/ writes files with
+    workstation/atomic.py and asks workstation/hostos/ the OS's questions (can a browser
+    open?); nothing else crosses between the two."""
+    across = _hits("workstation", ("college_tui.azdo",)) + _hits(
+        "azdo", ("college_tui.workstation",)
+    )
+    allowed = (
+        "college_tui.azdo.redact",
+        "college_tui.workstation.atomic",
+        "college_tui.workstation.hostos",
+    )
+    names = [hit.split(" imports ")[1] for hit in across]
+    assert names and [n for n in names if not n.startswith(allowed)] == []
+
+
 # The wizard's state machine is plain Python: its tests need no terminal (issue 19).
 TEXTUAL_FREE_UI = ["ui/wizard_model.py"]
 
@@ -88,7 +104,7 @@ def test_the_wizards_state_machine_imports_no_textual(module):
 
 
 def test_ui_writes_no_files():
-    """ui/ writes no files (design.md): the activity file is the engine's (steps/activity.py)."""
+    """ui/ writes no files (docs/architecture.md): the activity file is the engine's (steps/activity.py)."""
     import re
 
     writes = re.compile(r"\bos\.open\(|(?<![\w.])open\(|\.write_text\(|\.write_bytes\(|fdopen\(")
@@ -109,7 +125,7 @@ def test_the_checker_sees_imports_inside_functions_and_relative_ones(tmp_path):
     assert "college_tui.sandbox.server" in names
 
 
-# What the wizard's first frame and the `apply` command import must stay light (design.md): the
+# What the wizard's first frame and the `apply` command import must stay light (docs/architecture.md): the
 # heavy libraries load inside the functions that need them.
 FIRST_FRAME = [
     "college_tui.launch",

@@ -41,7 +41,13 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     (
         "Step 1 — Sign in",
-        ["steps/signin.py", "azdo/credentials.py", "azdo/authority.py", "azdo/remembered.py"],
+        [
+            "steps/signin.py",
+            "azdo/credentials.py",
+            "azdo/entra_errors.py",
+            "azdo/authority.py",
+            "azdo/remembered.py",
+        ],
     ),
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
@@ -51,6 +57,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 6 — SSH key",
         [
             "steps/sshkey.py",
+            "steps/sshkey_registration.py",
+            "steps/sshrules.py",
             "steps/sshaccess.py",
             "workstation/sshkeys.py",
             "workstation/sshkeyfiles.py",
@@ -125,16 +133,28 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        "Windows, macOS, WSL and your terminal",
+        [
+            "launch.py",
+            "workstation/hostos/keyfiles.py",
+            "workstation/hostos/agent.py",
+            "workstation/hostos/desktop.py",
+        ],
+    ),
+    (
         "The command line",
         [
             "cli.py",
             "opening/__init__.py",
             "opening/engine.py",
             "opening/sandbox_target.py",
+            "opening/class_account.py",
+            "opening/class_view.py",
             "opening/service_target.py",
             "settings.py",
         ],
     ),
+    ("The sandbox's own answers", ["sandbox/guard.py", "sandbox/web/internal.py"]),
 ]
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
 SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")

@@ -11,42 +11,24 @@ azure-identity and msrest are imported lazily (they are slow to import).
 from __future__ import annotations
 
 import base64
-import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from ..events import Emit, NeedsYou
-from .errors import AzdoError, personal_account
+from .entra_errors import entra_error, quiet_azure_logs
+from .errors import AzdoError
 from .redact import register_secret
 
 AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
 REFRESH_MARGIN_SECONDS = 300  # refresh this long before the token expires
 
-# Entra errors a personal Microsoft account (MSA) meets on the Azure DevOps resource.
-_MSA_CODES = (
-    "AADSTS50020",
-    "AADSTS90072",
-    "AADSTS500011",
-    "AADSTS9002331",
-    "AADSTS9002332",
-    "AADSTS500200",
-    "AADSTS50177",
-)
-# Conditional access wants more than the sign-in gave (multi-factor authentication, a compliant
-# device, a trusted location).
-_POLICY_CODES = ("AADSTS50076", "AADSTS50079", "AADSTS50158", "AADSTS53000", "AADSTS53003")
 MICROSOFT_AUTHORITY_HOSTS = (
     "login.microsoftonline.com",
     "login.microsoftonline.us",
     "login.chinacloudapi.cn",
     "login.partner.microsoftonline.cn",
-)
-_MSA_WORDS = re.compile(
-    r"live\.com|personal microsoft account|microsoft account \(msa\)|\bMSA\b|/consumers|"
-    r"9188040d-6c67-4c5b-b112-36a304b66dad",
-    re.IGNORECASE,
 )
 
 
@@ -175,7 +157,8 @@ class EntraCredential:
                 authenticate()
             return self._credential.get_token(self._scope)
         except Exception as error:  # azure-identity raises several types; map them all
-            raise entra_error(error) from None
+            device_code = type(self._credential).__name__ == "DeviceCodeCredential"
+            raise entra_error(error, device_code=device_code) from None
 
     def msrest_credentials(self) -> Any:
         with self._lock:
@@ -217,49 +200,21 @@ def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any
     return RefreshingTokenAuthentication(token)
 
 
-def is_personal_account_error(text: str) -> bool:
-    """Whether an Entra error message says a personal Microsoft account can't use the resource."""
-    return any(code in text for code in _MSA_CODES) or bool(_MSA_WORDS.search(text))
-
-
-def entra_error(error: BaseException) -> AzdoError:
-    """An azure-identity failure as a sentence for the attendee."""
-    text = str(error)
-    if is_personal_account_error(text):
-        return personal_account()
-    if any(code in text for code in _POLICY_CODES):
-        return AzdoError(
-            "Your organisation's sign-in policy (multi-factor authentication or conditional "
-            "access) refused a token for Azure DevOps. Sign in again with browser sign-in and "
-            "complete the extra check it asks for, or ask your administrator; a personal access "
-            "token works meanwhile.",
-            type_key="ConditionalAccessRefused",
-        )
-    name = type(error).__name__
-    if name == "CredentialUnavailableError":
-        return AzdoError(
-            f"Sign-in with Microsoft Entra is not available here: {text.strip() or name}. Try "
-            "another sign-in method (device code works without a browser on this machine) or a "
-            "personal access token."
-        )
-    first = text.strip().splitlines()[0] if text.strip() else name
-    return AzdoError(
-        f"Sign-in with Microsoft Entra failed: {first}. Try again, or sign in with "
-        "a personal access token."
-    )
-
-
 def browser_available(environ: dict[str, str] | None = None, platform: str | None = None) -> bool:
-    """Whether browser sign-in can work: on Linux without a display, Python's `webbrowser` would
-    start a console browser (w3m, lynx) that can't sign in, so offer device code instead."""
-    import os
-    import sys
+    """Whether browser sign-in can work (workstation/hostos/desktop.py says where it cannot:
+    Linux without a display, WSL without `wslview`); `environ`/`platform` default to this
+    machine's."""
+    from ..workstation.hostos import Host
+    from ..workstation.hostos.desktop import browser_available as available
 
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if not platform.startswith("linux"):
-        return True
-    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+    host = Host.current()
+    if environ is not None or platform is not None:
+        host = Host(
+            platform or host.system,
+            host.env if environ is None else environ,
+            wsl=host.wsl and platform is None,
+        )
+    return available(host)
 
 
 def _authority_options(authority: str | None, ca_file: str | None) -> dict[str, Any]:
@@ -322,6 +277,7 @@ def entra_credential(
     """
     import azure.identity as identity
 
+    quiet_azure_logs()
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
     before: Callable[[], None] | None = None

@@ -67,12 +67,15 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "set_default_team": ("set the default team", None),
     "invite": ("invite a colleague", "vso.memberentitlementmanagement_write"),
     "user_entitlement": ("look up a user in the organization", "vso.memberentitlementmanagement"),
+    "org_users": ("list the users of the organization", "vso.memberentitlementmanagement"),
+    "basic_users": ("count the organization's Basic users", "vso.memberentitlementmanagement"),
     "descriptor": ("look up the team's identity", "vso.graph"),
     "is_member": ("check the team membership", "vso.graph"),
     "add_member": ("add a colleague to the team", "vso.graph_manage"),
     "team_members": ("list the team members", "vso.project"),
     "ssh_keys": ("list your SSH keys", None),
     "add_ssh_key": ("upload your SSH key", None),
+    "revoke_ssh_key": ("revoke your SSH key's old registration", None),
     "repositories": ("list the repositories", "vso.code"),
     "get_repository": ("read the repository", "vso.code"),
     "create_repository": ("create the repository", "vso.code_manage"),
@@ -105,6 +108,7 @@ class AzdoError(Exception):
         self.status = status
         self.type_key = type_key
         self.scope_hint = scope_hint
+        self.detail = ""  # for the activity log file only (an AADSTS code, a correlation id)
         super().__init__(self.message)
 
     def __str__(self) -> str:

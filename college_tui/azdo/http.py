@@ -33,7 +33,7 @@ from urllib3.util.retry import Retry
 from ..events import Emit, HttpCall, Waiting
 from .pacing import Pacing
 from .redact import redact_url
-from .retry import RATE_LIMIT_MESSAGE, parse_retry_after
+from .retry import IDEMPOTENT_METHODS, RATE_LIMIT_MESSAGE, parse_retry_after
 
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
 
@@ -156,24 +156,32 @@ class ObservingAdapter(HTTPAdapter):
         self.observer = observer
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        method = (request.method or "GET").upper()
+        options = dict(stream=stream, verify=verify, cert=cert, proxies=proxies)
+        if method not in IDEMPOTENT_METHODS:
+            return self._attempt(request, method, options)
+        try:
+            return self._attempt(request, method, options, quiet=True)
+        except requests.ConnectionError as error:
+            if not _closed_by_server(error):
+                raise
+        # A kept-alive connection the server had closed while we were idle: send it again on a
+        # new one, once, without a word (the retry layer handles anything beyond).
+        return self._attempt(request, method, options)
+
+    def _attempt(self, request, method: str, options: dict, *, quiet: bool = False):
         observer = self.observer
         observer.before_send()
-        method = (request.method or "GET").upper()
         url = request.url or ""
         started = time.monotonic()
         try:
-            response = super().send(
-                request,
-                stream=stream,
-                timeout=observer.timeout,
-                verify=verify,
-                cert=cert,
-                proxies=proxies,
-            )
-        except Exception:
+            response = super().send(request, timeout=observer.timeout, **options)
+        except Exception as error:
             elapsed = (time.monotonic() - started) * 1000
-            observer._record(Exchange(method, url, None))
-            observer.pacing.observe(None, elapsed / 1000, {})
+            stale = quiet and isinstance(error, requests.ConnectionError)
+            if not (stale and _closed_by_server(error)):  # else sent again at once by send()
+                observer._record(Exchange(method, url, None))
+                observer.pacing.observe(None, elapsed / 1000, {})
             observer.emit(
                 lambda step: HttpCall(step, method, redact_url(url), None, round(elapsed, 1))
             )
@@ -195,6 +203,25 @@ class ObservingAdapter(HTTPAdapter):
             )
         )
         return response
+
+
+def _closed_by_server(error: BaseException) -> bool:
+    """Whether the connection was closed under the request (reset, or closed without an
+    answer), as happens to a kept-alive connection the server dropped while it was idle."""
+    import http.client
+
+    seen: BaseException | None = error
+    for _ in range(6):  # requests -> urllib3 ProtocolError -> the socket's own error
+        if seen is None:
+            return False
+        if isinstance(
+            seen, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+        ):
+            return True
+        args = getattr(seen, "args", ())
+        inner = next((a for a in args if isinstance(a, BaseException)), None)
+        seen = inner or seen.__cause__ or seen.__context__
+    return False
 
 
 def observed_credentials(inner: Any, observer: HttpObserver) -> Any:

@@ -10,9 +10,10 @@ exists the sign-in stays in memory for this run, and the caller says why (as for
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any
+
+from ..workstation.atomic import write_atomic
 
 CACHE_NAME = "college-tui"
 
@@ -55,6 +56,4 @@ def remembered_options(record_file: Path) -> dict[str, Any]:
 def save_record(record: Any, record_file: Path) -> None:
     """Keep the (non-secret) authentication record: who signed in and where, no token."""
     record_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(record_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(record.serialize())
+    write_atomic(record_file, record.serialize(), mode=0o600)  # never half a record

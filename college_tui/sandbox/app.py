@@ -24,10 +24,13 @@ from starlette.routing import Mount, Route
 from . import (
     api,  # noqa: F401  (registers every endpoint on the router)
     githttp,
+    rules,
 )
 from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
+from .guard import LoopbackGuard
+from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
@@ -103,6 +106,20 @@ def _to_response(reply: Reply, method: str) -> Response:
     )
 
 
+def _repos_refusal(sandbox: Sandbox, org: dict[str, Any] | None, who: Any) -> str | None:
+    """A Stakeholder's request to Azure Repos, refused under `licences=counted` (rules.py)."""
+    if org is None or who is None or not who.user_id or not rules.on(sandbox, "licences_counted"):
+        return None
+    from .api.members import find_member
+
+    name = org.get("accountName") or ""
+    member = find_member(sandbox, name, user_id=who.user_id)
+    user = sandbox.store.get("user", who.user_id) if member is None else None
+    if user is not None:  # an invited account signed in: its entitlement is by address
+        member = find_member(sandbox, name, principal=user.get("email") or "")
+    return rules.repos_refusal(sandbox, member)
+
+
 def create_app(sandbox: Sandbox, faults: Faults | None = None):
     """The sandbox's ASGI app, wrapped in fault injection when faults are configured."""
 
@@ -126,11 +143,19 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         git_route = githttp.match(path)
         if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
             git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
+            git_caller = caller(request.headers, sandbox, git_org)
+            refused = _repos_refusal(sandbox, git_org, git_caller)
+            if refused:
+                return Response(refused, status_code=403, media_type="text/plain")
             return await githttp.serve(
                 request,
                 sandbox,
                 git_route,
-                authorized=caller(request.headers, sandbox, git_org) is not None,
+                authorized=git_caller is not None
+                and (
+                    git_org is None
+                    or is_member(sandbox, git_org, user_of(sandbox, git_caller, git_org))
+                ),
             )
         if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
             # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
@@ -179,7 +204,15 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         who = caller(request.headers, sandbox, org_doc)
         if not route.anonymous and who is None:
             return unauthorized(request.headers, sandbox, base, org_doc)
-        acting = who.user_id if who is not None else None
+        if org_doc is not None and who is not None and not route.anonymous:
+            denied = refusal(sandbox, org_doc, who, method, host, route.template)
+            if denied is not None:  # not a member of this organisation (membership.py)
+                return _json(denied.status, denied.body())
+        acting = user_of(sandbox, who, org_doc) if who is not None else None
+        if "_apis/git" in route.template.lower():
+            refused = _repos_refusal(sandbox, org_doc, who)
+            if refused:
+                return _json(403, error_body("UnauthorizedRequestException", refused))
         raw = await request.body()
         body = None
         if raw:
@@ -222,7 +255,7 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
                 log.error("%s", err)
                 reply = Reply(500, storage_failed_body(str(err)))
             except Exception as err:  # a bug in the emulator: answer like the service, log it
-                full = _disk_full(sandbox.data_dir)
+                full = _disk_full(sandbox.data_dir) or sandbox.store.damage()
                 if full:  # not a bug: say so in one line, no traceback, and tell the client
                     log.error("%s", full)
                     reply = Reply(500, storage_failed_body(full))
@@ -246,10 +279,10 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         from .identity.pages import routes as page_routes
 
         routes.insert(0, Mount("/_idp", routes=page_routes(identity)))
-    app = Starlette(routes=routes)
+    app: Any = Starlette(routes=routes)
     if faults is not None and faults.active:
-        return FaultInjector(app, faults)
-    return app
+        app = FaultInjector(app, faults)
+    return LoopbackGuard(app)  # loopback Host names only, no changes from another site
 
 
 async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:

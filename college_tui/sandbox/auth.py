@@ -58,6 +58,24 @@ def _token_user(sandbox: Sandbox, token: str, org: dict[str, Any] | None) -> str
     return str(claims.get("oid") or "") or None
 
 
+def _made_pat(sandbox: Sandbox, password: str, org: dict[str, Any] | None) -> Caller | None:
+    """A PAT made through `tokens/pats` (api/pats.py), in its organisation and not expired."""
+    import datetime as dt
+    import hashlib
+
+    if not password or "." in password:
+        return None
+    doc = sandbox.store.find_one("pat", name=hashlib.sha256(password.encode()).hexdigest())
+    if doc is None:
+        return None
+    if org is not None and org.get("accountId") not in doc.get("targetAccounts", []):
+        return None
+    until = dt.datetime.fromisoformat(doc["validTo"].replace("Z", "+00:00"))
+    if until <= dt.datetime.now(dt.UTC):
+        return None
+    return Caller("pat", doc.get("userId"))
+
+
 def caller(headers: Any, sandbox: Sandbox, org: dict[str, Any] | None = None) -> Caller | None:
     """The request's caller, or None when its credentials are missing, wrong or expired."""
     scheme, _, value = headers.get("authorization", "").partition(" ")
@@ -69,6 +87,9 @@ def caller(headers: Any, sandbox: Sandbox, org: dict[str, Any] | None = None) ->
             return None
         if password and secrets.compare_digest(password.encode(), sandbox.pat.encode()):
             return Caller("pat")
+        made = _made_pat(sandbox, password, org)
+        if made is not None:
+            return made
         user = _token_user(sandbox, password, org)
         return Caller("bearer", user) if user else None
     if scheme.lower() == "bearer":

@@ -67,10 +67,6 @@ def not_found(type_key: str, message: str) -> ServiceError:
     return ServiceError(404, type_key, message)
 
 
-def bad_request(type_key: str, message: str) -> ServiceError:
-    return ServiceError(400, type_key, message)
-
-
 # The typeKey of the sandbox's own storage failing (its database damaged, its disk full): the real
 # service never sends it, so a client can show the sandbox's sentence instead of blaming Azure
 # DevOps (azdo/client/failures.py, which keeps its own copy of the name: azdo never imports us).

@@ -9,6 +9,20 @@ wants multi-factor authentication (AADSTS50076).
 `orgs=restricted` turns on the sandbox tenant's "Restrict organization creation" policy: its
 sign-up page refuses to create an organisation for the tenant's work accounts (a personal
 Microsoft account, outside the tenant, still may), as the real portal does.
+
+Today's service rules (2025-2026), each off unless asked for:
+`devicecode=blocked`: Conditional Access blocks the device-code flow (AADSTS53003 on the
+device-code grant), as Microsoft-managed policies do in many tenants.
+`pats=restricted`: the "Restrict personal access token creation" policy: the tokens page and the
+PAT API refuse to create a token (existing tokens keep working).
+`sshpolicy=off`: the organisation's "SSH authentication" policy is off: SSH keys are refused and
+so is git over SSH.
+`guests=off`: the organisation does not allow guests: inviting an address outside the tenant
+is refused with 5102.
+`licences=counted`: five free Basic seats per organisation (owner included), a sixth Basic refused;
+Stakeholders are refused on the Repos routes and on git over SSH and HTTPS for private projects.
+Every organisation's SSH key registrations carry `validTo`, and the SSH server always refuses a
+key past it (no fault needed; a test moves the date).
 """
 
 from __future__ import annotations
@@ -30,6 +44,23 @@ _RANGES = {
 }
 
 
+# The on/off faults: name -> (attribute, the value that turns it on, the value that turns it off).
+_SWITCHES = {
+    "ssh": ("ssh_closed", "closed", "open"),
+    "mfa": ("mfa_required", "required", "off"),
+    "orgs": ("orgs_restricted", "restricted", "open"),
+    "devicecode": ("devicecode_blocked", "blocked", "allowed"),
+    "pats": ("pats_restricted", "restricted", "open"),
+    "sshpolicy": ("sshpolicy_off", "off", "on"),
+    "guests": ("guests_off", "off", "on"),
+    "licences": ("licences_counted", "counted", "off"),
+}
+# Every kind, as help texts and the refusal of an unknown one say it.
+KINDS = "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, " + ", ".join(
+    f"{name}={on}" for name, (_attr, on, _off) in _SWITCHES.items()
+)
+
+
 @dataclass
 class Faults:
     latency: float = 0.0  # seconds added to every request
@@ -41,6 +72,11 @@ class Faults:
     ssh_closed: bool = False  # the SSH server refuses every connection
     mfa_required: bool = False  # the identity provider refuses tokens with AADSTS50076
     orgs_restricted: bool = False  # the tenant forbids its accounts to create organisations
+    devicecode_blocked: bool = False  # Conditional Access refuses the device-code grant (53003)
+    pats_restricted: bool = False  # no new personal access tokens (tokens page, PAT API)
+    sshpolicy_off: bool = False  # the organisations refuse SSH keys and git over SSH
+    guests_off: bool = False  # invitations outside the tenant refused with 5102
+    licences_counted: bool = False  # 5 free Basic seats; Stakeholders have no Repos
 
     @classmethod
     def parse(cls, spec: str | None) -> Faults:
@@ -60,26 +96,14 @@ class Faults:
                 continue
             key, _, value = item.partition("=")
             key = key.strip().lower()
-            if key == "ssh":
-                if value.strip().lower() not in ("closed", "open"):
-                    raise ValueError(f"fault ssh is closed or open, got {value!r}")
-                faults.ssh_closed = value.strip().lower() == "closed"
-                continue
-            if key == "mfa":
-                if value.strip().lower() not in ("required", "off"):
-                    raise ValueError(f"fault mfa is required or off, got {value!r}")
-                faults.mfa_required = value.strip().lower() == "required"
-                continue
-            if key == "orgs":
-                if value.strip().lower() not in ("restricted", "open"):
-                    raise ValueError(f"fault orgs is restricted or open, got {value!r}")
-                faults.orgs_restricted = value.strip().lower() == "restricted"
+            if key in _SWITCHES:
+                attr, on, off = _SWITCHES[key]
+                if value.strip().lower() not in (on, off):
+                    raise ValueError(f"fault {key} is {on} or {off}, got {value!r}")
+                setattr(faults, attr, value.strip().lower() == on)
                 continue
             if key not in names or not value:
-                raise ValueError(
-                    f"unknown fault {item!r}: use latency=S, 5xx=P, 429=P, "
-                    "retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, orgs=restricted"
-                )
+                raise ValueError(f"unknown fault {item!r}: use {KINDS}")
             attr = names[key]
             low, high, what = _RANGES[attr]
             try:

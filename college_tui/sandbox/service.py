@@ -33,6 +33,9 @@ class SandboxConfig:
     # `COLLEGE_TUI_SANDBOX_TOKEN_SECONDS` shorten it so refreshes happen in a run.
     token_seconds: int = field(default_factory=settings.token_seconds)
     device_code_interval: int = 5  # seconds between device-code polls (Microsoft: 5)
+    # The clock long-running jobs (project creation, imports) move along with: a test holds a
+    # clock of its own to decide when a job moves, never racing the wall clock.
+    clock: Callable[[], float] = time.time
 
 
 def descriptor(prefix: str, raw: str) -> str:
@@ -167,13 +170,13 @@ class Sandbox:
         self.store.put(
             "job",
             f"{job_type}:{target}",
-            {"type": job_type, "target": target, "started": time.time(), **data},
+            {"type": job_type, "target": target, "started": self.config.clock(), **data},
         )
 
     def advance(self) -> None:
         """Move every job along; called before each request, so progress needs no extra thread."""
         with self.jobs_lock:
-            now = time.time()
+            now = self.config.clock()
             for job in self.store.find("job"):
                 runner = JOB_RUNNERS.get(job["type"])
                 if runner and runner(self, job, now - job["started"]):

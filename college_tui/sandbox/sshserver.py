@@ -25,6 +25,7 @@ from typing import Any
 
 import paramiko
 
+from . import rules
 from .repos import PUSH_LOCK_WAIT, repo_path, resolve_ssh_path, service_env
 from .service import Sandbox
 from .sshauth import (
@@ -180,8 +181,17 @@ class _Connection:
         key_doc = next((d for d in key_docs if (d.get("org") or "").lower() == org), None)
         if key_doc is None:
             return KEY_REFUSED, None
+        if rules.on(self.sandbox, "sshpolicy_off"):
+            return rules.SSH_POLICY_OFF_GIT + "\n", None
         if key_expired(key_doc):
             return KEY_EXPIRED, None
+        from .api.members import find_member
+
+        stakeholder = rules.repos_refusal(
+            self.sandbox, find_member(self.sandbox, org, user_id=key_doc.get("userId"))
+        )
+        if stakeholder:
+            return f"remote: {stakeholder}\n", None
         self.sandbox.advance()  # the clock moves for SSH users too (an import may just finish)
         repo = resolve_ssh_path(self.sandbox, path)
         if repo is None or not repo_path(self.sandbox, repo).is_dir():

@@ -129,9 +129,22 @@ class Store:
 
     def _loads(self, text: str) -> dict[str, Any]:
         try:
-            return json.loads(text)
+            doc = json.loads(text)
         except ValueError:
             raise StoreError(_damaged(self.path, "a stored document is not valid JSON")) from None
+        if not isinstance(doc, dict):
+            raise StoreError(_damaged(self.path, "a stored document is not a JSON object"))
+        return doc
+
+    def damage(self) -> str | None:
+        """The damage sentence when a document changed shape under the running sandbox (asked
+        after a handler failed, before blaming a bug), else None."""
+        with self._lock:
+            try:
+                found = shape_damage(self._db)
+            except sqlite3.DatabaseError as exc:
+                found = str(exc)
+        return _damaged(self.path, found) if found else None
 
     def find(
         self,
@@ -230,7 +243,49 @@ def _damage(db: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError:  # an SQLite without JSON functions: parse them here
         rows = db.execute("SELECT kind, data FROM docs").fetchall()
         bad = next(((kind,) for kind, data in rows if not _is_json(data)), None)
-    return f"a {bad[0]} document is not valid JSON" if bad else None
+        return f"a {bad[0]} document is not valid JSON" if bad else _shape_in_python(rows)
+    return f"a {bad[0]} document is not valid JSON" if bad else shape_damage(db)
+
+
+# What the handlers read from every document of a kind without a default: a document without
+# one of these (`{}`, `null`, `[1,2,3]`) is damage, said once, never a 500 and a traceback.
+REQUIRED = {
+    "org": ("accountId", "accountName"),
+    "user": ("id", "email", "descriptor"),
+    "project": ("id", "name"),
+    "team": ("id", "name", "projectId"),
+    "repo": ("id", "name"),
+    "group": ("id", "descriptor"),
+    "membership": ("memberDescriptor", "containerDescriptor"),
+    "operation": ("id", "status"),
+    "pull_request": ("pullRequestId", "repositoryId", "status"),
+    "import_request": ("importRequestId", "repositoryId", "status"),
+    "sshkey": ("authorizationId", "publicData"),
+}
+
+
+def shape_damage(db: sqlite3.Connection) -> str | None:
+    """A document that is not an object, or lacks what its kind needs (SQLite's JSON functions)."""
+    bad = db.execute("SELECT kind FROM docs WHERE json_type(data) != 'object' LIMIT 1").fetchone()
+    if bad:
+        return f"a {bad[0]} document is not a JSON object"
+    for kind, keys in REQUIRED.items():
+        missing = " OR ".join(f"json_type(data, '$.{key}') IS NULL" for key in keys)
+        if db.execute(
+            f"SELECT 1 FROM docs WHERE kind=? AND ({missing}) LIMIT 1", (kind,)
+        ).fetchone():
+            return f"a {kind} document lacks one of {', '.join(keys)}"
+    return None
+
+
+def _shape_in_python(rows: list) -> str | None:
+    for kind, data in rows:
+        doc = json.loads(data)
+        if not isinstance(doc, dict):
+            return f"a {kind} document is not a JSON object"
+        if any(key not in doc for key in REQUIRED.get(kind, ())):
+            return f"a {kind} document lacks one of {', '.join(REQUIRED[kind])}"
+    return None
 
 
 def _is_json(text: str) -> bool:

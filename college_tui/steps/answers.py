@@ -18,6 +18,8 @@ Example file (every field optional)::
     clone_dir = "~/college/aidevcollege"
     clone_protocol = "auto"             # ssh | https | auto (SSH, HTTPS when SSH is blocked)
     alias = "ada"
+    reviewer = "instructor@example.com"  # the pull request's reviewer (one of the members)
+    sandbox_account = "attendee001@college.example"  # --sandbox: sign in as this account
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from ..naming import (
     check_repo_name,
     check_team_name,
 )
-from .roster import ACCESS_LEVELS, Member, read_members_csv
+from .roster import ACCESS_LEVELS, AUTO, Member, read_members_csv
 from .textfiles import TextFileError, read_text_file
 
 if TYPE_CHECKING:
@@ -83,6 +85,11 @@ class Answers:
     alias: str = ""  # default: the local user name
     branch: str = ""  # default: users/<alias>/hello-college
     auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
+    # The pull request's reviewer (an e-mail, usually the instructor among the members); "" none.
+    reviewer: str = ""
+    # Sandbox only: the account a headless run signs in as (`sandbox serve --class N` makes
+    # attendee001@college.example...); "" is the sandbox's own user and its PAT.
+    sandbox_account: str = ""
 
     def __post_init__(self) -> None:
         if not self.alias:
@@ -130,7 +137,7 @@ class Answers:
         check("repo", check_repo_name(self.repo))
         for index, member in enumerate(self.members, 1):
             check(f"members[{index}]", check_email(member.email))
-            if member.access_level not in ACCESS_LEVELS:
+            if member.access_level not in (*ACCESS_LEVELS, AUTO):
                 problems.append(
                     f"members[{index}]: access level {member.access_level!r} is unknown: use "
                     "stakeholder (free) or basic."
@@ -172,12 +179,22 @@ class Answers:
             )
         if self.auth not in AUTH_MODES:
             problems.append(f"auth: {self.auth!r} is unknown: use one of {', '.join(AUTH_MODES)}.")
+        for name in ("reviewer", "sandbox_account"):
+            if getattr(self, name):
+                check(name, check_email(getattr(self, name)))
         return problems
 
     def target_problems(self, target: Target) -> list[str]:
         """What these answers cannot do on `target` (the sandbox keeps to its own home, offline)."""
         if not target.sandbox:
-            return []
+            return (
+                [
+                    "sandbox_account: picks one of the sandbox's accounts, so it goes with "
+                    "--sandbox only: leave it out for Azure DevOps."
+                ]
+                if self.sandbox_account
+                else []
+            )
         problems = []
         if self.auth == "azure-cli":  # browser and device code use the sandbox's own sign-in
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
@@ -203,10 +220,12 @@ class Answers:
         """One sentence per e-mail listed twice with different access levels: which one is used."""
         levels: dict[str, list[str]] = {}
         for member in self.members:
-            levels.setdefault(member.email.lower(), []).append(member.access_level)
+            levels.setdefault(member.email.lower(), []).append(member.access_level or "automatic")
         if self.members_csv is not None:
             for member in read_members_csv(self.members_csv)[0]:
-                levels.setdefault(member.email.lower(), []).append(member.access_level)
+                levels.setdefault(member.email.lower(), []).append(
+                    member.access_level or "automatic"
+                )
         used = {m.email.lower(): m for m in self.all_members()}
         notes = []
         for email, found in levels.items():
@@ -214,7 +233,7 @@ class Answers:
                 notes.append(
                     f"{used[email].email} is listed more than once with different "
                     f"access levels ({', '.join(found)}): the first, "
-                    f"{used[email].access_level}, is used."
+                    f"{used[email].access_level or 'automatic'}, is used."
                 )
         return notes
 
@@ -285,6 +304,14 @@ def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
         raw = tomllib.loads(read_toml_text(file))
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([f"The answers file {file} is not valid TOML: {exc}."]) from None
+    except RecursionError:  # lists or tables nested thousands deep: no answers file looks so
+        raise AnswersError(
+            [
+                f"The answers file {file} nests lists or tables too deeply to be read. An "
+                "answers file holds names, paths and lists of e-mail addresses: fix it, or "
+                "see the fields in README.md (under --answers FILE.toml)."
+            ]
+        ) from None
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -345,7 +372,7 @@ def _parse_members(value: Any) -> tuple[list[Member], list[str]]:
             unknown = set(item) - {"email", "access_level"}
             if unknown:
                 problems.append(f"members[{index}]: unknown keys {', '.join(sorted(unknown))}.")
-            level = str(item.get("access_level") or "stakeholder").lower()
+            level = str(item.get("access_level") or AUTO).lower()
             members.append(Member(item["email"], "basic" if level == "express" else level))
         else:
             problems.append(f"members[{index}]: expected an e-mail or a table with an email key.")

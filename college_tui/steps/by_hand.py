@@ -16,6 +16,7 @@ from ..azdo.credentials import AZURE_DEVOPS_SCOPE
 from ..target import Target
 from .answers import Answers, AnswersError
 from .pullrequest import entry_path
+from .roster import FREE_BASIC_SEATS, with_free_seats
 
 # Azure DevOps' application id: an Entra token for it is what the service accepts.
 AZURE_DEVOPS_RESOURCE = AZURE_DEVOPS_SCOPE.removesuffix("/.default")
@@ -94,6 +95,9 @@ def _members(target: Target, answers: Answers) -> str:
         members = answers.all_members()
     except AnswersError:  # a CSV the members step will report: show the sequence for one address
         members = list(answers.members)
+    # Without a level: Basic for the first colleagues (free seats: five, you included), then
+    # Stakeholder, as the members step does for a new organisation.
+    members = with_free_seats(members, FREE_BASIC_SEATS - 1)
     lines = [group]
     for member in members or [None]:
         email = member.email if member else "NAME@DOMAIN"

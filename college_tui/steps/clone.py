@@ -19,7 +19,6 @@ ssh.dev.azure.com.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +37,7 @@ from .gitaccess import (
 )
 from .importrepo import find_course_repo
 from .sshaccess import attendee_ssh_command
+from .sshrules import ssh_off
 
 if TYPE_CHECKING:
     from ..azdo.models import Repository
@@ -80,7 +80,7 @@ class CloneStep(Step):
                 facts=facts,
             )
         if kind == "same-clone":
-            if ctx.target.sandbox and not self._points_at_sandbox(ctx, dest):
+            if ctx.target.sandbox and not self._keeps_our_ssh(ctx, dest):
                 return Inspection(
                     False,
                     f"{dest} is a clone of {repo.name}",
@@ -177,7 +177,7 @@ class CloneStep(Step):
             clone_seconds=round(elapsed, 3),
             protocol=protocol.lower(),
         )
-        self._configure(ctx, dest)
+        self._configure(ctx, dest, cloned_over=url)
         if is_https(url):
             self._explain_https(ctx, dest, repo, why)
         branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
@@ -202,6 +202,15 @@ class CloneStep(Step):
         choice = ctx.answers.clone_protocol
         if choice == "https":
             return self._https_url(repo), 'the answers say clone_protocol = "https"'
+        if ssh_off(ctx):
+            if choice == "ssh":
+                raise StepError(
+                    "Your organisation's SSH policy is off, and the answers say clone_protocol = "
+                    '"ssh": set it to auto or https (the clone then goes over HTTPS), or ask an '
+                    "organisation owner to turn on Organization settings → Policies → SSH "
+                    "authentication."
+                )
+            return self._https_url(repo), "your organisation's SSH policy is off"
         if choice == "auto":
             self.progress(ctx, "Checking that SSH gets through", 0.02)
             blocked = ssh_blocked(ctx)
@@ -238,30 +247,52 @@ class CloneStep(Step):
             )
 
     def _explain_https(self, ctx: Context, dest: Path, repo: Repository, why: str) -> None:
+        entra = ctx.credential is not None and ctx.credential.kind != "pat"
+        what = (
+            "your Microsoft Entra sign-in's token (no PAT)"
+            if entra
+            else "your personal access token"
+        )
+        later = (
+            "With Git Credential Manager installed, it signs your own git pull and git push in "
+            f"with Microsoft Entra too: git -C {dest} config credential.azreposCredentialType "
+            "oauth. Without it, they ask for a user name (any) and a password (a personal access "
+            "token with the Code scope)."
+        )
+        then = (
+            f"Once SSH gets through, switch this clone to SSH with: "
+            f"{switch_to_ssh_command(dest, repo.ssh_url)}"
+            if not ssh_off(ctx)
+            else "Your organisation's SSH policy is off: keep HTTPS."
+        )
         self.note(
             ctx,
-            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got your personal access token "
-            "from a credential helper for that one command: it is not in the URL, "
-            f"in {dest}/.git/config or in any file. Your own git pull and git push "
-            "in this folder ask for a user name (any) and a password (a personal "
-            "access token with the Code scope), unless Git Credential Manager "
-            "answers for you. Your SSH key stays registered: once SSH gets through, "
-            f"switch this clone to SSH with: {switch_to_ssh_command(dest, repo.ssh_url)}",
+            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got {what} from a "
+            f"credential helper for that one command: it is not in the URL, in {dest}/.git/config "
+            f"or in any file. {later} {then}",
         )
 
     # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
 
-    def _points_at_sandbox(self, ctx: Context, dest: Path) -> bool:
+    def _keeps_our_ssh(self, ctx: Context, dest: Path) -> bool:
         from ..workstation.git import get_local_config
 
         with explained():
             return get_local_config(dest, "core.sshCommand") == attendee_ssh_command(ctx)
 
-    def _configure(self, ctx: Context, dest: Path) -> bool:
-        """Sandbox only: set core.sshCommand in the clone; True when it changed."""
+    def _configure(self, ctx: Context, dest: Path, cloned_over: str | None = None) -> bool:
+        """Set core.sshCommand in the clone; True when it changed. The sandbox's clones always
+        (the attendee's own git must reach the sandbox's server); a clone of ours over SSH too
+        (the ssh the wizard checked, by absolute path: on Windows not the other OpenSSH)."""
         from ..workstation.git import set_local_config
 
-        if not ctx.target.sandbox or self._points_at_sandbox(ctx, dest):
+        if ctx.target.sandbox:
+            why = "reach the sandbox's server, not the real ssh.dev.azure.com"
+        elif cloned_over is not None and not is_https(cloned_over):
+            why = "run the ssh the wizard checked your key with"
+        else:
+            return False
+        if self._keeps_our_ssh(ctx, dest):
             return False
         command = attendee_ssh_command(ctx)
         with explained():
@@ -269,8 +300,7 @@ class CloneStep(Step):
         self.note(
             ctx,
             f"Set core.sshCommand = {command} in {dest}/.git/config, so your own git "
-            "commands in this folder reach the sandbox's server, not the real "
-            "ssh.dev.azure.com.",
+            f"commands in this folder {why}.",
         )
         return True
 
@@ -286,14 +316,16 @@ class CloneStep(Step):
     def _remove_leftover(self, ctx: Context, dest: Path) -> None:
         """Remove what an interrupted clone of ours left (the folder, if we created it)."""
         facts = ctx.state.get(self.key)
+        from ..workstation.hostos.processes import remove_tree
+
         self.progress(ctx, f"Removing the unfinished clone an earlier run left in {dest}")
         try:
             if facts.get("created_folder", True):
-                shutil.rmtree(dest)
+                remove_tree(dest)
             else:  # the folder was empty before our clone: empty it again, keep the folder
                 for entry in os.scandir(dest):
                     if entry.is_dir(follow_symlinks=False):
-                        shutil.rmtree(entry.path)
+                        remove_tree(entry.path)
                     else:
                         os.unlink(entry.path)
         except OSError as exc:

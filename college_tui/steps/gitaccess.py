@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # What ssh (through git) says when it cannot get through: a firewall refusing or dropping port 22,
 # or a proxy that accepts the connection and closes it.
 SSH_BLOCKED_WORDS = (
+    "SSH authentication is disabled",  # the organisation's SSH policy is off
     "Connection refused",
     "Connection timed out",
     "Operation timed out",

@@ -1,9 +1,11 @@
 """Step 5: invite the colleagues and add them to "College Team".
 
-Each colleague is invited with an access level (Stakeholder by default, Basic when asked) and an
-entitlement to the project, then added to the team through a Graph membership. Azure DevOps can
-refuse one person with HTTP 200 and `isSuccess: false`; that is that person's failure (with the
-service's words), the others go on. The step then finishes with a warning naming who is missing,
+Each colleague is invited with an access level and an entitlement to the project. The level the
+answers or the CSV give wins; without one, Basic while the organisation has free Basic seats (its
+first five Basic users, the owner included, cost nothing) and Stakeholder after, with a sentence:
+a Stakeholder has no Azure Repos, so would not see the course's repository. Each is then added
+to the team through a Graph membership. Azure DevOps can refuse one person with HTTP 200 and
+`isSuccess: false`; that is that person's failure (with the service's words), the others go on. The step then finishes with a warning naming who is missing,
 and `college-tui check` reports them.
 
 Long lists run several at a time, all through one facade: START_PARALLEL at first, one more
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 from .answers import AnswersError, Member
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+from .roster import AUTO, FREE_BASIC_SEATS, with_free_seats
 
 START_PARALLEL = 4
 MAX_PARALLEL = 32
@@ -47,8 +50,9 @@ class MembersStep(Step):
     key = "members"
     title = "Add your colleagues to the team"
     teaches = (
-        "People get an access level (Stakeholder is free, Basic is a paid licence), a "
-        "project to work in, and a team to belong to."
+        "People get an access level (Basic includes Azure Repos, and an organisation's first "
+        "five Basic users are free; Stakeholder is free without Repos), a project to work in, "
+        "and a team to belong to."
     )
 
     def heading(self, answers) -> str:
@@ -109,13 +113,45 @@ class MembersStep(Step):
         results: list[MemberResult] = [
             MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
         ]
-        todo = [m for m in members if m.email.lower() not in present]
+        todo = self._levels(ctx, [m for m in members if m.email.lower() not in present])
         results += self._add_all(
             ctx, todo, project.id, container, len(members), done_before=len(results)
         )
         return self._outcome(ctx, results, team.name)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _levels(self, ctx: Context, todo: list[Member]) -> list[Member]:
+        """Colleagues with no access level: Basic while the organisation's free Basic seats
+        last (Stakeholder has no Azure Repos), then Stakeholder, said in a sentence."""
+        from ..azdo.errors import AzdoError
+
+        auto = {m.email for m in todo if m.access_level == AUTO}
+        if not auto:
+            return todo
+        try:
+            used = ctx.service(self.key).basic_users()
+        except AzdoError:  # unknown: as for a new organisation, the owner alone
+            used = 1
+        planned = with_free_seats(todo, FREE_BASIC_SEATS - used)
+        basic = [m.email for m in planned if m.email in auto and m.access_level == "basic"]
+        others = [m.email for m in planned if m.email in auto and m.access_level != "basic"]
+        if basic:
+            self.note(
+                ctx,
+                f"Inviting {', '.join(basic)} as Basic: an organisation's first "
+                f"{FREE_BASIC_SEATS} Basic users (you included) are free, and Basic includes "
+                f"Azure Repos, where the course's repository {ctx.answers.repo} lives.",
+            )
+        if others:
+            self.note(
+                ctx,
+                f"The organisation's {FREE_BASIC_SEATS} free Basic seats are taken, so "
+                f"{', '.join(others)} are invited as Stakeholder: they will not see the "
+                f"repository {ctx.answers.repo} until an organisation owner assigns them Basic "
+                "(Organization settings → Users → Change access level).",
+            )
+        return planned
 
     def _team(self, ctx: Context, project_id: str):
         wanted = ctx.answers.team.lower()

@@ -15,6 +15,8 @@ from ..naming import check_email
 from .textfiles import TextFileError, read_text_file
 
 ACCESS_LEVELS = ("stakeholder", "basic")
+AUTO = ""  # no access level given: Basic while the organisation has free seats, then Stakeholder
+FREE_BASIC_SEATS = 5  # an organisation's first five Basic users cost nothing (owner included)
 CSV_WHAT = "the CSV roster"
 
 
@@ -23,7 +25,8 @@ class Member:
     """A colleague to invite and add to the team."""
 
     email: str
-    access_level: str = "stakeholder"  # "stakeholder" (free) | "basic" (a paid licence)
+    # "stakeholder" (free, no Azure Repos) | "basic" | AUTO (Basic while free seats remain)
+    access_level: str = AUTO
 
     @property
     def license(self) -> str:
@@ -46,20 +49,36 @@ def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
         if number == 1 and cells[0].lower() in ("email", "e-mail", "mail"):
             continue  # header
         email = cells[0]
-        level = (cells[1] if len(cells) > 1 and cells[1] else "stakeholder").lower()
+        level = (cells[1] if len(cells) > 1 and cells[1] else AUTO).lower()
         level = "basic" if level == "express" else level
         where = f"members_csv line {number}"
         problem = check_email(email)
         if problem:
             problems.append(f"{where}: {problem}")
             continue
-        if level not in ACCESS_LEVELS:
+        if level not in (*ACCESS_LEVELS, AUTO):
             problems.append(
                 f"{where}: access level {cells[1]!r} is unknown: use stakeholder or basic."
             )
             continue
         members.append(Member(email, level))
     return members, problems
+
+
+def with_free_seats(members: list[Member], free: int) -> list[Member]:
+    """Members without an access level get Basic while `free` Basic seats remain (those listed
+    as basic take theirs first), Stakeholder after; a level given in the answers or CSV wins."""
+    from dataclasses import replace
+
+    free -= sum(1 for m in members if m.access_level == "basic")
+    out = []
+    for member in members:
+        if member.access_level == AUTO:
+            level = "basic" if free > 0 else "stakeholder"
+            free -= level == "basic"
+            member = replace(member, access_level=level)
+        out.append(member)
+    return out
 
 
 def _field(sentence: str) -> str:

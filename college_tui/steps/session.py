@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .base import Context, Secrets, Step
 from .plan import STEPS
-from .runner import RunReport, StepResult, make_context, run
+from .runner import RunReport, make_context, run
 
 if TYPE_CHECKING:
     from ..events import Emit
@@ -130,14 +130,6 @@ class Session:
         self.ctx.cancel.clear()  # a cancel belongs to the run it stopped
         chosen = self.steps if keys is None else [self.step(key) for key in keys]
         return run(self.ctx, chosen, until=until)
-
-    def run_step(self, key: str) -> StepResult:
-        """Inspect and, unless it is already done, apply one step."""
-        return self.run([key]).results[0]
-
-    def run_rest(self, first: str) -> RunReport:
-        """Run `first` and every step after it."""
-        return self.run(self.keys[self.keys.index(first) :])
 
     def cancel(self) -> None:
         """Ask the running step to stop at its next wait (it ends with a 'Cancelled' sentence)."""

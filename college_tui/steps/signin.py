@@ -15,6 +15,10 @@ from .base import Context, Inspection, Outcome, Step, StepError
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
 
+# Conditional Access blocks the device-code flow in many tenants (2025): the sentence that says
+# so (azdo/credentials.py says the same; the sign-in panel offers the browser on seeing it).
+DEVICE_CODE_BLOCKED = "Your organisation blocks device-code sign-in"
+
 # Personal Microsoft account domains: Entra cannot issue Azure DevOps tokens for them.
 PERSONAL_DOMAINS = (
     "outlook.com",
@@ -280,6 +284,8 @@ class SignInStep(Step):
         status = getattr(exc, "status", None)
         if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
             return msa_message(ctx)
+        if getattr(exc, "type_key", None) == "DeviceCodeBlocked":
+            return device_code_blocked(ctx)
         if status == 404:
             return (
                 f"Sign-in failed: the organisation {ctx.target.org} was not found at "
@@ -336,6 +342,24 @@ def msa_message(ctx: Context | None = None) -> str:
         f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
         f"access token at {where} with exactly these scopes, choose Personal access token "
         f"as the way to sign in here and paste it. {scopes_text()}"
+    )
+
+
+def device_code_blocked(ctx: Context) -> str:
+    """Device code refused by Conditional Access: one sentence, then the ways that work."""
+    where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
+    over_ssh = (
+        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
+        "docs/attendee.md shows"
+        if suggested_auth() == "device-code"
+        else ""
+    )
+    return (
+        "Your organisation blocks device-code sign-in (a Conditional Access policy). Ways that "
+        "work: browser sign-in "
+        f'(Browser in the wizard, auth = "browser" in the answers{over_ssh}); a personal access '
+        f"token{where} made for this one organisation; or the Azure CLI's sign-in (run az login, "
+        "then choose Azure CLI)."
     )
 
 

@@ -17,12 +17,11 @@ sandbox's SSH server (HostName, Port, HostKeyAlias, its own UserKnownHostsFile),
 from __future__ import annotations
 
 import os
-import socket
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..events import NeedsYou, Waiting
+from ..events import Waiting
 from .base import Context, Inspection, Outcome, Step, StepError
 from .explain import explained
 from .sshaccess import (
@@ -37,6 +36,14 @@ from .sshaccess import (
     redirected,
     ssh_endpoint,
 )
+from .sshkey_registration import display_name, find_key, hand_off, revoke
+from .sshrules import (
+    POLICY_OFF_NOTE,
+    expiry_text,
+    needs_renewal,
+    policy_off,
+    ssh_off,
+)
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
     from ..workstation.sshkeys import KeyInfo
 
 KEY_VALID_DAYS = 365  # Azure DevOps lets SSH keys live one year
+POLICY_OFF = "the organisation's SSH policy is off, the clone and the push use HTTPS"
 
 
 class SshKeyStep(Step):
@@ -83,9 +91,14 @@ class SshKeyStep(Step):
 
             facts["fingerprint"] = fingerprint_of_material(material)
             registered = self._registered(ctx, paths, material)
-            facts["registered"] = registered
-            if not registered:
+            facts["registered"] = bool(registered)
+            valid_to = getattr(registered, "valid_to", None)
+            if valid_to:
+                facts["valid_to"] = valid_to
+            if not registered and not ssh_off(ctx):
                 todo.append("register the public key in Azure DevOps")
+            elif needs_renewal(valid_to):
+                todo.append(f"renew the key's registration ({expiry_text(valid_to)})")
         if not block_in_place(ctx, paths):
             todo.append(f"write the Host {ctx.target.ssh_alias} block in {paths.config}")
         if not host_key_in_place(ctx, paths):
@@ -97,10 +110,12 @@ class SshKeyStep(Step):
                 else f"There is no key at {paths.key} yet"
             )
             return Inspection(False, summary, todo="; ".join(todo), facts=facts)
+        if not facts["registered"]:  # the organisation's SSH policy is off
+            return Inspection(True, f"SSH key {facts['fingerprint']}: {POLICY_OFF}", facts=facts)
         return Inspection(
             True,
-            f"SSH key {facts['fingerprint']} is registered; ssh config and "
-            "known_hosts are in place",
+            f"SSH key {facts['fingerprint']} is registered ({expiry_text(facts.get('valid_to'))}); "
+            "ssh config and known_hosts are in place",
             facts=facts,
         )
 
@@ -122,11 +137,14 @@ class SshKeyStep(Step):
         check_settings(ctx, paths)  # ssh really uses them (no other block of the user's wins)
         pinned = self._pin(ctx, paths)
         how = self._register(ctx, svc, paths, info)
+        if how == "policy off":
+            return Outcome(f"SSH key {info.fingerprint_sha256}: {POLICY_OFF}")
         blocked = self._verify(ctx, paths)
         already = info.adopted and how == "existing" and not (wrote_config or pinned)
+        until = expiry_text(ctx.state.get(self.key).get("valid_to"))
         summary = (
             f"SSH key {info.fingerprint_sha256} ({info.bits}-bit RSA) "
-            f"{'was already registered' if how == 'existing' else 'registered'}; "
+            f"{'was already registered' if how == 'existing' else 'registered'} ({until}); "
             + (
                 f"ssh to {ctx.target.ssh_alias} works"
                 if not blocked
@@ -195,14 +213,15 @@ class SshKeyStep(Step):
 
     # -- registration --------------------------------------------------------------------------
 
-    def _registered(self, ctx: Context, paths: SshPaths, material: str) -> bool:
-        """Is the key registered? The key list, or (when the portal refuses it) an SSH login."""
+    def _registered(self, ctx: Context, paths: SshPaths, material: str) -> SshKey | bool | None:
+        """Is the key registered? Its registration from the key list, or (when the portal
+        refuses the list) whether an SSH login works."""
         from ..azdo.errors import PortalRefused
 
         if ctx.azdo is None:
             return False
         try:
-            return _find(ctx.service(self.key).ssh_keys(), material) is not None
+            return find_key(ctx.service(self.key).ssh_keys(), material)
         except PortalRefused:
             return can_log_in(ctx, paths, quiet=True)
 
@@ -211,15 +230,20 @@ class SshKeyStep(Step):
         from ..azdo.errors import PortalRefused
 
         try:
-            found = _find(svc.ssh_keys(), info.key_material)
+            found = find_key(svc.ssh_keys(), info.key_material)
         except PortalRefused as exc:
-            return self._hand_off(ctx, svc, paths, info, exc.message)
-        if found is not None:
-            ctx.state.update(self.key, authorization_id=found.authorization_id)
+            return hand_off(self, ctx, svc, paths, info, exc.message)
+        ctx.state.update(self.key, ssh_policy_off=False)
+        if found is not None and needs_renewal(found.valid_to):
+            revoke(self, ctx, svc, found)
+        elif found is not None:
+            ctx.state.update(
+                self.key, authorization_id=found.authorization_id, valid_to=found.valid_to
+            )
             self.note(
                 ctx,
                 f"The key is already registered in Azure DevOps as "
-                f"“{found.display_name}”; nothing uploaded.",
+                f"“{found.display_name}” ({expiry_text(found.valid_to)}); nothing uploaded.",
             )
             return "existing"
         self.progress(ctx, "Uploading the public key to Azure DevOps", 0.5)
@@ -228,59 +252,22 @@ class SshKeyStep(Step):
         try:
             key = svc.add_ssh_key(display_name(), info.public_line, instance_id, valid_to)
         except PortalRefused as exc:
-            return self._hand_off(ctx, svc, paths, info, exc.message)
-        ctx.state.update(self.key, authorization_id=key.authorization_id)
+            if policy_off(exc.message):
+                ctx.state.update(self.key, ssh_policy_off=True)
+                self.note(ctx, POLICY_OFF_NOTE)
+                return "policy off"
+            return hand_off(self, ctx, svc, paths, info, exc.message)
+        ctx.state.update(
+            self.key,
+            authorization_id=key.authorization_id,
+            valid_to=key.valid_to or valid_to.isoformat(),
+        )
         self.note(
             ctx,
             f"Registered the public key in Azure DevOps as “{key.display_name}”, "
             f"valid until {valid_to:%Y-%m-%d} (User settings → SSH public keys).",
         )
         return "uploaded"
-
-    def _hand_off(
-        self, ctx: Context, svc: AzureDevOps, paths: SshPaths, info: KeyInfo, why: str
-    ) -> str:
-        """The portal refused: show the key and the page, then poll until the key is there."""
-        from ..azdo.errors import PortalRefused
-        from ..azdo.urls import ssh_keys_page
-
-        url = ssh_keys_page(ctx.target.org_url)
-        ctx.emit(
-            NeedsYou(
-                self.key,
-                f"Azure DevOps did not let the wizard upload your SSH key ({why}). Add it yourself: "
-                "open the SSH public keys page, choose “New Key”, give it a name, paste the key "
-                "below (one line, starting with ssh-rsa) and choose Add. The wizard waits until the "
-                "key appears.",
-                url=url,
-                detail=info.public_line,
-            )
-        )
-        ctx.emit(
-            Waiting(self.key, "Waiting for your key to appear in Azure DevOps", self.wait_timeout)
-        )
-        listing = [True]  # falls back to an SSH login when the key list is refused too
-
-        def appeared() -> SshKey | bool | None:
-            if listing[0]:
-                try:
-                    return _find(svc.ssh_keys(), info.key_material)
-                except PortalRefused:
-                    listing[0] = False
-            return True if can_log_in(ctx, paths) else None
-
-        found = ctx.poll(
-            appeared,
-            timeout=self.wait_timeout,
-            what=f"your SSH key to appear on {url}",
-            first=self.poll_interval,
-            factor=1.0,
-            cap=self.poll_interval,
-        )
-        if not isinstance(found, bool):
-            ctx.state.update(self.key, authorization_id=found.authorization_id)
-        self.note(ctx, "Your key is registered in Azure DevOps: thank you.")
-        return "by hand"
 
     # -- ssh config and known_hosts ------------------------------------------------------------
 
@@ -371,15 +358,3 @@ class SshKeyStep(Step):
             self.note(ctx, f"SSH works: {result} ({host}:{port}).")
             return False
         return False
-
-
-def display_name() -> str:
-    """How the key is named in Azure DevOps: `college-tui <host> <date>`."""
-    host = socket.gethostname().split(".")[0] or "localhost"
-    return f"college-tui {host} {date.today().isoformat()}"
-
-
-def _find(keys: list[SshKey], material: str) -> SshKey | None:
-    from ..workstation.sshkeyfiles import same_key
-
-    return next((k for k in keys if same_key(k.public_data, material)), None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import os
 import socket
-from pathlib import Path
 
 from .errors import (
     HostKeyMismatchError,
@@ -137,15 +136,6 @@ def ssh_blocked(host: str, port: int, timeout: float = 3.0) -> str | None:
         return f"the host name {host} could not be resolved"
     except OSError as exc:
         return f"the connection to {host}:{port} failed ({exc.strerror or exc})"
-
-
-def pinned_fingerprints(
-    known_hosts_path: os.PathLike | str, host: str, port: int | None = None
-) -> list[str]:
-    """SHA256 fingerprints pinned for ``host`` in ``known_hosts_path`` (for display)."""
-    return [
-        fingerprint_of(e.key_base64) for e in find_host_keys(Path(known_hosts_path), host, port)
-    ]
 
 
 def _refused_message(where: str) -> str:

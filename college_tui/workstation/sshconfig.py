@@ -13,10 +13,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 from .change import Change
-from .errors import SshConfigError, file_error
+from .errors import SshConfigError, file_error, utf16_sentence
+from .hostos import here
 
 BEGIN_MARKER = "# >>> college-tui (managed block; edit outside these markers) >>>"
 END_MARKER = "# <<< college-tui <<<"
@@ -40,13 +42,10 @@ def ensure_host_block(
     config_path: os.PathLike | str,
     host_alias: str,
     identity_file: os.PathLike | str,
-    hostname: str | None = None,
-    port: int | None = None,
-    user: str = "git",
-    known_hosts_file: os.PathLike | str | None = None,
-    host_key_alias: str | None = None,
+    **block: Any,
 ) -> Change:
-    """Write or update our ``Host`` block at the top of ``config_path``.
+    """Write or update our ``Host`` block at the top of ``config_path`` (``block``: the other
+    keyword arguments of :func:`render_block`, the newline aside).
 
     Returns ``Change.CREATED`` (no block before), ``Change.UPDATED`` (block replaced or moved
     to the top) or ``Change.UNCHANGED`` (already identical; the file is not written).
@@ -58,17 +57,7 @@ def ensure_host_block(
     text = old.decode("utf-8", "surrogateescape") if old is not None else ""
     newline = "\r\n" if "\r\n" in text else "\n"
     rest, found = _without_block(text, path)
-    block = render_block(
-        host_alias,
-        identity_file,
-        hostname=hostname,
-        port=port,
-        user=user,
-        known_hosts_file=known_hosts_file,
-        host_key_alias=host_key_alias,
-        newline=newline,
-    )
-    new_text = block + rest
+    new_text = render_block(host_alias, identity_file, **block, newline=newline) + rest
     if old is not None and new_text == text:
         return Change.UNCHANGED
     write_atomic(path, new_text.encode("utf-8", "surrogateescape"), mode=0o600)
@@ -188,11 +177,15 @@ def render_block(
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise file_error(exc, "read", path) from exc
+    utf16 = utf16_sentence(data, path)
+    if utf16:
+        raise SshConfigError(utf16)
+    return data
 
 
 def _split_lines(text: str) -> list[str]:
@@ -246,8 +239,7 @@ def _token(value: str, what: str) -> str:
 def _path_value(path: os.PathLike | str) -> str:
     """Format a file path for ssh config: absolute, % escaped, quoted if it has spaces."""
     text = os.path.abspath(os.fspath(path))
-    if os.name == "nt":
-        text = text.replace("\\", "/")
+    text = here().command_path(text)  # Windows: forward slashes, as ssh config takes them
     if '"' in text or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise SshConfigError(
             f"The path {text!r} contains quotes or control characters that ssh config cannot "

@@ -133,7 +133,9 @@ def test_other_entra_failures_say_what_to_try_next():
     with pytest.raises(AzdoError, match="not available here: Failed to open a browser"):
         EntraCredential(FakeTokenCredential(Clock(), unavailable)).auth_header()
     denied = ClientAuthenticationError("AADSTS50126: Invalid username or password.")
-    with pytest.raises(AzdoError, match="^Sign-in with Microsoft Entra failed: AADSTS50126"):
+    with pytest.raises(
+        AzdoError, match="^Sign-in with Microsoft Entra failed: Invalid username or password. Try"
+    ):
         EntraCredential(FakeTokenCredential(Clock(), denied)).auth_header()
 
 

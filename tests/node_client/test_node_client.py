@@ -3,58 +3,37 @@
 It discovers every area with `OPTIONS _apis/{area}` and sends enums as numbers
 (`searchCriteria.status=1`): before issue 17's fixes it failed every call ("Failed to find api
 location for area: Location") and found no pull request. Installed with npm once per machine into
-a cached folder; skipped only where there is no Node.js or npm cannot reach its registry.
+a cached folder (tests/interop_envs.py); an interop test: the default `pytest` deselects it,
+`pytest -m interop` runs it, skipped only where there is no Node.js or npm cannot reach its
+registry.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cachelock import building
 from tests.conftest import connect
+from tests.interop_envs import BuildFailed, Unreachable, build_node_client
 from tests.sandbox.helpers import create_project, import_course
 
-VERSION = "17.0.1"
+pytestmark = pytest.mark.interop
 HERE = Path(__file__).parent
-CACHE = (
-    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    / "college-tui-tests"
-    / f"azure-devops-node-api-{VERSION}"
-)
 
 
 @pytest.fixture(scope="session")
 def node_client() -> Path:
     """A folder whose node_modules holds azure-devops-node-api (installed on first use)."""
-    if not shutil.which("node") or not shutil.which("npm"):
-        pytest.skip("Node.js and npm are not installed on this machine")
-    marker = CACHE / "complete"
-    with building(CACHE):
-        if not marker.exists():
-            shutil.rmtree(CACHE, ignore_errors=True)
-            CACHE.mkdir(parents=True)
-            (CACHE / "package.json").write_text('{"private": true}\n')
-            npm = subprocess.run(
-                ["npm", "install", "--no-audit", "--no-fund", f"azure-devops-node-api@{VERSION}"],
-                cwd=CACHE,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            if npm.returncode != 0:
-                if any(
-                    w in npm.stderr for w in ("ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN")
-                ):
-                    pytest.skip(f"npm cannot reach its registry: {npm.stderr.strip()[-300:]}")
-                pytest.fail(f"npm install failed:\n{npm.stderr[-2000:]}")
-            marker.write_text("installed\n")
-    return CACHE
+    try:
+        return build_node_client()
+    except Unreachable as exc:
+        pytest.skip(str(exc))
+    except BuildFailed as exc:
+        pytest.fail(str(exc))
 
 
 def test_the_node_client_reads_projects_and_pull_requests_by_number(node_client, sandbox):

@@ -19,6 +19,26 @@ COURSE_URL = "https://github.com/aidevcollege/aidevcollege"
 IMPORT_DONE = ("completed", "failed", "abandoned")
 
 
+class HeldClock:
+    """A clock for a sandbox's jobs (`start_sandbox(clock=HeldClock())`): the wall clock until
+    `hold()`, then standing still until the test moves it with `advance(seconds)`. A job then
+    moves when the test says, whatever the machine's load."""
+
+    def __init__(self) -> None:
+        self._held: float | None = None
+
+    def __call__(self) -> float:
+        held = self._held
+        return time.time() if held is None else held
+
+    def hold(self) -> None:
+        self._held = time.time()
+
+    def advance(self, seconds: float) -> None:
+        assert self._held is not None, "hold() the clock first"
+        self._held += seconds
+
+
 def wait_for(predicate: Callable[[], T], timeout: float = 10, interval: float = 0.05) -> T:
     """Call `predicate` until it returns something truthy and return that; fail after `timeout`."""
     deadline = time.monotonic() + timeout

@@ -172,7 +172,7 @@ def test_waits_are_bounded_and_end_at_once_when_the_run_is_cancelled(tmp_path):
     threading.Timer(0.2, ctx.cancel.set).start()
     started = time.monotonic()
     report = run(ctx, [Fake("a", apply=wait_forever)])
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # at the cancel, not after the 30 s timeout
     assert report.results[0].status == "failed"
     assert events.failed("a").message.startswith("Cancelled")
     assert len(calls) >= 2

@@ -17,9 +17,15 @@ from college_tui.steps.importrepo import ImportStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from tests.conftest import connect
-from tests.sandbox.helpers import create_project, import_course, start_import, wait_for
+from tests.sandbox.helpers import (
+    HeldClock,
+    create_project,
+    import_course,
+    start_import,
+    wait_for,
+)
 
-from .conftest import signed_in
+from .conftest import Recorder, signed_in
 
 FAST = dict(first_poll=0.05, poll_cap=0.1)
 COURSE = "https://github.com/aidevcollege/aidevcollege"
@@ -95,10 +101,23 @@ def test_a_repository_that_already_holds_the_course_is_adopted(with_project, mak
 
 
 def test_a_run_killed_during_the_import_resumes_it_instead_of_starting_another(
-    with_project, make_ctx
+    start_sandbox, make_ctx
 ):
+    # The import moves only when the test says: after the step said it resumes it (on the wall
+    # clock it could finish first on a busy machine, and the step would rightly adopt it).
+    clock = HeldClock()
+    server = start_sandbox(clock=clock)
+    create_project(clients(server))
+    clock.hold()
+
+    class MovesTheImportOnResuming(Recorder):
+        def __call__(self, event) -> None:
+            super().__call__(event)
+            if isinstance(event, StepProgress) and event.message.startswith("Resuming"):
+                clock.advance(60)
+
     # The earlier run created the repository and queued the import, then died.
-    sdk = clients(with_project)
+    sdk = clients(server)
     project = sdk.get_core_client().get_project("College")
     repo = sdk.get_git_client().create_repository(
         GitRepositoryCreateOptions(
@@ -107,7 +126,7 @@ def test_a_run_killed_during_the_import_resumes_it_instead_of_starting_another(
         "College",
     )
     queued = start_import(sdk, project, repo.id)
-    ctx = make_ctx(with_project)
+    ctx = make_ctx(server, emit=MovesTheImportOnResuming())
     inspection = ImportStep().inspect(signed_in(ctx))
     assert not inspection.done and inspection.todo == "wait for the running import to finish"
 

@@ -56,7 +56,9 @@ def invites_sent(server) -> int:
 def test_colleagues_are_invited_with_their_access_level_and_added_to_the_team(
     with_project, make_ctx
 ):
-    answers = Answers(members=[Member("grace@example.com"), Member("alan@example.com", "basic")])
+    answers = Answers(
+        members=[Member("grace@example.com", "stakeholder"), Member("alan@example.com", "basic")]
+    )
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok

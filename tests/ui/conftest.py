@@ -7,7 +7,6 @@ either cli.py's own (the product path) or one on a sandbox a test controls (faul
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import socket
@@ -173,31 +172,3 @@ def log_text(app) -> str:
 def request_total(server_or_base) -> int:
     base = getattr(getattr(server_or_base, "info", None), "base_url", server_or_base)
     return requests.get(f"{base}/_sandbox/stats", timeout=10).json()["total"]
-
-
-class LoopWatchdog:
-    """Measures the event loop's longest stall: a task that asks to wake every 10 ms."""
-
-    def __init__(self, period: float = 0.01) -> None:
-        self.period = period
-        self.longest = 0.0
-        self.where = ""  # what the test said it was doing at the longest stall
-        self.doing = ""
-        self._task: asyncio.Task | None = None
-
-    async def _watch(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            before = loop.time()
-            await asyncio.sleep(self.period)
-            stall = loop.time() - before - self.period
-            if stall > self.longest:
-                self.longest, self.where = stall, self.doing
-
-    def __enter__(self) -> LoopWatchdog:
-        self._task = asyncio.get_running_loop().create_task(self._watch())
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._task:
-            self._task.cancel()

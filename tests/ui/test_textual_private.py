@@ -137,3 +137,64 @@ def test_only_the_one_module_touches_textuals_privates():
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_no_class_of_ours_shadows_a_private_name_of_textual_by_chance():
+    """A method or attribute `_x` of a Textual subclass of ours must not replace Textual's own
+    `_x` (StepList once defined `_options`, which OptionList has): only the overrides above, in
+    textual_private, do so on purpose."""
+    import ast
+    import importlib
+
+    import textual.widgets
+
+    sources: dict[type, str] = {}
+
+    def defines(base: type, name: str) -> bool:  # a class attribute, or one set on instances
+        if base not in sources:
+            sources[base] = inspect.getsource(base)
+        return (
+            name in vars(base)
+            or f"self.{name} " in sources[base]
+            or (f"self.{name}:" in sources[base])
+        )
+
+    deliberate = {
+        ("QuietLog", "_size_updated"),
+        ("QuietLog", "_update_size"),
+        ("AppWithOneCrashPath", "_handle_exception"),
+    }
+    clashes = []
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        module_name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+        if not classes:
+            continue
+        module = importlib.import_module(module_name)
+        for node in classes:
+            cls = getattr(module, node.name)
+            textual_bases = [
+                base for base in cls.__mro__[1:] if base.__module__.startswith("textual.")
+            ]
+            names = {
+                item.name
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            } | {
+                target.id
+                for item in node.body
+                if isinstance(item, ast.Assign | ast.AnnAssign)
+                for target in (item.targets if isinstance(item, ast.Assign) else [item.target])
+                if isinstance(target, ast.Name)
+            }
+            for name in sorted(names):
+                private = name.startswith("_") and not name.startswith("__")
+                if (
+                    private
+                    and (node.name, name) not in deliberate
+                    and any(defines(base, name) for base in textual_bases)
+                ):
+                    clashes.append(f"{module_name}.{node.name}.{name}")
+    assert defines(textual.widgets.OptionList, "_options")  # the clash this test was written for
+    assert clashes == []

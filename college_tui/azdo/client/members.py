@@ -100,6 +100,25 @@ class Members(Plumbing):
                 return None
             raise
 
+    def basic_users(self) -> int:
+        """How many of the organization's users have Basic (accountLicenseType "express"), the
+        owner included: the first five are free."""
+
+        def run() -> int:
+            client = self._clients().get_member_entitlement_management_client()
+            count, token = 0, None
+            while True:
+                page = client.search_user_entitlements(
+                    continuation_token=token, filter="licenseId eq 'Account-Express'"
+                )
+                count += len(getattr(page, "members", None) or [])
+                extra = getattr(page, "additional_properties", None) or {}
+                token = getattr(page, "continuation_token", None) or extra.get("continuationToken")
+                if not token:
+                    return count
+
+        return self._call("basic_users", run)
+
     def user_entitlement(self, email: str) -> Invite | None:
         """The organization's entitlement for `email`, None when it has none (a read only)."""
         return self._existing_entitlement(email)

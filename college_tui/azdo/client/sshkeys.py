@@ -78,3 +78,22 @@ class SshKeys(Plumbing):
             return found
 
         return self._call("add_ssh_key", run, recheck=recheck, idempotent=False)
+
+    def revoke_ssh_key(self, authorization_id: str) -> None:
+        """Revoke one of your SSH key registrations (raw Token/SessionTokens DELETE); raises
+        PortalRefused when refused. Gone already counts as revoked."""
+
+        def run() -> None:
+            try:
+                self._raw(
+                    "revoke_ssh_key",
+                    "DELETE",
+                    f"{self._token_host()}/_apis/Token/SessionTokens/{authorization_id}",
+                    params={"isPublic": "true"},
+                )
+            except E.AzdoError as exc:
+                if exc.status != 404:
+                    raise
+            self.forget_reads()  # the remembered key list holds the revoked one
+
+        self._call("revoke_ssh_key", run)

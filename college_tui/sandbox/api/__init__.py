@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     identities,
     identity,
     members,
+    pats,
     portal,
     pull_requests,
     teams,

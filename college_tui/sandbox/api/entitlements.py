@@ -6,6 +6,7 @@ import re
 import uuid
 from typing import Any
 
+from .. import rules
 from ..errors import ServiceError
 from ..routing import Call, router
 from .lookups import (
@@ -46,7 +47,12 @@ def _change(call: Call, member: dict[str, Any], op: dict[str, Any], path: str) -
     value = op.get("value")
     parts = [p for p in path.split("/") if p]
     if kind == "replace" and parts == ["accessLevel"]:
-        member["accountLicenseType"] = _licence(value)
+        licence = _licence(value)
+        if licence == "express" and member["accountLicenseType"] != "express":
+            refused = rules.basic_refusal(call.sandbox, org_members(call.sandbox, member["org"]))
+            if refused is not None:
+                raise bad_argument(refused["value"])
+        member["accountLicenseType"] = licence
     elif kind == "add" and parts == ["projectEntitlements"]:
         entry = _project_entitlement(call, value)
         member["projectEntitlements"] = [

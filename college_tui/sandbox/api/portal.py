@@ -40,6 +40,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from .. import rules
 from ..errors import ServiceError
 from ..routing import Call, Reply, collection, router
 from .lookups import find_team, require_project, require_team
@@ -121,6 +122,8 @@ def create_ssh_key(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(
             400, "InvalidArgumentValueException", "The SSH key needs a name (displayName)."
         )
+    if rules.on(call.sandbox, "sshpolicy_off"):
+        raise ServiceError(400, "SshPolicyDisabledException", rules.SSH_POLICY_OFF)
     kind, blob, comment = parse_public_key(fields.get("publicData") or "")
     now = dt.datetime.now(dt.UTC)
     valid_to = _parse_time(fields.get("validTo"))

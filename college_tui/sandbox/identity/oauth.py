@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ..rules import DEVICE_CODE_BLOCKED
 from . import accounts as accts
 from .tokens import (
     DEVICE_SECONDS,
@@ -188,6 +189,9 @@ class IdentityProvider:
         client_id = form.get("client_id", "")
         kind = form.get("grant_type", "")
         if kind == DEVICE_GRANT:
+            if self.faults is not None and self.faults.devicecode_blocked:
+                self.grants.take("device", form.get("device_code", ""))
+                raise OAuthError("invalid_grant", DEVICE_CODE_BLOCKED)
             grant = self._device_grant(form.get("device_code", ""))
         elif kind == "authorization_code":
             grant = self._code_grant(form)

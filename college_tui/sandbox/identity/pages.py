@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from ..rules import DEVICE_CODE_BLOCKED
 from . import accounts as accts
 from .oauth import OAuthError, read_form
 from .tokens import CODE_SECONDS, Grant, split_scope
@@ -179,8 +180,17 @@ def routes(idp: IdentityProvider) -> list:
                 "<input type='text' name='otc' autocomplete='off'></label></p>\n"
                 "<button type='submit'>Next</button>\n</form>",
             )
+        client = request.client.host if request.client else ""
+        if idp.grants.client_locked(client):
+            return _page(
+                "Enter code",
+                "<p id='error'>Too many wrong codes were typed here. Wait 15 minutes, then ask "
+                "the application for a new code.</p>",
+                status=429,
+            )
         grant = idp.grants.device_by_user_code(code)
         if grant is None or grant.account is not None or grant.refused:
+            idp.grants.wrong_user_code(client)
             return _page(
                 "Enter code",
                 "<p id='error'>That code didn't work. Check the code and try again, or ask the "
@@ -200,6 +210,8 @@ def routes(idp: IdentityProvider) -> list:
                 "<button type='submit'>Continue</button>\n</form>",
             )
         refused = accts.refusal(account, grant.tenant_segment, grant.client_id)
+        if idp.faults is not None and idp.faults.devicecode_blocked:
+            refused = DEVICE_CODE_BLOCKED
         if refused:
             grant.refused = refused
             return _error_page(OAuthError("invalid_grant", refused))

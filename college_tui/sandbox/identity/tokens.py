@@ -26,6 +26,11 @@ RESOURCES = {AZURE_DEVOPS_APP, "https://app.vssps.visualstudio.com"}
 CODE_SECONDS = 600  # authorization codes
 DEVICE_SECONDS = 900  # device codes (Microsoft: 15 minutes)
 REFRESH_SECONDS = 90 * 24 * 3600
+# Wrong user codes on the device page, as Entra limits them: a pending code is void after this
+# many wrong tries (the right one then fails too), and a client is refused for a while after more.
+WRONG_CODES_PER_CODE = 10
+WRONG_CODES_PER_CLIENT = 30
+WRONG_CODES_SECONDS = 900
 
 
 def _b64(data: bytes) -> str:
@@ -95,6 +100,7 @@ class GrantStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._grants: dict[tuple[str, str], Grant] = {}
+        self._wrong_codes: dict[str, list[float]] = {}  # client address -> times of wrong codes
 
     @staticmethod
     def _key(kind: str, secret: str) -> tuple[str, str]:
@@ -121,6 +127,26 @@ class GrantStore:
         if grant is not None and grant.expires < time.time():
             return None
         return grant
+
+    def wrong_user_code(self, client: str) -> None:
+        """A wrong user code was typed on the device page: count it for the client and for every
+        pending device code (guessing one code among many is still guessing it)."""
+        now = time.time()
+        with self._lock:
+            recent = [t for t in self._wrong_codes.get(client, []) if t > now - WRONG_CODES_SECONDS]
+            self._wrong_codes[client] = [*recent, now]
+            for (kind, _), grant in self._grants.items():
+                if kind == "device" and grant.account is None:
+                    grant.extra["wrong"] = grant.extra.get("wrong", 0) + 1
+                    if grant.extra["wrong"] >= WRONG_CODES_PER_CODE:
+                        grant.expires = min(grant.expires, now)  # void: the app asks again
+
+    def client_locked(self, client: str) -> bool:
+        """Has `client` typed too many wrong user codes lately?"""
+        now = time.time()
+        with self._lock:
+            recent = [t for t in self._wrong_codes.get(client, []) if t > now - WRONG_CODES_SECONDS]
+        return len(recent) >= WRONG_CODES_PER_CLIENT
 
     def device_by_user_code(self, user_code: str) -> Grant | None:
         wanted = user_code.replace("-", "").replace(" ", "").upper()

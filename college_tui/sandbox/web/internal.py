@@ -26,10 +26,13 @@ def handle_page(
             fields = parse_qs(body.decode("utf-8", "replace"))
             name = (fields.get("name") or [""])[0].strip()
             problem = check_org_name(name)
+            taken = not problem and sandbox.org(name) is not None
+            if taken:  # as the portal: the name is someone's organisation already
+                problem = f"The name {name} is already taken. Choose another name."
             if problem:
                 return render(
                     "signup.html",
-                    400,
+                    409 if taken else 400,
                     title="Create your Azure DevOps organization",
                     problem=problem,
                     name=name,

@@ -8,10 +8,11 @@ import subprocess
 from typing import Any
 from urllib.parse import quote
 
-from .. import repos
+from .. import repos, rules
 from ..api.core import _PROCESS_NAMES
 from ..api.lookups import find_project
 from ..api.members import find_member, org_members
+from ..rules import PAT_CREATION_RESTRICTED
 from ..service import Sandbox
 from .render import render
 
@@ -34,7 +35,7 @@ def _links(base: str, org: dict[str, Any], project: dict[str, Any] | None = None
     org_url = f"{base}/{_q(org['accountName'])}"
     links = {
         "org": org_url,
-        "keys": f"{org_url}/_usersSettings/keys",
+        "ssh_keys": f"{org_url}/_usersSettings/keys",  # not "keys": links.keys is dict.keys
         "tokens": f"{org_url}/_usersSettings/tokens",
     }
     if project is not None:
@@ -260,6 +261,7 @@ def tokens(sandbox: Sandbox, base: str, org: str):
         "tokens.html",
         title="Personal access tokens",
         org=doc,
+        restricted=PAT_CREATION_RESTRICTED if rules.on(sandbox, "pats_restricted") else "",
         user=sandbox.user,
         links=_links(base, doc),
     )

@@ -173,12 +173,7 @@ class SignInPanel(StepPanel):
         return select_value(self, "#sign-in-auth", "pat")
 
     def extra_problem(self, name: str) -> str | None:
-        if (
-            name == "pat"
-            and self.auth() == "pat"
-            and not self.raw("pat").strip()
-            and not getattr(self.app, "has_pat", False)
-        ):
+        if name == "pat" and self.auth() == "pat" and not self.raw("pat").strip():
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 
@@ -201,6 +196,15 @@ class SignInPanel(StepPanel):
             "pat": self.raw("pat").strip(),
             "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
         }
+
+    def show_outcome(self, text: str, *, failed: bool = False) -> None:
+        super().show_outcome(text, failed=failed)
+        from ...steps.signin import DEVICE_CODE_BLOCKED
+
+        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == "device-code":
+            # Offered in place: the browser chosen, one key press away.
+            self.query_one("#sign-in-auth", Select).value = "browser"
+            self.query_one(".primary", Button).label = "Sign in with the browser"
 
     # -- the device code ----------------------------------------------------------------------
 

@@ -84,14 +84,14 @@ class StepList(OptionList):
         self.steps = steps  # (key, short title)
         self.states = {key: TODO for key, _ in steps}
         self.narrow = narrow  # 80 columns: glyphs and numbers only (the panel's title names it)
-        super().__init__(*self._options(), **kwargs)
+        super().__init__(*self.step_options(), **kwargs)
 
     def _prompt(self, index: int, key: str, title: str) -> Content:
         state = self.states[key]
         name = f" {index}" if self.narrow else f" {index}. {title}"
         return Content.assemble((MARKS[state][0], COLOURS[state]), name)
 
-    def _options(self) -> list[Option]:
+    def step_options(self) -> list[Option]:
         options = [
             Option(self._prompt(i, key, title), id=key)
             for i, (key, title) in enumerate(self.steps, 1)
@@ -107,7 +107,7 @@ class StepList(OptionList):
         self.narrow = narrow
         highlighted = self.highlighted
         self.clear_options()
-        self.add_options(self._options())
+        self.add_options(self.step_options())
         self.highlighted = highlighted
 
     def set_state(self, key: str, state: str) -> None:

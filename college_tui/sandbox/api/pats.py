@@ -1,0 +1,66 @@
+"""Personal access tokens (`tokens/pats`, vssps): create one, refused as today's service refuses.
+
+`POST _apis/tokens/pats` answers 200 with `{patToken, patTokenError}` (the tokens spec): a token
+for "All accessible organizations" (`allOrgs: true`) is refused with `globalPATCreationBlocked`
+(global PATs cannot be created since 2026-03-15), and under `--faults pats=restricted` every
+creation is refused with `disablePatCreationPolicyViolation`, as the "Restrict personal access
+token creation" policy does. A token made here is kept hashed (kind "pat") and works like the
+sandbox's own (auth.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from typing import Any
+
+from .. import rules
+from ..routing import Call, router
+
+
+def _refused(error: str) -> dict[str, Any]:
+    return {"patTokenError": error}  # no patToken at all (the spec allows no null)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@router.route("POST", "vssps", "_apis/tokens/pats")
+def create_pat(call: Call):
+    body = call.body if isinstance(call.body, dict) else {}
+    name = str(body.get("displayName") or "").strip()
+    if not name:
+        return _refused("displayNameRequired")
+    if body.get("allOrgs"):
+        return _refused("globalPATCreationBlocked")
+    if rules.on(call.sandbox, "pats_restricted"):
+        return _refused("disablePatCreationPolicyViolation")
+    now = dt.datetime.now(dt.UTC)
+    try:
+        valid_to = dt.datetime.fromisoformat(str(body.get("validTo") or "").replace("Z", "+00:00"))
+    except ValueError:
+        valid_to = now + dt.timedelta(days=30)
+    if valid_to.tzinfo is None:
+        valid_to = valid_to.replace(tzinfo=dt.UTC)
+    if valid_to <= now:
+        return _refused("invalidValidTo")
+    org = call.sandbox.org(call.org or "") or {}
+    token = secrets.token_urlsafe(39)[:52].lower()
+    auth_id = str(uuid.uuid4())
+    stamp = "%Y-%m-%dT%H:%M:%S.%fZ"
+    pat = {
+        "displayName": name,
+        "validTo": valid_to.strftime(stamp),
+        "scope": str(body.get("scope") or "app_token"),
+        "targetAccounts": [org.get("accountId")] if org.get("accountId") else [],
+        "validFrom": now.strftime(stamp),
+        "authorizationId": auth_id,
+    }
+    doc = {**pat, "hash": token_hash(token), "userId": call.sandbox.user["id"]}
+    call.store.put(
+        "pat", auth_id, doc, org=org.get("accountName") or call.org or "", name=doc["hash"]
+    )
+    return {"patToken": {**pat, "token": token}, "patTokenError": "none"}
