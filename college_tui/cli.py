@@ -419,6 +419,7 @@ def sandbox_serve(
     """
     from .opening import sandbox_target as opening
     from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.running import AlreadyServed, announce, starting
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -426,15 +427,24 @@ def sandbox_serve(
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
-        opening.refuse_second_serve(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
+        with _refusals(), starting(data):  # one sandbox per data folder, whoever starts it
+            opening.refuse_second_serve(data)
+            kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
+            try:
+                release = announce(kept.info)
+            except BaseException:
+                kept.server.stop()
+                raise
     except PortProblem as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
+    except AlreadyServed as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
-    serve(kept, print_json, lambda line: click.echo(line, nl=True))
+    serve(kept, print_json, lambda line: click.echo(line, nl=True), release)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from . import open_target, provisional_target
@@ -138,7 +139,7 @@ def engine(
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
-        opened = held.enter_context(open_target(options, asker))
+        opened = held.enter_context(open_target(replace(options, long_run=lock), asker))
         answers = answers.for_target(opened.target)
         secrets = Secrets(
             pat=credential_pat(opened, answers.auth, asker), key_passphrase=key_passphrase
