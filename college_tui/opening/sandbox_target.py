@@ -162,6 +162,7 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
 
     data, home = sandbox_dirs(options)
     refuse_unusable(data)
+    sandbox_config()  # a bad setting is refused before anything is made (the lock's folder)
     server, release = None, None
     try:
         with starting(data):  # one sandbox per data folder, whoever starts it
