@@ -19,9 +19,7 @@ PROBE = "import requests, sys; requests.get(sys.argv[1], timeout=10)"
 
 
 def test_the_wizard_trusts_a_ca_only_the_os_store_has(world: World):
-    server = SandboxServer(
-        world.data, ssh=False, https=True, config=SandboxConfig(**FAST), port=0
-    )
+    server = SandboxServer(world.data, ssh=False, https=True, config=SandboxConfig(**FAST), port=0)
     info = server.start()
     try:
         assert info.org_url.startswith("https://127.0.0.1:")
