@@ -357,18 +357,39 @@ def class_group() -> None:
 def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> None:
     """Read the attendees' `doctor --json` reports (files, or folders of them): who is ready,
     who is blocked by what, grouped by problem with the fix to send."""
-    from .steps.classview.preflight import preflight, preflight_csv, preflight_json
-    from .steps.classview.preflight import preflight_lines as lines
+    from .steps.classview.preflight import preflight_command
 
     if as_json_ and as_csv:
         raise click.UsageError("--json and --csv: choose one.")
-    result = preflight(list(files))
-    if as_json_ or as_csv:
-        click.echo((preflight_json if as_json_ else preflight_csv)(result), nl=as_json_)
-    else:
-        for line in lines(result, unicode_ok()):
-            click.echo(line)
-    raise SystemExit(0 if result.all_ready else EXIT_NOT_DONE)
+    text, code = preflight_command(list(files), "json" if as_json_ else "csv" if as_csv else "")
+    click.echo(text)
+    raise SystemExit(code)
+
+
+@class_group.command("status")
+@target_options
+@ANSWERS_OPTION
+@click.option("--json", "as_json_", is_flag=True, help="Print the rows as JSON.")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="CSV of the attendees expected (email,name): those not seen are 'not started'.",
+)
+@click.option("--concurrency", type=click.IntRange(1, 32), default=8, show_default=True)
+def class_status(
+    options: TargetOptions,
+    answers_file: Path | None,
+    as_json_: bool,
+    roster: Path | None,
+    concurrency: int,
+) -> None:
+    """Every attendee's organisation the instructor belongs to, one row each: what is done,
+    the first step not done and since when. --answers: the answers file handed out."""
+    from .opening.class_view import status_command
+
+    with _refusals():
+        click.echo(status_command(options, answers_file, _asker(), as_json_, roster, concurrency))
 
 
 # -- the sandbox on its own ---------------------------------------------------------------------
@@ -408,8 +429,21 @@ def sandbox() -> None:
     help=f"Inject faults, comma-separated {FAULT_KINDS}; e.g. {FAULT_EXAMPLE} (docs/sandbox.md)",
 )
 @click.option("--print-json", is_flag=True, help="Print one JSON line when ready (for scripts).")
+@click.option(
+    "--class",
+    "class_size",
+    type=click.IntRange(0, 999),
+    default=0,
+    metavar="N",
+    help="Host a class: N attendee accounts and one instructor (docs/instructor.md).",
+)
 def sandbox_serve(
-    port: int | None, ssh_port: int | None, data: Path | None, faults: str | None, print_json: bool
+    port: int | None,
+    ssh_port: int | None,
+    data: Path | None,
+    faults: str | None,
+    print_json: bool,
+    class_size: int,
 ) -> None:
     """Run the sandbox until Ctrl+C, on the same ports as last time when they are free.
 
@@ -437,6 +471,12 @@ def sandbox_serve(
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
+    if class_size:
+        from .sandbox.identity.classroom import add_class, class_lines
+
+        add_class(kept.server.sandbox, class_size)
+        for line in [] if print_json else class_lines(kept.server.sandbox):
+            click.echo(line)
     serve(kept, print_json, lambda line: click.echo(line, nl=True))
 
 

@@ -37,6 +37,7 @@ class Case:
     absent: list[str] = field(default_factory=list)  # must NOT appear in the output
     untouched: bool = True  # nothing under the temp root changes (plan-like cases)
     timeout: float = 45  # a FIFO opened for reading would block here forever
+    unchanged: str = ""  # a folder under the temp root that must stay exactly as it was
 
 
 def _write(name: str, data: bytes) -> Callable[[World], None]:
@@ -223,6 +224,8 @@ def run_case(tmp_path: Path, case: Case) -> str:
     case.setup(world)
     env = world.env(**{k: v.replace("{root}", root) for k, v in case.env.items()})
     before = tree_without_fifos(tmp_path)
+    kept = tmp_path / case.unchanged if case.unchanged else None
+    kept_before = tree_without_fifos(kept) if kept else None
     result = subprocess.run(
         world.command(*(arg.replace("{root}", root) for arg in case.args)),
         env=env,
@@ -242,6 +245,8 @@ def run_case(tmp_path: Path, case: Case) -> str:
         assert words not in out, out
     if case.untouched:
         assert tree_without_fifos(tmp_path) == before
+    if kept is not None:
+        assert tree_without_fifos(kept) == kept_before
     return out
 
 

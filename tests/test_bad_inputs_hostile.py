@@ -49,7 +49,41 @@ def _damage_after_apply(sql: str):
 DAMAGED = ["{root}/sandbox/sandbox.db", "is damaged", "--fresh", "--data DIR"]
 NOT_BLAMED = ["HTTP 500", "having trouble", "list indices", "Internal error"]
 
+
+def _users_file_in(where: str):
+    """A sandbox made by a first `plan`, and a plain file of the user's at `where` in it."""
+
+    def setup(world: World) -> None:
+        made = world.run("plan", *world.sandbox_args())
+        assert made.returncode == 0, made.stdout + made.stderr
+        mine = world.data / where
+        mine.parent.mkdir(parents=True, exist_ok=True)
+        mine.write_text("my notes\n", encoding="utf-8")
+
+    return setup
+
+
+FRESH = ["apply", "--sandbox", "--data", "{root}/sandbox", "--fresh", "--yes"]
+
 CASES: dict[str, Case] = {
+    **{
+        f"--fresh --yes with the user's file {where}": Case(
+            FRESH,
+            2,
+            ["--fresh refused", f"{{root}}/sandbox/{where}", "nothing was deleted"],
+            _users_file_in(where),
+            absent=["Deleted: "],
+            untouched=False,
+            unchanged="sandbox",  # decided before deleting: nothing of the sandbox's went either
+        )
+        for where in [
+            "home/notes.txt",
+            "home/college/course-notes/week1.md",
+            "repos/notes.txt",
+            "identity/notes.txt",
+            "notes.txt",
+        ]
+    },
     **{
         f"sandbox.db: {sql}": Case(
             SANDBOX_PLAN,

@@ -97,9 +97,10 @@ CASES = {
     "--fresh in a folder the sandbox shared with the user's files": Case(
         ["apply", "--sandbox", "--yes", "--fresh", "--data", "{root}/documents"],
         2,
-        ["kept: {root}/documents/photos", "kept: {root}/documents/thesis.txt", "Deleted: "],
+        ["{root}/documents/photos", "{root}/documents/thesis.txt", "nothing was deleted"],
         _mixed_sandbox,
-        unchanged="",
+        unchanged="documents",  # decided before deleting: the sandbox's files stay too
+        absent=["Deleted: "],
     ),
     "--fresh --org without a terminal": Case(
         ["--fresh", "--org", "https://dev.azure.com/ada"], 2, ["--fresh goes with --sandbox only"]
@@ -326,3 +327,4 @@ def test_fresh_would_delete_everything_a_real_run_made_and_nothing_else(tmp_path
     plan = fresh_plan(world.data, tmp_path / "no-state.json")
     assert plan.entries == made
     assert plan.kept == [world.data / "notes.txt"]
+    assert plan.inside == []  # inside its folders, everything a real run made is known by name

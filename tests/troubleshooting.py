@@ -140,6 +140,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "opening/__init__.py",
             "opening/engine.py",
             "opening/sandbox_target.py",
+            "opening/class_account.py",
+            "opening/class_view.py",
             "opening/service_target.py",
             "settings.py",
         ],

@@ -67,6 +67,7 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "set_default_team": ("set the default team", None),
     "invite": ("invite a colleague", "vso.memberentitlementmanagement_write"),
     "user_entitlement": ("look up a user in the organization", "vso.memberentitlementmanagement"),
+    "org_users": ("list the users of the organization", "vso.memberentitlementmanagement"),
     "basic_users": ("count the organization's Basic users", "vso.memberentitlementmanagement"),
     "descriptor": ("look up the team's identity", "vso.graph"),
     "is_member": ("check the team membership", "vso.graph"),

@@ -130,6 +130,37 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class OrgUser:
+    """A user of an organisation: e-mail, display name, when added (ISO 8601)."""
+
+    email: str
+    name: str
+    date_created: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer of a pull request and their vote (10 approved, 5 with suggestions, 0 none,
+    -5 waiting for the author, -10 rejected)."""
+
+    reviewer: str  # unique name (e-mail) or display name
+    vote: int = 0
+
+    @property
+    def state(self) -> str:
+        return REVIEW_STATES.get(self.vote, f"vote {self.vote}")
+
+
+REVIEW_STATES = {
+    10: "approved",
+    5: "approved with suggestions",
+    0: "waiting for review",
+    -5: "waiting for the author",
+    -10: "rejected",
+}
+
+
+@dataclass(frozen=True)
 class PullRequest:
     id: int
     status: str
@@ -137,6 +168,7 @@ class PullRequest:
     source_ref: str
     target_ref: str
     web_url: str | None
+    reviewers: tuple[Review, ...] = ()
 
 
 def key_material(public_line: str) -> str:

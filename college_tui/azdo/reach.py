@@ -99,3 +99,28 @@ def tls_issuer(url: str, timeout: float = 5) -> str | None:
 def re_signed(issuer: str | None) -> bool:
     """Does the issuer say that something re-signs TLS (not one of the public CAs)?"""
     return bool(issuer) and not any(name in (issuer or "") for name in PUBLIC_ISSUERS)
+
+
+def sign_up(signup_url: str, name: str, account: str, timeout: float = 10) -> str | None:
+    """Create organisation `name` on a sandbox's sign-up page as `account`, as a person at a
+    browser would (headless class rehearsals); None when done, else what the page said."""
+    import re
+
+    import requests
+
+    try:
+        response = requests.post(
+            signup_url.split("?", 1)[0],
+            data={"name": name, "account": account},
+            timeout=timeout,
+            allow_redirects=False,
+        )
+    except requests.exceptions.RequestException as exc:
+        return f"the sign-up page did not answer ({type(exc).__name__})"
+    if response.status_code in (200, 201):
+        return None
+    import html
+
+    problem = re.search(r'class="error"[^>]*>([^<]+)<', response.text)
+    said = problem.group(1) if problem else f"HTTP {response.status_code}"
+    return html.unescape(" ".join(said.split()))[:300]

@@ -86,8 +86,11 @@ def engine(
     quiet: bool = False,
     lock: bool = True,
     assume_yes: bool = False,
+    account: str = "",
 ):
     """Load the answers, open the target and yield (Context, printer).
+
+    `account`: sandbox only, the account to sign in as (else the answers' sandbox_account).
 
     `lock`: hold the target's run lock and save the run state (apply): taken before --fresh
     and before the sandbox starts, so a second run on one target changes nothing (not even the
@@ -103,6 +106,12 @@ def engine(
 
     provisional = provisional_target(options, asker)
     answers = load_answers(answers_file, provisional, asker)
+    account = (account or answers.sandbox_account) if options.use_sandbox else ""
+    if account:  # a class attendee: its own home and state (opening/class_account.py)
+        from .class_account import as_attendee
+
+        provisional = as_attendee(provisional, account, sandbox_dirs(options)[0])
+        answers = load_answers(answers_file, provisional, asker)
     key_passphrase = passphrase(answers, asker)
     for note in answers.duplicate_notes():
         asker.say(f"Note: {note}")
@@ -139,6 +148,10 @@ def engine(
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
         opened = held.enter_context(open_target(options, asker))
+        if account:
+            from .class_account import attendee_opened
+
+            opened = attendee_opened(opened, account, sandbox_dirs(options)[0])
         answers = answers.for_target(opened.target)
         secrets = Secrets(
             pat=credential_pat(opened, answers.auth, asker), key_passphrase=key_passphrase

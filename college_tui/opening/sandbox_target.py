@@ -328,11 +328,20 @@ def fresh(options: TargetOptions, asker: Asker, assume_yes: bool) -> None:
     if plan.empty:
         asker.say(f"--fresh: the sandbox data folder {data} is empty already; nothing to delete.")
         return
+    theirs = plan.kept + plan.inside  # decided before deleting: never half a --fresh
+    if theirs:
+        shown = ", ".join(str(p) for p in theirs[:5]) + (
+            f" and {len(theirs) - 5} more" if len(theirs) > 5 else ""
+        )
+        raise TargetRefused(
+            f"--fresh refused: {data} holds files the sandbox did not make ({shown}). It "
+            "deletes only its own files, and would then not start among yours. Move them out "
+            f"of {data} (or use another folder with --data DIR), then run again; nothing was "
+            "deleted."
+        )
     asker.say("--fresh deletes:")
     for line in plan.lines():
         asker.say(f"  - {line}")
-    for line in plan.kept_lines():
-        asker.say(f"  (kept: {line})")
     keep_work = (
         "Nothing was deleted; nothing was changed. The clone's work above is only there: "
         "push or copy it first, then run again."

@@ -30,6 +30,7 @@ from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
 from .faults import FaultPlan, Faults
 from .guard import LoopbackGuard
+from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
@@ -147,7 +148,14 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
             if refused:
                 return Response(refused, status_code=403, media_type="text/plain")
             return await githttp.serve(
-                request, sandbox, git_route, authorized=git_caller is not None
+                request,
+                sandbox,
+                git_route,
+                authorized=git_caller is not None
+                and (
+                    git_org is None
+                    or is_member(sandbox, git_org, user_of(sandbox, git_caller, git_org))
+                ),
             )
         if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
             # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
@@ -196,7 +204,11 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         who = caller(request.headers, sandbox, org_doc)
         if not route.anonymous and who is None:
             return unauthorized(request.headers, sandbox, base, org_doc)
-        acting = who.user_id if who is not None else None
+        if org_doc is not None and who is not None and not route.anonymous:
+            denied = refusal(sandbox, org_doc, who, method, host, route.template)
+            if denied is not None:  # not a member of this organisation (membership.py)
+                return _json(denied.status, denied.body())
+        acting = user_of(sandbox, who, org_doc) if who is not None else None
         if "_apis/git" in route.template.lower():
             refused = _repos_refusal(sandbox, org_doc, who)
             if refused:

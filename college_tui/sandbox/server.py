@@ -7,7 +7,6 @@ Starting on the ports of the last start (`start_kept`) lives in `ports.py`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .datadir import default_data_dir
 from .faults import Faults
 from .service import Sandbox, SandboxConfig
+from .uvicorn_thread import serve_in_thread
 
 if TYPE_CHECKING:
     from .ports import KeptStart
@@ -138,20 +138,9 @@ class SandboxServer:
         )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        started = threading.Event()
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(self._serve([sock], started))
-            except BaseException as err:  # surfaced to start()
-                failure.append(err)
-                started.set()
-
-        self._thread = threading.Thread(target=run, name="sandbox-http", daemon=True)
-        self._thread.start()
-        if not started.wait(15) or failure:
-            raise RuntimeError(f"the sandbox REST service did not start: {failure[:1]}")
+        self._thread = serve_in_thread(
+            self._server, [sock], name="sandbox-http", what="the sandbox REST service"
+        )
         base = f"{'https' if self.https else 'http'}://{LOOPBACK}:{self.port}"
         org = self.sandbox.store.find("org")[0]["accountName"]
         self.info = SandboxInfo(
@@ -219,14 +208,6 @@ class SandboxServer:
         self.info.authority = idp.authority
         self.info.tenant_id = tenant_id(self.sandbox)
         self.info.ca_file = str(idp.files.ca_cert)
-
-    async def _serve(self, sockets, started: threading.Event) -> None:
-        server = self._server
-        task = asyncio.create_task(server.serve(sockets=sockets))
-        while not server.started and not task.done():
-            await asyncio.sleep(0.01)
-        started.set()
-        await task
 
     def stop(self) -> None:
         if self._identity is not None:

@@ -18,6 +18,8 @@ Example file (every field optional)::
     clone_dir = "~/college/aidevcollege"
     clone_protocol = "auto"             # ssh | https | auto (SSH, HTTPS when SSH is blocked)
     alias = "ada"
+    reviewer = "instructor@example.com"  # the pull request's reviewer (one of the members)
+    sandbox_account = "attendee001@college.example"  # --sandbox: sign in as this account
 """
 
 from __future__ import annotations
@@ -83,6 +85,11 @@ class Answers:
     alias: str = ""  # default: the local user name
     branch: str = ""  # default: users/<alias>/hello-college
     auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
+    # The pull request's reviewer (an e-mail, usually the instructor among the members); "" none.
+    reviewer: str = ""
+    # Sandbox only: the account a headless run signs in as (`sandbox serve --class N` makes
+    # attendee001@college.example...); "" is the sandbox's own user and its PAT.
+    sandbox_account: str = ""
 
     def __post_init__(self) -> None:
         if not self.alias:
@@ -172,12 +179,22 @@ class Answers:
             )
         if self.auth not in AUTH_MODES:
             problems.append(f"auth: {self.auth!r} is unknown: use one of {', '.join(AUTH_MODES)}.")
+        for name in ("reviewer", "sandbox_account"):
+            if getattr(self, name):
+                check(name, check_email(getattr(self, name)))
         return problems
 
     def target_problems(self, target: Target) -> list[str]:
         """What these answers cannot do on `target` (the sandbox keeps to its own home, offline)."""
         if not target.sandbox:
-            return []
+            return (
+                [
+                    "sandbox_account: picks one of the sandbox's accounts, so it goes with "
+                    "--sandbox only: leave it out for Azure DevOps."
+                ]
+                if self.sandbox_account
+                else []
+            )
         problems = []
         if self.auth == "azure-cli":  # browser and device code use the sandbox's own sign-in
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")

@@ -126,6 +126,7 @@ class PullRequestStep(Step):
             f"{name or answers.alias} joins the AI Developer College. Made by college-tui for "
             f"challenge 1: a branch ({branch}), a commit, a push over {protocol} and this pull request "
             f"into {short_branch(repo.default_branch)}.",
+            reviewer_ids=self._reviewers(ctx, svc),
         )
         self._remember(ctx, pr)
         self.note(ctx, f"Opened pull request !{pr.id} “{pr.title}”: {pr.web_url}")
@@ -144,6 +145,22 @@ class PullRequestStep(Step):
             if mine:
                 return max(mine, key=lambda pr: pr.id)
         return None
+
+    def _reviewers(self, ctx: Context, svc: AzureDevOps) -> tuple[str, ...]:
+        """The user id of the answers' reviewer (the instructor, invited with the colleagues);
+        () when none is named, or with a note when they are not in the organisation."""
+        email = ctx.answers.reviewer
+        if not email:
+            return ()
+        found = svc.user_entitlement(email)
+        if found is None or not found.user_id:
+            self.note(
+                ctx,
+                f"The reviewer {email} is not in the organisation: the pull request asks nobody "
+                "for a review. List them among the members (members = [...]) and invite them.",
+            )
+            return ()
+        return (found.user_id,)
 
     def _remote_head(
         self, svc: AzureDevOps, project: Project, repo: Repository, ref: str

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import events as ev
+
 # A step's state in the step list. ALREADY, DONE, WARNING, FAILED and TODO are the engine's own
 # result statuses (steps/runner.py; tests/ui/test_wizard_model.py checks they agree).
 TODO = "todo"
@@ -134,39 +136,29 @@ class WizardModel:
 
     def event(self, event, looking: bool, current: str) -> list:
         """Effects of one engine event (`looking`: from an inspect-only call)."""
-        from ..events import (
-            NeedsYou,
-            Note,
-            StepFailed,
-            StepFinished,
-            StepProgress,
-            StepStarted,
-            Waiting,
-        )
-
         key = event.step
         if key not in self.states:
             return []
         if looking:
-            if isinstance(event, StepFailed):
+            if isinstance(event, ev.StepFailed):
                 return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
-            if isinstance(event, StepFinished) and self.opening:
+            if isinstance(event, ev.StepFinished) and self.opening:
                 # Found made before this session (the sandbox's organisation exists from the
                 # start): "already there", not "done" above a sign-in still to do.
                 return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
-        if isinstance(event, StepStarted):
+        if isinstance(event, ev.StepStarted):
             effects: list = [self._set(key, RUNNING), Status(begin=event.title)]
             if current != key:
                 effects.append(ShowStep(key, focus=False))
             return effects
-        if isinstance(event, StepProgress):
+        if isinstance(event, ev.StepProgress):
             if event.fraction is None:
                 return [Status(operation=event.message, clear_fraction=True)]
             return [Status(operation=event.message, fraction=event.fraction)]
-        if isinstance(event, Waiting):
+        if isinstance(event, ev.Waiting):
             return [Status(wait=f"{event.how_long.capitalize()}: {event.message}")]
-        if isinstance(event, NeedsYou):
+        if isinstance(event, ev.NeedsYou):
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.
             return [
@@ -174,12 +166,12 @@ class WizardModel:
                 Handoff(key, event),
                 Status(operation="Waiting for you: see the panel.", clear_fraction=True, wait=""),
             ]
-        if isinstance(event, Note) and event.message.startswith("Warning: "):
+        if isinstance(event, ev.Note) and event.message.startswith("Warning: "):
             return [Outcome(key, event.message)]
-        if isinstance(event, StepFinished):
+        if isinstance(event, ev.StepFinished):
             state = ALREADY if event.already_done else DONE
             return [self._set(key, state), Handoff(key, None), Outcome(key, f"✓ {event.summary}")]
-        if isinstance(event, StepFailed):
+        if isinstance(event, ev.StepFailed):
             return [
                 self._set(key, FAILED),
                 Handoff(key, None),

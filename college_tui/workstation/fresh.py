@@ -7,6 +7,7 @@ that list, after the attendee said yes.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,40 @@ SANDBOX_MADE = (
     "serving.json",
     "identity",  # the identity provider's CA, certificate and signing key (sandbox/identity/ca.py)
 )
+
+
+# Inside the folders it makes, what the sandbox keeps by name: the identity provider's files, the
+# bare repositories of repos/, and in home/ the ssh folder and git clones (a clone's own work is
+# checked by git: localwork.py). Anything else in them is the user's and never deleted unnamed.
+IDENTITY_FILES = ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "token-signing.key")
+
+
+def users_files_inside(entry: Path) -> list[Path]:
+    """Files in a folder the sandbox made (`home`, `repos`, `identity`) that it did not make."""
+    if entry.is_symlink() or not entry.is_dir():
+        return []
+    if entry.name == "identity":
+        return [
+            p
+            for p in sorted(entry.iterdir())
+            if p.name not in IDENTITY_FILES
+            and not (p.name.startswith(".") and p.name.endswith(".tmp"))
+        ]
+    if entry.name == "repos":
+        return [p for p in sorted(entry.iterdir()) if not (p.is_dir() and p.name.endswith(".git"))]
+    if entry.name != "home":
+        return []
+    clones = set(find_clones(entry))
+    found: list[Path] = []
+    for root, dirs, files in os.walk(entry):
+        here = Path(root)
+        if here in clones or here == entry / ".ssh":
+            dirs[:] = []  # a clone's work is git's to judge; .ssh is the wizard's
+            continue
+        found += [here / name for name in sorted(files)]
+        found += [here / name for name in sorted(dirs) if (here / name).is_symlink()]
+        dirs.sort()
+    return found
 
 
 def sandbox_made(entry: Path) -> bool:
@@ -61,6 +96,7 @@ class FreshPlan:
     data: Path
     entries: list[Path] = field(default_factory=list)  # what the sandbox made in the folder
     kept: list[Path] = field(default_factory=list)  # anything else there: never deleted
+    inside: list[Path] = field(default_factory=list)  # the user's files in the sandbox's folders
     state_file: Path | None = None  # the run-state file of this sandbox, when it exists
     clones: list[Path] = field(default_factory=list)  # git working trees inside the folder
     local_work: dict[Path, list[str]] = field(default_factory=dict)  # clone -> what is only there
@@ -93,10 +129,6 @@ class FreshPlan:
             out.append(f"the run-state file {self.state_file}")
         return out
 
-    def kept_lines(self) -> list[str]:
-        """What --fresh leaves in the folder because the sandbox did not make it."""
-        return [f"{p} (not the sandbox's)" for p in self.kept]
-
 
 def fresh_plan(data: Path, state_file: Path) -> FreshPlan:
     """What `--fresh` would delete in `data` (and `state_file`); deletes nothing.
@@ -113,6 +145,7 @@ def fresh_plan(data: Path, state_file: Path) -> FreshPlan:
             )
         plan.entries = [p for p in everything if sandbox_made(p)]
         plan.kept = [p for p in everything if not sandbox_made(p)]
+        plan.inside = [found for entry in plan.entries for found in users_files_inside(entry)]
         plan.clones = [  # only clones --fresh would delete (a repo of the user's is kept)
             clone
             for entry in plan.entries

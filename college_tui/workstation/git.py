@@ -105,15 +105,15 @@ def ls_remote(
 
 def remote_url(repo_dir: os.PathLike | str, remote: str = "origin") -> str | None:
     """The URL configured for ``remote`` in ``repo_dir``, or None (no remote, not a repo)."""
-    result = run_git(
-        ["config", "--local", "--get", f"remote.{remote}.url"],
-        action="Reading the remote URL",
-        cwd=repo_dir,
-        check=False,
+    return _answer(
+        repo_dir, ["config", "--local", "--get", f"remote.{remote}.url"], "Reading the remote URL"
     )
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip() or None
+
+
+def _answer(repo: os.PathLike | str, args: list[str], action: str) -> str | None:
+    """git's one-line answer in ``repo``; None when git says no (a non-zero exit) or nothing."""
+    result = run_git(args, action=action, cwd=repo, check=False)
+    return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
 def is_clone_of(dest: os.PathLike | str, url: str) -> bool:
@@ -196,13 +196,7 @@ def checkout_branch(
     )
     if check.returncode != 0 or name.startswith("-"):
         raise GitError(f"{name!r} is not a valid branch name. Use letters, digits, '-' and '/'.")
-    current = run_git(
-        ["symbolic-ref", "--quiet", "--short", "HEAD"],
-        action="Reading the branch",
-        cwd=repo,
-        check=False,
-    )
-    if current.returncode == 0 and current.stdout.strip() == name:
+    if _answer(repo, ["symbolic-ref", "--quiet", "--short", "HEAD"], "Reading the branch") == name:
         return "unchanged"
     if _ref_exists(repo, f"refs/heads/{name}"):
         run_git(["checkout", "--quiet", name, "--"], action=f"Switching to branch {name}", cwd=repo)
@@ -301,48 +295,26 @@ def push(
 
 def current_head(repo: os.PathLike | str) -> str | None:
     """The sha of HEAD, or None in a repository without commits."""
-    result = run_git(
-        ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-        action="Reading HEAD",
-        cwd=repo,
-        check=False,
-    )
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip() or None
+    return _answer(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], "Reading HEAD")
 
 
 def default_branch(repo: os.PathLike | str, remote: str = "origin") -> str | None:
     """The remote's default branch (``origin/HEAD``), else the current branch, else None."""
-    result = run_git(
-        ["symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD"],
-        action="Reading the default branch",
-        cwd=repo,
-        check=False,
+    short = ["symbolic-ref", "--quiet", "--short"]
+    remote_head = _answer(
+        repo, [*short, f"refs/remotes/{remote}/HEAD"], "Reading the default branch"
     )
-    if result.returncode == 0 and result.stdout.strip():
-        return result.stdout.strip().removeprefix(f"{remote}/")
-    current = run_git(
-        ["symbolic-ref", "--quiet", "--short", "HEAD"],
-        action="Reading the current branch",
-        cwd=repo,
-        check=False,
-    )
-    if current.returncode != 0:
-        return None
-    return current.stdout.strip() or None
+    if remote_head:
+        return remote_head.removeprefix(f"{remote}/")
+    return _answer(repo, [*short, "HEAD"], "Reading the current branch")
 
 
 def _has_origin(dest: Path, url: str) -> bool:
     """``dest`` is the top folder of a work tree whose ``origin`` is ``url`` (commits or not)."""
     if not (dest / ".git").exists():
         return False
-    top = run_git(
-        ["rev-parse", "--show-toplevel"], action="Inspecting the clone", cwd=dest, check=False
-    )
-    if top.returncode != 0 or not top.stdout.strip():
-        return False
-    if os.path.realpath(top.stdout.strip()) != os.path.realpath(dest):
+    top = _answer(dest, ["rev-parse", "--show-toplevel"], "Inspecting the clone")
+    if top is None or os.path.realpath(top) != os.path.realpath(dest):
         return False
     current = remote_url(dest)
     return current is not None and _normalize_url(current) == _normalize_url(url)

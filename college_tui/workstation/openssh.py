@@ -45,15 +45,7 @@ def find_ssh_client(timeout: float = 5) -> SshClient | None:
     if path is None:
         return None
     try:
-        done = subprocess.run(
-            [path, "-V"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=child_env(),
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = _ask([path, "-V"], timeout)
     except (OSError, subprocess.SubprocessError):
         return SshClient(path, "", None)
     lines = (done.stderr or done.stdout or "").strip().splitlines()
@@ -80,15 +72,7 @@ def agent_status(timeout: float = 5) -> AgentStatus:
     if ssh_add is None:
         return AgentStatus(socket, False, detail="ssh-add is not installed")
     try:
-        done = subprocess.run(
-            [ssh_add, "-l"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=child_env(),
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        done = _ask([ssh_add, "-l"], timeout)
     except subprocess.TimeoutExpired:
         return AgentStatus(socket, False, detail=f"the agent did not answer within {timeout:g} s")
     except OSError as exc:
@@ -99,6 +83,19 @@ def agent_status(timeout: float = 5) -> AgentStatus:
         return AgentStatus(socket, True, keys=0)
     said = (done.stderr or "").strip().splitlines()
     return AgentStatus(socket, False, detail=said[0] if said else f"exit code {done.returncode}")
+
+
+def _ask(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run an OpenSSH tool for its answer: no input, no secret in its environment."""
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def agent_programs_present() -> bool:

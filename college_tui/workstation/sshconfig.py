@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 from .change import Change
@@ -40,13 +41,10 @@ def ensure_host_block(
     config_path: os.PathLike | str,
     host_alias: str,
     identity_file: os.PathLike | str,
-    hostname: str | None = None,
-    port: int | None = None,
-    user: str = "git",
-    known_hosts_file: os.PathLike | str | None = None,
-    host_key_alias: str | None = None,
+    **block: Any,
 ) -> Change:
-    """Write or update our ``Host`` block at the top of ``config_path``.
+    """Write or update our ``Host`` block at the top of ``config_path`` (``block``: the other
+    keyword arguments of :func:`render_block`, the newline aside).
 
     Returns ``Change.CREATED`` (no block before), ``Change.UPDATED`` (block replaced or moved
     to the top) or ``Change.UNCHANGED`` (already identical; the file is not written).
@@ -58,17 +56,7 @@ def ensure_host_block(
     text = old.decode("utf-8", "surrogateescape") if old is not None else ""
     newline = "\r\n" if "\r\n" in text else "\n"
     rest, found = _without_block(text, path)
-    block = render_block(
-        host_alias,
-        identity_file,
-        hostname=hostname,
-        port=port,
-        user=user,
-        known_hosts_file=known_hosts_file,
-        host_key_alias=host_key_alias,
-        newline=newline,
-    )
-    new_text = block + rest
+    new_text = render_block(host_alias, identity_file, **block, newline=newline) + rest
     if old is not None and new_text == text:
         return Change.UNCHANGED
     write_atomic(path, new_text.encode("utf-8", "surrogateescape"), mode=0o600)

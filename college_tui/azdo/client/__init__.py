@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from .accounts import Accounts
 from .members import Members
+from .orgusers import OrgUsers
 from .projects import PROJECT_BY_NAME, Projects
 from .pullrequests import PullRequests
 from .repos import Repositories
@@ -43,7 +44,7 @@ from .sshkeys import SshKeys
 __all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache"]
 
 
-class AzureDevOps(Accounts, Projects, Members, SshKeys, Repositories, PullRequests):
+class AzureDevOps(Accounts, Projects, Members, SshKeys, Repositories, PullRequests, OrgUsers):
     """One signed-in view of an organization (and of the profile host). See docs/engine.md.
 
     Each service area is a mixin over `Plumbing` (one module each, by area); they share the

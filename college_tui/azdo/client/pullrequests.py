@@ -6,6 +6,7 @@ from typing import Any
 
 from ..models import (
     PullRequest,
+    Review,
 )
 from ..urls import pull_request_web_url
 from .plumbing import Plumbing
@@ -33,6 +34,10 @@ class PullRequests(Plumbing):
             source_ref=pr.source_ref_name or "",
             target_ref=pr.target_ref_name or "",
             web_url=pull_request_web_url(web, pr.pull_request_id) if web else None,
+            reviewers=tuple(
+                Review(r.unique_name or r.display_name or "", int(r.vote or 0))
+                for r in pr.reviewers or []
+            ),
         )
 
     def pull_requests(
@@ -70,9 +75,11 @@ class PullRequests(Plumbing):
         target_ref: str,
         title: str,
         description: str,
+        reviewer_ids: tuple[str, ...] = (),
     ) -> PullRequest:
-        """Open a pull request (re-checks active ones with the same branches first on retry)."""
-        from azure.devops.v7_1.git.models import GitPullRequest
+        """Open a pull request (re-checks active ones with the same branches first on retry),
+        asking the users `reviewer_ids` for a review."""
+        from azure.devops.v7_1.git.models import GitPullRequest, IdentityRefWithVote
 
         source, target = _full_ref(source_ref), _full_ref(target_ref)
 
@@ -90,6 +97,7 @@ class PullRequests(Plumbing):
                         target_ref_name=target,
                         title=title,
                         description=description,
+                        reviewers=[IdentityRefWithVote(id=i) for i in reviewer_ids] or None,
                     ),
                     repo_id,
                     project,

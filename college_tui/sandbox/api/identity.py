@@ -40,9 +40,11 @@ def list_accounts(call: Call):
     if member.lower() != user["id"].lower():
         return collection([])
     accounts = []
+    from ..membership import is_member
+
     for org in call.store.find("org"):
-        if org.get("ownerId", user["id"]) != user["id"]:
-            continue  # another account's organisation (an Entra token's user sees only theirs)
+        if not is_member(call.sandbox, org, user["id"]):
+            continue  # another account's organisation: the user sees the ones they belong to
         name = org["accountName"]
         accounts.append(
             {

@@ -3,8 +3,9 @@
 Users are documents of kind "entitlement", one per organisation and user (id `"{org}:{userId}"`, org
 lower-cased; name = the lower-cased principal name): {id, org, principalName, displayName, descriptor
 ("aad.<base64>"), originId, accountLicenseType, status, projectEntitlements [{groupType,
-projectId, projectName}], extensions, dateCreated}. The sandbox's default user (the PAT's owner) owns
-every organisation; it is not stored as an entitlement but shown as one (Basic, active). A person
+projectId, projectName}], extensions, dateCreated}. An organisation's creator (its `ownerId`; the
+sandbox's own user, the PAT's, for the first one) owns it; the owner is not stored as an
+entitlement but shown as one (Basic, active). Who may call an organisation: sandbox/membership.py. A person
 keeps one user id across organisations, as one identity does on the real service.
 
 Team membership is Graph membership: documents of kind "membership" {org, memberDescriptor,
@@ -105,9 +106,9 @@ def directory_refuses(address: str) -> bool:
 
 
 def _owner(sandbox: Sandbox, org: str) -> dict[str, Any]:
-    """The default user as an entitlement record: the owner of every organisation."""
-    user = sandbox.user
+    """The organisation's owner (who created it) as an entitlement record."""
     org_doc = sandbox.org(org) or {}
+    user = sandbox.store.get("user", org_doc.get("ownerId") or "") or sandbox.owner
     created = org_doc.get("createdAt") or time.time()
     return {
         "id": user["id"],
@@ -311,16 +312,18 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
         refused = rules.basic_refusal(call.sandbox, org_members(call.sandbox, org))
     if refused is not None:
         return _result(call, None, [refused])
-    # One identity per person: the user id is the same in every organisation.
+    # One identity per person: the user id is the same in every organisation, and an account
+    # of the sandbox's directory (a class's instructor) is invited as itself.
+    known = call.store.find_one("user", name=principal)
     elsewhere = call.store.find_one("entitlement", name=principal.lower())
-    user_id = elsewhere["id"] if elsewhere else str(uuid.uuid4())
+    user_id = known["id"] if known else elsewhere["id"] if elsewhere else str(uuid.uuid4())
     member = {
         "id": user_id,
         "org": org,
         "principalName": principal,
-        "displayName": principal,
-        "descriptor": descriptor("aad", user_id),
-        "originId": elsewhere["originId"] if elsewhere else str(uuid.uuid4()),
+        "displayName": known["displayName"] if known else principal,
+        "descriptor": known["descriptor"] if known else descriptor("aad", user_id),
+        "originId": user_id if known else elsewhere["originId"] if elsewhere else str(uuid.uuid4()),
         "accountLicenseType": licence,
         "status": "pending",
         "projectEntitlements": projects,

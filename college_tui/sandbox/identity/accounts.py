@@ -58,7 +58,7 @@ def org_tenant(sandbox: Sandbox, org: dict) -> str:
     return org.get("tenantId") or tenant_id(sandbox)
 
 
-def _ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str, kind: str = "aad") -> str:
+def ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str, kind: str = "aad") -> str:
     store = sandbox.store
     user_id = store.meta(meta_key)
     if user_id is None:
@@ -79,11 +79,11 @@ def _ensure_user(sandbox: Sandbox, meta_key: str, name: str, email: str, kind: s
 
 
 def accounts(sandbox: Sandbox) -> list[Account]:
-    """The accounts in the order the sign-in page lists them."""
+    """The accounts in the order the sign-in page lists them (a class's last)."""
     tenant = tenant_id(sandbox)
     owner = sandbox.owner
-    newcomer = _ensure_user(sandbox, "newcomer_user_id", *NEWCOMER)
-    personal = _ensure_user(sandbox, "personal_user_id", *PERSONAL, kind="msa")
+    newcomer = ensure_user(sandbox, "newcomer_user_id", *NEWCOMER)
+    personal = ensure_user(sandbox, "personal_user_id", *PERSONAL, kind="msa")
     return [
         Account(
             owner.get("email", ""),
@@ -101,7 +101,43 @@ def accounts(sandbox: Sandbox) -> list[Account]:
             personal=True,
             note="personal Microsoft account",
         ),
+        *class_accounts(sandbox),
     ]
+
+
+# -- a class (`sandbox serve --class N`, identity/classroom.py) ---------------------------------
+
+INSTRUCTOR = ("Ingrid Instructor", "instructor@college.example")
+
+
+def attendee(number: int) -> tuple[str, str]:
+    """The (display name, e-mail) of class attendee `number` (1-based)."""
+    return f"Attendee {number:03}", f"attendee{number:03}@college.example"
+
+
+def class_size(sandbox: Sandbox) -> int:
+    try:
+        return int(sandbox.store.meta("class_size") or 0)
+    except ValueError:
+        return 0
+
+
+def class_accounts(sandbox: Sandbox) -> list[Account]:
+    """The instructor first, then the attendees in order; [] when the sandbox hosts no class."""
+    size = class_size(sandbox)
+    if not size:
+        return []
+    tenant = tenant_id(sandbox)
+    people = [("class_instructor_id", *INSTRUCTOR, "instructor, invited by each attendee")]
+    people += [
+        (f"class_attendee_{n:03}_id", *attendee(n), "class attendee, no organisation yet")
+        for n in range(1, size + 1)
+    ]
+    found = []
+    for meta_key, name, email, note in people:
+        oid = ensure_user(sandbox, meta_key, name, email)
+        found.append(Account(email, name, oid, tenant, note=note))
+    return found
 
 
 def find(sandbox: Sandbox, username: str) -> Account | None:

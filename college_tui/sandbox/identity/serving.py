@@ -8,6 +8,8 @@ import socket
 import threading
 from typing import TYPE_CHECKING
 
+from ..uvicorn_thread import serve_in_thread
+
 if TYPE_CHECKING:
     from .ca import IdentityFiles
     from .oauth import IdentityProvider
@@ -49,28 +51,17 @@ class IdentityServer:
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._server = server
-        started = threading.Event()
-        failure: list[BaseException] = []
 
-        async def serve() -> None:
-            self._loop = asyncio.get_running_loop()
-            task = asyncio.create_task(server.serve(sockets=[self.sock]))
-            while not server.started and not task.done():
-                await asyncio.sleep(0.01)
-            started.set()
-            await task
+        def seen(loop: asyncio.AbstractEventLoop) -> None:
+            self._loop = loop
 
-        def run() -> None:
-            try:
-                asyncio.run(serve())
-            except BaseException as err:  # surfaced to start()
-                failure.append(err)
-                started.set()
-
-        self._thread = threading.Thread(target=run, name="sandbox-identity", daemon=True)
-        self._thread.start()
-        if not started.wait(15) or failure:
-            raise RuntimeError(f"the sandbox's identity provider did not start: {failure[:1]}")
+        self._thread = serve_in_thread(
+            server,
+            [self.sock],
+            name="sandbox-identity",
+            what="the sandbox's identity provider",
+            loop_seen=seen,
+        )
 
     def stop(self) -> None:
         server, loop = self._server, self._loop

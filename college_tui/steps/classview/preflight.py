@@ -270,3 +270,16 @@ def preflight_csv(result: Preflight) -> str:
     for unread in result.unread:
         writer.writerow(["", unread.file, "", "not read", unread.reason, "", ""])
     return out.getvalue()
+
+
+def preflight_command(paths: list[Path], form: str = "", unicode: bool = True) -> tuple[str, int]:
+    """`class preflight`'s output in `form` ("json", "csv" or "" for the table) and exit code
+    (0 when every attendee is ready and every file was read)."""
+    result = preflight(paths)
+    if form == "json":
+        text = preflight_json(result)
+    elif form == "csv":
+        text = preflight_csv(result).rstrip("\n")
+    else:
+        text = "\n".join(preflight_lines(result, unicode))
+    return text, 0 if result.all_ready else 1

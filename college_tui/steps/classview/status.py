@@ -1,0 +1,227 @@
+"""The live class view: one row per attendee, read from each attendee's own organisation.
+
+The instructor is invited into every attendee's organisation (a colleague listed in the answers
+handed out, and the pull request's reviewer), so the organisations the instructor belongs to are
+the class. Each is read with the same read-only inspections `college-tui check` runs (project,
+default team, colleagues, the imported repository) plus what only the service shows of the
+attendee's machine: a branch pushed and a pull request (its link and its review). Organisations are
+read a few at a time (`concurrency`); every call goes through the facade's retries, which wait as
+long as a 429's Retry-After says.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..answers import Answers
+    from ..base import Context
+
+# What a row's first step not done can be: the service-side steps, in the wizard's order. The
+# SSH key, the clone and the push are on the attendee's machine: a missing branch says
+# "pull-request" (its detail says what the service sees).
+STEPS = ("organization", "project", "team", "members", "import", "pull-request")
+NOT_STARTED = "not started"
+DONE = "done"
+
+
+@dataclass
+class ClassRow:
+    """One attendee's organisation as the instructor sees it."""
+
+    organization: str
+    org_url: str = ""
+    attendee: str = ""  # the owner's e-mail (who created the organisation)
+    name: str = ""
+    project: bool = False
+    default_team: bool = False
+    colleagues_ok: bool = False
+    colleagues: str = ""  # "2 of 3 colleague(s) are in College Team"
+    repository: bool = False
+    branch: str = ""  # a branch pushed besides the default one
+    pr_id: int | None = None
+    pr_url: str = ""
+    pr_status: str = ""
+    review: str = ""  # "approved", "waiting for review", ...
+    first_not_done: str = NOT_STARTED  # a key of STEPS, DONE, or NOT_STARTED
+    detail: str = ""  # what was found at that step, or what went wrong reading it
+    since: float = 0.0  # when this view first saw the row at that step
+    problem: str = ""  # the organisation could not be read (a sentence)
+
+    def as_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        out = asdict(self)
+        out["since"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.since))
+        return out
+
+
+@dataclass
+class ClassState:
+    """A refresh: the rows, when it was read and how long that took."""
+
+    rows: list[ClassRow] = field(default_factory=list)
+    read_at: float = 0.0
+    seconds: float = 0.0
+    instructor: str = ""
+
+
+def read_class(
+    ctx: Context,
+    *,
+    concurrency: int = 8,
+    instructor_email: str = "",
+    roster: list[tuple[str, str]] | None = None,
+    seen: dict[str, tuple[str, float]] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ClassState:
+    """Read every organisation the signed-in instructor belongs to (ctx.azdo), one row each.
+
+    `roster`: (e-mail, name) of everyone expected; those with no organisation seen get a "not
+    started" row. `seen`: organisation -> (step, since) of earlier refreshes (updated here).
+    """
+    start = time.perf_counter()
+    svc = ctx.service("class")
+    me = svc.profile()
+    instructor = (instructor_email or me.email or "").lower()
+    orgs = sorted(svc.organizations(me.id), key=lambda o: o.name.lower())
+    workers = max(1, min(concurrency, len(orgs) or 1))
+    with ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool:
+        rows = list(pool.map(lambda org: _read_one(ctx, org.name, instructor), orgs))
+    seen = {} if seen is None else seen
+    now = clock()
+    for row in rows:
+        step, since = seen.get(row.organization, ("", now))
+        row.since = since if step == row.first_not_done else now
+        seen[row.organization] = (row.first_not_done, row.since)
+    known = {r.attendee.lower() for r in rows if r.attendee}
+    for email, name in roster or []:
+        if email.lower() not in known:
+            rows.append(
+                ClassRow("", attendee=email, name=name, since=now, detail="no organisation")
+            )
+    rows.sort(key=lambda r: (r.first_not_done == NOT_STARTED, r.attendee or r.organization))
+    return ClassState(rows, now, time.perf_counter() - start, instructor)
+
+
+def _read_one(ctx: Context, org: str, instructor: str) -> ClassRow:
+    """One organisation's row; a failure to read it is the row's problem, never the refresh's."""
+    from ...azdo.errors import AzdoError
+    from ..base import NotReady, StepError
+
+    row = ClassRow(org)
+    try:
+        octx = _org_context(ctx, org)
+        row.org_url = octx.target.org_url
+        _owner(octx, row, instructor)
+        _inspect(octx, row)
+    except (AzdoError, StepError, NotReady) as exc:
+        row.problem = getattr(exc, "message", None) or str(exc)
+        row.first_not_done = row.first_not_done if row.first_not_done != NOT_STARTED else ""
+        row.detail = f"could not be read: {row.problem}"
+    return row
+
+
+def _org_context(ctx: Context, org: str) -> Context:
+    """A read-only Context on organisation `org`, signed in as the instructor."""
+    from ...azdo.client import AzureDevOps
+    from ...azdo.urls import sibling_org_url
+    from ..base import Context
+
+    target = replace(
+        ctx.target, org_url=sibling_org_url(ctx.target.org_url, org), org_pending=False
+    )
+    azdo = AzureDevOps(target.org_url, target.profile_url, ctx.credential, ctx.emit, step="class")
+    azdo.remember_reads()  # one organisation's facts are read once per refresh
+    return Context(
+        target=target,
+        answers=ctx.answers,
+        state=ctx.state,
+        emit=ctx.emit,
+        azdo=azdo,
+        credential=ctx.credential,
+        dry_run=True,
+        attended=False,
+    )
+
+
+def _owner(octx: Context, row: ClassRow, instructor: str) -> None:
+    """Who the organisation is of: its first user that is not the instructor."""
+    users = [u for u in octx.service("class").org_users() if u.email.lower() != instructor]
+    if users:
+        first = min(users, key=lambda u: u.date_created)
+        row.attendee, row.name = first.email, first.name
+
+
+def _inspect(octx: Context, row: ClassRow) -> None:
+    from ..importrepo import ImportStep
+    from ..members import MembersStep
+    from ..project import ProjectStep
+    from ..team import TeamStep
+
+    answers: Answers = octx.answers
+    checks: tuple[tuple[str, Any, str], ...] = (
+        ("project", ProjectStep, "project"),
+        ("team", TeamStep, "default_team"),
+        ("members", MembersStep, "colleagues_ok"),
+        ("import", ImportStep, "repository"),
+    )
+    for key, step, flag in checks:
+        found = step().inspect(octx)
+        if key == "members":
+            row.colleagues = found.summary
+        setattr(row, flag, found.done)
+        if not found.done:
+            row.first_not_done, row.detail = key, found.summary
+            return
+    svc = octx.service("class")
+    project = svc.get_project(answers.project)
+    repo = svc.get_repository(project.id, answers.repo) if project else None
+    if project is None or repo is None:
+        row.first_not_done, row.detail = "import", f"There is no repository {answers.repo} yet"
+        return
+    default = repo.default_branch or ""
+    branches = [r.name for r in svc.refs(project.id, repo.id) if r.name != default]
+    row.branch = branches[0].removeprefix("refs/heads/") if branches else ""
+    prs = [p for p in svc.pull_requests(project.id, repo.id, status="all")]
+    prs = [p for p in prs if p.status in ("active", "completed")]
+    if not prs:
+        row.first_not_done = "pull-request"
+        row.detail = (
+            f"Branch {row.branch} pushed, no pull request yet"
+            if row.branch
+            else "No branch pushed yet (the SSH key, the clone or the push)"
+        )
+        return
+    pr = max(prs, key=lambda p: p.id)
+    row.pr_id, row.pr_url, row.pr_status = pr.id, pr.web_url or "", pr.status
+    reviews = [r.state for r in pr.reviewers]
+    row.review = reviews[0] if reviews else "no reviewer"
+    row.first_not_done, row.detail = DONE, f"Pull request !{pr.id} is {pr.status}"
+
+
+# -- "since when", across headless refreshes ----------------------------------------------------
+
+
+def load_seen(path) -> dict[str, tuple[str, float]]:
+    """What earlier refreshes saw (organisation -> (first step not done, since)); {} if none."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {k: (str(v[0]), float(v[1])) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def save_seen(path, seen: dict[str, tuple[str, float]]) -> None:
+    import json
+
+    from ...workstation.atomic import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(seen).encode("utf-8"), mode=0o600)

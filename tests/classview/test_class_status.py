@@ -1,0 +1,126 @@
+"""`college-tui class status --sandbox`: a served sandbox hosting a class of 30, each attendee
+stopped at another step (`apply --until STEP` as each one's own account), read by the instructor.
+
+The attendees run the engine in this process (as `apply --sandbox --answers … --until STEP
+--yes` does) to keep the class affordable; the instructor's side is the real command line.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from college_tui.cli import main
+from college_tui.opening import Asker, TargetOptions
+from college_tui.opening.engine import engine
+from college_tui.steps.plan import steps_until
+from college_tui.steps.session import Session
+from tests.classview.conftest import INSTRUCTOR_EMAIL
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("ssh") is None or shutil.which("git") is None, reason="needs git and OpenSSH"
+)
+
+ASSISTANT = "assistant@college.example"
+HANDED_OUT = f"""
+members = [{{ email = "{INSTRUCTOR_EMAIL}", access_level = "basic" }}, "{ASSISTANT}"]
+reviewer = "{INSTRUCTOR_EMAIL}"
+"""
+# (how many attendees, the step their run stops after, a colleague the directory refuses?)
+STAGES = [
+    (5, "members", True),  # the assistant mistyped (refused): stuck at members
+    (5, "members", False),
+    (5, "ssh-key", False),
+    (5, "import", False),
+    (5, "clone", False),
+    (5, "pull-request", False),
+]
+EXPECTED = {"members": "import", "ssh-key": "import", "import": "pull-request"}
+EXPECTED |= {"clone": "pull-request", "pull-request": "done"}
+
+
+def _attendee(root, server, number: int, until: str, refused: bool) -> None:
+    answers = root / f"answers-{number:03}.toml"
+    typed = HANDED_OUT.replace(ASSISTANT, "assistant@college.invalid") if refused else HANDED_OUT
+    answers.write_text(
+        typed + f'sandbox_account = "attendee{number:03}@college.example"\n'
+        f'organization = "class-{number:03}"\nalias = "att{number:03}"\nkey_bits = 3072\n',
+        encoding="utf-8",
+    )
+    options = TargetOptions(None, True, server.data_dir, None, None, False)
+    with engine(options, answers, Asker(), assume_yes=True) as (ctx, _printer):
+        Session(ctx, steps_until(until)).run()
+
+
+@pytest.fixture(scope="module")
+def a_class(tmp_path_factory, start_sandbox_module):
+    root = tmp_path_factory.mktemp("class30")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLLEGE_TUI_STATE_DIR", str(root / "state"))
+        server = start_sandbox_module(32)
+        number, stage_of = 0, {}
+        for count, until, refused in STAGES:
+            for _ in range(count):
+                number += 1
+                _attendee(root, server, number, until, refused)
+                stage_of[f"attendee{number:03}@college.example"] = (
+                    "members" if refused else EXPECTED[until]
+                )
+        (root / "class.toml").write_text(HANDED_OUT, encoding="utf-8")
+        roster = root / "roster.csv"
+        emails = sorted(stage_of) + ["attendee031@college.example", "attendee032@college.example"]
+        roster.write_text(
+            "email,name\n" + "".join(f"{e},{e.split('@')[0]}\n" for e in emails),
+            encoding="utf-8",
+        )
+        yield server, root, stage_of
+
+
+def _status(server, root, *extra: str):
+    result = CliRunner().invoke(
+        main,
+        ["class", "status", "--sandbox", "--data", str(server.data_dir), "--answers",
+         str(root / "class.toml"), *extra],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_each_attendee_with_the_first_step_not_done_and_the_pull_request(a_class, monkeypatch):
+    server, root, stage_of = a_class
+    monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(root / "state"))
+    data = json.loads(_status(server, root, "--json"))
+    assert data["instructor"] == INSTRUCTOR_EMAIL
+    rows = {r["attendee"]: r for r in data["attendees"]}
+    assert set(rows) == set(stage_of)
+    for email, expected in stage_of.items():
+        row = rows[email]
+        assert row["first_not_done"] == expected, (email, row)
+        assert row["organization"] == f"class-{email[8:11]}"
+        assert row["problem"] == ""
+        assert row["project"] and row["default_team"]
+        if expected == "done":
+            assert row["pr_url"].endswith(f"/class-{email[8:11]}/College/_git/aidevcollege/"
+                                          f"pullrequest/{row['pr_id']}"), row  # fmt: skip
+            assert row["review"] == "waiting for review"
+            assert row["branch"] == f"users/att{email[8:11]}/hello-college"
+        else:
+            assert row["pr_url"] == "" and row["branch"] == ""
+    refused = [r for r in data["attendees"] if r["colleagues"].startswith("1 of 2")]
+    assert len(refused) == 5 and all(r["first_not_done"] == "members" for r in refused)
+
+
+def test_a_roster_with_two_more_shows_them_not_started(a_class, monkeypatch):
+    server, root, _stage_of = a_class
+    monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(root / "state"))
+    table = _status(server, root, "--roster", str(root / "roster.csv"))
+    lines = table.splitlines()
+    assert lines[0].split()[:2] == ["attendee", "organisation"]
+    for email in ("attendee031@college.example", "attendee032@college.example"):
+        (line,) = [row for row in lines if row.startswith(email)]
+        assert "not started" in line
+    assert "32 attendees: 5 done, 25 working, 2 not started" in table
+    assert "Pull requests:" in table and "/pullrequest/" in table
