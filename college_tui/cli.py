@@ -178,11 +178,7 @@ def main(
 
             provisional_sandbox(options)  # refuses a bad --faults
     if not launch.in_a_terminal():
-        click.echo(
-            "The full-screen wizard needs a terminal. `college-tui apply` runs the same "
-            "steps without one.",
-            err=bool(fresh),
-        )
+        click.echo(launch.no_terminal(), err=bool(fresh))
         if fresh:  # --fresh asks before it deletes: without a terminal nothing was done
             click.echo(
                 "--fresh was not done (it asks first): run `college-tui apply --sandbox "

@@ -133,6 +133,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        "Windows, macOS, WSL and your terminal",
+        [
+            "launch.py",
+            "workstation/hostos/keyfiles.py",
+            "workstation/hostos/agent.py",
+            "workstation/hostos/desktop.py",
+        ],
+    ),
+    (
         "The command line",
         [
             "cli.py",
