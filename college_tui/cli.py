@@ -341,9 +341,21 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
 # -- the instructor's day (#29) --------------------------------------------------------------------
 
 
-@main.group("class")
-def class_group() -> None:
-    """The instructor's view of a class: the pre-flight of doctor reports, the live state."""
+@main.group("class", invoke_without_command=True)
+@target_options
+@ANSWERS_OPTION
+@click.option("--every", type=click.IntRange(5, 3600), default=30, show_default=True)
+def class_group(options: TargetOptions, answers_file: Path | None, every: int) -> None:
+    """The instructor's view of a class. Without a command: the live screen of every attendee's
+    organisation, read again every 30 s (--answers: the answers file handed out)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
+    if not launch.in_a_terminal():
+        raise click.UsageError("The class screen needs a terminal: `class status` prints it.")
+    from .opening.class_view import run_class_screen
+
+    with _refusals():
+        raise SystemExit(run_class_screen(options, answers_file, _asker(), every))
 
 
 @class_group.command("preflight")
