@@ -28,14 +28,18 @@ def in_a_terminal() -> bool:
 def no_screen_control() -> str | None:
     """The sentence for a terminal that cannot place the cursor (TERM=dumb, unknown or unset),
     where the full-screen wizard would draw a broken screen; None for any other terminal."""
-    term = (os.environ.get("TERM") or "").strip().lower()
-    if sys.platform == "win32" or term not in ("", "dumb", "unknown"):
-        return None
-    shown = f"TERM={term}" if term else "no TERM"
-    return (
-        f"This terminal ({shown}) cannot draw the full-screen wizard: run "
-        "`college-tui apply --sandbox` (or `college-tui apply --org URL`), which does the same "
-        "steps line by line, or open the wizard in a terminal such as xterm or Windows Terminal."
+    from .workstation.hostos.desktop import no_screen_control as sentence
+
+    return sentence()
+
+
+def no_terminal() -> str:
+    """What to say when there is no terminal: Git Bash's mintty gets its own sentence."""
+    from .workstation.hostos.desktop import no_terminal_sentence
+
+    return no_terminal_sentence() or (
+        "The full-screen wizard needs a terminal. `college-tui apply` runs the same "
+        "steps without one."
     )
 
 

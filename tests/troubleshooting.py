@@ -43,6 +43,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 1 — Sign in",
         [
             "steps/signin.py",
+            "steps/signin_help.py",
             "azdo/credentials.py",
             "azdo/entra_errors.py",
             "azdo/authority.py",
@@ -130,6 +131,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "steps/doctor_check.py",
             "steps/doctor_local.py",
             "steps/doctor_network.py",
+        ],
+    ),
+    (
+        "Windows, macOS, WSL and your terminal",
+        [
+            "launch.py",
+            "workstation/hostos/keyfiles.py",
+            "workstation/hostos/agent.py",
+            "workstation/hostos/desktop.py",
         ],
     ),
     (

@@ -201,16 +201,20 @@ def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any
 
 
 def browser_available(environ: dict[str, str] | None = None, platform: str | None = None) -> bool:
-    """Whether browser sign-in can work: on Linux without a display, Python's `webbrowser` would
-    start a console browser (w3m, lynx) that can't sign in, so offer device code instead."""
-    import os
-    import sys
+    """Whether browser sign-in can work (workstation/hostos/desktop.py says where it cannot:
+    Linux without a display, WSL without `wslview`); `environ`/`platform` default to this
+    machine's."""
+    from ..workstation.hostos import Host
+    from ..workstation.hostos.desktop import browser_available as available
 
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if not platform.startswith("linux"):
-        return True
-    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+    host = Host.current()
+    if environ is not None or platform is not None:
+        host = Host(
+            platform or host.system,
+            host.env if environ is None else environ,
+            wsl=host.wsl and platform is None,
+        )
+    return available(host)
 
 
 def _authority_options(authority: str | None, ca_file: str | None) -> dict[str, Any]:
@@ -273,6 +277,9 @@ def entra_credential(
     """
     import azure.identity as identity
 
+    from .tls import use_system_trust
+
+    use_system_trust()  # azure-identity's requests trust the OS store too
     quiet_azure_logs()
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})

@@ -25,15 +25,11 @@ class AlreadyServed(Exception):
 
 
 def _locked_by_someone(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; never claim a serve runs
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
+    from ..workstation.hostos.processes import try_lock, unlock
+
+    if not try_lock(fd, shared=True):
         return True
-    fcntl.flock(fd, fcntl.LOCK_UN)
+    unlock(fd)
     return False
 
 
@@ -45,14 +41,10 @@ def announce(info, by: str = "serve") -> Callable[[], None]:
     Raises AlreadyServed when another serve holds the folder.
     """
     path = Path(info.data_dir) / SERVING_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        import fcntl
+    from ..workstation.hostos.processes import try_lock
 
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except ImportError:
-        pass
-    except OSError:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    if not try_lock(fd):
         os.close(fd)
         raise AlreadyServed(
             f"Another college-tui sandbox serves {info.data_dir} already: use that one, or "

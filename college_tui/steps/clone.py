@@ -19,7 +19,6 @@ ssh.dev.azure.com.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,7 +80,7 @@ class CloneStep(Step):
                 facts=facts,
             )
         if kind == "same-clone":
-            if ctx.target.sandbox and not self._points_at_sandbox(ctx, dest):
+            if ctx.target.sandbox and not self._keeps_our_ssh(ctx, dest):
                 return Inspection(
                     False,
                     f"{dest} is a clone of {repo.name}",
@@ -178,7 +177,7 @@ class CloneStep(Step):
             clone_seconds=round(elapsed, 3),
             protocol=protocol.lower(),
         )
-        self._configure(ctx, dest)
+        self._configure(ctx, dest, cloned_over=url)
         if is_https(url):
             self._explain_https(ctx, dest, repo, why)
         branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
@@ -275,17 +274,25 @@ class CloneStep(Step):
 
     # -- sandbox: keep the attendee's own git on the sandbox ------------------------------------
 
-    def _points_at_sandbox(self, ctx: Context, dest: Path) -> bool:
+    def _keeps_our_ssh(self, ctx: Context, dest: Path) -> bool:
         from ..workstation.git import get_local_config
 
         with explained():
             return get_local_config(dest, "core.sshCommand") == attendee_ssh_command(ctx)
 
-    def _configure(self, ctx: Context, dest: Path) -> bool:
-        """Sandbox only: set core.sshCommand in the clone; True when it changed."""
+    def _configure(self, ctx: Context, dest: Path, cloned_over: str | None = None) -> bool:
+        """Set core.sshCommand in the clone; True when it changed. The sandbox's clones always
+        (the attendee's own git must reach the sandbox's server); a clone of ours over SSH too
+        (the ssh the wizard checked, by absolute path: on Windows not the other OpenSSH)."""
         from ..workstation.git import set_local_config
 
-        if not ctx.target.sandbox or self._points_at_sandbox(ctx, dest):
+        if ctx.target.sandbox:
+            why = "reach the sandbox's server, not the real ssh.dev.azure.com"
+        elif cloned_over is not None and not is_https(cloned_over):
+            why = "run the ssh the wizard checked your key with"
+        else:
+            return False
+        if self._keeps_our_ssh(ctx, dest):
             return False
         command = attendee_ssh_command(ctx)
         with explained():
@@ -293,8 +300,7 @@ class CloneStep(Step):
         self.note(
             ctx,
             f"Set core.sshCommand = {command} in {dest}/.git/config, so your own git "
-            "commands in this folder reach the sandbox's server, not the real "
-            "ssh.dev.azure.com.",
+            f"commands in this folder {why}.",
         )
         return True
 
@@ -310,14 +316,16 @@ class CloneStep(Step):
     def _remove_leftover(self, ctx: Context, dest: Path) -> None:
         """Remove what an interrupted clone of ours left (the folder, if we created it)."""
         facts = ctx.state.get(self.key)
+        from ..workstation.hostos.processes import remove_tree
+
         self.progress(ctx, f"Removing the unfinished clone an earlier run left in {dest}")
         try:
             if facts.get("created_folder", True):
-                shutil.rmtree(dest)
+                remove_tree(dest)
             else:  # the folder was empty before our clone: empty it again, keep the folder
                 for entry in os.scandir(dest):
                     if entry.is_dir(follow_symlinks=False):
-                        shutil.rmtree(entry.path)
+                        remove_tree(entry.path)
                     else:
                         os.unlink(entry.path)
         except OSError as exc:

@@ -45,6 +45,14 @@ def check_git() -> Check:
             "Install git from https://git-scm.com/downloads and open a new terminal.",
         )
     except GitError as exc:
+        if "xcrun: error" in str(exc):  # macOS: /usr/bin/git without the Command Line Tools
+            return problem(
+                "git",
+                "git",
+                str(exc),
+                "Install Apple's Command Line Tools: run `xcode-select --install`, then open a "
+                "new terminal.",
+            )
         return problem("git", "git", str(exc), "Reinstall git from https://git-scm.com/downloads.")
     found = "git " + ".".join(map(str, version))
     if version < MIN_GIT:
@@ -89,17 +97,37 @@ def check_ssh_client() -> Check:
             "Azure DevOps refuses SHA-1 signatures: update OpenSSH to 7.2 or later "
             "(8.8 or later is best).",
         )
-    return ok("ssh-client", title, f"{client.banner} (signs with rsa-sha2)")
+    return ok("ssh-client", title, f"{client.banner} (signs with rsa-sha2){_which_ssh(client)}")
+
+
+def _which_ssh(client) -> str:
+    """ "" where one ssh is all there is; else which one git runs, and the others found."""
+    from ..workstation.hostos.sshstack import git_ssh, ssh_programs_found
+
+    found = ssh_programs_found()
+    if len(found) < 2:
+        return ""
+    others = ", ".join(path for path in found if path != client.path)
+    return f"; git runs {client.path} ({git_ssh().why}); also found: {others}"
 
 
 def check_ssh_agent() -> Check:
     """The user's ssh-agent (college-tui starts a private one for a passphrase-protected key)."""
+    from ..workstation.hostos.agent import WINDOWS_AGENT_PIPE, WINDOWS_SERVICE_AGENT
     from ..workstation.openssh import agent_programs_present, agent_status
 
     title = "ssh-agent"
     status = agent_status()
     if status.reachable:
         return ok("ssh-agent", title, f"reachable at $SSH_AUTH_SOCK ({status.keys} key(s) loaded)")
+    if status.socket == WINDOWS_AGENT_PIPE:  # Windows' own agent: a service, off by default
+        return ok(
+            "ssh-agent",
+            title,
+            status.detail,
+            "Nothing to do for a key without a passphrase (the wizard creates one so); for a "
+            f"passphrase: {WINDOWS_SERVICE_AGENT}.",
+        )
     if status.socket is None:
         if agent_programs_present():
             return ok(
@@ -194,6 +222,8 @@ def check_terminal_size(size: tuple[int, int] | None = None) -> Check:
 
 def check_colours(environ: dict[str, str] | None = None) -> Check:
     """Colours the terminal announces (TERM, COLORTERM, NO_COLOR)."""
+    from ..workstation.hostos import here
+
     env = os.environ if environ is None else environ
     title = "Colours"
     term = env.get("TERM", "")
@@ -208,7 +238,7 @@ def check_colours(environ: dict[str, str] | None = None) -> Check:
         return ok("colours", title, "true colour")
     if "256color" in term:
         return ok("colours", title, "256 colours")
-    if term == "dumb" or (not term and os.name != "nt"):
+    if term == "dumb" or (not term and not here().windows):  # Windows' console sets no TERM
         return warning(
             "colours",
             title,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +132,7 @@ def login(ctx: Context, paths: SshPaths) -> str:
     then OpenSSH exactly as git will run it (same program, ssh config and key), since only that
     proves the clone can use SSH. A summary, or a WorkstationError saying what stopped it."""
     from ..workstation.sshcheck import verify_ssh
-    from ..workstation.sshlogin import openssh_login, ssh_argv
+    from ..workstation.sshlogin import openssh_login, require_ssh
 
     host, port = ssh_endpoint(ctx.target)
     checked = verify_ssh(
@@ -144,7 +143,7 @@ def login(ctx: Context, paths: SshPaths) -> str:
         paths.known_hosts,
         expected_host_key_alias=ctx.target.ssh_alias if redirected(ctx.target) else None,
     )
-    ssh_argv("ssh")  # no ssh program: said now, before an agent is started for nothing
+    require_ssh()  # no ssh program: said now, before an agent is started for nothing
     with git_ssh(ctx) as ssh_command:
         return f"{checked}; {openssh_login(ssh_command, ctx.target.ssh_alias)} too"
 
@@ -182,16 +181,14 @@ def ssh_config_file(ctx: Context, paths: SshPaths) -> Path | None:
 
     The sandbox: its home's config only. Otherwise ssh's default (~/.ssh/config of the account,
     plus the system config) when that is the file the wizard writes; when the target's home is
-    another folder (HOME set elsewhere), that folder's config, so git uses what the step wrote.
+    another folder (HOME set elsewhere; on Windows, Git's ssh reading a HOMEDRIVE/HOMEPATH home
+    on a network drive), that folder's config, so git uses what the step wrote.
     """
+    from ..workstation.hostos.sshstack import git_ssh
+
     if ctx.target.sandbox:
         return paths.config
-    try:
-        import pwd
-
-        own = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".ssh" / "config"
-    except (ImportError, KeyError, AttributeError):  # Windows: ssh reads %USERPROFILE%\.ssh
-        own = Path(os.path.expanduser("~")) / ".ssh" / "config"
+    own = git_ssh().config
     if os.path.realpath(own) == os.path.realpath(paths.config):
         return None
     return paths.config
@@ -241,8 +238,14 @@ def git_ssh_command(ctx: Context, identity_agent: str | None = None) -> str:
 
 
 def attendee_ssh_command(ctx: Context) -> str:
-    """The `core.sshCommand` a sandbox clone keeps, so the attendee's own git reaches the sandbox."""
-    return f"ssh -F {shlex.quote(str(SshPaths.of(ctx).config))}"
+    """The `core.sshCommand` a clone keeps: the ssh the SSH-key step logged in with (by absolute
+    path), and the config that step wrote when ssh would not read it by itself (the sandbox's
+    home, another HOME), so the attendee's own git behaves as the wizard's did."""
+    from ..workstation.gitssh import attendee_command
+
+    paths = SshPaths.of(ctx)
+    with explained():
+        return attendee_command(ssh_config_file(ctx, paths))
 
 
 @contextlib.contextmanager

@@ -179,13 +179,9 @@ class RunState:
         lock_path = self.path.with_suffix(".lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            try:
-                import fcntl
+            from ..workstation.hostos.processes import try_lock
 
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except ImportError:  # Windows: no advisory locks; a second run is unlikely there
-                pass
-            except OSError:
+            if not try_lock(fd):
                 raise StateLockedError(
                     "Another college-tui run is working on this target right now. Wait for it "
                     "to finish (or close it), then run again."

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from .errors import PathExistsError, file_error
+from .hostos.keyfiles import applies_modes
 
 _OPEN_FLAGS = (
     os.O_WRONLY
@@ -49,7 +50,7 @@ def write_atomic(path: os.PathLike | str, data: bytes | str, mode: int | None = 
     tmp, fd = _open_temp(target, 0o600)
     try:
         _write_all(fd, payload)
-        if os.name != "nt":
+        if applies_modes():
             # The temp name is private, so setting the final mode here exposes nothing.
             os.fchmod(fd, final_mode)
         os.fsync(fd)
@@ -156,7 +157,7 @@ def _unlink_quiet(path: Path) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename durable; not possible on Windows, harmless to skip there.
-    if os.name == "nt":
+    if not applies_modes():
         return
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

@@ -157,3 +157,16 @@ def os_error_message(exc: OSError, action: str, path: os.PathLike | str) -> str:
 def file_error(exc: OSError, action: str, path: os.PathLike | str) -> FileWriteError:
     """Build a :class:`FileWriteError` for ``exc`` (raise it ``from exc``)."""
     return FileWriteError(os_error_message(exc, action, path), path=path, errno_=exc.errno)
+
+
+def utf16_sentence(data: bytes, path: os.PathLike | str) -> str | None:
+    """The sentence for an ssh file written as UTF-16 (what PowerShell's `>` makes), which ssh
+    cannot read; None for any other content. college-tui never rewrites such a file."""
+    if not (data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in data[:200]):
+        return None
+    return (
+        f"{path} is saved as UTF-16 (PowerShell's `>` writes that), which ssh cannot read; "
+        "college-tui leaves it untouched. Save it as UTF-8 (in PowerShell: `Get-Content FILE | "
+        "Set-Content -Encoding utf8 FILE`, or your editor's “Save with encoding”), then run the "
+        "step again."
+    )

@@ -8,10 +8,10 @@ that list, after the attendee said yes.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hostos.processes import remove_tree
 from .localwork import find_clones, unsaved_work
 
 SANDBOX_MARKER = "sandbox.db"  # a folder without it is not a sandbox data folder
@@ -165,7 +165,7 @@ def carry_out(plan: FreshPlan) -> None:
     """Delete exactly what `plan` lists (a symlink is removed, never followed)."""
     for entry in plan.entries:
         if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
+            remove_tree(entry)
         else:
             entry.unlink(missing_ok=True)
     if plan.state_file is not None:

@@ -16,7 +16,9 @@ Why this way, and not another:
   that runs later (a hook, another helper call) can read it again. The command line shows only
   the pipe's descriptor number, read as /dev/fd/N (dash cannot redirect descriptors above 9).
 
-POSIX only (descriptor passing); on Windows HTTPS needs Git Credential Manager instead.
+That is POSIX. Windows has no /dev/fd: there the helper fetches the secret once from a loopback
+socket of ours that answers only to a random nonce (workstation/hostos/secretpass.py), again
+never through a file, an argument or the environment.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from .errors import GitError
+from .hostos.secretpass import OneTimeSecret, channel
 
 DEFAULT_USER = "college-tui"  # Azure Repos takes any user name with a PAT
 _PLAIN_USER = re.compile(r"^[A-Za-z0-9._-]+$")  # goes into a shell script: nothing to quote
@@ -52,11 +55,9 @@ class HttpsCredential:
         Our end of the pipe is closed when the block ends: start git inside it (git keeps its
         own copy of the descriptor, and with it the secret, until its helper reads it).
         """
-        if os.name != "posix":
-            raise GitError(
-                "Cloning over HTTPS with college-tui needs Linux or macOS here; use "
-                "Git Credential Manager (git clone URL) or SSH instead."
-            )
+        if channel() == "socket":
+            yield self._over_socket(url), ()
+            return
         read_end, write_end = os.pipe()
         try:
             data = self._secret.encode()
@@ -77,6 +78,12 @@ class HttpsCredential:
             if write_end != -1:
                 os.close(write_end)
             os.close(read_end)
+
+    def _over_socket(self, url: str) -> list[str]:
+        # Served once, then closed; or closed after its lifetime when git never asks.
+        served = OneTimeSecret(self._secret)
+        helper = served.helper(username="" if urlsplit(url).username else self.username)
+        return ["-c", "credential.helper=", "-c", f"credential.helper={helper}"]
 
     def _helper(self, url: str, fd: int) -> str:
         # The user name is no secret: the URL's own (the service's remoteUrl names the org), else

@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import threading
 from collections import deque
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .childenv import child_env
 from .errors import GitCancelledError, GitError, GitNotFoundError
+from .hostos.processes import own_group, stop_tree
 
 if TYPE_CHECKING:
     from .gitcredential import HttpsCredential
@@ -68,6 +68,11 @@ _HINTS = (
         "Host key verification failed",
         "The server's host key is not the pinned one or is missing from known_hosts: "
         f"{_RERUN_SSH_KEY_STEP}, and do not continue on a network that intercepts SSH.",
+    ),
+    (
+        "UNPROTECTED PRIVATE KEY FILE",
+        "ssh refused to use your private key because other users may read it: run the wizard's "
+        "“SSH key” step again (it makes the key private), or restrict the file to yourself.",
     ),
     (
         "SSH key has expired",
@@ -217,11 +222,7 @@ def stream_git(
     """Run git, reading stderr as it comes (split on \\r and \\n) to report progress."""
     # A process group of its own lets a cancel reach git's ssh child too, and keeps the
     # terminal's Ctrl+C for us (we then stop git ourselves).
-    group = (
-        {"start_new_session": True}
-        if os.name == "posix"
-        else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    )
+    group = own_group()
     git_exe = _git()
     try:
         # git holds its own copy of the credential's pipe: ours is closed once it has started.
@@ -297,14 +298,8 @@ def _credential_for(
 
 
 def _terminate(proc: subprocess.Popen) -> None:
-    """SIGTERM git and its children (git removes a half-made clone on SIGTERM)."""
-    if proc.poll() is not None:
-        return
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGTERM)
-    else:
-        proc.terminate()
+    """Stop git and its children (POSIX: SIGTERM, and git removes a half-made clone itself)."""
+    stop_tree(proc)
 
 
 def _handle_stderr_segment(

@@ -17,6 +17,7 @@ def ssh_command_for(
     config_file: os.PathLike | str | None = None,
     connect_timeout: int = 15,
     identity_agent: os.PathLike | str | None = None,
+    program: str | None = None,
 ) -> str:
     """Build a ``GIT_SSH_COMMAND`` that uses exactly one key and only the pinned host keys.
 
@@ -28,9 +29,11 @@ def ssh_command_for(
     ``"SSH_AUTH_SOCK"`` means the agent named by that environment variable.
     ``hostname``/``port``/``host_key_alias`` let the URL keep ``ssh.dev.azure.com`` while
     connecting elsewhere (the sandbox). ``config_file`` is passed as ``-F`` (``os.devnull``
-    ignores ~/.ssh/config). The result is shell-quoted for ``sh``, which is how git runs it.
+    ignores ~/.ssh/config). ``program`` is the ssh to run: by default the one git itself runs
+    (:func:`ssh_program`), by absolute path. The result is shell-quoted for ``sh``, which is how
+    git runs it.
     """
-    parts = ["ssh"]
+    parts = [program or ssh_program()]
     if config_file is not None:
         parts += ["-F", os.fspath(config_file)]
     if identity_agent is None:
@@ -58,6 +61,26 @@ def ssh_command_for(
         parts += ["-o", f"HostName={hostname}"]
     if host_key_alias:
         parts += ["-o", f"HostKeyAlias={host_key_alias}"]
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+def ssh_program() -> str:
+    """The ssh git runs here, as git's shell names it (absolute; bare ``ssh`` when none is found,
+    so that git's own "ssh: not found" is what the attendee reads)."""
+    from .hostos import here
+    from .hostos.sshstack import git_ssh
+
+    host = here()
+    found = git_ssh(host).ssh
+    return host.command_path(found) if found else "ssh"
+
+
+def attendee_command(config_file: os.PathLike | str | None = None) -> str:
+    """The ``core.sshCommand`` a clone keeps: the ssh the wizard checked, by absolute path, and
+    the config file it read when that is not ssh's default one."""
+    parts = [ssh_program()]
+    if config_file is not None:
+        parts += ["-F", os.fspath(config_file)]
     return " ".join(shlex.quote(part) for part in parts)
 
 

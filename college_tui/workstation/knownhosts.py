@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .change import Change
-from .errors import HostKeyMismatchError, KnownHostsError, file_error
+from .errors import HostKeyMismatchError, KnownHostsError, file_error, utf16_sentence
 
 AZURE_DEVOPS_SSH_HOST = "ssh.dev.azure.com"
 AZURE_DEVOPS_LEGACY_SSH_HOST = "vs-ssh.visualstudio.com"  # same key, older host name
@@ -216,11 +216,15 @@ def ensure_azure_devops_host_key(known_hosts_path: os.PathLike | str) -> Change:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8", "surrogateescape")
+        data = path.read_bytes()
     except FileNotFoundError:
         return ""
     except OSError as exc:
         raise file_error(exc, "read", path) from exc
+    utf16 = utf16_sentence(data, path)
+    if utf16:
+        raise KnownHostsError(utf16)
+    return data.decode("utf-8", "surrogateescape")
 
 
 def _decode_blob(key_base64: str) -> bytes:

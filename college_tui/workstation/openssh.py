@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 
 from .childenv import child_env
+from .hostos.agent import WINDOWS_AGENT_PIPE, private_agent_possible, windows_agent_service
+from .hostos.sshstack import git_ssh
 
 RSA_SHA2_SINCE = (7, 2)  # first OpenSSH release that signs with rsa-sha2-256/512
 _VERSION_RE = re.compile(r"OpenSSH[_ ]?(?:for_Windows_)?(\d+)\.(\d+)(?:p\d+)?", re.IGNORECASE)
@@ -39,9 +40,10 @@ def parse_ssh_version(banner: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def find_ssh_client(timeout: float = 5) -> SshClient | None:
-    """The OpenSSH client on PATH and its version (`ssh -V` writes it to stderr); None if absent."""
-    path = shutil.which("ssh")
+def find_ssh_client(timeout: float = 5, path: str | None = None) -> SshClient | None:
+    """The OpenSSH client git runs (or `path`) and its version (`ssh -V` writes it to stderr);
+    None if absent."""
+    path = path or git_ssh().ssh
     if path is None:
         return None
     try:
@@ -66,9 +68,14 @@ class AgentStatus:
 def agent_status(timeout: float = 5) -> AgentStatus:
     """Whether the agent in $SSH_AUTH_SOCK answers (`ssh-add -l`: 0 keys listed, 1 none, 2 no agent)."""
     socket = os.environ.get("SSH_AUTH_SOCK") or None
+    service = windows_agent_service()
+    if socket is None and service is not None:  # Windows' own agent: a service on a pipe
+        socket = WINDOWS_AGENT_PIPE
+        if service != "running":
+            return AgentStatus(socket, False, detail=f"the ssh-agent service is {service}")
     if socket is None:
         return AgentStatus(None, False, detail="SSH_AUTH_SOCK is not set")
-    ssh_add = shutil.which("ssh-add")
+    ssh_add = git_ssh().add
     if ssh_add is None:
         return AgentStatus(socket, False, detail="ssh-add is not installed")
     try:
@@ -99,5 +106,7 @@ def _ask(command: list[str], timeout: float) -> subprocess.CompletedProcess:
 
 
 def agent_programs_present() -> bool:
-    """True when ssh-agent and ssh-add are on PATH (a passphrase-protected key needs them)."""
-    return bool(shutil.which("ssh-agent") and shutil.which("ssh-add"))
+    """True when college-tui can start its own agent for the ssh git runs: ssh-agent and
+    ssh-add beside it (a passphrase-protected key needs them), and not Windows' service agent."""
+    stack = git_ssh()
+    return bool(stack.agent and stack.add and private_agent_possible(stack))

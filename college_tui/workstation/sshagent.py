@@ -55,9 +55,14 @@ def start_private_agent(key_path: os.PathLike | str, passphrase: str) -> Private
     from cryptography.hazmat.primitives import serialization
 
     from .childenv import child_env
+    from .hostos.agent import WINDOWS_SERVICE_AGENT, private_agent_possible
+    from .hostos.sshstack import git_ssh
     from .sshkeys import load_rsa_private_key
 
-    agent, add = shutil.which("ssh-agent"), shutil.which("ssh-add")
+    stack = git_ssh()
+    if stack.agent and stack.add and not private_agent_possible(stack):
+        raise SshAgentError(f"{WINDOWS_SERVICE_AGENT}.")
+    agent, add = stack.agent, stack.add
     if not agent or not add:
         raise SshAgentError(
             "A passphrase-protected key needs ssh-agent and ssh-add (part of OpenSSH), which "

@@ -17,7 +17,8 @@ from typing import Any
 
 from .atomic import write_atomic
 from .change import Change
-from .errors import SshConfigError, file_error
+from .errors import SshConfigError, file_error, utf16_sentence
+from .hostos import here
 
 BEGIN_MARKER = "# >>> college-tui (managed block; edit outside these markers) >>>"
 END_MARKER = "# <<< college-tui <<<"
@@ -176,11 +177,15 @@ def render_block(
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise file_error(exc, "read", path) from exc
+    utf16 = utf16_sentence(data, path)
+    if utf16:
+        raise SshConfigError(utf16)
+    return data
 
 
 def _split_lines(text: str) -> list[str]:
@@ -234,8 +239,7 @@ def _token(value: str, what: str) -> str:
 def _path_value(path: os.PathLike | str) -> str:
     """Format a file path for ssh config: absolute, % escaped, quoted if it has spaces."""
     text = os.path.abspath(os.fspath(path))
-    if os.name == "nt":
-        text = text.replace("\\", "/")
+    text = here().command_path(text)  # Windows: forward slashes, as ssh config takes them
     if '"' in text or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise SshConfigError(
             f"The path {text!r} contains quotes or control characters that ssh config cannot "

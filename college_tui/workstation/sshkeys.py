@@ -27,6 +27,7 @@ from .errors import (
     SshKeyError,
     file_error,
 )
+from .hostos.keyfiles import applies_modes, loose_acl, loose_mode, make_private
 from .sshkeyfiles import (
     fingerprint_of_material,
     not_a_key_error,
@@ -108,14 +109,14 @@ def ensure_ssh_dir(home: os.PathLike | str) -> SshDirInfo:
     if not ssh_dir.exists():
         try:
             ssh_dir.mkdir(mode=0o700, parents=True)
-            if os.name != "nt":
+            if applies_modes():
                 os.chmod(ssh_dir, 0o700)  # mkdir's mode went through the umask
         except OSError as exc:
             raise file_error(exc, "create the folder", ssh_dir) from exc
         return SshDirInfo(path=ssh_dir, created=True)
 
     mode = stat.S_IMODE(ssh_dir.stat().st_mode)
-    if os.name != "nt" and mode & 0o077:
+    if applies_modes() and mode & 0o077:
         try:
             os.chmod(ssh_dir, 0o700)
         except OSError as exc:
@@ -180,7 +181,11 @@ def generate_rsa_key(
         raise
     with contextlib.suppress(OSError):
         _MADE_HERE.add(_file_identity(path))
-    return _describe(path, pub_path, rsa_key, public_line, comment, adopted=False)
+    info = _describe(path, pub_path, rsa_key, public_line, comment, adopted=False)
+    if applies_modes():
+        return info
+    failed = make_private(path)  # Windows: the mode above meant nothing; set the ACL
+    return replace(info, notes=(failed,)) if failed else info
 
 
 def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None) -> KeyInfo:
@@ -306,14 +311,22 @@ def _adopt(path: Path, pub_path: Path, secret: bytes | None, comment: str) -> Ke
         )
     info = load_key_info(path, secret)
     notes: list[str] = []
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if os.name != "nt" and mode & 0o077:
-        # OpenSSH refuses group/world-readable keys ("UNPROTECTED PRIVATE KEY FILE").
+    # OpenSSH refuses keys others may read ("UNPROTECTED PRIVATE KEY FILE").
+    mode, readers = loose_mode(path), loose_acl(path)
+    if mode is not None:
         try:
-            os.chmod(path, 0o600)
+            make_private(path)
         except OSError as exc:
             raise file_error(exc, "set permissions 0600 on", path) from exc
         notes.append(f"Tightened the permissions of {path} from {mode:04o} to 0600.")
+    elif readers is not None:
+        failed = make_private(path)
+        if failed:
+            raise SshKeyError(failed)
+        notes.append(
+            f"Made {path} readable by you only (its Windows ACL let {readers} read it): "
+            "Windows' OpenSSH refuses a key others may read."
+        )
     if not os.path.lexists(pub_path):
         public_line = f"{info.key_material} {comment}".rstrip()
         create_exclusive(pub_path, public_line + "\n", 0o644)

@@ -35,6 +35,16 @@ class SshProgramMissingError(SshConnectError):
     """There is no ``ssh`` program: git cannot use SSH on this machine."""
 
 
+def require_ssh() -> str:
+    """The ssh git runs (absolute path); SshProgramMissingError when there is none."""
+    from .hostos.sshstack import git_ssh
+
+    found = git_ssh().ssh
+    if found is None:
+        raise SshProgramMissingError(f"{SSH_MISSING}.")
+    return found
+
+
 def ssh_argv(ssh_command: str) -> list[str]:
     """``GIT_SSH_COMMAND`` as a list, its program resolved on PATH; SshProgramMissingError if absent."""
     argv = shlex.split(ssh_command)

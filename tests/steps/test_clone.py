@@ -18,6 +18,7 @@ from college_tui.steps.clone import CloneStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
+from college_tui.workstation.hostos.sshstack import git_ssh
 from tests.conftest import connect
 from tests.sandbox.helpers import create_project, git, import_course, wait_for
 
@@ -91,7 +92,9 @@ def test_the_course_is_cloned_over_ssh_with_progress(course_sandbox, make_ctx, m
     assert all(0.0 <= e.fraction <= 1.0 for e in progress if e.fraction is not None)
     # The attendee's own git in that folder keeps reaching the sandbox (core.sshCommand).
     config = home / ".ssh" / "config"
-    assert git(dest, "config", "--local", "core.sshCommand").strip() == f"ssh -F {config}"
+    # ... run by the ssh git runs here, by absolute path (tests/steps/test_clone_keeps_its_ssh.py).
+    ssh = git_ssh().ssh
+    assert git(dest, "config", "--local", "core.sshCommand").strip() == f"{ssh} -F {config}"
     assert "refs/heads/main" in git(dest, "ls-remote", "origin")
     assert any("core.sshCommand" in n.message for n in ctx.emit.of(Note, "clone"))
     assert listing(real_ssh_dir()) == real_before  # the real ~/.ssh saw nothing

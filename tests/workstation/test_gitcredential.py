@@ -67,7 +67,11 @@ def test_the_urls_own_user_name_is_kept():
     assert out == "password=t0ken\n"
 
 
-def test_clone_ls_remote_and_push_over_http_with_the_pat(course_url, home):
+@pytest.mark.parametrize("channel", ["fd", "socket"])  # socket: as on Windows (no /dev/fd)
+def test_clone_ls_remote_and_push_over_http_with_the_pat(course_url, home, monkeypatch, channel):
+    from college_tui.workstation import gitcredential
+
+    monkeypatch.setattr(gitcredential, "channel", lambda: channel)
     server, url = course_url
     (home / ".gitconfig").write_text("[credential]\n\thelper = store\n")
     credential = HttpsCredential(server.info.pat)
@@ -91,3 +95,28 @@ def test_a_wrong_token_is_refused_with_a_sentence(course_url, home):
     assert "personal access token is valid" in str(info.value)
     assert "w" * 52 not in str(info.value)
     assert not (home / "work").exists()
+
+
+# -- Windows: no /dev/fd, so the helper fetches the secret once from a loopback socket ----------
+
+
+def test_the_socket_helper_answers_once_and_only_with_the_nonce():
+    import socket
+
+    from college_tui.workstation.hostos.secretpass import OneTimeSecret
+
+    served = OneTimeSecret("s3cret-token")
+    assert "s3cret" not in repr(served)
+    helper = served.helper(username="college-tui").removeprefix("!")
+    assert "s3cret" not in helper
+    with socket.create_connection(("127.0.0.1", served.port)) as wrong:
+        wrong.sendall(b"not-the-nonce\n")
+        assert wrong.recv(100) == b""  # closed without a word
+    first = subprocess.run(
+        ["sh", "-c", f"{helper} get"], capture_output=True, text=True, input="protocol=https\n"
+    )
+    assert first.stdout == "username=college-tui\npassword=s3cret-token\n"
+    again = subprocess.run(["sh", "-c", f"{helper} get"], capture_output=True, text=True)
+    assert again.returncode != 0 and "s3cret" not in again.stdout  # nothing listens any more
+    stored = subprocess.run(["sh", "-c", f"{helper} store"], capture_output=True, text=True)
+    assert stored.returncode == 0 and stored.stdout == ""

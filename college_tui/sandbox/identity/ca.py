@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from ...workstation.hostos.keyfiles import applies_modes
 
 FOLDER = "identity"
 CA_CERT = "ca.pem"
@@ -41,7 +42,7 @@ def _write_private(path: Path, data: bytes) -> None:
     from ...workstation.atomic import write_atomic
 
     write_atomic(path, data, mode=0o600)
-    if os.name != "nt":
+    if applies_modes():
         path.chmod(0o600)  # an existing file keeps its bits in write_atomic: force them
 
 
@@ -165,7 +166,7 @@ def ensure_files(data_dir: Path) -> IdentityFiles:
     """The CA, server certificate and token-signing key, made on the first start and kept."""
     folder = Path(data_dir) / FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if os.name != "nt":
+    if applies_modes():
         folder.chmod(0o700)
     if not ((folder / CA_CERT).exists() and (folder / CA_KEY).exists()):
         _make_ca(folder)
@@ -174,7 +175,7 @@ def ensure_files(data_dir: Path) -> IdentityFiles:
     signing = folder / SIGNING_KEY
     if not signing.exists():
         _write_private(signing, secrets.token_bytes(32))
-    if os.name != "nt":  # checked at each start: a key loosened since (cp, an editor) is tightened
+    if applies_modes():  # checked at each start: a key loosened since (cp, an editor) is tightened
         for private in (CA_KEY, SERVER_KEY, SIGNING_KEY):
             if (folder / private).stat().st_mode & 0o077:
                 (folder / private).chmod(0o600)
