@@ -115,7 +115,7 @@ class OrganizationPanel(StepPanel):
         if not url or url in self.opened:
             return
         self.opened.add(url)
-        from ...steps.signin import browser_opens
+        from ...steps.signin_help import browser_opens
 
         if browser_opens():
             self.app.open_link(url)  # copies the link too
