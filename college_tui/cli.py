@@ -32,6 +32,7 @@ from .opening.engine import (
     engine,
     unicode_ok,
 )
+from .sandbox.faults import KINDS as FAULTS_ACCEPTED
 
 
 def _asker() -> Asker:
@@ -88,12 +89,7 @@ DATA_OPTION = click.option(
     default=None,
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
-# Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
-FAULT_KINDS = (
-    "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
-    "orgs=restricted, devicecode=blocked, pats=restricted, sshpolicy=off, guests=off, "
-    "licences=counted"
-)
+FAULT_KINDS = FAULTS_ACCEPTED  # every fault sandbox/faults.py accepts, from there
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
@@ -302,14 +298,21 @@ def plan(options: TargetOptions, answers_file: Path | None) -> None:
 @main.command()
 @target_options
 @ANSWERS_OPTION
-def check(options: TargetOptions, answers_file: Path | None) -> None:
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    help="Print the checklist as JSON, with the reminders (the pipeline grant).",
+)
+def check(options: TargetOptions, answers_file: Path | None, json_output: bool) -> None:
     """The challenge checklist: one line per outcome; exit code 0 only when all are done."""
+    from .steps.checklist import check_json
     from .steps.printer import check_lines
     from .steps.session import Session
 
     with _engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
         items = Session(ctx, _steps(None)).checklist()
-    for line in check_lines(items, unicode_ok()):
+    for line in [check_json(items)] if json_output else check_lines(items, unicode_ok()):
         click.echo(line)
     if not all(item.ok for item in items):
         raise SystemExit(EXIT_NOT_DONE)
@@ -465,7 +468,8 @@ def sandbox_serve(
     (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
-    from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.ports import PortProblem, start_announced
+    from .sandbox.running import AlreadyServed
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -473,13 +477,15 @@ def sandbox_serve(
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
-        opening.refuse_second_serve(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
-    except PortProblem as exc:
+        with _refusals():  # one sandbox per data folder, whoever starts it
+            kept, release = start_announced(
+                data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
+            )
+    except (PortProblem, AlreadyServed) as exc:
         click.echo(str(exc), err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(2 if isinstance(exc, PortProblem) else 1) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines
@@ -487,7 +493,7 @@ def sandbox_serve(
         add_class(kept.server.sandbox, class_size)
         for line in [] if print_json else class_lines(kept.server.sandbox):
             click.echo(line)
-    serve(kept, print_json, lambda line: click.echo(line, nl=True))
+    serve(kept, print_json, lambda line: click.echo(line, nl=True), release)
 
 
 if __name__ == "__main__":
