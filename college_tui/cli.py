@@ -32,6 +32,7 @@ from .opening.engine import (
     engine,
     unicode_ok,
 )
+from .sandbox.faults import KINDS as FAULTS_ACCEPTED
 
 
 def _asker() -> Asker:
@@ -88,12 +89,7 @@ DATA_OPTION = click.option(
     default=None,
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
-# Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
-FAULT_KINDS = (
-    "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
-    "orgs=restricted, devicecode=blocked, pats=restricted, sshpolicy=off, guests=off, "
-    "licences=counted"
-)
+FAULT_KINDS = FAULTS_ACCEPTED  # every fault sandbox/faults.py accepts, from there
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
@@ -302,14 +298,21 @@ def plan(options: TargetOptions, answers_file: Path | None) -> None:
 @main.command()
 @target_options
 @ANSWERS_OPTION
-def check(options: TargetOptions, answers_file: Path | None) -> None:
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    help="Print the checklist as JSON, with the reminders (the pipeline grant).",
+)
+def check(options: TargetOptions, answers_file: Path | None, json_output: bool) -> None:
     """The challenge checklist: one line per outcome; exit code 0 only when all are done."""
+    from .steps.checklist import check_json
     from .steps.printer import check_lines
     from .steps.session import Session
 
     with _engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
         items = Session(ctx, _steps(None)).checklist()
-    for line in check_lines(items, unicode_ok()):
+    for line in [check_json(items)] if json_output else check_lines(items, unicode_ok()):
         click.echo(line)
     if not all(item.ok for item in items):
         raise SystemExit(EXIT_NOT_DONE)
@@ -338,9 +341,21 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
 # -- the instructor's day (#29) --------------------------------------------------------------------
 
 
-@main.group("class")
-def class_group() -> None:
-    """The instructor's view of a class: the pre-flight of doctor reports, the live state."""
+@main.group("class", invoke_without_command=True)
+@target_options
+@ANSWERS_OPTION
+@click.option("--every", type=click.IntRange(5, 3600), default=30, show_default=True)
+def class_group(options: TargetOptions, answers_file: Path | None, every: int) -> None:
+    """The instructor's view of a class. Without a command: the live screen of every attendee's
+    organisation, read again every 30 s (--answers: the answers file handed out)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
+    if not launch.in_a_terminal():
+        raise click.UsageError("The class screen needs a terminal: `class status` prints it.")
+    from .opening.class_view import run_class_screen
+
+    with _refusals():
+        raise SystemExit(run_class_screen(options, answers_file, _asker(), every))
 
 
 @class_group.command("preflight")

@@ -67,6 +67,20 @@ def _module_fixture_module(item) -> str | None:
     return None
 
 
+def interop_selected(config) -> bool:
+    """Whether this run selects the interop tests (`-m interop`): only they may download."""
+    expression = config.getoption("markexpr", "") or ""
+    return "interop" in expression and "not interop" not in expression
+
+
+def pytest_configure(config):
+    # The default run downloads nothing: pip and npm, wherever a test runs them, may not reach
+    # their registries (tests/test_packaging.py builds its wheel from what is installed).
+    if not interop_selected(config):
+        os.environ["PIP_NO_INDEX"] = "1"
+        os.environ["NPM_CONFIG_OFFLINE"] = "true"
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:

@@ -82,3 +82,10 @@ def test_the_interop_tests_are_left_out_by_default_and_run_by_ci_as_a_second_com
     assert lines.index(readme_test_command()) < build < interop
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "-m pytest -m interop" in readme  # the line that says how to run them
+
+
+def test_the_default_run_keeps_pip_and_npm_off_their_registries():
+    import os
+
+    assert os.environ.get("PIP_NO_INDEX") == "1"
+    assert os.environ.get("NPM_CONFIG_OFFLINE") == "true"

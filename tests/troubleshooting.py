@@ -43,6 +43,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 1 — Sign in",
         [
             "steps/signin.py",
+            "steps/signin_help.py",
             "azdo/credentials.py",
             "azdo/entra_errors.py",
             "azdo/authority.py",

@@ -81,7 +81,7 @@ class SignInPanel(StepPanel):
                 "The practice sandbox signs you in with its own token: nothing to type. Press "
                 f"Enter. Browser and device code practise Microsoft Entra's sign-in.\n\n{TEACHING}"
             )
-        from ...steps.signin import scopes_text
+        from ...steps.signin_help import scopes_text
 
         return f"{TEACHING}\n\n{scopes_text()}"
 
@@ -107,7 +107,7 @@ class SignInPanel(StepPanel):
         if self.sandbox:
             return self.answers.auth if self.answers.auth in SANDBOX_LABELS else "pat"
         if getattr(self.app, "org_url", None) is None and self.answers.auth == "pat":
-            from ...steps.signin import suggested_auth
+            from ...steps.signin_help import suggested_auth
 
             return suggested_auth()  # from nothing: no organisation to make a PAT in yet
         return self.answers.auth
@@ -138,7 +138,7 @@ class SignInPanel(StepPanel):
         super().load(answers, sandbox, home)
         self.query_one("#sign-in-auth", Select).value = self._default()
         if not sandbox and self.query("#sign-in-pat-page"):
-            from ...steps.signin import pat_page
+            from ...steps.signin_help import pat_page
 
             url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
@@ -214,7 +214,7 @@ class SignInPanel(StepPanel):
         if any(box.code == event.detail for box in self.query(DeviceCodeBox)):
             return
         self.hide_handoff()
-        from ...steps.signin import suggested_auth
+        from ...steps.signin_help import suggested_auth
 
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
         self.app.share(event.detail, "The code", open_url=event.url if opened else None)
