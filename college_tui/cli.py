@@ -463,7 +463,8 @@ def sandbox_serve(
     (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
-    from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.ports import PortProblem, start_announced
+    from .sandbox.running import AlreadyServed
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -471,13 +472,15 @@ def sandbox_serve(
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
-        opening.refuse_second_serve(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
-    except PortProblem as exc:
+        with _refusals():  # one sandbox per data folder, whoever starts it
+            kept, release = start_announced(
+                data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
+            )
+    except (PortProblem, AlreadyServed) as exc:
         click.echo(str(exc), err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(2 if isinstance(exc, PortProblem) else 1) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines
@@ -485,7 +488,7 @@ def sandbox_serve(
         add_class(kept.server.sandbox, class_size)
         for line in [] if print_json else class_lines(kept.server.sandbox):
             click.echo(line)
-    serve(kept, print_json, lambda line: click.echo(line, nl=True))
+    serve(kept, print_json, lambda line: click.echo(line, nl=True), release)
 
 
 if __name__ == "__main__":
