@@ -83,6 +83,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
+    ("After the day: teardown", ["steps/teardown.py", "opening/teardown.py"]),
     (
         "Any step: talking to Azure DevOps",
         [
