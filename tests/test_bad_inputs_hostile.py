@@ -100,6 +100,32 @@ CASES: dict[str, Case] = {
             "UPDATE docs SET data='\"text\"' WHERE kind='repo'",
         ]
     },
+    "a 5,000-character alias": Case(
+        PLAN,
+        2,
+        ["alias: 5000 characters is too long", "at most 64"],
+        answers=f'alias = "{"a" * 5000}"\n',
+        absent=["a" * 200],  # said short: not repeated
+    ),
+    "a 300-character branch": Case(
+        PLAN,
+        2,
+        ["branch: 300 characters is too long for git", "at most 250"],
+        answers=f'branch = "users/{"b" * 294}"\n',
+    ),
+    "a clone folder with a 300-character name": Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: a folder or file name in it is 300 bytes long", "255"],
+        answers=f'clone_dir = "~/college/{"c" * 300}"\n',
+    ),
+    'clone_dir = "~" in the sandbox': Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: {root}/sandbox/home is the sandbox home", "itself", "~/college/aidevcollege"],
+        answers='clone_dir = "~"\n',
+        absent=["is outside the sandbox home"],
+    ),
     "an answers file nested 5,000 deep": Case(
         PLAN,
         2,

@@ -33,6 +33,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Before anything starts: the answers file and the machine",
         [
             "steps/answers.py",
+            "steps/answer_limits.py",
             "steps/roster.py",
             "steps/textfiles.py",
             "steps/preflight.py",
