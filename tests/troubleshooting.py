@@ -139,6 +139,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Windows, macOS, WSL and your terminal",
         [
             "launch.py",
+            "steps/desktop.py",
             "workstation/hostos/keyfiles.py",
             "workstation/hostos/agent.py",
             "workstation/hostos/desktop.py",
