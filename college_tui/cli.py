@@ -32,6 +32,8 @@ from .opening.engine import (
     engine,
     unicode_ok,
 )
+from .sandbox.faults import KINDS as FAULTS_ACCEPTED
+from .terminal_glyphs import plain_lines
 
 
 def _asker() -> Asker:
@@ -88,12 +90,7 @@ DATA_OPTION = click.option(
     default=None,
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
-# Every fault sandbox/faults.py accepts (tests/sandbox/test_serve_cli.py holds the two together).
-FAULT_KINDS = (
-    "latency=S, 5xx=P, 429=P, retry_after=S, drop=P, seed=N, ssh=closed, mfa=required, "
-    "orgs=restricted, devicecode=blocked, pats=restricted, sshpolicy=off, guests=off, "
-    "licences=counted"
-)
+FAULT_KINDS = FAULTS_ACCEPTED  # every fault sandbox/faults.py accepts, from there
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",
@@ -165,6 +162,7 @@ def main(
     Without a command, opens the full-screen wizard: on a welcome that asks where to work, or
     straight on the steps with --sandbox or --org URL.
     """
+    plain_lines()  # an ASCII terminal gets stand-ins, not UTF-8 bytes
     if ctx.invoked_subcommand is not None:
         return
     options = TargetOptions(org_url, use_sandbox, data, faults, profile_url, verbose=False)
@@ -302,14 +300,21 @@ def plan(options: TargetOptions, answers_file: Path | None) -> None:
 @main.command()
 @target_options
 @ANSWERS_OPTION
-def check(options: TargetOptions, answers_file: Path | None) -> None:
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    help="Print the checklist as JSON, with the reminders (the pipeline grant).",
+)
+def check(options: TargetOptions, answers_file: Path | None, json_output: bool) -> None:
     """The challenge checklist: one line per outcome; exit code 0 only when all are done."""
+    from .steps.checklist import check_json
     from .steps.printer import check_lines
     from .steps.session import Session
 
     with _engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
         items = Session(ctx, _steps(None)).checklist()
-    for line in check_lines(items, unicode_ok()):
+    for line in [check_json(items)] if json_output else check_lines(items, unicode_ok()):
         click.echo(line)
     if not all(item.ok for item in items):
         raise SystemExit(EXIT_NOT_DONE)
@@ -335,12 +340,39 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
     raise SystemExit(exit_code(checks))
 
 
-# -- the instructor's day (#29) --------------------------------------------------------------------
+@main.command()
+@target_options
+@ANSWERS_OPTION
+@click.option(
+    "--yes", "-y", "assume_yes", is_flag=True, help="Remove what is ticked; no questions."
+)
+@click.option("--discard-local-work", is_flag=True, help="Also remove a clone with unpushed work.")
+def teardown(options: TargetOptions, answers_file: Path | None, **flags: bool) -> None:
+    """After the day: list what the wizard made, remove what you tick (never the organisation)."""
+    from .opening.teardown import teardown_command
+
+    with _refusals():
+        raise SystemExit(teardown_command(options, answers_file, _asker(), **flags))
 
 
-@main.group("class")
-def class_group() -> None:
-    """The instructor's view of a class: the pre-flight of doctor reports, the live state."""
+# -- the instructor's day (#29): the class screen, its pre-flight and its status ---------------
+
+
+@main.group("class", invoke_without_command=True)
+@target_options
+@ANSWERS_OPTION
+@click.option("--every", type=click.IntRange(5, 3600), default=30, show_default=True)
+def class_group(options: TargetOptions, answers_file: Path | None, every: int) -> None:
+    """The instructor's view of a class. Without a command: the live screen of every attendee's
+    organisation, read again every 30 s (--answers: the answers file handed out)."""
+    if click.get_current_context().invoked_subcommand is not None:
+        return
+    if not launch.in_a_terminal():
+        raise click.UsageError("The class screen needs a terminal: `class status` prints it.")
+    from .opening.class_view import run_class_screen
+
+    with _refusals():
+        raise SystemExit(run_class_screen(options, answers_file, _asker(), every))
 
 
 @class_group.command("preflight")
@@ -362,27 +394,17 @@ def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> No
 @class_group.command("status")
 @target_options
 @ANSWERS_OPTION
-@click.option("--json", "as_json_", is_flag=True, help="Print the rows as JSON.")
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="CSV of the attendees expected (email,name): those not seen are 'not started'.",
-)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="CSV of the attendees expected (email,name): the others are 'not started'.")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 32), default=8, show_default=True)
-def class_status(
-    options: TargetOptions,
-    answers_file: Path | None,
-    as_json_: bool,
-    roster: Path | None,
-    concurrency: int,
-) -> None:
+def class_status(options: TargetOptions, answers_file: Path | None, **how) -> None:
     """Every attendee's organisation the instructor belongs to, one row each: what is done,
     the first step not done and since when. --answers: the answers file handed out."""
     from .opening.class_view import status_command
 
     with _refusals():
-        click.echo(status_command(options, answers_file, _asker(), as_json_, roster, concurrency))
+        click.echo(status_command(options, answers_file, _asker(), **how))
 
 
 # -- the sandbox on its own ---------------------------------------------------------------------
@@ -448,7 +470,7 @@ def sandbox_serve(
     (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
-    from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.ports import PortProblem, start_announced
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -456,13 +478,14 @@ def sandbox_serve(
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
-        opening.refuse_second_serve(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
-    try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
-    except PortProblem as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(2) from None
+        try:  # one sandbox per data folder, whoever starts it
+            kept, release = start_announced(
+                data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
+            )
+        except PortProblem as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(2) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines
@@ -470,7 +493,7 @@ def sandbox_serve(
         add_class(kept.server.sandbox, class_size)
         for line in [] if print_json else class_lines(kept.server.sandbox):
             click.echo(line)
-    serve(kept, print_json, lambda line: click.echo(line, nl=True))
+    serve(kept, print_json, lambda line: click.echo(line, nl=True), release)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Before anything starts: the answers file and the machine",
         [
             "steps/answers.py",
+            "steps/answer_limits.py",
             "steps/roster.py",
             "steps/textfiles.py",
             "steps/preflight.py",
@@ -43,6 +44,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Step 1 — Sign in",
         [
             "steps/signin.py",
+            "steps/signin_help.py",
             "azdo/credentials.py",
             "azdo/entra_errors.py",
             "azdo/authority.py",
@@ -82,6 +84,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
+    ("After the day: teardown", ["steps/teardown.py", "opening/teardown.py"]),
     (
         "Any step: talking to Azure DevOps",
         [
@@ -136,6 +139,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Windows, macOS, WSL and your terminal",
         [
             "launch.py",
+            "steps/desktop.py",
             "workstation/hostos/keyfiles.py",
             "workstation/hostos/agent.py",
             "workstation/hostos/desktop.py",

@@ -90,6 +90,9 @@ def discover_sign_in(org_url: str, *, timeout: float = 10) -> SignInPlace:
     """
     import requests
 
+    from .tls import use_system_trust
+
+    use_system_trust()
     org_url = org_url.rstrip("/")
     try:
         answer = requests.head(org_url, timeout=timeout, allow_redirects=False)
@@ -128,6 +131,9 @@ def _sandbox_place(
 ) -> SignInPlace:
     import requests
 
+    from .tls import use_system_trust
+
+    use_system_trust()
     base = base or org_url.rsplit("/", 1)[0]
     try:
         described = requests.get(f"{base}/_sandbox/identity", timeout=timeout)

@@ -277,6 +277,9 @@ def entra_credential(
     """
     import azure.identity as identity
 
+    from .tls import use_system_trust
+
+    use_system_trust()  # azure-identity's requests trust the OS store too
     quiet_azure_logs()
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})

@@ -34,6 +34,7 @@ from ..events import Emit, HttpCall, Waiting
 from .pacing import Pacing
 from .redact import redact_url
 from .retry import IDEMPOTENT_METHODS, RATE_LIMIT_MESSAGE, parse_retry_after
+from .tls import use_system_trust
 
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
 
@@ -72,6 +73,7 @@ class HttpObserver:
         self._lock = threading.Lock()
         self._not_before = 0.0  # monotonic time before which the service asked us not to call
         self.pacing = Pacing()  # rate-limit headers for polls, adaptive bounds for batches
+        use_system_trust()  # every request through this seam, and the SDK's, trust the OS store
 
     # -- context: who gets the events of requests made on this thread ------------------------
 

@@ -19,12 +19,22 @@ class Reached:
     status: int
     milliseconds: float
     proxy: str | None  # the proxy requests chose for this URL, None when direct
+    issuer: str | None = None  # who signed the HTTPS certificate (None: not HTTPS, or unknown)
+
+
+# Who signs Azure DevOps' certificates (and the other public CAs a direct connection meets): any
+# other issuer means something between here and the service re-signs TLS (a company proxy).
+PUBLIC_ISSUERS = ("Microsoft", "DigiCert", "Baltimore", "Let's Encrypt", "GlobalSign", "Sectigo")
 
 
 def reach(url: str, timeout: float = 5) -> Reached:
     """GET `url` without credentials or redirects; AzdoError with a sentence when nothing answers."""
     import requests
     from requests.utils import get_environ_proxies
+
+    from .tls import use_system_trust
+
+    use_system_trust()
 
     proxy = get_environ_proxies(url).get(url.split(":", 1)[0].lower())
     start = time.perf_counter()
@@ -38,9 +48,10 @@ def reach(url: str, timeout: float = 5) -> Reached:
         response.close()
     except requests.exceptions.SSLError:
         raise AzdoError(
-            f"The TLS certificate of {url} was not trusted. A company proxy that inspects HTTPS "
-            "can cause this: ask your IT team for its certificate (and point REQUESTS_CA_BUNDLE "
-            "at it) or use another network."
+            f"The TLS certificate of {url} was not trusted, not even by this computer's trust "
+            "store. A company proxy that inspects HTTPS can cause this: ask your IT team to "
+            "install its certificate in the system's trust store (college-tui uses it), or use "
+            "another network."
         ) from None
     except requests.exceptions.ProxyError:
         raise AzdoError(
@@ -58,7 +69,36 @@ def reach(url: str, timeout: float = 5) -> Reached:
             f"Could not connect to {url} ({why}). Check your network connection and proxy "
             "settings (HTTPS_PROXY), then try again."
         ) from None
-    return Reached(response.status_code, (time.perf_counter() - start) * 1000, proxy)
+    elapsed = (time.perf_counter() - start) * 1000
+    issuer = tls_issuer(url, timeout) if url.startswith("https://") and not proxy else None
+    return Reached(response.status_code, elapsed, proxy, issuer)
+
+
+def tls_issuer(url: str, timeout: float = 5) -> str | None:
+    """The organisation (or common name) that signed `url`'s certificate, verified with the trust
+    store in use; None when it can't be read."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        context = ssl.create_default_context()
+        with (
+            socket.create_connection((host, parts.port or 443), timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            cert = tls.getpeercert() or {}
+    except (OSError, ValueError):
+        return None
+    fields = {key: value for rdn in cert.get("issuer", ()) for key, value in rdn}
+    return fields.get("organizationName") or fields.get("commonName")
+
+
+def re_signed(issuer: str | None) -> bool:
+    """Does the issuer say that something re-signs TLS (not one of the public CAs)?"""
+    return bool(issuer) and not any(name in (issuer or "") for name in PUBLIC_ISSUERS)
 
 
 def sign_up(signup_url: str, name: str, account: str, timeout: float = 10) -> str | None:

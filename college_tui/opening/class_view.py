@@ -73,3 +73,29 @@ def status_command(
     with contextlib.suppress(OSError):
         save_seen(seen_path(), seen)
     return status_json(state) if as_json else "\n".join(status_lines(state, unicode_ok()))
+
+
+def run_class_screen(
+    options: TargetOptions, answers_file: Path | None, asker: Asker, every: float = 30.0
+) -> int:
+    """`college-tui class`: sign in (at the terminal, before the screen), then the live view,
+    read again every `every` seconds. The exit code of the app."""
+    import threading
+
+    from ..steps.classview.status import load_seen, read_class, save_seen
+    from ..ui.class_screen import ClassApp
+
+    with signed_in_instructor(options, answers_file, asker) as ctx:
+        seen = load_seen(seen_path())
+        lock = threading.Lock()
+
+        def read():
+            with lock:
+                state = read_class(ctx, seen=seen)
+                with contextlib.suppress(OSError):
+                    save_seen(seen_path(), seen)
+                return state
+
+        app = ClassApp(read, every)
+        app.run()
+        return app.return_code or 0

@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from . import open_target, provisional_target
@@ -51,7 +52,11 @@ def passphrase(answers, asker: Asker) -> str | None:
 
 def unicode_ok() -> bool:
     """True when stdout can show the printer's symbols."""
+    from ..terminal_glyphs import CODEC
+
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    if encoding == CODEC:  # an ASCII terminal writing stand-ins (terminal_glyphs.plain_lines)
+        return False
     try:
         "✓✗▶…→·".encode(encoding)
     except (UnicodeEncodeError, LookupError):
@@ -147,7 +152,7 @@ def engine(
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
-        opened = held.enter_context(open_target(options, asker))
+        opened = held.enter_context(open_target(replace(options, long_run=lock), asker))
         if account:
             from .class_account import attendee_opened
 

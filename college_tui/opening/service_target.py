@@ -142,9 +142,9 @@ def credential_pat(opened: Opened, auth: str, asker: Asker) -> str | None:
     if saved:
         return saved
     if asker.interactive():
-        from ..steps.signin import pat_page, scopes_text
+        from ..steps.signin_help import pat_page, scopes_text
 
-        asker.say(scopes_text())
+        asker.say(scopes_text(opened.target.org or None))
         asker.say(f"Create a token at {pat_page(opened.target.org_url)}.")
         return asker.ask_secret("Personal access token").strip() or None
     return None

@@ -78,6 +78,7 @@ class SandboxServer:
         ssh: bool = True,
         idp_port: int = 0,
         identity: bool = True,
+        https: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.port = port
@@ -87,6 +88,9 @@ class SandboxServer:
         self.with_ssh = ssh
         self.idp_port = idp_port
         self.with_identity = identity
+        # REST over HTTPS with the identity provider's CA and certificate (127.0.0.1): how a test
+        # rehearses a company proxy's re-signed TLS with a CA only in the OS trust store.
+        self.https = https and identity
         self._identity = None
         self.sandbox: Sandbox | None = None
         self._server = None
@@ -130,13 +134,14 @@ class SandboxServer:
             # a poll's pause or a clone met a closed connection ("connection lost"); Azure
             # DevOps' front ends keep one open for minutes (issue 28).
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            **self._tls(),
         )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread = serve_in_thread(
             self._server, [sock], name="sandbox-http", what="the sandbox REST service"
         )
-        base = f"http://{LOOPBACK}:{self.port}"
+        base = f"{'https' if self.https else 'http'}://{LOOPBACK}:{self.port}"
         org = self.sandbox.store.find("org")[0]["accountName"]
         self.info = SandboxInfo(
             org_url=f"{base}/{org}",
@@ -166,6 +171,13 @@ class SandboxServer:
         self.sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
         self.sandbox.ssh_host_key = self._ssh.host_key_line if self._ssh else None  # public
         return self.info
+
+    def _tls(self) -> dict[str, str]:
+        identity = self.sandbox.identity if self.sandbox is not None else None
+        if not self.https or identity is None:
+            return {}
+        files = identity.files
+        return {"ssl_certfile": str(files.server_cert), "ssl_keyfile": str(files.server_key)}
 
     def _prepare_identity(self):
         """Make the CA on the first start and bind the identity provider's port (None: off)."""
@@ -228,6 +240,7 @@ def running(data_dir: Path) -> SandboxInfo | None:
     fields = announcement(data_dir)
     if fields is None:
         return None
+    fields.pop("by", None)  # who started it (running.announce): not a SandboxInfo field
     store = Store(Path(data_dir) / "sandbox.db")
     try:
         pat = store.meta("pat") or ""
@@ -239,8 +252,9 @@ def running(data_dir: Path) -> SandboxInfo | None:
         return None
 
 
-def serve(kept: KeptStart, print_json: bool, echo) -> None:
-    """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM."""
+def serve(kept: KeptStart, print_json: bool, echo, release=None) -> None:
+    """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM. `release`: the
+    announcement's, when the caller announced it already (under the data folder's start lock)."""
     import json
     import signal
 
@@ -251,11 +265,12 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         signal.signal(sig, lambda *_: stop.set())
     from .running import announce
 
-    try:  # before the ready line: a script may run apply on this data folder right after it
-        release = announce(info)  # apply and the wizard on this data folder use this sandbox
-    except BaseException:
-        server.stop()
-        raise
+    if release is None:
+        try:  # before the ready line: a script may run apply on this data folder right after it
+            release = announce(info)  # apply and the wizard on this data folder use this sandbox
+        except BaseException:
+            server.stop()
+            raise
     if print_json:
         echo(json.dumps(info.as_dict()))
     else:

@@ -20,6 +20,34 @@ class CheckItem:
     detail: str = ""
 
 
+# Not a challenge 0-1 outcome, but the course's next challenges stall without it: new
+# organisations get no free Microsoft-hosted pipeline minutes until someone asks (2-3 business
+# days), so `check --json` reminds (and docs/instructor.md).
+PIPELINE_GRANT_URL = "https://aka.ms/azpipelines-parallelism-request"
+PIPELINE_GRANT = (
+    "Pipelines: a new organisation gets no free Microsoft-hosted parallel job until someone asks "
+    f"for it at {PIPELINE_GRANT_URL} (granted in 2-3 business days). Ask a week before the "
+    "challenges with pipelines."
+)
+
+
+def check_json(items: list[CheckItem]) -> str:
+    """The checklist as one JSON document, with the reminders an instructor needs."""
+    import json
+
+    return json.dumps(
+        {
+            "done": sum(1 for item in items if item.ok),
+            "total": len(items),
+            "items": [{"label": i.label, "ok": i.ok, "detail": i.detail} for i in items],
+            "reminders": [
+                {"key": "pipeline-grant", "text": PIPELINE_GRANT, "url": PIPELINE_GRANT_URL}
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
 def run_checklist(
     ctx: Context, steps: list[type[Step] | Step]
 ) -> tuple[list[CheckItem], RunReport]:

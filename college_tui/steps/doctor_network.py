@@ -56,7 +56,7 @@ def ssh_endpoint(target: Target | None) -> tuple[str, int, str, str] | None:
 def check_https(target: Target | None, timeout: float) -> Check:
     """One unauthenticated GET to the organisation (or dev.azure.com): any answer will do."""
     from ..azdo.errors import AzdoError
-    from ..azdo.reach import reach
+    from ..azdo.reach import re_signed, reach
 
     url = target.org_url if target is not None else AZURE_URL
     title = "HTTPS to Azure DevOps" if target is None or not target.sandbox else "HTTP to sandbox"
@@ -65,6 +65,16 @@ def check_https(target: Target | None, timeout: float) -> Check:
     except AzdoError as exc:
         return problem("https", title, url, exc.message)
     via = f" through the proxy {reached.proxy}" if reached.proxy else ""
+    if re_signed(reached.issuer):
+        return warning(
+            "https",
+            title,
+            f"{url} is reachable, but its certificate is signed by “{reached.issuer}”, not by a "
+            "public certificate authority: something between you and the service (a company "
+            "proxy that inspects HTTPS) re-signs TLS",
+            "Nothing to do if that is your company's proxy: college-tui trusts this computer's "
+            "trust store, where IT installs its certificate. Elsewhere, use another network.",
+        )
     return ok(
         "https",
         title,

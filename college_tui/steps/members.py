@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .answers import AnswersError, Member
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
-from .roster import AUTO, FREE_BASIC_SEATS, with_free_seats
+from .roster import AUTO, FREE_BASIC_SEATS, invite_refusal, with_free_seats
 
 START_PARALLEL = 4
 MAX_PARALLEL = 32
@@ -275,9 +275,7 @@ def add_member(svc, member: Member, project_id: str, container: str) -> MemberRe
     try:
         invite = svc.invite(member.email, member.license, project_id)
         if not invite.ok:
-            return MemberResult(
-                member.email, FAILED, invite.message or "Azure DevOps refused the invitation."
-            )
+            return MemberResult(member.email, FAILED, invite_refusal(invite.message))
         subject = invite.user_descriptor
         if not subject:
             return MemberResult(

@@ -209,12 +209,12 @@ class OrganizationStep(Step):
         ctx.target = replace(ctx.target, org_url=url, org_pending=False)
         if not ctx.dry_run:
             ctx.state.update(self.key, organization=name, org_url=url)
-        from .signin import pat_page, scopes_text
+        from .signin_help import pat_page, scopes_text
 
         self.note(
             ctx,
             f"Now make a personal access token at {pat_page(url)} with these scopes, and sign "
-            f"in with it on step 1. {scopes_text()}",
+            f"in with it on step 1. {scopes_text(name)}",
         )
         return Outcome(f"Organisation {name} is there ({url}): sign in with a token made in it")
 

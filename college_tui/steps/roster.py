@@ -81,5 +81,39 @@ def with_free_seats(members: list[Member], free: int) -> list[Member]:
     return out
 
 
+def invite_refusal(said: str | None) -> str:
+    """Azure DevOps' refusal of one invitation as a sentence naming the setting an organisation
+    owner can change (the service's words kept after it); the others are invited all the same."""
+    said = (said or "").strip()
+    lowered = said.lower()
+    if "5102" in said or "outside your directory" in lowered:
+        why = (
+            "the organisation does not allow guests from outside its directory. An organisation "
+            "owner can turn on Organization settings → Policies → External guest access (the "
+            "directory's guest invite settings must allow it too)"
+        )
+    elif "verified domain" in lowered:
+        why = (
+            "the address is in a domain of the organisation's own directory, so it can't be "
+            "invited as a guest: the person needs an account in that directory (ask its "
+            "administrator), then invite that account"
+        )
+    elif "53003" in said or "conditional access" in lowered:
+        why = (
+            "a Conditional Access policy of the organisation's directory blocks this person. "
+            "A directory administrator can exclude them (or guests) from the policy in the "
+            "Microsoft Entra admin center → Conditional Access"
+        )
+    elif "free basic" in lowered:
+        why = (
+            "the organisation's five free Basic seats are taken. Invite them as stakeholder (no "
+            "Azure Repos) or an organisation owner sets up billing (Organization settings → "
+            "Billing)"
+        )
+    else:
+        return said or "Azure DevOps refused the invitation."
+    return f"Azure DevOps refused the invitation: {why}. (It said: {said})"
+
+
 def _field(sentence: str) -> str:
     return f"members_csv: {sentence[0].lower()}{sentence[1:]}"

@@ -26,6 +26,7 @@ WARNING = "warning"  # applied, but something needs a look (e.g. a member could 
 TODO = "todo"  # plan: apply would do something
 FAILED = "failed"
 BLOCKED = "blocked"  # not run: an earlier step failed / is not done yet
+RUNNING = "running"  # started early, still running when its turn passed (steps/overlap.py)
 
 
 @dataclass
@@ -95,28 +96,64 @@ def run(
 
     Applying stops at the first failure (later steps are reported `blocked`). Inspecting goes on
     after a step that is not done yet, so `plan` shows the whole picture. `until` names the last
-    step to run.
+    step to run. Applying, a step of EARLY starts in the background as soon as the step it needs
+    has finished, and its result takes its own place in the report (steps/overlap.py).
     """
+    from .overlap import Overlap
+
     ctx.dry_run = only_inspect
     report = RunReport()
+    chosen = [item() if isinstance(item, type) else item for item in steps]
+    keys = [step.key for step in chosen]
+    if until and until in keys:
+        chosen = chosen[: keys.index(until) + 1]
+    overlap = Overlap(ctx, chosen, lambda step: _run_one_remembering(ctx, step, report), _crashed)
     stopped = False
     try:
-        for item in steps:
-            step = item() if isinstance(item, type) else item
+        for step in chosen:
             if stopped:
                 report.results.append(
-                    StepResult(
+                    overlap.skip(step)
+                    or StepResult(
                         step.key, step.title, BLOCKED, message="an earlier step did not finish"
                     )
                 )
                 continue
-            stopped = _run_step(ctx, step, only_inspect, report)
-            if until and step.key == until:
-                break
+            if only_inspect:
+                stopped = _run_step(ctx, step, only_inspect, report)
+                continue
+            result = overlap.result_of(step) or StepResult(
+                step.key, step.title, RUNNING, "running in the background"
+            )
+            report.results.append(result)
+            stopped = result.status == FAILED
+            if not stopped:
+                overlap.started(step)
+        if not only_inspect:
+            _fill_in(report, overlap.finish())
     finally:
+        overlap.close()
         if ctx.azdo is not None:  # the next run reads the world afresh
             ctx.azdo.forget_reads(stop=True)
     return report
+
+
+def _run_one_remembering(ctx: Context, step: Step, report: RunReport) -> StepResult:
+    if ctx.azdo is not None:
+        ctx.azdo.remember_reads()
+    return _run_one(ctx, step, False, report)
+
+
+def _crashed(step: Step, exc: BaseException) -> StepResult:
+    """The result of a background step that ended in an exception no step sentence caught."""
+    return StepResult(
+        step.key, step.title, FAILED, message=describe_failure(exc, step.key, "apply")[0]
+    )
+
+
+def _fill_in(report: RunReport, late: dict[str, StepResult]) -> None:
+    """Put the results of steps still running in the background at their places."""
+    report.results = [late.get(r.key, r) for r in report.results]
 
 
 def _run_step(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> bool:

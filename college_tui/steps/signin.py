@@ -11,6 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .base import Context, Inspection, Outcome, Step, StepError
+from .signin_help import (
+    device_code_blocked,
+    msa_message,
+    pat_page,
+    pat_refused_hint,
+    scopes_text,
+)
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -33,30 +40,6 @@ PERSONAL_DOMAINS = (
 )
 
 
-def scopes_text() -> str:
-    """The PAT scopes this wizard needs, as one paragraph for notes and messages."""
-    from ..azdo.errors import PORTAL_API_NOTE, REQUIRED_PAT_SCOPES
-
-    listed = "; ".join(f"{label} ({scope}) {why}" for scope, label, why in REQUIRED_PAT_SCOPES)
-    return (
-        f"A personal access token for this wizard needs these scopes: {listed}. {PORTAL_API_NOTE}"
-    )
-
-
-def suggested_auth(environ: dict[str, str] | None = None) -> str:
-    """How to sign in when nothing says otherwise, with no organisation yet: the browser on a
-    desktop session; a device code with no display or over SSH (a browser would open on the
-    far machine, or not at all)."""
-    import os
-
-    from ..azdo.credentials import browser_available
-
-    environ = os.environ if environ is None else environ
-    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
-        return "device-code"
-    return "browser" if browser_available(environ) else "device-code"
-
-
 def record_file(state_key: str):
     """Where a remembered Entra sign-in's authentication record (no token) is kept."""
     import hashlib
@@ -65,10 +48,6 @@ def record_file(state_key: str):
 
     digest = hashlib.sha256(state_key.encode()).hexdigest()[:16]
     return state_dir() / "sign-in" / f"{digest}.json"
-
-
-def pat_page(org_url: str) -> str:
-    return f"{org_url.rstrip('/')}/_usersSettings/tokens"
 
 
 class SignInStep(Step):
@@ -113,7 +92,7 @@ class SignInStep(Step):
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
         if answers.auth == "pat":
-            self.note(ctx, scopes_text())
+            self.note(ctx, scopes_text(ctx.target.org))
         if ctx.credential is not None and (ctx.credential.kind == "pat") != (answers.auth == "pat"):
             # Another way was chosen than the one signed in with (the sandbox's token, then
             # its device code): sign in that way.
@@ -176,7 +155,7 @@ class SignInStep(Step):
         if ctx.answers.auth == "pat":
             raise StepError(
                 "No personal access token: set AZURE_DEVOPS_PAT, or run without --yes to type it. "
-                f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text()}"
+                f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text(ctx.target.org)}"
             )
         from ..azdo.credentials import entra_credential
 
@@ -246,15 +225,20 @@ class SignInStep(Step):
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
-        try:
-            profile = azdo.profile()
-            if credential.kind != "pat" and _is_personal(profile.email):
-                raise StepError(msa_message(ctx))
-            # No organisation yet: the profile is all there is to ask; the organisation step
-            # lists the account's organisations next.
-            connection = None if ctx.target.org_pending else azdo.connection_data()
-        except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The profile (its own host) and the organisation's connection data do not wait for
+        # each other: asked at once, with their hosts' discovery (issue 28). No organisation
+        # yet: the profile is all there is to ask; the organisation step lists them next.
+        with ThreadPoolExecutor(1, thread_name_prefix="sign-in") as pool:
+            asked = None if ctx.target.org_pending else pool.submit(azdo.connection_data)
+            try:
+                profile = azdo.profile()
+                if credential.kind != "pat" and _is_personal(profile.email):
+                    raise StepError(msa_message(ctx))
+                connection = asked.result() if asked is not None else None
+            except AzdoError as exc:
+                raise StepError(self._failure(ctx, exc)) from None
         ctx.azdo = azdo
         ctx.credential = credential
         self._user_id = profile.id
@@ -286,7 +270,7 @@ class SignInStep(Step):
         prefix = "" if message.lower().startswith("sign-in") else "Sign-in failed: "
         hint = ""
         if status in (401, 203) and ctx.answers.auth == "pat":
-            hint = f" Make a new token at {pat_page(ctx.target.org_url)} if needed."
+            hint = pat_refused_hint(ctx)
         return f"{prefix}{message}{hint}"
 
     def _pat_to_store(self, ctx: Context) -> bool:
@@ -306,53 +290,6 @@ class SignInStep(Step):
             except Exception:
                 return False
         return True
-
-
-PERSONAL_WHY = (
-    "Microsoft gives no Entra sign-in tokens for Azure DevOps to personal Microsoft accounts "
-    "(like @outlook.com, @hotmail.com or @live.com): only work or school accounts get them."
-)
-
-
-def msa_message(ctx: Context | None = None) -> str:
-    """Why a personal Microsoft account must use a PAT, and the way that works for it: the
-    organisation created in the portal first (a PAT lives in an organisation), then a PAT with
-    exactly the scopes listed, pasted into the wizard."""
-    from ..azdo.urls import SIGNUP_URL
-
-    target = ctx.target if ctx is not None else None
-    if target is not None and not target.org_pending:
-        where = pat_page(target.org_url)
-        first = ""
-    else:
-        where = "https://dev.azure.com/NAME/_usersSettings/tokens"
-        first = (
-            "First create your organisation: type its name on the organisation step, which "
-            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
-        )
-    return (
-        f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
-        f"access token at {where} with exactly these scopes, choose Personal access token "
-        f"as the way to sign in here and paste it. {scopes_text()}"
-    )
-
-
-def device_code_blocked(ctx: Context) -> str:
-    """Device code refused by Conditional Access: one sentence, then the ways that work."""
-    where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
-    over_ssh = (
-        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
-        "docs/attendee.md shows"
-        if suggested_auth() == "device-code"
-        else ""
-    )
-    return (
-        "Your organisation blocks device-code sign-in (a Conditional Access policy). Ways that "
-        "work: browser sign-in "
-        f'(Browser in the wizard, auth = "browser" in the answers{over_ssh}); a personal access '
-        f"token{where} made for this one organisation; or the Azure CLI's sign-in (run az login, "
-        "then choose Azure CLI)."
-    )
 
 
 def _served(target) -> bool:

@@ -52,3 +52,15 @@ def test_ssh_policy_off_and_pats_restricted_complete_over_https_with_no_pat(worl
     for path in world.root.rglob("*"):  # no token in any file (the keyring is in memory)
         if path.is_file() and not path.is_symlink():
             assert JWT_HEAD not in path.read_bytes(), path
+
+
+def test_check_json_reminds_of_the_pipeline_grant(world: World):
+    import json
+
+    result = world.run("check", *world.sandbox_args(), "--json")
+    assert result.returncode != 0, result.stdout + result.stderr  # nothing done yet
+    report = json.loads(result.stdout)
+    assert report["done"] < report["total"] == len(report["items"])
+    reminder = next(r for r in report["reminders"] if r["key"] == "pipeline-grant")
+    assert reminder["url"] == "https://aka.ms/azpipelines-parallelism-request"
+    assert "2-3 business days" in reminder["text"]

@@ -59,3 +59,19 @@ def test_a_level_in_the_answers_wins(start_sandbox, make_ctx):
     levels = licences(server)
     assert levels["grace@college.example"] == "stakeholder"
     assert levels["alan@college.example"] == "express"
+
+
+def test_a_refused_guest_gets_a_sentence_naming_the_setting_and_the_others_go_on(
+    start_sandbox, make_ctx
+):
+    server = start_sandbox(project_create_seconds=0.2, faults="guests=off")
+    assert run(make_ctx(server), BEFORE).ok
+    answers = Answers(members=[Member("grace@elsewhere.example"), Member("noor@college.example")])
+    ctx = make_ctx(server, answers)
+    report = run(ctx, [SignInStep, MembersStep()])
+    result = report.result("members")
+    assert result.status == "warning", ctx.emit.text()
+    warning = " ".join(result.warnings)
+    assert "grace@elsewhere.example was not added: Azure DevOps refused the invitation" in warning
+    assert "Organization settings → Policies → External guest access" in warning
+    assert "noor@college.example" in team_member_names(server)

@@ -12,7 +12,8 @@ from college_tui.azdo.credentials import EntraCredential, PatCredential
 from college_tui.events import HttpCall, Note, StepFailed
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
-from college_tui.steps.signin import PERSONAL_WHY, SignInStep
+from college_tui.steps.signin import SignInStep
+from college_tui.steps.signin_help import PERSONAL_WHY
 from college_tui.workstation import secrets as pat_store
 
 from .conftest import Recorder

@@ -15,7 +15,8 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.base import Secrets
 from college_tui.steps.organization import OrganizationStep
 from college_tui.steps.runner import make_context, run
-from college_tui.steps.signin import PERSONAL_WHY, SignInStep
+from college_tui.steps.signin import SignInStep
+from college_tui.steps.signin_help import PERSONAL_WHY
 from tests.azdo.stand_in_browser import sign_in_on_device_page
 
 from .conftest import Recorder

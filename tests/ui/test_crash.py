@@ -67,7 +67,7 @@ async def test_the_device_code_on_the_clipboard_is_called_the_code(
     from college_tui.events import NeedsYou
 
     monkeypatch.setenv("BROWSER", "false")  # webbrowser runs `false URL`: no browser opened
-    monkeypatch.setattr("college_tui.steps.signin.suggested_auth", lambda: "browser")
+    monkeypatch.setattr("college_tui.steps.signin_help.suggested_auth", lambda: "browser")
     notices: list[str] = []
 
     def hook(message) -> None:
@@ -83,4 +83,7 @@ async def test_the_device_code_on_the_clipboard_is_called_the_code(
         )
         await wait_until(pilot, lambda: any("No browser" in n for n in notices), what="notice")
         assert app.clipboard == "ABCD-1234"
-    assert notices == ["No browser opened here: the code is copied to the clipboard."]
+    assert notices == [
+        "No browser opened here. The code was sent to your terminal's clipboard (your terminal "
+        "may not allow it)."
+    ]

@@ -76,8 +76,10 @@ class ErrorMapping:
             if isinstance(failure.detail, requests.exceptions.SSLError):
                 return E.AzdoError(
                     f"Could not make a secure connection to Azure DevOps ({host}): the TLS "
-                    "certificate was not trusted. A company proxy that inspects HTTPS can cause "
-                    "this; ask your IT team for its certificate or use another network."
+                    "certificate was not trusted, not even by this computer's trust store. A "
+                    "company proxy that inspects HTTPS can cause this; ask your IT team to install "
+                    "its certificate in the system's trust store (college-tui uses it), or use "
+                    "another network."
                 )
             return E.unreachable(method, host, failure.reason)
         status = failure.status

@@ -69,6 +69,10 @@ class _Shared:
                 _use_our_sdk_cache()
                 from azure.devops.connection import Connection
 
+                from ..tls import use_system_trust
+
+                use_system_trust()
+
                 from ..http import observed_credentials
 
                 creds = observed_credentials(self.credential.msrest_credentials(), self.http)

@@ -52,21 +52,24 @@ def ago(since: float, now: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
-def cells(row: ClassRow, now: float, unicode: bool = True) -> list[str]:
-    """A row's cells, in the order of HEADERS."""
+def cells(row: ClassRow, now: float, unicode: bool = True, short: bool = False) -> list[str]:
+    """A row's cells, in the order of HEADERS (`short`: the attendee's name before the @ and
+    a mark for the branch, for a screen; the details show the rest)."""
     yes, no = ("✓", "·") if unicode else ("yes", "-")
     at = row.first_not_done
+    who = row.attendee.split("@")[0] if short and row.attendee else row.attendee
     if at == NOT_STARTED:
-        return [row.attendee, "—" if unicode else "-", "", "", "", "", "", "", NOT_STARTED, ""]
+        return [who, "—" if unicode else "-", "", "", "", "", "", "", NOT_STARTED, ""]
     pr = f"!{row.pr_id} {row.review}" if row.pr_id else no
+    branch = (yes if short else row.branch) if row.branch else no
     return [
-        row.attendee or "?",
+        who or "?",
         row.organization,
         yes if row.project else no,
         yes if row.default_team else no,
         yes if row.colleagues_ok else no,
         yes if row.repository else no,
-        row.branch or no,
+        branch,
         pr,
         "problem" if row.problem else ("all done" if at == DONE else at),
         ago(row.since, now),

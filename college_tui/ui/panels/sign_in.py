@@ -38,7 +38,7 @@ REMEMBER_ENTRA = "Remember me (tokens only in the system's encrypted token cache
 
 
 class DeviceCodeBox(Vertical):
-    """The device code, large, with the page to type it on (the code is on the clipboard)."""
+    """The device code, large, with the page to type it on (a notice says where it was copied)."""
 
     DEFAULT_CSS = """
     DeviceCodeBox { border: heavy $warning; height: auto; padding: 0 1; margin: 1 0; }
@@ -58,8 +58,7 @@ class DeviceCodeBox(Vertical):
         code = self.app.scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
         yield Static(code, classes="device-code", id="device-code", markup=False)
         yield Static(
-            "The code is on your clipboard. The wizard goes on by itself once you have signed "
-            "in; Escape cancels.",
+            "The wizard goes on by itself once you have signed in; Escape cancels.",
             markup=False,
         )
         with Horizontal():
@@ -82,7 +81,7 @@ class SignInPanel(StepPanel):
                 "The practice sandbox signs you in with its own token: nothing to type. Press "
                 f"Enter. Browser and device code practise Microsoft Entra's sign-in.\n\n{TEACHING}"
             )
-        from ...steps.signin import scopes_text
+        from ...steps.signin_help import scopes_text
 
         return f"{TEACHING}\n\n{scopes_text()}"
 
@@ -108,7 +107,7 @@ class SignInPanel(StepPanel):
         if self.sandbox:
             return self.answers.auth if self.answers.auth in SANDBOX_LABELS else "pat"
         if getattr(self.app, "org_url", None) is None and self.answers.auth == "pat":
-            from ...steps.signin import suggested_auth
+            from ...steps.signin_help import suggested_auth
 
             return suggested_auth()  # from nothing: no organisation to make a PAT in yet
         return self.answers.auth
@@ -139,7 +138,7 @@ class SignInPanel(StepPanel):
         super().load(answers, sandbox, home)
         self.query_one("#sign-in-auth", Select).value = self._default()
         if not sandbox and self.query("#sign-in-pat-page"):
-            from ...steps.signin import pat_page
+            from ...steps.signin_help import pat_page
 
             url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
@@ -215,12 +214,10 @@ class SignInPanel(StepPanel):
         if any(box.code == event.detail for box in self.query(DeviceCodeBox)):
             return
         self.hide_handoff()
-        from ...steps.signin import suggested_auth
+        from ...steps.signin_help import suggested_auth
 
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
-        self.app.copy_to_clipboard(event.detail)
-        if opened:
-            self.app.open_in_browser(event.url, on_clipboard="the code is copied to the clipboard")
+        self.app.share(event.detail, "The code", open_url=event.url if opened else None)
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
         # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=self.query_one(".panel-header"))

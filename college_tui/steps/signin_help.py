@@ -1,0 +1,115 @@
+"""What the sign-in step says when one way of signing in can't work: how to make the PAT (the one
+organisation, an expiry, the scopes), why a personal account needs one, and the ways that work
+when the organisation blocks device-code sign-in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Context
+
+
+GLOBAL_PATS_GONE = "global tokens stopped working on 2026-12-01"
+PAT_DAYS = 30  # enough for the course, within most organisations' maximum lifetime policy
+
+
+def scopes_text(org: str | None = None) -> str:
+    """How to make the PAT this wizard needs, as one paragraph for notes and messages: the one
+    organisation to choose (global PATs are gone), an expiry, and the scopes."""
+    from ..azdo.errors import PORTAL_API_NOTE, REQUIRED_PAT_SCOPES
+
+    listed = "; ".join(f"{label} ({scope}) {why}" for scope, label, why in REQUIRED_PAT_SCOPES)
+    return (
+        "In the portal's New token dialog choose Organization: "
+        f"{org or 'your organisation'} (not “All accessible organizations”: {GLOBAL_PATS_GONE}), "
+        f"Expiration: {PAT_DAYS} days or less if your organisation's policy asks, and Custom "
+        f"defined scopes. A personal access token for this wizard needs these scopes: {listed}. "
+        f"{PORTAL_API_NOTE}"
+    )
+
+
+def pat_refused_hint(ctx: Context) -> str:
+    """After a 401 with a PAT: make a new one, for this one organisation; when a PAT signed in
+    here before, say why a token that worked may stop (global PATs retired, or expired)."""
+    before = ctx.state.get("sign-in")
+    worked = before.get("auth") == "pat" and bool(before.get("user_id"))
+    why = (
+        " A token that worked before stops when it expires, and a token made for “All accessible "
+        "organizations” (a global PAT) stopped working on 2026-12-01, when Microsoft retired them."
+        if worked
+        else ""
+    )
+    return (
+        f"{why} Make a new token at {pat_page(ctx.target.org_url)} for the organisation "
+        f"{ctx.target.org} only."
+    )
+
+
+def pat_page(org_url: str) -> str:
+    return f"{org_url.rstrip('/')}/_usersSettings/tokens"
+
+
+PERSONAL_WHY = (
+    "Microsoft gives no Entra sign-in tokens for Azure DevOps to personal Microsoft accounts "
+    "(like @outlook.com, @hotmail.com or @live.com): only work or school accounts get them."
+)
+
+
+def msa_message(ctx: Context | None = None) -> str:
+    """Why a personal Microsoft account must use a PAT, and the way that works for it: the
+    organisation created in the portal first (a PAT lives in an organisation), then a PAT with
+    exactly the scopes listed, pasted into the wizard."""
+    from ..azdo.urls import SIGNUP_URL
+
+    target = ctx.target if ctx is not None else None
+    if target is not None and not target.org_pending:
+        where = pat_page(target.org_url)
+        first = ""
+    else:
+        where = "https://dev.azure.com/NAME/_usersSettings/tokens"
+        first = (
+            "First create your organisation: type its name on the organisation step, which "
+            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
+        )
+    return (
+        f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
+        f"access token at {where} with exactly these scopes, choose Personal access token "
+        f"as the way to sign in here and paste it. "
+        f"{scopes_text(target.org if target is not None and not target.org_pending else None)}"
+    )
+
+
+def device_code_blocked(ctx: Context) -> str:
+    """Device code refused by Conditional Access: one sentence, then the ways that work."""
+    where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
+    over_ssh = (
+        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
+        "docs/attendee.md shows"
+        if suggested_auth() == "device-code"
+        else ""
+    )
+    return (
+        "Your organisation blocks device-code sign-in (a Conditional Access policy). Ways that "
+        "work: browser sign-in "
+        f'(Browser in the wizard, auth = "browser" in the answers{over_ssh}); a personal access '
+        f"token{where} made for this one organisation; or the Azure CLI's sign-in (run az login, "
+        "then choose Azure CLI)."
+    )
+
+
+def suggested_auth(environ: dict[str, str] | None = None) -> str:
+    """How to sign in when nothing says otherwise, with no organisation yet: the browser wherever
+    one can open (a desktop session, or SSH with a forwarded display); a device code where
+    nothing else works (no display: a browser would open on the far machine, or not at all)."""
+    import os
+
+    from ..azdo.credentials import browser_available
+
+    environ = os.environ if environ is None else environ
+    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
+        # Over SSH a browser opens on the attendee's screen only through a forwarded display
+        # (ssh -X): then its loopback redirect reaches this machine too.
+        forwarded = any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
+        return "browser" if forwarded else "device-code"
+    return "browser" if browser_available(environ) else "device-code"
