@@ -164,7 +164,8 @@ _reap_with_rusage()
 
 
 class SandboxProcess:
-    """A sandbox in its own process (so its CPU is not the client's), zero artificial delays."""
+    """A sandbox in its own process (so its CPU is not the client's), zero artificial delays
+    unless `delays` gives the service's own."""
 
     SCRIPT = ROOT / "benchmarks" / "sandbox_process.py"
 
@@ -175,6 +176,7 @@ class SandboxProcess:
         ssh: bool = False,
         faults: str | None = None,
         ports: tuple[int, int] = (0, 0),
+        delays: tuple[float, float] = (0.0, 0.0),  # project creation, import (seconds)
     ) -> None:
         args = [
             PYTHON,
@@ -187,6 +189,8 @@ class SandboxProcess:
         ]
         if ssh:
             args.append("--ssh")
+        if any(delays):
+            args += ["--project-seconds", str(delays[0]), "--import-seconds", str(delays[1])]
         if faults:
             args += ["--faults", faults]
         self.proc = subprocess.Popen(

@@ -338,7 +338,22 @@ def doctor(options: TargetOptions, json_output: bool) -> None:
     raise SystemExit(exit_code(checks))
 
 
-# -- the instructor's day (#29) --------------------------------------------------------------------
+@main.command()
+@target_options
+@ANSWERS_OPTION
+@click.option(
+    "--yes", "-y", "assume_yes", is_flag=True, help="Remove what is ticked; no questions."
+)
+@click.option("--discard-local-work", is_flag=True, help="Also remove a clone with unpushed work.")
+def teardown(options: TargetOptions, answers_file: Path | None, **flags: bool) -> None:
+    """After the day: list what the wizard made, remove what you tick (never the organisation)."""
+    from .opening.teardown import teardown_command
+
+    with _refusals():
+        raise SystemExit(teardown_command(options, answers_file, _asker(), **flags))
+
+
+# -- the instructor's day (#29): the class screen, its pre-flight and its status ---------------
 
 
 @main.group("class", invoke_without_command=True)
@@ -377,27 +392,17 @@ def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> No
 @class_group.command("status")
 @target_options
 @ANSWERS_OPTION
-@click.option("--json", "as_json_", is_flag=True, help="Print the rows as JSON.")
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="CSV of the attendees expected (email,name): those not seen are 'not started'.",
-)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="CSV of the attendees expected (email,name): the others are 'not started'.")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 32), default=8, show_default=True)
-def class_status(
-    options: TargetOptions,
-    answers_file: Path | None,
-    as_json_: bool,
-    roster: Path | None,
-    concurrency: int,
-) -> None:
+def class_status(options: TargetOptions, answers_file: Path | None, **how) -> None:
     """Every attendee's organisation the instructor belongs to, one row each: what is done,
     the first step not done and since when. --answers: the answers file handed out."""
     from .opening.class_view import status_command
 
     with _refusals():
-        click.echo(status_command(options, answers_file, _asker(), as_json_, roster, concurrency))
+        click.echo(status_command(options, answers_file, _asker(), **how))
 
 
 # -- the sandbox on its own ---------------------------------------------------------------------
@@ -463,7 +468,8 @@ def sandbox_serve(
     (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
     from .opening import sandbox_target as opening
-    from .sandbox.ports import PortProblem, start_kept
+    from .sandbox.ports import PortProblem, start_announced
+    from .sandbox.running import AlreadyServed
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -471,13 +477,15 @@ def sandbox_serve(
     with _refusals():
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
-        opening.refuse_second_serve(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
     try:
-        kept = start_kept(data, port=port, ssh_port=ssh_port, faults=faults, config=config)
-    except PortProblem as exc:
+        with _refusals():  # one sandbox per data folder, whoever starts it
+            kept, release = start_announced(
+                data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
+            )
+    except (PortProblem, AlreadyServed) as exc:
         click.echo(str(exc), err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(2 if isinstance(exc, PortProblem) else 1) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines
@@ -485,7 +493,7 @@ def sandbox_serve(
         add_class(kept.server.sandbox, class_size)
         for line in [] if print_json else class_lines(kept.server.sandbox):
             click.echo(line)
-    serve(kept, print_json, lambda line: click.echo(line, nl=True))
+    serve(kept, print_json, lambda line: click.echo(line, nl=True), release)
 
 
 if __name__ == "__main__":

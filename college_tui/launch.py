@@ -170,7 +170,7 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
                 org_later=not org_url,
             )
         try:
-            opened = stack.enter_context(open_target(options))
+            opened = stack.enter_context(open_target(replace(options, long_run=True)))
         except TargetRefused as exc:  # the wizard shows the sentence
             raise StepError(exc.message) from None
         pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None

@@ -100,6 +100,32 @@ CASES: dict[str, Case] = {
             "UPDATE docs SET data='\"text\"' WHERE kind='repo'",
         ]
     },
+    "a 5,000-character alias": Case(
+        PLAN,
+        2,
+        ["alias: 5000 characters is too long", "at most 64"],
+        answers=f'alias = "{"a" * 5000}"\n',
+        absent=["a" * 200],  # said short: not repeated
+    ),
+    "a 300-character branch": Case(
+        PLAN,
+        2,
+        ["branch: 300 characters is too long for git", "at most 250"],
+        answers=f'branch = "users/{"b" * 294}"\n',
+    ),
+    "a clone folder with a 300-character name": Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: a folder or file name in it is 300 bytes long", "255"],
+        answers=f'clone_dir = "~/college/{"c" * 300}"\n',
+    ),
+    'clone_dir = "~" in the sandbox': Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: {root}/sandbox/home is the sandbox home", "itself", "~/college/aidevcollege"],
+        answers='clone_dir = "~"\n',
+        absent=["is outside the sandbox home"],
+    ),
     "an answers file nested 5,000 deep": Case(
         PLAN,
         2,
@@ -187,3 +213,42 @@ def test_the_activity_file_keeps_no_raw_escape(tmp_path):
     text = log.path.read_text(encoding="utf-8")
     assert shown == f"[sign-in] ✓ Signed in as {SHOWN_NAME}"
     assert text.count(SHOWN_NAME) == 2 and "\x1b" not in text and "\u202e" not in text
+
+
+@pytest.mark.timeout(180)
+def test_two_runs_on_one_data_folder_never_start_two_sandboxes(tmp_path):
+    """Two `plan` runs from two HOMEs on one --data, started at once: they started two sandboxes
+    on one database. Now the second waits for the first's start, finds its sandbox, and refuses
+    with a sentence (that sandbox stops when its run ends); nothing starts a second one.
+    Made deterministic: the test holds the start lock while both runs begin."""
+    import subprocess
+
+    from college_tui.sandbox.running import starting
+
+    data = tmp_path / "shared"
+    worlds = [World(tmp_path / name) for name in ("a", "b")]
+    for world in worlds:
+        world.home.mkdir(parents=True)
+    with starting(data):
+        runs = [
+            subprocess.Popen(
+                world.command("apply", "--sandbox", "--data", str(data), "--yes"),
+                env=world.env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                cwd=world.root,
+            )
+            for world in worlds
+        ]
+        with pytest.raises(subprocess.TimeoutExpired):
+            runs[0].wait(3)  # waiting for the lock: no sandbox of its own meanwhile
+        assert not (data / "sandbox.db").exists()
+    outs = [run.communicate(timeout=150)[0] for run in runs]
+    codes = [run.returncode for run in runs]
+    assert sorted(codes) == [0, 1], "\n=====\n".join(outs)
+    refused = outs[codes.index(1)]
+    assert "Another college-tui run is using the sandbox for" in refused, refused
+    assert "college-tui sandbox serve --data" in refused and "nothing was changed" in refused
+    assert all("Traceback" not in out for out in outs), outs

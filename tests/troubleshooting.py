@@ -33,6 +33,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Before anything starts: the answers file and the machine",
         [
             "steps/answers.py",
+            "steps/answer_limits.py",
             "steps/roster.py",
             "steps/textfiles.py",
             "steps/preflight.py",
@@ -83,6 +84,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("Step 9 — Pull request", ["steps/pullrequest.py"]),
+    ("After the day: teardown", ["steps/teardown.py", "opening/teardown.py"]),
     (
         "Any step: talking to Azure DevOps",
         [
@@ -137,6 +139,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Windows, macOS, WSL and your terminal",
         [
             "launch.py",
+            "steps/desktop.py",
             "workstation/hostos/keyfiles.py",
             "workstation/hostos/agent.py",
             "workstation/hostos/desktop.py",

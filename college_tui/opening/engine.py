@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from . import open_target, provisional_target
@@ -147,7 +148,7 @@ def engine(
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
-        opened = held.enter_context(open_target(options, asker))
+        opened = held.enter_context(open_target(replace(options, long_run=lock), asker))
         if account:
             from .class_account import attendee_opened
 

@@ -24,6 +24,9 @@ class TargetOptions:
     fresh: bool = False  # apply only: plan and check change nothing
     discard_local_work: bool = False  # apply --fresh --yes may delete unpushed work in clones
     org_later: bool = False  # the wizard: no --org is fine, sign in first and pick one after
+    # apply and the wizard: a run that outlives another run's sandbox must not borrow it (that
+    # sandbox stops when its run ends); plan and check only look, briefly, and may.
+    long_run: bool = False
 
 
 class TargetRefused(Exception):

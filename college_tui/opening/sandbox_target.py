@@ -158,13 +158,20 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
     other ports would save them and leave the first's links and ssh config on dead ports. The
     sandbox started here says so too, for the next command on this folder.
     """
+    from ..sandbox.running import AlreadyServed, starting
+
     data, home = sandbox_dirs(options)
     refuse_unusable(data)
-    info = served(data, options, asker)
+    sandbox_config()  # a bad setting is refused before anything is made (the lock's folder)
     server, release = None, None
-    if info is None:
-        server, info = start_sandbox(data, options.faults, asker)
-        release = _announce(info)
+    try:
+        with starting(data):  # one sandbox per data folder, whoever starts it
+            info = served(data, options, asker)
+            if info is None:
+                server, info = start_sandbox(data, options.faults, asker)
+                release = _announce(info)
+    except AlreadyServed as exc:
+        raise TargetRefused(str(exc), usage=False) from None
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
     import logging
@@ -185,7 +192,7 @@ def _announce(info):
     from ..sandbox.running import AlreadyServed, announce
 
     try:
-        return announce(info)
+        return announce(info, by="run")
     except (AlreadyServed, OSError):  # started at the same moment as another: the lock decides
         return lambda: None
 
@@ -232,6 +239,15 @@ def served(data: Path, options: TargetOptions, asker: Asker):
         raise TargetRefused(f"The running sandbox cannot be used: {exc}", usage=False) from None
     if info is None:
         return None
+    from ..sandbox.running import announcement
+
+    if options.long_run and (announcement(data) or {}).get("by") == "run":
+        raise TargetRefused(
+            f"Another college-tui run is using the sandbox for {data} ({info.org_url}) and "
+            "stops it when it ends. Wait for that run to finish, or keep one sandbox running "
+            f"for both with `college-tui sandbox serve --data {data}`; nothing was changed.",
+            usage=False,
+        )
     if options.faults:
         raise TargetRefused(
             f"A college-tui sandbox runs for {data} already, without this command's faults: "

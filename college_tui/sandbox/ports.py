@@ -7,6 +7,7 @@ printed and the ssh config block it wrote stay valid; a port in use is said, nev
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,3 +145,21 @@ def start_kept(
     if used != saved:
         write_atomic(data / PORTS_FILE, json.dumps(used) + "\n")
     return KeptStart(server, info, notes)
+
+
+def start_announced(data_dir: Path, refuse: Callable[[], None], *start_args):
+    """For `sandbox serve`: under the start lock, `refuse()` (another serve runs), start on the
+    kept ports (ports.start_kept with port, ssh_port, faults, config) and announce it; returns
+    (kept, release)."""
+    from .running import announce, starting
+
+    port, ssh_port, faults, config = start_args
+    with starting(data_dir):
+        refuse()
+        kept = start_kept(data_dir, port=port, ssh_port=ssh_port, faults=faults, config=config)
+        try:
+            release = announce(kept.info)
+        except BaseException:
+            kept.server.stop()
+            raise
+    return kept, release

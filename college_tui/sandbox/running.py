@@ -9,12 +9,15 @@ that nobody holds (a process that was killed) means nothing is serving.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SERVING_FILE = "serving.json"
+STARTING_FILE = "starting.lock"
 
 
 class AlreadyServed(Exception):
@@ -30,8 +33,10 @@ def _locked_by_someone(fd: int) -> bool:
     return False
 
 
-def announce(info) -> Callable[[], None]:
+def announce(info, by: str = "serve") -> Callable[[], None]:
     """Say that `info`'s sandbox serves its data folder, until the returned function is called.
+    `by`: "serve" (`sandbox serve`, there for every run) or "run" (an apply's or the wizard's,
+    stopped when that run ends).
 
     Raises AlreadyServed when another serve holds the folder.
     """
@@ -46,6 +51,7 @@ def announce(info) -> Callable[[], None]:
             "stop it first."
         ) from None
     fields = {k: v for k, v in info.as_dict().items() if k != "pat"}
+    fields["by"] = by
     os.ftruncate(fd, 0)
     os.write(fd, (json.dumps(fields) + "\n").encode("utf-8"))
 
@@ -54,6 +60,42 @@ def announce(info) -> Callable[[], None]:
         os.close(fd)  # closing releases the lock; the process dying does too
 
     return release
+
+
+@contextlib.contextmanager
+def starting(data_dir: Path, wait: float = 120.0) -> Iterator[None]:
+    """Hold the data folder's start lock while looking for a sandbox that serves it and, when none
+    does, starting and announcing one: two runs started at once on one folder (from two HOMEs)
+    started two sandboxes on one database. The second waits here, then finds the first's.
+
+    A small flock of its own (POSIX; on Windows a no-op, as the serving lock above): #23's
+    cross-platform lock in workstation/ can replace it. Raises AlreadyServed after `wait` s.
+    """
+    folder = Path(data_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(folder / STARTING_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AlreadyServed(
+                        f"Another college-tui has been starting the sandbox for {folder} for "
+                        f"{wait:g} s and has not finished: wait for it or stop it, then run "
+                        "again; nothing was changed."
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def announcement(data_dir: Path) -> dict | None:

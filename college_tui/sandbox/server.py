@@ -240,6 +240,7 @@ def running(data_dir: Path) -> SandboxInfo | None:
     fields = announcement(data_dir)
     if fields is None:
         return None
+    fields.pop("by", None)  # who started it (running.announce): not a SandboxInfo field
     store = Store(Path(data_dir) / "sandbox.db")
     try:
         pat = store.meta("pat") or ""
@@ -251,8 +252,9 @@ def running(data_dir: Path) -> SandboxInfo | None:
         return None
 
 
-def serve(kept: KeptStart, print_json: bool, echo) -> None:
-    """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM."""
+def serve(kept: KeptStart, print_json: bool, echo, release=None) -> None:
+    """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM. `release`: the
+    announcement's, when the caller announced it already (under the data folder's start lock)."""
     import json
     import signal
 
@@ -263,11 +265,12 @@ def serve(kept: KeptStart, print_json: bool, echo) -> None:
         signal.signal(sig, lambda *_: stop.set())
     from .running import announce
 
-    try:  # before the ready line: a script may run apply on this data folder right after it
-        release = announce(info)  # apply and the wizard on this data folder use this sandbox
-    except BaseException:
-        server.stop()
-        raise
+    if release is None:
+        try:  # before the ready line: a script may run apply on this data folder right after it
+            release = announce(info)  # apply and the wizard on this data folder use this sandbox
+        except BaseException:
+            server.stop()
+            raise
     if print_json:
         echo(json.dumps(info.as_dict()))
     else:

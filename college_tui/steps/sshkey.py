@@ -130,8 +130,11 @@ class SshKeyStep(Step):
             folder = ensure_ssh_dir(ctx.target.home)
         if folder.note:
             self.note(ctx, folder.note)
+        made = not os.path.lexists(paths.key)  # teardown removes only a key the wizard made
         info = self._key(ctx, paths)
         ctx.state.update(self.key, key_path=str(paths.key), fingerprint=info.fingerprint_sha256)
+        if made:
+            ctx.state.update(self.key, key_created=True)
         # The local half first: after a hand-off the SSH login is the proof the key is there.
         wrote_config = self._configure(ctx, paths)
         check_settings(ctx, paths)  # ssh really uses them (no other block of the user's wins)
@@ -300,6 +303,7 @@ class SshKeyStep(Step):
         with explained():
             change = ensure_known_host(paths.known_hosts, ctx.target.ssh_alias, key_type, blob)
         if change != "unchanged":
+            ctx.state.update(self.key, known_hosts_added=True)  # teardown removes the line
             source = (
                 "the sandbox's host key"
                 if ctx.target.sandbox or ctx.target.ssh_host_key

@@ -30,6 +30,7 @@ SANDBOX_MADE = (
     "ssh_host_rsa_key",
     "ssh_host_rsa_key.pub",
     "serving.json",
+    "starting.lock",  # held while a sandbox starts for the folder (sandbox/running.py)
     "identity",  # the identity provider's CA, certificate and signing key (sandbox/identity/ca.py)
 )
 

@@ -285,3 +285,29 @@ def _wildcard_match(pattern: str, name: str) -> bool:
         ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
     )
     return re.fullmatch(regex, name.lower()) is not None
+
+
+def remove_known_host(
+    known_hosts_path: os.PathLike | str, host: str, key_base64: str, port: int | None = None
+) -> Change:
+    """Remove the plain lines trusting exactly ``key_base64`` for ``host`` (what
+    ``ensure_known_host`` added); every other line stays byte for byte. The file is deleted
+    when nothing else is left in it."""
+    path = Path(known_hosts_path)
+    name = host_pattern(host, port)
+    blob = _decode_blob(key_base64)
+    ours = {
+        e.line_number
+        for e in read_entries(path)
+        if e.marker is None and e.matches(name) and _same_blob(e.key_base64, blob)
+    }
+    if not ours:
+        return Change.UNCHANGED
+    text = _read_text(path)
+    lines = text.splitlines(keepends=True)
+    rest = "".join(line for number, line in enumerate(lines, 1) if number not in ours)
+    if rest.strip():
+        write_atomic(path, rest.encode("utf-8", "surrogateescape"))
+    else:
+        path.unlink()
+    return Change.REMOVED

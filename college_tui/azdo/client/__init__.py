@@ -37,6 +37,7 @@ from .members import Members
 from .orgusers import OrgUsers
 from .projects import PROJECT_BY_NAME, Projects
 from .pullrequests import PullRequests
+from .removals import Removals
 from .repos import Repositories
 from .shared import _use_our_sdk_cache
 from .sshkeys import SshKeys
@@ -44,7 +45,9 @@ from .sshkeys import SshKeys
 __all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache"]
 
 
-class AzureDevOps(Accounts, Projects, Members, SshKeys, Repositories, PullRequests, OrgUsers):
+class AzureDevOps(
+    Accounts, Projects, Members, SshKeys, Repositories, PullRequests, OrgUsers, Removals
+):
     """One signed-in view of an organization (and of the profile host). See docs/engine.md.
 
     Each service area is a mixin over `Plumbing` (one module each, by area); they share the
