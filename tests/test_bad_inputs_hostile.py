@@ -252,3 +252,23 @@ def test_two_runs_on_one_data_folder_never_start_two_sandboxes(tmp_path):
     assert "Another college-tui run is using the sandbox for" in refused, refused
     assert "college-tui sandbox serve --data" in refused and "nothing was changed" in refused
     assert all("Traceback" not in out for out in outs), outs
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("command", ["apply"])
+def test_an_ascii_terminal_gets_ascii_lines(tmp_path, command):
+    """`LC_ALL=C PYTHONUTF8=0`: stdout is ASCII, and click rewrapped it as UTF-8, so “ ” and →
+    reached the terminal as UTF-8 bytes. Every byte is ASCII now, with the stand-ins."""
+    args = [command, "--sandbox", "--data", "{root}/sandbox"] + (["--yes"] * (command == "apply"))
+    out = run_case(
+        tmp_path,
+        Case(
+            args,
+            0,
+            ['"Add root to the attendees"'] if command == "apply" else ["ok ok"],
+            env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+            untouched=False,
+            timeout=150,
+        ),
+    )
+    assert out.isascii(), [line for line in out.splitlines() if not line.isascii()][:3]
