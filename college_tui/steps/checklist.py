@@ -9,12 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import Context, Step
-<<<<<<< HEAD
 from .runner import ALREADY, SKIPPED, RunReport, StepResult, run
-from .sshrules import expiry_text
-=======
-from .runner import ALREADY, RunReport, StepResult, run
->>>>>>> main
 
 
 @dataclass(frozen=True)
