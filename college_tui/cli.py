@@ -307,8 +307,7 @@ def plan(options: TargetOptions, answers_file: Path | None) -> None:
     help="Print the checklist as JSON, with the reminders (the pipeline grant).",
 )
 def check(options: TargetOptions, answers_file: Path | None, json_output: bool) -> None:
-    """The challenge checklist: one line per outcome; exit code 0 only when all are done (or
-    skipped: nobody listed as a colleague)."""
+    """The challenge checklist: one line per outcome; exit code 0 when all are done or skipped."""
     from .steps.checklist import check_json
     from .steps.printer import check_lines
     from .steps.session import Session
