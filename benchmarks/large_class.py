@@ -30,10 +30,25 @@ def _context(info: dict, home: Path, csv: Path | None, emit):
     return make_context(target, answers, emit, secrets=Secrets(pat=info["pat"]))
 
 
-def invite_class(size: int, *, faults: str | None = None, parallel: int | None = None) -> dict:
+def _writes(stats: dict) -> tuple[int, int]:
+    """(invitations, team additions) the sandbox has served."""
+    invites = adds = 0
+    for q in stats["requests"]:
+        if q["method"] == "POST" and q["route"].endswith("_apis/UserEntitlements"):
+            invites += q["count"]
+        if q["method"] == "PUT" and "Memberships" in q["route"]:
+            adds += q["count"]
+    return invites, adds
+
+
+def invite_class(
+    size: int, *, faults: str | None = None, parallel: int | None = None, rerun: bool = False
+) -> dict:
     """Invite `size` colleagues: {seconds, in_flight_max, invites, requests, waits, ok, summary}.
 
-    `invites` counts the invitations the sandbox carried out (429s are answered before that)."""
+    `invites` counts the invitations the sandbox carried out (429s are answered before that).
+    With `rerun`, the same roster runs again ({rerun_seconds, rerun_writes}: invitations and
+    team additions it sent) and `check`'s inspection of the step follows ({checked})."""
     from college_tui.events import Waiting
     from college_tui.steps import members as members_module
     from college_tui.steps.members import MembersStep
@@ -73,6 +88,17 @@ def invite_class(size: int, *, faults: str | None = None, parallel: int | None =
                 members_module.MAX_PARALLEL = saved
             seconds = time.perf_counter() - started
             stats = sandbox.stats()
+            again = {}
+            if rerun:
+                before_writes = _writes(stats)
+                started = time.perf_counter()
+                second = run(ctx, [MembersStep()]).result("members")
+                again["rerun_seconds"] = time.perf_counter() - started
+                after = _writes(sandbox.stats())
+                again["rerun_writes"] = (after[0] - before_writes[0], after[1] - before_writes[1])
+                again["rerun_status"] = second.status if second else "missing"
+                inspection = run(ctx, [MembersStep()], only_inspect=True).result("members")
+                again["checked"] = inspection is not None and inspection.status == "already"
             sandbox.close()
         result = report.result("members")
         waits = [e for e in events if isinstance(e, Waiting)]
@@ -89,6 +115,7 @@ def invite_class(size: int, *, faults: str | None = None, parallel: int | None =
             "waits": len(waits),
             "ok": result is not None and result.ok,
             "summary": result.summary if result else "",
+            **again,
         }
     finally:
         space.close()

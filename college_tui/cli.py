@@ -33,6 +33,7 @@ from .opening.engine import (
     unicode_ok,
 )
 from .sandbox.faults import KINDS as FAULTS_ACCEPTED
+from .terminal_glyphs import plain_lines
 
 
 def _asker() -> Asker:
@@ -161,6 +162,7 @@ def main(
     Without a command, opens the full-screen wizard: on a welcome that asks where to work, or
     straight on the steps with --sandbox or --org URL.
     """
+    plain_lines()  # an ASCII terminal gets stand-ins, not UTF-8 bytes
     if ctx.invoked_subcommand is not None:
         return
     options = TargetOptions(org_url, use_sandbox, data, faults, profile_url, verbose=False)
@@ -469,7 +471,6 @@ def sandbox_serve(
     """
     from .opening import sandbox_target as opening
     from .sandbox.ports import PortProblem, start_announced
-    from .sandbox.running import AlreadyServed
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -478,14 +479,13 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
-    try:
-        with _refusals():  # one sandbox per data folder, whoever starts it
+        try:  # one sandbox per data folder, whoever starts it
             kept, release = start_announced(
                 data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
             )
-    except (PortProblem, AlreadyServed) as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(2 if isinstance(exc, PortProblem) else 1) from None
+        except PortProblem as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(2) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines

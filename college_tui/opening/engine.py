@@ -52,7 +52,11 @@ def passphrase(answers, asker: Asker) -> str | None:
 
 def unicode_ok() -> bool:
     """True when stdout can show the printer's symbols."""
+    from ..terminal_glyphs import CODEC
+
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    if encoding == CODEC:  # an ASCII terminal writing stand-ins (terminal_glyphs.plain_lines)
+        return False
     try:
         "✓✗▶…→·".encode(encoding)
     except (UnicodeEncodeError, LookupError):

@@ -225,15 +225,20 @@ class SignInStep(Step):
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
-        try:
-            profile = azdo.profile()
-            if credential.kind != "pat" and _is_personal(profile.email):
-                raise StepError(msa_message(ctx))
-            # No organisation yet: the profile is all there is to ask; the organisation step
-            # lists the account's organisations next.
-            connection = None if ctx.target.org_pending else azdo.connection_data()
-        except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The profile (its own host) and the organisation's connection data do not wait for
+        # each other: asked at once, with their hosts' discovery (issue 28). No organisation
+        # yet: the profile is all there is to ask; the organisation step lists them next.
+        with ThreadPoolExecutor(1, thread_name_prefix="sign-in") as pool:
+            asked = None if ctx.target.org_pending else pool.submit(azdo.connection_data)
+            try:
+                profile = azdo.profile()
+                if credential.kind != "pat" and _is_personal(profile.email):
+                    raise StepError(msa_message(ctx))
+                connection = asked.result() if asked is not None else None
+            except AzdoError as exc:
+                raise StepError(self._failure(ctx, exc)) from None
         ctx.azdo = azdo
         ctx.credential = credential
         self._user_id = profile.id
