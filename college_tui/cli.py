@@ -33,6 +33,7 @@ from .opening.engine import (
     unicode_ok,
 )
 from .sandbox.faults import KINDS as FAULTS_ACCEPTED
+from .terminal_glyphs import plain_lines
 
 
 def _asker() -> Asker:
@@ -161,6 +162,7 @@ def main(
     Without a command, opens the full-screen wizard: on a welcome that asks where to work, or
     straight on the steps with --sandbox or --org URL.
     """
+    plain_lines()  # an ASCII terminal gets stand-ins, not UTF-8 bytes
     if ctx.invoked_subcommand is not None:
         return
     options = TargetOptions(org_url, use_sandbox, data, faults, profile_url, verbose=False)
@@ -395,7 +397,7 @@ def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="CSV of the attendees expected (email,name): the others are 'not started'.")  # fmt: skip
-@click.option("--concurrency", type=click.IntRange(1, 32), default=8, show_default=True)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=32, show_default=True)
 def class_status(options: TargetOptions, answers_file: Path | None, **how) -> None:
     """Every attendee's organisation the instructor belongs to, one row each: what is done,
     the first step not done and since when. --answers: the answers file handed out."""
@@ -469,7 +471,6 @@ def sandbox_serve(
     """
     from .opening import sandbox_target as opening
     from .sandbox.ports import PortProblem, start_announced
-    from .sandbox.running import AlreadyServed
     from .sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
@@ -478,14 +479,13 @@ def sandbox_serve(
         provisional_target(options)  # refuses a bad --faults
         opening.refuse_unusable(data)
         config = opening.sandbox_config()  # the environment's settings, checked before starting
-    try:
-        with _refusals():  # one sandbox per data folder, whoever starts it
+        try:  # one sandbox per data folder, whoever starts it
             kept, release = start_announced(
                 data, lambda: opening.refuse_second_serve(data), port, ssh_port, faults, config
             )
-    except (PortProblem, AlreadyServed) as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(2 if isinstance(exc, PortProblem) else 1) from None
+        except PortProblem as exc:
+            click.echo(str(exc), err=True)
+            raise SystemExit(2) from None
     opening.follow_moved_ports(data / "home", kept, _asker())
     if class_size:
         from .sandbox.identity.classroom import add_class, class_lines

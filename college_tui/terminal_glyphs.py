@@ -72,11 +72,48 @@ def _replace(error: UnicodeError) -> tuple[str, int]:
 
 def can_show(stream, sample: str = "◆─✓") -> bool:
     """True when `stream`'s encoding can write the wizard's glyphs as they are."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    if encoding == CODEC:
+        return False  # it writes stand-ins: choose the plain marks (OK, FAIL) instead
     try:
-        sample.encode(getattr(stream, "encoding", None) or "ascii")
+        sample.encode(encoding)
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+# The commands' lines (`apply`, `plan`, `doctor`) go through click, which rewraps a stream whose
+# encoding is ASCII as UTF-8 ("misconfigured"): “ ” and → reached an ASCII terminal as UTF-8
+# bytes. A codec of our own, ASCII with the stand-ins above, is left alone by click.
+CODEC = "college-tui-ascii"
+
+
+class _Encoder(codecs.IncrementalEncoder):
+    def encode(self, input: str, final: bool = False) -> bytes:
+        return input.encode("ascii", ERRORS)
+
+
+def _codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("_", "-") != CODEC:
+        return None
+    return codecs.CodecInfo(
+        encode=lambda text, errors="strict": (text.encode("ascii", ERRORS), len(text)),
+        decode=lambda data, errors="strict": codecs.ascii_decode(data, errors),
+        incrementalencoder=_Encoder,
+        incrementaldecoder=codecs.getincrementaldecoder("ascii"),
+        name=CODEC,
+    )
+
+
+def plain_lines() -> None:
+    """Make the commands' stdout and stderr, when they cannot show the glyphs, write ASCII
+    stand-ins."""
+    codecs.register_error(ERRORS, _replace)
+    codecs.register(_codec)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not can_show(stream) and hasattr(stream, "reconfigure"):
+            stream.flush()
+            stream.reconfigure(encoding=CODEC)
 
 
 def use_stand_ins(stream=None) -> bool:

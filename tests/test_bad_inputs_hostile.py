@@ -100,6 +100,32 @@ CASES: dict[str, Case] = {
             "UPDATE docs SET data='\"text\"' WHERE kind='repo'",
         ]
     },
+    "a 5,000-character alias": Case(
+        PLAN,
+        2,
+        ["alias: 5000 characters is too long", "at most 64"],
+        answers=f'alias = "{"a" * 5000}"\n',
+        absent=["a" * 200],  # said short: not repeated
+    ),
+    "a 300-character branch": Case(
+        PLAN,
+        2,
+        ["branch: 300 characters is too long for git", "at most 250"],
+        answers=f'branch = "users/{"b" * 294}"\n',
+    ),
+    "a clone folder with a 300-character name": Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: a folder or file name in it is 300 bytes long", "255"],
+        answers=f'clone_dir = "~/college/{"c" * 300}"\n',
+    ),
+    'clone_dir = "~" in the sandbox': Case(
+        SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
+        2,
+        ["clone_dir: {root}/sandbox/home is the sandbox home", "itself", "~/college/aidevcollege"],
+        answers='clone_dir = "~"\n',
+        absent=["is outside the sandbox home"],
+    ),
     "an answers file nested 5,000 deep": Case(
         PLAN,
         2,
@@ -226,3 +252,23 @@ def test_two_runs_on_one_data_folder_never_start_two_sandboxes(tmp_path):
     assert "Another college-tui run is using the sandbox for" in refused, refused
     assert "college-tui sandbox serve --data" in refused and "nothing was changed" in refused
     assert all("Traceback" not in out for out in outs), outs
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("command", ["apply"])
+def test_an_ascii_terminal_gets_ascii_lines(tmp_path, command):
+    """`LC_ALL=C PYTHONUTF8=0`: stdout is ASCII, and click rewrapped it as UTF-8, so “ ” and →
+    reached the terminal as UTF-8 bytes. Every byte is ASCII now, with the stand-ins."""
+    args = [command, "--sandbox", "--data", "{root}/sandbox"] + (["--yes"] * (command == "apply"))
+    out = run_case(
+        tmp_path,
+        Case(
+            args,
+            0,
+            ['"Add root to the attendees"'] if command == "apply" else ["ok ok"],
+            env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+            untouched=False,
+            timeout=150,
+        ),
+    )
+    assert out.isascii(), [line for line in out.splitlines() if not line.isascii()][:3]

@@ -33,6 +33,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Before anything starts: the answers file and the machine",
         [
             "steps/answers.py",
+            "steps/answer_limits.py",
             "steps/roster.py",
             "steps/textfiles.py",
             "steps/preflight.py",
@@ -138,6 +139,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Windows, macOS, WSL and your terminal",
         [
             "launch.py",
+            "steps/desktop.py",
             "workstation/hostos/keyfiles.py",
             "workstation/hostos/agent.py",
             "workstation/hostos/desktop.py",

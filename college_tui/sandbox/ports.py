@@ -150,16 +150,19 @@ def start_kept(
 def start_announced(data_dir: Path, refuse: Callable[[], None], *start_args):
     """For `sandbox serve`: under the start lock, `refuse()` (another serve runs), start on the
     kept ports (ports.start_kept with port, ssh_port, faults, config) and announce it; returns
-    (kept, release)."""
-    from .running import announce, starting
+    (kept, release). Another start that holds the folder too long: PortProblem, with its words."""
+    from .running import AlreadyServed, announce, starting
 
     port, ssh_port, faults, config = start_args
-    with starting(data_dir):
-        refuse()
-        kept = start_kept(data_dir, port=port, ssh_port=ssh_port, faults=faults, config=config)
-        try:
-            release = announce(kept.info)
-        except BaseException:
-            kept.server.stop()
-            raise
+    try:
+        with starting(data_dir):
+            refuse()
+            kept = start_kept(data_dir, port=port, ssh_port=ssh_port, faults=faults, config=config)
+            try:
+                release = announce(kept.info)
+            except BaseException:
+                kept.server.stop()
+                raise
+    except AlreadyServed as exc:
+        raise PortProblem(str(exc)) from None
     return kept, release

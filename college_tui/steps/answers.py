@@ -38,6 +38,7 @@ from ..naming import (
     check_repo_name,
     check_team_name,
 )
+from .answer_limits import ALIAS_MAX, check_branch_name, length_problems
 from .roster import ACCESS_LEVELS, AUTO, Member, read_members_csv
 from .textfiles import TextFileError, read_text_file
 
@@ -161,8 +162,11 @@ class Answers:
             )
         elif not re.match(r"^https?://\S+$", self.source_url or ""):
             problems.append(f"source_url: {self.source_url!r} is not an http(s) URL.")
+        problems += length_problems(self)
         first = (self.alias or "")[:1]
-        if first and not (first.isascii() and first.isalnum()):
+        if len(self.alias or "") > ALIAS_MAX:
+            pass  # said by length_problems, once and short
+        elif first and not (first.isascii() and first.isalnum()):
             problems.append(
                 f"alias: {self.alias!r} must start with an English letter or a digit (then "
                 "letters, digits, '.', '_' and '-')."
@@ -208,7 +212,13 @@ class Answers:
             )
         if self.clone_dir is not None:
             clone = Path(self.clone_dir).resolve()
-            if clone == home or not clone.is_relative_to(home):
+            if clone == home:
+                problems.append(
+                    f"clone_dir: {self.clone_dir} is the sandbox home {home} itself, which "
+                    "holds its .ssh folder; name a new folder inside it, e.g. "
+                    "~/college/aidevcollege."
+                )
+            elif not clone.is_relative_to(home):
                 problems.append(
                     f"clone_dir: {self.clone_dir} is outside the sandbox home {home}; in "
                     "sandbox mode the clone must live there (use ~/college/NAME: ~ is the "
@@ -257,28 +267,6 @@ def default_alias() -> str:
         name = ""
     name = re.sub(r"[^A-Za-z0-9._-]", "", name.split("@")[0]).strip("._-").lower()
     return name or "attendee"
-
-
-def check_branch_name(name: str) -> str | None:
-    """git check-ref-format's rules for a branch name; None when valid."""
-    if not name:
-        return "The branch name is empty."
-    if (
-        name.startswith(("-", "/"))
-        or name.endswith(("/", ".", ".lock"))
-        or ".." in name
-        or "//" in name
-        or "@{" in name
-        or name == "@"
-        or any(c in name for c in " ~^:?*[\\\x7f")
-        or any(ord(c) < 32 for c in name)
-        or any(part.startswith(".") for part in name.split("/"))
-    ):
-        return (
-            f"{name!r} is not a valid git branch name (no spaces, '..', ~ ^ : ? * [ \\, and "
-            "no part starting with a dot)."
-        )
-    return None
 
 
 _FIELDS = {f.name for f in fields(Answers)}

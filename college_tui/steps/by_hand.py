@@ -9,7 +9,6 @@ and names the call the wizard itself makes.
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 from ..azdo.credentials import AZURE_DEVOPS_SCOPE
@@ -17,6 +16,7 @@ from ..target import Target
 from .answers import Answers, AnswersError
 from .pullrequest import entry_path
 from .roster import FREE_BASIC_SEATS, with_free_seats
+from .shells import Shell
 
 # Azure DevOps' application id: an Entra token for it is what the service accepts.
 AZURE_DEVOPS_RESOURCE = AZURE_DEVOPS_SCOPE.removesuffix("/.default")
@@ -26,26 +26,22 @@ _DEFAULT_TEAM_CALL = (
 )
 
 
-def _q(text: str) -> str:
-    return shlex.quote(text)
-
-
-def _path(path: Path | None, target: Target) -> str:
-    """`~/…` for a path under the home (short); the full path for a sandbox, whose home is not
-    the shell's ~."""
+def _path(path: Path | None, target: Target, sh: Shell) -> str:
+    """`~/…` (PowerShell: `$HOME/…`) for a path under the home (short); the full path for a
+    sandbox, whose home is not the shell's."""
     if path is None:
         return ""
     if not target.sandbox and path.is_relative_to(target.home):
-        return "~/" + path.relative_to(target.home).as_posix()
-    return _q(str(path))
+        return sh.home(path.relative_to(target.home).as_posix())
+    return sh.q(str(path))
 
 
-def _where(target: Target, answers: Answers, *, repo: bool = False) -> str:
-    where = f"--organization {target.org_url} --project {_q(answers.project)}"
-    return f"{where} --repository {_q(answers.repo)}" if repo else where
+def _where(target: Target, answers: Answers, sh: Shell, *, repo: bool = False) -> str:
+    where = f"--organization {target.org_url} --project {sh.q(answers.project)}"
+    return f"{where} --repository {sh.q(answers.repo)}" if repo else where
 
 
-def _sign_in(target: Target, answers: Answers) -> str:
+def _sign_in(target: Target, answers: Answers, sh: Shell) -> str:
     org = "https://dev.azure.com/NAME" if target.org_pending else target.org_url
     with_pat = f"az devops login --organization {org}   (paste a PAT when asked)"
     if target.sandbox:  # `az login` reaches Microsoft online, never the offline sandbox
@@ -57,39 +53,40 @@ def _sign_in(target: Target, answers: Answers) -> str:
     )
 
 
-def _organization(target: Target, answers: Answers) -> str:
+def _organization(target: Target, answers: Answers, sh: Shell) -> str:
     return "No command creates an organisation: the portal does (https://aex.dev.azure.com)."
 
 
-def _project(target: Target, answers: Answers) -> str:
+def _project(target: Target, answers: Answers, sh: Shell) -> str:
     return (
-        f"az devops project create --name {_q(answers.project)} --process "
-        f"{_q(answers.process)} --description {_q(answers.project_description)} "
+        f"az devops project create --name {sh.q(answers.project)} --process "
+        f"{sh.q(answers.process)} --description {sh.q(answers.project_description)} "
         f"--organization {target.org_url}"
     )
 
 
-def _team(target: Target, answers: Answers) -> str:
+def _team(target: Target, answers: Answers, sh: Shell) -> str:
     call = _DEFAULT_TEAM_CALL.format(org=target.org_url)
     show = (
-        f"az devops project show --project {_q(answers.project)} "
+        f"az devops project show --project {sh.q(answers.project)} "
         f"--organization {target.org_url} --query defaultTeam.name"
     )
     if answers.team.lower() == f"{answers.project} Team".lower():
         # A new project's first team is its default: nothing to create, only to see.
         return f"No az command sets the default team; the wizard calls {call}. See it:\n{show}"
     return (
-        f"az devops team create --name {_q(answers.team)} --description "
-        f"{_q(answers.team_description)} {_where(target, answers)}\n"
+        f"az devops team create --name {sh.q(answers.team)} --description "
+        f"{sh.q(answers.team_description)} {_where(target, answers, sh)}\n"
         f"No az command makes it the default team; the wizard calls {call}. See it:\n{show}"
     )
 
 
-def _members(target: Target, answers: Answers) -> str:
+def _members(target: Target, answers: Answers, sh: Shell) -> str:
     org = f"--organization {target.org_url}"
-    group = (
-        f"G=$(az devops security group list --project {_q(answers.project)} {org} "
-        f"--query \"graphGroups[?displayName=='{answers.team}'].descriptor\" -o tsv)"
+    group = sh.capture(
+        "G",
+        f"az devops security group list --project {sh.q(answers.project)} {org} "
+        f"--query \"graphGroups[?displayName=='{answers.team}'].descriptor\" -o tsv",
     )
     try:
         members = answers.all_members()
@@ -109,18 +106,18 @@ def _members(target: Target, answers: Answers) -> str:
     return "\n".join(lines)
 
 
-def _ssh_key(target: Target, answers: Answers) -> str:
-    key = _path(answers.key_path, target)
+def _ssh_key(target: Target, answers: Answers, sh: Shell) -> str:
+    key = _path(answers.key_path, target, sh)
     return (
         f"ssh-keygen -t rsa -b {answers.key_bits} -f {key}\n"
         f"No command registers it: paste {key}.pub at {target.org_url}/_usersSettings/keys."
     )
 
 
-def _import(target: Target, answers: Answers) -> str:
+def _import(target: Target, answers: Answers, sh: Shell) -> str:
     return (
-        f"az repos create --name {_q(answers.repo)} {_where(target, answers)}\n"
-        f"az repos import create --git-source-url {answers.source_url} {_where(target, answers, repo=True)}"
+        f"az repos create --name {sh.q(answers.repo)} {_where(target, answers, sh)}\n"
+        f"az repos import create --git-source-url {answers.source_url} {_where(target, answers, sh, repo=True)}"
     )
 
 
@@ -131,27 +128,27 @@ def _ssh_url(target: Target, answers: Answers) -> str:
     return f"git@{target.ssh_alias}:v3/" + "/".join(quote(p, safe="") for p in parts)
 
 
-def _clone(target: Target, answers: Answers) -> str:
-    where = f"{_ssh_url(target, answers)} {_path(answers.clone_dir, target)}"
+def _clone(target: Target, answers: Answers, sh: Shell) -> str:
+    where = f"{_ssh_url(target, answers)} {_path(answers.clone_dir, target, sh)}"
     if target.sandbox:  # ssh reads the sandbox home's config, as the wizard's own clone does
         ssh = f"ssh -F {target.ssh_dir / 'config'}"
-        return f"git clone -c core.sshCommand={_q(ssh)} {where}"
+        return f"git clone -c core.sshCommand={sh.q(ssh)} {where}"
     return f"git clone {where}"
 
 
-def _pull_request(target: Target, answers: Answers) -> str:
+def _pull_request(target: Target, answers: Answers, sh: Shell) -> str:
     entry = entry_path(answers.alias)
     # The wizard's own commit message; `az repos pr create` takes a one-commit PR's title from it.
     title = f"Add {answers.alias} to the attendees"
     return "\n".join(
         [
-            f"cd {_path(answers.clone_dir, target)}",
-            f"git switch -c {_q(answers.branch)}",
-            f"mkdir -p attendees && echo '# {answers.alias}' > {entry}",
-            f"git add {entry} && git commit -m {_q(title)}",
-            f"git push -u origin {_q(answers.branch)}",
-            f"az repos pr create {_where(target, answers, repo=True)} --source-branch "
-            f"{_q(answers.branch)}",
+            f"cd {_path(answers.clone_dir, target, sh)}",
+            f"git switch -c {sh.q(answers.branch)}",
+            *sh.write_file("attendees", entry, f"# {answers.alias}"),
+            *sh.both(f"git add {entry}", f"git commit -m {sh.q(title)}"),
+            f"git push -u origin {sh.q(answers.branch)}",
+            f"az repos pr create {_where(target, answers, sh, repo=True)} --source-branch "
+            f"{sh.q(answers.branch)}",
         ]
     )
 
@@ -169,7 +166,8 @@ _SEQUENCES = {
 }
 
 
-def by_hand(key: str, target: Target, answers: Answers) -> str:
-    """The "By hand" text of step `key` for this target and answers ("" for an unknown step)."""
+def by_hand(key: str, target: Target, answers: Answers, shell: Shell | None = None) -> str:
+    """The "By hand" text of step `key` for this target and answers ("" for an unknown step),
+    for `shell` (default: the attendee's: PowerShell on Windows, bash elsewhere)."""
     sequence = _SEQUENCES.get(key)
-    return sequence(target, answers) if sequence else ""
+    return sequence(target, answers, shell or Shell.attendees()) if sequence else ""

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from .base import Context, Step
 from .runner import ALREADY, RunReport, StepResult, run
-from .sshrules import expiry_text
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,8 @@ def run_checklist(
         items.append(CheckItem(label, False, "not in the team: " + ", ".join(names)))
     else:
         items.append(_item(label, members))
-    ssh = report.result("ssh-key")
-    valid_to = ssh.facts.get("valid_to") if ssh is not None else None
-    expiry = f" ({expiry_text(valid_to)})" if valid_to else ""  # registrations expire
-    items.append(_item(f"SSH key registered{expiry}", ssh))
+    # Its detail (what `check` prints) says how long the registration is valid.
+    items.append(from_step("ssh-key", "SSH key registered"))
     items.append(from_step("import", f"Repository {a.repo} imported"))
     items.append(from_step("clone", f"Repository cloned to {a.clone_dir}"))
     items.extend(_branch_and_pr(ctx, report))

@@ -41,10 +41,25 @@ class Summary:
     links: list[tuple[str, str]]  # (what, URL)
     clone_dir: str
     pull_request_url: str | None
+    after_the_day: str = ""  # how git keeps working in the clone afterwards (an HTTPS clone)
 
     @property
     def ok(self) -> bool:
         return bool(self.items) and all(item.ok for item in self.items)
+
+
+def after_the_day(ctx: Context) -> str:
+    """For a clone made over HTTPS: what keeps `git pull`/`git push` working after the day (the
+    wizard's sign-in ends with it): Git Credential Manager with Microsoft Entra, else a PAT."""
+    if ctx.state.get("clone").get("protocol") != "https":
+        return ""
+    folder = ctx.state.get("clone").get("clone_path") or str(ctx.answers.clone_dir)
+    return (
+        "After the day, git in your clone (over HTTPS) needs a sign-in of its own: with Git "
+        f"Credential Manager run git -C {folder} config credential.azreposCredentialType oauth "
+        "(it signs in with Microsoft Entra in the browser, no PAT); without it, git asks for a "
+        "password: a personal access token for this organisation with the Code scope."
+    )
 
 
 class Session:
@@ -105,7 +120,7 @@ class Session:
         ]
         if pr_url:
             links.append(("Pull request", pr_url))
-        return Summary(items, links, str(a.clone_dir), pr_url)
+        return Summary(items, links, str(a.clone_dir), pr_url, after_the_day(self.ctx))
 
     def public_key(self) -> tuple[str, str] | None:
         """(fingerprint, public key line) of the SSH key the ssh-key step uses, once it exists."""

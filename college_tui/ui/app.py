@@ -32,8 +32,11 @@ class CollegeApp(AppWithOneCrashPath):
     COMMANDS = App.COMMANDS | {WizardCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+l", "open_log", "Log file", show=False),
+        # A function key beside every ctrl key: VS Code's terminal keeps some ctrl keys for
+        # itself, and Textual's FAQ recommends function keys as what every terminal passes on.
+        Binding("ctrl+q,f10", "quit", "Quit", priority=True),
+        Binding("ctrl+l,f3", "open_log", "Log file", show=False),
+        Binding("ctrl+p,f9", "command_palette", "palette", show=False, priority=True),
     ]
 
     def __init__(
@@ -73,6 +76,11 @@ class CollegeApp(AppWithOneCrashPath):
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
         self.run_here(self._warm_up, name="warm-up")
+        from ..steps.desktop import keys_hint
+
+        hint = keys_hint()  # VS Code's terminal: the function keys
+        if hint:
+            self.notify(hint, timeout=20)
 
     def on_resize(self, event) -> None:
         self.size_notice.check(self, *event.size)
@@ -180,23 +188,33 @@ class CollegeApp(AppWithOneCrashPath):
         wizard = self.wizard
         url = wizard.pull_request_url if wizard else None
         if url:
-            self.copy_to_clipboard(url)
-            self.notify("Pull request link copied.")
+            self.share(url, "The pull request link")
         else:
             self.notify("There is no pull request yet.", severity="warning")
 
     def open_link(self, url: str) -> None:
         """Copy a page's link to the clipboard and open it in the browser."""
-        self.copy_to_clipboard(url)  # OSC 52: works over SSH and where no browser opens
-        self.open_in_browser(url, on_clipboard="the link is copied to the clipboard")
+        self.share(url, "The link", open_url=url, always_say=False)
 
-    def open_in_browser(self, url: str, *, on_clipboard: str) -> None:
-        """Open `url` in the browser off the event loop (webbrowser may block); where none
-        opens, say what the clipboard holds (`on_clipboard`: the caller copied it)."""
+    def share(
+        self, text: str, what: str, *, open_url: str | None = None, always_say: bool = True
+    ) -> None:
+        """Copy `text` off the event loop (a clipboard tool or a browser may block): the
+        desktop's clipboard first, else the terminal's (OSC 52: over SSH, or where no tool is).
+        With `open_url`, open that page too. The notice says only what happened (steps/
+        desktop.py): with a page, only when no browser opened unless `always_say`."""
 
-        def open_page() -> str | None:
-            import webbrowser
+        def copy_and_open() -> str | None:
+            from ..steps.desktop import copied, copy_natively, open_page
 
-            return None if webbrowser.open(url) else f"No browser opened here: {on_clipboard}."
+            native = copy_natively(text)
+            if not native:
+                self.call_from_thread(self.copy_to_clipboard, text)
+            said = copied(what, native)
+            if open_url is None:
+                return said
+            if open_page(open_url):
+                return said if always_say else None
+            return f"No browser opened here. {said}"
 
-        self.run_here(open_page, name="browser")
+        self.run_here(copy_and_open, name="browser")

@@ -43,7 +43,7 @@ class CollegeScreen(Screen):
         sorry and where the report is, and the app goes on."""
         worker = event.worker
         if event.state == WorkerState.SUCCESS and worker.name == "browser" and worker.result:
-            self.app.notify(worker.result)  # app.open_in_browser: what the clipboard holds
+            self.app.notify(worker.result)  # app.share: what was copied, where
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
         sentence = self.app.report_crash(event.worker.error, f"worker-{worker.name or 'unnamed'}")

@@ -52,9 +52,9 @@ def _results(report) -> list[model.Result]:
 
 class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     BINDINGS = [
-        Binding("ctrl+r", "run_rest", "Run the rest"),
-        Binding("ctrl+n", "next_step", "Next step"),
-        Binding("ctrl+b", "previous_step", "Previous step"),
+        Binding("ctrl+r,f5", "run_rest", "Run the rest"),
+        Binding("ctrl+n,f8", "next_step", "Next step"),
+        Binding("ctrl+b,f7", "previous_step", "Previous step"),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("f2", "toggle_details", "Log details", show=False),  # the log's border says it

@@ -10,6 +10,7 @@ from azure.devops.exceptions import AzureDevOpsServiceError
 from azure.devops.v7_1.core.models import TeamProject, WebApiTeam
 
 from tests.conftest import connect
+from tests.sandbox.helpers import HeldClock
 
 AGILE = "adcc42ab-9882-485e-a3ed-7678f01f66bc"
 
@@ -26,11 +27,16 @@ def college(name: str = "College", process: str = AGILE) -> TeamProject:
     )
 
 
-def poll_operation(clients, op_id: str, timeout: float = 10) -> list[str]:
-    """Every status seen until the operation ends (bounded)."""
+def poll_operation(
+    clients, op_id: str, timeout: float = 10, clock: HeldClock | None = None, step: float = 0
+) -> list[str]:
+    """Every status seen until the operation ends (bounded); with a held `clock`, each look
+    moves it on by `step` seconds first (every state is then seen, whatever the load)."""
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if clock is not None:
+            clock.advance(step)
         status = clients.get_operations_client().get_operation(op_id).status
         if not seen or seen[-1] != status:
             seen.append(status)
@@ -69,15 +75,18 @@ def test_the_four_system_processes_have_their_real_ids(org):
     assert processes["CMMI"].id == "27450541-8e31-4150-9947-dc59f998fc01"
 
 
-def test_creating_college_queues_an_operation_that_really_progresses(org):
+def test_creating_college_queues_an_operation_that_really_progresses(start_sandbox):
+    clock = HeldClock()
+    clock.hold()  # the operation moves only when the test moves the clock
+    server = start_sandbox(clock=clock, project_create_seconds=4.0)
+    org = connect(server.info.org_url, server.info.pat).clients_v7_1
     core = org.get_core_client()
     op = core.queue_create_project(college())
     assert op.status == "notSet"
     # Before the operation succeeds, the project does not exist yet.
     assert [p.name for p in core.get_projects()] == []
-    statuses = poll_operation(org, op.id)
-    assert statuses[0] == "notSet" and statuses[-1] == "succeeded"
-    assert "inProgress" in statuses
+    statuses = poll_operation(org, op.id, clock=clock, step=0.5)
+    assert statuses == ["notSet", "inProgress", "succeeded"]
 
     project = core.get_project("College", include_capabilities=True)
     assert project.capabilities["processTemplate"]["templateName"] == "Agile"

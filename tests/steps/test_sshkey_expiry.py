@@ -83,3 +83,15 @@ def run_ok(ctx) -> bool:
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
     assert report.ok, ctx.emit.text()
     return True
+
+
+def test_the_ssh_policy_turned_off_refuses_git_over_ssh_with_the_services_words(
+    sandbox_ssh, make_ctx
+):
+    ctx = make_ctx(sandbox_ssh)
+    assert run_ok(ctx)
+    sandbox_ssh.faults.sshpolicy_off = True  # an organisation owner turns SSH authentication off
+    refused = ls_remote(ctx.target.home)
+    assert "SSH authentication is disabled for this organization" in refused.stderr
+    again = make_ctx(sandbox_ssh)
+    assert SshKeyStep().inspect(signed_in(again)).done  # the registration is still there

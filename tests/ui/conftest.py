@@ -62,6 +62,15 @@ def collector_restored():
     gc.enable()
 
 
+@pytest.fixture(autouse=True)
+def no_desktop_clipboard(monkeypatch):
+    """The tests' terminal: no desktop clipboard tool takes a copy (the app then sends OSC 52,
+    which Textual's test driver records as `app.clipboard`), and no VS Code key hint. The native
+    tools themselves are tested with fakes in tests/hostos/test_desktop.py."""
+    monkeypatch.setattr("college_tui.steps.desktop.copy_natively", lambda text: False)
+    monkeypatch.delenv("TERM_PROGRAM", raising=False)
+
+
 @pytest.fixture
 def wizard_env(tmp_path, monkeypatch) -> WizardEnv:
     env = WizardEnv(tmp_path, tmp_path / "sandbox", tmp_path / "state", tmp_path / "logs")

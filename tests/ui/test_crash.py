@@ -83,4 +83,7 @@ async def test_the_device_code_on_the_clipboard_is_called_the_code(
         )
         await wait_until(pilot, lambda: any("No browser" in n for n in notices), what="notice")
         assert app.clipboard == "ABCD-1234"
-    assert notices == ["No browser opened here: the code is copied to the clipboard."]
+    assert notices == [
+        "No browser opened here. The code was sent to your terminal's clipboard (your terminal "
+        "may not allow it)."
+    ]

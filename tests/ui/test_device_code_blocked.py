@@ -42,3 +42,22 @@ async def test_the_panel_offers_the_browser_in_place_and_signs_in_with_it(
         await wait_until(pilot, lambda: wizard.model.states["sign-in"] == "done", what="sign-in")
         assert browser.visited, "the browser was not opened"
         assert wizard.session.ctx.credential.kind == "entra"
+
+
+async def test_the_summary_says_how_an_https_clone_keeps_working_after_the_day(
+    start_sandbox, wizard_env
+):
+    from college_tui.steps.session import Summary
+
+    server = start_sandbox()
+    hint = "After the day, … git -C /tmp/clone config credential.azreposCredentialType oauth …"
+
+    app = make_app(server_opener(server), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.wizard
+        after = screen.summary_panel.query_one("#summary-after")
+        assert not after.display
+        screen.summary_panel.fill(Summary([], [], "/tmp/clone", None, hint))
+        await pilot.pause()
+        assert after.display and "azreposCredentialType oauth" in str(after.content)

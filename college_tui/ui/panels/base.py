@@ -288,8 +288,8 @@ class StepPanel(VerticalScroll):
     def _copy(self, event: Button.Pressed) -> None:
         event.stop()
         asked = self.last_handoff
-        self.app.copy_to_clipboard((asked.detail or asked.url or "") if asked else "")
-        self.app.notify("Copied to the clipboard.")
+        what = "The code" if asked and asked.detail else "The link"
+        self.app.share((asked.detail or asked.url or "") if asked else "", what)
 
 
 def select_value(panel: StepPanel, selector: str, default: Any) -> Any:

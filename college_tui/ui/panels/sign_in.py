@@ -38,7 +38,7 @@ REMEMBER_ENTRA = "Remember me (tokens only in the system's encrypted token cache
 
 
 class DeviceCodeBox(Vertical):
-    """The device code, large, with the page to type it on (the code is on the clipboard)."""
+    """The device code, large, with the page to type it on (a notice says where it was copied)."""
 
     DEFAULT_CSS = """
     DeviceCodeBox { border: heavy $warning; height: auto; padding: 0 1; margin: 1 0; }
@@ -58,8 +58,7 @@ class DeviceCodeBox(Vertical):
         code = self.app.scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
         yield Static(code, classes="device-code", id="device-code", markup=False)
         yield Static(
-            "The code is on your clipboard. The wizard goes on by itself once you have signed "
-            "in; Escape cancels.",
+            "The wizard goes on by itself once you have signed in; Escape cancels.",
             markup=False,
         )
         with Horizontal():
@@ -218,9 +217,7 @@ class SignInPanel(StepPanel):
         from ...steps.signin_help import suggested_auth
 
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
-        self.app.copy_to_clipboard(event.detail)
-        if opened:
-            self.app.open_in_browser(event.url, on_clipboard="the code is copied to the clipboard")
+        self.app.share(event.detail, "The code", open_url=event.url if opened else None)
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
         # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=self.query_one(".panel-header"))

@@ -35,6 +35,9 @@ class SummaryPanel(VerticalScroll):
         )
         yield Vertical(id="summary-links")
         yield Static("", id="summary-clone", markup=False)
+        after = Static("", id="summary-after", classes="teaches", markup=False)
+        after.display = False  # an HTTPS clone only: what keeps git working after the day
+        yield after
         yield Static(NEXT_STEPS, id="summary-next", classes="teaches", markup=False)
 
     def fill(self, summary: Summary) -> None:
@@ -59,6 +62,9 @@ class SummaryPanel(VerticalScroll):
         self.query_one("#summary-clone", Static).update(
             Content.assemble("Your clone:\n", (show(summary.clone_dir), "bold"))
         )
+        after = self.query_one("#summary-after", Static)
+        after.update(show(summary.after_the_day))
+        after.display = bool(summary.after_the_day)
 
     def focus_first(self) -> None:
         self.scroll_home(animate=False, immediate=True)

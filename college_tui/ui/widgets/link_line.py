@@ -48,8 +48,7 @@ class LinkLine(Widget, can_focus=True):
         self.app.open_link(self.url)
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.url)
-        self.app.notify("Link copied.")
+        self.app.share(self.url, "The link")
 
     def on_click(self) -> None:
         self.action_open()

@@ -19,8 +19,8 @@ MINTTY = (
     "PowerShell and run college-tui there, or run `winpty college-tui` in Git Bash."
 )
 VSCODE_KEYS = (
-    "VS Code's terminal may keep ctrl+q and ctrl+p for itself: F10 quits and F2 opens the "
-    "command palette here."
+    "VS Code's terminal may keep ctrl keys for itself: the function keys do the same here "
+    "(F10 quit, F9 command palette, F5 run the rest, F8/F7 next/previous step, F1 help)."
 )
 
 
