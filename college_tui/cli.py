@@ -397,7 +397,7 @@ def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="CSV of the attendees expected (email,name): the others are 'not started'.")  # fmt: skip
-@click.option("--concurrency", type=click.IntRange(1, 32), default=8, show_default=True)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=32, show_default=True)
 def class_status(options: TargetOptions, answers_file: Path | None, **how) -> None:
     """Every attendee's organisation the instructor belongs to, one row each: what is done,
     the first step not done and since when. --answers: the answers file handed out."""

@@ -137,9 +137,16 @@ def _sandbox_place(
     base = base or org_url.rsplit("/", 1)[0]
     try:
         described = requests.get(f"{base}/_sandbox/identity", timeout=timeout)
-        about = described.json() if described.status_code == 200 else {}
-    except (requests.RequestException, ValueError) as error:
+    except requests.RequestException as error:
         raise _unreachable(org_url, error) from None
+    about = _json_object(described)
+    if about is None or (described.status_code != 200 and "identity" not in str(about)):
+        raise AzdoError(  # a web server on that port, but no sandbox (`python -m http.server`)
+            f"{base} does not answer as a college-tui sandbox (GET /_sandbox/identity: HTTP "
+            f"{described.status_code}): check the address and port (`college-tui sandbox "
+            "serve` prints them), or use https://dev.azure.com for Azure DevOps."
+        )
+    about = about if described.status_code == 200 else {}
     authority = authority or about.get("authority")
     if not authority or not about.get("ca_url"):
         raise AzdoError(
@@ -167,6 +174,15 @@ def _sandbox_place(
         profile = f"{base}/app"
     tenant = tenant or about.get("tenant_id")
     return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content), _ssh(about))
+
+
+def _json_object(answer) -> dict | None:
+    """The answer's body when it is a JSON object, else None."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _ssh(about: dict) -> tuple[str, int, str | None] | None:

@@ -155,6 +155,19 @@ def sign_in_failed(
     )
 
 
+def entra_refused(method: str) -> AzdoError:
+    """401 to a Microsoft Entra sign-in: its token was refused (expired: a clock far off, or a
+    lifetime cut short), not a PAT to create."""
+    return AzdoError(
+        f"Sign-in failed: Azure DevOps did not accept your Microsoft Entra sign-in (HTTP 401 "
+        f"while trying to {what(method)}): its token expired or was refused. Sign in again (run "
+        "the sign-in step again), and check that this computer's date, time and time zone "
+        "are right.",
+        status=401,
+        type_key="UnauthorizedRequestException",
+    )
+
+
 class Cancelled(AzdoError):
     """The attendee cancelled while the azdo layer was waiting (a retry or a Retry-After)."""
 

@@ -8,7 +8,6 @@ URL (`/{org}/{project}/_git/{repo}`, ...) gets a page from `web/`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -18,7 +17,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from . import (
@@ -28,7 +27,7 @@ from . import (
 )
 from .auth import caller, unauthorized
 from .errors import ServiceError, error_body, storage_failed_body
-from .faults import FaultPlan, Faults
+from .faults import FaultInjector, Faults
 from .guard import LoopbackGuard
 from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router
@@ -121,159 +120,27 @@ def _repos_refusal(sandbox: Sandbox, org: dict[str, Any] | None, who: Any) -> st
 
 
 def create_app(sandbox: Sandbox, faults: Faults | None = None):
-    """The sandbox's ASGI app, wrapped in fault injection when faults are configured."""
+    """The sandbox's ASGI app, wrapped in fault injection when faults are configured.
 
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await answer(request)
-        except StoreError as err:  # its database damaged or its disk full under the running sandbox
-            log.error("%s", err)  # one line on its stderr; the client gets the same sentence
-            return _json(500, storage_failed_body(str(err)))
+    Starlette routes what has a fixed place (the sandbox's own pages, the sign-in pages); the
+    emulated service's routes are matched by `routing.router`, case-insensitively as the service
+    matches them, under the host prefixes `split_host` reads (`answer`)."""
 
-    async def answer(request: Request) -> Response:
-        path = request.scope["path"]
-        method = request.method
-        base = f"{request.url.scheme}://{request.url.netloc}"
-        if path.startswith("/_sandbox/identity"):  # how a client signs in here (identity/)
-            from .identity.discovery import answer
-
-            return answer(path, sandbox, base)
-        if path.startswith("/_sandbox/"):
-            return await _internal(request, sandbox, path, base)
-        git_route = githttp.match(path)
-        if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
-            git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
-            git_caller = caller(request.headers, sandbox, git_org)
-            refused = _repos_refusal(sandbox, git_org, git_caller)
-            if refused:
-                return Response(refused, status_code=403, media_type="text/plain")
-            return await githttp.serve(
-                request,
-                sandbox,
-                git_route,
-                authorized=git_caller is not None
-                and (
-                    git_org is None
-                    or is_member(sandbox, git_org, user_of(sandbox, git_caller, git_org))
-                ),
-            )
-        if method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
-            # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
-            org_doc = sandbox.org(path.strip("/"))
-            if org_doc is not None and caller(request.headers, sandbox, org_doc) is None:
-                return unauthorized(request.headers, sandbox, base, org_doc)
-        page = _page(request, path)
-        if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
-            view, params = page
-
-            def show() -> Response:
-                sandbox.advance()  # jobs move with each request, as for the API
-                return view(sandbox, base, **params)
-
-            return await run_in_threadpool(show)
-        host, org, sub = split_host(path)
-        if host is None:
-            return _json(404, error_body("NotFoundException", f"Not found: {path}"))
-        if host == "dev" and not sub.strip("/") and sandbox.org(org or "") is not None:
-            # The organisation's URL itself: what Git Credential Manager asks, unauthenticated,
-            # to learn the tenant (X-VSS-ResourceTenant, WWW-Authenticate).
-            who = caller(request.headers, sandbox, sandbox.org(org or ""))
-            if who is None:
-                return unauthorized(request.headers, sandbox, base, sandbox.org(org or ""))
-            return Response(status_code=200)
-        route, params, path_known = router.match(method, host, sub)
-        if route is None:
-            status = 405 if path_known else 404
-            return _json(
-                status,
-                error_body(
-                    "RouteNotFoundException" if status == 404 else "MethodNotAllowedException",
-                    f"The requested resource does not support {method} {path}.",
-                ),
-            )
-        sandbox.count(method, f"{host}:{route.template}")
-        if org is not None and sandbox.org(org) is None:
-            return _json(
-                404,
-                error_body(
-                    "HostNotFoundException",
-                    f"TF400813: The organization '{org}' could not be found.",
-                ),
-            )
-        org_doc = sandbox.org(org) if org is not None else None
-        who = caller(request.headers, sandbox, org_doc)
-        if not route.anonymous and who is None:
-            return unauthorized(request.headers, sandbox, base, org_doc)
-        if org_doc is not None and who is not None and not route.anonymous:
-            denied = refusal(sandbox, org_doc, who, method, host, route.template)
-            if denied is not None:  # not a member of this organisation (membership.py)
-                return _json(denied.status, denied.body())
-        acting = user_of(sandbox, who, org_doc) if who is not None else None
-        if "_apis/git" in route.template.lower():
-            refused = _repos_refusal(sandbox, org_doc, who)
-            if refused:
-                return _json(403, error_body("UnauthorizedRequestException", refused))
-        raw = await request.body()
-        body = None
-        if raw:
+    def storage_safe(handler):
+        async def endpoint(request: Request) -> Response:
             try:
-                body = json.loads(raw)
-            except ValueError:
-                return _json(
-                    400,
-                    error_body("VssRequestContentException", "The request body is not valid JSON."),
-                )
-        version = _api_version(request)
-        too_new = _out_of_range(version)
-        if too_new:
-            return _json(400, error_body("VssVersionOutOfRangeException", too_new))
-        call = Call(
-            sandbox=sandbox,
-            method=method,
-            host=host,
-            org=org,
-            params=params,
-            query={k.lower(): v for k, v in request.query_params.items()},
-            headers={k.lower(): v for k, v in request.headers.items()},
-            body=body,
-            base_url=base,
-            api_version=version,
-        )
+                return await handler(request, sandbox, _base(request))
+            except StoreError as err:  # its database damaged or its disk full, while running
+                log.error("%s", err)  # one line on its stderr; the client gets the same sentence
+                return _json(500, storage_failed_body(str(err)))
 
-        def run() -> Response:
-            sandbox.advance()
-            try:
-                with sandbox.acting_as(acting):  # a token's user (the PAT: the owner)
-                    reply = route.handler(call)
-                if reply is None:
-                    reply = Reply(204)
-                elif not isinstance(reply, Reply):
-                    reply = Reply(200, reply)
-            except ServiceError as err:
-                reply = Reply(err.status, err.body(), err.headers)
-            except StoreError as err:  # the database was damaged under the running sandbox
-                log.error("%s", err)
-                reply = Reply(500, storage_failed_body(str(err)))
-            except Exception as err:  # a bug in the emulator: answer like the service, log it
-                full = _disk_full(sandbox.data_dir) or sandbox.store.damage()
-                if full:  # not a bug: say so in one line, no traceback, and tell the client
-                    log.error("%s", full)
-                    reply = Reply(500, storage_failed_body(full))
-                else:
-                    log.exception("sandbox handler failed: %s %s", method, path)
-                    reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
-            sandbox.observe(method, host, route.template, call, reply)
-            return _to_response(reply, method)
+        return endpoint
 
-        with sandbox.answering():  # the in-flight figure of /_sandbox/stats
-            response = await run_in_threadpool(run)
-        session = request.headers.get("x-tfs-session")
-        response.headers["ActivityId"] = str(uuid.uuid4())
-        if session:
-            response.headers["X-TFS-Session"] = session
-        return response
-
-    routes: list = [Route("/{path:path}", endpoint, methods=_METHODS)]
+    routes: list = [
+        Route("/_sandbox/identity{rest:path}", storage_safe(_identity), methods=_METHODS),
+        Route("/_sandbox/{rest:path}", storage_safe(_internal), methods=_METHODS),
+        Route("/{path:path}", storage_safe(answer), methods=_METHODS),
+    ]
     identity = getattr(sandbox, "identity", None)
     if identity is not None:  # the sign-in pages, plain http on loopback (identity/pages.py)
         from .identity.pages import routes as page_routes
@@ -285,14 +152,174 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
     return LoopbackGuard(app)  # loopback Host names only, no changes from another site
 
 
-async def _internal(request: Request, sandbox: Sandbox, path: str, base: str) -> Response:
+def _base(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
+async def _identity(request: Request, sandbox: Sandbox, base: str) -> Response:
+    """How a client signs in here (identity/discovery.py)."""
+    from .identity.discovery import answer as discovery
+
+    return discovery(request.scope["path"], sandbox, base)
+
+
+async def answer(request: Request, sandbox: Sandbox, base: str) -> Response:
+    """A request to the emulated service: git over HTTP, an organisation's URL asked for its
+    tenant, a browser's page, or a REST call."""
+    path = request.scope["path"]
+    git_route = githttp.match(path)
+    if git_route is not None:  # git's smart HTTP at the remoteUrl (githttp.py)
+        return await _git_http(request, sandbox, git_route)
+    if request.method == "HEAD" and path.strip("/") and "/" not in path.strip("/"):
+        # HEAD of an organisation's URL: how Git Credential Manager learns its tenant.
+        org_doc = sandbox.org(path.strip("/"))
+        if org_doc is not None and caller(request.headers, sandbox, org_doc) is None:
+            return unauthorized(request.headers, sandbox, base, org_doc)
+    page = _page(request, path)
+    if page is not None:  # a browser's view of what the wizard links to (sandbox/web)
+        view, params = page
+
+        def show() -> Response:
+            sandbox.advance()  # jobs move with each request, as for the API
+            return view(sandbox, base, **params)
+
+        return await run_in_threadpool(show)
+    host, org, sub = split_host(path)
+    if host is None:
+        return _json(404, error_body("NotFoundException", f"Not found: {path}"))
+    if host == "dev" and not sub.strip("/") and sandbox.org(org or "") is not None:
+        # The organisation's URL itself: what Git Credential Manager asks, unauthenticated,
+        # to learn the tenant (X-VSS-ResourceTenant, WWW-Authenticate).
+        who = caller(request.headers, sandbox, sandbox.org(org or ""))
+        if who is None:
+            return unauthorized(request.headers, sandbox, base, sandbox.org(org or ""))
+        return Response(status_code=200)
+    return await _rest_call(request, sandbox, base, host, org, sub)
+
+
+async def _git_http(request: Request, sandbox: Sandbox, git_route) -> Response:
+    path = request.scope["path"]
+    git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
+    git_caller = caller(request.headers, sandbox, git_org)
+    refused = _repos_refusal(sandbox, git_org, git_caller)
+    if refused:
+        return Response(refused, status_code=403, media_type="text/plain")
+    return await githttp.serve(
+        request,
+        sandbox,
+        git_route,
+        authorized=git_caller is not None
+        and (git_org is None or is_member(sandbox, git_org, user_of(sandbox, git_caller, git_org))),
+    )
+
+
+async def _rest_call(
+    request: Request, sandbox: Sandbox, base: str, host: str, org: str | None, sub: str
+) -> Response:
+    """A call to the emulated REST API, matched by `routing.router`."""
+    path = request.scope["path"]
+    method = request.method
+    route, params, path_known = router.match(method, host, sub)
+    if route is None:
+        status = 405 if path_known else 404
+        return _json(
+            status,
+            error_body(
+                "RouteNotFoundException" if status == 404 else "MethodNotAllowedException",
+                f"The requested resource does not support {method} {path}.",
+            ),
+        )
+    sandbox.count(method, f"{host}:{route.template}")
+    if org is not None and sandbox.org(org) is None:
+        return _json(
+            404,
+            error_body(
+                "HostNotFoundException",
+                f"TF400813: The organization '{org}' could not be found.",
+            ),
+        )
+    org_doc = sandbox.org(org) if org is not None else None
+    who = caller(request.headers, sandbox, org_doc)
+    if not route.anonymous and who is None:
+        return unauthorized(request.headers, sandbox, base, org_doc)
+    if org_doc is not None and who is not None and not route.anonymous:
+        denied = refusal(sandbox, org_doc, who, method, host, route.template)
+        if denied is not None:  # not a member of this organisation (membership.py)
+            return _json(denied.status, denied.body())
+    acting = user_of(sandbox, who, org_doc) if who is not None else None
+    if "_apis/git" in route.template.lower():
+        refused = _repos_refusal(sandbox, org_doc, who)
+        if refused:
+            return _json(403, error_body("UnauthorizedRequestException", refused))
+    raw = await request.body()
+    body = None
+    if raw:
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return _json(
+                400,
+                error_body("VssRequestContentException", "The request body is not valid JSON."),
+            )
+    version = _api_version(request)
+    too_new = _out_of_range(version)
+    if too_new:
+        return _json(400, error_body("VssVersionOutOfRangeException", too_new))
+    call = Call(
+        sandbox=sandbox,
+        method=method,
+        host=host,
+        org=org,
+        params=params,
+        query={k.lower(): v for k, v in request.query_params.items()},
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=body,
+        base_url=base,
+        api_version=version,
+    )
+
+    def run() -> Response:
+        sandbox.advance()
+        try:
+            with sandbox.acting_as(acting):  # a token's user (the PAT: the owner)
+                reply = route.handler(call)
+            if reply is None:
+                reply = Reply(204)
+            elif not isinstance(reply, Reply):
+                reply = Reply(200, reply)
+        except ServiceError as err:
+            reply = Reply(err.status, err.body(), err.headers)
+        except StoreError as err:  # the database was damaged under the running sandbox
+            log.error("%s", err)
+            reply = Reply(500, storage_failed_body(str(err)))
+        except Exception as err:  # a bug in the emulator: answer like the service, log it
+            full = _disk_full(sandbox.data_dir) or sandbox.store.damage()
+            if full:  # not a bug: say so in one line, no traceback, and tell the client
+                log.error("%s", full)
+                reply = Reply(500, storage_failed_body(full))
+            else:
+                log.exception("sandbox handler failed: %s %s", method, path)
+                reply = Reply(500, error_body("VssServiceException", f"Internal error: {err}"))
+        sandbox.observe(method, host, route.template, call, reply)
+        return _to_response(reply, method)
+
+    with sandbox.answering():  # the in-flight figure of /_sandbox/stats
+        response = await run_in_threadpool(run)
+    session = request.headers.get("x-tfs-session")
+    response.headers["ActivityId"] = str(uuid.uuid4())
+    if session:
+        response.headers["X-TFS-Session"] = session
+    return response
+
+
+async def _internal(request: Request, sandbox: Sandbox, base: str) -> Response:
     """The sandbox's own pages: statistics for benchmarks, and the organisation signup page."""
     from .web.internal import handle_page
 
     return await run_in_threadpool(
         handle_page,
         request.method,
-        path,
+        request.scope["path"],
         dict(request.query_params),
         await request.body(),
         sandbox,
@@ -307,78 +334,6 @@ def _page(request: Request, path: str):
     if not wants_page(request.method, request.headers, request.query_params):
         return None
     return match_page(path)
-
-
-class ConnectionDropped(Exception):
-    """Raised to make the server close a connection mid-answer (fault injection)."""
-
-
-class FaultInjector:
-    """Outer ASGI layer that delays, fails, throttles or drops requests to `_apis`."""
-
-    def __init__(self, app, faults: Faults) -> None:
-        self.app = app
-        self.faults = faults
-        self.plan = FaultPlan(faults)
-        logging.getLogger("uvicorn.error").addFilter(
-            lambda record: not (record.exc_info and record.exc_info[0] is ConnectionDropped)
-        )
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or "/_apis" not in scope["path"]:
-            return await self.app(scope, receive, send)
-        if self.faults.latency:
-            await asyncio.sleep(self.faults.latency)
-        fault = self.plan.draw()
-        if fault == "5xx":
-            return await _send_json(
-                send,
-                503,
-                error_body(
-                    "VssServiceException",
-                    "TF246020: The sandbox is unavailable for a moment (injected fault). Try again.",
-                ),
-            )
-        if fault == "429":
-            return await _send_json(
-                send,
-                429,
-                error_body(
-                    "RequestBlockedException",
-                    "TF400733: The request has been canceled: Request was blocked due to exceeding "
-                    "usage of resource 'sandbox' in namespace 'sandbox'.",
-                ),
-                {
-                    "Retry-After": str(self.faults.retry_after),
-                    "X-RateLimit-Resource": "sandbox",
-                    "X-RateLimit-Delay": "0.0",
-                },
-            )
-        if fault == "drop-before":
-            return await _drop(send)
-        if fault == "drop-after":
-
-            async def swallow(message) -> None:
-                return None
-
-            await self.app(scope, receive, swallow)
-            return await _drop(send)
-        return await self.app(scope, receive, send)
-
-
-async def _send_json(send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-    await JSONResponse(body, status_code=status, headers=headers)({"type": "http"}, None, send)
-
-
-async def _drop(send) -> None:
-    # uvicorn hands its protocol's bound `send`; closing the transport drops the connection
-    # without any answer, as a network failure would. Otherwise fail after the status line.
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is not None:
-        transport.close()
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    raise ConnectionDropped("connection dropped by fault injection")
 
 
 def _disk_full(folder) -> str | None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import stat
 from pathlib import Path
 
 from .change import Change
@@ -47,11 +45,8 @@ def remove_empty_ssh_dir(ssh_dir: Path) -> bool:
 
 def remove_clone(clone: Path) -> None:
     """A clone folder, git's read-only object files included."""
+    from .hostos.processes import remove_tree
 
-    def writable_again(function, path, _exc) -> None:
-        os.chmod(path, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
-        function(path)
-
-    shutil.rmtree(clone, onerror=writable_again)  # onexc from Python 3.12 only
+    remove_tree(clone)
     with contextlib.suppress(OSError):  # `<home>/college`, when the clone was all it held
         clone.parent.rmdir()

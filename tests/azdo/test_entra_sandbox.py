@@ -273,3 +273,20 @@ def test_no_token_reaches_a_file_of_the_data_dir(start_sandbox):
     for path in server.data_dir.rglob("*"):
         if path.is_file():
             assert token.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.timeout(60)
+def test_an_entra_token_that_expired_is_not_told_to_make_a_pat(start_sandbox):
+    """COLLEGE_TUI_SANDBOX_TOKEN_SECONDS=0: every token is expired when it arrives; the answer
+    was "Create a new PAT under User settings…" to a person who signed in with Entra."""
+    server = start_sandbox(device_code_interval=1, token_seconds=0)
+    credential = device_credential(server, DevicePerson(ADA))
+    azdo = AzureDevOps(
+        server.info.org_url, server.info.profile_url, credential, Recorder(), "t", fast_policy()
+    )
+    with pytest.raises(AzdoError) as refused:
+        azdo.profile()
+    sentence = refused.value.message
+    assert "did not accept your Microsoft Entra sign-in" in sentence, sentence
+    assert "Sign in again" in sentence and "time zone" in sentence
+    assert "PAT" not in sentence and "Personal access tokens" not in sentence

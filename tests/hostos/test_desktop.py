@@ -97,3 +97,16 @@ def test_a_terminal_without_cursor_control_except_windows_console():
     for system in ("darwin", "linux"):
         assert "TERM=dumb" in no_screen_control(Host(system, {"TERM": "dumb"}))
         assert no_screen_control(Host(system, {"TERM": "xterm-256color"})) is None
+
+
+def test_college_tui_in_git_bash_says_where_to_run_it(monkeypatch):
+    """Native Python in mintty sees pipes: the command line says why and what to open."""
+    from click.testing import CliRunner
+
+    from college_tui.cli import main
+
+    git_bash = Host("win32", {"MSYSTEM": "MINGW64", "TERM_PROGRAM": "mintty"})
+    monkeypatch.setattr(Host, "current", classmethod(lambda cls: git_bash))
+    result = CliRunner().invoke(main, [])
+    assert MINTTY in result.output
+    assert "needs a terminal" not in result.output

@@ -85,6 +85,8 @@ class ErrorMapping:
         status = failure.status
         type_key = getattr(error, "type_key", None)
         message = _service_message(error)
+        if status == 401 and getattr(self._shared.credential, "kind", "") == "entra":
+            return E.entra_refused(method)
         if status == 401:
             return E.sign_in_failed(
                 f"HTTP 401 while trying to {E.what(method)}", maybe_scope=E.scope_for(method)

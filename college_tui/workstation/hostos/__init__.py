@@ -18,6 +18,7 @@ Each answer takes a :class:`Host` (the default is this machine), so tests ask ev
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -43,7 +44,7 @@ class Host:
         system = (
             WINDOWS if sys.platform == "win32" else MACOS if sys.platform == "darwin" else LINUX
         )
-        return cls(system, dict(os.environ), wsl=system == LINUX and _in_wsl(os.environ))
+        return cls(system, os.environ, wsl=system == LINUX and _in_wsl(os.environ))
 
     @property
     def windows(self) -> bool:
@@ -89,8 +90,12 @@ def here(host: Host | None = None) -> Host:
 
 
 def _in_wsl(env: Mapping[str, str]) -> bool:
-    if env.get("WSL_DISTRO_NAME") or env.get("WSL_INTEROP"):
-        return True
+    return bool(env.get("WSL_DISTRO_NAME") or env.get("WSL_INTEROP")) or _wsl_kernel()
+
+
+@functools.cache
+def _wsl_kernel() -> bool:
+    """Whether the kernel is WSL's (read once: it does not change while we run)."""
     try:
         release = Path("/proc/sys/kernel/osrelease").read_text(encoding="ascii", errors="replace")
     except OSError:
