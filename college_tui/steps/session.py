@@ -222,12 +222,14 @@ def warm_up() -> None:
 
 def local_problems() -> list[str]:
     """Quick checks of this machine: the programs the steps need (git, ssh)."""
+    from ..workstation.hostos.sshstack import git_ssh
+
     problems = []
-    for program, why in (
-        ("git", "to clone the repository and push a branch"),
-        ("ssh", "to talk to Azure Repos over SSH"),
+    for program, found, why in (
+        ("git", shutil.which("git"), "to clone the repository and push a branch"),
+        ("ssh", git_ssh().ssh, "to talk to Azure Repos over SSH"),  # Windows: Git's own too
     ):
-        if shutil.which(program) is None:
+        if found is None:
             problems.append(
                 f"{program} is not installed (needed {why}): install it, then "
                 "start college-tui again."

@@ -84,8 +84,8 @@ def device_code_blocked(ctx: Context) -> str:
     """Device code refused by Conditional Access: one sentence, then the ways that work."""
     where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
     over_ssh = (
-        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
-        "docs/attendee.md shows"
+        "; over SSH, run the wizard on your own computer, or connect with ssh -X so the "
+        "browser opens on your screen"
         if suggested_auth() == "device-code"
         else ""
     )
