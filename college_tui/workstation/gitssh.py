@@ -87,7 +87,10 @@ def attendee_command(config_file: os.PathLike | str | None = None) -> str:
 def _ssh_option_path(path: os.PathLike | str) -> str:
     # ssh expands %-tokens in IdentityFile, UserKnownHostsFile and IdentityAgent: "%%" is a
     # literal "%". It also expands ${VAR}, which has no escape.
-    text = os.path.abspath(os.fspath(path)).replace("%", "%%")
+    from .hostos import here
+
+    # Windows: forward slashes, which Git's own ssh and Windows' OpenSSH both read.
+    text = here().command_path(os.path.abspath(os.fspath(path))).replace("%", "%%")
     if '"' in text or "${" in text:
         raise GitError(
             f'The path {text!r} contains a double quote or "${{", which ssh options cannot express; choose another path.'
