@@ -109,13 +109,9 @@ def _repos_refusal(sandbox: Sandbox, org: dict[str, Any] | None, who: Any) -> st
     """A Stakeholder's request to Azure Repos, refused under `licences=counted` (rules.py)."""
     if org is None or who is None or not who.user_id or not rules.on(sandbox, "licences_counted"):
         return None
-    from .api.members import find_member
+    from .api.members import entitlement_of
 
-    name = org.get("accountName") or ""
-    member = find_member(sandbox, name, user_id=who.user_id)
-    user = sandbox.store.get("user", who.user_id) if member is None else None
-    if user is not None:  # an invited account signed in: its entitlement is by address
-        member = find_member(sandbox, name, principal=user.get("email") or "")
+    member = entitlement_of(sandbox, org.get("accountName") or "", who.user_id)
     return rules.repos_refusal(sandbox, member)
 
 

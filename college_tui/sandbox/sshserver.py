@@ -190,10 +190,10 @@ class _Connection:
             return rules.SSH_POLICY_OFF_GIT + "\n", None
         if key_expired(key_doc):
             return KEY_EXPIRED, None
-        from .api.members import find_member
+        from .api.members import entitlement_of
 
         stakeholder = rules.repos_refusal(
-            self.sandbox, find_member(self.sandbox, org, user_id=key_doc.get("userId"))
+            self.sandbox, entitlement_of(self.sandbox, org, key_doc.get("userId"))
         )
         if stakeholder:
             return f"remote: {stakeholder}\n", None
