@@ -45,7 +45,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return bool(self.items) and all(item.ok for item in self.items)
+        return bool(self.items) and all(item.ok or item.skipped for item in self.items)
 
 
 def after_the_day(ctx: Context) -> str:
