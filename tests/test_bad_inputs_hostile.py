@@ -116,7 +116,7 @@ CASES: dict[str, Case] = {
     "a clone folder with a 300-character name": Case(
         SANDBOX_PLAN + ["--answers", "{root}/answers.toml"],
         2,
-        ["clone_dir: a folder or file name in it is 300 bytes long", "255"],
+        ["clone_dir: its name is 300 bytes long", "255"],
         answers=f'clone_dir = "~/college/{"c" * 300}"\n',
     ),
     'clone_dir = "~" in the sandbox': Case(
@@ -126,6 +126,12 @@ CASES: dict[str, Case] = {
         answers='clone_dir = "~"\n',
         absent=["is outside the sandbox home"],
     ),
+    "a 602-character --data (three 200-character names)": Case(
+        ["plan", "--sandbox", "--data", "{root}/" + "/".join(c * 200 for c in "abc")],
+        1,
+        ["name is too long for its database", "at most 400", "--data DIR"],
+        absent=["cannot be written", "choose a folder you can write"],
+    ),  # untouched: no folder left behind
     "an answers file nested 5,000 deep": Case(
         PLAN,
         2,

@@ -56,7 +56,7 @@ def status_command(
     asker: Asker,
     as_json: bool = False,
     roster: Path | None = None,
-    concurrency: int = 8,
+    concurrency: int = 32,
 ) -> str:
     """`class status`: sign in, read the class once, the table (or JSON) as text."""
     from ..steps.classview.status import load_seen, read_class, save_seen
@@ -88,10 +88,11 @@ def run_class_screen(
     with signed_in_instructor(options, answers_file, asker) as ctx:
         seen = load_seen(seen_path())
         lock = threading.Lock()
+        connections: dict = {}  # each organisation's connection, made once for every refresh
 
         def read():
             with lock:
-                state = read_class(ctx, seen=seen)
+                state = read_class(ctx, seen=seen, connections=connections)
                 with contextlib.suppress(OSError):
                     save_seen(seen_path(), seen)
                 return state

@@ -224,6 +224,21 @@ def apply_outcome(report) -> tuple[list[str], int]:
     return lines, EXIT_NOT_DONE
 
 
+def learned_hosts(target):
+    """A loopback organisation (a served sandbox reached as a service) with the profile host and
+    SSH server it says, as the sign-in step learns them; any other target as it is."""
+    from ..azdo.authority import discover_sign_in, is_loopback
+    from ..azdo.errors import AzdoError
+    from ..steps.signin import learned_target
+
+    if target.sandbox or not is_loopback(target.org_url):
+        return target
+    try:
+        return learned_target(target, discover_sign_in(target.org_url))
+    except AzdoError:  # not a sandbox there: the doctor's own checks say what answers
+        return target
+
+
 def doctor_target(options: TargetOptions, asker: Asker, stack: contextlib.ExitStack):
     """doctor's (target, PAT): the opened target when one was named (the stack closes it), the
     PAT from the sandbox, $AZURE_DEVOPS_PAT or the keyring; the PAT is hidden from children."""
@@ -234,7 +249,7 @@ def doctor_target(options: TargetOptions, asker: Asker, stack: contextlib.ExitSt
     target, pat = None, (os.environ.get(PAT_ENV) or "").strip() or None
     if options.use_sandbox or options.org_url:
         opened = stack.enter_context(open_target(options, asker))
-        target = opened.target
+        target = learned_hosts(opened.target)
         pat = opened.sandbox_pat or pat or saved_pat(target.org_url)
     hide_from_children(values=[pat])  # ssh, git and ssh-add never see the token
     return target, pat

@@ -45,9 +45,17 @@ def provisional_sandbox(options: TargetOptions):
     )
 
 
+DATA_PATH_MAX = 400  # the database and the bare repositories' files sit a few names below it
+
+
 def data_problem(data: Path) -> str | None:
     """Why `data` cannot hold a sandbox (a sentence naming the folder and what to do), or None:
     a file, read-only, not yours, or a name too long for this system. Only looks."""
+    if len(str(data).encode()) > DATA_PATH_MAX:  # SQLite opens no file past ~512 bytes of path
+        return (
+            f"The sandbox data folder's name is too long for its database ({len(str(data))} "
+            f"characters; at most {DATA_PATH_MAX}): choose a shorter folder with --data DIR."
+        )
     try:
         existing = data
         while not existing.exists() and existing.parent != existing:

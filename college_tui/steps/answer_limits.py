@@ -31,11 +31,11 @@ def length_problems(answers: Answers) -> list[str]:
         )
     for field_name in ("clone_dir", "key_path"):
         path = getattr(answers, field_name)
-        long = [part for part in Path(path or "").parts if len(part.encode()) > NAME_MAX]
-        if long:
+        name = Path(path or "").name  # its own name (the folders above: the data folder's check)
+        if len(name.encode()) > NAME_MAX:
             problems.append(
-                f"{field_name}: a folder or file name in it is {len(long[0].encode())} bytes "
-                f"long ({long[0][:20]}…): file systems allow {NAME_MAX}; choose a shorter name."
+                f"{field_name}: its name is {len(name.encode())} bytes long ({name[:20]}…): "
+                f"file systems allow {NAME_MAX}; choose a shorter name."
             )
     return problems
 

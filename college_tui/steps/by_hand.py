@@ -131,7 +131,7 @@ def _ssh_url(target: Target, answers: Answers) -> str:
 def _clone(target: Target, answers: Answers, sh: Shell) -> str:
     where = f"{_ssh_url(target, answers)} {_path(answers.clone_dir, target, sh)}"
     if target.sandbox:  # ssh reads the sandbox home's config, as the wizard's own clone does
-        ssh = f"ssh -F {target.ssh_dir / 'config'}"
+        ssh = f"ssh -F {sh.git_path(target.ssh_dir / 'config')}"
         return f"git clone -c core.sshCommand={sh.q(ssh)} {where}"
     return f"git clone {where}"
 

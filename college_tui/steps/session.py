@@ -45,7 +45,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return bool(self.items) and all(item.ok for item in self.items)
+        return bool(self.items) and all(item.ok or item.skipped for item in self.items)
 
 
 def after_the_day(ctx: Context) -> str:
@@ -222,12 +222,14 @@ def warm_up() -> None:
 
 def local_problems() -> list[str]:
     """Quick checks of this machine: the programs the steps need (git, ssh)."""
+    from ..workstation.hostos.sshstack import git_ssh
+
     problems = []
-    for program, why in (
-        ("git", "to clone the repository and push a branch"),
-        ("ssh", "to talk to Azure Repos over SSH"),
+    for program, found, why in (
+        ("git", shutil.which("git"), "to clone the repository and push a branch"),
+        ("ssh", git_ssh().ssh, "to talk to Azure Repos over SSH"),  # Windows: Git's own too
     ):
-        if shutil.which(program) is None:
+        if found is None:
             problems.append(
                 f"{program} is not installed (needed {why}): install it, then "
                 "start college-tui again."

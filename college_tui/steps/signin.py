@@ -187,7 +187,6 @@ class SignInStep(Step):
         (one unauthenticated request), or the service's when there is no organisation yet. A
         loopback target (a served sandbox) also says its profile host and the CA of its sign-in,
         trusted for that credential alone; its profile host becomes the target's."""
-        from dataclasses import replace
 
         from ..azdo.authority import discover_service, discover_sign_in, is_loopback
         from ..azdo.errors import AzdoError
@@ -201,17 +200,7 @@ class SignInStep(Step):
         except AzdoError as exc:
             raise StepError(f"Sign-in: {exc.message}") from None
         if is_loopback(target.org_url) and not target.sandbox:
-            # A served sandbox reached as a service: its profile host and SSH server, said by it.
-            changes: dict = {"profile_url": place.profile_url}
-            if place.ssh:
-                # Its own alias: the real ~/.ssh never gets a block or a pin for the real host.
-                changes.update(
-                    ssh_alias=sandbox_ssh_alias(place.ssh[1]),
-                    ssh_hostname=place.ssh[0],
-                    ssh_port=place.ssh[1],
-                    ssh_host_key=place.ssh[2],
-                )
-            ctx.target = replace(target, **changes)
+            ctx.target = learned_target(target, place)
         return place
 
     # -- verification ------------------------------------------------------------------------
@@ -317,3 +306,20 @@ def _keyring_secure() -> bool:
     from ..workstation.secrets import insecure_reason
 
     return insecure_reason(keyring.get_keyring()) is None
+
+
+def learned_target(target, place):
+    """A served sandbox reached as a service (a loopback organisation): its profile host and SSH
+    server, as it says them (`place`, azdo.authority), under an SSH alias of its own: the real
+    ~/.ssh never gets a block or a pin for ssh.dev.azure.com."""
+    from dataclasses import replace
+
+    changes: dict = {"profile_url": place.profile_url}
+    if place.ssh:
+        changes.update(
+            ssh_alias=sandbox_ssh_alias(place.ssh[1]),
+            ssh_hostname=place.ssh[0],
+            ssh_port=place.ssh[1],
+            ssh_host_key=place.ssh[2],
+        )
+    return replace(target, **changes)

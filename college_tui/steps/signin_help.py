@@ -84,8 +84,8 @@ def device_code_blocked(ctx: Context) -> str:
     """Device code refused by Conditional Access: one sentence, then the ways that work."""
     where = "" if ctx.target.org_pending else f" at {pat_page(ctx.target.org_url)}"
     over_ssh = (
-        "; over SSH, run the wizard on your own computer or forward the sign-in's port as "
-        "docs/attendee.md shows"
+        "; over SSH, run the wizard on your own computer, or connect with ssh -X so the "
+        "browser opens on your screen"
         if suggested_auth() == "device-code"
         else ""
     )
@@ -113,3 +113,11 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
         forwarded = any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
         return "browser" if forwarded else "device-code"
     return "browser" if browser_available(environ) else "device-code"
+
+
+def browser_opens(environ: dict[str, str] | None = None) -> bool:
+    """Whether a page opened for the attendee shows in a browser they can use (a display, or
+    $BROWSER); else the wizard shows and copies the link."""
+    from ..azdo.credentials import browser_available
+
+    return browser_available(environ)

@@ -18,7 +18,7 @@ from college_tui.opening import Asker, TargetOptions
 from college_tui.opening.engine import engine
 from college_tui.steps.plan import steps_until
 from college_tui.steps.session import Session
-from tests.classview.conftest import INSTRUCTOR_EMAIL
+from tests.classview.conftest import INSTRUCTOR_EMAIL, call
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh") is None or shutil.which("git") is None, reason="needs git and OpenSSH"
@@ -69,6 +69,7 @@ def a_class(tmp_path_factory, start_sandbox_module):
                 stage_of[f"attendee{number:03}@college.example"] = (
                     "members" if refused else EXPECTED[until]
                 )
+        _approve(server, "class-030")  # the instructor approves one pull request
         (root / "class.toml").write_text(HANDED_OUT, encoding="utf-8")
         roster = root / "roster.csv"
         emails = sorted(stage_of) + ["attendee031@college.example", "attendee032@college.example"]
@@ -77,6 +78,20 @@ def a_class(tmp_path_factory, start_sandbox_module):
             encoding="utf-8",
         )
         yield server, root, stage_of
+
+
+def _approve(server, org: str) -> None:
+    store = server.sandbox.store
+    project = store.find_one("project", org=org, name="College")
+    repo = store.find_one("repo", parent=project["id"], name="aidevcollege")
+    (pr,) = store.find("pull_request", parent=repo["id"])
+    me = call(server, "GET", "app/_apis/Profile/Profiles/me", INSTRUCTOR_EMAIL).json()["id"]
+    path = f"{repo['id']}/pullRequests/{pr['pullRequestId']}/reviewers/{me}?api-version=7.1"
+    voted = call(
+        server, "PUT", f"{org}/College/_apis/git/repositories/{path}", INSTRUCTOR_EMAIL,
+        json={"vote": 10},
+    )  # fmt: skip
+    assert voted.status_code == 200 and voted.json()["vote"] == 10, voted.text
 
 
 def _status(server, root, *extra: str):
@@ -105,7 +120,8 @@ def test_each_attendee_with_the_first_step_not_done_and_the_pull_request(a_class
         if expected == "done":
             assert row["pr_url"].endswith(f"/class-{email[8:11]}/College/_git/aidevcollege/"
                                           f"pullrequest/{row['pr_id']}"), row  # fmt: skip
-            assert row["review"] == "waiting for review"
+            approved = email == "attendee030@college.example"
+            assert row["review"] == ("approved" if approved else "waiting for review"), row
             assert row["branch"] == f"users/att{email[8:11]}/hello-college"
         else:
             assert row["pr_url"] == "" and row["branch"] == ""

@@ -113,3 +113,32 @@ def test_doctor_org_checks_the_scopes_of_the_pat_in_the_environment(tmp_path, sa
     assert len(scopes) == 6 and set(scopes.values()) == {"ok"}
     assert checks["https"]["status"] == "ok"
     assert info.pat not in done.stdout + done.stderr
+
+
+@pytest.mark.timeout(120)
+def test_doctor_on_a_loopback_org_with_a_pat_learns_its_hosts_from_the_sandbox(
+    start_sandbox, tmp_path
+):
+    """Issue 26: `doctor --org http://127.0.0.1:P/ORG` with AZURE_DEVOPS_PAT went to
+    app.vssps.visualstudio.com and ssh.dev.azure.com:22, and advised clone_protocol = "https";
+    a loopback organisation learns its profile host and SSH server from the sandbox."""
+    from tests.e2e.conftest import World
+
+    server = start_sandbox(ssh=True)
+    world = World(tmp_path)
+    world.home.mkdir()
+    env = world.env(AZURE_DEVOPS_PAT=server.info.pat)
+    result = subprocess.run(
+        [sys.executable, "-m", "college_tui.cli", "doctor", "--org", server.info.org_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out, out
+    assert "app.vssps.visualstudio.com" not in out and "ssh.dev.azure.com" not in out, out
+    assert 'clone_protocol = "https"' not in out, out
+    assert f"127.0.0.1:{server.info.ssh_port}" in out, out

@@ -76,7 +76,11 @@ class Plumbing(ErrorMapping):
         with self._shared.reads_lock:
             self._shared.reads = None if stop or self._shared.reads is None else {}
 
-    def _remembered(self, key: tuple, fetch: Callable[[], T]) -> T:
+    def _remembered(
+        self, key: tuple, fetch: Callable[[], T], also: Callable[[T], list[tuple]] | None = None
+    ) -> T:
+        """`fetch()`, remembered under `key` (and the other keys `also` names for the same
+        answer: a repository read by id is the one asked for by name next)."""
         shared = self._shared
         with shared.reads_lock:
             reads = shared.reads
@@ -87,7 +91,8 @@ class Plumbing(ErrorMapping):
         with shared.reads_lock:
             # Only if no write forgot everything meanwhile (it replaced the dict).
             if shared.reads is not None and shared.reads is reads:
-                shared.reads[key] = list(value) if isinstance(value, list) else value
+                for each in [key, *(also(value) if also and value is not None else [])]:
+                    shared.reads[each] = list(value) if isinstance(value, list) else value
         return value
 
     def _once(self, key: str, fetch: Callable[[], T]) -> T:

@@ -42,7 +42,9 @@ class Projects(Plumbing):
             return None if found is None else self._project(found)
 
         return self._remembered(
-            ("get_project", name_or_id.lower()), lambda: self._call("get_project", run)
+            ("get_project", name_or_id.lower()),
+            lambda: self._call("get_project", run),
+            also=lambda p: [("get_project", p.id.lower()), ("get_project", p.name.lower())],
         )
 
     def _project(self, p: Any) -> Project:

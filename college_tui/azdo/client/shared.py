@@ -77,5 +77,19 @@ class _Shared:
 
                 creds = observed_credentials(self.credential.msrest_credentials(), self.http)
                 conn = Connection(base_url=base_url, creds=creds, user_agent="college-tui")
+                _one_discovery_at_a_time(conn)
                 self.connections[base_url] = conn
             return conn
+
+
+def _one_discovery_at_a_time(conn: Any) -> None:
+    """Steps run side by side (steps/overlap.py): two threads making their first client of one
+    host would both ask for its resource areas (the SDK's memory of them is not locked)."""
+    make = conn.get_client
+    lock = threading.RLock()
+
+    def get_client(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return make(*args, **kwargs)
+
+    conn.get_client = get_client

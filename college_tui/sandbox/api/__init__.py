@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     members,
     pats,
     portal,
+    pr_reviewers,
     project_delete,
     pull_requests,
     teams,

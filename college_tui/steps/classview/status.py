@@ -73,16 +73,19 @@ class ClassState:
 def read_class(
     ctx: Context,
     *,
-    concurrency: int = 8,
+    concurrency: int = 32,
     instructor_email: str = "",
     roster: list[tuple[str, str]] | None = None,
     seen: dict[str, tuple[str, float]] | None = None,
     clock: Callable[[], float] = time.time,
+    connections: dict[str, Any] | None = None,
 ) -> ClassState:
     """Read every organisation the signed-in instructor belongs to (ctx.azdo), one row each.
 
     `roster`: (e-mail, name) of everyone expected; those with no organisation seen get a "not
     started" row. `seen`: organisation -> (step, since) of earlier refreshes (updated here).
+    `connections`: kept between refreshes (the live view), each organisation's connection is
+    made once (the SDK's clients are costly to build); its reads are fresh every refresh.
     """
     start = time.perf_counter()
     svc = ctx.service("class")
@@ -91,7 +94,7 @@ def read_class(
     orgs = sorted(svc.organizations(me.id), key=lambda o: o.name.lower())
     workers = max(1, min(concurrency, len(orgs) or 1))
     with ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool:
-        rows = list(pool.map(lambda org: _read_one(ctx, org.name, instructor), orgs))
+        rows = list(pool.map(lambda org: _read_one(ctx, org.name, instructor, connections), orgs))
     seen = {} if seen is None else seen
     now = clock()
     for row in rows:
@@ -108,14 +111,16 @@ def read_class(
     return ClassState(rows, now, time.perf_counter() - start, instructor)
 
 
-def _read_one(ctx: Context, org: str, instructor: str) -> ClassRow:
+def _read_one(
+    ctx: Context, org: str, instructor: str, connections: dict[str, Any] | None = None
+) -> ClassRow:
     """One organisation's row; a failure to read it is the row's problem, never the refresh's."""
     from ...azdo.errors import AzdoError
     from ..base import NotReady, StepError
 
     row = ClassRow(org)
     try:
-        octx = _org_context(ctx, org)
+        octx = _org_context(ctx, org, connections)
         row.org_url = octx.target.org_url
         _owner(octx, row, instructor)
         _inspect(octx, row)
@@ -126,7 +131,7 @@ def _read_one(ctx: Context, org: str, instructor: str) -> ClassRow:
     return row
 
 
-def _org_context(ctx: Context, org: str) -> Context:
+def _org_context(ctx: Context, org: str, connections: dict[str, Any] | None = None) -> Context:
     """A read-only Context on organisation `org`, signed in as the instructor."""
     from ...azdo.client import AzureDevOps
     from ...azdo.urls import sibling_org_url
@@ -135,8 +140,15 @@ def _org_context(ctx: Context, org: str) -> Context:
     target = replace(
         ctx.target, org_url=sibling_org_url(ctx.target.org_url, org), org_pending=False
     )
-    azdo = AzureDevOps(target.org_url, target.profile_url, ctx.credential, ctx.emit, step="class")
-    azdo.remember_reads()  # one organisation's facts are read once per refresh
+    azdo = (connections or {}).get(org)
+    if azdo is None:
+        azdo = AzureDevOps(
+            target.org_url, target.profile_url, ctx.credential, ctx.emit, step="class"
+        )
+        if connections is not None:
+            connections[org] = azdo
+    azdo.forget_reads()  # this refresh reads afresh...
+    azdo.remember_reads()  # ...and each fact once
     return Context(
         target=target,
         answers=ctx.answers,
