@@ -221,6 +221,8 @@ class SignInStep(Step):
         # yet: the profile is all there is to ask; the organisation step lists them next.
         with ThreadPoolExecutor(1, thread_name_prefix="sign-in") as pool:
             asked = None if ctx.target.org_pending else pool.submit(azdo.connection_data)
+            if asked is not None:  # and where the project's and the repository's APIs live
+                pool.submit(azdo.discover)
             try:
                 profile = azdo.profile()
                 if credential.kind != "pat" and _is_personal(profile.email):
