@@ -82,6 +82,7 @@ class Note(Event):
 class StepFinished(Event):
     summary: str
     already_done: bool = False
+    skipped: bool = False  # nothing asked of it (nobody listed): neither done nor missing
 
 
 @dataclass(frozen=True)

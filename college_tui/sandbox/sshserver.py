@@ -179,16 +179,21 @@ class _Connection:
             return REPO_MISSING.format(name=path), None
         org = parsed[0].lower()
         key_doc = next((d for d in key_docs if (d.get("org") or "").lower() == org), None)
-        if key_doc is None:
+        org_doc = self.sandbox.org(org)
+        if key_doc is None or org_doc is None:
             return KEY_REFUSED, None
+        from .membership import is_member
+
+        if not is_member(self.sandbox, org_doc, str(key_doc.get("userId") or "")):
+            return KEY_REFUSED, None  # its owner left the organisation (or was removed)
         if rules.on(self.sandbox, "sshpolicy_off"):
             return rules.SSH_POLICY_OFF_GIT + "\n", None
         if key_expired(key_doc):
             return KEY_EXPIRED, None
-        from .api.members import find_member
+        from .api.members import entitlement_of
 
         stakeholder = rules.repos_refusal(
-            self.sandbox, find_member(self.sandbox, org, user_id=key_doc.get("userId"))
+            self.sandbox, entitlement_of(self.sandbox, org, key_doc.get("userId"))
         )
         if stakeholder:
             return f"remote: {stakeholder}\n", None

@@ -129,6 +129,7 @@ class Inspection:
     summary: str  # one line for `plan` and the step list ("Project College exists (Agile)")
     todo: str = ""  # what apply would do, when not done
     facts: dict[str, Any] = field(default_factory=dict)
+    skipped: bool = False  # done only in that nothing was asked (nobody listed): never a tick
 
     def __post_init__(self) -> None:
         visible_fields(self)  # names from the service: shown, never obeyed by the terminal
@@ -139,6 +140,7 @@ class Outcome:
     summary: str
     already_done: bool = False
     warnings: tuple[str, ...] = ()  # finished, but something needs a look (a member not added)
+    skipped: bool = False  # nothing was asked of the step (nobody listed)
 
     def __post_init__(self) -> None:
         visible_fields(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import Context, Step
-from .runner import ALREADY, RunReport, StepResult, run
+from .runner import ALREADY, SKIPPED, RunReport, StepResult, run
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class CheckItem:
     label: str
     ok: bool
     detail: str = ""
+    skipped: bool = False  # nothing was asked (nobody listed): neither done nor missing
 
 
 # Not a challenge 0-1 outcome, but the course's next challenges stall without it: new
@@ -115,6 +116,8 @@ def _item(label: str, result: StepResult | None) -> CheckItem:
         return CheckItem(label, False, "not checked")
     if result.status == ALREADY:
         return CheckItem(label, True, result.summary)
+    if result.status == SKIPPED:  # its mark says "skipped" already
+        return CheckItem(label, False, result.summary.removeprefix("Skipped: "), skipped=True)
     reason = result.message or result.summary or "not done"
     if result.todo:
         reason = f"{reason} (apply would {result.todo})"

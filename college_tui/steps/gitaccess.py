@@ -89,12 +89,11 @@ def git_access(ctx: Context, url: str) -> Iterator[dict[str, Any]]:
 
 def ssh_blocked(ctx: Context) -> str | None:
     """Why SSH cannot be used to reach the target (no ssh program, or a quick TCP test), or None."""
-    import shutil
-
+    from ..workstation.hostos.sshstack import git_ssh
     from ..workstation.sshcheck import ssh_blocked as probe
     from ..workstation.sshlogin import SSH_MISSING
 
-    if shutil.which("ssh") is None:  # git would say only "ssh: not found"
+    if git_ssh().ssh is None:  # git would say only "ssh: not found"
         return SSH_MISSING
     return probe(*ssh_endpoint(ctx.target))
 

@@ -32,6 +32,10 @@ MAX_PARALLEL = 32
 
 ADDED = "added"
 ALREADY = "already in the team"
+NOBODY = (
+    "Skipped: nobody listed. To add colleagues, type their e-mail addresses on this step (or "
+    'put members = ["name@example.com"] in the answers) and run it again'
+)
 FAILED = "failed"
 
 
@@ -64,9 +68,7 @@ class MembersStep(Step):
         members = self.members(ctx)
         answers = ctx.answers
         if not members:
-            return Inspection(
-                True, "No colleagues listed in the answers: nothing to add", facts={"missing": []}
-            )
+            return Inspection(True, NOBODY, facts={"missing": []}, skipped=True)
         svc = ctx.service(self.key)
         project = svc.get_project(answers.project)
         team = self._team(ctx, project.id) if project else None
@@ -98,7 +100,7 @@ class MembersStep(Step):
         answers = ctx.answers
         members = self.members(ctx)
         if not members:
-            return Outcome("No colleagues listed in the answers: nothing to add", already_done=True)
+            return Outcome(NOBODY, already_done=True, skipped=True)
         svc = ctx.service(self.key)
         project = svc.get_project(answers.project)
         if project is None:

@@ -232,7 +232,7 @@ class OrganizationStep(Step):
                 self.progress(
                     ctx,
                     f"Still waiting for the organisation {name}: {left // 60} min "
-                    f"{left % 60} s left (Ctrl+C stops; run again to wait more)",
+                    f"{left % 60} s left (run again to wait more)",
                     min(1.0, (now - start) / self.wait_seconds),
                 )
             return found

@@ -42,7 +42,7 @@ def missing_programs(answers: Answers) -> list[str]:
             "and push a branch: install it from https://git-scm.com/downloads, then run "
             "college-tui again."
         )
-    if answers.clone_protocol == "ssh" and shutil.which("ssh") is None:
+    if answers.clone_protocol == "ssh" and _no_ssh():
         problems.append(
             "ssh (OpenSSH) is not installed (or not on PATH), and the answers set "
             'clone_protocol = "ssh": install the OpenSSH client, or set clone_protocol = "auto" '
@@ -84,3 +84,10 @@ def _clone_dir_problem(clone_dir: Path) -> str | None:
         f"clone_dir: {clone_dir} already holds other files and is not a git clone; college-tui "
         "never clones over them. Empty it, move it away or choose another clone_dir."
     )
+
+
+def _no_ssh() -> bool:
+    """No ssh that git runs (on Windows Git's own counts, though none is on PATH)."""
+    from ..workstation.hostos.sshstack import git_ssh
+
+    return git_ssh().ssh is None

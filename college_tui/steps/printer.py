@@ -30,6 +30,7 @@ _UNICODE = {
     "note": "·",
     "todo": "+",
     "arrow": "→",
+    "skip": "–",
 }
 _ASCII = {
     "ok": "OK",
@@ -41,6 +42,7 @@ _ASCII = {
     "note": "-",
     "todo": "+",
     "arrow": "->",
+    "skip": "-",
 }
 
 
@@ -91,6 +93,8 @@ class Printer:
                 return f"{tag}{m['warn']} {event.message[len('Warning: ') :]}"
             return f"{tag}{m['note']} {event.message}"
         if isinstance(event, StepFinished):
+            if event.skipped:
+                return f"{tag}{m['skip']} {event.summary}"
             suffix = " (already done)" if event.already_done else ""
             return f"{tag}{m['ok']} {event.summary}{suffix}"
         if isinstance(event, StepFailed):
@@ -104,20 +108,22 @@ def plan_lines(report, unicode: bool = True, apply_command: str = "") -> list[st
     `apply_command` is the exact command that does it (same target, data folder and answers);
     without one, no command is suggested (apply's own preview needs none).
     """
-    from .runner import ALREADY, BLOCKED, FAILED, TODO
+    from .runner import ALREADY, BLOCKED, FAILED, SKIPPED, TODO
 
     m = _UNICODE if unicode else _ASCII
     lines = []
     for r in report.results:
         if r.status == ALREADY:
             lines.append(f"[{r.key}] {m['ok']} {r.summary}")
+        elif r.status == SKIPPED:
+            lines.append(f"[{r.key}] {m['skip']} {r.summary}")
         elif r.status == TODO:
             lines.append(f"[{r.key}] {m['todo']} {r.summary}: would {r.todo}")
         elif r.status == BLOCKED:
             lines.append(f"[{r.key}] {m['wait']} waits for an earlier step: {r.message}")
         elif r.status == FAILED:
             lines.append(f"[{r.key}] {m['fail']} {r.message}")
-    todo = [r for r in report.results if r.status != ALREADY]
+    todo = [r for r in report.results if r.status not in (ALREADY, SKIPPED)]
     if not todo:
         lines.append("Nothing left to do: every step is done.")
     else:
@@ -135,8 +141,14 @@ def check_lines(items, unicode: bool = True) -> list[str]:
             lines.append(
                 f"{m['ok']} done     {item.label}" + (f": {item.detail}" if item.detail else "")
             )
+        elif item.skipped:
+            lines.append(f"{m['skip']} skipped  {item.label}: {item.detail}")
         else:
             lines.append(f"{m['fail']} missing  {item.label}: {item.detail}")
     done = sum(1 for i in items if i.ok)
-    lines.append(f"{done} of {len(items)} challenge outcomes done.")
+    skipped = sum(1 for i in items if i.skipped)
+    lines.append(
+        f"{done} of {len(items)} challenge outcomes done"
+        + (f", {skipped} skipped." if skipped else ".")
+    )
     return [visible(line) for line in lines]

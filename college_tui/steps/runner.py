@@ -26,6 +26,7 @@ WARNING = "warning"  # applied, but something needs a look (e.g. a member could 
 TODO = "todo"  # plan: apply would do something
 FAILED = "failed"
 BLOCKED = "blocked"  # not run: an earlier step failed / is not done yet
+SKIPPED = "skipped"  # nothing asked of it (no colleague listed): not a failure, never a tick
 RUNNING = "running"  # started early, still running when its turn passed (steps/overlap.py)
 
 
@@ -42,7 +43,8 @@ class StepResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in (ALREADY, DONE)
+        """Nothing left to do for the step (skipped included: nothing was asked of it)."""
+        return self.status in (ALREADY, DONE, SKIPPED)
 
 
 @dataclass
@@ -175,9 +177,14 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         inspection: Inspection = step.inspect(ctx)
         if inspection.done:
             ctx.state.mark_done(step.key, inspection.summary)
-            emit(StepFinished(step.key, inspection.summary, already_done=True))
+            skipped = inspection.skipped
+            emit(StepFinished(step.key, inspection.summary, already_done=True, skipped=skipped))
             return StepResult(
-                step.key, step.title, ALREADY, inspection.summary, facts=dict(inspection.facts)
+                step.key,
+                step.title,
+                SKIPPED if skipped else ALREADY,
+                inspection.summary,
+                facts=dict(inspection.facts),
             )
         if only_inspect:
             return StepResult(
@@ -218,8 +225,13 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
             report.log_path = log_path
         emit(StepFailed(step.key, message))
         return StepResult(step.key, step.title, FAILED, message=message)
-    emit(StepFinished(step.key, outcome.summary, already_done=outcome.already_done))
+    emit(
+        StepFinished(
+            step.key, outcome.summary, already_done=outcome.already_done, skipped=outcome.skipped
+        )
+    )
     status = WARNING if outcome.warnings else (ALREADY if outcome.already_done else DONE)
+    status = SKIPPED if outcome.skipped else status
     return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)
 
 

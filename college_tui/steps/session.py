@@ -45,7 +45,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return bool(self.items) and all(item.ok for item in self.items)
+        return bool(self.items) and all(item.ok or item.skipped for item in self.items)
 
 
 def after_the_day(ctx: Context) -> str:
@@ -106,13 +106,18 @@ class Session:
         return items
 
     def summary(self) -> Summary:
-        """The checklist (read from the service) and the pages of what the walk made."""
+        """The checklist (read from the service) and the pages of what the walk made; the pull
+        request's page whenever one exists for the branch (made by this run or before it)."""
         from ..azdo.urls import project_web_url, team_settings_page
+        from .checklist import run_checklist
 
-        items = self.checklist()
+        items, report = run_checklist(self.ctx, self.steps)
         a, org_url = self.ctx.answers, self.ctx.target.org_url
         project = project_web_url(org_url, a.project)
-        pr_url = self.ctx.state.get("pull-request").get("pr_url")
+        found = report.result("pull-request")
+        pr_url = (found.facts.get("pr_url") if found else None) or self.ctx.state.get(
+            "pull-request"
+        ).get("pr_url")
         links = [
             ("Project", project),
             ("Team", team_settings_page(org_url, a.project)),
@@ -222,12 +227,14 @@ def warm_up() -> None:
 
 def local_problems() -> list[str]:
     """Quick checks of this machine: the programs the steps need (git, ssh)."""
+    from ..workstation.hostos.sshstack import git_ssh
+
     problems = []
-    for program, why in (
-        ("git", "to clone the repository and push a branch"),
-        ("ssh", "to talk to Azure Repos over SSH"),
+    for program, found, why in (
+        ("git", shutil.which("git"), "to clone the repository and push a branch"),
+        ("ssh", git_ssh().ssh, "to talk to Azure Repos over SSH"),  # Windows: Git's own too
     ):
-        if shutil.which(program) is None:
+        if found is None:
             problems.append(
                 f"{program} is not installed (needed {why}): install it, then "
                 "start college-tui again."

@@ -113,3 +113,11 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
         forwarded = any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
         return "browser" if forwarded else "device-code"
     return "browser" if browser_available(environ) else "device-code"
+
+
+def browser_opens(environ: dict[str, str] | None = None) -> bool:
+    """Whether a page opened for the attendee shows in a browser they can use (a display, or
+    $BROWSER); else the wizard shows and copies the link."""
+    from ..azdo.credentials import browser_available
+
+    return browser_available(environ)

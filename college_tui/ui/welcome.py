@@ -15,7 +15,6 @@ from .widgets.footer import KeysFooter
 # One line per paragraph: the screen wraps them at words to the window's width (80 or 200).
 INTRO = "\n\n".join(
     [
-        "Welcome to the AI Developer College.",
         "This wizard walks you through the course's first two challenges, one step at a time:",
         "• Challenge 0: an Azure DevOps organisation, the project College on the Agile process, "
         "College Team as its default team, and your colleagues in it.\n"
@@ -32,8 +31,12 @@ class WelcomeScreen(CollegeScreen):
         presize(self)
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="welcome"):
-            yield Static(INTRO, id="welcome-intro", markup=False)
-            yield Static("Where shall we work?", classes="panel-title", id="welcome-question")
+            # Action first: the question and its two choices, then what the wizard does.
+            yield Static(
+                "Welcome to the AI Developer College. Where shall we work?",
+                classes="panel-title",
+                id="welcome-question",
+            )
             yield Static(
                 "Tab moves between the two choices; Enter picks the one highlighted.",
                 id="welcome-hint",
@@ -54,6 +57,7 @@ class WelcomeScreen(CollegeScreen):
                     yield Label("Organisation URL (optional)", classes="field-label")
                     yield Input(placeholder="https://dev.azure.com/NAME", id="welcome-org")
                     yield Static("", id="welcome-org-error", classes="field-error", markup=False)
+            yield Static(INTRO, id="welcome-intro", markup=False)
             yield Static("Checking this machine…", id="welcome-checks", markup=False)
         yield KeysFooter()
 
@@ -98,7 +102,9 @@ class WelcomeScreen(CollegeScreen):
             self.app.open_wizard(sandbox=False, org_url=None)
             return
         url, problem = org_url_problem(typed)
-        self.query_one("#welcome-org-error", Static).update(problem or "")
+        error = self.query_one("#welcome-org-error", Static)
+        error.update(problem or "")
+        error.set_class(bool(problem), "-shown")
         if problem:
             self.query_one("#welcome-org").focus()
             return

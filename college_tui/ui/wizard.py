@@ -37,7 +37,7 @@ from .textual_private import quiet_focus
 from .widgets.activity_log import ActivityLog
 from .widgets.footer import KeysFooter
 from .widgets.status_pane import StatusPane
-from .widgets.step_list import STEP_NAMES, StepList
+from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
 
 if TYPE_CHECKING:
     from ..steps.answers import Answers
@@ -58,6 +58,8 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("f2", "toggle_details", "Log details", show=False),  # the log's border says it
+        Binding("escape", "stop_waiting", "Stop waiting", show=False),  # the status says it
+        Binding("enter", "run_shown", "Run the step shown", show=False),  # buttons, fields: theirs
     ]
     # Nothing on this screen is styled by where the focus is: 10-15 ms less per panel switch.
     focused: Reactive[Widget | None] = quiet_focus()
@@ -93,13 +95,17 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         presize(self)
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="main"):
-            yield StepList(STEP_NAMES, id="step-list")
+            yield StepList(STEP_NAMES, id="step-list", narrow=self.has_class("-narrow"))
             with Vertical(id="center"):
                 with ContentSwitcher(id="panels", initial=OPENING):
                     yield Static(self._opening_text(), id=OPENING, classes="step-panel")
                 yield StatusPane(self.app.clock, id="status")
         yield ActivityLog(id="activity")
         yield KeysFooter()
+
+    def on_resize(self, event) -> None:
+        for steps in self.query(StepList):
+            steps.set_narrow(event.size.width < 100)  # the -narrow breakpoint (app.py)
 
     def _opening_text(self) -> str:
         if self.sandbox:
@@ -165,6 +171,11 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         report = message.report
         results = _results(report) if report else []
         log_path = str(report.log_path) if report and report.log_path else None
+        if self.session is not None and self.app.target_org != self.session.ctx.target.org:
+            # The organisation became known (picked or created): By hand names it from now on.
+            self.app.target_org = self.session.ctx.target.org
+            for panel in self.panels:
+                panel.show_command(self.session.by_hand(panel.STEP))
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
 
     @on(SummaryFilled)
@@ -185,7 +196,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def _organizations_listed(self, message: OrganizationsListed) -> None:
         if self._hold(message):
             return
-        self.panel("organization").show_organizations(message.names)
+        self.panel("organization").show_organizations(message.names, listed=not message.problem)
         if message.problem:
             self.log_line(f"! Your organisations could not be listed: {message.problem}")
 
@@ -200,10 +211,11 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
 
     @on(CancelRequested)
     def _cancel_requested(self, message: CancelRequested) -> None:
-        """Escape while a sign-in waits for the person: the step ends, cancelled."""
+        """Escape while a step waits for the person (a device code, a new organisation, a key
+        added by hand): the step ends, cancelled."""
         if self.model.running and self.session is not None:
             self.session.cancel()
-            self.status.set_wait("Cancelling the sign-in…")
+            self.status.set_wait("Cancelling: the step stops waiting…")
 
     @on(RunRequested)
     def _run_requested(self, message: RunRequested) -> None:
@@ -212,6 +224,15 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def run_steps(self, keys: tuple[str, ...], changes: dict, secrets: dict) -> None:
         self.model.run_started()
         self._run_steps(keys, changes, secrets)
+
+    def action_stop_waiting(self) -> None:
+        self.post_message(CancelRequested(self.current))
+
+    def action_run_shown(self) -> None:
+        """Enter where the focus is on no field or button (the step list, the log): the step
+        shown runs, as its primary button would."""
+        if self.panels_ready and self.current != SUMMARY:
+            self.panel(self.current).request_run()
 
     def action_run_rest(self) -> None:
         self.apply(self.model.run_rest())
@@ -236,6 +257,10 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     @on(StepList.OptionSelected, "#step-list")
     def _step_picked(self, event: StepList.OptionSelected) -> None:
         self.switch_to(event.option.id or self.keys[0])
+
+    @on(StepList.RunAsked)
+    def _step_run_asked(self, event: StepList.RunAsked) -> None:
+        self.action_run_shown()  # Enter on the list: the step picked runs (its panel shown)
 
     def quit_requested(self) -> str:
         """ctrl+q: QUIT_NOW, or ASK_FIRST (no new step starts until it is answered)."""

@@ -24,8 +24,10 @@ ALREADY = "already"
 NEEDS_YOU = "needs-you"
 WARNING = "warning"
 FAILED = "failed"
-RESULT_STATES = (ALREADY, DONE, WARNING, FAILED)  # a result with another status leaves the state
-FINISHED = (DONE, ALREADY)
+SKIPPED = "skipped"  # nothing asked of it (nobody listed): finished, never a tick
+RESULT_STATES = (ALREADY, DONE, WARNING, FAILED, SKIPPED)  # others leave the state as it is
+FINISHED = (DONE, ALREADY, SKIPPED)
+TICKED = (DONE, ALREADY)
 SUMMARY = "summary"
 
 # What quitting does.
@@ -130,6 +132,7 @@ class WizardModel:
         self.asking_to_quit = False
         self.run_rest_pending = False  # ctrl+r while the target was opening
         self.summary_ready = False
+        self.found: dict[str, str] = {}  # seen made while opening, before the sign-in
         self.summary_done = (0, 0)
 
     # -- the engine's events ------------------------------------------------------------------
@@ -143,12 +146,19 @@ class WizardModel:
             if isinstance(event, ev.StepFailed):
                 return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
             if isinstance(event, ev.StepFinished) and self.opening:
-                # Found made before this session (the sandbox's organisation exists from the
-                # start): "already there", not "done" above a sign-in still to do.
+                if event.skipped:
+                    return [self._set(key, SKIPPED), Outcome(key, event.summary)]
+                if key != self.steps[0] and self.states[self.steps[0]] not in TICKED:
+                    # Seen before the sign-in (the sandbox's organisation exists from the
+                    # start): said on its panel, ticked only once the attendee signed in.
+                    self.found[key] = event.summary
+                    return [Outcome(key, f"Found: {event.summary}")]
+                # Found made before this session: "already there", not "done".
                 return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
         if isinstance(event, ev.StepStarted):
-            effects: list = [self._set(key, RUNNING), Status(begin=event.title)]
+            # An earlier ✗ (or ✓) is gone as the step runs again: its new end is said.
+            effects: list = [self._set(key, RUNNING), Status(begin=event.title), Outcome(key, "")]
             if current != key:
                 effects.append(ShowStep(key, focus=False))
             return effects
@@ -157,20 +167,37 @@ class WizardModel:
                 return [Status(operation=event.message, clear_fraction=True)]
             return [Status(operation=event.message, fraction=event.fraction)]
         if isinstance(event, ev.Waiting):
-            return [Status(wait=f"{event.how_long.capitalize()}: {event.message}")]
+            stop = " (Escape stops waiting)" if self.states[key] == NEEDS_YOU else ""
+            return [Status(wait=f"{event.how_long.capitalize()}: {event.message}{stop}")]
         if isinstance(event, ev.NeedsYou):
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.
             return [
                 self._set(key, NEEDS_YOU),
                 Handoff(key, event),
-                Status(operation="Waiting for you: see the panel.", clear_fraction=True, wait=""),
+                Status(
+                    operation="Your turn: see the panel.",
+                    clear_fraction=True,
+                    wait="Escape stops waiting.",
+                ),
             ]
         if isinstance(event, ev.Note) and event.message.startswith("Warning: "):
             return [Outcome(key, event.message)]
         if isinstance(event, ev.StepFinished):
+            if event.skipped:
+                return [self._set(key, SKIPPED), Handoff(key, None), Outcome(key, event.summary)]
             state = ALREADY if event.already_done else DONE
-            return [self._set(key, state), Handoff(key, None), Outcome(key, f"✓ {event.summary}")]
+            effects = [
+                self._set(key, state),
+                Handoff(key, None),
+                Outcome(key, f"✓ {event.summary}"),
+            ]
+            if key == self.steps[0]:  # signed in: what was found before is ticked now
+                for seen, summary in self.found.items():
+                    if self.states[seen] == TODO:
+                        effects += [self._set(seen, ALREADY), Outcome(seen, f"✓ {summary}")]
+                self.found.clear()
+            return effects
         if isinstance(event, ev.StepFailed):
             return [
                 self._set(key, FAILED),
@@ -193,11 +220,13 @@ class WizardModel:
         for result in results:
             if result.status == FAILED:
                 effects.append(self._set(result.step, FAILED))
-        left = [r.step for r in results if not r.ok]
-        done = len(self.steps) - len(left)
-        effects.append(
-            Status(end=f"Ready: {done} of {len(self.steps)} steps done. Enter runs the step shown.")
+        left = [key for key in self.steps if self.states[key] not in FINISHED]
+        done = sum(1 for key in self.steps if self.states[key] in TICKED)
+        skipped = sum(1 for key in self.steps if self.states[key] == SKIPPED)
+        said = f"{done} of {len(self.steps)} steps done" + (
+            f", {skipped} skipped" if skipped else ""
         )
+        effects.append(Status(end=f"Ready: {said}. Enter runs the step shown."))
         effects.append(ShowStep(left[0] if left else SUMMARY))
         if self.run_rest_pending:
             self.run_rest_pending = False

@@ -122,3 +122,55 @@ def test_five_free_basic_seats_then_stakeholders_have_no_repos(start_sandbox, co
     assert requests.get(
         f"{server.info.org_url}/_apis/git/repositories", headers=basic(server.info.pat)
     ).ok
+
+
+def test_a_stakeholder_is_refused_git_over_ssh(start_sandbox, connect, tmp_path):
+    """Noor, invited as Stakeholder, registers her key and is refused the repository over SSH."""
+    import os
+    import subprocess
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from college_tui.azdo.client import AzureDevOps
+    from tests.azdo.conftest import Recorder, fast_policy
+
+    server = start_sandbox(device_code_interval=1, ssh=True, faults="licences=counted")
+    owner = connect(server)
+    project = create_project(owner)
+    assert owner.invite(NEWCOMER[1], "stakeholder", project.id).ok
+    noor = device_credential(server, DevicePerson(NEWCOMER[1]))
+    as_noor = AzureDevOps(
+        server.info.org_url, server.info.profile_url, noor, Recorder(), "test", fast_policy()
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=PUBLIC_KEY_BITS)
+    path = tmp_path / "noor_rsa"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+    )
+    path.chmod(0o600)
+    line = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    as_noor.add_ssh_key("noor", line, as_noor.connection_data().instance_id, until)
+    ssh = (
+        f"ssh -i {path} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no "
+        f"-o UserKnownHostsFile=/dev/null -p {server.info.ssh_port}"
+    )
+    refused = subprocess.run(
+        ["git", "ls-remote", "git@127.0.0.1:v3/college-sandbox/College/College"],
+        env={**os.environ, "GIT_SSH_COMMAND": ssh},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert refused.returncode != 0
+    assert "Stakeholder access does not include Azure Repos" in refused.stderr, refused.stderr

@@ -37,3 +37,16 @@ def test_macos_git_without_the_command_line_tools_says_xcode_select(tmp_path, mo
     check = doctor_local.check_git()
     assert check.status == PROBLEM
     assert "xcode-select --install" in check.advice and "Reinstall" not in check.advice
+
+
+def test_windows_with_only_gits_own_ssh_is_not_told_ssh_is_missing(tmp_path, monkeypatch):
+    from college_tui.steps.answers import Answers
+    from college_tui.steps.preflight import missing_programs
+    from college_tui.steps.session import local_problems
+
+    gfw = GitForWindows(tmp_path)  # no ssh on PATH: only Git's usr/bin/ssh.exe
+    monkeypatch.setattr(Host, "current", classmethod(lambda cls: gfw.host()))
+    monkeypatch.setenv("PATH", gfw.path)
+
+    assert not any(p.startswith("ssh ") for p in local_problems())
+    assert not any("ssh (OpenSSH)" in p for p in missing_programs(Answers(clone_protocol="ssh")))

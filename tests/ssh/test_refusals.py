@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import paramiko
@@ -231,3 +232,18 @@ def test_the_repositorys_own_path_is_served_and_anything_around_the_command_is_n
         assert b"remote: Shell access is not supported." in refused.stderr, command
         assert refused.stdout == b""
     assert not marker.exists()
+
+
+def test_a_key_of_someone_no_longer_in_the_organization_is_refused(course_sandbox):
+    # A colleague registered a key, then was removed from the organisation (teardown removes
+    # the instructor's membership): the key stops opening its repositories, as on the service.
+    server, course, ada, registered = course_sandbox
+    assert ada.git("ls-remote", course.ssh_url).returncode == 0
+    store = server.sandbox.store
+    doc = store.get("sshkey", registered["authorizationId"])
+    store.put(
+        "sshkey", doc["authorizationId"], {**doc, "userId": str(uuid.uuid4())}, org=doc["org"]
+    )
+    after = ada.git("ls-remote", course.ssh_url)
+    assert after.returncode != 0
+    assert "remote: Public key authentication failed." in after.stderr

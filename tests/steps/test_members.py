@@ -129,13 +129,13 @@ def test_a_csv_of_colleagues_is_read_too(with_project, make_ctx, tmp_path):
     assert licences(with_project)["margaret@example.com"] == "express"
 
 
-def test_no_colleagues_means_nothing_to_do(with_project, make_ctx):
+def test_no_colleagues_is_skipped_never_a_tick_and_says_how_to_add_them(with_project, make_ctx):
     ctx = make_ctx(with_project)
     report = run(ctx, [SignInStep, MembersStep()])
-    assert report.result("members").status == "already"
-    assert ctx.emit.finished("members").summary == (
-        "No colleagues listed in the answers: nothing to add"
-    )
+    assert report.result("members").status == "skipped" and report.ok
+    finished = ctx.emit.finished("members")
+    assert finished.skipped and finished.summary.startswith("Skipped: nobody listed")
+    assert "e-mail addresses on this step" in finished.summary and "members = [" in finished.summary
 
 
 def test_a_long_list_runs_several_at_once_bounded_and_events_leave_from_the_caller(

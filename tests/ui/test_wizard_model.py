@@ -35,13 +35,36 @@ def of(kind, effects):
 def test_the_states_are_the_engines_result_statuses():
     from college_tui.steps import runner
 
-    assert (m.ALREADY, m.DONE, m.WARNING, m.FAILED, m.TODO) == (
+    assert (m.ALREADY, m.DONE, m.WARNING, m.FAILED, m.TODO, m.SKIPPED) == (
         runner.ALREADY,
         runner.DONE,
         runner.WARNING,
         runner.FAILED,
         runner.TODO,
+        runner.SKIPPED,
     )
+
+
+def test_ticks_are_facts_nothing_is_ticked_before_the_sign_in_and_nobody_listed_is_skipped():
+    model = m.WizardModel(KEYS, sandbox=True)
+    found = model.event(StepFinished("organization", "Organisation x", True), True, "sign-in")
+    assert model.states["organization"] == m.TODO  # seen, but no ✓ before the sign-in
+    assert found == [m.Outcome("organization", "Found: Organisation x")]
+    model.event(StepFinished("members", "Skipped: nobody listed", True, True), True, "sign-in")
+    assert model.states["members"] == m.SKIPPED
+    results = [m.Result(k, "todo") for k in KEYS]
+    effects = model.opened(results, [])
+    assert of(m.Status, effects) == [
+        m.Status(end="Ready: 0 of 9 steps done, 1 skipped. Enter runs the step shown.")
+    ]
+    assert "members" not in model.steps_left()
+    model.run_started()
+    signed = model.event(StepFinished("sign-in", "Signed in"), False, "sign-in")
+    assert m.SetState("organization", m.ALREADY) in signed  # ticked once signed in
+    assert model.next_open_step("sign-in") == "project"
+    ran = model.event(StepFinished("members", "Skipped: nobody listed", True, True), False, "x")
+    assert m.SetState("members", m.SKIPPED) in ran
+    assert m.Outcome("members", "Skipped: nobody listed") in ran  # no ✓ before it
 
 
 def test_opening_shows_the_first_open_step_and_counts_what_is_done():
@@ -97,7 +120,7 @@ def test_a_failed_step_is_shown_and_retry_runs_it_alone():
 
 
 def test_after_a_run_the_next_open_step_is_shown_not_a_done_one():
-    model = opened(done=("team",))
+    model = opened(done=("sign-in", "team"))
     model.run_started()
     effects = model.run_ended([m.Result("project", m.DONE, "Project")], [], None, "project")
     assert of(m.ShowStep, effects) == [m.ShowStep("members")]  # team was already there
@@ -151,10 +174,11 @@ def test_a_hand_off_replaces_the_last_operation_and_the_wait_says_how_long():
     model.event(StepProgress("ssh-key", "Uploading the public key", 0.5), False, "ssh-key")
     asked = model.event(NeedsYou("ssh-key", "Paste the key", "https://x"), False, "ssh-key")
     status = of(m.Status, asked)[0]
-    assert status.operation == "Waiting for you: see the panel." and status.clear_fraction
+    assert status.operation == "Your turn: see the panel." and status.clear_fraction
+    assert status.wait == "Escape stops waiting."
     assert model.states["ssh-key"] == m.NEEDS_YOU
     waiting = model.event(Waiting("ssh-key", "Waiting for your key", 900), False, "ssh-key")
-    assert waiting == [m.Status(wait="Waiting 900 s: Waiting for your key")]
+    assert waiting == [m.Status(wait="Waiting 900 s: Waiting for your key (Escape stops waiting)")]
 
 
 def test_inspect_only_events_change_states_only_while_opening():

@@ -126,6 +126,18 @@ def _owner(sandbox: Sandbox, org: str) -> dict[str, Any]:
     }
 
 
+def entitlement_of(sandbox: Sandbox, org: str, user_id: str | None) -> dict[str, Any] | None:
+    """The organisation's entitlement of a signed-in account (a token's or an SSH key's user):
+    by id, else by its address (an invited account's entitlement was made from the address)."""
+    if not user_id:
+        return None
+    member = find_member(sandbox, org, user_id=user_id)
+    user = sandbox.store.get("user", user_id) if member is None else None
+    if user is not None and user.get("email"):
+        member = find_member(sandbox, org, principal=user["email"])
+    return member
+
+
 def org_members(sandbox: Sandbox, org: str) -> list[dict[str, Any]]:
     """Everyone entitled in the organisation, the owner first."""
     return [_owner(sandbox, org), *sandbox.store.find("entitlement", org=org)]

@@ -44,12 +44,13 @@ class Field:
 
 
 class PanelHeader(Widget):
-    """The title, what the step teaches, where it lives in the portal, the command by hand and
-    the intro, as one widget: as five, each cost a layout and a first paint whenever the panel
-    was shown, in the longest freeze of the screen."""
+    """The intro, what the step teaches, where it lives in the portal and the command by hand,
+    as one widget below the step's controls (action first: at 80x24 the controls are in the
+    panel's first rows; the title is the panel's border title). As four widgets, each cost a
+    layout and a first paint whenever the panel was shown."""
 
     DEFAULT_CSS = """
-    PanelHeader { height: auto; margin-bottom: 1; }
+    PanelHeader { height: auto; margin-top: 1; }
     PanelHeader > .panel-header--where { color: $text-muted; }
     PanelHeader > .panel-header--command { color: $text-muted; text-style: italic; }
     """
@@ -67,11 +68,11 @@ class PanelHeader(Widget):
         if command:
             sep = "\n" if "\n" in command else " "  # a sequence starts on its own line
             where.append((f"By hand:{sep}{command}", "panel-header--command"))
-        parts: list = [(title, "bold"), "\n\n", teaches]
+        # Below the controls (action first): what to type is said first, then what it teaches.
+        parts: list = [intro, "\n\n"] if intro else []
+        parts += [("What you learn: ", "bold"), teaches]
         for index, (text, component) in enumerate(where):
             parts += ["\n\n" if index == 0 else "\n", (text, self.get_visual_style(component))]
-        if intro:
-            parts += ["\n\n", intro]
         return Content.assemble(*parts)
 
 
@@ -151,10 +152,23 @@ class StepPanel(VerticalScroll):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.border_title = TITLES[self.STEP]
+        yield from self.compose_controls()
+        yield Button(
+            self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run", compact=True
+        )
+        yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
+        yield from self.compose_results()
         yield PanelHeader(
             TITLES[self.STEP], TEACHES[self.STEP], self.PORTAL, self.COMMAND, self.intro()
         )
-        yield Static("", classes="outcome", id=f"{self.STEP}-outcome", markup=False)
+
+    def compose_results(self) -> ComposeResult:
+        """What the step made, under its outcome (e.g. the public key)."""
+        yield from ()
+
+    def compose_controls(self) -> ComposeResult:
+        """The step's inputs, first in the panel (the primary button follows them)."""
         for field in self.fields():
             yield Label(field.label, classes="field-label")
             yield Input(
@@ -169,9 +183,6 @@ class StepPanel(VerticalScroll):
                 "", id=f"{self.field_id(field.name)}-error", classes="field-error", markup=False
             )
         yield from self.compose_extra()
-        yield Button(
-            self.ACTION, variant="primary", classes="primary", id=f"{self.STEP}-run", compact=True
-        )
 
     def field_id(self, name: str) -> str:
         return f"{self.STEP}-{name.replace('_', '-')}"
@@ -268,10 +279,10 @@ class StepPanel(VerticalScroll):
         if any(box.texts == texts for box in self.query(HandoffBox)):
             return  # asked again while the step waits: the same box stays (and its focus)
         self.hide_handoff()
-        # First in the panel, titled with the step: what needs you is in view as it opens.
+        # First in the panel: what needs you is in view as it opens.
         box = HandoffBox(*texts)
         box.border_title = "Your turn"
-        self.mount(box, before=self.query_one(PanelHeader))
+        self.mount(box, before=0)
         self.scroll_home(animate=False)
 
     def hide_handoff(self) -> None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
-from ..messages import CancelRequested
 from .base import Field, StepPanel, select_value
 
 AUTH_LABELS = {
@@ -73,7 +71,6 @@ class SignInPanel(StepPanel):
         "az login; az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798"
     )
     ACTION = "Sign in"
-    BINDINGS = [Binding("escape", "cancel_sign_in", "Cancel sign-in", show=False)]
 
     def intro(self) -> str:
         if self.sandbox:
@@ -112,7 +109,7 @@ class SignInPanel(StepPanel):
             return suggested_auth()  # from nothing: no organisation to make a PAT in yet
         return self.answers.auth
 
-    def compose_extra(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         yield Label("How to sign in", classes="field-label")
         yield Select(
             self._modes(),
@@ -121,6 +118,9 @@ class SignInPanel(StepPanel):
             id="sign-in-auth",
             compact=True,
         )
+        yield from super().compose_controls()  # the token's field, then compose_extra
+
+    def compose_extra(self) -> ComposeResult:
         if self.sandbox:
             return
         yield Checkbox(
@@ -163,7 +163,8 @@ class SignInPanel(StepPanel):
         """The token's field when one is typed; else the Sign in button (Enter signs in with
         the way shown: the Enter-only walk), the panel left at its top (its title in view)."""
         if self.auth() == "pat" and not self.sandbox:
-            super().focus_first()
+            self.scroll_home(animate=False, immediate=True)
+            self.query_one("#sign-in-pat").focus(scroll_visible=False)
         else:
             self.query_one(".primary", Button).focus(scroll_visible=False)
 
@@ -219,14 +220,11 @@ class SignInPanel(StepPanel):
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
         self.app.share(event.detail, "The code", open_url=event.url if opened else None)
         box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
-        # Above the teaching text, scrolled to: on 80x24 the code must be seen at once.
-        self.mount(box, before=self.query_one(".panel-header"))
+        # First in the panel, scrolled to: on 80x24 the code must be seen at once.
+        self.mount(box, before=0)
         self.call_after_refresh(self.scroll_home, animate=False)
 
     def hide_handoff(self) -> None:
         super().hide_handoff()
         for box in self.query(DeviceCodeBox):
             box.remove()
-
-    def action_cancel_sign_in(self) -> None:
-        self.post_message(CancelRequested(self.STEP))

@@ -38,6 +38,8 @@ class SshKeyPanel(StepPanel):
             id="ssh-key-bits",
             compact=True,
         )
+
+    def compose_results(self) -> ComposeResult:
         yield Static("", id="ssh-key-public", classes="public-key", markup=False)
 
     def extra_problem(self, name: str) -> str | None:
@@ -61,4 +63,6 @@ class SshKeyPanel(StepPanel):
             if fingerprint
             else f"Public key:\n{public_line}"
         )
-        self.query_one("#ssh-key-public", Static).update(self.app.scrub(text))
+        public = self.query_one("#ssh-key-public", Static)
+        public.update(self.app.scrub(text))
+        public.set_class(True, "-shown")

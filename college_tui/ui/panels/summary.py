@@ -21,6 +21,12 @@ NEXT_STEPS = (
 )
 
 
+def _mark(item) -> str:
+    if item.ok:
+        return "✓ done   "
+    return "– skipped" if item.skipped else "✗ missing"
+
+
 class SummaryPanel(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="summary-panel", classes="step-panel")
@@ -43,13 +49,16 @@ class SummaryPanel(VerticalScroll):
     def fill(self, summary: Summary) -> None:
         self.summary = summary
         marks = [
-            f"{'✓ done   ' if item.ok else '✗ missing'} {item.label}"
+            f"{_mark(item)} {item.label}"
             + (f": {item.detail}" if item.detail and not item.ok else "")
             for item in summary.items
         ]
         done = sum(1 for item in summary.items if item.ok)
+        skipped = sum(1 for item in summary.items if item.skipped)
         marks.append(
-            f"{done} of {len(summary.items)} challenge outcomes done (checked on the service)."
+            f"{done} of {len(summary.items)} challenge outcomes done"
+            + (f", {skipped} skipped" if skipped else "")
+            + " (checked on the service)."
         )
         self.query_one("#summary-checklist", Static).update(self.app.scrub("\n".join(marks)))
         links = self.query_one("#summary-links")

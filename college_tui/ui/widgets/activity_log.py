@@ -31,6 +31,7 @@ class ActivityLog(QuietLog):
     def toggle_details(self) -> None:
         """Plain words <-> every line (HTTP calls included); the whole log is written again."""
         self.details = not self.details
+        self.set_class(self.details, "-expanded")  # 80x24: two lines, more with the details
         self._say_mode()
         self.clear()
         for plain, detailed in self.entries:

@@ -3,7 +3,9 @@ tokens), and as a word for the highlighted one in the list's bottom border (neve
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -13,7 +15,17 @@ from ..textual_private import (
     replace_prompt_quietly,
     set_border_subtitle_quietly,
 )
-from ..wizard_model import ALREADY, DONE, FAILED, NEEDS_YOU, RUNNING, SUMMARY, TODO, WARNING
+from ..wizard_model import (
+    ALREADY,
+    DONE,
+    FAILED,
+    NEEDS_YOU,
+    RUNNING,
+    SKIPPED,
+    SUMMARY,
+    TODO,
+    WARNING,
+)
 
 MARKS = {
     TODO: ("○", "to do"),
@@ -23,6 +35,7 @@ MARKS = {
     NEEDS_YOU: ("?", "needs you"),
     WARNING: ("!", "warning"),
     FAILED: ("✗", "failed"),
+    SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
 COLOURS = {
@@ -33,6 +46,7 @@ COLOURS = {
     NEEDS_YOU: "$text-warning",
     WARNING: "$text-warning",
     FAILED: "$text-error",
+    SKIPPED: "$text-muted",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
@@ -50,29 +64,51 @@ STEP_NAMES = [
 
 
 class StepList(OptionList):
-    """One option per step plus the summary; selecting one shows its panel.
+    """One option per step plus the summary; selecting one shows its panel, and Enter runs it
+    (as Enter does wherever the focus is on no field or button).
 
     Only the options that change are repainted. OptionList repaints every line of itself when
     the highlight moves or a prompt is replaced: 7-15 ms here, added to each panel switch."""
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
+    BINDINGS = [Binding("enter", "run_highlighted", "Run", show=False)]
 
-    def __init__(self, steps: list[tuple[str, str]], **kwargs) -> None:
+    class RunAsked(Message):
+        """Enter on the list: show the highlighted step and run it."""
+
+    def action_run_highlighted(self) -> None:
+        self.action_select()  # OptionSelected first: the screen shows the step
+        self.post_message(self.RunAsked())
+
+    def __init__(self, steps: list[tuple[str, str]], *, narrow: bool = False, **kwargs) -> None:
         self.steps = steps  # (key, short title)
         self.states = {key: TODO for key, _ in steps}
+        self.narrow = narrow  # 80 columns: glyphs and numbers only (the panel's title names it)
         super().__init__(*self.step_options(), **kwargs)
 
     def _prompt(self, index: int, key: str, title: str) -> Content:
         state = self.states[key]
-        return Content.assemble((MARKS[state][0], COLOURS[state]), f" {index}. {title}")
+        name = f" {index}" if self.narrow else f" {index}. {title}"
+        return Content.assemble((MARKS[state][0], COLOURS[state]), name)
 
     def step_options(self) -> list[Option]:
         options = [
             Option(self._prompt(i, key, title), id=key)
             for i, (key, title) in enumerate(self.steps, 1)
         ]
-        options.append(Option(Content.assemble(("★", "$text-accent"), " Summary"), id=SUMMARY))
+        summary = " Σ" if self.narrow else " Summary"
+        options.append(Option(Content.assemble(("★", "$text-accent"), summary), id=SUMMARY))
         return options
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Glyphs and numbers only (narrow), or with the steps' names; the highlight stays."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(self.step_options())
+        self.highlighted = highlighted
 
     def set_state(self, key: str, state: str) -> None:
         if key not in self.states or self.states[key] == state:
@@ -90,7 +126,7 @@ class StepList(OptionList):
             set_border_subtitle_quietly(self, "")
             return
         key, _title = self.steps[index]
-        set_border_subtitle_quietly(self, MARKS[self.states[key]][1])
+        set_border_subtitle_quietly(self, "" if self.narrow else MARKS[self.states[key]][1])
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         super().watch_highlighted(new)
