@@ -26,7 +26,7 @@ from . import (
     rules,
 )
 from .auth import caller, unauthorized
-from .errors import ServiceError, error_body, storage_failed_body
+from .errors import ServiceError, disk_full, error_body, storage_failed_body
 from .faults import FaultInjector, Faults
 from .guard import LoopbackGuard
 from .membership import is_member, refusal, user_of
@@ -289,7 +289,7 @@ async def _rest_call(
             log.error("%s", err)
             reply = Reply(500, storage_failed_body(str(err)))
         except Exception as err:  # a bug in the emulator: answer like the service, log it
-            full = _disk_full(sandbox.data_dir) or sandbox.store.damage()
+            full = disk_full(sandbox.data_dir) or sandbox.store.damage()
             if full:  # not a bug: say so in one line, no traceback, and tell the client
                 log.error("%s", full)
                 reply = Reply(500, storage_failed_body(full))
@@ -330,19 +330,3 @@ def _page(request: Request, path: str):
     if not wants_page(request.method, request.headers, request.query_params):
         return None
     return match_page(path)
-
-
-def _disk_full(folder) -> str | None:
-    """The sentence for a sandbox whose data folder's disk is (nearly) full, else None."""
-    import shutil
-
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return None
-    if free >= 1024 * 1024:
-        return None
-    return (
-        f"The sandbox cannot write its data in {folder}: the disk is full. Free some disk "
-        "space and run again."
-    )

@@ -76,3 +76,19 @@ STORAGE_FAILED = "SandboxStorageException"
 def storage_failed_body(sentence: str) -> dict[str, Any]:
     """The 500 body for the sandbox's storage failing: `sentence` says what and what to do."""
     return error_body(STORAGE_FAILED, sentence)
+
+
+def disk_full(folder) -> str | None:
+    """The sentence for a sandbox whose data folder's disk is (nearly) full, else None."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free >= 1024 * 1024:
+        return None
+    return (
+        f"The sandbox cannot write its data in {folder}: the disk is full. Free some disk "
+        "space and run again."
+    )

@@ -215,6 +215,11 @@ class ImportStep(Step):
                 "finished. The repository is still empty: run the step again to import it."
             )
         said = (request.error or "no reason was given").strip().replace("\n", " ")
+        if "the disk is full" in said:  # the sandbox's own sentence: its disk, not the URL
+            return (
+                f"Azure DevOps could not import {source} into {repo.name}: {said} The "
+                "repository stays empty, so the import can simply be retried."
+            )
         return (
             f"Azure DevOps could not import {source} into {repo.name}: {said} Check that the "
             "URL is right and the repository is public (source_url in the answers), then run "

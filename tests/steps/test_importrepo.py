@@ -209,3 +209,31 @@ def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(
     assert "import_id" not in ctx.state.get("import")
     repo = sdk.get_git_client().get_repository("aidevcollege", "College")
     assert repo.default_branch is None  # still empty: a rerun may import again
+
+
+def test_a_full_disk_under_the_sandbox_during_the_import_is_named_with_its_place(
+    with_project, make_ctx, monkeypatch
+):
+    """Issue 26: storing the imported objects hit a full disk and the step said "Check that the
+    URL is right and the repository is public". The sandbox's disk and folder are named now."""
+    import errno
+    import shutil
+    from collections import namedtuple
+
+    from college_tui.sandbox import repos
+
+    def no_space(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(repos, "import_course", no_space)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(10**9, 10**9, 0))
+    ctx = make_ctx(with_project)
+
+    report = run(ctx, [SignInStep, ImportStep(**FAST)])
+
+    assert not report.ok
+    message = ctx.emit.failed("import").message
+    assert f"cannot write its data in {with_project.data_dir}: the disk is full" in message
+    assert "Free some disk space" in message
+    assert "repository is public" not in message and "URL is right" not in message

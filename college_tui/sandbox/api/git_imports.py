@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import repos
-from ..errors import ServiceError
+from ..errors import ServiceError, disk_full
 from ..routing import Call, Reply, collection
 from ..service import Sandbox, job_runner
 from .git import _pr_lock, _repo_for, _routes, log, repo_json, repo_url
@@ -193,8 +193,9 @@ def _advance_import(sandbox: Sandbox, job: dict[str, Any], elapsed: float) -> bo
             request.update(status="completed", currentStep=len(IMPORT_STEPS))
         except (OSError, subprocess.CalledProcessError) as err:
             # Runs inside every request's advance(): end the job rather than fail them all.
-            log.warning("import %s failed: %s", request["key"], err)
-            request.update(status="failed", errorMessage=f"{IMPORT_FAILED_STORING} {err}")
+            full = disk_full(sandbox.data_dir)  # said as such, not as an unreachable source
+            log.warning("import %s failed: %s", request["key"], full or err)
+            request.update(status="failed", errorMessage=full or f"{IMPORT_FAILED_STORING} {err}")
     elif elapsed >= total * 0.2:
         step = 1 + int((elapsed / total - 0.2) / 0.8 * (len(IMPORT_STEPS) - 1))
         request.update(status="inProgress", currentStep=min(step if reachable else 1, 5))
