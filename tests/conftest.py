@@ -43,16 +43,15 @@ from tests.contract.observer import SESSION, ContractObserver  # noqa: E402
 register_sandbox_observer(ContractObserver)
 
 
-# Tests whose assertions bound a time (an apology within LIMIT s, a stop within 3 s, a timed-out
-# call well before the answer) or that drive a whole wizard in tmux. Under
-# pytest-xdist they share one group, so they run one after another in one worker and never beside
-# each other; the bounds keep their meaning.
+# Tests whose assertions bound a time by an order of magnitude (an apology within LIMIT s where a
+# bug waited 30 s, a stop within 3 s where a bug waited 5) or that drive a whole wizard in tmux.
+# Under pytest-xdist they share one group, so they run one after another in one worker and never
+# beside each other; the bounds keep their meaning. (Bounds far from the load need no group: a
+# timed-out call cut at 0.1 s checked against a 1.5 s answer, a cancel against a 30 s wait.)
 TIMING = (
     "tests/ui/test_failures.py::",
     "tests/ui/test_terminal.py::",
     "tests/ssh/test_server_lifecycle.py::test_stop_closes_the_port_and_ends_every_connection",
-    "tests/azdo/test_faults.py::test_a_request_that_takes_too_long_times_out_and_is_explained",
-    "tests/steps/test_engine_runner.py::test_waits_are_bounded_and_end_at_once_when_the_run_is",
 )
 
 

@@ -131,7 +131,7 @@ def _ssh_url(target: Target, answers: Answers) -> str:
 def _clone(target: Target, answers: Answers, sh: Shell) -> str:
     where = f"{_ssh_url(target, answers)} {_path(answers.clone_dir, target, sh)}"
     if target.sandbox:  # ssh reads the sandbox home's config, as the wizard's own clone does
-        ssh = f"ssh -F {target.ssh_dir / 'config'}"
+        ssh = f"ssh -F {sh.git_path(target.ssh_dir / 'config')}"
         return f"git clone -c core.sshCommand={sh.q(ssh)} {where}"
     return f"git clone {where}"
 
@@ -170,4 +170,8 @@ def by_hand(key: str, target: Target, answers: Answers, shell: Shell | None = No
     """The "By hand" text of step `key` for this target and answers ("" for an unknown step),
     for `shell` (default: the attendee's: PowerShell on Windows, bash elsewhere)."""
     sequence = _SEQUENCES.get(key)
+    if target.org_pending:  # no organisation yet: NAME stands for it, never a placeholder URL
+        from dataclasses import replace
+
+        target = replace(target, org_url=target.org_url.rsplit("/", 1)[0] + "/NAME")
     return sequence(target, answers, shell or Shell.attendees()) if sequence else ""

@@ -7,6 +7,7 @@ its `>` writes UTF-16.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ class Shell:
         if _PLAIN.fullmatch(text) and not text.startswith("@"):
             return text
         return "'" + text.replace("'", "''") + "'"
+
+    def git_path(self, path: os.PathLike | str) -> str:
+        """A path inside a command git runs through its own sh (`core.sshCommand`): Windows'
+        backslashes would be eaten there, so forward slashes in PowerShell's text."""
+        text = os.fspath(path)
+        return text.replace("\\", "/") if self.powershell else text
 
     def home(self, relative: str) -> str:
         """A path under the home folder (`relative` with forward slashes)."""

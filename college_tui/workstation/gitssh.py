@@ -35,7 +35,7 @@ def ssh_command_for(
     """
     parts = [program or ssh_program()]
     if config_file is not None:
-        parts += ["-F", os.fspath(config_file)]
+        parts += ["-F", _command_path(config_file)]
     if identity_agent is None:
         agent = "none"
     elif os.fspath(identity_agent) == "SSH_AUTH_SOCK":
@@ -80,8 +80,14 @@ def attendee_command(config_file: os.PathLike | str | None = None) -> str:
     the config file it read when that is not ssh's default one."""
     parts = [ssh_program()]
     if config_file is not None:
-        parts += ["-F", os.fspath(config_file)]
+        parts += ["-F", _command_path(config_file)]
     return " ".join(shlex.quote(part) for part in parts)
+
+
+def _command_path(path: os.PathLike | str) -> str:
+    from .hostos import here
+
+    return here().command_path(os.fspath(path))  # Windows: forward slashes for git's sh
 
 
 def _ssh_option_path(path: os.PathLike | str) -> str:

@@ -91,6 +91,12 @@ def openssh_login(ssh_command: str, host_alias: str, user: str = "git") -> str:
             "key is not the pinned one: do not continue on this network; run the wizard's "
             "“SSH key” step again, or ask your trainer."
         )
+    if "UNPROTECTED PRIVATE KEY FILE" in said or "bad permissions" in said:
+        raise SshAuthError(
+            f"ssh (as git runs it) would not use your private key for {host_alias} because other "
+            "users may read it: run the wizard's “SSH key” step again (it makes the key "
+            "private), or restrict the file to yourself."
+        )
     if any(word in said for word in _AUTH_WORDS):
         raise SshAuthError(
             f"The server refused your SSH key when ssh (as git runs it) logged in to "

@@ -101,3 +101,16 @@ def test_a_missing_agent_service_and_other_systems(tmp_path):
     )
     assert windows_agent_service(Host("win32", {"PATH": str(tmp_path)})) == "absent"
     assert windows_agent_service(Host("linux", {"PATH": str(tmp_path)})) is None
+
+
+def test_a_key_others_may_read_is_named_as_such_not_as_unregistered(tmp_path):
+    from college_tui.workstation.errors import SshAuthError
+    from college_tui.workstation.gitrun import git_error
+    from college_tui.workstation.sshlogin import openssh_login
+
+    said = "@@@ WARNING: UNPROTECTED PRIVATE KEY FILE! @@@\\nPermission denied (publickey)."
+    ssh = program(tmp_path, "ssh.exe", f'printf "{said}\\\\n" >&2; exit 255')
+    with pytest.raises(SshAuthError, match="other users may read it"):
+        openssh_login(str(ssh), "ssh.dev.azure.com")
+    hint = str(git_error("Cloning", 128, tuple(said.split("\\n"))))
+    assert "other users may read it" in hint and "is it registered" not in hint

@@ -91,3 +91,8 @@ def test_the_pull_request_sequence_runs_in_powershell(tmp_path):
     assert (clone / "attendees" / "ada.md").read_text(encoding="utf-8-sig").strip() == "# ada"
     log = subprocess.run([*git, "log", "--format=%s", "-1"], capture_output=True, text=True)
     assert log.stdout.strip() == "Add ada to the attendees"
+
+
+def test_paths_inside_git_s_own_shell_keep_their_separators_on_windows():
+    assert POWERSHELL.git_path(r"C:\Users\ada\.ssh\config") == "C:/Users/ada/.ssh/config"
+    assert Shell("bash").git_path("/home/ada/.ssh/config") == "/home/ada/.ssh/config"
