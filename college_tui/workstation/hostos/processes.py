@@ -77,6 +77,12 @@ def own_group(host: Host | None = None) -> dict[str, Any]:
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
 
 
+def git_cleans_up(host: Host | None = None) -> bool:
+    """Whether a git stopped by :func:`stop_tree` removes its half-made clone itself (POSIX:
+    SIGTERM lets it; Windows' taskkill /F does not)."""
+    return here(host).posix
+
+
 def stop_tree(
     proc: subprocess.Popen[bytes] | subprocess.Popen[str], host: Host | None = None
 ) -> None:
