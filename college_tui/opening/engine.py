@@ -121,7 +121,7 @@ def engine(
     for note in answers.duplicate_notes():
         asker.say(f"Note: {note}")
     data = sandbox_dirs(options)[0] if options.use_sandbox else None
-    problems = [
+    problems: list[str | None] = [
         state_dir_problem() if lock else None,  # plan and check write no state
         data_problem(data) if data else None,
     ]
@@ -145,10 +145,10 @@ def engine(
         if preflight:
             from ..steps.preflight import preflight as check_machine
 
-            problems = check_machine(answers, key_passphrase)
-            if problems:
+            machine_problems = check_machine(answers, key_passphrase)
+            if machine_problems:
                 asker.say("Fix these first; nothing was changed:", err=True)
-                for problem in problems:
+                for problem in machine_problems:
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
