@@ -170,4 +170,8 @@ def by_hand(key: str, target: Target, answers: Answers, shell: Shell | None = No
     """The "By hand" text of step `key` for this target and answers ("" for an unknown step),
     for `shell` (default: the attendee's: PowerShell on Windows, bash elsewhere)."""
     sequence = _SEQUENCES.get(key)
+    if target.org_pending:  # no organisation yet: NAME stands for it, never a placeholder URL
+        from dataclasses import replace
+
+        target = replace(target, org_url=target.org_url.rsplit("/", 1)[0] + "/NAME")
     return sequence(target, answers, shell or Shell.attendees()) if sequence else ""

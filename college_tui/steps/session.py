@@ -106,13 +106,18 @@ class Session:
         return items
 
     def summary(self) -> Summary:
-        """The checklist (read from the service) and the pages of what the walk made."""
+        """The checklist (read from the service) and the pages of what the walk made; the pull
+        request's page whenever one exists for the branch (made by this run or before it)."""
         from ..azdo.urls import project_web_url, team_settings_page
+        from .checklist import run_checklist
 
-        items = self.checklist()
+        items, report = run_checklist(self.ctx, self.steps)
         a, org_url = self.ctx.answers, self.ctx.target.org_url
         project = project_web_url(org_url, a.project)
-        pr_url = self.ctx.state.get("pull-request").get("pr_url")
+        found = report.result("pull-request")
+        pr_url = (found.facts.get("pr_url") if found else None) or self.ctx.state.get(
+            "pull-request"
+        ).get("pr_url")
         links = [
             ("Project", project),
             ("Team", team_settings_page(org_url, a.project)),

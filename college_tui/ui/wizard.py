@@ -171,6 +171,11 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         report = message.report
         results = _results(report) if report else []
         log_path = str(report.log_path) if report and report.log_path else None
+        if self.session is not None and self.app.target_org != self.session.ctx.target.org:
+            # The organisation became known (picked or created): By hand names it from now on.
+            self.app.target_org = self.session.ctx.target.org
+            for panel in self.panels:
+                panel.show_command(self.session.by_hand(panel.STEP))
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
 
     @on(SummaryFilled)

@@ -59,3 +59,19 @@ def test_signing_in_by_hand_shows_the_entra_token_and_the_pat_ways(tmp_path):
         lines[2]
         == f"or with a PAT: az devops login --organization {ORG}   (paste a PAT when asked)"
     )
+
+
+def test_with_no_organisation_yet_by_hand_says_name_never_a_placeholder(tmp_path):
+    from college_tui.target import PENDING_ORG
+
+    target = Target(
+        org_url=f"https://dev.azure.com/{PENDING_ORG}",
+        profile_url="https://app.vssps.visualstudio.com",
+        home=tmp_path,
+        org_pending=True,
+    )
+    answers = Answers(alias="ada").for_target(target)
+    for key in ("sign-in", "project", "team", "members", "ssh-key", "import", "pull-request"):
+        text = by_hand(key, target, answers)
+        assert PENDING_ORG not in text, (key, text)
+    assert by_hand("project", target, answers).endswith("--organization https://dev.azure.com/NAME")

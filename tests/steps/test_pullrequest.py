@@ -121,6 +121,12 @@ def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_s
 
     assert report.results[1].status == "already"
     assert again.emit.finished("pull-request").summary.startswith("Pull request !1 is open: ")
+    # The summary links the pull request made before this run, even with no state of it.
+    from college_tui.steps.session import Session
+
+    again.state.forget("pull-request", "pr_url")
+    url = Session(again).summary().pull_request_url
+    assert url and url.endswith("/_git/aidevcollege/pullrequest/1"), url
     assert again.emit.posts() == []
     assert git(dest, "rev-parse", "HEAD") == head
     assert len(pull_requests(course_sandbox)) == 1

@@ -85,6 +85,10 @@ async def test_my_azure_devops_with_no_url_signs_in_with_a_device_code_and_picks
         await settle(app, pilot)
         ctx = wizard.session.ctx
         assert ctx.target.org_url == server.info.org_url and not ctx.target.org_pending
+        # By hand names the organisation as soon as it is known.
+        by_hand = str(wizard.panel("project").query_one(".panel-header").render())
+        assert f"--organization {server.info.org_url}" in by_hand, by_hand
+        assert "_no-organisation-yet" not in by_hand
 
         token = ctx.credential.git_password()
         assert token not in app.export_screenshot()
