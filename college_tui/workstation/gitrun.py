@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .childenv import child_env
 from .errors import GitCancelledError, GitError, GitNotFoundError
-from .hostos.processes import own_group, stop_tree
+from .hostos.processes import git_cleans_up, own_group, stop_tree
 
 if TYPE_CHECKING:
     from .gitcredential import HttpsCredential
@@ -278,6 +278,11 @@ def stream_git(
     finally:
         proc.stderr.close()
     if cancelled.is_set() and returncode != 0:
+        if not git_cleans_up():  # Windows: the tree was ended at once, git could not tidy up
+            raise GitCancelledError(
+                f"{action} was cancelled. Run the step again when ready: it removes what the "
+                "cancelled git left behind first."
+            )
         raise GitCancelledError(
             f"{action} was cancelled (git cleaned up after itself). Run the step again when ready."
         )

@@ -74,6 +74,12 @@ def own_group(host: Host | None = None) -> dict[str, Any]:
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
 
 
+def git_cleans_up(host: Host | None = None) -> bool:
+    """Whether a git stopped by :func:`stop_tree` removes its half-made clone itself (POSIX:
+    SIGTERM lets it; Windows' taskkill /F does not)."""
+    return here(host).posix
+
+
 def stop_tree(proc: subprocess.Popen, host: Host | None = None) -> None:
     """Stop `proc` and everything it started (git and its ssh).
 
