@@ -172,7 +172,7 @@ def _env(ssh_command: str | None) -> dict[str, str]:
 def run_git(
     args: list[str],
     action: str,
-    cwd: os.PathLike | str | None = None,
+    cwd: os.PathLike[str] | str | None = None,
     ssh_command: str | None = None,
     check: bool = True,
     credential: HttpsCredential | None = None,
@@ -212,7 +212,7 @@ def run_git(
 def stream_git(
     args: list[str],
     action: str,
-    cwd: os.PathLike | str | None,
+    cwd: os.PathLike[str] | str | None,
     ssh_command: str | None,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
@@ -302,7 +302,7 @@ def _credential_for(
         yield passed
 
 
-def _terminate(proc: subprocess.Popen) -> None:
+def _terminate(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Stop git and its children (POSIX: SIGTERM, and git removes a half-made clone itself)."""
     stop_tree(proc)
 
