@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from .ahead import AHEAD, ask_ahead, class_reads
 
 if TYPE_CHECKING:
     from ..answers import Answers
@@ -93,8 +95,15 @@ def read_class(
     instructor = (instructor_email or me.email or "").lower()
     orgs = sorted(svc.organizations(me.id), key=lambda o: o.name.lower())
     workers = max(1, min(concurrency, len(orgs) or 1))
-    with ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool:
-        rows = list(pool.map(lambda org: _read_one(ctx, org.name, instructor, connections), orgs))
+    # An organisation's independent facts are asked at the same time (a few per organisation on
+    # a pool of their own: the organisations' threads only wait for them).
+    with (
+        ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool,
+        ThreadPoolExecutor(workers * AHEAD, thread_name_prefix="class-fact") as facts,
+    ):
+        rows = list(
+            pool.map(lambda org: _read_one(ctx, org.name, instructor, connections, facts), orgs)
+        )
     seen = {} if seen is None else seen
     now = clock()
     for row in rows:
@@ -112,7 +121,11 @@ def read_class(
 
 
 def _read_one(
-    ctx: Context, org: str, instructor: str, connections: dict[str, Any] | None = None
+    ctx: Context,
+    org: str,
+    instructor: str,
+    connections: dict[str, Any] | None = None,
+    facts: Executor | None = None,
 ) -> ClassRow:
     """One organisation's row; a failure to read it is the row's problem, never the refresh's."""
     from ...azdo.errors import AzdoError
@@ -123,6 +136,10 @@ def _read_one(
         octx = _org_context(ctx, org, connections)
         row.org_url = octx.target.org_url
         known = (connections or {}).get(f"owner:{org}")  # who made it does not change
+        if facts is not None:
+            ids = ask_ahead(octx, facts, (connections or {}).get(f"ids:{org}"), owner=not known)
+            if connections is not None:
+                connections[f"ids:{org}"] = ids
         if known:
             row.attendee, row.name = known
         else:
@@ -148,7 +165,7 @@ def _org_context(ctx: Context, org: str, connections: dict[str, Any] | None = No
     )
     azdo = (connections or {}).get(org)
     if azdo is None:
-        azdo = AzureDevOps(
+        azdo = class_reads(AzureDevOps)(
             target.org_url, target.profile_url, ctx.credential, ctx.emit, step="class"
         )
         if connections is not None:
