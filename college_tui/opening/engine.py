@@ -70,11 +70,11 @@ def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
     `logfile` (apply's steps/activity.py ActivityFile) also gets every event: what only an
     administrator needs (an Entra refusal's AADSTS code and correlation id) goes there alone,
     and the output names the file."""
-    from ..events import HttpCall
+    from ..events import Event, HttpCall, StepFailed
 
     lock = threading.Lock()
 
-    def emit(event) -> None:
+    def emit(event: Event) -> None:
         if logfile is not None:
             logfile(event)
         if http_only and not isinstance(event, HttpCall):
@@ -83,7 +83,7 @@ def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
         if line is not None:
             with lock:
                 asker.say(line)
-        if logfile is not None and getattr(event, "log_detail", ""):
+        if logfile is not None and isinstance(event, StepFailed) and event.log_detail:
             with lock:
                 asker.say(f"  The details for your administrator are in {logfile.path}.")
 
