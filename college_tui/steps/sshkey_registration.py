@@ -74,13 +74,11 @@ def hand_off(
                 return None if key is None else key.authorization_id
         return "" if can_log_in(ctx, paths) else None
 
-    authorization_id = ctx.poll(
+    authorization_id = ctx.wait_for_person(
         appeared,
         timeout=step.wait_timeout,
         what=f"your SSH key to appear on {url}",
-        first=step.poll_interval,
-        factor=1.0,
-        cap=step.poll_interval,
+        every=step.poll_interval,
     )
     if authorization_id:
         ctx.state.update(step.key, authorization_id=authorization_id)
