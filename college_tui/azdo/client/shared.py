@@ -53,9 +53,9 @@ def sdk_cache_saved_once() -> Iterator[None]:
     (one JSON file each, rewritten whole for every new organisation: quadratic, and not safe
     from two threads) are kept in memory and written once, at the end."""
     _use_our_sdk_cache()
-    from azure.devops import _file_cache
+    from azure.devops._file_cache import OPTIONS_CACHE, RESOURCE_CACHE
 
-    caches = (_file_cache.OPTIONS_CACHE, _file_cache.RESOURCE_CACHE)
+    caches = (OPTIONS_CACHE, RESOURCE_CACHE)
     with _saves_lock:
         _saves_held[0] += 1
         for cache in caches:
