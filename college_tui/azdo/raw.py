@@ -102,8 +102,9 @@ def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
         )
     body = _json(response)
     message = service_message(body)
-    if status >= 400 and (status == 429 or status >= 500):
-        raise HttpStatusError(status, message or f"HTTP {status}")
+    if status >= 400 and (status == 429 or status >= 500):  # typeKey: a sandbox's storage
+        type_key = body.get("typeKey") if isinstance(body, dict) else None
+        raise HttpStatusError(status, message or f"HTTP {status}", type_key)
     if status >= 400 and portal:
         said = f": {message}" if message else ""
         raise PortalRefused(

@@ -64,19 +64,28 @@ def unicode_ok() -> bool:
     return True
 
 
-def emitter(printer, asker: Asker, *, http_only: bool = False):
-    """An emit() that prints the printer's line for each event (only HTTP calls if asked)."""
+def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
+    """An emit() that prints the printer's line for each event (only HTTP calls if asked).
+
+    `logfile` (apply's steps/activity.py ActivityFile) also gets every event: what only an
+    administrator needs (an Entra refusal's AADSTS code and correlation id) goes there alone,
+    and the output names the file."""
     from ..events import HttpCall
 
     lock = threading.Lock()
 
     def emit(event) -> None:
+        if logfile is not None:
+            logfile(event)
         if http_only and not isinstance(event, HttpCall):
             return
         line = printer.line(event)
         if line is not None:
             with lock:
                 asker.say(line)
+        if logfile is not None and getattr(event, "log_detail", ""):
+            with lock:
+                asker.say(f"  The details for your administrator are in {logfile.path}.")
 
     return emit
 
@@ -161,7 +170,13 @@ def engine(
         secrets = Secrets(
             pat=credential_pat(opened, answers.auth, asker), key_passphrase=key_passphrase
         )
-        emit = emitter(printer, asker, http_only=quiet)  # plan/check: HTTP lines, when verbose
+        logfile = None
+        if lock and not quiet:  # apply: its activity file, as the wizard's
+            from ..steps.activity import ActivityFile
+
+            logfile = ActivityFile()
+        # plan/check: HTTP lines, when verbose
+        emit = emitter(printer, asker, http_only=quiet, logfile=logfile)
         ctx = make_context(opened.target, answers, emit, secrets=secrets, state=state)
         ctx.attended = asker.interactive() and not assume_yes  # else a step needing you fails
         yield ctx, printer

@@ -2,7 +2,8 @@
 
 The wizard hands it each event the engine emits (on the engine's worker thread, never on the
 event loop); it writes the printer's line to `wizard-YYYYmmdd-HHMMSS-PID.log` in the user's log
-folder (0600) and returns the same line for the screen. Secrets are removed by the one redactor,
+folder (0600) and returns the same line for the screen. A failure's `log_detail` (an Entra
+refusal's AADSTS code and correlation id) is written under its line, in the file only. Secrets are removed by the one redactor,
 `azdo/redact.py`, as everywhere else.
 """
 
@@ -51,7 +52,11 @@ class ActivityFile:
             line = self._printer.line(event)
         if line is None:
             return None
-        return self.write(line)
+        shown = self.write(line)
+        kept = getattr(event, "log_detail", "")  # a refusal's AADSTS code, correlation id
+        if kept:
+            self.write(f"  (for an administrator: {kept})")  # the file only, never the screen
+        return shown
 
     def write(self, line: str) -> str:
         """Append one line (redacted), with the time; return the line as written."""

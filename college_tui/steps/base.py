@@ -34,9 +34,10 @@ POLL_CAP = 0.5
 class StepError(Exception):
     """A failure the attendee can act on; `message` says what happened and what to do next."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, detail: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.detail = detail  # for the activity log file only (an AADSTS code, a correlation id)
 
 
 class NotReady(StepError):

@@ -180,7 +180,7 @@ class SignInStep(Step):
         try:
             return factory(ctx.answers.auth, ctx.emit, step=self.key, **where)
         except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+            raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
 
     def _place(self, ctx: Context):
         """Where to sign in, learnt before any credential is used: the organisation's tenant
@@ -229,7 +229,7 @@ class SignInStep(Step):
                 raise StepError(msa_message(ctx))
             connection = asked.join() if asked is not None else None
         except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+            raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
         finally:
             if asked is not None:
                 asked.finish()
