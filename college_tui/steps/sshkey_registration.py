@@ -71,13 +71,11 @@ def hand_off(
                 listing[0] = False
         return True if can_log_in(ctx, paths) else None
 
-    found = ctx.poll(
+    found = ctx.wait_for_person(
         appeared,
         timeout=step.wait_timeout,
         what=f"your SSH key to appear on {url}",
-        first=step.poll_interval,
-        factor=1.0,
-        cap=step.poll_interval,
+        every=step.poll_interval,
     )
     if not isinstance(found, bool):
         ctx.state.update(step.key, authorization_id=found.authorization_id)

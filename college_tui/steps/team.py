@@ -147,13 +147,11 @@ class TeamStep(Step):
                     detail=team_name,
                 )
             )
-            ctx.poll(
+            ctx.wait_for_person(
                 is_default,
                 timeout=self.wait_seconds,
                 what=f"{team_name} to become the default team",
-                first=self.poll_seconds,
-                factor=1.0,
-                cap=self.poll_seconds,
+                every=self.poll_seconds,
             )
             return
         ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team", first=0.2)
