@@ -89,6 +89,8 @@ def read_class(
     `connections`: kept between refreshes (the live view), each organisation's connection is
     made once (the SDK's clients are costly to build); its reads are fresh every refresh.
     """
+    from ...azdo.client import sdk_cache_saved_once
+
     start = time.perf_counter()
     svc = ctx.service("class")
     me = svc.profile()
@@ -98,6 +100,7 @@ def read_class(
     # An organisation's independent facts are asked at the same time (a few per organisation on
     # a pool of their own: the organisations' threads only wait for them).
     with (
+        sdk_cache_saved_once(),
         ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool,
         ThreadPoolExecutor(workers * AHEAD, thread_name_prefix="class-fact") as facts,
     ):
