@@ -11,8 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .options import Asker, TargetOptions, TargetRefused
+
+if TYPE_CHECKING:
+    from ..steps.base import Context
 
 
 def seen_path() -> Path:
@@ -25,7 +29,7 @@ def seen_path() -> Path:
 @contextlib.contextmanager
 def signed_in_instructor(
     options: TargetOptions, answers_file: Path | None, asker: Asker
-) -> Iterator[object]:
+) -> Iterator[Context]:
     """The engine's Context signed in as the instructor (ctx.azdo set), read-only."""
     from ..steps.plan import steps_until
     from ..steps.session import Session

@@ -70,11 +70,11 @@ def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
     `logfile` (apply's steps/activity.py ActivityFile) also gets every event: what only an
     administrator needs (an Entra refusal's AADSTS code and correlation id) goes there alone,
     and the output names the file."""
-    from ..events import HttpCall
+    from ..events import Event, HttpCall, StepFailed
 
     lock = threading.Lock()
 
-    def emit(event) -> None:
+    def emit(event: Event) -> None:
         if logfile is not None:
             logfile(event)
         if http_only and not isinstance(event, HttpCall):
@@ -83,7 +83,7 @@ def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
         if line is not None:
             with lock:
                 asker.say(line)
-        if logfile is not None and getattr(event, "log_detail", ""):
+        if logfile is not None and isinstance(event, StepFailed) and event.log_detail:
             with lock:
                 asker.say(f"  The details for your administrator are in {logfile.path}.")
 
@@ -130,7 +130,7 @@ def engine(
     for note in answers.duplicate_notes():
         asker.say(f"Note: {note}")
     data = sandbox_dirs(options)[0] if options.use_sandbox else None
-    problems = [
+    problems: list[str | None] = [
         state_dir_problem() if lock else None,  # plan and check write no state
         data_problem(data) if data else None,
     ]
@@ -154,10 +154,10 @@ def engine(
         if preflight:
             from ..steps.preflight import preflight as check_machine
 
-            problems = check_machine(answers, key_passphrase)
-            if problems:
+            machine_problems = check_machine(answers, key_passphrase)
+            if machine_problems:
                 asker.say("Fix these first; nothing was changed:", err=True)
-                for problem in problems:
+                for problem in machine_problems:
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .options import Asker, Opened, TargetOptions, TargetRefused
@@ -225,7 +226,6 @@ def refuse_second_serve(data: Path, why: str = "") -> None:
 
 def _at(target, info):
     """`target` where the sandbox described by `info` listens."""
-    from dataclasses import replace
 
     return replace(
         target,

@@ -95,7 +95,8 @@ class TeamStep(Step):
             project is not None
             and project.id == project_id
             and project.default_team_id
-            and (project.default_team_name or "").lower() == wanted
+            and project.default_team_name
+            and project.default_team_name.lower() == wanted
         ):
             # The project names its default team: no need to list the teams to find it.
             from ..azdo.models import Team

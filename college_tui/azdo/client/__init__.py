@@ -46,7 +46,7 @@ __all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache", "sdk_cache_sa
 
 
 class AzureDevOps(
-    Accounts, Projects, Members, SshKeys, Repositories, PullRequests, OrgUsers, Removals
+    Accounts, Projects, Members, SshKeys, PullRequests, Repositories, OrgUsers, Removals
 ):
     """One signed-in view of an organization (and of the profile host). See docs/engine.md.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Self, TypeVar
 
 from ...events import Emit, Waiting
@@ -82,7 +83,10 @@ class Plumbing(ErrorMapping):
             self._shared.reads = None if stop or self._shared.reads is None else {}
 
     def _remembered(
-        self, key: tuple, fetch: Callable[[], T], also: Callable[[T], list[tuple]] | None = None
+        self,
+        key: tuple[str | None, ...],
+        fetch: Callable[[], T],
+        also: Callable[[T], list[tuple[str | None, ...]]] | None = None,
     ) -> T:
         """`fetch()`, remembered under `key` (and the other keys `also` names for the same
         answer: a repository read by id is the one asked for by name next)."""
@@ -90,13 +94,14 @@ class Plumbing(ErrorMapping):
         with shared.reads_lock:
             reads = shared.reads
             if reads is not None and key in reads:
-                found = reads[key]
-                return list(found) if isinstance(found, list) else found
+                found: T = reads[key]
+                # a copy of a list, so that the caller's changes stay its own
+                return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
         value = fetch()
         with shared.reads_lock:
             # Only if no write forgot everything meanwhile (it replaced the dict).
             if shared.reads is not None and shared.reads is reads:
-                for each in [key, *(also(value) if also and value is not None else [])]:
+                for each in [key, *(also(value) if also else [])]:
                     shared.reads[each] = list(value) if isinstance(value, list) else value
         return value
 
@@ -105,10 +110,6 @@ class Plumbing(ErrorMapping):
         if key not in identity:
             identity[key] = fetch()
         return identity[key]
-
-    @property
-    def org_url(self) -> str:
-        return self._shared.org_url
 
     @property
     def profile_url(self) -> str:
@@ -186,14 +187,14 @@ class Plumbing(ErrorMapping):
             except GiveUp as gave_up:
                 raise self._to_error(method, gave_up.error, gave_up.failure) from None
 
-    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list:
+    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list[Any]:
         """Every item of a list the service hands out `$top` at a time (`$skip` paging): the
         next page is asked for until one comes back shorter than PAGE. Each page is its own
         retried call, so a lost answer costs one page, not the whole list."""
-        items: list = []
+        items: list[Any] = []
         while True:
             skip = len(items)
-            page = list(self._call(method, lambda skip=skip: fetch_page(PAGE, skip)) or [])
+            page = list(self._call(method, partial(fetch_page, PAGE, skip)) or [])
             items.extend(page)
             if len(page) < PAGE:
                 return items

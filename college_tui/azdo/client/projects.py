@@ -44,7 +44,11 @@ class Projects(Plumbing):
         return self._remembered(
             ("get_project", name_or_id.lower()),
             lambda: self._call("get_project", run),
-            also=lambda p: [("get_project", p.id.lower()), ("get_project", p.name.lower())],
+            also=lambda p: (
+                []
+                if p is None
+                else [("get_project", p.id.lower()), ("get_project", p.name.lower())]
+            ),
         )
 
     def _project(self, p: Any) -> Project:

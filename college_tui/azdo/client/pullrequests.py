@@ -9,11 +9,11 @@ from ..models import (
     Review,
 )
 from ..urls import pull_request_web_url
-from .plumbing import Plumbing
+from .repos import Repositories
 
 
-class PullRequests(Plumbing):
-    """Pull requests and their web links."""
+class PullRequests(Repositories):
+    """Pull requests and their web links (of the repositories of repos.py)."""
 
     def _repo_web_url(self, project: str, repo_id: str, pr: Any) -> str | None:
         repo = getattr(pr, "repository", None)

@@ -101,7 +101,9 @@ class _Shared:
         self.token_host: str | None = None
         self.ssh_alias: str | None = None  # the Host name sshUrl gets (a served sandbox's own)
         self.identity: dict[str, Any] = {}  # profile and connection data: read once
-        self.reads: dict[tuple, Any] | None = None  # remembered reads; None: not remembering
+        self.reads: dict[tuple[str | None, ...], Any] | None = (
+            None  # remembered reads; None: not remembering
+        )
         self.reads_lock = threading.Lock()
 
     def connection(self, base_url: str) -> Any:
