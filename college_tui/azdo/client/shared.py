@@ -40,7 +40,7 @@ def _quick_msrest() -> None:
     from msrest.universal_http.requests import ClientRetryPolicy
 
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 
 
 _saves_held = [0]  # how many `sdk_cache_saved_once` are running (the class view's refreshes)
