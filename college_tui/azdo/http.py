@@ -73,6 +73,7 @@ class HttpObserver:
         self._lock = threading.Lock()
         self._not_before = 0.0  # monotonic time before which the service asked us not to call
         self.pacing = Pacing()  # rate-limit headers for polls, adaptive bounds for batches
+        self.pool: Any = None  # a urllib3 PoolManager shared with other facades (`share_pool`)
         use_system_trust()  # every request through this seam, and the SDK's, trust the OS store
 
     # -- context: who gets the events of requests made on this thread ------------------------
@@ -134,7 +135,7 @@ class HttpObserver:
     def instrument(self, session: requests.Session) -> requests.Session:
         """Mount the observing adapter on `session` (once)."""
         if getattr(session, "_college_tui_observer", None) is not self:
-            adapter = ObservingAdapter(self)
+            adapter = ObservingAdapter(self, self.pool)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             session._college_tui_observer = self  # type: ignore[attr-defined]
@@ -152,10 +153,17 @@ class HttpObserver:
 class ObservingAdapter(HTTPAdapter):
     """requests adapter: no hidden retries, our timeout, an HttpCall per request."""
 
-    def __init__(self, observer: HttpObserver) -> None:
+    def __init__(self, observer: HttpObserver, pool: Any = None) -> None:
         # read=False: a read error is raised as itself (ReadTimeout), not wrapped in MaxRetryError.
         super().__init__(max_retries=Retry(0, read=False))
         self.observer = observer
+        self.shared = pool is not None
+        if pool is not None:  # connections kept alive for every session of every facade using it
+            self.poolmanager = pool
+
+    def close(self) -> None:
+        if not self.shared:  # a shared pool outlives the sessions that use it
+            super().close()
 
     def send(
         self,
@@ -220,6 +228,16 @@ class ObservingAdapter(HTTPAdapter):
             )
         )
         return response
+
+
+def shared_pool(size: int) -> Any:
+    """A urllib3 pool of kept-alive connections for many facades at once (the class view reads
+    hundreds of organisations on one host from many threads: without it every thread's session
+    of every organisation's clients opens its own connection). `size`: connections kept per host.
+    """
+    from urllib3 import PoolManager
+
+    return PoolManager(num_pools=10, maxsize=size, block=False)
 
 
 def _closed_by_server(error: BaseException) -> bool:

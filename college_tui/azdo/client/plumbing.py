@@ -57,6 +57,11 @@ class Plumbing(ErrorMapping):
         (a served sandbox has its own alias: the real host's name stays the real service's)."""
         self._shared.ssh_alias = None if alias == SSH_HOST else alias
 
+    def share_pool(self, pool: Any) -> None:
+        """Send this facade's requests over `pool` (azdo/http.py `shared_pool`), the kept-alive
+        connections other facades use too; sessions made before keep their own."""
+        self._shared.http.pool = pool
+
     def _ssh_url(self, url: str | None) -> str | None:
         alias = self._shared.ssh_alias
         prefix = f"git@{SSH_HOST}:"
