@@ -14,12 +14,16 @@ import base64
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..events import Emit, NeedsYou
 from .entra_errors import entra_error, quiet_azure_logs
 from .errors import AzdoError
 from .redact import register_secret
+
+if TYPE_CHECKING:
+    import requests
+
 
 AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
 REFRESH_MARGIN_SECONDS = 300  # refresh this long before the token expires
@@ -209,7 +213,7 @@ def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any
     class RefreshingTokenAuthentication(BasicTokenAuthentication):
         """Bearer auth whose token is renewed just before msrest signs each request."""
 
-        def signed_session(self, session=None):
+        def signed_session(self, session: requests.Session | None = None) -> requests.Session:
             owner.refresh_if_needed()
             return super().signed_session(session)
 

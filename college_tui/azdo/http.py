@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -165,7 +165,15 @@ class ObservingAdapter(HTTPAdapter):
         if not self.shared:  # a shared pool outlives the sessions that use it
             super().close()
 
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: None | float | tuple[float, float] | tuple[float, None] = None,
+        verify: bool | str = True,
+        cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         method = (request.method or "GET").upper()
         options = dict(stream=stream, verify=verify, cert=cert, proxies=proxies)
         if method not in IDEMPOTENT_METHODS:
@@ -179,7 +187,14 @@ class ObservingAdapter(HTTPAdapter):
         # new one, once, without a word (the retry layer handles anything beyond).
         return self._attempt(request, method, options)
 
-    def _attempt(self, request, method: str, options: dict, *, quiet: bool = False):
+    def _attempt(
+        self,
+        request: requests.PreparedRequest,
+        method: str,
+        options: dict[str, Any],
+        *,
+        quiet: bool = False,
+    ) -> requests.Response:
         observer = self.observer
         observer.before_send()
         url = request.url or ""
@@ -249,11 +264,11 @@ def observed_credentials(inner: Any, observer: HttpObserver) -> Any:
     from msrest.authentication import Authentication
 
     class ObservedAuth(Authentication):
-        def signed_session(self, session=None):
-            session = inner.signed_session(session)
-            return observer.instrument(session)
+        def signed_session(self, session: requests.Session | None = None) -> requests.Session:
+            signed: requests.Session = inner.signed_session(session)
+            return observer.instrument(signed)
 
-        def refresh_session(self, session=None):
+        def refresh_session(self, session: requests.Session | None = None) -> requests.Session:
             return self.signed_session(session)
 
         def __repr__(self) -> str:

@@ -47,7 +47,7 @@ class TargetRefused(Exception):
         self.usage = usage
 
 
-def _no(*_args, **_kwargs):
+def _no(*_args: object, **_kwargs: object) -> None:
     return None
 
 

@@ -109,7 +109,8 @@ class Plumbing(ErrorMapping):
         identity = self._shared.identity
         if key not in identity:
             identity[key] = fetch()
-        return identity[key]
+        found: T = identity[key]
+        return found
 
     @property
     def profile_url(self) -> str:
@@ -135,9 +136,9 @@ class Plumbing(ErrorMapping):
         method: str,
         attempt: Callable[[], T],
         *,
-        recheck: Callable[[], Any] | None = None,
+        recheck: Callable[[], T | None] | None = None,
         idempotent: bool = True,
-        on_conflict: Callable[[], Any] | None = None,
+        on_conflict: Callable[[], T | None] | None = None,
         writes: bool = False,
     ) -> T:
         if writes or not idempotent:
@@ -157,9 +158,9 @@ class Plumbing(ErrorMapping):
         method: str,
         attempt: Callable[[], T],
         *,
-        recheck: Callable[[], Any] | None,
+        recheck: Callable[[], T | None] | None,
         idempotent: bool,
-        on_conflict: Callable[[], Any] | None,
+        on_conflict: Callable[[], T | None] | None,
     ) -> T:
         http = self._shared.http
 
@@ -247,7 +248,7 @@ class Plumbing(ErrorMapping):
         http_method: str,
         url: str,
         *,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         body: Any = None,
         portal: bool = True,
     ) -> Any:

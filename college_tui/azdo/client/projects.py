@@ -141,8 +141,8 @@ class Projects(Plumbing):
     def teams(self, project_id: str) -> list[Team]:
         """The project's teams."""
 
-        def page(top: int, skip: int) -> list:
-            return self._clients().get_core_client().get_teams(project_id, top=top, skip=skip)
+        def page(top: int, skip: int) -> list[Any]:
+            return list(self._clients().get_core_client().get_teams(project_id, top=top, skip=skip))
 
         def run() -> list[Team]:
             found = self._all_pages("teams", page)

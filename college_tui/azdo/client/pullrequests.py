@@ -17,8 +17,9 @@ class PullRequests(Repositories):
 
     def _repo_web_url(self, project: str, repo_id: str, pr: Any) -> str | None:
         repo = getattr(pr, "repository", None)
-        if repo is not None and getattr(repo, "web_url", None):
-            return repo.web_url
+        web_url = getattr(repo, "web_url", None)
+        if isinstance(web_url, str) and web_url:
+            return web_url
         known = self._shared.repo_web_urls.get(repo_id)
         if known:
             return known

@@ -40,7 +40,10 @@ def _quick_msrest() -> None:
     from msrest.universal_http.requests import ClientRetryPolicy
 
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
+        # msrest declares a list; a frozenset answers `in` (all it is used for) the same way
+        ClientRetryPolicy.safe_codes = frozenset(  # type: ignore[assignment]
+            ClientRetryPolicy.safe_codes
+        )
 
 
 _saves_held = [0]  # how many `sdk_cache_saved_once` are running (the class view's refreshes)
