@@ -52,6 +52,45 @@ class _Background:
         return self.result
 
 
+class Beside:
+    """A read asked on another thread while the step goes on (the profile's and the connection
+    data's hosts, Agile's id beside the project's look-up). Its events are held and leave from
+    the step's own thread at `join()`, as every step's events do; a failure is kept quiet here
+    (`join()` returns None) unless `raises`."""
+
+    def __init__(self, svc, step: str, emit, ask: Callable, *, raises: bool = False) -> None:
+        import queue
+
+        self._events: queue.Queue = queue.Queue()
+        self._emit = emit
+        self._raises = raises
+        self._value = None
+        self._error: BaseException | None = None
+        quiet = svc.for_step(step, self._events.put)
+        self._thread = threading.Thread(
+            target=self._run, args=(ask, quiet), name=f"beside-{step}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, ask: Callable, svc) -> None:
+        try:
+            self._value = ask(svc)
+        except Exception as exc:  # handed over (or dropped) by join()
+            self._error = exc
+
+    def finish(self) -> None:
+        """Wait for the read and let its events go (again: nothing more)."""
+        self._thread.join()
+        while not self._events.empty():
+            self._emit(self._events.get_nowait())
+
+    def join(self):
+        self.finish()
+        if self._error is not None and self._raises:
+            raise self._error
+        return self._value
+
+
 class Overlap:
     """Which steps of one run start early, and their results when their turn comes."""
 
@@ -61,6 +100,15 @@ class Overlap:
         self.run_one = run_one
         self.crashed = crashed
         self.background: dict[str, _Background] = {}
+        self._plain_emit = ctx.emit
+        lock = threading.Lock()
+
+        def one_at_a_time(event) -> None:  # steps side by side print whole lines
+            with lock:
+                self._plain_emit(event)
+
+        if any(EARLY.get(s.key) in {t.key for t in steps} for s in steps):
+            ctx.emit = one_at_a_time
 
     def result_of(self, step: Step) -> StepResult | None:
         """Run `step` now, or take the result of its early start (None: it still runs, and its
@@ -94,3 +142,4 @@ class Overlap:
             self.ctx.cancel.set()
             for started in self.background.values():
                 started.thread.join(timeout=10)
+        self.ctx.emit = self._plain_emit

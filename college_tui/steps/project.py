@@ -8,8 +8,6 @@ killed while it waits resumes polling the same operation instead of queueing a s
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from typing import TYPE_CHECKING
 
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
@@ -40,13 +38,16 @@ class ProjectStep(Step):
         svc = ctx.service(self.key)
         beside = None
         if not ctx.dry_run and not ctx.state.is_done(self.key):
+            from .overlap import Beside
+
             # The processes (Agile's id) are needed only to create the project: asked beside the
             # look-up, not after it (one latency less; a failure here is asked again by apply).
-            beside = threading.Thread(target=_quietly, args=(svc.processes,), daemon=True)
-            beside.start()
-        project = svc.get_project(answers.project)
-        if beside is not None:
-            beside.join()
+            beside = Beside(svc, self.key, ctx.emit, lambda svc: svc.processes())
+        try:
+            project = svc.get_project(answers.project)
+        finally:
+            if beside is not None:
+                beside.join()
         if project is not None:
             return self._adopted(ctx, project)
         op_id = ctx.state.get(self.key).get("operation_id")
@@ -214,8 +215,3 @@ class ProjectStep(Step):
                 f"Azure DevOps could not create the project {ctx.answers.project}: "
                 f"{why}. Fix the cause and run again."
             )
-
-
-def _quietly(ask) -> None:
-    with contextlib.suppress(Exception):  # apply asks again and reports what it meets
-        ask()

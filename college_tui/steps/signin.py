@@ -214,20 +214,25 @@ class SignInStep(Step):
         azdo = AzureDevOps(
             ctx.target.org_url, ctx.target.profile_url, credential, ctx.emit, step=self.key
         )
-        from concurrent.futures import ThreadPoolExecutor
+        from .overlap import Beside
 
         # The profile (its own host) and the organisation's connection data do not wait for
-        # each other: asked at once, with their hosts' discovery (issue 28). No organisation
-        # yet: the profile is all there is to ask; the organisation step lists them next.
-        with ThreadPoolExecutor(1, thread_name_prefix="sign-in") as pool:
-            asked = None if ctx.target.org_pending else pool.submit(azdo.connection_data)
-            try:
-                profile = azdo.profile()
-                if credential.kind != "pat" and _is_personal(profile.email):
-                    raise StepError(msa_message(ctx))
-                connection = asked.result() if asked is not None else None
-            except AzdoError as exc:
-                raise StepError(self._failure(ctx, exc)) from None
+        # each other: asked at once, with where the organisation's APIs live (issue 28). No
+        # organisation yet: the profile is all there is to ask; the organisation step lists
+        # them next.
+        asked = None
+        if not ctx.target.org_pending:
+            asked = Beside(azdo, self.key, ctx.emit, _connection_and_discovery, raises=True)
+        try:
+            profile = azdo.profile()
+            if credential.kind != "pat" and _is_personal(profile.email):
+                raise StepError(msa_message(ctx))
+            connection = asked.join() if asked is not None else None
+        except AzdoError as exc:
+            raise StepError(self._failure(ctx, exc)) from None
+        finally:
+            if asked is not None:
+                asked.finish()
         ctx.azdo = azdo
         ctx.credential = credential
         self._user_id = profile.id
@@ -323,3 +328,9 @@ def learned_target(target, place):
             ssh_host_key=place.ssh[2],
         )
     return replace(target, **changes)
+
+
+def _connection_and_discovery(svc):
+    connection = svc.connection_data()
+    svc.discover()
+    return connection

@@ -24,6 +24,7 @@ PLUMBING = (
     "use_ssh_alias",
     "rate_limit_pause",
     "concurrency",
+    "discover",
 )
 
 

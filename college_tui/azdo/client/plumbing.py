@@ -193,6 +193,17 @@ class Plumbing(ErrorMapping):
             if len(page) < PAGE:
                 return items
 
+    def discover(self) -> None:
+        """Learn where the organisation's core and git APIs live (the SDK's resource areas),
+        before a step needs them: the sign-in does it beside its own reads. Failures are left
+        for the step that needs the API to meet and report."""
+        try:
+            clients = self._clients()
+            clients.get_core_client()
+            clients.get_git_client()
+        except Exception:  # noqa: BLE001 - the step that needs it asks again and says why
+            return
+
     def rate_limit_pause(self) -> float:
         """The least a poll should pause before its next probe, as the service's rate-limit
         headers ask (0 when it said nothing lately); see azdo/pacing.py."""

@@ -122,7 +122,13 @@ def _read_one(
     try:
         octx = _org_context(ctx, org, connections)
         row.org_url = octx.target.org_url
-        _owner(octx, row, instructor)
+        known = (connections or {}).get(f"owner:{org}")  # who made it does not change
+        if known:
+            row.attendee, row.name = known
+        else:
+            _owner(octx, row, instructor)
+            if connections is not None and row.attendee:
+                connections[f"owner:{org}"] = (row.attendee, row.name)
         _inspect(octx, row)
     except (AzdoError, StepError, NotReady) as exc:
         row.problem = getattr(exc, "message", None) or str(exc)
