@@ -94,8 +94,10 @@ class EntraCredential:
         before_interactive: Callable[[], None] | None = None,
         cancel: threading.Event | None = None,
         authenticate: Callable[[], None] | None = None,
+        again: Callable[[], None] | None = None,
     ) -> None:
         self._credential = token_credential
+        self._again = again  # says a browser opens once more (a renewal that needs the person)
         self._authenticate = authenticate  # the first interactive sign-in, when remembered
         self._cancel = cancel  # set: an interactive sign-in waiting for the person gives up
         self._scope = scope
@@ -155,10 +157,27 @@ class EntraCredential:
             if self._authenticate is not None:  # once: sign in, keep the record, then silent
                 authenticate, self._authenticate = self._authenticate, None
                 authenticate()
-            return self._credential.get_token(self._scope)
+            return self._silent_or_said()
         except Exception as error:  # azure-identity raises several types; map them all
             device_code = type(self._credential).__name__ == "DeviceCodeCredential"
             raise entra_error(error, device_code=device_code) from None
+
+    def _silent_or_said(self) -> Any:
+        """The token; when it cannot be had silently (a served sandbox restarted and forgot the
+        refresh token, or it expired), the person is told before the browser opens again."""
+        try:
+            from azure.identity import AuthenticationRequiredError
+        except ImportError:  # pragma: no cover - azure-identity is a dependency
+            return self._credential.get_token(self._scope)
+        try:
+            return self._credential.get_token(self._scope)
+        except AuthenticationRequiredError:
+            if self._again is not None and (
+                self._token["access_token"] or self._before_interactive is None
+            ):
+                self._again()
+            self._credential.authenticate(scopes=[self._scope])
+            return self._credential.get_token(self._scope)
 
     def msrest_credentials(self) -> Any:
         with self._lock:
@@ -303,7 +322,20 @@ def entra_credential(
                 "browser can't sign you in. Choose device code sign-in instead: you "
                 "open a link on any device and type a short code."
             )
-        credential = identity.InteractiveBrowserCredential(timeout=timeout, **kwargs)
+        # Never a browser opened without a word: a renewal that needs the person says so.
+        credential = identity.InteractiveBrowserCredential(
+            timeout=timeout, disable_automatic_authentication=True, **kwargs
+        )
+
+        def again() -> None:
+            emit(
+                NeedsYou(
+                    step,
+                    "A browser window opened for you to sign in to Azure DevOps again: the "
+                    "sign-in could not be renewed without you (it expired, or the sandbox "
+                    "restarted). Pick your account there and come back.",
+                )
+            )
 
         def before() -> None:
             emit(
@@ -334,5 +366,9 @@ def entra_credential(
     elif remembered is not None:
         before = None  # the cached sign-in is used silently: no "a browser window opened"
     return EntraCredential(
-        credential, before_interactive=before, cancel=cancel, authenticate=authenticate
+        credential,
+        before_interactive=before,
+        cancel=cancel,
+        authenticate=authenticate,
+        again=again if mode == "browser" else None,
     )

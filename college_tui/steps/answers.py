@@ -273,7 +273,7 @@ _FIELDS = {f.name for f in fields(Answers)}
 _PATH_FIELDS = ("members_csv", "key_path", "clone_dir")
 
 
-def load_answers(path: os.PathLike | str | None, target: Target) -> Answers:
+def load_answers(path: os.PathLike[str] | str | None, target: Target) -> Answers:
     """The answers in TOML file `path` (None: the defaults), resolved for `target`.
 
     Raises `AnswersError` listing every problem (unknown fields, wrong types, names the service

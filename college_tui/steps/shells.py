@@ -40,7 +40,7 @@ class Shell:
             return text
         return "'" + text.replace("'", "''") + "'"
 
-    def git_path(self, path: os.PathLike | str) -> str:
+    def git_path(self, path: os.PathLike[str] | str) -> str:
         """A path inside a command git runs through its own sh (`core.sshCommand`): Windows'
         backslashes would be eaten there, so forward slashes in PowerShell's text."""
         text = os.fspath(path)

@@ -20,7 +20,9 @@ class TextFileError(Exception):
     """The file cannot be read as text; the message is one sentence naming it."""
 
 
-def text_file_problem(path: os.PathLike | str, what: str, *, limit: int = MAX_BYTES) -> str | None:
+def text_file_problem(
+    path: os.PathLike[str] | str, what: str, *, limit: int = MAX_BYTES
+) -> str | None:
     """Why `path` is not a regular file of at most `limit` bytes, from `stat` only (never opens
     it, so a FIFO cannot block the caller); None when it may be read."""
     try:
@@ -36,21 +38,21 @@ def text_file_problem(path: os.PathLike | str, what: str, *, limit: int = MAX_BY
     return None
 
 
-def _not_regular(path: os.PathLike | str, what: str) -> str:
+def _not_regular(path: os.PathLike[str] | str, what: str) -> str:
     return (
         f"{what.capitalize()} {path} is not a regular file (a pipe, device or socket): "
         "save the text in a file and give its path."
     )
 
 
-def _too_big(path: os.PathLike | str, what: str, limit: int) -> str:
+def _too_big(path: os.PathLike[str] | str, what: str, limit: int) -> str:
     return (
         f"{what.capitalize()} {path} is bigger than {limit // 1024 // 1024} MB: check that it "
         "is the right file."
     )
 
 
-def read_text_file(path: os.PathLike | str, what: str, *, limit: int = MAX_BYTES) -> str:
+def read_text_file(path: os.PathLike[str] | str, what: str, *, limit: int = MAX_BYTES) -> str:
     """The UTF-8 text of regular file `path` (at most `limit` bytes), or `TextFileError`.
 
     `what` names the file in the sentence ("the answers file", "the CSV roster")."""

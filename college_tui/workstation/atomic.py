@@ -30,7 +30,7 @@ _OPEN_FLAGS = (
 _NO_HARDLINK_ERRNOS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
 
 
-def write_atomic(path: os.PathLike | str, data: bytes | str, mode: int | None = None) -> Path:
+def write_atomic(path: os.PathLike[str] | str, data: bytes | str, mode: int | None = None) -> Path:
     """Replace ``path`` with ``data`` atomically and return the path written.
 
     The data goes to a temp file in the same folder, is fsynced, then renamed over the
@@ -66,7 +66,7 @@ def write_atomic(path: os.PathLike | str, data: bytes | str, mode: int | None = 
     return target
 
 
-def create_exclusive(path: os.PathLike | str, data: bytes | str, mode: int) -> Path:
+def create_exclusive(path: os.PathLike[str] | str, data: bytes | str, mode: int) -> Path:
     """Create ``path`` with ``data`` and permission ``mode``; never overwrite anything.
 
     The file is written under a temp name opened with ``O_CREAT|O_EXCL`` at ``mode`` (the

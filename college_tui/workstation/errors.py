@@ -18,7 +18,7 @@ class FileWriteError(WorkstationError):
     """A file or folder on the attendee's machine could not be read or written."""
 
     def __init__(
-        self, message: str, path: os.PathLike | str | None = None, errno_: int | None = None
+        self, message: str, path: os.PathLike[str] | str | None = None, errno_: int | None = None
     ):
         super().__init__(message)
         self.path = None if path is None else os.fspath(path)
@@ -28,7 +28,7 @@ class FileWriteError(WorkstationError):
 class PathExistsError(WorkstationError):
     """A file we would create already exists; we never overwrite it."""
 
-    def __init__(self, message: str, path: os.PathLike | str):
+    def __init__(self, message: str, path: os.PathLike[str] | str):
         super().__init__(message)
         self.path = os.fspath(path)
 
@@ -147,19 +147,19 @@ _ERRNO_HINT = {
 }
 
 
-def os_error_message(exc: OSError, action: str, path: os.PathLike | str) -> str:
+def os_error_message(exc: OSError, action: str, path: os.PathLike[str] | str) -> str:
     """Turn an OSError into a user sentence: ``Could not <action> <path>: <why>. <what next>``."""
     why = _ERRNO_TEXT.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).rstrip(".")
     hint = _ERRNO_HINT.get(exc.errno or 0, "Fix the problem above and run the step again.")
     return f"Could not {action} {os.fspath(path)}: {why}. {hint}"
 
 
-def file_error(exc: OSError, action: str, path: os.PathLike | str) -> FileWriteError:
+def file_error(exc: OSError, action: str, path: os.PathLike[str] | str) -> FileWriteError:
     """Build a :class:`FileWriteError` for ``exc`` (raise it ``from exc``)."""
     return FileWriteError(os_error_message(exc, action, path), path=path, errno_=exc.errno)
 
 
-def utf16_sentence(data: bytes, path: os.PathLike | str) -> str | None:
+def utf16_sentence(data: bytes, path: os.PathLike[str] | str) -> str | None:
     """The sentence for an ssh file written as UTF-16 (what PowerShell's `>` makes), which ssh
     cannot read; None for any other content. college-tui never rewrites such a file."""
     if not (data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in data[:200]):

@@ -37,7 +37,7 @@ def git_version() -> tuple[int, ...]:
 
 def clone(
     url: str,
-    dest: os.PathLike | str,
+    dest: os.PathLike[str] | str,
     ssh_command: str | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
@@ -103,26 +103,26 @@ def ls_remote(
     return refs
 
 
-def remote_url(repo_dir: os.PathLike | str, remote: str = "origin") -> str | None:
+def remote_url(repo_dir: os.PathLike[str] | str, remote: str = "origin") -> str | None:
     """The URL configured for ``remote`` in ``repo_dir``, or None (no remote, not a repo)."""
     return _answer(
         repo_dir, ["config", "--local", "--get", f"remote.{remote}.url"], "Reading the remote URL"
     )
 
 
-def _answer(repo: os.PathLike | str, args: list[str], action: str) -> str | None:
+def _answer(repo: os.PathLike[str] | str, args: list[str], action: str) -> str | None:
     """git's one-line answer in ``repo``; None when git says no (a non-zero exit) or nothing."""
     result = run_git(args, action=action, cwd=repo, check=False)
     return (result.stdout.strip() or None) if result.returncode == 0 else None
 
 
-def is_clone_of(dest: os.PathLike | str, url: str) -> bool:
+def is_clone_of(dest: os.PathLike[str] | str, url: str) -> bool:
     """True when ``dest`` is the top folder of a git work tree whose origin is ``url`` and
     whose HEAD is a commit (a clone git finished, not one stopped before its first commit)."""
     return _has_origin(Path(dest), url) and current_head(dest) is not None
 
 
-def inspect_clone_target(dest: os.PathLike | str, url: str) -> CloneTarget:
+def inspect_clone_target(dest: os.PathLike[str] | str, url: str) -> CloneTarget:
     """Classify a clone destination for ``url``.
 
     ``absent``; ``empty`` folder; ``same-clone`` (see :func:`is_clone_of`); ``partial-clone``:
@@ -150,7 +150,7 @@ def inspect_clone_target(dest: os.PathLike | str, url: str) -> CloneTarget:
     return "partial-clone" if names == [".git"] else "other"
 
 
-def get_local_config(repo: os.PathLike | str, key: str) -> str | None:
+def get_local_config(repo: os.PathLike[str] | str, key: str) -> str | None:
     """The value of ``key`` (e.g. ``core.sshCommand``) in ``repo``'s own ``.git/config``.
 
     Only the repository's file is read (not the user's global config); None when the key is
@@ -170,7 +170,7 @@ def get_local_config(repo: os.PathLike | str, key: str) -> str | None:
     return result.stdout.rstrip("\n")
 
 
-def set_local_config(repo: os.PathLike | str, key: str, value: str) -> None:
+def set_local_config(repo: os.PathLike[str] | str, key: str, value: str) -> None:
     """Set ``key`` to ``value`` in ``repo``'s own ``.git/config`` (never the user's config).
 
     Any earlier values of ``key`` there are replaced, so it ends up with exactly this one.
@@ -185,7 +185,7 @@ def set_local_config(repo: os.PathLike | str, key: str, value: str) -> None:
 
 
 def checkout_branch(
-    repo: os.PathLike | str, name: str
+    repo: os.PathLike[str] | str, name: str
 ) -> Literal["created", "switched", "unchanged"]:
     """Switch ``repo`` to branch ``name``, creating it (tracking ``origin/name`` if it exists)."""
     check = run_git(
@@ -210,7 +210,7 @@ def checkout_branch(
 
 
 def commit_file(
-    repo: os.PathLike | str,
+    repo: os.PathLike[str] | str,
     relpath: str,
     content: str | bytes,
     message: str,
@@ -262,7 +262,7 @@ def commit_file(
 
 
 def push(
-    repo: os.PathLike | str,
+    repo: os.PathLike[str] | str,
     branch: str,
     ssh_command: str | None = None,
     remote: str = "origin",
@@ -293,12 +293,12 @@ def push(
     )
 
 
-def current_head(repo: os.PathLike | str) -> str | None:
+def current_head(repo: os.PathLike[str] | str) -> str | None:
     """The sha of HEAD, or None in a repository without commits."""
     return _answer(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], "Reading HEAD")
 
 
-def default_branch(repo: os.PathLike | str, remote: str = "origin") -> str | None:
+def default_branch(repo: os.PathLike[str] | str, remote: str = "origin") -> str | None:
     """The remote's default branch (``origin/HEAD``), else the current branch, else None."""
     short = ["symbolic-ref", "--quiet", "--short"]
     remote_head = _answer(
@@ -327,7 +327,7 @@ def _config_key(key: str) -> str:
     return key
 
 
-def _ref_exists(repo: os.PathLike | str, ref: str) -> bool:
+def _ref_exists(repo: os.PathLike[str] | str, ref: str) -> bool:
     return (
         run_git(
             ["show-ref", "--verify", "--quiet", ref], action="Reading refs", cwd=repo, check=False

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..azdo.redact import redact  # the one redactor, shared with the azdo layer
 from .childenv import child_env
 from .errors import GitCancelledError, GitError, GitNotFoundError
-from .hostos.processes import own_group, stop_tree
+from .hostos.processes import git_cleans_up, own_group, stop_tree
 
 if TYPE_CHECKING:
     from .gitcredential import HttpsCredential
@@ -172,7 +172,7 @@ def _env(ssh_command: str | None) -> dict[str, str]:
 def run_git(
     args: list[str],
     action: str,
-    cwd: os.PathLike | str | None = None,
+    cwd: os.PathLike[str] | str | None = None,
     ssh_command: str | None = None,
     check: bool = True,
     credential: HttpsCredential | None = None,
@@ -212,7 +212,7 @@ def run_git(
 def stream_git(
     args: list[str],
     action: str,
-    cwd: os.PathLike | str | None,
+    cwd: os.PathLike[str] | str | None,
     ssh_command: str | None,
     on_progress: ProgressCallback | None,
     cancel: threading.Event | None,
@@ -278,6 +278,11 @@ def stream_git(
     finally:
         proc.stderr.close()
     if cancelled.is_set() and returncode != 0:
+        if not git_cleans_up():  # Windows: the tree was ended at once, git could not tidy up
+            raise GitCancelledError(
+                f"{action} was cancelled. Run the step again when ready: it removes what the "
+                "cancelled git left behind first."
+            )
         raise GitCancelledError(
             f"{action} was cancelled (git cleaned up after itself). Run the step again when ready."
         )
@@ -297,7 +302,7 @@ def _credential_for(
         yield passed
 
 
-def _terminate(proc: subprocess.Popen) -> None:
+def _terminate(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Stop git and its children (POSIX: SIGTERM, and git removes a half-made clone itself)."""
     stop_tree(proc)
 

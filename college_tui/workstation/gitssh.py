@@ -9,14 +9,14 @@ from .errors import GitError
 
 
 def ssh_command_for(
-    identity_file: os.PathLike | str,
-    known_hosts_file: os.PathLike | str,
+    identity_file: os.PathLike[str] | str,
+    known_hosts_file: os.PathLike[str] | str,
     port: int | None = None,
     hostname: str | None = None,
     host_key_alias: str | None = None,
-    config_file: os.PathLike | str | None = None,
+    config_file: os.PathLike[str] | str | None = None,
     connect_timeout: int = 15,
-    identity_agent: os.PathLike | str | None = None,
+    identity_agent: os.PathLike[str] | str | None = None,
     program: str | None = None,
 ) -> str:
     """Build a ``GIT_SSH_COMMAND`` that uses exactly one key and only the pinned host keys.
@@ -75,7 +75,7 @@ def ssh_program() -> str:
     return host.command_path(found) if found else "ssh"
 
 
-def attendee_command(config_file: os.PathLike | str | None = None) -> str:
+def attendee_command(config_file: os.PathLike[str] | str | None = None) -> str:
     """The ``core.sshCommand`` a clone keeps: the ssh the wizard checked, by absolute path, and
     the config file it read when that is not ssh's default one."""
     parts = [ssh_program()]
@@ -84,13 +84,13 @@ def attendee_command(config_file: os.PathLike | str | None = None) -> str:
     return " ".join(shlex.quote(part) for part in parts)
 
 
-def _command_path(path: os.PathLike | str) -> str:
+def _command_path(path: os.PathLike[str] | str) -> str:
     from .hostos import here
 
     return here().command_path(os.fspath(path))  # Windows: forward slashes for git's sh
 
 
-def _ssh_option_path(path: os.PathLike | str) -> str:
+def _ssh_option_path(path: os.PathLike[str] | str) -> str:
     # ssh expands %-tokens in IdentityFile, UserKnownHostsFile and IdentityAgent: "%%" is a
     # literal "%". It also expands ${VAR}, which has no escape.
     from .hostos import here

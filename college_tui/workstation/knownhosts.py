@@ -119,7 +119,7 @@ def md5_fingerprint_of(key_base64: str) -> str:
     return "MD5:" + ":".join(f"{b:02x}" for b in digest)
 
 
-def read_entries(known_hosts_path: os.PathLike | str) -> list[KnownHostEntry]:
+def read_entries(known_hosts_path: os.PathLike[str] | str) -> list[KnownHostEntry]:
     """Parse the key lines of a known_hosts file (missing file → empty list)."""
     text = _read_text(Path(known_hosts_path))
     entries: list[KnownHostEntry] = []
@@ -137,7 +137,7 @@ def read_entries(known_hosts_path: os.PathLike | str) -> list[KnownHostEntry]:
 
 
 def find_host_keys(
-    known_hosts_path: os.PathLike | str, host: str, port: int | None = None
+    known_hosts_path: os.PathLike[str] | str, host: str, port: int | None = None
 ) -> list[KnownHostEntry]:
     """Return the plain key entries (no @marker) that apply to ``host`` (and ``port``)."""
     name = host_pattern(host, port)
@@ -145,7 +145,7 @@ def find_host_keys(
 
 
 def ensure_known_host(
-    known_hosts_path: os.PathLike | str,
+    known_hosts_path: os.PathLike[str] | str,
     host: str,
     key_type: str,
     key_base64: str,
@@ -207,7 +207,7 @@ def ensure_known_host(
     return Change.CREATED
 
 
-def ensure_azure_devops_host_key(known_hosts_path: os.PathLike | str) -> Change:
+def ensure_azure_devops_host_key(known_hosts_path: os.PathLike[str] | str) -> Change:
     """Pin the shipped ``ssh.dev.azure.com`` key in ``known_hosts_path`` (see ensure_known_host)."""
     return ensure_known_host(
         known_hosts_path, AZURE_DEVOPS_SSH_HOST, AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
@@ -288,7 +288,7 @@ def _wildcard_match(pattern: str, name: str) -> bool:
 
 
 def remove_known_host(
-    known_hosts_path: os.PathLike | str, host: str, key_base64: str, port: int | None = None
+    known_hosts_path: os.PathLike[str] | str, host: str, key_base64: str, port: int | None = None
 ) -> Change:
     """Remove the plain lines trusting exactly ``key_base64`` for ``host`` (what
     ``ensure_known_host`` added); every other line stays byte for byte. The file is deleted

@@ -30,7 +30,8 @@ class MemoryKeyring(KeyringBackend):
         raise RuntimeError("MemoryKeyring is used only when selected explicitly")
 
     def __init__(self) -> None:
-        super().__init__()
+        # keyring.backend.KeyringBackend.__init__ carries no annotations
+        super().__init__()  # type: ignore[no-untyped-call]
         self._passwords: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 

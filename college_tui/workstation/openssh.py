@@ -92,7 +92,7 @@ def agent_status(timeout: float = 5) -> AgentStatus:
     return AgentStatus(socket, False, detail=said[0] if said else f"exit code {done.returncode}")
 
 
-def _ask(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+def _ask(command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     """Run an OpenSSH tool for its answer: no input, no secret in its environment."""
     return subprocess.run(
         command,

@@ -29,7 +29,7 @@ class PrivateAgent:
 
     socket_path: str
     folder: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
         """Stop the agent and remove its folder (and socket); safe to call twice."""
@@ -46,7 +46,7 @@ class PrivateAgent:
         self.stop()
 
 
-def start_private_agent(key_path: os.PathLike | str, passphrase: str) -> PrivateAgent:
+def start_private_agent(key_path: os.PathLike[str] | str, passphrase: str) -> PrivateAgent:
     """Start an agent holding the key at `key_path` (decrypted with `passphrase`).
 
     Raises SshAgentError (a sentence saying what to do) when ssh-agent/ssh-add are missing or

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import socket
+from typing import NoReturn
 
 from .errors import (
     HostKeyMismatchError,
@@ -26,9 +27,9 @@ SSH_USER = "git"
 def verify_ssh(
     host: str,
     port: int,
-    key_path: os.PathLike | str,
+    key_path: os.PathLike[str] | str,
     passphrase: str | bytes | None,
-    known_hosts_path: os.PathLike | str,
+    known_hosts_path: os.PathLike[str] | str,
     expected_host_key_alias: str | None = None,
     timeout: float = 10,
 ) -> str:
@@ -51,7 +52,9 @@ def verify_ssh(
 
     class _RejectUnknownHost(paramiko.RejectPolicy):
         # Same decision as RejectPolicy, with a message that says what to do.
-        def missing_host_key(self, client, hostname, key):
+        def missing_host_key(
+            self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
+        ) -> NoReturn:
             raise HostKeyVerificationError(
                 f"{known_hosts_path} has no host key for {lookup_name}, and college-tui never "
                 f"trusts a server on first use (the server at {where} offered {key.fingerprint}). "

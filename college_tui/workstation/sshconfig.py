@@ -39,9 +39,9 @@ class ManagedBlock:
 
 
 def ensure_host_block(
-    config_path: os.PathLike | str,
+    config_path: os.PathLike[str] | str,
     host_alias: str,
-    identity_file: os.PathLike | str,
+    identity_file: os.PathLike[str] | str,
     **block: Any,
 ) -> Change:
     """Write or update our ``Host`` block at the top of ``config_path`` (``block``: the other
@@ -64,7 +64,7 @@ def ensure_host_block(
     return Change.CREATED if found is None else Change.UPDATED
 
 
-def retarget_port(config_path: os.PathLike | str, port: int) -> Change:
+def retarget_port(config_path: os.PathLike[str] | str, port: int) -> Change:
     """Point our block at another ``Port``, keeping every other line; used when the sandbox's
     SSH server had to move to a new port (its old one was taken).
 
@@ -91,7 +91,7 @@ def retarget_port(config_path: os.PathLike | str, port: int) -> Change:
     )
 
 
-def remove_host_block(config_path: os.PathLike | str) -> Change:
+def remove_host_block(config_path: os.PathLike[str] | str) -> Change:
     """Remove our block from ``config_path``; the rest of the file stays byte for byte.
 
     Returns ``Change.REMOVED``, or ``Change.UNCHANGED`` when there was no file or no block.
@@ -108,7 +108,7 @@ def remove_host_block(config_path: os.PathLike | str) -> Change:
     return Change.REMOVED
 
 
-def read_block(config_path: os.PathLike | str) -> ManagedBlock | None:
+def read_block(config_path: os.PathLike[str] | str) -> ManagedBlock | None:
     """Return our block in ``config_path`` (parsed), or None when the file or block is absent."""
     path = Path(config_path)
     old = _read(path)
@@ -144,11 +144,11 @@ def read_block(config_path: os.PathLike | str) -> ManagedBlock | None:
 
 def render_block(
     host_alias: str,
-    identity_file: os.PathLike | str,
+    identity_file: os.PathLike[str] | str,
     hostname: str | None = None,
     port: int | None = None,
     user: str = "git",
-    known_hosts_file: os.PathLike | str | None = None,
+    known_hosts_file: os.PathLike[str] | str | None = None,
     host_key_alias: str | None = None,
     newline: str = "\n",
 ) -> str:
@@ -236,7 +236,7 @@ def _token(value: str, what: str) -> str:
     return value
 
 
-def _path_value(path: os.PathLike | str) -> str:
+def _path_value(path: os.PathLike[str] | str) -> str:
     """Format a file path for ssh config: absolute, % escaped, quoted if it has spaces."""
     text = os.path.abspath(os.fspath(path))
     text = here().command_path(text)  # Windows: forward slashes, as ssh config takes them
@@ -297,7 +297,7 @@ class OtherBlock:
     explicit: bool  # names the alias itself (not only through a wildcard)
 
 
-def other_blocks_for(config_path: os.PathLike | str, host_alias: str) -> list[OtherBlock]:
+def other_blocks_for(config_path: os.PathLike[str] | str, host_alias: str) -> list[OtherBlock]:
     """Blocks outside college-tui's markers in ``config_path`` that also apply to ``host_alias``.
 
     A wildcard block (``Host *``, ``Host *.azure.com``) is listed only when it sets an option

@@ -44,7 +44,7 @@ class KeySniff:
     encrypted: bool  # protected by a passphrase
 
 
-def sniff_private_key(path: os.PathLike | str) -> KeySniff:
+def sniff_private_key(path: os.PathLike[str] | str) -> KeySniff:
     """Tell a private key's type and whether it has a passphrase from its header alone.
 
     Cheap: the PEM header or the OpenSSH envelope is read, nothing is decrypted or checked
@@ -57,7 +57,7 @@ def sniff_private_key(path: os.PathLike | str) -> KeySniff:
     return KeySniff(kind=_key_kind(key_type), encrypted=encrypted)
 
 
-def public_path_for(path: os.PathLike | str) -> Path:
+def public_path_for(path: os.PathLike[str] | str) -> Path:
     """Return the ``.pub`` path OpenSSH pairs with a private key path."""
     path = Path(path)
     return path.with_name(path.name + ".pub")

@@ -14,7 +14,11 @@ import socket
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from .atomic import create_exclusive
 from .errors import (
@@ -88,7 +92,7 @@ class KeyInfo:
     notes: tuple[str, ...] = field(default=())  # things we fixed, for the activity log
 
 
-def ensure_ssh_dir(home: os.PathLike | str) -> SshDirInfo:
+def ensure_ssh_dir(home: os.PathLike[str] | str) -> SshDirInfo:
     """Make sure ``<home>/.ssh`` is a folder with permissions 0700 and return facts about it.
 
     Creates it (0700) when missing; narrows wider permissions to 0700 (see ``.note``).
@@ -126,7 +130,7 @@ def ensure_ssh_dir(home: os.PathLike | str) -> SshDirInfo:
 
 
 def generate_rsa_key(
-    path: os.PathLike | str,
+    path: os.PathLike[str] | str,
     bits: int = DEFAULT_RSA_BITS,
     passphrase: str | bytes | None = None,
     comment: str | None = None,
@@ -188,7 +192,7 @@ def generate_rsa_key(
     return replace(info, notes=(failed,)) if failed else info
 
 
-def load_key_info(path: os.PathLike | str, passphrase: str | bytes | None = None) -> KeyInfo:
+def load_key_info(path: os.PathLike[str] | str, passphrase: str | bytes | None = None) -> KeyInfo:
     """Read an existing RSA private key (and its ``.pub`` if present) and describe it.
 
     Raises :class:`NotRsaKeyError` for other key types, :class:`NotAKeyError` for files that
@@ -230,7 +234,9 @@ def _describe(
     )
 
 
-def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None = None) -> Any:
+def load_rsa_private_key(
+    path: os.PathLike[str] | str, passphrase: str | bytes | None = None
+) -> RSAPrivateKey:
     """Load the RSA private key at ``path`` and return cryptography's ``RSAPrivateKey``.
 
     The returned object is secret: never log or display it. Errors as in :func:`load_key_info`.
@@ -259,6 +265,7 @@ def load_rsa_private_key(path: os.PathLike | str, passphrase: str | bytes | None
     except OSError:
         ours = False
     skip = ours or checked
+    key: PrivateKeyTypes
     try:
         if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
             key = serialization.load_ssh_private_key(
@@ -335,7 +342,7 @@ def _adopt(path: Path, pub_path: Path, secret: bytes | None, comment: str) -> Ke
     return replace(info, adopted=True, notes=tuple(notes))
 
 
-def _public_material(rsa_key: Any) -> str:
+def _public_material(rsa_key: RSAPrivateKey) -> str:
     from cryptography.hazmat.primitives import serialization
 
     line = rsa_key.public_key().public_bytes(

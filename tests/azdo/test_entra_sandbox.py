@@ -290,3 +290,50 @@ def test_an_entra_token_that_expired_is_not_told_to_make_a_pat(start_sandbox):
     assert "did not accept your Microsoft Entra sign-in" in sentence, sentence
     assert "Sign in again" in sentence and "time zone" in sentence
     assert "PAT" not in sentence and "Personal access tokens" not in sentence
+
+
+@pytest.mark.timeout(90)
+def test_a_served_sandbox_restarting_mid_run_says_so_before_the_browser_opens_again(
+    tmp_path, monkeypatch
+):
+    """Issue 26: a restart forgets the refresh tokens (they live in memory); the browser opened
+    a second time without a word. Now the second sign-in is announced first."""
+    from college_tui.sandbox.server import SandboxServer
+    from college_tui.sandbox.service import SandboxConfig
+
+    data = tmp_path / "data"
+    config = SandboxConfig(token_seconds=3)  # renewed at each call: the refresh token is used
+    first = SandboxServer(data, config=config)
+    first.start()
+    browser = use_stand_in_browser(monkeypatch, ADA)
+    monkeypatch.setenv("DISPLAY", ":0")
+    place = discover_sign_in(first.info.org_url)
+    recorder = Recorder()
+    credential = entra_credential(
+        "browser",
+        recorder,
+        tenant_id=place.tenant_id,
+        authority=place.authority,
+        ca_file=place.ca_file,
+        timeout=30,
+    )
+    azdo = AzureDevOps(place.org_url, place.profile_url, credential, recorder, "t", fast_policy())
+    assert azdo.profile().email == ADA
+    ports = (first.port, first.idp_port)
+    first.stop()
+    second = SandboxServer(data, port=ports[0], idp_port=ports[1], config=config)
+    second.start()
+    try:
+        expires = credential.expires_on  # then renewed: its refresh token died with the first
+        wait_for(lambda: time.time() > expires + 0.5, timeout=10)
+        projects = requests.get(  # the next call renews the token: the browser again
+            f"{second.info.org_url}/_apis/projects",
+            headers={"Authorization": credential.auth_header()},
+            timeout=10,
+        )
+        assert projects.status_code == 200, projects.text
+    finally:
+        second.stop()
+    asked = [e.message for e in recorder.events if isinstance(e, NeedsYou)]
+    assert len(browser.visited) == 2 and len(asked) == 2, (browser.visited, asked)
+    assert "sign in to Azure DevOps again" in asked[1] and "sandbox restarted" in asked[1]

@@ -109,3 +109,10 @@ def test_read_only_files_are_removed_as_windows_requires(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "unlink", windows_unlink)
     remove_tree(clone)
     assert refused and not clone.exists()
+
+
+def test_only_posix_git_cleans_up_after_a_cancel():
+    from college_tui.workstation.hostos.processes import git_cleans_up
+
+    assert git_cleans_up(Host("linux")) and git_cleans_up(Host("darwin"))
+    assert not git_cleans_up(Host("win32"))

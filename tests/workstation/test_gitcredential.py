@@ -117,6 +117,7 @@ def test_the_socket_helper_answers_once_and_only_with_the_nonce():
     )
     assert first.stdout == "username=college-tui\npassword=s3cret-token\n"
     again = subprocess.run(["sh", "-c", f"{helper} get"], capture_output=True, text=True)
-    assert again.returncode != 0 and "s3cret" not in again.stdout  # nothing listens any more
+    assert again.returncode == 1 and "s3cret" not in again.stdout  # nothing listens any more
+    assert again.stderr == ""  # no traceback for git to show
     stored = subprocess.run(["sh", "-c", f"{helper} store"], capture_output=True, text=True)
     assert stored.returncode == 0 and stored.stdout == ""

@@ -14,11 +14,14 @@ def main(argv: list[str]) -> int:
     if len(argv) < 4 or argv[3] != "get":
         return 0
     port, nonce, user = int(argv[0]), argv[1], argv[2]
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(nonce.encode() + b"\n")
-        chunks = []
-        while chunk := conn.recv(4096):
-            chunks.append(chunk)
+    chunks = []
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(nonce.encode() + b"\n")
+            while chunk := conn.recv(4096):
+                chunks.append(chunk)
+    except OSError:  # nothing listens any more: git then says authentication failed
+        return 1
     secret = b"".join(chunks).decode()
     if not secret:
         return 1  # already given once: git then says authentication failed

@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from . import Host, ask, here
@@ -35,7 +36,8 @@ def try_lock(fd: int, shared: bool = False) -> bool:
         position = os.lseek(fd, 0, os.SEEK_CUR)
         try:
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            # msvcrt has these on Windows only, and mypy reads the stubs as on this platform
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         except OSError:
             return False
         finally:
@@ -58,7 +60,8 @@ def unlock(fd: int) -> None:
         position = os.lseek(fd, 0, os.SEEK_CUR)
         with contextlib.suppress(OSError):
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            # msvcrt has these on Windows only, and mypy reads the stubs as on this platform
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
         os.lseek(fd, position, os.SEEK_SET)
         return
     import fcntl
@@ -74,7 +77,15 @@ def own_group(host: Host | None = None) -> dict[str, Any]:
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
 
 
-def stop_tree(proc: subprocess.Popen, host: Host | None = None) -> None:
+def git_cleans_up(host: Host | None = None) -> bool:
+    """Whether a git stopped by :func:`stop_tree` removes its half-made clone itself (POSIX:
+    SIGTERM lets it; Windows' taskkill /F does not)."""
+    return here(host).posix
+
+
+def stop_tree(
+    proc: subprocess.Popen[bytes] | subprocess.Popen[str], host: Host | None = None
+) -> None:
     """Stop `proc` and everything it started (git and its ssh).
 
     POSIX: SIGTERM to the group (git then removes a half-made clone itself). Windows:
@@ -95,11 +106,11 @@ def stop_tree(proc: subprocess.Popen, host: Host | None = None) -> None:
         proc.terminate()
 
 
-def remove_tree(path: os.PathLike | str) -> None:
+def remove_tree(path: os.PathLike[str] | str) -> None:
     """`shutil.rmtree`, clearing the read-only flag of what will not go (git's object files on
     Windows) and trying again; OSError when something still stays."""
 
-    def clear_and_retry(function, name, _error) -> None:
+    def clear_and_retry(function: Callable[[str], object], name: str, _error: object) -> None:
         os.chmod(name, stat.S_IWRITE | stat.S_IREAD | (stat.S_IEXEC if os.path.isdir(name) else 0))
         function(name)
 

@@ -63,7 +63,7 @@ def forget() -> None:
         _known.clear()
 
 
-_known: dict[tuple, SshStack] = {}
+_known: dict[tuple[object, ...], SshStack] = {}
 _lock = threading.Lock()
 
 
