@@ -88,6 +88,9 @@ class StepFinished(Event):
 @dataclass(frozen=True)
 class StepFailed(Event):
     message: str  # what happened and what to do next
+    # For the activity log file only (an AADSTS code, a correlation id for an administrator):
+    # never on screen or stdout, where the sentence alone is shown.
+    log_detail: str = ""
 
 
 Emit = Callable[[Event], None]

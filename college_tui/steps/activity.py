@@ -2,7 +2,8 @@
 
 The wizard hands it each event the engine emits (on the engine's worker thread, never on the
 event loop); it writes the printer's line to `wizard-YYYYmmdd-HHMMSS-PID.log` in the user's log
-folder (0600) and returns the same line for the screen. Secrets are removed by the one redactor,
+folder (0600) and returns the same line for the screen. A failure's `log_detail` (an Entra
+refusal's AADSTS code and correlation id) is written under its line, in the file only. Secrets are removed by the one redactor,
 `azdo/redact.py`, as everywhere else.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..events import Event
+    from .printer import Printer
 
 
 def default_log_dir() -> Path:
@@ -32,7 +34,7 @@ class ActivityFile:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         self.path = (folder or default_log_dir()) / f"wizard-{stamp}-{os.getpid()}.log"
         self.verbose = verbose
-        self._printer = None  # made on first use, by the engine's worker
+        self._printer: Printer | None = None  # made on first use, by the engine's worker
         self._lock = threading.Lock()
 
     def hide(self, secret: str | None) -> None:
@@ -51,7 +53,11 @@ class ActivityFile:
             line = self._printer.line(event)
         if line is None:
             return None
-        return self.write(line)
+        shown = self.write(line)
+        kept = getattr(event, "log_detail", "")  # a refusal's AADSTS code, correlation id
+        if kept:
+            self.write(f"  (for an administrator: {kept})")  # the file only, never the screen
+        return shown
 
     def write(self, line: str) -> str:
         """Append one line (redacted), with the time; return the line as written."""

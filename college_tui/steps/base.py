@@ -34,9 +34,10 @@ POLL_CAP = 0.5
 class StepError(Exception):
     """A failure the attendee can act on; `message` says what happened and what to do next."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, detail: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.detail = detail  # for the activity log file only (an AADSTS code, a correlation id)
 
 
 class NotReady(StepError):
@@ -119,6 +120,12 @@ class Context:
             busy = self.azdo.rate_limit_pause() if self.azdo is not None else 0.0
             self.sleep(min(max(delay, busy), left))
             delay = min(delay * factor, cap)
+
+    def wait_for_person(
+        self, probe: Callable[[], T | None], *, timeout: float, what: str, every: float
+    ) -> T:
+        """`poll` at a steady pace (`every` seconds) while the person acts in the browser."""
+        return self.poll(probe, timeout=timeout, what=what, first=every, factor=1.0, cap=every)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ an unexpected exception also ends that way, with the traceback in a log file (ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,7 @@ def make_context(
 
 def run(
     ctx: Context,
-    steps: list[type[Step] | Step],
+    steps: Sequence[type[Step] | Step],
     *,
     only_inspect: bool = False,
     until: str | None = None,
@@ -210,7 +211,7 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         message, log_path = describe_failure(exc, step.key, phase, ctx.secrets)
         if log_path is not None:
             report.log_path = log_path
-        emit(StepFailed(step.key, message))
+        emit(StepFailed(step.key, message, log_detail=log_detail(exc)))
         return StepResult(step.key, step.title, FAILED, message=message)
     for warning in outcome.warnings:
         emit(Note(step.key, f"Warning: {warning}"))
@@ -263,6 +264,15 @@ def describe_failure(
         f"({type(exc).__name__}). Run again; if it happens again, report it.{where}",
         log_path,
     )
+
+
+def log_detail(exc: BaseException) -> str:
+    """What a failure keeps for the activity log file only (an Entra refusal's AADSTS code and
+    correlation id): StepError and AzdoError carry it as `.detail`."""
+    from ..azdo.errors import AzdoError
+
+    detail = getattr(exc, "detail", "") if isinstance(exc, (StepError, AzdoError)) else ""
+    return detail if isinstance(detail, str) else ""
 
 
 def azdo_message(exc: Any) -> str:

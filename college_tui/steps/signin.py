@@ -20,7 +20,9 @@ from .signin_help import (
 )
 
 if TYPE_CHECKING:
+    from ..azdo.authority import SignInPlace
     from ..azdo.client import AzureDevOps
+    from ..target import Target
 
 # Conditional Access blocks the device-code flow in many tenants (2025): the sentence that says
 # so (azdo/credentials.py says the same; the sign-in panel offers the browser on seeing it).
@@ -180,7 +182,7 @@ class SignInStep(Step):
         try:
             return factory(ctx.answers.auth, ctx.emit, step=self.key, **where)
         except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+            raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
 
     def _place(self, ctx: Context):
         """Where to sign in, learnt before any credential is used: the organisation's tenant
@@ -229,7 +231,7 @@ class SignInStep(Step):
                 raise StepError(msa_message(ctx))
             connection = asked.join() if asked is not None else None
         except AzdoError as exc:
-            raise StepError(self._failure(ctx, exc)) from None
+            raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
         finally:
             if asked is not None:
                 asked.finish()
@@ -313,7 +315,7 @@ def _keyring_secure() -> bool:
     return insecure_reason(keyring.get_keyring()) is None
 
 
-def learned_target(target, place):
+def learned_target(target: Target, place: SignInPlace) -> Target:
     """A served sandbox reached as a service (a loopback organisation): its profile host and SSH
     server, as it says them (`place`, azdo.authority), under an SSH alias of its own: the real
     ~/.ssh never gets a block or a pin for ssh.dev.azure.com."""

@@ -207,7 +207,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     # Paths and tuples are common in facts; anything else must already be JSON.
     out: dict[str, Any] = {}
     for key, value in values.items():
-        if isinstance(value, os.PathLike[str]):
+        if isinstance(value, os.PathLike):
             value = os.fspath(value)
         elif isinstance(value, tuple):
             value = list(value)

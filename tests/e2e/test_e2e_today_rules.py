@@ -4,6 +4,8 @@ work, with nothing of azure-identity's raw text on stdout or stderr."""
 
 from __future__ import annotations
 
+import re
+
 from .conftest import World
 
 
@@ -14,8 +16,17 @@ def test_apply_with_device_code_blocked_exits_with_the_sentence_and_the_other_wa
     assert result.returncode != 0, said
     assert "Your organisation blocks device-code sign-in" in said
     assert 'auth = "browser"' in said and "az login" in said and "personal access token" in said
-    for raw in ("AADSTS", "get_token failed", "Content:", "Traceback", '"error"'):
+    for raw in ("AADSTS", "get_token failed", "Content:", "Traceback", '"error"', "correlation"):
         assert raw not in said, said
+    # The activity log file (apply's, in the user's log folder) keeps the refusal's AADSTS code
+    # and correlation id for an administrator, under the same sentence; the output names it.
+    (log,) = world.root.rglob("wizard-*.log")
+    assert f"The details for your administrator are in {log}." in result.stdout
+    kept = log.read_text(encoding="utf-8")
+    assert "Your organisation blocks device-code sign-in" in kept
+    assert re.search(r"\(for an administrator: AADSTS53003 correlation [0-9a-f-]{36}\)", kept), kept
+    assert "get_token failed" not in kept and '"error"' not in kept  # the codes, not the JSON
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
 
 
 def test_ssh_policy_off_and_pats_restricted_complete_over_https_with_no_pat(world: World):

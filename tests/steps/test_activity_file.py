@@ -37,6 +37,17 @@ def test_a_secret_shape_nobody_registered_is_redacted_too(tmp_path):
     assert PAT_SHAPED not in sink.path.read_text(encoding="utf-8")
 
 
+def test_a_refusals_aadsts_code_and_correlation_id_go_to_the_file_only(tmp_path):
+    """The wizard's screen gets the sentence (the line returned); the file keeps the codes."""
+    sink = ActivityFile(tmp_path)
+    kept = "AADSTS53003 correlation 1b2c3d4e-0000-4000-8000-123456789abc"
+    shown = sink(StepFailed("sign-in", "Your organisation blocks device-code sign-in.", kept))
+    assert shown is not None and "AADSTS" not in shown and "correlation" not in shown
+    text = sink.path.read_text(encoding="utf-8")
+    assert "blocks device-code sign-in" in text
+    assert f"(for an administrator: {kept})" in text
+
+
 def test_the_welcomes_org_url_rule_is_the_one_of_org(tmp_path):
     assert org_url_problem("https://dev.azure.com/contoso/College/_git/x")[0] == (
         "https://dev.azure.com/contoso"

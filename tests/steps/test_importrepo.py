@@ -11,7 +11,7 @@ import pytest
 from azure.devops.v7_1.core.models import TeamProjectReference
 from azure.devops.v7_1.git.models import GitRepositoryCreateOptions
 
-from college_tui.events import Note, StepProgress
+from college_tui.events import HttpCall, Note, StepProgress
 from college_tui.steps.answers import Answers
 from college_tui.steps.importrepo import ImportStep
 from college_tui.steps.runner import run
@@ -50,8 +50,19 @@ def with_project(sandbox):
     return sandbox
 
 
-def test_the_course_is_imported_into_a_new_repository_step_by_step(with_project, make_ctx):
-    ctx = make_ctx(with_project)
+def test_the_course_is_imported_into_a_new_repository_step_by_step(start_sandbox, make_ctx):
+    clock = HeldClock()
+    with_project = start_sandbox(clock=clock, import_seconds=1.0)
+    create_project(clients(with_project))
+    clock.hold()  # the import moves a tenth of its time per look of the step: each step seen
+
+    class MovesTheImportPerLook(Recorder):
+        def __call__(self, event) -> None:
+            super().__call__(event)
+            if isinstance(event, HttpCall) and "/importRequests/" in event.path:
+                clock.advance(0.1)
+
+    ctx = make_ctx(with_project, emit=MovesTheImportPerLook())
 
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 

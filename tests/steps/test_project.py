@@ -8,7 +8,7 @@ import time
 import pytest
 from azure.devops.v7_1.core.models import TeamProject
 
-from college_tui.events import Note, StepProgress
+from college_tui.events import HttpCall, Note, StepProgress
 from college_tui.sandbox.errors import ServiceError
 from college_tui.sandbox.routing import router
 from college_tui.steps.answers import Answers
@@ -16,8 +16,9 @@ from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from tests.conftest import connect
+from tests.sandbox.helpers import HeldClock
 
-from .conftest import signed_in
+from .conftest import Recorder, signed_in
 
 SCRUM = "6b724908-ef14-45cf-84f8-768b5384da45"
 
@@ -38,8 +39,18 @@ def core(server):
     return connect(server.info.org_url, server.info.pat).clients_v7_1.get_core_client()
 
 
-def test_the_project_is_queued_polled_until_it_succeeds_and_is_agile(sandbox, make_ctx):
-    ctx = make_ctx(sandbox)
+def test_the_project_is_queued_polled_until_it_succeeds_and_is_agile(start_sandbox, make_ctx):
+    clock = HeldClock()
+    clock.hold()  # the creation moves a quarter of its time per look of the step: each state seen
+    sandbox = start_sandbox(clock=clock, project_create_seconds=4.0)
+
+    class MovesTheCreationPerLook(Recorder):
+        def __call__(self, event) -> None:
+            super().__call__(event)
+            if isinstance(event, HttpCall) and "/_apis/operations/" in event.path:
+                clock.advance(1.0)
+
+    ctx = make_ctx(sandbox, emit=MovesTheCreationPerLook())
     report = run(ctx, [SignInStep, ProjectStep(first_poll=0.1)])
     assert report.ok
     assert ctx.emit.finished("project").summary == "Project College created (Agile)"

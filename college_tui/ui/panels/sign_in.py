@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
+from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
 AUTH_LABELS = {
@@ -53,7 +54,7 @@ class DeviceCodeBox(Vertical):
         where = "in the browser that opened" if self.opened else "on any device with a browser"
         yield Static(f"Open this page {where} and type the code:", markup=False)
         yield Static(self.url, classes="device-url", markup=False)
-        code = self.app.scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
+        code = college_app(self).scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
         yield Static(code, classes="device-code", id="device-code", markup=False)
         yield Static(
             "The wizard goes on by itself once you have signed in; Escape cancels.",
@@ -145,7 +146,7 @@ class SignInPanel(StepPanel):
             from ...steps.signin_help import pat_page
 
             self.query_one("#sign-in-pat-page", Static).update(
-                self.app.scrub(f"Create a token at {pat_page(org_url)}")
+                college_app(self).scrub(f"Create a token at {pat_page(org_url)}")
             )
 
     def use_pat(self, org_url: str) -> None:
@@ -171,7 +172,7 @@ class SignInPanel(StepPanel):
         for remember in self.query("#sign-in-remember").results(Checkbox):
             remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
             remember.display = uses_pat or self.auth() in ("browser", "device-code")
-        for label in self.query(".field-label"):
+        for label in self.query(".field-label").results(Label):
             if "access token" in str(label.content):
                 label.display = uses_pat and not self.sandbox
 
@@ -234,8 +235,8 @@ class SignInPanel(StepPanel):
         from ...steps.signin_help import suggested_auth
 
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
-        self.app.share(event.detail, "The code", open_url=event.url if opened else None)
-        box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
+        college_app(self).share(event.detail, "The code", open_url=event.url if opened else None)
+        box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened)
         # First in the panel, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=0)
         self.call_after_refresh(self.scroll_home, animate=False)
