@@ -156,7 +156,7 @@ class Session:
         """Ask the running step to stop at its next wait (it ends with a 'Cancelled' sentence)."""
         self.ctx.cancel.set()
 
-    def hold_lock(self):
+    def hold_lock(self) -> contextlib.AbstractContextManager[None]:
         """A context manager holding the target's run lock (one run per target at a time)."""
         return self.ctx.state.exclusive()
 

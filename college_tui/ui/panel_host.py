@@ -76,7 +76,8 @@ class PanelHost(WizardParts):
         """The answers the panels show: the engine's defaults until the session loads its own."""
         with self._answers_lock:
             if self._answers is None:
-                from ..steps.answers import Answers, Member
+                from ..steps.answers import Answers
+                from ..steps.roster import Member
 
                 self._answers = Answers()
                 if self.sandbox:  # a colleague the sandbox accepts: the members step works

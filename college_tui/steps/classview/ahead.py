@@ -67,7 +67,7 @@ def ask_ahead(octx: Context, pool: Executor, ids: Ids | None, *, owner: bool) ->
         colleagues = bool(answers.all_members())
     except Exception:  # noqa: BLE001 - the members inspection says what is wrong with them
         colleagues = False
-    asked: list[Future] = []
+    asked: list[Future[Any]] = []
 
     def ask(read: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         asked.append(pool.submit(_quiet, read, *args, **kwargs))
