@@ -41,7 +41,7 @@ from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
 
 if TYPE_CHECKING:
     from ..steps.answers import Answers
-    from ..steps.session import Session
+    from ..steps.session import Session, TypedSecrets
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
 
@@ -229,7 +229,9 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def _run_requested(self, message: RunRequested) -> None:
         self.apply(self.model.start([message.step]))
 
-    def run_steps(self, keys: tuple[str, ...], changes: dict, secrets: dict) -> None:
+    def run_steps(
+        self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
+    ) -> None:
         self.model.run_started()
         self._run_steps(keys, changes, secrets)
 

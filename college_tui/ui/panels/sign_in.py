@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
+from ...steps.session import TypedSecrets
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
@@ -200,18 +201,15 @@ class SignInPanel(StepPanel):
         found["auth"] = self.auth()
         return found
 
-    def secrets(self) -> dict[str, str]:
+    def secrets(self) -> TypedSecrets:
         if self.sandbox:
-            return {}
+            return TypedSecrets()
         remember = self.query_one("#sign-in-remember", Checkbox).value
         if self.auth() in ("browser", "device-code"):
-            return {"remember_sign_in": "yes" if remember else ""}
+            return TypedSecrets(remember_sign_in=remember)
         if self.auth() != "pat" or not self.raw("pat").strip():
-            return {}
-        return {
-            "pat": self.raw("pat").strip(),
-            "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
-        }
+            return TypedSecrets()
+        return TypedSecrets(pat=self.raw("pat").strip(), remember_pat=remember)
 
     def show_outcome(self, text: str, *, failed: bool = False) -> None:
         super().show_outcome(text, failed=failed)
