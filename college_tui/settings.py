@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+from typing import TypedDict
 
 SANDBOX_FAST = "COLLEGE_TUI_SANDBOX_FAST"
 SANDBOX_PROJECT_SECONDS = "COLLEGE_TUI_SANDBOX_PROJECT_SECONDS"
@@ -61,16 +62,22 @@ def token_seconds() -> int:
     return int(seconds(SANDBOX_TOKEN_SECONDS, 3600, whole=True))
 
 
-def sandbox_clocks() -> dict[str, float]:
+class SandboxClocks(TypedDict, total=False):
+    """The SandboxConfig fields `sandbox_clocks` sets."""
+
+    project_create_seconds: float
+    import_seconds: float
+    token_seconds: int
+
+
+def sandbox_clocks() -> SandboxClocks:
     """The sandbox's clocks the environment shortens (tests, rehearsals): SandboxConfig fields."""
-    values: dict[str, float] = {}
+    values: SandboxClocks = {}
     if flag(SANDBOX_FAST):
-        values.update(project_create_seconds=0.5, import_seconds=0.3)
-    for name, field in (
-        (SANDBOX_PROJECT_SECONDS, "project_create_seconds"),
-        (SANDBOX_IMPORT_SECONDS, "import_seconds"),
-    ):
-        if text(name) is not None:
-            values[field] = seconds(name, 0, most=DAY)
+        values.update({"project_create_seconds": 0.5, "import_seconds": 0.3})
+    if text(SANDBOX_PROJECT_SECONDS) is not None:
+        values["project_create_seconds"] = seconds(SANDBOX_PROJECT_SECONDS, 0, most=DAY)
+    if text(SANDBOX_IMPORT_SECONDS) is not None:
+        values["import_seconds"] = seconds(SANDBOX_IMPORT_SECONDS, 0, most=DAY)
     values["token_seconds"] = token_seconds()
     return values

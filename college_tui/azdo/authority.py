@@ -21,9 +21,16 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import AzdoError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import requests
+
 
 MICROSOFT_AUTHORITY = "https://login.microsoftonline.com"
 MICROSOFT_PROFILE = "https://app.vssps.visualstudio.com"
@@ -59,7 +66,7 @@ def is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "").lower() in LOOPBACK_HOSTS
 
 
-def _tenant_from(headers) -> tuple[str | None, str | None]:
+def _tenant_from(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(tenant, authority base) from a refusal's headers; either may be None."""
     tenant = (headers.get("X-VSS-ResourceTenant") or "").strip() or None
     authority = None
@@ -176,7 +183,7 @@ def _sandbox_place(
     return SignInPlace(org_url, tenant, authority, profile, _ca_file(pem.content), _ssh(about))
 
 
-def _json_object(answer) -> dict | None:
+def _json_object(answer: requests.Response) -> dict[str, Any] | None:
     """The answer's body when it is a JSON object, else None."""
     try:
         body = answer.json()
@@ -185,7 +192,7 @@ def _json_object(answer) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def _ssh(about: dict) -> tuple[str, int, str | None] | None:
+def _ssh(about: dict[str, Any]) -> tuple[str, int, str | None] | None:
     """The sandbox's SSH endpoint from its description, when it is on loopback."""
     ssh = about.get("ssh") or {}
     host, port = ssh.get("host"), ssh.get("port")

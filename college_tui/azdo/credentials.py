@@ -13,13 +13,17 @@ from __future__ import annotations
 import base64
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..events import Emit, NeedsYou
 from .entra_errors import entra_error, quiet_azure_logs
 from .errors import AzdoError
 from .redact import register_secret
+
+if TYPE_CHECKING:
+    import requests
+
 
 AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
 REFRESH_MARGIN_SECONDS = 300  # refresh this long before the token expires
@@ -209,7 +213,7 @@ def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any
     class RefreshingTokenAuthentication(BasicTokenAuthentication):
         """Bearer auth whose token is renewed just before msrest signs each request."""
 
-        def signed_session(self, session=None):
+        def signed_session(self, session: requests.Session | None = None) -> requests.Session:
             owner.refresh_if_needed()
             return super().signed_session(session)
 
@@ -219,7 +223,9 @@ def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any
     return RefreshingTokenAuthentication(token)
 
 
-def browser_available(environ: dict[str, str] | None = None, platform: str | None = None) -> bool:
+def browser_available(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> bool:
     """Whether browser sign-in can work (workstation/hostos/desktop.py says where it cannot:
     Linux without a display, WSL without `wslview`); `environ`/`platform` default to this
     machine's."""
@@ -303,6 +309,11 @@ def entra_credential(
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
     kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
     before: Callable[[], None] | None = None
+    credential: (
+        identity.InteractiveBrowserCredential
+        | identity.DeviceCodeCredential
+        | identity.AzureCliCredential
+    )
     remembered = None
     if remember is not None and mode != "azure-cli":
         from .remembered import encrypted_cache_problem, remembered_options
@@ -361,6 +372,8 @@ def entra_credential(
         def authenticate() -> None:
             from .remembered import save_record
 
+            # a sign-in is remembered only in the interactive modes (never the Azure CLI's)
+            assert not isinstance(credential, identity.AzureCliCredential)
             save_record(credential.authenticate(scopes=[AZURE_DEVOPS_SCOPE]), remembered)
 
     elif remembered is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +73,7 @@ class HttpObserver:
         self._lock = threading.Lock()
         self._not_before = 0.0  # monotonic time before which the service asked us not to call
         self.pacing = Pacing()  # rate-limit headers for polls, adaptive bounds for batches
+        self.pool: Any = None  # a urllib3 PoolManager shared with other facades (`share_pool`)
         use_system_trust()  # every request through this seam, and the SDK's, trust the OS store
 
     # -- context: who gets the events of requests made on this thread ------------------------
@@ -134,7 +135,7 @@ class HttpObserver:
     def instrument(self, session: requests.Session) -> requests.Session:
         """Mount the observing adapter on `session` (once)."""
         if getattr(session, "_college_tui_observer", None) is not self:
-            adapter = ObservingAdapter(self)
+            adapter = ObservingAdapter(self, self.pool)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             session._college_tui_observer = self  # type: ignore[attr-defined]
@@ -152,12 +153,27 @@ class HttpObserver:
 class ObservingAdapter(HTTPAdapter):
     """requests adapter: no hidden retries, our timeout, an HttpCall per request."""
 
-    def __init__(self, observer: HttpObserver) -> None:
+    def __init__(self, observer: HttpObserver, pool: Any = None) -> None:
         # read=False: a read error is raised as itself (ReadTimeout), not wrapped in MaxRetryError.
         super().__init__(max_retries=Retry(0, read=False))
         self.observer = observer
+        self.shared = pool is not None
+        if pool is not None:  # connections kept alive for every session of every facade using it
+            self.poolmanager = pool
 
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+    def close(self) -> None:
+        if not self.shared:  # a shared pool outlives the sessions that use it
+            super().close()
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: None | float | tuple[float, float] | tuple[float, None] = None,
+        verify: bool | str = True,
+        cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         method = (request.method or "GET").upper()
         options = dict(stream=stream, verify=verify, cert=cert, proxies=proxies)
         if method not in IDEMPOTENT_METHODS:
@@ -171,7 +187,14 @@ class ObservingAdapter(HTTPAdapter):
         # new one, once, without a word (the retry layer handles anything beyond).
         return self._attempt(request, method, options)
 
-    def _attempt(self, request, method: str, options: dict, *, quiet: bool = False):
+    def _attempt(
+        self,
+        request: requests.PreparedRequest,
+        method: str,
+        options: dict[str, Any],
+        *,
+        quiet: bool = False,
+    ) -> requests.Response:
         observer = self.observer
         observer.before_send()
         url = request.url or ""
@@ -207,6 +230,16 @@ class ObservingAdapter(HTTPAdapter):
         return response
 
 
+def shared_pool(size: int) -> Any:
+    """A urllib3 pool of kept-alive connections for many facades at once (the class view reads
+    hundreds of organisations on one host from many threads: without it every thread's session
+    of every organisation's clients opens its own connection). `size`: connections kept per host.
+    """
+    from urllib3 import PoolManager
+
+    return PoolManager(num_pools=10, maxsize=size, block=False)
+
+
 def _closed_by_server(error: BaseException) -> bool:
     """Whether the connection was closed under the request (reset, or closed without an
     answer), as happens to a kept-alive connection the server dropped while it was idle."""
@@ -231,11 +264,11 @@ def observed_credentials(inner: Any, observer: HttpObserver) -> Any:
     from msrest.authentication import Authentication
 
     class ObservedAuth(Authentication):
-        def signed_session(self, session=None):
-            session = inner.signed_session(session)
-            return observer.instrument(session)
+        def signed_session(self, session: requests.Session | None = None) -> requests.Session:
+            signed: requests.Session = inner.signed_session(session)
+            return observer.instrument(signed)
 
-        def refresh_session(self, session=None):
+        def refresh_session(self, session: requests.Session | None = None) -> requests.Session:
             return self.signed_session(session)
 
         def __repr__(self) -> str:

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import PortalRefused, sign_in_failed, what
 from .models import SshKey
 from .urls import ssh_keys_page, team_settings_page
+
+if TYPE_CHECKING:
+    import requests
+
 
 RAW_API_VERSION = "5.0-preview.1"
 DEFAULT_TEAM_PROVIDER = "ms.vss-admin-web.admin-teams-data-provider"
@@ -57,7 +61,7 @@ def raw_headers(auth_header: str, *, body: bool = False) -> dict[str, str]:
     return headers
 
 
-def _json(response) -> Any:
+def _json(response: requests.Response) -> Any:
     text = response.content.decode("utf-8-sig", errors="replace").strip()
     if not text:
         return None
@@ -87,7 +91,7 @@ def service_message(body: Any) -> str:
     return ""
 
 
-def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
+def check_raw_response(response: requests.Response, method: str, *, portal: bool = True) -> Any:
     """The parsed JSON of a raw call's response, or the AzdoError its status means.
 
     203, 3xx and HTML bodies are a sign-in page: the credential was not accepted. 5xx and 429
@@ -102,8 +106,9 @@ def check_raw_response(response, method: str, *, portal: bool = True) -> Any:
         )
     body = _json(response)
     message = service_message(body)
-    if status >= 400 and (status == 429 or status >= 500):
-        raise HttpStatusError(status, message or f"HTTP {status}")
+    if status >= 400 and (status == 429 or status >= 500):  # typeKey: a sandbox's storage
+        type_key = body.get("typeKey") if isinstance(body, dict) else None
+        raise HttpStatusError(status, message or f"HTTP {status}", type_key)
     if status >= 400 and portal:
         said = f": {message}" if message else ""
         raise PortalRefused(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from .errors import AzdoError
 
@@ -92,7 +93,10 @@ def tls_issuer(url: str, timeout: float = 5) -> str | None:
             cert = tls.getpeercert() or {}
     except (OSError, ValueError):
         return None
-    fields = {key: value for rdn in cert.get("issuer", ()) for key, value in rdn}
+    # ssl documents "issuer" as a tuple of RDNs, each a tuple of (key, value) pairs; typeshed
+    # types every value of the certificate's dict alike (str or nested tuples)
+    issuer = cast("tuple[tuple[tuple[str, str], ...], ...]", cert.get("issuer", ()))
+    fields = {key: value for rdn in issuer for key, value in rdn}
     return fields.get("organizationName") or fields.get("commonName")
 
 

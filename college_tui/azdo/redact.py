@@ -78,8 +78,9 @@ def redact(text: str | None) -> str:
     return _PAT_52.sub(MASK, text)
 
 
-def _drop_userinfo(match: re.Match) -> str:
-    return match.group(0) if match.group(2) == "git" else match.group(1)
+def _drop_userinfo(match: re.Match[str]) -> str:
+    kept: str = match.group(0) if match.group(2) == "git" else match.group(1)
+    return kept
 
 
 def redact_url(url: str) -> str:

@@ -64,7 +64,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """The delay after failed attempt number `attempt` (1-based), jittered, capped."""
-        delay = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        delay = min(self.max_delay, self.base_delay * (2.0 ** (attempt - 1)))
         return delay * (1 - self.jitter * self.rng.random())
 
     def pause(self, seconds: float) -> None:
@@ -86,9 +86,9 @@ class RetryPolicy:
         *,
         classify: Callable[[BaseException], Failure],
         on_wait: Callable[[float, int, Failure], None],
-        recheck: Callable[[], Any] | None = None,
+        recheck: Callable[[], T | None] | None = None,
         idempotent: bool = True,
-        on_conflict: Callable[[], Any] | None = None,
+        on_conflict: Callable[[], T | None] | None = None,
     ) -> T:
         """Run `attempt` until it succeeds or the policy gives up (raises GiveUp).
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from urllib.parse import SplitResult
 
 
 def _segment(name: str) -> str:
@@ -148,7 +152,7 @@ def normalize_org_url(text: str) -> OrgUrl:
     )
 
 
-def _with_rest(url: str, rest: list[str], parts) -> OrgUrl:
+def _with_rest(url: str, rest: list[str], parts: SplitResult) -> OrgUrl:
     ignored = "/".join(rest)
     if parts.query:
         ignored += f"?{parts.query}"

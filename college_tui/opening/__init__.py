@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .options import PAT_ENV, Asker, Opened, TargetOptions, TargetRefused
 
@@ -24,7 +25,11 @@ __all__ = [
 ]
 
 
-def provisional_target(options: TargetOptions, asker: Asker | None = None):
+if TYPE_CHECKING:
+    from ..target import Target
+
+
+def provisional_target(options: TargetOptions, asker: Asker | None = None) -> Target:
     """The target as known before anything starts (its home, for the answers' defaults)."""
     asker = asker or Asker()
     if options.use_sandbox and options.org_url:

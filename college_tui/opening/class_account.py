@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .options import Opened, TargetRefused
+
+if TYPE_CHECKING:
+    from ..target import Target
 
 
 def account_folder(data: Path, account: str) -> Path:
@@ -22,7 +26,7 @@ def account_folder(data: Path, account: str) -> Path:
     return Path(data) / "class" / name / "home"
 
 
-def as_attendee(target, account: str, data: Path):
+def as_attendee(target: Target, account: str, data: Path) -> Target:
     """`target` for `account`: its own home and run state, no organisation chosen yet."""
     from ..target import PENDING_ORG
 

@@ -11,8 +11,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .options import Asker, TargetOptions, TargetRefused
+
+if TYPE_CHECKING:
+    from ..steps.base import Context
+    from ..steps.classview.status import ClassState
 
 
 def seen_path() -> Path:
@@ -25,7 +30,7 @@ def seen_path() -> Path:
 @contextlib.contextmanager
 def signed_in_instructor(
     options: TargetOptions, answers_file: Path | None, asker: Asker
-) -> Iterator[object]:
+) -> Iterator[Context]:
     """The engine's Context signed in as the instructor (ctx.azdo set), read-only."""
     from ..steps.plan import steps_until
     from ..steps.session import Session
@@ -88,9 +93,11 @@ def run_class_screen(
     with signed_in_instructor(options, answers_file, asker) as ctx:
         seen = load_seen(seen_path())
         lock = threading.Lock()
-        connections: dict = {}  # each organisation's connection, made once for every refresh
+        connections: dict[
+            str, Any
+        ] = {}  # each organisation's connection, made once for every refresh
 
-        def read():
+        def read() -> ClassState:
             with lock:
                 state = read_class(ctx, seen=seen, connections=connections)
                 with contextlib.suppress(OSError):

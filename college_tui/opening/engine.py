@@ -8,16 +8,29 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import open_target, provisional_target
 from .options import Asker, TargetOptions, TargetRefused
 
+if TYPE_CHECKING:
+    from ..events import Emit
+    from ..steps.activity import ActivityFile
+    from ..steps.answers import Answers
+    from ..steps.base import Context
+    from ..steps.printer import Printer
+    from ..steps.runner import RunReport
+    from ..steps.session import Session
+    from ..target import Target
+
+
 EXIT_NOT_DONE, EXIT_USAGE = 1, 2
 
 
-def load_answers(answers_file: Path | None, target, asker: Asker):
+def load_answers(answers_file: Path | None, target: Target, asker: Asker) -> Answers:
     """The answers file (or the course's defaults); its problems said, then SystemExit(2)."""
     from ..steps.answers import AnswersError, load_answers
 
@@ -30,7 +43,7 @@ def load_answers(answers_file: Path | None, target, asker: Asker):
         raise SystemExit(EXIT_USAGE) from None
 
 
-def passphrase(answers, asker: Asker) -> str | None:
+def passphrase(answers: Answers, asker: Asker) -> str | None:
     """The SSH key's passphrase from the variable `key_passphrase_env` names, hidden from children."""
     name = answers.key_passphrase_env
     if not name:
@@ -64,17 +77,23 @@ def unicode_ok() -> bool:
     return True
 
 
-def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
+def emitter(
+    printer: Printer,
+    asker: Asker,
+    *,
+    http_only: bool = False,
+    logfile: ActivityFile | None = None,
+) -> Emit:
     """An emit() that prints the printer's line for each event (only HTTP calls if asked).
 
     `logfile` (apply's steps/activity.py ActivityFile) also gets every event: what only an
     administrator needs (an Entra refusal's AADSTS code and correlation id) goes there alone,
     and the output names the file."""
-    from ..events import HttpCall
+    from ..events import Event, HttpCall, StepFailed
 
     lock = threading.Lock()
 
-    def emit(event) -> None:
+    def emit(event: Event) -> None:
         if logfile is not None:
             logfile(event)
         if http_only and not isinstance(event, HttpCall):
@@ -83,7 +102,7 @@ def emitter(printer, asker: Asker, *, http_only: bool = False, logfile=None):
         if line is not None:
             with lock:
                 asker.say(line)
-        if logfile is not None and getattr(event, "log_detail", ""):
+        if logfile is not None and isinstance(event, StepFailed) and event.log_detail:
             with lock:
                 asker.say(f"  The details for your administrator are in {logfile.path}.")
 
@@ -101,7 +120,7 @@ def engine(
     lock: bool = True,
     assume_yes: bool = False,
     account: str = "",
-):
+) -> Iterator[tuple[Context, Printer]]:
     """Load the answers, open the target and yield (Context, printer).
 
     `account`: sandbox only, the account to sign in as (else the answers' sandbox_account).
@@ -130,7 +149,7 @@ def engine(
     for note in answers.duplicate_notes():
         asker.say(f"Note: {note}")
     data = sandbox_dirs(options)[0] if options.use_sandbox else None
-    problems = [
+    problems: list[str | None] = [
         state_dir_problem() if lock else None,  # plan and check write no state
         data_problem(data) if data else None,
     ]
@@ -154,10 +173,10 @@ def engine(
         if preflight:
             from ..steps.preflight import preflight as check_machine
 
-            problems = check_machine(answers, key_passphrase)
-            if problems:
+            machine_problems = check_machine(answers, key_passphrase)
+            if machine_problems:
                 asker.say("Fix these first; nothing was changed:", err=True)
-                for problem in problems:
+                for problem in machine_problems:
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
@@ -184,7 +203,7 @@ def engine(
         yield ctx, printer
 
 
-def confirmed(session, printer, asker: Asker) -> bool:
+def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
     """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
     from ..steps.printer import plan_lines
     from ..steps.runner import ALREADY, FAILED
@@ -223,7 +242,7 @@ def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
     return shlex.join(words)
 
 
-def apply_outcome(report) -> tuple[list[str], int]:
+def apply_outcome(report: RunReport) -> tuple[list[str], int]:
     """apply's last lines for a finished run, and its exit code (0 only when all is done)."""
     from ..steps.runner import DONE, WARNING
 
@@ -241,7 +260,7 @@ def apply_outcome(report) -> tuple[list[str], int]:
     return lines, EXIT_NOT_DONE
 
 
-def learned_hosts(target):
+def learned_hosts(target: Target) -> Target:
     """A loopback organisation (a served sandbox reached as a service) with the profile host and
     SSH server it says, as the sign-in step learns them; any other target as it is."""
     from ..azdo.authority import discover_sign_in, is_loopback
@@ -256,7 +275,9 @@ def learned_hosts(target):
         return target
 
 
-def doctor_target(options: TargetOptions, asker: Asker, stack: contextlib.ExitStack):
+def doctor_target(
+    options: TargetOptions, asker: Asker, stack: contextlib.ExitStack[bool | None]
+) -> tuple[Target | None, str | None]:
     """doctor's (target, PAT): the opened target when one was named (the stack closes it), the
     PAT from the sandbox, $AZURE_DEVOPS_PAT or the keyring; the PAT is hidden from children."""
     from ..workstation.childenv import hide_from_children

@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..target import Target
 
 PAT_ENV = "AZURE_DEVOPS_PAT"
 # "My Azure DevOps" with no organisation yet goes to this service (a served sandbox's
@@ -43,7 +47,7 @@ class TargetRefused(Exception):
         self.usage = usage
 
 
-def _no(*_args, **_kwargs):
+def _no(*_args: object, **_kwargs: object) -> None:
     return None
 
 
@@ -62,5 +66,5 @@ class Asker:
 class Opened:
     """A target ready to use: where, the sandbox's PAT if any."""
 
-    target: object  # college_tui.target.Target
+    target: Target
     sandbox_pat: str | None = field(default=None, repr=False)  # a secret: never in a repr

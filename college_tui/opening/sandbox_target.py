@@ -6,10 +6,19 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .options import Asker, Opened, TargetOptions, TargetRefused
+
+if TYPE_CHECKING:
+    from ..sandbox.ports import KeptStart
+    from ..sandbox.server import SandboxInfo, SandboxServer
+    from ..sandbox.service import SandboxConfig
+    from ..target import Target
+
 
 EXIT_NOT_DONE = 1
 
@@ -23,7 +32,7 @@ def sandbox_dirs(options: TargetOptions) -> tuple[Path, Path]:
     return data, data / "home"
 
 
-def provisional_sandbox(options: TargetOptions):
+def provisional_sandbox(options: TargetOptions) -> Target:
     """The sandbox target before it starts (its URL comes with the start)."""
     from ..sandbox.faults import Faults
     from ..target import Target
@@ -145,7 +154,7 @@ def _short(path: Path) -> str:
     return text if len(text) <= 200 else f"{text[:90]}…{text[-90:]}"
 
 
-def sandbox_config():
+def sandbox_config() -> SandboxConfig:
     """The sandbox's clocks: the service's own, or shorter ones from the environment's settings
     (a value that is not a number is refused with the setting's name: exit 2)."""
     from ..sandbox.service import SandboxConfig
@@ -158,7 +167,7 @@ def sandbox_config():
 
 
 @contextlib.contextmanager
-def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Opened]:
+def opened_sandbox(options: TargetOptions, target: Target, asker: Asker) -> Iterator[Opened]:
     """Start the sandbox of `options` and yield it as an Opened target; stop it afterwards.
 
     A sandbox already running for the same data folder (`college-tui sandbox serve`, or the one
@@ -195,7 +204,7 @@ def opened_sandbox(options: TargetOptions, target, asker: Asker) -> Iterator[Ope
             server.stop()
 
 
-def _announce(info):
+def _announce(info: SandboxInfo) -> Callable[[], None]:
     """Announce a started sandbox (sandbox.running); a no-op release when that cannot be done."""
     from ..sandbox.running import AlreadyServed, announce
 
@@ -223,9 +232,8 @@ def refuse_second_serve(data: Path, why: str = "") -> None:
         )
 
 
-def _at(target, info):
+def _at(target: Target, info: SandboxInfo) -> Target:
     """`target` where the sandbox described by `info` listens."""
-    from dataclasses import replace
 
     return replace(
         target,
@@ -237,7 +245,7 @@ def _at(target, info):
     )
 
 
-def served(data: Path, options: TargetOptions, asker: Asker):
+def served(data: Path, options: TargetOptions, asker: Asker) -> SandboxInfo | None:
     """The SandboxInfo of a sandbox running for `data` now (said), or None."""
     from ..sandbox.server import running
 
@@ -271,7 +279,9 @@ def served(data: Path, options: TargetOptions, asker: Asker):
     return info
 
 
-def start_sandbox(data: Path, faults: str | None, asker: Asker):
+def start_sandbox(
+    data: Path, faults: str | None, asker: Asker
+) -> tuple[SandboxServer, SandboxInfo]:
     """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
     from ..sandbox.ports import PortProblem, start_kept
 
@@ -294,7 +304,7 @@ def start_sandbox(data: Path, faults: str | None, asker: Asker):
     return kept.server, kept.info
 
 
-def follow_moved_ports(home: Path, kept, asker: Asker) -> None:
+def follow_moved_ports(home: Path, kept: KeptStart, asker: Asker) -> None:
     """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port."""
     for note in kept.moved:
         asker.say(note, err=True)

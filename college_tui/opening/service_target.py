@@ -6,11 +6,16 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .options import PAT_ENV, SERVICE_URL_ENV, Asker, Opened, TargetOptions, TargetRefused
 
+if TYPE_CHECKING:
+    from ..azdo.urls import OrgUrl
+    from ..target import Target
 
-def provisional_service(options: TargetOptions, asker: Asker):
+
+def provisional_service(options: TargetOptions, asker: Asker) -> Target:
     """The organisation's target; `options.org_url` is replaced by its normalised form. Without
     one (`org_later`), a target with no organisation yet: sign in first, pick one after."""
     from ..target import AZURE_PROFILE_URL, Target
@@ -56,7 +61,7 @@ def service_url() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def pending_service(options: TargetOptions):
+def pending_service(options: TargetOptions) -> Target:
     """A target with no organisation yet on the service of `service_url()`."""
     from ..target import AZURE_PROFILE_URL, PENDING_ORG, Target
 
@@ -96,7 +101,7 @@ def org_url(options: TargetOptions, asker: Asker) -> str:
     return found.url
 
 
-def _normalized_or_refused(text: str):
+def _normalized_or_refused(text: str) -> OrgUrl:
     """azdo.urls.normalize_org_url; its refusals as TargetRefused (a missing name re-raised)."""
     from ..azdo.urls import OrgUrlError, OrgUrlNeedsName, normalize_org_url
 

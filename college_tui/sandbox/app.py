@@ -137,7 +137,7 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
         Route("/_sandbox/{rest:path}", storage_safe(_internal), methods=_METHODS),
         Route("/{path:path}", storage_safe(answer), methods=_METHODS),
     ]
-    identity = getattr(sandbox, "identity", None)
+    identity = sandbox.identity
     if identity is not None:  # the sign-in pages, plain http on loopback (identity/pages.py)
         from .identity.pages import routes as page_routes
 

@@ -42,7 +42,7 @@ class Caller:
 
 def _token_user(sandbox: Sandbox, token: str, org: dict[str, Any] | None) -> str | None:
     """The oid of a valid Azure DevOps token for `org`, else None."""
-    identity = getattr(sandbox, "identity", None)
+    identity = sandbox.identity
     if identity is None or token.count(".") != 2:
         return None
     from .identity.accounts import AZURE_DEVOPS_APP, org_tenant
@@ -103,7 +103,7 @@ def tenant_headers(sandbox: Sandbox, base: str, org: dict[str, Any] | None) -> l
     from .identity.accounts import org_tenant, tenant_id
 
     tenant = org_tenant(sandbox, org) if org is not None else tenant_id(sandbox)
-    identity = getattr(sandbox, "identity", None)
+    identity = sandbox.identity
     headers: list[tuple[str, str]] = []
     if identity is not None and identity.authority:
         headers.append(

@@ -219,7 +219,12 @@ class FaultInjector:
 async def _send_json(send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
     from starlette.responses import JSONResponse
 
-    await JSONResponse(body, status_code=status, headers=headers)({"type": "http"}, None, send)
+    await JSONResponse(body, status_code=status, headers=headers)({"type": "http"}, _nothing, send)
+
+
+async def _nothing() -> dict[str, Any]:
+    """The `receive` of an answer sent without reading the request (a response never calls it)."""
+    raise RuntimeError("a fault's answer reads nothing from the request")
 
 
 async def _drop(send) -> None:

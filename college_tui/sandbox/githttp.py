@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import threading
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -142,7 +143,7 @@ class _Exchange:
     """One POST: the request body streams into git's stdin while git's stdout streams back."""
 
     def __init__(
-        self, sandbox: Sandbox, verb: str, path: str, *, gzip: bool, lock: Any | None
+        self, sandbox: Sandbox, verb: str, path: str, *, gzip: bool, lock: threading.Lock | None
     ) -> None:
         self.sandbox, self.verb, self.path = sandbox, verb, path
         self.gzip, self.lock = gzip, lock
@@ -159,7 +160,7 @@ class _Exchange:
         try:
             await self._run(receive, send)
         finally:
-            if locked:
+            if self.lock is not None and locked:
                 self.lock.release()
 
     async def _run(self, receive, send) -> None:
@@ -173,8 +174,11 @@ class _Exchange:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        feeder = asyncio.create_task(self._feed(receive, proc.stdin))
-        errors = asyncio.create_task(proc.stderr.read())
+        stdin, stdout, stderr = proc.stdin, proc.stdout, proc.stderr
+        if stdin is None or stdout is None or stderr is None:  # all three are pipes (PIPE)
+            raise RuntimeError("git was started without its pipes")
+        feeder = asyncio.create_task(self._feed(receive, stdin))
+        errors = asyncio.create_task(stderr.read())
         try:
             await send(
                 {
@@ -186,23 +190,23 @@ class _Exchange:
                     ],
                 }
             )
-            while chunk := await proc.stdout.read(CHUNK):
+            while chunk := await stdout.read(CHUNK):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             feeder.cancel()  # done by now, unless git stopped reading (an error) or the client left
             with contextlib.suppress(asyncio.CancelledError, OSError, ValueError):
                 await feeder
-            if not proc.stdout.at_eof():
+            if not stdout.at_eof():
                 proc.kill()  # the client left mid-answer
             rc = await proc.wait()
-            stderr = await errors
+            said = await errors
             log.info(
                 "http git-%s %s -> %s %s",
                 self.verb,
                 self.path,
                 rc,
-                stderr.decode(errors="replace").strip(),
+                said.decode(errors="replace").strip(),
             )
 
     async def _feed(self, receive, stdin: asyncio.StreamWriter) -> None:

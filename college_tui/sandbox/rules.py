@@ -35,7 +35,7 @@ PAT_CREATION_RESTRICTED = (
 
 def on(sandbox: Sandbox, rule: str) -> bool:
     """Is the fault `rule` (an attribute of faults.Faults, e.g. "pats_restricted") on?"""
-    return bool(getattr(getattr(sandbox, "faults", None), rule, False))
+    return bool(getattr(sandbox.faults, rule, False))
 
 
 def tenant_domain(sandbox: Sandbox) -> str:

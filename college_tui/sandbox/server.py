@@ -21,7 +21,11 @@ from .service import Sandbox, SandboxConfig
 from .uvicorn_thread import serve_in_thread
 
 if TYPE_CHECKING:
+    import uvicorn
+
+    from .identity.serving import IdentityServer
     from .ports import KeptStart
+    from .sshserver import SshGitServer
 
 LOOPBACK = "127.0.0.1"
 # An idle kept-alive connection stays open this long (IIS's default connection timeout).
@@ -91,11 +95,11 @@ class SandboxServer:
         # REST over HTTPS with the identity provider's CA and certificate (127.0.0.1): how a test
         # rehearses a company proxy's re-signed TLS with a CA only in the OS trust store.
         self.https = https and identity
-        self._identity = None
+        self._identity: IdentityServer | None = None
         self.sandbox: Sandbox | None = None
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._ssh = None
+        self._ssh: SshGitServer | None = None
         self.info: SandboxInfo | None = None
 
     def start(self) -> SandboxInfo:
@@ -108,10 +112,10 @@ class SandboxServer:
 
         from .app import create_app
 
-        self.sandbox = Sandbox(self.data_dir, self.config)
-        self.sandbox.faults = self.faults  # the sign-up page reads the tenant's policy
+        sandbox = self.sandbox = Sandbox(self.data_dir, self.config)
+        sandbox.faults = self.faults  # the sign-up page reads the tenant's policy
         try:
-            idp_sock = self._prepare_identity()
+            idp_sock = self._prepare_identity(sandbox)
         except BaseException:  # e.g. the data folder can't hold the CA: close the store
             self.stop()
             raise
@@ -122,10 +126,11 @@ class SandboxServer:
                 idp_sock.close()
             raise
         self.port = sock.getsockname()[1]
-        if self.sandbox.identity is not None:
-            self.sandbox.identity.pages_base = f"http://{LOOPBACK}:{self.port}/_idp"
+        if sandbox.identity is not None:
+            sandbox.identity.pages_base = f"http://{LOOPBACK}:{self.port}/_idp"
+        certfile, keyfile = self._tls()
         config = uvicorn.Config(
-            create_app(self.sandbox, self.faults),
+            create_app(sandbox, self.faults),
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -134,52 +139,54 @@ class SandboxServer:
             # a poll's pause or a clone met a closed connection ("connection lost"); Azure
             # DevOps' front ends keep one open for minutes (issue 28).
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
-            **self._tls(),
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
         )
-        self._server = uvicorn.Server(config)
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # uvicorn (>= 0.29) installs signal handlers only on the main thread: none here
+        server = self._server = uvicorn.Server(config)
         self._thread = serve_in_thread(
-            self._server, [sock], name="sandbox-http", what="the sandbox REST service"
+            server, [sock], name="sandbox-http", what="the sandbox REST service"
         )
         base = f"{'https' if self.https else 'http'}://{LOOPBACK}:{self.port}"
-        org = self.sandbox.store.find("org")[0]["accountName"]
-        self.info = SandboxInfo(
+        org = sandbox.store.find("org")[0]["accountName"]
+        info = self.info = SandboxInfo(
             org_url=f"{base}/{org}",
-            pat=self.sandbox.pat,
+            pat=sandbox.pat,
             profile_url=f"{base}/app",
             base_url=base,
             org=org,
             data_dir=str(self.data_dir),
         )
         if idp_sock is not None:
-            self._start_identity(idp_sock)
+            self._start_identity(sandbox, info, idp_sock)
         if self.with_ssh:
             from .sshserver import SshGitServer
 
-            ssh = SshGitServer(self.sandbox, LOOPBACK, self.ssh_port, closed=self.faults.ssh_closed)
+            ssh = SshGitServer(sandbox, LOOPBACK, self.ssh_port, closed=self.faults.ssh_closed)
             try:
                 ssh.start()
             except BaseException:  # e.g. the SSH port is taken: don't leave the REST side running
                 self.stop()
                 raise
             self._ssh = ssh
-            self.ssh_port = self._ssh.port
-            self.info.ssh_host = LOOPBACK
-            self.info.ssh_port = self._ssh.port
-            self.info.ssh_host_key_fingerprint = self._ssh.host_key_fingerprint
-            self.info.ssh_host_key = self._ssh.host_key_line
-        self.sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
-        self.sandbox.ssh_host_key = self._ssh.host_key_line if self._ssh else None  # public
-        return self.info
+            self.ssh_port = ssh.port
+            info.ssh_host = LOOPBACK
+            info.ssh_port = ssh.port
+            info.ssh_host_key_fingerprint = ssh.host_key_fingerprint
+            info.ssh_host_key = ssh.host_key_line
+        sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
+        sandbox.ssh_host_key = self._ssh.host_key_line if self._ssh else None  # public
+        return info
 
-    def _tls(self) -> dict[str, str]:
+    def _tls(self) -> tuple[str | None, str | None]:
+        """(certificate file, key file) of REST over HTTPS; (None, None): plain HTTP."""
         identity = self.sandbox.identity if self.sandbox is not None else None
         if not self.https or identity is None:
-            return {}
+            return None, None
         files = identity.files
-        return {"ssl_certfile": str(files.server_cert), "ssl_keyfile": str(files.server_key)}
+        return str(files.server_cert), str(files.server_key)
 
-    def _prepare_identity(self):
+    def _prepare_identity(self, sandbox: Sandbox) -> socket.socket | None:
         """Make the CA on the first start and bind the identity provider's port (None: off)."""
         if not self.with_identity:
             return None
@@ -187,27 +194,29 @@ class SandboxServer:
         from .identity.oauth import IdentityProvider
 
         files = ensure_files(self.data_dir)
-        idp = IdentityProvider(self.sandbox, files, self.faults)
+        idp = IdentityProvider(sandbox, files, self.faults)
         idp_sock = bind_loopback(self.idp_port)
         self.idp_port = idp_sock.getsockname()[1]
         idp.authority = f"https://{LOOPBACK}:{self.idp_port}"
-        self.sandbox.identity = idp
+        sandbox.identity = idp
         return idp_sock
 
-    def _start_identity(self, idp_sock) -> None:
+    def _start_identity(self, sandbox: Sandbox, info: SandboxInfo, idp_sock: socket.socket) -> None:
         from .identity.accounts import tenant_id
         from .identity.serving import IdentityServer
 
-        idp = self.sandbox.identity
+        idp = sandbox.identity
+        if idp is None:
+            raise RuntimeError("the identity provider is started before it was prepared")
         self._identity = IdentityServer(idp, idp.files, idp_sock)
         try:
             self._identity.start()
         except BaseException:
             self.stop()
             raise
-        self.info.authority = idp.authority
-        self.info.tenant_id = tenant_id(self.sandbox)
-        self.info.ca_file = str(idp.files.ca_cert)
+        info.authority = idp.authority
+        info.tenant_id = tenant_id(sandbox)
+        info.ca_file = str(idp.files.ca_cert)
 
     def stop(self) -> None:
         if self._identity is not None:

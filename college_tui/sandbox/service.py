@@ -12,10 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import settings
 from .store import Store
+
+if TYPE_CHECKING:
+    from .faults import Faults
+    from .identity.oauth import IdentityProvider
 
 DEFAULT_ORG = "college-sandbox"
 
@@ -78,8 +82,10 @@ class Sandbox:
         self.ssh_endpoint: tuple[str, int] | None = None  # set by the server once SSH listens
         self.ssh_host_key: str | None = None  # its public host key line, set with the endpoint
         self._acting = threading.local()  # who the request being answered signed in as
-        self.identity: Any = None  # the identity provider (identity/oauth.py) once it listens
-        self.faults: Any = None  # the server's faults (faults.py), e.g. the tenant's policies
+        self.identity: IdentityProvider | None = None  # the identity provider once it listens
+        self.faults: Faults | None = (
+            None  # the server's faults (faults.py), e.g. the tenant's policies
+        )
         self._push_locks: dict[str, threading.Lock] = {}
         self._push_locks_lock = threading.Lock()
         # Callbacks (method, host, route template, call, reply) for every answered request: the

@@ -87,7 +87,7 @@ def split_ssh_path(path: str) -> tuple[str, str, str] | None:
 # -- registered keys -------------------------------------------------------------------------
 
 
-def _key_material(public_data: str) -> tuple[str, str] | None:
+def _key_material(public_data: str | None) -> tuple[str, str] | None:
     fields = (public_data or "").split()
     return (fields[0], fields[1]) if len(fields) >= 2 else None
 
@@ -139,15 +139,15 @@ class GitSshInterface(paramiko.ServerInterface):
         # paramiko itself refuses SHA-1 "ssh-rsa" signatures (it verifies rsa-sha2-256/512 only).
         docs = registered_keys(self.sandbox, key) if username == USER else []
         if not docs:
-            return paramiko.AUTH_FAILED
+            return paramiko.common.AUTH_FAILED
         self.key_docs = docs
-        return paramiko.AUTH_SUCCESSFUL
+        return paramiko.common.AUTH_SUCCESSFUL
 
     def check_channel_request(self, kind: str, chanid: int) -> int:
         if kind == "session" and not self._session_opened:
             self._session_opened = True
-            return paramiko.OPEN_SUCCEEDED
-        return paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+            return paramiko.common.OPEN_SUCCEEDED
+        return paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
     def check_channel_pty_request(self, *args: Any) -> bool:
         return False

@@ -104,6 +104,8 @@ class _Connection:
         transport.set_log_channel(PARAMIKO_LOG)
         transport.banner_timeout = transport.handshake_timeout = NEGOTIATION_TIMEOUT
         transport.auth_timeout = NEGOTIATION_TIMEOUT
+        if self.server.host_key is None:
+            return  # the server was stopped before it started
         transport.add_server_key(self.server.host_key)
         iface = GitSshInterface(self.sandbox)
         if self.server.stopping.is_set():
@@ -133,9 +135,10 @@ class _Connection:
         self, chan: paramiko.Channel, iface: GitSshInterface, service: str, path: str
     ) -> None:
         refusal, repo = self._authorize(iface.key_docs, path)
-        if refusal:
+        if refusal or repo is None:
+            refusal = refusal or REPO_MISSING.format(name=path)
             log.info("ssh %s %s refused: %s", service, path, refusal.strip())
-            chan.sendall_stderr(refusal)
+            chan.sendall_stderr(refusal.encode())
             chan.send_exit_status(1)
             return
         # Pushes to one repository take turns (over HTTP too); the wait is bounded so a stalled
@@ -143,7 +146,7 @@ class _Connection:
         lock = self.sandbox.push_lock(repo["id"]) if service == "receive-pack" else None
         locked = self._take_turn(lock) if lock is not None else False
         try:
-            if self.server.stopping.is_set() or not self.transport.is_active():
+            if not self._active():
                 return  # nobody left to serve
             rc = self._pump(
                 chan,
@@ -151,7 +154,7 @@ class _Connection:
                 service_env(self.sandbox),
             )
         finally:
-            if locked:
+            if lock is not None and locked:
                 lock.release()
         log.info("ssh git-%s %s -> %s", service, path, rc)
         if rc is not None:
@@ -161,13 +164,14 @@ class _Connection:
         """Wait for the lock (bounded; given up if the client leaves or the server stops)."""
         deadline = time.monotonic() + PUSH_LOCK_WAIT
         while not lock.acquire(timeout=0.05):
-            if (
-                self.server.stopping.is_set()
-                or not self.transport.is_active()
-                or time.monotonic() > deadline
-            ):
+            if not self._active() or time.monotonic() > deadline:
                 return False
         return True
+
+    def _active(self) -> bool:
+        """Whether the server still runs and the client is still connected."""
+        transport = self.transport
+        return not self.server.stopping.is_set() and transport is not None and transport.is_active()
 
     def _authorize(
         self, key_docs: list[dict[str, Any]], path: str
@@ -214,22 +218,25 @@ class _Connection:
             bufsize=0,
         )
         self.proc = proc
+        stdin, stdout, stderr = proc.stdin, proc.stdout, proc.stderr
+        if stdin is None or stdout is None or stderr is None:  # all three are pipes (PIPE)
+            raise RuntimeError("git was started without its pipes")
 
         def feed_stdin() -> None:
             try:
                 while data := chan.recv(65536):
                     view = memoryview(data)
                     while view:  # an unbuffered pipe write may be partial
-                        view = view[proc.stdin.write(view) :]
+                        view = view[stdin.write(view) :]
             except (OSError, ValueError):
                 pass
             finally:
                 with contextlib.suppress(OSError):
-                    proc.stdin.close()  # git must see EOF when the client sends it
+                    stdin.close()  # git must see EOF when the client sends it
 
         def copy_stderr() -> None:
             try:
-                while data := os.read(proc.stderr.fileno(), 65536):
+                while data := os.read(stderr.fileno(), 65536):
                     chan.sendall_stderr(data)
             except OSError:
                 pass
@@ -241,15 +248,15 @@ class _Connection:
         errors.start()
         client_left = False
         try:
-            while data := os.read(proc.stdout.fileno(), 65536):
+            while data := os.read(stdout.fileno(), 65536):
                 chan.sendall(data)
         except OSError:  # the client went away mid-stream: stop git, nothing to report
             client_left = True
             proc.kill()
         errors.join(STOP_TIMEOUT)
         rc = proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+        stdout.close()
+        stderr.close()
         return None if client_left else rc
 
     def _finish(self, chan: paramiko.Channel) -> None:
@@ -284,7 +291,7 @@ class SshGitServer:
             raise ValueError(f"the sandbox's SSH server listens on loopback only, not {host}")
         self.sandbox = sandbox
         self.host = host
-        self.port: int | None = port
+        self.port = port  # 0: any free port, the one bound once started
         self.host_key: paramiko.RSAKey | None = None
         self.host_key_fingerprint: str | None = None  # "SHA256:...", as ssh-keygen -l prints it
         self.host_key_line: str | None = None  # "ssh-rsa AAAA..." for a known_hosts line
@@ -321,17 +328,19 @@ class SshGitServer:
 
     def stop(self) -> None:
         """Close the listening socket, end every connection (killing its git), join the threads."""
-        if self._accept_thread is None:
+        wake = self._wake
+        if self._accept_thread is None or wake is None:
             if self._listener is not None:  # closed: only the reserved port to give back
                 self._listener.close()
                 self._listener = None
             return
         self.stopping.set()
-        self._wake[1].send(b"x")
+        wake[1].send(b"x")
         self._accept_thread.join(STOP_TIMEOUT)
         self._accept_thread = None
-        self._listener.close()
-        for end in self._wake:
+        if self._listener is not None:
+            self._listener.close()
+        for end in wake:
             end.close()
         with self._lock:
             connections = list(self._connections)
@@ -342,6 +351,8 @@ class SshGitServer:
             conn.thread.join(max(0.0, deadline - time.monotonic()))
 
     def _accept_loop(self) -> None:
+        if self._listener is None or self._wake is None:
+            return  # stopped before the loop began
         listener, wake = self._listener, self._wake[0]
         while not self.stopping.is_set():
             ready, _, _ = select.select([listener, wake], [], [])

@@ -174,8 +174,15 @@ class Store:
             rows = self._db.execute(sql, args).fetchall()
         return [self._loads(r[0]) for r in rows]
 
-    def find_one(self, kind: str, **where: str | None) -> dict[str, Any] | None:
-        found = self.find(kind, **where)
+    def find_one(
+        self,
+        kind: str,
+        *,
+        org: str | None = None,
+        parent: str | None = None,
+        name: str | None = None,
+    ) -> dict[str, Any] | None:
+        found = self.find(kind, org=org, parent=parent, name=name)
         return found[0] if found else None
 
     def delete(self, kind: str, id: str) -> bool:

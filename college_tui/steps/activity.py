@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..events import Event
+    from .printer import Printer
 
 
 def default_log_dir() -> Path:
@@ -33,7 +34,7 @@ class ActivityFile:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         self.path = (folder or default_log_dir()) / f"wizard-{stamp}-{os.getpid()}.log"
         self.verbose = verbose
-        self._printer = None  # made on first use, by the engine's worker
+        self._printer: Printer | None = None  # made on first use, by the engine's worker
         self._lock = threading.Lock()
 
     def hide(self, secret: str | None) -> None:

@@ -284,9 +284,9 @@ def load_answers(path: os.PathLike[str] | str | None, target: Target) -> Answers
     """
     if path is None:
         answers = Answers().for_target(target)
-        problems = answers.validate() + answers.target_problems(target)
-        if problems:
-            raise AnswersError(problems)
+        refused = answers.validate() + answers.target_problems(target)
+        if refused:
+            raise AnswersError(refused)
         return answers
     import tomllib
 

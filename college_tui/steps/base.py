@@ -121,6 +121,12 @@ class Context:
             self.sleep(min(max(delay, busy), left))
             delay = min(delay * factor, cap)
 
+    def wait_for_person(
+        self, probe: Callable[[], T | None], *, timeout: float, what: str, every: float
+    ) -> T:
+        """`poll` at a steady pace (`every` seconds) while the person acts in the browser."""
+        return self.poll(probe, timeout=timeout, what=what, first=every, factor=1.0, cap=every)
+
 
 @dataclass(frozen=True)
 class Inspection:

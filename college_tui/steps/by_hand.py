@@ -10,6 +10,7 @@ and names the call the wizard itself makes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..azdo.credentials import AZURE_DEVOPS_SCOPE
 from ..target import Target
@@ -17,6 +18,9 @@ from .answers import Answers, AnswersError
 from .pullrequest import entry_path
 from .roster import FREE_BASIC_SEATS, with_free_seats
 from .shells import Shell
+
+if TYPE_CHECKING:
+    from .roster import Member
 
 # Azure DevOps' application id: an Entra token for it is what the service accepts.
 AZURE_DEVOPS_RESOURCE = AZURE_DEVOPS_SCOPE.removesuffix("/.default")
@@ -96,7 +100,8 @@ def _members(target: Target, answers: Answers, sh: Shell) -> str:
     # Stakeholder, as the members step does for a new organisation.
     members = with_free_seats(members, FREE_BASIC_SEATS - 1)
     lines = [group]
-    for member in members or [None]:
+    shown: list[Member | None] = [*members] or [None]
+    for member in shown:
         email = member.email if member else "NAME@DOMAIN"
         licence = member.license if member else "stakeholder"
         lines.append(f"az devops user add --email-id {email} --license-type {licence} {org}")

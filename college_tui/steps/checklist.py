@@ -6,6 +6,7 @@ each line says what is there or why it is missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .base import Context, Step
@@ -49,7 +50,7 @@ def check_json(items: list[CheckItem]) -> str:
 
 
 def run_checklist(
-    ctx: Context, steps: list[type[Step] | Step]
+    ctx: Context, steps: Sequence[type[Step] | Step]
 ) -> tuple[list[CheckItem], RunReport]:
     """Inspect `steps` and turn what they found into the challenge outcomes."""
     report = run(ctx, steps, only_inspect=True)

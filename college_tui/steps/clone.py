@@ -153,7 +153,7 @@ class CloneStep(Step):
             raise StepError(os_error_message(exc, "create the folder", dest.parent)) from None
         from ..workstation.errors import GitError
 
-        url, why = self._choose_url(ctx, repo)
+        url, why = self._choose_url(ctx, repo, repo.ssh_url)
         started = time.monotonic()
         with explained():
             try:
@@ -179,7 +179,7 @@ class CloneStep(Step):
         )
         self._configure(ctx, dest, cloned_over=url)
         if is_https(url):
-            self._explain_https(ctx, dest, repo, why)
+            self._explain_https(ctx, dest, repo.ssh_url, url, why)
         branch = repo.default_branch.removeprefix("refs/heads/") if repo.default_branch else ""
         self.progress(ctx, "Clone complete", 1.0)
         return Outcome(
@@ -197,7 +197,7 @@ class CloneStep(Step):
             " (over HTTPS if SSH cannot get through)" if choice == "auto" else ""
         )
 
-    def _choose_url(self, ctx: Context, repo: Repository) -> tuple[str, str]:
+    def _choose_url(self, ctx: Context, repo: Repository, ssh_url: str) -> tuple[str, str]:
         """(URL to clone, why HTTPS) from the answers' clone_protocol and a quick SSH test."""
         choice = ctx.answers.clone_protocol
         if choice == "https":
@@ -223,7 +223,7 @@ class CloneStep(Step):
                     f"{protocol_name(url)} instead.",
                 )
                 return url, f"SSH cannot get through ({blocked})"
-        return repo.ssh_url, ""
+        return ssh_url, ""
 
     def _https_url(self, repo: Repository) -> str:
         if not repo.remote_url or not is_https(repo.remote_url):
@@ -246,7 +246,9 @@ class CloneStep(Step):
                 **access,
             )
 
-    def _explain_https(self, ctx: Context, dest: Path, repo: Repository, why: str) -> None:
+    def _explain_https(
+        self, ctx: Context, dest: Path, ssh_url: str, https_url: str, why: str
+    ) -> None:
         entra = ctx.credential is not None and ctx.credential.kind != "pat"
         what = (
             "your Microsoft Entra sign-in's token (no PAT)"
@@ -261,13 +263,13 @@ class CloneStep(Step):
         )
         then = (
             f"Once SSH gets through, switch this clone to SSH with: "
-            f"{switch_to_ssh_command(dest, repo.ssh_url)}"
+            f"{switch_to_ssh_command(dest, ssh_url)}"
             if not ssh_off(ctx)
             else "Your organisation's SSH policy is off: keep HTTPS."
         )
         self.note(
             ctx,
-            f"Cloned over {protocol_name(repo.remote_url)} because {why}. git got {what} from a "
+            f"Cloned over {protocol_name(https_url)} because {why}. git got {what} from a "
             f"credential helper for that one command: it is not in the URL, in {dest}/.git/config "
             f"or in any file. {later} {then}",
         )

@@ -42,10 +42,11 @@ DISTRIBUTIONS = (
 
 def unwrapped(exc: BaseException) -> BaseException:
     """The exception itself, not Textual's WorkerFailed around it (its `.error`)."""
-    while type(exc).__name__ == "WorkerFailed" and isinstance(
-        getattr(exc, "error", None), BaseException
-    ):
-        exc = exc.error
+    while type(exc).__name__ == "WorkerFailed":
+        inner = getattr(exc, "error", None)
+        if not isinstance(inner, BaseException):
+            break
+        exc = inner
     return exc
 
 

@@ -79,6 +79,7 @@ class MembersStep(Step):
                 todo=f"invite {len(members)} colleague(s) and add them to {answers.team}",
                 facts={"missing": [m.email for m in members]},
             )
+        assert project is not None  # the team was found in it
         present = self._present(ctx, project.id, team.id)
         missing = [m for m in members if m.email.lower() not in present]
         if not missing:

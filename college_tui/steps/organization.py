@@ -134,13 +134,11 @@ class OrganizationStep(Step):
         )
         ctx.state.update(self.key, waiting_for=name)
         try:
-            found = ctx.poll(
+            found = ctx.wait_for_person(
                 self._reminding(ctx, name),
                 timeout=self.wait_seconds,
                 what=f"the organisation {name} to appear",
-                first=self.poll_seconds,
-                factor=1.0,
-                cap=self.poll_seconds,
+                every=self.poll_seconds,
             )
         except StepError as exc:
             if not exc.message.startswith("Gave up waiting"):
@@ -198,13 +196,11 @@ class OrganizationStep(Step):
                     detail=name,
                 )
             )
-            ctx.poll(
+            ctx.wait_for_person(
                 answers,
                 timeout=self.wait_seconds,
                 what=f"the organisation {name} to appear",
-                first=self.poll_seconds,
-                factor=1.0,
-                cap=self.poll_seconds,
+                every=self.poll_seconds,
             )
         ctx.target = replace(ctx.target, org_url=url, org_pending=False)
         if not ctx.dry_run:

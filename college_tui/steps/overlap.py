@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..events import Emit, Event
     from .base import Context, Step
     from .runner import StepResult
 
@@ -58,13 +59,15 @@ class Beside:
     the step's own thread at `join()`, as every step's events do; a failure is kept quiet here
     (`join()` returns None) unless `raises`."""
 
-    def __init__(self, svc, step: str, emit, ask: Callable, *, raises: bool = False) -> None:
+    def __init__(
+        self, svc: Any, step: str, emit: Emit, ask: Callable[[Any], Any], *, raises: bool = False
+    ) -> None:
         import queue
 
-        self._events: queue.Queue = queue.Queue()
+        self._events: queue.Queue[Event] = queue.Queue()
         self._emit = emit
         self._raises = raises
-        self._value = None
+        self._value: Any = None
         self._error: BaseException | None = None
         quiet = svc.for_step(step, self._events.put)
         self._thread = threading.Thread(
@@ -72,7 +75,7 @@ class Beside:
         )
         self._thread.start()
 
-    def _run(self, ask: Callable, svc) -> None:
+    def _run(self, ask: Callable[[Any], Any], svc: Any) -> None:
         try:
             self._value = ask(svc)
         except Exception as exc:  # handed over (or dropped) by join()
@@ -84,7 +87,7 @@ class Beside:
         while not self._events.empty():
             self._emit(self._events.get_nowait())
 
-    def join(self):
+    def join(self) -> Any:
         self.finish()
         if self._error is not None and self._raises:
             raise self._error
@@ -103,7 +106,7 @@ class Overlap:
         self._plain_emit = ctx.emit
         lock = threading.Lock()
 
-        def one_at_a_time(event) -> None:  # steps side by side print whole lines
+        def one_at_a_time(event: Event) -> None:  # steps side by side print whole lines
             with lock:
                 self._plain_emit(event)
 

@@ -68,6 +68,8 @@ class PullRequestStep(Step):
         answers = ctx.answers
         svc = ctx.service(self.key)
         project, repo = find_course_repo(ctx, self.key)
+        target_ref = repo.default_branch
+        assert target_ref  # find_course_repo's repository holds code: it has a default branch
         existing = self._existing(svc, project, repo, ctx)
         if existing is not None:
             self._remember(ctx, existing)
@@ -121,7 +123,7 @@ class PullRequestStep(Step):
             project.id,
             repo.id,
             source_ref,
-            repo.default_branch,
+            target_ref,
             f"Add {answers.alias} to the attendees",
             f"{name or answers.alias} joins the AI Developer College. Made by college-tui for "
             f"challenge 1: a branch ({branch}), a commit, a push over {protocol} and this pull request "

@@ -7,6 +7,7 @@ an unexpected exception also ends that way, with the traceback in a log file (ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,7 @@ def make_context(
 
 def run(
     ctx: Context,
-    steps: list[type[Step] | Step],
+    steps: Sequence[type[Step] | Step],
     *,
     only_inspect: bool = False,
     until: str | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,7 @@ def after_the_day(ctx: Context) -> str:
 class Session:
     """The engine as a front end sees it: inspect all, run one step, run the rest, check."""
 
-    def __init__(self, ctx: Context, steps: list[type[Step] | Step] | None = None) -> None:
+    def __init__(self, ctx: Context, steps: Sequence[type[Step] | Step] | None = None) -> None:
         self.ctx = ctx
         self.steps: list[Step] = [s() if isinstance(s, type) else s for s in (steps or STEPS)]
 

@@ -20,7 +20,9 @@ from .signin_help import (
 )
 
 if TYPE_CHECKING:
+    from ..azdo.authority import SignInPlace
     from ..azdo.client import AzureDevOps
+    from ..target import Target
 
 # Conditional Access blocks the device-code flow in many tenants (2025): the sentence that says
 # so (azdo/credentials.py says the same; the sign-in panel offers the browser on seeing it).
@@ -313,7 +315,7 @@ def _keyring_secure() -> bool:
     return insecure_reason(keyring.get_keyring()) is None
 
 
-def learned_target(target, place):
+def learned_target(target: Target, place: SignInPlace) -> Target:
     """A served sandbox reached as a service (a loopback organisation): its profile host and SSH
     server, as it says them (`place`, azdo.authority), under an SSH alias of its own: the real
     ~/.ssh never gets a block or a pin for ssh.dev.azure.com."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .base import Context
 
 
@@ -106,13 +108,13 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
 
     from ..azdo.credentials import browser_available
 
-    environ = os.environ if environ is None else environ
-    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
         # Over SSH a browser opens on the attendee's screen only through a forwarded display
         # (ssh -X): then its loopback redirect reaches this machine too.
-        forwarded = any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
+        forwarded = any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
         return "browser" if forwarded else "device-code"
-    return "browser" if browser_available(environ) else "device-code"
+    return "browser" if browser_available(env) else "device-code"
 
 
 def browser_opens(environ: dict[str, str] | None = None) -> bool:

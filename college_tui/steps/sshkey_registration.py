@@ -63,24 +63,25 @@ def hand_off(
     ctx.emit(Waiting(step.key, "Waiting for your key to appear in Azure DevOps", step.wait_timeout))
     listing = [True]  # falls back to an SSH login when the key list is refused too
 
-    def appeared() -> SshKey | bool | None:
+    def appeared() -> str | None:
+        """The key's authorization id once listed; "" when only an SSH login shows it."""
         if listing[0]:
             try:
-                return find_key(svc.ssh_keys(), info.key_material)
+                key = find_key(svc.ssh_keys(), info.key_material)
             except PortalRefused:
                 listing[0] = False
-        return True if can_log_in(ctx, paths) else None
+            else:
+                return None if key is None else key.authorization_id
+        return "" if can_log_in(ctx, paths) else None
 
-    found = ctx.poll(
+    authorization_id = ctx.wait_for_person(
         appeared,
         timeout=step.wait_timeout,
         what=f"your SSH key to appear on {url}",
-        first=step.poll_interval,
-        factor=1.0,
-        cap=step.poll_interval,
+        every=step.poll_interval,
     )
-    if not isinstance(found, bool):
-        ctx.state.update(step.key, authorization_id=found.authorization_id)
+    if authorization_id:
+        ctx.state.update(step.key, authorization_id=authorization_id)
     step.note(ctx, "Your key is registered in Azure DevOps: thank you.")
     return "by hand"
 

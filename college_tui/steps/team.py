@@ -95,7 +95,8 @@ class TeamStep(Step):
             project is not None
             and project.id == project_id
             and project.default_team_id
-            and (project.default_team_name or "").lower() == wanted
+            and project.default_team_name
+            and project.default_team_name.lower() == wanted
         ):
             # The project names its default team: no need to list the teams to find it.
             from ..azdo.models import Team
@@ -147,13 +148,11 @@ class TeamStep(Step):
                     detail=team_name,
                 )
             )
-            ctx.poll(
+            ctx.wait_for_person(
                 is_default,
                 timeout=self.wait_seconds,
                 what=f"{team_name} to become the default team",
-                first=self.poll_seconds,
-                factor=1.0,
-                cap=self.poll_seconds,
+                every=self.poll_seconds,
             )
             return
         ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team", first=0.2)

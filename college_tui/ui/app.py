@@ -115,7 +115,7 @@ class CollegeApp(AppWithOneCrashPath):
         The one writer for both paths: a worker's failure (the app goes on) and an unhandled
         exception (the app exits). Whatever is typed into a password field is hidden too, even
         before the engine has registered it as a secret."""
-        from ..steps.crash_report import write_crash_report
+        from ..steps.crash_report import write_crash_report  # importlib.metadata: on a crash only
 
         path = write_crash_report(error, f"wizard-{where}", self.typed_secrets())
         return apology(self.scrub(str(path)) if path else None)

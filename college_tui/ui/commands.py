@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from .app import CollegeApp
 
 
 class WizardCommands(Provider):
     def _entries(self):
         from .wizard import WizardScreen
 
-        app = self.app
+        app = cast("CollegeApp", self.app)  # a Provider is no DOM node: college_app can't take it
         wizard = next((s for s in app.screen_stack if isinstance(s, WizardScreen)), None)
         entries = [("Open the log file", app.action_open_log, "Show the session's log file")]
         if wizard is None:

@@ -21,6 +21,7 @@ from .messages import (
     SessionOpened,
     SummaryFilled,
 )
+from .screens import WizardParts
 
 if TYPE_CHECKING:
     from ..steps.session import Session
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 ENGINE = "engine"  # the worker group of every engine call
 
 
-class EngineCalls:
+class EngineCalls(WizardParts):
     """Mixed into WizardScreen: `self` is the screen (sandbox, answers, session, keys)."""
 
     steps_may_start: threading.Event  # cleared while the quit question is shown
@@ -37,7 +38,7 @@ class EngineCalls:
         """The engine's `emit` (on the worker thread): the activity file, then a message."""
         from ..events import StepProgress
 
-        line = self.app.logfile(event)
+        line = self.college.logfile(event)
         kind = ProgressArrived if isinstance(event, StepProgress) else EventArrived
         self.post_message(kind(event, line, looking=self._looking))
 
@@ -52,15 +53,15 @@ class EngineCalls:
 
         try:
             with collector_paused():  # the sandbox and the SDK arrive: objects for the session
-                opened = self.app.opener(self.sandbox, self.org_url)
-                self.app.logfile.hide(opened.pat)
+                opened = self.college.opener(self.sandbox, self.org_url)
+                self.college.logfile.hide(opened.pat)
                 answers = self.answers
                 if opened.auth and not answers.auth_said:  # the engine's choice of a default
                     answers = replace(answers, auth=opened.auth)
                 session = Session.start(
                     opened.target, answers, self.emit, secrets=Secrets(pat=opened.pat)
                 )
-                self.app.hold(session.hold_lock())
+                self.college.hold(session.hold_lock())
                 report = session.inspect_all()
             self._looking = False
         except (StepError, StateLockedError) as exc:
@@ -74,13 +75,15 @@ class EngineCalls:
         from ..steps.runner import FAILED, RunReport
 
         session = self.session
+        if session is None:  # the screen runs steps only once SessionOpened came
+            raise RuntimeError("steps were asked to run before the session opened")
         session.ctx.cancel.clear()  # a sign-in cancelled with Escape before: this run goes on
         problems = session.update_answers(**changes) if changes else []
         if problems:
             self.post_message(RunEnded(None, problems))
             return
         for name in ("pat", "passphrase"):
-            self.app.logfile.hide(secrets.get(name))
+            self.college.logfile.hide(secrets.get(name))
         if secrets:
             session.set_secrets(
                 pat=secrets.get("pat"),

@@ -7,17 +7,20 @@ messages that arrive before are held and handled, in order, once the panels exis
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.widgets import ContentSwitcher
 
+from .screens import WizardParts
 from .widgets.step_list import SUMMARY
 
 if TYPE_CHECKING:
     from ..steps.answers import Answers
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
+
+P = TypeVar("P", bound="StepPanel")
 
 OPENING = "opening-panel"  # the centre's placeholder until the panels are mounted
 
@@ -29,7 +32,7 @@ def _panel_classes():
     return PANELS, SummaryPanel
 
 
-class PanelHost:
+class PanelHost(WizardParts):
     panels: list[StepPanel]
     summary_panel: SummaryPanel | None
     panels_ready: bool
@@ -90,11 +93,24 @@ class PanelHost:
     def panel(self, key: str) -> StepPanel:
         return self.panels[self.keys.index(key)]
 
+    def panel_of(self, key: str, kind: type[P]) -> P:
+        """Step `key`'s panel, which is a `kind` (its own verbs: show_key, ...)."""
+        panel = self.panel(key)
+        if not isinstance(panel, kind):
+            raise TypeError(f"the {key} panel is a {type(panel).__name__}, not a {kind.__name__}")
+        return panel
+
+    def summary(self) -> SummaryPanel:
+        """The summary panel, mounted (once `panels_ready`)."""
+        if self.summary_panel is None:
+            raise RuntimeError("the summary panel is asked for before the panels are mounted")
+        return self.summary_panel
+
     def switch_to(self, key: str, *, focus: bool = True) -> None:
         """Show a step's panel (or the summary) and put the keyboard there."""
         if not self.panels_ready:
             return  # still mounting (a fraction of a second after the first frame)
-        shown = self.summary_panel if key == SUMMARY else self.panel(key)
+        shown = self.summary() if key == SUMMARY else self.panel(key)
         self.query_one(ContentSwitcher).current = shown.id
         self.set_class(key == SUMMARY, "-summary")  # college.tcss: full width at 80 columns
         self.step_list.point_at(key)

@@ -3,11 +3,29 @@ its breakpoint before it is styled, and one path for a worker's failure."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+from textual.dom import DOMNode
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from . import textual_private
+
+if TYPE_CHECKING:
+    import threading
+
+    from ..steps.answers import Answers
+    from ..steps.session import Session
+    from .app import CollegeApp
+    from .widgets.step_list import StepList
+    from .wizard_model import WizardModel
+
+
+def college_app(node: DOMNode) -> CollegeApp:
+    """The running CollegeApp, typed (Textual types a node's `app` as a plain App): the one
+    place a widget of ours learns which app it runs in."""
+    return cast("CollegeApp", node.app)
 
 
 def presize(screen: Screen) -> None:
@@ -32,6 +50,11 @@ class CollegeScreen(Screen):
 
     _resumed_before = False
 
+    @property
+    def college(self) -> CollegeApp:
+        """`self.app`, typed as the CollegeApp it is."""
+        return college_app(self)
+
     def on_screen_resume(self, event: ScreenResume) -> None:
         if not self._resumed_before:
             self._resumed_before = True
@@ -46,9 +69,40 @@ class CollegeScreen(Screen):
             self.app.notify(worker.result)  # app.share: what was copied, where
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
-        sentence = self.app.report_crash(event.worker.error, f"worker-{worker.name or 'unnamed'}")
+        sentence = self.college.report_crash(
+            event.worker.error, f"worker-{worker.name or 'unnamed'}"
+        )
         self.show_apology(sentence, worker)
 
     def show_apology(self, text: str, worker: Worker) -> None:
         """Say sorry on this screen (the wizard: its status and log too)."""
         self.app.notify(text, severity="error", timeout=30)
+
+
+if TYPE_CHECKING:
+
+    class WizardParts(CollegeScreen):
+        """What the parts of WizardScreen (engine_calls.py, panel_host.py, wizard.py) share
+        through `self`, declared for the type checker: at run time the parts are plain mixins."""
+
+        sandbox: bool
+        org_url: str | None
+        session: Session | None
+        keys: list[str]
+        model: WizardModel
+        steps_may_start: threading.Event
+        _answers: Answers | None
+        _answers_lock: threading.Lock
+
+        @property
+        def answers(self) -> Answers: ...
+        @answers.setter
+        def answers(self, answers: Answers) -> None: ...
+        @property
+        def step_list(self) -> StepList: ...
+        def run_steps(
+            self, keys: tuple[str, ...], changes: dict[str, object], secrets: dict[str, str]
+        ) -> None: ...
+
+else:
+    WizardParts = object

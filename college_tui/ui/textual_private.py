@@ -22,6 +22,7 @@ from ..steps.runner import APOLOGY
 if TYPE_CHECKING:
     from textual.events import ScreenResume
     from textual.screen import Screen
+    from textual.visual import VisualType
     from textual.widget import Widget
 
 
@@ -80,7 +81,7 @@ def footer_has_bindings(footer: Footer) -> bool:
     return footer._bindings_ready
 
 
-def replace_prompt_quietly(option_list: OptionList, index: int, prompt: str) -> None:
+def replace_prompt_quietly(option_list: OptionList, index: int, prompt: VisualType) -> None:
     """Change one option's prompt (same height) and repaint only that option.
 
     `replace_option_prompt_at_index` forgets every option's rendering and repaints the list."""
@@ -138,7 +139,8 @@ class QuietLog(Log):
         # the screen and repaints both scrollbars (2-10 ms a pass here): compare the log's own.
         return super()._size_updated(size, self.virtual_size, container_size, layout)
 
-    def _update_size(self, updates: int, lines: list[str]) -> None:
+    # Log's own is decorated @work (a thread worker); ours runs in place, hence the signature
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
         # Log measures the width of new lines in an unnamed thread worker: for every line a
         # worker, its three state messages and a call back to the event loop. Ours are one short
         # line each: measured here, in microseconds (and the scrollbars are right at once).

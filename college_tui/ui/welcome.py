@@ -75,7 +75,7 @@ class WelcomeScreen(CollegeScreen):
         """Quick local checks; the text for the screen (set on the event loop, not here)."""
         from ..steps.doctor import quick_checks, welcome_lines
 
-        text = self.app.scrub("\n".join(welcome_lines(quick_checks(terminal=terminal))))
+        text = self.college.scrub("\n".join(welcome_lines(quick_checks(terminal=terminal))))
         self.app.call_from_thread(self._checks_done, text)
         return text
 
@@ -89,7 +89,7 @@ class WelcomeScreen(CollegeScreen):
 
     @on(Button.Pressed, "#choose-sandbox")
     def _sandbox_chosen(self) -> None:
-        self.app.open_wizard(sandbox=True)
+        self.college.open_wizard(sandbox=True)
 
     @on(Button.Pressed, "#choose-org")
     @on(Input.Submitted, "#welcome-org")
@@ -99,7 +99,7 @@ class WelcomeScreen(CollegeScreen):
         typed = self.query_one("#welcome-org", Input).value
         if not typed.strip():  # from nothing: sign in first, the organisation comes after
             self.query_one("#welcome-org-error", Static).update("")
-            self.app.open_wizard(sandbox=False, org_url=None)
+            self.college.open_wizard(sandbox=False, org_url=None)
             return
         url, problem = org_url_problem(typed)
         error = self.query_one("#welcome-org-error", Static)
@@ -108,4 +108,4 @@ class WelcomeScreen(CollegeScreen):
         if problem:
             self.query_one("#welcome-org").focus()
             return
-        self.app.open_wizard(sandbox=False, org_url=url)
+        self.college.open_wizard(sandbox=False, org_url=url)

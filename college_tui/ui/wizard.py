@@ -99,7 +99,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
             with Vertical(id="center"):
                 with ContentSwitcher(id="panels", initial=OPENING):
                     yield Static(self._opening_text(), id=OPENING, classes="step-panel")
-                yield StatusPane(self.app.clock, id="status")
+                yield StatusPane(self.college.clock, id="status")
         yield ActivityLog(id="activity")
         yield KeysFooter()
 
@@ -111,11 +111,11 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         if self.sandbox:
             where = "the practice sandbox"
         else:
-            where = self.app.scrub(self.org_url or "Azure DevOps (sign in first)")
+            where = self.college.scrub(self.org_url or "Azure DevOps (sign in first)")
         return f"Opening {where}…"
 
     def on_mount(self) -> None:
-        self.log_line(f"Activity log file: {self.app.scrub(str(self.app.logfile.path))}")
+        self.log_line(f"Activity log file: {self.college.scrub(str(self.college.logfile.path))}")
         self.status.begin(self._opening_text())
         # After the first frame: the engine's thread would compete for the GIL with its paint.
         self.call_after_refresh(self.open_target)
@@ -152,7 +152,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         keep_out_of_full_collections()  # what the open brought lives for the session
         self.session = message.session
         self.answers = message.session.ctx.answers
-        self.app.target_org = message.session.ctx.target.org
+        self.college.target_org = message.session.ctx.target.org
         for panel in self.panels:
             panel.load(self.answers, self.sandbox, message.session.ctx.target.home)
             panel.show_command(message.session.by_hand(panel.STEP))
@@ -171,9 +171,9 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         report = message.report
         results = _results(report) if report else []
         log_path = str(report.log_path) if report and report.log_path else None
-        if self.session is not None and self.app.target_org != self.session.ctx.target.org:
+        if self.session is not None and self.college.target_org != self.session.ctx.target.org:
             # The organisation became known (picked or created): By hand names it from now on.
-            self.app.target_org = self.session.ctx.target.org
+            self.college.target_org = self.session.ctx.target.org
             for panel in self.panels:
                 panel.show_command(self.session.by_hand(panel.STEP))
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
@@ -183,20 +183,26 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         if self._hold(message):
             return
         summary = message.summary
-        self.summary_panel.fill(summary)
+        self.summary().fill(summary)
         done = sum(1 for item in summary.items if item.ok)
         self.apply(self.model.summary_filled(done, len(summary.items), summary.pull_request_url))
 
     @on(KeyShown)
     def _key_shown(self, message: KeyShown) -> None:
         if not self._hold(message):
-            self.panel("ssh-key").show_key(message.fingerprint, message.public_line)
+            from .panels.ssh_key import SshKeyPanel
+
+            self.panel_of("ssh-key", SshKeyPanel).show_key(message.fingerprint, message.public_line)
 
     @on(OrganizationsListed)
     def _organizations_listed(self, message: OrganizationsListed) -> None:
         if self._hold(message):
             return
-        self.panel("organization").show_organizations(message.names, listed=not message.problem)
+        from .panels.organization import OrganizationPanel
+
+        self.panel_of("organization", OrganizationPanel).show_organizations(
+            message.names, listed=not message.problem
+        )
         if message.problem:
             self.log_line(f"! Your organisations could not be listed: {message.problem}")
 

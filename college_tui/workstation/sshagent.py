@@ -88,7 +88,9 @@ def start_private_agent(key_path: os.PathLike[str] | str, passphrase: str) -> Pr
     running = PrivateAgent(socket_path, folder, process)
     try:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not os.path.exists(socket_path):
+        # The socket file appears at bind(), a moment before the agent listens: wait until it
+        # answers (on a busy machine ssh-add met "Connection refused" in between).
+        while not _answers(socket_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SshAgentError(
                     "ssh-agent did not start, so the passphrase-protected key cannot be used "
@@ -118,3 +120,22 @@ def start_private_agent(key_path: os.PathLike[str] | str, passphrase: str) -> Pr
         running.stop()
         raise
     return running
+
+
+def _answers(socket_path: str) -> bool:
+    """Whether something listens on the Unix socket `socket_path`."""
+    import socket
+
+    if not os.path.exists(socket_path):
+        return False
+    family = getattr(socket, "AF_UNIX", None)
+    if family is None:  # no Unix sockets here: the file is all there is to see
+        return True
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        probe.connect(socket_path)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True

@@ -16,6 +16,7 @@ PINNED = {
     "azdo/remembered.py": {"azure.identity._persistent_cache", "_load_persistent_cache"},
     "azdo/client/members.py": {"_send", "_serialize"},
     "azdo/client/sshkeys.py": {"_get_resource_areas"},
+    "azdo/client/shared.py": {"azure.devops._file_cache"},
 }
 
 
@@ -72,6 +73,18 @@ def test_the_sdk_connection_lists_its_resource_areas():
     assert "location_url" in inspect.getsource(Connection._get_resource_areas) or (
         "get_resource_areas" in inspect.getsource(Connection._get_resource_areas)
     )
+
+
+def test_the_sdk_saves_its_discovery_caches_through_save_with_retry():
+    """shared.py `sdk_cache_saved_once` holds the writes of the SDK's two discovery caches by
+    giving each an instance `save_with_retry`: the one every new entry calls, on the objects the
+    connection and the clients fill."""
+    from azure.devops import client, connection
+    from azure.devops._file_cache import OPTIONS_CACHE, RESOURCE_CACHE, FileCache
+
+    assert "self.save_with_retry()" in inspect.getsource(FileCache.__setitem__)
+    assert client.OPTIONS_FILE_CACHE is OPTIONS_CACHE
+    assert connection.RESOURCE_FILE_CACHE is RESOURCE_CACHE
 
 
 def test_every_private_name_of_another_library_is_pinned_here():

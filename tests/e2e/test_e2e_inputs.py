@@ -257,6 +257,7 @@ def test_step_headings_use_the_answers(world):
 
 
 def test_a_member_listed_twice_with_different_levels_is_named_with_the_level_used(world):
+    # No level given is "automatic": Basic while the organisation has free Basic seats.
     world.answers.write_text(
         'members = ["grace@example.com", { email = "Grace@Example.com", '
         'access_level = "basic" }]\n',
@@ -266,5 +267,5 @@ def test_a_member_listed_twice_with_different_levels_is_named_with_the_level_use
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "Note: grace@example.com is listed more than once with different access levels "
-        "(stakeholder, basic): the first, stakeholder, is used."
+        "(automatic, basic): the first, automatic, is used."
     ) in result.stdout

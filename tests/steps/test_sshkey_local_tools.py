@@ -51,6 +51,13 @@ def user_config(home: Path, text: str) -> Path:
     return config
 
 
+@pytest.fixture
+def as_microsofts_service(monkeypatch):
+    """The organisation is Microsoft's: its SSH host is ssh.dev.azure.com, known, not learnt from
+    the service (a loopback organisation, a served sandbox, would get an SSH alias of its own)."""
+    monkeypatch.setattr("college_tui.steps.signin._served", lambda target: False)
+
+
 def service_ctx(make_ctx, server, answers: Answers | None = None):
     """The real-service code path (ssh reads the home's config) against the sandbox's server."""
     ctx = make_ctx(server, answers)
@@ -59,7 +66,9 @@ def service_ctx(make_ctx, server, answers: Answers | None = None):
 
 
 @pytest.mark.parametrize("protocol", ["auto", "ssh"])
-def test_a_proxycommand_that_fails_is_not_reported_as_working(sandbox_ssh, make_ctx, protocol):
+def test_a_proxycommand_that_fails_is_not_reported_as_working(
+    sandbox_ssh, make_ctx, protocol, as_microsofts_service
+):
     ctx = service_ctx(make_ctx, sandbox_ssh, Answers(clone_protocol=protocol))
     user_config(ctx.target.home, "Host ssh.dev.azure.com\n    ProxyCommand /bin/false\n")
 
@@ -93,7 +102,7 @@ def _ssh_said_the_proxy_failed(text: str) -> bool:
     ],
 )
 def test_a_users_host_block_below_ours_that_wins_stops_the_run(
-    sandbox_ssh, make_ctx, user_lines, shown
+    sandbox_ssh, make_ctx, user_lines, shown, as_microsofts_service
 ):
     ctx = make_ctx(sandbox_ssh)
     # The real service: no redirection, so git's ssh takes HostName and Port from the config.

@@ -39,14 +39,14 @@ from .projects import PROJECT_BY_NAME, Projects
 from .pullrequests import PullRequests
 from .removals import Removals
 from .repos import Repositories
-from .shared import _use_our_sdk_cache
+from .shared import _use_our_sdk_cache, sdk_cache_saved_once
 from .sshkeys import SshKeys
 
-__all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache"]
+__all__ = ["PROJECT_BY_NAME", "AzureDevOps", "_use_our_sdk_cache", "sdk_cache_saved_once"]
 
 
 class AzureDevOps(
-    Accounts, Projects, Members, SshKeys, Repositories, PullRequests, OrgUsers, Removals
+    Accounts, Projects, Members, SshKeys, PullRequests, Repositories, OrgUsers, Removals
 ):
     """One signed-in view of an organization (and of the profile host). See docs/engine.md.
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import errors as E
 from ..retry import RETRY_STATUSES, Failure
+
+if TYPE_CHECKING:
+    from .shared import _Shared
 
 _CONFLICT_TYPE_KEYS = {
     "ProjectAlreadyExistsException",
@@ -22,8 +25,11 @@ SANDBOX_STORAGE_FAILED = "SandboxStorageException"
 class ErrorMapping:
     """How a failure is classified for the retry layer and turned into the attendee's sentence."""
 
-    _shared: Any
-    org_url: str
+    _shared: _Shared
+
+    @property
+    def org_url(self) -> str:
+        return self._shared.org_url
 
     def _classify(self, error: BaseException) -> Failure:
         """Transient or not, from the exception and the last exchange the adapter saw."""

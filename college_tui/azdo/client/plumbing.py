@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Self, TypeVar
 
 from ...events import Emit, Waiting
@@ -56,6 +57,11 @@ class Plumbing(ErrorMapping):
         (a served sandbox has its own alias: the real host's name stays the real service's)."""
         self._shared.ssh_alias = None if alias == SSH_HOST else alias
 
+    def share_pool(self, pool: Any) -> None:
+        """Send this facade's requests over `pool` (azdo/http.py `shared_pool`), the kept-alive
+        connections other facades use too; sessions made before keep their own."""
+        self._shared.http.pool = pool
+
     def _ssh_url(self, url: str | None) -> str | None:
         alias = self._shared.ssh_alias
         prefix = f"git@{SSH_HOST}:"
@@ -77,7 +83,10 @@ class Plumbing(ErrorMapping):
             self._shared.reads = None if stop or self._shared.reads is None else {}
 
     def _remembered(
-        self, key: tuple, fetch: Callable[[], T], also: Callable[[T], list[tuple]] | None = None
+        self,
+        key: tuple[str | None, ...],
+        fetch: Callable[[], T],
+        also: Callable[[T], list[tuple[str | None, ...]]] | None = None,
     ) -> T:
         """`fetch()`, remembered under `key` (and the other keys `also` names for the same
         answer: a repository read by id is the one asked for by name next)."""
@@ -85,13 +94,14 @@ class Plumbing(ErrorMapping):
         with shared.reads_lock:
             reads = shared.reads
             if reads is not None and key in reads:
-                found = reads[key]
-                return list(found) if isinstance(found, list) else found
+                found: T = reads[key]
+                # a copy of a list, so that the caller's changes stay its own
+                return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
         value = fetch()
         with shared.reads_lock:
             # Only if no write forgot everything meanwhile (it replaced the dict).
             if shared.reads is not None and shared.reads is reads:
-                for each in [key, *(also(value) if also and value is not None else [])]:
+                for each in [key, *(also(value) if also else [])]:
                     shared.reads[each] = list(value) if isinstance(value, list) else value
         return value
 
@@ -99,11 +109,8 @@ class Plumbing(ErrorMapping):
         identity = self._shared.identity
         if key not in identity:
             identity[key] = fetch()
-        return identity[key]
-
-    @property
-    def org_url(self) -> str:
-        return self._shared.org_url
+        found: T = identity[key]
+        return found
 
     @property
     def profile_url(self) -> str:
@@ -129,9 +136,9 @@ class Plumbing(ErrorMapping):
         method: str,
         attempt: Callable[[], T],
         *,
-        recheck: Callable[[], Any] | None = None,
+        recheck: Callable[[], T | None] | None = None,
         idempotent: bool = True,
-        on_conflict: Callable[[], Any] | None = None,
+        on_conflict: Callable[[], T | None] | None = None,
         writes: bool = False,
     ) -> T:
         if writes or not idempotent:
@@ -151,9 +158,9 @@ class Plumbing(ErrorMapping):
         method: str,
         attempt: Callable[[], T],
         *,
-        recheck: Callable[[], Any] | None,
+        recheck: Callable[[], T | None] | None,
         idempotent: bool,
-        on_conflict: Callable[[], Any] | None,
+        on_conflict: Callable[[], T | None] | None,
     ) -> T:
         http = self._shared.http
 
@@ -181,14 +188,14 @@ class Plumbing(ErrorMapping):
             except GiveUp as gave_up:
                 raise self._to_error(method, gave_up.error, gave_up.failure) from None
 
-    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list:
+    def _all_pages(self, method: str, fetch_page: Callable[[int, int], Any]) -> list[Any]:
         """Every item of a list the service hands out `$top` at a time (`$skip` paging): the
         next page is asked for until one comes back shorter than PAGE. Each page is its own
         retried call, so a lost answer costs one page, not the whole list."""
-        items: list = []
+        items: list[Any] = []
         while True:
             skip = len(items)
-            page = list(self._call(method, lambda skip=skip: fetch_page(PAGE, skip)) or [])
+            page = list(self._call(method, partial(fetch_page, PAGE, skip)) or [])
             items.extend(page)
             if len(page) < PAGE:
                 return items
@@ -241,7 +248,7 @@ class Plumbing(ErrorMapping):
         http_method: str,
         url: str,
         *,
-        params: dict | None = None,
+        params: dict[str, Any] | None = None,
         body: Any = None,
         portal: bool = True,
     ) -> Any:

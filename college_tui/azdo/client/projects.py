@@ -44,7 +44,11 @@ class Projects(Plumbing):
         return self._remembered(
             ("get_project", name_or_id.lower()),
             lambda: self._call("get_project", run),
-            also=lambda p: [("get_project", p.id.lower()), ("get_project", p.name.lower())],
+            also=lambda p: (
+                []
+                if p is None
+                else [("get_project", p.id.lower()), ("get_project", p.name.lower())]
+            ),
         )
 
     def _project(self, p: Any) -> Project:
@@ -137,8 +141,8 @@ class Projects(Plumbing):
     def teams(self, project_id: str) -> list[Team]:
         """The project's teams."""
 
-        def page(top: int, skip: int) -> list:
-            return self._clients().get_core_client().get_teams(project_id, top=top, skip=skip)
+        def page(top: int, skip: int) -> list[Any]:
+            return list(self._clients().get_core_client().get_teams(project_id, top=top, skip=skip))
 
         def run() -> list[Team]:
             found = self._all_pages("teams", page)

@@ -9,16 +9,17 @@ from ..models import (
     Review,
 )
 from ..urls import pull_request_web_url
-from .plumbing import Plumbing
+from .repos import Repositories
 
 
-class PullRequests(Plumbing):
-    """Pull requests and their web links."""
+class PullRequests(Repositories):
+    """Pull requests and their web links (of the repositories of repos.py)."""
 
     def _repo_web_url(self, project: str, repo_id: str, pr: Any) -> str | None:
         repo = getattr(pr, "repository", None)
-        if repo is not None and getattr(repo, "web_url", None):
-            return repo.web_url
+        web_url = getattr(repo, "web_url", None)
+        if isinstance(web_url, str) and web_url:
+            return web_url
         known = self._shared.repo_web_urls.get(repo_id)
         if known:
             return known

@@ -50,10 +50,14 @@ class Repositories(Plumbing):
         return self._remembered(
             ("get_repository", project, name_or_id.lower()),
             lambda: self._call("get_repository", run),
-            also=lambda r: [
-                ("get_repository", project, r.id.lower()),
-                ("get_repository", project, r.name.lower()),
-            ],
+            also=lambda r: (
+                []
+                if r is None
+                else [
+                    ("get_repository", project, r.id.lower()),
+                    ("get_repository", project, r.name.lower()),
+                ]
+            ),
         )
 
     def create_repository(self, project_id: str, name: str) -> Repository:

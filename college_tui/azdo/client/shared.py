@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..credentials import Credential
@@ -28,6 +30,49 @@ def _use_our_sdk_cache() -> None:
             owner = os.getuid() if hasattr(os, "getuid") else "user"
             folder = os.path.join(tempfile.gettempdir(), f"college-tui-sdk-cache-{owner}")
         os.environ["AZURE_DEVOPS_CACHE_DIR"] = folder
+
+
+def _quick_msrest() -> None:
+    """msrest gives every client it builds (five an organisation: the connection, the location,
+    core, git and entitlement clients) a urllib3 retry list made by testing 999 status codes
+    against a 500-item list, about 20 ms of CPU each (azdo/http.py then replaces that retry with
+    its own). The same codes, in the same order, tested against a set."""
+    from msrest.universal_http.requests import ClientRetryPolicy
+
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        # msrest declares a list; a frozenset answers `in` (all it is used for) the same way
+        ClientRetryPolicy.safe_codes = frozenset(  # type: ignore[assignment]
+            ClientRetryPolicy.safe_codes
+        )
+
+
+_saves_held = [0]  # how many `sdk_cache_saved_once` are running (the class view's refreshes)
+_saves_lock = threading.Lock()
+
+
+@contextmanager
+def sdk_cache_saved_once() -> Iterator[None]:
+    """While many organisations are read at once (the class view), the SDK's discovery caches
+    (one JSON file each, rewritten whole for every new organisation: quadratic, and not safe
+    from two threads) are kept in memory and written once, at the end."""
+    _use_our_sdk_cache()
+    from azure.devops._file_cache import OPTIONS_CACHE, RESOURCE_CACHE
+
+    caches = (OPTIONS_CACHE, RESOURCE_CACHE)
+    with _saves_lock:
+        _saves_held[0] += 1
+        for cache in caches:
+            cache.save_with_retry = lambda retries=5: None  # an instance attribute: held
+    try:
+        yield
+    finally:
+        with _saves_lock:
+            _saves_held[0] -= 1
+            if _saves_held[0] == 0:
+                for cache in caches:
+                    del cache.save_with_retry  # the class's own again
+                    with suppress(OSError, ValueError, RuntimeError):  # a cache, not a fact
+                        cache.save_with_retry()
 
 
 class _Shared:
@@ -59,7 +104,9 @@ class _Shared:
         self.token_host: str | None = None
         self.ssh_alias: str | None = None  # the Host name sshUrl gets (a served sandbox's own)
         self.identity: dict[str, Any] = {}  # profile and connection data: read once
-        self.reads: dict[tuple, Any] | None = None  # remembered reads; None: not remembering
+        self.reads: dict[tuple[str | None, ...], Any] | None = (
+            None  # remembered reads; None: not remembering
+        )
         self.reads_lock = threading.Lock()
 
     def connection(self, base_url: str) -> Any:
@@ -67,6 +114,7 @@ class _Shared:
             conn = self.connections.get(base_url)
             if conn is None:
                 _use_our_sdk_cache()
+                _quick_msrest()
                 from azure.devops.connection import Connection
 
                 from ..tls import use_system_trust

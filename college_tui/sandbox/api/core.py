@@ -133,6 +133,14 @@ _PROJECT_STATES = {
 _VISIBILITIES = {0: "private", 2: "public"}
 
 
+def _visibility(value: Any) -> Any:
+    """A new project's visibility as the service names it: 0 and 2 by their names, a name as
+    given, "private" when none is."""
+    if isinstance(value, int) and value in _VISIBILITIES:
+        return _VISIBILITIES[value]
+    return value or "private"
+
+
 @router.route("GET", "dev", "_apis/projects")
 def list_projects(call: Call):
     projects = call.store.find("project", org=call.org)
@@ -201,9 +209,7 @@ def queue_create_project(call: Call):
             "project": {
                 "name": name,
                 "description": body.get("description") or "",
-                "visibility": _VISIBILITIES.get(body.get("visibility"))
-                or body.get("visibility")
-                or "private",
+                "visibility": _visibility(body.get("visibility")),
                 "processTemplateId": template,
             },
         },

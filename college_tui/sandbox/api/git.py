@@ -157,7 +157,8 @@ def _repo_for(call: Call, id_or_name: str | None = None) -> dict[str, Any]:
 @_routes("POST", "_apis/git/repositories")
 def create_repository(call: Call):
     body = call.body or {}
-    name = body.get("name") if isinstance(body.get("name"), str) else ""
+    given = body.get("name")
+    name = given if isinstance(given, str) else ""
     project_ref = (body.get("project") or {}).get("id") or (body.get("project") or {}).get("name")
     id_or_name = call.params.get("project") or project_ref
     if not id_or_name:

@@ -74,7 +74,8 @@ def create_import_request(call: Call):
     repo = _repo_for(call)
     params = (call.body or {}).get("parameters") or {}
     source = params.get("gitSource") or {}
-    url = source.get("url") if isinstance(source.get("url"), str) else ""
+    given = source.get("url")
+    url = given if isinstance(given, str) else ""
     if not url.strip():
         raise ServiceError(
             400, "InvalidArgumentValueException", "A source is required for a import request."

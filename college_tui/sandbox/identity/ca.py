@@ -130,7 +130,11 @@ def _make_server_cert(folder: Path) -> None:
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     ca_cert = x509.load_pem_x509_certificate((folder / CA_CERT).read_bytes())
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     ca_key = serialization.load_pem_private_key((folder / CA_KEY).read_bytes(), password=None)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):  # _key() makes every key of ours
+        raise ValueError(f"{folder / CA_KEY} is not a key the sandbox made")
     key = _key()
     now = _now()
     cert = (

@@ -12,8 +12,6 @@ folder, which only the sandbox's owner can read (the key file is 0600, like the 
 
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +53,7 @@ def headless_token(data_dir: Path, username: str) -> str | None:
     from ..service import Sandbox
     from .accounts import AZURE_DEVOPS_APP, find
     from .ca import ensure_files
-    from .tokens import encode_jwt
+    from .tokens import access_claims, encode_jwt
 
     sandbox = Sandbox(Path(data_dir))
     try:
@@ -65,20 +63,7 @@ def headless_token(data_dir: Path, username: str) -> str | None:
     if account is None or account.personal:
         return None
     key = ensure_files(Path(data_dir)).signing_key
-    now = int(time.time())
-    claims = {
-        "aud": AZURE_DEVOPS_APP,
-        "iat": now,
-        "nbf": now,
-        "exp": now + HEADLESS_SECONDS,
-        "appid": HEADLESS_CLIENT,
-        "name": account.name,
-        "oid": account.oid,
-        "scp": "user_impersonation",
-        "sub": account.oid,
-        "tid": account.tenant,
-        "upn": account.username,
-        "uti": secrets.token_urlsafe(16),
-        "ver": "1.0",
-    }
+    claims = access_claims(
+        account, audience=AZURE_DEVOPS_APP, client_id=HEADLESS_CLIENT, lifetime=HEADLESS_SECONDS
+    )
     return encode_jwt(claims, key)

@@ -8,7 +8,7 @@ http on loopback: nothing crosses the network). The CA certificate is public; no
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def answer(path: str, sandbox: Sandbox, base: str) -> Response:
     """The answer to a GET of `/_sandbox/identity` or `/_sandbox/identity/ca.pem`."""
-    identity = getattr(sandbox, "identity", None)
+    identity = sandbox.identity
     if identity is None or not identity.authority:
         return Response(
             json.dumps({"message": "This sandbox runs without its identity provider."}),
@@ -32,14 +32,14 @@ def answer(path: str, sandbox: Sandbox, base: str) -> Response:
     if path.rstrip("/") != "/_sandbox/identity":
         return Response(status_code=404)
     tenant = tenant_id(sandbox)
-    about = {
+    about: dict[str, Any] = {
         "authority": identity.authority,
         "tenant_id": tenant,
         "authority_url": f"{identity.authority}/{tenant}",
         "profile_url": f"{base}/app",
         "ca_url": f"{base}/_sandbox/identity/ca.pem",
     }
-    endpoint = getattr(sandbox, "ssh_endpoint", None)
+    endpoint = sandbox.ssh_endpoint
     if endpoint is not None:  # where git's SSH goes instead of ssh.dev.azure.com (public facts)
         about["ssh"] = {
             "host": endpoint[0],

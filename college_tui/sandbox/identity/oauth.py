@@ -196,13 +196,14 @@ class IdentityProvider:
         elif kind == "authorization_code":
             grant = self._code_grant(form)
         elif kind == "refresh_token":
-            grant = self.grants.take("refresh", form.get("refresh_token", ""))
-            if grant is None:
+            refreshed = self.grants.take("refresh", form.get("refresh_token", ""))
+            if refreshed is None:
                 raise OAuthError(
                     "invalid_grant",
                     "AADSTS70000: Provided grant is invalid or malformed. The refresh token was "
                     "already used, has expired or was revoked: sign in again.",
                 )
+            grant = refreshed
         else:
             raise OAuthError(
                 "unsupported_grant_type",

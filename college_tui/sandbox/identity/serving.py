@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from ..uvicorn_thread import serve_in_thread
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from .ca import IdentityFiles
     from .oauth import IdentityProvider
 
@@ -32,7 +34,7 @@ class IdentityServer:
         self.idp = idp
         self.files = files
         self.sock = sock
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -49,7 +51,7 @@ class IdentityServer:
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # uvicorn (>= 0.29) installs signal handlers only on the main thread: none here
         self._server = server
 
         def seen(loop: asyncio.AbstractEventLoop) -> None:

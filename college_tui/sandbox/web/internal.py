@@ -74,7 +74,7 @@ RESTRICTED = (
 def _restricted(sandbox: Sandbox, username: str) -> bool:
     """Does the tenant's policy refuse this account a new organisation (`--faults orgs=restricted`)?
     The policy binds the tenant's work accounts; a personal account is outside the tenant."""
-    faults = getattr(sandbox, "faults", None)
+    faults = sandbox.faults
     if faults is None or not faults.orgs_restricted:
         return False
     from ..identity.accounts import find
@@ -85,7 +85,7 @@ def _restricted(sandbox: Sandbox, username: str) -> bool:
 
 def _accounts(sandbox: Sandbox) -> list:
     """Who may sign up (the identity provider's accounts), when it runs."""
-    if getattr(sandbox, "identity", None) is None:
+    if sandbox.identity is None:
         return []
     from ..identity.accounts import accounts
 

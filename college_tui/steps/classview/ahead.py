@@ -20,6 +20,7 @@ from concurrent.futures import Executor, Future, wait
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ...azdo.client import AzureDevOps
     from ..base import Context
 
 AHEAD = 4  # facts asked at once per organisation read at once (at most 6 in the first round)
@@ -29,11 +30,12 @@ Ids = tuple[str, str, str, bool]
 
 
 @functools.cache
-def class_reads(facade: type) -> type:
+def class_reads(facade: type[AzureDevOps]) -> type[AzureDevOps]:
     """`facade` (AzureDevOps) remembering, within a refresh, the reads it does not remember for a
     run (team members, import requests, refs): the class view never writes, so nothing can
     change them under it before `forget_reads`, which every refresh calls first."""
 
+    # A subclass of the facade class passed in (mypy takes only static base classes)
     class ClassReads(facade):  # type: ignore[misc, valid-type]
         def team_members(self, project_id: str, team_id: str) -> Any:
             return self._remembered(

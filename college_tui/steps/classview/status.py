@@ -89,20 +89,31 @@ def read_class(
     `connections`: kept between refreshes (the live view), each organisation's connection is
     made once (the SDK's clients are costly to build); its reads are fresh every refresh.
     """
+    from ...azdo.client import sdk_cache_saved_once
+    from ...azdo.http import shared_pool
+
     start = time.perf_counter()
     svc = ctx.service("class")
     me = svc.profile()
     instructor = (instructor_email or me.email or "").lower()
     orgs = sorted(svc.organizations(me.id), key=lambda o: o.name.lower())
     workers = max(1, min(concurrency, len(orgs) or 1))
+    # One pool of kept-alive connections for every organisation (all on one host), kept between
+    # refreshes with the connections (":" is in no organisation's name).
+    kept = (connections or {}).get(":pool") or shared_pool(workers * AHEAD)
+    if connections is not None:
+        connections[":pool"] = kept
     # An organisation's independent facts are asked at the same time (a few per organisation on
     # a pool of their own: the organisations' threads only wait for them).
     with (
+        sdk_cache_saved_once(),
         ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool,
         ThreadPoolExecutor(workers * AHEAD, thread_name_prefix="class-fact") as facts,
     ):
         rows = list(
-            pool.map(lambda org: _read_one(ctx, org.name, instructor, connections, facts), orgs)
+            pool.map(
+                lambda org: _read_one(ctx, org.name, instructor, connections, facts, kept), orgs
+            )
         )
     seen = {} if seen is None else seen
     now = clock()
@@ -126,6 +137,7 @@ def _read_one(
     instructor: str,
     connections: dict[str, Any] | None = None,
     facts: Executor | None = None,
+    pool: Any = None,
 ) -> ClassRow:
     """One organisation's row; a failure to read it is the row's problem, never the refresh's."""
     from ...azdo.errors import AzdoError
@@ -133,7 +145,7 @@ def _read_one(
 
     row = ClassRow(org)
     try:
-        octx = _org_context(ctx, org, connections)
+        octx = _org_context(ctx, org, connections, pool)
         row.org_url = octx.target.org_url
         known = (connections or {}).get(f"owner:{org}")  # who made it does not change
         if facts is not None:
@@ -154,7 +166,9 @@ def _read_one(
     return row
 
 
-def _org_context(ctx: Context, org: str, connections: dict[str, Any] | None = None) -> Context:
+def _org_context(
+    ctx: Context, org: str, connections: dict[str, Any] | None = None, pool: Any = None
+) -> Context:
     """A read-only Context on organisation `org`, signed in as the instructor."""
     from ...azdo.client import AzureDevOps
     from ...azdo.urls import sibling_org_url
@@ -170,6 +184,7 @@ def _org_context(ctx: Context, org: str, connections: dict[str, Any] | None = No
         )
         if connections is not None:
             connections[org] = azdo
+        azdo.share_pool(pool)
     azdo.forget_reads()  # this refresh reads afresh...
     azdo.remember_reads()  # ...and each fact once
     return Context(

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from ...steps.plan import STEPS
 from ...steps.session import field_problem
 from ..messages import RunRequested
+from ..screens import college_app
 
 if TYPE_CHECKING:
     from ...events import NeedsYou
@@ -203,7 +204,7 @@ class StepPanel(VerticalScroll):
         """The "By hand" commands for the run's target (the session's `by_hand`)."""
         header = self.query_one(PanelHeader)
         title, teaches, portal, _old, intro = header.texts
-        header.texts = (title, teaches, portal, self.app.scrub(command), intro)
+        header.texts = (title, teaches, portal, college_app(self).scrub(command), intro)
         header.refresh(layout=True)
 
     def focus_first(self) -> None:
@@ -267,14 +268,14 @@ class StepPanel(VerticalScroll):
 
     def show_outcome(self, text: str, *, failed: bool = False) -> None:
         outcome = self.query_one(".outcome", Static)
-        outcome.update(self.app.scrub(text))
+        outcome.update(college_app(self).scrub(text))
         outcome.set_class(failed, "-failed")
         outcome.set_class(bool(text), "-shown")  # empty, it takes no rows (80x24 has few)
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
     def show_handoff(self, event: NeedsYou) -> None:
         self.last_handoff = event
-        show = self.app.scrub
+        show = college_app(self).scrub
         texts = (show(event.message), show(event.url or ""), show(event.detail or ""))
         if any(box.texts == texts for box in self.query(HandoffBox)):
             return  # asked again while the step waits: the same box stays (and its focus)
@@ -293,14 +294,14 @@ class StepPanel(VerticalScroll):
     def _open_page(self, event: Button.Pressed) -> None:
         event.stop()
         if self.last_handoff and self.last_handoff.url:
-            self.app.open_link(self.last_handoff.url)
+            college_app(self).open_link(self.last_handoff.url)
 
     @on(Button.Pressed, ".copy-detail")
     def _copy(self, event: Button.Pressed) -> None:
         event.stop()
         asked = self.last_handoff
         what = "The code" if asked and asked.detail else "The link"
-        self.app.share((asked.detail or asked.url or "") if asked else "", what)
+        college_app(self).share((asked.detail or asked.url or "") if asked else "", what)
 
 
 def select_value(panel: StepPanel, selector: str, default: Any) -> Any:

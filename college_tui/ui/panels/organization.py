@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from ..screens import college_app
 from .base import Field, StepPanel
 
 NONE_YET = "You have no organisation yet: type a name for it and press Create."
@@ -118,7 +119,7 @@ class OrganizationPanel(StepPanel):
         from ...steps.signin_help import browser_opens
 
         if browser_opens():
-            self.app.open_link(url)  # copies the link too
+            college_app(self).open_link(url)  # copies the link too
             self.app.notify("The sign-up page opened in your browser; the link is copied too.")
         else:
             self.app.copy_to_clipboard(url)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
+from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
 AUTH_LABELS = {
@@ -54,7 +55,7 @@ class DeviceCodeBox(Vertical):
         where = "in the browser that opened" if self.opened else "on any device with a browser"
         yield Static(f"Open this page {where} and type the code:", markup=False)
         yield Static(self.url, classes="device-url", markup=False)
-        code = self.app.scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
+        code = college_app(self).scrub("  ".join(self.code))  # the scrub hook: snapshots hide it
         yield Static(code, classes="device-code", id="device-code", markup=False)
         yield Static(
             "The wizard goes on by itself once you have signed in; Escape cancels.",
@@ -148,7 +149,7 @@ class SignInPanel(StepPanel):
 
             url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
-                self.app.scrub(f"Create a token at {pat_page(url)}")
+                college_app(self).scrub(f"Create a token at {pat_page(url)}")
             )
 
     @on(Select.Changed, "#sign-in-auth")
@@ -161,7 +162,7 @@ class SignInPanel(StepPanel):
         for remember in self.query("#sign-in-remember").results(Checkbox):
             remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
             remember.display = uses_pat or self.auth() in ("browser", "device-code")
-        for label in self.query(".field-label"):
+        for label in self.query(".field-label").results(Label):
             if "access token" in str(label.content):
                 label.display = uses_pat and not self.sandbox
 
@@ -224,8 +225,8 @@ class SignInPanel(StepPanel):
         from ...steps.signin_help import suggested_auth
 
         opened = suggested_auth() == "browser"  # a desktop session: open the page there
-        self.app.share(event.detail, "The code", open_url=event.url if opened else None)
-        box = DeviceCodeBox(event.detail, self.app.scrub(event.url), opened)
+        college_app(self).share(event.detail, "The code", open_url=event.url if opened else None)
+        box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened)
         # First in the panel, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=0)
         self.call_after_refresh(self.scroll_home, animate=False)

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Select, Static
 
 from ...steps.answers import KEY_BITS
+from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
 
@@ -64,5 +65,5 @@ class SshKeyPanel(StepPanel):
             else f"Public key:\n{public_line}"
         )
         public = self.query_one("#ssh-key-public", Static)
-        public.update(self.app.scrub(text))
+        public.update(college_app(self).scrub(text))
         public.set_class(True, "-shown")

@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from ..screens import college_app
 from ..widgets.link_line import LinkLine
 
 if TYPE_CHECKING:
@@ -60,10 +61,12 @@ class SummaryPanel(VerticalScroll):
             + (f", {skipped} skipped" if skipped else "")
             + " (checked on the service)."
         )
-        self.query_one("#summary-checklist", Static).update(self.app.scrub("\n".join(marks)))
+        self.query_one("#summary-checklist", Static).update(
+            college_app(self).scrub("\n".join(marks))
+        )
         links = self.query_one("#summary-links")
         links.remove_children()
-        show = self.app.scrub
+        show = college_app(self).scrub
         links.mount_all(
             [LinkLine(what, show(url), classes="link") for what, url in reversed(summary.links)]
         )  # the PR first

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
+from ..screens import college_app
 from ..textual_private import QuietLog
 
 
@@ -51,7 +52,7 @@ class ActivityLog(QuietLog):
         # Wrapped at words to the log's width (no sideways scrolling); an address stays whole.
         width = max(20, self.scrollable_content_region.width or 78)
         for line in text.splitlines() or [""]:
-            shown = self.app.scrub(line)
+            shown = college_app(self).scrub(line)
             # Continuations are indented, unless that would cut a long word (an address).
             fits = all(len(word) <= width - 2 for word in shown.split())
             for part in textwrap.wrap(

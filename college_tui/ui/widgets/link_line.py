@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.style import Style
 from textual.widget import Widget
 
+from ..screens import college_app
+
 
 def shortened(url: str, width: int) -> str:
     """`url` as it fits in `width` cells: whole, or its start and end around an ellipsis."""
@@ -45,10 +47,10 @@ class LinkLine(Widget, can_focus=True):
         return 1 if len(self.label) + 2 + len(self.url) <= width else 2
 
     def action_open(self) -> None:
-        self.app.open_link(self.url)
+        college_app(self).open_link(self.url)
 
     def action_copy(self) -> None:
-        self.app.share(self.url, "The link")
+        college_app(self).share(self.url, "The link")
 
     def on_click(self) -> None:
         self.action_open()

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
+from ..screens import college_app
+
 
 class StatusPane(Vertical):
     def __init__(self, clock: Callable[[], float], **kwargs) -> None:
@@ -36,7 +38,7 @@ class StatusPane(Vertical):
 
     def set_operation(self, text: str) -> None:
         self.operation = text
-        self._label("#status-operation", self.app.scrub(text))
+        self._label("#status-operation", college_app(self).scrub(text))
 
     def _label(self, selector: str, text: str) -> None:
         """Change one line of the pane. Its lines have fixed sizes (college.tcss), so no layout

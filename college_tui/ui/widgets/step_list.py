@@ -128,7 +128,11 @@ class StepList(OptionList):
         key, _title = self.steps[index]
         set_border_subtitle_quietly(self, "" if self.narrow else MARKS[self.states[key]][1])
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+    # Textual calls a watcher with (old, new) or (new), as its signature asks; the base's
+    # takes the new value only
+    def watch_highlighted(  # type: ignore[override]
+        self, old: int | None, new: int | None
+    ) -> None:
         super().watch_highlighted(new)
         self._say_state()
         repaint_option(self, old)
