@@ -19,6 +19,7 @@ from ..visible import visible_fields
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
+    from ..azdo.credentials import Credential
     from ..target import Target
     from .answers import Answers
     from .state import RunState
@@ -68,7 +69,7 @@ class Context:
     secrets: Secrets = field(default_factory=Secrets)
     azdo: AzureDevOps | None = None  # set by the sign-in step
     dry_run: bool = False  # `plan`: inspect only
-    credential: Any = None  # azdo Credential, set by the sign-in step (never printed)
+    credential: Credential | None = None  # azdo Credential, set by the sign-in step (never printed)
     cancel: threading.Event = field(default_factory=threading.Event)  # set to stop waits
     # Someone is there to act on a NeedsYou (e.g. create an organisation in the browser). False
     # for `apply --yes` or without a terminal: such a step fails at once instead of waiting.
@@ -79,6 +80,12 @@ class Context:
             raise NotReady("Not signed in yet: run the sign-in step first.")
         self.azdo.use_ssh_alias(self.target.ssh_alias)
         return self.azdo.for_step(step)
+
+    def signed_in(self) -> Credential:
+        """The sign-in step's credential (set whenever `azdo` is: after the sign-in step)."""
+        if self.credential is None:
+            raise RuntimeError("the credential is asked for before the sign-in step set it")
+        return self.credential
 
     def sleep(self, seconds: float) -> None:
         """Wait `seconds`, or stop with a StepError as soon as the run is cancelled."""

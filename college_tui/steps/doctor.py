@@ -20,12 +20,20 @@ from .doctor_check import (  # noqa: F401
     PROBLEM,
     WARNING,
     Check,
-    as_json,
-    doctor_lines,
-    exit_code,
     safely,
     verdict,
-    welcome_lines,
+)
+from .doctor_check import (
+    as_json as as_json,
+)
+from .doctor_check import (
+    doctor_lines as doctor_lines,
+)
+from .doctor_check import (
+    exit_code as exit_code,
+)
+from .doctor_check import (
+    welcome_lines as welcome_lines,
 )
 from .doctor_local import (
     check_colours,

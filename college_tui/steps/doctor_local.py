@@ -8,8 +8,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .doctor_check import HTTPS_FALLBACK, Check, ok, problem, warning
+
+if TYPE_CHECKING:
+    from ..workstation.openssh import SshClient
+
 
 MIN_PYTHON = (3, 11)
 MIN_GIT = (2, 20)  # older gits lack options the clone and push steps pass
@@ -100,7 +105,7 @@ def check_ssh_client() -> Check:
     return ok("ssh-client", title, f"{client.banner} (signs with rsa-sha2){_which_ssh(client)}")
 
 
-def _which_ssh(client) -> str:
+def _which_ssh(client: SshClient) -> str:
     """ "" where one ssh is all there is; else which one git runs, and the others found."""
     from ..workstation.hostos.sshstack import git_ssh, ssh_programs_found
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from .doctor_check import HTTPS_FALLBACK, Check, ok, problem, warning
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..azdo.client import AzureDevOps
     from ..target import Target
 
@@ -209,7 +211,9 @@ def check_pat_scopes(target: Target | None, pat: str | None, timeout: float = 5)
     return checks
 
 
-def _scope_probes(azdo: AzureDevOps, user_id: str, email: str):
+def _scope_probes(
+    azdo: AzureDevOps, user_id: str, email: str
+) -> list[tuple[str, str, Callable[[], object]]]:
     """(scope, portal label, a read that needs it) for each scope of REQUIRED_PAT_SCOPES."""
     from ..azdo.errors import REQUIRED_PAT_SCOPES
     from .answers import Answers
@@ -233,7 +237,7 @@ def _scope_probes(azdo: AzureDevOps, user_id: str, email: str):
 _WRITE_NOTE = "; its write part is checked when the wizard uses it"
 
 
-def _scope_check(scope: str, label: str, probe) -> Check:
+def _scope_check(scope: str, label: str, probe: Callable[[], object]) -> Check:
     from ..azdo.errors import AzdoError
 
     key, title = f"scope:{scope}", f"PAT scope {label.split(':')[0]}"

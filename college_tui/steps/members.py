@@ -22,10 +22,18 @@ from __future__ import annotations
 import queue
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .answers import AnswersError, Member
+from .answers import AnswersError
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
-from .roster import AUTO, FREE_BASIC_SEATS, invite_refusal, with_free_seats
+from .roster import AUTO, FREE_BASIC_SEATS, Member, invite_refusal, with_free_seats
+
+if TYPE_CHECKING:
+    from ..azdo.client import AzureDevOps
+    from ..azdo.models import Team
+    from ..events import Event
+    from .answers import Answers
+
 
 START_PARALLEL = 4
 MAX_PARALLEL = 32
@@ -55,7 +63,7 @@ class MembersStep(Step):
         "and a team to belong to."
     )
 
-    def heading(self, answers) -> str:
+    def heading(self, answers: Answers) -> str:
         return f"Add your colleagues to {answers.team}"
 
     def members(self, ctx: Context) -> list[Member]:
@@ -154,7 +162,7 @@ class MembersStep(Step):
             )
         return planned
 
-    def _team(self, ctx: Context, project_id: str):
+    def _team(self, ctx: Context, project_id: str) -> Team | None:
         wanted = ctx.answers.team.lower()
         return next(
             (t for t in ctx.service(self.key).teams(project_id) if t.name.lower() == wanted), None
@@ -178,13 +186,13 @@ class MembersStep(Step):
         """Invite and add `todo`, an adaptive number at once; events leave from this thread."""
         if not todo:
             return []
-        events: queue.Queue = queue.Queue()
+        events: queue.Queue[Event] = queue.Queue()
         # The workers share this run's facade (its connections and its Retry-After pause) and
         # post their events to the queue this thread empties.
         svc = ctx.service(self.key).for_step(self.key, events.put)
         # Finished colleagues come back on this queue: waiting on it costs the same for the
         # 10,000th as for the first (`wait()` on every pending future was quadratic).
-        finished: queue.Queue = queue.Queue()
+        finished: queue.Queue[tuple[Member, MemberResult | BaseException]] = queue.Queue()
 
         def one(member: Member) -> None:
             try:
@@ -234,7 +242,7 @@ class MembersStep(Step):
         self._drain(ctx, events)
         return results
 
-    def _drain(self, ctx: Context, events: queue.Queue) -> None:
+    def _drain(self, ctx: Context, events: queue.Queue[Event]) -> None:
         while True:
             try:
                 ctx.emit(events.get_nowait())
@@ -271,7 +279,7 @@ class MembersStep(Step):
         return Outcome(summary, already_done=not added and not failed, warnings=warnings)
 
 
-def add_member(svc, member: Member, project_id: str, container: str) -> MemberResult:
+def add_member(svc: AzureDevOps, member: Member, project_id: str, container: str) -> MemberResult:
     """Invite one colleague (access level + project) and put them in the team."""
     from ..azdo.errors import AzdoError
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..azdo.urls import SIGNUP_URL, sibling_org_url
 from ..events import NeedsYou
@@ -23,6 +24,10 @@ RESTRICTED = (
     'creation" policy): ask your instructor for an organisation and pick it, or create it '
     "signed in with a personal Microsoft account or an account of another tenant."
 )
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def signup_url(ctx: Context, name: str) -> str:
@@ -214,7 +219,7 @@ class OrganizationStep(Step):
         )
         return Outcome(f"Organisation {name} is there ({url}): sign in with a token made in it")
 
-    def _reminding(self, ctx: Context, name: str):
+    def _reminding(self, ctx: Context, name: str) -> Callable[[], str | None]:
         """A probe for `poll` that also says, every `remind_seconds`, how long the wait has left."""
         start = time.monotonic()
         said = [start]
@@ -268,7 +273,7 @@ class OrganizationStep(Step):
             ctx.target, org_url=sibling_org_url(ctx.target.org_url, name), org_pending=False
         )
         ctx.azdo = AzureDevOps(
-            ctx.target.org_url, ctx.target.profile_url, ctx.credential, ctx.emit, step=self.key
+            ctx.target.org_url, ctx.target.profile_url, ctx.signed_in(), ctx.emit, step=self.key
         )
         ctx.azdo.connection_data()
         if not ctx.dry_run:

@@ -7,6 +7,8 @@ the same events its own way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..events import (
     Event,
     HttpCall,
@@ -19,6 +21,11 @@ from ..events import (
     Waiting,
 )
 from ..visible import visible
+
+if TYPE_CHECKING:
+    from .checklist import CheckItem
+    from .runner import RunReport
+
 
 _UNICODE = {
     "ok": "✓",
@@ -102,7 +109,7 @@ class Printer:
         return None
 
 
-def plan_lines(report, unicode: bool = True, apply_command: str = "") -> list[str]:
+def plan_lines(report: RunReport, unicode: bool = True, apply_command: str = "") -> list[str]:
     """`college-tui plan`: per step, what exists and what apply would do.
 
     `apply_command` is the exact command that does it (same target, data folder and answers);
@@ -132,7 +139,7 @@ def plan_lines(report, unicode: bool = True, apply_command: str = "") -> list[st
     return [visible(line) for line in lines]
 
 
-def check_lines(items, unicode: bool = True) -> list[str]:
+def check_lines(items: list[CheckItem], unicode: bool = True) -> list[str]:
     """`college-tui check`: one line per challenge outcome, done or missing with the reason."""
     m = _UNICODE if unicode else _ASCII
     lines = []

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
-    from ..azdo.models import Project
+    from ..azdo.models import Operation, Project
+    from .answers import Answers
 
 _RUNNING = ("notset", "queued", "inprogress")
 
@@ -26,7 +27,7 @@ class ProjectStep(Step):
         "work item types: User Story, Task, Bug, Epic, Feature."
     )
 
-    def heading(self, answers) -> str:
+    def heading(self, answers: Answers) -> str:
         return f"Create the project {answers.project} ({answers.process})"
 
     def __init__(self, timeout: float = 600.0, first_poll: float = 0.1) -> None:
@@ -128,7 +129,7 @@ class ProjectStep(Step):
     def _summary(self, project: Project) -> str:
         return f"Project {project.name} exists ({project.process_name})"
 
-    def _operation(self, ctx: Context, op_id: str):
+    def _operation(self, ctx: Context, op_id: str) -> Operation | None:
         from ..azdo.errors import AzdoError
 
         try:
@@ -186,7 +187,7 @@ class ProjectStep(Step):
     def _wait(self, ctx: Context, op_id: str) -> None:
         seen: list[str] = []
 
-        def probe():
+        def probe() -> Operation | None:
             op = self._operation(ctx, op_id)
             if op is None:
                 raise NotReady(

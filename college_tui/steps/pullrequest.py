@@ -9,7 +9,7 @@ already holds the commit, no second pull request when an active one from that br
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import Context, Inspection, NotReady, Outcome, Step
 from .clone import clone_dir
@@ -183,7 +183,7 @@ class PullRequestStep(Step):
         if not ctx.dry_run:
             ctx.state.update(self.key, **self._facts(pr))
 
-    def _facts(self, pr: PullRequest) -> dict:
+    def _facts(self, pr: PullRequest) -> dict[str, Any]:
         return {"pr_id": pr.id, "pr_url": pr.web_url, "pr_status": pr.status}
 
     def _summary(self, pr: PullRequest) -> str:

@@ -8,7 +8,7 @@ this run only, and the step says why.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import Context, Inspection, Outcome, Step, StepError
 from .signin_help import (
@@ -20,8 +20,13 @@ from .signin_help import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from ..azdo.authority import SignInPlace
     from ..azdo.client import AzureDevOps
+    from ..azdo.credentials import Credential, EntraCredential
+    from ..azdo.models import ConnectionInfo
     from ..target import Target
 
 # Conditional Access blocks the device-code flow in many tenants (2025): the sentence that says
@@ -42,7 +47,7 @@ PERSONAL_DOMAINS = (
 )
 
 
-def record_file(state_key: str):
+def record_file(state_key: str) -> Path:
     """Where a remembered Entra sign-in's authentication record (no token) is kept."""
     import hashlib
 
@@ -73,7 +78,7 @@ class SignInStep(Step):
                 return Inspection(False, "Not signed in yet", todo=f"sign in with {how}")
             self._verify(ctx, credential)
         elif not self._user_id:
-            self._verify(ctx, ctx.credential)
+            self._verify(ctx, ctx.signed_in())
         facts = ctx.state.get(self.key)
         # The organisation by name: a sandbox's URL changes port on every start.
         if facts.get("user_id") != self._user_id or facts.get("org") != ctx.target.org:
@@ -103,7 +108,7 @@ class SignInStep(Step):
             credential = self._quiet_credential(ctx) or self._interactive_credential(ctx)
             self._verify(ctx, credential)
         elif not self._user_id:
-            self._verify(ctx, ctx.credential)
+            self._verify(ctx, ctx.signed_in())
         ctx.state.update(
             self.key,
             user_id=self._user_id,
@@ -131,7 +136,7 @@ class SignInStep(Step):
 
     # -- credentials -------------------------------------------------------------------------
 
-    def _quiet_credential(self, ctx: Context):
+    def _quiet_credential(self, ctx: Context) -> Credential | None:
         """A credential that needs no interaction: the PAT we were given / saved, or Azure CLI."""
         if ctx.credential is not None:
             return ctx.credential
@@ -153,7 +158,7 @@ class SignInStep(Step):
             return self._entra(ctx, entra_credential)
         return None
 
-    def _interactive_credential(self, ctx: Context):
+    def _interactive_credential(self, ctx: Context) -> Credential:
         if ctx.answers.auth == "pat":
             raise StepError(
                 "No personal access token: set AZURE_DEVOPS_PAT, or run without --yes to type it. "
@@ -163,7 +168,7 @@ class SignInStep(Step):
 
         return self._entra(ctx, entra_credential)
 
-    def _entra(self, ctx: Context, factory):
+    def _entra(self, ctx: Context, factory: Callable[..., EntraCredential]) -> EntraCredential:
         from ..azdo.errors import AzdoError
 
         if ctx.target.sandbox and ctx.answers.auth == "azure-cli":
@@ -174,7 +179,11 @@ class SignInStep(Step):
         place = self._place(ctx)
         if place.personal_accounts:  # an organisation of personal accounts: Entra can't reach it
             raise StepError(msa_message(ctx))
-        where = {"tenant_id": place.tenant_id, "authority": place.authority, "cancel": ctx.cancel}
+        where: dict[str, Any] = {
+            "tenant_id": place.tenant_id,
+            "authority": place.authority,
+            "cancel": ctx.cancel,
+        }
         if ctx.secrets.remember_sign_in and not ctx.target.sandbox:
             where["remember"] = record_file(ctx.target.state_key)
         if place.ca_file:
@@ -184,7 +193,7 @@ class SignInStep(Step):
         except AzdoError as exc:
             raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
 
-    def _place(self, ctx: Context):
+    def _place(self, ctx: Context) -> SignInPlace:
         """Where to sign in, learnt before any credential is used: the organisation's tenant
         (one unauthenticated request), or the service's when there is no organisation yet. A
         loopback target (a served sandbox) also says its profile host and the CA of its sign-in,
@@ -207,7 +216,7 @@ class SignInStep(Step):
 
     # -- verification ------------------------------------------------------------------------
 
-    def _verify(self, ctx: Context, credential) -> AzureDevOps:
+    def _verify(self, ctx: Context, credential: Credential) -> AzureDevOps:
         from ..azdo.client import AzureDevOps
         from ..azdo.errors import AzdoError
 
@@ -249,7 +258,7 @@ class SignInStep(Step):
     _who: str = "you"
     _instance_id: str = ""
 
-    def _failure(self, ctx: Context, exc) -> str:
+    def _failure(self, ctx: Context, exc: BaseException) -> str:
         from .runner import azdo_message
 
         message = azdo_message(exc)
@@ -288,7 +297,7 @@ class SignInStep(Step):
         return True
 
 
-def _served(target) -> bool:
+def _served(target: Target) -> bool:
     """No organisation yet on the service, or a loopback one (a served sandbox): where to sign in
     and where SSH goes are learnt from it."""
     from ..azdo.authority import is_loopback
@@ -321,7 +330,7 @@ def learned_target(target: Target, place: SignInPlace) -> Target:
     ~/.ssh never gets a block or a pin for ssh.dev.azure.com."""
     from dataclasses import replace
 
-    changes: dict = {"profile_url": place.profile_url}
+    changes: dict[str, Any] = {"profile_url": place.profile_url}
     if place.ssh:
         changes.update(
             ssh_alias=sandbox_ssh_alias(place.ssh[1]),
@@ -332,7 +341,7 @@ def learned_target(target: Target, place: SignInPlace) -> Target:
     return replace(target, **changes)
 
 
-def _connection_and_discovery(svc):
+def _connection_and_discovery(svc: AzureDevOps) -> ConnectionInfo:
     connection = svc.connection_data()
     svc.discover()
     return connection

@@ -62,24 +62,20 @@ def msa_message(ctx: Context | None = None) -> str:
     """Why a personal Microsoft account must use a PAT, and the way that works for it: the
     organisation created in the portal first (a PAT lives in an organisation), then a PAT with
     exactly the scopes listed, pasted into the wizard."""
-    from ..azdo.urls import SIGNUP_URL
-
     target = ctx.target if ctx is not None else None
     if target is not None and not target.org_pending:
-        where = pat_page(target.org_url)
-        first = ""
-    else:
-        where = "https://dev.azure.com/NAME/_usersSettings/tokens"
-        first = (
-            "First create your organisation: type its name on the organisation step, which "
-            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
+        way = (
+            f"make a personal access token at {pat_page(target.org_url)} and paste it here "
+            "(Personal access token; the scopes are listed below)."
         )
-    return (
-        f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
-        f"access token at {where} with exactly these scopes, choose Personal access token "
-        f"as the way to sign in here and paste it. "
-        f"{scopes_text(target.org if target is not None and not target.org_pending else None)}"
-    )
+    else:
+        way = (
+            "first create your organisation: type its name on the organisation step, which "
+            "opens the sign-up page and waits; then make a personal access token in it and "
+            "paste it here."
+        )
+    # At most six lines on the panel: what happened, the one way that works.
+    return f"Sign-in failed: {PERSONAL_WHY} The way that works: {way}"
 
 
 def device_code_blocked(ctx: Context) -> str:

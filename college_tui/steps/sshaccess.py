@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .base import Context, NotReady, StepError
 from .explain import explained
@@ -77,10 +77,14 @@ def pinned_host_key(target: Target) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def host_block(ctx: Context, paths: SshPaths) -> dict:
+def host_block(ctx: Context, paths: SshPaths) -> dict[str, Any]:
     """The arguments of our `Host` block in ~/.ssh/config (see workstation.sshconfig)."""
     target = ctx.target
-    args: dict = {"host_alias": target.ssh_alias, "identity_file": paths.key, "user": "git"}
+    args: dict[str, Any] = {
+        "host_alias": target.ssh_alias,
+        "identity_file": paths.key,
+        "user": "git",
+    }
     if redirected(target):
         # HostKeyAlias keeps the known_hosts lookup on the alias name; without it OpenSSH would
         # look for "[127.0.0.1]:PORT" and a pin for ssh.dev.azure.com could never match.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..events import Waiting
 from .base import Context, Inspection, Outcome, Step, StepError
@@ -80,7 +80,7 @@ class SshKeyStep(Step):
     def inspect(self, ctx: Context) -> Inspection:
         paths = SshPaths.of(ctx)
         todo: list[str] = []
-        facts: dict = {"key_path": str(paths.key)}
+        facts: dict[str, Any] = {"key_path": str(paths.key)}
         material, problem = self._peek_key(ctx, paths)
         if problem:
             return Inspection(False, problem, todo="choose another key file name", facts=facts)

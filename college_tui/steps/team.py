@@ -8,9 +8,15 @@ the step polls until the project's default team is right.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..azdo.urls import team_settings_page
 from ..events import NeedsYou
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+
+if TYPE_CHECKING:
+    from ..azdo.models import Team
+    from .answers import Answers
 
 
 class TeamStep(Step):
@@ -21,7 +27,7 @@ class TeamStep(Step):
         "member lands in."
     )
 
-    def heading(self, answers) -> str:
+    def heading(self, answers: Answers) -> str:
         return f"Make {answers.team} the default team"
 
     def __init__(self, wait_seconds: float = 600.0, poll_seconds: float = 3.0) -> None:
@@ -88,7 +94,7 @@ class TeamStep(Step):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _find(self, ctx: Context, project_id: str):
+    def _find(self, ctx: Context, project_id: str) -> Team | None:
         wanted = ctx.answers.team.lower()
         project = ctx.service(self.key).get_project(ctx.answers.project)  # remembered in a run
         if (
@@ -106,7 +112,7 @@ class TeamStep(Step):
             (t for t in ctx.service(self.key).teams(project_id) if t.name.lower() == wanted), None
         )
 
-    def _create(self, ctx: Context, project_id: str):
+    def _create(self, ctx: Context, project_id: str) -> Team:
         from ..azdo.errors import AzdoError
 
         svc = ctx.service(self.key)
@@ -117,9 +123,9 @@ class TeamStep(Step):
                 return team
             except AzdoError as exc:
                 # "Already exists" or a lost answer: the team may be there now; look first.
-                team = self._find(ctx, project_id)
-                if team is not None:
-                    return team
+                found = self._find(ctx, project_id)
+                if found is not None:
+                    return found
                 transient = exc.status is None or exc.status >= 500 or exc.status == 429
                 if not transient or attempt == 2:
                     raise
@@ -130,7 +136,7 @@ class TeamStep(Step):
 
         svc = ctx.service(self.key)
 
-        def is_default():
+        def is_default() -> bool | None:
             project = svc.get_project(project_name)
             return True if project is not None and project.default_team_id == team_id else None
 

@@ -140,3 +140,39 @@ def test_a_roster_with_two_more_shows_them_not_started(a_class, monkeypatch):
         assert "not started" in line
     assert "32 attendees: 5 done, 25 working, 2 not started" in table
     assert "Pull requests:" in table and "/pullrequest/" in table
+
+
+def _fields(state) -> list[dict]:
+    return [{k: v for k, v in row.as_dict().items() if k != "since"} for row in state.rows]
+
+
+def test_the_next_refresh_with_the_ids_it_kept_reads_a_change_as_a_fresh_one(a_class, monkeypatch):
+    """The live view's next refresh asks every fact ahead with the ids the previous refresh
+    found (steps/classview/ahead.py): a repository deleted since is read as gone, and every row
+    is what a refresh without kept ids reads. Last in the module: it deletes class-026's
+    repository (a finished attendee)."""
+    from college_tui.opening.class_view import signed_in_instructor
+    from college_tui.steps.classview.status import read_class
+
+    server, root, stage_of = a_class
+    monkeypatch.setenv("COLLEGE_TUI_STATE_DIR", str(root / "state"))
+    options = TargetOptions(None, True, server.data_dir, None, None, False)
+    with signed_in_instructor(options, root / "class.toml", Asker()) as ctx:
+        connections: dict = {}
+        first = read_class(ctx, connections=connections)
+        assert {r.attendee: r.first_not_done for r in first.rows} == stage_of
+        assert _fields(read_class(ctx, connections=connections)) == _fields(first)
+        store = server.sandbox.store
+        project = store.find_one("project", org="class-026", name="College")
+        repo = store.find_one("repo", parent=project["id"], name="aidevcollege")
+        gone = call(
+            server, "DELETE", f"class-026/College/_apis/git/repositories/{repo['id']}"
+            "?api-version=7.1", "attendee026@college.example",
+        )  # fmt: skip
+        assert gone.status_code == 204, gone.text
+        ahead = read_class(ctx, connections=connections)
+        fresh = read_class(ctx)
+    (row,) = [r for r in ahead.rows if r.organization == "class-026"]
+    assert row.first_not_done == "import", row
+    assert _fields(ahead) == _fields(fresh)
+    assert _fields(ahead) != _fields(first)

@@ -70,7 +70,7 @@ async def test_my_azure_devops_with_no_url_signs_in_with_a_device_code_and_picks
         assert ADA in page
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
         await settle(app, pilot)
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
         assert not panel.query("#device-code")  # the code went with the wait
 
         organization = wizard.panel("organization")
@@ -118,7 +118,7 @@ async def test_escape_cancels_a_device_code_and_enter_asks_for_a_new_one(from_no
         assert second != first
         await asyncio.to_thread(sign_in_on_device_page, url, second, ADA)
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
 
 
 async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_practises_entra(
@@ -145,7 +145,7 @@ async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_prac
         await asyncio.to_thread(sign_in_on_device_page, url, code, ADA)
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
         await settle(app, pilot)
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
         assert wizard.session.ctx.credential.kind == "entra"
         assert "with Microsoft Entra" in str(panel.query_one(".outcome").content)
 

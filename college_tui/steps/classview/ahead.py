@@ -4,7 +4,8 @@
 its teams, the team's members, the repository, its branches, its imports or pull requests. At
 150 ms a request and 300 organisations that chain is most of a refresh. Here the same reads, with
 the same arguments, are asked beforehand on a pool, each organisation's in at most three rounds
-(the project; its teams and repository; what hangs on their ids), and in one round from the
+(the project, and the repository by the project's name; the teams, the default team's members and
+what hangs on the repository's id; what hangs on ids found only then), and in one round from the
 second refresh on, with the ids the previous refresh found. The facade remembers every answer for
 this refresh (`remember_reads`), so the inspections then run unchanged and find them there: what
 the row says is decided by the inspections alone. An id that changed since (a project or a team
@@ -49,6 +50,18 @@ def class_reads(facade: type[AzureDevOps]) -> type[AzureDevOps]:
                 lambda: facade.import_requests(self, project, repo_id),
             )
 
+        def get_repository(self, project: str, name_or_id: str) -> Any:
+            # Asked by the project's name (before its id is known), remembered by its id too.
+            return self._remembered(
+                ("get_repository", project, name_or_id.lower()),
+                lambda: facade.get_repository(self, project, name_or_id),
+                also=lambda r: [
+                    ("get_repository", r.project_id, key.lower())
+                    for key in (r.id, r.name)
+                    if r.project_id
+                ],
+            )
+
         def refs(self, project: str, repo_id: str, prefix: str = "heads/") -> Any:
             return self._remembered(
                 ("refs", project, repo_id, prefix),
@@ -67,7 +80,7 @@ def ask_ahead(octx: Context, pool: Executor, ids: Ids | None, *, owner: bool) ->
         colleagues = bool(answers.all_members())
     except Exception:  # noqa: BLE001 - the members inspection says what is wrong with them
         colleagues = False
-    asked: list[Future] = []
+    asked: list[Future[Any]] = []
 
     def ask(read: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         asked.append(pool.submit(_quiet, read, *args, **kwargs))
@@ -89,6 +102,8 @@ def ask_ahead(octx: Context, pool: Executor, ids: Ids | None, *, owner: bool) ->
     ask(svc.get_project, answers.project)
     if owner:
         ask(svc.org_users)
+    if ids is None:  # the repository by the project's name, beside the project
+        ask(svc.get_repository, answers.project, answers.repo)
     if ids is not None:  # the previous refresh's ids: every read in this one round
         if colleagues:
             ask(svc.teams, ids[0])
@@ -101,6 +116,12 @@ def ask_ahead(octx: Context, pool: Executor, ids: Ids | None, *, owner: bool) ->
     if ids is None or ids[0] != project.id:
         if colleagues:
             ask(svc.teams, project.id)
+            default = (project.default_team_name or "").lower() == answers.team.lower()
+            if default and project.default_team_id:  # the only team the members are read of
+                ask(svc.team_members, project.id, project.default_team_id)
+        early = _quiet(svc.get_repository, answers.project, answers.repo) if ids is None else None
+        if early is not None and early.project_id == project.id:
+            after_repository(project.id, "", early.id, bool(early.default_branch))
         ask(svc.get_repository, project.id, answers.repo)
         settle()
     wanted = answers.team.lower()

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from .ahead import AHEAD, ask_ahead, class_reads
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..answers import Answers
     from ..base import Context
 
@@ -180,7 +182,7 @@ def _org_context(
     azdo = (connections or {}).get(org)
     if azdo is None:
         azdo = class_reads(AzureDevOps)(
-            target.org_url, target.profile_url, ctx.credential, ctx.emit, step="class"
+            target.org_url, target.profile_url, ctx.signed_in(), ctx.emit, step="class"
         )
         if connections is not None:
             connections[org] = azdo
@@ -257,7 +259,7 @@ def _inspect(octx: Context, row: ClassRow) -> None:
 # -- "since when", across headless refreshes ----------------------------------------------------
 
 
-def load_seen(path) -> dict[str, tuple[str, float]]:
+def load_seen(path: Path) -> dict[str, tuple[str, float]]:
     """What earlier refreshes saw (organisation -> (first step not done, since)); {} if none."""
     import json
 
@@ -268,7 +270,7 @@ def load_seen(path) -> dict[str, tuple[str, float]]:
         return {}
 
 
-def save_seen(path, seen: dict[str, tuple[str, float]]) -> None:
+def save_seen(path: Path, seen: dict[str, tuple[str, float]]) -> None:
     import json
 
     from ...workstation.atomic import write_atomic

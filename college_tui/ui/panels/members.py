@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Label, Select
 
-from ...steps.answers import ACCESS_LEVELS, Member
+from ...steps.roster import ACCESS_LEVELS, Member
 from .base import Field, StepPanel, select_value
 
 SANDBOX_EXAMPLE = "grace@example.com"  # an address the sandbox's directory accepts
