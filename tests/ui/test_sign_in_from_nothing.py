@@ -192,3 +192,22 @@ async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_
         assert wizard.model.states["organization"] == "done"
         assert "sign in with a token made in it" in str(organization.query_one(".outcome").content)
         assert wizard.session.ctx.target.org_url == f"{server.info.base_url}/robins-org"
+
+
+async def test_over_ssh_with_no_display_the_panel_says_how_the_browser_can_still_work(
+    from_nothing, monkeypatch
+):
+    """Over SSH with no display: device code is the default, and the panel gives the exact
+    line that forwards the display so the browser's loopback sign-in works."""
+    import getpass
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50022 198.51.100.4 22")
+    _server, app = from_nothing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")
+        await settle(app, pilot)
+        panel = app.wizard.panel("sign-in")
+        assert panel.auth() == "device-code"
+        hint = str(panel.query_one("#sign-in-over-ssh").content)
+        assert f"ssh -X {getpass.getuser()}@198.51.100.4" in hint and "Device code" in hint

@@ -1,7 +1,8 @@
 """Step 1: sign in, four ways. The sandbox's own token stays its default (nothing to type, never
 shown); its identity provider also takes browser and device-code sign-in, as Microsoft Entra does.
-Azure DevOps with no organisation yet suggests the browser on a desktop session and a device code
-with no display or over SSH; a personal access token (masked) and the Azure CLI remain."""
+Azure DevOps suggests the PAT already at hand (the environment, the keyring), else the browser
+wherever one opens and a device code with no display (over SSH, the line that forwards the display
+is shown); a personal access token (masked) and the Azure CLI remain."""
 
 from __future__ import annotations
 
@@ -132,6 +133,11 @@ class SignInPanel(StepPanel):
             compact=True,
         )
         yield Static("", id="sign-in-pat-page", classes="where", markup=False)
+        from ...steps.signin_help import ssh_browser_hint
+
+        hint = ssh_browser_hint()  # over SSH with no display: how the browser can still work
+        if hint:
+            yield Static(hint, id="sign-in-over-ssh", classes="where", markup=False)
 
     def on_mount(self) -> None:
         self._show_pat_fields(self.auth() == "pat")
