@@ -32,6 +32,9 @@ class OpenedTarget:
 
     target: Target
     pat: str | None = field(default=None, repr=False)  # a secret: never in a repr
+    # How to sign in unless the attendee chooses: the PAT at hand, else the browser, else a
+    # device code (opening/service_target.py default_auth); "" leaves the answers' own.
+    auth: str = ""
 
 
 @dataclass(frozen=True)

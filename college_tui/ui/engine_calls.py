@@ -5,6 +5,7 @@ failure path (screens.py `CollegeScreen.on_worker_state_changed`)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -54,8 +55,11 @@ class EngineCalls(WizardParts):
             with collector_paused():  # the sandbox and the SDK arrive: objects for the session
                 opened = self.college.opener(self.sandbox, self.org_url)
                 self.college.logfile.hide(opened.pat)
+                answers = self.answers
+                if opened.auth and not answers.auth_said:  # the engine's choice of a default
+                    answers = replace(answers, auth=opened.auth)
                 session = Session.start(
-                    opened.target, self.answers, self.emit, secrets=Secrets(pat=opened.pat)
+                    opened.target, answers, self.emit, secrets=Secrets(pat=opened.pat)
                 )
                 self.college.hold(session.hold_lock())
                 report = session.inspect_all()

@@ -176,6 +176,8 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
             self.college.target_org = self.session.ctx.target.org
             for panel in self.panels:
                 panel.show_command(self.session.by_hand(panel.STEP))
+            if self.model.states["sign-in"] not in model.TICKED:  # a personal account's way
+                self.panel("sign-in").use_pat(self.session.ctx.target.org_url)
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
 
     @on(SummaryFilled)
