@@ -173,7 +173,9 @@ def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
             opened = stack.enter_context(open_target(replace(options, long_run=True)))
         except TargetRefused as exc:  # the wizard shows the sentence
             raise StepError(exc.message) from None
+        from .opening.service_target import default_auth
+
         pat = opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip() or None
-        return OpenedTarget(opened.target, pat)
+        return OpenedTarget(opened.target, pat, auth=default_auth(opened))
 
     return open_

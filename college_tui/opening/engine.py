@@ -135,7 +135,7 @@ def engine(
     from ..steps.runner import make_context
     from ..steps.state import RunState, StateLockedError, state_dir_problem
     from .sandbox_target import data_problem, fresh, refuse_unusable, sandbox_dirs
-    from .service_target import credential_pat
+    from .service_target import credential_pat, default_auth
 
     provisional = provisional_target(options, asker)
     answers = load_answers(answers_file, provisional, asker)
@@ -186,6 +186,8 @@ def engine(
 
             opened = attendee_opened(opened, account, sandbox_dirs(options)[0])
         answers = answers.for_target(opened.target)
+        if not answers.auth_said:  # the PAT at hand, else the browser (else a device code)
+            answers = replace(answers, auth=default_auth(opened))
         secrets = Secrets(
             pat=credential_pat(opened, answers.auth, asker), key_passphrase=key_passphrase
         )

@@ -155,6 +155,18 @@ def credential_pat(opened: Opened, auth: str, asker: Asker) -> str | None:
     return None
 
 
+def default_auth(opened: Opened) -> str:
+    """How to sign in when the answers do not say: "pat" when a PAT is at hand (the sandbox's,
+    $AZURE_DEVOPS_PAT, or one remembered in the keyring for the organisation), else the browser
+    wherever one can open, else a device code (steps/signin_help.py default_auth)."""
+    from ..steps.signin_help import default_auth as choose
+
+    known = bool(opened.sandbox_pat or (os.environ.get(PAT_ENV) or "").strip())
+    if not known and not opened.target.org_pending:
+        known = saved_pat(opened.target.org_url) is not None
+    return choose(known)
+
+
 def saved_pat(org_url: str) -> str | None:
     """The PAT remembered in the keyring for `org_url`, or None (a keyring failure is None)."""
     from ..workstation.secrets import load_pat

@@ -86,6 +86,9 @@ class Answers:
     alias: str = ""  # default: the local user name
     branch: str = ""  # default: users/<alias>/hello-college
     auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
+    # Whether the answers file said `auth` (the engine chooses otherwise: steps/signin_help.py
+    # default_auth); not a field of the file.
+    auth_said: bool = field(default=False, repr=False)
     # The pull request's reviewer (an e-mail, usually the instructor among the members); "" none.
     reviewer: str = ""
     # Sandbox only: the account a headless run signs in as (`sandbox serve --class N` makes
@@ -269,7 +272,7 @@ def default_alias() -> str:
     return name or "attendee"
 
 
-_FIELDS = {f.name for f in fields(Answers)}
+_FIELDS = {f.name for f in fields(Answers)} - {"auth_said"}
 _PATH_FIELDS = ("members_csv", "key_path", "clone_dir")
 
 
@@ -329,7 +332,7 @@ def load_answers(path: os.PathLike[str] | str | None, target: Target) -> Answers
             values[key] = value
     if problems:
         raise AnswersError(problems)
-    answers = Answers(**values).for_target(target)
+    answers = Answers(**values, auth_said="auth" in values).for_target(target)
     problems = answers.validate() + answers.target_problems(target)
     if problems:
         raise AnswersError(problems)

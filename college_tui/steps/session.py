@@ -32,6 +32,9 @@ class OpenedTarget:
 
     target: Target
     pat: str | None = field(default=None, repr=False)  # a secret: never in a repr
+    # How to sign in unless the attendee chooses: the PAT at hand, else the browser, else a
+    # device code (opening/service_target.py default_auth); "" leaves the answers' own.
+    auth: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,19 +173,14 @@ class Session:
             self.ctx.answers = candidate
         return problems
 
-    def set_secrets(
-        self,
-        *,
-        pat: str | None = None,
-        passphrase: str | None = None,
-        remember_pat: bool = False,
-        remember_sign_in: bool | None = None,
-    ) -> None:
+    def set_secrets(self, typed: TypedSecrets) -> None:
         """Give the run a PAT or key passphrase typed by the attendee (kept in memory only).
 
         `remember_pat`: keep a typed PAT in the system keyring (off unless the attendee asks).
         `remember_sign_in`: keep a Microsoft Entra sign-in in the encrypted token cache.
         """
+        pat, passphrase = typed.pat, typed.passphrase
+        remember_pat, remember_sign_in = typed.remember_pat, typed.remember_sign_in
         from ..azdo.redact import register_secret
         from ..workstation.childenv import hide_from_children
 
@@ -199,6 +197,40 @@ class Session:
                 register_secret(secret)
                 hide_from_children(values=[secret])
                 self.ctx.state.guard(secret)
+
+
+@dataclass(frozen=True)
+class TypedSecrets:
+    """What the attendee typed for this run that must stay secret (the TUI's panels give it):
+    None is "not asked this time", so a later panel never undoes an earlier one's choice."""
+
+    pat: str | None = None
+    remember_pat: bool = False  # keep that PAT in the system keyring
+    passphrase: str | None = None  # the SSH key's
+    remember_sign_in: bool | None = None  # keep a Microsoft Entra sign-in in the token cache
+
+    def __repr__(self) -> str:
+        return "TypedSecrets(***)"
+
+    def __bool__(self) -> bool:
+        return self != TypedSecrets()
+
+    def merged(self, other: TypedSecrets) -> TypedSecrets:
+        """These, with what `other` says replacing what they say."""
+        return TypedSecrets(
+            pat=other.pat if other.pat is not None else self.pat,
+            remember_pat=other.remember_pat if other.pat is not None else self.remember_pat,
+            passphrase=other.passphrase if other.passphrase is not None else self.passphrase,
+            remember_sign_in=(
+                other.remember_sign_in
+                if other.remember_sign_in is not None
+                else self.remember_sign_in
+            ),
+        )
+
+    def values(self) -> list[str]:
+        """The secret strings themselves (to hide from logs and children)."""
+        return [value for value in (self.pat, self.passphrase) if value]
 
 
 def field_problem(answers: Answers, name: str, value: Any) -> str | None:

@@ -62,24 +62,20 @@ def msa_message(ctx: Context | None = None) -> str:
     """Why a personal Microsoft account must use a PAT, and the way that works for it: the
     organisation created in the portal first (a PAT lives in an organisation), then a PAT with
     exactly the scopes listed, pasted into the wizard."""
-    from ..azdo.urls import SIGNUP_URL
-
     target = ctx.target if ctx is not None else None
     if target is not None and not target.org_pending:
-        where = pat_page(target.org_url)
-        first = ""
-    else:
-        where = "https://dev.azure.com/NAME/_usersSettings/tokens"
-        first = (
-            "First create your organisation: type its name on the organisation step, which "
-            f"opens the portal ({SIGNUP_URL}) and waits until it exists. "
+        way = (
+            f"make a personal access token at {pat_page(target.org_url)} and paste it here "
+            "(Personal access token; the scopes are listed below)."
         )
-    return (
-        f"Sign-in failed: {PERSONAL_WHY} The way that works: {first}Then create a personal "
-        f"access token at {where} with exactly these scopes, choose Personal access token "
-        f"as the way to sign in here and paste it. "
-        f"{scopes_text(target.org if target is not None and not target.org_pending else None)}"
-    )
+    else:
+        way = (
+            "first create your organisation: type its name on the organisation step, which "
+            "opens the sign-up page and waits; then make a personal access token in it and "
+            "paste it here."
+        )
+    # At most six lines on the panel: what happened, the one way that works.
+    return f"Sign-in failed: {PERSONAL_WHY} The way that works: {way}"
 
 
 def device_code_blocked(ctx: Context) -> str:
@@ -123,3 +119,36 @@ def browser_opens(environ: dict[str, str] | None = None) -> bool:
     from ..azdo.credentials import browser_available
 
     return browser_available(environ)
+
+
+def default_auth(pat_known: bool, environ: dict[str, str] | None = None) -> str:
+    """How to sign in when the answers do not say: the PAT already at hand (the sandbox's own,
+    $AZURE_DEVOPS_PAT, or one remembered in the keyring for the organisation), else the
+    browser wherever one can open and a device code where nothing else works."""
+    return "pat" if pat_known else suggested_auth(environ)
+
+
+def ssh_browser_hint(environ: dict[str, str] | None = None) -> str:
+    """Over SSH without a display: how the browser's sign-in can still work (its loopback
+    redirect comes back to this machine through a forwarded display), with the exact line;
+    "" where a browser opens or there is no SSH session."""
+    import getpass
+    import os
+
+    environ = os.environ if environ is None else environ
+    if not (environ.get("SSH_CONNECTION") or environ.get("SSH_TTY")):
+        return ""
+    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")):
+        return ""
+    parts = (environ.get("SSH_CONNECTION") or "").split()
+    host = parts[2] if len(parts) == 4 else "THIS-MACHINE"
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name known: the placeholder says what to put
+        user = "YOU"
+    return (
+        "Over SSH with no display, the browser's sign-in would open on this machine, and its "
+        "answer comes back to it on a loopback address. To sign in with the browser, connect "
+        f"again with the display forwarded: ssh -X {user}@{host} (then choose Browser). Device "
+        "code works as you are: open the page on any device and type the code."
+    )

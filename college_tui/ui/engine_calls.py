@@ -5,6 +5,7 @@ failure path (screens.py `CollegeScreen.on_worker_state_changed`)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -23,7 +24,7 @@ from .messages import (
 from .screens import WizardParts
 
 if TYPE_CHECKING:
-    from ..steps.session import Session
+    from ..steps.session import Session, TypedSecrets
 
 ENGINE = "engine"  # the worker group of every engine call
 
@@ -54,8 +55,11 @@ class EngineCalls(WizardParts):
             with collector_paused():  # the sandbox and the SDK arrive: objects for the session
                 opened = self.college.opener(self.sandbox, self.org_url)
                 self.college.logfile.hide(opened.pat)
+                answers = self.answers
+                if opened.auth and not answers.auth_said:  # the engine's choice of a default
+                    answers = replace(answers, auth=opened.auth)
                 session = Session.start(
-                    opened.target, self.answers, self.emit, secrets=Secrets(pat=opened.pat)
+                    opened.target, answers, self.emit, secrets=Secrets(pat=opened.pat)
                 )
                 self.college.hold(session.hold_lock())
                 report = session.inspect_all()
@@ -67,7 +71,9 @@ class EngineCalls(WizardParts):
         self.post_message(SessionOpened(session, report, local_problems()))  # the last word
 
     @work(thread=True, exclusive=True, group=ENGINE, name="run-steps", exit_on_error=False)
-    def _run_steps(self, keys: tuple[str, ...], changes: dict, secrets: dict) -> None:
+    def _run_steps(
+        self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
+    ) -> None:
         from ..steps.runner import FAILED, RunReport
 
         session = self.session
@@ -78,15 +84,10 @@ class EngineCalls(WizardParts):
         if problems:
             self.post_message(RunEnded(None, problems))
             return
-        for name in ("pat", "passphrase"):
-            self.college.logfile.hide(secrets.get(name))
+        for secret in secrets.values():
+            self.college.logfile.hide(secret)
         if secrets:
-            session.set_secrets(
-                pat=secrets.get("pat"),
-                passphrase=secrets.get("passphrase"),
-                remember_pat=bool(secrets.get("remember")),
-                remember_sign_in=bool(secrets.get("remember_sign_in")),
-            )
+            session.set_secrets(secrets)
         report = RunReport()
         for key in keys:  # one step at a time: none starts while the quit question is shown
             self.steps_may_start.wait()

@@ -127,15 +127,17 @@ class PanelHost(WizardParts):
 
     def collect_and_run(self, keys: tuple[str, ...]) -> None:
         """Run `keys` with the answers their panels show (problems: shown, nothing runs)."""
-        changes: dict = {}
-        secrets: dict = {}
+        from ..steps.session import TypedSecrets
+
+        changes: dict[str, object] = {}
+        secrets = TypedSecrets()
         for key in keys:
             found = self.panel(key).changes()
             if found is None:
                 self.switch_to(key, focus=False)
                 return
             changes.update(found)
-            secrets.update(self.panel(key).secrets())
+            secrets = secrets.merged(self.panel(key).secrets())
         question = self.model.confirmation(keys, changes)
         if question is None:
             self.run_steps(keys, changes, secrets)

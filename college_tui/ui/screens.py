@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import threading
 
     from ..steps.answers import Answers
-    from ..steps.session import Session
+    from ..steps.session import Session, TypedSecrets
     from .app import CollegeApp
     from .widgets.step_list import StepList
     from .wizard_model import WizardModel
@@ -101,7 +101,7 @@ if TYPE_CHECKING:
         @property
         def step_list(self) -> StepList: ...
         def run_steps(
-            self, keys: tuple[str, ...], changes: dict[str, object], secrets: dict[str, str]
+            self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
         ) -> None: ...
 
 else:

@@ -41,7 +41,7 @@ from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
 
 if TYPE_CHECKING:
     from ..steps.answers import Answers
-    from ..steps.session import Session
+    from ..steps.session import Session, TypedSecrets
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
 
@@ -176,6 +176,8 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
             self.college.target_org = self.session.ctx.target.org
             for panel in self.panels:
                 panel.show_command(self.session.by_hand(panel.STEP))
+            if self.model.states["sign-in"] not in model.TICKED:  # a personal account's way
+                self.panel("sign-in").use_pat(self.session.ctx.target.org_url)
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
 
     @on(SummaryFilled)
@@ -227,7 +229,9 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def _run_requested(self, message: RunRequested) -> None:
         self.apply(self.model.start([message.step]))
 
-    def run_steps(self, keys: tuple[str, ...], changes: dict, secrets: dict) -> None:
+    def run_steps(
+        self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
+    ) -> None:
         self.model.run_started()
         self._run_steps(keys, changes, secrets)
 

@@ -321,6 +321,8 @@ class WizardModel:
             effects.append(LogLine(f"Details: {log_path}"))
         effects.append(Status(end="Done. Enter runs the next step."))
         following = self.next_open_step(results[-1].step if results else self.steps[0])
+        if following and self.states[self.steps[0]] not in TICKED:
+            following = self.steps[0]  # nothing after works before the sign-in: shown there
         if following:
             effects.append(ShowStep(following))
         elif self.summary_ready:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
-from college_tui.steps.signin_help import scopes_text, suggested_auth
+from college_tui.steps.signin_help import scopes_text, ssh_browser_hint, suggested_auth
 
 
 def test_pat_guidance_names_the_organisation_an_expiry_and_the_scopes():
@@ -33,3 +33,64 @@ def test_the_browser_is_suggested_wherever_one_can_open():
     over_ssh = {"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}
     assert suggested_auth(over_ssh) == "device-code"
     assert suggested_auth({**over_ssh, "DISPLAY": "localhost:10.0"}) == "browser"  # ssh -X
+
+
+def test_the_default_is_the_pat_at_hand_else_the_browser(monkeypatch):
+    """Answers without `auth`: a PAT in the environment or remembered in the keyring for the
+    organisation stays the default; with none, the browser where one opens (else device code)."""
+    from types import SimpleNamespace
+
+    import keyring
+
+    from college_tui.opening.service_target import default_auth
+    from college_tui.workstation import secrets
+    from college_tui.workstation.memory_keyring import MemoryKeyring
+
+    org_url = "https://dev.azure.com/ada-college"
+    opened = SimpleNamespace(
+        sandbox_pat=None, target=SimpleNamespace(org_pending=False, org_url=org_url)
+    )
+    monkeypatch.delenv("AZURE_DEVOPS_PAT", raising=False)
+    monkeypatch.setenv("BROWSER", "true")  # a browser opens here
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        assert default_auth(opened) == "browser"
+        monkeypatch.setenv("AZURE_DEVOPS_PAT", "x" * 52)
+        assert default_auth(opened) == "pat"
+        monkeypatch.delenv("AZURE_DEVOPS_PAT")
+        assert secrets.store_pat(org_url, "y" * 52).stored
+        assert default_auth(opened) == "pat"  # remembered for this organisation
+        other = SimpleNamespace(
+            sandbox_pat=None,
+            target=SimpleNamespace(org_pending=False, org_url="https://dev.azure.com/other"),
+        )
+        assert default_auth(other) == "browser"
+    finally:
+        secrets.delete_pat(org_url)
+        secrets.forget_session_pats()
+        keyring.set_keyring(previous)
+    assert default_auth(SimpleNamespace(sandbox_pat="z" * 52, target=opened.target)) == "pat"
+
+
+def test_answers_saying_auth_are_kept_and_without_it_the_engine_chooses(tmp_path):
+    from college_tui.steps.answers import load_answers
+    from college_tui.target import Target
+
+    said = tmp_path / "said.toml"
+    said.write_text('auth = "pat"\n', encoding="utf-8")
+    unsaid = tmp_path / "unsaid.toml"
+    unsaid.write_text('project = "College"\n', encoding="utf-8")
+    target = Target(
+        "https://dev.azure.com/ada-college", "https://app.vssps.visualstudio.com", tmp_path
+    )
+    assert load_answers(said, target).auth_said
+    assert not load_answers(unsaid, target).auth_said
+    assert not load_answers(None, target).auth_said
+
+
+def test_over_ssh_with_no_display_the_hint_gives_the_line_that_forwards_it():
+    over_ssh = {"SSH_CONNECTION": "192.0.2.7 50022 198.51.100.4 22"}
+    assert "ssh -X " in ssh_browser_hint(over_ssh) and "@198.51.100.4" in ssh_browser_hint(over_ssh)
+    assert ssh_browser_hint({**over_ssh, "DISPLAY": ":0"}) == ""
+    assert ssh_browser_hint({}) == ""

@@ -29,8 +29,9 @@ async def test_a_bug_in_a_handler_holding_a_pat_ends_in_the_apology_and_a_clean_
     def buggy_confirmation(self, steps, changes):
         # The caller (PanelHost.collect_and_run, on the event loop) holds the typed PAT in its
         # local `secrets`: Textual's own handler would print it with the traceback's locals.
-        held.update(sys._getframe(1).f_locals["secrets"])
-        raise Injected(f"a bug next to {held!r}")  # the worst case: the secret in the message
+        typed = sys._getframe(1).f_locals["secrets"]  # steps.session.TypedSecrets
+        held["pat"] = typed.pat
+        raise Injected(f"a bug next to {typed.pat!r}")  # the worst case: the secret in the message
 
     monkeypatch.setattr(WizardModel, "confirmation", buggy_confirmation)
     opener = server_opener(sandbox, pat="", sandbox=False)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Select
 
 from college_tui.launch import TargetOptions, wizard_opener
 
@@ -45,6 +45,20 @@ def served(tmp_path):
         proc.wait(20)
 
 
+def org_app(served, wizard_env, stack):
+    """The wizard on `--org URL` (the served sandbox, reached by URL as a real organisation)."""
+    org_url = served["org_url"]
+    options = TargetOptions(
+        org_url=org_url,
+        use_sandbox=False,
+        data=None,
+        faults=None,
+        profile_url=served["profile_url"],
+        verbose=False,
+    )
+    return make_app(wizard_opener(options, stack), start="org", env=wizard_env, org_url=org_url)
+
+
 async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
     served, wizard_env, monkeypatch, tmp_path
 ):
@@ -52,19 +66,19 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     pat, org_url = served["pat"], served["org_url"]
     with contextlib.ExitStack() as stack:
-        options = TargetOptions(
-            org_url=org_url,
-            use_sandbox=False,
-            data=None,
-            faults=None,
-            profile_url=served["profile_url"],
-            verbose=False,
-        )
-        app = make_app(wizard_opener(options, stack), start="org", env=wizard_env, org_url=org_url)
+        app = org_app(served, wizard_env, stack)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             screen = app.wizard
             assert screen.step_list.state_text("sign-in") == "to do"
+            # No PAT at hand (none in the environment or the keyring): the browser is the
+            # default; this test chooses the PAT, as an attendee may.
+            auth = screen.query_one("#sign-in-auth", Select)
+            assert auth.value == "browser"
+            auth.value = "pat"
+            await settle(app, pilot)
+            screen.panel("sign-in").focus_first()
+            await settle(app, pilot)
             field = screen.query_one("#sign-in-pat", Input)
             assert field.password and app.focused is field
             intro = str(screen.query_one("#sign-in-panel .panel-header").render())
@@ -97,3 +111,16 @@ async def test_the_pat_is_typed_masked_then_the_organisations_are_listed(
     from college_tui.workstation.secrets import load_pat
 
     assert not load_pat(org_url)  # "remember in the keyring" is off unless ticked
+
+
+async def test_a_pat_in_the_environment_stays_the_default_over_the_browser(
+    served, wizard_env, monkeypatch, tmp_path
+):
+    """--org URL with AZURE_DEVOPS_PAT set: the PAT at hand is the default (and it signs in)."""
+    monkeypatch.setenv("AZURE_DEVOPS_PAT", served["pat"])
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with contextlib.ExitStack() as stack:
+        app = org_app(served, wizard_env, stack)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            assert app.wizard.query_one("#sign-in-auth", Select).value == "pat"

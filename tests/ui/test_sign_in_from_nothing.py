@@ -70,7 +70,7 @@ async def test_my_azure_devops_with_no_url_signs_in_with_a_device_code_and_picks
         assert ADA in page
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
         await settle(app, pilot)
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
         assert not panel.query("#device-code")  # the code went with the wait
 
         organization = wizard.panel("organization")
@@ -118,7 +118,7 @@ async def test_escape_cancels_a_device_code_and_enter_asks_for_a_new_one(from_no
         assert second != first
         await asyncio.to_thread(sign_in_on_device_page, url, second, ADA)
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
 
 
 async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_practises_entra(
@@ -145,7 +145,7 @@ async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_prac
         await asyncio.to_thread(sign_in_on_device_page, url, code, ADA)
         await wait_until(pilot, lambda: not wizard.model.running, what="the sign-in")
         await settle(app, pilot)
-        assert wizard.model.states["sign-in"] == "done"
+        assert wizard.model.states["sign-in"] == "done", str(panel.query_one(".outcome").content)
         assert wizard.session.ctx.credential.kind == "entra"
         assert "with Microsoft Entra" in str(panel.query_one(".outcome").content)
 
@@ -192,3 +192,22 @@ async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_
         assert wizard.model.states["organization"] == "done"
         assert "sign in with a token made in it" in str(organization.query_one(".outcome").content)
         assert wizard.session.ctx.target.org_url == f"{server.info.base_url}/robins-org"
+
+
+async def test_over_ssh_with_no_display_the_panel_says_how_the_browser_can_still_work(
+    from_nothing, monkeypatch
+):
+    """Over SSH with no display: device code is the default, and the panel gives the exact
+    line that forwards the display so the browser's loopback sign-in works."""
+    import getpass
+
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50022 198.51.100.4 22")
+    _server, app = from_nothing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")
+        await settle(app, pilot)
+        panel = app.wizard.panel("sign-in")
+        assert panel.auth() == "device-code"
+        hint = str(panel.query_one("#sign-in-over-ssh").content)
+        assert f"ssh -X {getpass.getuser()}@198.51.100.4" in hint and "Device code" in hint

@@ -48,19 +48,27 @@ def create_pat(call: Call):
     if valid_to <= now:
         return _refused("invalidValidTo")
     org = call.sandbox.org(call.org or "") or {}
+    pat, token = make_pat(call.sandbox, org, name, valid_to, str(body.get("scope") or "app_token"))
+    return {"patToken": {**pat, "token": token}, "patTokenError": "none"}
+
+
+def make_pat(
+    sandbox, org: dict[str, Any], name: str, valid_to: dt.datetime, scope: str, user_id=None
+) -> tuple[dict[str, Any], str]:
+    """A PAT of `user_id` (default: the caller) for `org`, kept hashed: (its record, its value
+    shown once). The API above and the tokens page (web/internal.py) both make them here."""
+    now = dt.datetime.now(dt.UTC)
     token = secrets.token_urlsafe(39)[:52].lower()
     auth_id = str(uuid.uuid4())
     stamp = "%Y-%m-%dT%H:%M:%S.%fZ"
     pat = {
         "displayName": name,
         "validTo": valid_to.strftime(stamp),
-        "scope": str(body.get("scope") or "app_token"),
+        "scope": scope,
         "targetAccounts": [org.get("accountId")] if org.get("accountId") else [],
         "validFrom": now.strftime(stamp),
         "authorizationId": auth_id,
     }
-    doc = {**pat, "hash": token_hash(token), "userId": call.sandbox.user["id"]}
-    call.store.put(
-        "pat", auth_id, doc, org=org.get("accountName") or call.org or "", name=doc["hash"]
-    )
-    return {"patToken": {**pat, "token": token}, "patTokenError": "none"}
+    doc = {**pat, "hash": token_hash(token), "userId": user_id or sandbox.user["id"]}
+    sandbox.store.put("pat", auth_id, doc, org=org.get("accountName") or "", name=doc["hash"])
+    return pat, token

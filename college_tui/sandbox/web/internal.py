@@ -59,7 +59,34 @@ def handle_page(
             name=query.get("name", ""),
             accounts=_accounts(sandbox),
         )
+    if path.rstrip("/") == "/_sandbox/tokens" and method == "POST":
+        return _new_token(sandbox, base, parse_qs(body.decode("utf-8", "replace")))
     return Response("Not found", status_code=404, media_type="text/plain")
+
+
+def _new_token(sandbox: Sandbox, base: str, fields: dict) -> Response:
+    """The "New token" form of an organisation's Personal access tokens page: a PAT of the
+    organisation's owner for that organisation alone (a personal account's way in), shown once."""
+    import datetime as dt
+
+    from .. import rules
+    from ..api.pats import make_pat
+
+    org = sandbox.org((fields.get("org") or [""])[0])
+    if org is None:
+        return Response("Not found", status_code=404, media_type="text/plain")
+    if rules.on(sandbox, "pats_restricted"):
+        return Response(rules.PAT_CREATION_RESTRICTED, status_code=403, media_type="text/plain")
+    name = (fields.get("name") or [""])[0].strip() or "college-tui"
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    _pat, token = make_pat(sandbox, org, name, until, "app_token", user_id=org.get("ownerId"))
+    org_url = f"{base}/{org['accountName']}"
+    headers = {"Cache-Control": "no-store"}  # the token is shown once, never kept by a cache
+    page = render(
+        "token_made.html", 201, title="Personal access tokens", token=token, org_url=org_url
+    )
+    page.headers.update(headers)
+    return page
 
 
 # What the portal shows when the tenant's "Restrict organization creation" policy is on (the

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...steps.plan import STEPS
-from ...steps.session import field_problem
+from ...steps.session import TypedSecrets, field_problem
 from ..messages import RunRequested
 from ..screens import college_app
 
@@ -140,8 +140,8 @@ class StepPanel(VerticalScroll):
             return Path(raw).expanduser()
         return raw
 
-    def secrets(self) -> dict[str, str]:
-        return {}
+    def secrets(self) -> TypedSecrets:
+        return TypedSecrets()
 
     def home_label(self, label: str) -> str:
         return f"{label} (~ is the sandbox's own home)" if self.sandbox else label

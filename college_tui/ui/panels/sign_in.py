@@ -1,7 +1,8 @@
 """Step 1: sign in, four ways. The sandbox's own token stays its default (nothing to type, never
 shown); its identity provider also takes browser and device-code sign-in, as Microsoft Entra does.
-Azure DevOps with no organisation yet suggests the browser on a desktop session and a device code
-with no display or over SSH; a personal access token (masked) and the Azure CLI remain."""
+Azure DevOps suggests the PAT already at hand (the environment, the keyring), else the browser
+wherever one opens and a device code with no display (over SSH, the line that forwards the display
+is shown); a personal access token (masked) and the Azure CLI remain."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
+from ...steps.session import TypedSecrets
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
@@ -131,6 +133,11 @@ class SignInPanel(StepPanel):
             compact=True,
         )
         yield Static("", id="sign-in-pat-page", classes="where", markup=False)
+        from ...steps.signin_help import ssh_browser_hint
+
+        hint = ssh_browser_hint()  # over SSH with no display: how the browser can still work
+        if hint:
+            yield Static(hint, id="sign-in-over-ssh", classes="where", markup=False)
 
     def on_mount(self) -> None:
         self._show_pat_fields(self.auth() == "pat")
@@ -138,21 +145,37 @@ class SignInPanel(StepPanel):
     def load(self, answers, sandbox, home=None) -> None:
         super().load(answers, sandbox, home)
         self.query_one("#sign-in-auth", Select).value = self._default()
-        if not sandbox and self.query("#sign-in-pat-page"):
+        self.show_pat_page(getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME")
+
+    def show_pat_page(self, org_url: str) -> None:
+        """Where the token is made: the organisation's Personal access tokens page."""
+        if not self.sandbox and self.query("#sign-in-pat-page"):
             from ...steps.signin_help import pat_page
 
-            url = getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME"
             self.query_one("#sign-in-pat-page", Static).update(
-                college_app(self).scrub(f"Create a token at {pat_page(url)}")
+                college_app(self).scrub(f"Create a token at {pat_page(org_url)}")
             )
+
+    def use_pat(self, org_url: str) -> None:
+        """The organisation exists and the sign-in is still to do (a personal account): the
+        token is the way, made on that organisation's page and pasted in the field shown."""
+        self.query_one("#sign-in-auth", Select).value = "pat"
+        self._show_pat_fields(True)
+        self.show_pat_page(org_url)
 
     @on(Select.Changed, "#sign-in-auth")
     def _auth_changed(self, event: Select.Changed) -> None:
         self._show_pat_fields(event.value == "pat")
 
     def _show_pat_fields(self, uses_pat: bool) -> None:
-        for widget in self.query("#sign-in-pat, #sign-in-pat-error"):
-            widget.display = uses_pat and not self.sandbox
+        shown = uses_pat and not self.sandbox
+        for widget in self.query("#sign-in-pat, #sign-in-pat-page"):
+            widget.display = shown
+        for error in self.query("#sign-in-pat-error"):  # shown by its class when it has a text
+            if shown:
+                error.styles.clear_rule("display")
+            else:
+                error.display = False
         for remember in self.query("#sign-in-remember").results(Checkbox):
             remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
             remember.display = uses_pat or self.auth() in ("browser", "device-code")
@@ -184,18 +207,15 @@ class SignInPanel(StepPanel):
         found["auth"] = self.auth()
         return found
 
-    def secrets(self) -> dict[str, str]:
+    def secrets(self) -> TypedSecrets:
         if self.sandbox:
-            return {}
+            return TypedSecrets()
         remember = self.query_one("#sign-in-remember", Checkbox).value
         if self.auth() in ("browser", "device-code"):
-            return {"remember_sign_in": "yes" if remember else ""}
+            return TypedSecrets(remember_sign_in=remember)
         if self.auth() != "pat" or not self.raw("pat").strip():
-            return {}
-        return {
-            "pat": self.raw("pat").strip(),
-            "remember": "yes" if self.query_one("#sign-in-remember", Checkbox).value else "",
-        }
+            return TypedSecrets()
+        return TypedSecrets(pat=self.raw("pat").strip(), remember_pat=remember)
 
     def show_outcome(self, text: str, *, failed: bool = False) -> None:
         super().show_outcome(text, failed=failed)

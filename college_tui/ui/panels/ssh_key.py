@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Select, Static
 
 from ...steps.answers import KEY_BITS
+from ...steps.session import TypedSecrets
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
@@ -55,8 +56,8 @@ class SshKeyPanel(StepPanel):
         found["key_bits"] = select_value(self, "#ssh-key-bits", 3072)
         return found
 
-    def secrets(self) -> dict[str, str]:
-        return {"passphrase": self.raw("passphrase")}
+    def secrets(self) -> TypedSecrets:
+        return TypedSecrets(passphrase=self.raw("passphrase"))
 
     def show_key(self, fingerprint: str, public_line: str) -> None:
         text = (
