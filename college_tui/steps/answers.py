@@ -38,6 +38,7 @@ from ..naming import (
     check_repo_name,
     check_team_name,
 )
+from ..vocabulary import AuthMode
 from .answer_limits import ALIAS_MAX, check_branch_name, length_problems
 from .roster import ACCESS_LEVELS, AUTO, Member, read_members_csv
 from .textfiles import TextFileError, read_text_file
@@ -45,7 +46,7 @@ from .textfiles import TextFileError, read_text_file
 if TYPE_CHECKING:
     from ..target import Target
 
-AUTH_MODES = ("pat", "browser", "device-code", "azure-cli")
+AUTH_MODES = tuple(AuthMode)
 CLONE_PROTOCOLS = ("auto", "ssh", "https")
 KEY_BITS = (3072, 4096)
 COURSE_SOURCE_URL = "https://github.com/aidevcollege/aidevcollege"

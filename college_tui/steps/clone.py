@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepKey
 from .base import Context, Inspection, Outcome, Step, StepError
 from .explain import explained
 from .gitaccess import (
@@ -51,7 +52,7 @@ def clone_dir(ctx: Context) -> Path:
 
 
 class CloneStep(Step):
-    key = "clone"
+    key = StepKey.CLONE
     title = "Clone the repository over SSH"
     teaches = (
         "git clone copies the whole repository, history included, to your machine; over "

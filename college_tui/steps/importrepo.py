@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepKey
 from .base import POLL_CAP, Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def find_course_repo(ctx: Context, step: str) -> tuple[Project, Repository]:
 
 
 class ImportStep(Step):
-    key = "import"
+    key = StepKey.IMPORT
     title = "Import the course repository"
     teaches = (
         "Azure Repos can import any public Git repository: Azure DevOps clones it on its "

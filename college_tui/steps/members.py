@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepKey
 from .answers import AnswersError
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 from .roster import AUTO, FREE_BASIC_SEATS, Member, invite_refusal, with_free_seats
@@ -55,7 +56,7 @@ class MemberResult:
 
 
 class MembersStep(Step):
-    key = "members"
+    key = StepKey.MEMBERS
     title = "Add your colleagues to the team"
     teaches = (
         "People get an access level (Basic includes Azure Repos, and an organisation's first "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..azdo.urls import SIGNUP_URL, sibling_org_url
 from ..events import NeedsYou
 from ..naming import check_org_name
+from ..vocabulary import StepKey
 from .base import Context, Inspection, Outcome, Step, StepError
 
 # Entra's "Restrict organization creation" policy: the portal refuses the tenant's accounts (no
@@ -44,7 +45,7 @@ def signup_url(ctx: Context, name: str) -> str:
 
 
 class OrganizationStep(Step):
-    key = "organization"
+    key = StepKey.ORGANIZATION
     title = "Choose or create the organisation"
     teaches = (
         "An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "

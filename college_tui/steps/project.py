@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepKey
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ _RUNNING = ("notset", "queued", "inprogress")
 
 
 class ProjectStep(Step):
-    key = "project"
+    key = StepKey.PROJECT
     title = "Create the project"
     teaches = (
         "A project holds boards, repos and pipelines; its process (Agile here) decides the "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import StepKey
 from .base import Context, Inspection, NotReady, Outcome, Step
 from .clone import clone_dir
 from .explain import explained
@@ -39,7 +40,7 @@ def entry_text(name: str, alias: str, protocol: str = "SSH") -> str:
 
 
 class PullRequestStep(Step):
-    key = "pull-request"
+    key = StepKey.PULL_REQUEST
     title = "Branch, commit, push and open a pull request"
     teaches = (
         "Work happens on a branch; a pull request asks the team to review it and merge it "

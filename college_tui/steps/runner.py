@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..events import Emit, Note, StepFailed, StepFinished, StepStarted
+from ..vocabulary import StepStatus
 from .base import Context, Inspection, NotReady, Secrets, Step, StepError
 
 if TYPE_CHECKING:
@@ -20,22 +21,22 @@ if TYPE_CHECKING:
     from .answers import Answers
     from .state import RunState
 
-# What a step ended as.
-ALREADY = "already"  # inspect found it done; nothing changed
-DONE = "done"  # applied now
-WARNING = "warning"  # applied, but something needs a look (e.g. a member could not be added)
-TODO = "todo"  # plan: apply would do something
-FAILED = "failed"
-BLOCKED = "blocked"  # not run: an earlier step failed / is not done yet
-SKIPPED = "skipped"  # nothing asked of it (no colleague listed): not a failure, never a tick
-RUNNING = "running"  # started early, still running when its turn passed (steps/overlap.py)
+# What a step ended as (vocabulary.StepStatus says what each means).
+ALREADY = StepStatus.ALREADY
+DONE = StepStatus.DONE
+WARNING = StepStatus.WARNING
+TODO = StepStatus.TODO
+FAILED = StepStatus.FAILED
+BLOCKED = StepStatus.BLOCKED
+SKIPPED = StepStatus.SKIPPED
+RUNNING = StepStatus.RUNNING
 
 
 @dataclass
 class StepResult:
     key: str
     title: str
-    status: str
+    status: StepStatus
     summary: str = ""
     todo: str = ""
     message: str = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import StepKey
 from .base import Context, Inspection, Outcome, Step, StepError
 from .signin_help import (
     device_code_blocked,
@@ -58,7 +59,7 @@ def record_file(state_key: str) -> Path:
 
 
 class SignInStep(Step):
-    key = "sign-in"
+    key = StepKey.SIGN_IN
     title = "Sign in to Azure DevOps"
     teaches = (
         "Azure DevOps accepts Microsoft Entra ID, personal Microsoft accounts and GitHub "

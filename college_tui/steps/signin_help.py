@@ -128,19 +128,19 @@ def default_auth(pat_known: bool, environ: dict[str, str] | None = None) -> str:
     return "pat" if pat_known else suggested_auth(environ)
 
 
-def ssh_browser_hint(environ: dict[str, str] | None = None) -> str:
+def ssh_browser_hint(environ: Mapping[str, str] | None = None) -> str:
     """Over SSH without a display: how the browser's sign-in can still work (its loopback
     redirect comes back to this machine through a forwarded display), with the exact line;
     "" where a browser opens or there is no SSH session."""
     import getpass
     import os
 
-    environ = os.environ if environ is None else environ
-    if not (environ.get("SSH_CONNECTION") or environ.get("SSH_TTY")):
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if not (env.get("SSH_CONNECTION") or env.get("SSH_TTY")):
         return ""
-    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")):
+    if any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")):
         return ""
-    parts = (environ.get("SSH_CONNECTION") or "").split()
+    parts = (env.get("SSH_CONNECTION") or "").split()
     host = parts[2] if len(parts) == 4 else "THIS-MACHINE"
     try:
         user = getpass.getuser()

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..events import Waiting
+from ..vocabulary import StepKey
 from .base import Context, Inspection, Outcome, Step, StepError
 from .explain import explained
 from .sshaccess import (
@@ -55,7 +56,7 @@ POLICY_OFF = "the organisation's SSH policy is off, the clone and the push use H
 
 
 class SshKeyStep(Step):
-    key = "ssh-key"
+    key = StepKey.SSH_KEY
     title = "Create and register your SSH key"
     teaches = (
         "SSH uses a key pair: the private key never leaves your machine, the public key is "

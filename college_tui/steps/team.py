@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..azdo.urls import team_settings_page
 from ..events import NeedsYou
+from ..vocabulary import StepKey
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class TeamStep(Step):
-    key = "team"
+    key = StepKey.TEAM
     title = "Make the team the default team"
     teaches = (
         "Teams own backlogs, boards and dashboards; the default team is the one a new "

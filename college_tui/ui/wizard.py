@@ -177,7 +177,10 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
             for panel in self.panels:
                 panel.show_command(self.session.by_hand(panel.STEP))
             if self.model.states["sign-in"] not in model.TICKED:  # a personal account's way
-                self.panel("sign-in").use_pat(self.session.ctx.target.org_url)
+                from .panels.sign_in import SignInPanel
+
+                sign_in = self.panel_of("sign-in", SignInPanel)
+                sign_in.use_pat(self.session.ctx.target.org_url)
         self.apply(self.model.run_ended(results, message.problems, log_path, self.current))
 
     @on(SummaryFilled)

@@ -14,17 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import events as ev
+from ..vocabulary import StepStatus
 
 # A step's state in the step list. ALREADY, DONE, WARNING, FAILED and TODO are the engine's own
 # result statuses (steps/runner.py; tests/ui/test_wizard_model.py checks they agree).
-TODO = "todo"
-RUNNING = "running"
-DONE = "done"
-ALREADY = "already"
-NEEDS_YOU = "needs-you"
-WARNING = "warning"
-FAILED = "failed"
-SKIPPED = "skipped"  # nothing asked of it (nobody listed): finished, never a tick
+TODO = StepStatus.TODO
+RUNNING = StepStatus.RUNNING
+DONE = StepStatus.DONE
+ALREADY = StepStatus.ALREADY
+NEEDS_YOU = StepStatus.NEEDS_YOU
+WARNING = StepStatus.WARNING
+FAILED = StepStatus.FAILED
+SKIPPED = StepStatus.SKIPPED  # nothing asked of it (nobody listed): finished, never a tick
 RESULT_STATES = (ALREADY, DONE, WARNING, FAILED, SKIPPED)  # others leave the state as it is
 FINISHED = (DONE, ALREADY, SKIPPED)
 TICKED = (DONE, ALREADY)
@@ -44,7 +45,7 @@ QUIT_QUESTION = (
 @dataclass(frozen=True)
 class SetState:
     step: str
-    state: str
+    state: StepStatus
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Result:
     """What the screen needs of a step's result (steps/runner.py StepResult)."""
 
     step: str
-    status: str
+    status: StepStatus
     title: str = ""
 
     @property
@@ -206,7 +207,7 @@ class WizardModel:
             ]
         return []
 
-    def _set(self, key: str, state: str) -> SetState:
+    def _set(self, key: str, state: StepStatus) -> SetState:
         self.states[key] = state
         return SetState(key, state)
 

@@ -10,6 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...vocabulary import StepStatus
 from ..textual_private import (
     repaint_option,
     replace_prompt_quietly,
@@ -110,7 +111,7 @@ class StepList(OptionList):
         self.add_options(self.step_options())
         self.highlighted = highlighted
 
-    def set_state(self, key: str, state: str) -> None:
+    def set_state(self, key: str, state: StepStatus) -> None:
         if key not in self.states or self.states[key] == state:
             return
         self.states[key] = state
