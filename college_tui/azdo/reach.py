@@ -95,7 +95,7 @@ def tls_issuer(url: str, timeout: float = 5) -> str | None:
         return None
     # ssl documents "issuer" as a tuple of RDNs, each a tuple of (key, value) pairs; typeshed
     # types every value of the certificate's dict alike (str or nested tuples)
-    issuer = cast("tuple[tuple[tuple[str, str], ...], ...]", cert.get("issuer", ()))
+    issuer = cast(tuple[tuple[tuple[str, str], ...], ...], cert.get("issuer", ()))
     fields = {key: value for rdn in issuer for key, value in rdn}
     return fields.get("organizationName") or fields.get("commonName")
 

@@ -89,7 +89,8 @@ def read_class(
     `roster`: (e-mail, name) of everyone expected; those with no organisation seen get a "not
     started" row. `seen`: organisation -> (step, since) of earlier refreshes (updated here).
     `connections`: kept between refreshes (the live view), each organisation's connection is
-    made once (the SDK's clients are costly to build); its reads are fresh every refresh.
+    made once (the SDK's clients are costly to build); its reads are fresh every refresh. A new
+    organisation's discovery (the SDK's resource areas) is asked ahead, before its turn.
     """
     from ...azdo.client import sdk_cache_saved_once
     from ...azdo.http import shared_pool
@@ -102,9 +103,9 @@ def read_class(
     workers = max(1, min(concurrency, len(orgs) or 1))
     # One pool of kept-alive connections for every organisation (all on one host), kept between
     # refreshes with the connections (":" is in no organisation's name).
-    kept = (connections or {}).get(":pool") or shared_pool(workers * AHEAD)
-    if connections is not None:
-        connections[":pool"] = kept
+    connections = {} if connections is None else connections  # else for this refresh only
+    kept = connections.get(":pool") or shared_pool(workers * AHEAD)
+    connections[":pool"] = kept
     # An organisation's independent facts are asked at the same time (a few per organisation on
     # a pool of their own: the organisations' threads only wait for them).
     with (
@@ -112,6 +113,10 @@ def read_class(
         ThreadPoolExecutor(workers, thread_name_prefix="class-read") as pool,
         ThreadPoolExecutor(workers * AHEAD, thread_name_prefix="class-fact") as facts,
     ):
+        for org in orgs:  # a new organisation's facade made here, its discovery asked ahead
+            if org.name not in connections:
+                connections[org.name] = _facade(ctx, org.name, kept)
+                facts.submit(connections[org.name].discover)
         rows = list(
             pool.map(
                 lambda org: _read_one(ctx, org.name, instructor, connections, facts, kept), orgs
@@ -168,11 +173,23 @@ def _read_one(
     return row
 
 
+def _facade(ctx: Context, org: str, pool: Any = None) -> Any:
+    """The facade of organisation `org`, signed in as the instructor, on the shared `pool`."""
+    from ...azdo.client import AzureDevOps
+    from ...azdo.urls import sibling_org_url
+
+    org_url = sibling_org_url(ctx.target.org_url, org)
+    azdo = class_reads(AzureDevOps)(
+        org_url, ctx.target.profile_url, ctx.signed_in(), ctx.emit, step="class"
+    )
+    azdo.share_pool(pool)
+    return azdo
+
+
 def _org_context(
     ctx: Context, org: str, connections: dict[str, Any] | None = None, pool: Any = None
 ) -> Context:
     """A read-only Context on organisation `org`, signed in as the instructor."""
-    from ...azdo.client import AzureDevOps
     from ...azdo.urls import sibling_org_url
     from ..base import Context
 
@@ -181,12 +198,9 @@ def _org_context(
     )
     azdo = (connections or {}).get(org)
     if azdo is None:
-        azdo = class_reads(AzureDevOps)(
-            target.org_url, target.profile_url, ctx.signed_in(), ctx.emit, step="class"
-        )
+        azdo = _facade(ctx, org, pool)
         if connections is not None:
             connections[org] = azdo
-        azdo.share_pool(pool)
     azdo.forget_reads()  # this refresh reads afresh...
     azdo.remember_reads()  # ...and each fact once
     return Context(
