@@ -12,8 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .opening import PAT_ENV, TargetOptions
+
+if TYPE_CHECKING:
+    from .steps.session import OpenedTarget
 
 
 def interactive() -> bool:
@@ -50,7 +55,7 @@ def run_wizard(options: TargetOptions) -> int:
 
 
 @contextlib.contextmanager
-def keys_kept():
+def keys_kept() -> Iterator[None]:
     """Until the block ends, the keys typed before Textual takes the terminal wait for it.
 
     A cooked terminal swallows ctrl+q (XON, flow control) and holds every key until Enter: a
@@ -146,10 +151,12 @@ def _run_wizard(options: TargetOptions) -> int:
     return app.return_code or 0
 
 
-def wizard_opener(base: TargetOptions, stack: contextlib.ExitStack):
+def wizard_opener(
+    base: TargetOptions, stack: contextlib.ExitStack[bool | None]
+) -> Callable[[bool, str | None], OpenedTarget]:
     """What the wizard calls (in a worker thread) to open its target; the stack closes it."""
 
-    def open_(sandbox: bool, org_url: str | None = None):
+    def open_(sandbox: bool, org_url: str | None = None) -> OpenedTarget:
         from dataclasses import replace
 
         from .opening import TargetRefused, open_target

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+from typing import TextIO
 
 ERRORS = "college-tui-ascii"  # the codec error handler's name (codecs.register_error)
 
@@ -71,7 +72,7 @@ def _replace(error: UnicodeError) -> tuple[str, int]:
     return "".join(stand_in(char) for char in text), error.end
 
 
-def can_show(stream, sample: str = "◆─✓") -> bool:
+def can_show(stream: object, sample: str = "◆─✓") -> bool:
     """True when `stream`'s encoding can write the wizard's glyphs as they are."""
     encoding = getattr(stream, "encoding", None) or "ascii"
     if encoding == CODEC:
@@ -117,7 +118,7 @@ def plain_lines() -> None:
             stream.reconfigure(encoding=CODEC)
 
 
-def use_stand_ins(stream=None) -> bool:
+def use_stand_ins(stream: TextIO | None = None) -> bool:
     """Make `stream` (the terminal Textual writes to) draw ASCII stand-ins for what it cannot
     encode; True when it had to. A stream that can show the glyphs is left alone."""
     stream = stream if stream is not None else sys.__stderr__
