@@ -250,6 +250,10 @@ def _receiver(node: ast.Call) -> str:
     return ""
 
 
+# Exceptions that say the code is wrong, not the user's world: never a sentence for the user.
+_BUG_ERRORS = ("RuntimeError", "AssertionError")
+
+
 def _skipped_nodes(tree: ast.AST) -> set[int]:
     """ids of nodes whose strings are not messages: docstrings, logs, informational events."""
     skipped: set[int] = set()
@@ -270,6 +274,12 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
                     skip(item)
         if isinstance(node, ast.keyword) and node.arg == "help":  # click option help
             skip(node)
+        if (
+            isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and _call_name(node.exc) in _BUG_ERRORS
+        ):
+            skip(node)  # a broken invariant: the user meets the crash handler's apology instead
         body = getattr(node, "body", None)
         if (
             isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
