@@ -38,6 +38,7 @@ STAND_INS = {
     "‘": "'",
     "’": "'",
     "❱": ">",
+    "Σ": "S",  # the narrow step list's summary row
 }
 
 

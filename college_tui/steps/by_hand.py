@@ -9,11 +9,13 @@ and names the call the wizard itself makes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..azdo.credentials import AZURE_DEVOPS_SCOPE
 from ..target import Target
+from ..vocabulary import StepKey
 from .answers import Answers, AnswersError
 from .pullrequest import entry_path
 from .roster import FREE_BASIC_SEATS, with_free_seats
@@ -158,16 +160,16 @@ def _pull_request(target: Target, answers: Answers, sh: Shell) -> str:
     )
 
 
-_SEQUENCES = {
-    "sign-in": _sign_in,
-    "organization": _organization,
-    "project": _project,
-    "team": _team,
-    "members": _members,
-    "ssh-key": _ssh_key,
-    "import": _import,
-    "clone": _clone,
-    "pull-request": _pull_request,
+_SEQUENCES: dict[str, Callable[[Target, Answers, Shell], str]] = {
+    StepKey.SIGN_IN: _sign_in,
+    StepKey.ORGANIZATION: _organization,
+    StepKey.PROJECT: _project,
+    StepKey.TEAM: _team,
+    StepKey.MEMBERS: _members,
+    StepKey.SSH_KEY: _ssh_key,
+    StepKey.IMPORT: _import,
+    StepKey.CLONE: _clone,
+    StepKey.PULL_REQUEST: _pull_request,
 }
 
 

@@ -17,13 +17,15 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import StepKey
+
 if TYPE_CHECKING:
     from ..events import Emit, Event
     from .base import Context, Step
     from .runner import StepResult
 
 # step -> the step whose success lets it start
-EARLY = {"ssh-key": "organization", "members": "team"}
+EARLY: dict[str, str] = {StepKey.SSH_KEY: StepKey.ORGANIZATION, StepKey.MEMBERS: StepKey.TEAM}
 # started early and waited for only at the end of the run (nothing after them needs them)
 AT_THE_END = frozenset({"members"})
 

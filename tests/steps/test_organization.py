@@ -136,7 +136,7 @@ def test_attended_the_wait_says_how_long_it_has_left_and_can_be_cancelled(sandbo
     reminder = ctx.emit.of(StepProgress, "organization")[0].message
     assert re.match(
         r"Still waiting for the organisation later-org: 0 min (49|50) s left "
-        r"\(Ctrl\+C stops",
+        r"\(run again to wait more\)",
         reminder,
     ), reminder
     assert report.results[1].status == "failed"

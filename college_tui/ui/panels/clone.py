@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...vocabulary import StepKey
 from .base import Field, StepPanel
 
 
 class ClonePanel(StepPanel):
-    STEP = "clone"
+    STEP = StepKey.CLONE
     PORTAL = "Repos → Files → Clone → SSH"
     COMMAND = "git clone git@ssh.dev.azure.com:v3/ORG/College/aidevcollege"
     ACTION = "Clone it"

@@ -6,13 +6,14 @@ from textual.app import ComposeResult
 from textual.widgets import Label, Select
 
 from ...steps.roster import ACCESS_LEVELS, Member
+from ...vocabulary import StepKey
 from .base import Field, StepPanel, select_value
 
 SANDBOX_EXAMPLE = "grace@example.com"  # an address the sandbox's directory accepts
 
 
 class MembersPanel(StepPanel):
-    STEP = "members"
+    STEP = StepKey.MEMBERS
     PORTAL = "Organisation settings → Users → Add users"
     COMMAND = (
         "az devops user add --email-id NAME@DOMAIN --license-type stakeholder, then "

@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from ...vocabulary import StepKey
 from ..screens import college_app
 from .base import Field, StepPanel
 
@@ -15,7 +16,7 @@ CREATE = "Create"
 
 
 class OrganizationPanel(StepPanel):
-    STEP = "organization"
+    STEP = StepKey.ORGANIZATION
     PORTAL = "https://aex.dev.azure.com → Create new organization"
     COMMAND = "(no command: organisations are created in the portal)"
     ACTION = "Use this organisation"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...vocabulary import StepKey
 from .base import Field, StepPanel
 
 
 class ProjectPanel(StepPanel):
-    STEP = "project"
+    STEP = StepKey.PROJECT
     PORTAL = "Organisation home → + New project → Advanced → Work item process: Agile"
     COMMAND = "az devops project create --name College --process Agile"
     ACTION = "Create the project"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...vocabulary import StepKey
 from .base import Field, StepPanel
 
 
 class PullRequestPanel(StepPanel):
-    STEP = "pull-request"
+    STEP = StepKey.PULL_REQUEST
     PORTAL = "Repos → Pull requests → New pull request"
     COMMAND = (
         "git switch -c BRANCH, commit a change, git push -u origin BRANCH, then az repos pr "

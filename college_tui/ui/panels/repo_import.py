@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...vocabulary import StepKey
 from .base import Field, StepPanel
 
 
 class ImportPanel(StepPanel):
-    STEP = "import"
+    STEP = StepKey.IMPORT
     PORTAL = "Repos → Files → Import a repository"
     COMMAND = (
         "az repos create --name aidevcollege --project College, then az repos import create "

@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
 from ...steps.session import TypedSecrets
+from ...vocabulary import StepKey
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
@@ -68,7 +69,7 @@ class DeviceCodeBox(Vertical):
 
 
 class SignInPanel(StepPanel):
-    STEP = "sign-in"
+    STEP = StepKey.SIGN_IN
     PORTAL = "User settings → Personal access tokens"
     COMMAND = (
         "az login; az account get-access-token --resource 499b84ac-1321-427f-aa17-267ca6975798"

@@ -8,12 +8,13 @@ from textual.widgets import Label, Select, Static
 
 from ...steps.answers import KEY_BITS
 from ...steps.session import TypedSecrets
+from ...vocabulary import StepKey
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
 
 class SshKeyPanel(StepPanel):
-    STEP = "ssh-key"
+    STEP = StepKey.SSH_KEY
     PORTAL = "User settings → SSH public keys → + New Key"
     COMMAND = "ssh-keygen -t rsa -b 3072 -f ~/.ssh/college_tui_rsa"
     ACTION = "Create and register the key"

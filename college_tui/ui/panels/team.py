@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...vocabulary import StepKey
 from .base import Field, StepPanel
 
 
 class TeamPanel(StepPanel):
-    STEP = "team"
+    STEP = StepKey.TEAM
     PORTAL = "Project settings → Teams → … → Set team as project default"
     COMMAND = (
         "No az command sets the default team: the wizard's own call is shown once the target "

@@ -3,6 +3,9 @@ tokens), and as a word for the highlighted one in the list's bottom border (neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -10,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...vocabulary import StepStatus
+from ...vocabulary import StepKey, StepStatus
 from ..textual_private import (
     repaint_option,
     replace_prompt_quietly,
@@ -52,15 +55,15 @@ COLOURS = {
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
 STEP_NAMES = [
-    ("sign-in", "Sign in"),
-    ("organization", "Organisation"),
-    ("project", "Project"),
-    ("team", "Default team"),
-    ("members", "Colleagues"),
-    ("ssh-key", "SSH key"),
-    ("import", "Import repository"),
-    ("clone", "Clone"),
-    ("pull-request", "Pull request"),
+    (StepKey.SIGN_IN, "Sign in"),
+    (StepKey.ORGANIZATION, "Organisation"),
+    (StepKey.PROJECT, "Project"),
+    (StepKey.TEAM, "Default team"),
+    (StepKey.MEMBERS, "Colleagues"),
+    (StepKey.SSH_KEY, "SSH key"),
+    (StepKey.IMPORT, "Import repository"),
+    (StepKey.CLONE, "Clone"),
+    (StepKey.PULL_REQUEST, "Pull request"),
 ]
 
 
@@ -81,7 +84,9 @@ class StepList(OptionList):
         self.action_select()  # OptionSelected first: the screen shows the step
         self.post_message(self.RunAsked())
 
-    def __init__(self, steps: list[tuple[str, str]], *, narrow: bool = False, **kwargs) -> None:
+    def __init__(
+        self, steps: Sequence[tuple[str, str]], *, narrow: bool = False, **kwargs: Any
+    ) -> None:
         self.steps = steps  # (key, short title)
         self.states = {key: TODO for key, _ in steps}
         self.narrow = narrow  # 80 columns: glyphs and numbers only (the panel's title names it)
