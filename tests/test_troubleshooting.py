@@ -114,3 +114,8 @@ def test_update_leaves_a_complete_doc_as_it_is():
     text = doc_text()
     if ts.missing_and_stale(text) == ([], []):  # otherwise the tests above say what is wrong
         assert ts.update(text) == text
+
+
+def test_a_picked_module_gives_only_its_picked_sentences():
+    found = [m for ms in ts.collect().values() for m in ms if m.module == "ui/wizard_model.py"]
+    assert [m.text for m in found] == ["Could not open the target."]

@@ -156,6 +156,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "opening/class_view.py",
             "opening/service_target.py",
             "settings.py",
+            "ui/wizard_model.py",
         ],
     ),
     ("The sandbox's own answers", ["sandbox/guard.py", "sandbox/web/internal.py"]),
@@ -165,6 +166,9 @@ SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")
 # Never shown to a user as a problem: the in-memory keyring of the tests and the sandbox, and
 # the panels' "By hand" sequences (teaching text, not messages to troubleshoot).
 NOT_SCANNED = {"workstation/memory_keyring.py", "steps/by_hand.py"}
+# Modules read for the sentences named here only (their other strings are status lines and
+# prompts, not problems); an entry for one goes stale as soon as the module stops saying it.
+PICKED = {"ui/wizard_model.py": ("Could not open the target.",)}
 
 # Calls whose string arguments are information, not something to troubleshoot.
 _INFORMATIONAL_CALLS = {
@@ -369,6 +373,8 @@ def collect() -> dict[str, list[Message]]:
             if not path.exists():
                 continue
             for message in messages_in(path):
+                if module in PICKED and message.text not in PICKED[module]:
+                    continue
                 if message.key not in seen:
                     seen.add(message.key)
                     out[title].append(message)

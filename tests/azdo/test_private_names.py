@@ -17,6 +17,7 @@ PINNED = {
     "azdo/client/members.py": {"_send", "_serialize"},
     "azdo/client/sshkeys.py": {"_get_resource_areas"},
     "azdo/client/shared.py": {"azure.devops._file_cache"},
+    "steps/classview/ahead.py": {"_get_resource_locations"},
 }
 
 
@@ -85,6 +86,18 @@ def test_the_sdk_saves_its_discovery_caches_through_save_with_retry():
     assert "self.save_with_retry()" in inspect.getsource(FileCache.__setitem__)
     assert client.OPTIONS_FILE_CACHE is OPTIONS_CACHE
     assert connection.RESOURCE_FILE_CACHE is RESOURCE_CACHE
+
+
+def test_the_sdk_client_asks_its_locations_as_the_class_view_asks_them_ahead():
+    """ahead.py asks a core client's `_get_resource_locations(normalized_url, all_host_types=
+    False)` before the first read: the call the client's own first request makes."""
+    from azure.devops.client import Client
+
+    assert params(Client._get_resource_locations) == ["self", "url", "all_host_types"]
+    assert "self._get_resource_locations(url, all_host_types=False)" in inspect.getsource(
+        Client._get_resource_location
+    )
+    assert "self.normalized_url" in inspect.getsource(Client._get_organization_resource_location)
 
 
 def test_every_private_name_of_another_library_is_pinned_here():

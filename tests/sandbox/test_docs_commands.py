@@ -43,12 +43,13 @@ def test_inline_commands_of_the_page_are_in_its_blocks():
 
 
 def _env(world: World, served: Served | None) -> dict[str, str]:
-    env = world.env(
-        GIT_AUTHOR_NAME="Ada Attendee",
-        GIT_AUTHOR_EMAIL="ada@college.example",
-        GIT_COMMITTER_NAME="Ada Attendee",
-        GIT_COMMITTER_EMAIL="ada@college.example",
-    )
+    # A user with no git identity yet (none in the temporary HOME, the system's or the
+    # environment): the page's blocks must commit all the same.
+    env = {
+        k: v
+        for k, v in world.env(GIT_CONFIG_NOSYSTEM="1").items()
+        if not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_")) and k != "EMAIL"
+    }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # this college-tui
     if served is not None:
         env.update(PORT=str(served.port), SSH_PORT=str(served.ssh_port))

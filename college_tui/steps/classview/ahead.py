@@ -62,6 +62,16 @@ def class_reads(facade: type[AzureDevOps]) -> type[AzureDevOps]:
                 ],
             )
 
+        def discover(self) -> None:
+            # The resource areas, then the organisation's API locations (the OPTIONS the first
+            # read would wait for; core and git share them): asked before the organisation's turn.
+            facade.discover(self)
+            try:
+                core = self._clients().get_core_client()
+                core._get_resource_locations(core.normalized_url, all_host_types=False)
+            except Exception:  # noqa: BLE001 - the first read asks again and says why
+                return
+
         def refs(self, project: str, repo_id: str, prefix: str = "heads/") -> Any:
             return self._remembered(
                 ("refs", project, repo_id, prefix),
