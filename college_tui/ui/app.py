@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -23,6 +24,17 @@ from .textual_private import AppWithOneCrashPath
 from .wizard_model import QUIT_NOW, QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
+
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual import events
+    from textual.screen import Screen
+    from textual.worker import Worker
+
+    from ..steps.session import OpenedTarget
+    from .wizard import WizardScreen
 
 
 class CollegeApp(AppWithOneCrashPath):
@@ -41,13 +53,13 @@ class CollegeApp(AppWithOneCrashPath):
 
     def __init__(
         self,
-        opener: Callable,
+        opener: Callable[[bool, str | None], OpenedTarget],
         start: str | None = None,
         org_url: str | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
         scrub: Callable[[str], str] | None = None,
-        log_dir=None,
+        log_dir: Path | None = None,
     ) -> None:
         """`opener(sandbox, org_url)` -> OpenedTarget; `start`: "sandbox", "org" or None (the
         welcome asks). `clock` and `scrub` let tests freeze elapsed times and hide volatile
@@ -63,7 +75,7 @@ class CollegeApp(AppWithOneCrashPath):
         self._held = contextlib.ExitStack()
         self.size_notice = SizeNotice()
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> Screen[None]:
         from .welcome import WelcomeScreen
         from .wizard import WizardScreen
 
@@ -82,7 +94,7 @@ class CollegeApp(AppWithOneCrashPath):
         if hint:
             self.notify(hint, timeout=20)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.size_notice.check(self, *event.size)
 
     @staticmethod
@@ -92,7 +104,7 @@ class CollegeApp(AppWithOneCrashPath):
         with collector_paused():
             warm_up()
 
-    def run_here(self, work, *, name: str):
+    def run_here(self, work: Callable[[], object], *, name: str) -> Worker[object]:
         """Run a thread worker of the app on the screen the user sees (a wizard screen), so
         that its failure takes the screens' one failure path: the apology, never an exit."""
         from .screens import CollegeScreen
@@ -136,7 +148,7 @@ class CollegeApp(AppWithOneCrashPath):
         """Text as shown on screen (tests hide ports and temp paths here)."""
         return self._scrub(text) if self._scrub else text
 
-    def hold(self, resource) -> None:
+    def hold(self, resource: contextlib.AbstractContextManager[object]) -> None:
         """Keep a context manager (the run lock) open until the app ends."""
         self._held.enter_context(resource)
 
@@ -150,7 +162,7 @@ class CollegeApp(AppWithOneCrashPath):
         self.push_screen(WizardScreen(sandbox=sandbox, org_url=org_url))
 
     @property
-    def wizard(self):
+    def wizard(self) -> WizardScreen | None:
         from .wizard import WizardScreen
 
         return next((s for s in self.screen_stack if isinstance(s, WizardScreen)), None)
@@ -174,7 +186,7 @@ class CollegeApp(AppWithOneCrashPath):
 
         self.push_screen(ConfirmModal(QUIT_QUESTION, "Quit", "Keep going"), answered)
 
-    async def _exit_when_idle(self, wizard) -> None:
+    async def _exit_when_idle(self, wizard: WizardScreen) -> None:
         for worker in [w for w in wizard.workers if w.group == "engine"]:
             with contextlib.suppress(Exception):
                 await worker.wait()

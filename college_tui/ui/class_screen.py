@@ -35,7 +35,7 @@ class ClassRead(Message):
         self.state = state
 
 
-class ClassScreen(Screen):
+class ClassScreen(Screen[None]):
     """The class, one row per attendee; the highlighted row's details below the table."""
 
     DEFAULT_CSS = """

@@ -5,6 +5,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def keep_out_of_full_collections() -> None:
@@ -30,7 +34,7 @@ class CollectorPause:
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def __call__(self):
+    def __call__(self) -> Iterator[None]:
         with self._lock:
             self._active += 1
             gc.disable()

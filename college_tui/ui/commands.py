@@ -8,16 +8,20 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .app import CollegeApp
 
 
 class WizardCommands(Provider):
-    def _entries(self):
+    def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
         from .wizard import WizardScreen
 
         app = cast("CollegeApp", self.app)  # a Provider is no DOM node: college_app can't take it
         wizard = next((s for s in app.screen_stack if isinstance(s, WizardScreen)), None)
-        entries = [("Open the log file", app.action_open_log, "Show the session's log file")]
+        entries: list[tuple[str, Callable[[], object], str]] = [
+            ("Open the log file", app.action_open_log, "Show the session's log file")
+        ]
         if wizard is None:
             return entries
         entries += [

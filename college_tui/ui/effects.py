@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import wizard_model as model
 
+if TYPE_CHECKING:
+    from .wizard import WizardScreen
 
-def apply_effects(screen, effects: list) -> None:
+
+def apply_effects(screen: WizardScreen, effects: list[model.Effect]) -> None:
     """Each effect, in order, on the widget of the wizard screen that shows it (panels: once
     they exist). `screen` is the WizardScreen (not imported: this module is its helper)."""
     for effect in effects:
@@ -36,7 +41,7 @@ def apply_effects(screen, effects: list) -> None:
             screen.app.notify(effect.text, severity="warning")
 
 
-def _status(screen, change: model.Status) -> None:
+def _status(screen: WizardScreen, change: model.Status) -> None:
     status = screen.status
     if change.begin is not None:
         status.begin(change.begin)

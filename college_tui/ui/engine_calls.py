@@ -24,6 +24,8 @@ from .messages import (
 from .screens import WizardParts
 
 if TYPE_CHECKING:
+    from ..events import Event
+    from ..steps.runner import StepResult
     from ..steps.session import Session, TypedSecrets
 
 ENGINE = "engine"  # the worker group of every engine call
@@ -34,7 +36,7 @@ class EngineCalls(WizardParts):
 
     steps_may_start: threading.Event  # cleared while the quit question is shown
 
-    def emit(self, event) -> None:
+    def emit(self, event: Event) -> None:
         """The engine's `emit` (on the worker thread): the activity file, then a message."""
         from ..events import StepProgress
 
@@ -101,7 +103,7 @@ class EngineCalls(WizardParts):
         self._after(session, report.results)
         self.post_message(RunEnded(report))  # the last word: the screen takes Enter again
 
-    def _after(self, session: Session, results) -> None:
+    def _after(self, session: Session, results: list[StepResult]) -> None:
         """Still on the worker: what the screen shows next (key, organisations, summary)."""
         from ..steps.runner import WARNING
 

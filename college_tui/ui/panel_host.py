@@ -13,9 +13,12 @@ from textual import work
 from textual.widgets import ContentSwitcher
 
 from .screens import WizardParts
-from .widgets.step_list import SUMMARY
+from .wizard_model import SUMMARY
 
 if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.widget import Widget
+
     from ..steps.answers import Answers
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
@@ -25,7 +28,7 @@ P = TypeVar("P", bound="StepPanel")
 OPENING = "opening-panel"  # the centre's placeholder until the panels are mounted
 
 
-def _panel_classes():
+def _panel_classes() -> tuple[list[type[StepPanel]], type[SummaryPanel]]:
     from .panels import PANELS
     from .panels.summary import SummaryPanel
 
@@ -36,7 +39,7 @@ class PanelHost(WizardParts):
     panels: list[StepPanel]
     summary_panel: SummaryPanel | None
     panels_ready: bool
-    _held: list
+    _held: list[Message]
 
     @work(group="panels", name="mount-panels", exit_on_error=False, description="Mount panels")
     async def mount_panels(self) -> None:
@@ -48,15 +51,15 @@ class PanelHost(WizardParts):
         # worker may be importing at this moment; waiting for that here would freeze the screen.
         PANELS, SummaryPanel = await asyncio.to_thread(_panel_classes)
         switcher = self.query_one(ContentSwitcher)
-        for panel in [cls(self.answers, self.sandbox) for cls in PANELS] + [SummaryPanel()]:
-            panel.display = False
-            await switcher.mount(panel)
-            if not self.is_attached:
+        for cls in PANELS:
+            panel = cls(self.answers, self.sandbox)
+            if not await self._mount_hidden(switcher, panel):
                 return  # the app is closing (quit at once)
-            if isinstance(panel, SummaryPanel):
-                self.summary_panel = panel
-            else:
-                self.panels.append(panel)
+            self.panels.append(panel)
+        summary = SummaryPanel()
+        if not await self._mount_hidden(switcher, summary):
+            return
+        self.summary_panel = summary
         if switcher.current == OPENING:
             switcher.current = self.panels[0].id
         await self.query_one(f"#{OPENING}").remove()
@@ -65,7 +68,13 @@ class PanelHost(WizardParts):
         for message in held:  # in the order they came, before any that comes now
             self.post_message(message)
 
-    def _hold(self, message) -> bool:
+    async def _mount_hidden(self, switcher: ContentSwitcher, panel: Widget) -> bool:
+        """Mount `panel` hidden in the centre; False when the app closed meanwhile."""
+        panel.display = False
+        await switcher.mount(panel)
+        return self.is_attached
+
+    def _hold(self, message: Message) -> bool:
         """Keep a worker's message until the panels exist to show it (True: kept)."""
         if not self.panels_ready:
             self._held.append(message)

@@ -3,7 +3,7 @@ its breakpoint before it is styled, and one path for a worker's failure."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.dom import DOMNode
 from textual.events import ScreenResume
@@ -28,7 +28,7 @@ def college_app(node: DOMNode) -> CollegeApp:
     return cast("CollegeApp", node.app)
 
 
-def presize(screen: Screen) -> None:
+def presize(screen: Screen[Any]) -> None:
     """Give a screen its breakpoint class (-narrow/-wide) before its widgets are styled.
 
     Textual adds it on the screen's first Resize, after compose: a class change on the screen
@@ -42,7 +42,7 @@ def presize(screen: Screen) -> None:
     screen.update_classes(classes, update=False)
 
 
-class CollegeScreen(Screen):
+class CollegeScreen(Screen[None]):
     """A full screen of the wizard: its widgets are styled once before its first frame.
 
     Textual styles every widget of a screen again each time the screen is resumed; the first
@@ -74,7 +74,7 @@ class CollegeScreen(Screen):
         )
         self.show_apology(sentence, worker)
 
-    def show_apology(self, text: str, worker: Worker) -> None:
+    def show_apology(self, text: str, worker: Worker[object]) -> None:
         """Say sorry on this screen (the wizard: its status and log too)."""
         self.app.notify(text, severity="error", timeout=30)
 

@@ -3,6 +3,12 @@ and the scrollbars reach everything), and the notice says which size shows it al
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
 SMALLEST = (80, 24)
 
 
@@ -24,7 +30,7 @@ class SizeNotice:
     def __init__(self) -> None:
         self.said = False
 
-    def check(self, app, width: int, height: int) -> None:
+    def check(self, app: App[Any], width: int, height: int) -> None:
         sentence = small_window_sentence(width, height)
         if sentence and not self.said:
             app.notify(sentence, title="A small window", severity="warning", timeout=10)

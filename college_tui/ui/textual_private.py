@@ -54,7 +54,7 @@ class AppWithOneCrashPath(App[None]):
         self.panic(Text(sentence, no_wrap=True, overflow="ignore"))
 
 
-def quiet_focus() -> Reactive:
+def quiet_focus() -> Reactive[Widget | None]:
     """A replacement for `Screen.focused` that does not repaint the whole screen.
 
     Textual repaints the screen when the focus moves; the widget that gains it and the one that
@@ -63,7 +63,9 @@ def quiet_focus() -> Reactive:
     return Reactive(None, repaint=False)
 
 
-def breakpoint_classes(screen: Screen, width: int, breakpoints: list[tuple[int, str]]) -> set:
+def breakpoint_classes(
+    screen: Screen[object], width: int, breakpoints: list[tuple[int, str]]
+) -> set[str]:
     """The breakpoint classes (-narrow/-wide) Textual gives a screen of `width` on its Resize."""
     return screen._get_breakpoint_classes(width, breakpoints)
 

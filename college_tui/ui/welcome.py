@@ -4,6 +4,8 @@ terminal, ~/.ssh) in a worker and shows what is not ok."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,6 +26,10 @@ INTRO = "\n\n".join(
         "the same. Nothing is made twice: every step looks first and can be run again.",
     ]
 )
+
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
 
 
 class WelcomeScreen(CollegeScreen):
@@ -82,7 +88,7 @@ class WelcomeScreen(CollegeScreen):
     def _checks_done(self, text: str) -> None:
         self.query_one("#welcome-checks", Static).update(text)
 
-    def show_apology(self, text: str, worker) -> None:
+    def show_apology(self, text: str, worker: Worker[object]) -> None:
         if worker.name == "checks":
             self.query_one("#welcome-checks", Static).update(text)
         super().show_apology(text, worker)

@@ -37,16 +37,22 @@ from .textual_private import quiet_focus
 from .widgets.activity_log import ActivityLog
 from .widgets.footer import KeysFooter
 from .widgets.status_pane import StatusPane
-from .widgets.step_list import STEP_NAMES, SUMMARY, StepList
+from .widgets.step_list import STEP_NAMES, StepList
+from .wizard_model import SUMMARY
 
 if TYPE_CHECKING:
+    from textual import events
+    from textual.message import Message
+    from textual.worker import Worker
+
     from ..steps.answers import Answers
+    from ..steps.runner import RunReport
     from ..steps.session import Session, TypedSecrets
     from .panels.base import StepPanel
     from .panels.summary import SummaryPanel
 
 
-def _results(report) -> list[model.Result]:
+def _results(report: RunReport) -> list[model.Result]:
     return [model.Result(r.key, r.status, r.title) for r in report.results]
 
 
@@ -82,7 +88,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         self.panels: list[StepPanel] = []
         self.summary_panel: SummaryPanel | None = None
         self.panels_ready = False
-        self._held: list = []
+        self._held: list[Message] = []
 
     @property
     def busy(self) -> bool:
@@ -103,7 +109,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         yield ActivityLog(id="activity")
         yield KeysFooter()
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         for steps in self.query(StepList):
             steps.set_narrow(event.size.width < 100)  # the -narrow breakpoint (app.py)
 
@@ -132,7 +138,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
     def log_line(self, text: str) -> None:
         self.query_one(ActivityLog).add(text)
 
-    def apply(self, effects: list) -> None:
+    def apply(self, effects: list[model.Effect]) -> None:
         """Do what the model decided."""
         apply_effects(self, effects)
 
@@ -211,7 +217,7 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         if message.problem:
             self.log_line(f"! Your organisations could not be listed: {message.problem}")
 
-    def show_apology(self, text: str, worker) -> None:
+    def show_apology(self, text: str, worker: Worker[object]) -> None:
         if worker.group in (ENGINE, "panels"):  # the wizard cannot go on: it says so
             self.apply(self.model.crashed(text, self.current))
         else:  # a helper failed (warm-up, browser): the wizard goes on

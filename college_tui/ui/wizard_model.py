@@ -72,7 +72,7 @@ class Handoff:
     """Show what the engine needs you to do (event), or hide it (event None)."""
 
     step: str
-    event: object | None
+    event: ev.NeedsYou | None
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,10 @@ class Ask:
 @dataclass(frozen=True)
 class Tell:
     text: str  # a short notice (a toast)
+
+
+# What the screen does for the model (effects.py applies each).
+Effect = SetState | Status | Outcome | Handoff | ShowStep | LogLine | RunSteps | Ask | Tell
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ class WizardModel:
 
     # -- the engine's events ------------------------------------------------------------------
 
-    def event(self, event, looking: bool, current: str) -> list:
+    def event(self, event: ev.Event, looking: bool, current: str) -> list[Effect]:
         """Effects of one engine event (`looking`: from an inspect-only call)."""
         key = event.step
         if key not in self.states:
@@ -159,7 +163,11 @@ class WizardModel:
             return []
         if isinstance(event, ev.StepStarted):
             # An earlier ✗ (or ✓) is gone as the step runs again: its new end is said.
-            effects: list = [self._set(key, RUNNING), Status(begin=event.title), Outcome(key, "")]
+            effects: list[Effect] = [
+                self._set(key, RUNNING),
+                Status(begin=event.title),
+                Outcome(key, ""),
+            ]
             if current != key:
                 effects.append(ShowStep(key, focus=False))
             return effects
@@ -213,11 +221,11 @@ class WizardModel:
 
     # -- the target opened --------------------------------------------------------------------
 
-    def opened(self, results: list[Result], local_problems: list[str]) -> list:
+    def opened(self, results: list[Result], local_problems: list[str]) -> list[Effect]:
         """The target is open and every step inspected: where the walk starts."""
         self.opening = False
         self.open = True
-        effects: list = [LogLine(f"! {problem}") for problem in local_problems]
+        effects: list[Effect] = [LogLine(f"! {problem}") for problem in local_problems]
         for result in results:
             if result.status == FAILED:
                 effects.append(self._set(result.step, FAILED))
@@ -234,7 +242,7 @@ class WizardModel:
             effects += self.run_rest()
         return effects
 
-    def open_failed(self, message: str) -> list:
+    def open_failed(self, message: str) -> list[Effect]:
         self.opening = False
         return [
             Status(end="Could not open the target."),
@@ -251,7 +259,7 @@ class WizardModel:
     def first_failed(self) -> str | None:
         return next((key for key in self.steps if self.states[key] == FAILED), None)
 
-    def run_rest(self) -> list:
+    def run_rest(self) -> list[Effect]:
         """ctrl+r: run every step not done yet; while the target opens, once it is open."""
         if self.opening:
             self.run_rest_pending = True
@@ -259,7 +267,7 @@ class WizardModel:
         left = self.steps_left()
         return self.start(left) if left else []
 
-    def retry(self) -> list:
+    def retry(self) -> list[Effect]:
         failed = self.first_failed()
         return [ShowStep(failed), *self.start([failed])] if failed else []
 
@@ -273,14 +281,14 @@ class WizardModel:
             return "Wait: the wizard is still working."
         return None
 
-    def start(self, steps: list[str]) -> list:
+    def start(self, steps: list[str]) -> list[Effect]:
         """Run `steps` (the screen collects their answers first: see `confirm`)."""
         refused = self.refusal()
         if refused:
             return [Tell(refused)]
         return [RunSteps(tuple(steps))]
 
-    def confirmation(self, steps: tuple[str, ...], changes: dict) -> Ask | None:
+    def confirmation(self, steps: tuple[str, ...], changes: dict[str, object]) -> Ask | None:
         """The question to ask before `steps` run with `changes`, or None: run at once.
 
         On a real organisation the SSH key step writes into the user's ~/.ssh and registers the
@@ -303,7 +311,7 @@ class WizardModel:
 
     def run_ended(
         self, results: list[Result], problems: list[str], log_path: str | None, current: str
-    ) -> list:
+    ) -> list[Effect]:
         """A run ended: the states, the status sentence and the step shown next."""
         self.running = False
         if problems:
@@ -312,7 +320,9 @@ class WizardModel:
                 Outcome(where, "✗ " + " ".join(problems), failed=True),
                 Status(end="Nothing was run: fix the answer shown."),
             ]
-        effects: list = [self._set(r.step, r.status) for r in results if r.status in RESULT_STATES]
+        effects: list[Effect] = [
+            self._set(r.step, r.status) for r in results if r.status in RESULT_STATES
+        ]
         failed = [r for r in results if r.status == FAILED]
         if failed:
             effects.append(Status(end=f"{failed[0].title}: failed. Press Enter to retry."))
@@ -338,10 +348,10 @@ class WizardModel:
 
     # -- the summary --------------------------------------------------------------------------
 
-    def summary_filled(self, done: int, total: int, pull_request_url: str | None) -> list:
+    def summary_filled(self, done: int, total: int, pull_request_url: str | None) -> list[Effect]:
         self.summary_ready = True
         self.summary_done = (done, total)
-        effects: list = [Status(end=self.summary_sentence())]
+        effects: list[Effect] = [Status(end=self.summary_sentence())]
         if pull_request_url:
             effects.append(LogLine(f"Pull request: {pull_request_url}"))
         if not self.running:
@@ -357,12 +367,12 @@ class WizardModel:
 
     # -- failures of ours ---------------------------------------------------------------------
 
-    def crashed(self, apology: str, current: str) -> list:
+    def crashed(self, apology: str, current: str) -> list[Effect]:
         """A bug of ours (a worker's exception): nothing runs any more; the apology (with the
         log file's path) in the log, and on the panel shown."""
         self.running = False
         self.opening = False
-        effects: list = [Status(end="Stopped by an unexpected error."), LogLine(apology)]
+        effects: list[Effect] = [Status(end="Stopped by an unexpected error."), LogLine(apology)]
         if current in self.states:
             effects.append(Outcome(current, apology, failed=True))
         return effects

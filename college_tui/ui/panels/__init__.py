@@ -1,5 +1,6 @@
 """One small panel per step, in the engine's order."""
 
+from .base import StepPanel
 from .clone import ClonePanel
 from .members import MembersPanel
 from .organization import OrganizationPanel
@@ -10,7 +11,7 @@ from .sign_in import SignInPanel
 from .ssh_key import SshKeyPanel
 from .team import TeamPanel
 
-PANELS = [
+PANELS: list[type[StepPanel]] = [
     SignInPanel,
     OrganizationPanel,
     ProjectPanel,

@@ -70,7 +70,7 @@ class PanelHeader(Widget):
             sep = "\n" if "\n" in command else " "  # a sequence starts on its own line
             where.append((f"By hand:{sep}{command}", "panel-header--command"))
         # Below the controls (action first): what to type is said first, then what it teaches.
-        parts: list = [intro, "\n\n"] if intro else []
+        parts: list[str | tuple[str, str | Style]] = [intro, "\n\n"] if intro else []
         parts += [("What you learn: ", "bold"), teaches]
         for index, (text, component) in enumerate(where):
             parts += ["\n\n" if index == 0 else "\n", (text, self.get_visual_style(component))]
@@ -83,7 +83,7 @@ class HandoffBox(Vertical):
     Mounted when the engine asks, removed when the step goes on: most runs never need one, and
     as part of every panel its seven widgets were a third of what each panel mounted."""
 
-    def __init__(self, message: str, url: str, detail: str, **kwargs) -> None:
+    def __init__(self, message: str, url: str, detail: str, **kwargs: Any) -> None:
         super().__init__(classes="handoff", **kwargs)
         self.texts = (message, url, detail)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Label, Select
 
@@ -52,7 +54,7 @@ class MembersPanel(StepPanel):
             return ", ".join(m.email for m in self.answers.members)
         return super().initial(name)
 
-    def value(self, name: str):
+    def value(self, name: str) -> Any:
         if name == "members":
             level = (
                 select_value(self, "#members-level", "stakeholder")

@@ -3,6 +3,8 @@ opens the sign-up page (where a browser opens; else the link is shown and copied
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -10,6 +12,10 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from ...vocabulary import StepKey
 from ..screens import college_app
 from .base import Field, StepPanel
+
+if TYPE_CHECKING:
+    from ...events import NeedsYou
+
 
 NONE_YET = "You have no organisation yet: type a name for it and press Create."
 CREATE = "Create"
@@ -21,7 +27,7 @@ class OrganizationPanel(StepPanel):
     COMMAND = "(no command: organisations are created in the portal)"
     ACTION = "Use this organisation"
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.names: list[str] = []
         self.listed = False  # the account's organisations were listed (after sign-in)
@@ -100,7 +106,7 @@ class OrganizationPanel(StepPanel):
         self.query_one("#organization-organization", Input).value = str(event.option.prompt)
         self.request_run()
 
-    def value(self, name: str):
+    def value(self, name: str) -> Any:
         raw = self.raw(name).strip()
         return raw or None
 
@@ -111,7 +117,7 @@ class OrganizationPanel(StepPanel):
 
     # -- the sign-up page ---------------------------------------------------------------------
 
-    def show_handoff(self, event) -> None:
+    def show_handoff(self, event: NeedsYou) -> None:
         super().show_handoff(event)
         url = event.url or ""
         if not url or url in self.opened:

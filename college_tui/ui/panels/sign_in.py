@@ -6,6 +6,8 @@ is shown); a personal access token (masked) and the Azure CLI remain."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,6 +18,13 @@ from ...steps.session import TypedSecrets
 from ...vocabulary import StepKey
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ...events import NeedsYou
+    from ...steps.answers import Answers
+
 
 AUTH_LABELS = {
     "pat": "Personal access token",
@@ -143,7 +152,7 @@ class SignInPanel(StepPanel):
     def on_mount(self) -> None:
         self._show_pat_fields(self.auth() == "pat")
 
-    def load(self, answers, sandbox, home=None) -> None:
+    def load(self, answers: Answers, sandbox: bool, home: Path | None = None) -> None:
         super().load(answers, sandbox, home)
         self.query_one("#sign-in-auth", Select).value = self._default()
         self.show_pat_page(getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME")
@@ -194,14 +203,14 @@ class SignInPanel(StepPanel):
             self.query_one(".primary", Button).focus(scroll_visible=False)
 
     def auth(self) -> str:
-        return select_value(self, "#sign-in-auth", "pat")
+        return str(select_value(self, "#sign-in-auth", "pat"))
 
     def extra_problem(self, name: str) -> str | None:
         if name == "pat" and self.auth() == "pat" and not self.raw("pat").strip():
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 
-    def changes(self):
+    def changes(self) -> dict[str, Any] | None:
         found = super().changes()
         if found is None:
             return None
@@ -229,7 +238,7 @@ class SignInPanel(StepPanel):
 
     # -- the device code ----------------------------------------------------------------------
 
-    def show_handoff(self, event) -> None:
+    def show_handoff(self, event: NeedsYou) -> None:
         if not (event.detail and event.url):
             super().show_handoff(event)
             return

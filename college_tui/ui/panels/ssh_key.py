@@ -3,6 +3,8 @@ shown after. Against Azure DevOps the screen asks before anything is written und
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Label, Select, Static
 
@@ -50,7 +52,7 @@ class SshKeyPanel(StepPanel):
             return "The two passphrases differ: type the same one twice."
         return None
 
-    def changes(self):
+    def changes(self) -> dict[str, Any] | None:
         found = super().changes()
         if found is None:
             return None

@@ -14,6 +14,7 @@ from ..screens import college_app
 from ..widgets.link_line import LinkLine
 
 if TYPE_CHECKING:
+    from ...steps.checklist import CheckItem
     from ...steps.session import Summary
 
 NEXT_STEPS = (
@@ -22,7 +23,7 @@ NEXT_STEPS = (
 )
 
 
-def _mark(item) -> str:
+def _mark(item: CheckItem) -> str:
     if item.ok:
         return "✓ done   "
     return "– skipped" if item.skipped else "✗ missing"

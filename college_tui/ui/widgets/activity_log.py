@@ -4,15 +4,19 @@ the details (every event and HTTP call, as in the log file) and back. Plain text
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING, Any
 
 from ..screens import college_app
 from ..textual_private import QuietLog
+
+if TYPE_CHECKING:
+    from ...events import Event
 
 
 class ActivityLog(QuietLog):
     # Its height is fixed (college.tcss): a new line changes only its own scroll range.
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_lines=None, auto_scroll=True, **kwargs)
         self.border_title = "Activity"
         self.details = False
@@ -23,7 +27,7 @@ class ActivityLog(QuietLog):
     def _say_mode(self) -> None:
         self.border_subtitle = "F2: plain words" if self.details else "F2: details"
 
-    def add_event(self, event, detailed: str | None, *, looking: bool = False) -> None:
+    def add_event(self, event: Event, detailed: str | None, *, looking: bool = False) -> None:
         """An engine event: its plain sentence, and the log file's line for the details."""
         from ...steps.wording import activity_line
 

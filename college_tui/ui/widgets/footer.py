@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Footer
 
 from ..textual_private import footer_has_bindings
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 class KeysFooter(Footer):
@@ -12,9 +17,9 @@ class KeysFooter(Footer):
     pass of the whole screen, up to 75 ms on a slow laptop), although moving between the fields
     of a panel changes none of the keys it shows."""
 
-    _shown: tuple | None = None
+    _shown: tuple[object, ...] | None = None
 
-    def bindings_changed(self, screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         shown = tuple(
             (binding.key, binding.description, enabled, tooltip)
             for (_, binding, enabled, tooltip) in screen.active_bindings.values()

@@ -6,12 +6,17 @@ address is always the hyperlink's target. Enter or a click opens it; `c` copies 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.binding import Binding
 from textual.content import Content
 from textual.style import Style
 from textual.widget import Widget
 
 from ..screens import college_app
+
+if TYPE_CHECKING:
+    from textual.geometry import Size
 
 
 def shortened(url: str, width: int) -> str:
@@ -32,7 +37,7 @@ class LinkLine(Widget, can_focus=True):
         Binding("c", "copy", "Copy the link"),
     ]
 
-    def __init__(self, label: str, url: str, **kwargs) -> None:
+    def __init__(self, label: str, url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.label, self.url = label, url
 
@@ -43,7 +48,7 @@ class LinkLine(Widget, can_focus=True):
             return Content.assemble(f"{self.label}: ", (self.url, link))
         return Content.assemble(f"{self.label}:\n", (shortened(self.url, width), link))
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 if len(self.label) + 2 + len(self.url) <= width else 2
 
     def action_open(self) -> None:

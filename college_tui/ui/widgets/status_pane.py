@@ -5,6 +5,7 @@ room), and any bounded wait ("waiting 5 s: the service asked us to slow down")."
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,7 +15,7 @@ from ..screens import college_app
 
 
 class StatusPane(Vertical):
-    def __init__(self, clock: Callable[[], float], **kwargs) -> None:
+    def __init__(self, clock: Callable[[], float], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.clock = clock
         self.started: float | None = None
