@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -37,12 +35,6 @@ from .opening.engine import (
 from .sandbox.faults import KINDS as FAULTS_ACCEPTED
 from .terminal_glyphs import plain_lines
 
-if TYPE_CHECKING:
-    from .steps.base import Context, Step
-    from .steps.printer import Printer
-
-R = TypeVar("R")
-
 
 def _asker() -> Asker:
     """The opening's questions and lines, at this terminal (`_interactive` read at each use)."""
@@ -58,7 +50,7 @@ def _asker() -> Asker:
 
 
 @contextlib.contextmanager
-def _refusals() -> Iterator[None]:
+def _refusals():
     """The opening's refusals as click's errors: the same sentences and exit codes (2, or 1)."""
     try:
         yield
@@ -70,7 +62,7 @@ def _refusals() -> Iterator[None]:
         raise click.ClickException(exc.message) from None
 
 
-def _data_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+def _data_path(_ctx, _param, value: str | None) -> Path | None:
     # click's Path turns '' into '.', the current folder: an empty --data is refused instead.
     if value is not None and not value.strip():
         raise click.BadParameter("the folder name is empty: name a folder, or leave it out.")
@@ -119,7 +111,7 @@ FRESH_OPTION = click.option(
 )
 
 
-def target_options(command: Callable[..., R]) -> Callable[..., R]:
+def target_options(command):
     """The options every command that talks to a target takes."""
 
     @ORG_OPTION
@@ -128,20 +120,11 @@ def target_options(command: Callable[..., R]) -> Callable[..., R]:
     @FAULTS_OPTION
     @PROFILE_URL_OPTION
     @click.option("--verbose", "-v", is_flag=True, help="Also print every HTTP call.")
-    # functools.wraps types the wrapper as taking the command's own parameters; click's
-    # pass_context reads the wrapper's
-    @click.pass_context  # type: ignore[arg-type]
+    @click.pass_context
     @functools.wraps(command)
     def wrapper(
-        ctx: click.Context,
-        org_url: str | None,
-        use_sandbox: bool,
-        data: Path | None,
-        faults: str | None,
-        profile_url: str | None,
-        verbose: bool,
-        **kwargs: Any,
-    ) -> R:
+        ctx: click.Context, org_url, use_sandbox, data, faults, profile_url, verbose, **kwargs
+    ):
         parent = ctx.find_root().params if ctx.parent else {}
         options = TargetOptions(
             org_url,
@@ -213,7 +196,7 @@ def main(
     raise SystemExit(launch.run_wizard(options))
 
 
-def _steps(until: str | None) -> list[type[Step]]:
+def _steps(until: str | None):
     from .steps.plan import steps_until
 
     try:
@@ -223,9 +206,7 @@ def _steps(until: str | None) -> list[type[Step]]:
 
 
 @contextlib.contextmanager
-def _engine(
-    options: TargetOptions, answers_file: Path | None, **kwargs: Any
-) -> Iterator[tuple[Context, Printer]]:
+def _engine(options: TargetOptions, answers_file: Path | None, **kwargs):
     """opening.engine's (Context, printer), its refusals as click's errors."""
     with _refusals(), engine(options, answers_file, _asker(), **kwargs) as opened:
         yield opened
@@ -417,7 +398,7 @@ def class_preflight(files: tuple[Path, ...], as_json_: bool, as_csv: bool) -> No
 @click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="CSV of the attendees expected (email,name): the others are 'not started'.")  # fmt: skip
 @click.option("--concurrency", type=click.IntRange(1, 64), default=32, show_default=True)
-def class_status(options: TargetOptions, answers_file: Path | None, **how: Any) -> None:
+def class_status(options: TargetOptions, answers_file: Path | None, **how) -> None:
     """Every attendee's organisation the instructor belongs to, one row each: what is done,
     the first step not done and since when. --answers: the answers file handed out."""
     from .opening.class_view import status_command
