@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocabulary import AuthMode
 from .options import PAT_ENV, SERVICE_URL_ENV, Asker, Opened, TargetOptions, TargetRefused
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def credential_pat(opened: Opened, auth: str, asker: Asker) -> str | None:
     """
     if opened.sandbox_pat:
         return opened.sandbox_pat
-    if auth != "pat":
+    if auth != AuthMode.PAT:
         return None
     value = (os.environ.get(PAT_ENV) or "").strip()
     if value:

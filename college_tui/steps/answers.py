@@ -86,7 +86,7 @@ class Answers:
     clone_protocol: str = "auto"
     alias: str = ""  # default: the local user name
     branch: str = ""  # default: users/<alias>/hello-college
-    auth: str = "pat"  # "pat" | "browser" | "device-code" | "azure-cli"
+    auth: str = AuthMode.PAT  # an AuthMode (a string in the answers file)
     # Whether the answers file said `auth` (the engine chooses otherwise: steps/signin_help.py
     # default_auth); not a field of the file.
     auth_said: bool = field(default=False, repr=False)
@@ -204,7 +204,7 @@ class Answers:
                 else []
             )
         problems = []
-        if self.auth == "azure-cli":  # browser and device code use the sandbox's own sign-in
+        if self.auth == AuthMode.AZURE_CLI:  # browser and device code use the sandbox's own sign-in
             problems.append(f"auth: {sandbox_auth_problem(self.auth)}")
         # Resolved first: ~/../../.ssh/id_rsa starts with the home but lands in the real one.
         home = Path(target.home).resolve()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..vocabulary import StepKey
+from ..vocabulary import AuthMode, StepKey
 from .base import Context, Inspection, Outcome, Step, StepError
 from .signin_help import (
     device_code_blocked,
@@ -73,7 +73,7 @@ class SignInStep(Step):
             if credential is None:
                 how = (
                     "a personal access token"
-                    if ctx.answers.auth == "pat"
+                    if ctx.answers.auth == AuthMode.PAT
                     else f"Microsoft Entra ({ctx.answers.auth})"
                 )
                 return Inspection(False, "Not signed in yet", todo=f"sign in with {how}")
@@ -99,9 +99,11 @@ class SignInStep(Step):
 
     def apply(self, ctx: Context) -> Outcome:
         answers = ctx.answers
-        if answers.auth == "pat":
+        if answers.auth == AuthMode.PAT:
             self.note(ctx, scopes_text(ctx.target.org))
-        if ctx.credential is not None and (ctx.credential.kind == "pat") != (answers.auth == "pat"):
+        if ctx.credential is not None and (ctx.credential.kind == "pat") != (
+            answers.auth == AuthMode.PAT
+        ):
             # Another way was chosen than the one signed in with (the sandbox's token, then
             # its device code): sign in that way.
             ctx.azdo, ctx.credential, self._user_id = None, None, ""
@@ -119,7 +121,7 @@ class SignInStep(Step):
             instance_id=self._instance_id,
             auth=answers.auth,
         )
-        how = "a personal access token" if answers.auth == "pat" else "Microsoft Entra"
+        how = "a personal access token" if answers.auth == AuthMode.PAT else "Microsoft Entra"
         if self._pat_to_store(ctx):
             from ..workstation.secrets import store_pat
 
@@ -143,7 +145,7 @@ class SignInStep(Step):
             return ctx.credential
         from ..azdo.credentials import PatCredential, entra_credential
 
-        if ctx.answers.auth == "pat":
+        if ctx.answers.auth == AuthMode.PAT:
             if not ctx.secrets.pat and not ctx.target.sandbox:
                 from ..workstation.secrets import load_pat
 
@@ -155,12 +157,12 @@ class SignInStep(Step):
                 return None
             ctx.state.guard(ctx.secrets.pat)
             return PatCredential(ctx.secrets.pat)
-        if ctx.answers.auth == "azure-cli":
+        if ctx.answers.auth == AuthMode.AZURE_CLI:
             return self._entra(ctx, entra_credential)
         return None
 
     def _interactive_credential(self, ctx: Context) -> Credential:
-        if ctx.answers.auth == "pat":
+        if ctx.answers.auth == AuthMode.PAT:
             raise StepError(
                 "No personal access token: set AZURE_DEVOPS_PAT, or run without --yes to type it. "
                 f"Create one at {pat_page(ctx.target.org_url)}. {scopes_text(ctx.target.org)}"
@@ -172,7 +174,7 @@ class SignInStep(Step):
     def _entra(self, ctx: Context, factory: Callable[..., EntraCredential]) -> EntraCredential:
         from ..azdo.errors import AzdoError
 
-        if ctx.target.sandbox and ctx.answers.auth == "azure-cli":
+        if ctx.target.sandbox and ctx.answers.auth == AuthMode.AZURE_CLI:
             # never reach login.microsoftonline.com for the offline sandbox
             from .answers import sandbox_auth_problem
 
@@ -275,14 +277,14 @@ class SignInStep(Step):
             )
         prefix = "" if message.lower().startswith("sign-in") else "Sign-in failed: "
         hint = ""
-        if status in (401, 203) and ctx.answers.auth == "pat":
+        if status in (401, 203) and ctx.answers.auth == AuthMode.PAT:
             hint = pat_refused_hint(ctx)
         return f"{prefix}{message}{hint}"
 
     def _pat_to_store(self, ctx: Context) -> bool:
         """True when a PAT should still be offered to the keyring (not in the sandbox)."""
         if (
-            ctx.answers.auth != "pat"
+            ctx.answers.auth != AuthMode.PAT
             or ctx.target.sandbox
             or not ctx.secrets.pat
             or not ctx.secrets.remember_pat

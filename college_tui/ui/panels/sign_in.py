@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...steps.answers import AUTH_MODES
 from ...steps.session import TypedSecrets
-from ...vocabulary import StepKey
+from ...vocabulary import AuthMode, StepKey
 from ..screens import college_app
 from .base import Field, StepPanel, select_value
 
@@ -116,7 +116,7 @@ class SignInPanel(StepPanel):
     def _default(self) -> str:
         if self.sandbox:
             return self.answers.auth if self.answers.auth in SANDBOX_LABELS else "pat"
-        if getattr(self.app, "org_url", None) is None and self.answers.auth == "pat":
+        if getattr(self.app, "org_url", None) is None and self.answers.auth == AuthMode.PAT:
             from ...steps.signin_help import suggested_auth
 
             return suggested_auth()  # from nothing: no organisation to make a PAT in yet
@@ -150,7 +150,7 @@ class SignInPanel(StepPanel):
             yield Static(hint, id="sign-in-over-ssh", classes="where", markup=False)
 
     def on_mount(self) -> None:
-        self._show_pat_fields(self.auth() == "pat")
+        self._show_pat_fields(self.auth() == AuthMode.PAT)
 
     def load(self, answers: Answers, sandbox: bool, home: Path | None = None) -> None:
         super().load(answers, sandbox, home)
@@ -188,7 +188,7 @@ class SignInPanel(StepPanel):
                 error.display = False
         for remember in self.query("#sign-in-remember").results(Checkbox):
             remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
-            remember.display = uses_pat or self.auth() in ("browser", "device-code")
+            remember.display = uses_pat or self.auth() in (AuthMode.BROWSER, AuthMode.DEVICE_CODE)
         for label in self.query(".field-label").results(Label):
             if "access token" in str(label.content):
                 label.display = uses_pat and not self.sandbox
@@ -196,7 +196,7 @@ class SignInPanel(StepPanel):
     def focus_first(self) -> None:
         """The token's field when one is typed; else the Sign in button (Enter signs in with
         the way shown: the Enter-only walk), the panel left at its top (its title in view)."""
-        if self.auth() == "pat" and not self.sandbox:
+        if self.auth() == AuthMode.PAT and not self.sandbox:
             self.scroll_home(animate=False, immediate=True)
             self.query_one("#sign-in-pat").focus(scroll_visible=False)
         else:
@@ -206,7 +206,7 @@ class SignInPanel(StepPanel):
         return str(select_value(self, "#sign-in-auth", "pat"))
 
     def extra_problem(self, name: str) -> str | None:
-        if name == "pat" and self.auth() == "pat" and not self.raw("pat").strip():
+        if name == "pat" and self.auth() == AuthMode.PAT and not self.raw("pat").strip():
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 
@@ -221,9 +221,9 @@ class SignInPanel(StepPanel):
         if self.sandbox:
             return TypedSecrets()
         remember = self.query_one("#sign-in-remember", Checkbox).value
-        if self.auth() in ("browser", "device-code"):
+        if self.auth() in (AuthMode.BROWSER, AuthMode.DEVICE_CODE):
             return TypedSecrets(remember_sign_in=remember)
-        if self.auth() != "pat" or not self.raw("pat").strip():
+        if self.auth() != AuthMode.PAT or not self.raw("pat").strip():
             return TypedSecrets()
         return TypedSecrets(pat=self.raw("pat").strip(), remember_pat=remember)
 
@@ -231,7 +231,7 @@ class SignInPanel(StepPanel):
         super().show_outcome(text, failed=failed)
         from ...steps.signin import DEVICE_CODE_BLOCKED
 
-        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == "device-code":
+        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == AuthMode.DEVICE_CODE:
             # Offered in place: the browser chosen, one key press away.
             self.query_one("#sign-in-auth", Select).value = "browser"
             self.query_one(".primary", Button).label = "Sign in with the browser"
@@ -248,7 +248,7 @@ class SignInPanel(StepPanel):
         self.hide_handoff()
         from ...steps.signin_help import suggested_auth
 
-        opened = suggested_auth() == "browser"  # a desktop session: open the page there
+        opened = suggested_auth() == AuthMode.BROWSER  # a desktop session: open the page there
         college_app(self).share(event.detail, "The code", open_url=event.url if opened else None)
         box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened)
         # First in the panel, scrolled to: on 80x24 the code must be seen at once.
