@@ -127,6 +127,13 @@ class WizardScreen(EngineCalls, PanelHost, CollegeScreen):
         self.call_after_refresh(self.open_target)
         self.call_after_refresh(self.mount_panels)
 
+    def on_unmount(self) -> None:
+        # The screen goes with the app (a crash, a test's end, the terminal closed): a run waiting
+        # at the gate between two steps, or in a step, must end so the process can.
+        if self.session is not None:
+            self.session.cancel()
+        self.steps_may_start.set()
+
     @property
     def status(self) -> StatusPane:
         return self.query_one(StatusPane)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from textual.notifications import Notify
 
 from college_tui.steps.base import StepError
@@ -153,3 +154,26 @@ async def test_enter_on_a_summary_link_copies_it_and_says_so_when_no_browser_ope
         "No browser opened here. The link was sent to your terminal's clipboard (your terminal "
         "may not allow it)." in notices
     )
+
+
+@pytest.mark.timeout(120)
+async def test_the_app_ending_while_the_quit_question_is_shown_leaves_no_run_waiting(
+    start_sandbox, wizard_env
+):
+    server = start_sandbox(project_create_seconds=2)
+    app = make_app(server_opener(server), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.wizard
+        screen.steps_may_start = gate = WatchedGate()
+        await pilot.press("ctrl+r")
+        await wait_until(
+            pilot, lambda: screen.step_list.state_text("project") == "running", what="project"
+        )
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, gate.waiting.is_set, what="the run to wait between two steps")
+        session = screen.session
+    # The app is gone with the question unanswered (a crash, the terminal closed): the run
+    # was cancelled and the gate opened, so the worker thread ended and the process can end.
+    assert session.ctx.cancel.is_set()
+    assert gate.is_set()
