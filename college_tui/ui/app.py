@@ -19,7 +19,7 @@ from ..steps.activity import ActivityFile
 from ..steps.runner import apology
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
-from .size_notice import SizeNotice
+from .size_notice import SizeNotice, small_window_sentence
 from .textual_private import AppWithOneCrashPath
 from .wizard_model import QUIT_NOW, QUIT_QUESTION
 
@@ -95,7 +95,11 @@ class CollegeApp(AppWithOneCrashPath):
             self.notify(hint, timeout=20)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.size_notice.check(self, *event.size)
+        # In a small window a toast covers the device code and its page (issue 25): none then.
+        code_shown = bool(self.screen.query(".device-code-box"))
+        if code_shown and small_window_sentence(*event.size):
+            self.clear_notifications()
+        self.size_notice.check(self, *event.size, quiet=code_shown)
 
     @staticmethod
     def _warm_up() -> None:

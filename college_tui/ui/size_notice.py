@@ -30,8 +30,11 @@ class SizeNotice:
     def __init__(self) -> None:
         self.said = False
 
-    def check(self, app: App[Any], width: int, height: int) -> None:
+    def check(self, app: App[Any], width: int, height: int, *, quiet: bool = False) -> None:
+        """`quiet`: no toast (it would cover what the person must read, a device code)."""
         sentence = small_window_sentence(width, height)
+        if quiet:
+            return  # not said: the next resize while small says it
         if sentence and not self.said:
             app.notify(sentence, title="A small window", severity="warning", timeout=10)
         self.said = sentence is not None

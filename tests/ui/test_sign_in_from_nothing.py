@@ -1,7 +1,8 @@
 """The wizard from nothing: the welcome's "My Azure DevOps" with no URL, against a served sandbox
 named by COLLEGE_TUI_SERVICE_URL; sign-in with a device code read off the panel and typed on the
 sandbox's device page over HTTP (the real azure-identity and MSAL); then the account's
-organisations listed and one picked. Escape cancels a device code."""
+organisations listed and one picked. Escape cancels a device code. At 60×20 the code and its
+page stay whole (issue 25)."""
 
 from __future__ import annotations
 
@@ -211,3 +212,34 @@ async def test_over_ssh_with_no_display_the_panel_says_how_the_browser_can_still
         assert panel.auth() == "device-code"
         hint = str(panel.query_one("#sign-in-over-ssh").content)
         assert f"ssh -X {getpass.getuser()}@198.51.100.4" in hint and "Device code" in hint
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the terminal shows it (toasts included): one string per row."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+async def test_at_60x20_during_a_device_code_wait_the_code_and_the_page_stay_whole(from_nothing):
+    """The toasts shown (`notifications=True`): at 60×20 they used to cover the box."""
+    _server, app = from_nothing
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#choose-org")  # no URL typed: sign in first, with a device code
+        await settle(app, pilot)
+        panel = app.wizard.panel("sign-in")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: panel.query("#device-code"), what="the device code")
+        code = str(panel.query_one("#device-code").content)  # as the box spaces it out
+        url = str(panel.query_one(".device-url").content)
+        assert "".join(code.split()) and url.startswith("http")
+
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        await pilot.pause(0.5)
+        lines = screen_lines(app)
+        shown = "\n".join(lines)
+        assert app.size == (60, 20) and len(lines) == 20
+        assert any(code in line for line in lines), f"the code is not whole:\n{shown}"
+        assert any(url in line for line in lines), f"the page is not whole:\n{shown}"
+        app.wizard.session.cancel()
