@@ -181,7 +181,7 @@ class SignInStep(Step):
             raise StepError(f"Sign-in: {sandbox_auth_problem(ctx.answers.auth)}")
         place = self._place(ctx)
         if place.personal_accounts:  # an organisation of personal accounts: Entra can't reach it
-            raise StepError(msa_message(ctx))
+            raise self._personal_account(ctx)
         where: dict[str, Any] = {
             "tenant_id": place.tenant_id,
             "authority": place.authority,
@@ -240,7 +240,7 @@ class SignInStep(Step):
         try:
             profile = azdo.profile()
             if credential.kind != "pat" and _is_personal(profile.email):
-                raise StepError(msa_message(ctx))
+                raise self._personal_account(ctx)
             connection = asked.join() if asked is not None else None
         except AzdoError as exc:
             raise StepError(self._failure(ctx, exc), detail=exc.detail) from None
@@ -267,7 +267,7 @@ class SignInStep(Step):
         message = azdo_message(exc)
         status = getattr(exc, "status", None)
         if getattr(exc, "type_key", None) == "PersonalAccountNotSupported":
-            return msa_message(ctx)
+            return str(self._personal_account(ctx))
         if getattr(exc, "type_key", None) == "DeviceCodeBlocked":
             return device_code_blocked(ctx)
         if status == 404:
@@ -280,6 +280,13 @@ class SignInStep(Step):
         if status in (401, 203) and ctx.answers.auth == AuthMode.PAT:
             hint = pat_refused_hint(ctx)
         return f"{prefix}{message}{hint}"
+
+    def _personal_account(self, ctx: Context) -> StepError:
+        """A personal Microsoft account: the short sentence, the PAT's scopes as a note beside it
+        (once, not inside the sentence)."""
+        if not ctx.target.org_pending:
+            self.note(ctx, scopes_text(ctx.target.org))
+        return StepError(msa_message(ctx))
 
     def _pat_to_store(self, ctx: Context) -> bool:
         """True when a PAT should still be offered to the keyring (not in the sandbox)."""

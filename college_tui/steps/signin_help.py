@@ -66,7 +66,7 @@ def msa_message(ctx: Context | None = None) -> str:
     if target is not None and not target.org_pending:
         way = (
             f"make a personal access token at {pat_page(target.org_url)} and paste it here "
-            "(Personal access token; the scopes are listed below)."
+            "(Personal access token, with the scopes the wizard lists)."
         )
     else:
         way = (

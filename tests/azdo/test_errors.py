@@ -25,6 +25,7 @@ PLUMBING = (
     "rate_limit_pause",
     "concurrency",
     "discover",
+    "share_pool",
 )
 
 

@@ -160,7 +160,8 @@ def test_a_personal_microsoft_account_is_steered_to_a_pat(sandbox, make_ctx):
     message = ctx.emit.failed("sign-in").message
     assert PERSONAL_WHY in message
     assert "personal access token" in message and "_usersSettings/tokens" in message
-    assert "vso.project_manage" in message
+    scopes = " ".join(n.message for n in ctx.emit.of(Note, "sign-in"))
+    assert "vso.project_manage" in scopes  # the PAT's scopes, said once beside the sentence
 
 
 def test_without_any_pat_the_step_says_how_to_get_one(sandbox, make_ctx):
