@@ -7,19 +7,16 @@ wizard back on the sign-in with the token field focused; the token made on the s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 
 import requests
 from textual.widgets import Input
 
-from college_tui.launch import TargetOptions, wizard_opener
 from college_tui.sandbox.identity.accounts import PERSONAL
 from college_tui.ui.modals import ConfirmModal
-from tests.azdo.stand_in_browser import sign_in_on_device_page
 
-from .conftest import log_text, make_app, settle, wait_until
-from .test_sign_in_from_nothing import show_code
+from .conftest import log_text, settle, wait_until
+from .test_sign_in_from_nothing import refused_as_personal, served_from_nothing
 
 
 def make_token_on_the_page(pat_page: str, org: str) -> str:
@@ -37,29 +34,11 @@ def make_token_on_the_page(pat_page: str, org: str) -> str:
 async def test_a_personal_account_reaches_the_pull_request_with_a_token_made_in_the_sandbox(
     start_sandbox, wizard_env, monkeypatch, tmp_path
 ):
-    server = start_sandbox(ssh=True, device_code_interval=1)
+    server, app = served_from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path, ssh=True)
     base = server.info.base_url
-    monkeypatch.setenv("COLLEGE_TUI_SERVICE_URL", base)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "SSH_CONNECTION", "SSH_TTY"):
-        monkeypatch.delenv(name, raising=False)
-    stack = contextlib.ExitStack()
-    wizard_env.stacks.append(stack)
-    app = make_app(
-        wizard_opener(TargetOptions(None, False, None, None, None, False), stack),
-        start=None,
-        env=wizard_env,
-    )
     robin = PERSONAL[1]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await pilot.click("#choose-org")
-        await settle(app, pilot)
-        wizard = app.wizard
-        panel, code, url = await show_code(app, pilot)
-        await asyncio.to_thread(sign_in_on_device_page, url, code, robin)
-        await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
-        await settle(app, pilot)
+        panel, wizard = await refused_as_personal(app, pilot, robin)
         said = str(panel.query_one(".outcome").content)
         assert "The way that works" in said and len(said) <= 6 * 70, said  # six lines at most
 

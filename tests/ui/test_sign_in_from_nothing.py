@@ -22,7 +22,12 @@ ADA = "ada@college.example"
 @pytest.fixture
 def from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path):
     """A served sandbox as "My Azure DevOps", a terminal with no display (device code)."""
-    server = start_sandbox(device_code_interval=1)
+    return served_from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path)
+
+
+def served_from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path, **sandbox):
+    """The served sandbox (started with `sandbox`) and the wizard app opened from nothing on it."""
+    server = start_sandbox(device_code_interval=1, **sandbox)
     monkeypatch.setenv("COLLEGE_TUI_SERVICE_URL", server.info.base_url)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "SSH_CONNECTION", "SSH_TTY"):
@@ -32,6 +37,20 @@ def from_nothing(start_sandbox, wizard_env, monkeypatch, tmp_path):
     options = TargetOptions(None, False, None, None, None, False)
     app = make_app(wizard_opener(options, stack), start=None, env=wizard_env)
     return server, app
+
+
+async def refused_as_personal(app, pilot, account):
+    """My Azure DevOps, a device code typed on the page by a personal account, the refusal
+    seen: the sign-in panel and the wizard."""
+    await settle(app, pilot)
+    await pilot.click("#choose-org")
+    await settle(app, pilot)
+    wizard = app.wizard
+    panel, code, url = await show_code(app, pilot)
+    await asyncio.to_thread(sign_in_on_device_page, url, code, account)
+    await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
+    await settle(app, pilot)
+    return panel, wizard
 
 
 async def show_code(app, pilot):
@@ -161,14 +180,7 @@ async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_
     server, app = from_nothing
     robin = PERSONAL[1]
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.click("#choose-org")
-        await settle(app, pilot)
-        wizard = app.wizard
-        panel, code, url = await show_code(app, pilot)
-        await asyncio.to_thread(sign_in_on_device_page, url, code, robin)
-        await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
-        await settle(app, pilot)
+        panel, wizard = await refused_as_personal(app, pilot, robin)
         outcome = str(panel.query_one(".outcome").content)
         assert "Microsoft gives no Entra sign-in tokens" in outcome and "AADSTS" not in outcome
         assert "type its name on the organisation step" in outcome
