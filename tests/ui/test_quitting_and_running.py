@@ -76,21 +76,27 @@ class WatchedGate(threading.Event):
         return super().wait(timeout)
 
 
+async def quit_asked_while_the_project_runs(app, pilot):
+    """ctrl+r, then ctrl+q while the project (2 s) is being created; returns once the run waits
+    at the gate between two steps: the screen and its watched gate."""
+    await settle(app, pilot)
+    screen = app.wizard
+    screen.steps_may_start = gate = WatchedGate()
+    await pilot.press("ctrl+r")  # sign in, organisation, project (2 s), team, ...
+    await wait_until(
+        pilot, lambda: screen.step_list.state_text("project") == "running", what="project"
+    )
+    await pilot.press("ctrl+q")
+    await wait_until(pilot, gate.waiting.is_set, what="the run to wait between two steps")
+    return screen, gate
+
+
 async def test_while_the_quit_question_is_shown_no_new_step_starts(start_sandbox, wizard_env):
     server = start_sandbox(project_create_seconds=2)
     app = make_app(server_opener(server), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.wizard
-        screen.steps_may_start = gate = WatchedGate()
-        await pilot.press("ctrl+r")  # sign in, organisation, project (2 s), team, ...
-        await wait_until(
-            pilot, lambda: screen.step_list.state_text("project") == "running", what="project"
-        )
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        screen, gate = await quit_asked_while_the_project_runs(app, pilot)
         assert isinstance(app.screen, ConfirmModal)
-        await wait_until(pilot, gate.waiting.is_set, what="the run to wait between two steps")
         assert screen.step_list.state_text("project") == "done"
         assert screen.step_list.state_text("team") == "to do"  # not started under the question
         await pilot.press("escape")  # keep going: the run goes on
@@ -163,15 +169,7 @@ async def test_the_app_ending_while_the_quit_question_is_shown_leaves_no_run_wai
     server = start_sandbox(project_create_seconds=2)
     app = make_app(server_opener(server), env=wizard_env)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.wizard
-        screen.steps_may_start = gate = WatchedGate()
-        await pilot.press("ctrl+r")
-        await wait_until(
-            pilot, lambda: screen.step_list.state_text("project") == "running", what="project"
-        )
-        await pilot.press("ctrl+q")
-        await wait_until(pilot, gate.waiting.is_set, what="the run to wait between two steps")
+        screen, gate = await quit_asked_while_the_project_runs(app, pilot)
         session = screen.session
     # The app is gone with the question unanswered (a crash, the terminal closed): the run
     # was cancelled and the gate opened, so the worker thread ended and the process can end.
