@@ -148,7 +148,11 @@ SECTIONS: list[tuple[str, list[str]]] = [
     (
         "The command line",
         [
-            "cli.py",
+            "cli/root.py",
+            "cli/common.py",
+            "cli/engine_commands.py",
+            "cli/class_commands.py",
+            "cli/sandbox_commands.py",
             "opening/__init__.py",
             "opening/engine.py",
             "opening/sandbox_target.py",
