@@ -65,9 +65,9 @@ def main(
         if use_sandbox or org_url:
             provisional_target(options, common.asker())  # wrong combinations: before the screen
         if faults:
-            from ..opening.sandbox_target import provisional_sandbox
+            from ..opening.sandbox_plan import resolve_sandbox
 
-            provisional_sandbox(options)  # refuses a bad --faults
+            resolve_sandbox(options, clocks=False)  # refuses a bad --faults
     if not launch.in_a_terminal():
         click.echo(launch.no_terminal(), err=bool(fresh))
         if fresh:  # --fresh asks before it deletes: without a terminal nothing was done
@@ -82,10 +82,10 @@ def main(
             ctx.invoke(plan, answers_file=None)
         return
     if fresh:  # asked here, in the terminal, before the screen opens (lists and asks first)
-        from ..opening.sandbox_target import fresh as start_over
+        from ..opening.fresh import fresh_first
 
         with refusals():
-            start_over(options, common.asker(), assume_yes=False)
+            fresh_first(options, common.asker())
     raise SystemExit(launch.run_wizard(options))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..opening import TargetOptions, provisional_target
+from ..opening import TargetOptions
 from . import common
 from .common import FAULT_EXAMPLE, FAULT_KINDS, data_path, refusals
 
@@ -70,24 +70,28 @@ def sandbox_serve(
     Access (devicecode=blocked), no new PATs (pats=restricted), the SSH policy off
     (sshpolicy=off), no guests (guests=off), five free Basic seats (licences=counted).
     """
-    from ..opening import sandbox_target as opening
+    from ..opening.sandbox_plan import checked_sandbox
+    from ..opening.sandbox_target import follow_moved_ports, refuse_second_serve, sandbox_config
     from ..sandbox.ports import PortProblem, start_announced
     from ..sandbox.server import serve
 
     options = TargetOptions(None, True, data, faults, None, verbose=False)
-    folder = opening.sandbox_dirs(options)[0]
     with refusals():
-        provisional_target(options)  # refuses a bad --faults
-        opening.refuse_unusable(folder)
-        config = opening.sandbox_config()  # the environment's settings, checked before starting
+        # --faults, the data folder, the environment's settings: checked before starting
+        plan = checked_sandbox(options)
         try:  # one sandbox per data folder, whoever starts it
             kept, release = start_announced(
-                folder, lambda: opening.refuse_second_serve(folder), port, ssh_port, faults, config
+                plan.data,
+                lambda: refuse_second_serve(plan.data),
+                port,
+                ssh_port,
+                faults,
+                sandbox_config(plan),
             )
         except PortProblem as exc:
             click.echo(str(exc), err=True)
             raise SystemExit(2) from None
-    opening.follow_moved_ports(folder / "home", kept, common.asker())
+    follow_moved_ports(plan.home, kept, common.asker())
     if class_size:
         from ..sandbox.identity.classroom import add_class, class_lines
 
