@@ -257,7 +257,7 @@ def sandbox_auth_problem(auth: str) -> str:
     online and knows nothing of the sandbox (browser and device code go to the sandbox's own
     identity provider)."""
     return (
-        f"{auth!r} asks the Azure CLI, which signs in with Microsoft online and knows nothing of "
+        f"{str(auth)!r} asks the Azure CLI, which signs in with Microsoft online and knows nothing of "
         'the offline sandbox. Use "pat" (the default), "browser" or "device-code" (the sandbox\'s '
         "own sign-in) for --sandbox."
     )

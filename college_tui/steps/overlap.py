@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # step -> the step whose success lets it start
 EARLY: dict[str, str] = {StepKey.SSH_KEY: StepKey.ORGANIZATION, StepKey.MEMBERS: StepKey.TEAM}
 # started early and waited for only at the end of the run (nothing after them needs them)
-AT_THE_END = frozenset({"members"})
+AT_THE_END = frozenset({StepKey.MEMBERS})
 
 
 RunOne = Callable[["Step"], "StepResult"]

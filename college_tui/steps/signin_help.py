@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..vocabulary import AuthMode, StepKey
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -34,8 +36,8 @@ def scopes_text(org: str | None = None) -> str:
 def pat_refused_hint(ctx: Context) -> str:
     """After a 401 with a PAT: make a new one, for this one organisation; when a PAT signed in
     here before, say why a token that worked may stop (global PATs retired, or expired)."""
-    before = ctx.state.get("sign-in")
-    worked = before.get("auth") == "pat" and bool(before.get("user_id"))
+    before = ctx.state.get(StepKey.SIGN_IN)
+    worked = before.get("auth") == AuthMode.PAT and bool(before.get("user_id"))
     why = (
         " A token that worked before stops when it expires, and a token made for “All accessible "
         "organizations” (a global PAT) stopped working on 2026-12-01, when Microsoft retired them."
@@ -84,7 +86,7 @@ def device_code_blocked(ctx: Context) -> str:
     over_ssh = (
         "; over SSH, run the wizard on your own computer, or connect with ssh -X so the "
         "browser opens on your screen"
-        if suggested_auth() == "device-code"
+        if suggested_auth() == AuthMode.DEVICE_CODE
         else ""
     )
     return (
@@ -109,8 +111,8 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
         # Over SSH a browser opens on the attendee's screen only through a forwarded display
         # (ssh -X): then its loopback redirect reaches this machine too.
         forwarded = any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
-        return "browser" if forwarded else "device-code"
-    return "browser" if browser_available(env) else "device-code"
+        return AuthMode.BROWSER if forwarded else AuthMode.DEVICE_CODE
+    return AuthMode.BROWSER if browser_available(env) else AuthMode.DEVICE_CODE
 
 
 def browser_opens(environ: dict[str, str] | None = None) -> bool:
@@ -125,7 +127,7 @@ def default_auth(pat_known: bool, environ: dict[str, str] | None = None) -> str:
     """How to sign in when the answers do not say: the PAT already at hand (the sandbox's own,
     $AZURE_DEVOPS_PAT, or one remembered in the keyring for the organisation), else the
     browser wherever one can open and a device code where nothing else works."""
-    return "pat" if pat_known else suggested_auth(environ)
+    return AuthMode.PAT if pat_known else suggested_auth(environ)
 
 
 def ssh_browser_hint(environ: Mapping[str, str] | None = None) -> str:
