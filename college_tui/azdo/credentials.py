@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from ..events import Emit, NeedsYou
 from ..vocabulary import AuthMode, StepKey
@@ -245,8 +246,6 @@ def browser_available(
 
 def _authority_options(authority: str | None, ca_file: str | None) -> dict[str, Any]:
     """azure-identity keyword arguments for a custom authority and its CA."""
-    from urllib.parse import urlsplit
-
     options: dict[str, Any] = {}
     host = (urlsplit(authority).hostname or "").lower() if authority else ""
     if authority:

@@ -289,6 +289,7 @@ def load_answers(path: os.PathLike[str] | str | None, target: Target) -> Answers
         if refused:
             raise AnswersError(refused)
         return answers
+    # Standard library, but lazy: this module is in the first frame, which reads no file.
     import tomllib
 
     file = Path(path)

@@ -6,6 +6,7 @@ each line says what is there or why it is missing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,6 @@ PIPELINE_GRANT = (
 
 def check_json(items: list[CheckItem]) -> str:
     """The checklist as one JSON document, with the reminders an instructor needs."""
-    import json
-
     return json.dumps(
         {
             "done": sum(1 for item in items if item.ok),

@@ -13,6 +13,7 @@ halfway resumes as before.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -64,8 +65,6 @@ class Beside:
     def __init__(
         self, svc: Any, step: str, emit: Emit, ask: Callable[[Any], Any], *, raises: bool = False
     ) -> None:
-        import queue
-
         self._events: queue.Queue[Event] = queue.Queue()
         self._emit = emit
         self._raises = raises

@@ -4,6 +4,8 @@ when the organisation blocks device-code sign-in."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from typing import TYPE_CHECKING
 
 from ..vocabulary import AuthMode, StepKey
@@ -102,8 +104,6 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
     """How to sign in when nothing says otherwise, with no organisation yet: the browser wherever
     one can open (a desktop session, or SSH with a forwarded display); a device code where
     nothing else works (no display: a browser would open on the far machine, or not at all)."""
-    import os
-
     from ..azdo.credentials import browser_available
 
     env: Mapping[str, str] = os.environ if environ is None else environ
@@ -134,9 +134,6 @@ def ssh_browser_hint(environ: Mapping[str, str] | None = None) -> str:
     """Over SSH without a display: how the browser's sign-in can still work (its loopback
     redirect comes back to this machine through a forwarded display), with the exact line;
     "" where a browser opens or there is no SSH session."""
-    import getpass
-    import os
-
     env: Mapping[str, str] = os.environ if environ is None else environ
     if not (env.get("SSH_CONNECTION") or env.get("SSH_TTY")):
         return ""

@@ -11,10 +11,11 @@ long as a 429's Retry-After says.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ...vocabulary import StepKey
@@ -65,8 +66,6 @@ class ClassRow:
     problem: str = ""  # the organisation could not be read (a sentence)
 
     def as_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
         out = asdict(self)
         out["since"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.since))
         return out
@@ -286,8 +285,6 @@ def _inspect(octx: Context, row: ClassRow) -> None:
 
 def load_seen(path: Path) -> dict[str, tuple[str, float]]:
     """What earlier refreshes saw (organisation -> (first step not done, since)); {} if none."""
-    import json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {k: (str(v[0]), float(v[1])) for k, v in data.items()}
@@ -296,8 +293,6 @@ def load_seen(path: Path) -> dict[str, tuple[str, float]]:
 
 
 def save_seen(path: Path, seen: dict[str, tuple[str, float]]) -> None:
-    import json
-
     from ...workstation.atomic import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
