@@ -39,8 +39,13 @@ def check_json(items: list[CheckItem]) -> str:
     return json.dumps(
         {
             "done": sum(1 for item in items if item.ok),
+            "skipped": sum(1 for item in items if item.skipped),
             "total": len(items),
-            "items": [{"label": i.label, "ok": i.ok, "detail": i.detail} for i in items],
+            # "skipped": nothing was asked (nobody listed): neither done nor missing.
+            "items": [
+                {"label": i.label, "ok": i.ok, "skipped": i.skipped, "detail": i.detail}
+                for i in items
+            ],
             "reminders": [
                 {"key": "pipeline-grant", "text": PIPELINE_GRANT, "url": PIPELINE_GRANT_URL}
             ],
