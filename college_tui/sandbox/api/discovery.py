@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..discovery import location_entries, resource_areas
 from ..errors import ServiceError
-from ..routing import HOSTS, Call, collection, router
+from ..routing import HOSTS, Answer, Call, collection, router
 
 
 def _options(call: Call):
@@ -45,7 +45,7 @@ for _host in HOSTS:
 
 @router.route("GET", "dev", "_apis/ConnectionData")
 @router.route("GET", "vssps", "_apis/ConnectionData")
-def connection_data(call: Call):
+def connection_data(call: Call) -> Answer:
     user = call.sandbox.user
     org = call.sandbox.org(call.org) if call.org else None
     identity = {

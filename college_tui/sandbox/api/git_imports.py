@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from .. import repos
 from ..errors import ServiceError, disk_full
-from ..routing import Call, Reply, collection
+from ..routing import Answer, Call, Reply, collection
 from ..service import Sandbox, job_runner
 from .git import _pr_lock, _repo_for, _routes, log, repo_json, repo_url
 
@@ -70,7 +70,7 @@ def import_json(call: Call, request: dict[str, Any], repo: dict[str, Any]) -> di
 
 
 @_routes("POST", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
-def create_import_request(call: Call):
+def create_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     params = (call.body or {}).get("parameters") or {}
     source = params.get("gitSource") or {}
@@ -113,7 +113,7 @@ def create_import_request(call: Call):
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
-def query_import_requests(call: Call):
+def query_import_requests(call: Call) -> Answer:
     repo = _repo_for(call)
     found = call.store.find("import_request", parent=repo["id"])
     if not call.flag("includeAbandoned"):

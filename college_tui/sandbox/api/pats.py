@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from .. import rules
-from ..routing import Call, router
+from ..routing import Answer, Call, router
 
 
 def _refused(error: str) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def token_hash(token: str) -> str:
 
 
 @router.route("POST", "vssps", "_apis/tokens/pats")
-def create_pat(call: Call):
+def create_pat(call: Call) -> Answer:
     body = call.body if isinstance(call.body, dict) else {}
     name = str(body.get("displayName") or "").strip()
     if not name:
