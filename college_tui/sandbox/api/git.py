@@ -21,7 +21,8 @@ from .. import repos
 from ..errors import ServiceError
 from ..routing import Answer, Call, Handler, Reply, collection, router
 from ..service import Sandbox
-from .core import now_iso, project_json, require_project
+from .core import project_json
+from .lookups import now_iso, require_project
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _pr_lock = threading.Lock()  # check-then-create of repositories, imports and pull requests

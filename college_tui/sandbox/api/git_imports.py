@@ -138,7 +138,7 @@ def _import_for(call: Call, repo: dict[str, Any]) -> dict[str, Any]:
     "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
     project_optional=False,
 )
-def get_import_request(call: Call):
+def get_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     return import_json(call, _import_for(call, repo), repo)
 
@@ -148,7 +148,7 @@ def get_import_request(call: Call):
     "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
     project_optional=False,
 )
-def update_import_request(call: Call):
+def update_import_request(call: Call) -> Answer:
     """Abandon an import, or queue a failed one again (the only two changes the service takes)."""
     repo = _repo_for(call)
     with call.sandbox.jobs_lock:  # the import job must not write back the status it read

@@ -220,7 +220,7 @@ def membership_json(call: Call, member: str, container: str) -> dict[str, Any]:
     "vssps",
     "_apis/Graph/Memberships/{subjectDescriptor}/{containerDescriptor}",
 )
-def membership(call: Call):
+def membership(call: Call) -> Answer:
     """PUT adds (201, idempotent), HEAD/GET check (200/404), DELETE removes (200, no body)."""
     member, container = call.params["subjectDescriptor"], call.params["containerDescriptor"]
     org = call.org or ""

@@ -217,7 +217,7 @@ def _require_public(call: Call) -> None:
         )
 
 
-def _list(call: Call, values: list[Any]):
+def _list(call: Call, values: list[Any]) -> Answer:
     # Portal callers ask for `noArrayWrap=true` in the Accept header and get a bare array.
     if "noarraywrap=true" in call.headers.get("accept", "").replace(" ", "").lower():
         return Reply(200, values)
@@ -318,7 +318,7 @@ def _exception_details(err: ServiceError) -> dict[str, Any]:
     }
 
 
-def hierarchy_query(call: Call):
+def hierarchy_query(call: Call) -> Answer:
     """Run each requested data provider; failures go to `dataProviderExceptions`."""
     body = call.body if isinstance(call.body, dict) else {}
     ids = body.get("contributionIds")

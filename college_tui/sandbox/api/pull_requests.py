@@ -10,7 +10,6 @@ from .. import repos
 from ..errors import ServiceError
 from ..routing import Answer, Call, Reply, collection
 from ..service import Sandbox
-from .core import require_project
 from .git import (
     _iso_precise,
     _pr_lock,
@@ -23,6 +22,7 @@ from .git import (
     repo_json,
     repo_url,
 )
+from .lookups import require_project
 
 # -- pull requests ------------------------------------------------------------------------------
 
