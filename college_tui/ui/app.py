@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual import events
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
     from textual.worker import Worker
 
@@ -101,6 +102,29 @@ class CollegeApp(AppWithOneCrashPath):
         if code_shown and small_window_sentence(*event.size):
             self.clear_notifications()
         self.size_notice.check(self, *event.size, quiet=code_shown)
+
+    def code_needs_the_room(self) -> bool:
+        """A device code shows in a window below 80×24: a toast would cover it or its page."""
+        return bool(small_window_sentence(*self.size) and self.screen.query(".device-code-box"))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, unless it would cover a device code (a small window, issue 25): then the
+        notice is a line of the activity log (the clipboard's "The code was copied" included)."""
+        if self.code_needs_the_room():
+            from .widgets.activity_log import ActivityLog
+
+            for log in self.screen.query(ActivityLog):
+                log.add(f"{title}: {message}" if title else message)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @staticmethod
     def _warm_up() -> None:

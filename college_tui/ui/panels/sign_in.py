@@ -62,6 +62,11 @@ class DeviceCodeBox(Vertical):
         super().__init__(classes="device-code-box")
         self.code, self.url, self.opened = code, url, opened
 
+    def on_mount(self) -> None:
+        app = college_app(self)
+        if app.code_needs_the_room():  # a small window: the toasts shown would cover the code
+            app.clear_notifications()
+
     def compose(self) -> ComposeResult:
         where = "in the browser that opened" if self.opened else "on any device with a browser"
         yield Static(f"Open this page {where} and type the code:", markup=False)
