@@ -132,10 +132,17 @@ SECTIONS: list[tuple[str, list[str]]] = [
     (
         "The command line",
         [
-            "cli.py",
+            "cli/root.py",
+            "cli/common.py",
+            "cli/engine_commands.py",
+            "cli/class_commands.py",
+            "cli/sandbox_commands.py",
             "opening/__init__.py",
             "opening/engine.py",
             "opening/sandbox_target.py",
+            "opening/sandbox_plan.py",
+            "opening/sandbox_folder.py",
+            "opening/fresh.py",
             "opening/class_account.py",
             "opening/class_view.py",
             "opening/service_target.py",

@@ -21,7 +21,8 @@ from .collector import CollectorPause, collector_paused, keep_out_of_full_collec
 from .commands import WizardCommands
 from .size_notice import SizeNotice, small_window_sentence
 from .textual_private import AppWithOneCrashPath
-from .wizard_model import QUIT_NOW, QUIT_QUESTION
+from .wizard_effects import ENGINE, Quit
+from .wizard_model import QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
 
@@ -199,7 +200,7 @@ class CollegeApp(AppWithOneCrashPath):
 
     async def action_quit(self) -> None:
         wizard = self.wizard
-        if wizard is None or wizard.quit_requested() == QUIT_NOW:
+        if wizard is None or wizard.quit_requested() == Quit.NOW:
             self.exit()
             return
 
@@ -215,7 +216,7 @@ class CollegeApp(AppWithOneCrashPath):
         self.push_screen(ConfirmModal(QUIT_QUESTION, "Quit", "Keep going"), answered)
 
     async def _exit_when_idle(self, wizard: WizardScreen) -> None:
-        for worker in [w for w in wizard.workers if w.group == "engine"]:
+        for worker in [w for w in wizard.workers if w.group == ENGINE]:
             with contextlib.suppress(Exception):
                 await worker.wait()
         self.exit()

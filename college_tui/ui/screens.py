@@ -13,13 +13,7 @@ from textual.worker import Worker, WorkerState
 from . import textual_private
 
 if TYPE_CHECKING:
-    import threading
-
-    from ..steps.answers import Answers
-    from ..steps.session import Session, TypedSecrets
     from .app import CollegeApp
-    from .widgets.step_list import StepList
-    from .wizard_model import WizardModel
 
 
 def college_app(node: DOMNode) -> CollegeApp:
@@ -77,32 +71,3 @@ class CollegeScreen(Screen[None]):
     def show_apology(self, text: str, worker: Worker[object]) -> None:
         """Say sorry on this screen (the wizard: its status and log too)."""
         self.app.notify(text, severity="error", timeout=30)
-
-
-if TYPE_CHECKING:
-
-    class WizardParts(CollegeScreen):
-        """What the parts of WizardScreen (engine_calls.py, panel_host.py, wizard.py) share
-        through `self`, declared for the type checker: at run time the parts are plain mixins."""
-
-        sandbox: bool
-        org_url: str | None
-        session: Session | None
-        keys: list[str]
-        model: WizardModel
-        steps_may_start: threading.Event
-        _answers: Answers | None
-        _answers_lock: threading.Lock
-
-        @property
-        def answers(self) -> Answers: ...
-        @answers.setter
-        def answers(self, answers: Answers) -> None: ...
-        @property
-        def step_list(self) -> StepList: ...
-        def run_steps(
-            self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
-        ) -> None: ...
-
-else:
-    WizardParts = object
