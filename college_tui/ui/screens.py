@@ -12,6 +12,8 @@ from textual.worker import Worker, WorkerState
 
 from . import textual_private
 
+BROWSER = "browser"  # the worker that copies a text and opens a page: its result is the notice
+
 if TYPE_CHECKING:
     from .app import CollegeApp
 
@@ -59,7 +61,7 @@ class CollegeScreen(Screen[None]):
         the crash report is written as for any bug (CollegeApp.report_crash), the screen says
         sorry and where the report is, and the app goes on."""
         worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.name == "browser" and worker.result:
+        if event.state == WorkerState.SUCCESS and worker.name == BROWSER and worker.result:
             self.app.notify(worker.result)  # app.share: what was copied, where
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
