@@ -16,6 +16,7 @@ from ..opening.engine import (
     doctor_target,
     unicode_ok,
 )
+from ..vocabulary import StepStatus
 from . import common
 from .common import ANSWERS_OPTION, FRESH_OPTION, opened_engine, refusals, steps, target_options
 
@@ -86,14 +87,13 @@ def apply(
 def plan(options: TargetOptions, answers_file: Path | None) -> None:
     """Show what exists and what apply would do; changes nothing."""
     from ..steps.printer import plan_lines
-    from ..steps.runner import FAILED
     from ..steps.session import Session
 
     with opened_engine(options, answers_file, quiet=True, lock=False) as (ctx, _printer):
         report = Session(ctx, steps(None)).inspect_all()
     for line in plan_lines(report, unicode_ok(), apply_command(options, answers_file)):
         click.echo(line)
-    if any(r.status == FAILED for r in report.results):
+    if any(r.status == StepStatus.FAILED for r in report.results):
         raise SystemExit(EXIT_NOT_DONE)
 
 

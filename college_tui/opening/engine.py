@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepStatus
 from . import open_target, opened_target, resolved_target
 from .options import Asker, TargetOptions, TargetRefused
 from .sandbox_plan import check_sandbox
@@ -206,7 +207,6 @@ def engine(
 def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
     """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
     from ..steps.printer import plan_lines
-    from ..steps.runner import ALREADY, FAILED
 
     ctx = session.ctx
     emit_all = ctx.emit
@@ -217,9 +217,9 @@ def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
         ctx.emit = emit_all
     for line in plan_lines(preview, printer.unicode):
         asker.say(line)
-    if any(r.status == FAILED for r in preview.results):
+    if any(r.status == StepStatus.FAILED for r in preview.results):
         return False
-    if all(r.status == ALREADY for r in preview.results):
+    if all(r.status == StepStatus.ALREADY for r in preview.results):
         return True
     return asker.confirm("Apply these changes?", True)
 
@@ -242,7 +242,6 @@ def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
 
 def apply_outcome(report: RunReport) -> tuple[list[str], int]:
     """apply's last lines for a finished run, and its exit code (0 only when all is done)."""
-    from ..steps.runner import DONE, WARNING
 
     if report.nothing_to_do:
         return ["Nothing to do: every step is already done; nothing was changed."], 0
@@ -253,7 +252,7 @@ def apply_outcome(report: RunReport) -> tuple[list[str], int]:
         f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
         "what is shown above."
     ]
-    if not any(r.status in (DONE, WARNING) for r in report.results):
+    if not any(r.status in (StepStatus.DONE, StepStatus.WARNING) for r in report.results):
         lines.append("Nothing was changed.")
     return lines, EXIT_NOT_DONE
 

@@ -10,9 +10,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..vocabulary import StepKey
+from ..vocabulary import StepKey, StepStatus
 from .base import Context, Step
-from .runner import ALREADY, SKIPPED, TODO, RunReport, StepResult, run
+from .runner import RunReport, StepResult, run
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def run_checklist(
         return _item(label, result)
 
     signin = report.result(StepKey.SIGN_IN)
-    if signin is not None and signin.status not in (ALREADY, TODO):
+    if signin is not None and signin.status not in (StepStatus.ALREADY, StepStatus.TODO):
         reason = signin.message or "not signed in"
         labels = _labels(ctx)
         return [CheckItem(label, False, reason) for label in labels], report
@@ -77,7 +77,7 @@ def run_checklist(
     label = f"Project {a.project} on the {a.process} process"
     if (
         project is not None
-        and project.status == ALREADY
+        and project.status == StepStatus.ALREADY
         and project.facts.get("expected_process") is False
     ):
         items.append(
@@ -88,7 +88,11 @@ def run_checklist(
     items.append(from_step(StepKey.TEAM, f"{a.team} is the default team"))
     members = report.result(StepKey.MEMBERS)
     label = f"Colleagues in {a.team}"
-    if members is not None and members.status != ALREADY and members.facts.get("missing"):
+    if (
+        members is not None
+        and members.status != StepStatus.ALREADY
+        and members.facts.get("missing")
+    ):
         failed = members.facts.get("failed") or {}
         names = [f"{e} ({failed[e]})" if e in failed else e for e in members.facts["missing"]]
         items.append(CheckItem(label, False, "not in the team: " + ", ".join(names)))
@@ -120,9 +124,9 @@ def _labels(ctx: Context) -> list[str]:
 def _item(label: str, result: StepResult | None) -> CheckItem:
     if result is None:
         return CheckItem(label, False, "not checked")
-    if result.status == ALREADY:
+    if result.status == StepStatus.ALREADY:
         return CheckItem(label, True, result.summary)
-    if result.status == SKIPPED:  # its mark says "skipped" already
+    if result.status == StepStatus.SKIPPED:  # its mark says "skipped" already
         return CheckItem(label, False, result.summary.removeprefix("Skipped: "), skipped=True)
     reason = result.message or result.summary or "not done"
     if result.todo:
