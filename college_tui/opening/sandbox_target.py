@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .options import Asker, Opened, TargetOptions, TargetRefused
 
 if TYPE_CHECKING:
+    from ..sandbox.apart import ApartStart, SandboxApart
     from ..sandbox.ports import KeptStart
     from ..sandbox.server import SandboxInfo, SandboxServer
     from ..sandbox.service import SandboxConfig
@@ -185,7 +186,9 @@ def opened_sandbox(options: TargetOptions, target: Target, asker: Asker) -> Iter
         with starting(data):  # one sandbox per data folder, whoever starts it
             info = served(data, options, asker)
             if info is None:
-                server, info = start_sandbox(data, options.faults, asker)
+                server, info = start_sandbox(
+                    data, options.faults, asker, apart=options.sandbox_apart
+                )
                 release = _announce(info)
     except AlreadyServed as exc:
         raise TargetRefused(str(exc), usage=False) from None
@@ -280,14 +283,20 @@ def served(data: Path, options: TargetOptions, asker: Asker) -> SandboxInfo | No
 
 
 def start_sandbox(
-    data: Path, faults: str | None, asker: Asker
-) -> tuple[SandboxServer, SandboxInfo]:
-    """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
+    data: Path, faults: str | None, asker: Asker, *, apart: bool = False
+) -> tuple[SandboxServer | SandboxApart, SandboxInfo]:
+    """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept), in this
+    process or, `apart`, in one of its own (sandbox/apart.py: the wizard's)."""
+    from ..sandbox.apart import start_apart
     from ..sandbox.ports import PortProblem, start_kept
 
     config = sandbox_config()
+    kept: KeptStart | ApartStart
     try:
-        kept = start_kept(data, faults=faults, config=config)
+        if apart:
+            kept = start_apart(data, faults=faults, config=config)
+        else:
+            kept = start_kept(data, faults=faults, config=config)
     except PortProblem as exc:
         raise TargetRefused(str(exc), usage=False) from None
     except OSError as exc:  # a read-only HOME or data folder: say that, not "its ports"
@@ -304,7 +313,7 @@ def start_sandbox(
     return kept.server, kept.info
 
 
-def follow_moved_ports(home: Path, kept: KeptStart, asker: Asker) -> None:
+def follow_moved_ports(home: Path, kept: KeptStart | ApartStart, asker: Asker) -> None:
     """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port."""
     for note in kept.moved:
         asker.say(note, err=True)
