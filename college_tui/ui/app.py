@@ -87,7 +87,8 @@ class CollegeApp(AppWithOneCrashPath):
         self.size_notice.check(self, *self.size)  # below 80x24: a notice (ui/size_notice.py)
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
-        self.run_here(self._warm_up, name="warm-up")
+        if self.start is None:  # the wizard warms up once its panels are mounted (panel_host.py)
+            self.warm_up()
         from ..steps.desktop import keys_hint
 
         hint = keys_hint()  # VS Code's terminal: the function keys
@@ -100,6 +101,12 @@ class CollegeApp(AppWithOneCrashPath):
         if code_shown and small_window_sentence(*event.size):
             self.clear_notifications()
         self.size_notice.check(self, *event.size, quiet=code_shown)
+
+    def warm_up(self) -> None:
+        """Import the service client's libraries on a thread, ahead of the first call. The
+        wizard asks once its panels are mounted: imported meanwhile, each panel's mount waited
+        for the interpreter's lock (figure 3's longest stalls at the start)."""
+        self.run_here(self._warm_up, name="warm-up")
 
     @staticmethod
     def _warm_up() -> None:

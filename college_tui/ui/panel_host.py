@@ -64,6 +64,7 @@ class PanelHost(WizardParts):
             switcher.current = self.panels[0].id
         await self.query_one(f"#{OPENING}").remove()
         self.panels_ready = True
+        self.college.warm_up()  # the SDK's imports, now that no mount waits for them (app.py)
         held, self._held = self._held, []
         for message in held:  # in the order they came, before any that comes now
             self.post_message(message)
