@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import hashlib
 import json
 import secrets
 import time
@@ -60,9 +62,6 @@ def _token_user(sandbox: Sandbox, token: str, org: dict[str, Any] | None) -> str
 
 def _made_pat(sandbox: Sandbox, password: str, org: dict[str, Any] | None) -> Caller | None:
     """A PAT made through `tokens/pats` (api/pats.py), in its organisation and not expired."""
-    import datetime as dt
-    import hashlib
-
     if not password or "." in password:
         return None
     doc = sandbox.store.find_one("pat", name=hashlib.sha256(password.encode()).hexdigest())

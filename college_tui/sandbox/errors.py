@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 # typeKey -> the .NET type name the service reports, so clients that look at typeName work too.
@@ -80,8 +81,6 @@ def storage_failed_body(sentence: str) -> dict[str, Any]:
 
 def disk_full(folder) -> str | None:
     """The sentence for a sandbox whose data folder's disk is (nearly) full, else None."""
-    import shutil
-
     try:
         free = shutil.disk_usage(folder).free
     except OSError:

@@ -23,6 +23,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -59,8 +60,6 @@ class GitRoute:
 
 def match(path: str) -> GitRoute | None:
     """The git route a request path names (percent-decoded names), else None."""
-    from urllib.parse import unquote
-
     m = _PATH.match(path)
     if m is None:
         return None

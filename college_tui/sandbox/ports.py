@@ -7,6 +7,7 @@ printed and the ssh config block it wrote stay valid; a port in use is said, nev
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,6 @@ class KeptStart:
 
 def saved_ports(data_dir: Path) -> dict[str, int]:
     """The ports of the last start (`port`, `ssh_port`, `idp_port`), or {} when none were saved."""
-    import json
-
     try:
         saved = json.loads((Path(data_dir) / PORTS_FILE).read_text(encoding="utf-8"))
         return {
@@ -95,8 +94,6 @@ def start_kept(
     raises PortProblem. Not given: the saved ones when free, else free ones (said in `moved`).
     The ports used are saved for the next start.
     """
-    import json
-
     from ..workstation.atomic import write_atomic
 
     data = Path(data_dir) if data_dir else default_data_dir()

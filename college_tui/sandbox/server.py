@@ -7,8 +7,10 @@ Starting on the ports of the last start (`start_kept`) lives in `ports.py`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import signal
 import socket
 import threading
 from dataclasses import asdict, dataclass
@@ -264,9 +266,6 @@ def running(data_dir: Path) -> SandboxInfo | None:
 def serve(kept: KeptStart, print_json: bool, echo, release=None) -> None:
     """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM. `release`: the
     announcement's, when the caller announced it already (under the data folder's start lock)."""
-    import json
-    import signal
-
     logging.basicConfig(level=logging.WARNING)
     server, info = kept.server, kept.info
     stop = threading.Event()

@@ -19,9 +19,11 @@ from ..steps.activity import ActivityFile
 from ..steps.runner import apology
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
+from .screens import BROWSER, CollegeScreen
 from .size_notice import SizeNotice, small_window_sentence
 from .textual_private import AppWithOneCrashPath
-from .wizard_model import QUIT_NOW, QUIT_QUESTION
+from .wizard_effects import ENGINE, Quit
+from .wizard_model import QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual import events
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
     from textual.worker import Worker
 
@@ -87,7 +90,7 @@ class CollegeApp(AppWithOneCrashPath):
         self.size_notice.check(self, *self.size)  # below 80x24: a notice (ui/size_notice.py)
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
-        if self.start is None:  # the wizard warms up once its panels are mounted (panel_host.py)
+        if self.start is None:  # the wizard warms up once its panels are mounted (panel_host)
             self.warm_up()
         from ..steps.desktop import keys_hint
 
@@ -101,6 +104,29 @@ class CollegeApp(AppWithOneCrashPath):
         if code_shown and small_window_sentence(*event.size):
             self.clear_notifications()
         self.size_notice.check(self, *event.size, quiet=code_shown)
+
+    def code_needs_the_room(self) -> bool:
+        """A device code shows in a window below 80×24: a toast would cover it or its page."""
+        return bool(small_window_sentence(*self.size) and self.screen.query(".device-code-box"))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, unless it would cover a device code (a small window, issue 25): then the
+        notice is a line of the activity log (the clipboard's "The code was copied" included)."""
+        if self.code_needs_the_room():
+            from .widgets.activity_log import ActivityLog
+
+            for log in self.screen.query(ActivityLog):
+                log.add(f"{title}: {message}" if title else message)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def warm_up(self) -> None:
         """Import the service client's libraries on a thread, ahead of the first call. The
@@ -118,8 +144,6 @@ class CollegeApp(AppWithOneCrashPath):
     def run_here(self, work: Callable[[], object], *, name: str) -> Worker[object]:
         """Run a thread worker of the app on the screen the user sees (a wizard screen), so
         that its failure takes the screens' one failure path: the apology, never an exit."""
-        from .screens import CollegeScreen
-
         screen = next(s for s in reversed(self.screen_stack) if isinstance(s, CollegeScreen))
         return screen.run_worker(
             work, name=name, group=name, thread=True, exit_on_error=False, description=name
@@ -182,7 +206,7 @@ class CollegeApp(AppWithOneCrashPath):
 
     async def action_quit(self) -> None:
         wizard = self.wizard
-        if wizard is None or wizard.quit_requested() == QUIT_NOW:
+        if wizard is None or wizard.quit_requested() == Quit.NOW:
             self.exit()
             return
 
@@ -198,7 +222,7 @@ class CollegeApp(AppWithOneCrashPath):
         self.push_screen(ConfirmModal(QUIT_QUESTION, "Quit", "Keep going"), answered)
 
     async def _exit_when_idle(self, wizard: WizardScreen) -> None:
-        for worker in [w for w in wizard.workers if w.group == "engine"]:
+        for worker in [w for w in wizard.workers if w.group == ENGINE]:
             with contextlib.suppress(Exception):
                 await worker.wait()
         self.exit()
@@ -240,4 +264,4 @@ class CollegeApp(AppWithOneCrashPath):
                 return said if always_say else None
             return f"No browser opened here. {said}"
 
-        self.run_here(copy_and_open, name="browser")
+        self.run_here(copy_and_open, name=BROWSER)

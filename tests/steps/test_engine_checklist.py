@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from azure.devops.v7_1.core.models import TeamProject
 
-from college_tui.steps.checklist import run_checklist
+from college_tui.steps.checklist import check_json, run_checklist
 from college_tui.steps.plan import STEPS
 from college_tui.steps.printer import check_lines
 from tests.conftest import connect
@@ -36,5 +38,12 @@ def test_a_project_on_scrum_is_reported_missing_with_the_reason(sandbox, make_ct
     assert lines[4].startswith("✗ missing  SSH key registered")
     # nobody listed in the answers: the colleagues' outcome is skipped, never ticked
     assert lines[-1] == "2 of 9 challenge outcomes done, 1 skipped."
+    # `check --json` says the same: the colleagues' item is skipped, neither ok nor missing
+    report = json.loads(check_json(items))
+    assert (report["done"], report["skipped"], report["total"]) == (2, 1, 9)
+    colleagues = next(i for i in report["items"] if i["label"] == "Colleagues in College Team")
+    assert colleagues["skipped"] is True and colleagues["ok"] is False
+    assert colleagues["detail"].startswith("nobody listed. To add colleagues")
+    assert [i["label"] for i in report["items"] if i["skipped"]] == [colleagues["label"]]
     assert ctx.emit.posts() == []  # checking changes nothing
     assert not (ctx.target.home / ".ssh").exists()

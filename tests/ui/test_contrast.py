@@ -123,7 +123,7 @@ async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
             ratio = contrast(fg, step_list_background)
             if ratio < MINIMUM:
                 low.add(f"step list glyph {state} ({token}): {ratio:.2f}:1")
-        for key in [*wizard.keys, "summary"]:
+        for key in [*wizard.model.steps, "summary"]:
             wizard.switch_to(key)
             await pilot.pause()
             await walk(pilot)

@@ -232,12 +232,18 @@ def screen_lines(app) -> list[str]:
     return ["".join(segment.text for segment in strip) for strip in strips]
 
 
-async def test_at_60x20_during_a_device_code_wait_the_code_and_the_page_stay_whole(from_nothing):
-    """The toasts shown (`notifications=True`): at 60×20 they used to cover the box."""
+@pytest.mark.parametrize("small", ["resized-during-the-wait", "small-before-the-code"])
+async def test_at_60x20_during_a_device_code_wait_the_code_and_the_page_stay_whole(
+    from_nothing, small
+):
+    """The toasts shown (`notifications=True`): at 60×20 they used to cover the box, whether
+    the window shrank during the wait or was already small when the code appeared (the
+    clipboard's notice "The code is copied" came with it)."""
     _server, app = from_nothing
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+    size = (60, 20) if small == "small-before-the-code" else (120, 40)
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(app, pilot)
-        await pilot.click("#choose-org")  # no URL typed: sign in first, with a device code
+        app.screen.query_one("#choose-org").press()  # no URL: sign in first, a device code
         await settle(app, pilot)
         panel = app.wizard.panel("sign-in")
         await pilot.press("enter")
@@ -245,8 +251,11 @@ async def test_at_60x20_during_a_device_code_wait_the_code_and_the_page_stay_who
         code = str(panel.query_one("#device-code").content)  # as the box spaces it out
         url = str(panel.query_one(".device-url").content)
         assert "".join(code.split()) and url.startswith("http")
+        await wait_until(pilot, lambda: app.clipboard, what="the code copied")
+        assert "".join(app.clipboard.split()) == "".join(code.split())
 
-        await pilot.resize_terminal(60, 20)
+        if small == "resized-during-the-wait":
+            await pilot.resize_terminal(60, 20)
         await pilot.pause()
         await pilot.pause(0.5)
         lines = screen_lines(app)
@@ -254,4 +263,7 @@ async def test_at_60x20_during_a_device_code_wait_the_code_and_the_page_stay_who
         assert app.size == (60, 20) and len(lines) == 20
         assert any(code in line for line in lines), f"the code is not whole:\n{shown}"
         assert any(url in line for line in lines), f"the page is not whole:\n{shown}"
+        if small == "small-before-the-code":  # the clipboard's notice is said in the log instead
+            log = app.wizard.query_one("#activity").text
+            assert "The code was sent to your terminal's clipboard" in log
         app.wizard.session.cancel()

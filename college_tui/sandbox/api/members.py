@@ -27,6 +27,8 @@ otherwise not; with `guests=off` it refuses addresses outside its tenant (5102).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 import uuid
 from typing import Any
@@ -174,9 +176,6 @@ def find_member(
 
 def _user_id_of(desc: str) -> str | None:
     """The user id inside an `aad.`/`msa.` descriptor (base64url of it), or None."""
-    import base64
-    import binascii
-
     encoded = desc.split(".", 1)[1] if "." in desc else ""
     try:
         return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()

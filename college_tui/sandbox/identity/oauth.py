@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -291,8 +292,6 @@ class IdentityProvider:
 
 async def read_form(request: Request) -> dict[str, str]:
     """An urlencoded form body (parsed here: Starlette's parser needs python-multipart)."""
-    from urllib.parse import parse_qsl
-
     body = (await request.body()).decode("utf-8", "replace")
     return dict(parse_qsl(body, keep_blank_values=True))
 

@@ -6,6 +6,7 @@ wizard hands the attendee to it in a browser and polls the accounts list until t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import parse_qs
 
@@ -67,8 +68,6 @@ def handle_page(
 def _new_token(sandbox: Sandbox, base: str, fields: dict) -> Response:
     """The "New token" form of an organisation's Personal access tokens page: a PAT of the
     organisation's owner for that organisation alone (a personal account's way in), shown once."""
-    import datetime as dt
-
     from .. import rules
     from ..api.pats import make_pat
 

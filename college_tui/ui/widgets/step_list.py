@@ -19,38 +19,28 @@ from ..textual_private import (
     replace_prompt_quietly,
     set_border_subtitle_quietly,
 )
-from ..wizard_model import (
-    ALREADY,
-    DONE,
-    FAILED,
-    NEEDS_YOU,
-    RUNNING,
-    SKIPPED,
-    SUMMARY,
-    TODO,
-    WARNING,
-)
+from ..wizard_effects import SUMMARY
 
 MARKS = {
-    TODO: ("○", "to do"),
-    RUNNING: ("▶", "running"),
-    DONE: ("✓", "done"),
-    ALREADY: ("✓", "already there"),
-    NEEDS_YOU: ("?", "needs you"),
-    WARNING: ("!", "warning"),
-    FAILED: ("✗", "failed"),
-    SKIPPED: ("–", "skipped"),
+    StepStatus.TODO: ("○", "to do"),
+    StepStatus.RUNNING: ("▶", "running"),
+    StepStatus.DONE: ("✓", "done"),
+    StepStatus.ALREADY: ("✓", "already there"),
+    StepStatus.NEEDS_YOU: ("?", "needs you"),
+    StepStatus.WARNING: ("!", "warning"),
+    StepStatus.FAILED: ("✗", "failed"),
+    StepStatus.SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
 COLOURS = {
-    TODO: "$text-muted",
-    RUNNING: "$text-accent",
-    DONE: "$text-success",
-    ALREADY: "$text-primary",  # found made before this session: not done by this run
-    NEEDS_YOU: "$text-warning",
-    WARNING: "$text-warning",
-    FAILED: "$text-error",
-    SKIPPED: "$text-muted",
+    StepStatus.TODO: "$text-muted",
+    StepStatus.RUNNING: "$text-accent",
+    StepStatus.DONE: "$text-success",
+    StepStatus.ALREADY: "$text-primary",  # found made before this session: not done by this run
+    StepStatus.NEEDS_YOU: "$text-warning",
+    StepStatus.WARNING: "$text-warning",
+    StepStatus.FAILED: "$text-error",
+    StepStatus.SKIPPED: "$text-muted",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
@@ -88,7 +78,7 @@ class StepList(OptionList):
         self, steps: Sequence[tuple[str, str]], *, narrow: bool = False, **kwargs: Any
     ) -> None:
         self.steps = steps  # (key, short title)
-        self.states = {key: TODO for key, _ in steps}
+        self.states = {key: StepStatus.TODO for key, _ in steps}
         self.narrow = narrow  # 80 columns: glyphs and numbers only (the panel's title names it)
         super().__init__(*self.step_options(), **kwargs)
 
@@ -116,7 +106,7 @@ class StepList(OptionList):
         self.add_options(self.step_options())
         self.highlighted = highlighted
 
-    def set_state(self, key: str, state: StepStatus) -> None:
+    def set_state(self, key: StepKey, state: StepStatus) -> None:
         if key not in self.states or self.states[key] == state:
             return
         self.states[key] = state
