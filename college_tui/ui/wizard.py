@@ -76,7 +76,7 @@ class WizardScreen(CollegeScreen):
         answers = ShownAnswers(sandbox)
         # The panels are mounted just after the first frame (PanelHost.mount_panels): the
         # workers' messages that arrive before are held and handled, in order, once they exist.
-        self.centre = PanelHost(self, STEPS, answers, self.model.sign_in)
+        self.centre = PanelHost(self, STEPS, sandbox, answers, self.model.sign_in)
         self.engine = EngineCalls(self, self.model, answers)
 
     @property
