@@ -92,10 +92,11 @@ def sandbox_serve(
             click.echo(str(exc), err=True)
             raise SystemExit(2) from None
     follow_moved_ports(plan.home, kept, common.asker())
-    if class_size:
+    started = kept.server.sandbox  # None only once stopped
+    if class_size and started is not None:
         from ..sandbox.identity.classroom import add_class, class_lines
 
-        add_class(kept.server.sandbox, class_size)
-        for line in [] if print_json else class_lines(kept.server.sandbox):
+        add_class(started, class_size)
+        for line in [] if print_json else class_lines(started):
             click.echo(line)
     serve(kept, print_json, lambda line: click.echo(line, nl=True), release)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sys
 import threading
 from collections.abc import Iterator
@@ -225,8 +226,6 @@ def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
 
 def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
     """The exact `college-tui apply` that works on the target `plan` just looked at."""
-    import shlex
-
     words = ["college-tui", "apply"]
     if options.use_sandbox:
         words.append("--sandbox")

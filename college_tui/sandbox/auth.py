@@ -97,7 +97,9 @@ def caller(headers: Any, sandbox: Sandbox, org: dict[str, Any] | None = None) ->
     return None
 
 
-def tenant_headers(sandbox: Sandbox, base: str, org: dict[str, Any] | None) -> list[tuple]:
+def tenant_headers(
+    sandbox: Sandbox, base: str, org: dict[str, Any] | None
+) -> list[tuple[str, str]]:
     """The headers the service adds when it refuses a request: how to sign in, and where."""
     from .identity.accounts import org_tenant, tenant_id
 

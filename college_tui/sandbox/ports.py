@@ -59,7 +59,8 @@ def port_free(port: int) -> bool:
 def free_port() -> int:
     sock = bind_loopback(0)
     try:
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
     finally:
         sock.close()
 
@@ -144,13 +145,19 @@ def start_kept(
     return KeptStart(server, info, notes)
 
 
-def start_announced(data_dir: Path, refuse: Callable[[], None], *start_args):
+def start_announced(
+    data_dir: Path,
+    refuse: Callable[[], None],
+    port: int | None,
+    ssh_port: int | None,
+    faults: str | None,
+    config: SandboxConfig | None,
+) -> tuple[KeptStart, Callable[[], None]]:
     """For `sandbox serve`: under the start lock, `refuse()` (another serve runs), start on the
     kept ports (ports.start_kept with port, ssh_port, faults, config) and announce it; returns
     (kept, release). Another start that holds the folder too long: PortProblem, with its words."""
     from .running import AlreadyServed, announce, starting
 
-    port, ssh_port, faults, config = start_args
     try:
         with starting(data_dir):
             refuse()

@@ -44,6 +44,8 @@ def apply_effects(screen: WizardScreen, effects: list[fx.Effect]) -> None:
                 screen.app.notify(effect.text, severity="error", timeout=30)
             else:
                 screen.app.notify(effect.text, severity="warning")
+        elif isinstance(effect, fx.CancelRun):
+            screen.engine.cancel()
         elif isinstance(effect, fx.ShowCommands):
             if screen.session is not None:
                 centre.show_commands(screen.session)

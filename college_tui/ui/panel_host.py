@@ -75,11 +75,13 @@ class PanelHost:
         self,
         screen: Screen[Any],
         steps: list[StepKey],
+        sandbox: bool,
         answers: ShownAnswers,
         sign_in: SignInModes,
     ) -> None:
         self.screen = screen
         self.steps = steps
+        self.sandbox = sandbox
         self.answers = answers
         self.sign_in = sign_in
         self.panels: list[StepPanel] = []
@@ -107,13 +109,12 @@ class PanelHost:
         from .panels.sign_in import SignInPanel  # imported now: no wait
 
         switcher = self.screen.query_one(ContentSwitcher)
-        sandbox = self.answers.sandbox
         for cls in panel_classes:
             answers = self.answers.get()
             if cls is SignInPanel:
-                panel: StepPanel = SignInPanel(answers, sandbox, self.sign_in)
+                panel: StepPanel = SignInPanel(answers, self.sandbox, self.sign_in)
             else:
-                panel = cls(answers, sandbox)
+                panel = cls(answers, self.sandbox)
             if not await self._mount_hidden(switcher, panel):
                 return  # the app is closing (quit at once)
             self.panels.append(panel)
@@ -161,7 +162,7 @@ class PanelHost:
         """The session opened: its answers, home and By hand commands in every panel."""
         self.answers.set(session.ctx.answers)
         for panel in self.panels:
-            panel.load(session.ctx.answers, self.answers.sandbox, session.ctx.target.home)
+            panel.load(session.ctx.answers, self.sandbox, session.ctx.target.home)
         self.show_commands(session)
 
     def show_commands(self, session: Session) -> None:

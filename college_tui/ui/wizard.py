@@ -41,7 +41,8 @@ from .widgets.activity_log import ActivityLog
 from .widgets.footer import KeysFooter
 from .widgets.status_pane import StatusPane
 from .widgets.step_list import STEP_NAMES, StepList
-from .wizard_model import SUMMARY, Effect, Quit, WizardModel
+from .wizard_effects import SUMMARY, Effect, Quit
+from .wizard_model import WizardModel
 
 if TYPE_CHECKING:
     from textual import events
@@ -75,7 +76,7 @@ class WizardScreen(CollegeScreen):
         answers = ShownAnswers(sandbox)
         # The panels are mounted just after the first frame (PanelHost.mount_panels): the
         # workers' messages that arrive before are held and handled, in order, once they exist.
-        self.centre = PanelHost(self, STEPS, answers, self.model.sign_in)
+        self.centre = PanelHost(self, STEPS, sandbox, answers, self.model.sign_in)
         self.engine = EngineCalls(self, self.model, answers)
 
     @property
@@ -233,13 +234,11 @@ class WizardScreen(CollegeScreen):
     def _cancel_requested(self, message: CancelRequested) -> None:
         """Escape while a step waits for the person (a device code, a new organisation, a key
         added by hand): the step ends, cancelled."""
-        if self.model.running and self.session is not None:
-            self.engine.cancel()
-            self.status.set_wait("Cancelling: the step stops waiting…")
+        self.apply(self.model.cancel_requested())
 
     @on(RunRequested)
     def _run_requested(self, message: RunRequested) -> None:
-        self.apply(self.model.start([StepKey(message.step)]))
+        self.apply(self.model.start([message.step]))
 
     def collect_and_run(self, keys: tuple[StepKey, ...]) -> None:
         """Run `keys` with the answers their panels show (problems: shown, nothing runs), after
@@ -303,10 +302,7 @@ class WizardScreen(CollegeScreen):
         return self.model.quit_requested()
 
     def quit_answered(self, yes: bool) -> None:
-        self.model.quit_answered(yes)
-        if yes:
-            self.engine.cancel()
-            self.status.set_wait("Cancelling: the step stops at its next safe point…")
+        self.apply(self.model.quit_answered(yes))
         self.engine.gate.changed()  # a run waiting between two steps goes on (to its end)
 
     @property

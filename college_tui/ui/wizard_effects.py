@@ -89,6 +89,11 @@ class Tell:
 
 
 @dataclass(frozen=True)
+class CancelRun:
+    """The run stops at its next safe point (a step waiting for the person stops waiting)."""
+
+
+@dataclass(frozen=True)
 class ShowCommands:
     """The organisation became known: every panel's By hand commands name it now."""
 
@@ -112,6 +117,7 @@ Effect = (
     | RunSteps
     | Ask
     | Tell
+    | CancelRun
     | ShowCommands
     | SignInWithPat
 )

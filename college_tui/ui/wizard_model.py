@@ -25,6 +25,7 @@ from .wizard_effects import (
     SUMMARY,
     TICKED,
     Ask,
+    CancelRun,
     Effect,
     FollowUp,
     Handoff,
@@ -40,26 +41,6 @@ from .wizard_effects import (
     Status,
     Tell,
 )
-
-__all__ = [  # the effects, read by the model's tests and effects.py as `model.X`
-    "SUMMARY",
-    "Ask",
-    "Effect",
-    "FollowUp",
-    "Handoff",
-    "LogLine",
-    "Outcome",
-    "Quit",
-    "Result",
-    "RunSteps",
-    "SetState",
-    "ShowCommands",
-    "ShowStep",
-    "SignInWithPat",
-    "Status",
-    "Tell",
-    "WizardModel",
-]
 
 QUIT_QUESTION = (
     "A step is running. Quit now? The step is cancelled cleanly and can be run again later."
@@ -382,10 +363,20 @@ class WizardModel:
         self.asking_to_quit = True
         return Quit.ASK_FIRST
 
-    def quit_answered(self, yes: bool) -> None:
+    def quit_answered(self, yes: bool) -> list[Effect]:
         """The quit question answered: the run goes on (no), or is cancelled (yes) and the app
-        exits once the engine's worker ended; either way the next step may start."""
+        exits once the engine's worker ended; either way the gate between steps opens."""
         self.asking_to_quit = False
+        if not yes:
+            return []
+        return [CancelRun(), Status(wait="Cancelling: the step stops at its next safe point…")]
+
+    def cancel_requested(self) -> list[Effect]:
+        """Escape while a step of a run waits for the person (a device code, a new organisation,
+        a key added by hand): the step ends, cancelled. Nothing runs: nothing to stop."""
+        if not self.running:
+            return []
+        return [CancelRun(), Status(wait="Cancelling: the step stops waiting…")]
 
     def screen_gone(self) -> None:
         """The wizard screen went with the question unanswered (a crash, the terminal closed, a

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 from college_tui.steps.signin import DEVICE_CODE_BLOCKED
+from college_tui.ui import wizard_effects as fx
 from college_tui.ui import wizard_model as m
 from college_tui.ui.engine_calls import StepGate
 from college_tui.ui.sign_in_modes import SignInModes
@@ -17,16 +18,16 @@ from .test_wizard_model import of, opened
 KEYS = list(StepKey)
 
 
-def through(*keys: StepKey, status: StepStatus = StepStatus.DONE) -> list[m.Result]:
-    return [m.Result(key, status) for key in keys]
+def through(*keys: StepKey, status: StepStatus = StepStatus.DONE) -> list[fx.Result]:
+    return [fx.Result(key, status) for key in keys]
 
 
 def test_after_a_run_the_key_the_organisations_and_the_summary_are_read_only_when_due():
     real, sandbox = opened(sandbox=False), opened(sandbox=True)
-    assert real.follow_up(through(StepKey.SIGN_IN)) == m.FollowUp(list_organizations=True)
-    assert sandbox.follow_up(through(StepKey.SIGN_IN)) == m.FollowUp()  # its own organisation
+    assert real.follow_up(through(StepKey.SIGN_IN)) == fx.FollowUp(list_organizations=True)
+    assert sandbox.follow_up(through(StepKey.SIGN_IN)) == fx.FollowUp()  # its own organisation
     signed_and_picked = through(StepKey.SIGN_IN, StepKey.ORGANIZATION)
-    assert real.follow_up(signed_and_picked) == m.FollowUp()  # picked: no list to show
+    assert real.follow_up(signed_and_picked) == fx.FollowUp()  # picked: no list to show
     assert real.follow_up(through(StepKey.SSH_KEY, status=StepStatus.WARNING)).show_key
     assert not real.follow_up(through(StepKey.SSH_KEY, status=StepStatus.FAILED)).show_key
     assert real.follow_up(through(StepKey.PULL_REQUEST)).fill_summary
@@ -39,24 +40,24 @@ def test_after_a_run_the_key_the_organisations_and_the_summary_are_read_only_whe
 def test_an_organisation_made_known_renames_by_hand_and_a_personal_account_uses_its_token():
     model = opened(sandbox=False)
     url = "https://dev.azure.com/robins-org"
-    assert model.organization_known(url) == [m.ShowCommands(), m.SignInWithPat(url)]
+    assert model.organization_known(url) == [fx.ShowCommands(), fx.SignInWithPat(url)]
     model.run_started()
     model.run_ended(through(StepKey.SIGN_IN), [], None, StepKey.SIGN_IN)
-    assert model.organization_known(url) == [m.ShowCommands()]  # signed in: nothing to change
+    assert model.organization_known(url) == [fx.ShowCommands()]  # signed in: nothing to change
 
 
 def test_only_the_engines_and_the_panels_failures_stop_the_wizard():
     model = opened()
     model.run_started()
     helper = model.worker_failed("browser", "Sorry.", StepKey.PROJECT)
-    assert helper == [m.LogLine("Sorry."), m.Tell("Sorry.", error=True)]
+    assert helper == [fx.LogLine("Sorry."), fx.Tell("Sorry.", error=True)]
     assert model.running  # the wizard goes on
-    for group in (m.ENGINE, m.PANELS):
+    for group in (fx.ENGINE, fx.PANELS):
         stopped = opened()
         stopped.run_started()
         effects = stopped.worker_failed(group, "Sorry.", StepKey.PROJECT)
-        assert m.Outcome(StepKey.PROJECT, "Sorry.", failed=True) in effects
-        assert of(m.Status, effects) == [m.Status(end="Stopped by an unexpected error.")]
+        assert fx.Outcome(StepKey.PROJECT, "Sorry.", failed=True) in effects
+        assert of(fx.Status, effects) == [fx.Status(end="Stopped by an unexpected error.")]
         assert not stopped.busy
 
 
@@ -64,7 +65,7 @@ def test_a_run_waits_at_the_gate_while_the_quit_question_is_shown_and_goes_on_wh
     model = opened()
     model.run_started()
     gate = StepGate(model.may_start_next_step)
-    assert model.quit_requested() == m.Quit.ASK_FIRST
+    assert model.quit_requested() == fx.Quit.ASK_FIRST
     passed = threading.Event()
     worker = threading.Thread(target=lambda: (gate.wait(), passed.set()), daemon=True)
     worker.start()
@@ -119,3 +120,16 @@ def test_each_way_takes_its_own_secrets_and_a_blocked_device_code_gives_way_to_t
     assert modes.instead_of(AuthMode.DEVICE_CODE, refused) == AuthMode.BROWSER
     assert modes.instead_of(AuthMode.BROWSER, refused) is None
     assert modes.instead_of(AuthMode.DEVICE_CODE, "✗ The code expired.") is None
+
+
+def test_escape_cancels_only_a_run_and_yes_to_quit_cancels_it_at_its_next_safe_point():
+    model = opened()
+    assert model.cancel_requested() == []  # nothing runs: nothing to stop
+    model.run_started()
+    escape = model.cancel_requested()
+    assert escape == [fx.CancelRun(), fx.Status(wait="Cancelling: the step stops waiting…")]
+    model.quit_requested()
+    assert model.quit_answered(False) == [] and model.may_start_next_step()
+    model.quit_requested()
+    yes = model.quit_answered(True)
+    assert fx.CancelRun() in yes and model.may_start_next_step()  # the run goes to its end

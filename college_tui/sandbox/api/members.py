@@ -297,7 +297,9 @@ def _project_entitlement(call: Call, entry: Any) -> dict[str, Any]:
     return {"groupType": group_type, "projectId": project["id"], "projectName": project["name"]}
 
 
-def _result(call: Call, member: dict[str, Any] | None, errors: list | None = None) -> dict:
+def _result(
+    call: Call, member: dict[str, Any] | None, errors: list[Any] | None = None
+) -> dict[str, Any]:
     """A UserEntitlementOperationResult; a failed one carries no `result` (not even null)."""
     out: dict[str, Any] = {
         "isSuccess": not errors,

@@ -106,7 +106,7 @@ class StepList(OptionList):
         self.add_options(self.step_options())
         self.highlighted = highlighted
 
-    def set_state(self, key: str, state: StepStatus) -> None:
+    def set_state(self, key: StepKey, state: StepStatus) -> None:
         if key not in self.states or self.states[key] == state:
             return
         self.states[key] = state
