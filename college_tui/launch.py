@@ -175,7 +175,9 @@ def wizard_opener(
                 org_later=not org_url,
             )
         try:
-            opened = stack.enter_context(open_target(replace(options, long_run=True)))
+            opened = stack.enter_context(
+                open_target(replace(options, long_run=True, sandbox_apart=True))
+            )
         except TargetRefused as exc:  # the wizard shows the sentence
             raise StepError(exc.message) from None
         from .opening.service_target import default_auth

@@ -31,6 +31,9 @@ class TargetOptions:
     # apply and the wizard: a run that outlives another run's sandbox must not borrow it (that
     # sandbox stops when its run ends); plan and check only look, briefly, and may.
     long_run: bool = False
+    # the wizard: a sandbox it starts runs in a process of its own (sandbox/apart.py), whose
+    # threads do not compete with the screen for the interpreter's lock
+    sandbox_apart: bool = False
 
 
 class TargetRefused(Exception):
