@@ -2,9 +2,9 @@
 opener it calls (in a worker thread) to open its target through `college_tui.opening`.
 
 `college-tui` and `college-tui --sandbox` in a terminal come here straight from the entry point
-(`college_tui/__main__.py`) without loading cli.py: importing click and building every command's
-options was 50-80 ms of the half second to the first frame. cli.py starts the wizard through
-`run_wizard` as well, so both ways open the same wizard. Neither click nor cli.py is imported here.
+(`college_tui/__main__.py`) without loading cli/: importing click and building every command's
+options was 50-80 ms of the half second to the first frame. cli/ starts the wizard through
+`run_wizard` as well, so both ways open the same wizard. Neither click nor cli/ is imported here.
 """
 
 from __future__ import annotations

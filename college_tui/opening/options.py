@@ -39,8 +39,8 @@ class TargetOptions:
 class TargetRefused(Exception):
     """The target cannot be opened as asked: one sentence (what happened, what to do).
 
-    `option` names the command-line option at fault (cli.py: a bad parameter, exit 2); without
-    one, `usage` says whether it is a usage error (exit 2) or a failure (exit 1).
+    `option` names the command-line option at fault (cli/common.py: a bad parameter, exit 2);
+    without one, `usage` says whether it is a usage error (exit 2) or a failure (exit 1).
     """
 
     def __init__(self, message: str, option: str | None = None, *, usage: bool = True) -> None:
@@ -56,7 +56,7 @@ def _no(*_args: object, **_kwargs: object) -> None:
 
 @dataclass
 class Asker:
-    """How the opening talks to a person: cli.py passes click's prompts; the wizard, none."""
+    """How the opening talks to a person: cli/common.py passes click's prompts; the wizard, none."""
 
     interactive: Callable[[], bool] = lambda: False
     say: Callable[..., None] = _no  # say(text, err=False)
