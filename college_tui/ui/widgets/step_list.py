@@ -42,12 +42,13 @@ MARKS = {
     SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
+# The accent is "your turn" only (? and !: look at the panel); blue is the focus's, so none here.
 COLOURS = {
     TODO: "$text-muted",
-    RUNNING: "$text-accent",
+    RUNNING: "$text",  # the accent is "your turn" (needs you), not "busy"
     DONE: "$text-success",
-    ALREADY: "$text-primary",  # found made before this session: not done by this run
-    NEEDS_YOU: "$text-warning",
+    ALREADY: "$text-muted",  # found made before this session: not done by this run (a grey ✓)
+    NEEDS_YOU: "$text-accent",  # the accent: your turn (college.tcss)
     WARNING: "$text-warning",
     FAILED: "$text-error",
     SKIPPED: "$text-muted",
@@ -103,7 +104,7 @@ class StepList(OptionList):
             for i, (key, title) in enumerate(self.steps, 1)
         ]
         summary = " Σ" if self.narrow else " Summary"
-        options.append(Option(Content.assemble(("★", "$text-accent"), summary), id=SUMMARY))
+        options.append(Option(Content.assemble(("★", "$text-muted"), summary), id=SUMMARY))
         return options
 
     def set_narrow(self, narrow: bool) -> None:
