@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from college_tui.vocabulary import StepKey
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
@@ -110,7 +112,7 @@ def refresh(info: dict, data: Path, home: Path, concurrency: int) -> tuple[float
         started = time.perf_counter()
         state = read_class(ctx, concurrency=concurrency, connections=connections)
         times.append(time.perf_counter() - started)
-        wrong = [r for r in state.rows if r.problem or r.first_not_done != "import"]
+        wrong = [r for r in state.rows if r.problem or r.first_not_done != StepKey.IMPORT]
         if wrong:
             raise BenchmarkError(f"{len(wrong)} rows were not read right, e.g. {wrong[0]}")
     return times[0], times[1], len(state.rows)

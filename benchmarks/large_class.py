@@ -12,6 +12,8 @@ from pathlib import Path
 
 from common import BenchmarkError, SandboxProcess, Workspace
 
+from college_tui.vocabulary import StepKey, StepStatus
+
 
 def _context(info: dict, home: Path, csv: Path | None, emit):
     from college_tui.steps.answers import Answers
@@ -92,15 +94,17 @@ def invite_class(
             if rerun:
                 before_writes = _writes(stats)
                 started = time.perf_counter()
-                second = run(ctx, [MembersStep()]).result("members")
+                second = run(ctx, [MembersStep()]).result(StepKey.MEMBERS)
                 again["rerun_seconds"] = time.perf_counter() - started
                 after = _writes(sandbox.stats())
                 again["rerun_writes"] = (after[0] - before_writes[0], after[1] - before_writes[1])
                 again["rerun_status"] = second.status if second else "missing"
-                inspection = run(ctx, [MembersStep()], only_inspect=True).result("members")
-                again["checked"] = inspection is not None and inspection.status == "already"
+                inspection = run(ctx, [MembersStep()], only_inspect=True).result(StepKey.MEMBERS)
+                again["checked"] = (
+                    inspection is not None and inspection.status == StepStatus.ALREADY
+                )
             sandbox.close()
-        result = report.result("members")
+        result = report.result(StepKey.MEMBERS)
         waits = [e for e in events if isinstance(e, Waiting)]
         invites = sum(
             q["count"]

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from common import PYTHON, BenchmarkError, SandboxProcess, Workspace
 
+from college_tui.vocabulary import StepKey
+
 LATENCY = 0.15
 PROJECT_SECONDS = 15.0
 IMPORT_SECONDS = 30.0
@@ -153,15 +155,21 @@ def az_run(root) -> dict:
                 key: [
                     line for line in by_hand(key, target, answers).splitlines() if _is_command(line)
                 ]
-                for key in ("project", "team", "import", "clone", "pull-request")
+                for key in (
+                    StepKey.PROJECT,
+                    StepKey.TEAM,
+                    StepKey.IMPORT,
+                    StepKey.CLONE,
+                    StepKey.PULL_REQUEST,
+                )
             }
             ctx = make_context(target, answers, lambda e: None, secrets=Secrets(pat=info["pat"]))
             started = time.perf_counter()
-            for key in ("project", "team", "import"):
+            for key in (StepKey.PROJECT, StepKey.TEAM, StepKey.IMPORT):
                 _shell(scripts[key], env, space.home)
             if not run(ctx, [SignInStep, SshKeyStep()]).ok:
                 raise BenchmarkError("the SSH key step failed beside az")
-            for key in ("clone", "pull-request"):
+            for key in (StepKey.CLONE, StepKey.PULL_REQUEST):
                 _shell(scripts[key], env, space.home)
             wall = time.perf_counter() - started
         commands = sum(1 for lines in scripts.values() for line in lines if line.startswith("az "))

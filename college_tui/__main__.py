@@ -7,6 +7,7 @@ command line (options, subcommands, --help, no terminal) goes to cli.py.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from college_tui import launch
@@ -31,8 +32,6 @@ def main() -> None:
         # Leaving: the collector's last full pass would walk every object the run made (the SDK,
         # the engine: 0.2-0.7 s of `apply`'s wall time on a busy machine) only to free memory
         # the process is about to give back anyway.
-        import gc
-
         gc.freeze()
 
 

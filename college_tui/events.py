@@ -15,7 +15,7 @@ from .visible import visible_fields
 
 @dataclass(frozen=True)
 class Event:
-    step: str  # the step's key ("sign-in", "project", ...), or "" for run-wide events
+    step: str  # the step's key (a vocabulary.StepKey), or "" for run-wide events
 
     def __post_init__(self) -> None:
         # Text from the service or files may hold terminal escapes: shown, never obeyed.

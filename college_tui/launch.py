@@ -10,9 +10,11 @@ options was 50-80 ms of the half second to the first frame. cli.py starts the wi
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .opening import PAT_ENV, TargetOptions
@@ -126,8 +128,6 @@ def quit_typed_early() -> bool:
 
 
 def _run_wizard(options: TargetOptions) -> int:
-    import gc
-
     problem = no_screen_control()
     if problem:
         print(problem, file=sys.stderr)
@@ -157,8 +157,6 @@ def wizard_opener(
     """What the wizard calls (in a worker thread) to open its target; the stack closes it."""
 
     def open_(sandbox: bool, org_url: str | None = None) -> OpenedTarget:
-        from dataclasses import replace
-
         from .opening import TargetRefused, open_target
         from .steps.base import StepError
         from .steps.session import OpenedTarget

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+import unicodedata
 from typing import TextIO
 
 ERRORS = "college-tui-ascii"  # the codec error handler's name (codecs.register_error)
@@ -45,8 +46,6 @@ STAND_INS = {
 
 def stand_in(char: str) -> str:
     """ASCII for `char`, as many characters as `char` takes cells on a terminal."""
-    import unicodedata
-
     if char in STAND_INS:
         return STAND_INS[char]
     wide = unicodedata.east_asian_width(char) in ("W", "F")

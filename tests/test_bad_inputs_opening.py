@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from college_tui import cli
+from college_tui.cli import common as cli_common
 from tests.e2e.conftest import World
 from tests.test_bad_environments import read_only_runner
 
@@ -202,7 +203,7 @@ def test_fresh_at_a_terminal_names_the_clones_work_and_keeps_it_by_default(tmp_p
     subprocess.run(["git", "init", "-q", str(clone)], check=True)
     (clone / "draft.md").write_text("my draft\n")
     (world.data / "sandbox.db").write_bytes(b"")
-    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
+    monkeypatch.setattr(cli_common, "interactive", lambda: True)  # as if typed at a terminal
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
     before = tree(world.data)

@@ -90,7 +90,7 @@ def test_azdo_and_workstation_meet_only_at_the_redactor_and_the_atomic_writer():
 
 
 # The wizard's state machine is plain Python: its tests need no terminal (issue 19).
-TEXTUAL_FREE_UI = ["ui/wizard_model.py"]
+TEXTUAL_FREE_UI = ["ui/wizard_model.py", "ui/wizard_effects.py", "ui/sign_in_modes.py"]
 
 
 @pytest.mark.parametrize("module", TEXTUAL_FREE_UI)
@@ -163,3 +163,13 @@ def test_the_entry_points_import_no_heavy_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_wizard_screen_owns_its_parts_and_mixes_none_in():
+    """Composition, not mixins (issue 27): the screen's classes are the screen and what every
+    full screen shares; the model, the centre and the engine's calls are objects it owns."""
+    from college_tui.ui.screens import CollegeScreen
+    from college_tui.ui.wizard import WizardScreen
+
+    ours = [cls for cls in WizardScreen.__mro__ if cls.__module__.startswith("college_tui")]
+    assert ours == [WizardScreen, CollegeScreen]

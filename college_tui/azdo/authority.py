@@ -18,6 +18,7 @@ import atexit
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -203,8 +204,6 @@ def _ssh(about: dict[str, Any]) -> tuple[str, int, str | None] | None:
 
 def _remove_ca_files() -> None:
     """Remove the CA folders this process made (at exit: a credential may still read them)."""
-    import shutil
-
     with _CA_LOCK:
         for path in _CA_FILES.values():
             shutil.rmtree(os.path.dirname(path), ignore_errors=True)

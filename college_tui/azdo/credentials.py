@@ -14,9 +14,11 @@ import base64
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from ..events import Emit, NeedsYou
+from ..vocabulary import AuthMode, StepKey
 from .entra_errors import entra_error, quiet_azure_logs
 from .errors import AzdoError
 from .redact import register_secret
@@ -244,8 +246,6 @@ def browser_available(
 
 def _authority_options(authority: str | None, ca_file: str | None) -> dict[str, Any]:
     """azure-identity keyword arguments for a custom authority and its CA."""
-    from urllib.parse import urlsplit
-
     options: dict[str, Any] = {}
     host = (urlsplit(authority).hostname or "").lower() if authority else ""
     if authority:
@@ -279,9 +279,9 @@ def device_code_prompt(emit: Emit, step: str) -> Callable[[str, str, Any], None]
 
 
 def entra_credential(
-    mode: Literal["browser", "device-code", "azure-cli"],
+    mode: AuthMode,
     emit: Emit,
-    step: str = "sign-in",
+    step: str = StepKey.SIGN_IN,
     *,
     tenant_id: str | None = None,
     authority: str | None = None,
@@ -307,7 +307,7 @@ def entra_credential(
     use_system_trust()  # azure-identity's requests trust the OS store too
     quiet_azure_logs()
     kwargs: dict[str, Any] = {"tenant_id": tenant_id} if tenant_id else {}
-    kwargs.update(_authority_options(authority, ca_file) if mode != "azure-cli" else {})
+    kwargs.update(_authority_options(authority, ca_file) if mode != AuthMode.AZURE_CLI else {})
     before: Callable[[], None] | None = None
     credential: (
         identity.InteractiveBrowserCredential
@@ -315,7 +315,7 @@ def entra_credential(
         | identity.AzureCliCredential
     )
     remembered = None
-    if remember is not None and mode != "azure-cli":
+    if remember is not None and mode != AuthMode.AZURE_CLI:
         from .remembered import encrypted_cache_problem, remembered_options
 
         problem = encrypted_cache_problem()
@@ -326,7 +326,7 @@ def entra_credential(
         else:
             kwargs.update(remembered_options(remember))
             remembered = remember
-    if mode == "browser":
+    if mode == AuthMode.BROWSER:
         if not browser_available():
             raise AzdoError(
                 "No web browser can open here (no graphical display), and a text "
@@ -357,12 +357,12 @@ def entra_credential(
                     "device code sign-in instead.",
                 )
             )
-    elif mode == "device-code":
+    elif mode == AuthMode.DEVICE_CODE:
         # Without a prompt_callback azure-identity print()s the code, corrupting the screen.
         credential = identity.DeviceCodeCredential(
             prompt_callback=device_code_prompt(emit, step), timeout=timeout, **kwargs
         )
-    elif mode == "azure-cli":
+    elif mode == AuthMode.AZURE_CLI:
         credential = identity.AzureCliCredential(process_timeout=30, **kwargs)
     else:
         raise ValueError(f"unknown Entra sign-in mode {mode!r}")
@@ -383,5 +383,5 @@ def entra_credential(
         before_interactive=before,
         cancel=cancel,
         authenticate=authenticate,
-        again=again if mode == "browser" else None,
+        again=again if mode == AuthMode.BROWSER else None,
     )

@@ -4,6 +4,7 @@ loggers kept off stderr."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from .errors import AzdoError, personal_account
@@ -95,8 +96,6 @@ def quiet_azure_logs() -> None:
     """azure-identity logs each refusal at WARNING with the service's raw JSON; with no logging
     configured Python prints that to stderr, over the wizard's screen and apply's output. Those
     loggers write nowhere (the error itself reaches the attendee as a sentence)."""
-    import logging
-
     for name in ("azure.identity", "azure.core", "msal"):
         logger = logging.getLogger(name)
         logger.propagate = False

@@ -19,6 +19,7 @@ and mounts `ObservingAdapter` on that session the first time it sees it. The raw
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -243,8 +244,6 @@ def shared_pool(size: int) -> Any:
 def _closed_by_server(error: BaseException) -> bool:
     """Whether the connection was closed under the request (reset, or closed without an
     answer), as happens to a kept-alive connection the server dropped while it was idle."""
-    import http.client
-
     seen: BaseException | None = error
     for _ in range(6):  # requests -> urllib3 ProtocolError -> the socket's own error
         if seen is None:

@@ -6,9 +6,14 @@ probe that passes here means the wizard's own calls get through the same way.
 
 from __future__ import annotations
 
+import html
+import re
+import socket
+import ssl
 import time
 from dataclasses import dataclass
 from typing import cast
+from urllib.parse import urlsplit
 
 from .errors import AzdoError
 
@@ -78,10 +83,6 @@ def reach(url: str, timeout: float = 5) -> Reached:
 def tls_issuer(url: str, timeout: float = 5) -> str | None:
     """The organisation (or common name) that signed `url`'s certificate, verified with the trust
     store in use; None when it can't be read."""
-    import socket
-    import ssl
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -108,8 +109,6 @@ def re_signed(issuer: str | None) -> bool:
 def sign_up(signup_url: str, name: str, account: str, timeout: float = 10) -> str | None:
     """Create organisation `name` on a sandbox's sign-up page as `account`, as a person at a
     browser would (headless class rehearsals); None when done, else what the page said."""
-    import re
-
     import requests
 
     try:
@@ -123,7 +122,6 @@ def sign_up(signup_url: str, name: str, account: str, timeout: float = 10) -> st
         return f"the sign-up page did not answer ({type(exc).__name__})"
     if response.status_code in (200, 201):
         return None
-    import html
 
     problem = re.search(r'class="error"[^>]*>([^<]+)<', response.text)
     said = problem.group(1) if problem else f"HTTP {response.status_code}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from urllib.parse import urlsplit
 
 MASK = "***"
 
@@ -85,8 +86,6 @@ def _drop_userinfo(match: re.Match[str]) -> str:
 
 def redact_url(url: str) -> str:
     """Path and (redacted) query of a URL: no scheme, host or user-info, for HttpCall events."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:

@@ -143,6 +143,8 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    # Standard library, but lazy: this module is in the first frame, which needs none of the
+    # ~15 modules email.utils brings.
     from email.utils import parsedate_to_datetime
 
     try:

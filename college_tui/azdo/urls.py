@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
@@ -75,8 +76,6 @@ class OrgUrl:
 
 def is_loopback(host: str) -> bool:
     """localhost or a loopback address (the sandbox): plain http stays on this machine."""
-    import ipaddress
-
     host = (host or "").lower()
     if host == "localhost":
         return True
@@ -97,8 +96,6 @@ def normalize_org_url(text: str) -> OrgUrl:
     OrgUrlNeedsName. The organisation name itself is checked by the caller (naming rules: only
     letters, digits and hyphens, so it needs no quoting).
     """
-    from urllib.parse import unquote, urlsplit
-
     raw = (text or "").strip()
     if not raw.lower().startswith(("https://", "http://")):
         raise OrgUrlError(f"{raw!r} is not a URL: use https://dev.azure.com/NAME.")

@@ -21,16 +21,28 @@ __all__ = [
     "TargetOptions",
     "TargetRefused",
     "open_target",
+    "opened_target",
     "provisional_target",
+    "resolved_target",
 ]
 
 
 if TYPE_CHECKING:
     from ..target import Target
+    from .sandbox_plan import SandboxPlan
 
 
 def provisional_target(options: TargetOptions, asker: Asker | None = None) -> Target:
     """The target as known before anything starts (its home, for the answers' defaults)."""
+    target, _plan = resolved_target(options, asker, clocks=False)
+    return target
+
+
+def resolved_target(
+    options: TargetOptions, asker: Asker | None = None, *, clocks: bool = True
+) -> tuple[Target, SandboxPlan | None]:
+    """The target as known before anything starts, and for the sandbox its plan (resolved, not
+    checked yet: opening/sandbox_plan.py). `clocks`: the sandbox's settings resolved too."""
     asker = asker or Asker()
     if options.use_sandbox and options.org_url:
         raise TargetRefused("Choose one target: --org URL or --sandbox.")
@@ -40,25 +52,38 @@ def provisional_target(options: TargetOptions, asker: Asker | None = None) -> Ta
             "for the offline sandbox."
         )
     if options.use_sandbox:
-        from .sandbox_target import provisional_sandbox
+        from .sandbox_plan import resolve_sandbox
 
-        return provisional_sandbox(options)
+        plan = resolve_sandbox(options, clocks=clocks)
+        return plan.target, plan
     if options.fresh or options.faults or options.data:
         raise TargetRefused("--data, --fresh and --faults apply to --sandbox only.")
     from .service_target import provisional_service
 
-    return provisional_service(options, asker)
+    return provisional_service(options, asker), None
 
 
 @contextlib.contextmanager
 def open_target(options: TargetOptions, asker: Asker | None = None) -> Iterator[Opened]:
-    """Start the sandbox (when asked) and yield the Target the engine works on."""
+    """Start the sandbox (when asked) and yield the Target the engine works on: the sandbox's
+    plan resolved, checked and carried out (opening/sandbox_plan.py)."""
     asker = asker or Asker()
-    target = provisional_target(options, asker)
-    if not target.sandbox:
+    target, plan = resolved_target(options, asker)
+    if plan is not None:
+        from .sandbox_plan import check_sandbox
+
+        check_sandbox(plan)
+    with opened_target(target, plan, asker) as opened:
+        yield opened
+
+
+@contextlib.contextmanager
+def opened_target(target: Target, plan: SandboxPlan | None, asker: Asker) -> Iterator[Opened]:
+    """`target` opened: the sandbox's checked plan carried out, or the organisation as it is."""
+    if plan is None:
         yield Opened(target)
         return
     from .sandbox_target import opened_sandbox
 
-    with opened_sandbox(options, target, asker) as opened:
+    with opened_sandbox(plan, asker) as opened:
         yield opened

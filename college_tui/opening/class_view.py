@@ -9,6 +9,7 @@ the device code); with `--sandbox` as the class's instructor account of a served
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,8 +86,6 @@ def run_class_screen(
 ) -> int:
     """`college-tui class`: sign in (at the terminal, before the screen), then the live view,
     read again every `every` seconds. The exit code of the app."""
-    import threading
-
     from ..steps.classview.status import load_seen, read_class, save_seen
     from ..ui.class_screen import ClassApp
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sys
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import open_target, provisional_target
+from ..vocabulary import StepStatus
+from . import open_target, opened_target, resolved_target
 from .options import Asker, TargetOptions, TargetRefused
+from .sandbox_plan import check_sandbox
 
 if TYPE_CHECKING:
     from ..events import Emit
@@ -134,42 +137,40 @@ def engine(
     from ..steps.printer import Printer
     from ..steps.runner import make_context
     from ..steps.state import RunState, StateLockedError, state_dir_problem
-    from .sandbox_target import data_problem, fresh, refuse_unusable, sandbox_dirs
     from .service_target import credential_pat, default_auth
 
-    provisional = provisional_target(options, asker)
+    # Resolve: the options once, into the target and (the sandbox) its plan.
+    provisional, plan = resolved_target(options, asker)  # --org normalised in `options`
+    if plan:  # apply borrows no sandbox another run started (it stops with that run)
+        plan = replace(plan, long_run=lock)
     answers = load_answers(answers_file, provisional, asker)
-    account = (account or answers.sandbox_account) if options.use_sandbox else ""
-    if account:  # a class attendee: its own home and state (opening/class_account.py)
+    account = (account or answers.sandbox_account) if plan else ""
+    if plan and account:  # a class attendee: its own home and state (opening/class_account.py)
         from .class_account import as_attendee
 
-        provisional = as_attendee(provisional, account, sandbox_dirs(options)[0])
+        provisional = as_attendee(provisional, account, plan.data)
         answers = load_answers(answers_file, provisional, asker)
     key_passphrase = passphrase(answers, asker)
     for note in answers.duplicate_notes():
         asker.say(f"Note: {note}")
-    data = sandbox_dirs(options)[0] if options.use_sandbox else None
-    problems: list[str | None] = [
-        state_dir_problem() if lock else None,  # plan and check write no state
-        data_problem(data) if data else None,
-    ]
-    if any(problems):
-        raise TargetRefused(
-            " ".join(p for p in problems if p) + " Nothing was changed.", usage=False
-        )
-    if data and not options.fresh:  # --fresh refuses a folder of the user's in its own words
-        refuse_unusable(data)  # before the lock: a refused run writes nothing, not even that
+    # Check: once, before anything is written (a refused run writes nothing, not even the lock).
+    state_problem = state_dir_problem() if lock else None  # plan and check write no state
+    if plan:
+        check_sandbox(plan, also=state_problem)
+    elif state_problem:
+        raise TargetRefused(state_problem + " Nothing was changed.", usage=False)
     state = RunState.for_key(provisional.state_key, read_only=not lock)
+    # Act: lock, --fresh, the machine's checks, the target opened, the Context built.
     with contextlib.ExitStack() as held:
         if lock:
             try:
                 held.enter_context(state.exclusive())
             except StateLockedError as exc:
                 raise TargetRefused(str(exc), usage=False) from None
-        if options.fresh:
-            fresh(options, asker, assume_yes)
-        if data and options.fresh:
-            refuse_unusable(data)  # what --fresh left (a folder the user shared with it)
+        if plan and plan.fresh:
+            from .fresh import fresh
+
+            fresh(plan, asker, assume_yes)
         if preflight:
             from ..steps.preflight import preflight as check_machine
 
@@ -180,11 +181,11 @@ def engine(
                     asker.say(f"  - {problem}", err=True)
                 raise SystemExit(EXIT_USAGE)
         printer = Printer(verbose=options.verbose, unicode=unicode_ok())
-        opened = held.enter_context(open_target(replace(options, long_run=lock), asker))
-        if account:
+        opened = held.enter_context(opened_target(provisional, plan, asker))
+        if plan and account:
             from .class_account import attendee_opened
 
-            opened = attendee_opened(opened, account, sandbox_dirs(options)[0])
+            opened = attendee_opened(opened, account, plan.data)
         answers = answers.for_target(opened.target)
         if not answers.auth_said:  # the PAT at hand, else the browser (else a device code)
             answers = replace(answers, auth=default_auth(opened))
@@ -206,7 +207,6 @@ def engine(
 def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
     """Show what apply would do (inspecting quietly) and ask; True when there is nothing to ask."""
     from ..steps.printer import plan_lines
-    from ..steps.runner import ALREADY, FAILED
 
     ctx = session.ctx
     emit_all = ctx.emit
@@ -217,17 +217,15 @@ def confirmed(session: Session, printer: Printer, asker: Asker) -> bool:
         ctx.emit = emit_all
     for line in plan_lines(preview, printer.unicode):
         asker.say(line)
-    if any(r.status == FAILED for r in preview.results):
+    if any(r.status == StepStatus.FAILED for r in preview.results):
         return False
-    if all(r.status == ALREADY for r in preview.results):
+    if all(r.status == StepStatus.ALREADY for r in preview.results):
         return True
     return asker.confirm("Apply these changes?", True)
 
 
 def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
     """The exact `college-tui apply` that works on the target `plan` just looked at."""
-    import shlex
-
     words = ["college-tui", "apply"]
     if options.use_sandbox:
         words.append("--sandbox")
@@ -244,7 +242,6 @@ def apply_command(options: TargetOptions, answers_file: Path | None) -> str:
 
 def apply_outcome(report: RunReport) -> tuple[list[str], int]:
     """apply's last lines for a finished run, and its exit code (0 only when all is done)."""
-    from ..steps.runner import DONE, WARNING
 
     if report.nothing_to_do:
         return ["Nothing to do: every step is already done; nothing was changed."], 0
@@ -255,7 +252,7 @@ def apply_outcome(report: RunReport) -> tuple[list[str], int]:
         f"Not everything is done yet ({', '.join(left)}); run apply again after fixing "
         "what is shown above."
     ]
-    if not any(r.status in (DONE, WARNING) for r in report.results):
+    if not any(r.status in (StepStatus.DONE, StepStatus.WARNING) for r in report.results):
         lines.append("Nothing was changed.")
     return lines, EXIT_NOT_DONE
 

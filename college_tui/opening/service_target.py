@@ -7,6 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..vocabulary import AuthMode
 from .options import PAT_ENV, SERVICE_URL_ENV, Asker, Opened, TargetOptions, TargetRefused
@@ -37,8 +38,6 @@ def provisional_service(options: TargetOptions, asker: Asker) -> Target:
 def service_url() -> str:
     """Where "My Azure DevOps" goes with no organisation yet: https://dev.azure.com, or the
     served sandbox $COLLEGE_TUI_SERVICE_URL names (loopback only: its sign-in is learnt from it)."""
-    from urllib.parse import urlsplit
-
     from ..azdo.urls import is_loopback
     from ..target import AZURE_SERVICE_URL
 
@@ -116,8 +115,6 @@ def _normalized_or_refused(text: str) -> OrgUrl:
 
 def refuse_unsafe_url(url: str, option: str) -> None:
     """The PAT goes with every request: never in the URL itself, never unencrypted off this host."""
-    from urllib.parse import urlsplit
-
     from ..azdo.urls import is_loopback
 
     parts = urlsplit(url)

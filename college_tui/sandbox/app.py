@@ -12,13 +12,14 @@ import json
 import logging
 import re
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from . import (
     api,  # noqa: F401  (registers every endpoint on the router)
@@ -33,6 +34,15 @@ from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router
 from .service import Sandbox
 from .store import StoreError
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+    from .githttp import GitRoute
+    from .web.routes import View
+
+# What a route of the app answers with: a Response, or git's streaming exchange (githttp.py).
+Endpoint = Callable[[Request, Sandbox, str], Awaitable["ASGIApp"]]
 
 log = logging.getLogger("college_tui.sandbox")
 
@@ -115,15 +125,15 @@ def _repos_refusal(sandbox: Sandbox, org: dict[str, Any] | None, who: Any) -> st
     return rules.repos_refusal(sandbox, member)
 
 
-def create_app(sandbox: Sandbox, faults: Faults | None = None):
+def create_app(sandbox: Sandbox, faults: Faults | None = None) -> LoopbackGuard:
     """The sandbox's ASGI app, wrapped in fault injection when faults are configured.
 
     Starlette routes what has a fixed place (the sandbox's own pages, the sign-in pages); the
     emulated service's routes are matched by `routing.router`, case-insensitively as the service
     matches them, under the host prefixes `split_host` reads (`answer`)."""
 
-    def storage_safe(handler):
-        async def endpoint(request: Request) -> Response:
+    def storage_safe(handler: Endpoint) -> Callable[[Request], Awaitable[ASGIApp]]:
+        async def endpoint(request: Request) -> ASGIApp:
             try:
                 return await handler(request, sandbox, _base(request))
             except StoreError as err:  # its database damaged or its disk full, while running
@@ -132,7 +142,7 @@ def create_app(sandbox: Sandbox, faults: Faults | None = None):
 
         return endpoint
 
-    routes: list = [
+    routes: list[BaseRoute] = [
         Route("/_sandbox/identity{rest:path}", storage_safe(_identity), methods=_METHODS),
         Route("/_sandbox/{rest:path}", storage_safe(_internal), methods=_METHODS),
         Route("/{path:path}", storage_safe(answer), methods=_METHODS),
@@ -159,7 +169,7 @@ async def _identity(request: Request, sandbox: Sandbox, base: str) -> Response:
     return discovery(request.scope["path"], sandbox, base)
 
 
-async def answer(request: Request, sandbox: Sandbox, base: str) -> Response:
+async def answer(request: Request, sandbox: Sandbox, base: str) -> ASGIApp:
     """A request to the emulated service: git over HTTP, an organisation's URL asked for its
     tenant, a browser's page, or a REST call."""
     path = request.scope["path"]
@@ -193,7 +203,7 @@ async def answer(request: Request, sandbox: Sandbox, base: str) -> Response:
     return await _rest_call(request, sandbox, base, host, org, sub)
 
 
-async def _git_http(request: Request, sandbox: Sandbox, git_route) -> Response:
+async def _git_http(request: Request, sandbox: Sandbox, git_route: GitRoute) -> ASGIApp:
     path = request.scope["path"]
     git_org = sandbox.org(path.lstrip("/").split("/", 1)[0])
     git_caller = caller(request.headers, sandbox, git_org)
@@ -323,7 +333,7 @@ async def _internal(request: Request, sandbox: Sandbox, base: str) -> Response:
     )
 
 
-def _page(request: Request, path: str):
+def _page(request: Request, path: str) -> tuple[View, dict[str, str]] | None:
     """(view, parameters) when a browser asks for one of the sandbox's web pages, else None."""
     from .web import match_page, wants_page
 

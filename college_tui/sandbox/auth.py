@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import hashlib
 import json
 import secrets
 import time
@@ -60,9 +62,6 @@ def _token_user(sandbox: Sandbox, token: str, org: dict[str, Any] | None) -> str
 
 def _made_pat(sandbox: Sandbox, password: str, org: dict[str, Any] | None) -> Caller | None:
     """A PAT made through `tokens/pats` (api/pats.py), in its organisation and not expired."""
-    import datetime as dt
-    import hashlib
-
     if not password or "." in password:
         return None
     doc = sandbox.store.find_one("pat", name=hashlib.sha256(password.encode()).hexdigest())
@@ -98,7 +97,9 @@ def caller(headers: Any, sandbox: Sandbox, org: dict[str, Any] | None = None) ->
     return None
 
 
-def tenant_headers(sandbox: Sandbox, base: str, org: dict[str, Any] | None) -> list[tuple]:
+def tenant_headers(
+    sandbox: Sandbox, base: str, org: dict[str, Any] | None
+) -> list[tuple[str, str]]:
     """The headers the service adds when it refuses a request: how to sign in, and where."""
     from .identity.accounts import org_tenant, tenant_id
 

@@ -7,8 +7,10 @@ versions as observed on dev.azure.com; see the API reference §10).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+UrlOf = Callable[[str], str]  # a host's name ("dev", "vssps"...) -> its emulated URL
 # host, id, area, resourceName, routeTemplate, resourceVersion, minVersion, maxVersion, releasedVersion
 _LOCATION = [
     (
@@ -45,7 +47,7 @@ _ACCOUNTS = (
     "7.1",
 )
 
-LOCATIONS: dict[str, list[tuple]] = {
+LOCATIONS: dict[str, list[tuple[Any, ...]]] = {
     "dev": _LOCATION
     + [
         (
@@ -388,7 +390,7 @@ def location_entries(host: str, area: str | None = None) -> list[dict[str, Any]]
     ]
 
 
-def resource_areas(url_of_host, *, profile_host: bool = False) -> list[dict[str, Any]]:
+def resource_areas(url_of_host: UrlOf, *, profile_host: bool = False) -> list[dict[str, Any]]:
     """The ResourceAreas list, each area pointing at its emulated host (URL with a trailing /);
     the Profile area only on the profile host (`profile_host`), as on the service."""
     areas = RESOURCE_AREAS + (PROFILE_HOST_AREAS if profile_host else [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 # typeKey -> the .NET type name the service reports, so clients that look at typeName work too.
@@ -78,10 +80,8 @@ def storage_failed_body(sentence: str) -> dict[str, Any]:
     return error_body(STORAGE_FAILED, sentence)
 
 
-def disk_full(folder) -> str | None:
+def disk_full(folder: str | Path) -> str | None:
     """The sentence for a sandbox whose data folder's disk is (nearly) full, else None."""
-    import shutil
-
     try:
         free = shutil.disk_usage(folder).free
     except OSError:

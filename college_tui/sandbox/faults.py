@@ -33,9 +33,12 @@ import math
 import random
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import error_body
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # attribute -> (lowest, highest, what it is): values outside are refused (a NaN latency once made
 # every request of a run wait, and a run took minutes).
@@ -166,7 +169,7 @@ class ConnectionDropped(Exception):
 class FaultInjector:
     """Outer ASGI layer that delays, fails, throttles or drops requests to `_apis`."""
 
-    def __init__(self, app, faults: Faults) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
         self.faults = faults
         self.plan = FaultPlan(faults)
@@ -174,7 +177,7 @@ class FaultInjector:
             lambda record: not (record.exc_info and record.exc_info[0] is ConnectionDropped)
         )
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or "/_apis" not in scope["path"]:
             return await self.app(scope, receive, send)
         if self.faults.latency:
@@ -208,7 +211,7 @@ class FaultInjector:
             return await _drop(send)
         if fault == "drop-after":
 
-            async def swallow(message) -> None:
+            async def swallow(message: Message) -> None:
                 return None
 
             await self.app(scope, receive, swallow)
@@ -216,7 +219,9 @@ class FaultInjector:
         return await self.app(scope, receive, send)
 
 
-async def _send_json(send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+async def _send_json(
+    send: Send, status: int, body: Any, headers: dict[str, str] | None = None
+) -> None:
     from starlette.responses import JSONResponse
 
     await JSONResponse(body, status_code=status, headers=headers)({"type": "http"}, _nothing, send)
@@ -227,7 +232,7 @@ async def _nothing() -> dict[str, Any]:
     raise RuntimeError("a fault's answer reads nothing from the request")
 
 
-async def _drop(send) -> None:
+async def _drop(send: Send) -> None:
     # uvicorn hands its protocol's bound `send`; closing the transport drops the connection
     # without any answer, as a network failure would. Otherwise fail after the status line.
     transport = getattr(getattr(send, "__self__", None), "transport", None)

@@ -35,7 +35,9 @@ def require_git() -> None:
         raise GitMissingError(GIT_MISSING)
 
 
-def run_git(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+def run_git(
+    args: list[str], cwd: Path | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     """Run git quietly with a neutral environment; raises CalledProcessError on failure."""
     # child_env: the attendee's PAT or passphrase (same process in --sandbox mode) stays here.
     env = {
@@ -66,7 +68,7 @@ def service_env(sandbox: Sandbox) -> dict[str, str]:
     }
 
 
-def git(path: Path, *args: str, **kwargs) -> str:
+def git(path: Path, *args: str, **kwargs: Any) -> str:
     """Output of a git command run against the bare repository at `path`."""
     return run_git(["--git-dir", str(path), *args], **kwargs).stdout
 

@@ -22,7 +22,8 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -30,6 +31,9 @@ from starlette.responses import PlainTextResponse, Response
 
 from .repos import PUSH_LOCK_WAIT, repo_path, resolve_repository, service_env
 from .service import Sandbox
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +63,15 @@ class GitRoute:
 
 def match(path: str) -> GitRoute | None:
     """The git route a request path names (percent-decoded names), else None."""
-    from urllib.parse import unquote
-
     m = _PATH.match(path)
     if m is None:
         return None
     return GitRoute(unquote(m["org"]), unquote(m["project"]), unquote(m["repo"]), m["action"])
 
 
-async def serve(request: Request, sandbox: Sandbox, route: GitRoute, *, authorized: bool) -> Any:
+async def serve(
+    request: Request, sandbox: Sandbox, route: GitRoute, *, authorized: bool
+) -> ASGIApp:
     """The answer to one smart-HTTP request (an ASGI callable): advertisement, pack or refusal."""
     method = request.method
     service = route.action if route.action != "info/refs" else request.query_params.get("service")
@@ -148,7 +152,7 @@ class _Exchange:
         self.sandbox, self.verb, self.path = sandbox, verb, path
         self.gzip, self.lock = gzip, lock
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         locked = False
         if self.lock is not None:
             locked = await asyncio.to_thread(self.lock.acquire, True, PUSH_LOCK_WAIT)
@@ -163,7 +167,7 @@ class _Exchange:
             if self.lock is not None and locked:
                 self.lock.release()
 
-    async def _run(self, receive, send) -> None:
+    async def _run(self, receive: Receive, send: Send) -> None:
         proc = await asyncio.create_subprocess_exec(
             "git",
             self.verb,
@@ -209,7 +213,7 @@ class _Exchange:
                 said.decode(errors="replace").strip(),
             )
 
-    async def _feed(self, receive, stdin: asyncio.StreamWriter) -> None:
+    async def _feed(self, receive: Receive, stdin: asyncio.StreamWriter) -> None:
         """The request body into git's stdin (inflated when gzip), then EOF."""
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if self.gzip else None
         try:

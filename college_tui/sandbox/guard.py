@@ -12,7 +12,11 @@ Clients that are not browsers (the SDK, git, MSAL) send no Origin and are not af
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "[::1]", "::1"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -69,10 +73,10 @@ def refusal(method: str, headers: dict[str, str], port: int | None) -> tuple[int
 class LoopbackGuard:
     """Outermost ASGI layer: the Host allow-list and the cross-site refusal, for HTTP."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

@@ -7,6 +7,7 @@ printed and the ssh config block it wrote stay valid; a port in use is said, nev
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,6 @@ class KeptStart:
 
 def saved_ports(data_dir: Path) -> dict[str, int]:
     """The ports of the last start (`port`, `ssh_port`, `idp_port`), or {} when none were saved."""
-    import json
-
     try:
         saved = json.loads((Path(data_dir) / PORTS_FILE).read_text(encoding="utf-8"))
         return {
@@ -60,7 +59,8 @@ def port_free(port: int) -> bool:
 def free_port() -> int:
     sock = bind_loopback(0)
     try:
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
     finally:
         sock.close()
 
@@ -95,8 +95,6 @@ def start_kept(
     raises PortProblem. Not given: the saved ones when free, else free ones (said in `moved`).
     The ports used are saved for the next start.
     """
-    import json
-
     from ..workstation.atomic import write_atomic
 
     data = Path(data_dir) if data_dir else default_data_dir()
@@ -147,13 +145,19 @@ def start_kept(
     return KeptStart(server, info, notes)
 
 
-def start_announced(data_dir: Path, refuse: Callable[[], None], *start_args):
+def start_announced(
+    data_dir: Path,
+    refuse: Callable[[], None],
+    port: int | None,
+    ssh_port: int | None,
+    faults: str | None,
+    config: SandboxConfig | None,
+) -> tuple[KeptStart, Callable[[], None]]:
     """For `sandbox serve`: under the start lock, `refuse()` (another serve runs), start on the
     kept ports (ports.start_kept with port, ssh_port, faults, config) and announce it; returns
     (kept, release). Another start that holds the folder too long: PortProblem, with its words."""
     from .running import AlreadyServed, announce, starting
 
-    port, ssh_port, faults, config = start_args
     try:
         with starting(data_dir):
             refuse()

@@ -15,8 +15,13 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 # import_course, is_course_url, service_env and repo_path are imported from here by the API.
-from .courserepo import import_course, is_course_url  # noqa: F401
-from .gitexec import git, repo_path, run_git, service_env  # noqa: F401
+# Re-exported: the API modules reach git and the course through `repos` (one name for storage).
+from .courserepo import import_course as import_course
+from .courserepo import is_course_url as is_course_url
+from .gitexec import git as git
+from .gitexec import repo_path as repo_path
+from .gitexec import run_git as run_git
+from .gitexec import service_env as service_env
 from .service import Sandbox
 
 SSH_HOST = "ssh.dev.azure.com"  # sshUrl host, as the real service writes it (see ssh_url)
@@ -125,7 +130,8 @@ def list_refs(
 ) -> list[tuple[str, str]]:
     """(name, object id) of the refs under `prefix`, sorted by name, straight from git."""
     out = git(repo_path(sandbox, repo), "for-each-ref", "--format=%(refname) %(objectname)", prefix)
-    return [tuple(line.split(" ", 1)) for line in out.splitlines() if line]  # type: ignore[misc]
+    pairs = (line.split(" ", 1) for line in out.splitlines() if line)
+    return [(name, oid) for name, oid in pairs]
 
 
 def resolve_ref(sandbox: Sandbox, repo: dict[str, Any], name: str) -> str | None:

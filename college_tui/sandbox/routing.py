@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .service import Sandbox
+    from .store import Store
 
 HOSTS = ("dev", "vssps", "vsaex", "app")
 
@@ -49,7 +50,7 @@ class Call:
     api_version: str | None
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return self.sandbox.store
 
     def host_url(self, host: str | None = None) -> str:
@@ -81,7 +82,9 @@ class Call:
         return max(0, skip), max(0, top)
 
 
-Handler = Callable[[Call], "Reply | dict[str, Any] | None"]
+Answer = Reply | dict[str, Any] | None  # what a handler returns (a dict: a JSON body, 200)
+Handler = Callable[[Call], Answer]
+H = TypeVar("H", bound=Handler)
 
 
 @dataclass
@@ -112,11 +115,14 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def route(self, method: str, host: str, template: str, *, anonymous: bool = False):
+    def route(
+        self, method: str, host: str, template: str, *, anonymous: bool = False
+    ) -> Callable[[H], H]:
+        """Register the decorated handler for `method` ("GET|HEAD": several) on `template`."""
         if host not in HOSTS:
             raise ValueError(f"unknown host {host}")
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: H) -> H:
             for m in method.split("|"):
                 self.routes.append(
                     Route(m.upper(), host, template, _compile(template), handler, anonymous)

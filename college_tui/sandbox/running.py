@@ -15,6 +15,10 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .server import SandboxInfo
 
 SERVING_FILE = "serving.json"
 STARTING_FILE = "starting.lock"
@@ -33,7 +37,7 @@ def _locked_by_someone(fd: int) -> bool:
     return False
 
 
-def announce(info, by: str = "serve") -> Callable[[], None]:
+def announce(info: SandboxInfo, by: str = "serve") -> Callable[[], None]:
     """Say that `info`'s sandbox serves its data folder, until the returned function is called.
     `by`: "serve" (`sandbox serve`, there for every run) or "run" (an apply's or the wizard's,
     stopped when that run ends).
@@ -98,7 +102,7 @@ def starting(data_dir: Path, wait: float = 120.0) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def announcement(data_dir: Path) -> dict | None:
+def announcement(data_dir: Path) -> dict[str, Any] | None:
     """What a `sandbox serve` running on `data_dir` now announced (no PAT), or None."""
     path = Path(data_dir) / SERVING_FILE
     try:

@@ -7,10 +7,13 @@ Starting on the ports of the last start (`start_kept`) lives in `ports.py`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import signal
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,7 +240,7 @@ class SandboxServer:
     def __enter__(self) -> SandboxInfo:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
@@ -261,12 +264,14 @@ def running(data_dir: Path) -> SandboxInfo | None:
         return None
 
 
-def serve(kept: KeptStart, print_json: bool, echo, release=None) -> None:
+def serve(
+    kept: KeptStart,
+    print_json: bool,
+    echo: Callable[[str], None],
+    release: Callable[[], None] | None = None,
+) -> None:
     """Run a started sandbox in the foreground until Ctrl+C (SIGINT) or SIGTERM. `release`: the
     announcement's, when the caller announced it already (under the data folder's start lock)."""
-    import json
-    import signal
-
     logging.basicConfig(level=logging.WARNING)
     server, info = kept.server, kept.info
     stop = threading.Event()

@@ -52,7 +52,7 @@ JobRunner = Callable[["Sandbox", dict[str, Any], float], bool]
 JOB_RUNNERS: dict[str, JobRunner] = {}
 
 
-def job_runner(job_type: str):
+def job_runner(job_type: str) -> Callable[[JobRunner], JobRunner]:
     """Register the function that moves a long-running job along (returns True when finished)."""
 
     def register(fn: JobRunner) -> JobRunner:

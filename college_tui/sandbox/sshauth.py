@@ -152,29 +152,31 @@ class GitSshInterface(paramiko.ServerInterface):
     def check_channel_pty_request(self, *args: Any) -> bool:
         return False
 
-    def check_channel_env_request(self, channel, name: bytes, value: bytes) -> bool:
+    def check_channel_env_request(
+        self, channel: paramiko.Channel, name: bytes, value: bytes
+    ) -> bool:
         # git asks for protocol v2 with SendEnv GIT_PROTOCOL; Azure Repos speaks v0/v1 only
         # (grafana/grafana#130330, grafana/nanogit#372), so the sandbox declines as well and git
         # falls back by itself.
         return False
 
-    def check_channel_shell_request(self, channel) -> bool:
+    def check_channel_shell_request(self, channel: paramiko.Channel) -> bool:
         # The service writes this line, then refuses: ssh prints it and
         # "shell request failed on channel 0", and exits non-zero.
-        channel.send_stderr(SHELL_REFUSED)
+        channel.send_stderr(SHELL_REFUSED.encode())
         self._requested(("refused",))
         return False
 
-    def check_channel_exec_request(self, channel, command: bytes) -> bool:
+    def check_channel_exec_request(self, channel: paramiko.Channel, command: bytes) -> bool:
         parsed = parse_git_command(command.decode("utf-8", "replace"))
         if parsed is None:  # only git's two commands; anything else is a shell in disguise
-            channel.send_stderr(SHELL_REFUSED)
+            channel.send_stderr(SHELL_REFUSED.encode())
             self._requested(("refused",))
             return False
         self._requested(("exec", *parsed))
         return True
 
-    def check_channel_subsystem_request(self, channel, name: str) -> bool:
+    def check_channel_subsystem_request(self, channel: paramiko.Channel, name: str) -> bool:
         return False
 
     def _requested(self, request: tuple[str, ...]) -> None:

@@ -71,7 +71,7 @@ class _Connection:
         self.sock = sock
         self.peer = peer
         self.transport: paramiko.Transport | None = None
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.pumps: list[threading.Thread] = []
         self.thread = threading.Thread(target=self._run, name=f"sandbox-ssh-{peer[1]}", daemon=True)
 

@@ -85,7 +85,7 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
-    def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
+    def _write(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
             return self._db.execute(sql, args)
         except sqlite3.OperationalError as exc:
@@ -216,9 +216,8 @@ class Store:
                 " ON CONFLICT(name) DO UPDATE SET value = value + 1",
                 (name,),
             )
-            return self._db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()[
-                0
-            ]
+            row = self._db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()
+            return int(row[0])
 
 
 def _keep_private(path: Path) -> None:
@@ -285,7 +284,7 @@ def shape_damage(db: sqlite3.Connection) -> str | None:
     return None
 
 
-def _shape_in_python(rows: list) -> str | None:
+def _shape_in_python(rows: list[tuple[str, str]]) -> str | None:
     for kind, data in rows:
         doc = json.loads(data)
         if not isinstance(doc, dict):

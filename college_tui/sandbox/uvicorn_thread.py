@@ -4,6 +4,7 @@ provider): `serve_in_thread` returns once it listens, or raises what stopped it 
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +14,7 @@ START_SECONDS = 15
 
 def serve_in_thread(
     server: Any,
-    sockets: list,
+    sockets: list[socket.socket],
     *,
     name: str,
     what: str,

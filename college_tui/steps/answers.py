@@ -257,7 +257,7 @@ def sandbox_auth_problem(auth: str) -> str:
     online and knows nothing of the sandbox (browser and device code go to the sandbox's own
     identity provider)."""
     return (
-        f"{auth!r} asks the Azure CLI, which signs in with Microsoft online and knows nothing of "
+        f"{str(auth)!r} asks the Azure CLI, which signs in with Microsoft online and knows nothing of "
         'the offline sandbox. Use "pat" (the default), "browser" or "device-code" (the sandbox\'s '
         "own sign-in) for --sandbox."
     )
@@ -289,6 +289,7 @@ def load_answers(path: os.PathLike[str] | str | None, target: Target) -> Answers
         if refused:
             raise AnswersError(refused)
         return answers
+    # Standard library, but lazy: this module is in the first frame, which reads no file.
     import tomllib
 
     file = Path(path)

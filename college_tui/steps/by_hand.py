@@ -10,8 +10,10 @@ and names the call the wizard itself makes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from ..azdo.credentials import AZURE_DEVOPS_SCOPE
 from ..target import Target
@@ -129,8 +131,6 @@ def _import(target: Target, answers: Answers, sh: Shell) -> str:
 
 
 def _ssh_url(target: Target, answers: Answers) -> str:
-    from urllib.parse import quote
-
     parts = (target.org, answers.project, answers.repo)
     return f"git@{target.ssh_alias}:v3/" + "/".join(quote(p, safe="") for p in parts)
 
@@ -178,7 +178,5 @@ def by_hand(key: str, target: Target, answers: Answers, shell: Shell | None = No
     for `shell` (default: the attendee's: PowerShell on Windows, bash elsewhere)."""
     sequence = _SEQUENCES.get(key)
     if target.org_pending:  # no organisation yet: NAME stands for it, never a placeholder URL
-        from dataclasses import replace
-
         target = replace(target, org_url=target.org_url.rsplit("/", 1)[0] + "/NAME")
     return sequence(target, answers, shell or Shell.attendees()) if sequence else ""

@@ -6,11 +6,13 @@ each line says what is there or why it is missing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..vocabulary import StepKey, StepStatus
 from .base import Context, Step
-from .runner import ALREADY, SKIPPED, RunReport, StepResult, run
+from .runner import RunReport, StepResult, run
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,6 @@ PIPELINE_GRANT = (
 
 def check_json(items: list[CheckItem]) -> str:
     """The checklist as one JSON document, with the reminders an instructor needs."""
-    import json
-
     return json.dumps(
         {
             "done": sum(1 for item in items if item.ok),
@@ -62,22 +62,22 @@ def run_checklist(
     a = ctx.answers
     items: list[CheckItem] = []
 
-    def from_step(key: str, label: str) -> CheckItem:
+    def from_step(key: StepKey, label: str) -> CheckItem:
         result = report.result(key)
         return _item(label, result)
 
-    signin = report.result("sign-in")
-    if signin is not None and signin.status not in (ALREADY, "todo"):
+    signin = report.result(StepKey.SIGN_IN)
+    if signin is not None and signin.status not in (StepStatus.ALREADY, StepStatus.TODO):
         reason = signin.message or "not signed in"
         labels = _labels(ctx)
         return [CheckItem(label, False, reason) for label in labels], report
 
-    items.append(from_step("organization", "Organisation"))
-    project = report.result("project")
+    items.append(from_step(StepKey.ORGANIZATION, "Organisation"))
+    project = report.result(StepKey.PROJECT)
     label = f"Project {a.project} on the {a.process} process"
     if (
         project is not None
-        and project.status == ALREADY
+        and project.status == StepStatus.ALREADY
         and project.facts.get("expected_process") is False
     ):
         items.append(
@@ -85,19 +85,23 @@ def run_checklist(
         )
     else:
         items.append(_item(label, project))
-    items.append(from_step("team", f"{a.team} is the default team"))
-    members = report.result("members")
+    items.append(from_step(StepKey.TEAM, f"{a.team} is the default team"))
+    members = report.result(StepKey.MEMBERS)
     label = f"Colleagues in {a.team}"
-    if members is not None and members.status != ALREADY and members.facts.get("missing"):
+    if (
+        members is not None
+        and members.status != StepStatus.ALREADY
+        and members.facts.get("missing")
+    ):
         failed = members.facts.get("failed") or {}
         names = [f"{e} ({failed[e]})" if e in failed else e for e in members.facts["missing"]]
         items.append(CheckItem(label, False, "not in the team: " + ", ".join(names)))
     else:
         items.append(_item(label, members))
     # Its detail (what `check` prints) says how long the registration is valid.
-    items.append(from_step("ssh-key", "SSH key registered"))
-    items.append(from_step("import", f"Repository {a.repo} imported"))
-    items.append(from_step("clone", f"Repository cloned to {a.clone_dir}"))
+    items.append(from_step(StepKey.SSH_KEY, "SSH key registered"))
+    items.append(from_step(StepKey.IMPORT, f"Repository {a.repo} imported"))
+    items.append(from_step(StepKey.CLONE, f"Repository cloned to {a.clone_dir}"))
     items.extend(_branch_and_pr(ctx, report))
     return items, report
 
@@ -120,9 +124,9 @@ def _labels(ctx: Context) -> list[str]:
 def _item(label: str, result: StepResult | None) -> CheckItem:
     if result is None:
         return CheckItem(label, False, "not checked")
-    if result.status == ALREADY:
+    if result.status == StepStatus.ALREADY:
         return CheckItem(label, True, result.summary)
-    if result.status == SKIPPED:  # its mark says "skipped" already
+    if result.status == StepStatus.SKIPPED:  # its mark says "skipped" already
         return CheckItem(label, False, result.summary.removeprefix("Skipped: "), skipped=True)
     reason = result.message or result.summary or "not done"
     if result.todo:
@@ -141,7 +145,7 @@ def _branch_and_pr(ctx: Context, report: RunReport) -> list[CheckItem]:
         ]
     from ..azdo.errors import AzdoError
 
-    svc = ctx.service("pull-request")
+    svc = ctx.service(StepKey.PULL_REQUEST)
     try:
         project = svc.get_project(a.project)
         repo = svc.get_repository(a.project, a.repo) if project else None

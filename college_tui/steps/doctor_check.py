@@ -7,6 +7,7 @@ command that runs them (doctor.py), so none of those imports another for the mod
 from __future__ import annotations
 
 import json
+import platform
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -81,8 +82,6 @@ def exit_code(checks: list[Check]) -> int:
 
 def as_json(checks: list[Check]) -> str:
     """The results for instructors who collect them: one JSON object."""
-    import platform
-
     from .. import __version__
 
     counts = {status: sum(c.status == status for c in checks) for status in (OK, WARNING, PROBLEM)}

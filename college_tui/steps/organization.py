@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..azdo.urls import SIGNUP_URL, sibling_org_url
 from ..events import NeedsYou
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
 def signup_url(ctx: Context, name: str) -> str:
     """Where the attendee creates an organisation: the portal, or the sandbox's own page (in
     sandbox mode, or a served sandbox reached as a service on loopback)."""
-    from urllib.parse import urlsplit
-
     from ..azdo.urls import is_loopback
 
     if ctx.target.sandbox or is_loopback(urlsplit(ctx.target.org_url).hostname or ""):

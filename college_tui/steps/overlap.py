@@ -13,6 +13,7 @@ halfway resumes as before.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 # step -> the step whose success lets it start
 EARLY: dict[str, str] = {StepKey.SSH_KEY: StepKey.ORGANIZATION, StepKey.MEMBERS: StepKey.TEAM}
 # started early and waited for only at the end of the run (nothing after them needs them)
-AT_THE_END = frozenset({"members"})
+AT_THE_END = frozenset({StepKey.MEMBERS})
 
 
 RunOne = Callable[["Step"], "StepResult"]
@@ -64,8 +65,6 @@ class Beside:
     def __init__(
         self, svc: Any, step: str, emit: Emit, ask: Callable[[Any], Any], *, raises: bool = False
     ) -> None:
-        import queue
-
         self._events: queue.Queue[Event] = queue.Queue()
         self._emit = emit
         self._raises = raises

@@ -8,6 +8,7 @@ run leaves nothing half-made.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from .answers import Answers
@@ -33,8 +34,6 @@ def preflight(answers: Answers, passphrase: str | None = None) -> list[str]:
 
 def missing_programs(answers: Answers) -> list[str]:
     """The programs the steps run that are not on PATH, one sentence each."""
-    import shutil
-
     problems = []
     if shutil.which("git") is None:
         problems.append(

@@ -21,6 +21,7 @@ from ..events import (
     Waiting,
 )
 from ..visible import visible
+from ..vocabulary import StepStatus
 
 if TYPE_CHECKING:
     from .checklist import CheckItem
@@ -115,22 +116,21 @@ def plan_lines(report: RunReport, unicode: bool = True, apply_command: str = "")
     `apply_command` is the exact command that does it (same target, data folder and answers);
     without one, no command is suggested (apply's own preview needs none).
     """
-    from .runner import ALREADY, BLOCKED, FAILED, SKIPPED, TODO
 
     m = _UNICODE if unicode else _ASCII
     lines = []
     for r in report.results:
-        if r.status == ALREADY:
+        if r.status == StepStatus.ALREADY:
             lines.append(f"[{r.key}] {m['ok']} {r.summary}")
-        elif r.status == SKIPPED:
+        elif r.status == StepStatus.SKIPPED:
             lines.append(f"[{r.key}] {m['skip']} {r.summary}")
-        elif r.status == TODO:
+        elif r.status == StepStatus.TODO:
             lines.append(f"[{r.key}] {m['todo']} {r.summary}: would {r.todo}")
-        elif r.status == BLOCKED:
+        elif r.status == StepStatus.BLOCKED:
             lines.append(f"[{r.key}] {m['wait']} waits for an earlier step: {r.message}")
-        elif r.status == FAILED:
+        elif r.status == StepStatus.FAILED:
             lines.append(f"[{r.key}] {m['fail']} {r.message}")
-    todo = [r for r in report.results if r.status not in (ALREADY, SKIPPED)]
+    todo = [r for r in report.results if r.status not in (StepStatus.ALREADY, StepStatus.SKIPPED)]
     if not todo:
         lines.append("Nothing left to do: every step is done.")
     else:

@@ -8,7 +8,7 @@ both `apply --answers` and the wizard's CSV field (`steps/session.field_problem`
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..naming import check_email
@@ -68,8 +68,6 @@ def read_members_csv(path: Path) -> tuple[list[Member], list[str]]:
 def with_free_seats(members: list[Member], free: int) -> list[Member]:
     """Members without an access level get Basic while `free` Basic seats remain (those listed
     as basic take theirs first), Stakeholder after; a level given in the answers or CSV wins."""
-    from dataclasses import replace
-
     free -= sum(1 for m in members if m.access_level == "basic")
     out = []
     for member in members:

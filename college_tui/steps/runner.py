@@ -21,16 +21,6 @@ if TYPE_CHECKING:
     from .answers import Answers
     from .state import RunState
 
-# What a step ended as (vocabulary.StepStatus says what each means).
-ALREADY = StepStatus.ALREADY
-DONE = StepStatus.DONE
-WARNING = StepStatus.WARNING
-TODO = StepStatus.TODO
-FAILED = StepStatus.FAILED
-BLOCKED = StepStatus.BLOCKED
-SKIPPED = StepStatus.SKIPPED
-RUNNING = StepStatus.RUNNING
-
 
 @dataclass
 class StepResult:
@@ -46,7 +36,7 @@ class StepResult:
     @property
     def ok(self) -> bool:
         """Nothing left to do for the step (skipped included: nothing was asked of it)."""
-        return self.status in (ALREADY, DONE, SKIPPED)
+        return self.status in (StepStatus.ALREADY, StepStatus.DONE, StepStatus.SKIPPED)
 
 
 @dataclass
@@ -61,7 +51,7 @@ class RunReport:
 
     @property
     def nothing_to_do(self) -> bool:
-        return bool(self.results) and all(r.status == ALREADY for r in self.results)
+        return bool(self.results) and all(r.status == StepStatus.ALREADY for r in self.results)
 
     def result(self, key: str) -> StepResult | None:
         return next((r for r in self.results if r.key == key), None)
@@ -119,7 +109,10 @@ def run(
                 report.results.append(
                     overlap.skip(step)
                     or StepResult(
-                        step.key, step.title, BLOCKED, message="an earlier step did not finish"
+                        step.key,
+                        step.title,
+                        StepStatus.BLOCKED,
+                        message="an earlier step did not finish",
                     )
                 )
                 continue
@@ -127,10 +120,10 @@ def run(
                 stopped = _run_step(ctx, step, only_inspect, report)
                 continue
             result = overlap.result_of(step) or StepResult(
-                step.key, step.title, RUNNING, "running in the background"
+                step.key, step.title, StepStatus.RUNNING, "running in the background"
             )
             report.results.append(result)
-            stopped = result.status == FAILED
+            stopped = result.status == StepStatus.FAILED
             if not stopped:
                 overlap.started(step)
         if not only_inspect:
@@ -151,7 +144,7 @@ def _run_one_remembering(ctx: Context, step: Step, report: RunReport) -> StepRes
 def _crashed(step: Step, exc: BaseException) -> StepResult:
     """The result of a background step that ended in an exception no step sentence caught."""
     return StepResult(
-        step.key, step.title, FAILED, message=describe_failure(exc, step.key, "apply")[0]
+        step.key, step.title, StepStatus.FAILED, message=describe_failure(exc, step.key, "apply")[0]
     )
 
 
@@ -168,7 +161,7 @@ def _run_step(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -
         ctx.azdo.remember_reads()
     result = _run_one(ctx, step, only_inspect, report)
     report.results.append(result)
-    return result.status == FAILED and not only_inspect
+    return result.status == StepStatus.FAILED and not only_inspect
 
 
 def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) -> StepResult:
@@ -184,7 +177,7 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
             return StepResult(
                 step.key,
                 step.title,
-                SKIPPED if skipped else ALREADY,
+                StepStatus.SKIPPED if skipped else StepStatus.ALREADY,
                 inspection.summary,
                 facts=dict(inspection.facts),
             )
@@ -192,7 +185,7 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
             return StepResult(
                 step.key,
                 step.title,
-                TODO,
+                StepStatus.TODO,
                 inspection.summary,
                 inspection.todo,
                 facts=dict(inspection.facts),
@@ -202,9 +195,9 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         outcome = step.apply(ctx)
     except NotReady as exc:
         if only_inspect:
-            return StepResult(step.key, step.title, BLOCKED, message=exc.message)
+            return StepResult(step.key, step.title, StepStatus.BLOCKED, message=exc.message)
         emit(StepFailed(step.key, exc.message))
-        return StepResult(step.key, step.title, FAILED, message=exc.message)
+        return StepResult(step.key, step.title, StepStatus.FAILED, message=exc.message)
     except KeyboardInterrupt:
         emit(StepFailed(step.key, "Interrupted: run again to continue where it stopped."))
         raise
@@ -213,7 +206,7 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         if log_path is not None:
             report.log_path = log_path
         emit(StepFailed(step.key, message, log_detail=log_detail(exc)))
-        return StepResult(step.key, step.title, FAILED, message=message)
+        return StepResult(step.key, step.title, StepStatus.FAILED, message=message)
     for warning in outcome.warnings:
         emit(Note(step.key, f"Warning: {warning}"))
     try:
@@ -226,14 +219,18 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
         if log_path is not None:
             report.log_path = log_path
         emit(StepFailed(step.key, message))
-        return StepResult(step.key, step.title, FAILED, message=message)
+        return StepResult(step.key, step.title, StepStatus.FAILED, message=message)
     emit(
         StepFinished(
             step.key, outcome.summary, already_done=outcome.already_done, skipped=outcome.skipped
         )
     )
-    status = WARNING if outcome.warnings else (ALREADY if outcome.already_done else DONE)
-    status = SKIPPED if outcome.skipped else status
+    status = (
+        StepStatus.WARNING
+        if outcome.warnings
+        else (StepStatus.ALREADY if outcome.already_done else StepStatus.DONE)
+    )
+    status = StepStatus.SKIPPED if outcome.skipped else status
     return StepResult(step.key, step.title, status, outcome.summary, warnings=outcome.warnings)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import StepKey
 from .base import Context, Secrets, Step
 from .plan import STEPS
 from .runner import RunReport, make_context, run
@@ -55,9 +56,9 @@ class Summary:
 def after_the_day(ctx: Context) -> str:
     """For a clone made over HTTPS: what keeps `git pull`/`git push` working after the day (the
     wizard's sign-in ends with it): Git Credential Manager with Microsoft Entra, else a PAT."""
-    if ctx.state.get("clone").get("protocol") != "https":
+    if ctx.state.get(StepKey.CLONE).get("protocol") != "https":
         return ""
-    folder = ctx.state.get("clone").get("clone_path") or str(ctx.answers.clone_dir)
+    folder = ctx.state.get(StepKey.CLONE).get("clone_path") or str(ctx.answers.clone_dir)
     return (
         "After the day, git in your clone (over HTTPS) needs a sign-in of its own: with Git "
         f"Credential Manager run git -C {folder} config credential.azreposCredentialType oauth "
@@ -118,9 +119,9 @@ class Session:
         items, report = run_checklist(self.ctx, self.steps)
         a, org_url = self.ctx.answers, self.ctx.target.org_url
         project = project_web_url(org_url, a.project)
-        found = report.result("pull-request")
+        found = report.result(StepKey.PULL_REQUEST)
         pr_url = (found.facts.get("pr_url") if found else None) or self.ctx.state.get(
-            "pull-request"
+            StepKey.PULL_REQUEST
         ).get("pr_url")
         links = [
             ("Project", project),
@@ -140,11 +141,11 @@ class Session:
             line = Path(f"{path}.pub").read_text(encoding="utf-8").strip()
         except OSError:
             return None
-        return str(self.ctx.state.get("ssh-key").get("fingerprint") or ""), line
+        return str(self.ctx.state.get(StepKey.SSH_KEY).get("fingerprint") or ""), line
 
     def organizations(self) -> list[str]:
         """The names of the organisations the signed-in user belongs to."""
-        svc = self.ctx.service("organization")
+        svc = self.ctx.service(StepKey.ORGANIZATION)
         return sorted(org.name for org in svc.organizations(svc.profile().id))
 
     # -- doing --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ this run only, and the step says why.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..vocabulary import AuthMode, StepKey
@@ -50,6 +51,7 @@ PERSONAL_DOMAINS = (
 
 def record_file(state_key: str) -> Path:
     """Where a remembered Entra sign-in's authentication record (no token) is kept."""
+    # Standard library, but lazy: this module is in the first frame, which needs no OpenSSL.
     import hashlib
 
     from .state import state_dir
@@ -338,8 +340,6 @@ def learned_target(target: Target, place: SignInPlace) -> Target:
     """A served sandbox reached as a service (a loopback organisation): its profile host and SSH
     server, as it says them (`place`, azdo.authority), under an SSH alias of its own: the real
     ~/.ssh never gets a block or a pin for ssh.dev.azure.com."""
-    from dataclasses import replace
-
     changes: dict[str, Any] = {"profile_url": place.profile_url}
     if place.ssh:
         changes.update(

@@ -4,7 +4,11 @@ when the organisation blocks device-code sign-in."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from typing import TYPE_CHECKING
+
+from ..vocabulary import AuthMode, StepKey
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,8 +38,8 @@ def scopes_text(org: str | None = None) -> str:
 def pat_refused_hint(ctx: Context) -> str:
     """After a 401 with a PAT: make a new one, for this one organisation; when a PAT signed in
     here before, say why a token that worked may stop (global PATs retired, or expired)."""
-    before = ctx.state.get("sign-in")
-    worked = before.get("auth") == "pat" and bool(before.get("user_id"))
+    before = ctx.state.get(StepKey.SIGN_IN)
+    worked = before.get("auth") == AuthMode.PAT and bool(before.get("user_id"))
     why = (
         " A token that worked before stops when it expires, and a token made for “All accessible "
         "organizations” (a global PAT) stopped working on 2026-12-01, when Microsoft retired them."
@@ -84,7 +88,7 @@ def device_code_blocked(ctx: Context) -> str:
     over_ssh = (
         "; over SSH, run the wizard on your own computer, or connect with ssh -X so the "
         "browser opens on your screen"
-        if suggested_auth() == "device-code"
+        if suggested_auth() == AuthMode.DEVICE_CODE
         else ""
     )
     return (
@@ -100,8 +104,6 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
     """How to sign in when nothing says otherwise, with no organisation yet: the browser wherever
     one can open (a desktop session, or SSH with a forwarded display); a device code where
     nothing else works (no display: a browser would open on the far machine, or not at all)."""
-    import os
-
     from ..azdo.credentials import browser_available
 
     env: Mapping[str, str] = os.environ if environ is None else environ
@@ -109,8 +111,8 @@ def suggested_auth(environ: dict[str, str] | None = None) -> str:
         # Over SSH a browser opens on the attendee's screen only through a forwarded display
         # (ssh -X): then its loopback redirect reaches this machine too.
         forwarded = any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY"))
-        return "browser" if forwarded else "device-code"
-    return "browser" if browser_available(env) else "device-code"
+        return AuthMode.BROWSER if forwarded else AuthMode.DEVICE_CODE
+    return AuthMode.BROWSER if browser_available(env) else AuthMode.DEVICE_CODE
 
 
 def browser_opens(environ: dict[str, str] | None = None) -> bool:
@@ -125,16 +127,13 @@ def default_auth(pat_known: bool, environ: dict[str, str] | None = None) -> str:
     """How to sign in when the answers do not say: the PAT already at hand (the sandbox's own,
     $AZURE_DEVOPS_PAT, or one remembered in the keyring for the organisation), else the
     browser wherever one can open and a device code where nothing else works."""
-    return "pat" if pat_known else suggested_auth(environ)
+    return AuthMode.PAT if pat_known else suggested_auth(environ)
 
 
 def ssh_browser_hint(environ: Mapping[str, str] | None = None) -> str:
     """Over SSH without a display: how the browser's sign-in can still work (its loopback
     redirect comes back to this machine through a forwarded display), with the exact line;
     "" where a browser opens or there is no SSH session."""
-    import getpass
-    import os
-
     env: Mapping[str, str] = os.environ if environ is None else environ
     if not (env.get("SSH_CONNECTION") or env.get("SSH_TTY")):
         return ""

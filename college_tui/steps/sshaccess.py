@@ -8,6 +8,7 @@ server and the real `~/.ssh` is never touched.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 from collections.abc import Iterator
@@ -113,8 +114,6 @@ def block_in_place(ctx: Context, paths: SshPaths) -> bool:
 
 def host_key_in_place(ctx: Context, paths: SshPaths) -> bool:
     """Is the pinned host key in the known_hosts file for the alias?"""
-    import base64
-
     from ..workstation.errors import WorkstationError
     from ..workstation.knownhosts import find_host_keys
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..vocabulary import StepKey
+
 if TYPE_CHECKING:
     from .base import Context
 
@@ -34,7 +36,7 @@ def policy_off(text: str) -> bool:
 
 def ssh_off(ctx: Context) -> bool:
     """Did the SSH key step learn that this organisation refuses SSH?"""
-    return bool(ctx.state.get("ssh-key").get("ssh_policy_off"))
+    return bool(ctx.state.get(StepKey.SSH_KEY).get("ssh_policy_off"))
 
 
 def valid_until(valid_to: str | None) -> datetime | None:

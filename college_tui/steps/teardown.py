@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..vocabulary import StepKey
 from .base import Context, StepError
 from .clone import clone_dir
 from .sshaccess import SshPaths
@@ -94,7 +95,7 @@ def _machine_items(ctx: Context, discard_local_work: bool) -> list[Item]:
 
     items: list[Item] = []
     paths = SshPaths.of(ctx)
-    facts = ctx.state.get("ssh-key")
+    facts = ctx.state.get(StepKey.SSH_KEY)
     if read_block(paths.config) is not None:
         items.append(Item("ssh-config", f"college-tui's Host block in {paths.config}"))
     if _pinned_line(ctx, paths) and (ctx.target.sandbox or facts.get("known_hosts_added")):

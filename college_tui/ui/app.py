@@ -19,9 +19,11 @@ from ..steps.activity import ActivityFile
 from ..steps.runner import apology
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
+from .screens import BROWSER, CollegeScreen
 from .size_notice import SizeNotice, small_window_sentence
 from .textual_private import AppWithOneCrashPath
-from .wizard_model import QUIT_NOW, QUIT_QUESTION
+from .wizard_effects import ENGINE, Quit
+from .wizard_model import QUIT_QUESTION
 
 __all__ = ["CollectorPause", "CollegeApp"]  # CollectorPause: tests take it from here
 
@@ -135,8 +137,6 @@ class CollegeApp(AppWithOneCrashPath):
     def run_here(self, work: Callable[[], object], *, name: str) -> Worker[object]:
         """Run a thread worker of the app on the screen the user sees (a wizard screen), so
         that its failure takes the screens' one failure path: the apology, never an exit."""
-        from .screens import CollegeScreen
-
         screen = next(s for s in reversed(self.screen_stack) if isinstance(s, CollegeScreen))
         return screen.run_worker(
             work, name=name, group=name, thread=True, exit_on_error=False, description=name
@@ -199,7 +199,7 @@ class CollegeApp(AppWithOneCrashPath):
 
     async def action_quit(self) -> None:
         wizard = self.wizard
-        if wizard is None or wizard.quit_requested() == QUIT_NOW:
+        if wizard is None or wizard.quit_requested() == Quit.NOW:
             self.exit()
             return
 
@@ -215,7 +215,7 @@ class CollegeApp(AppWithOneCrashPath):
         self.push_screen(ConfirmModal(QUIT_QUESTION, "Quit", "Keep going"), answered)
 
     async def _exit_when_idle(self, wizard: WizardScreen) -> None:
-        for worker in [w for w in wizard.workers if w.group == "engine"]:
+        for worker in [w for w in wizard.workers if w.group == ENGINE]:
             with contextlib.suppress(Exception):
                 await worker.wait()
         self.exit()
@@ -257,4 +257,4 @@ class CollegeApp(AppWithOneCrashPath):
                 return said if always_say else None
             return f"No browser opened here. {said}"
 
-        self.run_here(copy_and_open, name="browser")
+        self.run_here(copy_and_open, name=BROWSER)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from .wizard_effects import SUMMARY
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -28,7 +30,7 @@ class WizardCommands(Provider):
             ("Run the rest", wizard.action_run_rest, "Run every step not done yet, in order"),
             ("Retry the failed step", wizard.retry, "Run the failed step again"),
             ("Copy the pull request link", app.action_copy_pr_link, "To the clipboard"),
-            ("Show the summary", partial(wizard.switch_to, "summary"), "The challenge checklist"),
+            ("Show the summary", partial(wizard.switch_to, SUMMARY), "The challenge checklist"),
         ]
         from .panels.base import TITLES
         from .widgets.step_list import STEP_NAMES

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..events import Event
     from ..steps.runner import RunReport
     from ..steps.session import Session, Summary
+    from ..vocabulary import StepKey
 
 
 class EventArrived(Message):
@@ -81,7 +82,7 @@ class KeyShown(Message):
 class RunRequested(Message):
     """A panel's primary action: run its step with the values shown."""
 
-    def __init__(self, step: str) -> None:
+    def __init__(self, step: StepKey) -> None:
         super().__init__()
         self.step = step
 

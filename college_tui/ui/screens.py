@@ -12,14 +12,10 @@ from textual.worker import Worker, WorkerState
 
 from . import textual_private
 
-if TYPE_CHECKING:
-    import threading
+BROWSER = "browser"  # the worker that copies a text and opens a page: its result is the notice
 
-    from ..steps.answers import Answers
-    from ..steps.session import Session, TypedSecrets
+if TYPE_CHECKING:
     from .app import CollegeApp
-    from .widgets.step_list import StepList
-    from .wizard_model import WizardModel
 
 
 def college_app(node: DOMNode) -> CollegeApp:
@@ -65,7 +61,7 @@ class CollegeScreen(Screen[None]):
         the crash report is written as for any bug (CollegeApp.report_crash), the screen says
         sorry and where the report is, and the app goes on."""
         worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.name == "browser" and worker.result:
+        if event.state == WorkerState.SUCCESS and worker.name == BROWSER and worker.result:
             self.app.notify(worker.result)  # app.share: what was copied, where
         if event.state != WorkerState.ERROR or event.worker.error is None:
             return
@@ -77,32 +73,3 @@ class CollegeScreen(Screen[None]):
     def show_apology(self, text: str, worker: Worker[object]) -> None:
         """Say sorry on this screen (the wizard: its status and log too)."""
         self.app.notify(text, severity="error", timeout=30)
-
-
-if TYPE_CHECKING:
-
-    class WizardParts(CollegeScreen):
-        """What the parts of WizardScreen (engine_calls.py, panel_host.py, wizard.py) share
-        through `self`, declared for the type checker: at run time the parts are plain mixins."""
-
-        sandbox: bool
-        org_url: str | None
-        session: Session | None
-        keys: list[str]
-        model: WizardModel
-        steps_may_start: threading.Event
-        _answers: Answers | None
-        _answers_lock: threading.Lock
-
-        @property
-        def answers(self) -> Answers: ...
-        @answers.setter
-        def answers(self, answers: Answers) -> None: ...
-        @property
-        def step_list(self) -> StepList: ...
-        def run_steps(
-            self, keys: tuple[str, ...], changes: dict[str, object], secrets: TypedSecrets
-        ) -> None: ...
-
-else:
-    WizardParts = object

@@ -1,170 +1,105 @@
 """The wizard's state machine, without Textual: what the screen shows and does next.
 
 Facts come in (an engine event, the target opened, a run ended, the summary arrived, a key
-pressed); effects come out (a step's state, the status sentence, a panel's outcome, which step to
-show, a run to start, a question to ask). `WizardScreen` applies the effects to its widgets and
-routes messages; every decision is here, where a test needs no terminal.
+pressed, a worker failed); effects come out (wizard_effects.py: a step's state, the status
+sentence, a panel's outcome, which step to show, a run to start, a question to ask).
+`WizardScreen` routes messages and applies the effects to its widgets; every decision is here,
+where a test needs no terminal: what follows a run, whether the next step of a run may start
+(the quit question), which worker's failure stops the wizard, the questions asked first, and
+(sign_in_modes.py) the ways to sign in.
 
-One vocabulary for a step's state: the engine's result statuses (steps/runner.py) are the same
-strings, so a result's status is a state as it is.
+A step's state is a `StepStatus` (vocabulary.py), the engine's result statuses: a result's
+status is a state as it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .. import events as ev
-from ..vocabulary import StepStatus
+from ..vocabulary import StepKey, StepStatus
+from .sign_in_modes import SignInModes
+from .wizard_effects import (
+    ENGINE,
+    FINISHED,
+    PANELS,
+    RESULT_STATES,
+    SUMMARY,
+    TICKED,
+    Ask,
+    CancelRun,
+    Effect,
+    FollowUp,
+    Handoff,
+    LogLine,
+    Outcome,
+    Quit,
+    Result,
+    RunSteps,
+    SetState,
+    ShowCommands,
+    ShowStep,
+    SignInWithPat,
+    Status,
+    Tell,
+)
 
-# A step's state in the step list. ALREADY, DONE, WARNING, FAILED and TODO are the engine's own
-# result statuses (steps/runner.py; tests/ui/test_wizard_model.py checks they agree).
-TODO = StepStatus.TODO
-RUNNING = StepStatus.RUNNING
-DONE = StepStatus.DONE
-ALREADY = StepStatus.ALREADY
-NEEDS_YOU = StepStatus.NEEDS_YOU
-WARNING = StepStatus.WARNING
-FAILED = StepStatus.FAILED
-SKIPPED = StepStatus.SKIPPED  # nothing asked of it (nobody listed): finished, never a tick
-RESULT_STATES = (ALREADY, DONE, WARNING, FAILED, SKIPPED)  # others leave the state as it is
-FINISHED = (DONE, ALREADY, SKIPPED)
-TICKED = (DONE, ALREADY)
-SUMMARY = "summary"
-
-# What quitting does.
-QUIT_NOW = "quit-now"
-ASK_FIRST = "ask-first"
 QUIT_QUESTION = (
     "A step is running. Quit now? The step is cancelled cleanly and can be run again later."
 )
-
-
-# -- effects (what the screen does) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SetState:
-    step: str
-    state: StepStatus
-
-
-@dataclass(frozen=True)
-class Status:
-    """A change of the status pane; None fields are left as they are."""
-
-    begin: str | None = None  # a new operation: its clock starts
-    operation: str | None = None
-    fraction: float | None = None
-    clear_fraction: bool = False
-    wait: str | None = None
-    end: str | None = None  # nothing runs any more: this sentence stays
-
-
-@dataclass(frozen=True)
-class Outcome:
-    step: str
-    text: str
-    failed: bool = False
-
-
-@dataclass(frozen=True)
-class Handoff:
-    """Show what the engine needs you to do (event), or hide it (event None)."""
-
-    step: str
-    event: ev.NeedsYou | None
-
-
-@dataclass(frozen=True)
-class ShowStep:
-    step: str  # a step's key or SUMMARY
-    focus: bool = True
-    later: bool = False  # after the next refresh (the summary's buttons are being mounted)
-
-
-@dataclass(frozen=True)
-class LogLine:
-    text: str
-
-
-@dataclass(frozen=True)
-class RunSteps:
-    steps: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Ask:
-    """A question before `steps` run (Enter says yes)."""
-
-    question: str
-    yes: str
-    steps: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Tell:
-    text: str  # a short notice (a toast)
-
-
-# What the screen does for the model (effects.py applies each).
-Effect = SetState | Status | Outcome | Handoff | ShowStep | LogLine | RunSteps | Ask | Tell
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the screen needs of a step's result (steps/runner.py StepResult)."""
-
-    step: str
-    status: StepStatus
-    title: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in FINISHED
+# The worker groups whose failure stops the wizard (others are helpers: the wizard goes on).
+STOPPING_GROUPS = (ENGINE, PANELS)
 
 
 class WizardModel:
     """The wizard's state: the steps' states, whether the target is open, whether a run the user
     started is going on, whether the quit question is on screen."""
 
-    def __init__(self, steps: list[str], sandbox: bool) -> None:
+    def __init__(self, steps: list[StepKey], sandbox: bool, org_url: str | None = None) -> None:
         self.steps = list(steps)
         self.sandbox = sandbox
-        self.states = {key: TODO for key in steps}
+        self.states = {key: StepStatus.TODO for key in steps}
         self.opening = True  # the target is being opened and inspected (read-only)
         self.open = False
         self.running = False  # a run the user started
         self.asking_to_quit = False
+        self.gone = False  # the screen went (a crash, the terminal closed): nothing waits
         self.run_rest_pending = False  # ctrl+r while the target was opening
         self.summary_ready = False
-        self.found: dict[str, str] = {}  # seen made while opening, before the sign-in
+        self.found: dict[StepKey, str] = {}  # seen made while opening, before the sign-in
         self.summary_done = (0, 0)
+        # From nothing (no organisation URL): the sign-in comes before any organisation.
+        self.sign_in = SignInModes(sandbox, from_nothing=org_url is None)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the engine works: the target opening (read-only) or a run the user started."""
+        return self.opening or self.running
 
     # -- the engine's events ------------------------------------------------------------------
 
     def event(self, event: ev.Event, looking: bool, current: str) -> list[Effect]:
         """Effects of one engine event (`looking`: from an inspect-only call)."""
-        key = event.step
-        if key not in self.states:
+        if event.step not in self.states:
             return []
+        key = StepKey(event.step)
         if looking:
             if isinstance(event, ev.StepFailed):
-                return [self._set(key, FAILED), Outcome(key, f"✗ {event.message}", failed=True)]
+                failed = Outcome(key, f"✗ {event.message}", failed=True)
+                return [self._set(key, StepStatus.FAILED), failed]
             if isinstance(event, ev.StepFinished) and self.opening:
                 if event.skipped:
-                    return [self._set(key, SKIPPED), Outcome(key, event.summary)]
+                    return [self._set(key, StepStatus.SKIPPED), Outcome(key, event.summary)]
                 if key != self.steps[0] and self.states[self.steps[0]] not in TICKED:
                     # Seen before the sign-in (the sandbox's organisation exists from the
                     # start): said on its panel, ticked only once the attendee signed in.
                     self.found[key] = event.summary
                     return [Outcome(key, f"Found: {event.summary}")]
                 # Found made before this session: "already there", not "done".
-                return [self._set(key, ALREADY), Outcome(key, f"✓ {event.summary}")]
+                return [self._set(key, StepStatus.ALREADY), Outcome(key, f"✓ {event.summary}")]
             return []
         if isinstance(event, ev.StepStarted):
             # An earlier ✗ (or ✓) is gone as the step runs again: its new end is said.
             effects: list[Effect] = [
-                self._set(key, RUNNING),
+                self._set(key, StepStatus.RUNNING),
                 Status(begin=event.title),
                 Outcome(key, ""),
             ]
@@ -176,13 +111,13 @@ class WizardModel:
                 return [Status(operation=event.message, clear_fraction=True)]
             return [Status(operation=event.message, fraction=event.fraction)]
         if isinstance(event, ev.Waiting):
-            stop = " (Escape stops waiting)" if self.states[key] == NEEDS_YOU else ""
+            stop = " (Escape stops waiting)" if self.states[key] == StepStatus.NEEDS_YOU else ""
             return [Status(wait=f"{event.how_long.capitalize()}: {event.message}{stop}")]
         if isinstance(event, ev.NeedsYou):
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.
             return [
-                self._set(key, NEEDS_YOU),
+                self._set(key, StepStatus.NEEDS_YOU),
                 Handoff(key, event),
                 Status(
                     operation="Your turn: see the panel.",
@@ -194,8 +129,9 @@ class WizardModel:
             return [Outcome(key, event.message)]
         if isinstance(event, ev.StepFinished):
             if event.skipped:
-                return [self._set(key, SKIPPED), Handoff(key, None), Outcome(key, event.summary)]
-            state = ALREADY if event.already_done else DONE
+                said = Outcome(key, event.summary)
+                return [self._set(key, StepStatus.SKIPPED), Handoff(key, None), said]
+            state = StepStatus.ALREADY if event.already_done else StepStatus.DONE
             effects = [
                 self._set(key, state),
                 Handoff(key, None),
@@ -203,19 +139,20 @@ class WizardModel:
             ]
             if key == self.steps[0]:  # signed in: what was found before is ticked now
                 for seen, summary in self.found.items():
-                    if self.states[seen] == TODO:
-                        effects += [self._set(seen, ALREADY), Outcome(seen, f"✓ {summary}")]
+                    if self.states[seen] == StepStatus.TODO:
+                        ticked = Outcome(seen, f"✓ {summary}")
+                        effects += [self._set(seen, StepStatus.ALREADY), ticked]
                 self.found.clear()
             return effects
         if isinstance(event, ev.StepFailed):
             return [
-                self._set(key, FAILED),
+                self._set(key, StepStatus.FAILED),
                 Handoff(key, None),
                 Outcome(key, f"✗ {event.message}", failed=True),
             ]
         return []
 
-    def _set(self, key: str, state: StepStatus) -> SetState:
+    def _set(self, key: StepKey, state: StepStatus) -> SetState:
         self.states[key] = state
         return SetState(key, state)
 
@@ -227,11 +164,11 @@ class WizardModel:
         self.open = True
         effects: list[Effect] = [LogLine(f"! {problem}") for problem in local_problems]
         for result in results:
-            if result.status == FAILED:
-                effects.append(self._set(result.step, FAILED))
+            if result.status == StepStatus.FAILED:
+                effects.append(self._set(result.step, StepStatus.FAILED))
         left = [key for key in self.steps if self.states[key] not in FINISHED]
         done = sum(1 for key in self.steps if self.states[key] in TICKED)
-        skipped = sum(1 for key in self.steps if self.states[key] == SKIPPED)
+        skipped = sum(1 for key in self.steps if self.states[key] == StepStatus.SKIPPED)
         said = f"{done} of {len(self.steps)} steps done" + (
             f", {skipped} skipped" if skipped else ""
         )
@@ -252,12 +189,12 @@ class WizardModel:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def steps_left(self) -> list[str]:
+    def steps_left(self) -> list[StepKey]:
         """The steps not done yet, in order (what ctrl+r runs)."""
         return [key for key in self.steps if self.states[key] not in FINISHED]
 
-    def first_failed(self) -> str | None:
-        return next((key for key in self.steps if self.states[key] == FAILED), None)
+    def first_failed(self) -> StepKey | None:
+        return next((key for key in self.steps if self.states[key] == StepStatus.FAILED), None)
 
     def run_rest(self) -> list[Effect]:
         """ctrl+r: run every step not done yet; while the target opens, once it is open."""
@@ -281,19 +218,19 @@ class WizardModel:
             return "Wait: the wizard is still working."
         return None
 
-    def start(self, steps: list[str]) -> list[Effect]:
+    def start(self, steps: list[StepKey]) -> list[Effect]:
         """Run `steps` (the screen collects their answers first: see `confirm`)."""
         refused = self.refusal()
         if refused:
             return [Tell(refused)]
         return [RunSteps(tuple(steps))]
 
-    def confirmation(self, steps: tuple[str, ...], changes: dict[str, object]) -> Ask | None:
+    def confirmation(self, steps: tuple[StepKey, ...], changes: dict[str, object]) -> Ask | None:
         """The question to ask before `steps` run with `changes`, or None: run at once.
 
         On a real organisation the SSH key step writes into the user's ~/.ssh and registers the
         key with their account: asked first. The sandbox's own home is the sandbox's."""
-        if "ssh-key" in steps and not self.sandbox:
+        if StepKey.SSH_KEY in steps and not self.sandbox:
             question = (
                 f"The SSH key step writes {changes.get('key_path')} (and .pub) and "
                 "college-tui's block in ~/.ssh/config, and registers the key with your "
@@ -306,8 +243,35 @@ class WizardModel:
         self.running = True
 
     def may_start_next_step(self) -> bool:
-        """Between two steps of a run: go on (False while the quit question is shown)."""
-        return not self.asking_to_quit
+        """Between two steps of a run (asked on the run's worker thread): go on, unless the quit
+        question is shown. Once the screen is gone nothing waits: the run ends, cancelled."""
+        return self.gone or not self.asking_to_quit
+
+    @staticmethod
+    def run_goes_on(results: list[Result]) -> bool:
+        """After one step of a run: the next starts unless this one failed."""
+        return not any(r.status == StepStatus.FAILED for r in results)
+
+    def follow_up(self, results: list[Result]) -> FollowUp:
+        """What the worker reads for the screen once a run (or the opening) ends: the public key
+        once the SSH key step is through, your organisations to pick from once signed in to
+        Azure DevOps (not before the organisation step is through), the summary at the end."""
+        through = {r.step for r in results if r.ok or r.status == StepStatus.WARNING}
+        return FollowUp(
+            show_key=StepKey.SSH_KEY in through,
+            list_organizations=StepKey.SIGN_IN in through
+            and not self.sandbox
+            and StepKey.ORGANIZATION not in through,
+            fill_summary=through >= set(self.steps) or StepKey.PULL_REQUEST in through,
+        )
+
+    def organization_known(self, org_url: str) -> list[Effect]:
+        """A run made the organisation known (picked or created): By hand names it from now on;
+        still to sign in (a personal account's way), the token made on its page is the way."""
+        effects: list[Effect] = [ShowCommands()]
+        if self.states[StepKey.SIGN_IN] not in TICKED:
+            effects.append(SignInWithPat(org_url))
+        return effects
 
     def run_ended(
         self, results: list[Result], problems: list[str], log_path: str | None, current: str
@@ -315,7 +279,7 @@ class WizardModel:
         """A run ended: the states, the status sentence and the step shown next."""
         self.running = False
         if problems:
-            where = current if current in self.states else self.steps[0]
+            where = StepKey(current) if current in self.states else self.steps[0]
             return [
                 Outcome(where, "✗ " + " ".join(problems), failed=True),
                 Status(end="Nothing was run: fix the answer shown."),
@@ -323,7 +287,7 @@ class WizardModel:
         effects: list[Effect] = [
             self._set(r.step, r.status) for r in results if r.status in RESULT_STATES
         ]
-        failed = [r for r in results if r.status == FAILED]
+        failed = [r for r in results if r.status == StepStatus.FAILED]
         if failed:
             effects.append(Status(end=f"{failed[0].title}: failed. Press Enter to retry."))
             effects.append(ShowStep(failed[0].step))
@@ -341,7 +305,7 @@ class WizardModel:
             effects.append(ShowStep(SUMMARY, later=True))
         return effects
 
-    def next_open_step(self, after: str) -> str | None:
+    def next_open_step(self, after: StepKey) -> StepKey | None:
         """The first step after `after` that is not done yet."""
         following = self.steps[self.steps.index(after) + 1 :]
         return next((key for key in following if self.states[key] not in FINISHED), None)
@@ -367,29 +331,55 @@ class WizardModel:
 
     # -- failures of ours ---------------------------------------------------------------------
 
+    def worker_failed(self, group: str | None, apology: str, current: str) -> list[Effect]:
+        """A worker's exception (a bug of ours): an engine call or the panels' mounting stops
+        the wizard (`crashed`); a helper's (the warm-up, the browser) is said and the wizard
+        goes on."""
+        if group in STOPPING_GROUPS:
+            return self.crashed(apology, current)
+        return [LogLine(apology), Tell(apology, error=True)]
+
     def crashed(self, apology: str, current: str) -> list[Effect]:
-        """A bug of ours (a worker's exception): nothing runs any more; the apology (with the
+        """A bug of ours stopped the wizard: nothing runs any more; the apology (with the
         log file's path) in the log, and on the panel shown."""
         self.running = False
         self.opening = False
         effects: list[Effect] = [Status(end="Stopped by an unexpected error."), LogLine(apology)]
         if current in self.states:
-            effects.append(Outcome(current, apology, failed=True))
+            effects.append(Outcome(StepKey(current), apology, failed=True))
         return effects
 
     # -- moving and quitting ------------------------------------------------------------------
 
     def neighbour(self, current: str, offset: int) -> str:
-        order = self.steps + [SUMMARY]
+        order: list[str] = [*self.steps, SUMMARY]
         index = order.index(current) if current in order else 0
         return order[max(0, min(len(order) - 1, index + offset))]
 
-    def quit_requested(self) -> str:
+    def quit_requested(self) -> Quit:
         """ctrl+q: at once unless a run the user started is going on (opening only reads)."""
         if not self.running:
-            return QUIT_NOW
+            return Quit.NOW
         self.asking_to_quit = True
-        return ASK_FIRST
+        return Quit.ASK_FIRST
 
-    def quit_answered(self, yes: bool) -> None:
+    def quit_answered(self, yes: bool) -> list[Effect]:
+        """The quit question answered: the run goes on (no), or is cancelled (yes) and the app
+        exits once the engine's worker ended; either way the gate between steps opens."""
+        self.asking_to_quit = False
+        if not yes:
+            return []
+        return [CancelRun(), Status(wait="Cancelling: the step stops at its next safe point…")]
+
+    def cancel_requested(self) -> list[Effect]:
+        """Escape while a step of a run waits for the person (a device code, a new organisation,
+        a key added by hand): the step ends, cancelled. Nothing runs: nothing to stop."""
+        if not self.running:
+            return []
+        return [CancelRun(), Status(wait="Cancelling: the step stops waiting…")]
+
+    def screen_gone(self) -> None:
+        """The wizard screen went with the question unanswered (a crash, the terminal closed, a
+        test's end): a run waiting between two steps goes on to its cancelled end."""
+        self.gone = True
         self.asking_to_quit = False

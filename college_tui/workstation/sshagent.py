@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -124,8 +125,6 @@ def start_private_agent(key_path: os.PathLike[str] | str, passphrase: str) -> Pr
 
 def _answers(socket_path: str) -> bool:
     """Whether something listens on the Unix socket `socket_path`."""
-    import socket
-
     if not os.path.exists(socket_path):
         return False
     family = getattr(socket, "AF_UNIX", None)

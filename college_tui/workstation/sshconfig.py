@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -349,8 +350,6 @@ def other_blocks_for(config_path: os.PathLike[str] | str, host_alias: str) -> li
 
 def _host_matches(patterns: list[str], host: str) -> bool:
     """OpenSSH's rule: some pattern matches and no negated (``!``) pattern does."""
-    from fnmatch import fnmatchcase
-
     matched = False
     for pattern in patterns:
         negated = pattern.startswith("!")

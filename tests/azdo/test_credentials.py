@@ -20,6 +20,7 @@ from college_tui.azdo.credentials import (
 )
 from college_tui.azdo.errors import AzdoError
 from college_tui.events import NeedsYou
+from college_tui.vocabulary import AuthMode
 
 from .conftest import fast_policy
 
@@ -156,7 +157,7 @@ def test_the_device_code_reaches_the_user_as_a_needs_you_event_never_stdout(caps
 
 
 def test_the_device_code_credential_is_built_with_that_prompt():
-    cred = entra_credential("device-code", lambda e: None)
+    cred = entra_credential(AuthMode.DEVICE_CODE, lambda e: None)
     assert cred.kind == "entra"
     inner = cred._credential
     assert isinstance(inner, DeviceCodeCredential)
@@ -176,11 +177,13 @@ def test_browser_sign_in_is_not_offered_where_only_a_text_browser_could_open():
 def test_browser_and_azure_cli_sign_in_use_their_azure_identity_credentials(monkeypatch):
     from azure.identity import AzureCliCredential, InteractiveBrowserCredential
 
-    assert isinstance(entra_credential("azure-cli", lambda e: None)._credential, AzureCliCredential)
+    assert isinstance(
+        entra_credential(AuthMode.AZURE_CLI, lambda e: None)._credential, AzureCliCredential
+    )
 
     monkeypatch.setenv("DISPLAY", ":0")
     events = []
-    cred = entra_credential("browser", events.append)
+    cred = entra_credential(AuthMode.BROWSER, events.append)
     assert isinstance(cred._credential, InteractiveBrowserCredential)
     cred._credential = FakeTokenCredential(Clock())  # what the browser sign-in would hand back
     assert cred.auth_header() == "Bearer entra-token-1"
@@ -192,4 +195,4 @@ def test_browser_and_azure_cli_sign_in_use_their_azure_identity_credentials(monk
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(AzdoError, match="device code"):
-        entra_credential("browser", events.append)
+        entra_credential(AuthMode.BROWSER, events.append)

@@ -19,6 +19,7 @@ from college_tui.azdo.credentials import entra_credential
 from college_tui.azdo.errors import MSA_HELP, AzdoError
 from college_tui.events import NeedsYou
 from college_tui.sandbox.identity.accounts import NEWCOMER, PERSONAL
+from college_tui.vocabulary import AuthMode
 from tests.azdo.conftest import Recorder, fast_policy
 from tests.azdo.stand_in_browser import sign_in_on_device_page, use_stand_in_browser
 from tests.conftest import connect
@@ -45,7 +46,7 @@ class DevicePerson:
 def device_credential(server, person, **options):
     place = discover_sign_in(server.info.org_url)
     return entra_credential(
-        "device-code",
+        AuthMode.DEVICE_CODE,
         person,
         tenant_id=place.tenant_id,
         authority=place.authority,
@@ -122,7 +123,7 @@ def test_browser_sign_in_with_pkce_and_form_post_then_the_facade_reads_the_profi
     monkeypatch.setenv("DISPLAY", ":0")  # a desktop session: browser sign-in is offered
     recorder = Recorder()
     credential = entra_credential(
-        "browser",
+        AuthMode.BROWSER,
         recorder,
         tenant_id=place.tenant_id,
         authority=place.authority,
@@ -187,7 +188,7 @@ def test_a_personal_account_in_the_browser_on_organizations_gets_aadsts500200(
     monkeypatch.setenv("DISPLAY", ":0")
     place = discover_sign_in(server.info.org_url)
     credential = entra_credential(
-        "browser", Recorder(), authority=place.authority, ca_file=place.ca_file, timeout=30
+        AuthMode.BROWSER, Recorder(), authority=place.authority, ca_file=place.ca_file, timeout=30
     )  # no tenant: azure-identity's default, "organizations"
     with pytest.raises(AzdoError) as refused:
         credential.refresh_if_needed()
@@ -261,7 +262,7 @@ def test_the_real_service_keeps_microsofts_hosts():
     assert _tenant_from(headers) == ("72f988bf-86f1-41af-91ab-2d7cd011db47", MICROSOFT_AUTHORITY)
     with pytest.raises(ValueError):
         entra_credential(
-            "device-code", Recorder(), authority=MICROSOFT_AUTHORITY, ca_file="/tmp/ca.pem"
+            AuthMode.DEVICE_CODE, Recorder(), authority=MICROSOFT_AUTHORITY, ca_file="/tmp/ca.pem"
         )
 
 
@@ -310,7 +311,7 @@ def test_a_served_sandbox_restarting_mid_run_says_so_before_the_browser_opens_ag
     place = discover_sign_in(first.info.org_url)
     recorder = Recorder()
     credential = entra_credential(
-        "browser",
+        AuthMode.BROWSER,
         recorder,
         tenant_id=place.tenant_id,
         authority=place.authority,

@@ -7,6 +7,7 @@ import requests
 
 from college_tui.azdo.errors import AzdoError
 from college_tui.azdo.raw import check_raw_response
+from college_tui.vocabulary import StepKey
 
 
 def test_the_sandbox_pat_signs_in_and_finds_the_organization(sandbox, azdo, recorder):
@@ -106,10 +107,10 @@ def test_the_raw_classifier_passes_json_through(sandbox):
 
 
 def test_for_step_shares_the_connection_and_tags_events(azdo, recorder):
-    azdo.for_step("project").processes()
+    azdo.for_step(StepKey.PROJECT).processes()
     assert {c.step for c in recorder.calls()} == {"project"}
     before = len(recorder.calls())
-    azdo.for_step("team").processes()
+    azdo.for_step(StepKey.TEAM).processes()
     later = recorder.calls()[before:]
     # Same connection: discovery is not repeated, only the processes call itself.
     assert [(c.step, c.method) for c in later] == [("team", "GET")]

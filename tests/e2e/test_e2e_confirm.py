@@ -5,12 +5,13 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from college_tui import cli
+from college_tui.cli import common as cli_common
 
 from .conftest import snapshot
 
 
 def apply_answering(world, monkeypatch, answer: str):
-    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
+    monkeypatch.setattr(cli_common, "interactive", lambda: True)  # as if typed at a terminal
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
     runner = CliRunner()

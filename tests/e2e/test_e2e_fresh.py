@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from college_tui import cli
+from college_tui.cli import common as cli_common
 
 from .conftest import ANSWERS_PLAIN, snapshot
 
@@ -33,7 +34,7 @@ def git(clone, *args: str) -> str:
 
 
 def fresh_answering(world, monkeypatch, answer: str):
-    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
+    monkeypatch.setattr(cli_common, "interactive", lambda: True)  # as if typed at a terminal
     for key, value in world.env().items():
         monkeypatch.setenv(key, value)
     return CliRunner().invoke(

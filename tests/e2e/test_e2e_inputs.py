@@ -163,8 +163,9 @@ def test_an_org_url_without_the_name_asks_for_it_or_says_so(world, sandbox, monk
     from click.testing import CliRunner
 
     from college_tui import cli
+    from college_tui.cli import common as cli_common
 
-    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as if typed at a terminal
+    monkeypatch.setattr(cli_common, "interactive", lambda: True)  # as if typed at a terminal
     for key, value in world.env(AZURE_DEVOPS_PAT=sandbox.info.pat).items():
         monkeypatch.setenv(key, value)
     asked = CliRunner().invoke(

@@ -18,6 +18,7 @@ from college_tui.steps.clone import CloneStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
+from college_tui.vocabulary import StepKey, StepStatus
 from college_tui.workstation.hostos.sshstack import git_ssh
 from tests.conftest import connect
 from tests.sandbox.helpers import create_project, git, import_course, wait_for
@@ -81,12 +82,12 @@ def test_the_course_is_cloned_over_ssh_with_progress(course_sandbox, make_ctx, m
     assert (dest / "README.md").is_file()
     assert git(dest, "remote", "get-url", "origin").strip() == course_url(course_sandbox)
     assert git(dest, "branch", "--show-current").strip() == "main"
-    summary = ctx.emit.finished("clone").summary
+    summary = ctx.emit.finished(StepKey.CLONE).summary
     assert (
         summary.startswith(f"Cloned aidevcollege into {dest} over SSH in ")
         and "(branch main)" in summary
     )
-    assert 0 < ctx.state.get("clone")["clone_seconds"] <= time.monotonic() - started
+    assert 0 < ctx.state.get(StepKey.CLONE)["clone_seconds"] <= time.monotonic() - started
     progress = ctx.emit.of(StepProgress, "clone")
     assert any(e.message == "Cloning: Receiving objects" and e.fraction == 1.0 for e in progress)
     assert all(0.0 <= e.fraction <= 1.0 for e in progress if e.fraction is not None)
@@ -109,8 +110,8 @@ def test_an_existing_clone_of_the_same_repository_is_adopted(course_sandbox, mak
     again = make_ctx(course_sandbox)
     report = run(again, [SignInStep, CloneStep()])
 
-    assert report.results[1].status == "already"
-    assert again.emit.finished("clone").summary == f"{dest} is a clone of aidevcollege"
+    assert report.results[1].status == StepStatus.ALREADY
+    assert again.emit.finished(StepKey.CLONE).summary == f"{dest} is a clone of aidevcollege"
     assert git(dest, "rev-parse", "HEAD") == head
 
 
@@ -123,7 +124,7 @@ def test_a_folder_holding_something_else_is_refused_and_left_alone(course_sandbo
     report = run(ctx, [SignInStep, CloneStep()])
 
     assert not report.ok
-    message = ctx.emit.failed("clone").message
+    message = ctx.emit.failed(StepKey.CLONE).message
     assert message.startswith(f"{dest} already exists and holds something else")
     assert "clone_dir" in message
     assert [p.name for p in dest.iterdir()] == ["notes.txt"]
@@ -191,7 +192,7 @@ def test_an_unfinished_clone_the_wizard_did_not_start_is_left_alone(course_sandb
     report = run(ctx, [SignInStep, CloneStep()])
 
     assert not report.ok
-    message = ctx.emit.failed("clone").message
+    message = ctx.emit.failed(StepKey.CLONE).message
     assert "was never finished" in message and "did not start it" in message
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == before
 
@@ -262,7 +263,7 @@ def test_without_the_passphrase_the_clone_says_what_is_missing(course_sandbox, m
     report = run(ctx, [SignInStep, CloneStep()])
 
     assert not report.ok
-    assert "protected by a passphrase, but none was given" in ctx.emit.failed("clone").message
+    assert "protected by a passphrase, but none was given" in ctx.emit.failed(StepKey.CLONE).message
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from college_tui.steps.pullrequest import PullRequestStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 from tests.e2e.test_e2e_apply import secret_forms
 from tests.sandbox.helpers import create_project, import_course
@@ -88,7 +89,7 @@ def test_ssh_blocked_clone_and_push_go_over_https_and_the_pat_stays_secret(
     assert report.ok, ctx.emit.text()
     dest = ctx.target.home / "college" / "aidevcollege"
     assert "SSH cannot get through" in notes(ctx, "ssh-key")
-    assert "the clone will use HTTPS" in ctx.emit.finished("ssh-key").summary
+    assert "the clone will use HTTPS" in ctx.emit.finished(StepKey.SSH_KEY).summary
     said = notes(ctx, "clone")
     assert "SSH cannot get through (the connection to 127.0.0.1" in said
     assert "was refused" in said
@@ -96,8 +97,8 @@ def test_ssh_blocked_clone_and_push_go_over_https_and_the_pat_stays_secret(
         f"git -C {dest} remote set-url origin "
         f"git@ssh.dev.azure.com:v3/{server.info.org}/College/aidevcollege"
     ) in said
-    assert " over HTTP in " in ctx.emit.finished("clone").summary
-    assert ctx.state.get("clone")["protocol"] == "http"
+    assert " over HTTP in " in ctx.emit.finished(StepKey.CLONE).summary
+    assert ctx.state.get(StepKey.CLONE)["protocol"] == "http"
     config = (dest / ".git" / "config").read_text()
     assert f"url = {repo.remote_url}\n" in config
     assert "Pushed users/ada/hello-college over HTTP" in notes(ctx, "pull-request")
@@ -145,7 +146,7 @@ def test_clone_protocol_https_clones_over_https_although_ssh_works(start_sandbox
     assert f"url = {repo.remote_url}\n" in (dest / ".git" / "config").read_text()
     # A rerun adopts the HTTPS clone instead of calling it "something else".
     again = run(ctx, STEPS[:3])
-    assert again.ok and again.result("clone").status == "already", ctx.emit.text()
+    assert again.ok and again.result(StepKey.CLONE).status == StepStatus.ALREADY, ctx.emit.text()
 
 
 def test_clone_protocol_ssh_with_ssh_blocked_stops_with_a_sentence(start_sandbox, make_ctx):
@@ -156,7 +157,7 @@ def test_clone_protocol_ssh_with_ssh_blocked_stops_with_a_sentence(start_sandbox
     report = run(ctx, STEPS[:3])
 
     assert not report.ok
-    message = ctx.emit.failed("ssh-key").message
+    message = ctx.emit.failed(StepKey.SSH_KEY).message
     assert "was refused" in message and "blocks SSH" in message
     assert not (ctx.target.home / "college").exists()
 
@@ -180,7 +181,7 @@ def test_auto_falls_back_to_https_when_ssh_itself_says_it_cannot_connect(
     said = notes(ctx, "clone")
     assert "SSH could not get through (Connection refused); trying HTTP instead." in said
     assert "because ssh said “Connection refused”" in said
-    assert " over HTTP in " in ctx.emit.finished("clone").summary
+    assert " over HTTP in " in ctx.emit.finished(StepKey.CLONE).summary
 
 
 def test_clone_protocol_is_checked_in_the_answers(tmp_path):

@@ -8,6 +8,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.base import Inspection, Outcome, Secrets, Step, StepError
 from college_tui.steps.runner import make_context, run
 from college_tui.target import Target
+from college_tui.vocabulary import StepStatus
 
 from .conftest import Recorder
 
@@ -173,7 +174,7 @@ def test_waits_are_bounded_and_end_at_once_when_the_run_is_cancelled(tmp_path):
     started = time.monotonic()
     report = run(ctx, [Fake("a", apply=wait_forever)])
     assert time.monotonic() - started < 10  # at the cancel, not after the 30 s timeout
-    assert report.results[0].status == "failed"
+    assert report.results[0].status == StepStatus.FAILED
     assert events.failed("a").message.startswith("Cancelled")
     assert len(calls) >= 2
 

@@ -16,6 +16,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.importrepo import ImportStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 from tests.sandbox.helpers import (
     HeldClock,
@@ -70,7 +71,7 @@ def test_the_course_is_imported_into_a_new_repository_step_by_step(start_sandbox
     assert repo_names(with_project) == ["College", "aidevcollege"]
     repo = clients(with_project).get_git_client().get_repository("aidevcollege", "College")
     assert repo.default_branch == "refs/heads/main"
-    assert ctx.emit.finished("import").summary == (
+    assert ctx.emit.finished(StepKey.IMPORT).summary == (
         f"Imported {COURSE} into aidevcollege (default branch main)"
     )
     steps = [e for e in ctx.emit.of(StepProgress, "import") if e.message.startswith("Importing")]
@@ -83,7 +84,7 @@ def test_the_course_is_imported_into_a_new_repository_step_by_step(start_sandbox
         for n in ctx.emit.of(Note, "import")
     )
     assert len(posts(ctx.emit, "/importRequests")) == 1
-    assert ctx.state.get("import")["repo_id"] == repo.id
+    assert ctx.state.get(StepKey.IMPORT)["repo_id"] == repo.id
 
 
 def test_a_second_run_adopts_the_imported_repository(with_project, make_ctx):
@@ -92,8 +93,8 @@ def test_a_second_run_adopts_the_imported_repository(with_project, make_ctx):
 
     report = run(again, [SignInStep, ImportStep(**FAST)])
 
-    assert report.results[1].status == "already"
-    assert again.emit.finished("import").summary == (
+    assert report.results[1].status == StepStatus.ALREADY
+    assert again.emit.finished(StepKey.IMPORT).summary == (
         "Repository aidevcollege holds code (default branch main)"
     )
     assert again.emit.posts() == []
@@ -107,7 +108,7 @@ def test_a_repository_that_already_holds_the_course_is_adopted(with_project, mak
 
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 
-    assert report.results[1].status == "already"
+    assert report.results[1].status == StepStatus.ALREADY
     assert ctx.emit.posts() == []
 
 
@@ -162,7 +163,7 @@ def test_an_unreachable_source_fails_with_the_services_message_and_can_be_retrie
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 
     assert not report.ok
-    message = ctx.emit.failed("import").message
+    message = ctx.emit.failed(StepKey.IMPORT).message
     assert message.startswith(
         "Azure DevOps could not import https://github.com/aidevcollege/"
         "no-such-repo into aidevcollege: Import request cannot be processed"
@@ -184,7 +185,7 @@ def test_without_the_project_the_step_says_to_run_the_project_step(sandbox, make
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 
     assert not report.ok
-    assert ctx.emit.failed("import").message == (
+    assert ctx.emit.failed(StepKey.IMPORT).message == (
         "The project College does not exist yet: run the project step first."
     )
     assert ctx.emit.posts() == []
@@ -202,8 +203,8 @@ def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(
 
     def someone_abandons_it() -> None:
         # As an administrator (or the portal) would, while the wizard waits.
-        import_id = wait_for(lambda: ctx.state.get("import").get("import_id"))
-        repo_id = ctx.state.get("import")["repo_id"]
+        import_id = wait_for(lambda: ctx.state.get(StepKey.IMPORT).get("import_id"))
+        repo_id = ctx.state.get(StepKey.IMPORT)["repo_id"]
         sdk.get_git_client().update_import_request(
             GitImportRequest(status="abandoned"), "College", repo_id, import_id
         )
@@ -214,10 +215,10 @@ def test_an_import_abandoned_on_the_service_is_an_error_that_says_to_run_again(
     abandoner.join()
 
     assert not report.ok
-    message = ctx.emit.failed("import").message
+    message = ctx.emit.failed(StepKey.IMPORT).message
     assert message.startswith(f"The import of {COURSE} into aidevcollege was abandoned")
     assert "run the step again" in message
-    assert "import_id" not in ctx.state.get("import")
+    assert "import_id" not in ctx.state.get(StepKey.IMPORT)
     repo = sdk.get_git_client().get_repository("aidevcollege", "College")
     assert repo.default_branch is None  # still empty: a rerun may import again
 
@@ -244,7 +245,7 @@ def test_a_full_disk_under_the_sandbox_during_the_import_is_named_with_its_place
     report = run(ctx, [SignInStep, ImportStep(**FAST)])
 
     assert not report.ok
-    message = ctx.emit.failed("import").message
+    message = ctx.emit.failed(StepKey.IMPORT).message
     assert f"cannot write its data in {with_project.data_dir}: the disk is full" in message
     assert "Free some disk space" in message
     assert "repository is public" not in message and "URL is right" not in message

@@ -14,6 +14,7 @@ from college_tui.steps.members import MAX_PARALLEL, MembersStep
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 
 BEFORE = [SignInStep, ProjectStep(first_poll=0.1)]
@@ -62,7 +63,9 @@ def test_colleagues_are_invited_with_their_access_level_and_added_to_the_team(
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok
-    assert ctx.emit.finished("members").summary == ("2 of 2 colleague(s) in College Team (2 added)")
+    assert ctx.emit.finished(StepKey.MEMBERS).summary == (
+        "2 of 2 colleague(s) in College Team (2 added)"
+    )
     assert {"grace@example.com", "alan@example.com"} <= team_member_names(with_project)
     levels = licences(with_project)
     assert levels["grace@example.com"] == "stakeholder"
@@ -81,8 +84,8 @@ def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, ma
     )
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
-    result = report.result("members")
-    assert result.status == "warning" and not report.ok
+    result = report.result(StepKey.MEMBERS)
+    assert result.status == StepStatus.WARNING and not report.ok
     assert result.summary == "2 of 3 colleague(s) in College Team (2 added, 1 failed)"
     assert len(result.warnings) == 1
     assert result.warnings[0].startswith("ghost@college.invalid was not added: ")
@@ -92,11 +95,11 @@ def test_a_refused_address_fails_alone_and_the_others_are_added(with_project, ma
     names = team_member_names(with_project)
     assert {"grace@example.com", "alan@example.com"} <= names
     assert "ghost@college.invalid" not in names
-    assert not ctx.state.is_done("members")
-    assert list(ctx.state.get("members")["failed"]) == ["ghost@college.invalid"]
+    assert not ctx.state.is_done(StepKey.MEMBERS)
+    assert list(ctx.state.get(StepKey.MEMBERS)["failed"]) == ["ghost@college.invalid"]
     # What `check` sees afterwards: the missing colleague and why.
     plan = run(make_ctx(with_project, answers), [SignInStep, MembersStep()], only_inspect=True)
-    facts = plan.result("members").facts
+    facts = plan.result(StepKey.MEMBERS).facts
     assert facts["missing"] == ["ghost@college.invalid"]
     assert "ghost@college.invalid" in facts["failed"]
 
@@ -110,13 +113,15 @@ def test_colleagues_already_in_the_team_are_adopted_without_a_new_invite(with_pr
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, MembersStep()])
     assert report.ok
-    assert ctx.emit.finished("members").summary == (
+    assert ctx.emit.finished(StepKey.MEMBERS).summary == (
         "2 of 2 colleague(s) in College Team (1 added, 1 already there)"
     )
     assert invites_sent(with_project) == sent + 1
 
     again = make_ctx(with_project, answers)
-    assert run(again, [SignInStep, MembersStep()]).result("members").status == "already"
+    assert (
+        run(again, [SignInStep, MembersStep()]).result(StepKey.MEMBERS).status == StepStatus.ALREADY
+    )
     assert invites_sent(with_project) == sent + 1
 
 
@@ -132,8 +137,8 @@ def test_a_csv_of_colleagues_is_read_too(with_project, make_ctx, tmp_path):
 def test_no_colleagues_is_skipped_never_a_tick_and_says_how_to_add_them(with_project, make_ctx):
     ctx = make_ctx(with_project)
     report = run(ctx, [SignInStep, MembersStep()])
-    assert report.result("members").status == "skipped" and report.ok
-    finished = ctx.emit.finished("members")
+    assert report.result(StepKey.MEMBERS).status == StepStatus.SKIPPED and report.ok
+    finished = ctx.emit.finished(StepKey.MEMBERS)
     assert finished.skipped and finished.summary.startswith("Skipped: nobody listed")
     assert "e-mail addresses on this step" in finished.summary and "members = [" in finished.summary
 

@@ -11,6 +11,7 @@ from college_tui.steps.members import MembersStep
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 
 CLASS = 2000
@@ -32,7 +33,7 @@ def test_a_roster_of_2000_rerun_sends_no_invitation_and_no_team_addition(start_s
     roster = Answers(members=[Member(f"student{i:04d}@example.com") for i in range(CLASS)])
     first = make_ctx(server, roster)
     assert run(first, [SignInStep, ProjectStep(first_poll=0.05), MembersStep()]).ok
-    assert first.emit.finished("members").summary == (
+    assert first.emit.finished(StepKey.MEMBERS).summary == (
         f"{CLASS} of {CLASS} colleague(s) in College Team ({CLASS} added)"
     )
     after_first = writes(server)
@@ -46,7 +47,7 @@ def test_a_roster_of_2000_rerun_sends_no_invitation_and_no_team_addition(start_s
 
     again = make_ctx(server, roster)
     report = run(again, [SignInStep, MembersStep()])
-    assert report.result("members").status == "already", again.emit.text()
+    assert report.result(StepKey.MEMBERS).status == StepStatus.ALREADY, again.emit.text()
     assert writes(server) == after_first  # nobody invited or added twice
 
     checked = make_ctx(server, roster)  # what `check` and `plan` see

@@ -10,6 +10,7 @@ from college_tui.steps.answers import Answers, Member
 from college_tui.steps.members import MembersStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 
 from .test_members import BEFORE, licences, team_member_names
 
@@ -69,8 +70,8 @@ def test_a_refused_guest_gets_a_sentence_naming_the_setting_and_the_others_go_on
     answers = Answers(members=[Member("grace@elsewhere.example"), Member("noor@college.example")])
     ctx = make_ctx(server, answers)
     report = run(ctx, [SignInStep, MembersStep()])
-    result = report.result("members")
-    assert result.status == "warning", ctx.emit.text()
+    result = report.result(StepKey.MEMBERS)
+    assert result.status == StepStatus.WARNING, ctx.emit.text()
     warning = " ".join(result.warnings)
     assert "grace@elsewhere.example was not added: Azure DevOps refused the invitation" in warning
     assert "Organization settings → Policies → External guest access" in warning

@@ -13,13 +13,14 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.organization import OrganizationStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 
 
 def test_the_sandbox_organisation_is_adopted_without_any_change(sandbox, make_ctx):
     ctx = make_ctx(sandbox)
     report = run(ctx, [SignInStep, OrganizationStep])
     assert [r.status for r in report.results] == ["done", "already"]
-    assert ctx.emit.finished("organization").summary == (
+    assert ctx.emit.finished(StepKey.ORGANIZATION).summary == (
         f"Organisation college-sandbox ({sandbox.info.org_url})"
     )
     assert ctx.emit.posts() == []
@@ -56,18 +57,20 @@ def test_a_new_organisation_is_handed_to_the_browser_and_adopted_when_it_appears
     assert ask.url == f"{sandbox.info.base_url}/_sandbox/signup?name=ada-college"
     assert "Create the organisation ada-college" in ask.message
     assert ctx.target.org_url == f"{sandbox.info.base_url}/ada-college"
-    assert ctx.emit.finished("organization").summary.startswith("Organisation ada-college created")
+    assert ctx.emit.finished(StepKey.ORGANIZATION).summary.startswith(
+        "Organisation ada-college created"
+    )
     # Later steps now talk to the new organisation.
     new_id = sandbox.sandbox.org("ada-college")["accountId"]
-    assert ctx.service("project").connection_data().instance_id == new_id
-    assert ctx.state.get("organization")["org_url"] == ctx.target.org_url
+    assert ctx.service(StepKey.PROJECT).connection_data().instance_id == new_id
+    assert ctx.state.get(StepKey.ORGANIZATION)["org_url"] == ctx.target.org_url
 
 
 def test_waiting_for_an_organisation_is_bounded(sandbox, make_ctx):
     ctx = make_ctx(sandbox, Answers(organization="never-made"))
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=0.5, poll_seconds=0.1)])
-    assert report.results[1].status == "failed"
-    assert ctx.emit.failed("organization").message.startswith(
+    assert report.results[1].status == StepStatus.FAILED
+    assert ctx.emit.failed(StepKey.ORGANIZATION).message.startswith(
         "Gave up waiting for the organisation never-made to appear after 0.5 s"
     )
     assert sandbox.sandbox.org("never-made") is None
@@ -78,8 +81,8 @@ def test_an_invalid_organisation_name_is_refused_before_anything_happens(sandbox
     answers.organization = "bad name!"  # the TUI validates too; the step never trusts it
     ctx = make_ctx(sandbox, answers)
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=5, poll_seconds=0.1)])
-    assert report.results[1].status == "failed"
-    message = ctx.emit.failed("organization").message
+    assert report.results[1].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.ORGANIZATION).message
     assert message.startswith("organization: VS850015") and "letters, digits and hyphens" in message
     assert not ctx.emit.of(NeedsYou)
 
@@ -106,8 +109,8 @@ def test_unattended_a_missing_organisation_fails_at_once_listing_yours(sandbox, 
     started = time.monotonic()
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=60, poll_seconds=0.1)])
     assert time.monotonic() - started < 10  # not the 60 s wait
-    assert report.results[1].status == "failed"
-    message = ctx.emit.failed("organization").message
+    assert report.results[1].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.ORGANIZATION).message
     assert message.startswith(
         "You have no organisation named no-such-org. Your organisations: college-sandbox."
     )
@@ -139,8 +142,8 @@ def test_attended_the_wait_says_how_long_it_has_left_and_can_be_cancelled(sandbo
         r"\(run again to wait more\)",
         reminder,
     ), reminder
-    assert report.results[1].status == "failed"
-    assert ctx.emit.failed("organization").message.startswith("Cancelled")
+    assert report.results[1].status == StepStatus.FAILED
+    assert ctx.emit.failed(StepKey.ORGANIZATION).message.startswith("Cancelled")
 
 
 def test_a_tenant_that_restricts_organisation_creation_gets_its_own_sentence(
@@ -173,12 +176,12 @@ def test_a_tenant_that_restricts_organisation_creation_gets_its_own_sentence(
     browser.start()
     report = run(ctx, [SignInStep, OrganizationStep(wait_seconds=1.5, poll_seconds=0.1)])
     browser.join()
-    assert report.results[1].status == "failed"
+    assert report.results[1].status == StepStatus.FAILED
     assert refused and refused[0].status_code == 403
     assert "restricted who can create new Azure DevOps organizations" in refused[0].text
     assert sandbox.sandbox.org("ada-college") is None
     ask = ctx.emit.of(NeedsYou, "organization")[0]
-    failed = ctx.emit.failed("organization").message
+    failed = ctx.emit.failed(StepKey.ORGANIZATION).message
     for said in (ask.message, failed):
         assert "restrict who can create organizations" in said
         assert "ask your instructor for an organisation" in said

@@ -7,10 +7,11 @@ import threading
 from college_tui.events import StepFailed, StepFinished, StepStarted
 from college_tui.steps.base import Inspection, Outcome, Step, StepError
 from college_tui.steps.runner import run
+from college_tui.vocabulary import StepKey, StepStatus
 
 from .test_engine_runner import context
 
-TAUGHT = ["sign-in", "organization", "project", "team", "members", "ssh-key", "import", "clone"]
+TAUGHT = [key for key in StepKey if key != StepKey.PULL_REQUEST]  # the taught order
 PATIENCE = 10  # seconds a step waits for its partner before saying they did not overlap
 
 
@@ -64,11 +65,13 @@ def test_the_key_is_made_during_the_project_and_colleagues_invited_during_the_im
 
     assert report.ok, [(r.key, r.message) for r in report.results]
     assert [r.key for r in report.results] == TAUGHT  # the taught order, whatever ran when
-    assert [r.status for r in report.results] == ["done"] * len(TAUGHT)
+    assert [r.status for r in report.results] == [StepStatus.DONE] * len(TAUGHT)
     started = [e.step for e in events if isinstance(e, StepStarted)]
-    assert started.index("ssh-key") < started.index("project") + 2  # shown running early
+    # shown running early
+    assert started.index(StepKey.SSH_KEY) < started.index(StepKey.PROJECT) + 2
     finished = [e.step for e in events if isinstance(e, StepFinished)]
-    assert finished.index("clone") > finished.index("ssh-key")  # the clone waited for its key
+    # the clone waited for its key
+    assert finished.index(StepKey.CLONE) > finished.index(StepKey.SSH_KEY)
 
 
 def test_a_failure_in_an_overlapped_step_is_reported_at_its_own_step_and_the_run_resumes(
@@ -92,7 +95,7 @@ def test_a_failure_in_an_overlapped_step_is_reported_at_its_own_step_and_the_run
         "import": "blocked",
         "clone": "blocked",
     }
-    assert report.result("ssh-key").message == "The key could not be registered: try again."
+    assert report.result(StepKey.SSH_KEY).message == "The key could not be registered: try again."
     assert [e.step for e in events if isinstance(e, StepFailed)] == ["ssh-key"]
 
     ctx2, _ = context(tmp_path)  # the next run: only what is not done is applied

@@ -9,6 +9,7 @@ from azure.devops.v7_1.core.models import WebApiTeam
 from college_tui.steps.answers import Answers, Member
 from college_tui.steps.plan import STEPS
 from college_tui.steps.runner import run
+from college_tui.vocabulary import StepStatus
 from tests.conftest import connect
 from tests.sandbox.helpers import create_project, import_course
 
@@ -42,7 +43,7 @@ def test_plan_on_a_half_done_course_inspects_every_step_and_writes_nothing(sandb
 
     report = run(ctx, STEPS, only_inspect=True)
 
-    todo = {r.key: r.todo for r in report.results if r.status == "todo"}
+    todo = {r.key: r.todo for r in report.results if r.status == StepStatus.TODO}
     assert [r.status for r in report.results] == [
         "todo",
         "already",

@@ -15,6 +15,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 from tests.sandbox.helpers import HeldClock
 
@@ -53,7 +54,7 @@ def test_the_project_is_queued_polled_until_it_succeeds_and_is_agile(start_sandb
     ctx = make_ctx(sandbox, emit=MovesTheCreationPerLook())
     report = run(ctx, [SignInStep, ProjectStep(first_poll=0.1)])
     assert report.ok
-    assert ctx.emit.finished("project").summary == "Project College created (Agile)"
+    assert ctx.emit.finished(StepKey.PROJECT).summary == "Project College created (Agile)"
     statuses = [
         e.message.rsplit(": ", 1)[-1]
         for e in ctx.emit.of(StepProgress, "project")
@@ -66,7 +67,7 @@ def test_the_project_is_queued_polled_until_it_succeeds_and_is_agile(start_sandb
     project = core(sandbox).get_project("College", include_capabilities=True)
     assert project.capabilities["processTemplate"]["templateName"] == "Agile"
     assert project.description == Answers().project_description
-    state = ctx.state.get("project")
+    state = ctx.state.get(StepKey.PROJECT)
     assert state["project_id"] == project.id and "operation_id" not in state
 
 
@@ -74,15 +75,15 @@ def test_an_existing_project_is_adopted_and_no_second_one_is_queued(sandbox, mak
     run(make_ctx(sandbox), [SignInStep, ProjectStep(first_poll=0.1)])
     again = make_ctx(sandbox)
     report = run(again, [SignInStep, ProjectStep()])
-    assert report.results[1].status == "already"
-    assert again.emit.finished("project").summary == "Project College exists (Agile)"
+    assert report.results[1].status == StepStatus.ALREADY
+    assert again.emit.finished(StepKey.PROJECT).summary == "Project College exists (Agile)"
     assert projects_created(sandbox) == 1
 
 
 def test_a_run_killed_while_waiting_resumes_the_same_creation(sandbox, make_ctx):
     first = signed_in(make_ctx(sandbox))
     op_id = ProjectStep()._queue(first)  # the POST went out; then the process died
-    assert first.state.get("project")["operation_id"] == op_id
+    assert first.state.get(StepKey.PROJECT)["operation_id"] == op_id
 
     second = make_ctx(sandbox)  # a new process: new facade, state from disk
     report = run(second, [SignInStep, ProjectStep(first_poll=0.1)])
@@ -95,7 +96,7 @@ def test_a_run_killed_while_waiting_resumes_the_same_creation(sandbox, make_ctx)
 def test_a_lost_operation_id_still_ends_with_one_project(sandbox, make_ctx):
     first = signed_in(make_ctx(sandbox))
     ProjectStep()._queue(first)
-    first.state.forget("project")  # killed before the id reached the disk
+    first.state.forget(StepKey.PROJECT)  # killed before the id reached the disk
     second = make_ctx(sandbox)
     report = run(second, [SignInStep, ProjectStep(first_poll=0.1)])
     assert report.ok
@@ -116,8 +117,8 @@ def test_an_existing_project_on_another_process_is_kept_and_reported(sandbox, ma
     signed_in(ctx)
     ctx.poll(lambda: ctx.service("t").get_project("College"), timeout=10, what="it", first=0.1)
     report = run(ctx, [ProjectStep()])
-    assert op.status == "notSet" and report.results[0].status == "already"
-    assert ctx.emit.finished("project").summary == "Project College exists (Scrum)"
+    assert op.status == "notSet" and report.results[0].status == StepStatus.ALREADY
+    assert ctx.emit.finished(StepKey.PROJECT).summary == "Project College exists (Scrum)"
     warning = ctx.emit.of(Note, "project")[0].message
     assert warning.startswith("Warning:") and "uses the Scrum process, not Agile" in warning
     assert report.results[0].facts["expected_process"] is False
@@ -127,8 +128,8 @@ def test_an_existing_project_on_another_process_is_kept_and_reported(sandbox, ma
 def test_an_unknown_process_lists_the_ones_offered(sandbox, make_ctx):
     ctx = make_ctx(sandbox, Answers(process="Kanban"))
     report = run(ctx, [SignInStep, ProjectStep()])
-    assert report.results[1].status == "failed"
-    assert ctx.emit.failed("project").message == (
+    assert report.results[1].status == StepStatus.FAILED
+    assert ctx.emit.failed(StepKey.PROJECT).message == (
         "The process Kanban is not available in this organisation (it offers Scrum, Basic, Agile, "
         "CMMI). Choose one of those in the answers."
     )
@@ -145,9 +146,11 @@ def test_a_failed_creation_reports_the_service_message_and_forgets_the_operation
     def service_gives_up() -> None:
         # As the service does when a process template plugin fails mid-way.
         deadline = time.monotonic() + 10
-        while not ctx.state.get("project").get("operation_id") and time.monotonic() < deadline:
+        while (
+            not ctx.state.get(StepKey.PROJECT).get("operation_id") and time.monotonic() < deadline
+        ):
             time.sleep(0.02)
-        op_id = ctx.state.get("project")["operation_id"]
+        op_id = ctx.state.get(StepKey.PROJECT)["operation_id"]
         store.delete("job", f"project_create:{op_id}")
         op = store.get("operation", op_id)
         op.update(
@@ -161,10 +164,10 @@ def test_a_failed_creation_reports_the_service_message_and_forgets_the_operation
     service.start()
     report = run(ctx, [SignInStep, ProjectStep(first_poll=0.05)])
     service.join()
-    assert report.results[1].status == "failed"
-    message = ctx.emit.failed("project").message
+    assert report.results[1].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.PROJECT).message
     assert message.startswith("Azure DevOps could not create the project College: TF30170")
-    assert "operation_id" not in ctx.state.get("project")
+    assert "operation_id" not in ctx.state.get(StepKey.PROJECT)
     assert core(server).get_projects() == []
 
 
@@ -173,8 +176,8 @@ def test_an_invalid_project_name_is_refused_by_the_service_with_its_words(sandbo
     answers.project = "College|2024"  # bypassing the answers' own check on purpose
     ctx = make_ctx(sandbox, answers)
     report = run(ctx, [SignInStep, ProjectStep()])
-    assert report.results[1].status == "failed"
-    message = ctx.emit.failed("project").message
+    assert report.results[1].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.PROJECT).message
     assert "TF200020" in message or "not valid" in message
     assert core(sandbox).get_projects() == []
 
@@ -198,7 +201,7 @@ def test_a_pat_without_the_project_scope_is_told_which_scope_to_add(
     ctx = make_ctx(sandbox)
     report = run(ctx, [SignInStep, ProjectStep()])
     assert [r.status for r in report.results] == ["done", "failed"]
-    message = ctx.emit.failed("project").message
+    message = ctx.emit.failed(StepKey.PROJECT).message
     assert "vso.project_manage" in message
     assert "Project and Team: Read, write & manage" in message
     assert core(sandbox).get_projects() == []

@@ -17,6 +17,7 @@ from college_tui.steps.pullrequest import PullRequestStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 from tests.sandbox.helpers import create_project, git
 
@@ -103,11 +104,11 @@ def test_a_branch_a_commit_a_push_over_ssh_and_a_pull_request(course_sandbox, ma
     )
     repo = sdk_git(course_sandbox).get_repository("aidevcollege", "College")
     url = f"{repo.web_url}/pullrequest/{pr.pull_request_id}"
-    assert ctx.emit.finished("pull-request").summary == (
+    assert ctx.emit.finished(StepKey.PULL_REQUEST).summary == (
         f"Pull request !{pr.pull_request_id} is open: {url}"
     )
     assert any(url in n.message for n in ctx.emit.of(Note, "pull-request"))
-    assert ctx.state.get("pull-request")["pr_url"] == url
+    assert ctx.state.get(StepKey.PULL_REQUEST)["pr_url"] == url
 
 
 def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_sandbox, make_ctx):
@@ -119,8 +120,8 @@ def test_a_rerun_adopts_the_pull_request_and_commits_and_pushes_nothing(course_s
     again = make_ctx(course_sandbox, ADA)
     report = run(again, [SignInStep, PullRequestStep()])
 
-    assert report.results[1].status == "already"
-    assert again.emit.finished("pull-request").summary.startswith("Pull request !1 is open: ")
+    assert report.results[1].status == StepStatus.ALREADY
+    assert again.emit.finished(StepKey.PULL_REQUEST).summary.startswith("Pull request !1 is open: ")
     # The summary links the pull request made before this run, even with no state of it.
     from college_tui.steps.session import Session
 
@@ -162,7 +163,9 @@ def test_without_a_clone_the_step_says_to_clone_first(course_sandbox, make_ctx):
     report = run(ctx, [SignInStep, PullRequestStep()])
 
     assert not report.ok
-    assert ctx.emit.failed("pull-request").message.startswith("There is no clone of aidevcollege")
+    assert ctx.emit.failed(StepKey.PULL_REQUEST).message.startswith(
+        "There is no clone of aidevcollege"
+    )
     assert pull_requests(course_sandbox) == []
 
 

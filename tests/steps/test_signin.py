@@ -14,6 +14,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.signin_help import PERSONAL_WHY
+from college_tui.vocabulary import AuthMode, StepKey, StepStatus
 from college_tui.workstation import secrets as pat_store
 
 from .conftest import Recorder
@@ -41,7 +42,7 @@ def test_a_good_pat_signs_in_names_the_user_and_lists_the_scopes_it_needs(sandbo
     report = run(ctx, [SignInStep])
     assert report.ok
     events = ctx.emit
-    assert events.finished("sign-in").summary == (
+    assert events.finished(StepKey.SIGN_IN).summary == (
         "Signed in as Ada Attendee (ada@college.example) with a personal access token"
     )
     scopes = events.of(Note, "sign-in")[0].message
@@ -56,7 +57,7 @@ def test_a_good_pat_signs_in_names_the_user_and_lists_the_scopes_it_needs(sandbo
         assert scope in scopes
     calls = [(e.method, e.path.split("?")[0]) for e in events.posts()]
     assert calls == []  # signing in reads only
-    remembered = ctx.state.get("sign-in")
+    remembered = ctx.state.get(StepKey.SIGN_IN)
     assert remembered["user_id"] == sandbox.sandbox.user["id"]
     assert sandbox.info.pat not in ctx.state.path.read_text()
 
@@ -65,22 +66,22 @@ def test_a_second_run_finds_the_sign_in_already_done(sandbox, make_ctx):
     run(make_ctx(sandbox), [SignInStep])
     again = make_ctx(sandbox)
     report = run(again, [SignInStep])
-    assert report.results[0].status == "already"
-    assert again.emit.finished("sign-in").already_done
+    assert report.results[0].status == StepStatus.ALREADY
+    assert again.emit.finished(StepKey.SIGN_IN).already_done
 
 
 def test_a_wrong_pat_is_a_clear_sign_in_failure_and_nothing_is_remembered(sandbox, make_ctx):
     before = sandbox.sandbox.stats()["total"]
     ctx = make_ctx(sandbox, pat="x" * 52)
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
-    message = ctx.emit.failed("sign-in").message
+    assert report.results[0].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.SIGN_IN).message
     assert message.startswith("Sign-in failed: Azure DevOps did not accept your credential")
     # What to do next: where a new personal access token is made.
     assert "Create a new PAT under User settings → Personal access tokens" in message
     assert "x" * 52 not in message
     assert ctx.azdo is None
-    assert ctx.state.get("sign-in") == {}
+    assert ctx.state.get(StepKey.SIGN_IN) == {}
     assert sandbox.sandbox.stats()["total"] > before  # it did ask the service
 
 
@@ -93,7 +94,7 @@ def test_a_wrong_pat_gets_a_401_never_the_203_sign_in_page(sandbox, make_ctx):
     statuses = [call.status for call in ctx.emit.of(HttpCall)]
     assert 401 in statuses
     assert 203 not in statuses
-    message = ctx.emit.failed("sign-in").message
+    message = ctx.emit.failed(StepKey.SIGN_IN).message
     assert message.startswith("Sign-in failed:") and "HTTP 401" in message
 
 
@@ -108,7 +109,7 @@ def test_on_the_real_service_the_pat_is_kept_in_the_keyring_under_the_org_url(sa
     later = as_real_service(make_ctx(sandbox, pat=""))
     later.secrets.pat = None
     report = run(later, [SignInStep])
-    assert report.results[0].status == "already"
+    assert report.results[0].status == StepStatus.ALREADY
 
 
 class PlaintextKeyring(KeyringBackend):
@@ -153,11 +154,11 @@ class PersonalAccount:
 
 
 def test_a_personal_microsoft_account_is_steered_to_a_pat(sandbox, make_ctx):
-    ctx = make_ctx(sandbox, Answers(auth="browser"), pat="")
+    ctx = make_ctx(sandbox, Answers(auth=AuthMode.BROWSER), pat="")
     ctx.secrets.pat = None
     ctx.credential = EntraCredential(PersonalAccount())
     run(ctx, [SignInStep])
-    message = ctx.emit.failed("sign-in").message
+    message = ctx.emit.failed(StepKey.SIGN_IN).message
     assert PERSONAL_WHY in message
     assert "personal access token" in message and "_usersSettings/tokens" in message
     scopes = " ".join(n.message for n in ctx.emit.of(Note, "sign-in"))
@@ -169,7 +170,7 @@ def test_without_any_pat_the_step_says_how_to_get_one(sandbox, make_ctx):
     ctx.secrets.pat = None
     events: Recorder = ctx.emit
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
+    assert report.results[0].status == StepStatus.FAILED
     message = events.of(StepFailed, "sign-in")[0].message
     assert "AZURE_DEVOPS_PAT" in message and "_usersSettings/tokens" in message
 
@@ -180,13 +181,13 @@ def test_a_credential_is_verified_against_the_organisation_not_only_the_profile(
     ctx = make_ctx(sandbox)
     ctx.target = dataclasses.replace(ctx.target, org_url=f"{sandbox.info.base_url}/no-such-org")
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
-    message = ctx.emit.failed("sign-in").message
+    assert report.results[0].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.SIGN_IN).message
     assert message.startswith(
         "Sign-in failed: the organisation no-such-org was not found at "
         f"{sandbox.info.base_url}/no-such-org"
     )
-    assert ctx.azdo is None and ctx.state.get("sign-in") == {}
+    assert ctx.azdo is None and ctx.state.get(StepKey.SIGN_IN) == {}
 
 
 class EntraStandIn:
@@ -212,14 +213,14 @@ def test_an_entra_sign_in_that_turns_out_to_be_a_personal_account_is_steered_to_
     start_sandbox, make_ctx
 ):
     server = start_sandbox(user_email="ada@outlook.com")
-    ctx = make_ctx(server, Answers(auth="browser"), pat="")
+    ctx = make_ctx(server, Answers(auth=AuthMode.BROWSER), pat="")
     ctx.secrets.pat = None
     ctx.credential = EntraStandIn(server.info.pat)
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
-    message = ctx.emit.failed("sign-in").message
+    assert report.results[0].status == StepStatus.FAILED
+    message = ctx.emit.failed(StepKey.SIGN_IN).message
     assert PERSONAL_WHY in message and "_usersSettings/tokens" in message
-    assert ctx.azdo is None and ctx.state.get("sign-in") == {}
+    assert ctx.azdo is None and ctx.state.get(StepKey.SIGN_IN) == {}
 
 
 def test_in_the_sandbox_the_azure_cli_is_refused_without_contacting_microsoft(
@@ -231,11 +232,11 @@ def test_in_the_sandbox_the_azure_cli_is_refused_without_contacting_microsoft(
         raise AssertionError("an Entra credential was built for the sandbox")
 
     monkeypatch.setattr(credentials, "entra_credential", must_not_be_called)
-    ctx = make_ctx(sandbox, Answers(auth="azure-cli"), pat="")
+    ctx = make_ctx(sandbox, Answers(auth=AuthMode.AZURE_CLI), pat="")
     ctx.secrets.pat = None
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
-    assert ctx.emit.failed("sign-in").message == (
+    assert report.results[0].status == StepStatus.FAILED
+    assert ctx.emit.failed(StepKey.SIGN_IN).message == (
         "Sign-in: 'azure-cli' asks the Azure CLI, which signs in with Microsoft online and knows "
         'nothing of the offline sandbox. Use "pat" (the default), "browser" or "device-code" '
         "(the sandbox's own sign-in) for --sandbox."
@@ -259,10 +260,10 @@ def test_in_the_sandbox_device_code_signs_in_through_its_own_identity_provider(
 ):
     server = start_sandbox(device_code_interval=1)
     person = DevicePerson()
-    ctx = make_ctx(server, Answers(auth="device-code"), pat="", emit=person)
+    ctx = make_ctx(server, Answers(auth=AuthMode.DEVICE_CODE), pat="", emit=person)
     ctx.secrets.pat = None
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     assert ctx.credential.kind == "entra"
     assert "Signed in as Ada Attendee (ada@college.example) with Microsoft Entra" in person.text()
     code_event = next(e for e in person if getattr(e, "detail", None))

@@ -17,6 +17,7 @@ from college_tui.steps.organization import OrganizationStep
 from college_tui.steps.runner import make_context, run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.signin_help import PERSONAL_WHY
+from college_tui.vocabulary import AuthMode, StepStatus
 from tests.azdo.stand_in_browser import sign_in_on_device_page
 
 from .conftest import Recorder
@@ -60,7 +61,7 @@ def from_nothing(server, monkeypatch, tmp_path, account: str, **answers):
     person = Person(account)
     ctx = make_context(
         target,
-        Answers(auth="device-code", **answers).for_target(target),
+        Answers(auth=AuthMode.DEVICE_CODE, **answers).for_target(target),
         person,
         secrets=Secrets(),
     )
@@ -77,7 +78,7 @@ def test_signed_in_with_no_organisation_then_one_of_the_accounts_organisations_i
     assert ctx.target.org_url.startswith(server.info.base_url)
 
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     assert "Signed in as Ada Attendee (ada@college.example) with Microsoft Entra" in person.text()
     # The profile host was learnt from the sandbox itself, nothing hidden.
     assert ctx.target.profile_url == server.info.profile_url
@@ -105,13 +106,13 @@ def test_a_newcomer_creates_the_organisation_through_the_hand_off_and_the_run_go
 ):
     server = start_sandbox(device_code_interval=1)
     ctx, person = from_nothing(server, monkeypatch, tmp_path, NEWCOMER[1])
-    assert run(ctx, [SignInStep]).results[0].status == "done", person.text()
+    assert run(ctx, [SignInStep]).results[0].status == StepStatus.DONE, person.text()
     svc = ctx.service("t")
     assert svc.organizations(svc.profile().id) == []  # from nothing
 
     ctx.answers.organization = "noors-org"
     report = run(ctx, [OrganizationStep(poll_seconds=0.2)])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     handed = [e for e in person.of(NeedsYou, "organization")]
     assert handed and handed[0].url.startswith(f"{server.info.base_url}/_sandbox/signup")
     assert ctx.target.org_url == f"{server.info.base_url}/noors-org"
@@ -124,7 +125,7 @@ def test_a_personal_account_gets_the_way_that_works_not_aadsts_text(
     server = start_sandbox(device_code_interval=1)
     ctx, person = from_nothing(server, monkeypatch, tmp_path, PERSONAL[1])
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
+    assert report.results[0].status == StepStatus.FAILED
     message = person.failed("sign-in").message
     assert PERSONAL_WHY in message and "AADSTS" not in message
     assert "first create your organisation: type its name on the organisation step" in message
@@ -137,7 +138,7 @@ def test_conditional_access_has_its_own_sentence(start_sandbox, monkeypatch, tmp
     server = start_sandbox(device_code_interval=1, faults="mfa=required")
     ctx, person = from_nothing(server, monkeypatch, tmp_path, ADA)
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "failed"
+    assert report.results[0].status == StepStatus.FAILED
     message = person.failed("sign-in").message
     assert "multi-factor authentication" in message and "AADSTS" not in message
 
@@ -172,7 +173,7 @@ def test_remember_me_without_an_encrypted_store_says_so_and_keeps_nothing(
     ctx, person = from_nothing(server, monkeypatch, tmp_path, ADA)
     ctx.secrets.remember_sign_in = True
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     assert "The sign-in is not remembered: this machine has no encrypted store" in person.text()
     assert not record_file(ctx.target.state_key).exists()
     assert not (tmp_path / "home" / ".IdentityService").exists()  # no plain-text cache either
@@ -200,11 +201,11 @@ def test_a_personal_account_creates_the_organisation_first_and_then_signs_in_wit
 
     server = start_sandbox(device_code_interval=1)
     ctx, person = from_nothing(server, monkeypatch, tmp_path, PERSONAL[1])
-    assert run(ctx, [SignInStep]).results[0].status == "failed"  # no Entra token: said
+    assert run(ctx, [SignInStep]).results[0].status == StepStatus.FAILED  # no Entra token: said
 
     ctx.answers.organization = "robins-org"
     report = run(ctx, [OrganizationStep(poll_seconds=0.2)])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     handed = person.of(NeedsYou, "organization")
     assert handed and handed[0].url.startswith(f"{server.info.base_url}/_sandbox/signup")
     url = f"{server.info.base_url}/robins-org"
@@ -216,7 +217,7 @@ def test_a_personal_account_creates_the_organisation_first_and_then_signs_in_wit
     ctx.answers.auth = "pat"
     ctx.secrets.pat = server.info.pat
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     assert ctx.azdo is not None
 
 
@@ -236,10 +237,10 @@ def test_org_url_on_loopback_learns_tenant_profile_host_and_ssh_from_the_sandbox
     )
     person = Person(ADA)
     ctx = make_context(
-        target, Answers(auth="device-code").for_target(target), person, secrets=Secrets()
+        target, Answers(auth=AuthMode.DEVICE_CODE).for_target(target), person, secrets=Secrets()
     )
     report = run(ctx, [SignInStep])
-    assert report.results[0].status == "done", person.text()
+    assert report.results[0].status == StepStatus.DONE, person.text()
     assert ctx.target.profile_url == info.profile_url
     assert (ctx.target.ssh_hostname, ctx.target.ssh_port) == (info.ssh_host, info.ssh_port)
     assert ctx.target.ssh_host_key == info.ssh_host_key

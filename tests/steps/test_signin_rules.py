@@ -8,6 +8,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.signin_help import scopes_text, ssh_browser_hint, suggested_auth
+from college_tui.vocabulary import AuthMode, StepKey, StepStatus
 
 
 def test_pat_guidance_names_the_organisation_an_expiry_and_the_scopes():
@@ -23,16 +24,16 @@ def test_a_401_after_a_pat_worked_here_says_global_pats_stopped(sandbox, make_ct
     assert run(first, [SignInStep]).ok, first.emit.text()
     again = make_ctx(sandbox, Answers(auth="pat"), pat="x" * 52)
     report = run(again, [SignInStep])
-    assert report.results[0].status == "failed"
-    message = again.emit.failed("sign-in").message
+    assert report.results[0].status == StepStatus.FAILED
+    message = again.emit.failed(StepKey.SIGN_IN).message
     assert "stopped working on 2026-12-01, when Microsoft retired them" in message
     assert "_usersSettings/tokens for the organisation college-sandbox only" in message
 
 
 def test_the_browser_is_suggested_wherever_one_can_open():
     over_ssh = {"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}
-    assert suggested_auth(over_ssh) == "device-code"
-    assert suggested_auth({**over_ssh, "DISPLAY": "localhost:10.0"}) == "browser"  # ssh -X
+    assert suggested_auth(over_ssh) == AuthMode.DEVICE_CODE
+    assert suggested_auth({**over_ssh, "DISPLAY": "localhost:10.0"}) == AuthMode.BROWSER  # ssh -X
 
 
 def test_the_default_is_the_pat_at_hand_else_the_browser(monkeypatch):
@@ -55,22 +56,22 @@ def test_the_default_is_the_pat_at_hand_else_the_browser(monkeypatch):
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:
-        assert default_auth(opened) == "browser"
+        assert default_auth(opened) == AuthMode.BROWSER
         monkeypatch.setenv("AZURE_DEVOPS_PAT", "x" * 52)
-        assert default_auth(opened) == "pat"
+        assert default_auth(opened) == AuthMode.PAT
         monkeypatch.delenv("AZURE_DEVOPS_PAT")
         assert secrets.store_pat(org_url, "y" * 52).stored
-        assert default_auth(opened) == "pat"  # remembered for this organisation
+        assert default_auth(opened) == AuthMode.PAT  # remembered for this organisation
         other = SimpleNamespace(
             sandbox_pat=None,
             target=SimpleNamespace(org_pending=False, org_url="https://dev.azure.com/other"),
         )
-        assert default_auth(other) == "browser"
+        assert default_auth(other) == AuthMode.BROWSER
     finally:
         secrets.delete_pat(org_url)
         secrets.forget_session_pats()
         keyring.set_keyring(previous)
-    assert default_auth(SimpleNamespace(sandbox_pat="z" * 52, target=opened.target)) == "pat"
+    assert default_auth(SimpleNamespace(sandbox_pat="z" * 52, target=opened.target)) == AuthMode.PAT
 
 
 def test_answers_saying_auth_are_kept_and_without_it_the_engine_chooses(tmp_path):

@@ -30,6 +30,7 @@ from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshaccess import SshPaths, git_ssh_command
 from college_tui.steps.sshkey import SshKeyStep
 from college_tui.target import Target
+from college_tui.vocabulary import StepKey, StepStatus
 from college_tui.workstation.errors import KeyPassphraseError
 from college_tui.workstation.knownhosts import fingerprint_of
 from college_tui.workstation.sshconfig import BEGIN_MARKER, read_block
@@ -133,7 +134,7 @@ def test_a_new_key_is_made_registered_and_ssh_works_with_the_real_client(sandbox
     host_key = " ".join(sandbox_ssh.info.ssh_host_key.split()[:2])
     assert (ssh_dir / "known_hosts").read_text() == f"ssh.dev.azure.com {host_key}\n"
 
-    finished = ctx.emit.finished("ssh-key").summary
+    finished = ctx.emit.finished(StepKey.SSH_KEY).summary
     assert info.fingerprint_sha256 in finished and "ssh to ssh.dev.azure.com works" in finished
     assert any(
         n.message.startswith("SSH works: authenticated as git")
@@ -143,7 +144,7 @@ def test_a_new_key_is_made_registered_and_ssh_works_with_the_real_client(sandbox
     answer = ssh_t(home)
     assert "Shell access is not supported" in answer.stderr + answer.stdout
     assert "Permission denied" not in answer.stderr
-    assert ctx.state.get("ssh-key")["key_path"] == str(key)
+    assert ctx.state.get(StepKey.SSH_KEY)["key_path"] == str(key)
     fractions = [e.fraction for e in ctx.emit.of(StepProgress, "ssh-key") if e.fraction]
     assert fractions == sorted(fractions) and fractions[0] < 0.1 and fractions[-1] >= 0.9
 
@@ -158,7 +159,7 @@ def test_a_second_run_uploads_nothing_and_changes_no_file(sandbox_ssh, make_ctx)
     assert SshKeyStep().inspect(signed_in(again)).done
     report = run(again, [SignInStep, SshKeyStep(**FAST)])
 
-    assert report.results[1].status == "already"
+    assert report.results[1].status == StepStatus.ALREADY
     assert uploads(again.emit) == []
     assert snapshot(ssh_dir) == before
     assert len(registered(sandbox_ssh)) == 1
@@ -262,7 +263,7 @@ def test_a_key_registered_by_hand_is_recognised_by_its_key_material_and_not_sent
     assert report.ok, ctx.emit.text()
     assert uploads(ctx.emit) == []
     assert registered(sandbox_ssh) == [blob]
-    assert "was already registered" in ctx.emit.finished("ssh-key").summary
+    assert "was already registered" in ctx.emit.finished(StepKey.SSH_KEY).summary
     assert any(
         "already registered in Azure DevOps as “My laptop”" in n.message
         for n in ctx.emit.of(Note, "ssh-key")
@@ -279,7 +280,7 @@ def test_an_ed25519_key_is_refused_with_a_reason_and_left_untouched(sandbox_ssh,
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
     assert not report.ok
-    message = ctx.emit.failed("ssh-key").message
+    message = ctx.emit.failed(StepKey.SSH_KEY).message
     assert "Ed25519" in message and "RSA keys only" in message and "key_path" in message
     assert snapshot(key.parent) == before  # no config, no known_hosts, key untouched
     assert registered(sandbox_ssh) == []
@@ -327,7 +328,7 @@ def test_a_refused_upload_gives_up_after_the_bounded_wait(sandbox_ssh, make_ctx)
 
     report = run(ctx, [SshKeyStep(**FAST, wait_timeout=0.4)])
 
-    message = ctx.emit.failed("ssh-key").message
+    message = ctx.emit.failed(StepKey.SSH_KEY).message
     assert not report.ok
     assert message.startswith("Gave up waiting for your SSH key to appear on ")
     assert "_usersSettings/keys" in message and "Run the step again" in message
@@ -353,7 +354,8 @@ def test_the_rest_of_config_and_known_hosts_is_kept_and_a_rerun_is_a_no_op(sandb
     assert known.startswith(github) and known.count("\n") == 2
     before = snapshot(ssh_dir)
     assert (
-        run(make_ctx(sandbox_ssh), [SignInStep, SshKeyStep(**FAST)]).results[1].status == "already"
+        run(make_ctx(sandbox_ssh), [SignInStep, SshKeyStep(**FAST)]).results[1].status
+        == StepStatus.ALREADY
     )
     assert snapshot(ssh_dir) == before
 
@@ -385,7 +387,7 @@ def test_a_server_showing_another_host_key_is_refused(sandbox_ssh, make_ctx):
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
     assert not report.ok
-    message = ctx.emit.failed("ssh-key").message
+    message = ctx.emit.failed(StepKey.SSH_KEY).message
     assert "presented the host key" in message and "Do not continue" in message
     assert sandbox_ssh.info.ssh_host_key_fingerprint in message
 
@@ -400,7 +402,7 @@ def test_a_known_hosts_line_with_another_key_is_never_replaced(sandbox_ssh, make
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
     assert not report.ok
-    message = ctx.emit.failed("ssh-key").message
+    message = ctx.emit.failed(StepKey.SSH_KEY).message
     assert "already holds a different ssh-rsa key" in message and "ssh-keygen -R" in message
     assert (ssh_dir / "known_hosts").read_text() == stale
 
@@ -411,7 +413,7 @@ def test_a_4096_bit_key_when_the_answers_ask_for_it(sandbox_ssh, make_ctx):
     assert run(ctx, [SignInStep, SshKeyStep(**FAST)]).ok, ctx.emit.text()
 
     assert load_key_info(ctx.target.home / ".ssh" / "college_tui_rsa").bits == 4096
-    assert "4096-bit RSA" in ctx.emit.finished("ssh-key").summary
+    assert "4096-bit RSA" in ctx.emit.finished(StepKey.SSH_KEY).summary
 
 
 def test_for_azure_devops_itself_the_documented_block_and_the_published_key(tmp_path):

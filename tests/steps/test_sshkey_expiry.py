@@ -13,6 +13,7 @@ from college_tui.events import Note
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
 from college_tui.steps.sshrules import expiry_text, needs_renewal
+from college_tui.vocabulary import StepKey
 
 from .conftest import signed_in
 from .test_sshkey import FAST, ssh_t
@@ -33,8 +34,8 @@ def test_the_expiry_is_shown_and_an_expired_registration_is_renewed_by_a_rerun(
     first = make_ctx(sandbox_ssh)
     assert run_ok(first)
     year = (dt.datetime.now(dt.UTC) + dt.timedelta(days=365)).strftime("%Y-%m-%d")
-    assert f"valid until {year}" in first.emit.finished("ssh-key").summary
-    assert first.state.get("ssh-key")["valid_to"]
+    assert f"valid until {year}" in first.emit.finished(StepKey.SSH_KEY).summary
+    assert first.state.get(StepKey.SSH_KEY)["valid_to"]
     old = sandbox_ssh.sandbox.store.find("sshkey")[0]["authorizationId"]
 
     _move_expiry(sandbox_ssh, -1)
@@ -50,7 +51,7 @@ def test_the_expiry_is_shown_and_an_expired_registration_is_renewed_by_a_rerun(
     assert len(keys) == 1 and keys[0]["authorizationId"] != old  # a new registration
     said = " ".join(n.message for n in again.emit.of(Note, "ssh-key"))
     assert "expired on" in said and "revoked it and registers the same key again" in said
-    assert f"valid until {year}" in again.emit.finished("ssh-key").summary
+    assert f"valid until {year}" in again.emit.finished(StepKey.SSH_KEY).summary
     answer = ssh_t(again.target.home)
     assert "Shell access is not supported" in answer.stderr + answer.stdout
 

@@ -21,6 +21,7 @@ from college_tui.steps.answers import Answers
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
+from college_tui.vocabulary import StepKey
 
 from .test_sshkey import FAST, registered
 
@@ -78,12 +79,12 @@ def test_a_proxycommand_that_fails_is_not_reported_as_working(
     assert "ssh to ssh.dev.azure.com works" not in text
     if protocol == "auto":  # the key is registered; the clone is told to use HTTPS
         assert report.ok, text
-        summary = ctx.emit.finished("ssh-key").summary
+        summary = ctx.emit.finished(StepKey.SSH_KEY).summary
         assert "SSH cannot get through from here, the clone will use HTTPS" in summary
         notes = " ".join(n.message for n in ctx.emit.of(Note, "ssh-key"))
         assert _ssh_said_the_proxy_failed(notes) and "ProxyCommand" in notes, notes
     else:
-        failed = ctx.emit.failed("ssh-key").message
+        failed = ctx.emit.failed(StepKey.SSH_KEY).message
         assert _ssh_said_the_proxy_failed(failed) and "ProxyCommand" in failed, failed
 
 
@@ -114,7 +115,7 @@ def test_a_users_host_block_below_ours_that_wins_stops_the_run(
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
     assert not report.ok
-    failed = ctx.emit.failed("ssh-key").message
+    failed = ctx.emit.failed(StepKey.SSH_KEY).message
     assert shown in failed and "ssh.dev.azure.com:22" in failed, failed
     assert "ssh -G ssh.dev.azure.com" in failed and str(config) in failed, failed
     assert registered(sandbox_ssh) == []  # stopped before the key was uploaded anywhere
@@ -129,7 +130,7 @@ def test_without_ssh_the_step_names_it_and_the_clone_will_use_https(
     report = run(ctx, [SignInStep, SshKeyStep(**FAST)])
 
     assert report.ok, ctx.emit.text()
-    summary = ctx.emit.finished("ssh-key").summary
+    summary = ctx.emit.finished(StepKey.SSH_KEY).summary
     assert "works" not in summary
     assert "SSH cannot get through from here, the clone will use HTTPS" in summary
     notes = " ".join(n.message for n in ctx.emit.of(Note, "ssh-key"))

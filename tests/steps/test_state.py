@@ -9,6 +9,7 @@ import stat
 import pytest
 
 from college_tui.steps.state import RunState, StateLockedError, state_path
+from college_tui.vocabulary import StepKey
 
 
 def test_values_survive_a_reload_and_the_file_is_keyed_by_target(state_dir):
@@ -19,9 +20,9 @@ def test_values_survive_a_reload_and_the_file_is_keyed_by_target(state_dir):
     digest = hashlib.sha256(b"https://dev.azure.com/college").hexdigest()[:16]
     assert state.path == state_dir / "runs" / f"{digest}.json"
     again = RunState.for_key("https://dev.azure.com/college")
-    assert again.get("project")["project_id"] == "p-1"
-    assert again.is_done("project")
-    assert not again.is_done("team")
+    assert again.get(StepKey.PROJECT)["project_id"] == "p-1"
+    assert again.is_done(StepKey.PROJECT)
+    assert not again.is_done(StepKey.TEAM)
     assert RunState.for_key("sandbox:/tmp/other").path != state.path
     assert stat.S_IMODE(state.path.stat().st_mode) == 0o600
     assert json.loads(state.path.read_text())["target"] == "https://dev.azure.com/college"
@@ -30,9 +31,9 @@ def test_values_survive_a_reload_and_the_file_is_keyed_by_target(state_dir):
 def test_get_returns_a_copy_and_forget_drops_values(state_dir):
     state = RunState.for_key("k")
     state.update("members", failed={"a@example.com": "refused"})
-    copy = state.get("members")
+    copy = state.get(StepKey.MEMBERS)
     copy["failed"].clear()
-    assert state.get("members")["failed"] == {"a@example.com": "refused"}
+    assert state.get(StepKey.MEMBERS)["failed"] == {"a@example.com": "refused"}
     state.forget("members", "failed")
     assert "failed" not in RunState.for_key("k").get("members")
 
@@ -50,7 +51,7 @@ def test_a_damaged_file_means_starting_afresh(state_dir):
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
     state = RunState.for_key("k")
-    assert state.get("project") == {}
+    assert state.get(StepKey.PROJECT) == {}
     state.update("project", project_id="p")
     assert json.loads(path.read_text())["steps"]["project"]["project_id"] == "p"
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
@@ -80,4 +81,4 @@ def test_a_temp_file_left_by_a_killed_write_is_removed_by_the_next_run(tmp_path)
     with state.exclusive():
         assert not stale.exists()
     assert other.exists()  # only our own state file's leftovers are ours to remove
-    assert state.get("project")["project_id"] == "p1"
+    assert state.get(StepKey.PROJECT)["project_id"] == "p1"

@@ -16,6 +16,7 @@ from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.team import TeamStep
+from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 
 
@@ -47,8 +48,11 @@ def with_project(sandbox, make_ctx):
 def test_the_team_made_with_the_project_is_adopted_as_it_is(with_project, make_ctx):
     ctx = make_ctx(with_project)
     report = run(ctx, [SignInStep, TeamStep()])
-    assert report.results[1].status == "already"
-    assert ctx.emit.finished("team").summary == "Team College Team is the default team of College"
+    assert report.results[1].status == StepStatus.ALREADY
+    assert (
+        ctx.emit.finished(StepKey.TEAM).summary
+        == "Team College Team is the default team of College"
+    )
     assert ctx.emit.posts() == []
     assert [t.name for t in core(with_project).get_teams("College")] == ["College Team"]
 
@@ -57,13 +61,13 @@ def test_another_team_name_is_created_and_made_the_default(with_project, make_ct
     ctx = make_ctx(with_project, Answers(team="Data Science Team"))
     report = run(ctx, [SignInStep, TeamStep()])
     assert report.ok
-    assert ctx.emit.finished("team").summary == (
+    assert ctx.emit.finished(StepKey.TEAM).summary == (
         "Team Data Science Team created and made the default team of College"
     )
     assert default_team(with_project) == "Data Science Team"
     assert len(hierarchy_queries(ctx.emit)) == 1
     again = make_ctx(with_project, Answers(team="Data Science Team"))
-    assert run(again, [SignInStep, TeamStep()]).results[1].status == "already"
+    assert run(again, [SignInStep, TeamStep()]).results[1].status == StepStatus.ALREADY
     assert sorted(t.name for t in core(with_project).get_teams("College")) == [
         "College Team",
         "Data Science Team",
@@ -78,7 +82,9 @@ def test_an_existing_team_that_is_not_the_default_is_made_the_default(with_proje
     ctx = make_ctx(with_project, Answers(team="ops team"))
     report = run(ctx, [SignInStep, TeamStep()])
     assert report.ok
-    assert ctx.emit.finished("team").summary == "Team Ops Team made the default team of College"
+    assert (
+        ctx.emit.finished(StepKey.TEAM).summary == "Team Ops Team made the default team of College"
+    )
     assert default_team(with_project) == "Ops Team"
     assert len([t for t in core(with_project).get_teams("College") if t.name == "Ops Team"]) == 1
 
@@ -142,8 +148,8 @@ def test_waiting_for_the_default_team_by_hand_is_bounded(with_project, make_ctx,
     )
     ctx = make_ctx(with_project, Answers(team="Data Science Team"))
     report = run(ctx, [SignInStep, TeamStep(wait_seconds=0.4, poll_seconds=0.1)])
-    assert report.results[1].status == "failed"
-    assert ctx.emit.failed("team").message.startswith(
+    assert report.results[1].status == StepStatus.FAILED
+    assert ctx.emit.failed(StepKey.TEAM).message.startswith(
         "Gave up waiting for Data Science Team to become the default team after 0.4 s"
     )
     assert default_team(with_project) == "College Team"
@@ -152,10 +158,10 @@ def test_waiting_for_the_default_team_by_hand_is_bounded(with_project, make_ctx,
 def test_without_the_project_the_team_step_waits_for_it(sandbox, make_ctx):
     ctx = make_ctx(sandbox)
     plan = run(ctx, [SignInStep, TeamStep()], only_inspect=True)
-    assert plan.results[1].status == "todo"
+    assert plan.results[1].status == StepStatus.TODO
     assert "adopt the team College Team" in plan.results[1].todo
     report = run(make_ctx(sandbox), [SignInStep, TeamStep()])
-    assert report.results[1].status == "failed"
+    assert report.results[1].status == StepStatus.FAILED
 
 
 def test_an_invalid_team_name_is_refused_by_the_service_and_nothing_is_made(with_project, make_ctx):
@@ -163,6 +169,6 @@ def test_an_invalid_team_name_is_refused_by_the_service_and_nothing_is_made(with
     answers.team = "Team<1>"  # bypassing the answers' check on purpose
     ctx = make_ctx(with_project, answers)
     report = run(ctx, [SignInStep, TeamStep()])
-    assert report.results[1].status == "failed"
-    assert "not valid" in ctx.emit.failed("team").message
+    assert report.results[1].status == StepStatus.FAILED
+    assert "not valid" in ctx.emit.failed(StepKey.TEAM).message
     assert [t.name for t in core(with_project).get_teams("College")] == ["College Team"]

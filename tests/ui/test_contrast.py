@@ -134,7 +134,7 @@ async def tour(app, pilot, visit: Callable[[Screen, Widget | None], None]) -> No
     await wait_until(pilot, lambda: app.wizard is not None, what="the wizard")
     await settle(app, pilot)
     wizard = app.wizard
-    for key in [*wizard.keys, "summary"]:
+    for key in [*wizard.model.steps, "summary"]:
         wizard.switch_to(key)
         await pilot.pause()
         await walk()
@@ -252,7 +252,7 @@ async def test_the_focus_is_obvious_and_the_accent_means_your_turn(wizard_env):
                     actions_in_accent.add(str(widget.id))
 
         await tour(app, pilot, visit)
-        steps = app.wizard.keys
+        steps = app.wizard.model.steps
     assert not missing, "the focus is not obvious:\n" + "\n".join(sorted(missing))
     assert not wrong_accent, "the accent on what is not your turn:\n" + "\n".join(wrong_accent)
     assert actions_in_accent == {f"{key}-run" for key in steps}

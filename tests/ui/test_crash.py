@@ -27,7 +27,7 @@ async def test_a_bug_in_a_handler_holding_a_pat_ends_in_the_apology_and_a_clean_
     held = {}
 
     def buggy_confirmation(self, steps, changes):
-        # The caller (PanelHost.collect_and_run, on the event loop) holds the typed PAT in its
+        # The caller (WizardScreen.collect_and_run, on the event loop) holds the typed PAT in its
         # local `secrets`: Textual's own handler would print it with the traceback's locals.
         typed = sys._getframe(1).f_locals["secrets"]  # steps.session.TypedSecrets
         held["pat"] = typed.pat

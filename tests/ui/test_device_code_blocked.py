@@ -56,8 +56,8 @@ async def test_the_summary_says_how_an_https_clone_keeps_working_after_the_day(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = app.wizard
-        after = screen.summary_panel.query_one("#summary-after")
+        after = screen.centre.summary().query_one("#summary-after")
         assert not after.display
-        screen.summary_panel.fill(Summary([], [], "/tmp/clone", None, hint))
+        screen.centre.summary().fill(Summary([], [], "/tmp/clone", None, hint))
         await pilot.pause()
         assert after.display and "azreposCredentialType oauth" in str(after.content)

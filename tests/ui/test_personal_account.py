@@ -76,7 +76,7 @@ async def test_a_personal_account_reaches_the_pull_request_with_a_token_made_in_
         for _ in range(2000):
             if isinstance(app.screen, ConfirmModal):
                 await pilot.press("enter")  # yes: write the key in this (temporary) home
-            if wizard.summary_panel.summary is not None and not wizard.model.running:
+            if wizard.centre.summary().summary is not None and not wizard.model.running:
                 break
             await pilot.pause(0.1)
         await settle(app, pilot)

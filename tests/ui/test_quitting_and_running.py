@@ -9,6 +9,7 @@ import pytest
 from textual.notifications import Notify
 
 from college_tui.steps.base import StepError
+from college_tui.ui.engine_calls import StepGate
 from college_tui.ui.modals import ConfirmModal
 from tests.ui.conftest import log_text, make_app, server_opener, settle, wait_until
 
@@ -62,18 +63,21 @@ async def test_ctrl_r_while_the_target_opens_runs_once_it_is_open(sandbox, wizar
         gate.set()
 
 
-class WatchedGate(threading.Event):
-    """The wizard's gate between steps, telling the test when a run waits at it."""
+class WatchedGate(StepGate):
+    """The wizard's gate between steps, telling the test when a run waits at it and when the
+    run went on from it."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.set()
+    def __init__(self, may_start) -> None:
+        super().__init__(may_start)
         self.waiting = threading.Event()
+        self.released = threading.Event()
 
-    def wait(self, timeout=None):
-        if not self.is_set():
+    def wait(self) -> None:
+        if not self.may_start():
             self.waiting.set()
-        return super().wait(timeout)
+        super().wait()
+        if self.waiting.is_set():
+            self.released.set()
 
 
 async def quit_asked_while_the_project_runs(app, pilot):
@@ -81,7 +85,7 @@ async def quit_asked_while_the_project_runs(app, pilot):
     at the gate between two steps: the screen and its watched gate."""
     await settle(app, pilot)
     screen = app.wizard
-    screen.steps_may_start = gate = WatchedGate()
+    screen.engine.gate = gate = WatchedGate(screen.model.may_start_next_step)
     await pilot.press("ctrl+r")  # sign in, organisation, project (2 s), team, ...
     await wait_until(
         pilot, lambda: screen.step_list.state_text("project") == "running", what="project"
@@ -149,7 +153,7 @@ async def test_enter_on_a_summary_link_copies_it_and_says_so_when_no_browser_ope
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(app, pilot)
         screen = app.wizard
-        screen.summary_panel.fill(Summary([], [("Project", url)], "/tmp/clone", None))
+        screen.centre.summary().fill(Summary([], [("Project", url)], "/tmp/clone", None))
         await pilot.pause()
         screen.switch_to("summary")
         await pilot.pause()
@@ -174,4 +178,4 @@ async def test_the_app_ending_while_the_quit_question_is_shown_leaves_no_run_wai
     # The app is gone with the question unanswered (a crash, the terminal closed): the run
     # was cancelled and the gate opened, so the worker thread ended and the process can end.
     assert session.ctx.cancel.is_set()
-    assert gate.is_set()
+    assert gate.released.wait(10), "the run still waits between two steps"

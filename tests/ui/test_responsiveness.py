@@ -19,10 +19,10 @@ from textual.scrollbar import ScrollBar
 from textual.widgets._footer import FooterKey
 
 from college_tui.ui.app import CollectorPause
-from college_tui.ui.widgets import step_list as states
 from college_tui.ui.widgets.activity_log import ActivityLog
 from college_tui.ui.widgets.footer import KeysFooter
 from college_tui.ui.widgets.step_list import StepList
+from college_tui.vocabulary import StepKey, StepStatus
 
 from .conftest import make_app, server_opener, settle
 
@@ -128,7 +128,7 @@ async def test_a_step_state_repaints_its_own_option_only(sandbox, wizard_env, mo
         listing = app.screen.query_one(StepList)
         lines = recorded(monkeypatch, StepList, "render_line")
         with layout_passes(monkeypatch) as layouts:
-            listing.set_state("team", states.RUNNING)
+            listing.set_state(StepKey.TEAM, StepStatus.RUNNING)
             await pilot.pause()
         assert layouts == []
         assert 0 < len(lines) <= 1  # the option's one line (the list has 10)

@@ -12,8 +12,10 @@ from college_tui.events import (
     Waiting,
 )
 from college_tui.steps.runner import apology
+from college_tui.ui import wizard_effects as fx
 from college_tui.ui import wizard_model as m
 from college_tui.ui.widgets.step_list import STEP_NAMES
+from college_tui.vocabulary import StepStatus
 
 KEYS = [key for key, _ in STEP_NAMES]
 
@@ -23,7 +25,9 @@ def opened(sandbox: bool = True, done: tuple[str, ...] = ()) -> m.WizardModel:
     model = m.WizardModel(KEYS, sandbox)
     for key in done:
         model.event(StepFinished(key, f"{key} there", already_done=True), True, KEYS[0])
-    results = [m.Result(k, m.ALREADY if k in done else "todo", k.title()) for k in KEYS]
+    results = [
+        fx.Result(k, StepStatus.ALREADY if k in done else StepStatus.TODO, k.title()) for k in KEYS
+    ]
     model.opened(results, [])
     return model
 
@@ -32,72 +36,63 @@ def of(kind, effects):
     return [e for e in effects if isinstance(e, kind)]
 
 
-def test_the_states_are_the_engines_result_statuses():
-    from college_tui.steps import runner
-
-    assert (m.ALREADY, m.DONE, m.WARNING, m.FAILED, m.TODO, m.SKIPPED) == (
-        runner.ALREADY,
-        runner.DONE,
-        runner.WARNING,
-        runner.FAILED,
-        runner.TODO,
-        runner.SKIPPED,
-    )
-
-
 def test_ticks_are_facts_nothing_is_ticked_before_the_sign_in_and_nobody_listed_is_skipped():
     model = m.WizardModel(KEYS, sandbox=True)
     found = model.event(StepFinished("organization", "Organisation x", True), True, "sign-in")
-    assert model.states["organization"] == m.TODO  # seen, but no ✓ before the sign-in
-    assert found == [m.Outcome("organization", "Found: Organisation x")]
+    assert model.states["organization"] == StepStatus.TODO  # seen, but no ✓ before the sign-in
+    assert found == [fx.Outcome("organization", "Found: Organisation x")]
     model.event(StepFinished("members", "Skipped: nobody listed", True, True), True, "sign-in")
-    assert model.states["members"] == m.SKIPPED
-    results = [m.Result(k, "todo") for k in KEYS]
+    assert model.states["members"] == StepStatus.SKIPPED
+    results = [fx.Result(k, StepStatus.TODO) for k in KEYS]
     effects = model.opened(results, [])
-    assert of(m.Status, effects) == [
-        m.Status(end="Ready: 0 of 9 steps done, 1 skipped. Enter runs the step shown.")
+    assert of(fx.Status, effects) == [
+        fx.Status(end="Ready: 0 of 9 steps done, 1 skipped. Enter runs the step shown.")
     ]
     assert "members" not in model.steps_left()
     model.run_started()
     signed = model.event(StepFinished("sign-in", "Signed in"), False, "sign-in")
-    assert m.SetState("organization", m.ALREADY) in signed  # ticked once signed in
+    assert fx.SetState("organization", StepStatus.ALREADY) in signed  # ticked once signed in
     assert model.next_open_step("sign-in") == "project"
     ran = model.event(StepFinished("members", "Skipped: nobody listed", True, True), False, "x")
-    assert m.SetState("members", m.SKIPPED) in ran
-    assert m.Outcome("members", "Skipped: nobody listed") in ran  # no ✓ before it
+    assert fx.SetState("members", StepStatus.SKIPPED) in ran
+    assert fx.Outcome("members", "Skipped: nobody listed") in ran  # no ✓ before it
 
 
 def test_opening_shows_the_first_open_step_and_counts_what_is_done():
     model = m.WizardModel(KEYS, sandbox=True)
     model.event(StepFinished("sign-in", "Signed in", already_done=True), True, "sign-in")
-    results = [m.Result("sign-in", m.ALREADY)] + [m.Result(k, "todo") for k in KEYS[1:]]
-    effects = model.opened(results, ["git is not installed"])
-    assert m.LogLine("! git is not installed") in effects
-    assert of(m.Status, effects) == [
-        m.Status(end="Ready: 1 of 9 steps done. Enter runs the step shown.")
+    results = [fx.Result("sign-in", StepStatus.ALREADY)] + [
+        fx.Result(k, StepStatus.TODO) for k in KEYS[1:]
     ]
-    assert of(m.ShowStep, effects) == [m.ShowStep("organization")]
+    effects = model.opened(results, ["git is not installed"])
+    assert fx.LogLine("! git is not installed") in effects
+    assert of(fx.Status, effects) == [
+        fx.Status(end="Ready: 1 of 9 steps done. Enter runs the step shown.")
+    ]
+    assert of(fx.ShowStep, effects) == [fx.ShowStep("organization")]
     # Found while the target opened: made before this session, so "already there", not "done".
-    assert model.states["sign-in"] == m.ALREADY and not model.opening and model.open
+    assert model.states["sign-in"] == StepStatus.ALREADY and not model.opening and model.open
 
 
 def test_run_the_rest_runs_every_step_not_done_in_order():
     model = opened(done=("sign-in", "organization", "team"))
     assert model.run_rest() == [
-        m.RunSteps(("project", "members", "ssh-key", "import", "clone", "pull-request"))
+        fx.RunSteps(("project", "members", "ssh-key", "import", "clone", "pull-request"))
     ]
     model.run_started()
-    assert model.run_rest() == [m.Tell("Wait: the wizard is still working.")]
+    assert model.run_rest() == [fx.Tell("Wait: the wizard is still working.")]
 
 
 def test_run_the_rest_while_the_target_opens_runs_once_it_is_open():
     model = m.WizardModel(KEYS, sandbox=True)
-    assert of(m.RunSteps, model.run_rest()) == []  # not yet: nothing is known
+    assert of(fx.RunSteps, model.run_rest()) == []  # not yet: nothing is known
     model.event(StepFinished("sign-in", "Signed in", already_done=True), True, "sign-in")
     effects = model.opened(
-        [m.Result("sign-in", m.ALREADY)] + [m.Result(k, "todo") for k in KEYS[1:]], []
+        [fx.Result("sign-in", StepStatus.ALREADY)]
+        + [fx.Result(k, StepStatus.TODO) for k in KEYS[1:]],
+        [],
     )
-    assert m.RunSteps(tuple(KEYS[1:])) in effects
+    assert fx.RunSteps(tuple(KEYS[1:])) in effects
     assert not model.run_rest_pending
 
 
@@ -105,26 +100,31 @@ def test_a_failed_step_is_shown_and_retry_runs_it_alone():
     model = opened()
     model.run_started()
     model.event(StepStarted("sign-in", "Sign in"), False, "sign-in")
-    assert model.states["sign-in"] == m.RUNNING
+    assert model.states["sign-in"] == StepStatus.RUNNING
     failed = model.event(StepFailed("sign-in", "The PAT was refused."), False, "sign-in")
-    assert m.Outcome("sign-in", "✗ The PAT was refused.", failed=True) in failed
+    assert fx.Outcome("sign-in", "✗ The PAT was refused.", failed=True) in failed
     effects = model.run_ended(
-        [m.Result("sign-in", m.FAILED, "Sign in"), m.Result("organization", "blocked")],
+        [
+            fx.Result("sign-in", StepStatus.FAILED, "Sign in"),
+            fx.Result("organization", StepStatus.BLOCKED),
+        ],
         [],
         None,
         "sign-in",
     )
-    assert m.Status(end="Sign in: failed. Press Enter to retry.") in effects
-    assert m.ShowStep("sign-in") in effects and model.states["organization"] == m.TODO
-    assert model.retry() == [m.ShowStep("sign-in"), m.RunSteps(("sign-in",))]
+    assert fx.Status(end="Sign in: failed. Press Enter to retry.") in effects
+    assert fx.ShowStep("sign-in") in effects and model.states["organization"] == StepStatus.TODO
+    assert model.retry() == [fx.ShowStep("sign-in"), fx.RunSteps(("sign-in",))]
 
 
 def test_after_a_run_the_next_open_step_is_shown_not_a_done_one():
     model = opened(done=("sign-in", "team"))
     model.run_started()
-    effects = model.run_ended([m.Result("project", m.DONE, "Project")], [], None, "project")
-    assert of(m.ShowStep, effects) == [m.ShowStep("members")]  # team was already there
-    assert m.Status(end="Done. Enter runs the next step.") in effects
+    effects = model.run_ended(
+        [fx.Result("project", StepStatus.DONE, "Project")], [], None, "project"
+    )
+    assert of(fx.ShowStep, effects) == [fx.ShowStep("members")]  # team was already there
+    assert fx.Status(end="Done. Enter runs the next step.") in effects
     assert model.next_open_step("pull-request") is None
 
 
@@ -133,8 +133,8 @@ def test_problems_with_the_answers_run_nothing_and_say_so_on_the_panel_shown():
     model.run_started()
     effects = model.run_ended([], ["project: may not contain /"], None, "project")
     assert effects == [
-        m.Outcome("project", "✗ project: may not contain /", failed=True),
-        m.Status(end="Nothing was run: fix the answer shown."),
+        fx.Outcome("project", "✗ project: may not contain /", failed=True),
+        fx.Status(end="Nothing was run: fix the answer shown."),
     ]
     assert not model.running
 
@@ -150,11 +150,11 @@ def test_a_real_organisations_key_is_asked_for_before_it_is_registered():
 
 def test_quitting_is_at_once_unless_a_run_the_user_started_is_going_on():
     model = m.WizardModel(KEYS, sandbox=True)
-    assert model.quit_requested() == m.QUIT_NOW  # the opening look only reads
+    assert model.quit_requested() == fx.Quit.NOW  # the opening look only reads
     model = opened()
-    assert model.quit_requested() == m.QUIT_NOW
+    assert model.quit_requested() == fx.Quit.NOW
     model.run_started()
-    assert model.quit_requested() == m.ASK_FIRST
+    assert model.quit_requested() == fx.Quit.ASK_FIRST
 
 
 def test_while_the_quit_question_is_shown_no_step_starts():
@@ -163,7 +163,7 @@ def test_while_the_quit_question_is_shown_no_step_starts():
     assert model.may_start_next_step()
     model.quit_requested()
     assert not model.may_start_next_step()
-    assert model.start(["project"]) == [m.Tell("Answer the question first.")]
+    assert model.start(["project"]) == [fx.Tell("Answer the question first.")]
     model.quit_answered(False)
     assert model.may_start_next_step()
 
@@ -173,29 +173,29 @@ def test_a_hand_off_replaces_the_last_operation_and_the_wait_says_how_long():
     model.run_started()
     model.event(StepProgress("ssh-key", "Uploading the public key", 0.5), False, "ssh-key")
     asked = model.event(NeedsYou("ssh-key", "Paste the key", "https://x"), False, "ssh-key")
-    status = of(m.Status, asked)[0]
+    status = of(fx.Status, asked)[0]
     assert status.operation == "Your turn: see the panel." and status.clear_fraction
     assert status.wait == "Escape stops waiting."
-    assert model.states["ssh-key"] == m.NEEDS_YOU
+    assert model.states["ssh-key"] == StepStatus.NEEDS_YOU
     waiting = model.event(Waiting("ssh-key", "Waiting for your key", 900), False, "ssh-key")
-    assert waiting == [m.Status(wait="Waiting 900 s: Waiting for your key (Escape stops waiting)")]
+    assert waiting == [fx.Status(wait="Waiting 900 s: Waiting for your key (Escape stops waiting)")]
 
 
 def test_inspect_only_events_change_states_only_while_opening():
     model = opened()
     assert model.event(StepFinished("project", "there"), True, "project") == []
-    assert model.states["project"] == m.TODO
+    assert model.states["project"] == StepStatus.TODO
 
 
 def test_the_summary_is_shown_once_the_run_has_ended():
     model = opened()
     model.run_started()
     effects = model.summary_filled(5, 7, "https://pr")
-    assert m.LogLine("Pull request: https://pr") in effects
-    assert of(m.ShowStep, effects) == []  # the run goes on: RunEnded shows it
-    ended = model.run_ended([m.Result("pull-request", m.DONE)], [], None, "pull-request")
-    assert m.ShowStep(m.SUMMARY, later=True) in ended
-    assert m.Status(end=model.summary_sentence()) in ended
+    assert fx.LogLine("Pull request: https://pr") in effects
+    assert of(fx.ShowStep, effects) == []  # the run goes on: RunEnded shows it
+    ended = model.run_ended([fx.Result("pull-request", StepStatus.DONE)], [], None, "pull-request")
+    assert fx.ShowStep(fx.SUMMARY, later=True) in ended
+    assert fx.Status(end=model.summary_sentence()) in ended
 
 
 def test_a_crash_stops_the_run_and_apologises_with_the_log_file():
@@ -203,12 +203,12 @@ def test_a_crash_stops_the_run_and_apologises_with_the_log_file():
     model.run_started()
     text = apology("/logs/crash.log")
     effects = model.crashed(text, "project")
-    assert m.LogLine(text) in effects and m.Outcome("project", text, failed=True) in effects
-    assert not model.running and model.quit_requested() == m.QUIT_NOW
+    assert fx.LogLine(text) in effects and fx.Outcome("project", text, failed=True) in effects
+    assert not model.running and model.quit_requested() == fx.Quit.NOW
 
 
 def test_next_and_previous_stop_at_the_ends():
     model = opened()
     assert model.neighbour("sign-in", -1) == "sign-in"
-    assert model.neighbour("pull-request", +1) == m.SUMMARY
-    assert model.neighbour(m.SUMMARY, +1) == m.SUMMARY
+    assert model.neighbour("pull-request", +1) == fx.SUMMARY
+    assert model.neighbour(fx.SUMMARY, +1) == fx.SUMMARY

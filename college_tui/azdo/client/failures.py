@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .. import errors as E
 from ..retry import RETRY_STATUSES, Failure
@@ -116,6 +117,8 @@ class ErrorMapping:
 
 def _transport_error(error: BaseException) -> BaseException | None:
     """The network failure inside `error` (requests/urllib3/socket), if that is what it is."""
+    # Standard library, but lazy: this module is in the first frame, which needs none of the
+    # ~20 modules http.client brings (email.*, calendar).
     import http.client
 
     import requests
@@ -167,6 +170,4 @@ def _service_message(error: BaseException) -> str:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).netloc or url

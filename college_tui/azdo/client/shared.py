@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,8 +26,6 @@ def _use_our_sdk_cache() -> None:
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError:  # a read-only home: the cache is only a speed-up, a temp folder will do
-            import tempfile
-
             owner = os.getuid() if hasattr(os, "getuid") else "user"
             folder = os.path.join(tempfile.gettempdir(), f"college-tui-sdk-cache-{owner}")
         os.environ["AZURE_DEVOPS_CACHE_DIR"] = folder

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import repos
 from ..errors import ServiceError
-from ..routing import Call, collection
+from ..routing import Answer, Call, collection
 from .git import _repo_for, _routes, repo_url
 from .pull_requests import _save_pr, pr_in_repo, pr_json
 
@@ -38,7 +38,7 @@ def _commits(call: Call, repo: dict[str, Any], revisions: list[str]) -> list[dic
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/commits")
-def pull_request_commits(call: Call):
+def pull_request_commits(call: Call) -> Answer:
     """The commits the pull request brings: on its source branch and not on its target."""
     repo, pr = pr_in_repo(call)
     if not pr.get("sourceCommit") or not pr.get("targetCommit"):
@@ -47,7 +47,7 @@ def pull_request_commits(call: Call):
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/commits/{commitId}")
-def get_commit(call: Call):
+def get_commit(call: Call) -> Answer:
     repo = _repo_for(call)
     oid = call.params["commitId"].lower()
     if repos.object_type(call.sandbox, repo, oid) != "commit":
@@ -61,7 +61,7 @@ def get_commit(call: Call):
 
 
 @_routes("PATCH", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}")
-def update_pull_request(call: Call):
+def update_pull_request(call: Call) -> Answer:
     """Title and description only: the sandbox changes nothing else of a pull request."""
     repo, pr = pr_in_repo(call)
     body = call.body or {}

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...naming import check_project_name
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection, router
+from ..routing import Answer, Call, Reply, collection, router
 from ..service import Sandbox, job_runner
 from .lookups import add_membership, find_project, now_iso, require_project
 from .teams import create_project_groups, create_team_doc, team_ref
@@ -58,12 +58,12 @@ def _process_json(call: Call, pid: str, name: str, default: bool, desc: str) -> 
 
 
 @router.route("GET", "dev", "_apis/process/processes")
-def list_processes(call: Call):
+def list_processes(call: Call) -> Answer:
     return collection([_process_json(call, *p) for p in PROCESSES])
 
 
 @router.route("GET", "dev", "_apis/process/processes/{processId}")
-def get_process(call: Call):
+def get_process(call: Call) -> Answer:
     for p in PROCESSES:
         if p[0] == call.params["processId"].lower():
             return _process_json(call, *p)
@@ -142,7 +142,7 @@ def _visibility(value: Any) -> Any:
 
 
 @router.route("GET", "dev", "_apis/projects")
-def list_projects(call: Call):
+def list_projects(call: Call) -> Answer:
     projects = call.store.find("project", org=call.org)
     state = (call.q("stateFilter") or "wellFormed").lower()
     state = _PROJECT_STATES.get(state, state)
@@ -153,7 +153,7 @@ def list_projects(call: Call):
 
 
 @router.route("GET", "dev", "_apis/projects/{projectId}")
-def get_project(call: Call):
+def get_project(call: Call) -> Answer:
     return project_json(call, require_project(call, call.params["projectId"]), full=True)
 
 
@@ -165,7 +165,7 @@ def _pending_creation(call: Call, name: str) -> dict[str, Any] | None:
 
 
 @router.route("POST", "dev", "_apis/projects")
-def queue_create_project(call: Call):
+def queue_create_project(call: Call) -> Answer:
     body = call.body or {}
     name = (body.get("name") or "").strip() if isinstance(body.get("name"), str) else ""
     problem = check_project_name(body.get("name") or "")
@@ -280,7 +280,7 @@ def _advance_project_creation(sandbox: Sandbox, job: dict[str, Any], elapsed: fl
 
 
 @router.route("GET", "dev", "_apis/operations/{operationId}")
-def get_operation(call: Call):
+def get_operation(call: Call) -> Answer:
     op = call.store.get("operation", call.params["operationId"].lower())
     if op is None or op["org"].lower() != (call.org or "").lower():
         raise ServiceError(

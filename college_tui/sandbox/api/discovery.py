@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..discovery import location_entries, resource_areas
 from ..errors import ServiceError
-from ..routing import HOSTS, Call, collection, router
+from ..routing import HOSTS, Answer, Call, collection, router
 
 
-def _options(call: Call):
+def _options(call: Call) -> Answer:
     return collection(location_entries(call.host))
 
 
-def _area_options(call: Call):
+def _area_options(call: Call) -> Answer:
     # Microsoft's clients ask per area (`OPTIONS _apis/git`); an unknown area has no locations.
     return collection(location_entries(call.host, call.params["area"]))
 
 
-def _area_url(call: Call):
+def _area_url(call: Call) -> Callable[[str], str]:
     # app.vssps.visualstudio.com is not an organisation's host: every area it knows is global.
     if call.org is None:
         return lambda host: call.host_url("app")
     return call.host_url
 
 
-def _resource_areas(call: Call):
+def _resource_areas(call: Call) -> Answer:
     return collection(resource_areas(_area_url(call), profile_host=call.org is None))
 
 
-def _resource_area(call: Call):
+def _resource_area(call: Call) -> Answer:
     area_id = call.params["areaId"].lower()
     for area in resource_areas(_area_url(call), profile_host=call.org is None):
         if area["id"] == area_id:
@@ -45,7 +47,7 @@ for _host in HOSTS:
 
 @router.route("GET", "dev", "_apis/ConnectionData")
 @router.route("GET", "vssps", "_apis/ConnectionData")
-def connection_data(call: Call):
+def connection_data(call: Call) -> Answer:
     user = call.sandbox.user
     org = call.sandbox.org(call.org) if call.org else None
     identity = {

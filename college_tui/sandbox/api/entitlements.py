@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import rules
 from ..errors import ServiceError
-from ..routing import Call, router
+from ..routing import Answer, Call, router
 from .lookups import (
     find_memberships,
     membership_id,
@@ -30,7 +30,7 @@ from .members import (
 
 
 @router.route("POST", "vsaex", "_apis/UserEntitlements")
-def add_user_entitlement(call: Call):
+def add_user_entitlement(call: Call) -> Answer:
     with call.store.transaction():
         result = invite(call, call.body)
     out = {"isSuccess": result["isSuccess"], "operationResult": result}
@@ -81,7 +81,7 @@ _USER_PATH = re.compile(r"^/([0-9a-fA-F-]{36})(/.*)?$")
 
 
 @router.route("PATCH", "vsaex", "_apis/UserEntitlements")
-def update_user_entitlements(call: Call):
+def update_user_entitlements(call: Call) -> Answer:
     """The bulk form the CLI uses: `add` at path "" invites, `/{userId}/...` changes a user."""
     results = []
     with call.store.transaction():
@@ -129,7 +129,7 @@ def _filter(members: list[dict[str, Any]], expression: str) -> list[dict[str, An
 
 
 @router.route("GET", "vsaex", "_apis/UserEntitlements")
-def list_user_entitlements(call: Call):
+def list_user_entitlements(call: Call) -> Answer:
     members = org_members(call.sandbox, call.org or "")
     if call.q("$filter"):
         members = _filter(members, call.q("$filter") or "")
@@ -156,12 +156,12 @@ def _require_member(call: Call) -> dict[str, Any]:
 
 
 @router.route("GET", "vsaex", "_apis/UserEntitlements/{userId}")
-def get_user_entitlement(call: Call):
+def get_user_entitlement(call: Call) -> Answer:
     return entitlement_json(call, _require_member(call))
 
 
 @router.route("PATCH", "vsaex", "_apis/UserEntitlements/{userId}")
-def update_user_entitlement(call: Call):
+def update_user_entitlement(call: Call) -> Answer:
     with call.store.transaction():
         member = _require_member(call)
         results = []
@@ -176,7 +176,7 @@ def update_user_entitlement(call: Call):
 
 
 @router.route("DELETE", "vsaex", "_apis/UserEntitlements/{userId}")
-def delete_user_entitlement(call: Call):
+def delete_user_entitlement(call: Call) -> Answer:
     member = _require_member(call)
     if member.get("owner"):
         raise ServiceError(

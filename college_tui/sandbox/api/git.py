@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -18,19 +19,22 @@ from urllib.parse import quote
 from ...naming import check_repo_name
 from .. import repos
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection, router
+from ..routing import Answer, Call, Handler, Reply, collection, router
 from ..service import Sandbox
-from .core import now_iso, project_json, require_project
+from .core import project_json
+from .lookups import now_iso, require_project
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _pr_lock = threading.Lock()  # check-then-create of repositories, imports and pull requests
 log = logging.getLogger("college_tui.sandbox")
 
 
-def _routes(method: str, template: str, *, project_optional: bool = True):
+def _routes(
+    method: str, template: str, *, project_optional: bool = True
+) -> Callable[[Handler], Handler]:
     """Register a handler on `{project}/<template>` and, where the service allows, on `<template>`."""
 
-    def register(handler):
+    def register(handler: Handler) -> Handler:
         router.route(method, "dev", "{project}/" + template)(handler)
         if project_optional:
             router.route(method, "dev", template)(handler)
@@ -155,7 +159,7 @@ def _repo_for(call: Call, id_or_name: str | None = None) -> dict[str, Any]:
 
 
 @_routes("POST", "_apis/git/repositories")
-def create_repository(call: Call):
+def create_repository(call: Call) -> Answer:
     body = call.body or {}
     given = body.get("name")
     name = given if isinstance(given, str) else ""
@@ -188,7 +192,7 @@ def create_repository(call: Call):
 
 
 @_routes("GET", "_apis/git/repositories")
-def list_repositories(call: Call):
+def list_repositories(call: Call) -> Answer:
     if call.params.get("project"):
         project = require_project(call, call.params["project"])
         found = call.store.find("repo", parent=project["id"])
@@ -199,12 +203,12 @@ def list_repositories(call: Call):
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}")
-def get_repository(call: Call):
+def get_repository(call: Call) -> Answer:
     return repo_json(call, _repo_for(call), links=True)
 
 
 @_routes("DELETE", "_apis/git/repositories/{repositoryId}")
-def delete_repository(call: Call):
+def delete_repository(call: Call) -> Answer:
     repo = _repo_for(call)
     repos.delete_repository(call.sandbox, repo, call.sandbox.user["id"], now_iso())
     return None
@@ -224,7 +228,7 @@ def _deleted_json(call: Call, repo: dict[str, Any]) -> dict[str, Any]:
 
 
 @_routes("GET", "_apis/git/recycleBin/repositories", project_optional=False)
-def list_recycle_bin(call: Call):
+def list_recycle_bin(call: Call) -> Answer:
     project = require_project(call, call.params["project"])
     return collection(
         [_deleted_json(call, r) for r in call.store.find("deleted_repo", parent=project["id"])]
@@ -232,7 +236,7 @@ def list_recycle_bin(call: Call):
 
 
 @_routes("DELETE", "_apis/git/recycleBin/repositories/{repositoryId}", project_optional=False)
-def purge_repository(call: Call):
+def purge_repository(call: Call) -> Answer:
     project = require_project(call, call.params["project"])
     repo = call.store.get("deleted_repo", call.params["repositoryId"].lower())
     if repo is None or repo["projectId"] != project["id"]:
@@ -256,7 +260,7 @@ def ref_json(call: Call, repo: dict[str, Any], name: str, oid: str) -> dict[str,
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/refs")
 @_routes("GET", "_apis/git/repositories/{repositoryId}/refs/{*filter}")
-def list_refs(call: Call):
+def list_refs(call: Call) -> Answer:
     repo = _repo_for(call)
     prefix = (call.q("filter") or call.params.get("filter") or "").removeprefix("refs/")
     refs = repos.list_refs(call.sandbox, repo)
@@ -278,7 +282,7 @@ def list_refs(call: Call):
 
 
 @_routes("POST", "_apis/git/repositories/{repositoryId}/refs")
-def update_refs(call: Call):
+def update_refs(call: Call) -> Answer:
     repo = _repo_for(call)
     updates = call.body if isinstance(call.body, list) else []
     results = []

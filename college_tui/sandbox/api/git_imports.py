@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from .. import repos
 from ..errors import ServiceError, disk_full
-from ..routing import Call, Reply, collection
+from ..routing import Answer, Call, Reply, collection
 from ..service import Sandbox, job_runner
 from .git import _pr_lock, _repo_for, _routes, log, repo_json, repo_url
 
@@ -70,7 +70,7 @@ def import_json(call: Call, request: dict[str, Any], repo: dict[str, Any]) -> di
 
 
 @_routes("POST", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
-def create_import_request(call: Call):
+def create_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     params = (call.body or {}).get("parameters") or {}
     source = params.get("gitSource") or {}
@@ -113,7 +113,7 @@ def create_import_request(call: Call):
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
-def query_import_requests(call: Call):
+def query_import_requests(call: Call) -> Answer:
     repo = _repo_for(call)
     found = call.store.find("import_request", parent=repo["id"])
     if not call.flag("includeAbandoned"):
@@ -138,7 +138,7 @@ def _import_for(call: Call, repo: dict[str, Any]) -> dict[str, Any]:
     "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
     project_optional=False,
 )
-def get_import_request(call: Call):
+def get_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     return import_json(call, _import_for(call, repo), repo)
 
@@ -148,7 +148,7 @@ def get_import_request(call: Call):
     "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
     project_optional=False,
 )
-def update_import_request(call: Call):
+def update_import_request(call: Call) -> Answer:
     """Abandon an import, or queue a failed one again (the only two changes the service takes)."""
     repo = _repo_for(call)
     with call.sandbox.jobs_lock:  # the import job must not write back the status it read

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection, router
+from ..routing import Answer, Call, Reply, collection, router
 from ..service import Sandbox, descriptor
 from .lookups import (
     add_membership,
@@ -90,7 +90,7 @@ def _subject_json(call: Call, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.route("GET", "vssps", "_apis/Graph/Descriptors/{storageKey}")
-def get_descriptor(call: Call):
+def get_descriptor(call: Call) -> Answer:
     """Storage key -> descriptor: a team id gives its group, a project id its scope, a user id."""
     key = call.params["storageKey"].lower()
     org = call.org or ""
@@ -131,7 +131,7 @@ def _require_subject(call: Call, desc: str) -> tuple[str, dict[str, Any]]:
 
 
 @router.route("GET", "vssps", "_apis/Graph/StorageKeys/{subjectDescriptor}")
-def get_storage_key(call: Call):
+def get_storage_key(call: Call) -> Answer:
     desc = call.params["subjectDescriptor"]
     _kind, doc = _require_subject(
         call, desc
@@ -147,7 +147,7 @@ def get_storage_key(call: Call):
 
 
 @router.route("GET", "vssps", "_apis/Graph/Users/{userDescriptor}")
-def get_user(call: Call):
+def get_user(call: Call) -> Answer:
     kind, doc = _require_subject(call, call.params["userDescriptor"])
     if kind != "user":
         raise subject_not_found(call.params["userDescriptor"])
@@ -155,12 +155,12 @@ def get_user(call: Call):
 
 
 @router.route("GET", "vssps", "_apis/Graph/Users")
-def list_users(call: Call):
+def list_users(call: Call) -> Answer:
     return collection([graph_user_json(call, m) for m in org_members(call.sandbox, call.org or "")])
 
 
 @router.route("GET", "vssps", "_apis/Graph/Groups")
-def list_groups(call: Call):
+def list_groups(call: Call) -> Answer:
     """The org's groups (teams and the projects' built-in groups), or one project's with
     `scopeDescriptor`."""
     teams = [*call.store.find("team", org=call.org), *call.store.find("group", org=call.org)]
@@ -179,7 +179,7 @@ def list_groups(call: Call):
 
 
 @router.route("GET", "vssps", "_apis/Graph/Groups/{groupDescriptor}")
-def get_group(call: Call):
+def get_group(call: Call) -> Answer:
     kind, doc = _require_subject(call, call.params["groupDescriptor"])
     if kind != "group":
         raise subject_not_found(call.params["groupDescriptor"])
@@ -187,7 +187,7 @@ def get_group(call: Call):
 
 
 @router.route("POST", "vssps", "_apis/Graph/SubjectLookup")
-def lookup_subjects(call: Call):
+def lookup_subjects(call: Call) -> Answer:
     keys = (call.body or {}).get("lookupKeys") or []
     found = {}
     for key in keys:
@@ -220,7 +220,7 @@ def membership_json(call: Call, member: str, container: str) -> dict[str, Any]:
     "vssps",
     "_apis/Graph/Memberships/{subjectDescriptor}/{containerDescriptor}",
 )
-def membership(call: Call):
+def membership(call: Call) -> Answer:
     """PUT adds (201, idempotent), HEAD/GET check (200/404), DELETE removes (200, no body)."""
     member, container = call.params["subjectDescriptor"], call.params["containerDescriptor"]
     org = call.org or ""
@@ -245,7 +245,7 @@ def membership(call: Call):
 
 
 @router.route("GET", "vssps", "_apis/Graph/Memberships/{subjectDescriptor}")
-def list_memberships(call: Call):
+def list_memberships(call: Call) -> Answer:
     """`direction=up` (default): the groups a subject is in; `down`: the members of a group."""
     desc = call.params["subjectDescriptor"]
     _require_subject(call, desc)
@@ -291,7 +291,7 @@ def identity_ref(call: Call, kind: str, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.route("GET", "dev", "_apis/projects/{projectId}/teams/{teamId}/members")
-def team_members(call: Call):
+def team_members(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     team = require_team(call, project, call.params["teamId"])
     # One page read from the store (a class of 10,000 is read 100 at a time by the client; the

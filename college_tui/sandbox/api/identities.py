@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ServiceError
-from ..routing import Call, collection, router
+from ..routing import Answer, Call, collection, router
 from .members import SANDBOX_TENANT, org_members
 
 _FILTERS = ("general", "accountname", "mailaddress", "directoryalias")
@@ -53,7 +53,7 @@ def identity_json(member: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.route("GET", "vssps", "_apis/Identities")
-def read_identities(call: Call):
+def read_identities(call: Call) -> Answer:
     """`searchFilter=General|AccountName|MailAddress|DirectoryAlias&filterValue=…`: the users
     whose address (or, for DirectoryAlias, the part before the @) is the value."""
     search, value = (call.q("searchFilter") or "").lower(), (call.q("filterValue") or "").lower()

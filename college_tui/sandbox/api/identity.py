@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 from ..errors import ServiceError
-from ..routing import Call, collection, router
+from ..routing import Answer, Call, collection, router
 
 
 @router.route("GET", "app", "_apis/Profile/Profiles/{id}")
-def get_profile(call: Call):
+def get_profile(call: Call) -> Answer:
     user = call.sandbox.user
     if call.params["id"].lower() not in ("me", user["id"]):
         raise ServiceError(
@@ -30,7 +30,7 @@ def get_profile(call: Call):
 
 @router.route("GET", "app", "_apis/Accounts")
 @router.route("GET", "vssps", "_apis/Accounts")
-def list_accounts(call: Call):
+def list_accounts(call: Call) -> Answer:
     member = call.q("memberId") or call.q("ownerId")
     user = call.sandbox.user
     if not member:

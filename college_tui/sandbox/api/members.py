@@ -27,6 +27,8 @@ otherwise not; with `guests=off` it refuses addresses outside its tenant (5102).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 import uuid
 from typing import Any
@@ -174,9 +176,6 @@ def find_member(
 
 def _user_id_of(desc: str) -> str | None:
     """The user id inside an `aad.`/`msa.` descriptor (base64url of it), or None."""
-    import base64
-    import binascii
-
     encoded = desc.split(".", 1)[1] if "." in desc else ""
     try:
         return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
@@ -289,7 +288,9 @@ def _project_entitlement(call: Call, entry: Any) -> dict[str, Any]:
     return {"groupType": group_type, "projectId": project["id"], "projectName": project["name"]}
 
 
-def _result(call: Call, member: dict[str, Any] | None, errors: list | None = None) -> dict:
+def _result(
+    call: Call, member: dict[str, Any] | None, errors: list[Any] | None = None
+) -> dict[str, Any]:
     """A UserEntitlementOperationResult; a failed one carries no `result` (not even null)."""
     out: dict[str, Any] = {
         "isSuccess": not errors,

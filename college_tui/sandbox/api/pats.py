@@ -14,10 +14,13 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import rules
-from ..routing import Call, router
+from ..routing import Answer, Call, router
+
+if TYPE_CHECKING:
+    from ..service import Sandbox
 
 
 def _refused(error: str) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def token_hash(token: str) -> str:
 
 
 @router.route("POST", "vssps", "_apis/tokens/pats")
-def create_pat(call: Call):
+def create_pat(call: Call) -> Answer:
     body = call.body if isinstance(call.body, dict) else {}
     name = str(body.get("displayName") or "").strip()
     if not name:
@@ -53,7 +56,12 @@ def create_pat(call: Call):
 
 
 def make_pat(
-    sandbox, org: dict[str, Any], name: str, valid_to: dt.datetime, scope: str, user_id=None
+    sandbox: Sandbox,
+    org: dict[str, Any],
+    name: str,
+    valid_to: dt.datetime,
+    scope: str,
+    user_id: str | None = None,
 ) -> tuple[dict[str, Any], str]:
     """A PAT of `user_id` (default: the caller) for `org`, kept hashed: (its record, its value
     shown once). The API above and the tokens page (web/internal.py) both make them here."""
@@ -61,7 +69,7 @@ def make_pat(
     token = secrets.token_urlsafe(39)[:52].lower()
     auth_id = str(uuid.uuid4())
     stamp = "%Y-%m-%dT%H:%M:%S.%fZ"
-    pat = {
+    pat: dict[str, Any] = {
         "displayName": name,
         "validTo": valid_to.strftime(stamp),
         "scope": scope,
@@ -69,6 +77,7 @@ def make_pat(
         "validFrom": now.strftime(stamp),
         "authorizationId": auth_id,
     }
-    doc = {**pat, "hash": token_hash(token), "userId": user_id or sandbox.user["id"]}
-    sandbox.store.put("pat", auth_id, doc, org=org.get("accountName") or "", name=doc["hash"])
+    hashed = token_hash(token)
+    doc = {**pat, "hash": hashed, "userId": user_id or sandbox.user["id"]}
+    sandbox.store.put("pat", auth_id, doc, org=org.get("accountName") or "", name=hashed)
     return pat, token

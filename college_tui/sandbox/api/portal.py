@@ -42,7 +42,7 @@ from typing import Any
 
 from .. import rules
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection, router
+from ..routing import Answer, Call, Reply, collection, router
 from .lookups import find_team, require_project, require_team
 from .teams import set_default_team
 
@@ -217,7 +217,7 @@ def _require_public(call: Call) -> None:
         )
 
 
-def _list(call: Call, values: list[Any]):
+def _list(call: Call, values: list[Any]) -> Answer:
     # Portal callers ask for `noArrayWrap=true` in the Accept header and get a bare array.
     if "noarraywrap=true" in call.headers.get("accept", "").replace(" ", "").lower():
         return Reply(200, values)
@@ -225,27 +225,27 @@ def _list(call: Call, values: list[Any]):
 
 
 @router.route("GET", "vssps", "_apis/Token/SessionTokens")
-def list_session_tokens(call: Call):
+def list_session_tokens(call: Call) -> Answer:
     _require_public(call)
     public_data = call.flag("includePublicData")
     return _list(call, [session_token_json(k, public_data=public_data) for k in user_keys(call)])
 
 
 @router.route("GET", "vssps", "_apis/Token/SessionTokens/{authorizationId}")
-def get_session_token(call: Call):
+def get_session_token(call: Call) -> Answer:
     _require_public(call)
     return session_token_json(_require_key(call))
 
 
 @router.route("DELETE", "vssps", "_apis/Token/SessionTokens/{authorizationId}")
-def delete_session_token(call: Call):
+def delete_session_token(call: Call) -> Answer:
     _require_public(call)
     call.store.delete("sshkey", _require_key(call)["authorizationId"])
     return None
 
 
 @router.route("POST", "vssps", "_apis/Token/SessionTokens")
-def create_session_token(call: Call):
+def create_session_token(call: Call) -> Answer:
     # Matches the decompiled SessionTokenController, but no public client creates SSH keys this
     # way: unverified on the real service (API reference §6). Same storage as the portal's path.
     _require_public(call)
@@ -318,7 +318,7 @@ def _exception_details(err: ServiceError) -> dict[str, Any]:
     }
 
 
-def hierarchy_query(call: Call):
+def hierarchy_query(call: Call) -> Answer:
     """Run each requested data provider; failures go to `dataProviderExceptions`."""
     body = call.body if isinstance(call.body, dict) else {}
     ids = body.get("contributionIds")

@@ -7,8 +7,10 @@ Votes: 10 approved, 5 approved with suggestions, 0 no vote, -5 waiting for the a
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import ServiceError
-from ..routing import Call
+from ..routing import Answer, Call
 from .git import _routes
 from .pull_requests import _reviewer, _save_pr, pr_in_repo
 
@@ -19,7 +21,7 @@ VOTES = (-10, -5, 0, 5, 10)
     "PUT",
     "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/reviewers/{reviewerId}",
 )
-def vote(call: Call):
+def vote(call: Call) -> Answer:
     _repo, pr = pr_in_repo(call)
     body = call.body if isinstance(call.body, dict) else {}
     value = body.get("vote", 0)
@@ -37,5 +39,5 @@ def vote(call: Call):
     return entry
 
 
-def _flags(body: dict) -> dict:
+def _flags(body: dict[str, Any]) -> dict[str, Any]:
     return {"isRequired": bool(body.get("isRequired"))}

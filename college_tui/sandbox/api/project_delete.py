@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 
 from .. import repos
-from ..routing import Call, Reply, router
+from ..routing import Answer, Call, Reply, router
 from .lookups import membership_id, require_project
 
 
 @router.route("DELETE", "dev", "_apis/projects/{projectId}")
-def delete_project(call: Call):
+def delete_project(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     store, pid, org = call.store, project["id"], project["org"]
     with store.transaction():

@@ -8,9 +8,8 @@ from typing import Any
 
 from .. import repos
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection
+from ..routing import Answer, Call, Reply, collection
 from ..service import Sandbox
-from .core import require_project
 from .git import (
     _iso_precise,
     _pr_lock,
@@ -23,6 +22,7 @@ from .git import (
     repo_json,
     repo_url,
 )
+from .lookups import require_project
 
 # -- pull requests ------------------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ def _reviewer(call: Call, ref: dict[str, Any]) -> dict[str, Any]:
 
 
 @_routes("POST", "_apis/git/repositories/{repositoryId}/pullRequests")
-def create_pull_request(call: Call):
+def create_pull_request(call: Call) -> Answer:
     repo = _repo_for(call)
     body = call.body or {}
     source_ref, target_ref = body.get("sourceRefName") or "", body.get("targetRefName") or ""
@@ -255,7 +255,7 @@ def _pr_by_number(call: Call) -> dict[str, Any]:
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}")
-def get_pull_request(call: Call):
+def get_pull_request(call: Call) -> Answer:
     repo, pr = pr_in_repo(call)
     return pr_json(call, pr, repo, "get")
 
@@ -275,7 +275,7 @@ def pr_in_repo(call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @_routes("GET", "_apis/git/pullRequests/{pullRequestId}")
-def get_pull_request_by_id(call: Call):
+def get_pull_request_by_id(call: Call) -> Answer:
     pr = _pr_by_number(call)
     if call.params.get("project"):
         project = require_project(call, call.params["project"])
@@ -326,13 +326,13 @@ def _search(call: Call, found: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @_routes("GET", "_apis/git/repositories/{repositoryId}/pullRequests")
-def list_pull_requests(call: Call):
+def list_pull_requests(call: Call) -> Answer:
     repo = _repo_for(call)
     return _search(call, call.store.find("pull_request", parent=repo["id"]))
 
 
 @_routes("GET", "_apis/git/pullRequests")
-def list_project_pull_requests(call: Call):
+def list_project_pull_requests(call: Call) -> Answer:
     found = call.store.find("pull_request", org=call.org)
     if call.params.get("project"):
         project = require_project(call, call.params["project"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from ...naming import check_team_name
 from ..errors import ServiceError
-from ..routing import Call, Reply, collection, router
+from ..routing import Answer, Call, Reply, collection, router
 from ..service import Sandbox, descriptor
 from .lookups import find_team, now_iso, require_project, require_team
 
@@ -145,20 +145,20 @@ def team_identity_json(
 
 
 @router.route("GET", "dev", "_apis/projects/{projectId}/teams")
-def list_teams(call: Call):
+def list_teams(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     teams = call.store.find("team", parent=project["id"], window=call.paging())
     return collection([team_json(call, project, t) for t in teams])
 
 
 @router.route("GET", "dev", "_apis/projects/{projectId}/teams/{teamId}")
-def get_team(call: Call):
+def get_team(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     return team_json(call, project, require_team(call, project, call.params["teamId"]))
 
 
 @router.route("POST", "dev", "_apis/projects/{projectId}/teams")
-def create_team(call: Call):
+def create_team(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     body = call.body or {}
     name = body.get("name") or ""
@@ -187,7 +187,7 @@ def create_team(call: Call):
 
 
 @router.route("PATCH", "dev", "_apis/projects/{projectId}/teams/{teamId}")
-def update_team(call: Call):
+def update_team(call: Call) -> Answer:
     project = require_project(call, call.params["projectId"])
     team = require_team(call, project, call.params["teamId"])
     body = call.body or {}

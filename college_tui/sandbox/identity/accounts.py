@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..service import descriptor
 
@@ -53,7 +53,7 @@ def tenant_id(sandbox: Sandbox) -> str:
     return value
 
 
-def org_tenant(sandbox: Sandbox, org: dict) -> str:
+def org_tenant(sandbox: Sandbox, org: dict[str, Any]) -> str:
     """The tenant an organisation is connected to (X-VSS-ResourceTenant)."""
     return org.get("tenantId") or tenant_id(sandbox)
 

@@ -13,8 +13,12 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...workstation.hostos.keyfiles import applies_modes
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 FOLDER = "identity"
 CA_CERT = "ca.pem"
@@ -50,13 +54,13 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _key():
+def _key() -> ec.EllipticCurvePrivateKey:
     from cryptography.hazmat.primitives.asymmetric import ec
 
     return ec.generate_private_key(ec.SECP256R1())  # fast to make, unlike RSA
 
 
-def _pem_key(key) -> bytes:
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
     return key.private_bytes(

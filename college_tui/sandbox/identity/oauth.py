@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -35,6 +36,8 @@ from .tokens import (
 )
 
 if TYPE_CHECKING:
+    from starlette.routing import Route
+
     from ..faults import Faults
     from ..service import Sandbox
     from .ca import IdentityFiles
@@ -291,23 +294,21 @@ class IdentityProvider:
 
 async def read_form(request: Request) -> dict[str, str]:
     """An urlencoded form body (parsed here: Starlette's parser needs python-multipart)."""
-    from urllib.parse import parse_qsl
-
     body = (await request.body()).decode("utf-8", "replace")
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
-def routes(idp: IdentityProvider) -> list:
+def routes(idp: IdentityProvider) -> list[Route]:
     """The JSON endpoints (served on the HTTPS port)."""
     from starlette.routing import Route
 
-    async def configuration(request: Request):
+    async def configuration(request: Request) -> JSONResponse:
         try:
             return JSONResponse(idp.openid_configuration(request.path_params["tenant"]))
         except OAuthError as err:
             return err.response()
 
-    async def device(request: Request):
+    async def device(request: Request) -> JSONResponse:
         try:
             return JSONResponse(
                 idp.device_code(request.path_params["tenant"], await read_form(request))
@@ -315,7 +316,7 @@ def routes(idp: IdentityProvider) -> list:
         except OAuthError as err:
             return err.response()
 
-    async def token(request: Request):
+    async def token(request: Request) -> JSONResponse:
         try:
             body = idp.token(request.path_params["tenant"], await read_form(request))
         except OAuthError as err:

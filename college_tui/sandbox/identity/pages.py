@@ -22,6 +22,8 @@ from .oauth import OAuthError, read_form
 from .tokens import CODE_SECONDS, Grant, split_scope
 
 if TYPE_CHECKING:
+    from starlette.routing import Route
+
     from .oauth import IdentityProvider
 
 _AUTHORIZE_FIELDS = (
@@ -123,11 +125,11 @@ def _error_page(err: OAuthError) -> HTMLResponse:
     )
 
 
-def routes(idp: IdentityProvider) -> list:
+def routes(idp: IdentityProvider) -> list[Route]:
     """The pages (served at `/_idp` on the REST port, and on the HTTPS port too)."""
     from starlette.routing import Route
 
-    async def authorize(request: Request):
+    async def authorize(request: Request) -> HTMLResponse:
         if request.method == "POST":
             fields = await read_form(request)
         else:
@@ -167,7 +169,7 @@ def routes(idp: IdentityProvider) -> list:
             answer["client_info"] = client_info(account)
         return _form_post(fields["redirect_uri"], answer)
 
-    async def device_login(request: Request):
+    async def device_login(request: Request) -> HTMLResponse:
         fields: dict[str, str] = {}
         if request.method == "POST":
             fields = await read_form(request)

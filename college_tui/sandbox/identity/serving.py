@@ -13,11 +13,12 @@ from ..uvicorn_thread import serve_in_thread
 if TYPE_CHECKING:
     import uvicorn
 
+    from ..guard import LoopbackGuard
     from .ca import IdentityFiles
     from .oauth import IdentityProvider
 
 
-def create_identity_app(idp: IdentityProvider):
+def create_identity_app(idp: IdentityProvider) -> LoopbackGuard:
     """The HTTPS app: the JSON endpoints and the pages (the pages are on the REST port too)."""
     from starlette.applications import Starlette
 

@@ -6,7 +6,9 @@ wizard hands the attendee to it in a browser and polls the accounts list until t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from starlette.responses import Response
@@ -14,6 +16,9 @@ from starlette.responses import Response
 from ...naming import check_org_name
 from ..service import Sandbox
 from .render import render
+
+if TYPE_CHECKING:
+    from ..identity.accounts import Account
 
 
 def handle_page(
@@ -64,11 +69,9 @@ def handle_page(
     return Response("Not found", status_code=404, media_type="text/plain")
 
 
-def _new_token(sandbox: Sandbox, base: str, fields: dict) -> Response:
+def _new_token(sandbox: Sandbox, base: str, fields: dict[str, list[str]]) -> Response:
     """The "New token" form of an organisation's Personal access tokens page: a PAT of the
     organisation's owner for that organisation alone (a personal account's way in), shown once."""
-    import datetime as dt
-
     from .. import rules
     from ..api.pats import make_pat
 
@@ -110,7 +113,7 @@ def _restricted(sandbox: Sandbox, username: str) -> bool:
     return account is None or not account.personal
 
 
-def _accounts(sandbox: Sandbox) -> list:
+def _accounts(sandbox: Sandbox) -> list[Account]:
     """Who may sign up (the identity provider's accounts), when it runs."""
     if sandbox.identity is None:
         return []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from starlette.responses import HTMLResponse
 
 
 @functools.cache
-def _environment():
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     return Environment(
@@ -19,7 +23,7 @@ def _environment():
     )
 
 
-def render(template: str, status: int = 200, **values: Any):
+def render(template: str, status: int = 200, **values: Any) -> HTMLResponse:
     """An HTML response of `template` filled with `values` (every value is escaped)."""
     from starlette.responses import HTMLResponse
 

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from . import views
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+View = Callable[..., "Response"]  # (sandbox, base, **the path's parameters) -> the page
 
 _NAME = r"[^/_][^/]*"  # an org or project name: reserved segments start with "_"
 _REPO = r"[^/]+"
 _HOST_PREFIXES = {"app", "vssps", "vsaex"}  # the emulated hosts' path prefixes, not orgs
 
-PAGES: list[tuple[re.Pattern[str], Callable]] = [
+PAGES: list[tuple[re.Pattern[str], View]] = [
     (re.compile(pattern + r"/?$", re.IGNORECASE), view)
     for pattern, view in (
         (rf"^/(?P<org>{_NAME})", views.organization),
@@ -44,7 +50,7 @@ def wants_page(method: str, headers: Mapping[str, str], query: Mapping[str, str]
     return "text/html" in accept or "json" not in accept
 
 
-def match_page(path: str) -> tuple[Callable, dict[str, str]] | None:
+def match_page(path: str) -> tuple[View, dict[str, str]] | None:
     """The view for a (percent-decoded) request path and its parameters, or None."""
     for pattern, view in PAGES:
         found = pattern.match(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .. import repos, rules
@@ -16,6 +16,9 @@ from ..rules import PAT_CREATION_RESTRICTED
 from ..service import Sandbox
 from .render import render
 
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
 MAX_COMMITS = 10
 
 
@@ -23,7 +26,7 @@ def _q(name: str) -> str:
     return quote(name, safe="")
 
 
-def not_found(what: str):
+def not_found(what: str) -> Response:
     return render("not_found.html", 404, title="Not found", what=what)
 
 
@@ -44,18 +47,20 @@ def _links(base: str, org: dict[str, Any], project: dict[str, Any] | None = None
     return links
 
 
-def _where(sandbox: Sandbox, org_name: str, project_name: str):
+def _where(
+    sandbox: Sandbox, org_name: str, project_name: str
+) -> tuple[dict[str, Any], dict[str, Any]] | Response:
     """(org, project) documents, or a 404 page naming what is missing."""
     org = _org(sandbox, org_name)
     if org is None:
-        return None, None, not_found(f"the organization {org_name}")
+        return not_found(f"the organization {org_name}")
     project = find_project(sandbox, org["accountName"], project_name)
     if project is None:
-        return org, None, not_found(f"the project {project_name} in {org['accountName']}")
-    return org, project, None
+        return not_found(f"the project {project_name} in {org['accountName']}")
+    return org, project
 
 
-def organization(sandbox: Sandbox, base: str, org: str):
+def organization(sandbox: Sandbox, base: str, org: str) -> Response:
     doc = _org(sandbox, org)
     if doc is None:
         return not_found(f"the organization {org}")
@@ -71,10 +76,11 @@ def organization(sandbox: Sandbox, base: str, org: str):
     )
 
 
-def project(sandbox: Sandbox, base: str, org: str, project: str):
-    org_doc, doc, missing = _where(sandbox, org, project)
-    if missing:
-        return missing
+def project(sandbox: Sandbox, base: str, org: str, project: str) -> Response:
+    where = _where(sandbox, org, project)
+    if not isinstance(where, tuple):
+        return where  # the 404 page
+    org_doc, doc = where
     links = _links(base, org_doc, doc)
     teams = sandbox.store.find("team", parent=doc["id"])
     default = next((t["name"] for t in teams if t["id"] == doc.get("defaultTeamId")), None)
@@ -112,10 +118,11 @@ def team_members(sandbox: Sandbox, org: str, team: dict[str, Any]) -> list[dict[
     return out
 
 
-def teams(sandbox: Sandbox, base: str, org: str, project: str):
-    org_doc, doc, missing = _where(sandbox, org, project)
-    if missing:
-        return missing
+def teams(sandbox: Sandbox, base: str, org: str, project: str) -> Response:
+    where = _where(sandbox, org, project)
+    if not isinstance(where, tuple):
+        return where  # the 404 page
+    org_doc, doc = where
     found = [
         {
             "name": t["name"],
@@ -141,10 +148,11 @@ def _git(sandbox: Sandbox, repo: dict[str, Any], *args: str) -> str:
         return ""
 
 
-def repository(sandbox: Sandbox, base: str, org: str, project: str, repo: str):
-    org_doc, doc, missing = _where(sandbox, org, project)
-    if missing:
-        return missing
+def repository(sandbox: Sandbox, base: str, org: str, project: str, repo: str) -> Response:
+    where = _where(sandbox, org, project)
+    if not isinstance(where, tuple):
+        return where  # the 404 page
+    org_doc, doc = where
     found = repos.find_repository(sandbox, doc, repo)
     if found is None:
         return not_found(f"the repository {repo} in {doc['name']}")
@@ -195,10 +203,13 @@ def repository(sandbox: Sandbox, base: str, org: str, project: str, repo: str):
     )
 
 
-def pull_request(sandbox: Sandbox, base: str, org: str, project: str, repo: str, number: str):
-    org_doc, doc, missing = _where(sandbox, org, project)
-    if missing:
-        return missing
+def pull_request(
+    sandbox: Sandbox, base: str, org: str, project: str, repo: str, number: str
+) -> Response:
+    where = _where(sandbox, org, project)
+    if not isinstance(where, tuple):
+        return where  # the 404 page
+    org_doc, doc = where
     found = repos.find_repository(sandbox, doc, repo)
     pr = sandbox.store.get("pull_request", f"{org_doc['accountName'].lower()}:{int(number)}")
     if found is None or pr is None or pr["repositoryId"] != found["id"]:
@@ -228,7 +239,7 @@ def _fingerprint(public_data: str) -> str:
     return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
 
 
-def ssh_keys(sandbox: Sandbox, base: str, org: str):
+def ssh_keys(sandbox: Sandbox, base: str, org: str) -> Response:
     doc = _org(sandbox, org)
     if doc is None:
         return not_found(f"the organization {org}")
@@ -253,7 +264,7 @@ def ssh_keys(sandbox: Sandbox, base: str, org: str):
     )
 
 
-def tokens(sandbox: Sandbox, base: str, org: str):
+def tokens(sandbox: Sandbox, base: str, org: str) -> Response:
     doc = _org(sandbox, org)
     if doc is None:
         return not_found(f"the organization {org}")

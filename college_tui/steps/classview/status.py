@@ -11,12 +11,14 @@ long as a 429's Retry-After says.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ...vocabulary import StepKey
 from .ahead import AHEAD, ask_ahead, class_reads
 
 if TYPE_CHECKING:
@@ -28,7 +30,14 @@ if TYPE_CHECKING:
 # What a row's first step not done can be: the service-side steps, in the wizard's order. The
 # SSH key, the clone and the push are on the attendee's machine: a missing branch says
 # "pull-request" (its detail says what the service sees).
-STEPS = ("organization", "project", "team", "members", "import", "pull-request")
+STEPS = (
+    StepKey.ORGANIZATION,
+    StepKey.PROJECT,
+    StepKey.TEAM,
+    StepKey.MEMBERS,
+    StepKey.IMPORT,
+    StepKey.PULL_REQUEST,
+)
 NOT_STARTED = "not started"
 DONE = "done"
 
@@ -57,8 +66,6 @@ class ClassRow:
     problem: str = ""  # the organisation could not be read (a sentence)
 
     def as_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
         out = asdict(self)
         out["since"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.since))
         return out
@@ -231,14 +238,14 @@ def _inspect(octx: Context, row: ClassRow) -> None:
 
     answers: Answers = octx.answers
     checks: tuple[tuple[str, Any, str], ...] = (
-        ("project", ProjectStep, "project"),
-        ("team", TeamStep, "default_team"),
-        ("members", MembersStep, "colleagues_ok"),
-        ("import", ImportStep, "repository"),
+        (StepKey.PROJECT, ProjectStep, "project"),
+        (StepKey.TEAM, TeamStep, "default_team"),
+        (StepKey.MEMBERS, MembersStep, "colleagues_ok"),
+        (StepKey.IMPORT, ImportStep, "repository"),
     )
     for key, step, flag in checks:
         found = step().inspect(octx)
-        if key == "members":
+        if key == StepKey.MEMBERS:
             row.colleagues = found.summary
         setattr(row, flag, found.done)
         if not found.done:
@@ -248,7 +255,10 @@ def _inspect(octx: Context, row: ClassRow) -> None:
     project = svc.get_project(answers.project)
     repo = svc.get_repository(project.id, answers.repo) if project else None
     if project is None or repo is None:
-        row.first_not_done, row.detail = "import", f"There is no repository {answers.repo} yet"
+        row.first_not_done, row.detail = (
+            StepKey.IMPORT,
+            f"There is no repository {answers.repo} yet",
+        )
         return
     default = repo.default_branch or ""
     branches = [r.name for r in svc.refs(project.id, repo.id) if r.name != default]
@@ -256,7 +266,7 @@ def _inspect(octx: Context, row: ClassRow) -> None:
     prs = [p for p in svc.pull_requests(project.id, repo.id, status="all")]
     prs = [p for p in prs if p.status in ("active", "completed")]
     if not prs:
-        row.first_not_done = "pull-request"
+        row.first_not_done = StepKey.PULL_REQUEST
         row.detail = (
             f"Branch {row.branch} pushed, no pull request yet"
             if row.branch
@@ -275,8 +285,6 @@ def _inspect(octx: Context, row: ClassRow) -> None:
 
 def load_seen(path: Path) -> dict[str, tuple[str, float]]:
     """What earlier refreshes saw (organisation -> (first step not done, since)); {} if none."""
-    import json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {k: (str(v[0]), float(v[1])) for k, v in data.items()}
@@ -285,8 +293,6 @@ def load_seen(path: Path) -> dict[str, tuple[str, float]]:
 
 
 def save_seen(path: Path, seen: dict[str, tuple[str, float]]) -> None:
-    import json
-
     from ...workstation.atomic import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)

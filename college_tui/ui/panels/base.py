@@ -27,6 +27,7 @@ from ..screens import college_app
 if TYPE_CHECKING:
     from ...events import NeedsYou
     from ...steps.answers import Answers
+    from ...vocabulary import StepKey
 
 PATH_FIELDS = ("key_path", "clone_dir", "members_csv")
 TEACHES = {step.key: step.teaches for step in STEPS}
@@ -100,7 +101,7 @@ class HandoffBox(Vertical):
 
 
 class StepPanel(VerticalScroll):
-    STEP: ClassVar[str]
+    STEP: ClassVar[StepKey]
     PORTAL: ClassVar[str] = ""
     COMMAND: ClassVar[str] = ""
     ACTION: ClassVar[str] = "Run this step"

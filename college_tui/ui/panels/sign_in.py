@@ -13,10 +13,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
-from ...steps.answers import AUTH_MODES
 from ...steps.session import TypedSecrets
 from ...vocabulary import AuthMode, StepKey
 from ..screens import college_app
+from ..sign_in_modes import SignInModes
 from .base import Field, StepPanel, select_value
 
 if TYPE_CHECKING:
@@ -27,15 +27,15 @@ if TYPE_CHECKING:
 
 
 AUTH_LABELS = {
-    "pat": "Personal access token",
-    "browser": "Browser (Microsoft Entra)",
-    "device-code": "Device code (another device signs in)",
-    "azure-cli": "Azure CLI (az login already done)",
+    AuthMode.PAT: "Personal access token",
+    AuthMode.BROWSER: "Browser (Microsoft Entra)",
+    AuthMode.DEVICE_CODE: "Device code (another device signs in)",
+    AuthMode.AZURE_CLI: "Azure CLI (az login already done)",
 }
 SANDBOX_LABELS = {
-    "pat": "The sandbox's own token (nothing to type)",
-    "browser": "Browser (the sandbox's Entra sign-in)",
-    "device-code": "Device code (the sandbox's Entra sign-in)",
+    AuthMode.PAT: "The sandbox's own token (nothing to type)",
+    AuthMode.BROWSER: "Browser (the sandbox's Entra sign-in)",
+    AuthMode.DEVICE_CODE: "Device code (the sandbox's Entra sign-in)",
 }
 TEACHING = (
     "A token is what a tool shows instead of your password: a personal access token (PAT) made "
@@ -90,6 +90,10 @@ class SignInPanel(StepPanel):
     )
     ACTION = "Sign in"
 
+    def __init__(self, answers: Answers, sandbox: bool, modes: SignInModes) -> None:
+        super().__init__(answers, sandbox)
+        self.modes = modes  # the wizard model's decisions (sign_in_modes.py)
+
     def intro(self) -> str:
         if self.sandbox:
             return (
@@ -113,19 +117,14 @@ class SignInPanel(StepPanel):
             )
         ]
 
-    def _modes(self) -> list[tuple[str, str]]:
-        if self.sandbox:  # the Azure CLI signs in with Microsoft online only
-            return [(label, mode) for mode, label in SANDBOX_LABELS.items()]
-        return [(AUTH_LABELS[m], m) for m in AUTH_MODES]
+    def _modes(self) -> list[tuple[str, AuthMode]]:
+        labels = SANDBOX_LABELS if self.sandbox else AUTH_LABELS
+        return [(labels[mode], mode) for mode in self.modes.offered()]
 
-    def _default(self) -> str:
-        if self.sandbox:
-            return self.answers.auth if self.answers.auth in SANDBOX_LABELS else "pat"
-        if getattr(self.app, "org_url", None) is None and self.answers.auth == AuthMode.PAT:
-            from ...steps.signin_help import suggested_auth
+    def _default(self) -> AuthMode:
+        from ...steps.signin_help import suggested_auth
 
-            return suggested_auth()  # from nothing: no organisation to make a PAT in yet
-        return self.answers.auth
+        return self.modes.default(self.answers.auth, suggested_auth)
 
     def compose_controls(self) -> ComposeResult:
         yield Label("How to sign in", classes="field-label")
@@ -160,7 +159,7 @@ class SignInPanel(StepPanel):
     def load(self, answers: Answers, sandbox: bool, home: Path | None = None) -> None:
         super().load(answers, sandbox, home)
         self.query_one("#sign-in-auth", Select).value = self._default()
-        self.show_pat_page(getattr(self.app, "org_url", None) or "https://dev.azure.com/NAME")
+        self.show_pat_page(college_app(self).org_url or "https://dev.azure.com/NAME")
 
     def show_pat_page(self, org_url: str) -> None:
         """Where the token is made: the organisation's Personal access tokens page."""
@@ -174,16 +173,16 @@ class SignInPanel(StepPanel):
     def use_pat(self, org_url: str) -> None:
         """The organisation exists and the sign-in is still to do (a personal account): the
         token is the way, made on that organisation's page and pasted in the field shown."""
-        self.query_one("#sign-in-auth", Select).value = "pat"
+        self.query_one("#sign-in-auth", Select).value = AuthMode.PAT
         self._show_pat_fields(True)
         self.show_pat_page(org_url)
 
     @on(Select.Changed, "#sign-in-auth")
     def _auth_changed(self, event: Select.Changed) -> None:
-        self._show_pat_fields(event.value == "pat")
+        self._show_pat_fields(event.value == AuthMode.PAT)
 
     def _show_pat_fields(self, uses_pat: bool) -> None:
-        shown = uses_pat and not self.sandbox
+        shown = self.modes.types_pat(AuthMode.PAT) and uses_pat
         for widget in self.query("#sign-in-pat, #sign-in-pat-page"):
             widget.display = shown
         for error in self.query("#sign-in-pat-error"):  # shown by its class when it has a text
@@ -193,7 +192,7 @@ class SignInPanel(StepPanel):
                 error.display = False
         for remember in self.query("#sign-in-remember").results(Checkbox):
             remember.label = REMEMBER_PAT if uses_pat else REMEMBER_ENTRA
-            remember.display = uses_pat or self.auth() in (AuthMode.BROWSER, AuthMode.DEVICE_CODE)
+            remember.display = uses_pat or self.modes.remembers(self.auth())
         for label in self.query(".field-label").results(Label):
             if "access token" in str(label.content):
                 label.display = uses_pat and not self.sandbox
@@ -201,14 +200,14 @@ class SignInPanel(StepPanel):
     def focus_first(self) -> None:
         """The token's field when one is typed; else the Sign in button (Enter signs in with
         the way shown: the Enter-only walk), the panel left at its top (its title in view)."""
-        if self.auth() == AuthMode.PAT and not self.sandbox:
+        if self.modes.types_pat(self.auth()):
             self.scroll_home(animate=False, immediate=True)
             self.query_one("#sign-in-pat").focus(scroll_visible=False)
         else:
             self.query_one(".primary", Button).focus(scroll_visible=False)
 
-    def auth(self) -> str:
-        return str(select_value(self, "#sign-in-auth", "pat"))
+    def auth(self) -> AuthMode:
+        return AuthMode(select_value(self, "#sign-in-auth", AuthMode.PAT))
 
     def extra_problem(self, name: str) -> str | None:
         if name == "pat" and self.auth() == AuthMode.PAT and not self.raw("pat").strip():
@@ -223,22 +222,17 @@ class SignInPanel(StepPanel):
         return found
 
     def secrets(self) -> TypedSecrets:
-        if self.sandbox:
-            return TypedSecrets()
+        if self.sandbox:  # no token field, no remember box
+            return self.modes.secrets(self.auth(), "", remember=False)
         remember = self.query_one("#sign-in-remember", Checkbox).value
-        if self.auth() in (AuthMode.BROWSER, AuthMode.DEVICE_CODE):
-            return TypedSecrets(remember_sign_in=remember)
-        if self.auth() != AuthMode.PAT or not self.raw("pat").strip():
-            return TypedSecrets()
-        return TypedSecrets(pat=self.raw("pat").strip(), remember_pat=remember)
+        return self.modes.secrets(self.auth(), self.raw("pat"), remember)
 
     def show_outcome(self, text: str, *, failed: bool = False) -> None:
         super().show_outcome(text, failed=failed)
-        from ...steps.signin import DEVICE_CODE_BLOCKED
-
-        if failed and DEVICE_CODE_BLOCKED in text and self.auth() == AuthMode.DEVICE_CODE:
+        instead = self.modes.instead_of(self.auth(), text) if failed else None
+        if instead == AuthMode.BROWSER:
             # Offered in place: the browser chosen, one key press away.
-            self.query_one("#sign-in-auth", Select).value = "browser"
+            self.query_one("#sign-in-auth", Select).value = instead
             self.query_one(".primary", Button).label = "Sign in with the browser"
 
     # -- the device code ----------------------------------------------------------------------

@@ -19,39 +19,29 @@ from ..textual_private import (
     replace_prompt_quietly,
     set_border_subtitle_quietly,
 )
-from ..wizard_model import (
-    ALREADY,
-    DONE,
-    FAILED,
-    NEEDS_YOU,
-    RUNNING,
-    SKIPPED,
-    SUMMARY,
-    TODO,
-    WARNING,
-)
+from ..wizard_effects import SUMMARY
 
 MARKS = {
-    TODO: ("○", "to do"),
-    RUNNING: ("▶", "running"),
-    DONE: ("✓", "done"),
-    ALREADY: ("✓", "already there"),
-    NEEDS_YOU: ("?", "needs you"),
-    WARNING: ("!", "warning"),
-    FAILED: ("✗", "failed"),
-    SKIPPED: ("–", "skipped"),
+    StepStatus.TODO: ("○", "to do"),
+    StepStatus.RUNNING: ("▶", "running"),
+    StepStatus.DONE: ("✓", "done"),
+    StepStatus.ALREADY: ("✓", "already there"),
+    StepStatus.NEEDS_YOU: ("?", "needs you"),
+    StepStatus.WARNING: ("!", "warning"),
+    StepStatus.FAILED: ("✗", "failed"),
+    StepStatus.SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
 # The accent is "your turn" only (? and !: look at the panel); blue is the focus's, so none here.
 COLOURS = {
-    TODO: "$text-muted",
-    RUNNING: "$text",  # the accent is "your turn" (needs you), not "busy"
-    DONE: "$text-success",
-    ALREADY: "$text-muted",  # found made before this session: not done by this run (a grey ✓)
-    NEEDS_YOU: "$text-accent",  # the accent: your turn (college.tcss)
-    WARNING: "$text-warning",
-    FAILED: "$text-error",
-    SKIPPED: "$text-muted",
+    StepStatus.TODO: "$text-muted",
+    StepStatus.RUNNING: "$text",  # the accent is "your turn" (needs you), not "busy"
+    StepStatus.DONE: "$text-success",
+    StepStatus.ALREADY: "$text-muted",  # made before this session: not done by this run (grey ✓)
+    StepStatus.NEEDS_YOU: "$text-accent",  # the accent: your turn (college.tcss)
+    StepStatus.WARNING: "$text-warning",
+    StepStatus.FAILED: "$text-error",
+    StepStatus.SKIPPED: "$text-muted",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
@@ -89,7 +79,7 @@ class StepList(OptionList):
         self, steps: Sequence[tuple[str, str]], *, narrow: bool = False, **kwargs: Any
     ) -> None:
         self.steps = steps  # (key, short title)
-        self.states = {key: TODO for key, _ in steps}
+        self.states = {key: StepStatus.TODO for key, _ in steps}
         self.narrow = narrow  # 80 columns: glyphs and numbers only (the panel's title names it)
         super().__init__(*self.step_options(), **kwargs)
 
@@ -117,7 +107,7 @@ class StepList(OptionList):
         self.add_options(self.step_options())
         self.highlighted = highlighted
 
-    def set_state(self, key: str, state: StepStatus) -> None:
+    def set_state(self, key: StepKey, state: StepStatus) -> None:
         if key not in self.states or self.states[key] == state:
             return
         self.states[key] = state

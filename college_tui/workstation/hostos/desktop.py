@@ -11,6 +11,7 @@ console, and VS Code's terminal keeps ctrl+q and ctrl+p for itself.
 from __future__ import annotations
 
 import subprocess
+import webbrowser
 
 from . import Host, here
 
@@ -102,7 +103,6 @@ def open_browser(url: str, host: Host | None = None) -> bool:
         except OSError:
             return False
         return True
-    import webbrowser
 
     return webbrowser.open(url)
 
