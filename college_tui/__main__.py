@@ -1,8 +1,8 @@
 """`college-tui` and `python -m college_tui`: the entry point.
 
 The two command lines an attendee types to open the wizard in a terminal, `college-tui` and
-`college-tui --sandbox`, open it at once (launch.py) without loading click and cli.py; every other
-command line (options, subcommands, --help, no terminal) goes to cli.py.
+`college-tui --sandbox`, open it at once (launch.py) without loading click and cli/; every other
+command line (options, subcommands, --help, no terminal) goes to cli/ (the click commands).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ WIZARD_COMMAND_LINES: dict[tuple[str, ...], bool] = {(): False, ("--sandbox",): 
 
 
 def main() -> None:
-    """`college-tui`: the wizard at once for its two plain command lines, else cli.py."""
+    """`college-tui`: the wizard at once for its two plain command lines, else cli/."""
     arguments = tuple(sys.argv[1:])
     if arguments in WIZARD_COMMAND_LINES and launch.in_a_terminal():
         use_sandbox = WIZARD_COMMAND_LINES[arguments]

@@ -2,9 +2,9 @@
 opener it calls (in a worker thread) to open its target through `college_tui.opening`.
 
 `college-tui` and `college-tui --sandbox` in a terminal come here straight from the entry point
-(`college_tui/__main__.py`) without loading cli.py: importing click and building every command's
-options was 50-80 ms of the half second to the first frame. cli.py starts the wizard through
-`run_wizard` as well, so both ways open the same wizard. Neither click nor cli.py is imported here.
+(`college_tui/__main__.py`) without loading cli/: importing click and building every command's
+options was 50-80 ms of the half second to the first frame. cli/ starts the wizard through
+`run_wizard` as well, so both ways open the same wizard. Neither click nor cli/ is imported here.
 """
 
 from __future__ import annotations
@@ -175,7 +175,9 @@ def wizard_opener(
                 org_later=not org_url,
             )
         try:
-            opened = stack.enter_context(open_target(replace(options, long_run=True)))
+            opened = stack.enter_context(
+                open_target(replace(options, long_run=True, sandbox_apart=True))
+            )
         except TargetRefused as exc:  # the wizard shows the sentence
             raise StepError(exc.message) from None
         from .opening.service_target import default_auth

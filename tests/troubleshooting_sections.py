@@ -155,8 +155,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
 # Modules with messages that must be in SECTIONS (a new module under these folders is caught).
 SCANNED_FOLDERS = ("steps", "azdo", "workstation", "opening")
 # Never shown to a user as a problem: the in-memory keyring of the tests and the sandbox, and
-# the panels' "By hand" sequences (teaching text, not messages to troubleshoot).
-NOT_SCANNED = {"workstation/memory_keyring.py", "steps/by_hand.py"}
+# the panels' "By hand" sequences and the steps' lessons (teaching text, not messages to
+# troubleshoot).
+NOT_SCANNED = {"workstation/memory_keyring.py", "steps/by_hand.py", "steps/lessons.py"}
 # Modules read for the sentences named here only (their other strings are status lines and
 # prompts, not problems); an entry for one goes stale as soon as the module stops saying it.
 PICKED = {"ui/wizard_model.py": ("Could not open the target.",)}

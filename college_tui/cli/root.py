@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .. import __version__, launch
-from ..opening import TargetOptions, provisional_target
+from ..opening import TargetOptions, resolved_target
 from ..opening.engine import EXIT_NOT_DONE
 from ..terminal_glyphs import plain_lines
 from . import common
@@ -61,13 +61,14 @@ def main(
     options = TargetOptions(org_url, use_sandbox, data, faults, profile_url, verbose=False)
     if fresh and not use_sandbox:
         raise click.UsageError("--fresh goes with --sandbox only.")
-    with refusals():
+    with refusals():  # wrong combinations, a bad --faults: refused before the screen
+        sandbox_plan = None
         if use_sandbox or org_url:
-            provisional_target(options, common.asker())  # wrong combinations: before the screen
-        if faults:
+            _target, sandbox_plan = resolved_target(options, common.asker(), clocks=False)
+        elif faults:  # for the sandbox the welcome may open
             from ..opening.sandbox_plan import resolve_sandbox
 
-            resolve_sandbox(options, clocks=False)  # refuses a bad --faults
+            resolve_sandbox(options, clocks=False)
     if not launch.in_a_terminal():
         click.echo(launch.no_terminal(), err=bool(fresh))
         if fresh:  # --fresh asks before it deletes: without a terminal nothing was done
@@ -81,11 +82,11 @@ def main(
             click.echo("Here is what it would do on the sandbox:")
             ctx.invoke(plan, answers_file=None)
         return
-    if fresh:  # asked here, in the terminal, before the screen opens (lists and asks first)
+    if fresh and sandbox_plan is not None:  # asked here, before the screen opens (lists, asks)
         from ..opening.fresh import fresh_first
 
         with refusals():
-            fresh_first(options, common.asker())
+            fresh_first(sandbox_plan, common.asker())
     raise SystemExit(launch.run_wizard(options))
 
 

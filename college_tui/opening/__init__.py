@@ -2,7 +2,7 @@
 Azure DevOps organisation (its URL, its credential), for the command line and the wizard alike.
 
 Light to import (the wizard's first frame imports `TargetOptions`): everything heavy is imported
-inside functions. No click here: a refusal is a `TargetRefused` that cli.py turns into click's
+inside functions. No click here: a refusal is a `TargetRefused` that cli/ turns into click's
 usage errors and the wizard shows as its sentence; questions come in as an `Asker`'s callables.
 """
 

@@ -1,6 +1,6 @@
 """What every command that works on a target does first: read the answers, take the target's run
 lock (before anything else is started or saved), --fresh, check the machine, open the target and
-build the engine's Context. The command line's side of it (click) stays in cli.py."""
+build the engine's Context. The command line's side of it (click) stays in cli/."""
 
 from __future__ import annotations
 

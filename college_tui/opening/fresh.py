@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from .options import Asker, TargetOptions, TargetRefused
+from .options import Asker, TargetRefused
 from .sandbox_folder import data_problem
-from .sandbox_plan import SandboxPlan, resolve_sandbox
+from .sandbox_plan import SandboxPlan
 from .sandbox_target import refuse_second_serve
 
 EXIT_NOT_DONE = 1
 
 
-def fresh_first(options: TargetOptions, asker: Asker) -> None:
+def fresh_first(plan: SandboxPlan, asker: Asker) -> None:
     """`college-tui --sandbox --fresh` at a terminal: --fresh asked before the wizard opens (the
-    wizard opens the sandbox itself, later)."""
-    plan = resolve_sandbox(options, clocks=False)
+    wizard opens the sandbox itself, later), on the plan resolved for the command line."""
     if (problem := data_problem(plan.data)) is not None:
         raise TargetRefused(problem + " Nothing was deleted.", usage=False)
     fresh(plan, asker, assume_yes=False)

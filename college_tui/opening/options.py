@@ -31,13 +31,16 @@ class TargetOptions:
     # apply and the wizard: a run that outlives another run's sandbox must not borrow it (that
     # sandbox stops when its run ends); plan and check only look, briefly, and may.
     long_run: bool = False
+    # the wizard: a sandbox it starts runs in a process of its own (sandbox/apart.py), whose
+    # threads do not compete with the screen for the interpreter's lock
+    sandbox_apart: bool = False
 
 
 class TargetRefused(Exception):
     """The target cannot be opened as asked: one sentence (what happened, what to do).
 
-    `option` names the command-line option at fault (cli.py: a bad parameter, exit 2); without
-    one, `usage` says whether it is a usage error (exit 2) or a failure (exit 1).
+    `option` names the command-line option at fault (cli/common.py: a bad parameter, exit 2);
+    without one, `usage` says whether it is a usage error (exit 2) or a failure (exit 1).
     """
 
     def __init__(self, message: str, option: str | None = None, *, usage: bool = True) -> None:
@@ -53,7 +56,7 @@ def _no(*_args: object, **_kwargs: object) -> None:
 
 @dataclass
 class Asker:
-    """How the opening talks to a person: cli.py passes click's prompts; the wizard, none."""
+    """How the opening talks to a person: cli/common.py passes click's prompts; the wizard, none."""
 
     interactive: Callable[[], bool] = lambda: False
     say: Callable[..., None] = _no  # say(text, err=False)

@@ -35,6 +35,9 @@ class SandboxPlan:
     # A run that outlives the sandbox it finds must not borrow one another run started (that
     # sandbox stops when its run ends); a look (plan, check, doctor) may.
     long_run: bool
+    # The wizard's: the sandbox runs in a process of its own (sandbox/apart.py), whose threads
+    # do not compete with the screen for the interpreter's lock.
+    apart: bool = False
 
     @property
     def state_key(self) -> str:
@@ -92,6 +95,7 @@ def resolve_sandbox(options: TargetOptions, *, clocks: bool = True) -> SandboxPl
         fresh=options.fresh,
         discard_local_work=options.discard_local_work,
         long_run=options.long_run,
+        apart=options.sandbox_apart,
     )
 
 

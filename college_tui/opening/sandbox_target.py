@@ -15,6 +15,7 @@ from .options import Asker, Opened, TargetRefused
 from .sandbox_plan import SandboxPlan
 
 if TYPE_CHECKING:
+    from ..sandbox.apart import ApartStart, SandboxApart
     from ..sandbox.ports import KeptStart
     from ..sandbox.server import SandboxInfo, SandboxServer
     from ..sandbox.service import SandboxConfig
@@ -137,13 +138,21 @@ def served(plan: SandboxPlan, asker: Asker) -> SandboxInfo | None:
     return info
 
 
-def start_sandbox(plan: SandboxPlan, asker: Asker) -> tuple[SandboxServer, SandboxInfo]:
-    """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept)."""
+def start_sandbox(
+    plan: SandboxPlan, asker: Asker
+) -> tuple[SandboxServer | SandboxApart, SandboxInfo]:
+    """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept), in this
+    process or, for the wizard (`plan.apart`), in one of its own (sandbox/apart.py)."""
+    from ..sandbox.apart import start_apart
     from ..sandbox.ports import PortProblem, start_kept
 
     data = plan.data
+    kept: KeptStart | ApartStart
     try:
-        kept = start_kept(data, faults=plan.faults, config=sandbox_config(plan))
+        if plan.apart:
+            kept = start_apart(data, faults=plan.faults, config=sandbox_config(plan))
+        else:
+            kept = start_kept(data, faults=plan.faults, config=sandbox_config(plan))
     except PortProblem as exc:
         raise TargetRefused(str(exc), usage=False) from None
     except OSError as exc:  # a read-only HOME or data folder: say that, not "its ports"
@@ -160,7 +169,7 @@ def start_sandbox(plan: SandboxPlan, asker: Asker) -> tuple[SandboxServer, Sandb
     return kept.server, kept.info
 
 
-def follow_moved_ports(home: Path, kept: KeptStart, asker: Asker) -> None:
+def follow_moved_ports(home: Path, kept: KeptStart | ApartStart, asker: Asker) -> None:
     """Say which ports moved, and point the sandbox home's ssh config block at the new SSH port."""
     for note in kept.moved:
         asker.say(note, err=True)

@@ -16,7 +16,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -34,6 +38,14 @@ CREATE INDEX IF NOT EXISTS docs_by_name ON docs (kind, name COLLATE NOCASE);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+
+
+class Where(TypedDict, total=False):
+    """What `Store.find_one` narrows by, as `Store.find` takes it."""
+
+    org: str | None
+    parent: str | None
+    name: str | None
 
 
 class StoreError(Exception):
@@ -174,15 +186,9 @@ class Store:
             rows = self._db.execute(sql, args).fetchall()
         return [self._loads(r[0]) for r in rows]
 
-    def find_one(
-        self,
-        kind: str,
-        *,
-        org: str | None = None,
-        parent: str | None = None,
-        name: str | None = None,
-    ) -> dict[str, Any] | None:
-        found = self.find(kind, org=org, parent=parent, name=name)
+    def find_one(self, kind: str, **where: Unpack[Where]) -> dict[str, Any] | None:
+        """The oldest document `find(kind, org=…, parent=…, name=…)` finds, or None."""
+        found = self.find(kind, **where)
         return found[0] if found else None
 
     def delete(self, kind: str, id: str) -> bool:

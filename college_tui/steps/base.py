@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..events import Emit, Note, StepProgress
 from ..visible import visible_fields
+from .lessons import LESSONS
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
@@ -161,15 +162,25 @@ class Outcome:
 
 
 class Step:
-    """Base class of the nine steps."""
+    """Base class of the nine steps. A step names its `key`; its title and what it teaches come
+    from its lesson (steps/lessons.py) unless the class says its own."""
 
     key: ClassVar[str]
     title: ClassVar[str]
     teaches: ClassVar[str] = ""  # what the course wants the attendee to learn here
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        lesson = LESSONS.get(cls.__dict__.get("key", ""))
+        if lesson is not None and "title" not in cls.__dict__:
+            cls.title, cls.teaches = lesson.title, lesson.teaches
+
     def heading(self, answers: Answers) -> str:
         """The step's heading for these answers (the title names no project or team itself)."""
-        return self.title
+        lesson = LESSONS.get(self.key)
+        if lesson is None or not lesson.heading or self.title != lesson.title:  # a title of its own
+            return self.title
+        return lesson.heading.format(answers=answers)
 
     def inspect(self, ctx: Context) -> Inspection:
         raise NotImplementedError

@@ -53,12 +53,6 @@ def clone_dir(ctx: Context) -> Path:
 
 class CloneStep(Step):
     key = StepKey.CLONE
-    title = "Clone the repository over SSH"
-    teaches = (
-        "git clone copies the whole repository, history included, to your machine; over "
-        "SSH your key proves who you are, so no password is asked. Where a firewall "
-        "blocks SSH, HTTPS with a personal access token does the same job."
-    )
 
     def inspect(self, ctx: Context) -> Inspection:
         dest = clone_dir(ctx)

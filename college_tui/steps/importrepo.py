@@ -50,11 +50,6 @@ def find_course_repo(ctx: Context, step: str) -> tuple[Project, Repository]:
 
 class ImportStep(Step):
     key = StepKey.IMPORT
-    title = "Import the course repository"
-    teaches = (
-        "Azure Repos can import any public Git repository: Azure DevOps clones it on its "
-        "side into a new, empty repository, history and branches included."
-    )
 
     def __init__(
         self, timeout: float = 900.0, first_poll: float = 0.1, poll_cap: float = POLL_CAP

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
     from ..azdo.models import Team
     from ..events import Event
-    from .answers import Answers
 
 
 START_PARALLEL = 4
@@ -57,15 +56,6 @@ class MemberResult:
 
 class MembersStep(Step):
     key = StepKey.MEMBERS
-    title = "Add your colleagues to the team"
-    teaches = (
-        "People get an access level (Basic includes Azure Repos, and an organisation's first "
-        "five Basic users are free; Stakeholder is free without Repos), a project to work in, "
-        "and a team to belong to."
-    )
-
-    def heading(self, answers: Answers) -> str:
-        return f"Add your colleagues to {answers.team}"
 
     def members(self, ctx: Context) -> list[Member]:
         try:

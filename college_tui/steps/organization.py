@@ -45,11 +45,6 @@ def signup_url(ctx: Context, name: str) -> str:
 
 class OrganizationStep(Step):
     key = StepKey.ORGANIZATION
-    title = "Choose or create the organisation"
-    teaches = (
-        "An organisation (https://dev.azure.com/<name>) holds projects, users and billing; "
-        "it is created once in the portal."
-    )
 
     def __init__(
         self, wait_seconds: float = 900.0, poll_seconds: float = 3.0, remind_seconds: float = 30.0

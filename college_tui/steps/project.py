@@ -15,21 +15,12 @@ from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
     from ..azdo.models import Operation, Project
-    from .answers import Answers
 
 _RUNNING = ("notset", "queued", "inprogress")
 
 
 class ProjectStep(Step):
     key = StepKey.PROJECT
-    title = "Create the project"
-    teaches = (
-        "A project holds boards, repos and pipelines; its process (Agile here) decides the "
-        "work item types: User Story, Task, Bug, Epic, Feature."
-    )
-
-    def heading(self, answers: Answers) -> str:
-        return f"Create the project {answers.project} ({answers.process})"
 
     def __init__(self, timeout: float = 600.0, first_poll: float = 0.1) -> None:
         self.timeout = timeout

@@ -41,11 +41,6 @@ def entry_text(name: str, alias: str, protocol: str = "SSH") -> str:
 
 class PullRequestStep(Step):
     key = StepKey.PULL_REQUEST
-    title = "Branch, commit, push and open a pull request"
-    teaches = (
-        "Work happens on a branch; a pull request asks the team to review it and merge it "
-        "into the default branch."
-    )
 
     def inspect(self, ctx: Context) -> Inspection:
         answers = ctx.answers

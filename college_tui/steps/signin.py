@@ -62,11 +62,6 @@ def record_file(state_key: str) -> Path:
 
 class SignInStep(Step):
     key = StepKey.SIGN_IN
-    title = "Sign in to Azure DevOps"
-    teaches = (
-        "Azure DevOps accepts Microsoft Entra ID, personal Microsoft accounts and GitHub "
-        "identities; tools sign in with a personal access token (PAT) or an Entra token."
-    )
 
     def inspect(self, ctx: Context) -> Inspection:
         """Verify the credential we already have (nothing interactive); done once remembered."""

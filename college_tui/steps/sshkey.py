@@ -57,12 +57,6 @@ POLICY_OFF = "the organisation's SSH policy is off, the clone and the push use H
 
 class SshKeyStep(Step):
     key = StepKey.SSH_KEY
-    title = "Create and register your SSH key"
-    teaches = (
-        "SSH uses a key pair: the private key never leaves your machine, the public key is "
-        "registered in Azure DevOps. Azure DevOps accepts RSA keys only, and you check its "
-        "host key against the published fingerprint instead of trusting it blindly."
-    )
 
     def __init__(
         self,

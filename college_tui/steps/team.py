@@ -17,19 +17,10 @@ from .base import Context, Inspection, NotReady, Outcome, Step, StepError
 
 if TYPE_CHECKING:
     from ..azdo.models import Team
-    from .answers import Answers
 
 
 class TeamStep(Step):
     key = StepKey.TEAM
-    title = "Make the team the default team"
-    teaches = (
-        "Teams own backlogs, boards and dashboards; the default team is the one a new "
-        "member lands in."
-    )
-
-    def heading(self, answers: Answers) -> str:
-        return f"Make {answers.team} the default team"
 
     def __init__(self, wait_seconds: float = 600.0, poll_seconds: float = 3.0) -> None:
         self.wait_seconds = wait_seconds

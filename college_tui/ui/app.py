@@ -90,7 +90,8 @@ class CollegeApp(AppWithOneCrashPath):
         self.size_notice.check(self, *self.size)  # below 80x24: a notice (ui/size_notice.py)
         keep_out_of_full_collections()
         collector_paused.enable_unless_paused()  # `college-tui` turned it off for the UI imports
-        self.run_here(self._warm_up, name="warm-up")
+        if self.start is None:  # the wizard warms up once its panels are mounted (panel_host)
+            self.warm_up()
         from ..steps.desktop import keys_hint
 
         hint = keys_hint()  # VS Code's terminal: the function keys
@@ -126,6 +127,12 @@ class CollegeApp(AppWithOneCrashPath):
                 log.add(f"{title}: {message}" if title else message)
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def warm_up(self) -> None:
+        """Import the service client's libraries on a thread, ahead of the first call. The
+        wizard asks once its panels are mounted: imported meanwhile, each panel's mount waited
+        for the interpreter's lock (figure 3's longest stalls at the start)."""
+        self.run_here(self._warm_up, name="warm-up")
 
     @staticmethod
     def _warm_up() -> None:

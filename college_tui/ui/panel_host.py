@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.widgets import ContentSwitcher
 
 from ..vocabulary import StepKey
+from .screens import college_app
 from .widgets.step_list import StepList
 from .wizard_effects import PANELS, SUMMARY
 
@@ -126,6 +127,7 @@ class PanelHost:
             switcher.current = self.panels[0].id
         await self.screen.query_one(f"#{OPENING}").remove()
         self.ready = True
+        college_app(self.screen).warm_up()  # the SDK's imports, now no mount waits for them
         held, self._held = self._held, []
         for message in held:  # in the order they came, before any that comes now
             self.screen.post_message(message)
@@ -176,8 +178,13 @@ class PanelHost:
             return  # still mounting (a fraction of a second after the first frame)
         shown = self.summary() if key == SUMMARY else self.panel(key)
         self.screen.query_one(ContentSwitcher).current = shown.id
-        self.screen.set_class(key == SUMMARY, "-summary")  # college.tcss: full width at 80 cols
-        self.screen.query_one(StepList).point_at(key)
+        # college.tcss: the summary takes the whole width at 80 columns. The class goes on the
+        # two widgets it hides, not on the screen: a class change on the screen restyles all of
+        # its widgets (40-80 ms, the walk's longest stall, figure 3).
+        steps = self.screen.query_one(StepList)
+        for beside in (steps, self.screen.query_one("#status")):
+            beside.set_class(key == SUMMARY, "-summary")
+        steps.point_at(key)
         if focus:
             shown.focus_first()
 

@@ -160,7 +160,7 @@ class Members(Plumbing):
         """The team's members, every page of them (the service hands out 100 at a time)."""
 
         def page(top: int, skip: int) -> list[Any]:
-            core = self._clients().get_core_client()
+            core = self._core()
             return (
                 core.get_team_members_with_extended_properties(project_id, team_id, top, skip) or []
             )

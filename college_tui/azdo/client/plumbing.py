@@ -131,6 +131,14 @@ class Plumbing(ErrorMapping):
             raise E.AzdoError("No organization chosen yet: pick or create an organization first.")
         return self._shared.connection(url).clients_v7_1
 
+    def _core(self) -> Any:
+        """The SDK's core client (projects, processes, teams) of the organization."""
+        return self._clients().get_core_client()
+
+    def _git(self) -> Any:
+        """The SDK's git client (repositories, imports, refs, pull requests) of the organization."""
+        return self._clients().get_git_client()
+
     def _call(
         self,
         method: str,

@@ -26,7 +26,7 @@ class Projects(Plumbing):
         def run() -> list[Process]:
             return [
                 Process(id=str(p.id), name=p.name, is_default=bool(p.is_default))
-                for p in self._clients().get_core_client().get_processes() or []
+                for p in self._core().get_processes() or []
             ]
 
         return self._remembered(("processes",), lambda: self._call("processes", run))
@@ -35,7 +35,7 @@ class Projects(Plumbing):
         """The project, or None when there is none by that name or id."""
 
         def run() -> Project | None:
-            core = self._clients().get_core_client()
+            core = self._core()
             found = self._none_if_missing(
                 lambda: core.get_project(name_or_id, include_capabilities=True)
             )
@@ -85,19 +85,15 @@ class Projects(Plumbing):
             return PROJECT_BY_NAME + name if self.get_project(name) is not None else None
 
         def run() -> str:
-            op = (
-                self._clients()
-                .get_core_client()
-                .queue_create_project(
-                    TeamProject(
-                        name=name,
-                        description=description,
-                        visibility="private",
-                        capabilities={
-                            "versioncontrol": {"sourceControlType": "Git"},
-                            "processTemplate": {"templateTypeId": process_id},
-                        },
-                    )
+            op = self._core().queue_create_project(
+                TeamProject(
+                    name=name,
+                    description=description,
+                    visibility="private",
+                    capabilities={
+                        "versioncontrol": {"sourceControlType": "Git"},
+                        "processTemplate": {"templateTypeId": process_id},
+                    },
                 )
             )
             pending[name.lower()] = str(op.id)
@@ -142,7 +138,7 @@ class Projects(Plumbing):
         """The project's teams."""
 
         def page(top: int, skip: int) -> list[Any]:
-            return list(self._clients().get_core_client().get_teams(project_id, top=top, skip=skip))
+            return list(self._core().get_teams(project_id, top=top, skip=skip))
 
         def run() -> list[Team]:
             found = self._all_pages("teams", page)
@@ -158,11 +154,7 @@ class Projects(Plumbing):
             return next((t for t in self.teams(project_id) if t.name.lower() == name.lower()), None)
 
         def run() -> Team:
-            t = (
-                self._clients()
-                .get_core_client()
-                .create_team(WebApiTeam(name=name, description=description), project_id)
-            )
+            t = self._core().create_team(WebApiTeam(name=name, description=description), project_id)
             return Team(id=str(t.id), name=t.name, description=t.description or "")
 
         return self._call("create_team", run, recheck=recheck, idempotent=False)

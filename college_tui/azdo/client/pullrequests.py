@@ -59,7 +59,7 @@ class PullRequests(Repositories):
         )
 
         def page(top: int, skip: int) -> list[Any]:
-            git = self._clients().get_git_client()
+            git = self._git()
             return git.get_pull_requests(repo_id, criteria, project, skip=skip, top=top) or []
 
         found = self._remembered(
@@ -89,20 +89,16 @@ class PullRequests(Repositories):
             return found[0] if found else None
 
         def run() -> Any:
-            return (
-                self._clients()
-                .get_git_client()
-                .create_pull_request(
-                    GitPullRequest(
-                        source_ref_name=source,
-                        target_ref_name=target,
-                        title=title,
-                        description=description,
-                        reviewers=[IdentityRefWithVote(id=i) for i in reviewer_ids] or None,
-                    ),
-                    repo_id,
-                    project,
-                )
+            return self._git().create_pull_request(
+                GitPullRequest(
+                    source_ref_name=source,
+                    target_ref_name=target,
+                    title=title,
+                    description=description,
+                    reviewers=[IdentityRefWithVote(id=i) for i in reviewer_ids] or None,
+                ),
+                repo_id,
+                project,
             )
 
         created = self._call("create_pull_request", run, recheck=recheck, idempotent=False)

@@ -13,7 +13,7 @@ class Removals(Plumbing):
         with it); the operation id to poll with `get_operation`."""
 
         def run() -> str:
-            op = self._clients().get_core_client().queue_delete_project(project_id)
+            op = self._core().queue_delete_project(project_id)
             return str(op.id)
 
         return self._call("delete_project", run, writes=True)
@@ -22,7 +22,7 @@ class Removals(Plumbing):
         """Delete a repository (the service keeps it in the recycle bin for a while)."""
 
         def run() -> None:
-            self._clients().get_git_client().delete_repository(repo_id, project)
+            self._git().delete_repository(repo_id, project)
 
         self._call("delete_repository", run, writes=True)
 

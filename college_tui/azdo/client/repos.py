@@ -34,7 +34,7 @@ class Repositories(Plumbing):
         """The project's Git repositories."""
 
         def run() -> list[Repository]:
-            found = self._clients().get_git_client().get_repositories(project) or []
+            found = self._git().get_repositories(project) or []
             return [self._repository(r) for r in found]
 
         return self._call("repositories", run)
@@ -43,7 +43,7 @@ class Repositories(Plumbing):
         """The repository, or None when the project has none by that name or id."""
 
         def run() -> Repository | None:
-            git = self._clients().get_git_client()
+            git = self._git()
             found = self._none_if_missing(lambda: git.get_repository(name_or_id, project))
             return None if found is None else self._repository(found)
 
@@ -65,15 +65,9 @@ class Repositories(Plumbing):
         from azure.devops.v7_1.git.models import GitRepositoryCreateOptions, TeamProjectReference
 
         def run() -> Repository:
-            created = (
-                self._clients()
-                .get_git_client()
-                .create_repository(
-                    GitRepositoryCreateOptions(
-                        name=name, project=TeamProjectReference(id=project_id)
-                    ),
-                    project_id,
-                )
+            created = self._git().create_repository(
+                GitRepositoryCreateOptions(name=name, project=TeamProjectReference(id=project_id)),
+                project_id,
             )
             return self._repository(created)
 
@@ -87,10 +81,7 @@ class Repositories(Plumbing):
     def _import_requests(self, project: str, repo_id: str) -> list[tuple[ImportRequest, str]]:
         def run() -> list[tuple[ImportRequest, str]]:
             found = (
-                self._clients()
-                .get_git_client()
-                .query_import_requests(project, repo_id, include_abandoned=True)
-                or []
+                self._git().query_import_requests(project, repo_id, include_abandoned=True) or []
             )
             return [(_import_from(r), _import_source(r)) for r in found]
 
@@ -118,19 +109,15 @@ class Repositories(Plumbing):
             return live[-1] if live else None
 
         def run() -> ImportRequest:
-            created = (
-                self._clients()
-                .get_git_client()
-                .create_import_request(
-                    GitImportRequest(
-                        parameters=GitImportRequestParameters(
-                            git_source=GitImportGitSource(url=source_url, overwrite=False),
-                            delete_service_endpoint_after_import_is_done=False,
-                        )
-                    ),
-                    project,
-                    repo_id,
-                )
+            created = self._git().create_import_request(
+                GitImportRequest(
+                    parameters=GitImportRequestParameters(
+                        git_source=GitImportGitSource(url=source_url, overwrite=False),
+                        delete_service_endpoint_after_import_is_done=False,
+                    )
+                ),
+                project,
+                repo_id,
             )
             return _import_from(created)
 
@@ -140,9 +127,7 @@ class Repositories(Plumbing):
         """The state of an import request."""
 
         def run() -> ImportRequest:
-            return _import_from(
-                self._clients().get_git_client().get_import_request(project, repo_id, import_id)
-            )
+            return _import_from(self._git().get_import_request(project, repo_id, import_id))
 
         return self._call("get_import", run)
 
@@ -150,7 +135,7 @@ class Repositories(Plumbing):
         """The repository's refs whose name (after refs/) starts with `prefix`."""
 
         def run() -> list[Ref]:
-            found = self._clients().get_git_client().get_refs(repo_id, project, filter=prefix) or []
+            found = self._git().get_refs(repo_id, project, filter=prefix) or []
             return [Ref(name=r.name, object_id=r.object_id) for r in found]
 
         return self._call("refs", run)

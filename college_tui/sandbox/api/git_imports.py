@@ -31,6 +31,8 @@ IMPORT_FAILED = (
 )
 IMPORT_FAILED_STORING = "The import could not store the repository's objects."  # sandbox only
 _ACTIVE = ("queued", "inProgress")
+_REQUESTS = "_apis/git/repositories/{repositoryId}/importRequests"
+_ONE_REQUEST = _REQUESTS + "/{importRequestId}"
 
 
 def _import_key(org: str, number: int | str) -> str:
@@ -69,7 +71,7 @@ def import_json(call: Call, request: dict[str, Any], repo: dict[str, Any]) -> di
     }
 
 
-@_routes("POST", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
+@_routes("POST", _REQUESTS, project_optional=False)
 def create_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     params = (call.body or {}).get("parameters") or {}
@@ -112,7 +114,7 @@ def create_import_request(call: Call) -> Answer:
     return Reply(201, import_json(call, request, repo))
 
 
-@_routes("GET", "_apis/git/repositories/{repositoryId}/importRequests", project_optional=False)
+@_routes("GET", _REQUESTS, project_optional=False)
 def query_import_requests(call: Call) -> Answer:
     repo = _repo_for(call)
     found = call.store.find("import_request", parent=repo["id"])
@@ -133,21 +135,13 @@ def _import_for(call: Call, repo: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-@_routes(
-    "GET",
-    "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
-    project_optional=False,
-)
+@_routes("GET", _ONE_REQUEST, project_optional=False)
 def get_import_request(call: Call) -> Answer:
     repo = _repo_for(call)
     return import_json(call, _import_for(call, repo), repo)
 
 
-@_routes(
-    "PATCH",
-    "_apis/git/repositories/{repositoryId}/importRequests/{importRequestId}",
-    project_optional=False,
-)
+@_routes("PATCH", _ONE_REQUEST, project_optional=False)
 def update_import_request(call: Call) -> Answer:
     """Abandon an import, or queue a failed one again (the only two changes the service takes)."""
     repo = _repo_for(call)

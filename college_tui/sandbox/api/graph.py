@@ -17,6 +17,7 @@ from .lookups import (
 from .members import (
     _GRAPH_TYPE,
     find_member,
+    graph_subject_links,
     graph_user_json,
     membership_not_found,
     org_members,
@@ -51,8 +52,7 @@ def group_json(call: Call, team: dict[str, Any]) -> dict[str, Any]:
     """A team as the Graph lists it (a vsts group in the project's scope)."""
     project = call.store.get("project", team["projectId"]) or {"name": team["projectName"]}
     desc = team["descriptor"]
-    vssps = call.host_url("vssps")
-    url = f"{vssps}/_apis/Graph/Groups/{desc}"
+    url, links = graph_subject_links(call, "Groups", desc)
     return {
         "subjectKind": "group",
         "description": team["description"],
@@ -62,12 +62,7 @@ def group_json(call: Call, team: dict[str, Any]) -> dict[str, Any]:
         "origin": "vsts",
         "originId": team["id"],
         "displayName": team["name"],
-        "_links": {
-            "self": {"href": url},
-            "memberships": {"href": f"{vssps}/_apis/Graph/Memberships/{desc}"},
-            "membershipState": {"href": f"{vssps}/_apis/Graph/MembershipStates/{desc}"},
-            "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
-        },
+        "_links": links,
         "url": url,
         "descriptor": desc,
     }
@@ -130,6 +125,14 @@ def _require_subject(call: Call, desc: str) -> tuple[str, dict[str, Any]]:
     return found
 
 
+def _require_subject_of_kind(call: Call, kind: str, param: str) -> dict[str, Any]:
+    """The subject the path parameter `param` names, when it is a `kind` ("user", "group")."""
+    found_kind, doc = _require_subject(call, call.params[param])
+    if found_kind != kind:
+        raise subject_not_found(call.params[param])
+    return doc
+
+
 @router.route("GET", "vssps", "_apis/Graph/StorageKeys/{subjectDescriptor}")
 def get_storage_key(call: Call) -> Answer:
     desc = call.params["subjectDescriptor"]
@@ -148,10 +151,7 @@ def get_storage_key(call: Call) -> Answer:
 
 @router.route("GET", "vssps", "_apis/Graph/Users/{userDescriptor}")
 def get_user(call: Call) -> Answer:
-    kind, doc = _require_subject(call, call.params["userDescriptor"])
-    if kind != "user":
-        raise subject_not_found(call.params["userDescriptor"])
-    return graph_user_json(call, doc)
+    return graph_user_json(call, _require_subject_of_kind(call, "user", "userDescriptor"))
 
 
 @router.route("GET", "vssps", "_apis/Graph/Users")
@@ -180,10 +180,7 @@ def list_groups(call: Call) -> Answer:
 
 @router.route("GET", "vssps", "_apis/Graph/Groups/{groupDescriptor}")
 def get_group(call: Call) -> Answer:
-    kind, doc = _require_subject(call, call.params["groupDescriptor"])
-    if kind != "group":
-        raise subject_not_found(call.params["groupDescriptor"])
-    return group_json(call, doc)
+    return group_json(call, _require_subject_of_kind(call, "group", "groupDescriptor"))
 
 
 @router.route("POST", "vssps", "_apis/Graph/SubjectLookup")

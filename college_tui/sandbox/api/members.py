@@ -193,11 +193,23 @@ def _save_member(sandbox: Sandbox, member: dict[str, Any]) -> None:
     )
 
 
+def graph_subject_links(call: Call, kind: str, desc: str) -> tuple[str, dict[str, Any]]:
+    """A Graph subject's url and its `_links` (self, memberships, membershipState, storageKey);
+    `kind` is its collection: "Users" or "Groups"."""
+    vssps = call.host_url("vssps")
+    url = f"{vssps}/_apis/Graph/{kind}/{desc}"
+    return url, {
+        "self": {"href": url},
+        "memberships": {"href": f"{vssps}/_apis/Graph/Memberships/{desc}"},
+        "membershipState": {"href": f"{vssps}/_apis/Graph/MembershipStates/{desc}"},
+        "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
+    }
+
+
 def graph_user_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
     """A GraphUser as the Graph and the entitlements show it."""
     desc = member["descriptor"]
-    vssps = call.host_url("vssps")
-    url = f"{vssps}/_apis/Graph/Users/{desc}"
+    url, links = graph_subject_links(call, "Users", desc)
     return {
         "subjectKind": "user",
         "metaType": "member",
@@ -209,10 +221,7 @@ def graph_user_json(call: Call, member: dict[str, Any]) -> dict[str, Any]:
         "originId": member["originId"],
         "displayName": member["displayName"],
         "_links": {
-            "self": {"href": url},
-            "memberships": {"href": f"{vssps}/_apis/Graph/Memberships/{desc}"},
-            "membershipState": {"href": f"{vssps}/_apis/Graph/MembershipStates/{desc}"},
-            "storageKey": {"href": f"{vssps}/_apis/Graph/StorageKeys/{desc}"},
+            **links,
             "avatar": {"href": f"{call.host_url('dev')}/_apis/GraphProfile/MemberAvatars/{desc}"},
         },
         "url": url,
