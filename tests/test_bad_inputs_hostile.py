@@ -189,8 +189,12 @@ HOSTILE_NAME = "Ada\x1b]0;PWNED\x07\x1b[2J\u202eevil"
 SHOWN_NAME = "Ada\\x1b]0;PWNED\\x07\\x1b[2J\\u202eevil"
 
 
-def _hostile_display_name(world: World) -> None:
-    """A sandbox whose service answers with a display name full of terminal escapes."""
+@pytest.fixture(scope="module")
+def hostile_sandbox(tmp_path_factory) -> Path:
+    """A sandbox (made by a first `plan`) whose service answers with a display name full of
+    terminal escapes: made once for the module, copied by each command's case."""
+    world = World(tmp_path_factory.mktemp("hostile"))
+    world.home.mkdir()
     made = world.run("plan", *world.sandbox_args())
     assert made.returncode == 0, made.stdout + made.stderr
     with sqlite3.connect(world.data / "sandbox.db") as db:
@@ -199,6 +203,7 @@ def _hostile_display_name(world: World) -> None:
             (HOSTILE_NAME,),
         )
     db.close()
+    return world.data
 
 
 @pytest.mark.timeout(180)
@@ -211,11 +216,11 @@ def _hostile_display_name(world: World) -> None:
     ],
     ids=["plan", "apply", "doctor"],
 )
-def test_terminal_escapes_from_the_service_are_shown_not_obeyed(tmp_path, args):
-    out = run_case(
-        tmp_path,
-        Case(args, 0, [SHOWN_NAME], _hostile_display_name, untouched=False, timeout=150),
-    )
+def test_terminal_escapes_from_the_service_are_shown_not_obeyed(tmp_path, hostile_sandbox, args):
+    def copy(world: World) -> None:
+        shutil.copytree(hostile_sandbox, world.data, symlinks=True)
+
+    out = run_case(tmp_path, Case(args, 0, [SHOWN_NAME], copy, untouched=False, timeout=150))
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
 
 

@@ -4,6 +4,7 @@ message and how the doc is kept complete)."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,8 +173,15 @@ def _raised_texts(tree: ast.AST) -> set[int]:
 
 
 def messages_in(path: Path) -> list[Message]:
-    """The user-facing sentences of one module."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    """The user-facing sentences of one module (parsed again only when its text changes)."""
+    return list(_messages_in(path, path.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _messages_in(path: Path, source: str) -> tuple[Message, ...]:
+    # Each test of the doc reads every scanned module (about a second of parsing); keyed by the
+    # text itself, so a changed module is never served from the cache.
+    tree = ast.parse(source)
     module = path.relative_to(PACKAGE).as_posix() if path.is_relative_to(PACKAGE) else path.name
     skipped = _skipped_nodes(tree)
     raised = _raised_texts(tree)
@@ -188,7 +196,7 @@ def messages_in(path: Path) -> list[Message]:
         inner.update(id(n) for n in ast.walk(node) if n is not node)
         if _is_sentence(text) or (id(node) in raised and len(text.split()) >= 3):
             found.append(Message(" ".join(text.split()), module, node.lineno))
-    return found
+    return tuple(found)
 
 
 def scanned_modules() -> list[str]:
