@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..sandbox.datadir import default_data_dir
+from ..sandbox.faults import Faults
 from ..settings import SettingProblem, sandbox_clocks
 from ..target import Target
 from .options import TargetOptions, TargetRefused
@@ -68,7 +69,6 @@ def resolve_sandbox(options: TargetOptions, *, clocks: bool = True) -> SandboxPl
     """The plan of `options`; refuses what cannot be resolved: a --faults that does not parse,
     a home that leads outside the data folder (the answers' ~ is that home), and (`clocks`) a
     sandbox setting that is not a number."""
-    from ..sandbox.faults import Faults  # asyncio and the rest: only when resolving
 
     try:
         Faults.parse(options.faults)
