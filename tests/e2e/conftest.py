@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -121,6 +122,21 @@ class World:
             stdin=subprocess.DEVNULL,
             cwd=self.root,
         )
+
+    def spy_on_git(self) -> tuple[Path, str]:
+        """A `git` first on PATH that writes down its arguments and environment (its children
+        inherit the same) in a file of the returned folder, then runs the real git; with the
+        PATH that puts it first."""
+        spy, bin_dir = self.root / "spy", self.root / "spy-bin"
+        spy.mkdir()
+        bin_dir.mkdir()
+        wrapper = bin_dir / "git"
+        wrapper.write_text(
+            f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
+            f'exec "{shutil.which("git")}" "$@"\n'
+        )
+        wrapper.chmod(0o755)
+        return spy, f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
 
     def kill_apply_at(self, marker: str, timeout: float = 60) -> str:
         """Start apply, read its lines until one matches `marker`, then SIGKILL it."""
