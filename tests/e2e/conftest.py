@@ -94,6 +94,17 @@ class World:
     def sandbox_args(self, *extra: str) -> list[str]:
         return ["--sandbox", "--data", str(self.data), *extra]
 
+    def service_args(self, info) -> list[str]:
+        """A served sandbox reached as a service (its `info`), with this world's answers."""
+        return [
+            "--org",
+            info.org_url,
+            "--profile-url",
+            info.profile_url,
+            "--answers",
+            str(self.answers),
+        ]
+
     def run(
         self, *args: str, timeout: float = 120, env: dict | None = None, stdin=subprocess.DEVNULL
     ) -> subprocess.CompletedProcess:
