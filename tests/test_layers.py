@@ -90,7 +90,12 @@ def test_azdo_and_workstation_meet_only_at_the_redactor_and_the_atomic_writer():
 
 
 # The wizard's state machine is plain Python: its tests need no terminal (issue 19).
-TEXTUAL_FREE_UI = ["ui/wizard_model.py", "ui/wizard_effects.py", "ui/sign_in_modes.py"]
+TEXTUAL_FREE_UI = [
+    "ui/wizard_model.py",
+    "ui/wizard_effects.py",
+    "ui/sign_in_modes.py",
+    "ui/step_states.py",
+]
 
 
 @pytest.mark.parametrize("module", TEXTUAL_FREE_UI)

@@ -76,6 +76,9 @@ class Sandbox:
         self._counts_lock = threading.Lock()
         self.in_flight = 0  # API requests being answered right now
         self.in_flight_max = 0  # the most ever answered at once (a client's concurrency)
+        # Invitations carried out (one per user added or found), one-by-one or in bulk: "each
+        # invited once" is counted here, whatever the requests that carried them.
+        self.invitations = 0
         # Held by advance() and by handlers that change a document a job also writes (an import
         # being abandoned), so neither overwrites the other's change.
         self.jobs_lock = threading.Lock()
@@ -203,6 +206,10 @@ class Sandbox:
         with self._counts_lock:
             self.request_counts[(method, route)] += 1
 
+    def count_invitation(self) -> None:
+        with self._counts_lock:
+            self.invitations += 1
+
     @contextmanager
     def answering(self) -> Iterator[None]:
         """Count one API request as in flight while it is answered."""
@@ -219,9 +226,11 @@ class Sandbox:
         with self._counts_lock:
             counts = dict(self.request_counts)
             in_flight_max = self.in_flight_max
+            invitations = self.invitations
         return {
             "total": sum(counts.values()),
             "in_flight_max": in_flight_max,
+            "invitations": invitations,
             "requests": [
                 {"method": m, "route": r, "count": c} for (m, r), c in sorted(counts.items())
             ],

@@ -13,8 +13,11 @@ each time as many answers came back quickly, up to MAX_PARALLEL, and half as man
 Retry-After, a rate-limit delay or a slow answer (azdo/pacing.py), so a class of 2,000 takes under
 a minute at the real service's latency without pressing it harder than it answers. When the
 service answers 429 with Retry-After, every worker waits it out, not only the one that was told
-(azdo/http.py). Each colleague costs two requests: the invitation and the team
-membership (a PUT: adding someone already there changes nothing, so nothing is checked first).
+(azdo/http.py). Colleagues are invited BATCH at a time with one request (the bulk form of
+UserEntitlements, as the portal and the Azure CLI do); each is then put in the team with one
+request (a PUT: adding someone already there changes nothing, so nothing is checked first). A
+colleague the bulk answer refuses or leaves out is invited again alone, for that person's own
+sentence.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ from .roster import AUTO, FREE_BASIC_SEATS, Member, invite_refusal, with_free_se
 
 if TYPE_CHECKING:
     from ..azdo.client import AzureDevOps
-    from ..azdo.models import Team
+    from ..azdo.models import Invite, Team
     from ..events import Event
 
 
 START_PARALLEL = 4
 MAX_PARALLEL = 32
+BATCH = 50  # invitations a request (the portal adds at most 50 users at a time)
 
 ADDED = "added"
 ALREADY = "already in the team"
@@ -185,15 +189,29 @@ class MembersStep(Step):
         # 10,000th as for the first (`wait()` on every pending future was quadratic).
         finished: queue.Queue[tuple[Member, MemberResult | BaseException]] = queue.Queue()
 
-        def one(member: Member) -> None:
+        def one(member: Member, invite: Invite | None = None) -> None:
             try:
                 with limit.slot():
                     if ctx.cancel.is_set():
                         finished.put((member, MemberResult(member.email, FAILED, "cancelled")))
                     else:
-                        finished.put((member, add_member(svc, member, project_id, container)))
+                        result = add_member(svc, member, project_id, container, invite)
+                        finished.put((member, result))
             except Exception as exc:  # one person's trouble never stops the others
                 finished.put((member, exc))
+
+        def batch(members: list[Member]) -> None:
+            """Invite `members` with one request, then put each in the team on its own."""
+            invites: dict[str, Invite] = {}
+            try:
+                with limit.slot():
+                    if not ctx.cancel.is_set():
+                        wanted = [(m.email, m.license) for m in members]
+                        invites = svc.invite_many(wanted, project_id)
+            except Exception:  # the one-by-one invitations say each one's trouble
+                invites = {}
+            for member in members:
+                pool.submit(one, member, invites.get(member.email))
 
         results: list[MemberResult] = []
         done = done_before
@@ -204,8 +222,11 @@ class MembersStep(Step):
                 max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
             ) as pool,
         ):
-            for member in todo:
-                pool.submit(one, member)
+            if len(todo) == 1:
+                pool.submit(one, todo[0])  # one person: the one-by-one invitation
+            else:
+                for start in range(0, len(todo), BATCH):
+                    pool.submit(batch, todo[start : start + BATCH])
             while len(results) < len(todo):
                 try:
                     member, outcome = finished.get(timeout=0.05)
@@ -270,12 +291,21 @@ class MembersStep(Step):
         return Outcome(summary, already_done=not added and not failed, warnings=warnings)
 
 
-def add_member(svc: AzureDevOps, member: Member, project_id: str, container: str) -> MemberResult:
-    """Invite one colleague (access level + project) and put them in the team."""
+def add_member(
+    svc: AzureDevOps,
+    member: Member,
+    project_id: str,
+    container: str,
+    invited: Invite | None = None,
+) -> MemberResult:
+    """Invite one colleague (access level + project), unless `invited` already did, and put
+    them in the team."""
     from ..azdo.errors import AzdoError
 
     try:
-        invite = svc.invite(member.email, member.license, project_id)
+        invite = invited
+        if invite is None or not invite.ok or not invite.user_descriptor:
+            invite = svc.invite(member.email, member.license, project_id)
         if not invite.ok:
             return MemberResult(member.email, FAILED, invite_refusal(invite.message))
         subject = invite.user_descriptor

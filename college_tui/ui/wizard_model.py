@@ -17,9 +17,9 @@ from __future__ import annotations
 from .. import events as ev
 from ..vocabulary import StepKey, StepStatus
 from .sign_in_modes import SignInModes
+from .step_states import StepStates
 from .wizard_effects import (
     ENGINE,
-    FINISHED,
     PANELS,
     RESULT_STATES,
     SUMMARY,
@@ -34,7 +34,6 @@ from .wizard_effects import (
     Quit,
     Result,
     RunSteps,
-    SetState,
     ShowCommands,
     ShowStep,
     SignInWithPat,
@@ -56,7 +55,7 @@ class WizardModel:
     def __init__(self, steps: list[StepKey], sandbox: bool, org_url: str | None = None) -> None:
         self.steps = list(steps)
         self.sandbox = sandbox
-        self.states = {key: StepStatus.TODO for key in steps}
+        self.states = StepStates(steps)
         self.opening = True  # the target is being opened and inspected (read-only)
         self.open = False
         self.running = False  # a run the user started
@@ -84,22 +83,25 @@ class WizardModel:
         if looking:
             if isinstance(event, ev.StepFailed):
                 failed = Outcome(key, f"✗ {event.message}", failed=True)
-                return [self._set(key, StepStatus.FAILED), failed]
+                return [self.states.set(key, StepStatus.FAILED), failed]
             if isinstance(event, ev.StepFinished) and self.opening:
                 if event.skipped:
-                    return [self._set(key, StepStatus.SKIPPED), Outcome(key, event.summary)]
-                if key != self.steps[0] and self.states[self.steps[0]] not in TICKED:
+                    return [self.states.set(key, StepStatus.SKIPPED), Outcome(key, event.summary)]
+                if key != self.steps[0] and not self.states.signed_in:
                     # Seen before the sign-in (the sandbox's organisation exists from the
                     # start): said on its panel, ticked only once the attendee signed in.
                     self.found[key] = event.summary
                     return [Outcome(key, f"Found: {event.summary}")]
                 # Found made before this session: "already there", not "done".
-                return [self._set(key, StepStatus.ALREADY), Outcome(key, f"✓ {event.summary}")]
+                return [
+                    self.states.set(key, StepStatus.ALREADY),
+                    Outcome(key, f"✓ {event.summary}"),
+                ]
             return []
         if isinstance(event, ev.StepStarted):
             # An earlier ✗ (or ✓) is gone as the step runs again: its new end is said.
             effects: list[Effect] = [
-                self._set(key, StepStatus.RUNNING),
+                self.states.set(key, StepStatus.RUNNING),
                 Status(begin=event.title),
                 Outcome(key, ""),
             ]
@@ -117,7 +119,7 @@ class WizardModel:
             # The step's last operation (e.g. an upload that was refused) is over: the status
             # says whose turn it is, and the wait that follows says for how long.
             return [
-                self._set(key, StepStatus.NEEDS_YOU),
+                self.states.set(key, StepStatus.NEEDS_YOU),
                 Handoff(key, event),
                 Status(
                     operation="Your turn: see the panel.",
@@ -130,10 +132,10 @@ class WizardModel:
         if isinstance(event, ev.StepFinished):
             if event.skipped:
                 said = Outcome(key, event.summary)
-                return [self._set(key, StepStatus.SKIPPED), Handoff(key, None), said]
+                return [self.states.set(key, StepStatus.SKIPPED), Handoff(key, None), said]
             state = StepStatus.ALREADY if event.already_done else StepStatus.DONE
             effects = [
-                self._set(key, state),
+                self.states.set(key, state),
                 Handoff(key, None),
                 Outcome(key, f"✓ {event.summary}"),
             ]
@@ -141,20 +143,16 @@ class WizardModel:
                 for seen, summary in self.found.items():
                     if self.states[seen] == StepStatus.TODO:
                         ticked = Outcome(seen, f"✓ {summary}")
-                        effects += [self._set(seen, StepStatus.ALREADY), ticked]
+                        effects += [self.states.set(seen, StepStatus.ALREADY), ticked]
                 self.found.clear()
             return effects
         if isinstance(event, ev.StepFailed):
             return [
-                self._set(key, StepStatus.FAILED),
+                self.states.set(key, StepStatus.FAILED),
                 Handoff(key, None),
                 Outcome(key, f"✗ {event.message}", failed=True),
             ]
         return []
-
-    def _set(self, key: StepKey, state: StepStatus) -> SetState:
-        self.states[key] = state
-        return SetState(key, state)
 
     # -- the target opened --------------------------------------------------------------------
 
@@ -165,10 +163,10 @@ class WizardModel:
         effects: list[Effect] = [LogLine(f"! {problem}") for problem in local_problems]
         for result in results:
             if result.status == StepStatus.FAILED:
-                effects.append(self._set(result.step, StepStatus.FAILED))
-        left = [key for key in self.steps if self.states[key] not in FINISHED]
-        done = sum(1 for key in self.steps if self.states[key] in TICKED)
-        skipped = sum(1 for key in self.steps if self.states[key] == StepStatus.SKIPPED)
+                effects.append(self.states.set(result.step, StepStatus.FAILED))
+        left = self.states.left()
+        done = self.states.count(*TICKED)
+        skipped = self.states.count(StepStatus.SKIPPED)
         said = f"{done} of {len(self.steps)} steps done" + (
             f", {skipped} skipped" if skipped else ""
         )
@@ -191,10 +189,10 @@ class WizardModel:
 
     def steps_left(self) -> list[StepKey]:
         """The steps not done yet, in order (what ctrl+r runs)."""
-        return [key for key in self.steps if self.states[key] not in FINISHED]
+        return self.states.left()
 
     def first_failed(self) -> StepKey | None:
-        return next((key for key in self.steps if self.states[key] == StepStatus.FAILED), None)
+        return self.states.first(StepStatus.FAILED)
 
     def run_rest(self) -> list[Effect]:
         """ctrl+r: run every step not done yet; while the target opens, once it is open."""
@@ -269,7 +267,7 @@ class WizardModel:
         """A run made the organisation known (picked or created): By hand names it from now on;
         still to sign in (a personal account's way), the token made on its page is the way."""
         effects: list[Effect] = [ShowCommands()]
-        if self.states[StepKey.SIGN_IN] not in TICKED:
+        if not self.states.signed_in:
             effects.append(SignInWithPat(org_url))
         return effects
 
@@ -285,7 +283,7 @@ class WizardModel:
                 Status(end="Nothing was run: fix the answer shown."),
             ]
         effects: list[Effect] = [
-            self._set(r.step, r.status) for r in results if r.status in RESULT_STATES
+            self.states.set(r.step, r.status) for r in results if r.status in RESULT_STATES
         ]
         failed = [r for r in results if r.status == StepStatus.FAILED]
         if failed:
@@ -296,7 +294,7 @@ class WizardModel:
             effects.append(LogLine(f"Details: {log_path}"))
         effects.append(Status(end="Done. Enter runs the next step."))
         following = self.next_open_step(results[-1].step if results else self.steps[0])
-        if following and self.states[self.steps[0]] not in TICKED:
+        if following and not self.states.signed_in:
             following = self.steps[0]  # nothing after works before the sign-in: shown there
         if following:
             effects.append(ShowStep(following))
@@ -307,8 +305,7 @@ class WizardModel:
 
     def next_open_step(self, after: StepKey) -> StepKey | None:
         """The first step after `after` that is not done yet."""
-        following = self.steps[self.steps.index(after) + 1 :]
-        return next((key for key in following if self.states[key] not in FINISHED), None)
+        return next(iter(self.states.left(after=after)), None)
 
     # -- the summary --------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ that may have lost the answer, and only sends again when the object is absent:
 | create_pull_request | active pull requests with the same source and target | the pull request found |
 | add_ssh_key | the key list, by key material (also checked before the first POST) | the key found |
 | invite | the user entitlements, by e-mail | success (an existing user is fine) |
+| invite_many | — adding someone already there finds them: sent again as is; whoever its answer refuses or leaves out is invited alone (`invite`) | that person invited alone |
 | add_member | — PUT, idempotent: retried as is | — |
 | set_default_team | — setting the same default twice is harmless: retried as is, then verified | — |
 

@@ -319,6 +319,7 @@ def invite(call: Call, value: Any) -> dict[str, Any]:
         raise bad_argument("The user to add has no principalName (the e-mail address).")
     licence = _licence(value.get("accessLevel"))
     projects = [_project_entitlement(call, e) for e in value.get("projectEntitlements") or []]
+    call.sandbox.count_invitation()
     if directory_refuses(principal):
         return _result(
             call,

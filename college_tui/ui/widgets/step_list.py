@@ -32,12 +32,13 @@ MARKS = {
     StepStatus.SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
+# The accent is "your turn" only (? and !: look at the panel); blue is the focus's, so none here.
 COLOURS = {
     StepStatus.TODO: "$text-muted",
-    StepStatus.RUNNING: "$text-accent",
+    StepStatus.RUNNING: "$text",  # the accent is "your turn" (needs you), not "busy"
     StepStatus.DONE: "$text-success",
-    StepStatus.ALREADY: "$text-primary",  # found made before this session: not done by this run
-    StepStatus.NEEDS_YOU: "$text-warning",
+    StepStatus.ALREADY: "$text-muted",  # made before this session: not done by this run (grey ✓)
+    StepStatus.NEEDS_YOU: "$text-accent",  # the accent: your turn (college.tcss)
     StepStatus.WARNING: "$text-warning",
     StepStatus.FAILED: "$text-error",
     StepStatus.SKIPPED: "$text-muted",
@@ -93,7 +94,7 @@ class StepList(OptionList):
             for i, (key, title) in enumerate(self.steps, 1)
         ]
         summary = " Σ" if self.narrow else " Summary"
-        options.append(Option(Content.assemble(("★", "$text-accent"), summary), id=SUMMARY))
+        options.append(Option(Content.assemble(("★", "$text-muted"), summary), id=SUMMARY))
         return options
 
     def set_narrow(self, narrow: bool) -> None:
