@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from college_tui.vocabulary import StepKey
 from tests.e2e.conftest import World
 from tests.test_bad_inputs import PLAN, Case, run_case
 
@@ -230,7 +231,7 @@ def test_the_activity_file_keeps_no_raw_escape(tmp_path):
     from college_tui.steps.activity import ActivityFile
 
     log = ActivityFile(tmp_path)
-    shown = log(StepFinished("sign-in", f"Signed in as {HOSTILE_NAME}"))
+    shown = log(StepFinished(StepKey.SIGN_IN, f"Signed in as {HOSTILE_NAME}"))
     log.write(f"raw {HOSTILE_NAME}")
     text = log.path.read_text(encoding="utf-8")
     assert shown == f"[sign-in] ✓ Signed in as {SHOWN_NAME}"

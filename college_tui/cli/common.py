@@ -15,7 +15,7 @@ import click
 from .. import launch
 from ..opening import Asker, TargetOptions, TargetRefused
 from ..opening.engine import engine
-from ..sandbox.faults import KINDS as FAULTS_ACCEPTED
+from ..sandbox.faults import KINDS as FAULT_KINDS  # every fault sandbox/faults.py accepts
 
 if TYPE_CHECKING:
     from ..steps.base import Context, Step
@@ -102,7 +102,6 @@ DATA_OPTION = click.option(
     default=None,
     help="Sandbox data folder (default: the persistent sandbox home).",
 )
-FAULT_KINDS = FAULTS_ACCEPTED  # every fault sandbox/faults.py accepts, from there
 FAULT_EXAMPLE = "latency=0.05,5xx=0.1,429=0.05,drop=0.02,seed=7"
 FAULTS_OPTION = click.option(
     "--faults",

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..opening import TargetOptions
+from ..sandbox.faults import KINDS as FAULT_KINDS
 from . import common
-from .common import FAULT_EXAMPLE, FAULT_KINDS, data_path, refusals
+from .common import FAULT_EXAMPLE, data_path, refusals
 
 
 @click.group()

@@ -1,5 +1,7 @@
 """Opening a target: the sandbox (its data folder, its start, its moved ports, --fresh) or an
 Azure DevOps organisation (its URL, its credential), for the command line and the wizard alike.
+The sandbox is opened in one pass: its options resolved once into a plan, the plan checked once
+before anything is written, then carried out (sandbox_plan.py, sandbox_target.py).
 
 Light to import (the wizard's first frame imports `TargetOptions`): everything heavy is imported
 inside functions. No click here: a refusal is a `TargetRefused` that cli/ turns into click's
@@ -22,7 +24,6 @@ __all__ = [
     "TargetRefused",
     "open_target",
     "opened_target",
-    "provisional_target",
     "resolved_target",
 ]
 
@@ -32,17 +33,12 @@ if TYPE_CHECKING:
     from .sandbox_plan import SandboxPlan
 
 
-def provisional_target(options: TargetOptions, asker: Asker | None = None) -> Target:
-    """The target as known before anything starts (its home, for the answers' defaults)."""
-    target, _plan = resolved_target(options, asker, clocks=False)
-    return target
-
-
 def resolved_target(
     options: TargetOptions, asker: Asker | None = None, *, clocks: bool = True
 ) -> tuple[Target, SandboxPlan | None]:
-    """The target as known before anything starts, and for the sandbox its plan (resolved, not
-    checked yet: opening/sandbox_plan.py). `clocks`: the sandbox's settings resolved too."""
+    """The target as known before anything starts (its home: the answers' defaults), and for the
+    sandbox its plan (resolved, not checked yet: opening/sandbox_plan.py). `clocks`: the
+    sandbox's settings resolved too (not before the wizard's screen: it opens the sandbox later)."""
     asker = asker or Asker()
     if options.use_sandbox and options.org_url:
         raise TargetRefused("Choose one target: --org URL or --sandbox.")

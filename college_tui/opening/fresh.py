@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ..steps.state import state_path
+from ..workstation.fresh import FreshRefused, carry_out, fresh_plan
 from .options import Asker, TargetRefused
 from .sandbox_folder import data_problem
 from .sandbox_plan import SandboxPlan
@@ -27,9 +29,6 @@ def fresh(plan: SandboxPlan, asker: Asker, assume_yes: bool) -> None:
     and defaults to keeping it. Raises SystemExit(1) when nothing is deleted by choice. The
     plan is checked already (its folder can hold a sandbox); its own files are refused here.
     """
-    from ..steps.state import state_path
-    from ..workstation.fresh import FreshRefused, carry_out, fresh_plan
-
     data = plan.data
     refuse_second_serve(data, "--fresh would delete its data under it")
     try:

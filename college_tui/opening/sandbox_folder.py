@@ -8,8 +8,6 @@ import errno
 import os
 from pathlib import Path
 
-from ..workstation.fresh import SANDBOX_MARKER, sandbox_made
-
 DATA_PATH_MAX = 400  # the database and the bare repositories' files sit a few names below it
 
 
@@ -54,6 +52,9 @@ def foreign_folder(data: Path) -> str | None:
     database, or only what the sandbox makes): the sandbox never writes among the user's own
     files. Only looks; call after `data_problem` found nothing.
     """
+    # subprocess and shutil come with it: not for every command that imports the opening
+    from ..workstation.fresh import SANDBOX_MARKER, sandbox_made
+
     try:
         if not data.is_dir() or (data / SANDBOX_MARKER).exists():
             return None

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..sandbox.datadir import default_data_dir
+from ..sandbox.faults import Faults
+from ..settings import SettingProblem, sandbox_clocks
+from ..target import Target
 from .options import TargetOptions, TargetRefused
 from .sandbox_folder import data_problem, foreign_folder, home_outside
 
 if TYPE_CHECKING:
     from ..settings import SandboxClocks
-    from ..target import Target
 
 SANDBOX_ORG_URL = "http://127.0.0.1/college-sandbox"  # until the start says where it listens
 
@@ -47,8 +50,6 @@ class SandboxPlan:
     @property
     def target(self) -> Target:
         """The sandbox target before it starts (its URL comes with the start)."""
-        from ..target import Target
-
         return Target(
             org_url=SANDBOX_ORG_URL,
             profile_url="",
@@ -60,8 +61,6 @@ class SandboxPlan:
 
 def data_folder(options: TargetOptions) -> Path:
     """The data folder `options` name (absolute), or the persistent sandbox home's."""
-    from ..sandbox.datadir import default_data_dir
-
     data = Path(options.data) if options.data else default_data_dir()
     return data.expanduser().absolute()
 
@@ -70,8 +69,6 @@ def resolve_sandbox(options: TargetOptions, *, clocks: bool = True) -> SandboxPl
     """The plan of `options`; refuses what cannot be resolved: a --faults that does not parse,
     a home that leads outside the data folder (the answers' ~ is that home), and (`clocks`) a
     sandbox setting that is not a number."""
-    from ..sandbox.faults import Faults
-    from ..settings import SettingProblem, sandbox_clocks
 
     try:
         Faults.parse(options.faults)

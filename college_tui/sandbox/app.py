@@ -28,7 +28,8 @@ from . import (
 )
 from .auth import caller, unauthorized
 from .errors import ServiceError, disk_full, error_body, storage_failed_body
-from .faults import FaultInjector, Faults
+from .fault_injector import FaultInjector
+from .faults import Faults
 from .guard import LoopbackGuard
 from .membership import is_member, refusal, user_of
 from .routing import Call, Reply, router

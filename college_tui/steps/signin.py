@@ -57,7 +57,7 @@ def record_file(state_key: str) -> Path:
     from .state import state_dir
 
     digest = hashlib.sha256(state_key.encode()).hexdigest()[:16]
-    return state_dir() / "sign-in" / f"{digest}.json"
+    return state_dir() / StepKey.SIGN_IN / f"{digest}.json"
 
 
 class SignInStep(Step):

@@ -15,7 +15,7 @@ from college_tui.azdo.authority import (
     discover_sign_in,
 )
 from college_tui.azdo.client import AzureDevOps
-from college_tui.azdo.credentials import entra_credential
+from college_tui.azdo.credentials import EntraCredential, entra_credential
 from college_tui.azdo.errors import MSA_HELP, AzdoError
 from college_tui.events import NeedsYou
 from college_tui.sandbox.identity.accounts import NEWCOMER, PERSONAL
@@ -44,9 +44,14 @@ class DevicePerson:
 
 
 def device_credential(server, person, **options):
-    place = discover_sign_in(server.info.org_url)
+    return sandbox_credential(server.info.org_url, AuthMode.DEVICE_CODE, person, **options)
+
+
+def sandbox_credential(org_url: str, mode: AuthMode, person, **options):
+    """An Entra credential of the sandbox's identity provider, as sign-in discovery finds it."""
+    place = discover_sign_in(org_url)
     return entra_credential(
-        AuthMode.DEVICE_CODE,
+        mode,
         person,
         tenant_id=place.tenant_id,
         authority=place.authority,
@@ -54,6 +59,14 @@ def device_credential(server, person, **options):
         timeout=30,
         **options,
     )
+
+
+def browser_facade(org_url: str, recorder: Recorder) -> tuple[AzureDevOps, EntraCredential]:
+    """The facade and its credential, signed in in the browser (a desktop session's)."""
+    place = discover_sign_in(org_url)
+    credential = sandbox_credential(org_url, AuthMode.BROWSER, recorder)
+    facade = AzureDevOps(place.org_url, place.profile_url, credential, recorder, "t", fast_policy())
+    return facade, credential
 
 
 def test_tenant_discovery_learns_the_sandbox_authority_profile_and_ca(sandbox):
@@ -119,18 +132,9 @@ def test_browser_sign_in_with_pkce_and_form_post_then_the_facade_reads_the_profi
 ):
     server = start_sandbox()
     browser = use_stand_in_browser(monkeypatch, NEWCOMER[1])
-    place = discover_sign_in(server.info.org_url)
     monkeypatch.setenv("DISPLAY", ":0")  # a desktop session: browser sign-in is offered
     recorder = Recorder()
-    credential = entra_credential(
-        AuthMode.BROWSER,
-        recorder,
-        tenant_id=place.tenant_id,
-        authority=place.authority,
-        ca_file=place.ca_file,
-        timeout=30,
-    )
-    azdo = AzureDevOps(place.org_url, place.profile_url, credential, recorder, "t", fast_policy())
+    azdo, _credential = browser_facade(server.info.org_url, recorder)
     me = azdo.profile()
     assert not browser.errors, browser.errors
     assert (me.display_name, me.email) == NEWCOMER
@@ -308,17 +312,8 @@ def test_a_served_sandbox_restarting_mid_run_says_so_before_the_browser_opens_ag
     first.start()
     browser = use_stand_in_browser(monkeypatch, ADA)
     monkeypatch.setenv("DISPLAY", ":0")
-    place = discover_sign_in(first.info.org_url)
     recorder = Recorder()
-    credential = entra_credential(
-        AuthMode.BROWSER,
-        recorder,
-        tenant_id=place.tenant_id,
-        authority=place.authority,
-        ca_file=place.ca_file,
-        timeout=30,
-    )
-    azdo = AzureDevOps(place.org_url, place.profile_url, credential, recorder, "t", fast_policy())
+    azdo, credential = browser_facade(first.info.org_url, recorder)
     assert azdo.profile().email == ADA
     ports = (first.port, first.idp_port)
     first.stop()

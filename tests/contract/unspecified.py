@@ -37,6 +37,11 @@ def _array(item: dict[str, Any]) -> dict[str, Any]:
 _STRING = {"type": "string"}
 _UUID = {"type": "string", "format": "uuid"}
 _INTEGER = {"type": "integer"}
+# A Graph subject's and an identity's `properties`: a PropertiesCollection of {$type, $value}.
+_PROPERTIES = {
+    "type": "object",
+    "additionalProperties": _object({"$type": _STRING, "$value": {}}, ["$type", "$value"]),
+}
 _VERSION = {"type": "string", "pattern": r"^\d+\.\d+$"}
 
 # Error body (WrappedException), API reference §11a: the field set is confirmed in the real 401/503
@@ -95,10 +100,7 @@ _CONNECTION_IDENTITY = _object(
         "providerDisplayName": _STRING,
         "customDisplayName": _STRING,
         "isActive": {"type": "boolean"},
-        "properties": {
-            "type": "object",
-            "additionalProperties": _object({"$type": _STRING, "$value": {}}, ["$type", "$value"]),
-        },
+        "properties": _PROPERTIES,
         "resourceVersion": _INTEGER,
         "metaTypeId": _INTEGER,
     },
@@ -137,10 +139,7 @@ _IDENTITY = _object(
         "members": {"type": "array"},
         "memberOf": {"type": "array"},
         "memberIds": {"type": "array"},
-        "properties": {
-            "type": "object",
-            "additionalProperties": _object({"$type": _STRING, "$value": {}}, ["$type", "$value"]),
-        },
+        "properties": _PROPERTIES,
         "resourceVersion": _INTEGER,
         "metaTypeId": _INTEGER,
     },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -93,6 +94,17 @@ class World:
     def sandbox_args(self, *extra: str) -> list[str]:
         return ["--sandbox", "--data", str(self.data), *extra]
 
+    def service_args(self, info) -> list[str]:
+        """A served sandbox reached as a service (its `info`), with this world's answers."""
+        return [
+            "--org",
+            info.org_url,
+            "--profile-url",
+            info.profile_url,
+            "--answers",
+            str(self.answers),
+        ]
+
     def run(
         self, *args: str, timeout: float = 120, env: dict | None = None, stdin=subprocess.DEVNULL
     ) -> subprocess.CompletedProcess:
@@ -121,6 +133,21 @@ class World:
             stdin=subprocess.DEVNULL,
             cwd=self.root,
         )
+
+    def spy_on_git(self) -> tuple[Path, str]:
+        """A `git` first on PATH that writes down its arguments and environment (its children
+        inherit the same) in a file of the returned folder, then runs the real git; with the
+        PATH that puts it first."""
+        spy, bin_dir = self.root / "spy", self.root / "spy-bin"
+        spy.mkdir()
+        bin_dir.mkdir()
+        wrapper = bin_dir / "git"
+        wrapper.write_text(
+            f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
+            f'exec "{shutil.which("git")}" "$@"\n'
+        )
+        wrapper.chmod(0o755)
+        return spy, f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
 
     def kill_apply_at(self, marker: str, timeout: float = 60) -> str:
         """Start apply, read its lines until one matches `marker`, then SIGKILL it."""

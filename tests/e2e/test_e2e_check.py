@@ -7,14 +7,7 @@ def test_check_names_what_is_missing_and_why(world, sandbox):
     world.answers.write_text(
         'members = ["grace@example.com", "ghost@college.invalid"]\n', encoding="utf-8"
     )
-    target = (
-        "--org",
-        sandbox.info.org_url,
-        "--profile-url",
-        sandbox.info.profile_url,
-        "--answers",
-        str(world.answers),
-    )
+    target = world.service_args(sandbox.info)
     env = world.env(AZURE_DEVOPS_PAT=sandbox.info.pat)
     applied = world.run("apply", *target, "--yes", "--until", "members", env=env)
     assert applied.returncode == 1, applied.stdout + applied.stderr

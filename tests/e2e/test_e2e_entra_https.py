@@ -5,9 +5,7 @@ request exists."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from urllib.parse import urlsplit
 
 from .conftest import ANSWERS_PLAIN, World, snapshot
@@ -18,17 +16,8 @@ def test_device_code_sign_in_clones_over_https_when_ssh_is_closed(tmp_path):
     world = World(tmp_path)
     world.home.mkdir()
     world.answers.write_text(ANSWERS_PLAIN + 'auth = "device-code"\n', encoding="utf-8")
-    # git on PATH writes down its arguments and environment (its children inherit the same).
-    spy, bin_dir = world.root / "spy", world.root / "spy-bin"
-    spy.mkdir()
-    bin_dir.mkdir()
-    wrapper = bin_dir / "git"
-    wrapper.write_text(
-        f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
-        f'exec "{shutil.which("git")}" "$@"\n'
-    )
-    wrapper.chmod(0o755)
-    env = world.env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    spy, path = world.spy_on_git()  # git writes down its arguments and environment
+    env = world.env(PATH=path)
     args = world.sandbox_args("--faults", "ssh=closed")
     code, out = run_as_person(
         world, "apply", *args, "--answers", str(world.answers), "--yes", env=env

@@ -18,12 +18,7 @@ def test_plan_on_a_fresh_organisation_says_what_apply_would_do_and_writes_nothin
     before = by_method(sandbox)
     result = world.run(
         "plan",
-        "--org",
-        sandbox.info.org_url,
-        "--profile-url",
-        sandbox.info.profile_url,
-        "--answers",
-        str(world.answers),
+        *world.service_args(sandbox.info),
         env=world.env(AZURE_DEVOPS_PAT=sandbox.info.pat),
     )
     after = by_method(sandbox)

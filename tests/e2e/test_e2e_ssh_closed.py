@@ -10,10 +10,8 @@ again, the one command the clone step printed switches the clone to SSH.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,18 +44,9 @@ def closed(tmp_path_factory) -> ClosedRun:
     world.answers.write_text(ANSWERS_PLAIN, encoding="utf-8")
     with opened_sandbox(world.data) as server:  # made now, so the test knows the PAT
         pat = server.info.pat
-    # git on PATH writes down its arguments and environment (its children inherit the same).
-    spy, bin_dir = world.root / "spy", world.root / "spy-bin"
-    spy.mkdir()
-    bin_dir.mkdir()
-    wrapper = bin_dir / "git"
-    wrapper.write_text(
-        f'#!/bin/sh\n{{ printf "%s\\n" "$@"; env; }} > "{spy}/git.$$"\n'
-        f'exec "{shutil.which("git")}" "$@"\n'
-    )
-    wrapper.chmod(0o755)
+    spy, path = world.spy_on_git()  # git writes down its arguments and environment
     # The attendee's shell exports the PAT too: children must not inherit it.
-    env = world.env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", AZURE_DEVOPS_PAT=pat)
+    env = world.env(PATH=path, AZURE_DEVOPS_PAT=pat)
     applied = world.run(
         "apply", *world.sandbox_args(*FAULT), "--answers", str(world.answers), "--yes", env=env
     )

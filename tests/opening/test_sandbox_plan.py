@@ -50,9 +50,10 @@ def test_the_options_resolve_into_one_plan_and_its_target(tmp_path, monkeypatch)
 
 
 def test_without_data_the_plan_is_the_persistent_sandbox_home(tmp_path, monkeypatch):
-    from college_tui.sandbox import datadir
+    from college_tui.opening import sandbox_plan
 
-    monkeypatch.setattr(datadir, "default_data_dir", lambda: tmp_path / "persistent" / "sandbox")
+    where = tmp_path / "persistent" / "sandbox"  # the platform's user data folder, elsewhere
+    monkeypatch.setattr(sandbox_plan, "default_data_dir", lambda: where)
     plan = resolve_sandbox(options(None))
     assert plan.data == tmp_path / "persistent" / "sandbox"
     assert plan.home == plan.data / "home"

@@ -9,6 +9,7 @@ from college_tui.azdo.redact import forget_secrets
 from college_tui.events import HttpCall, Note, StepFailed
 from college_tui.steps.activity import ActivityFile
 from college_tui.steps.org_url import org_url_problem
+from college_tui.vocabulary import StepKey
 
 TYPED_PAT = "typed-pat-never-written-0123456789"
 PAT_SHAPED = "a" * 52  # a PAT nobody registered: caught by its shape
@@ -18,8 +19,8 @@ def test_the_activity_file_writes_each_events_line_redacted_and_0600(tmp_path):
     sink = ActivityFile(tmp_path / "logs")
     sink.hide(TYPED_PAT)
     try:
-        shown = sink(Note("sign-in", f"Signed in with {TYPED_PAT}"))
-        sink(StepFailed("sign-in", f"Refused: Authorization: Basic {PAT_SHAPED}"))
+        shown = sink(Note(StepKey.SIGN_IN, f"Signed in with {TYPED_PAT}"))
+        sink(StepFailed(StepKey.SIGN_IN, f"Refused: Authorization: Basic {PAT_SHAPED}"))
         assert sink(HttpCall("sign-in", "GET", "/_apis/connectionData", 200, 12.0)) is not None
     finally:
         forget_secrets()
@@ -41,7 +42,7 @@ def test_a_refusals_aadsts_code_and_correlation_id_go_to_the_file_only(tmp_path)
     """The wizard's screen gets the sentence (the line returned); the file keeps the codes."""
     sink = ActivityFile(tmp_path)
     kept = "AADSTS53003 correlation 1b2c3d4e-0000-4000-8000-123456789abc"
-    shown = sink(StepFailed("sign-in", "Your organisation blocks device-code sign-in.", kept))
+    shown = sink(StepFailed(StepKey.SIGN_IN, "Your organisation blocks device-code sign-in.", kept))
     assert shown is not None and "AADSTS" not in shown and "correlation" not in shown
     text = sink.path.read_text(encoding="utf-8")
     assert "blocks device-code sign-in" in text

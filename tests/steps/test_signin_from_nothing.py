@@ -17,7 +17,7 @@ from college_tui.steps.organization import OrganizationStep
 from college_tui.steps.runner import make_context, run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.signin_help import PERSONAL_WHY
-from college_tui.vocabulary import AuthMode, StepStatus
+from college_tui.vocabulary import AuthMode, StepKey, StepStatus
 from tests.azdo.stand_in_browser import sign_in_on_device_page
 
 from .conftest import Recorder
@@ -126,7 +126,7 @@ def test_a_personal_account_gets_the_way_that_works_not_aadsts_text(
     ctx, person = from_nothing(server, monkeypatch, tmp_path, PERSONAL[1])
     report = run(ctx, [SignInStep])
     assert report.results[0].status == StepStatus.FAILED
-    message = person.failed("sign-in").message
+    message = person.failed(StepKey.SIGN_IN).message
     assert PERSONAL_WHY in message and "AADSTS" not in message
     assert "first create your organisation: type its name on the organisation step" in message
     assert "then make a personal access token in it" in message
@@ -139,7 +139,7 @@ def test_conditional_access_has_its_own_sentence(start_sandbox, monkeypatch, tmp
     ctx, person = from_nothing(server, monkeypatch, tmp_path, ADA)
     report = run(ctx, [SignInStep])
     assert report.results[0].status == StepStatus.FAILED
-    message = person.failed("sign-in").message
+    message = person.failed(StepKey.SIGN_IN).message
     assert "multi-factor authentication" in message and "AADSTS" not in message
 
 

@@ -1,19 +1,32 @@
-"""Every colour pair the theme paints reaches 4.5:1 (WCAG 2 AA for text), borders and titles
-included: the colours are read from the running app (its theme's CSS variables resolved by
-Textual), walking every widget of the welcome, each step panel, the summary and the quit
-question, with the focus on each focusable widget in turn (the :focus styles)."""
+"""Every colour pair the theme paints is readable: text and titles 4.5:1 (WCAG 2 AA), border lines
+and the focus bar 3:1 (WCAG 1.4.11, non-text). The colours are read from the running app (its
+theme's CSS variables resolved by Textual), walking every widget of the welcome, each step panel,
+a hand-off, the summary and the quit question, with the focus on each focusable widget in turn.
+
+On the same walk, the look's two promises (college.tcss, issue 25): the focused control is
+obvious (a bar of the focus colour on its left, or its row highlighted, and the pane around it
+drawn in the focus colour), and the accent colour means "your turn" only: the step's action
+button, a hand-off, the device code, the welcome's choice that Enter picks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.color import Color
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Button, OptionList, Select
+from textual.widgets._select import SelectCurrent
 
 from college_tui.events import NeedsYou
+from college_tui.ui.panels.sign_in import DeviceCodeBox
+from college_tui.ui.widgets.link_line import LinkLine
 from college_tui.ui.widgets.step_list import COLOURS
 
 from .conftest import make_app, settle, wait_until
 
-MINIMUM = 4.5
+MINIMUM = 4.5  # text
+LINES = 3.0  # border lines and the focus bar: non-text contrast (WCAG 1.4.11)
 
 
 def luminance(color: Color) -> float:
@@ -61,8 +74,14 @@ def widget_pairs(widget: Widget) -> list[tuple[str, Color, Color]]:
         # "tall" is the half-block bevel of buttons and inputs (a shade, not a line to read).
         if kind not in ("", "none", "hidden", "blank", "tall"):
             # A border glyph's colour against the widget's own background and the parent's.
-            pairs.append((f"{name} border-{edge}", border_color, background))
-            pairs.append((f"{name} border-{edge} (outside)", border_color, base_background))
+            pairs.append((f"{name} border-{edge} line", border_color, background))
+            pairs.append((f"{name} border-{edge} line (outside)", border_color, base_background))
+    for edge, (kind, outline_color) in zip(
+        ("top", "right", "bottom", "left"), styles.outline, strict=True
+    ):
+        # The focus bar, a half cell over the control's edge: seen against the panel around it.
+        if kind not in ("", "none", "hidden", "blank"):
+            pairs.append((f"{name} outline-{edge} line (outside)", outline_color, base_background))
     for title, text, color_rule, background_rule in (
         ("title", widget.border_title, "border_title_color", "border_title_background"),
         ("subtitle", widget.border_subtitle, "border_subtitle_color", "border_subtitle_background"),
@@ -92,54 +111,148 @@ def low_pairs(screen) -> list[str]:
             continue
         for what, fg, bg in widget_pairs(widget):
             ratio = contrast(fg, bg)
-            if ratio < MINIMUM:
+            if ratio < (LINES if " line" in what else MINIMUM):
                 low.append(f"{what}: {ratio:.2f}:1 ({fg.hex} on {bg.hex})")
     return low
 
 
-async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
-    low: set[str] = set()
+async def tour(app, pilot, visit: Callable[[Screen, Widget | None], None]) -> None:
+    """Every screen the attendee meets, `visit(screen, focused)` with the focus on each of its
+    focusable widgets in turn, then once more as it stands."""
 
-    async def walk(pilot) -> None:
-        screen = pilot.app.screen
+    async def walk() -> None:
+        screen = app.screen
         for widget in [w for w in screen.query("*") if w.focusable and _painted(w)]:
             widget.focus(scroll_visible=False)
             await pilot.pause()
-            low.update(low_pairs(screen))
-        low.update(low_pairs(screen))
+            visit(screen, widget)
+        visit(screen, screen.focused)
 
+    await settle(app, pilot)
+    await walk()  # the welcome
+    app.screen.query_one("#choose-sandbox").press()
+    await wait_until(pilot, lambda: app.wizard is not None, what="the wizard")
+    await settle(app, pilot)
+    wizard = app.wizard
+    for key in [*wizard.model.steps, "summary"]:
+        wizard.switch_to(key)
+        await pilot.pause()
+        await walk()
+    # What a run adds: a failed step's sentence and a guided hand-off (as the engine asks).
+    panel = wizard.panel("ssh-key")
+    panel.show_outcome("✗ The step failed: what happened and what to do.", failed=True)
+    panel.show_handoff(
+        NeedsYou("ssh-key", "Add the key yourself.", "https://example.com/keys", "ssh-rsa AAAA")
+    )
+    wizard.switch_to("ssh-key")
+    await pilot.pause()
+    await walk()
+    await pilot.press("ctrl+r")  # a step runs: quitting asks first
+    await pilot.press("ctrl+q")
+    await pilot.pause()
+    await walk()  # the quit question
+    await pilot.press("escape")
+    await settle(app, pilot)
+
+
+async def test_every_colour_pair_of_the_theme_reaches_4_5_to_1(wizard_env):
+    low: set[str] = set()
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await walk(pilot)  # the welcome
-        app.screen.query_one("#choose-sandbox").press()
-        await wait_until(pilot, lambda: app.wizard is not None, what="the wizard")
-        await settle(app, pilot)
-        wizard = app.wizard
+        await tour(app, pilot, lambda screen, focused: low.update(low_pairs(screen)))
         variables = app.get_css_variables()
-        step_list_background = wizard.step_list.colors[2]
+        step_list_background = app.wizard.step_list.colors[2]
         for state, token in COLOURS.items():  # the glyphs' colours in the step list
             fg = token_colour(variables[token.removeprefix("$")], step_list_background)
             ratio = contrast(fg, step_list_background)
             if ratio < MINIMUM:
                 low.add(f"step list glyph {state} ({token}): {ratio:.2f}:1")
-        for key in [*wizard.model.steps, "summary"]:
-            wizard.switch_to(key)
-            await pilot.pause()
-            await walk(pilot)
-        # What a run adds: a failed step's sentence and a guided hand-off (as the engine asks).
-        panel = wizard.panel("ssh-key")
-        panel.show_outcome("✗ The step failed: what happened and what to do.", failed=True)
-        panel.show_handoff(
-            NeedsYou("ssh-key", "Add the key yourself.", "https://example.com/keys", "ssh-rsa AAAA")
+    assert not low, "contrast under 4.5:1 (text) or 3:1 (lines):\n" + "\n".join(sorted(low))
+
+
+def is_pane(node) -> bool:
+    return isinstance(node, Widget) and (
+        node.id in ("step-list", "activity") or node.has_class("step-panel")
+    )
+
+
+def focus_not_shown(focused: Widget, focus: Color) -> list[str]:
+    """What is missing for `focused` to be obvious. A control: the bar on its left in the focus
+    colour (3:1 against the panel around it), or, in a list, its row highlighted; a pane or a
+    scrolling page: its scrollbar in the focus colour. And the pane holding the focus draws its
+    border in the focus colour (where it has one: the summary at 80x24 has none)."""
+    name = f"{type(focused).__name__}#{focused.id or ''}"
+    missing = []
+    if focused.is_scrollable and (is_pane(focused) or focused.id == "welcome"):
+        if focused.styles.scrollbar_color != focus:
+            missing.append(f"{name}: its scrollbar is not in the focus colour")
+    elif isinstance(focused, LinkLine) or focused.id == "step-list":
+        row = (
+            focused.get_component_styles("option-list--option-highlighted").background
+            if isinstance(focused, OptionList)
+            else focused.styles.background
         )
-        wizard.switch_to("ssh-key")
-        await pilot.pause()
-        await walk(pilot)
-        await pilot.press("ctrl+r")  # a step runs: quitting asks first
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-        await walk(pilot)  # the quit question
-        await pilot.press("escape")
-        await settle(app, pilot)
-    assert not low, "contrast under 4.5:1:\n" + "\n".join(sorted(low))
+        if contrast(row, focused.colors[0]) < 1.5 or contrast(focused.colors[3], row) < MINIMUM:
+            missing.append(f"{name}: its highlighted row does not stand out")
+    else:
+        bar = focused.query_one(SelectCurrent) if isinstance(focused, Select) else focused
+        kind, colour = bar.styles.outline_left
+        if kind in ("", "none", "hidden", "blank") or colour != focus:
+            missing.append(f"{name}: no focus bar ({kind} {colour.hex})")
+        elif contrast(colour, bar.colors[0]) < LINES:
+            missing.append(f"{name}: the focus bar is faint on the panel")
+    panes = [node for node in focused.ancestors_with_self if is_pane(node)]
+    for pane in panes[:1]:
+        kind, colour = pane.styles.border_top
+        if kind not in ("", "none", "hidden") and colour != focus:
+            missing.append(f"{name}: its pane {pane.id} does not show it holds the focus")
+    return missing
+
+
+def accent_painted(screen: Screen, accent: Color) -> list[Widget]:
+    """The painted widgets drawn in the accent colour (their background or border)."""
+    return [
+        widget
+        for widget in screen.query("*")
+        if _painted(widget)
+        and (widget.styles.background == accent or widget.styles.border_top[1] == accent)
+    ]
+
+
+def your_turn(widget: Widget) -> bool:
+    """The controls the accent may mark: what the attendee must act on."""
+    return (
+        (isinstance(widget, Button) and widget.has_class("primary"))  # the step's action
+        or widget.has_class("handoff")  # the engine waits on you
+        or isinstance(widget, DeviceCodeBox)
+        or (widget.id == "confirm-yes")  # the quit question: Enter answers it
+        or (widget.id in ("choose-sandbox", "choose-org") and widget.parent.has_focus_within)
+    )
+
+
+async def test_the_focus_is_obvious_and_the_accent_means_your_turn(wizard_env):
+    """At each stop of the walk: the focused control shows it holds the focus; the accent
+    marks only what is the attendee's to act on, and every step panel has its action in it."""
+    missing: set[str] = set()
+    wrong_accent: set[str] = set()
+    actions_in_accent: set[str] = set()
+    app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        variables = app.get_css_variables()
+        focus, accent = Color.parse(variables["text-primary"]), Color.parse(variables["accent"])
+
+        def visit(screen: Screen, focused: Widget | None) -> None:
+            if focused is not None and focused.focusable and not isinstance(focused, Screen):
+                missing.update(focus_not_shown(focused, focus))
+            for widget in accent_painted(screen, accent):
+                if not your_turn(widget):
+                    wrong_accent.add(f"{type(widget).__name__}#{widget.id} {widget.classes}")
+                elif isinstance(widget, Button) and widget.has_class("primary"):
+                    actions_in_accent.add(str(widget.id))
+
+        await tour(app, pilot, visit)
+        steps = app.wizard.model.steps
+    assert not missing, "the focus is not obvious:\n" + "\n".join(sorted(missing))
+    assert not wrong_accent, "the accent on what is not your turn:\n" + "\n".join(wrong_accent)
+    assert actions_in_accent == {f"{key}-run" for key in steps}

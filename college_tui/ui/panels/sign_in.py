@@ -52,7 +52,7 @@ class DeviceCodeBox(Vertical):
     """The device code, large, with the page to type it on (a notice says where it was copied)."""
 
     DEFAULT_CSS = """
-    DeviceCodeBox { border: heavy $warning; height: auto; padding: 0 1; margin: 1 0; }
+    DeviceCodeBox { border: heavy $accent; height: auto; padding: 0 1; margin: 1 0; }
     DeviceCodeBox > .device-code { text-style: bold reverse; padding: 0 2; width: auto; }
     DeviceCodeBox > .device-url { text-style: bold; }
     DeviceCodeBox > Horizontal { height: auto; }

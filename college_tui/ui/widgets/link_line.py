@@ -30,7 +30,6 @@ def shortened(url: str, width: int) -> str:
 class LinkLine(Widget, can_focus=True):
     DEFAULT_CSS = """
     LinkLine { height: auto; width: 1fr; }
-    LinkLine:focus { text-style: reverse; }
     """
     BINDINGS = [
         Binding("enter", "open", "Open the link"),

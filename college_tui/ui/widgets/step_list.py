@@ -32,15 +32,18 @@ MARKS = {
     StepStatus.SKIPPED: ("–", "skipped"),
 }
 # The glyph's colour: a design token of the theme (tests/ui/test_contrast.py checks each pair).
+# The accent is "your turn" only (? and !: look at the panel); blue is the focus's, so none here.
 COLOURS = {
-    StepStatus.TODO: "$text-muted",
-    StepStatus.RUNNING: "$text-accent",
-    StepStatus.DONE: "$text-success",
-    StepStatus.ALREADY: "$text-primary",  # found made before this session: not done by this run
-    StepStatus.NEEDS_YOU: "$text-warning",
+    # "$text": readable on the highlighted row too (a muted glyph would fade on it at 80x24,
+    # where the list has no words); the glyph tells these apart.
+    StepStatus.TODO: "$text",
+    StepStatus.RUNNING: "$text",  # the accent is "your turn" (needs you), not "busy"
+    StepStatus.DONE: "$text-success",  # done by this run: green
+    StepStatus.ALREADY: "$text",  # made before this session: a plain ✓, not this run's green
+    StepStatus.NEEDS_YOU: "$text-accent",  # the accent: your turn (college.tcss)
     StepStatus.WARNING: "$text-warning",
     StepStatus.FAILED: "$text-error",
-    StepStatus.SKIPPED: "$text-muted",
+    StepStatus.SKIPPED: "$text",
 }
 # The engine's steps in order (steps/plan.py STEPS) and their names in the list: kept here, not
 # read from the panels or the engine, so the first frame imports neither.
@@ -93,7 +96,7 @@ class StepList(OptionList):
             for i, (key, title) in enumerate(self.steps, 1)
         ]
         summary = " Σ" if self.narrow else " Summary"
-        options.append(Option(Content.assemble(("★", "$text-accent"), summary), id=SUMMARY))
+        options.append(Option(Content.assemble(("★", "$text"), summary), id=SUMMARY))
         return options
 
     def set_narrow(self, narrow: bool) -> None:
