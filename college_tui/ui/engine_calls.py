@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..vocabulary import StepKey
+from .background_steps import BackgroundSteps
 from .collector import collector_paused
 from .messages import (
     EventArrived,
@@ -73,6 +74,7 @@ class EngineCalls:
         self.session: Session | None = None
         self.gate = StepGate(model.may_start_next_step)
         self.looking = True  # around inspect-only calls: their events change no state
+        self.background: BackgroundSteps | None = None  # the run's early starts
 
     @property
     def college(self) -> CollegeApp:
@@ -84,7 +86,8 @@ class EngineCalls:
 
         line = self.college.logfile(event)
         kind = ProgressArrived if isinstance(event, StepProgress) else EventArrived
-        self.screen.post_message(kind(event, line, looking=self.looking))
+        early = self.background is not None and event.step in self.background.running
+        self.screen.post_message(kind(event, line, looking=self.looking, background=early))
 
     def adopt(self, session: Session) -> None:
         """The session the opening made, once the screen has shown it."""
@@ -160,16 +163,25 @@ class EngineCalls:
             self.college.logfile.hide(secret)
         if secrets:
             session.set_secrets(secrets)
-        report = RunReport()
+        reports: dict[StepKey, RunReport] = {}
+        early = self.background = BackgroundSteps(session, keys)
         for key in keys:  # one step at a time: none starts while the quit question is shown
             self.gate.wait()
             if session.ctx.cancel.is_set():
                 break
-            step_report = session.run([key])
-            report.results += step_report.results
-            report.log_path = step_report.log_path or report.log_path
+            step_report = early.result_at_its_place(key)
+            if step_report is None and key in early.running_or_done():
+                continue  # started early, waited for at the end: nothing after it needs it
+            step_report = step_report or session.run([key])
+            reports[key] = step_report
             if not self.model.run_goes_on(results(step_report)):
                 break
+            early.start_after(key)
+        reports.update(early.at_the_end())  # a failure before them: they end all the same
+        report = RunReport()
+        for key in (k for k in keys if k in reports):  # the course's order, whatever finished first
+            report.results += reports[key].results
+            report.log_path = reports[key].log_path or report.log_path
         self._follow_up(session, report)
         self.screen.post_message(RunEnded(report))  # the last word: the screen takes Enter again
 

@@ -16,10 +16,13 @@ if TYPE_CHECKING:
 class EventArrived(Message):
     """An engine event (HTTP call, note, step started/finished/failed, hand-off, wait)."""
 
-    def __init__(self, event: Event, line: str | None, looking: bool = False) -> None:
+    def __init__(
+        self, event: Event, line: str | None, looking: bool = False, background: bool = False
+    ) -> None:
         super().__init__()
         self.event = event
         self.looking = looking  # from an inspect-only call (opening, the summary's check)
+        self.background = background  # from a step started early (ui/background_steps.py)
         self.line = line  # the activity log's line for it (None: not shown)
 
 

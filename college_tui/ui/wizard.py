@@ -163,7 +163,9 @@ class WizardScreen(CollegeScreen):
         if self.centre.hold(message):
             return
         self.query_one(ActivityLog).add_event(message.event, message.line, looking=message.looking)
-        self.apply(self.model.event(message.event, message.looking, self.current))
+        self.apply(
+            self.model.event(message.event, message.looking, self.current, message.background)
+        )
 
     @on(SessionOpened)
     def _session_opened(self, message: SessionOpened) -> None:

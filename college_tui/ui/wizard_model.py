@@ -48,6 +48,9 @@ QUIT_QUESTION = (
 STOPPING_GROUPS = (ENGINE, PANELS)
 
 
+BACKGROUND = "Running in the background, beside the steps that do not need it…"
+
+
 class WizardModel:
     """The wizard's state: the steps' states, whether the target is open, whether a run the user
     started is going on, whether the quit question is on screen."""
@@ -75,11 +78,19 @@ class WizardModel:
 
     # -- the engine's events ------------------------------------------------------------------
 
-    def event(self, event: ev.Event, looking: bool, current: str) -> list[Effect]:
-        """Effects of one engine event (`looking`: from an inspect-only call)."""
+    def event(
+        self, event: ev.Event, looking: bool, current: str, background: bool = False
+    ) -> list[Effect]:
+        """Effects of one engine event (`looking`: from an inspect-only call; `background`:
+        from a step started early beside the run's own, ui/background_steps.py)."""
         if event.step not in self.states:
             return []
         key = StepKey(event.step)
+        if background and isinstance(event, ev.StepStarted | ev.StepProgress | ev.Waiting):
+            # The panel and the status pane stay with the step in the foreground.
+            if not isinstance(event, ev.StepStarted):
+                return []
+            return [self.states.set(key, StepStatus.RUNNING), Outcome(key, BACKGROUND)]
         if looking:
             if isinstance(event, ev.StepFailed):
                 failed = Outcome(key, f"✗ {event.message}", failed=True)

@@ -212,3 +212,23 @@ def test_next_and_previous_stop_at_the_ends():
     assert model.neighbour("sign-in", -1) == "sign-in"
     assert model.neighbour("pull-request", +1) == fx.SUMMARY
     assert model.neighbour(fx.SUMMARY, +1) == fx.SUMMARY
+
+
+def test_a_step_started_early_runs_in_the_step_list_and_leaves_the_panel_and_status_alone():
+    """ui/background_steps.py: the SSH key started while the project is being created."""
+    model = opened()
+    model.run_started()
+    started = model.event(StepStarted("ssh-key", "Make your SSH key"), False, "project", True)
+    assert started == [
+        fx.SetState("ssh-key", StepStatus.RUNNING),
+        fx.Outcome("ssh-key", m.BACKGROUND),
+    ]
+    assert not of(fx.ShowStep, started) and not of(fx.Status, started)
+    assert model.event(StepProgress("ssh-key", "Registering", 0.5), False, "project", True) == []
+    failed = model.event(
+        StepFailed("ssh-key", "The key's folder is a file."), False, "project", True
+    )
+    assert fx.SetState("ssh-key", StepStatus.FAILED) in failed  # said at its own step
+    # The same start in the foreground shows its panel and takes the status pane.
+    foreground = model.event(StepStarted("project", "Create the project"), False, "team")
+    assert of(fx.ShowStep, foreground) and of(fx.Status, foreground)
