@@ -139,6 +139,7 @@ class HttpObserver:
             adapter = ObservingAdapter(self, self.pool)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
+            # a mark of our own on the session (requests declares no such field): mounted once
             session._college_tui_observer = self  # type: ignore[attr-defined]
         return session
 

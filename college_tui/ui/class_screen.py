@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -86,7 +87,7 @@ class ClassScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.failure = self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]
+            self.failure = cast("ClassApp", self.app).report_failure(event.worker.error)
             self._show_summary()
 
     def _fill(self) -> None:
@@ -161,9 +162,9 @@ class ClassApp(AppWithOneCrashPath):
         message = getattr(error, "message", None)
         if message:
             return str(message)
-        return self.crashed(error)  # type: ignore[arg-type]
+        return self.crashed(error)
 
-    def crashed(self, error: Exception) -> str:
+    def crashed(self, error: BaseException) -> str:
         from ..steps.crash_report import write_crash_report
 
         path = write_crash_report(error, "class-view", [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from ...events import Emit, Waiting
 from .. import errors as E
@@ -96,7 +96,7 @@ class Plumbing(ErrorMapping):
             if reads is not None and key in reads:
                 found: T = reads[key]
                 # a copy of a list, so that the caller's changes stay its own
-                return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
+                return cast(T, list(found)) if isinstance(found, list) else found
         value = fetch()
         with shared.reads_lock:
             # Only if no write forgot everything meanwhile (it replaced the dict).

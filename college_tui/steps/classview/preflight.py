@@ -255,16 +255,15 @@ def preflight_csv(result: Preflight) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["attendee", "file", "system", "ready", "problems", "warnings", "fixes"])
     for attendee in result.attendees:
-        row = _row(attendee)
         writer.writerow(
             [
-                row["attendee"],
-                row["file"],
-                row["system"],
+                attendee.name,
+                attendee.file,
+                attendee.system,
                 "yes" if attendee.ready else "no",
-                "; ".join(row["problems"]),  # type: ignore[arg-type]
-                "; ".join(row["warnings"]),  # type: ignore[arg-type]
-                " | ".join(row["fixes"]),  # type: ignore[arg-type]
+                "; ".join(c["title"] for c in attendee.of(PROBLEM)),
+                "; ".join(c["title"] for c in attendee.of(WARNING)),
+                " | ".join(c["advice"] for c in attendee.of(PROBLEM)),
             ]
         )
     for unread in result.unread:

@@ -285,9 +285,11 @@ class StepPanel(VerticalScroll):
         box = HandoffBox(*texts)
         box.border_title = "Your turn"
         self.mount(box, before=0)
+        self.add_class("-handed-off")  # the box is your turn: the step's button goes quiet
         self.scroll_home(animate=False)
 
     def hide_handoff(self) -> None:
+        self.remove_class("-handed-off")
         for box in self.query(HandoffBox):
             box.remove()  # no id: a box still being removed never clashes with a new one
 

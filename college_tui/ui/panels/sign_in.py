@@ -52,7 +52,7 @@ class DeviceCodeBox(Vertical):
     """The device code, large, with the page to type it on (a notice says where it was copied)."""
 
     DEFAULT_CSS = """
-    DeviceCodeBox { border: heavy $accent; height: auto; padding: 0 1; margin: 1 0; }
+    DeviceCodeBox { border: heavy $text-accent; height: auto; padding: 0 1; margin: 1 0; }
     DeviceCodeBox > .device-code { text-style: bold reverse; padding: 0 2; width: auto; }
     DeviceCodeBox > .device-url { text-style: bold; }
     DeviceCodeBox > Horizontal { height: auto; }
@@ -252,6 +252,7 @@ class SignInPanel(StepPanel):
         box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened)
         # First in the panel, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=0)
+        self.add_class("-handed-off")  # the code is your turn: the step's button goes quiet
         self.call_after_refresh(self.scroll_home, animate=False)
 
     def hide_handoff(self) -> None:
