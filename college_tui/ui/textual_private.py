@@ -8,7 +8,7 @@ the installed Textual, so a change fails there and not silently on a user's scre
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -64,14 +64,20 @@ def quiet_focus() -> Reactive[Widget | None]:
     return Reactive(None, repaint=False)
 
 
-class FocusRestylesLittle(Screen[None]):
-    """A screen whose focus moves restyle only what a :focus-within rule can change
-    (`restyle_for_focus`)."""
+S = TypeVar("S", bound=Screen[Any])
 
-    def _update_focus_styles(
-        self, focused: Widget | None = None, blurred: Widget | None = None
+
+def focus_restyles_little(cls: type[S]) -> type[S]:
+    """Class decorator: the screen's focus moves restyle only what a :focus-within rule can
+    change (`restyle_for_focus`, as its `_update_focus_styles`)."""
+
+    def update_focus_styles(
+        self: Screen[Any], focused: Widget | None = None, blurred: Widget | None = None
     ) -> None:
         restyle_for_focus(self, focused, blurred)
+
+    setattr(cls, "_update_focus_styles", update_focus_styles)  # noqa: B010  (Textual's name)
+    return cls
 
 
 def restyle_for_focus(screen: Screen[Any], focused: Widget | None, blurred: Widget | None) -> None:

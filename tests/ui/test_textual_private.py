@@ -170,7 +170,7 @@ def test_no_class_of_ours_shadows_a_private_name_of_textual_by_chance():
         )
 
     deliberate = {
-        ("FocusRestylesLittle", "_update_focus_styles"),
+        ("WizardScreen", "_update_focus_styles"),
         ("QuietLog", "_size_updated"),
         ("QuietLog", "_update_size"),
         ("AppWithOneCrashPath", "_handle_exception"),
