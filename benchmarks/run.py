@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # full: ~2.5 min (figure 4 also invites 2,000 and 10,000); writes docs/performance.md
     python benchmarks/run.py --quick    # fewer repetitions: < 30 s; prints only (unless --write)
+    python benchmarks/run.py --only 3   # one figure: its rows in docs/performance.md replaced
 
 Every timing is taken several times (median and spread) beside a baseline measured in the same
 run, alternating where it matters, so ratios hold on a noisy machine. Missing a target is
@@ -745,7 +746,7 @@ def write_doc(
 
 
 def update_doc_rows(rows: list[Row], figures: set[str], command: str, where: str) -> None:
-    """`--only N --write`: the table's rows of figures N replaced by this run's, the other rows
+    """`--only N` (full, or with --write): the table's rows of figures N replaced by this run's, the other rows
     kept, and a line under the table saying which figures were measured again, when and where."""
     text = DOC.read_text(encoding="utf-8")
     start, end = "<!-- benchmark table: begin -->", "<!-- benchmark table: end -->"
@@ -796,7 +797,7 @@ def main() -> int:
     parser.add_argument(
         "--write",
         action="store_true",
-        help="write docs/performance.md also after --quick; with --only, those figures' rows",
+        help="write docs/performance.md also after --quick (with --only: those figures' rows)",
     )
     parser.add_argument("--only", default=None, help="comma-separated figure numbers, e.g. 2,4")
     args = parser.parse_args()
@@ -826,11 +827,12 @@ def main() -> int:
         print(f"\n{title}:\n{body}")
     print(f"\n{len(rows)} figures in {seconds:.0f} s on {where}")
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    if wanted is not None and args.write:
+    writes = not args.quick or args.write
+    if writes and wanted is not None:  # those figures' rows replaced, the others kept
         command += f" --only {args.only}"
         update_doc_rows(rows, wanted, command, where)
         print(f"Updated figure(s) {args.only} in {DOC.relative_to(ROOT)}")
-    elif not args.quick or args.write:
+    elif writes:
         write_doc(rows, runner.notes, command, seconds, where)
         print(f"Wrote {DOC.relative_to(ROOT)}")
     if runner.problems:
