@@ -228,6 +228,34 @@ def tui_walk(r: Runner) -> list[dict]:
     return r.tui_walks
 
 
+CLASS_IN_THE_TUI = 300  # figure 3: colleagues pasted into the members step of a second walk
+
+
+def members_walks(r: Runner) -> list[dict]:
+    """Figure 3's walks with a class pasted into the members step (issue 28), own process."""
+    found = []
+    for _ in range(r.reps(1, 2)):
+        space = Workspace("college-bench-tui-class-")
+        try:
+            _wall, _rss, out, _err = timed_child(
+                [
+                    PYTHON,
+                    str(ROOT / "benchmarks" / "tui_flow.py"),
+                    str(space.root / "sandbox"),
+                    str(CLASS_IN_THE_TUI),
+                ],
+                space.env(BROWSER="true"),
+                timeout=300,
+            )
+        finally:
+            space.close()
+        walked = json.loads(out.strip().splitlines()[-1])
+        if not walked.get("reached_summary"):
+            raise BenchmarkError("the Pilot walk with a class did not reach the summary")
+        found.append(walked)
+    return found
+
+
 def bare_switches(r: Runner) -> list[dict]:
     """Figure 3's baseline: Textual alone switching panels of the same widgets, own process."""
     found = []
@@ -277,6 +305,22 @@ def figure_tui_flow(r: Runner) -> None:
             f"≤ {STALL_RATIO}× Textual alone (ratio of the medians: {ratio:.2f}×)",
             met(ratio <= STALL_RATIO),
         ),
+    )
+    classes = members_walks(r)
+    during = [w["members_longest_ms"] for w in classes]
+    class_ratio = median(during) / median(bare_longest)
+    r.add(
+        Row(
+            "3",
+            f"longest stall while the members step adds {CLASS_IN_THE_TUI} colleagues "
+            "(pasted into its field, then Enter)",
+            spread(during, "ms", 0),
+            f"Textual alone (above) {spread(bare_longest, 'ms', 0)}; less the CPU queue's wait "
+            f"{spread([w['members_net_ms'] for w in classes], 'ms', 0)}; the whole walk "
+            f"{spread([w['seconds'] for w in classes])}",
+            f"≤ {STALL_RATIO}× Textual alone ({class_ratio:.2f}×)",
+            met(class_ratio <= STALL_RATIO),
+        )
     )
 
 

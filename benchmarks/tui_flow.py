@@ -1,7 +1,8 @@
 """Figures 3 and 5 (TUI): the wizard walked by keyboard (Pilot, 120×40) on the sandbox it starts.
 
 Prints one JSON line: {"available": false} while `college_tui.ui` has no CollegeApp, else
-{"available": true, "seconds", "longest_ms", "p99_ms", "samples", "reached_summary"}.
+{"available": true, "seconds", "longest_ms", "p99_ms", "samples", "reached_summary", ...}.
+Usage: tui_flow.py DATA [COLLEAGUES] (that many addresses pasted in the members step).
 Run it in its own process (benchmarks/run.py does): its peak RSS is the TUI's (the wizard starts
 its sandbox in a child process, sandbox/apart.py, whose memory is not counted).
 The stall probe is a task that asks to wake every 5 ms; each wake's lateness is one sample. On
@@ -70,7 +71,9 @@ class StallProbe:
         }
 
 
-async def walk(data: Path) -> dict:
+async def walk(data: Path, colleagues: int = 0) -> dict:
+    """The walk; `colleagues`: that many addresses pasted into the members step's field first
+    (its stalls are also given alone: `members_longest_ms`, `members_net_ms`)."""
     from college_tui.launch import TargetOptions, wizard_opener
     from college_tui.ui.app import CollegeApp
     from college_tui.ui.widgets.step_list import SUMMARY
@@ -81,6 +84,7 @@ async def walk(data: Path) -> dict:
     probe = StallProbe()
     started = time.perf_counter()
     reached = False
+    members: tuple[int, int] | None = None  # the probe's samples while the members step ran
     try:
         async with app.run_test(size=(120, 40)):
             probe.start()
@@ -89,17 +93,34 @@ async def walk(data: Path) -> dict:
                 if app.wizard.current == SUMMARY:
                     reached = True
                     break
+                on_members = colleagues and app.wizard.current == "members" and members is None
+                if on_members:
+                    paste_colleagues(app, colleagues)
+                    members = (len(probe.samples), 0)
                 press_enter(app)
                 await settle(app)
+                if on_members and members is not None:
+                    members = (members[0], len(probe.samples))
             probe.stop()
     finally:
         stack.close()
-    return {
+    found = {
         "available": True,
         "seconds": time.perf_counter() - started,
         "reached_summary": reached,
         **probe.figures(),
     }
+    if members is not None:
+        first, last = members
+        found["members_longest_ms"] = 1000 * max(probe.samples[first:last], default=0.0)
+        found["members_net_ms"] = 1000 * max(probe.net[first:last], default=0.0)
+    return found
+
+
+def paste_colleagues(app, count: int) -> None:
+    """`count` addresses in the members step's field, as a paste of a class list puts them."""
+    field = app.wizard.query_one("#members-members")
+    field.value = ", ".join(f"pupil{i:04d}@college.example" for i in range(count))
 
 
 def press_enter(app) -> None:
@@ -150,7 +171,8 @@ def main() -> None:
     except ImportError:
         print(json.dumps({"available": False}))
         return
-    print(json.dumps(asyncio.run(walk(Path(sys.argv[1])))))
+    colleagues = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    print(json.dumps(asyncio.run(walk(Path(sys.argv[1]), colleagues))))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ METHOD_SCOPES: dict[str, tuple[str, str | None]] = {
     "create_team": ("create the team", "vso.project_manage"),
     "set_default_team": ("set the default team", None),
     "invite": ("invite a colleague", "vso.memberentitlementmanagement_write"),
+    "invite_many": ("invite your colleagues", "vso.memberentitlementmanagement_write"),
     "user_entitlement": ("look up a user in the organization", "vso.memberentitlementmanagement"),
     "org_users": ("list the users of the organization", "vso.memberentitlementmanagement"),
     "delete_project": ("delete the project", "vso.project_manage"),

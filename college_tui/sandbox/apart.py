@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..workstation.hostos.processes import own_group
 from .server import SandboxInfo
 from .service import SandboxConfig
 
@@ -87,7 +88,8 @@ def start_apart(data: Path, *, faults: str | None, config: SandboxConfig) -> Apa
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,  # never over the wizard's screen; failures come on stdout
         env=child_env(),
-        **_own_session(),
+        # Keys typed in the terminal (Ctrl+C) are the wizard's: the child is not in its group.
+        **own_group(),
     )
     running = SandboxApart(process)
     said = _first_line(process.stdout)
@@ -102,13 +104,6 @@ def start_apart(data: Path, *, faults: str | None, config: SandboxConfig) -> Apa
     if said.get("kind") == "file":
         raise OSError(errno.EACCES, said.get("strerror") or message, said.get("filename"))
     raise RuntimeError(message)
-
-
-def _own_session() -> dict[str, Any]:
-    """Keys typed in the terminal (Ctrl+C) are the wizard's: the child is not in its group."""
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
 
 
 def _first_line(stdout: IO[bytes] | None) -> dict[str, Any]:

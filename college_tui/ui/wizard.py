@@ -36,7 +36,7 @@ from .messages import (
 )
 from .panel_host import OPENING, PanelHost, ShownAnswers
 from .screens import CollegeScreen, presize
-from .textual_private import quiet_focus
+from .textual_private import focus_restyles_little, quiet_focus
 from .widgets.activity_log import ActivityLog
 from .widgets.footer import KeysFooter
 from .widgets.status_pane import StatusPane
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 STEPS = [key for key, _ in STEP_NAMES]
 
 
+@focus_restyles_little
 class WizardScreen(CollegeScreen):
     BINDINGS = [
         Binding("ctrl+r,f5", "run_rest", "Run the rest"),

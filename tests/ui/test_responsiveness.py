@@ -206,3 +206,37 @@ async def test_the_collector_is_on_and_the_session_kept_out_of_its_full_passes(s
         assert app.wizard.session is not None
         assert gc.isenabled()  # turned back on at the first frame
         assert gc.get_freeze_count() > 0
+
+
+async def test_a_focus_move_restyles_only_what_a_focus_within_rule_changes(
+    sandbox, wizard_env, monkeypatch
+):
+    """A panel's border follows the focus inside it (`.step-panel:focus-within`); Textual would
+    restyle every widget of the panel for that at each focus move (textual_private.py
+    `restyle_for_focus`)."""
+    from textual.css.stylesheet import Stylesheet
+
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        app.wizard.switch_to("team")
+        await settle(app, pilot)
+        panel = app.wizard.centre.panel("team")
+        restyled: list = []
+        original = Stylesheet.update_nodes
+
+        def update_nodes(self, nodes, animate=False):
+            nodes = list(nodes)
+            restyled.append(nodes)
+            return original(self, nodes, animate=animate)
+
+        monkeypatch.setattr(Stylesheet, "update_nodes", update_nodes)
+        await pilot.press("tab")  # from the panel's field to its button: the panel keeps it
+        await settle(app, pilot)
+        monkeypatch.undo()
+        assert any(panel in call for call in restyled)  # its border follows the focus
+        # Each restyle touched a widget or two (the field and button whose :focus changed, the
+        # panel's border), never the panel's whole subtree as Textual's own does.
+        widgets = len(panel.query("*"))
+        assert widgets > 5
+        assert (
+            max(len([n for n in call if panel in n.ancestors_with_self]) for call in restyled) <= 2
+        )

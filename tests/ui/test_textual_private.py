@@ -37,6 +37,8 @@ PRIVATE_NAMES = [
     "_border_subtitle",
     "refresh_styles",
     "virtual_size",
+    "_update_focus_styles",
+    "_has_focus_within",
 ]
 
 
@@ -47,6 +49,14 @@ def params(function) -> list[str]:
 def test_screen_focused_is_a_reactive_we_may_shadow():
     assert isinstance(Screen.__dict__["focused"], Reactive)
     assert isinstance(textual_private.quiet_focus(), Reactive)
+
+
+def test_focus_restyle_hook_and_flag():
+    params = list(inspect.signature(Screen._update_focus_styles).parameters)
+    assert params == ["self", "focused", "blurred"]
+    source = inspect.getsource(Screen.set_focus)
+    assert "_update_focus_styles" in source
+    assert "_has_focus_within" in inspect.getsource(Screen._update_focus_styles)
 
 
 def test_breakpoint_classes_signature():
@@ -160,6 +170,7 @@ def test_no_class_of_ours_shadows_a_private_name_of_textual_by_chance():
         )
 
     deliberate = {
+        ("WizardScreen", "_update_focus_styles"),
         ("QuietLog", "_size_updated"),
         ("QuietLog", "_update_size"),
         ("AppWithOneCrashPath", "_handle_exception"),
