@@ -81,7 +81,9 @@ def start_apart(data: Path, *, faults: str | None, config: SandboxConfig) -> Apa
     # for a sandbox in this process): the engine here is the one reading it.
     os.environ.setdefault("AZURE_DEVOPS_CACHE_DIR", str(Path(data) / "sdk-cache"))
     settings = {name: getattr(config, name) for name in _SETTINGS}
-    command = [sys.executable, "-m", __name__, str(data), json.dumps(settings), faults or ""]
+    # -P: the current folder is not put first on the child's path (run inside another checkout
+    # of this project, its `college_tui` would be imported instead of the installed one).
+    command = [sys.executable, "-P", "-m", __name__, str(data), json.dumps(settings), faults or ""]
     process = subprocess.Popen(
         command,
         stdin=subprocess.PIPE,

@@ -37,17 +37,23 @@ class ConfirmModal(ModalScreen[bool]):
 
 HELP = """college-tui walks you through challenges 0 and 1 of the AI Developer College.
 
-Enter               run the step shown, with the values shown
-Tab/Shift+Tab       move between fields
-ctrl+n/b or F8/F7   next / previous step
-ctrl+r   or F5      run all remaining steps
-ctrl+l   or F3      open the activity log file's folder path (shown in the log)
-ctrl+p   or F9      command palette: steps, run the rest, retry, copy the PR link, open the log file
-ctrl+q   or F10     quit (asks first while a step runs, and cancels it cleanly)
-F1 help, F2 the log's details. Where a ctrl key does nothing (VS Code's terminal keeps some for
-itself), its function key does the same.
+Enter              run the step shown, with the values shown
+Escape             stop a wait (a device code, a new
+                   organisation, a key added by hand)
+Tab, Shift+Tab     move between fields
+ctrl+n/b  F8/F7    next / previous step
+ctrl+r    F5       run all remaining steps
+ctrl+l    F3       open the activity log file (its path is said)
+ctrl+p    F9       command palette: steps, run the rest, retry,
+                   copy the pull request link, open the log file
+ctrl+q    F10      quit (asks first while a step runs, and
+                   cancels it cleanly)
+F1                 this help
+F2                 the log's details
 
-Every step can be run again: it checks what exists first and never makes a duplicate."""
+Where a ctrl key does nothing (VS Code's terminal keeps some for itself), its function key \
+does the same. Every step can be run again: it checks what exists first and never makes a \
+duplicate."""
 
 
 class HelpModal(ModalScreen[None]):

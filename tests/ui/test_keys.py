@@ -69,3 +69,22 @@ async def test_help_and_the_command_palette_list_the_actions(sandbox, wizard_env
         await pilot.press("enter")
         await pilot.pause()
         assert app.wizard.current == "ssh-key"
+
+
+async def test_the_help_is_whole_at_80x24_and_names_the_keys_that_work(wizard_env):
+    """The help's table of keys fits the 80×24 window, its box whole and its rows unbroken (a
+    key's description wraps under the descriptions, not under the keys)."""
+    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        box = app.screen.query_one("#help-box")
+        assert box.region.y >= 0 and box.region.bottom <= 24, box.region
+        assert app.screen.query_one("#help-close").region.bottom <= box.region.bottom - 1
+        text = str(box.query_one("Static").render())
+        width = box.content_region.width
+        rows = [line for line in text.splitlines() if line.startswith(("Enter", "Escape", "ctrl"))]
+        assert len(rows) == 7 and all(len(row) <= width for row in rows), (width, rows)
+        assert "Escape" in text and "stop a wait" in text

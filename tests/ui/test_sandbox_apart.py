@@ -33,3 +33,23 @@ async def test_the_wizard_runs_its_sandbox_apart_and_stops_it_when_it_ends(wizar
     for stack in wizard_env.stacks:  # what the wizard's process does as it ends (launch.py)
         stack.close()
     assert not answers(base_url)
+
+
+def test_the_sandbox_starts_from_a_folder_holding_another_college_tui(tmp_path, monkeypatch):
+    """`college-tui --sandbox` run inside another checkout (an older clone of this project):
+    the child interpreter imports the installed package, not the folder's `college_tui` (it
+    used to fail "its process ended (exit code 1)": `python -m` puts the folder first)."""
+    from college_tui.sandbox.apart import start_apart
+    from college_tui.sandbox.service import SandboxConfig
+
+    stale = tmp_path / "checkout" / "college_tui"
+    stale.mkdir(parents=True)
+    (stale / "__init__.py").write_text("raise ImportError('the stale checkout')\n")
+    monkeypatch.chdir(stale.parent)
+    monkeypatch.setenv("COLLEGE_TUI_SANDBOX_FAST", "1")
+    started = start_apart(tmp_path / "data", faults=None, config=SandboxConfig())
+    try:
+        assert answers(started.info.base_url)
+    finally:
+        started.server.stop()
+    assert not answers(started.info.base_url)
