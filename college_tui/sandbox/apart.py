@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -119,8 +120,6 @@ def _first_line(stdout: IO[bytes] | None) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """The child: start, say how to reach it (or why not), serve until stdin closes."""
-    import logging
-
     from .ports import PortProblem, start_kept
 
     data, settings, faults = Path(argv[0]), json.loads(argv[1]), argv[2] or None

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from college_tui.sandbox.errors import ServiceError
-from college_tui.sandbox.routing import router
 from college_tui.steps.doctor_check import OK, PROBLEM, WARNING
 from college_tui.steps.doctor_network import (
     check_https,
@@ -16,6 +14,7 @@ from college_tui.steps.doctor_network import (
     network_checks,
 )
 from college_tui.workstation.knownhosts import AZURE_DEVOPS_HOST_KEY
+from tests.sandbox.helpers import refuse_as_unscoped
 from tests.steps.conftest import sandbox_target
 
 from .conftest import closed_port
@@ -118,17 +117,7 @@ def test_the_users_proxy_settings_are_honoured(sandbox, home, monkeypatch):
 def test_a_pat_missing_a_scope_is_a_problem_that_names_it(
     sandbox, home, monkeypatch, host, path, scope, status
 ):
-    # What the service does for a PAT made without the scope: that call is refused, others work.
-    route, _params, _known = router.match("GET", host, path)
-
-    def refuse(call):
-        raise ServiceError(
-            status,
-            "UnauthorizedRequestException",
-            "TF400813: The user is not authorized to access this resource.",
-        )
-
-    monkeypatch.setattr(route, "handler", refuse)
+    refuse_as_unscoped(monkeypatch, "GET", host, path, status)
     checks = by_key(check_pat_scopes(sandbox_target(sandbox, home), sandbox.info.pat))
     missing = checks[f"scope:{scope}"]
     assert missing.status == PROBLEM

@@ -172,6 +172,22 @@ class World:
         return "".join(seen)
 
 
+def path_without(folder: Path, *missing: str) -> str:
+    """A PATH (one folder of symlinks) with every program of the real PATH but `missing`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        if not entry or not os.path.isdir(entry):
+            continue
+        for name in os.listdir(entry):
+            target = Path(entry) / name
+            link = folder / name
+            if name in missing or os.path.lexists(link):
+                continue
+            if target.is_file() and os.access(target, os.X_OK):
+                link.symlink_to(target)
+    return str(folder)
+
+
 @pytest.fixture
 def world(tmp_path) -> World:
     w = World(tmp_path)

@@ -6,10 +6,8 @@ removed, so everything else (python, ssh-keygen, ...) is the real thing.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -17,27 +15,11 @@ from college_tui.sandbox.server import SandboxServer
 from college_tui.sandbox.service import SandboxConfig
 from tests.conftest import FAST
 
-from .conftest import ANSWERS_PLAIN, World, snapshot
+from .conftest import ANSWERS_PLAIN, World, path_without, snapshot
 
 needs_tools = pytest.mark.skipif(
     not (shutil.which("git") and shutil.which("ssh")), reason="needs git and OpenSSH"
 )
-
-
-def path_without(folder: Path, *missing: str) -> str:
-    """A PATH (one folder of symlinks) with every program of the real PATH but `missing`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in os.environ.get("PATH", "").split(os.pathsep):
-        if not entry or not os.path.isdir(entry):
-            continue
-        for name in os.listdir(entry):
-            target = Path(entry) / name
-            link = folder / name
-            if name in missing or os.path.lexists(link):
-                continue
-            if target.is_file() and os.access(target, os.X_OK):
-                link.symlink_to(target)
-    return str(folder)
 
 
 @needs_tools

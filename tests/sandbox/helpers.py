@@ -135,3 +135,21 @@ def git(cwd: Path | str, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
     ).stdout
+
+
+def refuse_as_unscoped(monkeypatch, method: str, host: str, path: str, status: int) -> None:
+    """What the service does for a PAT made without the scope one call needs: that call is
+    refused (`status`: 403, or 401 like a bad token), every other call works."""
+    from college_tui.sandbox.errors import ServiceError
+    from college_tui.sandbox.routing import router
+
+    route, _params, _known = router.match(method, host, path)
+
+    def refuse(call):
+        raise ServiceError(
+            status,
+            "UnauthorizedRequestException",
+            "TF400813: The user is not authorized to access this resource.",
+        )
+
+    monkeypatch.setattr(route, "handler", refuse)

@@ -9,15 +9,13 @@ import pytest
 from azure.devops.v7_1.core.models import TeamProject
 
 from college_tui.events import HttpCall, Note, StepProgress
-from college_tui.sandbox.errors import ServiceError
-from college_tui.sandbox.routing import router
 from college_tui.steps.answers import Answers
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
-from tests.sandbox.helpers import HeldClock
+from tests.sandbox.helpers import HeldClock, refuse_as_unscoped
 
 from .conftest import Recorder, signed_in
 
@@ -186,18 +184,8 @@ def test_an_invalid_project_name_is_refused_by_the_service_with_its_words(sandbo
 def test_a_pat_without_the_project_scope_is_told_which_scope_to_add(
     sandbox, make_ctx, monkeypatch, status
 ):
-    # What the service does for a PAT made without "Project and Team: Read, write & manage":
-    # reads work, the creating POST is refused (403, or 401 like a bad token).
-    route, _params, _known = router.match("POST", "dev", "_apis/projects")
-
-    def refuse(call):
-        raise ServiceError(
-            status,
-            "UnauthorizedRequestException",
-            "TF400813: The user is not authorized to access this resource.",
-        )
-
-    monkeypatch.setattr(route, "handler", refuse)
+    # A PAT made without "Project and Team: Read, write & manage": the creating POST refused.
+    refuse_as_unscoped(monkeypatch, "POST", "dev", "_apis/projects", status)
     ctx = make_ctx(sandbox)
     report = run(ctx, [SignInStep, ProjectStep()])
     assert [r.status for r in report.results] == ["done", "failed"]

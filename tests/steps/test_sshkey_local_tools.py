@@ -9,7 +9,6 @@ server (redirected, like a firewall-free network) or without any network (the `s
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -22,25 +21,11 @@ from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
 from college_tui.steps.sshkey import SshKeyStep
 from college_tui.vocabulary import StepKey
+from tests.e2e.conftest import path_without
 
 from .test_sshkey import FAST, registered
 
 pytestmark = pytest.mark.skipif(shutil.which("ssh") is None, reason="needs OpenSSH")
-
-
-def path_without(folder: Path, *missing: str) -> str:
-    """A PATH (one folder of symlinks) with every program of the real PATH but `missing`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in os.environ.get("PATH", "").split(os.pathsep):
-        if not entry or not os.path.isdir(entry):
-            continue
-        for name in os.listdir(entry):
-            target, link = Path(entry) / name, folder / name
-            if name in missing or os.path.lexists(link):
-                continue
-            if target.is_file() and os.access(target, os.X_OK):
-                link.symlink_to(target)
-    return str(folder)
 
 
 def user_config(home: Path, text: str) -> Path:
