@@ -178,15 +178,21 @@ class PanelHost:
             return  # still mounting (a fraction of a second after the first frame)
         shown = self.summary() if key == SUMMARY else self.panel(key)
         self.screen.query_one(ContentSwitcher).current = shown.id
-        # college.tcss: the summary takes the whole width at 80 columns. The class goes on the
-        # two widgets it hides, not on the screen: a class change on the screen restyles all of
-        # its widgets (40-80 ms, the walk's longest stall, figure 3).
-        steps = self.screen.query_one(StepList)
-        for beside in (steps, self.screen.query_one("#status")):
-            beside.set_class(key == SUMMARY, "-summary")
-        steps.point_at(key)
+        self.mark_summary(self.screen.has_class("-narrow"))
+        self.screen.query_one(StepList).point_at(key)
         if focus:
             shown.focus_first()
+
+    def mark_summary(self, narrow: bool) -> None:
+        """college.tcss: at 80 columns the summary takes the whole width (`-summary` hides the
+        step list and the status pane). The class goes on the two widgets it hides, not on the
+        screen (a class change on the screen restyles all of its widgets: 40-80 ms), and only
+        while it hides them: each change restyles them and repaints the step list (5-10 ms of
+        the summary's switch, figure 3). The screen calls this again when it is resized."""
+        hide = narrow and self.ready and self.current == SUMMARY
+        for beside in (self.screen.query_one(StepList), self.screen.query_one("#status")):
+            if beside.has_class("-summary") != hide:
+                beside.set_class(hide, "-summary")
 
     @property
     def current(self) -> str:

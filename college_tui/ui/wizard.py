@@ -106,6 +106,7 @@ class WizardScreen(CollegeScreen):
     def on_resize(self, event: events.Resize) -> None:
         for steps in self.query(StepList):
             steps.set_narrow(event.size.width < 100)  # the -narrow breakpoint (app.py)
+            self.centre.mark_summary(event.size.width < 100)
 
     def _opening_text(self) -> str:
         if self.sandbox:

@@ -265,3 +265,28 @@ async def test_a_focus_move_in_a_panel_restyles_its_border_not_its_buttons(
         monkeypatch.undo()
         assert panel in restyled  # its border follows the focus
         assert not [node for node in restyled if isinstance(node, Button)]
+
+
+async def test_the_summary_hides_the_step_list_only_at_80_columns_even_after_a_resize(
+    sandbox, wizard_env
+):
+    """`-summary` (college.tcss: the summary takes the whole width at 80 columns) is set only
+    where it hides something: at 120 columns the summary's switch restyles neither the step
+    list nor the status pane (figure 3), and a resize on the summary still hides or shows them."""
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        steps, status = app.screen.query_one(StepList), app.screen.query_one("#status")
+        app.wizard.switch_to("summary")
+        await settle(app, pilot)
+        assert not steps.has_class("-summary") and steps.styles.display == "block"
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert steps.styles.display == "none" and status.styles.display == "none"
+        app.wizard.switch_to("team")  # back to a step: the list and status pane again
+        await settle(app, pilot)
+        assert steps.styles.display == "block" and status.styles.display == "block"
+        app.wizard.switch_to("summary")
+        await settle(app, pilot)
+        assert steps.styles.display == "none"
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert steps.styles.display == "block" and status.styles.display == "block"
