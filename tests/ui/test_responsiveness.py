@@ -240,3 +240,28 @@ async def test_a_focus_move_restyles_only_what_a_focus_within_rule_changes(
         assert (
             max(len([n for n in call if panel in n.ancestors_with_self]) for call in restyled) <= 2
         )
+
+
+async def test_a_focus_move_in_a_panel_restyles_its_border_not_its_buttons(
+    sandbox, wizard_env, monkeypatch
+):
+    """Only the welcome's choices follow the focus within their column (college.tcss): a rule
+    naming them as `Button` made every button of every panel one that a focus move restyles
+    (uncached: Textual keeps no style cache for a :focus-within rule's widgets), figure 3."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets import Button
+
+    from college_tui.ui.textual_private import restyle_for_focus
+
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        app.wizard.switch_to("team")
+        await settle(app, pilot)
+        panel = app.wizard.centre.panel("team")
+        restyled: list = []
+        monkeypatch.setattr(
+            Stylesheet, "update_nodes", lambda self, nodes, animate=False: restyled.extend(nodes)
+        )
+        restyle_for_focus(app.screen, panel.query_one(Button), None)
+        monkeypatch.undo()
+        assert panel in restyled  # its border follows the focus
+        assert not [node for node in restyled if isinstance(node, Button)]
