@@ -53,6 +53,22 @@ class Call:
     def store(self) -> Store:
         return self.sandbox.store
 
+    def org_key(self, number: int | str) -> str:
+        """The store key of a document numbered per organisation (a pull request, an import)."""
+        return f"{(self.org or '').lower()}:{number}"
+
+    def numbered(self, sequence: str, id_field: str, repo: dict[str, Any]) -> dict[str, Any]:
+        """The first fields of a repository's new document that the service numbers per
+        organisation (a pull request, an import request): store key, number, org, repository."""
+        org = self.org or ""
+        number = self.store.next_number(f"{sequence}:{org.lower()}")
+        return {
+            "key": self.org_key(number),
+            id_field: number,
+            "org": org,
+            "repositoryId": repo["id"],
+        }
+
     def host_url(self, host: str | None = None) -> str:
         """The URL of an emulated host for this organisation, without a trailing slash."""
         host = host or self.host

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from ..events import Emit, Note, StepProgress
+from ..events import Emit, NeedsYou, Note, StepProgress
 from ..visible import visible_fields
 from .lessons import LESSONS
 
@@ -194,3 +194,28 @@ class Step:
 
     def note(self, ctx: Context, message: str) -> None:
         ctx.emit(Note(self.key, message))
+
+
+class HandOffStep(Step):
+    """A step that may hand its work to the person (a page in the browser) and wait, polling at a
+    steady pace, until the service shows it done: the organisation, the default team."""
+
+    def __init__(self, wait_seconds: float = 600.0, poll_seconds: float = 3.0) -> None:
+        self.wait_seconds = wait_seconds  # how long the person gets
+        self.poll_seconds = poll_seconds
+
+    def hand_off(
+        self,
+        ctx: Context,
+        message: str,
+        *,
+        url: str,
+        detail: str,
+        probe: Callable[[], T | None],
+        what: str,
+    ) -> T:
+        """Say what the person should do (and where), then wait until `probe` answers."""
+        ctx.emit(NeedsYou(self.key, message, url=url, detail=detail))
+        return ctx.wait_for_person(
+            probe, timeout=self.wait_seconds, what=what, every=self.poll_seconds
+        )

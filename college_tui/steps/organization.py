@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..azdo.urls import SIGNUP_URL, sibling_org_url
-from ..events import NeedsYou
 from ..naming import check_org_name
 from ..vocabulary import StepKey
-from .base import Context, Inspection, Outcome, Step, StepError
+from .base import Context, HandOffStep, Inspection, Outcome, StepError
 
 # Entra's "Restrict organization creation" policy: the portal refuses the tenant's accounts (no
 # API tells the wizard), so the hand-off and the give-up say what it means and what to do.
@@ -43,14 +42,13 @@ def signup_url(ctx: Context, name: str) -> str:
     return SIGNUP_URL
 
 
-class OrganizationStep(Step):
+class OrganizationStep(HandOffStep):
     key = StepKey.ORGANIZATION
 
     def __init__(
         self, wait_seconds: float = 900.0, poll_seconds: float = 3.0, remind_seconds: float = 30.0
     ) -> None:
-        self.wait_seconds = wait_seconds  # how long the attendee gets to create it
-        self.poll_seconds = poll_seconds
+        super().__init__(wait_seconds, poll_seconds)  # how long the attendee gets to create it
         self.remind_seconds = remind_seconds  # how often the wait says how long it has left
 
     def wanted(self, ctx: Context) -> str:
@@ -122,23 +120,17 @@ class OrganizationStep(Step):
                 f'the answers (organization = "NAME"), or create {name} at {url} '
                 "and run again."
             )
-        ctx.emit(
-            NeedsYou(
-                self.key,
+        ctx.state.update(self.key, waiting_for=name)
+        try:
+            found = self.hand_off(
+                ctx,
                 f"Create the organisation {name} in your browser (sign in, "
                 f"name it {name}, choose a region). The wizard waits until it appears. "
                 + RESTRICTED,
                 url=url,
                 detail=name,
-            )
-        )
-        ctx.state.update(self.key, waiting_for=name)
-        try:
-            found = ctx.wait_for_person(
-                self._reminding(ctx, name),
-                timeout=self.wait_seconds,
+                probe=self._reminding(ctx, name),
                 what=f"the organisation {name} to appear",
-                every=self.poll_seconds,
             )
         except StepError as exc:
             if not exc.message.startswith("Gave up waiting"):
@@ -186,21 +178,15 @@ class OrganizationStep(Step):
                     f"The organisation {name} does not exist yet: create it at "
                     f"{signup_url(ctx, name)} and run again."
                 )
-            ctx.emit(
-                NeedsYou(
-                    self.key,
-                    f"Create the organisation {name} in your browser (sign in with your "
-                    f"account, name it {name}, choose a region). The wizard waits until it "
-                    "answers.",
-                    url=signup_url(ctx, name),
-                    detail=name,
-                )
-            )
-            ctx.wait_for_person(
-                answers,
-                timeout=self.wait_seconds,
+            self.hand_off(
+                ctx,
+                f"Create the organisation {name} in your browser (sign in with your "
+                f"account, name it {name}, choose a region). The wizard waits until it "
+                "answers.",
+                url=signup_url(ctx, name),
+                detail=name,
+                probe=answers,
                 what=f"the organisation {name} to appear",
-                every=self.poll_seconds,
             )
         ctx.target = replace(ctx.target, org_url=url, org_pending=False)
         if not ctx.dry_run:

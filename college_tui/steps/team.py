@@ -11,20 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..azdo.urls import team_settings_page
-from ..events import NeedsYou
 from ..vocabulary import StepKey
-from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+from .base import Context, HandOffStep, Inspection, NotReady, Outcome, StepError
 
 if TYPE_CHECKING:
     from ..azdo.models import Team
 
 
-class TeamStep(Step):
+class TeamStep(HandOffStep):  # waits 600 s for the person, polling every 3 s
     key = StepKey.TEAM
-
-    def __init__(self, wait_seconds: float = 600.0, poll_seconds: float = 3.0) -> None:
-        self.wait_seconds = wait_seconds
-        self.poll_seconds = poll_seconds
 
     def inspect(self, ctx: Context) -> Inspection:
         answers = ctx.answers
@@ -135,22 +130,15 @@ class TeamStep(Step):
         try:
             svc.set_default_team(project_name, team_id)
         except PortalRefused as exc:
-            url = team_settings_page(ctx.target.org_url, project_name)
-            ctx.emit(
-                NeedsYou(
-                    self.key,
-                    f"Azure DevOps did not let the wizard set the default team ({exc.message}). "
-                    f"Open the project's Teams settings, select {team_name} and choose "
-                    "'Set team as project default'. The wizard waits until it is set.",
-                    url=url,
-                    detail=team_name,
-                )
-            )
-            ctx.wait_for_person(
-                is_default,
-                timeout=self.wait_seconds,
+            self.hand_off(
+                ctx,
+                f"Azure DevOps did not let the wizard set the default team ({exc.message}). "
+                f"Open the project's Teams settings, select {team_name} and choose "
+                "'Set team as project default'. The wizard waits until it is set.",
+                url=team_settings_page(ctx.target.org_url, project_name),
+                detail=team_name,
+                probe=is_default,
                 what=f"{team_name} to become the default team",
-                every=self.poll_seconds,
             )
             return
         ctx.poll(is_default, timeout=30, what=f"{team_name} to become the default team", first=0.2)

@@ -35,10 +35,6 @@ _REQUESTS = "_apis/git/repositories/{repositoryId}/importRequests"
 _ONE_REQUEST = _REQUESTS + "/{importRequestId}"
 
 
-def _import_key(org: str, number: int | str) -> str:
-    return f"{org.lower()}:{number}"
-
-
 def _save_import(sandbox: Sandbox, request: dict[str, Any]) -> None:
     sandbox.store.put(
         "import_request",
@@ -99,12 +95,8 @@ def create_import_request(call: Call) -> Answer:
             raise ServiceError(
                 409, "GitAsyncOperationAlreadyExistsException", "The async operation already exists"
             )
-        number = call.store.next_number(f"import-request:{(call.org or '').lower()}")
         request = {
-            "key": _import_key(call.org or "", number),
-            "importRequestId": number,
-            "org": call.org or "",
-            "repositoryId": repo["id"],
+            **call.numbered("import-request", "importRequestId", repo),
             "gitSource": {"url": url, "overwrite": overwrite},
             "status": "queued",
             "currentStep": 1,
@@ -125,7 +117,7 @@ def query_import_requests(call: Call) -> Answer:
 
 def _import_for(call: Call, repo: dict[str, Any]) -> dict[str, Any]:
     number = call.params["importRequestId"]
-    request = call.store.get("import_request", _import_key(call.org or "", number))
+    request = call.store.get("import_request", call.org_key(number))
     if request is None or request["repositoryId"] != repo["id"]:
         raise ServiceError(
             404,

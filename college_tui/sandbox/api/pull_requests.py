@@ -27,10 +27,6 @@ from .lookups import require_project
 # -- pull requests ------------------------------------------------------------------------------
 
 
-def _pr_key(org: str, number: int | str) -> str:
-    return f"{org.lower()}:{number}"
-
-
 def _save_pr(sandbox: Sandbox, pr: dict[str, Any]) -> None:
     sandbox.store.put("pull_request", pr["key"], pr, org=pr["org"], parent=pr["repositoryId"])
 
@@ -218,12 +214,8 @@ def create_pull_request(call: Call) -> Answer:
                     "TF401179: An active pull request for the source and target "
                     "branch already exists.",
                 )
-        number = call.store.next_number(f"pull-request:{(call.org or '').lower()}")
         pr = {
-            "key": _pr_key(call.org or "", number),
-            "pullRequestId": number,
-            "org": call.org or "",
-            "repositoryId": repo["id"],
+            **call.numbered("pull-request", "pullRequestId", repo),
             "projectId": repo["projectId"],
             "status": "active",
             "createdById": call.sandbox.user["id"],
@@ -244,7 +236,7 @@ def create_pull_request(call: Call) -> Answer:
 
 def _pr_by_number(call: Call) -> dict[str, Any]:
     number = call.params["pullRequestId"]
-    pr = call.store.get("pull_request", _pr_key(call.org or "", number))
+    pr = call.store.get("pull_request", call.org_key(number))
     if pr is None:
         raise ServiceError(
             404,

@@ -7,7 +7,7 @@ A panel never calls the engine: it posts `RunRequested` and the screen's worker 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,6 +43,7 @@ class Field:
     password: bool = False
     secret: bool = False  # the PAT or the passphrase: goes to the session's secrets only
     placeholder: str = ""
+    home: bool = False  # a path where "~" is the target's home (the sandbox's own, said so there)
 
 
 class PanelHeader(Widget):
@@ -105,6 +106,7 @@ class StepPanel(VerticalScroll):
     PORTAL: ClassVar[str] = ""
     COMMAND: ClassVar[str] = ""
     ACTION: ClassVar[str] = "Run this step"
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
 
     def __init__(self, answers: Answers, sandbox: bool) -> None:
         super().__init__(id=f"{self.STEP}-panel", classes="step-panel")
@@ -116,7 +118,8 @@ class StepPanel(VerticalScroll):
     # -- what subclasses say ------------------------------------------------------------------
 
     def fields(self) -> list[Field]:
-        return []
+        """The panel's inputs: its FIELDS, a home path's label saying whose home "~" is."""
+        return [replace(f, label=self.home_label(f.label)) if f.home else f for f in self.FIELDS]
 
     def intro(self) -> str:
         return ""
@@ -263,7 +266,12 @@ class StepPanel(VerticalScroll):
         if problems:
             self.query_one(f"#{self.field_id(problems[0])}", Input).focus()
             return None
-        return {f.name: self.value(f.name) for f in self.fields() if not f.secret}
+        typed = {f.name: self.value(f.name) for f in self.fields() if not f.secret}
+        return {**typed, **self.chosen()}
+
+    def chosen(self) -> dict[str, Any]:
+        """Answers picked outside the text fields (a Select's value), added to `changes`."""
+        return {}
 
     # -- what the engine said -----------------------------------------------------------------
 

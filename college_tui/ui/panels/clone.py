@@ -11,6 +11,4 @@ class ClonePanel(StepPanel):
     PORTAL = "Repos → Files → Clone → SSH"
     COMMAND = "git clone git@ssh.dev.azure.com:v3/ORG/College/aidevcollege"
     ACTION = "Clone it"
-
-    def fields(self) -> list[Field]:
-        return [Field("clone_dir", self.home_label("Clone into this folder"))]
+    FIELDS = (Field("clone_dir", "Clone into this folder", home=True),)

@@ -11,9 +11,7 @@ class ProjectPanel(StepPanel):
     PORTAL = "Organisation home → + New project → Advanced → Work item process: Agile"
     COMMAND = "az devops project create --name College --process Agile"
     ACTION = "Create the project"
+    FIELDS = (Field("project", "Project name"), Field("project_description", "Description"))
 
     def intro(self) -> str:
         return "Process: Agile (the course's choice). Creation takes a little while."
-
-    def fields(self) -> list[Field]:
-        return [Field("project", "Project name"), Field("project_description", "Description")]

@@ -15,9 +15,7 @@ class PullRequestPanel(StepPanel):
         "the target is open)"
     )
     ACTION = "Open the pull request"
-
-    def fields(self) -> list[Field]:
-        return [
-            Field("alias", "Your alias (names the commit's file)"),
-            Field("branch", "Branch name"),
-        ]
+    FIELDS = (
+        Field("alias", "Your alias (names the commit's file)"),
+        Field("branch", "Branch name"),
+    )

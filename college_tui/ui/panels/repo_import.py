@@ -14,9 +14,7 @@ class ImportPanel(StepPanel):
         "--git-source-url URL --repository aidevcollege --project College"
     )
     ACTION = "Import it"
-
-    def fields(self) -> list[Field]:
-        return [
-            Field("source_url", "Source (a public Git repository)"),
-            Field("repo", "Repository name"),
-        ]
+    FIELDS = (
+        Field("source_url", "Source (a public Git repository)"),
+        Field("repo", "Repository name"),
+    )

@@ -214,12 +214,8 @@ class SignInPanel(StepPanel):
             return "Paste your personal access token (it is not shown or saved in a file)."
         return None
 
-    def changes(self) -> dict[str, Any] | None:
-        found = super().changes()
-        if found is None:
-            return None
-        found["auth"] = self.auth()
-        return found
+    def chosen(self) -> dict[str, Any]:
+        return {"auth": self.auth()}
 
     def secrets(self) -> TypedSecrets:
         if self.sandbox:  # no token field, no remember box

@@ -20,19 +20,17 @@ class SshKeyPanel(StepPanel):
     PORTAL = "User settings → SSH public keys → + New Key"
     COMMAND = "ssh-keygen -t rsa -b 3072 -f ~/.ssh/college_tui_rsa"
     ACTION = "Create and register the key"
-
-    def fields(self) -> list[Field]:
-        return [
-            Field("key_path", self.home_label("Key file")),
-            Field(
-                "passphrase",
-                "Passphrase (optional, hidden)",
-                password=True,
-                secret=True,
-                placeholder="empty: no passphrase",
-            ),
-            Field("passphrase2", "Passphrase again", password=True, secret=True),
-        ]
+    FIELDS = (
+        Field("key_path", "Key file", home=True),
+        Field(
+            "passphrase",
+            "Passphrase (optional, hidden)",
+            password=True,
+            secret=True,
+            placeholder="empty: no passphrase",
+        ),
+        Field("passphrase2", "Passphrase again", password=True, secret=True),
+    )
 
     def compose_extra(self) -> ComposeResult:
         yield Label("Key size (bits)", classes="field-label")
@@ -52,12 +50,8 @@ class SshKeyPanel(StepPanel):
             return "The two passphrases differ: type the same one twice."
         return None
 
-    def changes(self) -> dict[str, Any] | None:
-        found = super().changes()
-        if found is None:
-            return None
-        found["key_bits"] = select_value(self, "#ssh-key-bits", 3072)
-        return found
+    def chosen(self) -> dict[str, Any]:
+        return {"key_bits": select_value(self, "#ssh-key-bits", 3072)}
 
     def secrets(self) -> TypedSecrets:
         return TypedSecrets(passphrase=self.raw("passphrase"))

@@ -14,6 +14,4 @@ class TeamPanel(StepPanel):
         "is open"
     )
     ACTION = "Make it the default team"
-
-    def fields(self) -> list[Field]:
-        return [Field("team", "Team name"), Field("team_description", "Description")]
+    FIELDS = (Field("team", "Team name"), Field("team_description", "Description"))
