@@ -42,19 +42,24 @@ def call(server, method: str, path: str, account: str, **kwargs) -> requests.Res
 INSTRUCTOR_EMAIL = INSTRUCTOR[1]
 
 
+# A class's thirty runs wait on no one: the project creations and imports still pass through their
+# states, over a twentieth of a second (what the steps do while they wait: tests/steps).
+CLASS_FAST = dict(project_create_seconds=0.05, import_seconds=0.05)
+
+
 @pytest.fixture(scope="module")
 def start_sandbox_module(tmp_path_factory):
     """`start(size)` for a module: one served sandbox with SSH and a class, kept for the module."""
     from college_tui.sandbox.server import SandboxServer
     from college_tui.sandbox.service import SandboxConfig
-    from tests.conftest import FAST, _seed_host_key
+    from tests.conftest import _seed_host_key
 
     started = []
 
     def start(size: int):
         data = tmp_path_factory.mktemp("class-sandbox")
         _seed_host_key(data)
-        server = SandboxServer(data, ssh=True, config=SandboxConfig(**FAST))
+        server = SandboxServer(data, ssh=True, config=SandboxConfig(**CLASS_FAST))
         server.start()
         add_class(server.sandbox, size)
         started.append((server, announce(server.info)))
