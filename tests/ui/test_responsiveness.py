@@ -290,3 +290,24 @@ async def test_the_summary_hides_the_step_list_only_at_80_columns_even_after_a_r
         await pilot.resize_terminal(120, 40)
         await settle(app, pilot)
         assert steps.styles.display == "block" and status.styles.display == "block"
+
+
+async def test_a_fields_error_line_is_mounted_when_it_first_has_a_problem(sandbox, wizard_env):
+    """Each panel mounts without its fields' (hidden) error lines: fewer widgets to compose and
+    style at the start (figure 3). A problem still shows right under its field, and goes."""
+    from textual.widgets import Input
+
+    async with opened_wizard(sandbox, wizard_env) as (app, pilot):
+        panel = app.wizard.centre.panel("project")
+        assert not panel.query(".field-error")
+        app.wizard.switch_to("project")
+        await settle(app, pilot)
+        await pilot.press("end", "ctrl+u", *"Col/lege")
+        await settle(app, pilot)
+        field = panel.query_one("#project-project", Input)
+        error = panel.query_one("#project-project-error")
+        assert panel.children.index(error) == panel.children.index(field) + 1
+        assert "may not contain /" in str(error.content) and error.styles.display == "block"
+        await pilot.press("ctrl+u", *"College")
+        await settle(app, pilot)
+        assert error.styles.display == "none" and len(panel.query(".field-error")) == 1

@@ -184,9 +184,8 @@ class StepPanel(VerticalScroll):
                 id=self.field_id(field.name),
                 compact=True,
             )
-            yield Static(
-                "", id=f"{self.field_id(field.name)}-error", classes="field-error", markup=False
-            )
+            # Its error line is mounted under it when it first has a problem (`show_problem`):
+            # one widget less per field in each panel's mount at the start (figure 3).
         yield from self.compose_extra()
 
     def field_id(self, name: str) -> str:
@@ -233,7 +232,16 @@ class StepPanel(VerticalScroll):
 
     def show_problem(self, name: str) -> str | None:
         problem = self.problem(name)
-        error = self.query_one(f"#{self.field_id(name)}-error", Static)
+        field_id = self.field_id(name)
+        error = next(iter(self.query(f"#{field_id}-error").results(Static)), None)
+        if error is None:  # never had a problem: its line is not mounted yet
+            if not problem:
+                return None
+            field = self.query_one(f"#{field_id}", Input)
+            error = Static("", id=f"{field_id}-error", classes="field-error", markup=False)
+            if not field.display:  # a hidden field's line stays hidden (sign-in's PAT)
+                error.display = False
+            self.mount(error, after=field)
         if str(error.content) != (problem or ""):  # each update is a layout pass of the screen
             error.update(problem or "")
             error.set_class(bool(problem), "-shown")
