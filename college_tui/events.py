@@ -28,16 +28,21 @@ class StepStarted(Event):
 
 
 @dataclass(frozen=True)
-class StepProgress(Event):
+class Said(Event):
+    """An event that tells the attendee something, in a sentence."""
+
     message: str
+
+
+@dataclass(frozen=True)
+class StepProgress(Said):
     fraction: float | None = None  # 0.0 .. 1.0 when known
 
 
 @dataclass(frozen=True)
-class Waiting(Event):
+class Waiting(Said):
     """A bounded wait: a retry after a failure, a 429's Retry-After, or polling a long operation."""
 
-    message: str
     seconds: float
     attempt: int = 0
 
@@ -55,10 +60,9 @@ class Waiting(Event):
 
 
 @dataclass(frozen=True)
-class NeedsYou(Event):
+class NeedsYou(Said):
     """The attendee must act in the browser (or elsewhere); the step polls meanwhile."""
 
-    message: str
     url: str | None = None
     detail: str | None = None  # e.g. the public key line to paste, a device code
 
@@ -72,10 +76,8 @@ class HttpCall(Event):
 
 
 @dataclass(frozen=True)
-class Note(Event):
+class Note(Said):
     """Something the attendee should read: what a step did and why (the course is about learning)."""
-
-    message: str
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,9 @@ class StepFinished(Event):
 
 
 @dataclass(frozen=True)
-class StepFailed(Event):
-    message: str  # what happened and what to do next
+class StepFailed(Said):
+    """The step failed: `message` says what happened and what to do next."""
+
     # For the activity log file only (an AADSTS code, a correlation id for an administrator):
     # never on screen or stdout, where the sentence alone is shown.
     log_detail: str = ""

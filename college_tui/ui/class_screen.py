@@ -144,6 +144,12 @@ class ClassApp(AppWithOneCrashPath):
     """The class view on its own (no wizard around it)."""
 
     TITLE = "college-tui class"
+    # As the wizard's footer (college.tcss): orange is an attendee's turn, not a key's. App CSS:
+    # a screen's DEFAULT_CSS loses to the footer's own.
+    CSS = """
+    FooterKey .footer-key--key { color: $text; text-style: bold; }
+    FooterKey .footer-key--description { color: $text-muted; }
+    """
 
     def __init__(
         self,
