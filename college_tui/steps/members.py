@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING
 from ..vocabulary import StepKey
 from .answers import AnswersError
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
+from .members_apart import Child, add_apart
 from .members_here import (
     ADDED,
     ALREADY,
+    APART_FROM,
     BATCH,
     FAILED,
     MAX_PARALLEL,
@@ -39,9 +41,7 @@ from .roster import AUTO, FREE_BASIC_SEATS, Member, with_free_seats
 if TYPE_CHECKING:
     from ..azdo.models import Team
 
-__all__ = ["BATCH", "MAX_PARALLEL", "START_PARALLEL", "MembersStep"]
-
-APART_FROM = BATCH + 1  # a list longer than one batch is added from a child process
+__all__ = ["APART_FROM", "BATCH", "MAX_PARALLEL", "START_PARALLEL", "MembersStep"]
 NOBODY = (
     "Skipped: nobody listed. To add colleagues, type their e-mail addresses on this step (or "
     'put members = ["name@example.com"] in the answers) and run it again'
@@ -95,22 +95,30 @@ class MembersStep(Step):
         members = self.members(ctx)
         if not members:
             return Outcome(NOBODY, already_done=True, skipped=True)
-        svc = ctx.service(self.key)
-        project = svc.get_project(answers.project)
-        if project is None:
-            raise NotReady(f"The project {answers.project} does not exist yet.")
-        team = self._team(ctx, project.id)
-        if team is None:
-            raise NotReady(f"The team {answers.team} does not exist yet: the team step creates it.")
-        present = self._present(ctx, project.id, team.id)
-        container = svc.descriptor(team.id)
-        results: list[MemberResult] = [
-            MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
-        ]
-        todo = self._levels(ctx, [m for m in members if m.email.lower() not in present])
-        results += self._add_all(
-            ctx, todo, project.id, container, len(members), done_before=len(results)
-        )
+        # A long list's child process starts now: its Python and the SDK's imports (0.5-1 s)
+        # overlap the reads below instead of following them.
+        early = Child.early() if len(members) >= APART_FROM else None
+        try:
+            svc = ctx.service(self.key)
+            project = svc.get_project(answers.project)
+            if project is None:
+                raise NotReady(f"The project {answers.project} does not exist yet.")
+            team = self._team(ctx, project.id)
+            if team is None:
+                raise NotReady(
+                    f"The team {answers.team} does not exist yet: the team step creates it."
+                )
+            present = self._present(ctx, project.id, team.id)
+            container = svc.descriptor(team.id)
+            results: list[MemberResult] = [
+                MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
+            ]
+            todo = self._levels(ctx, [m for m in members if m.email.lower() not in present])
+            where = (project.id, container, len(members), len(results), early)
+            results += self._add_all(ctx, todo, *where)
+        finally:
+            if early is not None:
+                early.discard()  # not needed after all (everyone there), or ended already
         return self._outcome(ctx, results, team.name)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -167,6 +175,7 @@ class MembersStep(Step):
         container: str,
         total: int,
         done_before: int,
+        early: Child | None = None,
     ) -> list[MemberResult]:
         """Invite and add `todo` (in a child process when long); events and progress leave
         from this thread."""
@@ -191,9 +200,7 @@ class MembersStep(Step):
         svc = ctx.service(self.key)
         work = Work(svc, self.key, project_id, container, ctx.cancel, ctx.emit, done)
         if len(todo) >= APART_FROM:
-            from .members_apart import add_apart
-
-            todo, problem = add_apart(work, todo)
+            todo, problem = add_apart(work, todo, early)
             if problem:
                 self.note(ctx, problem)
         add_in_threads(work, todo)

@@ -48,14 +48,17 @@ GRACE_SECONDS = 3.0  # after stdin closes: the child's time to say what it finis
 STOPPED = "The run was stopped before the sign-in was renewed: run the step again to add the rest."
 
 
-def add_apart(work: Work, todo: list[Member]) -> tuple[list[Member], str | None]:
-    """`add_in_threads` in a child process. Returns the colleagues it left unfinished (none
-    unless the child could not start or ended early) and, then, a sentence saying so."""
+def add_apart(
+    work: Work, todo: list[Member], early: Child | None = None
+) -> tuple[list[Member], str | None]:
+    """`add_in_threads` in a child process (`early`, when one was started beforehand). Returns
+    the colleagues it left unfinished (none unless the child could not start or ended early)
+    and, then, a sentence saying so."""
     from ..azdo.handover import handed
 
     left = {m.email: m for m in todo}
     try:
-        child = Child.start()
+        child = early or Child.start()
     except OSError as exc:
         return todo, _said(f"it could not start ({exc.strerror or exc})", len(todo))
     try:
@@ -142,6 +145,24 @@ class Child:
             **own_group(),  # the terminal's Ctrl+C is the wizard's
         )
         return cls(process)
+
+    @classmethod
+    def early(cls) -> Child | None:
+        """A child started before it is known to be needed; None when it cannot start (then
+        `add_apart` tries again, and says why)."""
+        try:
+            return cls.start()
+        except OSError:
+            return None
+
+    def discard(self) -> None:
+        """End a child that was not given a job (or has ended): at once, not after its start."""
+        from ..workstation.hostos.processes import stop_tree
+
+        self.close()
+        if self._process.poll() is None:
+            stop_tree(self._process)
+        self.stop()
 
     @property
     def pid(self) -> int:
@@ -266,6 +287,8 @@ def main() -> int:
 
     out = _Out(sys.stdout.buffer)
     first = sys.stdin.buffer.readline()
+    if not first:
+        return 0  # started early, then not needed
     try:
         job = json.loads(first)["job"]
     except (ValueError, KeyError, TypeError):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 START_PARALLEL = 4
 MAX_PARALLEL = 32
 BATCH = 50  # invitations a request (the portal adds at most 50 users at a time)
+APART_FROM = BATCH + 1  # a list longer than one batch is added from a child process
 
 ADDED = "added"
 ALREADY = "already in the team"
