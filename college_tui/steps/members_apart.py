@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from ..azdo.handover import Handed
     from ..events import Event
 
+# The child's CPU priority below the wizard's (POSIX nice; Windows' "below normal" class): where
+# the cores are busy (two of them, the sandbox serving the class too), the screen goes first.
+NICE = 10
 GRACE_SECONDS = 3.0  # after stdin closes: the child's time to say what it finished, then it ends
 STOPPED = "The run was stopped before the sign-in was renewed: run the step again to add the rest."
 
@@ -135,6 +138,9 @@ class Child:
         from ..workstation.childenv import child_env
         from ..workstation.hostos.processes import own_group
 
+        options = own_group()  # the terminal's Ctrl+C is the wizard's
+        if "creationflags" in options:  # Windows: below the wizard's priority (see NICE)
+            options["creationflags"] |= getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
         process = subprocess.Popen(
             # -P: not the current folder first on the path (another checkout's college_tui)
             [sys.executable, "-P", "-m", __name__],
@@ -142,7 +148,7 @@ class Child:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # never over the wizard's screen
             env=child_env(),  # no secret: the credential comes on stdin
-            **own_group(),  # the terminal's Ctrl+C is the wizard's
+            **options,
         )
         return cls(process)
 
@@ -272,8 +278,21 @@ class _Inbox:
             return self._answers.get()
 
 
+def _below_the_wizard() -> None:
+    """This process's CPU priority NICE below the wizard's. Linux schedules a session's
+    processes as one group (autogroup), and this child has a session of its own (own_group): its
+    group's nice is the one that counts against the wizard's."""
+    if not hasattr(os, "nice"):
+        return  # Windows: the priority class was set at its start
+    with contextlib.suppress(OSError):
+        os.nice(NICE)
+    with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as autogroup:
+        autogroup.write(str(NICE))
+
+
 def main() -> int:
     """The child: read the job, add everyone, say each one's result, then `end`."""
+    _below_the_wizard()
     from ..azdo.client import AzureDevOps
     from ..azdo.client.shared import _quick_msrest, _use_our_sdk_cache
     from ..azdo.handover import taken

@@ -18,7 +18,7 @@ from college_tui.events import HttpCall, Note, StepProgress
 from college_tui.steps import members_apart
 from college_tui.steps.answers import Answers, Member
 from college_tui.steps.members import APART_FROM, BATCH, MembersStep
-from college_tui.steps.members_apart import GRACE_SECONDS, Child
+from college_tui.steps.members_apart import GRACE_SECONDS, NICE, Child
 from college_tui.steps.project import ProjectStep
 from college_tui.steps.runner import run
 from college_tui.steps.signin import SignInStep
@@ -160,6 +160,23 @@ def test_the_pat_reaches_the_child_on_its_stdin_only(sandbox, make_ctx, children
         assert pat.encode() not in found, name
     assert pat not in json.dumps(children.lines)  # nothing the child said
     assert pat not in repr(list(record)) and pat not in record.text()  # no event
+
+
+@linux_only
+def test_the_child_runs_below_the_wizards_cpu_priority(sandbox, make_ctx, children):
+    """Its own session is its own scheduling group on Linux (autogroup): that group's nice, and
+    its own, are NICE, so on busy cores the screen goes first."""
+    seen: dict[str, str] = {}
+
+    def look() -> None:
+        proc = Path(f"/proc/{children[0].pid}")
+        seen["nice"] = (proc / "stat").read_text().rsplit(")", 1)[1].split()[16]
+        seen["autogroup"] = (proc / "autogroup").read_text()
+
+    ctx = make_ctx(sandbox, roster(APART_FROM), emit=At(5, look))
+    assert run(ctx, [SignInStep, MembersStep()]).ok
+    assert seen["nice"] == str(NICE)
+    assert seen["autogroup"].endswith(f" nice {NICE}\n")
 
 
 @linux_only
