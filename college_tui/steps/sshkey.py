@@ -57,6 +57,7 @@ POLICY_OFF = "the organisation's SSH policy is off, the clone and the push use H
 
 class SshKeyStep(Step):
     key = StepKey.SSH_KEY
+    needs_ssh = True  # it pins the host key and logs in: the runner waits for the SSH server
 
     def __init__(
         self,
