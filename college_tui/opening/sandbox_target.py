@@ -112,7 +112,7 @@ def _finish_ssh(
         finally:
             lock.close()
 
-    thread = threading.Thread(target=finish, args=(info,), name="sandbox-ssh-start", daemon=True)
+    thread = threading.Thread(target=finish, args=(info,), name="opening-ssh-start", daemon=True)
     thread.start()
 
     def join() -> Callable[[], None]:

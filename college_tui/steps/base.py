@@ -184,8 +184,9 @@ class Step:
     key: ClassVar[str]
     title: ClassVar[str]
     teaches: ClassVar[str] = ""  # what the course wants the attendee to learn here
-    # The step pins the target's SSH host key or connects to its SSH server: the runner waits for
-    # that server first (`Context.ssh_ready`; the embedded sandbox starts it while REST answers).
+    # The step pins the target's SSH host key or connects to its SSH server: applying, the runner
+    # waits for that server first (`Context.ssh_ready`; the embedded sandbox starts it while REST
+    # answers, issue 28).
     needs_ssh: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
