@@ -97,3 +97,37 @@ class StepFailed(Said):
 
 
 Emit = Callable[[Event], None]
+
+
+def event_as_dict(event: Event) -> dict[str, object]:
+    """`event` as plain JSON values (a child process sends its events as lines:
+    steps/members_apart.py); `event_from_dict` makes the same event again."""
+    from dataclasses import asdict
+
+    return {"kind": type(event).__name__, **asdict(event)}
+
+
+def event_from_dict(found: dict[str, object]) -> Event:
+    """The event `event_as_dict` gave; ValueError for a kind this module does not define."""
+    values = dict(found)
+    kind = _KINDS.get(str(values.pop("kind", "")))
+    if kind is None:
+        raise ValueError(f"not an event: {found.get('kind')!r}")
+    return kind(**values)  # type: ignore[arg-type]
+
+
+_KINDS: dict[str, type[Event]] = {
+    kind.__name__: kind
+    for kind in (
+        Event,
+        StepStarted,
+        Said,
+        StepProgress,
+        Waiting,
+        NeedsYou,
+        HttpCall,
+        Note,
+        StepFinished,
+        StepFailed,
+    )
+}

@@ -38,7 +38,10 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ("Step 2 — Organisation", ["steps/organization.py"]),
     ("Step 3 — Project", ["steps/project.py"]),
     ("Step 4 — Team", ["steps/team.py"]),
-    ("Step 5 — Members", ["steps/members.py"]),
+    (
+        "Step 5 — Members",
+        ["steps/members.py", "steps/members_here.py", "steps/members_apart.py", "azdo/handover.py"],
+    ),
     (
         "Step 6 — SSH key",
         [

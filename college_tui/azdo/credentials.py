@@ -86,10 +86,44 @@ class PatCredential:
         return "PatCredential(pat='***')"
 
 
-class EntraCredential:
-    """A Microsoft Entra token from an azure-identity credential, refreshed before it expires."""
+class BearerToken:
+    """What an Entra access token is to the facade: Bearer, renewed (`refresh_if_needed`, each
+    kind its own way) before each request. Subclasses set the fields of `__init__`."""
 
     kind = "entra"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._expires_on = 0.0
+        self._token: dict[str, str] = {"access_token": ""}
+        self._auth: Any = None
+
+    def refresh_if_needed(self) -> None:
+        raise NotImplementedError
+
+    def msrest_credentials(self) -> Any:
+        with self._lock:
+            if self._auth is None:
+                self._auth = _refreshing_token_auth(self, self._token)
+            return self._auth
+
+    def auth_header(self) -> str:
+        self.refresh_if_needed()
+        return "Bearer " + self._token["access_token"]
+
+    def git_password(self) -> str:
+        """What git over HTTPS sends as the password: an Entra access token, as Git Credential
+        Manager sends it to Azure Repos."""
+        self.refresh_if_needed()
+        return self._token["access_token"]
+
+    @property
+    def expires_on(self) -> float:
+        return self._expires_on
+
+
+class EntraCredential(BearerToken):
+    """A Microsoft Entra token from an azure-identity credential, refreshed before it expires."""
 
     def __init__(
         self,
@@ -102,6 +136,7 @@ class EntraCredential:
         authenticate: Callable[[], None] | None = None,
         again: Callable[[], None] | None = None,
     ) -> None:
+        super().__init__()
         self._credential = token_credential
         self._again = again  # says a browser opens once more (a renewal that needs the person)
         self._authenticate = authenticate  # the first interactive sign-in, when remembered
@@ -109,10 +144,6 @@ class EntraCredential:
         self._scope = scope
         self._clock = clock
         self._before_interactive = before_interactive
-        self._lock = threading.Lock()
-        self._expires_on = 0.0
-        self._token: dict[str, str] = {"access_token": ""}
-        self._auth: Any = None
 
     def refresh_if_needed(self) -> None:
         """Get a new token when there is none or it expires within REFRESH_MARGIN_SECONDS."""
@@ -185,31 +216,11 @@ class EntraCredential:
             self._credential.authenticate(scopes=[self._scope])
             return self._credential.get_token(self._scope)
 
-    def msrest_credentials(self) -> Any:
-        with self._lock:
-            if self._auth is None:
-                self._auth = _refreshing_token_auth(self, self._token)
-            return self._auth
-
-    def auth_header(self) -> str:
-        self.refresh_if_needed()
-        return "Bearer " + self._token["access_token"]
-
-    def git_password(self) -> str:
-        """What git over HTTPS sends as the password: an Entra access token, as Git Credential
-        Manager sends it to Azure Repos."""
-        self.refresh_if_needed()
-        return self._token["access_token"]
-
-    @property
-    def expires_on(self) -> float:
-        return self._expires_on
-
     def __repr__(self) -> str:
         return f"EntraCredential({type(self._credential).__name__}, token='***')"
 
 
-def _refreshing_token_auth(owner: EntraCredential, token: dict[str, str]) -> Any:
+def _refreshing_token_auth(owner: Credential, token: dict[str, str]) -> Any:
     from msrest.authentication import BasicTokenAuthentication
 
     class RefreshingTokenAuthentication(BasicTokenAuthentication):

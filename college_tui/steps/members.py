@@ -8,54 +8,44 @@ to the team through a Graph membership. Azure DevOps can refuse one person with 
 `isSuccess: false`; that is that person's failure (with the service's words), the others go on. The step then finishes with a warning naming who is missing,
 and `college-tui check` reports them.
 
-Long lists run several at a time, all through one facade: START_PARALLEL at first, one more
-each time as many answers came back quickly, up to MAX_PARALLEL, and half as many after a 429, a
-Retry-After, a rate-limit delay or a slow answer (azdo/pacing.py), so a class of 2,000 takes under
-a minute at the real service's latency without pressing it harder than it answers. When the
-service answers 429 with Retry-After, every worker waits it out, not only the one that was told
-(azdo/http.py). Colleagues are invited BATCH at a time with one request (the bulk form of
-UserEntitlements, as the portal and the Azure CLI do); each is then put in the team with one
-request (a PUT: adding someone already there changes nothing, so nothing is checked first). A
-colleague the bulk answer refuses or leaves out is invited again alone, for that person's own
-sentence.
+Long lists run several at a time (members_here.py: an adaptive bound, the invitations BATCH at a
+time in one request each, then one team addition a colleague), so a class of 2,000 takes under
+a minute at the real service's latency without pressing it harder than it answers. A list of more
+than one batch runs in a child process of its own (members_apart.py), so that the worker threads
+never compete with the screen for the interpreter's lock; should that process not start or end
+early, a sentence says so and the colleagues it left are added here.
 """
 
 from __future__ import annotations
 
-import queue
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..vocabulary import StepKey
 from .answers import AnswersError
 from .base import Context, Inspection, NotReady, Outcome, Step, StepError
-from .roster import AUTO, FREE_BASIC_SEATS, Member, invite_refusal, with_free_seats
+from .members_apart import Child, add_apart
+from .members_here import (
+    ADDED,
+    ALREADY,
+    APART_FROM,
+    BATCH,
+    FAILED,
+    MAX_PARALLEL,
+    START_PARALLEL,
+    MemberResult,
+    Work,
+    add_in_threads,
+)
+from .roster import AUTO, FREE_BASIC_SEATS, Member, with_free_seats
 
 if TYPE_CHECKING:
-    from ..azdo.client import AzureDevOps
-    from ..azdo.models import Invite, Team
-    from ..events import Event
+    from ..azdo.models import Team
 
-
-START_PARALLEL = 4
-MAX_PARALLEL = 32
-BATCH = 50  # invitations a request (the portal adds at most 50 users at a time)
-
-ADDED = "added"
-ALREADY = "already in the team"
+__all__ = ["APART_FROM", "BATCH", "MAX_PARALLEL", "START_PARALLEL", "MembersStep"]
 NOBODY = (
     "Skipped: nobody listed. To add colleagues, type their e-mail addresses on this step (or "
     'put members = ["name@example.com"] in the answers) and run it again'
 )
-FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class MemberResult:
-    email: str
-    state: str  # ADDED | ALREADY | FAILED
-    message: str = ""
 
 
 class MembersStep(Step):
@@ -105,22 +95,30 @@ class MembersStep(Step):
         members = self.members(ctx)
         if not members:
             return Outcome(NOBODY, already_done=True, skipped=True)
-        svc = ctx.service(self.key)
-        project = svc.get_project(answers.project)
-        if project is None:
-            raise NotReady(f"The project {answers.project} does not exist yet.")
-        team = self._team(ctx, project.id)
-        if team is None:
-            raise NotReady(f"The team {answers.team} does not exist yet: the team step creates it.")
-        present = self._present(ctx, project.id, team.id)
-        container = svc.descriptor(team.id)
-        results: list[MemberResult] = [
-            MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
-        ]
-        todo = self._levels(ctx, [m for m in members if m.email.lower() not in present])
-        results += self._add_all(
-            ctx, todo, project.id, container, len(members), done_before=len(results)
-        )
+        # A long list's child process starts now: its Python and the SDK's imports (0.5-1 s)
+        # overlap the reads below instead of following them.
+        early = Child.early() if len(members) >= APART_FROM else None
+        try:
+            svc = ctx.service(self.key)
+            project = svc.get_project(answers.project)
+            if project is None:
+                raise NotReady(f"The project {answers.project} does not exist yet.")
+            team = self._team(ctx, project.id)
+            if team is None:
+                raise NotReady(
+                    f"The team {answers.team} does not exist yet: the team step creates it."
+                )
+            present = self._present(ctx, project.id, team.id)
+            container = svc.descriptor(team.id)
+            results: list[MemberResult] = [
+                MemberResult(m.email, ALREADY) for m in members if m.email.lower() in present
+            ]
+            todo = self._levels(ctx, [m for m in members if m.email.lower() not in present])
+            where = (project.id, container, len(members), len(results), early)
+            results += self._add_all(ctx, todo, *where)
+        finally:
+            if early is not None:
+                early.discard()  # not needed after all (everyone there), or ended already
         return self._outcome(ctx, results, team.name)
 
     # -- helpers -----------------------------------------------------------------------------
@@ -177,89 +175,36 @@ class MembersStep(Step):
         container: str,
         total: int,
         done_before: int,
+        early: Child | None = None,
     ) -> list[MemberResult]:
-        """Invite and add `todo`, an adaptive number at once; events leave from this thread."""
-        if not todo:
-            return []
-        events: queue.Queue[Event] = queue.Queue()
-        # The workers share this run's facade (its connections and its Retry-After pause) and
-        # post their events to the queue this thread empties.
-        svc = ctx.service(self.key).for_step(self.key, events.put)
-        # Finished colleagues come back on this queue: waiting on it costs the same for the
-        # 10,000th as for the first (`wait()` on every pending future was quadratic).
-        finished: queue.Queue[tuple[Member, MemberResult | BaseException]] = queue.Queue()
-
-        def one(member: Member, invite: Invite | None = None) -> None:
-            try:
-                with limit.slot():
-                    if ctx.cancel.is_set():
-                        finished.put((member, MemberResult(member.email, FAILED, "cancelled")))
-                    else:
-                        result = add_member(svc, member, project_id, container, invite)
-                        finished.put((member, result))
-            except Exception as exc:  # one person's trouble never stops the others
-                finished.put((member, exc))
-
-        def batch(members: list[Member]) -> None:
-            """Invite `members` with one request, then put each in the team on its own."""
-            invites: dict[str, Invite] = {}
-            try:
-                with limit.slot():
-                    if not ctx.cancel.is_set():
-                        wanted = [(m.email, m.license) for m in members]
-                        invites = svc.invite_many(wanted, project_id)
-            except Exception:  # the one-by-one invitations say each one's trouble
-                invites = {}
-            for member in members:
-                pool.submit(one, member, invites.get(member.email))
-
+        """Invite and add `todo` (in a child process when long); events and progress leave
+        from this thread."""
         results: list[MemberResult] = []
-        done = done_before
         failed = dict(ctx.state.get(self.key).get("failed", {}))
-        with (
-            svc.concurrency(START_PARALLEL, MAX_PARALLEL) as limit,
-            ThreadPoolExecutor(
-                max_workers=min(MAX_PARALLEL, len(todo)), thread_name_prefix="members"
-            ) as pool,
-        ):
-            if len(todo) == 1:
-                pool.submit(one, todo[0])  # one person: the one-by-one invitation
+
+        def done(member: Member, outcome: MemberResult | BaseException) -> None:
+            if isinstance(outcome, MemberResult):
+                result = outcome
             else:
-                for start in range(0, len(todo), BATCH):
-                    pool.submit(batch, todo[start : start + BATCH])
-            while len(results) < len(todo):
-                try:
-                    member, outcome = finished.get(timeout=0.05)
-                except queue.Empty:
-                    self._drain(ctx, events)
-                    continue
-                self._drain(ctx, events)
-                if isinstance(outcome, MemberResult):
-                    result = outcome
-                else:
-                    from .runner import describe_failure
+                from .runner import describe_failure
 
-                    result = MemberResult(
-                        member.email,
-                        FAILED,
-                        describe_failure(outcome, self.key, "apply", ctx.secrets)[0],
-                    )
-                results.append(result)
-                done += 1
-                self._remember(ctx, result, failed)
-                line = f"{result.email}: {result.state}"
-                if result.message:
-                    line += f" ({result.message})"
-                self.progress(ctx, line, done / total)
-        self._drain(ctx, events)
+                message = describe_failure(outcome, self.key, "apply", ctx.secrets)[0]
+                result = MemberResult(member.email, FAILED, message)
+            results.append(result)
+            self._remember(ctx, result, failed)
+            line = f"{result.email}: {result.state}"
+            if result.message:
+                line += f" ({result.message})"
+            self.progress(ctx, line, (done_before + len(results)) / total)
+
+        svc = ctx.service(self.key)
+        work = Work(svc, self.key, project_id, container, ctx.cancel, ctx.emit, done)
+        if len(todo) >= APART_FROM:
+            todo, problem = add_apart(work, todo, early)
+            if problem:
+                self.note(ctx, problem)
+        add_in_threads(work, todo)
         return results
-
-    def _drain(self, ctx: Context, events: queue.Queue[Event]) -> None:
-        while True:
-            try:
-                ctx.emit(events.get_nowait())
-            except queue.Empty:
-                return
 
     def _remember(self, ctx: Context, result: MemberResult, failed: dict[str, str]) -> None:
         """Keep who failed in the run state; saved only when that changes (saving the state
@@ -289,36 +234,3 @@ class MembersStep(Step):
         )
         warnings = tuple(f"{r.email} was not added: {r.message}" for r in failed)
         return Outcome(summary, already_done=not added and not failed, warnings=warnings)
-
-
-def add_member(
-    svc: AzureDevOps,
-    member: Member,
-    project_id: str,
-    container: str,
-    invited: Invite | None = None,
-) -> MemberResult:
-    """Invite one colleague (access level + project), unless `invited` already did, and put
-    them in the team."""
-    from ..azdo.errors import AzdoError
-
-    try:
-        invite = invited
-        if invite is None or not invite.ok or not invite.user_descriptor:
-            invite = svc.invite(member.email, member.license, project_id)
-        if not invite.ok:
-            return MemberResult(member.email, FAILED, invite_refusal(invite.message))
-        subject = invite.user_descriptor
-        if not subject:
-            return MemberResult(
-                member.email,
-                FAILED,
-                "Azure DevOps invited the user but gave no descriptor; run "
-                "again to add them to the team.",
-            )
-        svc.add_member(subject, container)  # a PUT: already a member changes nothing
-    except AzdoError as exc:
-        from .runner import azdo_message
-
-        return MemberResult(member.email, FAILED, azdo_message(exc))
-    return MemberResult(member.email, ADDED)

@@ -20,6 +20,15 @@ SSH_HOST = "ssh.dev.azure.com"
 # its lists (teams, team members, pull requests), so a page is never cut short by a cap we do
 # not know of. A page shorter than this is the last one.
 PAGE = 100
+_RETRY_SETTINGS = (
+    "max_attempts",
+    "base_delay",
+    "max_delay",
+    "max_total_wait",
+    "max_retry_after",
+    "jitter",
+    "seed",
+)
 
 
 class Plumbing(ErrorMapping):
@@ -51,6 +60,42 @@ class Plumbing(ErrorMapping):
         copy._emit = emit or self._emit
         copy._step = step
         return copy
+
+    def settings(self) -> dict[str, Any]:
+        """What a facade like this one needs in another process, as JSON values: its URLs, its
+        timeout and its retry policy (`from_settings` there). Never the credential: that goes
+        apart, over a pipe (azdo/handover.py)."""
+        shared = self._shared
+        timeout = shared.http.timeout
+        return {
+            "org_url": shared.org_url,
+            "profile_url": shared.profile_url,
+            "timeout": list(timeout) if isinstance(timeout, tuple) else timeout,
+            "retry": {name: getattr(shared.retry, name) for name in _RETRY_SETTINGS},
+        }
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: dict[str, Any],
+        credential: Credential,
+        emit: Emit,
+        step: str = "",
+        cancel: Any = None,
+    ) -> Self:
+        """A facade as the one whose `settings()` these are, with `credential`; `cancel` (a
+        threading.Event) ends its retries' waits."""
+        timeout = settings["timeout"]
+        retry = RetryPolicy(**settings["retry"], cancel=cancel)
+        return cls(
+            settings["org_url"],
+            settings["profile_url"],
+            credential,
+            emit,
+            step,
+            retry,
+            timeout=tuple(timeout) if isinstance(timeout, list) else timeout,
+        )
 
     def use_ssh_alias(self, alias: str) -> None:
         """Give every repository's sshUrl the `Host` name `alias` instead of ssh.dev.azure.com
