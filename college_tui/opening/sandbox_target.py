@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..target import SshLater
 from .options import Asker, Opened, TargetRefused
 from .sandbox_plan import SandboxPlan
 
@@ -39,29 +41,95 @@ def opened_sandbox(plan: SandboxPlan, asker: Asker) -> Iterator[Opened]:
     other ports would save them and leave the first's links and ssh config on dead ports. The
     sandbox started here says so too, for the next command on this folder. Whether one serves
     the folder is asked here only, under the start lock, where no other run can change it.
+
+    One started here is yielded as soon as its REST side listens: its SSH server comes up
+    meanwhile (the target's `ssh_later`; steps that use SSH wait for it, issue 28), and the start
+    lock is held until then, so another run on the folder finds it announced whole.
     """
     from ..sandbox.running import AlreadyServed, starting
 
-    server, release = None, None
+    server, finishing = None, None
+    lock = contextlib.ExitStack()
     try:
-        with starting(plan.data):  # one sandbox per data folder, whoever starts it
-            info = served(plan, asker)
-            if info is None:
-                server, info = start_sandbox(plan, asker)
-                release = _announce(info)
+        lock.enter_context(starting(plan.data))  # one sandbox per data folder, whoever starts it
+        info = served(plan, asker)
+        if info is None:
+            server, info = start_sandbox(plan, asker)
     except AlreadyServed as exc:
+        lock.close()
         raise TargetRefused(str(exc), usage=False) from None
+    except BaseException:
+        lock.close()
+        raise
+    target = _at(plan, info)
+    if server is None:
+        lock.close()
+    else:
+        later = SshLater()
+        target = replace(target, ssh_later=later)
+        finishing = _finish_ssh(server, info, later, lock, plan.data)
     # The embedded service's own log would interleave with the run's lines (dropped connections
     # from --faults are logged as errors by uvicorn); what the engine sees is reported anyway.
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     try:
         plan.home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        yield Opened(_at(plan, info), info.pat)
+        yield Opened(target, info.pat)
     finally:
-        if release is not None:
-            release()
+        if finishing is not None:
+            finishing()()  # the SSH side's start waited for, then the announcement released
         if server is not None:
             server.stop()
+
+
+def _finish_ssh(
+    server: SandboxServer | SandboxApart,
+    info: SandboxInfo,
+    later: SshLater,
+    lock: contextlib.ExitStack,
+    data: Path,
+) -> Callable[[], Callable[[], None]]:
+    """Bring up the started sandbox's SSH side on a thread of its own while the run's REST steps
+    go on: once it listens (or has failed), the sandbox is announced (sandbox.running), `later`
+    told and the data folder's start lock released. Returns the thread's join, which gives the
+    announcement's release."""
+    released: list[Callable[[], None]] = []
+
+    def finish(info: SandboxInfo) -> None:
+        try:
+            problem = ""
+            try:
+                info = server.start_ssh()
+            except BaseException as exc:  # whatever it is, no step may wait for nothing
+                info = replace(info, ssh_host=None, ssh_port=None)  # others: no SSH there
+                problem = ssh_failure(exc, data)
+            try:
+                released.append(_announce(info))  # announced whole before anyone goes on
+            finally:
+                if problem:
+                    later.failed(problem)
+                else:
+                    later.listens(info.ssh_host_key)
+        finally:
+            lock.close()
+
+    thread = threading.Thread(target=finish, args=(info,), name="opening-ssh-start", daemon=True)
+    thread.start()
+
+    def join() -> Callable[[], None]:
+        thread.join()
+        return released[0] if released else (lambda: None)
+
+    return join
+
+
+def ssh_failure(exc: BaseException, data: Path) -> str:
+    """The sentence for a sandbox whose SSH server did not start (its REST side works)."""
+    why = str(exc) or type(exc).__name__
+    return (
+        f"The sandbox's SSH server did not start: {why} The steps that need SSH (the SSH key, "
+        "the clone, the pull request) cannot go on; the others can. Fix what it says (or start "
+        f"the sandbox afresh: `college-tui apply --sandbox --fresh` on {data}) and run again."
+    )
 
 
 def _announce(info: SandboxInfo) -> Callable[[], None]:
@@ -142,7 +210,8 @@ def start_sandbox(
     plan: SandboxPlan, asker: Asker
 ) -> tuple[SandboxServer | SandboxApart, SandboxInfo]:
     """Start the sandbox on the ports it had last time (see sandbox.ports.start_kept), in this
-    process or, for the wizard (`plan.apart`), in one of its own (sandbox/apart.py)."""
+    process or, for the wizard (`plan.apart`), in one of its own (sandbox/apart.py); returned
+    once its REST side listens, its SSH port taken (its `start_ssh()` brings up the rest)."""
     from ..sandbox.apart import start_apart
     from ..sandbox.ports import PortProblem, start_kept
 
@@ -150,9 +219,11 @@ def start_sandbox(
     kept: KeptStart | ApartStart
     try:
         if plan.apart:
-            kept = start_apart(data, faults=plan.faults, config=sandbox_config(plan))
+            kept = start_apart(
+                data, faults=plan.faults, config=sandbox_config(plan), ssh_later=True
+            )
         else:
-            kept = start_kept(data, faults=plan.faults, config=sandbox_config(plan))
+            kept = start_kept(data, faults=plan.faults, config=sandbox_config(plan), ssh_later=True)
     except PortProblem as exc:
         raise TargetRefused(str(exc), usage=False) from None
     except OSError as exc:  # a read-only HOME or data folder: say that, not "its ports"

@@ -7,6 +7,11 @@ Textual alone (figure 3, docs/performance.md). `start_apart` starts the same san
 returns once it listens; the child says how to reach it on one line of its stdout and stops when
 its stdin closes: `stop()`, or the wizard's process ending in any way (even killed).
 
+The child says its REST side is ready on that first line, before its SSH server is up, and says a
+second line when the SSH server listens (or why it did not start): `start_apart(ssh_later=True)`
+returns at the first line, and `start_ssh()` waits for the second (issue 28: the sign-in and the
+organisation's reads need only REST; the paramiko import and the host key are ~0.3 s and more).
+
 Run as `python -m college_tui.sandbox.apart DATA CONFIG_JSON [FAULTS]` by `start_apart` only.
 """
 
@@ -19,6 +24,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -54,6 +60,20 @@ class SandboxApart:
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
+        self._ssh_lock = threading.Lock()
+        self._ssh_said: dict[str, Any] | None = None
+
+    def start_ssh(self) -> SandboxInfo:
+        """The child starts its SSH server by itself: wait for its second line, the info with
+        the SSH server's host key (as SandboxServer.start_ssh gives it). RuntimeError with the
+        child's words when the SSH server did not start."""
+        with self._ssh_lock:
+            if self._ssh_said is None:
+                self._ssh_said = _first_line(self._process.stdout)
+        said = self._ssh_said
+        if "ssh" in said:
+            return SandboxInfo(**said["ssh"])
+        raise RuntimeError(str(said.get("ssh_error") or "its process ended"))
 
     @property
     def pid(self) -> int:
@@ -72,10 +92,13 @@ class SandboxApart:
             process.stdout.close()
 
 
-def start_apart(data: Path, *, faults: str | None, config: SandboxConfig) -> ApartStart:
+def start_apart(
+    data: Path, *, faults: str | None, config: SandboxConfig, ssh_later: bool = False
+) -> ApartStart:
     """Start the sandbox of `data` in a child process on its kept ports, as ports.start_kept
     does in this one; what stopped it starting is raised as there: ports.PortProblem, an
-    OSError naming the file that cannot be written, or a RuntimeError."""
+    OSError naming the file that cannot be written, or a RuntimeError. `ssh_later`: return
+    once REST listens (the info without the host key; `server.start_ssh()` waits for it)."""
     from ..workstation.childenv import child_env
 
     # The SDK keeps its discovery cache beside the sandbox's data (as SandboxServer.start does
@@ -97,7 +120,14 @@ def start_apart(data: Path, *, faults: str | None, config: SandboxConfig) -> Apa
     running = SandboxApart(process)
     said = _first_line(process.stdout)
     if "info" in said:
-        return ApartStart(running, SandboxInfo(**said["info"]), list(said.get("moved", [])))
+        info, moved = SandboxInfo(**said["info"]), list(said.get("moved", []))
+        if not ssh_later:
+            try:
+                info = running.start_ssh()
+            except RuntimeError:
+                running.stop()
+                raise
+        return ApartStart(running, info, moved)
     running.stop()
     message = str(said.get("message") or f"its process ended (exit code {process.poll()})")
     if said.get("kind") == "port":
@@ -126,7 +156,7 @@ def main(argv: list[str]) -> int:
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     config = dataclasses.replace(SandboxConfig(), **settings)
     try:
-        kept = start_kept(data, faults=faults, config=config)
+        kept = start_kept(data, faults=faults, config=config, ssh_later=True)
     except PortProblem as exc:
         return _say({"kind": "port", "message": str(exc)})
     except OSError as exc:
@@ -137,7 +167,11 @@ def main(argv: list[str]) -> int:
     except Exception as exc:
         return _say({"kind": "other", "message": str(exc)})
     try:
-        _say({"info": kept.info.as_dict(), "moved": kept.moved})
+        _say({"info": kept.info.as_dict(), "moved": kept.moved})  # REST listens
+        try:
+            _say({"ssh": kept.server.start_ssh().as_dict()})
+        except Exception as exc:  # REST goes on serving; the opener says what this means
+            _say({"ssh_error": str(exc) or type(exc).__name__})
         sys.stdin.buffer.read()  # until the wizard closes it, or its process ends
     finally:
         kept.server.stop()
@@ -147,7 +181,7 @@ def main(argv: list[str]) -> int:
 def _say(message: dict[str, Any]) -> int:
     sys.stdout.write(json.dumps(message, default=str) + "\n")
     sys.stdout.flush()
-    return 1 if "info" not in message else 0
+    return 0 if {"info", "ssh", "ssh_error"} & message.keys() else 1
 
 
 if __name__ == "__main__":

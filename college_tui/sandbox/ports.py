@@ -88,8 +88,10 @@ def start_kept(
     ssh_port: int | None = None,
     faults: Faults | str | None = None,
     config: SandboxConfig | None = None,
+    ssh_later: bool = False,
 ) -> KeptStart:
     """Start a sandbox on the ports it had last time, so printed URLs and ssh config stay valid.
+    `ssh_later`: its SSH port taken, its SSH server left to `server.start_ssh()` (issue 28).
 
     `port`/`ssh_port` given: exactly those (0 = any free one); a port in use or out of range
     raises PortProblem. Not given: the saved ones when free, else free ones (said in `moved`).
@@ -125,7 +127,7 @@ def start_kept(
         config=config,
     )
     try:
-        info = server.start()
+        info = server.start(ssh_later=ssh_later)
     except OSError as exc:  # taken between the check and the start
         server.stop()
         if exc.filename is not None or exc.errno not in _PORT_ERRORS:

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from .sshserver import SshGitServer
 
 LOOPBACK = "127.0.0.1"
+# A test's knob (tests/sandbox/test_ssh_later.py): the SSH side starts only once this file exists.
+HOLD_SSH_ENV = "COLLEGE_TUI_SANDBOX_HOLD_SSH"
 # An idle kept-alive connection stays open this long (IIS's default connection timeout).
 KEEP_ALIVE_SECONDS = 120
 
@@ -71,6 +74,19 @@ def bind_loopback(port: int) -> socket.socket:
     return sock
 
 
+def _bind_ssh(port: int) -> socket.socket:
+    """The SSH port bound, not listening yet (a client meets "connection refused" until the
+    server listens: no one waits on a half-started server)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class SandboxServer:
     """A running sandbox. Use as a context manager or call `start()` / `stop()`."""
 
@@ -103,9 +119,12 @@ class SandboxServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._ssh: SshGitServer | None = None
+        self._ssh_sock: socket.socket | None = None  # the SSH port, taken until start_ssh
         self.info: SandboxInfo | None = None
 
-    def start(self) -> SandboxInfo:
+    def start(self, *, ssh_later: bool = False) -> SandboxInfo:
+        """Start the REST side (and the identity provider) and take the SSH port; the SSH
+        server too unless `ssh_later` (then `start_ssh()` starts it, issue 28)."""
         from .gitexec import require_git
 
         require_git()  # a missing git is said now, never as an HTTP 500 from the first project
@@ -163,22 +182,45 @@ class SandboxServer:
         if idp_sock is not None:
             self._start_identity(sandbox, info, idp_sock)
         if self.with_ssh:
-            from .sshserver import SshGitServer
-
-            ssh = SshGitServer(sandbox, LOOPBACK, self.ssh_port, closed=self.faults.ssh_closed)
+            # The SSH port is taken now (a port in use is said as the REST one's), cheaply: the
+            # host key and paramiko come with `start_ssh`, which `ssh_later` leaves to the caller.
             try:
-                ssh.start()
-            except BaseException:  # e.g. the SSH port is taken: don't leave the REST side running
+                self._ssh_sock = _bind_ssh(self.ssh_port)
+            except BaseException:
                 self.stop()
                 raise
-            self._ssh = ssh
-            self.ssh_port = ssh.port
+            self.ssh_port = self._ssh_sock.getsockname()[1]
             info.ssh_host = LOOPBACK
-            info.ssh_port = ssh.port
-            info.ssh_host_key_fingerprint = ssh.host_key_fingerprint
-            info.ssh_host_key = ssh.host_key_line
-        sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port) if self._ssh else None
-        sandbox.ssh_host_key = self._ssh.host_key_line if self._ssh else None  # public
+            info.ssh_port = self.ssh_port
+            if not ssh_later:
+                try:
+                    self.start_ssh()
+                except BaseException:  # e.g. an unreadable host key: don't leave REST running
+                    self.stop()
+                    raise
+        return info
+
+    def start_ssh(self) -> SandboxInfo:
+        """Start the SSH git server on the port `start` took (the host key made on the first
+        start); the info, now with the host key. After `start(ssh_later=True)`, once (issue 28:
+        the REST side answers while this runs). Raises what stopped it; REST keeps serving."""
+        sandbox, info, sock = self.sandbox, self.info, self._ssh_sock
+        if sandbox is None or info is None or sock is None:
+            raise RuntimeError("the SSH side is started before the sandbox's REST side")
+        held = os.environ.get(HOLD_SSH_ENV)
+        while held and not Path(held).exists():  # a test's knob: it releases the SSH side
+            time.sleep(0.02)
+        from .sshserver import SshGitServer
+
+        ssh = SshGitServer(sandbox, LOOPBACK, self.ssh_port, closed=self.faults.ssh_closed)
+        self._ssh_sock = None
+        ssh.start(listener=sock)
+        self._ssh = ssh
+        info.ssh_host_key_fingerprint = ssh.host_key_fingerprint
+        info.ssh_host_key = ssh.host_key_line
+        sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port)
+        sandbox.ssh_host_key = ssh.host_key_line  # public
+        return info
         return info
 
     def _tls(self) -> tuple[str | None, str | None]:
@@ -228,6 +270,9 @@ class SandboxServer:
         if self._ssh is not None:
             self._ssh.stop()
             self._ssh = None
+        if self._ssh_sock is not None:
+            self._ssh_sock.close()
+            self._ssh_sock = None
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

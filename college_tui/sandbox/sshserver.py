@@ -303,17 +303,25 @@ class SshGitServer:
         self._lock = threading.Lock()
         self.closed = closed
 
-    def start(self) -> None:
+    def start(self, listener: socket.socket | None = None) -> None:
+        """Load (or make) the host key and listen; on `listener` when given (bound already on
+        this server's port, not listening: the server closes it from now on)."""
         quiet = logging.getLogger(PARAMIKO_LOG)
         if quiet.level == logging.NOTSET:  # leave it alone if someone turned it up to debug
             quiet.setLevel(logging.CRITICAL)
-        key = load_or_create_host_key(self.sandbox.data_dir / HOST_KEY_FILE)
+        try:
+            key = load_or_create_host_key(self.sandbox.data_dir / HOST_KEY_FILE)
+        except BaseException:
+            if listener is not None:
+                listener.close()
+            raise
         self.host_key = key
         self.host_key_fingerprint = key.fingerprint
         self.host_key_line = f"{key.get_name()} {key.get_base64()}"
-        listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((self.host, self.port or 0))
+        if listener is None:
+            listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((self.host, self.port or 0))
         self._listener = listener
         self.port = listener.getsockname()[1]
         if self.closed:

@@ -82,6 +82,22 @@ class Context:
         self.azdo.use_ssh_alias(self.target.ssh_alias)
         return self.azdo.for_step(step)
 
+    def ssh_ready(self) -> Target:
+        """The target once its SSH server listens: the embedded sandbox answers REST first and
+        its SSH side comes up meanwhile (issue 28). A StepError when it did not start."""
+        from ..target import SshNotStarted, ssh_settled
+
+        if self.target.ssh_later is None:
+            return self.target
+        try:
+            settled = ssh_settled(self.target, self.cancel)
+        except SshNotStarted as exc:
+            raise StepError(exc.message) from None
+        if settled.ssh_later is not None:
+            raise StepError("Cancelled: run the step again to continue where it stopped.")
+        self.target = settled
+        return settled
+
     def signed_in(self) -> Credential:
         """The sign-in step's credential (set whenever `azdo` is: after the sign-in step)."""
         if self.credential is None:
@@ -168,6 +184,10 @@ class Step:
     key: ClassVar[str]
     title: ClassVar[str]
     teaches: ClassVar[str] = ""  # what the course wants the attendee to learn here
+    # The step pins the target's SSH host key or connects to its SSH server: applying, the runner
+    # waits for that server first (`Context.ssh_ready`; the embedded sandbox starts it while REST
+    # answers, issue 28).
+    needs_ssh: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -23,10 +23,26 @@ AZURE_URL = "https://dev.azure.com"
 def network_checks(target: Target | None, pat: str | None, *, timeout: float = 5) -> list[Check]:
     """HTTPS, the SSH port, the SSH host key and (with a PAT and an organisation) its scopes."""
     checks = [check_https(target, timeout)]
+    target = _listening(target)
     tcp = check_ssh_port(target, timeout)
     checks += [tcp, check_ssh_host_key(target, timeout, port_open=tcp.status == "ok")]
     checks += check_pat_scopes(target, pat, timeout)
     return checks
+
+
+def _listening(target: Target | None) -> Target | None:
+    """`target` once its SSH server listens (a sandbox started with the doctor brings it up
+    while HTTPS is checked, issue 28); one whose SSH server did not start, without SSH."""
+    from dataclasses import replace
+
+    from ..target import SshNotStarted, ssh_settled
+
+    if target is None:
+        return None
+    try:
+        return ssh_settled(target)
+    except SshNotStarted:
+        return replace(target, ssh_hostname=None, ssh_port=None, ssh_later=None)
 
 
 def ssh_endpoint(target: Target | None) -> tuple[str, int, str, str] | None:

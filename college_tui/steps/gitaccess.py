@@ -95,7 +95,7 @@ def ssh_blocked(ctx: Context) -> str | None:
 
     if git_ssh().ssh is None:  # git would say only "ssh: not found"
         return SSH_MISSING
-    return probe(*ssh_endpoint(ctx.target))
+    return probe(*ssh_endpoint(ctx.ssh_ready()))
 
 
 def switch_to_ssh_command(dest: Path, ssh_url: str) -> str:

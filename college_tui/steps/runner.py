@@ -169,6 +169,8 @@ def _run_one(ctx: Context, step: Step, only_inspect: bool, report: RunReport) ->
     emit(StepStarted(step.key, step.heading(ctx.answers)))
     phase = "inspect"
     try:
+        if step.needs_ssh and not only_inspect:  # a look waits only where it must
+            ctx.ssh_ready()
         inspection: Inspection = step.inspect(ctx)
         if inspection.done:
             ctx.state.mark_done(step.key, inspection.summary)

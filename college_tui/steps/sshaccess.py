@@ -67,6 +67,7 @@ def pinned_host_key(target: Target) -> tuple[str, str]:
     """(key type, base64 blob) to pin: the target's own key (sandbox) or the shipped Azure key."""
     from ..workstation.knownhosts import AZURE_DEVOPS_HOST_KEY, AZURE_DEVOPS_HOST_KEY_TYPE
 
+    target = _listening(target)
     if not target.ssh_host_key:
         return AZURE_DEVOPS_HOST_KEY_TYPE, AZURE_DEVOPS_HOST_KEY
     parts = target.ssh_host_key.split()
@@ -76,6 +77,17 @@ def pinned_host_key(target: Target) -> tuple[str, str]:
             '("ssh-rsa AAAA..."). Restart the sandbox and run the step again.'
         )
     return parts[0], parts[1]
+
+
+def _listening(target: Target) -> Target:
+    """`target` with its host key: a sandbox whose SSH server is still starting is waited for
+    (issue 28), never pinned as ssh.dev.azure.com's key."""
+    from ..target import SshNotStarted, ssh_settled
+
+    try:
+        return ssh_settled(target)
+    except SshNotStarted as exc:
+        raise StepError(exc.message) from None
 
 
 def host_block(ctx: Context, paths: SshPaths) -> dict[str, Any]:
@@ -137,6 +149,7 @@ def login(ctx: Context, paths: SshPaths) -> str:
     from ..workstation.sshcheck import verify_ssh
     from ..workstation.sshlogin import openssh_login, require_ssh
 
+    ctx.ssh_ready()  # nothing connects before the server listens
     host, port = ssh_endpoint(ctx.target)
     checked = verify_ssh(
         host,
@@ -261,6 +274,7 @@ def git_ssh(ctx: Context) -> Iterator[str]:
     """
     from ..workstation.sshkeyfiles import sniff_private_key
 
+    ctx.ssh_ready()  # git's ssh connects only once the server listens
     paths = SshPaths.of(ctx)
     if not paths.key.exists():
         raise NotReady(f"There is no SSH key at {paths.key} yet: run the ssh-key step first.")

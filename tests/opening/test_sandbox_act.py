@@ -31,7 +31,10 @@ def test_a_plan_starts_and_announces_one_sandbox_and_a_second_reuses_it(tmp_path
         assert first.target.sandbox and first.target.home == data / "home"
         assert first.target.org_url.startswith("http://127.0.0.1:")
         assert first.sandbox_pat
+        # Yielded once REST listens; announced whole (its SSH side too) once SSH listens.
+        assert first.target.ssh_later is not None and first.target.ssh_later.wait(60)
         assert (announcement(data) or {}).get("by") == "run"
+        assert (announcement(data) or {}).get("ssh_host_key", "").startswith("ssh-rsa ")
         assert (data / "home").is_dir()
         with opened_sandbox(plan_for(data), listening(second_said)) as second:
             assert second.target.org_url == first.target.org_url  # its ports, its database

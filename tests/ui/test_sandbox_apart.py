@@ -53,3 +53,31 @@ def test_the_sandbox_starts_from_a_folder_holding_another_college_tui(tmp_path, 
     finally:
         started.server.stop()
     assert not answers(started.info.base_url)
+
+
+async def test_the_first_screen_and_the_sign_in_go_on_while_the_sandbox_ssh_side_starts(
+    wizard_env, monkeypatch, tmp_path
+):
+    """Issue 28: the wizard's sandbox is there once its REST side listens; its SSH server (held
+    here by the test's knob) comes up meanwhile, and only the steps that use SSH wait for it."""
+    from college_tui.sandbox.server import HOLD_SSH_ENV
+
+    release = tmp_path / "release-ssh"
+    monkeypatch.setenv(HOLD_SSH_ENV, str(release))
+    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            screen = app.wizard
+            assert screen.session is not None
+            later = screen.session.ctx.target.ssh_later
+            assert later is not None and not later.wait(0)  # the first screen came first
+            await pilot.press("enter")  # the sign-in, while the SSH side is held
+            await settle(app, pilot)
+            assert screen.step_list.states["sign-in"] == "done"
+            assert not later.wait(0)
+            release.touch()
+            assert later.wait(60)
+            assert screen.session.ctx.ssh_ready().ssh_host_key.startswith("ssh-rsa ")
+    finally:
+        release.touch()
