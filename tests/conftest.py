@@ -19,6 +19,24 @@ os.environ["AZURE_DEVOPS_CACHE_DIR"] = os.path.join(_SESSION_TMP, "sdk-cache")
 os.environ["PYTHON_KEYRING_BACKEND"] = "college_tui.workstation.memory_keyring.MemoryKeyring"
 os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
 
+
+def _compile_once_for_the_children(config) -> None:
+    """Under PYTHONDONTWRITEBYTECODE every Python the tests start (the CLI, the sandbox apart:
+    hundreds of them) compiled college_tui from source again (~0.3 s of CPU each). Their
+    bytecode goes to one folder of the session instead (PYTHONPYCACHEPREFIX): nothing is written
+    beside any source, as the variable asks, and the folder goes with the session. The run's
+    first process names the folder; the processes that start the children (xdist's workers, or
+    the one process of `-n 0`) point their children at it. Not xdist's controller: its workers
+    would then compile everything they import (the libraries' own bytecode is not read from
+    there) for the few modules they share with the children."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    shared = os.environ.setdefault("COLLEGE_TUI_TESTS_PYCACHE", os.path.join(_SESSION_TMP, "pyc"))
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        os.environ["PYTHONPYCACHEPREFIX"] = shared
+        del os.environ["PYTHONDONTWRITEBYTECODE"]
+
+
 import pytest  # noqa: E402
 
 from college_tui.sandbox.server import SandboxServer  # noqa: E402
@@ -73,6 +91,7 @@ def interop_selected(config) -> bool:
 
 
 def pytest_configure(config):
+    _compile_once_for_the_children(config)
     # The default run downloads nothing: pip and npm, wherever a test runs them, may not reach
     # their registries (tests/test_packaging.py builds its wheel from what is installed).
     if not interop_selected(config):
@@ -89,7 +108,6 @@ LONGEST_FIRST = (
     "tests/ui/test_walk.py::",
     "tests/test_fresh_clone.py::",
     "tests/ui/test_contrast.py::",
-    "tests/steps/test_members_class.py::",
     "tests/e2e/test_e2e_plan.py::",
     "tests/e2e/test_e2e_teardown.py::",
     "tests/e2e/test_e2e_resilience.py::",

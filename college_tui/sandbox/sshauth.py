@@ -54,12 +54,35 @@ def load_or_create_host_key(path: Path) -> paramiko.RSAKey:
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
     try:
-        return paramiko.RSAKey.from_private_key_file(str(path))
-    except (paramiko.SSHException, ValueError, OSError) as err:
+        return _read_own_key(path)
+    except (paramiko.SSHException, ValueError, TypeError, OSError) as err:
         raise RuntimeError(
             f"The sandbox's SSH host key {path} cannot be read ({err}). Delete the file to make "
             "a new key; clients that pinned the old one must then pin the new one."
         ) from err
+
+
+def _read_own_key(path: Path) -> paramiko.RSAKey:
+    """The key file this sandbox wrote (0600, in its own data folder), read without OpenSSL's
+    RSA key check: the check costs ~0.15 s of CPU (3072 bits) at every start, and the key it
+    would guard against is not one the sandbox makes. A damaged file still fails to parse."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    data = path.read_bytes()
+    load = (
+        serialization.load_ssh_private_key
+        if data.lstrip().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+        else serialization.load_pem_private_key
+    )
+    try:
+        key = load(data, None, unsafe_skip_rsa_key_validation=True)
+    except UnsupportedAlgorithm as err:
+        raise ValueError(str(err)) from err
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("not an RSA key")
+    return paramiko.RSAKey(key=key)
 
 
 # -- what a client asks for ------------------------------------------------------------------

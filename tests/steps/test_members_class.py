@@ -1,11 +1,13 @@
 """A class: lists longer than one page, read to their end; a bound that adapts to the service.
 
 The sandbox hands out team members 100 at a time ($top + $skip) and user entitlements with a
-continuation token, like Azure DevOps. A roster of 2,000 re-run must find all of them there.
+continuation token, like Azure DevOps. A roster longer than those pages re-run must find all of
+them there.
 """
 
 from __future__ import annotations
 
+from college_tui.azdo.client.plumbing import PAGE
 from college_tui.steps.answers import Answers, Member
 from college_tui.steps.members import BATCH, MembersStep
 from college_tui.steps.project import ProjectStep
@@ -14,7 +16,11 @@ from college_tui.steps.signin import SignInStep
 from college_tui.vocabulary import StepKey, StepStatus
 from tests.conftest import connect
 
-CLASS = 2000
+# Past two whole pages of 100 with a part-page after them, and five batches of invitations:
+# what paging and batching can get wrong shows at this size. How long a class of 2,000 or
+# 10,000 takes is benchmark figure 4's (benchmarks/), not a test's: at 2,000 this one test cost
+# 20 s of CPU for nothing more proved.
+CLASS = 250
 
 
 def writes(server) -> dict[str, int]:
@@ -36,7 +42,8 @@ def invitation_requests(server) -> dict[str, int]:
     return found
 
 
-def test_a_roster_of_2000_rerun_sends_no_invitation_and_no_team_addition(start_sandbox, make_ctx):
+def test_a_roster_of_250_rerun_sends_no_invitation_and_no_team_addition(start_sandbox, make_ctx):
+    assert CLASS > 2 * PAGE and CLASS % PAGE and CLASS > 4 * BATCH  # the sizes that matter
     server = start_sandbox(project_create_seconds=0.1)
     roster = Answers(members=[Member(f"student{i:04d}@example.com") for i in range(CLASS)])
     first = make_ctx(server, roster)
@@ -53,7 +60,7 @@ def test_a_roster_of_2000_rerun_sends_no_invitation_and_no_team_addition(start_s
     core = connect(server.info.org_url, server.info.pat).clients_v7_1.get_core_client()
     project = core.get_project("College")
     one_page = core.get_team_members_with_extended_properties(project.id, project.default_team.id)
-    assert len(one_page) == 100
+    assert len(one_page) == PAGE
 
     again = make_ctx(server, roster)
     report = run(again, [SignInStep, MembersStep()])
