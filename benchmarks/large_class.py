@@ -51,7 +51,7 @@ def invite_class(
     With `rerun`, the same roster runs again ({rerun_seconds, rerun_writes}: invitations and
     team additions it sent) and `check`'s inspection of the step follows ({checked})."""
     from college_tui.events import Waiting
-    from college_tui.steps import members as members_module
+    from college_tui.steps import members_here as members_module  # where the workers read it
     from college_tui.steps.members import MembersStep
     from college_tui.steps.project import ProjectStep
     from college_tui.steps.runner import run

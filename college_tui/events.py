@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .visible import visible_fields
 
@@ -109,11 +110,11 @@ def event_as_dict(event: Event) -> dict[str, object]:
 
 def event_from_dict(found: dict[str, object]) -> Event:
     """The event `event_as_dict` gave; ValueError for a kind this module does not define."""
-    values = dict(found)
+    values: dict[str, Any] = dict(found)  # the fields, as `event_as_dict` wrote them
     kind = _KINDS.get(str(values.pop("kind", "")))
     if kind is None:
         raise ValueError(f"not an event: {found.get('kind')!r}")
-    return kind(**values)  # type: ignore[arg-type]
+    return kind(**values)
 
 
 _KINDS: dict[str, type[Event]] = {

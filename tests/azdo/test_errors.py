@@ -26,6 +26,7 @@ PLUMBING = (
     "concurrency",
     "discover",
     "share_pool",
+    "settings",
 )
 
 

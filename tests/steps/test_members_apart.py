@@ -285,3 +285,32 @@ def test_a_child_that_cannot_start_is_said_and_everyone_is_added_here(
     assert ctx.emit.finished(StepKey.MEMBERS).summary.endswith(f"({APART_FROM} added)")
     result = run(make_ctx(sandbox, roster(APART_FROM)), [SignInStep, MembersStep()])
     assert result.result(StepKey.MEMBERS).status == StepStatus.ALREADY
+
+
+def test_over_https_the_child_trusts_what_the_wizard_trusts(
+    tmp_path, make_ctx, children, monkeypatch
+):
+    """The sandbox's REST over HTTPS with a CA in the OS store only (SSL_CERT_FILE), as behind a
+    company proxy: the child, given the wizard's environment without its secrets, verifies with
+    the same store (truststore), so the class goes in as the steps before it did."""
+    from college_tui.sandbox.server import SandboxServer
+    from college_tui.sandbox.service import SandboxConfig
+    from tests.conftest import FAST
+
+    config = SandboxConfig(**{**FAST, "project_create_seconds": 0.1})
+    server = SandboxServer(tmp_path / "data", ssh=False, https=True, config=config, port=0)
+    info = server.start()
+    try:
+        assert info.org_url.startswith("https://")
+        monkeypatch.setenv("SSL_CERT_FILE", info.ca_file)
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            monkeypatch.delenv(name, raising=False)
+        ctx = make_ctx(server, roster(APART_FROM))
+        steps = [SignInStep, ProjectStep(first_poll=0.05), MembersStep()]
+        assert run(ctx, steps).ok, ctx.emit.text()
+        assert len(children) == 1 and children[0]._process.poll() == 0
+        summary = ctx.emit.finished(StepKey.MEMBERS).summary
+        assert summary.endswith(f"({APART_FROM} added)")
+        assert "certificate" not in ctx.emit.text().lower()
+    finally:
+        server.stop()
