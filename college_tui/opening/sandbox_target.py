@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from ..target import Target
 
 
+# A sandbox in the engine's process starts its SSH server once the engine's first request came
+# (it then waits on the network), or after this many seconds (sandbox/server.py start_ssh).
+SSH_AFTER_FIRST_REQUEST = 1.0
+
+
 def sandbox_config(plan: SandboxPlan) -> SandboxConfig:
     """The sandbox's clocks: the service's own, or the shorter ones the plan's settings say."""
     from ..sandbox.service import SandboxConfig
@@ -98,7 +103,7 @@ def _finish_ssh(
         try:
             problem = ""
             try:
-                info = server.start_ssh()
+                info = server.start_ssh(after_first_request=SSH_AFTER_FIRST_REQUEST)
             except BaseException as exc:  # whatever it is, no step may wait for nothing
                 info = replace(info, ssh_host=None, ssh_port=None)  # others: no SSH there
                 problem = ssh_failure(exc, data)

@@ -63,10 +63,11 @@ class SandboxApart:
         self._ssh_lock = threading.Lock()
         self._ssh_said: dict[str, Any] | None = None
 
-    def start_ssh(self) -> SandboxInfo:
-        """The child starts its SSH server by itself: wait for its second line, the info with
-        the SSH server's host key (as SandboxServer.start_ssh gives it). RuntimeError with the
-        child's words when the SSH server did not start."""
+    def start_ssh(self, *, after_first_request: float = 0) -> SandboxInfo:
+        """The child starts its SSH server by itself, at once (in a process of its own it takes
+        nothing from the engine: `after_first_request` is SandboxServer's): wait for its second
+        line, the info with the SSH server's host key (as SandboxServer.start_ssh gives it).
+        RuntimeError with the child's words when the SSH server did not start."""
         with self._ssh_lock:
             if self._ssh_said is None:
                 self._ssh_said = _first_line(self._process.stdout)

@@ -74,6 +74,17 @@ def bind_loopback(port: int) -> socket.socket:
     return sock
 
 
+def _noticing(app: Any, asked: threading.Event) -> Any:
+    """`app`, setting `asked` at its first HTTP request."""
+
+    async def noticed(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and not asked.is_set():
+            asked.set()
+        await app(scope, receive, send)
+
+    return noticed
+
+
 def _bind_ssh(port: int) -> socket.socket:
     """The SSH port bound, not listening yet (a client meets "connection refused" until the
     server listens: no one waits on a half-started server)."""
@@ -120,6 +131,7 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self._ssh: SshGitServer | None = None
         self._ssh_sock: socket.socket | None = None  # the SSH port, taken until start_ssh
+        self.asked = threading.Event()  # set by the REST side's first request
         self.info: SandboxInfo | None = None
 
     def start(self, *, ssh_later: bool = False) -> SandboxInfo:
@@ -152,7 +164,7 @@ class SandboxServer:
             sandbox.identity.pages_base = f"http://{LOOPBACK}:{self.port}/_idp"
         certfile, keyfile = self._tls()
         config = uvicorn.Config(
-            create_app(sandbox, self.faults),
+            _noticing(create_app(sandbox, self.faults), self.asked),
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -200,13 +212,18 @@ class SandboxServer:
                     raise
         return info
 
-    def start_ssh(self) -> SandboxInfo:
+    def start_ssh(self, *, after_first_request: float = 0) -> SandboxInfo:
         """Start the SSH git server on the port `start` took (the host key made on the first
         start); the info, now with the host key. After `start(ssh_later=True)`, once (issue 28:
-        the REST side answers while this runs). Raises what stopped it; REST keeps serving."""
+        the REST side answers while this runs). Raises what stopped it; REST keeps serving.
+
+        `after_first_request`: wait (at most so many seconds) for the REST side's first request
+        first. In the engine's own process the SSH start's imports and host key compete with the
+        engine's for the interpreter's lock; once the engine waits on the network they do not."""
         sandbox, info, sock = self.sandbox, self.info, self._ssh_sock
         if sandbox is None or info is None or sock is None:
             raise RuntimeError("the SSH side is started before the sandbox's REST side")
+        self.asked.wait(after_first_request)
         held = os.environ.get(HOLD_SSH_ENV)
         while held and not Path(held).exists():  # a test's knob: it releases the SSH side
             time.sleep(0.02)

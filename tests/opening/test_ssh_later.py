@@ -181,3 +181,29 @@ def test_an_ssh_server_that_does_not_start_is_said_at_the_key_and_the_rest_steps
     done = statuses(report)
     assert done[StepKey.PROJECT] == StepStatus.ALREADY
     assert done[StepKey.SSH_KEY] == StepStatus.DONE and done[StepKey.CLONE] == StepStatus.DONE
+
+
+def test_in_the_engines_process_the_ssh_side_starts_at_the_first_request(tmp_path):
+    """Started in the engine's own process, the SSH side waits for the REST side's first request
+    (from then on the engine waits on the network, and paramiko's import and the host key take
+    nothing from it): released by that request, long before its bound."""
+    import requests
+
+    from college_tui.sandbox.ports import start_kept
+
+    kept = start_kept(tmp_path / "data", ssh_later=True)
+    try:
+        said: dict = {}
+        starting = threading.Thread(
+            target=lambda: said.update(info=kept.server.start_ssh(after_first_request=PATIENCE))
+        )
+        starting.start()
+        assert not kept.server.asked.is_set() and refused("127.0.0.1", kept.info.ssh_port)
+        began = time.monotonic()
+        requests.get(f"{kept.info.base_url}/_sandbox/stats", timeout=30)
+        starting.join(PATIENCE)
+        assert time.monotonic() - began < PATIENCE / 2  # the request, not the bound, released it
+        assert said["info"].ssh_host_key.startswith("ssh-rsa ")
+        assert not refused("127.0.0.1", kept.info.ssh_port)
+    finally:
+        kept.server.stop()
