@@ -147,15 +147,6 @@ async def _workers_done(pilot) -> None:
     await pilot.pause()
 
 
-def _goto(step: str):
-    async def run_before(pilot) -> None:
-        await _opened(pilot)
-        pilot.app.wizard.switch_to(step)
-        await _still(pilot)
-
-    return run_before
-
-
 def test_welcome(snap_compare, wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
     assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
@@ -166,16 +157,71 @@ def test_welcome_narrow(snap_compare, wizard_env):
     assert snap_compare(app, terminal_size=NARROW, run_before=_opened)
 
 
-@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
-def test_step_panel(snap_compare, wizard_env, step):
-    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_goto(step))
+STEPS = [panel.STEP for panel in PANELS]
 
 
-@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
-def test_step_panel_narrow(snap_compare, wizard_env, step):
-    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=NARROW, run_before=_goto(step))
+@pytest.fixture(scope="module")
+def panel_frames() -> dict:
+    """Every step panel's frame, by size, each size's taken from one wizard (`_panel_frame`).
+    Module-scoped, so the panel tests share an xdist worker (tests/conftest.py): it walks each
+    size once."""
+    return {}
+
+
+def _panel_frame(frames: dict, wizard_env, size, step: str) -> str:
+    """The frame of `step`'s panel at `size`. One wizard a size opens the sandbox and shows
+    each panel in turn, taken as the plugin's `snap_compare` takes a frame: one app start,
+    sandbox and sign-in for nine frames, not nine (~1.6 s of CPU each). A panel's frame is the
+    same whichever panel was shown before it (switch_to puts the focus and scroll where the
+    panel opens; `_still` puts the rest)."""
+    if size not in frames:
+        app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
+        title, shots = app.title, {}
+
+        async def every_panel(pilot) -> None:
+            await _opened(pilot)
+            for key in STEPS:
+                pilot.app.wizard.switch_to(key)
+                await _still(pilot)
+                # What textual._doc.take_svg_screenshot does after its run_before:
+                await pilot.pause()
+                await pilot.wait_for_scheduled_animations()
+                await pilot.pause()
+                await pilot.pause()
+                await pilot.wait_for_scheduled_animations()
+                shots[key] = pilot.app.export_screenshot(title=title, simplify=True)
+            pilot.app.exit()
+
+        app.run(headless=True, size=size, auto_pilot=every_panel)
+        frames[size] = shots
+    return frames[size][step]
+
+
+def _same_as_snapshot(snapshot, svg: str) -> bool:
+    """The frame against the test's snapshot file, as `snap_compare` compares it
+    (--snapshot-update writes it); on a mismatch the frame's text diff is printed."""
+    import difflib
+
+    from pytest_textual_snapshot import SVGImageExtension
+
+    snapshot = snapshot.use_extension(SVGImageExtension)
+    same = snapshot == svg
+    if not same:
+        expected, actual = svg_rows(str(snapshot)), svg_rows(svg)
+        print(
+            "\n".join(difflib.unified_diff(expected, actual, "snapshot", "this run", lineterm=""))
+        )
+    return same
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_panel(snapshot, panel_frames, wizard_env, step):
+    assert _same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, WIDE, step))
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_panel_narrow(snapshot, panel_frames, wizard_env, step):
+    assert _same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, NARROW, step))
 
 
 def test_failed_step(snap_compare, start_sandbox, wizard_env):
