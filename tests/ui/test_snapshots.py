@@ -17,13 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from college_tui.launch import TargetOptions, wizard_opener
 from college_tui.ui.panels import PANELS
-from college_tui.ui.widgets.activity_log import ActivityLog
 
 from .conftest import PASSPHRASE, make_app, scrubber, server_opener, settle
+from .frames import opened, same_as_snapshot, same_frame_twice, still, svg_rows, take_frame
 
 WIDE, NARROW = (120, 40), (80, 24)
 
@@ -33,20 +32,6 @@ def fixed_user(monkeypatch):
     # The alias (and so the branch name) defaults to the user name: the same on every machine.
     monkeypatch.setenv("USER", "ada")
     monkeypatch.setenv("LOGNAME", "ada")
-
-
-def svg_rows(svg: str) -> list[str]:
-    """The text of a snapshot SVG, row by row (what a person reads on the frame)."""
-    import html
-
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for match in re.finditer(
-        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
-    ):
-        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
-    return [
-        "".join(t for _, t in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items())
-    ]
 
 
 @pytest.fixture
@@ -99,76 +84,17 @@ def stable_svg_ids(monkeypatch):
     monkeypatch.setattr(App, "export_screenshot", export_stable)
 
 
-async def _opened(pilot) -> None:
-    await settle(pilot.app, pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await _still(pilot)
-
-
-async def _still(pilot, *, workers: bool = True) -> None:
-    """Let layout and focus settle, then put every scrollable where the same frame always has
-    it: the panel at its top (as it opens), the log at its end. (Scrolls
-    that ran while the layout still changed left the summary two rows apart on a busy CI.)"""
-    await pilot.pause(0.3)
-    if workers:
-        await _workers_done(pilot)  # the log measures its lines in a thread worker
-    await pilot.wait_for_scheduled_animations()
-    screen = pilot.app.screen
-    for panel in screen.query(".step-panel, #summary-panel, #welcome"):
-        panel.scroll_home(animate=False, immediate=True)  # where each opens: at its top
-    await pilot.pause()
-    for log in screen.query(ActivityLog):
-        log.scroll_end(animate=False, immediate=True)
-        # Its thumb's edge came out one glyph different on a busy CI (the log sizes itself in
-        # a thread worker): hidden, with its gutter; the lines are what the frame checks.
-        log.styles.scrollbar_visibility = "hidden"
-    await pilot.pause()
-    if workers:
-        await _workers_done(pilot)
-    await pilot.wait_for_scheduled_animations()
-    await _same_frame_twice(pilot)
-
-
-async def _same_frame_twice(pilot, tries: int = 20) -> None:
-    """Wait until two frames 50 ms apart are the same: nothing is still moving."""
-    previous = pilot.app.export_screenshot()
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        frame = pilot.app.export_screenshot()
-        if frame == previous:
-            return
-        previous = frame
-
-
-async def _workers_done(pilot) -> None:
-    with contextlib.suppress(Exception):
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_welcome(snap_compare, wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+    assert snap_compare(app, terminal_size=WIDE, run_before=opened)
 
 
 def test_welcome_narrow(snap_compare, wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=NARROW, run_before=_opened)
+    assert snap_compare(app, terminal_size=NARROW, run_before=opened)
 
 
 STEPS = [panel.STEP for panel in PANELS]
-
-
-async def _frame(pilot, title: str) -> str:
-    """The frame as textual._doc.take_svg_screenshot (`snap_compare`) takes it after its
-    run_before: the same pauses, then the SVG."""
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    return pilot.app.export_screenshot(title=title, simplify=True)
 
 
 @pytest.fixture(scope="module")
@@ -184,17 +110,17 @@ def _panel_frame(frames: dict, wizard_env, size, step: str) -> str:
     each panel in turn, taken as the plugin's `snap_compare` takes a frame: one app start,
     sandbox and sign-in for nine frames, not nine (~1.6 s of CPU each). A panel's frame is the
     same whichever panel was shown before it (switch_to puts the focus and scroll where the
-    panel opens; `_still` puts the rest)."""
+    panel opens; `still` puts the rest)."""
     if size not in frames:
         app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
         title, shots = app.title, {}
 
         async def every_panel(pilot) -> None:
-            await _opened(pilot)
+            await opened(pilot)
             for key in STEPS:
                 pilot.app.wizard.switch_to(key)
-                await _still(pilot)
-                shots[key] = await _frame(pilot, title)
+                await still(pilot)
+                shots[key] = await take_frame(pilot, title)
             pilot.app.exit()
 
         app.run(headless=True, size=size, auto_pilot=every_panel)
@@ -202,31 +128,14 @@ def _panel_frame(frames: dict, wizard_env, size, step: str) -> str:
     return frames[size][step]
 
 
-def _same_as_snapshot(snapshot, svg: str) -> bool:
-    """The frame against the test's snapshot file, as `snap_compare` compares it
-    (--snapshot-update writes it); on a mismatch the frame's text diff is printed."""
-    import difflib
-
-    from pytest_textual_snapshot import SVGImageExtension
-
-    snapshot = snapshot.use_extension(SVGImageExtension)
-    same = snapshot == svg
-    if not same:
-        expected, actual = svg_rows(str(snapshot)), svg_rows(svg)
-        print(
-            "\n".join(difflib.unified_diff(expected, actual, "snapshot", "this run", lineterm=""))
-        )
-    return same
-
-
 @pytest.mark.parametrize("step", STEPS)
 def test_step_panel(snapshot, panel_frames, wizard_env, step):
-    assert _same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, WIDE, step))
+    assert same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, WIDE, step))
 
 
 @pytest.mark.parametrize("step", STEPS)
 def test_step_panel_narrow(snapshot, panel_frames, wizard_env, step):
-    assert _same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, NARROW, step))
+    assert same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, NARROW, step))
 
 
 def test_failed_step(snap_compare, start_sandbox, wizard_env, monkeypatch):
@@ -238,7 +147,7 @@ def test_failed_step(snap_compare, start_sandbox, wizard_env, monkeypatch):
     monkeypatch.setattr(RetryPolicy, "pause", lambda self, seconds: None)
     server = start_sandbox(faults="5xx=1.0,seed=3")
     app = make_app(server_opener(server), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+    assert snap_compare(app, terminal_size=WIDE, run_before=opened)
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +176,7 @@ def _hand_off(frames: dict, start_sandbox, wizard_env, monkeypatch, size) -> dic
     title, shots = app.title, {}
 
     async def hand_off_then_quit(pilot) -> None:
-        await _opened(pilot)
+        await opened(pilot)
         screen = pilot.app.wizard
         while screen.current != "ssh-key":
             await pilot.press("enter")
@@ -277,11 +186,11 @@ def _hand_off(frames: dict, start_sandbox, wizard_env, monkeypatch, size) -> dic
         while not screen.query("#ssh-key-panel .copy-detail"):
             assert time.monotonic() < deadline, "no hand-off"
             await pilot.pause(0.05)
-        await _still(pilot, workers=False)  # the step's worker polls for the key until cancelled
-        shots["hand-off"] = await _frame(pilot, title)
+        await still(pilot, workers=False)  # the step's worker polls for the key until cancelled
+        shots["hand-off"] = await take_frame(pilot, title)
         await pilot.press("ctrl+q")
-        await _same_frame_twice(pilot)
-        shots["quit"] = await _frame(pilot, title)
+        await same_frame_twice(pilot)
+        shots["quit"] = await take_frame(pilot, title)
         pilot.app.exit()
 
     try:
@@ -295,12 +204,12 @@ def _hand_off(frames: dict, start_sandbox, wizard_env, monkeypatch, size) -> dic
 
 def test_guided_hand_off(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
     frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, WIDE)
-    assert _same_as_snapshot(snapshot, frames["hand-off"])
+    assert same_as_snapshot(snapshot, frames["hand-off"])
 
 
 def test_guided_hand_off_narrow(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
     frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, NARROW)
-    assert _same_as_snapshot(snapshot, frames["hand-off"])
+    assert same_as_snapshot(snapshot, frames["hand-off"])
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
@@ -326,7 +235,7 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
     app._scrub = scrub_code
 
     async def run_before(pilot) -> None:
-        await _opened(pilot)
+        await opened(pilot)
         await pilot.click("#choose-org")  # no URL typed: sign in first
         await settle(pilot.app, pilot)
         panel = pilot.app.wizard.panel("sign-in")
@@ -335,7 +244,7 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
         while not panel.query("#device-code"):
             assert time.monotonic() < deadline, "no device code"
             await pilot.pause(0.05)
-        await _still(pilot, workers=False)  # the sign-in's worker waits for the code
+        await still(pilot, workers=False)  # the sign-in's worker waits for the code
 
     exit_app = app.exit
 
@@ -354,7 +263,7 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
 def test_quit_question(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch, size):
     """ctrl+q while a step runs (the SSH key step waits for the key's upload) asks first."""
     frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, size)
-    assert _same_as_snapshot(snapshot, frames["quit"])
+    assert same_as_snapshot(snapshot, frames["quit"])
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +321,7 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size, tmp_path):
         seen: list[str] = []
 
         async def run_before(pilot) -> None:
-            await _opened(pilot)
+            await opened(pilot)
             seen.append(str(pilot.app.wizard.query_one("#summary-checklist").content))
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)
