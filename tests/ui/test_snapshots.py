@@ -160,6 +160,17 @@ def test_welcome_narrow(snap_compare, wizard_env):
 STEPS = [panel.STEP for panel in PANELS]
 
 
+async def _frame(pilot, title: str) -> str:
+    """The frame as textual._doc.take_svg_screenshot (`snap_compare`) takes it after its
+    run_before: the same pauses, then the SVG."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    return pilot.app.export_screenshot(title=title, simplify=True)
+
+
 @pytest.fixture(scope="module")
 def panel_frames() -> dict:
     """Every step panel's frame, by size, each size's taken from one wizard (`_panel_frame`).
@@ -183,13 +194,7 @@ def _panel_frame(frames: dict, wizard_env, size, step: str) -> str:
             for key in STEPS:
                 pilot.app.wizard.switch_to(key)
                 await _still(pilot)
-                # What textual._doc.take_svg_screenshot does after its run_before:
-                await pilot.pause()
-                await pilot.wait_for_scheduled_animations()
-                await pilot.pause()
-                await pilot.pause()
-                await pilot.wait_for_scheduled_animations()
-                shots[key] = pilot.app.export_screenshot(title=title, simplify=True)
+                shots[key] = await _frame(pilot, title)
             pilot.app.exit()
 
         app.run(headless=True, size=size, auto_pilot=every_panel)
@@ -224,15 +229,30 @@ def test_step_panel_narrow(snapshot, panel_frames, wizard_env, step):
     assert _same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, NARROW, step))
 
 
-def test_failed_step(snap_compare, start_sandbox, wizard_env):
+def test_failed_step(snap_compare, start_sandbox, wizard_env, monkeypatch):
+    """Every answer a 5xx: the step's retries give up and the frame says so. Their waits are
+    not waited (6 s of nothing): the delays are computed, logged and added up as before, so the
+    frame reads the same (tests/azdo/test_retry_policy.py tests the waiting itself)."""
+    from college_tui.azdo.retry import RetryPolicy
+
+    monkeypatch.setattr(RetryPolicy, "pause", lambda self, seconds: None)
     server = start_sandbox(faults="5xx=1.0,seed=3")
     app = make_app(server_opener(server), env=wizard_env, stable=True)
     assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
 
 
-def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=()):
-    """The SSH key step handing the key's upload to the browser (the portal refused it);
-    `then`: keys pressed once the hand-off shows."""
+@pytest.fixture(scope="module")
+def hand_off_frames() -> dict:
+    """By size: the guided hand-off's frame and the quit question's over it (`_hand_off`)."""
+    return {}
+
+
+def _hand_off(frames: dict, start_sandbox, wizard_env, monkeypatch, size) -> dict[str, str]:
+    """The SSH key step handing the key's upload to the browser (the portal refused it): its
+    frame, then ctrl+q's question over it (a step runs: quitting asks first). One wizard a
+    size for both frames, each taken as `snap_compare` takes one."""
+    if size in frames:
+        return frames[size]
     from college_tui.azdo.client import AzureDevOps
     from college_tui.azdo.errors import PortalRefused
 
@@ -244,8 +264,9 @@ def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=(
     app = make_app(server_opener(server), env=wizard_env, stable=True)
     # The log wraps its lines whole: the sandbox's own folder shows (in ~/.ssh/config's path).
     app._scrub = scrubber(str(wizard_env.root), str(server.info.data_dir), "/tmp")
+    title, shots = app.title, {}
 
-    async def run_before(pilot) -> None:
+    async def hand_off_then_quit(pilot) -> None:
         await _opened(pilot)
         screen = pilot.app.wizard
         while screen.current != "ssh-key":
@@ -257,23 +278,29 @@ def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=(
             assert time.monotonic() < deadline, "no hand-off"
             await pilot.pause(0.05)
         await _still(pilot, workers=False)  # the step's worker polls for the key until cancelled
-        if then:
-            await pilot.press(*then)
-            await _same_frame_twice(pilot)
+        shots["hand-off"] = await _frame(pilot, title)
+        await pilot.press("ctrl+q")
+        await _same_frame_twice(pilot)
+        shots["quit"] = await _frame(pilot, title)
+        pilot.app.exit()
 
     try:
-        return snap_compare(app, terminal_size=size, run_before=run_before)
+        app.run(headless=True, size=size, auto_pilot=hand_off_then_quit)
     finally:
         if app.wizard and app.wizard.session:
             app.wizard.session.cancel()  # the step stops polling for the key
+    frames[size] = shots
+    return shots
 
 
-def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, WIDE)
+def test_guided_hand_off(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, WIDE)
+    assert _same_as_snapshot(snapshot, frames["hand-off"])
 
 
-def test_guided_hand_off_narrow(snap_compare, start_sandbox, wizard_env, monkeypatch):
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, NARROW)
+def test_guided_hand_off_narrow(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, NARROW)
+    assert _same_as_snapshot(snapshot, frames["hand-off"])
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
@@ -324,9 +351,10 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
-def test_quit_question(snap_compare, start_sandbox, wizard_env, monkeypatch, size):
+def test_quit_question(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch, size):
     """ctrl+q while a step runs (the SSH key step waits for the key's upload) asks first."""
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, ("ctrl+q",))
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, size)
+    assert _same_as_snapshot(snapshot, frames["quit"])
 
 
 @pytest.fixture(scope="module")
