@@ -101,3 +101,38 @@ async def test_the_log_wraps_again_at_its_new_width_after_a_resize(wizard_env):
         await wait_until(pilot, lambda: log.lines[0].startswith("…"), 5, "the log written again")
         assert log.lines[0] == f"… {before} earlier lines: in the log file."
         assert log.lines[1:] == [f"member {index} invited" for index in range(AGAIN)]
+
+
+async def test_by_hand_shows_whole_or_below_the_fold_in_every_panel_at_80x24(wizard_env):
+    from textual.content import Content
+
+    from college_tui.ui.panels.base import PanelHeader
+
+    def screen_rows() -> list[str]:
+        rows = app.screen._compositor.render_full_update(simplify=True).strips
+        return ["".join(strip.text for strip in row) for row in rows]
+
+    def shown(line: str) -> bool:
+        return any(line in row for row in screen_rows())
+
+    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.wizard
+        below = []
+        for key in screen.centre.steps:
+            screen.switch_to(key)
+            await pilot.pause()
+            panel = screen.panel(key)
+            header = panel.query_one(PanelHeader)
+            lines = [
+                str(line).strip() for line in Content(header.by_hand()).wrap(header.size.width)
+            ]
+            assert lines[0].startswith("By hand:") and len(lines) >= 2
+            assert [shown(line) for line in lines] in ([True] * len(lines), [False] * len(lines))
+            if not shown(lines[0]):
+                below.append(key)
+                panel.scroll_end(animate=False, immediate=True)
+                await pilot.pause()
+                assert all(shown(line) for line in lines), (key, screen_rows())  # whole below
+        assert {"team", "clone", "pull-request"} <= set(below)  # (cut at the fold before)

@@ -25,6 +25,9 @@ from ..messages import RunRequested
 from ..screens import college_app
 
 if TYPE_CHECKING:
+    from textual import events
+    from textual.geometry import Size
+
     from ...events import NeedsYou
     from ...steps.answers import Answers
     from ...vocabulary import StepKey
@@ -62,21 +65,38 @@ class PanelHeader(Widget):
     def __init__(self, title: str, teaches: str, portal: str, command: str, intro: str) -> None:
         super().__init__(classes="panel-header")
         self.texts = (title, teaches, portal, command, intro)
+        self.pad = 0  # blank rows above By hand: all of it below the panel's fold (`keep_whole`)
+
+    def by_hand(self) -> str:
+        command = self.texts[3]
+        sep = "\n" if "\n" in command else " "  # a sequence starts on its own line
+        return f"By hand:{sep}{command}" if command else ""
 
     def render(self) -> Content:
-        title, teaches, portal, command, intro = self.texts
+        _title, teaches, portal, _command, intro = self.texts
         where = []
         if portal:
             where.append((f"In the portal: {portal}", "panel-header--where"))
-        if command:
-            sep = "\n" if "\n" in command else " "  # a sequence starts on its own line
-            where.append((f"By hand:{sep}{command}", "panel-header--command"))
+        if self.by_hand():
+            where.append(("\n" * self.pad + self.by_hand(), "panel-header--command"))
         # Below the controls (action first): what to type is said first, then what it teaches.
         parts: list[str | tuple[str, str | Style]] = [intro, "\n\n"] if intro else []
         parts += [("What you learn: ", "bold"), teaches]
         for index, (text, component) in enumerate(where):
             parts += ["\n\n" if index == 0 else "\n", (text, self.get_visual_style(component))]
         return Content.assemble(*parts)
+
+    def keep_whole(self, fold: int) -> None:
+        """By hand whole above `fold` (the first row out of the panel's view at its top, counted
+        in this header's rows) or all below it: never its heading in view and its command cut
+        off under it (80x24)."""
+        rows = Content(self.by_hand()).get_height({}, self.size.width) if self.size else 0
+        end = self.size.height - self.pad  # where By hand ends, without the blank rows
+        start = end - rows
+        pad = fold - start if rows and start < fold < end else 0
+        if pad != self.pad:
+            self.pad = pad
+            self.refresh(layout=True)
 
 
 class HandoffBox(Vertical):
@@ -222,6 +242,18 @@ class StepPanel(VerticalScroll):
         title, teaches, portal, _old, intro = header.texts
         header.texts = (title, teaches, portal, college_app(self).scrub(command), intro)
         header.refresh(layout=True)
+
+    # By hand whole in view, or all below the fold: checked once the layout is done, whenever
+    # the panel's size (a resize) or its content's (a box, an outcome, a command) changes.
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_later(self._keep_by_hand_whole)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self.call_later(self._keep_by_hand_whole)
+
+    def _keep_by_hand_whole(self) -> None:
+        header = self.query_one(PanelHeader)
+        header.keep_whole(self.scrollable_content_region.height - header.virtual_region.y)
 
     def focus_first(self) -> None:
         """The panel opens at its top (its title in view) with the keyboard on its first field
