@@ -95,6 +95,7 @@ TEXTUAL_FREE_UI = [
     "ui/wizard_effects.py",
     "ui/sign_in_modes.py",
     "ui/step_states.py",
+    "ui/typing_pause.py",
 ]
 
 

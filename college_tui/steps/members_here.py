@@ -6,11 +6,12 @@ work (requests, msrest) off the interpreter lock the screen's event loop needs.
 
 Long lists run several at a time, all through one facade: START_PARALLEL at first, one more
 each time as many answers came back quickly, up to MAX_PARALLEL, and half as many after a 429, a
-Retry-After, a rate-limit delay or a slow answer (azdo/pacing.py). Colleagues are invited BATCH at
-a time with one request (the bulk form of UserEntitlements, as the portal and the Azure CLI do);
-each is then put in the team with one request (a PUT: adding someone already there changes
-nothing, so nothing is checked first). A colleague the bulk answer refuses or leaves out is
-invited again alone, for that person's own sentence.
+Retry-After, a rate-limit delay or a slow answer (azdo/pacing.py). When the service answers 429
+with Retry-After, every worker waits it out, not only the one that was told (azdo/http.py).
+Colleagues are invited BATCH at a time with one request (the bulk form of UserEntitlements, as the
+portal and the Azure CLI do); each is then put in the team with one request (a PUT: adding someone
+already there changes nothing, so nothing is checked first). A colleague the bulk answer refuses
+or leaves out is invited again alone, for that person's own sentence.
 """
 
 from __future__ import annotations

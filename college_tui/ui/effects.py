@@ -29,7 +29,7 @@ def apply_effects(screen: WizardScreen, effects: list[fx.Effect]) -> None:
                 if effect.event is None:
                     panel.hide_handoff()
                 else:
-                    panel.show_handoff(effect.event)
+                    panel.show_handoff(effect.event, focus=effect.focus)
         elif isinstance(effect, fx.ShowStep):
             if effect.later:
                 screen.call_after_refresh(screen.switch_to, effect.step)

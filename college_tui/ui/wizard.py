@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Header, Static
+from textual.widgets import ContentSwitcher, Header, Input, Static
 
 from ..vocabulary import StepKey
 from .collector import keep_out_of_full_collections
@@ -231,6 +231,12 @@ class WizardScreen(CollegeScreen):
         """The engine's or the panels' failure stops the wizard; a helper's (warm-up, browser)
         is said and the wizard goes on (the model decides)."""
         self.apply(self.model.worker_failed(worker.group, text, self.current))
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A key changed a field: a box that appears now leaves the keyboard there (the model)."""
+        if event.input.has_focus:
+            self.model.typing.typed()
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -50,10 +50,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Handoff:
-    """Show what the engine needs you to do (event), or hide it (event None)."""
+    """Show what the engine needs you to do (event), or hide it (event None); `focus`: the box
+    takes the keyboard (its "Open the page", else its "Copy"), so Enter does what it asks."""
 
     step: StepKey
     event: ev.NeedsYou | None
+    focus: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ pressed, a worker failed); effects come out (wizard_effects.py: a step's state, 
 sentence, a panel's outcome, which step to show, a run to start, a question to ask).
 `WizardScreen` routes messages and applies the effects to its widgets; every decision is here,
 where a test needs no terminal: what follows a run, whether the next step of a run may start
-(the quit question), which worker's failure stops the wizard, the questions asked first, and
-(sign_in_modes.py) the ways to sign in.
+(the quit question), which worker's failure stops the wizard, the questions asked first, whether
+a box that needs you takes the keyboard (typing_pause.py) and (sign_in_modes.py) the ways to sign in.
 
 A step's state is a `StepStatus` (vocabulary.py), the engine's result statuses: a result's
 status is a state as it is.
@@ -18,6 +18,7 @@ from .. import events as ev
 from ..vocabulary import StepKey, StepStatus
 from .sign_in_modes import SignInModes
 from .step_states import StepStates
+from .typing_pause import Typing
 from .wizard_effects import (
     ENGINE,
     PANELS,
@@ -68,6 +69,7 @@ class WizardModel:
         self.summary_ready = False
         self.found: dict[StepKey, str] = {}  # seen made while opening, before the sign-in
         self.summary_done = (0, 0)
+        self.typing = Typing()  # a box that appears takes the keyboard, unless typing goes on
         # From nothing (no organisation URL): the sign-in comes before any organisation.
         self.sign_in = SignInModes(sandbox, from_nothing=org_url is None)
 
@@ -131,7 +133,7 @@ class WizardModel:
             # says whose turn it is, and the wait that follows says for how long.
             return [
                 self.states.set(key, StepStatus.NEEDS_YOU),
-                Handoff(key, event),
+                Handoff(key, event, focus=key == current and not self.typing.now),
                 Status(
                     operation="Your turn: see the panel.",
                     clear_fraction=True,

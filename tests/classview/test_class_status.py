@@ -1,5 +1,10 @@
-"""`college-tui class status --sandbox`: a served sandbox hosting a class of 30, each attendee
-stopped at another step (`apply --until STEP` as each one's own account), read by the instructor.
+"""`college-tui class status --sandbox`: a served sandbox hosting a class, two attendees stopped
+at each step (`apply --until STEP` as each one's own account), read by the instructor.
+
+Two a stage: every stage is met by more than one organisation, every row is checked, and the
+status reads all of them at once as it would thirty (it reads up to 32 organisations at a time).
+Thirty cost 20 s of CPU to build for nothing more proved; how long a class of 300 takes to read
+is benchmarks/class_refresh.py's.
 
 The attendees run the engine in this process (as `apply --sandbox --answers … --until STEP
 --yes` does) to keep the class affordable; the instructor's side is the real command line.
@@ -29,15 +34,20 @@ HANDED_OUT = f"""
 members = [{{ email = "{INSTRUCTOR_EMAIL}", access_level = "basic" }}, "{ASSISTANT}"]
 reviewer = "{INSTRUCTOR_EMAIL}"
 """
+EACH = 2
 # (how many attendees, the step their run stops after, a colleague the directory refuses?)
 STAGES = [
-    (5, "members", True),  # the assistant mistyped (refused): stuck at members
-    (5, "members", False),
-    (5, "ssh-key", False),
-    (5, "import", False),
-    (5, "clone", False),
-    (5, "pull-request", False),
+    (EACH, "members", True),  # the assistant mistyped (refused): stuck at members
+    (EACH, "members", False),
+    (EACH, "ssh-key", False),
+    (EACH, "import", False),
+    (EACH, "clone", False),
+    (EACH, "pull-request", False),
 ]
+CLASS = sum(count for count, _until, _refused in STAGES)
+APPROVED = CLASS  # the last attendee's pull request is approved
+REPO_DELETED = CLASS - 1  # a finished attendee whose pull request waits for review
+NOT_STARTED = (CLASS + 1, CLASS + 2)  # on the roster, never ran
 EXPECTED = {"members": "import", "ssh-key": "import", "import": "pull-request"}
 EXPECTED |= {"clone": "pull-request", "pull-request": "done"}
 
@@ -57,10 +67,10 @@ def _attendee(root, server, number: int, until: str, refused: bool) -> None:
 
 @pytest.fixture(scope="module")
 def a_class(tmp_path_factory, start_sandbox_module):
-    root = tmp_path_factory.mktemp("class30")
+    root = tmp_path_factory.mktemp("class")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLLEGE_TUI_STATE_DIR", str(root / "state"))
-        server = start_sandbox_module(32)
+        server = start_sandbox_module(CLASS + len(NOT_STARTED))
         number, stage_of = 0, {}
         for count, until, refused in STAGES:
             for _ in range(count):
@@ -69,10 +79,10 @@ def a_class(tmp_path_factory, start_sandbox_module):
                 stage_of[f"attendee{number:03}@college.example"] = (
                     "members" if refused else EXPECTED[until]
                 )
-        _approve(server, "class-030")  # the instructor approves one pull request
+        _approve(server, f"class-{APPROVED:03}")  # the instructor approves one pull request
         (root / "class.toml").write_text(HANDED_OUT, encoding="utf-8")
         roster = root / "roster.csv"
-        emails = sorted(stage_of) + ["attendee031@college.example", "attendee032@college.example"]
+        emails = sorted(stage_of) + [f"attendee{n:03}@college.example" for n in NOT_STARTED]
         roster.write_text(
             "email,name\n" + "".join(f"{e},{e.split('@')[0]}\n" for e in emails),
             encoding="utf-8",
@@ -120,13 +130,13 @@ def test_each_attendee_with_the_first_step_not_done_and_the_pull_request(a_class
         if expected == "done":
             assert row["pr_url"].endswith(f"/class-{email[8:11]}/College/_git/aidevcollege/"
                                           f"pullrequest/{row['pr_id']}"), row  # fmt: skip
-            approved = email == "attendee030@college.example"
+            approved = email == f"attendee{APPROVED:03}@college.example"
             assert row["review"] == ("approved" if approved else "waiting for review"), row
             assert row["branch"] == f"users/att{email[8:11]}/hello-college"
         else:
             assert row["pr_url"] == "" and row["branch"] == ""
     refused = [r for r in data["attendees"] if r["colleagues"].startswith("1 of 2")]
-    assert len(refused) == 5 and all(r["first_not_done"] == "members" for r in refused)
+    assert len(refused) == EACH and all(r["first_not_done"] == "members" for r in refused)
 
 
 def test_a_roster_with_two_more_shows_them_not_started(a_class, monkeypatch):
@@ -135,10 +145,11 @@ def test_a_roster_with_two_more_shows_them_not_started(a_class, monkeypatch):
     table = _status(server, root, "--roster", str(root / "roster.csv"))
     lines = table.splitlines()
     assert lines[0].split()[:2] == ["attendee", "organisation"]
-    for email in ("attendee031@college.example", "attendee032@college.example"):
+    for email in [f"attendee{n:03}@college.example" for n in NOT_STARTED]:
         (line,) = [row for row in lines if row.startswith(email)]
         assert "not started" in line
-    assert "32 attendees: 5 done, 25 working, 2 not started" in table
+    said = f"{CLASS + 2} attendees: {EACH} done, {CLASS - EACH} working, 2 not started"
+    assert said in table
     assert "Pull requests:" in table and "/pullrequest/" in table
 
 
@@ -149,8 +160,8 @@ def _fields(state) -> list[dict]:
 def test_the_next_refresh_with_the_ids_it_kept_reads_a_change_as_a_fresh_one(a_class, monkeypatch):
     """The live view's next refresh asks every fact ahead with the ids the previous refresh
     found (steps/classview/ahead.py): a repository deleted since is read as gone, and every row
-    is what a refresh without kept ids reads. Last in the module: it deletes class-026's
-    repository (a finished attendee)."""
+    is what a refresh without kept ids reads. Last in the module: it deletes a finished
+    attendee's repository (REPO_DELETED's)."""
     from college_tui.opening.class_view import signed_in_instructor
     from college_tui.steps.classview.status import read_class
 
@@ -163,16 +174,17 @@ def test_the_next_refresh_with_the_ids_it_kept_reads_a_change_as_a_fresh_one(a_c
         assert {r.attendee: r.first_not_done for r in first.rows} == stage_of
         assert _fields(read_class(ctx, connections=connections)) == _fields(first)
         store = server.sandbox.store
-        project = store.find_one("project", org="class-026", name="College")
+        org = f"class-{REPO_DELETED:03}"
+        project = store.find_one("project", org=org, name="College")
         repo = store.find_one("repo", parent=project["id"], name="aidevcollege")
         gone = call(
-            server, "DELETE", f"class-026/College/_apis/git/repositories/{repo['id']}"
-            "?api-version=7.1", "attendee026@college.example",
+            server, "DELETE", f"{org}/College/_apis/git/repositories/{repo['id']}"
+            "?api-version=7.1", f"attendee{REPO_DELETED:03}@college.example",
         )  # fmt: skip
         assert gone.status_code == 204, gone.text
         ahead = read_class(ctx, connections=connections)
         fresh = read_class(ctx)
-    (row,) = [r for r in ahead.rows if r.organization == "class-026"]
+    (row,) = [r for r in ahead.rows if r.organization == org]
     assert row.first_not_done == "import", row
     assert _fields(ahead) == _fields(fresh)
     assert _fields(ahead) != _fields(first)

@@ -15,15 +15,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.contract.specs import (
-    AMENDMENTS,
-    RESPONSE_AMENDMENTS,
-    SPEC_DIR,
-    WIRE_FORMS,
-    Evidence,
-    SpecIndex,
-    spec_index,
-)
+from tests.contract.amendments import AMENDMENTS, RESPONSE_AMENDMENTS, WIRE_FORMS, Evidence
+from tests.contract.specs import SPEC_DIR, SpecIndex, spec_index
 from tests.contract.validate import Check, check_response, find_operation
 from tests.fidelity.cassettes import RECORDINGS, Interaction, cassette_paths, load_cassette
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from college_tui.sandbox import repos
+
 T = TypeVar("T")
 
 COURSE_URL = "https://github.com/aidevcollege/aidevcollege"
@@ -153,3 +155,27 @@ def refuse_as_unscoped(monkeypatch, method: str, host: str, path: str, status: i
         )
 
     monkeypatch.setattr(route, "handler", refuse)
+
+
+ZERO = "0" * 40
+
+
+def bare_repo(server, repo) -> Path:
+    return repos.repo_path(server.sandbox, {"id": repo.id})
+
+
+def push_commit(
+    server, repo, tmp_path: Path, branch: str, path: str, text: str, base: str = "main"
+) -> str:
+    """Clone the bare repo, commit one file on `branch` (from `base`), push; the new commit id."""
+    work = tmp_path / f"work-{branch.replace('/', '-')}"
+    if not work.exists():
+        git(tmp_path, "clone", "--quiet", str(bare_repo(server, repo)), str(work))
+    git(work, "fetch", "--quiet", "origin")
+    git(work, "checkout", "--quiet", "-B", branch, f"origin/{base}")
+    (work / path).parent.mkdir(parents=True, exist_ok=True)
+    (work / path).write_text(text)
+    git(work, "add", path)
+    git(work, "commit", "--quiet", "-m", f"Change {path} on {branch}")
+    git(work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}")
+    return git(work, "rev-parse", "HEAD").strip()

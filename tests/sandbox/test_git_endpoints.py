@@ -7,13 +7,10 @@ service: shapes, status codes, error messages, and git content that real git can
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from azure.devops.exceptions import AzureDevOpsServiceError
 from azure.devops.v7_1.git.models import (
     GitPullRequest,
-    GitPullRequestSearchCriteria,
     GitRefUpdate,
     GitRepositoryCreateOptions,
 )
@@ -23,59 +20,16 @@ from tests.conftest import connect
 
 from .helpers import (
     COURSE_URL,
-    HeldClock,
+    ZERO,
+    bare_repo,
     create_project,
     git,
     import_course,
+    push_commit,
     start_import,
     wait_for,
     wait_for_import,
 )
-
-ZERO = "0" * 40
-
-
-@pytest.fixture
-def clock() -> HeldClock:
-    """The sandbox's job clock: the wall clock unless a story holds it to watch a job move."""
-    return HeldClock()
-
-
-@pytest.fixture
-def server(start_sandbox, clock):
-    # Shorter clocks than the suite's default: every story here creates a project and imports.
-    return start_sandbox(project_create_seconds=0.2, import_seconds=0.3, clock=clock)
-
-
-@pytest.fixture
-def clients(server):
-    return connect(server.info.org_url, server.info.pat).clients_v7_1
-
-
-@pytest.fixture
-def college(clients):
-    return create_project(clients)
-
-
-def bare_repo(server, repo) -> Path:
-    return repos.repo_path(server.sandbox, {"id": repo.id})
-
-
-def push_commit(
-    server, repo, tmp_path: Path, branch: str, path: str, text: str, base: str = "main"
-) -> str:
-    """Clone the bare repo, commit one file on `branch` (from `base`), push; the new commit id."""
-    work = tmp_path / f"work-{branch.replace('/', '-')}"
-    if not work.exists():
-        git(tmp_path, "clone", "--quiet", str(bare_repo(server, repo)), str(work))
-    git(work, "fetch", "--quiet", "origin")
-    git(work, "checkout", "--quiet", "-B", branch, f"origin/{base}")
-    (work / path).parent.mkdir(parents=True, exist_ok=True)
-    (work / path).write_text(text)
-    git(work, "add", path)
-    git(work, "commit", "--quiet", "-m", f"Change {path} on {branch}")
-    git(work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}")
-    return git(work, "rev-parse", "HEAD").strip()
 
 
 def test_a_new_project_has_its_repository_and_takes_a_second_one(server, clients, college):
@@ -292,113 +246,6 @@ def test_branches_are_created_updated_and_deleted_through_refs(server, clients, 
         "refs/heads/main"
     ]
     assert git(bare_repo(server, repo), "for-each-ref", "refs/heads/").count("\n") == 1
-
-
-def test_pull_requests_are_opened_found_and_refused_like_the_service(
-    server, clients, college, tmp_path
-):
-    repo, _ = import_course(clients, college)
-    git_client = clients.get_git_client()
-    head = push_commit(server, repo, tmp_path, "feature/data", "data/README.md", "The data.\n")
-    [main] = git_client.get_refs(repo.id, "College", filter="heads/main")
-
-    pr = git_client.create_pull_request(
-        GitPullRequest(
-            source_ref_name="refs/heads/feature/data",
-            target_ref_name="refs/heads/main",
-            title="Describe the data set",
-            description="Adds data/README.md",
-        ),
-        repo.id,
-        "College",
-    )
-
-    assert pr.status == "active"
-    assert pr.merge_status == "queued"  # as the service answers a fresh pull request
-    assert pr.code_review_id == pr.pull_request_id
-    assert pr.created_by.unique_name == server.sandbox.user["email"]
-    assert pr.last_merge_source_commit.commit_id == head
-    assert pr.last_merge_target_commit.commit_id == main.object_id
-    assert pr.reviewers == [] and pr.labels == [] and pr.is_draft is False
-    assert pr.artifact_id.endswith(f"%2f{repo.id}%2f{pr.pull_request_id}")
-
-    by_id = git_client.get_pull_request_by_id(pr.pull_request_id)  # org-level route
-    assert by_id.merge_status == "succeeded"
-    assert by_id.last_merge_commit.comment == (
-        f"Merge pull request {pr.pull_request_id} from feature/data into main"
-    )
-    assert (
-        git_client.get_pull_request_by_id(pr.pull_request_id, "College").title
-        == "Describe the data set"
-    )
-    assert (
-        git_client.get_pull_request(repo.id, pr.pull_request_id, "College").description
-        == "Adds data/README.md"
-    )
-
-    search = GitPullRequestSearchCriteria(
-        source_ref_name="refs/heads/feature/data",
-        target_ref_name="refs/heads/main",
-        status="active",
-    )
-    assert [
-        p.pull_request_id for p in git_client.get_pull_requests(repo.id, search, "College")
-    ] == [pr.pull_request_id]
-    nothing = GitPullRequestSearchCriteria(source_ref_name="refs/heads/other")
-    assert git_client.get_pull_requests(repo.id, nothing, "College") == []
-    assert (
-        len(git_client.get_pull_requests_by_project("College", GitPullRequestSearchCriteria())) == 1
-    )
-
-    with pytest.raises(AzureDevOpsServiceError) as duplicate:
-        git_client.create_pull_request(
-            GitPullRequest(
-                source_ref_name="refs/heads/feature/data",
-                target_ref_name="refs/heads/main",
-                title="Again",
-            ),
-            repo.id,
-            "College",
-        )
-    assert duplicate.value.type_key == "GitPullRequestExistsException"
-    assert duplicate.value.message == (
-        "TF401179: An active pull request for the source and target branch already exists."
-    )
-
-    with pytest.raises(AzureDevOpsServiceError) as missing:
-        git_client.create_pull_request(
-            GitPullRequest(
-                source_ref_name="refs/heads/never-pushed",
-                target_ref_name="refs/heads/main",
-                title="Nothing",
-            ),
-            repo.id,
-            "College",
-        )
-    assert missing.value.type_key == "GitPullRequestCannotBeActivated"
-    assert missing.value.message.startswith("TF401398:")
-
-
-def test_a_pull_request_follows_pushes_and_reports_conflicts(server, clients, college, tmp_path):
-    repo, _ = import_course(clients, college)
-    git_client = clients.get_git_client()
-    push_commit(server, repo, tmp_path, "feature/title", "README.md", "# A new title\n")
-    pr = git_client.create_pull_request(
-        GitPullRequest(
-            source_ref_name="refs/heads/feature/title",
-            target_ref_name="refs/heads/main",
-            title="Retitle",
-        ),
-        repo.id,
-        "College",
-    )
-    assert git_client.get_pull_request_by_id(pr.pull_request_id).merge_status == "succeeded"
-
-    # Someone changes the same lines on main: the next read merges again and finds conflicts.
-    main_tip = push_commit(server, repo, tmp_path, "main", "README.md", "# Another title\n")
-    again = git_client.get_pull_request_by_id(pr.pull_request_id)
-    assert again.merge_status == "conflicts"
-    assert again.last_merge_target_commit.commit_id == main_tip
 
 
 def test_ssh_paths_name_repositories_like_the_service(server, clients):

@@ -142,6 +142,8 @@ async def test_a_step_that_needs_you_shows_the_page_and_what_to_paste_there(
             box = screen.query_one(HandoffBox)
             _message, url, detail = box.texts
             assert url.startswith("http") and detail.startswith("ssh-rsa ")
+            # The box takes the keyboard as it appears: Enter opens the page.
+            await wait_until(pilot, lambda: app.focused is box.query_one(".open-page"), 10, "focus")
             for button, done in (
                 (".open-page", lambda: opened),
                 (".copy-detail", lambda: app.clipboard),
@@ -163,3 +165,15 @@ async def test_a_step_that_needs_you_shows_the_page_and_what_to_paste_there(
         await wait_until(pilot, lambda: not screen.busy, what="the step to stop")
         await settle(app, pilot)
         assert not screen.query(HandoffBox)  # the step went on: the box is gone
+        # Typing in a field as the step asks again: the keyboard stays in the field.
+        screen.model.typing.clock = lambda: 0.0  # every key typed is "a moment ago"
+        field = screen.query_one("#ssh-key-passphrase", Input)
+        field.focus()
+        await pilot.press("x", "backspace", "enter")  # typed, then Enter in the field runs
+        await wait_until(pilot, lambda: screen.query(HandoffBox), what="the box again")
+        try:
+            await pilot.pause()
+            assert app.focused is field
+        finally:
+            screen.session.cancel()
+        await wait_until(pilot, lambda: not screen.busy, what="the step to stop")

@@ -11,7 +11,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -20,7 +19,7 @@ from tests.azdo.stand_in_browser import sign_in_on_device_page
 from tests.tmux import TMUX
 
 from .test_terminal import TmuxWizard, _quit
-from .test_terminal_sign_in import CODE, PAGE, wait_for
+from .test_terminal_sign_in import CODE, PAGE, enter_until, wait_for
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None or shutil.which("ssh") is None,
@@ -96,15 +95,9 @@ def test_a_first_timer_reaches_the_pull_request_in_at_most_15_keys(start_sandbox
         keys.type("noors-college")
         keys.press("Enter")  # Create: the sign-up page opens in the BROWSER
         wait_for(session, "Organisation noors-college", timeout=90)
-        deadline = time.monotonic() + 300
-        while "challenge outcomes done" not in (screen := session.screen()):
-            assert time.monotonic() < deadline, screen
-            if "Enter runs" in screen or "Go ahead?" in screen:
-                keys.press("Enter")
-                settled = time.monotonic() + 10
-                while session.screen() == screen and time.monotonic() < settled:
-                    time.sleep(0.1)
-            time.sleep(0.2)
+        enter_until(
+            session, "challenge outcomes done", timeout=300, press=lambda: keys.press("Enter")
+        )
         screen = session.screen()
         assert "/noors-college/College/_git/aidevcollege/pullrequest/" in screen, screen
         print(f"keys besides the name and the code: {keys.count}")

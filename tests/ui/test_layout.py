@@ -66,3 +66,38 @@ async def test_a_link_too_wide_is_shortened_visibly_with_the_whole_address_behin
         assert {span.style.link for span in shown.spans} == {url}  # the whole address behind
         assert short.render().plain == "Team: https://dev.azure.com/college/College/_settings/teams"
         assert long.region.height == 2 and short.region.height == 1
+
+
+async def test_the_log_wraps_again_at_its_new_width_after_a_resize(wizard_env):
+    from college_tui.ui.widgets.activity_log import AGAIN, ActivityLog
+
+    app = make_app(wizard_env.cli_opener(), env=wizard_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        log = app.wizard.query_one(ActivityLog)
+        words = " ".join(f"word{index}" for index in range(80))
+        log.add(f"A long sentence: {words}")
+        wide = log.scrollable_content_region.width
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            width = log.scrollable_content_region.width
+            await wait_until(pilot, lambda w=width: log.wrapped_at == w, 5, "the log's wrap")
+            await pilot.pause()
+            assert width < wide if size == (80, 24) else width == wide
+            ours = [line for line in log.lines if "word" in line]  # (an address stays whole)
+            assert len(ours) > 4 and max(map(len, ours)) <= width  # nothing cut at the right
+            assert max(map(len, ours)) > width - 10  # nor left narrow
+            assert words in " ".join(" ".join(ours).split())  # every word whole, in order
+            screen = app.export_screenshot().replace("&#160;", " ")
+            height = log.scrollable_content_region.height
+            visible = log.lines[round(log.scroll_y) :][:height]
+            assert len(visible) == height and all(row.strip() in screen for row in visible)
+        # A long log (a class of 2,000's progress) is written again in part: the last AGAIN
+        # lines, the older ones said to be in the log file (all again took seconds).
+        before = len([text for text, _ in log.entries if text is not None])
+        for index in range(AGAIN):
+            log.add(f"member {index} invited")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: log.lines[0].startswith("…"), 5, "the log written again")
+        assert log.lines[0] == f"… {before} earlier lines: in the log file."
+        assert log.lines[1:] == [f"member {index} invited" for index in range(AGAIN)]

@@ -16,7 +16,7 @@ from college_tui.sandbox.identity.accounts import PERSONAL
 from college_tui.ui.modals import ConfirmModal
 
 from .conftest import log_text, settle, wait_until
-from .test_sign_in_from_nothing import refused_as_personal, served_from_nothing
+from .test_sign_in_from_nothing import refused_as_personal, served_from_nothing, sign_up_in_sandbox
 
 
 def make_token_on_the_page(pat_page: str, org: str) -> str:
@@ -47,15 +47,7 @@ async def test_a_personal_account_reaches_the_pull_request_with_a_token_made_in_
         organization.query_one("#organization-organization", Input).value = "robins-org"
         await pilot.press("enter")  # the name field submits: Create
         await wait_until(pilot, lambda: organization.last_handoff is not None, what="hand-off")
-        done = await asyncio.to_thread(
-            requests.post,
-            f"{base}/_sandbox/signup",
-            data={"name": "robins-org", "account": robin},
-            timeout=10,
-        )
-        assert done.status_code == 201
-        await wait_until(pilot, lambda: not wizard.model.running, what="the organisation")
-        await settle(app, pilot)
+        await sign_up_in_sandbox(pilot, wizard, base, "robins-org", robin)
         # Not on to a step that would fail "not signed in": back on the sign-in, token first.
         assert wizard.current == "sign-in" and panel.auth() == "pat"
         field = panel.query_one("#sign-in-pat", Input)

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 
 import pytest
+import requests
 
 from college_tui.launch import TargetOptions, wizard_opener
 from tests.azdo.stand_in_browser import sign_in_on_device_page
@@ -51,6 +52,20 @@ async def refused_as_personal(app, pilot, account):
     await wait_until(pilot, lambda: not wizard.model.running, what="the refusal")
     await settle(app, pilot)
     return panel, wizard
+
+
+async def sign_up_in_sandbox(pilot, wizard, base: str, name: str, account: str) -> None:
+    """What the person does on the sandbox's sign-up page the organisation step opened: the
+    organisation `name` made for `account`; then the wizard's wait for it, over."""
+    done = await asyncio.to_thread(
+        requests.post,
+        f"{base}/_sandbox/signup",
+        data={"name": name, "account": account},
+        timeout=10,
+    )
+    assert done.status_code == 201, done.text
+    await wait_until(pilot, lambda: not wizard.model.running, what="the organisation")
+    await settle(pilot.app, pilot)
 
 
 async def show_code(app, pilot):
@@ -173,8 +188,6 @@ async def test_in_the_sandbox_the_token_stays_the_default_and_a_device_code_prac
 async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_step_2(
     from_nothing,
 ):
-    import requests
-
     from college_tui.sandbox.identity.accounts import PERSONAL
 
     server, app = from_nothing
@@ -193,15 +206,7 @@ async def test_a_personal_account_is_told_why_and_creates_the_organisation_from_
         await wait_until(pilot, lambda: organization.last_handoff is not None, what="hand-off")
         signup = organization.last_handoff.url
         assert signup.startswith(f"{server.info.base_url}/_sandbox/signup")
-        done = await asyncio.to_thread(
-            requests.post,
-            f"{server.info.base_url}/_sandbox/signup",
-            data={"name": "robins-org", "account": robin},
-            timeout=10,
-        )
-        assert done.status_code == 201
-        await wait_until(pilot, lambda: not wizard.model.running, what="the organisation")
-        await settle(app, pilot)
+        await sign_up_in_sandbox(pilot, wizard, server.info.base_url, "robins-org", robin)
         assert wizard.model.states["organization"] == "done"
         assert "sign in with a token made in it" in str(organization.query_one(".outcome").content)
         assert wizard.session.ctx.target.org_url == f"{server.info.base_url}/robins-org"

@@ -17,13 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from college_tui.launch import TargetOptions, wizard_opener
 from college_tui.ui.panels import PANELS
-from college_tui.ui.widgets.activity_log import ActivityLog
 
 from .conftest import PASSPHRASE, make_app, scrubber, server_opener, settle
+from .frames import opened, same_as_snapshot, same_frame_twice, still, svg_rows, take_frame
 
 WIDE, NARROW = (120, 40), (80, 24)
 
@@ -33,20 +32,6 @@ def fixed_user(monkeypatch):
     # The alias (and so the branch name) defaults to the user name: the same on every machine.
     monkeypatch.setenv("USER", "ada")
     monkeypatch.setenv("LOGNAME", "ada")
-
-
-def svg_rows(svg: str) -> list[str]:
-    """The text of a snapshot SVG, row by row (what a person reads on the frame)."""
-    import html
-
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for match in re.finditer(
-        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg
-    ):
-        rows.setdefault(float(match[2]), []).append((float(match[1]), html.unescape(match[3])))
-    return [
-        "".join(t for _, t in sorted(row)).replace("\xa0", " ") for _, row in sorted(rows.items())
-    ]
 
 
 @pytest.fixture
@@ -99,94 +84,84 @@ def stable_svg_ids(monkeypatch):
     monkeypatch.setattr(App, "export_screenshot", export_stable)
 
 
-async def _opened(pilot) -> None:
-    await settle(pilot.app, pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await _still(pilot)
-
-
-async def _still(pilot, *, workers: bool = True) -> None:
-    """Let layout and focus settle, then put every scrollable where the same frame always has
-    it: the panel at its top (as it opens), the log at its end. (Scrolls
-    that ran while the layout still changed left the summary two rows apart on a busy CI.)"""
-    await pilot.pause(0.3)
-    if workers:
-        await _workers_done(pilot)  # the log measures its lines in a thread worker
-    await pilot.wait_for_scheduled_animations()
-    screen = pilot.app.screen
-    for panel in screen.query(".step-panel, #summary-panel, #welcome"):
-        panel.scroll_home(animate=False, immediate=True)  # where each opens: at its top
-    await pilot.pause()
-    for log in screen.query(ActivityLog):
-        log.scroll_end(animate=False, immediate=True)
-        # Its thumb's edge came out one glyph different on a busy CI (the log sizes itself in
-        # a thread worker): hidden, with its gutter; the lines are what the frame checks.
-        log.styles.scrollbar_visibility = "hidden"
-    await pilot.pause()
-    if workers:
-        await _workers_done(pilot)
-    await pilot.wait_for_scheduled_animations()
-    await _same_frame_twice(pilot)
-
-
-async def _same_frame_twice(pilot, tries: int = 20) -> None:
-    """Wait until two frames 50 ms apart are the same: nothing is still moving."""
-    previous = pilot.app.export_screenshot()
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        frame = pilot.app.export_screenshot()
-        if frame == previous:
-            return
-        previous = frame
-
-
-async def _workers_done(pilot) -> None:
-    with contextlib.suppress(Exception):
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def _goto(step: str):
-    async def run_before(pilot) -> None:
-        await _opened(pilot)
-        pilot.app.wizard.switch_to(step)
-        await _still(pilot)
-
-    return run_before
-
-
 def test_welcome(snap_compare, wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+    assert snap_compare(app, terminal_size=WIDE, run_before=opened)
 
 
 def test_welcome_narrow(snap_compare, wizard_env):
     app = make_app(wizard_env.cli_opener(), start=None, env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=NARROW, run_before=_opened)
+    assert snap_compare(app, terminal_size=NARROW, run_before=opened)
 
 
-@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
-def test_step_panel(snap_compare, wizard_env, step):
-    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_goto(step))
+STEPS = [panel.STEP for panel in PANELS]
 
 
-@pytest.mark.parametrize("step", [panel.STEP for panel in PANELS])
-def test_step_panel_narrow(snap_compare, wizard_env, step):
-    app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=NARROW, run_before=_goto(step))
+@pytest.fixture(scope="module")
+def panel_frames() -> dict:
+    """Every step panel's frame, by size, each size's taken from one wizard (`_panel_frame`).
+    Module-scoped, so the panel tests share an xdist worker (tests/conftest.py): it walks each
+    size once."""
+    return {}
 
 
-def test_failed_step(snap_compare, start_sandbox, wizard_env):
+def _panel_frame(frames: dict, wizard_env, size, step: str) -> str:
+    """The frame of `step`'s panel at `size`. One wizard a size opens the sandbox and shows
+    each panel in turn, taken as the plugin's `snap_compare` takes a frame: one app start,
+    sandbox and sign-in for nine frames, not nine (~1.6 s of CPU each). A panel's frame is the
+    same whichever panel was shown before it (switch_to puts the focus and scroll where the
+    panel opens; `still` puts the rest)."""
+    if size not in frames:
+        app = make_app(wizard_env.cli_opener(), env=wizard_env, stable=True)
+        title, shots = app.title, {}
+
+        async def every_panel(pilot) -> None:
+            await opened(pilot)
+            for key in STEPS:
+                pilot.app.wizard.switch_to(key)
+                await still(pilot)
+                shots[key] = await take_frame(pilot, title)
+            pilot.app.exit()
+
+        app.run(headless=True, size=size, auto_pilot=every_panel)
+        frames[size] = shots
+    return frames[size][step]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_panel(snapshot, panel_frames, wizard_env, step):
+    assert same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, WIDE, step))
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_step_panel_narrow(snapshot, panel_frames, wizard_env, step):
+    assert same_as_snapshot(snapshot, _panel_frame(panel_frames, wizard_env, NARROW, step))
+
+
+def test_failed_step(snap_compare, start_sandbox, wizard_env, monkeypatch):
+    """Every answer a 5xx: the step's retries give up and the frame says so. Their waits are
+    not waited (6 s of nothing): the delays are computed, logged and added up as before, so the
+    frame reads the same (tests/azdo/test_retry_policy.py tests the waiting itself)."""
+    from college_tui.azdo.retry import RetryPolicy
+
+    monkeypatch.setattr(RetryPolicy, "pause", lambda self, seconds: None)
     server = start_sandbox(faults="5xx=1.0,seed=3")
     app = make_app(server_opener(server), env=wizard_env, stable=True)
-    assert snap_compare(app, terminal_size=WIDE, run_before=_opened)
+    assert snap_compare(app, terminal_size=WIDE, run_before=opened)
 
 
-def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=()):
-    """The SSH key step handing the key's upload to the browser (the portal refused it);
-    `then`: keys pressed once the hand-off shows."""
+@pytest.fixture(scope="module")
+def hand_off_frames() -> dict:
+    """By size: the guided hand-off's frame and the quit question's over it (`_hand_off`)."""
+    return {}
+
+
+def _hand_off(frames: dict, start_sandbox, wizard_env, monkeypatch, size) -> dict[str, str]:
+    """The SSH key step handing the key's upload to the browser (the portal refused it): its
+    frame, then ctrl+q's question over it (a step runs: quitting asks first). One wizard a
+    size for both frames, each taken as `snap_compare` takes one."""
+    if size in frames:
+        return frames[size]
     from college_tui.azdo.client import AzureDevOps
     from college_tui.azdo.errors import PortalRefused
 
@@ -198,9 +173,10 @@ def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=(
     app = make_app(server_opener(server), env=wizard_env, stable=True)
     # The log wraps its lines whole: the sandbox's own folder shows (in ~/.ssh/config's path).
     app._scrub = scrubber(str(wizard_env.root), str(server.info.data_dir), "/tmp")
+    title, shots = app.title, {}
 
-    async def run_before(pilot) -> None:
-        await _opened(pilot)
+    async def hand_off_then_quit(pilot) -> None:
+        await opened(pilot)
         screen = pilot.app.wizard
         while screen.current != "ssh-key":
             await pilot.press("enter")
@@ -210,24 +186,30 @@ def _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, then=(
         while not screen.query("#ssh-key-panel .copy-detail"):
             assert time.monotonic() < deadline, "no hand-off"
             await pilot.pause(0.05)
-        await _still(pilot, workers=False)  # the step's worker polls for the key until cancelled
-        if then:
-            await pilot.press(*then)
-            await _same_frame_twice(pilot)
+        await still(pilot, workers=False)  # the step's worker polls for the key until cancelled
+        shots["hand-off"] = await take_frame(pilot, title)
+        await pilot.press("ctrl+q")
+        await same_frame_twice(pilot)
+        shots["quit"] = await take_frame(pilot, title)
+        pilot.app.exit()
 
     try:
-        return snap_compare(app, terminal_size=size, run_before=run_before)
+        app.run(headless=True, size=size, auto_pilot=hand_off_then_quit)
     finally:
         if app.wizard and app.wizard.session:
             app.wizard.session.cancel()  # the step stops polling for the key
+    frames[size] = shots
+    return shots
 
 
-def test_guided_hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch):
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, WIDE)
+def test_guided_hand_off(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, WIDE)
+    assert same_as_snapshot(snapshot, frames["hand-off"])
 
 
-def test_guided_hand_off_narrow(snap_compare, start_sandbox, wizard_env, monkeypatch):
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, NARROW)
+def test_guided_hand_off_narrow(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch):
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, NARROW)
+    assert same_as_snapshot(snapshot, frames["hand-off"])
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
@@ -253,7 +235,7 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
     app._scrub = scrub_code
 
     async def run_before(pilot) -> None:
-        await _opened(pilot)
+        await opened(pilot)
         await pilot.click("#choose-org")  # no URL typed: sign in first
         await settle(pilot.app, pilot)
         panel = pilot.app.wizard.panel("sign-in")
@@ -262,7 +244,7 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
         while not panel.query("#device-code"):
             assert time.monotonic() < deadline, "no device code"
             await pilot.pause(0.05)
-        await _still(pilot, workers=False)  # the sign-in's worker waits for the code
+        await still(pilot, workers=False)  # the sign-in's worker waits for the code
 
     exit_app = app.exit
 
@@ -278,9 +260,10 @@ def test_device_code_sign_in(snap_compare, start_sandbox, wizard_env, monkeypatc
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["wide", "narrow"])
-def test_quit_question(snap_compare, start_sandbox, wizard_env, monkeypatch, size):
+def test_quit_question(snapshot, hand_off_frames, start_sandbox, wizard_env, monkeypatch, size):
     """ctrl+q while a step runs (the SSH key step waits for the key's upload) asks first."""
-    assert _hand_off(snap_compare, start_sandbox, wizard_env, monkeypatch, size, ("ctrl+q",))
+    frames = _hand_off(hand_off_frames, start_sandbox, wizard_env, monkeypatch, size)
+    assert same_as_snapshot(snapshot, frames["quit"])
 
 
 @pytest.fixture(scope="module")
@@ -338,7 +321,7 @@ def test_summary(snap_compare, finished: Path, monkeypatch, size, tmp_path):
         seen: list[str] = []
 
         async def run_before(pilot) -> None:
-            await _opened(pilot)
+            await opened(pilot)
             seen.append(str(pilot.app.wizard.query_one("#summary-checklist").content))
 
         assert snap_compare(app, terminal_size=size, run_before=run_before)

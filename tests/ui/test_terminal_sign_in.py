@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -33,9 +34,16 @@ def wait_for(session: TmuxWizard, pattern, timeout: float = 60) -> re.Match:
         time.sleep(0.2)
 
 
-def enter_until(session: TmuxWizard, wanted: str, timeout: float = 240) -> None:
+def enter_until(
+    session: TmuxWizard,
+    wanted: str,
+    timeout: float = 240,
+    press: Callable[[], object] | None = None,
+) -> None:
     """Enter whenever the wizard waits for it, the SSH key's question included (on a real
-    organisation the wizard asks before writing into ~/.ssh; Enter says yes)."""
+    organisation the wizard asks before writing into ~/.ssh; Enter says yes), until `wanted`
+    shows. `press` sends the Enter (a test that counts its keys passes its own)."""
+    press = press or (lambda: session.send("Enter"))
     deadline = time.monotonic() + timeout
     while True:
         screen = session.screen()
@@ -43,7 +51,7 @@ def enter_until(session: TmuxWizard, wanted: str, timeout: float = 240) -> None:
             return
         assert time.monotonic() < deadline, f"timed out; screen:\n{screen}"
         if "Enter runs" in screen or "Go ahead?" in screen:
-            session.send("Enter")
+            press()
             settled = time.monotonic() + 10
             while session.screen() == screen and time.monotonic() < settled:
                 time.sleep(0.1)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import threading
 
+from college_tui.events import NeedsYou, StepFinished
 from college_tui.steps.signin import DEVICE_CODE_BLOCKED
 from college_tui.ui import wizard_effects as fx
 from college_tui.ui import wizard_model as m
 from college_tui.ui.engine_calls import StepGate
 from college_tui.ui.sign_in_modes import SignInModes
+from college_tui.ui.typing_pause import TYPING_PAUSE
 from college_tui.vocabulary import AuthMode, StepKey, StepStatus
 
 from .test_wizard_model import of, opened
@@ -133,3 +135,26 @@ def test_escape_cancels_only_a_run_and_yes_to_quit_cancels_it_at_its_next_safe_p
     model.quit_requested()
     yes = model.quit_answered(True)
     assert fx.CancelRun() in yes and model.may_start_next_step()  # the run goes to its end
+
+
+def test_a_box_that_needs_you_takes_the_keyboard_unless_a_field_is_being_typed_in():
+    model = opened(sandbox=False)
+    clock = [100.0]
+    model.typing.clock = lambda: clock[0]
+    model.run_started()
+    ask = NeedsYou("ssh-key", "Add the key on this page", "https://x/_usersSettings/keys")
+
+    def focus(current: str) -> bool:
+        (handoff,) = of(fx.Handoff, model.event(ask, False, current))
+        assert handoff.step == "ssh-key" and handoff.event == ask
+        return handoff.focus
+
+    assert focus("ssh-key")  # nobody typing: Enter opens the page
+    assert not focus("project")  # its panel is not the one shown: the keyboard stays there
+    model.typing.typed()  # a key changed a field, at 100 s
+    clock[0] = 100.0 + TYPING_PAUSE / 2
+    assert not focus("ssh-key")  # typing goes on: the letters stay in the field
+    clock[0] = 100.0 + TYPING_PAUSE
+    assert focus("ssh-key")  # a pause (e.g. Enter ran the step, seconds ago): the box takes it
+    done = model.event(StepFinished("ssh-key", "Key added"), False, "ssh-key")
+    assert fx.Handoff("ssh-key", None) in done  # the step went on: the box goes

@@ -85,9 +85,14 @@ class HandoffBox(Vertical):
     Mounted when the engine asks, removed when the step goes on: most runs never need one, and
     as part of every panel its seven widgets were a third of what each panel mounted."""
 
-    def __init__(self, message: str, url: str, detail: str, **kwargs: Any) -> None:
-        super().__init__(classes="handoff", **kwargs)
+    def __init__(self, message: str, url: str, detail: str, focus: bool = False) -> None:
+        super().__init__(classes="handoff")
         self.texts = (message, url, detail)
+        self.takes_focus = focus
+
+    def on_mount(self) -> None:
+        if self.takes_focus:
+            take_the_keyboard(self)
 
     def compose(self) -> ComposeResult:
         message, url, detail = self.texts
@@ -99,6 +104,14 @@ class HandoffBox(Vertical):
             if url:
                 yield Button("Open the page", variant="primary", classes="open-page", compact=True)
             yield Button("Copy", variant="primary", classes="copy-detail", compact=True)
+
+
+def take_the_keyboard(box: Widget) -> None:
+    """A box that needs you, just mounted, takes the focus (when the wizard's model says so): on
+    "Open the page", else "Copy", so Enter does what the box asks."""
+    pages = [*box.query(".open-page").results(Button), *box.query(".copy-detail").results(Button)]
+    if pages:
+        pages[0].focus()
 
 
 class StepPanel(VerticalScroll):
@@ -290,7 +303,9 @@ class StepPanel(VerticalScroll):
         outcome.set_class(bool(text), "-shown")  # empty, it takes no rows (80x24 has few)
         self.query_one(".primary", Button).label = "Retry" if failed else self.ACTION
 
-    def show_handoff(self, event: NeedsYou) -> None:
+    def show_handoff(self, event: NeedsYou, *, focus: bool = False) -> None:
+        """The box of what `event` needs you to do, first in the panel; `focus`: it takes the
+        keyboard (the model's decision: not while the attendee types in a field)."""
         self.last_handoff = event
         show = college_app(self).scrub
         texts = (show(event.message), show(event.url or ""), show(event.detail or ""))
@@ -298,7 +313,7 @@ class StepPanel(VerticalScroll):
             return  # asked again while the step waits: the same box stays (and its focus)
         self.hide_handoff()
         # First in the panel: what needs you is in view as it opens.
-        box = HandoffBox(*texts)
+        box = HandoffBox(*texts, focus=focus)
         box.border_title = "Your turn"
         self.mount(box, before=0)
         self.add_class("-handed-off")  # the box is your turn: the step's button goes quiet

@@ -117,8 +117,8 @@ class OrganizationPanel(StepPanel):
 
     # -- the sign-up page ---------------------------------------------------------------------
 
-    def show_handoff(self, event: NeedsYou) -> None:
-        super().show_handoff(event)
+    def show_handoff(self, event: NeedsYou, *, focus: bool = False) -> None:
+        super().show_handoff(event, focus=focus)
         url = event.url or ""
         if not url or url in self.opened:
             return

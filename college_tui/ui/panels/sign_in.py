@@ -17,7 +17,7 @@ from ...steps.session import TypedSecrets
 from ...vocabulary import AuthMode, StepKey
 from ..screens import college_app
 from ..sign_in_modes import SignInModes
-from .base import Field, StepPanel, select_value
+from .base import Field, StepPanel, select_value, take_the_keyboard
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,14 +58,17 @@ class DeviceCodeBox(Vertical):
     DeviceCodeBox > Horizontal { height: auto; }
     """
 
-    def __init__(self, code: str, url: str, opened: bool) -> None:
+    def __init__(self, code: str, url: str, opened: bool, focus: bool = False) -> None:
         super().__init__(classes="device-code-box")
         self.code, self.url, self.opened = code, url, opened
+        self.takes_focus = focus
 
     def on_mount(self) -> None:
         app = college_app(self)
         if app.code_needs_the_room():  # a small window: the toasts shown would cover the code
             app.clear_notifications()
+        if self.takes_focus:
+            take_the_keyboard(self)
 
     def compose(self) -> ComposeResult:
         where = "in the browser that opened" if self.opened else "on any device with a browser"
@@ -233,9 +236,9 @@ class SignInPanel(StepPanel):
 
     # -- the device code ----------------------------------------------------------------------
 
-    def show_handoff(self, event: NeedsYou) -> None:
+    def show_handoff(self, event: NeedsYou, *, focus: bool = False) -> None:
         if not (event.detail and event.url):
-            super().show_handoff(event)
+            super().show_handoff(event, focus=focus)
             return
         self.last_handoff = event
         if any(box.code == event.detail for box in self.query(DeviceCodeBox)):
@@ -245,7 +248,7 @@ class SignInPanel(StepPanel):
 
         opened = suggested_auth() == AuthMode.BROWSER  # a desktop session: open the page there
         college_app(self).share(event.detail, "The code", open_url=event.url if opened else None)
-        box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened)
+        box = DeviceCodeBox(event.detail, college_app(self).scrub(event.url), opened, focus)
         # First in the panel, scrolled to: on 80x24 the code must be seen at once.
         self.mount(box, before=0)
         self.add_class("-handed-off")  # the code is your turn: the step's button goes quiet
