@@ -745,6 +745,12 @@ def write_doc(
     DOC.write_text(text, encoding="utf-8")
 
 
+def superseded(line: str, figures: set[str]) -> bool:
+    """A line saying when figures were measured again, all of which this run measured anew."""
+    said = re.match(r"Figure\(s\) ([\d, ]+) measured again by ", line)
+    return bool(said) and {n.strip() for n in said.group(1).split(",")} <= figures
+
+
 def update_doc_rows(rows: list[Row], figures: set[str], command: str, where: str) -> None:
     """`--only N` (full, or with --write): the table's rows of figures N replaced by this run's, the other rows
     kept, and a line under the table saying which figures were measured again, when and where."""
@@ -772,6 +778,10 @@ def update_doc_rows(rows: list[Row], figures: set[str], command: str, where: str
     note = f"Figure(s) {', '.join(sorted(figures))} measured again by `{command}`, {when}: {where}."
     lines[table_at[2] : table_at[-1] + 1] = merged
     after = table_at[2] + len(merged)
+    tail_lines = [line for line in lines[after:] if not superseded(line, figures)]
+    lines[after:] = [
+        line for i, line in enumerate(tail_lines) if line or i == 0 or tail_lines[i - 1]
+    ]  # no two blank lines where a superseded line was
     lines[after:after] = ["", note]
     DOC.write_text(head + start + "\n".join(lines) + end + tail, encoding="utf-8")
 

@@ -43,7 +43,7 @@ def state_dir(tmp_path, monkeypatch) -> Path:
 
 def plan_for(data: Path, *, apart: bool) -> SandboxPlan:
     plan = checked_sandbox(TargetOptions(None, True, data, None, None, verbose=False))
-    return replace(plan, clocks=QUICK, apart=apart)  # type: ignore[arg-type]
+    return replace(plan, clocks=QUICK, apart=apart)
 
 
 class Timed(list[tuple[float, Event]]):
@@ -207,3 +207,46 @@ def test_in_the_engines_process_the_ssh_side_starts_at_the_first_request(tmp_pat
         assert not refused("127.0.0.1", kept.info.ssh_port)
     finally:
         kept.server.stop()
+
+
+def test_the_doctor_checks_the_ssh_port_and_host_key_once_the_ssh_side_listens(
+    tmp_path, monkeypatch
+):
+    """`doctor --sandbox`: its HTTP check goes on while the SSH side is held; its SSH checks wait
+    for it and then pass with the sandbox's own key (no connection refused, no Azure key)."""
+    from college_tui.steps.doctor_check import OK
+    from college_tui.steps.doctor_network import network_checks
+
+    release = tmp_path / "release-ssh"
+    monkeypatch.setenv(HOLD_SSH_ENV, str(release))
+    with opened_sandbox(plan_for(tmp_path / "data", apart=True), Asker()) as opened:
+        checked: dict = {}
+        doctor = threading.Thread(
+            target=lambda: checked.update(
+                {c.key: c for c in network_checks(opened.target, opened.sandbox_pat)}
+            )
+        )
+        later = opened.target.ssh_later
+        assert later is not None
+        waited, wait = threading.Event(), later.wait
+
+        def waiting(timeout: float | None = None) -> bool:  # the doctor has come to wait
+            waited.set()
+            return wait(timeout)
+
+        later.wait = waiting
+        try:
+            doctor.start()
+            assert waited.wait(PATIENCE) and not wait(0)  # it waits while the SSH side is held
+        finally:
+            release.touch()
+            doctor.join(PATIENCE)
+    assert {k: c.status for k, c in checks_not_ok(checked).items()} == {}
+    assert f"{opened.target.ssh_port} holds the pinned key" in checked["ssh-host-key"].found
+    assert checked["ssh-port"].status == OK
+
+
+def checks_not_ok(checks: dict) -> dict:
+    from college_tui.steps.doctor_check import OK
+
+    return {k: c for k, c in checks.items() if c.status != OK}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from college_tui.workstation import git as gitw
-from college_tui.workstation import gitrun, gitssh
+from college_tui.workstation import gitrun
 from college_tui.workstation.errors import (
     CloneTargetError,
     GitCancelledError,
@@ -20,7 +20,7 @@ from college_tui.workstation.errors import (
     GitNotFoundError,
 )
 
-from .helpers import git, make_bare_repo, needs_ssh, run, tree_snapshot
+from .helpers import git, make_bare_repo, run, tree_snapshot
 
 
 @pytest.fixture
@@ -376,59 +376,3 @@ def test_local_config_errors_are_explained(clone_dir, home):
     with pytest.raises(GitError, match="on one line"):
         gitw.set_local_config(clone_dir, "core.sshCommand", "ssh\n[alias]")
     assert gitw.get_local_config(clone_dir, "core.sshCommand") is None
-
-
-@needs_ssh
-def test_ssh_command_is_shell_quoted_and_strict(home, tmp_path):
-    (home / ".ssh").mkdir()
-    key = home / ".ssh" / "id rsa"
-    key.write_text("not checked by ssh -G, but it must exist")
-    known_hosts = home / ".ssh" / "known hosts 100%"
-
-    command = gitssh.ssh_command_for(
-        key, known_hosts, port=2222, hostname="127.0.0.1", host_key_alias="ssh.dev.azure.com"
-    )
-
-    # git runs GIT_SSH_COMMAND through sh, appending its own arguments: do the same with -G.
-    out = run("sh", "-c", command + ' -G "$@"', "sh", "git@ssh.dev.azure.com").stdout
-    seen = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
-    assert f"identityfile {key}" in out.splitlines()
-    assert seen["userknownhostsfile"] == str(known_hosts)
-    assert seen["globalknownhostsfile"] == "/dev/null"
-    assert seen["stricthostkeychecking"] == "true"
-    assert seen["batchmode"] == "yes"
-    assert seen["identitiesonly"] == "yes"
-    assert seen["identityagent"] == "none"
-    assert seen["hostname"] == "127.0.0.1"
-    assert seen["port"] == "2222"
-    assert seen["hostkeyalias"] == "ssh.dev.azure.com"
-    assert seen["user"] == "git"
-
-
-@needs_ssh
-@pytest.mark.parametrize(
-    ("agent", "expected"),
-    [
-        ("/tmp/agent 1/agent.sock", "/tmp/agent 1/agent.sock"),
-        ("/tmp/100%d/agent.sock", "/tmp/100%d/agent.sock"),  # not ssh's home-folder token
-        ("SSH_AUTH_SOCK", "SSH_AUTH_SOCK"),  # the user's own agent, read from the environment
-    ],
-)
-def test_ssh_command_can_name_an_agent(home, agent, expected):
-    key, known_hosts = home / "id_rsa", home / "known_hosts"
-    key.write_text("not read by ssh -G")
-
-    command = gitssh.ssh_command_for(key, known_hosts, identity_agent=agent)
-
-    out = run("sh", "-c", command + ' -G "$@"', "sh", "git@ssh.dev.azure.com").stdout
-    seen = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
-    assert seen["identityagent"] == expected
-    assert seen["identitiesonly"] == "yes" and seen["batchmode"] == "yes"
-    assert command.count("IdentityAgent") == 1
-
-
-def test_paths_ssh_would_expand_are_refused(home):
-    with pytest.raises(GitError, match="cannot express"):
-        gitssh.ssh_command_for(home / "k", home / "kh", identity_agent="/tmp/${HOME}/agent.sock")
-    with pytest.raises(GitError, match="cannot express"):
-        gitssh.ssh_command_for(home / 'say "hi"', home / "kh")
