@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from ..steps.activity import ActivityFile
-from ..steps.runner import apology
 from .collector import CollectorPause, collector_paused, keep_out_of_full_collections
 from .commands import WizardCommands
 from .screens import BROWSER, CollegeScreen
@@ -79,11 +78,12 @@ class CollegeApp(AppWithOneCrashPath):
         self.size_notice = SizeNotice()
 
     def get_default_screen(self) -> Screen[None]:
-        from .welcome import WelcomeScreen
+        if self.start is None:
+            from .welcome import WelcomeScreen
+
+            return WelcomeScreen()
         from .wizard import WizardScreen
 
-        if self.start is None:
-            return WelcomeScreen()
         return WizardScreen(sandbox=self.start == "sandbox", org_url=self.org_url)
 
     def on_ready(self) -> None:
@@ -163,6 +163,7 @@ class CollegeApp(AppWithOneCrashPath):
         exception (the app exits). Whatever is typed into a password field is hidden too, even
         before the engine has registered it as a secret."""
         from ..steps.crash_report import write_crash_report  # importlib.metadata: on a crash only
+        from ..steps.runner import apology  # the engine's runner: not before the first frame
 
         path = write_crash_report(error, f"wizard-{where}", self.typed_secrets())
         return apology(self.scrub(str(path)) if path else None)

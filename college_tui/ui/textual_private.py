@@ -18,8 +18,6 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Log, OptionList
 
-from ..steps.runner import APOLOGY
-
 if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.events import ScreenResume
@@ -44,6 +42,8 @@ class AppWithOneCrashPath(App[None]):
         try:
             sentence = self.crashed(error)
         except Exception:  # the report itself failed: still no traceback on the screen
+            from ..steps.runner import APOLOGY  # the engine's runner: not before the first frame
+
             sentence = APOLOGY
         self._return_code = 1
         if self._exception is None:  # what Textual's own handler keeps for run_test

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from .. import events as ev
 from ..vocabulary import StepKey, StepStatus
+
+if TYPE_CHECKING:
+    from .. import events as ev
 
 SUMMARY = "summary"  # the checklist after the steps: shown where a step's panel is
 

@@ -14,7 +14,8 @@ status is a state as it is.
 
 from __future__ import annotations
 
-from .. import events as ev
+from typing import TYPE_CHECKING
+
 from ..vocabulary import StepKey, StepStatus
 from .sign_in_modes import SignInModes
 from .step_states import StepStates
@@ -41,6 +42,9 @@ from .wizard_effects import (
     Status,
     Tell,
 )
+
+if TYPE_CHECKING:
+    from .. import events as ev
 
 QUIT_QUESTION = (
     "A step is running. Quit now? The step is cancelled cleanly and can be run again later."
@@ -85,6 +89,8 @@ class WizardModel:
     ) -> list[Effect]:
         """Effects of one engine event (`looking`: from an inspect-only call; `background`:
         from a step started early beside the run's own, ui/background_steps.py)."""
+        from .. import events as ev  # its dataclasses: after the first frame (figure 1)
+
         if event.step not in self.states:
             return []
         key = StepKey(event.step)
