@@ -60,3 +60,17 @@ def test_the_step_list_names_the_engines_steps_in_its_order():
 
     keys = [key for key, _ in STEP_NAMES]
     assert keys == [step.key for step in STEPS] == [panel.STEP for panel in PANELS]
+
+
+def test_the_engines_events_and_runner_load_after_the_first_frame():
+    # `college-tui --sandbox` (launch.py, not cli/): the events' and the runner's dataclasses
+    # were 10 ms of figure 1 (docs/performance.md); they load with the engine's first event.
+    probe = (
+        PROBE.replace("import college_tui.launch, college_tui.cli\n", "import college_tui.launch\n")
+        .replace(", college_tui.ui.welcome\n", "\n")
+        .replace(f"{HEAVY!r}", repr(["college_tui.events", "college_tui.steps.runner"]))
+    )
+    assert "college_tui.cli" not in probe and "college_tui.ui.welcome" not in probe
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"loaded at first frame: {out.stdout.strip()}"
