@@ -8,8 +8,7 @@ where a test needs no terminal: what follows a run, whether the next step of a r
 (the quit question), which worker's failure stops the wizard, the questions asked first, whether
 a box that needs you takes the keyboard (typing_pause.py) and (sign_in_modes.py) the ways to sign in.
 
-A step's state is a `StepStatus` (vocabulary.py), the engine's result statuses: a result's
-status is a state as it is.
+A step's state is a `StepStatus` (vocabulary.py): a result's status is a state as it is.
 """
 
 from __future__ import annotations
