@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .sshserver import SshGitServer
 
 LOOPBACK = "127.0.0.1"
-# A test's knob (tests/sandbox/test_ssh_later.py): the SSH side starts only once this file exists.
+# A test's knob (tests/opening/test_ssh_later.py): the SSH side starts only once this file exists.
 HOLD_SSH_ENV = "COLLEGE_TUI_SANDBOX_HOLD_SSH"
 # An idle kept-alive connection stays open this long (IIS's default connection timeout).
 KEEP_ALIVE_SECONDS = 120
@@ -237,7 +237,6 @@ class SandboxServer:
         info.ssh_host_key = ssh.host_key_line
         sandbox.ssh_endpoint = (LOOPBACK, self.ssh_port)
         sandbox.ssh_host_key = ssh.host_key_line  # public
-        return info
         return info
 
     def _tls(self) -> tuple[str | None, str | None]:

@@ -112,8 +112,11 @@ async def test_by_hand_shows_whole_or_below_the_fold_in_every_panel_at_80x24(wiz
         rows = app.screen._compositor.render_full_update(simplify=True).strips
         return ["".join(strip.text for strip in row) for row in rows]
 
-    def shown(line: str) -> bool:
-        return any(line in row for row in screen_rows())
+    def panel_rows(panel) -> list[str]:
+        """The rows of the screen the panel covers: the activity log below it shows the same
+        temporary paths (its log file's), which would be found there."""
+        x, y, width, height = panel.region
+        return [row[x : x + width] for row in screen_rows()[y : y + height]]
 
     app = make_app(wizard_env.cli_opener(), env=wizard_env)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -125,22 +128,31 @@ async def test_by_hand_shows_whole_or_below_the_fold_in_every_panel_at_80x24(wiz
             await pilot.pause()
             panel = screen.panel(key)
             header = panel.query_one(PanelHeader)
-            lines = [
-                str(line).strip() for line in Content(header.by_hand()).wrap(header.size.width)
-            ]
-            assert lines[0].startswith("By hand:") and len(lines) >= 2
 
-            def whole_or_none(lines: list[str] = lines) -> bool:
-                rows = screen_rows()
+            def by_hand(header: PanelHeader = header) -> list[str]:
+                """By hand's rows as the header wraps them now (its text and width can change
+                while the step's first look ends: a scrollbar, the key's path)."""
+                return [
+                    str(line).strip() for line in Content(header.by_hand()).wrap(header.size.width)
+                ]
+
+            def whole_or_none(panel=panel) -> bool:
+                lines, rows = by_hand(), panel_rows(panel)
                 seen = [any(line in row for row in rows) for line in lines]
                 return seen in ([True] * len(lines), [False] * len(lines))
 
             # The section is moved below the fold once the panel has its size (a busy machine
             # takes more than one pause to get there); cut at the fold, it never settles.
-            await wait_until(pilot, whole_or_none, 10, f"{key}: By hand whole or below the fold")
-            if not shown(lines[0]):
+            try:
+                await wait_until(pilot, whole_or_none, 10, f"{key}: By hand whole or none")
+            except AssertionError:
+                raise AssertionError((key, by_hand(), panel_rows(panel))) from None
+            lines = by_hand()
+            assert lines[0].startswith("By hand:") and len(lines) >= 2
+            if not any(lines[0] in row for row in panel_rows(panel)):
                 below.append(key)
                 panel.scroll_end(animate=False, immediate=True)
                 await pilot.pause()
-                assert all(shown(line) for line in lines), (key, screen_rows())  # whole below
+                rows = panel_rows(panel)
+                assert all(any(line in row for row in rows) for line in by_hand()), (key, rows)
         assert {"team", "clone", "pull-request"} <= set(below)  # (cut at the fold before)
