@@ -136,11 +136,10 @@ class Child:
     @classmethod
     def start(cls) -> Child:
         from ..workstation.childenv import child_env
-        from ..workstation.hostos.processes import own_group
+        from ..workstation.hostos.processes import own_group_below_normal
 
-        options = own_group()  # the terminal's Ctrl+C is the wizard's
-        if "creationflags" in options:  # Windows: below the wizard's priority (see NICE)
-            options["creationflags"] |= getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
+        # The terminal's Ctrl+C is the wizard's; on Windows below its priority (see NICE).
+        options = own_group_below_normal()
         process = subprocess.Popen(
             # -P: not the current folder first on the path (another checkout's college_tui)
             [sys.executable, "-P", "-m", __name__],
@@ -278,21 +277,11 @@ class _Inbox:
             return self._answers.get()
 
 
-def _below_the_wizard() -> None:
-    """This process's CPU priority NICE below the wizard's. Linux schedules a session's
-    processes as one group (autogroup), and this child has a session of its own (own_group): its
-    group's nice is the one that counts against the wizard's."""
-    if not hasattr(os, "nice"):
-        return  # Windows: the priority class was set at its start
-    with contextlib.suppress(OSError):
-        os.nice(NICE)
-    with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as autogroup:
-        autogroup.write(str(NICE))
-
-
 def main() -> int:
     """The child: read the job, add everyone, say each one's result, then `end`."""
-    _below_the_wizard()
+    from ..workstation.hostos.processes import lower_own_priority
+
+    lower_own_priority(NICE)  # and its session's, on Linux: the screen goes first
     from ..azdo.client import AzureDevOps
     from ..azdo.client.shared import _quick_msrest, _use_our_sdk_cache
     from ..azdo.handover import taken

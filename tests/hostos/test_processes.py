@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+import pytest
 
 from college_tui.workstation.hostos import Host
 from college_tui.workstation.hostos.processes import (
     own_group,
+    own_group_below_normal,
     remove_tree,
     stop_tree,
     try_lock,
@@ -59,6 +64,49 @@ def test_a_lock_goes_with_its_process(tmp_path):
 def test_each_system_starts_git_in_a_group_of_its_own():
     assert own_group(Host("linux")) == own_group(Host("darwin")) == {"start_new_session": True}
     assert own_group(Host("win32")) == {"creationflags": 0x200}  # CREATE_NEW_PROCESS_GROUP
+
+
+def test_a_child_below_normal_is_so_from_its_start_on_windows_only():
+    assert own_group_below_normal(Host("linux")) == {"start_new_session": True}
+    assert own_group_below_normal(Host("darwin")) == {"start_new_session": True}
+    # CREATE_NEW_PROCESS_GROUP | BELOW_NORMAL_PRIORITY_CLASS
+    assert own_group_below_normal(Host("win32")) == {"creationflags": 0x200 | 0x4000}
+
+
+LOWER = """
+import json, os, sys
+from college_tui.workstation.hostos import Host
+from college_tui.workstation.hostos.processes import lower_own_priority
+lowered = lower_own_priority(5, Host(sys.argv[1]))
+print(json.dumps([lowered, os.nice(0), open("/proc/self/autogroup").read()]))
+"""
+
+
+@pytest.mark.parametrize(
+    "system, lowered, group",
+    [
+        ("linux", ["nice", "autogroup"], " nice 5\n"),
+        ("darwin", ["nice"], " nice 0\n"),
+        ("win32", [], " nice 0\n"),
+    ],
+)
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="Linux's autogroup")
+def test_a_process_lowers_its_own_priority_as_its_system_allows(system, lowered, group):
+    """In a child of its own session: an autogroup's nice is its whole session's."""
+    before = Path("/proc/self/autogroup").read_text()
+    done = subprocess.run(
+        [sys.executable, "-c", LOWER, system],
+        capture_output=True,
+        text=True,
+        check=True,
+        start_new_session=True,
+        timeout=60,
+    )
+    said, nice, autogroup = json.loads(done.stdout)
+    assert said == lowered
+    assert nice == (5 if "nice" in lowered else os.nice(0))
+    assert autogroup.endswith(group)  # a new session's group starts at 0
+    assert Path("/proc/self/autogroup").read_text() == before  # the test's session untouched
 
 
 def test_windows_stops_the_whole_tree_with_taskkill(tmp_path):

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from . import Host, ask, here
+from . import LINUX, Host, ask, here
 
 _WINDOWS_LOCK_OFFSET = 0x7FFFFFFE  # a byte no file of ours reaches
 _SYSTEM = "win32" if sys.platform == "win32" else "posix"  # what this Python can call
@@ -75,6 +75,34 @@ def own_group(host: Host | None = None) -> dict[str, Any]:
     if here(host).posix:
         return {"start_new_session": True}
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
+
+
+def own_group_below_normal(host: Host | None = None) -> dict[str, Any]:
+    """`own_group`, and on Windows "below normal" priority from the start (POSIX lowers its own:
+    `lower_own_priority`)."""
+    options = own_group(host)
+    if not here(host).posix:
+        options["creationflags"] |= getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0x4000)
+    return options
+
+
+def lower_own_priority(nice: int, host: Host | None = None) -> list[str]:
+    """This process `nice` below normal (POSIX; Windows set it at the start): its own nice and,
+    on Linux, its session's autogroup, since Linux schedules a session's processes as one group
+    and a child in a session of its own (`own_group`) would otherwise weigh as much as the whole
+    parent. Returns what was lowered ("nice", "autogroup"); what the system refuses is skipped."""
+    host = here(host)
+    lowered: list[str] = []
+    if not host.posix:
+        return lowered
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+        lowered.append("nice")
+    if host.system == LINUX:
+        with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as autogroup:
+            autogroup.write(str(nice))
+            lowered.append("autogroup")
+    return lowered
 
 
 def git_cleans_up(host: Host | None = None) -> bool:
